@@ -1,0 +1,4 @@
+/** Hono's type parameters for the edge app: bindings from wrangler.toml. */
+export interface EdgeEnv {
+  Bindings: Env;
+}

@@ -1,0 +1,18 @@
+import { trpcServer } from "@hono/trpc-server";
+import { Hono } from "hono";
+import type { EdgeEnv } from "./app-env.ts";
+import { healthz } from "./http/healthz.ts";
+import { createContext } from "./trpc/context.ts";
+import { appRouter } from "./trpc/router.ts";
+
+export const app = new Hono<EdgeEnv>();
+
+app.route("/healthz", healthz);
+app.use(
+  "/trpc/*",
+  trpcServer({
+    router: appRouter,
+    endpoint: "/trpc",
+    createContext: (_opts, c) => createContext(c),
+  }),
+);

@@ -1,0 +1,8 @@
+import { Hono } from "hono";
+import type { EdgeEnv } from "../app-env.ts";
+
+/** Liveness for operators and the local stack: answers once the Worker and D1 are up. */
+export const healthz = new Hono<EdgeEnv>().get("/", async (c) => {
+  const row = await c.env.DB.prepare("SELECT count(*) AS n FROM sqlite_master").first<{ n: number }>();
+  return c.json({ ok: true, tables: row?.n ?? 0, agentsConnected: 0 });
+});
