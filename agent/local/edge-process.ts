@@ -1,0 +1,94 @@
+import { existsSync } from "node:fs";
+import { freePort } from "./free-port.ts";
+import { type ManagedProcess, runToCompletion, spawnManaged } from "./processes.ts";
+import { REPO_ROOT, SEED_SQL, WRANGLER_BIN, WRANGLER_CONFIG } from "./repo-paths.ts";
+
+export interface EdgeProcessOptions {
+  /** Local D1/DO state lives here; a fresh directory gives a fresh product. */
+  persistTo: string;
+  port?: number;
+  /** Extra Worker vars (`--var`); DEV_LOGIN and SESSION_SECRET are set for the local stack. */
+  vars?: Record<string, string>;
+  seed?: boolean;
+  echo?: boolean;
+}
+
+export interface EdgeProcess {
+  readonly url: string;
+  readonly port: number;
+  readonly process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+// wrangler asks before applying migrations unless it believes it runs in CI, and phones home otherwise
+const wranglerEnv = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  CI: "1",
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_LOG: process.env.WRANGLER_LOG ?? "info",
+});
+
+function wrangler(name: string, args: readonly string[], echo: boolean) {
+  return runToCompletion({
+    name,
+    command: process.execPath,
+    args: [WRANGLER_BIN, ...args, "--config", WRANGLER_CONFIG],
+    cwd: REPO_ROOT,
+    env: wranglerEnv(),
+    echo,
+  });
+}
+
+/** Applies the D1 migrations (and the demo seed) to local state. Idempotent. */
+export async function prepareEdgeState(options: { persistTo: string; seed?: boolean; echo?: boolean }) {
+  const echo = options.echo ?? false;
+  const local = ["--local", "--persist-to", options.persistTo];
+  await wrangler("d1-migrate", ["d1", "migrations", "apply", "DB", ...local], echo);
+  if ((options.seed ?? true) && existsSync(SEED_SQL)) {
+    await wrangler("d1-seed", ["d1", "execute", "DB", ...local, "--file", SEED_SQL, "--yes"], echo);
+  }
+}
+
+/** Starts `wrangler dev` (Miniflare on workerd) serving the Worker, its D1 and Durable Objects, and the SPA. */
+export async function startEdgeProcess(options: EdgeProcessOptions): Promise<EdgeProcess> {
+  await prepareEdgeState(options);
+  const port = options.port ?? (await freePort());
+  const inspectorPort = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const vars: Record<string, string> = {
+    ALLOWED_ORIGINS: `${origin},http://localhost:${port}`,
+    DEV_LOGIN: "on",
+    SESSION_SECRET: "local-stack-session-secret-not-for-production",
+    ...options.vars,
+  };
+  const proc = spawnManaged({
+    name: "edge",
+    command: process.execPath,
+    args: [
+      WRANGLER_BIN,
+      "dev",
+      "--config",
+      WRANGLER_CONFIG,
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(inspectorPort),
+      "--persist-to",
+      options.persistTo,
+      "--show-interactive-dev-session=false",
+      ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+    ],
+    cwd: REPO_ROOT,
+    env: wranglerEnv(),
+    echo: options.echo ?? false,
+  });
+  try {
+    await proc.waitFor(/Ready on http:\/\/[\d.]+:\d+/, 90_000);
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+  return { url: origin, port, process: proc, stop: () => proc.stop() };
+}

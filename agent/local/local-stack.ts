@@ -1,0 +1,104 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { startVcsim, type VcsimHandle } from "../vcsim/vcsim.ts";
+import { buildWeb } from "./build-web.ts";
+import { type EdgeProcess, startEdgeProcess } from "./edge-process.ts";
+import { type LocalAgent, startLocalAgent } from "./local-agent.ts";
+
+export interface LocalStackOptions {
+  /** Holds D1/DO state, agent state and dev.json; a fresh directory gives a fresh product. */
+  stateDir: string;
+  edgePort?: number;
+  vcsimPort?: number;
+  /** Enrolled agents to start for the demo site (default 1). */
+  agents?: number;
+  buildWeb?: boolean;
+  echo?: boolean;
+  /** Simulator guest boot delay; the stepper is easier to watch with a few seconds. */
+  guestBootDelayMs?: number;
+}
+
+export interface LocalStack {
+  readonly edgeUrl: string;
+  readonly vcsim: VcsimHandle;
+  readonly edge: EdgeProcess;
+  readonly agents: readonly LocalAgent[];
+  readonly devJsonPath: string;
+  stop(): Promise<void>;
+}
+
+export const DEMO_USERS = [
+  { email: "alice@acme.test", tenant: "acme", role: "member" },
+  { email: "adam@acme.test", tenant: "acme", role: "admin" },
+  { email: "gina@globex.test", tenant: "globex", role: "member" },
+  { email: "gary@globex.test", tenant: "globex", role: "admin" },
+] as const;
+
+/**
+ * The whole product on one machine: VCSIM, the edge under `wrangler dev` (Miniflare), the built web app,
+ * and enrolled agents. Used by `npm run dev`, the browser tests and the benchmarks.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const echo = options.echo ?? false;
+  await mkdir(options.stateDir, { recursive: true });
+  const stoppers: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stoppers.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const webBuilt = options.buildWeb === false ? Promise.resolve() : buildWeb(echo);
+    const vcsim = await startVcsim({
+      ...(options.vcsimPort === undefined ? {} : { listen: `127.0.0.1:${options.vcsimPort}` }),
+      guestBootDelayMs: options.guestBootDelayMs ?? 2000,
+      certDir: path.join(options.stateDir, "vcsim"),
+    });
+    stoppers.push(() => vcsim.stop());
+    await webBuilt;
+    const edge = await startEdgeProcess({
+      persistTo: path.join(options.stateDir, "wrangler"),
+      ...(options.edgePort === undefined ? {} : { port: options.edgePort }),
+      echo,
+    });
+    stoppers.push(() => edge.stop());
+
+    const agents: LocalAgent[] = [];
+    for (let i = 0; i < (options.agents ?? 1); i++) {
+      const agent = await startLocalAgent({
+        edgeUrl: edge.url,
+        vcsim,
+        name: `local-agent-${i + 1}`,
+        stateDir: path.join(options.stateDir, `agent-${i + 1}`),
+        echo,
+      });
+      stoppers.push(() => agent.stop());
+      agents.push(agent);
+    }
+
+    const devJsonPath = path.join(options.stateDir, "dev.json");
+    await writeFile(
+      devJsonPath,
+      `${JSON.stringify(
+        {
+          edgeUrl: edge.url,
+          vcsim: {
+            url: vcsim.url,
+            username: vcsim.username,
+            password: vcsim.password,
+            caFile: vcsim.caFile ?? null,
+            sha256: vcsim.sha256 ?? null,
+            templatePath: vcsim.templatePath,
+          },
+          users: DEMO_USERS,
+          agents: agents.map((a) => ({ name: a.name, stateDir: a.stateDir, healthUrl: a.healthUrl })),
+        },
+        null,
+        2,
+      )}\n`,
+      { mode: 0o600 },
+    );
+    return { edgeUrl: edge.url, vcsim, edge, agents, devJsonPath, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

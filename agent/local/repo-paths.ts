@@ -1,0 +1,11 @@
+import path from "node:path";
+
+/** Paths of the repository that the local stack drives as black boxes (processes, not imports). */
+export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
+export const WRANGLER_CONFIG = path.join(REPO_ROOT, "wrangler.toml");
+export const WRANGLER_BIN = path.join(REPO_ROOT, "node_modules/wrangler/bin/wrangler.js");
+export const VITE_BIN = path.join(REPO_ROOT, "node_modules/vite/bin/vite.js");
+export const SEED_SQL = path.join(REPO_ROOT, "edge/local/seed.sql");
+export const WEB_DIR = path.join(REPO_ROOT, "web");
+export const AGENT_CLI = path.join(REPO_ROOT, "agent/src/cli.ts");
+export const TSX_BIN = path.join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs");
