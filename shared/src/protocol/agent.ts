@@ -1,0 +1,195 @@
+import { z } from "zod";
+import { InventoryReport, VmLiveStatus } from "../jobs/inventory.ts";
+import { ProvisionedVm, ProvisioningFailure, ProvisionVmJob } from "../jobs/provision-vm-job.ts";
+import { ProvisioningStage } from "../jobs/provisioning-stage.ts";
+
+// The agent ↔ edge wire protocol: one discriminated union per direction, every frame `{ v, id, type, ... }`.
+// Frames that belong to a job carry its fencing `epoch`; durable job frames carry a per-job `seq`.
+
+const FrameId = z.string().min(1).max(100);
+const JobId = z.string().min(1).max(100);
+const Epoch = z.number().int().min(1);
+const Seq = z.number().int().min(1);
+const Millis = z.number().int().min(0).max(86_400_000);
+const At = z.string().datetime();
+
+const Envelope = z.object({ v: z.number().int().min(1).max(1000), id: FrameId });
+
+/** Job kinds the agent may be handed; closed set shared with the agent's handler registry. */
+export const AgentJob = z.discriminatedUnion("kind", [ProvisionVmJob]);
+export type AgentJob = z.infer<typeof AgentJob>;
+export type AgentJobKind = AgentJob["kind"];
+
+/** Closed set of error codes in `error` frames, shared by both sides. */
+export const AgentErrorCode = z.enum([
+  "MALFORMED_FRAME",
+  "UNKNOWN_TYPE",
+  "UNSUPPORTED_VERSION",
+  "HELLO_REQUIRED",
+  "STALE_EPOCH",
+  "UNKNOWN_JOB",
+  "NOT_OFFERED",
+  "SEQ_GAP",
+  "TRY_AGAIN",
+  "RATE_LIMITED",
+  "INTERNAL",
+]);
+export type AgentErrorCode = z.infer<typeof AgentErrorCode>;
+
+/** Why the hub takes a job back from an agent; shared with the agent, which stops the job for all of them. */
+export const CancelReason = z.enum(["requested", "lease-expired", "revoked", "reassigned"]);
+export type CancelReason = z.infer<typeof CancelReason>;
+
+/** WebSocket close codes with a protocol meaning. The agent exits on the unrecoverable ones. */
+export const CLOSE_CODES = {
+  tooLarge: 1009,
+  policy: 1008,
+  revoked: 4001,
+  versionRefused: 4002,
+  superseded: 4009,
+} as const;
+export const UNRECOVERABLE_CLOSE_CODES: readonly number[] = [CLOSE_CODES.revoked, CLOSE_CODES.versionRefused];
+
+const ErrorBody = { code: AgentErrorCode, message: z.string().max(500), ref: FrameId.optional() };
+
+export const CallError = z.object({ code: z.string().max(60), message: z.string().max(1000) });
+export type CallError = z.infer<typeof CallError>;
+
+const outcome = <TValue extends z.ZodType>(value: TValue) =>
+  z.discriminatedUnion("ok", [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: CallError }),
+  ]);
+
+/** One named check of `vcenter.test`, e.g. "login" or "template"; `hint` says what to fix. */
+export const ConnectivityCheck = z.object({
+  name: z.string().max(60),
+  ok: z.boolean(),
+  detail: z.string().max(1000),
+  hint: z.string().max(500).optional(),
+});
+export const VcenterTestReport = z.object({ checks: z.array(ConnectivityCheck).max(20) });
+export type VcenterTestReport = z.infer<typeof VcenterTestReport>;
+
+/** Request/response calls the edge makes through the agent. */
+export const AgentCall = z.discriminatedUnion("method", [
+  z.object({ method: z.literal("vm.status"), vmwareId: z.string().min(1).max(200) }),
+  z.object({ method: z.literal("vcenter.test") }),
+]);
+export type AgentCall = z.infer<typeof AgentCall>;
+
+export const AgentCallResult = z.discriminatedUnion("method", [
+  z.object({ method: z.literal("vm.status"), outcome: outcome(VmLiveStatus) }),
+  z.object({ method: z.literal("vcenter.test"), outcome: outcome(VcenterTestReport) }),
+]);
+export type AgentCallResult = z.infer<typeof AgentCallResult>;
+
+export const StageUpdate = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("stage"), stage: ProvisioningStage, at: At }),
+  /** Ephemeral: reuses the seq of its stage, is never acked or persisted. */
+  z.object({
+    kind: z.literal("percent"),
+    stage: ProvisioningStage,
+    percent: z.number().min(0).max(100),
+    at: At,
+  }),
+]);
+export type StageUpdate = z.infer<typeof StageUpdate>;
+
+export const JobOutcome = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), vm: ProvisionedVm }),
+  z.object({ ok: z.literal(false), failure: ProvisioningFailure }),
+]);
+export type JobOutcome = z.infer<typeof JobOutcome>;
+
+const JobRef = z.object({ jobId: JobId, epoch: Epoch });
+
+export const AgentToEdge = z.discriminatedUnion("type", [
+  Envelope.extend({
+    type: z.literal("hello"),
+    agent: z.object({ version: z.string().max(40) }),
+    /** Protocol versions this agent speaks. */
+    protocols: z.array(z.number().int().min(1)).min(1).max(10),
+    capacity: z.number().int().min(0).max(64),
+    draining: z.boolean(),
+    /** Jobs this agent is still running from an earlier connection, to resume under their epoch. */
+    running: z.array(JobRef).max(64),
+  }),
+  Envelope.extend({ type: z.literal("job.accept"), jobId: JobId }),
+  Envelope.extend({
+    type: z.literal("job.decline"),
+    jobId: JobId,
+    reason: z.enum(["at-capacity", "draining", "unknown-kind"]),
+  }),
+  Envelope.extend({
+    type: z.literal("job.release"),
+    ...JobRef.shape,
+    reason: z.enum(["shutdown", "handler-missing"]),
+  }),
+  /** Renews every listed lease; also the agent's heartbeat, sent even with no leases. */
+  Envelope.extend({
+    type: z.literal("lease.renew"),
+    leases: z.array(JobRef).max(64),
+    capacity: z.number().int().min(0).max(64),
+    draining: z.boolean(),
+  }),
+  Envelope.extend({ type: z.literal("job.progress"), ...JobRef.shape, seq: Seq, update: StageUpdate }),
+  /** Always the last durable frame of a job's stream. */
+  Envelope.extend({ type: z.literal("job.result"), ...JobRef.shape, seq: Seq, outcome: JobOutcome, at: At }),
+  Envelope.extend({ type: z.literal("inventory.report"), seq: Seq, report: InventoryReport }),
+  Envelope.extend({ type: z.literal("call.result"), ref: FrameId, result: AgentCallResult }),
+  Envelope.extend({ type: z.literal("error"), ...ErrorBody }),
+]);
+export type AgentToEdge = z.infer<typeof AgentToEdge>;
+
+export const EdgeToAgent = z.discriminatedUnion("type", [
+  Envelope.extend({
+    type: z.literal("welcome"),
+    protocol: z.number().int().min(1),
+    agentId: z.string().max(100),
+    siteId: z.string().max(100),
+    leaseTtlMs: Millis,
+    renewIntervalMs: Millis,
+    /** The fate of each job listed in `hello.running`; `lastSeq` is the last frame the edge applied. */
+    jobs: z.array(JobRef.extend({ status: z.enum(["resumed", "lost"]), lastSeq: z.number().int().min(0) })),
+  }),
+  Envelope.extend({
+    type: z.literal("job.offer"),
+    jobId: JobId,
+    kind: z.string().max(40),
+    attempt: z.number().int().min(1),
+  }),
+  Envelope.extend({
+    type: z.literal("job.granted"),
+    ...JobRef.shape,
+    attempt: z.number().int().min(1),
+    leaseTtlMs: Millis,
+    /** Frames up to this seq are already applied; a resumed run continues after it. */
+    lastSeq: z.number().int().min(0),
+    job: AgentJob,
+  }),
+  Envelope.extend({ type: z.literal("job.cancel"), ...JobRef.shape, reason: CancelReason }),
+  Envelope.extend({
+    type: z.literal("lease.renewed"),
+    ref: FrameId,
+    leaseTtlMs: Millis,
+    leases: z.array(JobRef.extend({ ok: z.boolean() })).max(64),
+  }),
+  Envelope.extend({
+    type: z.literal("ack"),
+    ref: FrameId,
+    jobId: JobId.optional(),
+    seq: z.number().int().min(0).optional(),
+  }),
+  Envelope.extend({ type: z.literal("call"), call: AgentCall, timeoutMs: Millis }),
+  Envelope.extend({ type: z.literal("error"), ...ErrorBody }),
+]);
+export type EdgeToAgent = z.infer<typeof EdgeToAgent>;
+
+export type AgentFrameType = AgentToEdge["type"];
+export type EdgeFrameType = EdgeToAgent["type"];
+
+/** A frame body without its envelope, for builders that add `v` and `id`. */
+export type FrameBody<TFrame extends { v: number; id: string }> = TFrame extends unknown
+  ? Omit<TFrame, "v" | "id">
+  : never;

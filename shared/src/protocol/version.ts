@@ -1,0 +1,18 @@
+/**
+ * The agent ↔ edge wire protocol version. Bump it when a frame variant is added or changed;
+ * the hub accepts every version listed in SUPPORTED_PROTOCOL_VERSIONS so one rollout step
+ * (old agents, new edge) keeps working.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** Versions the edge still speaks, newest first. Shared with the agent, which offers its own list in `hello`. */
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1];
+
+/** Frames above this size close the socket with 1009 (well below the platform's 32 MiB). */
+export const MAX_AGENT_FRAME_BYTES = 64 * 1024;
+
+/** Picks the newest version both sides speak, or null when they share none. */
+export function negotiateVersion(offered: readonly number[], supported = SUPPORTED_PROTOCOL_VERSIONS) {
+  const common = supported.filter((v) => offered.includes(v));
+  return common.length > 0 ? Math.max(...common) : null;
+}
