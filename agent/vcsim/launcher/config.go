@@ -1,0 +1,84 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// config is everything the command line can set; parsed once at start.
+type config struct {
+	listen             string
+	tls                bool
+	certDir            string
+	username           string
+	password           string
+	sessionIdleTimeout time.Duration
+	templatePath       string
+	guestBootDelay     time.Duration
+	taskDelays         map[string]time.Duration
+	stock              bool
+	stdinExit          bool
+}
+
+func parseFlags(args []string) (config, error) {
+	var cfg config
+	var taskDelays string
+	fs := flag.NewFlagSet("vcsim-launcher", flag.ContinueOnError)
+	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8989", "address to listen on (port 0 picks a free port)")
+	fs.BoolVar(&cfg.tls, "tls", true, "serve HTTPS with a freshly generated certificate")
+	fs.StringVar(&cfg.certDir, "cert-dir", "", "directory for cert.pem/key.pem (default: a temporary directory removed at exit)")
+	fs.StringVar(&cfg.username, "username", "", "required user name (empty: any non-empty user/password pair is accepted)")
+	fs.StringVar(&cfg.password, "password", "", "required password (set together with -username)")
+	fs.DurationVar(&cfg.sessionIdleTimeout, "session-idle-timeout", 30*time.Minute, "idle time after which a session expires (0: never)")
+	fs.StringVar(&cfg.templatePath, "template", "/DC0/vm/ubuntu-22.04-tmpl", "inventory path of the template prepared at start (empty: none)")
+	fs.DurationVar(&cfg.guestBootDelay, "guest-boot-delay", time.Second, "time from power-on until VMware Tools and an IP address appear")
+	fs.StringVar(&taskDelays, "task-delay", "", "per-method async task durations, e.g. CloneVM_Task=2s,ReconfigVM_Task=200ms")
+	fs.BoolVar(&cfg.stock, "stock", false, "plain library behaviour: no guest, task, clone or fault-handling emulation")
+	fs.BoolVar(&cfg.stdinExit, "stdin-exit", true, "exit when stdin is closed (so a dead parent never leaks a simulator)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if (cfg.username == "") != (cfg.password == "") {
+		return cfg, errors.New("-username and -password must be set together")
+	}
+	delays, err := parseTaskDelays(taskDelays)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.taskDelays = delays
+	return cfg, nil
+}
+
+// parseTaskDelays reads "Method=duration,Method=duration".
+func parseTaskDelays(s string) (map[string]time.Duration, error) {
+	delays := map[string]time.Duration{}
+	for _, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		parts := strings.SplitN(item, "=", 2)
+		if len(parts) != 2 || parts[0] == "" {
+			return nil, fmt.Errorf("-task-delay: %q is not Method=duration", item)
+		}
+		d, err := time.ParseDuration(parts[1])
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("-task-delay: bad duration in %q", item)
+		}
+		delays[parts[0]] = d
+	}
+	return delays, nil
+}
+
+func formatTaskDelays(delays map[string]time.Duration) string {
+	parts := make([]string, 0, len(delays))
+	for method, d := range delays {
+		parts = append(parts, method+"="+d.String())
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}

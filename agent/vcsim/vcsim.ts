@@ -1,0 +1,92 @@
+import { readFile } from "node:fs/promises";
+import { ensureVcsimBinary } from "./build-binary.ts";
+import { LauncherControl, type VcsimControl } from "./control.ts";
+import { externalVcsim } from "./external.ts";
+import { spawnLauncher } from "./launcher-process.ts";
+
+export { ensureVcsimBinary } from "./build-binary.ts";
+export type { VcsimControl, VcsimFaultRule, VcsimSettings } from "./control.ts";
+
+export interface VcsimOptions {
+  /** host:port to listen on (default 127.0.0.1:0, a free port). */
+  listen?: string;
+  /** HTTPS with a fresh ECDSA certificate (default true). */
+  tls?: boolean;
+  /** Require exactly this user/password pair (default: any non-empty pair is accepted). */
+  username?: string;
+  password?: string;
+  /** Sessions idle this long expire (default 30 min; 0 = never). */
+  sessionIdleTimeoutMs?: number;
+  /** Power-on until tools run and an IP appears (default 1000). */
+  guestBootDelayMs?: number;
+  /** Per-method async task durations, e.g. `{ CloneVM_Task: 2000 }`. */
+  taskDelaysMs?: Record<string, number>;
+  /** Template prepared at start (default /DC0/vm/ubuntu-22.04-tmpl; "" = none). */
+  templatePath?: string;
+  /** Plain library behaviour, no emulation (comparison runs). */
+  stock?: boolean;
+  /** Where cert.pem/key.pem are written (default: a temporary directory). */
+  certDir?: string;
+  /** Always start our launcher, even when VCSIM_URL points at an external simulator. */
+  requireControl?: boolean;
+}
+
+export interface VcsimHandle {
+  /** SDK endpoint, e.g. https://127.0.0.1:8989/sdk */
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+  /** PEM file to trust (the self-signed server certificate); absent without TLS. */
+  readonly caFile?: string;
+  /** SHA-256 thumbprint of the server certificate, "AA:BB:..." */
+  readonly sha256?: string;
+  readonly templatePath: string;
+  /** True when this is VCSIM_URL's simulator: then `control` methods throw. */
+  readonly external: boolean;
+  readonly control: VcsimControl;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the vcsim launcher (building it when needed) and resolves once it serves requests, or
+ * returns a handle to `process.env.VCSIM_URL` unless `requireControl` is set.
+ */
+export async function startVcsim(options: VcsimOptions = {}): Promise<VcsimHandle> {
+  const externalUrl = process.env.VCSIM_URL;
+  if (externalUrl && !options.requireControl) return externalVcsim(externalUrl, options.templatePath);
+
+  const binary = await ensureVcsimBinary();
+  const launcher = await spawnLauncher(binary, launcherArgs(options));
+  const { ready } = launcher;
+  const ca = ready.certFile === undefined ? undefined : await readFile(ready.certFile, "utf8");
+  return {
+    url: ready.url,
+    username: ready.username,
+    password: ready.password,
+    ...(ready.certFile === undefined ? {} : { caFile: ready.certFile }),
+    ...(ready.sha256 === undefined ? {} : { sha256: ready.sha256 }),
+    templatePath: ready.templatePath,
+    external: false,
+    control: new LauncherControl(ready.url, ca),
+    stop: launcher.stop,
+  };
+}
+
+function launcherArgs(options: VcsimOptions): string[] {
+  const args = [`-listen=${options.listen ?? "127.0.0.1:0"}`, `-tls=${options.tls ?? true}`];
+  if (options.certDir !== undefined) args.push(`-cert-dir=${options.certDir}`);
+  if (options.username !== undefined || options.password !== undefined) {
+    args.push(`-username=${options.username ?? ""}`, `-password=${options.password ?? ""}`);
+  }
+  if (options.sessionIdleTimeoutMs !== undefined) {
+    args.push(`-session-idle-timeout=${options.sessionIdleTimeoutMs}ms`);
+  }
+  if (options.guestBootDelayMs !== undefined) args.push(`-guest-boot-delay=${options.guestBootDelayMs}ms`);
+  if (options.taskDelaysMs !== undefined) {
+    const delays = Object.entries(options.taskDelaysMs).map(([method, ms]) => `${method}=${ms}ms`);
+    args.push(`-task-delay=${delays.join(",")}`);
+  }
+  if (options.templatePath !== undefined) args.push(`-template=${options.templatePath}`);
+  if (options.stock) args.push("-stock");
+  return args;
+}
