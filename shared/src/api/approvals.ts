@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { RejectReason } from "../domain/request-text.ts";
+import { ProjectId, RequestId } from "./ids.ts";
+import { pageInput } from "./paging.ts";
+import type { RequestSummary } from "./requests.ts";
+
+/** Requests waiting longer than this are flagged in the admin queue. */
+export const WAITING_LONG_MS = 48 * 60 * 60 * 1000;
+
+export const PendingQueueInput = pageInput(25).extend({ projectId: ProjectId.optional() }).strict();
+export type PendingQueueInput = z.input<typeof PendingQueueInput>;
+
+/** The version the admin saw; a stale one is a CONFLICT. */
+const ExpectedVersion = z.number().int().min(1);
+
+export const ApproveInput = z.object({ requestId: RequestId, expectedVersion: ExpectedVersion }).strict();
+export type ApproveInput = z.input<typeof ApproveInput>;
+
+export const RejectInput = z
+  .object({ requestId: RequestId, expectedVersion: ExpectedVersion, reason: RejectReason })
+  .strict();
+export type RejectInput = z.input<typeof RejectInput>;
+
+export interface PendingRequest extends RequestSummary {
+  justification: string;
+  waitingMs: number;
+  waitingLong: boolean;
+}

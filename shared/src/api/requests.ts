@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { VmRequestStatus } from "../domain/request-status.ts";
+import { CancelReason, Justification } from "../domain/request-text.ts";
+import { VmName } from "../domain/vm-name.ts";
+import { DEFAULT_VM_SIZE, VmSize, type VmSpec } from "../domain/vm-size.ts";
+import type { ActorKind } from "../events/event-metadata.ts";
+import type { ProvisioningFailureCode } from "../jobs/provision-vm-job.ts";
+import type { ProvisioningStage } from "../jobs/provisioning-stage.ts";
+import { IdempotencyKey, ProjectId, RequestId } from "./ids.ts";
+import { pageInput } from "./paging.ts";
+
+/** `requests.create`: the same key returns the same request; the same key with other input is a CONFLICT. */
+export const CreateRequestInput = z
+  .object({
+    idempotencyKey: IdempotencyKey,
+    projectId: ProjectId,
+    name: VmName,
+    size: VmSize.default(DEFAULT_VM_SIZE),
+    justification: Justification,
+  })
+  .strict();
+export type CreateRequestInput = z.input<typeof CreateRequestInput>;
+
+export const ListRequestsInput = pageInput(10).extend({ status: VmRequestStatus.optional() }).strict();
+export type ListRequestsInput = z.input<typeof ListRequestsInput>;
+
+export const GetRequestInput = z.object({ requestId: RequestId }).strict();
+
+export const CancelRequestInput = z
+  .object({ requestId: RequestId, reason: CancelReason.optional() })
+  .strict();
+export type CancelRequestInput = z.input<typeof CancelRequestInput>;
+
+export interface PersonRef {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface ProvisionedVmView {
+  vmwareId: string;
+  vmName: string;
+  hostname: string;
+  ipAddress: string | null;
+  warning: string | null;
+}
+
+/** One row of "my requests", the admin queue and the VM list. */
+export interface RequestSummary {
+  requestId: string;
+  /** the request stream's version; approve/reject send it back to detect stale views */
+  version: number;
+  status: VmRequestStatus;
+  projectId: string;
+  projectName: string | null;
+  name: string;
+  size: VmSize;
+  spec: VmSpec;
+  requester: PersonRef;
+  createdAt: string;
+  updatedAt: string;
+  stage: ProvisioningStage | null;
+  vm: ProvisionedVmView | null;
+  failure: { code: ProvisioningFailureCode; userMessage: string } | null;
+}
+
+export type TimelineEntryKind =
+  | "SUBMITTED"
+  | "APPROVED"
+  | "REJECTED"
+  | "CANCELLED"
+  | "PROVISIONING_STARTED"
+  | "STAGE_REACHED"
+  | "VM_READY"
+  | "PROVISIONING_FAILED";
+
+/** One event of the request (or its VM), rendered for people. */
+export interface TimelineEntry {
+  at: string;
+  kind: TimelineEntryKind;
+  actor: { kind: ActorKind; id: string; name: string | null };
+  title: string;
+  detail: string | null;
+  /** fault names and task ids; present only for admins */
+  technicalDetail?: string;
+}
+
+export interface StageProgress {
+  stage: ProvisioningStage;
+  startedAt: string;
+  durationMs: number | null;
+}
+
+export interface RequestDetail {
+  request: RequestSummary & {
+    justification: string;
+    decision: { by: string; byName: string | null; at: string; reason: string | null } | null;
+  };
+  timeline: TimelineEntry[];
+  stages: StageProgress[];
+  /** remaining time from this tenant's average stage durations; null when not provisioning or unknown */
+  etaMs: number | null;
+  /** admins only: who asked, and what else they asked for recently */
+  requesterContext?: { requester: PersonRef; recentRequests: RequestSummary[] };
+}

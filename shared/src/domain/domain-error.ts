@@ -1,0 +1,23 @@
+import type { VmRequestStatus } from "./request-status.ts";
+
+/**
+ * Expected failures of the request workflow, as plain data with a literal `code` so they cross
+ * DO RPC intact. The edge maps each code to a transport error in exactly one place.
+ */
+export type DomainError =
+  | { code: "REQUEST_NOT_FOUND"; requestId: string }
+  | { code: "PROJECT_NOT_FOUND"; projectId: string }
+  | { code: "SITE_NOT_CONFIGURED"; siteId: string }
+  | { code: "REQUEST_ALREADY_EXISTS"; requestId: string }
+  | { code: "IDEMPOTENCY_KEY_REUSED"; requestId: string }
+  /** approve/reject on a request that is no longer PENDING */
+  | { code: "REQUEST_ALREADY_PROCESSED"; requestId: string; status: VmRequestStatus }
+  /** the admin acted on a version of the request that is no longer current */
+  | { code: "STALE_REQUEST_VERSION"; requestId: string; expectedVersion: number; actualVersion: number }
+  | { code: "REQUEST_NOT_CANCELLABLE"; requestId: string; status: VmRequestStatus }
+  | { code: "SELF_APPROVAL_FORBIDDEN"; requestId: string }
+  | { code: "INVALID_TRANSITION"; streamId: string; from: string; attempted: string }
+  | { code: "CONCURRENT_MODIFICATION"; streamId: string }
+  | { code: "JOB_MISMATCH"; requestId: string; jobId: string };
+
+export type DomainErrorCode = DomainError["code"];

@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { VM_SIZES, VmSize } from "../domain/vm-size.ts";
+import { err, ok, type Result } from "../result.ts";
+import { VmEvent } from "./vm.ts";
+import { VmRequestEvent } from "./vm-request.ts";
+
+/** Every event the edge stores, as a discriminated union on `type`. */
+export const DomainEvent = z.discriminatedUnion("type", [...VmRequestEvent.options, ...VmEvent.options]);
+export type DomainEvent = z.infer<typeof DomainEvent>;
+export type DomainEventType = DomainEvent["type"];
+
+/** Turns a stored payload of schema version `n` into the shape of version `n + 1`. */
+type Upcaster = (payload: unknown) => unknown;
+
+interface CatalogEntry {
+  currentVersion: number;
+  /** keyed by the version they upcast from */
+  upcasters: Readonly<Record<number, Upcaster>>;
+}
+
+const V1_SUBMITTED = z.object({ size: VmSize }).loose();
+
+// the registry of current schema versions; a new shape adds an upcaster and bumps the version
+const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
+  VmRequestSubmitted: {
+    currentVersion: 2,
+    upcasters: {
+      // v1 stored only the size code; the spec it meant is the fixed catalogue of that time
+      1: (payload) => {
+        const v1 = V1_SUBMITTED.parse(payload);
+        return { ...v1, spec: VM_SIZES[v1.size] };
+      },
+    },
+  },
+  VmRequestApproved: { currentVersion: 1, upcasters: {} },
+  VmRequestRejected: { currentVersion: 1, upcasters: {} },
+  VmRequestCancelled: { currentVersion: 1, upcasters: {} },
+  VmRequestProvisioningStarted: { currentVersion: 1, upcasters: {} },
+  VmRequestReady: { currentVersion: 1, upcasters: {} },
+  VmRequestFailed: { currentVersion: 1, upcasters: {} },
+  VmProvisioningStarted: { currentVersion: 1, upcasters: {} },
+  VmProvisioningStageReached: { currentVersion: 1, upcasters: {} },
+  VmProvisioned: { currentVersion: 1, upcasters: {} },
+  VmProvisioningFailed: { currentVersion: 1, upcasters: {} },
+};
+
+const isKnownType = (type: string): type is DomainEventType => Object.hasOwn(CATALOG, type);
+
+export const currentSchemaVersion = (type: DomainEventType): number => CATALOG[type].currentVersion;
+
+export type DecodeFailure =
+  | { code: "UNKNOWN_EVENT_TYPE"; type: string }
+  | { code: "UNKNOWN_SCHEMA_VERSION"; type: string; schemaVersion: number }
+  | { code: "INVALID_PAYLOAD"; type: string; schemaVersion: number; issues: string[] };
+
+/**
+ * Reads a stored event back: upcasts its payload to the current schema version, then parses it.
+ * Unknown types are a value, not an exception: readers skip events written by newer code.
+ */
+export function decodeEvent(stored: {
+  type: string;
+  schemaVersion: number;
+  payload: unknown;
+}): Result<DomainEvent, DecodeFailure> {
+  const { type, schemaVersion } = stored;
+  if (!isKnownType(type)) return err({ code: "UNKNOWN_EVENT_TYPE", type });
+  const entry = CATALOG[type];
+  if (!Number.isInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > entry.currentVersion) {
+    return err({ code: "UNKNOWN_SCHEMA_VERSION", type, schemaVersion });
+  }
+  let payload = stored.payload;
+  try {
+    for (let v = schemaVersion; v < entry.currentVersion; v++) {
+      const upcast = entry.upcasters[v];
+      if (!upcast) return err({ code: "UNKNOWN_SCHEMA_VERSION", type, schemaVersion });
+      payload = upcast(payload);
+    }
+  } catch (e) {
+    return err({ code: "INVALID_PAYLOAD", type, schemaVersion, issues: [String(e)] });
+  }
+  const parsed = DomainEvent.safeParse({ type, data: payload });
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    return err({ code: "INVALID_PAYLOAD", type, schemaVersion, issues });
+  }
+  return ok(parsed.data);
+}
+
+/** The stored form of an event: its type, the current schema version and the JSON payload. */
+export const encodeEvent = (
+  event: DomainEvent,
+): { type: DomainEventType; schemaVersion: number; payload: string } => ({
+  type: event.type,
+  schemaVersion: currentSchemaVersion(event.type),
+  payload: JSON.stringify(event.data),
+});

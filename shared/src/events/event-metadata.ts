@@ -1,0 +1,19 @@
+import { z } from "zod";
+
+/** Who caused an event: a signed-in person, an on-prem agent, or the edge itself (sagas, sweepers). */
+export const ActorKind = z.enum(["user", "agent", "system"]);
+export type ActorKind = z.infer<typeof ActorKind>;
+
+/** Stored beside every event; the audit view and timeline read actors from here. */
+export const EventMetadata = z.object({
+  tenantId: z.string().min(1),
+  actorId: z.string().min(1),
+  actorKind: ActorKind,
+  /** a display name captured at the time, so history survives renames and unknown OIDC users */
+  actorName: z.string().max(200).optional(),
+  correlationId: z.string().min(1),
+  causationId: z.string().min(1).nullable(),
+  /** set on events reported by an agent: the lease epoch the hub fenced the frame with */
+  leaseEpoch: z.number().int().nonnegative().optional(),
+});
+export type EventMetadata = z.infer<typeof EventMetadata>;

@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { VmName } from "../domain/vm-name.ts";
+import { VmSize, VmSpec } from "../domain/vm-size.ts";
+import { ProvisioningFailureCode } from "../jobs/provision-vm-job.ts";
+
+// events of the VmRequest stream; type names are never renamed, old shapes are upcast (catalog.ts)
+
+export const Requester = z.object({
+  id: z.string().min(1),
+  name: z.string().max(200),
+  email: z.string().max(320),
+});
+export type Requester = z.infer<typeof Requester>;
+
+/** Schema v2: v1 carried only the size code; v2 snapshots the resolved spec at submission. */
+export const VmRequestSubmitted = z.object({
+  type: z.literal("VmRequestSubmitted"),
+  data: z.object({
+    requestId: z.string().min(1),
+    requester: Requester,
+    projectId: z.string().min(1),
+    name: VmName,
+    size: VmSize,
+    spec: VmSpec,
+    justification: z.string(),
+  }),
+});
+
+export const VmRequestApproved = z.object({
+  type: z.literal("VmRequestApproved"),
+  data: z.object({ requestId: z.string().min(1), jobId: z.string().min(1) }),
+});
+
+export const VmRequestRejected = z.object({
+  type: z.literal("VmRequestRejected"),
+  data: z.object({ requestId: z.string().min(1), reason: z.string() }),
+});
+
+export const VmRequestCancelled = z.object({
+  type: z.literal("VmRequestCancelled"),
+  data: z.object({ requestId: z.string().min(1), reason: z.string().nullable() }),
+});
+
+export const VmRequestProvisioningStarted = z.object({
+  type: z.literal("VmRequestProvisioningStarted"),
+  data: z.object({ requestId: z.string().min(1), jobId: z.string().min(1), vmId: z.string().min(1) }),
+});
+
+export const VmRequestReady = z.object({
+  type: z.literal("VmRequestReady"),
+  data: z.object({
+    requestId: z.string().min(1),
+    vmId: z.string().min(1),
+    vmwareId: z.string().min(1),
+    vmName: z.string(),
+    hostname: z.string(),
+    ipAddress: z.string().nullable(),
+    warning: z.string().nullable(),
+  }),
+});
+
+export const VmRequestFailed = z.object({
+  type: z.literal("VmRequestFailed"),
+  data: z.object({
+    requestId: z.string().min(1),
+    vmId: z.string().min(1),
+    code: ProvisioningFailureCode,
+    userMessage: z.string(),
+  }),
+});
+
+export const VmRequestEvent = z.discriminatedUnion("type", [
+  VmRequestSubmitted,
+  VmRequestApproved,
+  VmRequestRejected,
+  VmRequestCancelled,
+  VmRequestProvisioningStarted,
+  VmRequestReady,
+  VmRequestFailed,
+]);
+export type VmRequestEvent = z.infer<typeof VmRequestEvent>;

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { ProvisioningFailure } from "../jobs/provision-vm-job.ts";
+import { ProvisioningStage } from "../jobs/provisioning-stage.ts";
+
+// events of the Vm stream: one per provisioning stage transition, never percentages
+
+export const VmProvisioningStarted = z.object({
+  type: z.literal("VmProvisioningStarted"),
+  data: z.object({
+    vmId: z.string().min(1),
+    requestId: z.string().min(1),
+    jobId: z.string().min(1),
+  }),
+});
+
+export const StageDuration = z.object({
+  stage: ProvisioningStage,
+  durationMs: z.number().int().nonnegative(),
+});
+export type StageDuration = z.infer<typeof StageDuration>;
+
+export const VmProvisioningStageReached = z.object({
+  type: z.literal("VmProvisioningStageReached"),
+  data: z.object({
+    vmId: z.string().min(1),
+    stage: ProvisioningStage,
+    /** the stage this one ended, and how long it took; null for the first stage */
+    previous: StageDuration.nullable(),
+  }),
+});
+
+export const VmProvisioned = z.object({
+  type: z.literal("VmProvisioned"),
+  data: z.object({
+    vmId: z.string().min(1),
+    vmwareId: z.string().min(1),
+    vmName: z.string(),
+    hostname: z.string(),
+    ipAddress: z.string().nullable(),
+    warning: z.string().nullable(),
+    /** every completed stage's duration, for the ETA statistics */
+    stageDurations: z.array(StageDuration),
+  }),
+});
+
+export const VmProvisioningFailed = z.object({
+  type: z.literal("VmProvisioningFailed"),
+  data: z.object({
+    vmId: z.string().min(1),
+    /** the stage the run was in when it failed; null if it failed before the first stage */
+    stage: ProvisioningStage.nullable(),
+    failure: ProvisioningFailure,
+  }),
+});
+
+export const VmEvent = z.discriminatedUnion("type", [
+  VmProvisioningStarted,
+  VmProvisioningStageReached,
+  VmProvisioned,
+  VmProvisioningFailed,
+]);
+export type VmEvent = z.infer<typeof VmEvent>;
