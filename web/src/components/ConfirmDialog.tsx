@@ -1,0 +1,57 @@
+import { AlertDialog } from "@kobalte/core/alert-dialog";
+import { type JSX, Show } from "solid-js";
+
+/**
+ * A trigger button and the confirmation it opens. Focus is trapped inside while open and returns to
+ * the trigger on close; Escape cancels.
+ */
+export function ConfirmDialog(props: {
+  triggerLabel: string;
+  triggerClass?: string;
+  title: string;
+  children: JSX.Element;
+  confirmLabel: string;
+  confirmClass?: string;
+  cancelLabel?: string;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onConfirm: () => void;
+  pending: boolean;
+  error: string | null;
+}) {
+  return (
+    <AlertDialog open={props.open} onOpenChange={props.onOpenChange}>
+      <AlertDialog.Trigger class={props.triggerClass ?? "button"}>{props.triggerLabel}</AlertDialog.Trigger>
+      <AlertDialog.Portal>
+        <AlertDialog.Overlay class="dialog-overlay" />
+        <div class="dialog-positioner">
+          <AlertDialog.Content class="dialog">
+            <AlertDialog.Title as="h2">{props.title}</AlertDialog.Title>
+            <AlertDialog.Description as="div">{props.children}</AlertDialog.Description>
+            <Show when={props.error}>
+              {(error) => (
+                <p class="notice notice--danger" role="alert">
+                  {error()}
+                </p>
+              )}
+            </Show>
+            <div class="form-actions">
+              <button
+                type="button"
+                class={props.confirmClass ?? "button button--primary"}
+                onClick={() => props.onConfirm()}
+                disabled={props.pending}
+                aria-busy={props.pending}
+              >
+                {props.pending ? "Working…" : props.confirmLabel}
+              </button>
+              <AlertDialog.CloseButton class="button">
+                {props.cancelLabel ?? "Keep it"}
+              </AlertDialog.CloseButton>
+            </div>
+          </AlertDialog.Content>
+        </div>
+      </AlertDialog.Portal>
+    </AlertDialog>
+  );
+}

@@ -1,0 +1,41 @@
+import type { TimelineEntry } from "@gantry/shared/api/requests";
+import { For, Show } from "solid-js";
+import { formatDateTime } from "../lib/format.ts";
+
+const actorText = (entry: TimelineEntry): string => {
+  switch (entry.actor.kind) {
+    case "user":
+      return entry.actor.name ?? "A user";
+    case "agent":
+      return entry.actor.name ? `Agent ${entry.actor.name}` : "The agent";
+    case "system":
+      return "Gantry";
+  }
+};
+
+/** Every event of the request, oldest first. */
+export function Timeline(props: { entries: readonly TimelineEntry[] }) {
+  return (
+    <ol class="timeline" aria-label="Request history">
+      <For each={props.entries}>
+        {(entry) => (
+          <li data-kind={entry.kind}>
+            <div class="timeline__title">{entry.title}</div>
+            <div class="timeline__meta tabular">
+              <time dateTime={entry.at}>{formatDateTime(entry.at)}</time> · {actorText(entry)}
+            </div>
+            <Show when={entry.detail}>{(detail) => <p>{detail()}</p>}</Show>
+            <Show when={entry.technicalDetail}>
+              {(technical) => (
+                <details>
+                  <summary>Technical detail</summary>
+                  <pre class="mono">{technical()}</pre>
+                </details>
+              )}
+            </Show>
+          </li>
+        )}
+      </For>
+    </ol>
+  );
+}
