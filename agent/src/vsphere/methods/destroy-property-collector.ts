@@ -1,0 +1,12 @@
+import type { InvokeOptions } from "../session.ts";
+import type { MoRef } from "../values.ts";
+import type { Vim } from "../vim.ts";
+
+/** PropertyCollector.DestroyPropertyCollector: also destroys its filters and cancels its wait. */
+export async function destroyPropertyCollector(
+  vim: Vim,
+  collector: MoRef,
+  options?: InvokeOptions,
+): Promise<void> {
+  await vim.invoke("DestroyPropertyCollector", collector, [], options);
+}

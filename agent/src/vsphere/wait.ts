@@ -1,0 +1,337 @@
+import type { Logger } from "../log.ts";
+import { isFault, VsphereFault } from "./faults.ts";
+import { createFilter } from "./methods/create-filter.ts";
+import { createPropertyCollector } from "./methods/create-property-collector.ts";
+import { destroyPropertyCollector } from "./methods/destroy-property-collector.ts";
+import { destroyPropertyFilter } from "./methods/destroy-property-filter.ts";
+import { retrievePropertiesEx } from "./methods/retrieve-properties-ex.ts";
+import { type ObjectUpdate, type UpdateSet, waitForUpdatesEx } from "./methods/wait-for-updates-ex.ts";
+import type { FilterSpec } from "./property-spec.ts";
+import { delay } from "./retry.ts";
+import type { RoundTripCounter } from "./round-trips.ts";
+import type { Session } from "./session.ts";
+import { type MoRef, refKey } from "./values.ts";
+import { toValue, type XmlElement } from "./xml.ts";
+
+/** The accumulated properties of a watch's objects, as the updates have reported them so far. */
+export class WatchState {
+  readonly #objects = new Map<string, Map<string, XmlElement>>();
+  readonly #gone = new Set<string>();
+
+  get(obj: MoRef, path: string): XmlElement | undefined {
+    return this.#objects.get(refKey(obj))?.get(path);
+  }
+
+  value(obj: MoRef, path: string): unknown {
+    const raw = this.get(obj, path);
+    return raw === undefined ? undefined : toValue(raw);
+  }
+
+  /** The object was deleted (a `leave` update). */
+  gone(obj: MoRef): boolean {
+    return this.#gone.has(refKey(obj));
+  }
+
+  apply(update: ObjectUpdate): void {
+    const key = refKey(update.obj);
+    if (update.kind === "leave") {
+      this.#gone.add(key);
+      this.#objects.delete(key);
+      return;
+    }
+    const props = this.#objects.get(key) ?? new Map<string, XmlElement>();
+    this.#objects.set(key, props);
+    for (const change of update.changes) {
+      const removed = change.op === "remove" || change.op === "indirectRemove" || change.val === undefined;
+      if (removed || change.val?.nil) props.delete(change.name);
+      else props.set(change.name, change.val);
+    }
+  }
+}
+
+export interface WatchRequest<TResult> {
+  readonly spec: FilterSpec;
+  /** Called after each batch of updates with the state so far; a value (not undefined) ends the watch. */
+  readonly check: (state: WatchState) => TResult | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Round trips made for this watch are added here too. */
+  readonly counter?: RoundTripCounter | undefined;
+}
+
+interface Watcher {
+  filter: MoRef;
+  readonly spec: FilterSpec;
+  readonly state: WatchState;
+  readonly counter: RoundTripCounter | undefined;
+  /** Returns true when the watcher finished. */
+  readonly evaluate: () => boolean;
+  readonly fail: (err: unknown) => void;
+}
+
+interface Collector {
+  readonly ref: MoRef;
+  readonly generation: number;
+}
+
+export interface WaiterOptions {
+  maxWaitSeconds: number;
+  callTimeoutMs: number;
+  log: Logger;
+}
+
+/**
+ * One private PropertyCollector per session, a filter per watched task or VM, and a single
+ * WaitForUpdatesEx loop that dispatches every update to its filter's watcher. Under load a single
+ * long poll serves all jobs; nothing sleeps in a polling loop.
+ */
+export class PropertyWaiter {
+  readonly #session: Session;
+  readonly #options: WaiterOptions;
+  readonly #watchers = new Map<string, Watcher>();
+  #collector: Promise<Collector> | undefined;
+  #version = "";
+  #running = false;
+  #inFlight: AbortController | undefined;
+  #closed = false;
+
+  constructor(session: Session, options: WaiterOptions) {
+    this.#session = session;
+    this.#options = options;
+    // a re-login kills the collector: stop a long poll that would otherwise sit out maxWaitSeconds
+    session.onRelogin(() => this.#inFlight?.abort());
+  }
+
+  /** Watch `spec` until `check` returns a value; rejects on abort, on a thrown check, or on close. */
+  async watch<TResult>(request: WatchRequest<TResult>): Promise<TResult> {
+    request.signal?.throwIfAborted();
+    const state = new WatchState();
+    let resolve: (value: TResult) => void = () => undefined;
+    let reject: (reason: unknown) => void = () => undefined;
+    const promise = new Promise<TResult>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    let done = false;
+    const finish = (settle: () => void) => {
+      if (done) return;
+      done = true;
+      request.signal?.removeEventListener("abort", onAbort);
+      const key = refKey(watcher.filter);
+      if (this.#watchers.get(key) === watcher) this.#watchers.delete(key);
+      void this.#dropFilter(watcher.filter, request.counter).finally(settle);
+    };
+    const watcher: Watcher = {
+      filter: { type: "PropertyFilter", value: "" },
+      spec: request.spec,
+      state,
+      counter: request.counter,
+      evaluate: () => {
+        let result: TResult | undefined;
+        try {
+          result = request.check(state);
+        } catch (err) {
+          finish(() => reject(err));
+          return true;
+        }
+        if (result === undefined) return false;
+        finish(() => resolve(result));
+        return true;
+      },
+      fail: (err) => finish(() => reject(err)),
+    };
+    const onAbort = () => watcher.fail(request.signal?.reason);
+
+    watcher.filter = await this.#createFilter(request.spec, request.counter);
+    this.#watchers.set(refKey(watcher.filter), watcher);
+    request.signal?.addEventListener("abort", onAbort, { once: true });
+    if (request.signal?.aborted) onAbort();
+    // vCenter reports a new filter's objects on the next wait, but vcsim only when some object
+    // changes after the filter exists; with a long poll already running, read the start state
+    if (this.#inFlight !== undefined && !done) await this.#seed(watcher);
+    if (!done) this.#ensureLoop();
+    return promise;
+  }
+
+  async #seed(watcher: Watcher): Promise<void> {
+    try {
+      const objects = await retrievePropertiesEx(this.#vim(watcher.counter), [watcher.spec]);
+      for (const o of objects) {
+        watcher.state.apply({
+          kind: "enter",
+          obj: o.obj,
+          changes: [...o.raw].map(([name, val]) => ({ name, op: "assign", val })),
+        });
+      }
+      if (objects.length > 0) watcher.evaluate();
+    } catch (err) {
+      watcher.fail(err);
+    }
+  }
+
+  #vim(counter: RoundTripCounter | undefined) {
+    const session = this.#session;
+    return {
+      serviceContent: () => session.serviceContent(),
+      invoke: (...args: Parameters<Session["invoke"]>) =>
+        session.invoke(args[0], args[1], args[2], { counter, ...args[3] }),
+    };
+  }
+
+  #ensureCollector(counter?: RoundTripCounter): Promise<Collector> {
+    const current = this.#collector;
+    if (current !== undefined) {
+      return current.then((c) => (c.generation === this.#session.generation ? c : this.#rebuild(c, counter)));
+    }
+    this.#collector = this.#newCollector(counter);
+    return this.#collector;
+  }
+
+  async #newCollector(counter?: RoundTripCounter): Promise<Collector> {
+    await this.#session.ensureLoggedIn({ counter });
+    const generation = this.#session.generation;
+    const ref = await createPropertyCollector(this.#vim(counter), { relogin: false });
+    this.#version = "";
+    return { ref, generation };
+  }
+
+  /** The old collector died with its session: make a new one and re-create every live filter. */
+  #rebuild(stale: Collector, counter?: RoundTripCounter): Promise<Collector> {
+    const next = (async () => {
+      await this.#session.relogin(stale.generation, { counter });
+      const fresh = await this.#newCollector(counter);
+      for (const [key, watcher] of [...this.#watchers]) {
+        this.#watchers.delete(key);
+        watcher.filter = await createFilter(this.#vim(watcher.counter), fresh.ref, watcher.spec, {
+          relogin: false,
+        });
+        this.#watchers.set(refKey(watcher.filter), watcher);
+      }
+      this.#options.log.info("vcenter property collector rebuilt", { filters: this.#watchers.size });
+      return fresh;
+    })();
+    this.#collector = next;
+    next.catch(() => {
+      if (this.#collector === next) this.#collector = undefined;
+    });
+    return next;
+  }
+
+  async #createFilter(spec: FilterSpec, counter?: RoundTripCounter): Promise<MoRef> {
+    const collector = await this.#ensureCollector(counter);
+    try {
+      return await createFilter(this.#vim(counter), collector.ref, spec, { relogin: false });
+    } catch (err) {
+      if (!collectorGone(err, collector.ref)) throw err;
+      const fresh = await this.#rebuild(collector, counter);
+      return createFilter(this.#vim(counter), fresh.ref, spec, { relogin: false });
+    }
+  }
+
+  async #dropFilter(filter: MoRef, counter?: RoundTripCounter): Promise<void> {
+    if (filter.value === "") return;
+    try {
+      await destroyPropertyFilter(this.#vim(counter), filter, { relogin: false });
+    } catch (err) {
+      // a filter of a dead session is gone already
+      this.#options.log.debug("property filter not destroyed", { error: String(err) });
+    }
+  }
+
+  #ensureLoop(): void {
+    if (this.#running || this.#closed) return;
+    this.#running = true;
+    void this.#loop().finally(() => {
+      this.#running = false;
+      if (this.#watchers.size > 0 && !this.#closed) this.#ensureLoop();
+    });
+  }
+
+  async #loop(): Promise<void> {
+    let failures = 0;
+    while (this.#watchers.size > 0 && !this.#closed) {
+      const collector = await this.#ensureCollector().catch((err: unknown) => err);
+      if (!isCollector(collector)) {
+        this.#failAll(collector);
+        return;
+      }
+      const watchers = [...this.#watchers.values()];
+      for (const w of watchers) w.counter?.add("WaitForUpdatesEx");
+      const controller = new AbortController();
+      this.#inFlight = controller;
+      try {
+        const set = await waitForUpdatesEx(
+          this.#vim(undefined),
+          collector.ref,
+          { version: this.#version, maxWaitSeconds: this.#options.maxWaitSeconds },
+          {
+            relogin: false,
+            signal: controller.signal,
+            timeoutMs: this.#options.maxWaitSeconds * 1000 + this.#options.callTimeoutMs,
+          },
+        );
+        failures = 0;
+        if (set !== undefined) this.#dispatch(set);
+      } catch (err) {
+        if (controller.signal.aborted || isFault(err, "RequestCanceled")) continue;
+        if (isFault(err, "InvalidCollectorVersion")) {
+          this.#version = "";
+          continue;
+        }
+        if (collectorGone(err, collector.ref)) {
+          await this.#rebuild(collector).catch((e: unknown) => this.#failAll(e));
+          continue;
+        }
+        failures += 1;
+        const transient = err instanceof VsphereFault && err.source === "transport" && err.retryable;
+        if (failures >= 3 || !transient) {
+          this.#failAll(err);
+          return;
+        }
+        await delay(200 * failures);
+      } finally {
+        if (this.#inFlight === controller) this.#inFlight = undefined;
+      }
+    }
+  }
+
+  #dispatch(set: UpdateSet): void {
+    this.#version = set.version;
+    const touched = new Set<Watcher>();
+    for (const f of set.filters) {
+      const watcher = this.#watchers.get(refKey(f.filter));
+      if (watcher === undefined) continue;
+      for (const o of f.objects) watcher.state.apply(o);
+      touched.add(watcher);
+    }
+    // check once per batch: vcsim replays queued changes after an object's current state
+    for (const w of touched) w.evaluate();
+  }
+
+  #failAll(err: unknown): void {
+    for (const w of [...this.#watchers.values()]) w.fail(err);
+  }
+
+  /** Fail all watches and destroy the collector (before Logout). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#failAll(new Error("vSphere client closed"));
+    this.#inFlight?.abort();
+    const collector = await this.#collector?.catch(() => undefined);
+    if (collector === undefined || collector.generation !== this.#session.generation) return;
+    await destroyPropertyCollector(this.#vim(undefined), collector.ref, { relogin: false }).catch(
+      () => undefined,
+    );
+  }
+}
+
+function isCollector(v: unknown): v is Collector {
+  return typeof v === "object" && v !== null && "ref" in v && "generation" in v;
+}
+
+/** The collector (or the whole session) no longer exists on the server. */
+function collectorGone(err: unknown, collector: MoRef): boolean {
+  if (isFault(err, "NotAuthenticated")) return true;
+  if (!isFault(err, "ManagedObjectNotFound")) return false;
+  const obj = err.fields.obj;
+  return typeof obj === "object" && obj !== null && "value" in obj && obj.value === collector.value;
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isFault, VsphereFault } from "../../src/vsphere/faults.ts";
+import { currentTime } from "../../src/vsphere/methods/current-time.ts";
+import { findByInventoryPath } from "../../src/vsphere/methods/find-by-inventory-path.ts";
+import type { VcsimHandle } from "../../vcsim/vcsim.ts";
+import { clientFor, memoryLogger, PASSWORD, startTestVcsim } from "./fixture.ts";
+
+describe("vSphere session against vcsim", () => {
+  let vcsim: VcsimHandle;
+
+  beforeAll(async () => {
+    vcsim = await startTestVcsim({ sessionIdleTimeoutMs: 1500 });
+  });
+  afterAll(async () => {
+    await vcsim?.stop();
+  });
+
+  it("logs in lazily, reads the service content and logs out", async () => {
+    const client = clientFor(vcsim);
+    const content = await client.connect();
+    expect(content.about.apiVersion).toMatch(/^\d+\.\d+/);
+    expect(content.searchIndex.type).toBe("SearchIndex");
+    expect(await findByInventoryPath(client.scope(), vcsim.templatePath)).toMatchObject({
+      type: "VirtualMachine",
+    });
+    expect(client.roundTrips.snapshot().byMethod).toMatchObject({ RetrieveServiceContent: 1, Login: 1 });
+    await client.close();
+    expect(client.roundTrips.byMethod.get("Logout")).toBe(1);
+  });
+
+  it("rejects a wrong password with a non-retryable InvalidLogin and never logs the password", async () => {
+    const { log, lines } = memoryLogger();
+    const client = clientFor(vcsim, { log, config: { password: "wrong-password" } });
+    const err = await client.connect().catch((e: unknown) => e);
+    expect(isFault(err, "InvalidLogin")).toBe(true);
+    expect(err instanceof VsphereFault && err.retryable).toBe(false);
+    expect(lines.join("\n")).not.toContain("wrong-password");
+    await client.close();
+  });
+
+  it("answers an unknown inventory path with undefined", async () => {
+    const client = clientFor(vcsim);
+    expect(await findByInventoryPath(client.scope(), "/DC0/vm/no-such-vm")).toBeUndefined();
+    await client.close();
+  });
+
+  it("keeps an idle session alive with CurrentTime before the idle timeout", async () => {
+    const client = clientFor(vcsim, { keepAliveIdleMs: 400 });
+    await client.connect();
+    await new Promise((r) => setTimeout(r, 2500)); // longer than the simulator's 1.5 s idle timeout
+    await currentTime(client.scope());
+    expect(client.roundTrips.byMethod.get("Login")).toBe(1);
+    expect(client.roundTrips.byMethod.get("CurrentTime")).toBeGreaterThan(1);
+    await client.close();
+  });
+
+  it("logs in again exactly once after the session idled out", async () => {
+    const { log, lines } = memoryLogger();
+    const client = clientFor(vcsim, { log, keepAliveIdleMs: 60_000 });
+    await client.connect();
+    await new Promise((r) => setTimeout(r, 2500));
+    const now = await currentTime(client.scope());
+    expect(now.getTime()).not.toBeNaN();
+    expect(client.roundTrips.byMethod.get("Login")).toBe(2);
+    expect(lines.some((l) => l.includes("session lost"))).toBe(true);
+    expect(lines.join("\n")).not.toContain(PASSWORD);
+    await client.close();
+  });
+});
