@@ -1,11 +1,310 @@
 import { DurableObject } from "cloudflare:workers";
+import { InventoryReport } from "@gantry/shared/jobs/inventory";
+import { type AgentCallResult, AgentJob, CLOSE_CODES } from "@gantry/shared/protocol/agent";
+import { parseAgentFrame } from "@gantry/shared/protocol/agent-parse";
+import { MAX_AGENT_FRAME_BYTES } from "@gantry/shared/protocol/version";
+import { err, ok, type Result } from "@gantry/shared/result";
+import { readHandoff } from "../agents/hub-handoff.ts";
+import { readHubSettings } from "../agents/hub-settings.ts";
+import { createJobUpdateSink } from "../agents/job-update-sink.ts";
+import { logEvent } from "../agents/log.ts";
+import { markConnected, markDisconnected } from "../agents/presence.ts";
+import { type CallFailure, type CallRequest, PendingCalls } from "./agent-hub-calls.ts";
+import type { HubContext } from "./agent-hub-context.ts";
+import { agentSlots, dispatchQueued } from "./agent-hub-dispatch.ts";
+import { handleFrame } from "./agent-hub-frames.ts";
+import { JobQueue } from "./agent-hub-leases.ts";
+import { JobStreams } from "./agent-hub-progress.ts";
+import { bumpCounter, migrateHubStorage, writeMeta } from "./agent-hub-schema.ts";
+import {
+  agentTag,
+  closeSocket,
+  factsOf,
+  type SocketFacts,
+  sendFrame,
+  welcomedSockets,
+} from "./agent-hub-sockets.ts";
+import {
+  ABSENT_SINCE,
+  type HubJobStatus,
+  type HubStatus,
+  hubStatus,
+  jobStatus,
+  type WaitReason,
+} from "./agent-hub-status.ts";
+
+export interface SiteInventory {
+  report: InventoryReport;
+  agentId: string;
+  receivedAt: string;
+}
 
 /**
- * Responsibilities: one object per tenant site. Holds the site's agent sockets (hibernatable),
- * the job queue and leases.
+ * Responsibilities: one object per tenant site (`site:<siteId>`). Holds the site's agent sockets
+ * (hibernatable; identity in attachments), the job queue and leases in SQLite, the sweep alarm that
+ * takes back expired offers and leases, the latest inventory report, and request/response calls
+ * through an agent. Never throws out of a socket handler: a bad frame costs an error frame.
  */
 export class AgentHub extends DurableObject<Env> {
+  private readonly hub: HubContext;
+  private readonly streams: JobStreams;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const queue = new JobQueue(ctx.storage.sql);
+    this.hub = {
+      ctx,
+      env,
+      sql: ctx.storage.sql,
+      queue,
+      settings: readHubSettings(env),
+      sink: createJobUpdateSink(env),
+      calls: new PendingCalls(),
+      now: () => Date.now(),
+      dispatch: () => dispatchQueued(this.hub),
+    };
+    this.streams = new JobStreams(this.hub);
+    // answered by the runtime without waking the object; proves the path, renews nothing
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    void ctx.blockConcurrencyWhile(async () => migrateHubStorage(ctx.storage.sql));
+  }
+
+  /** Only for the WebSocket upgrade the Worker forwards after authenticating the agent. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade") !== "websocket")
+      return new Response("expected a WebSocket upgrade", { status: 426 });
+    const who = readHandoff(request);
+    if (!who) return new Response("missing agent identity", { status: 400 });
+    const revoked = this.hub.sql
+      .exec<{ revoked: number }>("SELECT revoked FROM agents_seen WHERE agent_id = ?", who.agentId)
+      .toArray()[0];
+    if (revoked?.revoked === 1) return new Response("agent revoked", { status: 401 });
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    const facts: SocketFacts = {
+      ...who,
+      connectionId: crypto.randomUUID(),
+      connectedAt: this.hub.now(),
+      protocol: null,
+    };
+    this.ctx.acceptWebSocket(server, [agentTag(who.agentId)]);
+    server.serializeAttachment(facts);
+    writeMeta(this.hub.sql, "site_id", who.siteId);
+    try {
+      await markConnected(this.env.DB, {
+        agentId: who.agentId,
+        connectionId: facts.connectionId,
+        now: facts.connectedAt,
+      });
+    } catch (error) {
+      logEvent("warn", "presence not recorded", { agentId: who.agentId, error: String(error) });
+    }
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    try {
+      const facts = factsOf(ws);
+      if (!facts) return closeSocket(ws, 1011, "socket without identity");
+      if (typeof message !== "string") {
+        if (message.byteLength > MAX_AGENT_FRAME_BYTES) return this.tooLarge(ws);
+        bumpCounter(this.hub.sql, "frames_malformed");
+        sendFrame(ws, {
+          type: "error",
+          code: "MALFORMED_FRAME",
+          message: "binary frames are not part of the protocol",
+        });
+        return;
+      }
+      const parsed = parseAgentFrame(message);
+      if (!parsed.ok) {
+        const problem = parsed.error;
+        if (problem.code === "TOO_LARGE") return this.tooLarge(ws);
+        const counter = problem.code === "UNKNOWN_TYPE" ? "frames_unknown_type" : "frames_malformed";
+        bumpCounter(this.hub.sql, counter);
+        const text =
+          problem.code === "UNKNOWN_TYPE"
+            ? `unknown frame type ${problem.type.slice(0, 60)}`
+            : problem.message;
+        sendFrame(ws, { type: "error", code: problem.code, message: text, ref: problem.ref });
+        return;
+      }
+      await handleFrame(this.hub, this.streams, { ws, facts, frame: parsed.value });
+    } catch (error) {
+      // a bug must cost one frame, never the object and every other agent's socket
+      bumpCounter(this.hub.sql, "frames_failed");
+      logEvent("error", "frame handling failed", { error: String(error) });
+      sendFrame(ws, { type: "error", code: "INTERNAL", message: "the hub could not handle that frame" });
+    }
+  }
+
+  private tooLarge(ws: WebSocket): void {
+    bumpCounter(this.hub.sql, "frames_oversized");
+    closeSocket(ws, CLOSE_CODES.tooLarge, "frame exceeds 64 KiB");
+  }
+
+  override async webSocketClose(ws: WebSocket): Promise<void> {
+    try {
+      await this.onDisconnect(ws);
+    } catch (error) {
+      logEvent("error", "disconnect handling failed", { error: String(error) });
+    }
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.webSocketClose(ws);
+  }
+
+  private async onDisconnect(ws: WebSocket): Promise<void> {
+    const facts = factsOf(ws);
+    if (!facts) return;
+    const now = this.hub.now();
+    const others = welcomedSockets(this.ctx).filter((s) => s.ws !== ws);
+    if (!others.some((s) => s.facts.agentId === facts.agentId)) {
+      this.hub.calls.dropAgent(facts.agentId);
+      // unanswered offers go to someone else now; leases wait for the agent to come back until they expire
+      for (const row of this.hub.queue.heldBy(facts.agentId, ["offered"])) {
+        this.hub.queue.requeue({ jobId: row.job_id, epoch: row.epoch, now });
+      }
+      this.hub.sql.exec("UPDATE agents_seen SET last_seen_at = ?2 WHERE agent_id = ?1", facts.agentId, now);
+    }
+    if (others.length === 0) writeMeta(this.hub.sql, ABSENT_SINCE, String(now));
+    try {
+      await markDisconnected(this.env.DB, { agentId: facts.agentId, connectionId: facts.connectionId, now });
+    } catch (error) {
+      logEvent("warn", "presence not recorded", { agentId: facts.agentId, error: String(error) });
+    }
+    await this.hub.dispatch();
+  }
+
+  /** Takes back expired offers and leases by hub time. Idempotent: a second run finds nothing expired. */
+  override async alarm(info?: AlarmInvocationInfo): Promise<void> {
+    try {
+      const now = this.hub.now();
+      for (const row of this.hub.queue.expired(now)) {
+        if (!this.hub.queue.requeue({ jobId: row.job_id, epoch: row.epoch, now })) continue;
+        if (row.state !== "leased" || !row.agent_id) {
+          bumpCounter(this.hub.sql, "offers_expired");
+          continue;
+        }
+        bumpCounter(this.hub.sql, "leases_expired");
+        logEvent("warn", "lease expired", { jobId: row.job_id, agentId: row.agent_id, epoch: row.epoch });
+        for (const s of welcomedSockets(this.ctx, row.agent_id)) {
+          sendFrame(s.ws, {
+            type: "job.cancel",
+            jobId: row.job_id,
+            epoch: row.epoch,
+            reason: "lease-expired",
+          });
+        }
+      }
+      await this.hub.dispatch();
+    } catch (error) {
+      // alarms retry at most six times; re-arm before the last so the sweep never dies
+      if ((info?.retryCount ?? 0) >= 5) {
+        logEvent("error", "lease sweep failing; re-armed", { error: String(error) });
+        await this.ctx.storage.setAlarm(Date.now() + 30_000);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  /** Queues a job for the site, idempotent by job id, and offers it at once if an agent has room. */
+  async enqueueJob(input: {
+    tenantId: string;
+    siteId: string;
+    job: AgentJob;
+  }): Promise<
+    Result<
+      { status: "queued" | "duplicate"; waiting: WaitReason | null },
+      { code: "INVALID_JOB"; message: string }
+    >
+  > {
+    const job = AgentJob.safeParse(input.job);
+    if (!job.success) return err({ code: "INVALID_JOB", message: job.error.message.slice(0, 500) });
+    const status = this.hub.queue.enqueue({
+      tenantId: input.tenantId,
+      siteId: input.siteId,
+      job: job.data,
+      now: this.hub.now(),
+    });
+    writeMeta(this.hub.sql, "site_id", input.siteId);
+    await this.hub.dispatch();
+    const row = this.hub.queue.get(job.data.jobId);
+    return ok({ status, waiting: row ? jobStatus(this.hub, row).waiting : null });
+  }
+
+  /** Cancels a job: queued or offered ones end here; a running one is told to stop and reports back. */
+  async cancelJob(jobId: string): Promise<{ status: "cancelled" | "cancelling" | "finished" | "unknown" }> {
+    const status = this.hub.queue.requestCancel({ jobId, now: this.hub.now() });
+    const row = this.hub.queue.get(jobId);
+    if (status === "cancelling" && row?.agent_id) {
+      for (const s of welcomedSockets(this.ctx, row.agent_id)) {
+        sendFrame(s.ws, { type: "job.cancel", jobId, epoch: row.epoch, reason: "requested" });
+      }
+    }
+    return { status };
+  }
+
+  /** Closes the agent's sockets at once, refuses it from now on and puts its jobs back in the queue. */
+  async revokeAgent(agentId: string): Promise<{ requeued: number }> {
+    const now = this.hub.now();
+    this.hub.sql.exec(
+      `INSERT INTO agents_seen (agent_id, name, revoked) VALUES (?1, ?1, 1)
+       ON CONFLICT (agent_id) DO UPDATE SET revoked = 1`,
+      agentId,
+    );
+    for (const ws of this.ctx.getWebSockets(agentTag(agentId)))
+      closeSocket(ws, CLOSE_CODES.revoked, "agent revoked");
+    let requeued = 0;
+    for (const row of this.hub.queue.heldBy(agentId)) {
+      if (this.hub.queue.requeue({ jobId: row.job_id, epoch: row.epoch, now })) requeued += 1;
+    }
+    this.hub.calls.dropAgent(agentId);
+    await this.hub.dispatch();
+    return { requeued };
+  }
+
+  async status(): Promise<HubStatus> {
+    return hubStatus(this.hub);
+  }
+
+  /** One job's state and, when it waits, why. */
+  async jobStatus(jobId: string): Promise<HubJobStatus | null> {
+    const row = this.hub.queue.get(jobId);
+    return row ? jobStatus(this.hub, row) : null;
+  }
+
   async connectedAgents(): Promise<number> {
-    return this.ctx.getWebSockets().length;
+    return agentSlots(this.hub).length;
+  }
+
+  /** The latest inventory an agent of this site reported, if any. */
+  async inventory(): Promise<SiteInventory | null> {
+    const row = this.hub.sql
+      .exec<{ report: string; agent_id: string; received_at: number }>("SELECT * FROM inventory WHERE id = 1")
+      .toArray()[0];
+    const report = row ? InventoryReport.safeParse(JSON.parse(row.report)) : null;
+    if (!row || !report?.success) return null;
+    return {
+      report: report.data,
+      agentId: row.agent_id,
+      receivedAt: new Date(row.received_at).toISOString(),
+    };
+  }
+
+  /** Asks a connected agent (the least busy) for live VM status or a vCenter connectivity test. */
+  async callAgent(request: CallRequest): Promise<Result<AgentCallResult, CallFailure>> {
+    const slot = agentSlots(this.hub).sort((a, b) => a.load - b.load)[0];
+    if (!slot) return err({ code: "NO_AGENT_CONNECTED" });
+    const timeoutMs = Math.min(request.timeoutMs ?? 15_000, 60_000);
+    const id = sendFrame(
+      slot.ws,
+      { type: "call", call: request.call, timeoutMs },
+      slot.facts.protocol ?? undefined,
+    );
+    if (!id) return err({ code: "AGENT_DISCONNECTED" });
+    return this.hub.calls.wait({ id, agentId: slot.facts.agentId, timeoutMs });
   }
 }

@@ -1,8 +1,9 @@
 import { Hono } from "hono";
+import { countConnectedAgents } from "../agents/presence.ts";
 import type { EdgeEnv } from "../app-env.ts";
 
 /** Liveness for operators and the local stack: answers once the Worker and D1 are up. */
 export const healthz = new Hono<EdgeEnv>().get("/", async (c) => {
   const row = await c.env.DB.prepare("SELECT count(*) AS n FROM sqlite_master").first<{ n: number }>();
-  return c.json({ ok: true, tables: row?.n ?? 0, agentsConnected: 0 });
+  return c.json({ ok: true, tables: row?.n ?? 0, agentsConnected: await countConnectedAgents(c.env.DB) });
 });

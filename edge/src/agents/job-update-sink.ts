@@ -1,0 +1,52 @@
+import type { ProvisionedVm, ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
+import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
+import type { ProgressUpdate } from "@gantry/shared/protocol/progress-update";
+import { ok, type Result } from "@gantry/shared/result";
+
+/** A durable job frame that passed the hub's fencing check, on its way to the event log. */
+export interface JobUpdate {
+  tenantId: string;
+  siteId: string;
+  jobId: string;
+  requestId: string;
+  agentId: string;
+  epoch: number;
+  seq: number;
+  /** The frame's id: stable across resends, so the append is idempotent. */
+  eventId: string;
+  update:
+    | { kind: "stage"; stage: ProvisioningStage; at: string }
+    | { kind: "succeeded"; vm: ProvisionedVm; at: string }
+    | { kind: "failed"; failure: ProvisioningFailure; at: string };
+}
+
+export type RecordError = { code: string; retryable: boolean; message: string };
+
+/** Where the hub sends what agents report: the D1 log first, then the (best-effort) progress fan-out. */
+export interface JobUpdateSink {
+  record(update: JobUpdate): Promise<Result<void, RecordError>>;
+  publish(update: ProgressUpdate): Promise<void>;
+}
+
+/** Calls RequestProgress.publish when that method exists; progress is a cache, so failures are dropped. */
+async function publishProgress(env: Env, update: ProgressUpdate): Promise<void> {
+  const stub = env.REQUEST_PROGRESS.get(env.REQUEST_PROGRESS.idFromName(update.requestId));
+  // publish() belongs to the progress engineer's object; until it exists a call would reject
+  const publish: unknown = Reflect.get(stub, "publish");
+  if (typeof publish !== "function") return;
+  try {
+    await Reflect.apply(publish, stub, [update]);
+  } catch (error) {
+    console.warn(
+      JSON.stringify({ msg: "progress publish failed", requestId: update.requestId, error: String(error) }),
+    );
+  }
+}
+
+export function createJobUpdateSink(env: Env): JobUpdateSink {
+  return {
+    // replaced by the request workflow's recordJobUpdate once it lands (see report)
+    record: async () => ok(undefined),
+    publish: (update) => publishProgress(env, update),
+  };
+}

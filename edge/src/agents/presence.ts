@@ -1,0 +1,38 @@
+/**
+ * Agent presence in D1, written by the site's hub on connect and disconnect only (never per frame).
+ * The connection id makes a late close of an old socket harmless to a newer connection.
+ */
+export async function markConnected(
+  db: D1Database,
+  input: { agentId: string; connectionId: string; now: number },
+): Promise<void> {
+  await db
+    .prepare("UPDATE agents SET connected = 1, connection_id = ?2, last_seen_at = ?3 WHERE id = ?1")
+    .bind(input.agentId, input.connectionId, input.now)
+    .run();
+}
+
+export async function markDisconnected(
+  db: D1Database,
+  input: { agentId: string; connectionId: string; now: number },
+): Promise<void> {
+  await db
+    .prepare("UPDATE agents SET connected = 0, last_seen_at = ?3 WHERE id = ?1 AND connection_id = ?2")
+    .bind(input.agentId, input.connectionId, input.now)
+    .run();
+}
+
+export async function recordAgentVersion(
+  db: D1Database,
+  input: { agentId: string; version: string },
+): Promise<void> {
+  await db.prepare("UPDATE agents SET version = ?2 WHERE id = ?1").bind(input.agentId, input.version).run();
+}
+
+/** Agents with an open socket to their hub, for /healthz. */
+export async function countConnectedAgents(db: D1Database): Promise<number> {
+  const row = await db
+    .prepare("SELECT count(*) AS n FROM agents WHERE connected = 1 AND revoked_at IS NULL")
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
