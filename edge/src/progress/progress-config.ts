@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+const DAY_SECONDS = 86_400;
+
+/** Optional Worker vars that tune the progress objects; defaults hold in production. */
+const ProgressVars = z.object({
+  /** how long a finished run's final state stays for late viewers */
+  PROGRESS_RETENTION_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * DAY_SECONDS)
+    .default(DAY_SECONDS),
+});
+
+export interface ProgressConfig {
+  retentionMs: number;
+  /** a run with no update for this long is dropped from the cache (the log still has it) */
+  abandonedAfterMs: number;
+  /** at most one percent frame per object per this interval */
+  percentIntervalMs: number;
+  /** how many past successful runs the ETA averages over */
+  statsRuns: number;
+}
+
+/** @throws with every bad field named, like the edge's own vars */
+export function progressConfig(env: object): ProgressConfig {
+  const parsed = ProgressVars.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(
+      `invalid progress configuration: ${parsed.error.issues.map((i) => i.message).join("; ")}`,
+    );
+  }
+  return {
+    retentionMs: parsed.data.PROGRESS_RETENTION_SECONDS * 1000,
+    abandonedAfterMs: 7 * DAY_SECONDS * 1000,
+    percentIntervalMs: 100,
+    statsRuns: 20,
+  };
+}
