@@ -22,11 +22,6 @@ func (l *launcher) controlHandler() http.Handler {
 	return mux
 }
 
-// registerControlExtras is where emulation features add their endpoints.
-func (l *launcher) registerControlExtras(mux *http.ServeMux) {
-	_ = mux
-}
-
 type settingsOut struct {
 	GuestBootDelayMs int64            `json:"guestBootDelayMs"`
 	TaskDelays       map[string]int64 `json:"taskDelays"`

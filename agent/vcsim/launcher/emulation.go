@@ -6,4 +6,5 @@ func (l *launcher) startEmulation() {
 	if l.cfg.stock {
 		return
 	}
+	l.startGuestEmulation()
 }

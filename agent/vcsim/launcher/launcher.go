@@ -24,6 +24,9 @@ type launcher struct {
 	counts   *callCounts
 	settings *settings
 	macs     *macAllocator
+	faults   *faultRules
+	names    *nameReservations
+	guest    *guestEmulator
 	// cloneLocks serialises clones per source VM (see stockClone)
 	cloneLocks sync.Map
 }
@@ -33,13 +36,17 @@ func newLauncher(ctx context.Context, cfg config, model *simulator.Model) (*laun
 	if err != nil {
 		return nil, fmt.Errorf("in-process client: %w", err)
 	}
+	s := newSettings(cfg)
 	l := &launcher{
 		cfg:      cfg,
 		model:    model,
 		client:   client,
 		counts:   newCallCounts(),
-		settings: newSettings(cfg),
+		settings: s,
 		macs:     newMACAllocator(),
+		faults:   newFaultRules(),
+		names:    newNameReservations(),
+		guest:    newGuestEmulator(s),
 	}
 	l.stock = l.stockHandler()
 	return l, nil

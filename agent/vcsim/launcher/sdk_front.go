@@ -48,8 +48,3 @@ func countKey(method string) string {
 	}
 	return method
 }
-
-// dispatch decides who answers a SOAP call.
-func (l *launcher) dispatch(call *soapCall) {
-	l.forward(call)
-}
