@@ -7,9 +7,11 @@ import (
 	"syscall"
 )
 
-// waitForExit blocks until SIGTERM/SIGINT or, when watchStdin is set, until
-// stdin reaches EOF: a parent that dies closes our stdin, so no simulator leaks.
-func waitForExit(watchStdin bool) string {
+// watchExit starts watching for SIGTERM/SIGINT and, when watchStdin is set,
+// for EOF on stdin: a parent that dies closes our stdin, so no simulator
+// leaks. Call it before announcing readiness, or an early SIGTERM would hit
+// Go's default handler instead. The channel yields the reason.
+func watchExit(watchStdin bool) <-chan string {
 	done := make(chan string, 2)
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
@@ -23,5 +25,5 @@ func waitForExit(watchStdin bool) string {
 			done <- "stdin closed"
 		}()
 	}
-	return <-done
+	return done
 }

@@ -42,6 +42,7 @@ func main() {
 }
 
 func run(cfg config) error {
+	exit := watchExit(cfg.stdinExit)
 	simulator.SessionIdleTimeout = cfg.sessionIdleTimeout
 	model := simulator.VPX()
 	if err := model.Create(); err != nil {
@@ -93,7 +94,7 @@ func run(cfg config) error {
 	}
 	fmt.Println(string(line))
 
-	reason := waitForExit(cfg.stdinExit)
+	reason := <-exit
 	log.Printf("vcsim launcher: stopping (%s)", reason)
 	return nil
 }
