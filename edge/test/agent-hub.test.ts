@@ -207,6 +207,14 @@ describe("AgentHub leases", () => {
     const a = await helloAgent((await enrolledAgent(siteId, "a")).credential);
     await hubOf(siteId).enqueueJob({ tenantId: "tenant-a", siteId, job: testJob("j-exp") });
     await takeJob(a.agent, "j-exp");
+    a.agent.send({
+      type: "job.progress",
+      jobId: "j-exp",
+      epoch: 1,
+      seq: 1,
+      update: { kind: "stage", stage: "CLONING", at: at() },
+    });
+    await a.agent.next("ack");
     a.agent.send({ type: "lease.renew", leases: [], capacity: 0, draining: false });
     await a.agent.next("lease.renewed");
     const b = await helloAgent((await enrolledAgent(siteId, "b")).credential);
@@ -218,7 +226,7 @@ describe("AgentHub leases", () => {
       reason: "lease-expired",
     });
     const granted = await takeJob(b.agent, "j-exp");
-    expect(granted).toMatchObject({ epoch: 2, attempt: 2 });
+    expect(granted).toMatchObject({ epoch: 2, attempt: 2, lastSeq: 1, stages: ["CLONING"] });
     expect((await counters(siteId)).leases_expired).toBe(1);
   });
 

@@ -2,6 +2,7 @@ import type { ProvisionedVm, ProvisioningFailure } from "@gantry/shared/jobs/pro
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import type { ProgressUpdate } from "@gantry/shared/protocol/progress-update";
 import { ok, type Result } from "@gantry/shared/result";
+import { logEvent } from "./log.ts";
 
 /** A durable job frame that passed the hub's fencing check, on its way to the event log. */
 export interface JobUpdate {
@@ -25,21 +26,22 @@ export type RecordError = { code: string; retryable: boolean; message: string };
 /** Where the hub sends what agents report: the D1 log first, then the (best-effort) progress fan-out. */
 export interface JobUpdateSink {
   record(update: JobUpdate): Promise<Result<void, RecordError>>;
-  publish(update: ProgressUpdate): Promise<void>;
+  publish(update: ProgressUpdate, origin: { tenantId: string }): Promise<void>;
 }
 
-/** Calls RequestProgress.publish when that method exists; progress is a cache, so failures are dropped. */
-async function publishProgress(env: Env, update: ProgressUpdate): Promise<void> {
-  const stub = env.REQUEST_PROGRESS.get(env.REQUEST_PROGRESS.idFromName(update.requestId));
-  // publish() belongs to the progress engineer's object; until it exists a call would reject
-  const publish: unknown = Reflect.get(stub, "publish");
-  if (typeof publish !== "function") return;
+/** Progress is a cache of the log (R11): a failed publish costs a redraw, never the frame. */
+async function publishProgress(
+  env: Env,
+  update: ProgressUpdate,
+  origin: { tenantId: string },
+): Promise<void> {
   try {
-    await Reflect.apply(publish, stub, [update]);
+    const stub = env.REQUEST_PROGRESS.get(env.REQUEST_PROGRESS.idFromName(update.requestId));
+    const published = await stub.publish(update, origin);
+    if (!published.ok)
+      logEvent("warn", "progress publish refused", { requestId: update.requestId, error: published.error });
   } catch (error) {
-    console.warn(
-      JSON.stringify({ msg: "progress publish failed", requestId: update.requestId, error: String(error) }),
-    );
+    logEvent("warn", "progress publish failed", { requestId: update.requestId, error: String(error) });
   }
 }
 
@@ -47,6 +49,6 @@ export function createJobUpdateSink(env: Env): JobUpdateSink {
   return {
     // replaced by the request workflow's recordJobUpdate once it lands (see report)
     record: async () => ok(undefined),
-    publish: (update) => publishProgress(env, update),
+    publish: (update, origin) => publishProgress(env, update, origin),
   };
 }

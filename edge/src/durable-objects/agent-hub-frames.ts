@@ -173,6 +173,7 @@ async function onAccept(
     attempt: grant.value.attempt,
     leaseTtlMs: hub.settings.leaseTtlMs,
     lastSeq: grant.value.lastSeq,
+    stages: grant.value.stages,
     job: grant.value.job,
   });
   await hub.dispatch();

@@ -1,5 +1,7 @@
+import { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import { AgentJob, type JobOutcome } from "@gantry/shared/protocol/agent";
 import { err, ok, type Result } from "@gantry/shared/result";
+import { z } from "zod";
 import { bumpCounter } from "./agent-hub-schema.ts";
 
 /**
@@ -28,6 +30,7 @@ export type JobRow = {
   outcome: string | null;
   enqueued_at: number;
   updated_at: number;
+  stages: string;
 };
 
 export type FrameRefusal = { code: "UNKNOWN_JOB" } | { code: "STALE_EPOCH"; current: number };
@@ -37,7 +40,14 @@ export interface Grant {
   epoch: number;
   attempt: number;
   lastSeq: number;
+  stages: ProvisioningStage[];
 }
+
+const Stages = z.array(ProvisioningStage);
+const stagesOf = (row: JobRow): ProvisioningStage[] => {
+  const parsed = Stages.safeParse(JSON.parse(row.stages));
+  return parsed.success ? parsed.data : [];
+};
 
 export class JobQueue {
   constructor(private readonly sql: SqlStorage) {}
@@ -124,6 +134,7 @@ export class JobQueue {
       epoch: granted.epoch,
       attempt: granted.attempt,
       lastSeq: granted.last_seq,
+      stages: stagesOf(granted),
     });
   }
 
@@ -166,14 +177,21 @@ export class JobQueue {
   }
 
   /** Records that frames up to `seq` are applied; conditional so a stale writer changes nothing. */
-  advance(input: { jobId: string; epoch: number; seq: number; now: number }): boolean {
+  advance(input: {
+    jobId: string;
+    epoch: number;
+    seq: number;
+    stage: ProvisioningStage;
+    now: number;
+  }): boolean {
     const cursor = this.sql.exec(
-      `UPDATE jobs SET last_seq = ?3, updated_at = ?4
+      `UPDATE jobs SET last_seq = ?3, updated_at = ?4, stages = json_insert(stages, '$[#]', ?5)
        WHERE job_id = ?1 AND epoch = ?2 AND state = 'leased' AND last_seq = ?3 - 1`,
       input.jobId,
       input.epoch,
       input.seq,
       input.now,
+      input.stage,
     );
     return cursor.rowsWritten > 0;
   }

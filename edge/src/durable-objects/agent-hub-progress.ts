@@ -81,7 +81,8 @@ export class JobStreams {
     const isPercent = frame.type === "job.progress" && frame.update.kind === "percent";
     if (isPercent) {
       // ephemeral: shown only while its stage is the latest applied one
-      if (frame.seq === row.last_seq) await this.hub.sink.publish(toProgress(row.request_id, frame));
+      if (frame.seq === row.last_seq)
+        await this.hub.sink.publish(toProgress(row.request_id, frame), { tenantId: row.tenant_id });
       return;
     }
     if (frame.seq <= row.last_seq) {
@@ -126,10 +127,16 @@ export class JobStreams {
             outcome: frame.outcome,
             now,
           })
-        : queue.advance({ jobId: frame.jobId, epoch: frame.epoch, seq: frame.seq, now });
+        : queue.advance({
+            jobId: frame.jobId,
+            epoch: frame.epoch,
+            seq: frame.seq,
+            stage: frame.update.stage,
+            now,
+          });
     if (!advanced) return this.refuseStale(ws, frame, queue.get(frame.jobId)?.epoch ?? frame.epoch);
     sendFrame(ws, { type: "ack", ref: frame.id, jobId: frame.jobId, seq: frame.seq });
-    await this.hub.sink.publish(toProgress(row.request_id, frame));
+    await this.hub.sink.publish(toProgress(row.request_id, frame), { tenantId: row.tenant_id });
     if (frame.type === "job.result") await this.hub.dispatch();
   }
 }

@@ -43,6 +43,8 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // stages applied so far (JSON array), so a re-run after a lost lease does not report them twice
+  "ALTER TABLE jobs ADD COLUMN stages TEXT NOT NULL DEFAULT '[]'",
 ];
 
 export function migrateHubStorage(sql: SqlStorage): void {

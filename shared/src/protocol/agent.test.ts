@@ -104,7 +104,17 @@ const edgeFrames: EdgeToAgent[] = [
     jobs: [{ jobId: "job-1", epoch: 2, status: "resumed", lastSeq: 3 }],
   },
   { ...base, type: "job.offer", jobId: "job-1", kind: "provision-vm", attempt: 1 },
-  { ...base, type: "job.granted", jobId: "job-1", epoch: 1, attempt: 1, leaseTtlMs: 90_000, lastSeq: 0, job },
+  {
+    ...base,
+    type: "job.granted",
+    jobId: "job-1",
+    epoch: 1,
+    attempt: 1,
+    leaseTtlMs: 90_000,
+    lastSeq: 0,
+    stages: [],
+    job,
+  },
   { ...base, type: "job.cancel", jobId: "job-1", epoch: 1, reason: "requested" },
   {
     ...base,

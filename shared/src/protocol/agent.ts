@@ -124,7 +124,7 @@ export const AgentToEdge = z.discriminatedUnion("type", [
   Envelope.extend({
     type: z.literal("job.release"),
     ...JobRef.shape,
-    reason: z.enum(["shutdown", "handler-missing"]),
+    reason: z.enum(["shutdown", "lease-lost", "handler-missing"]),
   }),
   /** Renews every listed lease; also the agent's heartbeat, sent even with no leases. */
   Envelope.extend({
@@ -166,6 +166,8 @@ export const EdgeToAgent = z.discriminatedUnion("type", [
     leaseTtlMs: Millis,
     /** Frames up to this seq are already applied; a resumed run continues after it. */
     lastSeq: z.number().int().min(0),
+    /** Stages an earlier attempt already reported; the next run does not report them again. */
+    stages: z.array(ProvisioningStage).max(20),
     job: AgentJob,
   }),
   Envelope.extend({ type: z.literal("job.cancel"), ...JobRef.shape, reason: CancelReason }),
