@@ -1,7 +1,10 @@
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import { type ProgressFrame, parseProgressFrame } from "@gantry/shared/protocol/progress";
 import type { ProgressUpdate } from "@gantry/shared/protocol/progress-update";
+import type { StageStats } from "../src/progress/eta.ts";
+import { ProgressFacts } from "../src/progress/progress-facts.ts";
 import { type Subscriber, subscriberUpgrade } from "../src/progress/subscriber.ts";
 
 // shared by the progress tests: unique ids, update builders and a reader that awaits frames (no sleeps)
@@ -15,24 +18,30 @@ export const progressStub = (requestId: string) =>
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
+type Update<TKind extends ProgressUpdate["kind"]> = Extract<ProgressUpdate, { kind: TKind }>;
+
 export function stageUpdate(
   requestId: string,
   stage: ProvisioningStage,
   at = iso(Date.now()),
-): ProgressUpdate {
+): Update<"stage"> {
   return { kind: "stage", requestId, stage, at };
 }
 
-export function percentUpdate(requestId: string, stage: ProvisioningStage, percent: number): ProgressUpdate {
+export function percentUpdate(
+  requestId: string,
+  stage: ProvisioningStage,
+  percent: number,
+): Update<"percent"> {
   return { kind: "percent", requestId, stage, percent, at: iso(Date.now()) };
 }
 
-export function succeededUpdate(requestId: string, warning?: string): ProgressUpdate {
+export function succeededUpdate(requestId: string, warning?: string): Update<"succeeded"> {
   const vm = { vmwareId: "vm-42", vmName: "web-app01", hostname: "app01", ipAddress: "10.0.0.7", warning };
   return { kind: "succeeded", requestId, vm, at: iso(Date.now()) };
 }
 
-export function failedUpdate(requestId: string): ProgressUpdate {
+export function failedUpdate(requestId: string): Update<"failed"> {
   const failure = {
     code: "INSUFFICIENT_RESOURCES" as const,
     userMessage: "The cluster has no room for this VM.",
@@ -118,3 +127,34 @@ export async function subscribe(who: Subscriber): Promise<FrameReader> {
   if (!res.webSocket) throw new Error(`expected an upgrade, got ${res.status}`);
   return new FrameReader(res.webSocket);
 }
+
+/**
+ * Rewrites the object's stored facts (to seed history or move deadlines into the past), then evicts it
+ * so the constructor reloads them, as it would after hibernation.
+ */
+export async function rewriteFacts(
+  requestId: string,
+  change: (facts: ProgressFacts) => ProgressFacts,
+): Promise<void> {
+  const stub = progressStub(requestId);
+  await runInDurableObject(stub, (_instance, state) => {
+    const row = state.storage.sql
+      .exec<{ facts: string }>("SELECT facts FROM progress_facts WHERE id = 1")
+      .one();
+    const facts = ProgressFacts.parse(JSON.parse(row.facts));
+    state.storage.sql.exec("UPDATE progress_facts SET facts = ? WHERE id = 1", JSON.stringify(change(facts)));
+  });
+  await evictDurableObject(stub);
+}
+
+/** Averages of a usual one-minute run. */
+export const oneMinuteRuns: StageStats = {
+  runs: 5,
+  averageMs: {
+    CLONING: 30_000,
+    CONFIGURING: 10_000,
+    POWERING_ON: 10_000,
+    WAITING_FOR_NETWORK: 10_000,
+    READY: 0,
+  },
+};

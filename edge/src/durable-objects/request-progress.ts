@@ -174,7 +174,8 @@ export class RequestProgress extends DurableObject<Env> {
       if (!facts) return;
       const now = Date.now();
       if (isExpired(facts, now, this.#config)) return await this.#purge();
-      await this.#commit(markSlowIfDue(facts, now));
+      // the alarm that woke us is spent: re-arm even when nothing changed (an early or repeated run)
+      if (!(await this.#commit(markSlowIfDue(facts, now)))) await this.#syncAlarm();
     } catch (error) {
       if ((info?.retryCount ?? 0) < ALARM_RETRY_LIMIT) throw error;
       await this.ctx.storage.setAlarm(Date.now() + ALARM_REARM_MS);
@@ -239,9 +240,12 @@ export class RequestProgress extends DurableObject<Env> {
     return applied.facts;
   }
 
-  /** Stores, then pushes: the output gate holds the frames until the write is durable anyway. */
-  async #commit(applied: Applied): Promise<void> {
-    if (applied.frames.length === 0 && applied.facts === this.#facts) return;
+  /**
+   * Stores, then pushes: the output gate holds the frames until the write is durable anyway.
+   * @returns whether anything changed (and the alarm was re-synced)
+   */
+  async #commit(applied: Applied): Promise<boolean> {
+    if (applied.frames.length === 0 && applied.facts === this.#facts) return false;
     this.#store.save(applied.facts, applied.frames);
     this.#facts = applied.facts;
     for (const frame of applied.frames) {
@@ -253,6 +257,7 @@ export class RequestProgress extends DurableObject<Env> {
       closeAll(this.ctx, PROGRESS_CLOSE_CODES.complete, "complete");
     }
     await this.#syncAlarm();
+    return true;
   }
 
   async #syncAlarm(): Promise<void> {
