@@ -1,0 +1,104 @@
+import { readFile } from "node:fs/promises";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type Inventory, inventory, startClone } from "./test-support/inventory.ts";
+import { SoapSession } from "./test-support/soap-session.ts";
+import { loggedIn, PASSWORD, startTestVcsim, USER } from "./test-support/start.ts";
+import { watchTask } from "./test-support/waits.ts";
+import type { VcsimHandle } from "./vcsim.ts";
+
+describe("fault injection", () => {
+  let vcsim: VcsimHandle;
+  let session: SoapSession;
+  let inv: Inventory;
+
+  beforeAll(async () => {
+    vcsim = await startTestVcsim({ guestBootDelayMs: 50 });
+    session = await loggedIn(vcsim);
+    inv = await inventory(session, vcsim.templatePath);
+  });
+  afterEach(async () => {
+    await vcsim.control.clearFaults();
+  });
+  afterAll(async () => {
+    session?.close();
+    await vcsim?.stop();
+  });
+
+  it("fails a matching clone's task once, then lets the retry succeed", async () => {
+    await vcsim.control.injectFault({
+      method: "CloneVM_Task",
+      match: "<name>db-01</name>",
+      fault: "InsufficientResourcesFault",
+    });
+    const other = await watchTask(session, await startClone(session, inv, { name: "web-02" }));
+    expect(other.state).toBe("success");
+
+    const failed = await watchTask(session, await startClone(session, inv, { name: "db-01" }));
+    expect(failed).toMatchObject({ state: "error", fault: "InsufficientResourcesFault" });
+    expect(await session.findByPath("/DC0/vm/db-01")).toBeUndefined();
+
+    const retried = await watchTask(session, await startClone(session, inv, { name: "db-01" }));
+    expect(retried.state).toBe("success");
+  });
+
+  it("fails the task only after the method's task delay", async () => {
+    await vcsim.control.settings({ taskDelaysMs: { CloneVM_Task: 300 } });
+    await vcsim.control.injectFault({ method: "CloneVM_Task", fault: "HostCommunication" });
+    try {
+      const started = Date.now();
+      const trace = await watchTask(session, await startClone(session, inv, { name: "slow-fail" }));
+      expect(trace).toMatchObject({ state: "error", fault: "HostCommunication" });
+      expect(trace.states).toContain("running");
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    } finally {
+      await vcsim.control.settings({ taskDelaysMs: {} });
+    }
+  });
+
+  it("answers a non-task method with the SOAP fault, count times", async () => {
+    await vcsim.control.injectFault({ method: "Login", fault: "InvalidLogin", count: 2 });
+    const fresh = new SoapSession(vcsim.url, await readFile(vcsim.caFile ?? "", "utf8"));
+    expect((await fresh.login(USER, PASSWORD)).fault).toBe("InvalidLogin");
+    expect((await fresh.login(USER, PASSWORD)).fault).toBe("InvalidLogin");
+    expect((await fresh.login(USER, PASSWORD)).fault).toBeUndefined();
+    fresh.close();
+  });
+
+  it("answers http500 with a bare HTTP 500", async () => {
+    await vcsim.control.injectFault({ method: "FindByInventoryPath", fault: "http500" });
+    const reply = await session.call(
+      "FindByInventoryPath",
+      { type: "SearchIndex", value: "SearchIndex" },
+      "<inventoryPath>/DC0</inventoryPath>",
+    );
+    expect(reply.status).toBe(500);
+    expect(reply.fault).toBeUndefined();
+    expect(await session.findByPath("/DC0")).toMatchObject({ type: "Datacenter" });
+  });
+
+  it("drops the connection without an answer", async () => {
+    await vcsim.control.injectFault({ method: "FindByInventoryPath", match: "DC0_C0", fault: "drop" });
+    await expect(session.findByPath("/DC0/host/DC0_C0")).rejects.toThrow(/socket hang up|ECONNRESET/);
+    expect(await session.findByPath("/DC0/host/DC0_C0")).toMatchObject({ type: "ClusterComputeResource" });
+  });
+
+  it("counts injected calls like any other", async () => {
+    await vcsim.control.resetCounts();
+    await vcsim.control.injectFault({ method: "FindByInventoryPath", fault: "http500" });
+    await session.call(
+      "FindByInventoryPath",
+      { type: "SearchIndex", value: "SearchIndex" },
+      "<inventoryPath>/DC0</inventoryPath>",
+    );
+    expect(await vcsim.control.counts()).toEqual({ FindByInventoryPath: 1 });
+  });
+
+  it("clears rules that have not fired and rejects unknown fault names", async () => {
+    await vcsim.control.injectFault({ method: "FindByInventoryPath", fault: "http500", count: 5 });
+    await vcsim.control.clearFaults();
+    expect(await session.findByPath("/DC0")).toMatchObject({ type: "Datacenter" });
+    await expect(vcsim.control.injectFault({ method: "Login", fault: "NoSuchFault" })).rejects.toThrow(
+      /NoSuchFault/,
+    );
+  });
+});
