@@ -16,6 +16,8 @@ export type DomainError =
   | { code: "STALE_REQUEST_VERSION"; requestId: string; expectedVersion: number; actualVersion: number }
   | { code: "REQUEST_NOT_CANCELLABLE"; requestId: string; status: VmRequestStatus }
   | { code: "SELF_APPROVAL_FORBIDDEN"; requestId: string }
+  /** only the requester may cancel; admins see the request but cannot withdraw it for them */
+  | { code: "NOT_REQUESTER"; requestId: string }
   | { code: "INVALID_TRANSITION"; streamId: string; from: string; attempted: string }
   | { code: "CONCURRENT_MODIFICATION"; streamId: string }
   | { code: "JOB_MISMATCH"; requestId: string; jobId: string };

@@ -9,6 +9,15 @@ export const DomainEvent = z.discriminatedUnion("type", [...VmRequestEvent.optio
 export type DomainEvent = z.infer<typeof DomainEvent>;
 export type DomainEventType = DomainEvent["type"];
 
+const VM_REQUEST_TYPES = new Set<string>(VmRequestEvent.options.map((o) => o.shape.type.value));
+const VM_TYPES = new Set<string>(VmEvent.options.map((o) => o.shape.type.value));
+
+/** Events of a VmRequest stream. */
+export const isVmRequestEvent = (event: DomainEvent): event is VmRequestEvent =>
+  VM_REQUEST_TYPES.has(event.type);
+/** Events of a Vm stream. */
+export const isVmEvent = (event: DomainEvent): event is VmEvent => VM_TYPES.has(event.type);
+
 /** Turns a stored payload of schema version `n` into the shape of version `n + 1`. */
 type Upcaster = (payload: unknown) => unknown;
 

@@ -1,0 +1,143 @@
+import { encodeEvent } from "@gantry/shared/events/catalog";
+import { err, ok, type Result } from "@gantry/shared/result";
+import {
+  EventStoreUnavailableError,
+  isTransientD1Error,
+  type StreamVersionConflict,
+} from "./event-store-errors.ts";
+import { type InlineProjection, liveTables } from "./inline-projection.ts";
+import type { NewEvent, RecordedEvent, SqlDatabase, StreamAppend } from "./stored-event.ts";
+
+export interface Committed {
+  streams: { streamId: string; version: number }[];
+  /** sum of D1's `meta.rows_written` over the batch, index entries included; 0 for a replayed retry */
+  rowsWritten: number;
+  /** true when these exact events were already in the log (a retry after an ambiguous failure) */
+  duplicate: boolean;
+}
+
+export interface CommitInput {
+  appends: readonly StreamAppend[];
+  /** more writes that must commit with the events, e.g. outbox rows */
+  sideEffects?: readonly D1PreparedStatement[];
+}
+
+export interface EventStore {
+  /** Appends to one stream; see {@link EventStore.commit}. */
+  append(streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<AppendResult>;
+  /**
+   * The only write path of the log: inserts, inline projections and side effects run as one
+   * `DB.batch()`, which D1 executes as one transaction. A stale expected version is a conflict with
+   * nothing written; re-sending the same event ids after an ambiguous failure never duplicates.
+   * @throws EventStoreUnavailableError when D1 fails for a reason other than a version conflict
+   */
+  commit(input: CommitInput): Promise<AppendResult>;
+}
+
+export type AppendResult = Result<Committed, StreamVersionConflict>;
+
+const MAX_ATTEMPTS = 3;
+
+const insertEvent = (db: SqlDatabase, event: RecordedEvent): D1PreparedStatement => {
+  const stored = encodeEvent(event.event);
+  return db
+    .prepare(
+      `INSERT INTO events (stream_id, version, event_id, type, schema_version, tenant_id, payload, metadata, occurred_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(
+      event.streamId,
+      event.version,
+      event.eventId,
+      stored.type,
+      stored.schemaVersion,
+      event.metadata.tenantId,
+      stored.payload,
+      JSON.stringify(event.metadata),
+      event.occurredAt,
+    );
+};
+
+const recorded = (append: StreamAppend): RecordedEvent[] =>
+  append.events.map((e, i) => ({ ...e, streamId: append.streamId, version: append.expectedVersion + i + 1 }));
+
+type Outcome =
+  | { kind: "not-applied" }
+  | { kind: "applied" }
+  | { kind: "conflict"; conflict: StreamVersionConflict };
+
+// after a failed batch, the log itself says what happened: our ids at our versions, other ids, or nothing
+async function inspect(db: SqlDatabase, appends: readonly StreamAppend[]): Promise<Outcome> {
+  let applied = 0;
+  for (const append of appends) {
+    const head = await db
+      .prepare("SELECT COALESCE(MAX(version), 0) AS v FROM events WHERE stream_id = ?")
+      .bind(append.streamId)
+      .first<{ v: number }>();
+    const actualVersion = head?.v ?? 0;
+    if (actualVersion === append.expectedVersion) continue;
+    const { results: after } = await db
+      .prepare("SELECT event_id FROM events WHERE stream_id = ? AND version > ? ORDER BY version LIMIT ?")
+      .bind(append.streamId, append.expectedVersion, append.events.length)
+      .all<{ event_id: string }>();
+    // later appends by others may follow ours; what matters is that ours sit right after the expected version
+    const ours =
+      after.length === append.events.length &&
+      append.events.every((e, i) => after[i]?.event_id === e.eventId);
+    if (!ours) {
+      const { streamId, expectedVersion } = append;
+      return {
+        kind: "conflict",
+        conflict: { code: "STREAM_VERSION_CONFLICT", streamId, expectedVersion, actualVersion },
+      };
+    }
+    applied += 1;
+  }
+  return applied > 0 ? { kind: "applied" } : { kind: "not-applied" };
+}
+
+/** Builds the event store over a database and the inline projections every append must keep current. */
+export function createEventStore(db: SqlDatabase, projections: readonly InlineProjection[]): EventStore {
+  const target = liveTables(db);
+
+  async function commit(input: CommitInput): Promise<AppendResult> {
+    const streams = input.appends.map((a) => ({
+      streamId: a.streamId,
+      version: a.expectedVersion + a.events.length,
+    }));
+    const events = input.appends.flatMap(recorded);
+    if (events.length === 0) return ok({ streams, rowsWritten: 0, duplicate: false });
+    const statements = [
+      ...events.flatMap((event) => [
+        insertEvent(db, event),
+        ...projections.flatMap((p) => p.project(event, target)),
+      ]),
+      ...(input.sideEffects ?? []),
+    ];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const results = await db.batch(statements);
+        const rowsWritten = results.reduce((n, r) => n + (r.meta.rows_written ?? 0), 0);
+        return ok({ streams, rowsWritten, duplicate: false });
+      } catch (error) {
+        const outcome = await inspect(db, input.appends);
+        if (outcome.kind === "applied") return ok({ streams, rowsWritten: 0, duplicate: true });
+        if (outcome.kind === "conflict") return err(outcome.conflict);
+        // nothing of ours is in the log: safe to send the very same batch again if D1 says transient
+        const retryable = isTransientD1Error(error);
+        if (!retryable || attempt >= MAX_ATTEMPTS) {
+          throw new EventStoreUnavailableError(`append failed: ${String(error)}`, {
+            cause: error,
+            retryable,
+          });
+        }
+      }
+    }
+  }
+
+  return {
+    commit,
+    append: (streamId, expectedVersion, events) =>
+      commit({ appends: [{ streamId, expectedVersion, events }] }),
+  };
+}

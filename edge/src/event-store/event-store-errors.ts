@@ -1,0 +1,39 @@
+/** A stream moved on since the caller loaded it: nothing was written. Plain data, per R7. */
+export interface StreamVersionConflict {
+  code: "STREAM_VERSION_CONFLICT";
+  streamId: string;
+  expectedVersion: number;
+  actualVersion: number;
+}
+
+/**
+ * D1 failed in a way the store could not resolve. `retryable` follows Cloudflare's list of transient
+ * D1 errors; a retry must reuse the same event ids so it cannot duplicate anything.
+ */
+export class EventStoreUnavailableError extends Error {
+  override readonly name = "EventStoreUnavailableError";
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { cause: unknown; retryable: boolean }) {
+    super(message, { cause: options.cause });
+    this.retryable = options.retryable;
+  }
+}
+
+/** A stored event of a known type no longer parses: the log or the schema is wrong, never the user. */
+export class EventDecodeError extends Error {
+  override readonly name = "EventDecodeError";
+}
+
+const TRANSIENT = [
+  "network connection lost",
+  "storage caused object to be reset",
+  "reset because its code was updated",
+  "cannot resolve d1 db due to transient issue",
+  "internal error",
+];
+
+export const isTransientD1Error = (error: unknown): boolean => {
+  const message = String(error instanceof Error ? error.message : error).toLowerCase();
+  return TRANSIENT.some((fragment) => message.includes(fragment));
+};

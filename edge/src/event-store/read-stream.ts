@@ -1,0 +1,42 @@
+import { decodeRow, EVENT_COLUMNS, type EventRow } from "./decode-row.ts";
+import type { SqlDatabase, StoredEvent } from "./stored-event.ts";
+
+// pages keep each D1 response small however long a stream grows
+const PAGE = 1000;
+
+export interface LoadedStream {
+  /** the stream's current version, counting events this deploy skipped; 0 when the stream is empty */
+  version: number;
+  events: StoredEvent[];
+}
+
+/** Reads one stream in version order, decoded and upcast. */
+export async function readStream(db: SqlDatabase, streamId: string): Promise<LoadedStream> {
+  const events: StoredEvent[] = [];
+  let version = 0;
+  for (;;) {
+    const { results } = await db
+      .prepare(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version > ? ORDER BY version LIMIT ?`,
+      )
+      .bind(streamId, version, PAGE)
+      .all<EventRow>();
+    for (const row of results) {
+      version = row.version;
+      const event = decodeRow(row);
+      if (event) events.push(event);
+    }
+    if (results.length < PAGE) return { version, events };
+  }
+}
+
+/** Reads a few short streams together in global order, e.g. a request and its VM for the timeline. */
+export async function readStreams(db: SqlDatabase, streamIdList: readonly string[]): Promise<StoredEvent[]> {
+  if (streamIdList.length === 0) return [];
+  const placeholders = streamIdList.map(() => "?").join(", ");
+  const { results } = await db
+    .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id IN (${placeholders}) ORDER BY position`)
+    .bind(...streamIdList)
+    .all<EventRow>();
+  return results.map(decodeRow).filter((e): e is StoredEvent => e !== null);
+}

@@ -1,0 +1,37 @@
+import type { DomainEvent } from "@gantry/shared/events/catalog";
+import type { EventMetadata } from "@gantry/shared/events/event-metadata";
+
+/** The two D1 methods the event store needs; tests wrap them to meter or break the database. */
+export type SqlDatabase = Pick<D1Database, "prepare" | "batch">;
+
+/** An event about to be appended. The id is chosen by the caller so a retry can reuse it. */
+export interface NewEvent {
+  eventId: string;
+  event: DomainEvent;
+  metadata: EventMetadata;
+  occurredAt: string;
+}
+
+/** An event as projections see it: everything but the global position, which D1 assigns. */
+export interface RecordedEvent extends NewEvent {
+  streamId: string;
+  version: number;
+}
+
+/** An event read back from the log. */
+export interface StoredEvent extends RecordedEvent {
+  position: number;
+}
+
+/** One stream's part of a commit: `expectedVersion` is the version the caller loaded (0 = no stream). */
+export interface StreamAppend {
+  streamId: string;
+  expectedVersion: number;
+  events: readonly NewEvent[];
+}
+
+/** Stream ids carry the aggregate type so one log holds every aggregate. */
+export const streamIds = {
+  vmRequest: (requestId: string) => `vm-request:${requestId}`,
+  vm: (vmId: string) => `vm:${vmId}`,
+};

@@ -1,0 +1,60 @@
+import type { AuditAction } from "@gantry/shared/api/audit";
+import type { DomainEvent } from "@gantry/shared/events/catalog";
+import type { InlineProjection } from "../event-store/inline-projection.ts";
+
+export const AUDIT_LOG = "audit_log";
+
+const entryFor = (event: DomainEvent): { action: AuditAction; summary: string } | null => {
+  switch (event.type) {
+    case "VmRequestSubmitted": {
+      const { name, size, projectId } = event.data;
+      return {
+        action: "REQUEST_SUBMITTED",
+        summary: `requested VM ${name} (${size}) in project ${projectId}`,
+      };
+    }
+    case "VmRequestApproved":
+      return { action: "REQUEST_APPROVED", summary: `approved; job ${event.data.jobId}` };
+    case "VmRequestRejected":
+      return { action: "REQUEST_REJECTED", summary: `rejected: ${event.data.reason}` };
+    case "VmRequestCancelled":
+      return {
+        action: "REQUEST_CANCELLED",
+        summary: event.data.reason ? `cancelled: ${event.data.reason}` : "cancelled",
+      };
+    default:
+      return null;
+  }
+};
+
+/**
+ * Who did what when: one row per action a person took. Agent progress is on each request's timeline,
+ * which keeps this table (and its writes) to the decisions an auditor asks about.
+ */
+export const auditLogProjection: InlineProjection = {
+  name: "audit-log",
+  tables: [AUDIT_LOG],
+  project(e, target) {
+    const entry = e.metadata.actorKind === "user" ? entryFor(e.event) : null;
+    if (!entry || !("requestId" in e.event.data)) return [];
+    return [
+      target.db
+        .prepare(
+          // the position is assigned by the events insert earlier in this same batch
+          `INSERT INTO ${target.table(AUDIT_LOG)} (tenant_id, position, occurred_at, actor_id, actor_name, action, request_id, summary)
+           VALUES (?, (SELECT position FROM events WHERE stream_id = ? AND version = ?), ?, ?, ?, ?, ?, ?)`,
+        )
+        .bind(
+          e.metadata.tenantId,
+          e.streamId,
+          e.version,
+          e.occurredAt,
+          e.metadata.actorId,
+          e.metadata.actorName ?? null,
+          entry.action,
+          e.event.data.requestId,
+          entry.summary,
+        ),
+    ];
+  },
+};

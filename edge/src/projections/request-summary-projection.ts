@@ -1,0 +1,110 @@
+import type { InlineProjection, ProjectionTarget } from "../event-store/inline-projection.ts";
+import type { RecordedEvent } from "../event-store/stored-event.ts";
+import { requestIdOfVm } from "../provisioning/build-job.ts";
+
+export const REQUEST_SUMMARY = "request_summary";
+
+/** The request an event is about: request events name it, VM events name the VM that shares its id. */
+export const requestIdOfEvent = ({ event }: Pick<RecordedEvent, "event">): string =>
+  "requestId" in event.data ? event.data.requestId : requestIdOfVm(event.data.vmId);
+
+// one UPDATE per event keeps the row economy: updates cost one write whatever columns change
+function update(target: ProjectionTarget, e: RecordedEvent, set: Record<string, string | number | null>) {
+  const assignments = Object.keys(set)
+    .map((column) => `${column} = ?`)
+    .join(", ");
+  const requestId = requestIdOfEvent(e);
+  return target.db
+    .prepare(
+      `UPDATE ${target.table(REQUEST_SUMMARY)} SET ${assignments}, updated_at = ? WHERE tenant_id = ? AND request_id = ?`,
+    )
+    .bind(...Object.values(set), e.occurredAt, e.metadata.tenantId, requestId);
+}
+
+const decision = (e: RecordedEvent, reason: string | null) => ({
+  version: e.version,
+  decided_by: e.metadata.actorId,
+  decided_by_name: e.metadata.actorName ?? null,
+  decided_at: e.occurredAt,
+  decision_reason: reason,
+});
+
+/** The request list, admin queue, VM list and detail header: one row per request and its VM. */
+export const requestSummaryProjection: InlineProjection = {
+  name: "request-summary",
+  tables: [REQUEST_SUMMARY],
+  project(e, target) {
+    const { event } = e;
+    switch (event.type) {
+      case "VmRequestSubmitted": {
+        const d = event.data;
+        return [
+          target.db
+            .prepare(
+              `INSERT INTO ${target.table(REQUEST_SUMMARY)} (tenant_id, request_id, version, status, requester_id,
+                 requester_name, requester_email, project_id, name, size, cpu, memory_gb, disk_gb, justification,
+                 created_at, updated_at)
+               VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .bind(
+              e.metadata.tenantId,
+              d.requestId,
+              e.version,
+              d.requester.id,
+              d.requester.name,
+              d.requester.email,
+              d.projectId,
+              d.name,
+              d.size,
+              d.spec.cpu,
+              d.spec.memoryGb,
+              d.spec.diskGb,
+              d.justification,
+              e.occurredAt,
+              e.occurredAt,
+            ),
+        ];
+      }
+      case "VmRequestApproved":
+        return [update(target, e, { status: "APPROVED", job_id: event.data.jobId, ...decision(e, null) })];
+      case "VmRequestRejected":
+        return [update(target, e, { status: "REJECTED", ...decision(e, event.data.reason) })];
+      case "VmRequestCancelled":
+        return [update(target, e, { status: "CANCELLED", ...decision(e, event.data.reason) })];
+      case "VmRequestProvisioningStarted":
+        return [update(target, e, { status: "PROVISIONING", version: e.version, vm_id: event.data.vmId })];
+      case "VmProvisioningStageReached":
+        return [update(target, e, { stage: event.data.stage, stage_at: e.occurredAt })];
+      case "VmRequestReady": {
+        const d = event.data;
+        return [
+          update(target, e, {
+            status: "READY",
+            version: e.version,
+            stage: "READY",
+            stage_at: e.occurredAt,
+            vmware_id: d.vmwareId,
+            vm_name: d.vmName,
+            hostname: d.hostname,
+            ip_address: d.ipAddress,
+            vm_warning: d.warning,
+          }),
+        ];
+      }
+      case "VmRequestFailed":
+        return [
+          update(target, e, {
+            status: "FAILED",
+            version: e.version,
+            failure_code: event.data.code,
+            failure_message: event.data.userMessage,
+          }),
+        ];
+      // the VM's start and outcome are mirrored by the request's own events above
+      case "VmProvisioningStarted":
+      case "VmProvisioned":
+      case "VmProvisioningFailed":
+        return [];
+    }
+  },
+};

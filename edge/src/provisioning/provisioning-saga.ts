@@ -1,0 +1,84 @@
+import type { DomainError } from "@gantry/shared/domain/domain-error";
+import { userMessageFor } from "@gantry/shared/domain/failure-messages";
+import type { DomainEvent } from "@gantry/shared/events/catalog";
+import type { ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
+import { ok, type Result } from "@gantry/shared/result";
+import { buildProvisionVmJob, type JobSource, requestIdOfVm } from "./build-job.ts";
+import type { VmRequestCommand } from "./vm-request-decider.ts";
+
+/**
+ * Process manager of provisioning. It reacts to events of a request and its VM with commands:
+ * an approval dispatches exactly one job (the caller writes it to the outbox in the approval's batch),
+ * and the VM's progress moves the request along (PROVISIONING, READY, FAILED). Pure, like a decider.
+ */
+
+export type SagaCommand =
+  | { type: "DispatchProvisioningJob"; data: { tenantId: string; siteId: string; job: ProvisionVmJob } }
+  | Extract<VmRequestCommand, { type: "StartRequestProvisioning" | "CompleteRequest" | "FailRequest" }>;
+
+export interface ProvisioningSagaState {
+  submitted: Extract<DomainEvent, { type: "VmRequestSubmitted" }>["data"] | null;
+  jobDispatched: boolean;
+}
+
+export const initialSagaState: ProvisioningSagaState = { submitted: null, jobDispatched: false };
+
+export function evolveSaga(state: ProvisioningSagaState, event: DomainEvent): ProvisioningSagaState {
+  switch (event.type) {
+    case "VmRequestSubmitted":
+      return { ...state, submitted: event.data };
+    case "VmRequestApproved":
+      return { ...state, jobDispatched: true };
+    default:
+      return state;
+  }
+}
+
+/** Where an approved request's VM goes; looked up by the caller, since the saga does no I/O. */
+export interface PlacementContext {
+  tenantId: string;
+  tenant: JobSource["tenant"];
+  project: JobSource["project"];
+  site: JobSource["site"];
+}
+
+export function decideSaga(input: {
+  event: DomainEvent;
+  state: ProvisioningSagaState;
+  placement?: PlacementContext;
+}): Result<SagaCommand[], DomainError> {
+  const { event, state } = input;
+  switch (event.type) {
+    case "VmRequestApproved": {
+      // a replayed approval must not dispatch a second job
+      if (state.jobDispatched || !state.submitted || !input.placement) return ok([]);
+      const { tenantId, tenant, project, site } = input.placement;
+      const { requestId, name, spec, requester } = state.submitted;
+      const job = buildProvisionVmJob({ requestId, name, spec, requester, tenant, project, site });
+      if (!job.ok) return job;
+      return ok([{ type: "DispatchProvisioningJob", data: { tenantId, siteId: site.id, job: job.value } }]);
+    }
+    case "VmProvisioningStarted": {
+      const { requestId, vmId, jobId } = event.data;
+      return ok([{ type: "StartRequestProvisioning", data: { requestId, jobId, vmId } }]);
+    }
+    case "VmProvisioned": {
+      const { vmId, vmwareId, vmName, hostname, ipAddress, warning } = event.data;
+      const requestId = requestIdOfVm(vmId);
+      return ok([
+        {
+          type: "CompleteRequest",
+          data: { requestId, vmId, vmwareId, vmName, hostname, ipAddress, warning },
+        },
+      ]);
+    }
+    case "VmProvisioningFailed": {
+      const { vmId, failure } = event.data;
+      const userMessage = failure.userMessage.trim() || userMessageFor(failure.code);
+      const requestId = requestIdOfVm(vmId);
+      return ok([{ type: "FailRequest", data: { requestId, vmId, code: failure.code, userMessage } }]);
+    }
+    default:
+      return ok([]);
+  }
+}

@@ -1,0 +1,146 @@
+import type { VmEvent } from "@gantry/shared/events/vm";
+import type { ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
+import { describe, expect, it } from "vitest";
+import { evolveVm, initialVmState } from "./vm.ts";
+import { decideVm, type VmCommand } from "./vm-decider.ts";
+
+const ref = { vmId: "req-1", requestId: "req-1", jobId: "job-req-1" };
+const t = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, seconds)).toISOString();
+
+type Given = { event: VmEvent; occurredAt: string };
+const startedAt = (s: number): Given => ({
+  event: { type: "VmProvisioningStarted", data: ref },
+  occurredAt: t(s),
+});
+const stageAt = (
+  stage: "CLONING" | "CONFIGURING" | "POWERING_ON" | "WAITING_FOR_NETWORK",
+  s: number,
+  previous: { stage: never; durationMs: number } | null = null,
+): Given => ({
+  event: { type: "VmProvisioningStageReached", data: { vmId: ref.vmId, stage, previous } },
+  occurredAt: t(s),
+});
+const given = (...events: Given[]) => ({
+  when: (command: VmCommand) => decideVm(command, events.reduce(evolveVm, initialVmState)),
+});
+
+const stage = (
+  s: "CLONING" | "CONFIGURING" | "POWERING_ON" | "WAITING_FOR_NETWORK" | "READY",
+  at: number,
+): VmCommand => ({
+  type: "RecordStage",
+  data: { ...ref, stage: s, at: t(at) },
+});
+const vm = { vmwareId: "vm-42", vmName: "web-web-01", hostname: "web-01", ipAddress: "10.0.0.5" };
+const failure: ProvisioningFailure = {
+  code: "TASK_FAILED",
+  userMessage: "It broke.",
+  technicalDetail: "CloneVM_Task: InvalidState",
+  retriable: false,
+  attempts: 2,
+  cleanupFailed: false,
+};
+
+describe("Vm decider", () => {
+  it("opens the VM's stream with the first stage", () => {
+    expect(given().when(stage("CLONING", 0))).toEqual({
+      ok: true,
+      value: [
+        { type: "VmProvisioningStarted", data: ref },
+        { type: "VmProvisioningStageReached", data: { vmId: ref.vmId, stage: "CLONING", previous: null } },
+      ],
+    });
+  });
+
+  it("records a later stage with how long the previous one took", () => {
+    expect(given(startedAt(0), stageAt("CLONING", 0)).when(stage("CONFIGURING", 42))).toEqual({
+      ok: true,
+      value: [
+        {
+          type: "VmProvisioningStageReached",
+          data: { vmId: ref.vmId, stage: "CONFIGURING", previous: { stage: "CLONING", durationMs: 42_000 } },
+        },
+      ],
+    });
+  });
+
+  it("ignores a repeated stage and a stage that goes backwards", () => {
+    const history = [startedAt(0), stageAt("CLONING", 0), stageAt("POWERING_ON", 10)];
+    expect(given(...history).when(stage("POWERING_ON", 11))).toEqual({ ok: true, value: [] });
+    expect(given(...history).when(stage("CONFIGURING", 12))).toEqual({ ok: true, value: [] });
+  });
+
+  it("leaves the READY stage to the success report", () => {
+    expect(given(startedAt(0), stageAt("CLONING", 0)).when(stage("READY", 5))).toEqual({
+      ok: true,
+      value: [],
+    });
+  });
+
+  it("records success with every stage's duration", () => {
+    const history = [
+      startedAt(0),
+      stageAt("CLONING", 0),
+      stageAt("CONFIGURING", 30, { stage: "CLONING" as never, durationMs: 30_000 }),
+    ];
+    const result = given(...history).when({ type: "RecordSuccess", data: { ...ref, vm, at: t(45) } });
+    expect(result).toEqual({
+      ok: true,
+      value: [
+        {
+          type: "VmProvisioned",
+          data: {
+            vmId: ref.vmId,
+            ...vm,
+            warning: null,
+            stageDurations: [
+              { stage: "CLONING", durationMs: 30_000 },
+              { stage: "CONFIGURING", durationMs: 15_000 },
+            ],
+          },
+        },
+      ],
+    });
+  });
+
+  it("records a failure with the stage it happened in", () => {
+    const result = given(startedAt(0), stageAt("CLONING", 0)).when({
+      type: "RecordFailure",
+      data: { ...ref, failure, at: t(9) },
+    });
+    expect(result).toEqual({
+      ok: true,
+      value: [{ type: "VmProvisioningFailed", data: { vmId: ref.vmId, stage: "CLONING", failure } }],
+    });
+  });
+
+  it("opens the stream when the first report is already the outcome", () => {
+    const result = given().when({ type: "RecordFailure", data: { ...ref, failure, at: t(1) } });
+    expect(result.ok && result.value.map((e) => e.type)).toEqual([
+      "VmProvisioningStarted",
+      "VmProvisioningFailed",
+    ]);
+  });
+
+  it("ignores everything after READY or FAILED", () => {
+    const done: Given = {
+      event: { type: "VmProvisioningFailed", data: { vmId: ref.vmId, stage: null, failure } },
+      occurredAt: t(3),
+    };
+    expect(given(startedAt(0), done).when(stage("CONFIGURING", 4))).toEqual({ ok: true, value: [] });
+    expect(given(startedAt(0), done).when({ type: "RecordSuccess", data: { ...ref, vm, at: t(5) } })).toEqual(
+      {
+        ok: true,
+        value: [],
+      },
+    );
+  });
+
+  it("refuses a report for another job of the same VM", () => {
+    const result = given(startedAt(0)).when({
+      type: "RecordStage",
+      data: { ...ref, jobId: "job-other", stage: "CLONING", at: t(1) },
+    });
+    expect(result.ok ? "ok" : result.error.code).toBe("JOB_MISMATCH");
+  });
+});

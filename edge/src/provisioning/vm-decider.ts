@@ -1,0 +1,70 @@
+import type { DomainError } from "@gantry/shared/domain/domain-error";
+import type { StageDuration, VmEvent } from "@gantry/shared/events/vm";
+import type { ProvisionedVm, ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
+import { type ProvisioningStage, stageIndex } from "@gantry/shared/jobs/provisioning-stage";
+import { err, ok, type Result } from "@gantry/shared/result";
+import type { VmState } from "./vm.ts";
+
+interface JobRef {
+  vmId: string;
+  requestId: string;
+  jobId: string;
+  /** when the agent observed it; stage durations are measured on the agent's clock */
+  at: string;
+}
+
+/** What an agent reported about a provisioning job, as commands of the Vm aggregate. */
+export type VmCommand =
+  | { type: "RecordStage"; data: JobRef & { stage: ProvisioningStage } }
+  | { type: "RecordSuccess"; data: JobRef & { vm: ProvisionedVm } }
+  | { type: "RecordFailure"; data: JobRef & { failure: ProvisioningFailure } };
+
+type Decision = Result<VmEvent[], DomainError>;
+
+const elapsed = (from: string | null, to: string): number =>
+  from === null ? 0 : Math.max(0, Date.parse(to) - Date.parse(from));
+
+const runningStage = (state: Exclude<VmState, { status: "NONE" }>, at: string): StageDuration | null =>
+  state.stage === null ? null : { stage: state.stage, durationMs: elapsed(state.stageStartedAt, at) };
+
+/**
+ * Turns an agent's report into Vm events. Reports arrive at least once and possibly out of order:
+ * repeats, stages that go backwards and anything after the end are ignored (no events, no error).
+ * The READY stage is not recorded on its own: the success report that follows carries it with the VM.
+ */
+export function decideVm(command: VmCommand, state: VmState): Decision {
+  const { vmId, requestId, jobId, at } = command.data;
+  if (state.status !== "NONE" && state.jobId !== jobId)
+    return err({ code: "JOB_MISMATCH", requestId, jobId });
+  if (state.status === "READY" || state.status === "FAILED") return ok([]);
+
+  // the first report of any kind opens the VM's stream
+  const started: VmEvent[] =
+    state.status === "NONE" ? [{ type: "VmProvisioningStarted", data: { vmId, requestId, jobId } }] : [];
+  const current = state.status === "NONE" ? null : state;
+
+  switch (command.type) {
+    case "RecordStage": {
+      const { stage } = command.data;
+      const forward = current?.stage == null || stageIndex(stage) > stageIndex(current.stage);
+      if (stage === "READY" || !forward) return ok(started);
+      const previous = current ? runningStage(current, at) : null;
+      return ok([...started, { type: "VmProvisioningStageReached", data: { vmId, stage, previous } }]);
+    }
+    case "RecordSuccess": {
+      const { vmwareId, vmName, hostname, ipAddress, warning } = command.data.vm;
+      const last = current ? runningStage(current, at) : null;
+      const stageDurations = [...(current?.completedStages ?? []), ...(last ? [last] : [])];
+      const data = { vmId, vmwareId, vmName, hostname, ipAddress, warning: warning ?? null, stageDurations };
+      return ok([...started, { type: "VmProvisioned", data }]);
+    }
+    case "RecordFailure":
+      return ok([
+        ...started,
+        {
+          type: "VmProvisioningFailed",
+          data: { vmId, stage: current?.stage ?? null, failure: command.data.failure },
+        },
+      ]);
+  }
+}

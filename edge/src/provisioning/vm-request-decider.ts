@@ -1,0 +1,91 @@
+import type { DomainError } from "@gantry/shared/domain/domain-error";
+import { specFor, type VmSize } from "@gantry/shared/domain/vm-size";
+import type { Requester, VmRequestEvent } from "@gantry/shared/events/vm-request";
+import type { ProvisioningFailureCode } from "@gantry/shared/jobs/provision-vm-job";
+import { err, ok, type Result } from "@gantry/shared/result";
+import type { VmRequestState } from "./vm-request.ts";
+
+/** Commands of the VmRequest aggregate; inputs are already validated at the API boundary. */
+export type VmRequestCommand =
+  | {
+      type: "SubmitRequest";
+      data: {
+        requestId: string;
+        requester: Requester;
+        projectId: string;
+        name: string;
+        size: VmSize;
+        justification: string;
+      };
+    }
+  | { type: "ApproveRequest"; data: { requestId: string; approverId: string; jobId: string } }
+  | { type: "RejectRequest"; data: { requestId: string; rejecterId: string; reason: string } }
+  | { type: "CancelRequest"; data: { requestId: string; cancellerId: string; reason: string | null } }
+  | { type: "StartRequestProvisioning"; data: { requestId: string; jobId: string; vmId: string } }
+  | {
+      type: "CompleteRequest";
+      data: {
+        requestId: string;
+        vmId: string;
+        vmwareId: string;
+        vmName: string;
+        hostname: string;
+        ipAddress: string | null;
+        warning: string | null;
+      };
+    }
+  | {
+      type: "FailRequest";
+      data: { requestId: string; vmId: string; code: ProvisioningFailureCode; userMessage: string };
+    };
+
+type Decision = Result<VmRequestEvent[], DomainError>;
+
+const notFound = (requestId: string): Decision => err({ code: "REQUEST_NOT_FOUND", requestId });
+
+/**
+ * Decides what a command means for a request: the events to append, none (an idempotent repeat),
+ * or why it is refused. Pure: no clock, no ids, no I/O.
+ */
+export function decideVmRequest(command: VmRequestCommand, state: VmRequestState): Decision {
+  const { requestId } = command.data;
+  if (command.type === "SubmitRequest") {
+    if (state.status !== "NONE") return err({ code: "REQUEST_ALREADY_EXISTS", requestId });
+    const { size } = command.data;
+    return ok([{ type: "VmRequestSubmitted", data: { ...command.data, spec: specFor(size) } }]);
+  }
+  if (state.status === "NONE") return notFound(requestId);
+  const { status } = state;
+  const invalid = (): Decision =>
+    err({ code: "INVALID_TRANSITION", streamId: requestId, from: status, attempted: command.type });
+
+  switch (command.type) {
+    case "ApproveRequest":
+    case "RejectRequest": {
+      if (status !== "PENDING") return err({ code: "REQUEST_ALREADY_PROCESSED", requestId, status });
+      const adminId = command.type === "ApproveRequest" ? command.data.approverId : command.data.rejecterId;
+      // separation of duties: nobody approves or rejects what they asked for themselves
+      if (adminId === state.requester.id) return err({ code: "SELF_APPROVAL_FORBIDDEN", requestId });
+      return command.type === "ApproveRequest"
+        ? ok([{ type: "VmRequestApproved", data: { requestId, jobId: command.data.jobId } }])
+        : ok([{ type: "VmRequestRejected", data: { requestId, reason: command.data.reason } }]);
+    }
+    case "CancelRequest":
+      if (command.data.cancellerId !== state.requester.id) return err({ code: "NOT_REQUESTER", requestId });
+      if (status === "CANCELLED") return ok([]);
+      if (status !== "PENDING") return err({ code: "REQUEST_NOT_CANCELLABLE", requestId, status });
+      return ok([{ type: "VmRequestCancelled", data: { requestId, reason: command.data.reason } }]);
+    case "StartRequestProvisioning":
+      if (status === "PROVISIONING") return ok([]);
+      if (status !== "APPROVED") return invalid();
+      return ok([{ type: "VmRequestProvisioningStarted", data: command.data }]);
+    case "CompleteRequest":
+      if (status === "READY") return ok([]);
+      if (status !== "PROVISIONING") return invalid();
+      return ok([{ type: "VmRequestReady", data: command.data }]);
+    case "FailRequest":
+      if (status === "FAILED") return ok([]);
+      if (status !== "PROVISIONING") return invalid();
+      return ok([{ type: "VmRequestFailed", data: command.data }]);
+  }
+}

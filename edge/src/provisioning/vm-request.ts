@@ -1,0 +1,57 @@
+import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
+import type { VmSize, VmSpec } from "@gantry/shared/domain/vm-size";
+import type { Requester, VmRequestEvent } from "@gantry/shared/events/vm-request";
+
+/** What the VmRequest aggregate remembers of its own events. */
+export type VmRequestState =
+  | { status: "NONE" }
+  | {
+      status: VmRequestStatus;
+      requestId: string;
+      requester: Requester;
+      projectId: string;
+      name: string;
+      size: VmSize;
+      spec: VmSpec;
+      justification: string;
+      jobId: string | null;
+      vmId: string | null;
+    };
+
+export type ExistingVmRequest = Exclude<VmRequestState, { status: "NONE" }>;
+
+export const initialVmRequestState: VmRequestState = { status: "NONE" };
+
+/** Folds one event into the state. Pure; events are facts, so nothing here can fail. */
+export function evolveVmRequest(state: VmRequestState, event: VmRequestEvent): VmRequestState {
+  if (event.type === "VmRequestSubmitted") {
+    const { requestId, requester, projectId, name, size, spec, justification } = event.data;
+    return {
+      status: "PENDING",
+      requestId,
+      requester,
+      projectId,
+      name,
+      size,
+      spec,
+      justification,
+      jobId: null,
+      vmId: null,
+    };
+  }
+  if (state.status === "NONE") return state;
+  switch (event.type) {
+    case "VmRequestApproved":
+      return { ...state, status: "APPROVED", jobId: event.data.jobId };
+    case "VmRequestRejected":
+      return { ...state, status: "REJECTED" };
+    case "VmRequestCancelled":
+      return { ...state, status: "CANCELLED" };
+    case "VmRequestProvisioningStarted":
+      return { ...state, status: "PROVISIONING", vmId: event.data.vmId };
+    case "VmRequestReady":
+      return { ...state, status: "READY" };
+    case "VmRequestFailed":
+      return { ...state, status: "FAILED" };
+  }
+}
