@@ -2,13 +2,17 @@
  * Agent presence in D1, written by the site's hub on connect and disconnect only (never per frame).
  * The connection id makes a late close of an old socket harmless to a newer connection.
  */
+/** Called once the agent said hello, so a socket that never did (doctor's probe) changes nothing. */
 export async function markConnected(
   db: D1Database,
   input: { agentId: string; connectionId: string; now: number },
+  version: string,
 ): Promise<void> {
   await db
-    .prepare("UPDATE agents SET connected = 1, connection_id = ?2, last_seen_at = ?3 WHERE id = ?1")
-    .bind(input.agentId, input.connectionId, input.now)
+    .prepare(
+      "UPDATE agents SET connected = 1, connection_id = ?2, last_seen_at = ?3, version = ?4 WHERE id = ?1",
+    )
+    .bind(input.agentId, input.connectionId, input.now, version)
     .run();
 }
 
@@ -20,13 +24,6 @@ export async function markDisconnected(
     .prepare("UPDATE agents SET connected = 0, last_seen_at = ?3 WHERE id = ?1 AND connection_id = ?2")
     .bind(input.agentId, input.connectionId, input.now)
     .run();
-}
-
-export async function recordAgentVersion(
-  db: D1Database,
-  input: { agentId: string; version: string },
-): Promise<void> {
-  await db.prepare("UPDATE agents SET version = ?2 WHERE id = ?1").bind(input.agentId, input.version).run();
 }
 
 /** Agents with an open socket to their hub, for /healthz. */

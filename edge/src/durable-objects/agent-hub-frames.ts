@@ -2,7 +2,7 @@ import type { AgentToEdge } from "@gantry/shared/protocol/agent";
 import { CLOSE_CODES } from "@gantry/shared/protocol/agent";
 import { negotiateVersion } from "@gantry/shared/protocol/version";
 import { logEvent } from "../agents/log.ts";
-import { recordAgentVersion } from "../agents/presence.ts";
+import { markConnected } from "../agents/presence.ts";
 import type { HubContext } from "./agent-hub-context.ts";
 import type { JobStreams } from "./agent-hub-progress.ts";
 import { bumpCounter } from "./agent-hub-schema.ts";
@@ -129,9 +129,10 @@ async function onHello(
   );
   resendCancels(hub, ws, facts.agentId);
   try {
-    await recordAgentVersion(hub.env.DB, { agentId: facts.agentId, version: frame.agent.version });
+    const presence = { agentId: facts.agentId, connectionId: facts.connectionId, now };
+    await markConnected(hub.env.DB, presence, frame.agent.version);
   } catch (error) {
-    logEvent("warn", "agent version not recorded", { agentId: facts.agentId, error: String(error) });
+    logEvent("warn", "presence not recorded", { agentId: facts.agentId, error: String(error) });
   }
   await hub.dispatch();
 }

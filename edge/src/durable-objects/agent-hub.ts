@@ -8,7 +8,7 @@ import { readHandoff } from "../agents/hub-handoff.ts";
 import { readHubSettings } from "../agents/hub-settings.ts";
 import { createJobUpdateSink } from "../agents/job-update-sink.ts";
 import { logEvent } from "../agents/log.ts";
-import { markConnected, markDisconnected } from "../agents/presence.ts";
+import { markDisconnected } from "../agents/presence.ts";
 import { type CallFailure, type CallRequest, PendingCalls } from "./agent-hub-calls.ts";
 import type { HubContext } from "./agent-hub-context.ts";
 import { agentSlots, dispatchQueued } from "./agent-hub-dispatch.ts";
@@ -90,15 +90,6 @@ export class AgentHub extends DurableObject<Env> {
     this.ctx.acceptWebSocket(server, [agentTag(who.agentId)]);
     server.serializeAttachment(facts);
     writeMeta(this.hub.sql, "site_id", who.siteId);
-    try {
-      await markConnected(this.env.DB, {
-        agentId: who.agentId,
-        connectionId: facts.connectionId,
-        now: facts.connectedAt,
-      });
-    } catch (error) {
-      logEvent("warn", "presence not recorded", { agentId: who.agentId, error: String(error) });
-    }
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -157,7 +148,8 @@ export class AgentHub extends DurableObject<Env> {
 
   private async onDisconnect(ws: WebSocket): Promise<void> {
     const facts = factsOf(ws);
-    if (!facts) return;
+    // a socket that never said hello (e.g. `gantry-agent doctor`) was never present
+    if (!facts || facts.protocol === null) return;
     const now = this.hub.now();
     const others = welcomedSockets(this.ctx).filter((s) => s.ws !== ws);
     if (!others.some((s) => s.facts.agentId === facts.agentId)) {
