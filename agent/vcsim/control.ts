@@ -18,6 +18,38 @@ export interface VcsimSettings {
   taskDelaysMs: Record<string, number>;
 }
 
+/** What the launcher knows about one VM (GET /_gantry/vm), for verifying results without SOAP. */
+export const VcsimVm = z.object({
+  moref: z.string(),
+  name: z.string(),
+  powerState: z.string(),
+  template: z.boolean(),
+  numCPU: z.number().int(),
+  numCoresPerSocket: z.number().int(),
+  memoryMB: z.number().int(),
+  guestId: z.string(),
+  annotation: z.string(),
+  extraConfig: z.record(z.string(), z.string()),
+  disks: z.array(
+    z.object({ key: z.number().int(), label: z.string(), fileName: z.string(), capacityInKB: z.number() }),
+  ),
+  nics: z.array(
+    z.object({ key: z.number().int(), macAddress: z.string(), addressType: z.string(), network: z.string() }),
+  ),
+  guest: z.object({
+    toolsRunningStatus: z.string(),
+    toolsStatus: z.string(),
+    guestState: z.string(),
+    ipAddress: z.string(),
+    hostName: z.string(),
+  }),
+  customizationPending: z.boolean(),
+  folder: z.string().optional(),
+  resourcePool: z.string().optional(),
+  host: z.string().optional(),
+});
+export type VcsimVm = z.infer<typeof VcsimVm>;
+
 /** The launcher's control API (`/_gantry/`). Not available on an external simulator. */
 export interface VcsimControl {
   /** SOAP calls received per method since start or the last reset. */
@@ -29,6 +61,8 @@ export interface VcsimControl {
   dropSessions(): Promise<number>;
   /** Changes the given settings (none: just reads them) and returns the settings now in force. */
   settings(update?: Partial<VcsimSettings>): Promise<VcsimSettings>;
+  /** One VM by moref value or by (unique) name. */
+  vm(query: { moref: string } | { name: string }): Promise<VcsimVm>;
 }
 
 const Counts = z.record(z.string(), z.number().int());
@@ -81,6 +115,11 @@ export class LauncherControl implements VcsimControl {
     return { guestBootDelayMs: out.guestBootDelayMs, taskDelaysMs: out.taskDelays };
   }
 
+  async vm(query: { moref: string } | { name: string }): Promise<VcsimVm> {
+    const search = new URLSearchParams("moref" in query ? { moref: query.moref } : { name: query.name });
+    return VcsimVm.parse(await this.#call("GET", `vm?${search}`));
+  }
+
   async #call(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<unknown> {
     const res = await requestJson({
       method,
@@ -122,6 +161,9 @@ export class UnavailableControl implements VcsimControl {
     return this.#fail();
   }
   settings(): Promise<VcsimSettings> {
+    return this.#fail();
+  }
+  vm(): Promise<VcsimVm> {
     return this.#fail();
   }
 

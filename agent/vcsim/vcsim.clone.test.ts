@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diskEdit, readDevices } from "./test-support/clone-spec.ts";
+import { diskEdit, nicEdit, readDevices } from "./test-support/clone-spec.ts";
 import { type Inventory, inventory, startClone } from "./test-support/inventory.ts";
 import { moref, refOf, type SoapSession } from "./test-support/soap-session.ts";
 import { loggedIn, startTestVcsim } from "./test-support/start.ts";
@@ -32,6 +32,7 @@ describe("CloneVM_Task emulation", () => {
       numCPUs: 4,
       memoryMB: 4096,
       deviceChange: diskEdit(before.disk, 20 * GIB),
+      locationDeviceChange: nicEdit(before.nic),
       extraConfig: { "guestinfo.gantry.request": "req-1" },
       hostName: "web-01",
       ip: "10.20.30.40",
@@ -71,6 +72,16 @@ describe("CloneVM_Task emulation", () => {
     const names = await session.retrieve(vm, ["guest.hostName", "summary.guest.ipAddress"]);
     expect(names.get("guest.hostName")?.text).toBe("web-01");
     expect(names.get("summary.guest.ipAddress")?.text).toBe("10.20.30.40");
+
+    expect(await vcsim.control.vm({ name: "web-01" })).toMatchObject({
+      moref: vm.value,
+      numCPU: 4,
+      memoryMB: 4096,
+      disks: [{ capacityInKB: 20 * GIB, fileName: "[LocalDS_0] web-01/web-01.vmdk" }],
+      nics: [{ macAddress: devices.mac, network: "DC0_DVPG0" }],
+      guest: { ipAddress: "10.20.30.40", hostName: "web-01", toolsRunningStatus: "guestToolsRunning" },
+      customizationPending: false,
+    });
   });
 
   it("gives every clone its own MAC and leaves it powered off without powerOn", async () => {

@@ -24,6 +24,9 @@ describe("sessions", () => {
     expect(await vcsim.control.dropSessions()).toBeGreaterThanOrEqual(2);
     expect((await find(a)).fault).toBe("NotAuthenticated");
     expect((await find(b)).fault).toBe("NotAuthenticated");
+    // methods the launcher answers itself check the session too
+    const clone = await b.call("CloneVM_Task", { type: "VirtualMachine", value: "vm-1" }, "<name>x</name>");
+    expect(clone.fault).toBe("NotAuthenticated");
     expect((await a.login(vcsim.username, vcsim.password)).fault).toBeUndefined();
     expect((await find(a)).fault).toBeUndefined();
     a.close();

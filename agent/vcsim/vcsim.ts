@@ -5,7 +5,7 @@ import { externalVcsim } from "./external.ts";
 import { spawnLauncher } from "./launcher-process.ts";
 
 export { ensureVcsimBinary } from "./build-binary.ts";
-export type { VcsimControl, VcsimFaultRule, VcsimSettings } from "./control.ts";
+export type { VcsimControl, VcsimFaultRule, VcsimSettings, VcsimVm } from "./control.ts";
 
 export interface VcsimOptions {
   /** host:port to listen on (default 127.0.0.1:0, a free port). */
@@ -27,6 +27,8 @@ export interface VcsimOptions {
   stock?: boolean;
   /** Where cert.pem/key.pem are written (default: a temporary directory). */
   certDir?: string;
+  /** Also log the library's own messages (set automatically by VCSIM_DEBUG, which echoes stderr). */
+  verbose?: boolean;
   /** Always start our launcher, even when VCSIM_URL points at an external simulator. */
   requireControl?: boolean;
 }
@@ -88,5 +90,6 @@ function launcherArgs(options: VcsimOptions): string[] {
   }
   if (options.templatePath !== undefined) args.push(`-template=${options.templatePath}`);
   if (options.stock) args.push("-stock");
+  if (options.verbose || process.env.VCSIM_DEBUG) args.push("-verbose");
   return args;
 }

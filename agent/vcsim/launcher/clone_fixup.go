@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"log"
 	"reflect"
 
 	"github.com/vmware/govmomi/vim25/methods"
@@ -92,8 +91,8 @@ func (l *launcher) discardClone(ctx context.Context, ref types.ManagedObjectRefe
 		if fault == nil {
 			return
 		}
-		log.Printf("vcsim launcher: removing failed clone %s: %T", ref.Value, fault)
+		logf("removing failed clone %s: %T", ref.Value, fault)
 		return
 	}
-	log.Printf("vcsim launcher: removing failed clone %s: %v", ref.Value, err)
+	logf("removing failed clone %s: %v", ref.Value, err)
 }

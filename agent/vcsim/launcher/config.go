@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 )
@@ -22,6 +21,7 @@ type config struct {
 	taskDelays         map[string]time.Duration
 	stock              bool
 	stdinExit          bool
+	verbose            bool
 }
 
 func parseFlags(args []string) (config, error) {
@@ -39,6 +39,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&taskDelays, "task-delay", "", "per-method async task durations, e.g. CloneVM_Task=2s,ReconfigVM_Task=200ms")
 	fs.BoolVar(&cfg.stock, "stock", false, "plain library behaviour: no guest, task, clone or fault-handling emulation")
 	fs.BoolVar(&cfg.stdinExit, "stdin-exit", true, "exit when stdin is closed (so a dead parent never leaks a simulator)")
+	fs.BoolVar(&cfg.verbose, "verbose", false, "also log the library's own messages to stderr")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -72,13 +73,4 @@ func parseTaskDelays(s string) (map[string]time.Duration, error) {
 		delays[parts[0]] = d
 	}
 	return delays, nil
-}
-
-func formatTaskDelays(delays map[string]time.Duration) string {
-	parts := make([]string, 0, len(delays))
-	for method, d := range delays {
-		parts = append(parts, method+"="+d.String())
-	}
-	sort.Strings(parts)
-	return strings.Join(parts, ",")
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"log"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -132,7 +131,7 @@ func recoverAsFault(call *soapCall, guard *guardedWriter) {
 	if p == http.ErrAbortHandler {
 		panic(p)
 	}
-	log.Printf("vcsim launcher: panic in %s: %v\n%s", call.method, p, debug.Stack())
+	logf("panic in %s: %v\n%s", call.method, p, debug.Stack())
 	if guard.wrote {
 		// too late for a fault; let net/http close the connection
 		panic(http.ErrAbortHandler)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"log"
 	"net/http"
 	"strings"
 
@@ -12,7 +11,7 @@ import (
 // task of a *_Task method (after the method's task delay, as a slow vCenter
 // operation would) and is a SOAP fault on the call for any other method.
 func (l *launcher) injectFault(call *soapCall, rule faultRule) {
-	log.Printf("vcsim launcher: injecting %s into %s (%d left)", rule.Fault, call.method, rule.Remaining)
+	logf("injecting %s into %s (%d left)", rule.Fault, call.method, rule.Remaining)
 	switch rule.Fault {
 	case faultHTTP500:
 		http.Error(call.w, "Internal Server Error", http.StatusInternalServerError)

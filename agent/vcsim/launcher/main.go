@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log"
 	"os"
 
 	"github.com/vmware/govmomi/simulator"
@@ -36,13 +35,14 @@ func main() {
 		os.Exit(2)
 	}
 	if err := run(cfg); err != nil {
-		log.Printf("vcsim launcher: %v", err)
+		logf("%v", err)
 		os.Exit(1)
 	}
 }
 
 func run(cfg config) error {
 	exit := watchExit(cfg.stdinExit)
+	configureLogging(cfg.verbose)
 	simulator.SessionIdleTimeout = cfg.sessionIdleTimeout
 	model := simulator.VPX()
 	if err := model.Create(); err != nil {
@@ -95,7 +95,7 @@ func run(cfg config) error {
 	fmt.Println(string(line))
 
 	reason := <-exit
-	log.Printf("vcsim launcher: stopping (%s)", reason)
+	logf("stopping (%s)", reason)
 	return nil
 }
 

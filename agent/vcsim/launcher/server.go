@@ -45,7 +45,7 @@ func (l *launcher) serve(cert *serverCert) (*frontServer, error) {
 	}
 	go func() {
 		if err := server.Serve(ln); err != nil && err != http.ErrServerClosed {
-			log.Printf("vcsim launcher: serve: %v", err)
+			logf("serve: %v", err)
 		}
 	}()
 	return &frontServer{server: server, url: u.String()}, nil

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"log"
 	"net/http"
 	"reflect"
 
@@ -96,7 +95,7 @@ func writeTaskResponse(w http.ResponseWriter, method string, task types.ManagedO
 func writeEnvelope(w http.ResponseWriter, status int, body any) {
 	out, err := encodeEnvelope(body)
 	if err != nil {
-		log.Printf("vcsim launcher: encode response: %v", err)
+		logf("encode response: %v", err)
 		http.Error(w, fmt.Sprintf("encode response: %v", err), http.StatusInternalServerError)
 		return
 	}

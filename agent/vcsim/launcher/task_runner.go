@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"log"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -58,7 +57,7 @@ func taskName(method string) string {
 func safely(method string, work taskWork) (result types.AnyType, fault types.BaseMethodFault) {
 	defer func() {
 		if p := recover(); p != nil {
-			log.Printf("vcsim launcher: panic in %s task: %v\n%s", method, p, debug.Stack())
+			logf("panic in %s task: %v\n%s", method, p, debug.Stack())
 			result, fault = nil, &types.SystemError{Reason: fmt.Sprintf("simulator panic: %v", p)}
 		}
 	}()

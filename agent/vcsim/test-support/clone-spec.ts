@@ -9,9 +9,18 @@ export interface DiskInfo {
   capacityInKB: number;
 }
 
+export interface NicInfo {
+  type: string;
+  key: string;
+  mac: string;
+  switchUuid: string;
+  portgroupKey: string;
+}
+
 export interface VmDevices {
   disk: DiskInfo;
   mac: string;
+  nic: NicInfo;
 }
 
 /** The first disk and NIC MAC of a VM, as a client reads them before cloning. */
@@ -29,7 +38,26 @@ export async function readDevices(session: SoapSession, vm: MoRef): Promise<VmDe
       capacityInKB: Number(textAt(disk, "capacityInKB")),
     },
     mac: textAt(nic, "macAddress") ?? "",
+    nic: {
+      type: nic?.attrs.xsiType ?? "",
+      key: textAt(nic, "key") ?? "",
+      mac: textAt(nic, "macAddress") ?? "",
+      switchUuid: textAt(nic, "backing", "port", "switchUuid") ?? "",
+      portgroupKey: textAt(nic, "backing", "port", "portgroupKey") ?? "",
+    },
   };
+}
+
+/** A NIC `edit` onto a DV portgroup, as our agent sends it (the device as read from the template). */
+export function nicEdit(nic: NicInfo): string {
+  return (
+    `<deviceChange><operation>edit</operation><device xsi:type="${nic.type}"><key>${nic.key}</key>` +
+    `<backing xsi:type="VirtualEthernetCardDistributedVirtualPortBackingInfo"><port>` +
+    `<switchUuid>${nic.switchUuid}</switchUuid><portgroupKey>${nic.portgroupKey}</portgroupKey></port></backing>` +
+    `<connectable><startConnected>true</startConnected><allowGuestControl>true</allowGuestControl>` +
+    `<connected>false</connected></connectable><addressType>assigned</addressType>` +
+    `<macAddress>${nic.mac}</macAddress></device></deviceChange>`
+  );
 }
 
 /** A disk `edit` as our agent sends it: the device as read, new capacity, no deviceInfo. */
@@ -52,6 +80,8 @@ export interface CloneOptions {
   memoryMB?: number;
   /** Raw deviceChange elements for spec.config. */
   deviceChange?: string;
+  /** Raw deviceChange elements for spec.location. */
+  locationDeviceChange?: string;
   extraConfig?: Record<string, string>;
   hostName?: string;
   /** Fixed IP for the customization (DHCP when absent). */
@@ -86,7 +116,7 @@ export function cloneArgs(o: CloneOptions): string {
         `<name>${esc(o.hostName)}</name></hostName><domain>gantry.test</domain></identity>` +
         `<globalIPSettings/>${adapters}</customization>`;
   return (
-    `${moref("folder", o.folder)}<name>${esc(o.name)}</name><spec><location>${moref("pool", o.pool)}</location>` +
+    `${moref("folder", o.folder)}<name>${esc(o.name)}</name><spec><location>${moref("pool", o.pool)}${o.locationDeviceChange ?? ""}</location>` +
     `<template>false</template>${config ? `<config>${config}</config>` : ""}${customization}` +
     `<powerOn>${o.powerOn ?? false}</powerOn></spec>`
   );
