@@ -13,6 +13,10 @@ export interface FakeJobContext extends JobContext {
   /** Make assertLease() throw from now on. */
   loseLease(): void;
   abort(reason?: unknown): void;
+  /** Resolves when `stage` is reported (at once if it was already). */
+  reached(stage: ProvisioningStage): Promise<void>;
+  /** Resolves at the first percent reported for `stage`. */
+  firstPercent(stage: ProvisioningStage): Promise<number>;
 }
 
 /** A JobContext that records what the handler reports (the interface is ours; no runner needed). */
@@ -20,6 +24,19 @@ export function fakeJobContext(options: { attempt?: number; log?: Logger } = {})
   const controller = new AbortController();
   const memory = memoryLogger();
   let leaseLost = false;
+  const listeners: (() => void)[] = [];
+  const notify = () => {
+    for (const l of listeners.splice(0)) l();
+  };
+  const when = <T>(value: () => T | undefined): Promise<T> =>
+    new Promise((resolve) => {
+      const check = () => {
+        const v = value();
+        if (v === undefined) listeners.push(check);
+        else resolve(v);
+      };
+      check();
+    });
   const ctx: FakeJobContext = {
     signal: controller.signal,
     log: options.log ?? memory.log,
@@ -30,10 +47,14 @@ export function fakeJobContext(options: { attempt?: number; log?: Logger } = {})
     leaseChecks: 0,
     reportStage(stage) {
       ctx.stages.push(stage);
+      notify();
     },
     reportPercent(stage, percent) {
       ctx.percents.push({ stage, percent });
+      notify();
     },
+    reached: (stage) => when(() => (ctx.stages.includes(stage) ? true : undefined)).then(() => undefined),
+    firstPercent: (stage) => when(() => ctx.percents.find((p) => p.stage === stage)?.percent),
     assertLease() {
       ctx.leaseChecks += 1;
       if (leaseLost) {
