@@ -68,13 +68,15 @@ export const ConnectivityCheck = z.object({
   detail: z.string().max(1000),
   hint: z.string().max(500).optional(),
 });
+export type ConnectivityCheck = z.infer<typeof ConnectivityCheck>;
 export const VcenterTestReport = z.object({ checks: z.array(ConnectivityCheck).max(20) });
 export type VcenterTestReport = z.infer<typeof VcenterTestReport>;
 
 /** Request/response calls the edge makes through the agent. */
 export const AgentCall = z.discriminatedUnion("method", [
   z.object({ method: z.literal("vm.status"), vmwareId: z.string().min(1).max(200) }),
-  z.object({ method: z.literal("vcenter.test") }),
+  /** With a template path, also checks that the template exists. */
+  z.object({ method: z.literal("vcenter.test"), templatePath: z.string().min(2).max(512).optional() }),
 ]);
 export type AgentCall = z.infer<typeof AgentCall>;
 

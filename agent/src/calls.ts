@@ -1,0 +1,31 @@
+import type { AgentCall, AgentCallResult } from "@gantry/shared/protocol/agent";
+import type { VcenterPort } from "./vcenter-port.ts";
+
+const CALL_DEADLINE_MS = 30_000;
+
+/** Answers the edge's request/response calls; a failure is an answer too, never a silence. */
+export async function answerCall(vcenter: VcenterPort | null, call: AgentCall): Promise<AgentCallResult> {
+  const signal = AbortSignal.timeout(CALL_DEADLINE_MS);
+  const unavailable = {
+    ok: false as const,
+    error: { code: "VCENTER_NOT_CONFIGURED", message: "this agent has no vCenter configured" },
+  };
+  try {
+    switch (call.method) {
+      case "vm.status":
+        if (!vcenter) return { method: call.method, outcome: unavailable };
+        return { method: call.method, outcome: toOutcome(await vcenter.vmStatus(call.vmwareId, signal)) };
+      case "vcenter.test":
+        if (!vcenter) return { method: call.method, outcome: unavailable };
+        return { method: call.method, outcome: { ok: true, value: await vcenter.testConnection(call) } };
+    }
+  } catch (error) {
+    return {
+      method: call.method,
+      outcome: { ok: false, error: { code: "CALL_FAILED", message: String(error).slice(0, 1000) } },
+    };
+  }
+}
+
+const toOutcome = <TValue, TError>(r: { ok: true; value: TValue } | { ok: false; error: TError }) =>
+  r.ok ? { ok: true as const, value: r.value } : { ok: false as const, error: r.error };

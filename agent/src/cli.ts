@@ -1,0 +1,155 @@
+import { writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { formatCheck, runDoctor } from "./cli/doctor.ts";
+import { enroll } from "./cli/enroll.ts";
+import { DEFAULT_UNIT_OPTIONS, renderUnit } from "./cli/systemd-unit.ts";
+import { loadConfig } from "./config.ts";
+import { createLogger } from "./log.ts";
+import { chooseVcenter, EXIT, runAgent } from "./main.ts";
+import { loadState } from "./state-file.ts";
+import { AGENT_VERSION } from "./version.ts";
+
+const USAGE = `gantry-agent ${AGENT_VERSION}
+
+Usage:
+  gantry-agent enroll --edge <url> --token <token> [--name <name>] [--state-dir <dir>] [--force]
+  gantry-agent run [--config <file>]
+  gantry-agent doctor [--config <file>] [--template <inventory path>]
+  gantry-agent service install [--config <file>] [--user <user>] [--exec <command>] [--unit-file <path>]
+  gantry-agent --version
+
+Config: JSON file (default /etc/gantry-agent/config.json, or $GANTRY_AGENT_CONFIG) plus GANTRY_* variables.
+`;
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+const fail = (line: string, code: number = EXIT.failure) => {
+  process.stderr.write(`gantry-agent: ${line}\n`);
+  return code;
+};
+
+function configOrExit(file: string | undefined, env: NodeJS.ProcessEnv) {
+  const loaded = loadConfig({ file, env });
+  if (!loaded.ok) {
+    process.stderr.write(
+      `gantry-agent: invalid configuration:\n${loaded.error.map((e) => `  - ${e}`).join("\n")}\n`,
+    );
+  }
+  return loaded;
+}
+
+/** Runs one CLI command and resolves its exit code; never calls process.exit itself. */
+export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    return fail(`${(error as Error).message}\n\n${USAGE}`, EXIT.usage);
+  }
+  const { values, positionals } = parsed;
+  const command = positionals.join(" ");
+  if (values.version) {
+    print(AGENT_VERSION);
+    return EXIT.ok;
+  }
+  switch (command) {
+    case "enroll": {
+      if (!values.edge || !values.token)
+        return fail(`enroll needs --edge and --token\n\n${USAGE}`, EXIT.usage);
+      const stateDir = values["state-dir"] ?? env.GANTRY_STATE_DIR ?? configStateDir(values.config, env);
+      const result = await enroll({
+        edgeUrl: values.edge,
+        token: values.token,
+        name: values.name ?? hostname(),
+        stateDir,
+        force: values.force ?? false,
+      });
+      if (!result.ok)
+        return fail(
+          result.error.message,
+          result.error.code === "TOKEN_REFUSED" ? EXIT.credentialRejected : EXIT.failure,
+        );
+      print(
+        `enrolled agent ${result.value.agentId} for site ${result.value.siteId}; credential saved in ${result.value.file}`,
+      );
+      return EXIT.ok;
+    }
+    case "run": {
+      const loaded = configOrExit(values.config, env);
+      if (!loaded.ok) return EXIT.usage;
+      const state = loadState(loaded.value.config.stateDir);
+      if (!state.ok) return fail(state.error, EXIT.usage);
+      return runAgent({ loaded: loaded.value, state: state.value, env });
+    }
+    case "doctor": {
+      const loaded = configOrExit(values.config, env);
+      if (!loaded.ok) return EXIT.usage;
+      const log = createLogger({ level: "error", write: () => {} });
+      const vcenter = chooseVcenter(loaded.value, env, log);
+      const checks = await runDoctor({ loaded: loaded.value, vcenter, template: values.template });
+      await vcenter?.close();
+      for (const c of checks) print(formatCheck(c));
+      return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failure;
+    }
+    case "service install": {
+      const loaded = configOrExit(values.config, env);
+      if (!loaded.ok) return EXIT.usage;
+      const unit = renderUnit({
+        ...DEFAULT_UNIT_OPTIONS,
+        user: values.user ?? DEFAULT_UNIT_OPTIONS.user,
+        execStart:
+          values.exec ?? `${process.execPath} ${path.resolve(process.argv[1] ?? "gantry-agent")} run`,
+        configFile: path.resolve(values.config ?? DEFAULT_UNIT_OPTIONS.configFile),
+        stateDir: loaded.value.config.stateDir,
+        passwordFile: loaded.value.config.vcenter?.passwordFile ?? DEFAULT_UNIT_OPTIONS.passwordFile,
+        gracePeriodMs: loaded.value.config.gracePeriodMs,
+      });
+      const file = values["unit-file"] ?? "/etc/systemd/system/gantry-agent.service";
+      writeFileSync(file, unit, { mode: 0o644 });
+      const user = values.user ?? DEFAULT_UNIT_OPTIONS.user;
+      print(`wrote ${file}. Then, as root:`);
+      print(
+        `  useradd --system --home-dir ${loaded.value.config.stateDir} --shell /usr/sbin/nologin ${user}`,
+      );
+      print("  systemctl daemon-reload && systemctl enable --now gantry-agent");
+      return EXIT.ok;
+    }
+    default:
+      return fail(command ? `unknown command "${command}"\n\n${USAGE}` : USAGE, EXIT.usage);
+  }
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      version: { type: "boolean" },
+      config: { type: "string" },
+      edge: { type: "string" },
+      token: { type: "string" },
+      name: { type: "string" },
+      "state-dir": { type: "string" },
+      force: { type: "boolean" },
+      template: { type: "string" },
+      user: { type: "string" },
+      exec: { type: "string" },
+      "unit-file": { type: "string" },
+    },
+  });
+}
+
+function configStateDir(file: string | undefined, env: NodeJS.ProcessEnv): string {
+  const loaded = loadConfig({ file, env });
+  return loaded.ok ? loaded.value.config.stateDir : "/var/lib/gantry-agent";
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (invokedDirectly) {
+  void runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,125 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { err, ok, type Result } from "@gantry/shared/result";
+import { z } from "zod";
+
+export const DEFAULT_CONFIG_FILE = "/etc/gantry-agent/config.json";
+
+const Port = z.coerce.number().int().min(0).max(65_535);
+const Millis = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const VcenterSection = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  username: z.string().min(1),
+  /** Never in the config file itself: a 0600 file, or systemd's LoadCredential= (`vcenter-password`). */
+  passwordFile: z.string().min(1).optional(),
+  caFile: z.string().min(1).optional(),
+  thumbprintSha256: z.string().optional(),
+  insecure: z.boolean().optional(),
+  apiVersion: z.string().optional(),
+});
+
+/** The agent's configuration: a JSON file, then `GANTRY_*` environment variables on top. */
+export const AgentConfig = z.object({
+  /** Normally taken from the state file written by `enroll`; set here to override. */
+  edgeUrl: z.url({ protocol: /^https?$/ }).optional(),
+  stateDir: z.string().min(1).default("/var/lib/gantry-agent"),
+  concurrency: z.coerce.number().int().min(1).max(16).default(2),
+  /** How long SIGTERM waits for running jobs before releasing them to the queue. */
+  gracePeriodMs: Millis(0, 3_600_000).default(300_000),
+  health: z.object({ host: z.string().default("127.0.0.1"), port: Port.default(9465) }).prefault({}),
+  logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  vcenter: VcenterSection.optional(),
+  reconnect: z
+    .object({
+      baseMs: Millis(10, 60_000).default(1000),
+      capMs: Millis(10, 600_000).default(30_000),
+      minUptimeMs: Millis(0, 3_600_000).default(60_000),
+    })
+    .prefault({}),
+  outboxLimit: z.coerce.number().int().min(10).max(100_000).default(1000),
+});
+export type AgentConfig = z.infer<typeof AgentConfig>;
+
+export interface LoadedConfig {
+  config: AgentConfig;
+  /** The vCenter password, read from its file; never logged. */
+  vcenterPassword: string | null;
+}
+
+const ENV_PATHS: Record<string, string[]> = {
+  GANTRY_EDGE_URL: ["edgeUrl"],
+  GANTRY_STATE_DIR: ["stateDir"],
+  GANTRY_CONCURRENCY: ["concurrency"],
+  GANTRY_GRACE_PERIOD_MS: ["gracePeriodMs"],
+  GANTRY_HEALTH_HOST: ["health", "host"],
+  GANTRY_HEALTH_PORT: ["health", "port"],
+  GANTRY_LOG_LEVEL: ["logLevel"],
+  GANTRY_VCENTER_URL: ["vcenter", "url"],
+  GANTRY_VCENTER_USERNAME: ["vcenter", "username"],
+  GANTRY_VCENTER_PASSWORD_FILE: ["vcenter", "passwordFile"],
+  GANTRY_VCENTER_CA_FILE: ["vcenter", "caFile"],
+  GANTRY_RECONNECT_BASE_MS: ["reconnect", "baseMs"],
+  GANTRY_RECONNECT_CAP_MS: ["reconnect", "capMs"],
+  GANTRY_RECONNECT_MIN_UPTIME_MS: ["reconnect", "minUptimeMs"],
+};
+
+function setPath(target: Record<string, unknown>, keys: string[], value: string): void {
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    node[key] = typeof next === "object" && next !== null ? next : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  const last = keys.at(-1);
+  if (last) node[last] = value;
+}
+
+function readPassword(config: AgentConfig, env: NodeJS.ProcessEnv): Result<string | null, string> {
+  if (!config.vcenter) return ok(null);
+  const fromSystemd = env.CREDENTIALS_DIRECTORY
+    ? path.join(env.CREDENTIALS_DIRECTORY, "vcenter-password")
+    : null;
+  const file = config.vcenter.passwordFile ?? (fromSystemd && existsSync(fromSystemd) ? fromSystemd : null);
+  if (!file) {
+    return err("vcenter.passwordFile: required (or LoadCredential=vcenter-password:<file> under systemd)");
+  }
+  try {
+    const password = readFileSync(file, "utf8").trim();
+    return password ? ok(password) : err(`vcenter.passwordFile: ${file} is empty`);
+  } catch (e) {
+    return err(`vcenter.passwordFile: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+}
+
+/**
+ * Reads the file (if any), applies the environment, validates once and reports every bad field at once.
+ * @param input.file an explicit path must exist; the default path may be absent.
+ */
+export function loadConfig(input: { file?: string; env: NodeJS.ProcessEnv }): Result<LoadedConfig, string[]> {
+  const file = input.file ?? input.env.GANTRY_AGENT_CONFIG ?? DEFAULT_CONFIG_FILE;
+  let raw: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+        return err([`${file}: not a JSON object`]);
+      raw = { ...parsed };
+    } catch (e) {
+      return err([`${file}: ${(e as Error).message}`]);
+    }
+  } else if (input.file ?? input.env.GANTRY_AGENT_CONFIG) {
+    return err([`${file}: no such file`]);
+  }
+  for (const [name, keys] of Object.entries(ENV_PATHS)) {
+    const value = input.env[name];
+    if (value !== undefined && value !== "") setPath(raw, keys, value);
+  }
+  const parsed = AgentConfig.safeParse(raw);
+  if (!parsed.success) {
+    return err(parsed.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`));
+  }
+  const password = readPassword(parsed.data, input.env);
+  if (!password.ok) return err([password.error]);
+  return ok({ config: parsed.data, vcenterPassword: password.value });
+}

@@ -1,0 +1,65 @@
+import type { Journal, OutboxEntry } from "../jobs/journal.ts";
+
+/**
+ * Durable job frames on their way to the edge: journaled before the first send, resent in order
+ * after a reconnect or when an ack is overdue, removed only on the edge's ack. The edge dedups by
+ * (job, seq), so a resend is harmless and every stage arrives exactly once, in order.
+ */
+export class Outbox {
+  private lastSentAt = 0;
+
+  constructor(
+    private readonly journal: Journal,
+    private readonly options: { limit: number; ackTimeoutMs: number; send: (raw: string) => boolean },
+  ) {}
+
+  get size(): number {
+    return this.journal.outbox().length;
+  }
+
+  /** True when there is room for one more frame. */
+  hasRoom(): boolean {
+    return this.size < this.options.limit;
+  }
+
+  /** Sends what the journal holds (after `append` wrote it), in order. */
+  flush(): void {
+    for (const entry of this.journal.outbox()) {
+      if (!this.options.send(entry.frame)) return;
+    }
+    this.lastSentAt = Date.now();
+  }
+
+  /** Sends a frame the journal just recorded. An earlier one still unacked is resent when overdue. */
+  sendLatest(entry: OutboxEntry): void {
+    if (this.options.send(entry.frame)) this.lastSentAt = Date.now();
+  }
+
+  ack(ref: string): void {
+    if (!this.journal.outbox().some((e) => e.id === ref)) return;
+    this.journal.update((d) => {
+      d.outbox = d.outbox.filter((e) => e.id !== ref);
+    });
+  }
+
+  /** Forgets frames the edge already applied (from `welcome.jobs[].lastSeq`). */
+  dropApplied(jobId: string, lastSeq: number): void {
+    if (!this.journal.outbox().some((e) => e.jobId === jobId && e.seq <= lastSeq)) return;
+    this.journal.update((d) => {
+      d.outbox = d.outbox.filter((e) => e.jobId !== jobId || e.seq > lastSeq);
+    });
+  }
+
+  /** Forgets every frame of a job the agent no longer holds a lease for. */
+  dropJob(jobId: string): void {
+    if (!this.journal.outbox().some((e) => e.jobId === jobId)) return;
+    this.journal.update((d) => {
+      d.outbox = d.outbox.filter((e) => e.jobId !== jobId);
+    });
+  }
+
+  /** Resends everything when the oldest frame has waited too long for its ack. */
+  resendIfOverdue(): void {
+    if (this.size > 0 && Date.now() - this.lastSentAt > this.options.ackTimeoutMs) this.flush();
+  }
+}

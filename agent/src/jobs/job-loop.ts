@@ -1,0 +1,332 @@
+import type {
+  AgentCall,
+  AgentCallResult,
+  AgentToEdge,
+  EdgeToAgent,
+  FrameBody,
+} from "@gantry/shared/protocol/agent";
+import { PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from "@gantry/shared/protocol/version";
+import type { Outbox } from "../edge/outbox.ts";
+import type { Logger } from "../log.ts";
+import type { HandlerRegistry } from "./handlers.ts";
+import { type DurableFrame, JobRun, type StopCause } from "./job-runner.ts";
+import type { Journal, JournaledJob } from "./journal.ts";
+import { LeaseClock } from "./lease-clock.ts";
+
+type Frame<TType extends EdgeToAgent["type"]> = Extract<EdgeToAgent, { type: TType }>;
+
+/** The one part of the connection the loop uses: send a frame while welcomed. */
+export interface FrameSender {
+  send(body: FrameBody<AgentToEdge>, id?: string): string | null;
+}
+
+export interface JobLoopOptions {
+  journal: Journal;
+  outbox: Outbox;
+  sender: FrameSender;
+  handlers: HandlerRegistry;
+  capacity: number;
+  version: string;
+  log: Logger;
+  /** Answers `call` frames (live VM status, vCenter test). */
+  answerCall(call: AgentCall): Promise<AgentCallResult>;
+  monotonic?: () => number;
+}
+
+interface Running {
+  run: JobRun;
+  lease: LeaseClock;
+  epoch: number;
+  done: Promise<void>;
+}
+
+/**
+ * Decides when to take work and how to stop: accepts offers within capacity, starts a run per grant,
+ * renews leases on every tick, applies cancels, resumes journaled jobs after a restart, and drains
+ * on stopGracefully / aborts on stopNow (R13). Holds all of the agent's job state; nothing global.
+ */
+export class JobLoop {
+  private readonly runs = new Map<string, Running>();
+  private readonly pendingAccepts = new Map<string, number>();
+  private readonly renewalsSent = new Map<string, number>();
+  private draining = false;
+  private leaseTtlMs = 90_000;
+  private helloSentAt = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly options: JobLoopOptions) {
+    this.now = options.monotonic ?? (() => performance.now());
+  }
+
+  get inFlight(): number {
+    return this.runs.size;
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** The hello body for each (re)connect: capacity and the jobs this agent still holds. */
+  hello(): Extract<FrameBody<AgentToEdge>, { type: "hello" }> {
+    this.helloSentAt = this.now();
+    return {
+      type: "hello",
+      agent: { version: this.options.version },
+      protocols: [...SUPPORTED_PROTOCOL_VERSIONS],
+      capacity: this.options.capacity,
+      draining: this.draining,
+      running: this.options.journal.jobs().map((j) => ({ jobId: j.job.jobId, epoch: j.epoch })),
+    };
+  }
+
+  onWelcome(welcome: Frame<"welcome">): void {
+    this.leaseTtlMs = welcome.leaseTtlMs;
+    for (const j of welcome.jobs) {
+      if (j.status === "lost") {
+        this.options.log.warn("job lost while disconnected; dropping it", { jobId: j.jobId, epoch: j.epoch });
+        this.abandon(j.jobId, "lease-lost");
+        continue;
+      }
+      this.options.outbox.dropApplied(j.jobId, j.lastSeq);
+      const running = this.runs.get(j.jobId);
+      if (running) running.lease.renewed(this.helloSentAt);
+      else {
+        const journaled = this.options.journal.job(j.jobId);
+        if (journaled) this.start(journaled, new LeaseClock(this.leaseTtlMs, this.helloSentAt, this.now));
+      }
+    }
+    this.options.outbox.flush();
+  }
+
+  onFrame(frame: EdgeToAgent): void {
+    switch (frame.type) {
+      case "job.offer":
+        this.onOffer(frame);
+        return;
+      case "job.granted":
+        this.onGranted(frame);
+        return;
+      case "job.cancel":
+        this.onCancel(frame);
+        return;
+      case "lease.renewed":
+        this.onRenewed(frame);
+        return;
+      case "ack":
+        this.options.outbox.ack(frame.ref);
+        return;
+      case "call":
+        void this.options.answerCall(frame.call).then((result) => {
+          this.options.sender.send({ type: "call.result", ref: frame.id, result });
+        });
+        return;
+      case "error":
+        this.options.log.warn("edge reported an error", {
+          code: frame.code,
+          message: frame.message,
+          ref: frame.ref,
+        });
+        return;
+      case "welcome":
+        this.onWelcome(frame);
+        return;
+    }
+  }
+
+  /** Every renew interval: one real message renews every lease (the auto-ping renews nothing). */
+  onTick(): void {
+    const id = crypto.randomUUID();
+    const sentAt = this.now();
+    const sent = this.options.sender.send(
+      {
+        type: "lease.renew",
+        leases: [...this.runs].map(([jobId, r]) => ({ jobId, epoch: r.epoch })),
+        capacity: this.options.capacity,
+        draining: this.draining,
+      },
+      id,
+    );
+    if (sent) this.renewalsSent.set(id, sentAt);
+    for (const [ref, at] of this.renewalsSent)
+      if (sentAt - at > 4 * this.leaseTtlMs) this.renewalsSent.delete(ref);
+    for (const [jobId, at] of this.pendingAccepts)
+      if (sentAt - at > 30_000) this.pendingAccepts.delete(jobId);
+    this.options.outbox.resendIfOverdue();
+  }
+
+  private onOffer(offer: Frame<"job.offer">): void {
+    const free = this.options.capacity - this.runs.size - this.pendingAccepts.size;
+    const known = this.options.handlers.has(offer.kind as never);
+    if (this.draining || free <= 0 || !known) {
+      const reason = this.draining ? "draining" : !known ? "unknown-kind" : "at-capacity";
+      this.options.sender.send({ type: "job.decline", jobId: offer.jobId, reason });
+      return;
+    }
+    this.pendingAccepts.set(offer.jobId, this.now());
+    this.options.sender.send({ type: "job.accept", jobId: offer.jobId });
+  }
+
+  private onGranted(grant: Frame<"job.granted">): void {
+    const sentAt = this.pendingAccepts.get(grant.jobId);
+    this.pendingAccepts.delete(grant.jobId);
+    if (this.runs.has(grant.jobId)) return;
+    if (sentAt === undefined || this.draining) {
+      this.options.sender.send({
+        type: "job.release",
+        jobId: grant.jobId,
+        epoch: grant.epoch,
+        reason: "shutdown",
+      });
+      return;
+    }
+    const journaled: JournaledJob = {
+      job: grant.job,
+      epoch: grant.epoch,
+      attempt: grant.attempt,
+      nextSeq: grant.lastSeq + 1,
+      stages: grant.stages,
+      startedAt: new Date().toISOString(),
+    };
+    this.options.journal.update((d) => {
+      d.jobs[grant.jobId] = journaled;
+    });
+    this.start(journaled, new LeaseClock(grant.leaseTtlMs, sentAt, this.now));
+  }
+
+  private onCancel(cancel: Frame<"job.cancel">): void {
+    const running = this.runs.get(cancel.jobId);
+    if (running && running.epoch !== cancel.epoch) return;
+    if (cancel.reason === "requested" && running) {
+      this.options.log.info("job cancelled by the edge", { jobId: cancel.jobId });
+      running.run.stop("cancelled");
+      return;
+    }
+    if (cancel.reason !== "requested") this.abandon(cancel.jobId, "lease-lost");
+  }
+
+  private onRenewed(renewed: Frame<"lease.renewed">): void {
+    const sentAt = this.renewalsSent.get(renewed.ref);
+    this.renewalsSent.delete(renewed.ref);
+    for (const lease of renewed.leases) {
+      const running = this.runs.get(lease.jobId);
+      if (!running || running.epoch !== lease.epoch) continue;
+      if (!lease.ok) this.abandon(lease.jobId, "lease-lost");
+      else if (sentAt !== undefined) running.lease.renewed(sentAt);
+    }
+  }
+
+  /** Stops a run (if any) that no longer holds its lease, and forgets the job and its unsent frames. */
+  private abandon(jobId: string, cause: StopCause): void {
+    this.runs.get(jobId)?.run.stop(cause);
+    this.options.outbox.dropJob(jobId);
+    if (this.options.journal.job(jobId)) {
+      this.options.journal.update((d) => {
+        delete d.jobs[jobId];
+      });
+    }
+  }
+
+  private start(journaled: JournaledJob, lease: LeaseClock): void {
+    const { job, epoch } = journaled;
+    const handler = this.options.handlers.get(job.kind);
+    const log = this.options.log.child({ jobId: job.jobId, requestId: job.requestId, epoch });
+    if (!handler) {
+      this.abandon(job.jobId, "shutdown");
+      this.options.sender.send({ type: "job.release", jobId: job.jobId, epoch, reason: "handler-missing" });
+      return;
+    }
+    const run = new JobRun({
+      job,
+      attempt: journaled.attempt,
+      handler,
+      lease,
+      log,
+      stagesReported: journaled.stages,
+      emitDurable: (frame) => this.emitDurable(job.jobId, frame),
+      emitPercent: (update) => {
+        const current = this.options.journal.job(job.jobId);
+        if (!current || current.nextSeq <= 1) return;
+        this.options.sender.send({
+          type: "job.progress",
+          jobId: job.jobId,
+          epoch,
+          seq: current.nextSeq - 1,
+          update,
+        });
+      },
+    });
+    log.info("job started", { attempt: journaled.attempt, kind: job.kind });
+    const done = run.run().then(
+      (outcome) => this.finished(job.jobId, epoch, run, outcome),
+      (error: unknown) => log.error("job run crashed", { error: String(error) }),
+    );
+    this.runs.set(job.jobId, { run, lease, epoch, done });
+  }
+
+  private emitDurable(jobId: string, frame: DurableFrame): void {
+    const journaled = this.options.journal.job(jobId);
+    if (!journaled) return;
+    if (!this.options.outbox.hasRoom()) {
+      this.options.log.error("outbox full; giving the job back", { jobId });
+      this.runs.get(jobId)?.run.stop("lease-lost");
+      return;
+    }
+    const id = crypto.randomUUID();
+    const seq = journaled.nextSeq;
+    const entry = {
+      id,
+      jobId,
+      epoch: journaled.epoch,
+      seq,
+      frame: JSON.stringify({ v: PROTOCOL_VERSION, id, ...frame, jobId, epoch: journaled.epoch, seq }),
+    };
+    // seq and frame are written together, so a restart can never reuse a seq or lose a frame
+    this.options.journal.update((d) => {
+      const j = d.jobs[jobId];
+      if (j) j.nextSeq = seq + 1;
+      if (j && frame.type === "job.progress" && frame.update.kind === "stage")
+        j.stages.push(frame.update.stage);
+      d.outbox.push(entry);
+    });
+    this.options.outbox.sendLatest(entry);
+  }
+
+  private finished(jobId: string, epoch: number, run: JobRun, outcome: "reported" | "abandoned"): void {
+    if (this.runs.get(jobId)?.run === run) this.runs.delete(jobId);
+    const log = this.options.log.child({ jobId, epoch });
+    if (outcome === "abandoned") {
+      const reason = run.stopCause === "shutdown" ? "shutdown" : "lease-lost";
+      log.warn("job handed back", { reason });
+      this.options.sender.send({ type: "job.release", jobId, epoch, reason });
+      if (reason === "lease-lost") this.options.outbox.dropJob(jobId);
+    } else {
+      log.info("job finished");
+    }
+    if (this.options.journal.job(jobId)?.epoch === epoch) {
+      this.options.journal.update((d) => {
+        delete d.jobs[jobId];
+      });
+    }
+  }
+
+  /** SIGTERM: take no new jobs, let running ones finish within `graceMs`, then hand the rest back. */
+  async stopGracefully(graceMs: number): Promise<void> {
+    this.draining = true;
+    this.onTick();
+    const all = () => Promise.all([...this.runs.values()].map((r) => r.done));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), graceMs);
+    });
+    const result = await Promise.race([all().then(() => "done" as const), grace]);
+    clearTimeout(timer);
+    if (result === "timeout") await this.stopNow();
+  }
+
+  /** Second SIGTERM: abort every run now and hand the jobs back to the queue. */
+  async stopNow(): Promise<void> {
+    this.draining = true;
+    for (const r of this.runs.values()) r.run.stop("shutdown");
+    await Promise.all([...this.runs.values()].map((r) => r.done));
+  }
+}

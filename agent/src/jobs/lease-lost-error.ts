@@ -1,0 +1,4 @@
+/** Thrown by `JobContext.assertLease()`: the lease could have expired at the edge, so no more mutations. */
+export class LeaseLostError extends Error {
+  override readonly name = "LeaseLostError";
+}

@@ -1,0 +1,150 @@
+import { answerCall } from "./calls.ts";
+import type { LoadedConfig } from "./config.ts";
+import { EdgeConnection, type FatalReason } from "./edge/edge-connection.ts";
+import { Outbox } from "./edge/outbox.ts";
+import { createFakeVcenter } from "./fake-vcenter.ts";
+import { startHealthServer } from "./health.ts";
+import { InventoryReporter } from "./inventory-reporter.ts";
+import { createHandlerRegistry } from "./jobs/handlers.ts";
+import { JobLoop } from "./jobs/job-loop.ts";
+import { Journal } from "./jobs/journal.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { createRealVcenter } from "./real-vcenter.ts";
+import type { AgentState } from "./state-file.ts";
+import type { VcenterPort } from "./vcenter-port.ts";
+import { AGENT_VERSION } from "./version.ts";
+
+/** Exit codes of `run`; systemd's RestartPreventExitStatus= lists the unrecoverable ones. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, credentialRejected: 3, protocolRefused: 4 } as const;
+
+const ACK_TIMEOUT_MS = 15_000;
+
+export function chooseVcenter(loaded: LoadedConfig, env: NodeJS.ProcessEnv, log: Logger): VcenterPort | null {
+  const fakeDir = env.GANTRY_AGENT_FAKE_VCENTER_DIR;
+  if (fakeDir) {
+    log.warn("TEST-ONLY fake vCenter in use (GANTRY_AGENT_FAKE_VCENTER_DIR)", { dir: fakeDir });
+    return createFakeVcenter({ dir: fakeDir, stepMs: Number(env.GANTRY_AGENT_FAKE_STEP_MS ?? 200) });
+  }
+  const vc = loaded.config.vcenter;
+  if (!vc || loaded.vcenterPassword === null) return null;
+  return createRealVcenter({ ...vc, password: loaded.vcenterPassword }, log);
+}
+
+/**
+ * The composition root of `gantry-agent run`: config → logger → journal → connection → job loop,
+ * then signals: SIGTERM once drains (finish within the grace period, hand back the rest), twice
+ * stops now, three times exits at once (R13, buildkite poolSignals).
+ */
+export async function runAgent(input: {
+  loaded: LoadedConfig;
+  state: AgentState;
+  env: NodeJS.ProcessEnv;
+}): Promise<number> {
+  const { config } = input.loaded;
+  const log = createLogger({ level: config.logLevel, base: { agentId: input.state.agentId } });
+  const journal = Journal.open(config.stateDir);
+  const vcenter = chooseVcenter(input.loaded, input.env, log);
+  if (!vcenter) log.warn("no vCenter configured: this agent declines provisioning jobs");
+  let connection: EdgeConnection | null = null;
+  const outbox = new Outbox(journal, {
+    limit: config.outboxLimit,
+    ackTimeoutMs: ACK_TIMEOUT_MS,
+    send: (raw) => connection?.sendRaw(raw) ?? false,
+  });
+  const loop = new JobLoop({
+    journal,
+    outbox,
+    sender: { send: (body, id) => connection?.send(body, id) ?? null },
+    handlers: createHandlerRegistry({ "provision-vm": vcenter?.provision }),
+    capacity: config.concurrency,
+    version: AGENT_VERSION,
+    log,
+    answerCall: (call) => answerCall(vcenter, call),
+  });
+  const inventory = vcenter
+    ? new InventoryReporter({
+        collect: () => vcenter.inventory(),
+        send: (b) => connection?.send(b) ?? null,
+        log,
+      })
+    : null;
+
+  let settle: (code: number) => void = () => {};
+  const finished = new Promise<number>((resolve) => {
+    settle = resolve;
+  });
+  const onFatal = (reason: FatalReason) => {
+    log.error(reason.message, { code: reason.code });
+    process.stderr.write(`gantry-agent: ${reason.message}\n`);
+    settle(reason.code === "CREDENTIAL_REJECTED" ? EXIT.credentialRejected : EXIT.protocolRefused);
+  };
+  connection = new EdgeConnection({
+    edgeUrl: config.edgeUrl ?? input.state.edgeUrl,
+    credential: input.state.credential,
+    log,
+    backoff: config.reconnect,
+    hello: () => loop.hello(),
+    onWelcome: (welcome) => {
+      loop.onWelcome(welcome);
+      void inventory?.report(true);
+    },
+    onFrame: (frame) => loop.onFrame(frame),
+    onTick: () => loop.onTick(),
+    onDisconnected: () => {},
+    onFatal,
+  });
+
+  const health =
+    config.health.port >= 0
+      ? await startHealthServer({
+          host: config.health.host,
+          port: config.health.port,
+          snapshot: () => ({
+            connected: connection?.connected ?? false,
+            lastHeartbeatAt: connection?.lastHeartbeatAt?.toISOString() ?? null,
+            jobsInFlight: loop.inFlight,
+            draining: loop.isDraining,
+            agentId: input.state.agentId,
+            version: AGENT_VERSION,
+          }),
+        })
+      : null;
+  if (health) log.info("health endpoint listening", { port: health.port, host: config.health.host });
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals === 1) {
+      log.info("stopping gracefully: no new jobs, finishing running ones", {
+        signal,
+        graceMs: config.gracePeriodMs,
+      });
+      void loop.stopGracefully(config.gracePeriodMs).then(() => settle(EXIT.ok));
+    } else if (signals === 2) {
+      log.warn("stopping now: handing running jobs back", { signal });
+      void loop.stopNow().then(() => settle(EXIT.ok));
+    } else {
+      process.exit(EXIT.failure);
+    }
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+
+  connection.start();
+  inventory?.start();
+  log.info("agent started", {
+    version: AGENT_VERSION,
+    concurrency: config.concurrency,
+    resuming: journal.jobs().length,
+  });
+  const code = await finished;
+  if (code !== EXIT.ok) await loop.stopNow();
+  inventory?.stop();
+  connection.stop();
+  await health?.close();
+  await vcenter?.close();
+  process.off("SIGTERM", onSignal);
+  process.off("SIGINT", onSignal);
+  log.info("agent stopped", { exitCode: code });
+  return code;
+}

@@ -1,0 +1,41 @@
+import type { ConnectivityCheck } from "@gantry/shared/protocol/agent";
+import { err } from "@gantry/shared/result";
+import type { Logger } from "./log.ts";
+import { provisionVm } from "./provisioning/provision-vm.ts";
+import type { VcenterPort } from "./vcenter-port.ts";
+import { createVsphereClient } from "./vsphere/client.ts";
+import type { VsphereConfig } from "./vsphere/config.ts";
+import { collectInventory } from "./vsphere/inventory.ts";
+import { type ConnectionCheckName, testConnection } from "./vsphere/test-connection.ts";
+import { readVmStatus } from "./vsphere/vm-status.ts";
+
+const HINTS: Record<ConnectionCheckName, string> = {
+  reachable:
+    "check vcenter.url, DNS, a proxy or firewall on 443, and vcenter.caFile / thumbprintSha256 for TLS",
+  login: "check vcenter.username and the password file (LoadCredential=vcenter-password:...)",
+  template: "check the template's inventory path and that the service account may read it",
+};
+
+/** The real vCenter behind the agent's port: one shared client (one session) for all jobs and calls. */
+export function createRealVcenter(config: VsphereConfig, log: Logger): VcenterPort {
+  const client = createVsphereClient(config, { log });
+  return {
+    provision: (job, ctx) => provisionVm(client, job, ctx),
+    testConnection: async (options = {}) => {
+      const report = await testConnection(config, { ...options, log });
+      const checks: ConnectivityCheck[] = report.checks.map((c) => ({
+        name: c.name,
+        ok: c.ok,
+        detail: c.detail.slice(0, 1000),
+        ...(c.ok ? {} : { hint: HINTS[c.name] }),
+      }));
+      return { checks };
+    },
+    vmStatus: async (vmwareId, signal) => {
+      const status = await readVmStatus(client, vmwareId, { signal });
+      return status.ok ? status : err({ code: status.error.code, message: `no VM ${vmwareId} in vCenter` });
+    },
+    inventory: (signal) => collectInventory(client, { signal }),
+    close: () => client.close(),
+  };
+}
