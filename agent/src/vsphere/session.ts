@@ -1,5 +1,6 @@
 import type { Logger } from "../log.ts";
 import { isFault } from "./faults.ts";
+import { currentTime } from "./methods/current-time.ts";
 import { parseServiceContent, SERVICE_INSTANCE, type ServiceContent } from "./service-content.ts";
 import type { SoapCallOptions, SoapClient } from "./soap-client.ts";
 import type { MoRef } from "./values.ts";
@@ -133,7 +134,7 @@ export class Session {
   async #keepAlive(): Promise<void> {
     if (Date.now() - this.#lastActivity < this.#options.keepAliveIdleMs || !this.#soap.hasSession) return;
     try {
-      await this.invoke("CurrentTime", SERVICE_INSTANCE, []);
+      await currentTime(this);
     } catch (err) {
       this.#options.log.warn("vcenter keepalive failed", { error: String(err) });
     }

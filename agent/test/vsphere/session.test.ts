@@ -44,6 +44,28 @@ describe("vSphere session against vcsim", () => {
     await client.close();
   });
 
+  it("logs in again exactly once after vCenter dropped every session", async () => {
+    const client = clientFor(vcsim);
+    await client.connect();
+    expect(await vcsim.control.dropSessions()).toBeGreaterThan(0);
+    expect(await findByInventoryPath(client.scope(), vcsim.templatePath)).toBeDefined();
+    expect(client.roundTrips.byMethod.get("Login")).toBe(2);
+    expect(client.session.generation).toBe(2);
+    await client.close();
+  });
+
+  it("does not loop when the re-login itself is refused", async () => {
+    const client = clientFor(vcsim);
+    await client.connect();
+    await vcsim.control.dropSessions();
+    await vcsim.control.injectFault({ method: "Login", fault: "InvalidLogin", count: 1 });
+    const err = await findByInventoryPath(client.scope(), vcsim.templatePath).catch((e: unknown) => e);
+    expect(isFault(err, "InvalidLogin")).toBe(true);
+    expect(client.roundTrips.byMethod.get("Login")).toBe(2);
+    expect(client.roundTrips.byMethod.get("FindByInventoryPath")).toBe(1);
+    await client.close();
+  });
+
   it("keeps an idle session alive with CurrentTime before the idle timeout", async () => {
     const client = clientFor(vcsim, { keepAliveIdleMs: 400 });
     await client.connect();
