@@ -1,6 +1,8 @@
 import { For, Match, Show, Switch } from "solid-js";
 import { formatClock } from "../lib/format.ts";
+import type { FailureView } from "../lib/request-live-view.ts";
 import type { Step } from "../lib/stepper.ts";
+import { FailureNotice } from "./FailureNotice.tsx";
 
 function StepIcon(props: { step: Step; index: number }) {
   return (
@@ -71,8 +73,12 @@ function StepRow(props: { step: Step; index: number }) {
 export function ProgressStepper(props: {
   steps: readonly Step[];
   announcement: string;
-  eta: string | null;
+  /** the line under the steps: ETA, or what the request is waiting for */
+  status: string | null;
   tooLong: boolean;
+  /** replaces the status line once the run has failed */
+  failure: FailureView | null;
+  showTechnicalDetail: boolean;
 }) {
   return (
     <div class="stepper-frame">
@@ -84,16 +90,26 @@ export function ProgressStepper(props: {
       </p>
       <div class="stepper-status">
         <Switch>
+          <Match when={props.failure}>
+            {(failure) => (
+              <FailureNotice
+                message={failure().message}
+                retriable={failure().retriable}
+                cleanupFailed={failure().cleanupFailed}
+                technicalDetail={props.showTechnicalDetail ? failure().technicalDetail : null}
+              />
+            )}
+          </Match>
           <Match when={props.tooLong}>
             <p class="notice notice--warning" data-testid="too-long">
               This is taking longer than usual. Gantry is still working on it; there is nothing you need to
               do.
             </p>
           </Match>
-          <Match when={props.eta}>
-            {(eta) => (
-              <p class="muted tabular" data-testid="eta">
-                {eta()}
+          <Match when={props.status}>
+            {(status) => (
+              <p class="muted tabular" data-testid="stepper-status">
+                {status()}
               </p>
             )}
           </Match>

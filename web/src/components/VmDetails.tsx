@@ -16,6 +16,8 @@ const POWER: Record<VmLiveStatus["powerState"], { label: string; tone: string }>
  */
 export function VmDetails(props: {
   ready: boolean;
+  /** the run failed: there is no VM to describe */
+  failed: boolean;
   ipAddress: string | null;
   hostname: string | null;
   vmName: string | null;
@@ -29,37 +31,43 @@ export function VmDetails(props: {
   return (
     <section class="card" aria-labelledby="vm-details-title">
       <h2 id="vm-details-title">Your VM</h2>
-      <dl class="facts">
-        <dt>IP address</dt>
-        <dd class="mono" data-testid="vm-ip">
-          <Show when={props.ready} fallback={<span class="muted">{pending}</span>}>
-            {props.ipAddress ?? "No address yet"}
-          </Show>
-        </dd>
-        <dt>Hostname</dt>
-        <dd class="mono" data-testid="vm-hostname">
-          <Show when={props.ready} fallback={<span class="muted">{pending}</span>}>
-            {props.hostname ?? "—"}
-          </Show>
-        </dd>
-        <dt>Name in vCenter</dt>
-        <dd class="mono">{props.vmName ?? <span class="muted">{pending}</span>}</dd>
-        <dt>Status</dt>
-        <dd data-testid="vm-power">
-          <Switch fallback={<span class="muted">{props.ready ? "Not checked yet" : pending}</span>}>
-            <Match when={props.live}>
-              {(live) => (
-                <>
-                  <span class={`badge badge--${POWER[live().powerState].tone}`}>
-                    {POWER[live().powerState].label}
-                  </span>{" "}
-                  <span class="muted tabular">checked {formatClock(live().checkedAt)}</span>
-                </>
-              )}
-            </Match>
-          </Switch>
-        </dd>
-      </dl>
+      <Show when={!props.failed} fallback={<p class="muted">No VM was created.</p>}>
+        <dl class="facts">
+          <dt>IP address</dt>
+          <dd data-testid="vm-ip">
+            <Show when={props.ready} fallback={<span class="muted">{pending}</span>}>
+              <span class="mono">{props.ipAddress ?? "No address yet"}</span>
+            </Show>
+          </dd>
+          <dt>Hostname</dt>
+          <dd data-testid="vm-hostname">
+            <Show when={props.ready} fallback={<span class="muted">{pending}</span>}>
+              <span class="mono">{props.hostname ?? "—"}</span>
+            </Show>
+          </dd>
+          <dt>Name in vCenter</dt>
+          <dd>
+            <Show when={props.vmName} fallback={<span class="muted">{pending}</span>}>
+              {(name) => <span class="mono">{name()}</span>}
+            </Show>
+          </dd>
+          <dt>Status</dt>
+          <dd data-testid="vm-power">
+            <Switch fallback={<span class="muted">{props.ready ? "Not checked yet" : pending}</span>}>
+              <Match when={props.live}>
+                {(live) => (
+                  <>
+                    <span class={`badge badge--${POWER[live().powerState].tone}`}>
+                      {POWER[live().powerState].label}
+                    </span>{" "}
+                    <span class="muted tabular">checked {formatClock(live().checkedAt)}</span>
+                  </>
+                )}
+              </Match>
+            </Switch>
+          </dd>
+        </dl>
+      </Show>
       <Show when={props.warning}>{(warning) => <p class="notice notice--warning">{warning()}</p>}</Show>
       <Show when={props.liveError}>
         <p class="field__error" role="alert">

@@ -23,7 +23,9 @@ function harness() {
       return {
         isOpen: () => !fake.closed,
         send: (d) => fake.sent.push(d),
-        close: () => void (fake.closed = true),
+        close: () => {
+          fake.closed = true;
+        },
       };
     },
     onProgress: (p) => updates.push(p),

@@ -38,17 +38,26 @@ export async function newContext(
   return context;
 }
 
-/** Signs in through the dev login route, the way the sign-in page does, and returns a page at `path`. */
-export async function signedInPage(browser: Browser, email: string, at = "/requests"): Promise<Page> {
-  const context = await newContext(browser);
+/** Signs the context in through the dev login route, the way the sign-in page does. */
+export async function signIn(context: BrowserContext, email: string): Promise<void> {
   const response = await context.request.post("/auth/dev-login", {
     data: { email },
     headers: { Origin: edgeUrl() },
   });
   if (!response.ok())
     throw new Error(`dev login for ${email} failed: ${response.status()} ${await response.text()}`);
+}
+
+/** A fresh context signed in as `email`, with a page opened at `at`. */
+export async function signedInPage(
+  browser: Browser,
+  email: string,
+  options: { at?: string; viewport?: { width: number; height: number } } = {},
+): Promise<Page> {
+  const context = await newContext(browser, options.viewport);
+  await signIn(context, email);
   const page = await context.newPage();
-  await page.goto(at);
+  await page.goto(options.at ?? "/requests");
   return page;
 }
 

@@ -1,0 +1,73 @@
+import { For, type JSX, Show } from "solid-js";
+import { formatRelative } from "../lib/format.ts";
+
+export interface AgentView {
+  agentId: string;
+  name: string;
+  site: string;
+  version: string | null;
+  connected: boolean;
+  revoked: boolean;
+  lastSeenAt: string | null;
+  jobsInFlight: number;
+}
+
+/** The tenant's agents: connected?, version, last seen, jobs; `actions` renders per-row buttons. */
+export function AgentTable(props: {
+  agents: readonly AgentView[];
+  now: Date;
+  actions: (agent: AgentView) => JSX.Element;
+}) {
+  return (
+    <div class="table-frame">
+      <table class="data-table">
+        <caption class="visually-hidden">Agents</caption>
+        <thead>
+          <tr>
+            <th scope="col">Agent</th>
+            <th scope="col">Site</th>
+            <th scope="col">Connection</th>
+            <th scope="col">Version</th>
+            <th scope="col">Last seen</th>
+            <th scope="col">Jobs running</th>
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          <For each={props.agents}>
+            {(agent) => (
+              <tr data-agent={agent.name}>
+                <td data-label="Agent" class="mono">
+                  {agent.name}
+                </td>
+                <td data-label="Site">{agent.site}</td>
+                <td data-label="Connection">
+                  <Show when={!agent.revoked} fallback={<span class="badge badge--neutral">Revoked</span>}>
+                    <span
+                      class={`badge badge--${agent.connected ? "success" : "danger"}`}
+                      data-testid="agent-connection"
+                    >
+                      {agent.connected ? "Connected" : "Disconnected"}
+                    </span>
+                  </Show>
+                </td>
+                <td data-label="Version" class="mono">
+                  {agent.version ?? "—"}
+                </td>
+                <td data-label="Last seen" class="tabular">
+                  {agent.lastSeenAt ? formatRelative(agent.lastSeenAt, props.now) : "Never"}
+                </td>
+                <td data-label="Jobs running" class="tabular">
+                  {agent.jobsInFlight}
+                </td>
+                <td data-label="Actions">{props.actions(agent)}</td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+    </div>
+  );
+}

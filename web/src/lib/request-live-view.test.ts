@@ -1,0 +1,148 @@
+import type { RequestDetail } from "@gantry/shared/api/requests";
+import { describe, expect, it } from "vitest";
+import { emptyProgressState, type LiveProgress } from "./progress-state.ts";
+import { liveViewOf } from "./request-live-view.ts";
+
+const detail = (
+  status: RequestDetail["request"]["status"],
+  extra: Partial<RequestDetail["request"]> = {},
+): RequestDetail => ({
+  request: {
+    requestId: "req-1",
+    version: 3,
+    status,
+    projectId: "proj-acme-web",
+    projectName: "Web",
+    name: "web-01",
+    size: "M",
+    spec: { cpu: 4, memoryGb: 8, diskGb: 100 },
+    requester: { id: "user-alice", name: "Alice Member", email: "alice@acme.test" },
+    createdAt: "2026-11-22T10:00:00Z",
+    updatedAt: "2026-11-22T10:00:00Z",
+    stage: null,
+    vm: null,
+    failure: null,
+    justification: "For load tests of the shop.",
+    decision: null,
+    ...extra,
+  },
+  timeline: [],
+  stages: [],
+  etaMs: null,
+});
+
+const live = (state: Partial<LiveProgress["state"]>, clockOffsetMs = 0): LiveProgress => ({
+  epoch: "ep0001",
+  seq: 1,
+  requestId: "req-1",
+  clockOffsetMs,
+  state: { ...emptyProgressState(), ...state },
+});
+
+const now = new Date("2026-11-22T10:01:00Z");
+
+describe("liveViewOf", () => {
+  it("says what a pending request waits for", () => {
+    expect(liveViewOf(detail("PENDING"), null, now).statusLine).toBe("Waiting for an admin to approve.");
+  });
+
+  it("says an approved request waits for the agent until a stage starts", () => {
+    expect(liveViewOf(detail("APPROVED"), null, now).statusLine).toBe(
+      "Approved. Waiting for the site's agent to start.",
+    );
+  });
+
+  it("counts down to the edge's ETA while running", () => {
+    const view = liveViewOf(
+      detail("PROVISIONING"),
+      live({
+        currentStage: "CLONING",
+        stages: [{ stage: "CLONING", startedAt: "2026-11-22T10:00:30Z", endedAt: null }],
+        eta: { expectedTotalMs: 90_000, finishAt: "2026-11-22T10:02:20Z", runs: 4 },
+      }),
+      now,
+    );
+    expect(view.statusLine).toBe("About 1 min 20 s left");
+    expect(view.steps[1]?.state).toBe("current");
+  });
+
+  it("shows the longer-than-usual flag only while the run is going", () => {
+    expect(
+      liveViewOf(detail("PROVISIONING"), live({ currentStage: "CLONING", tooLong: true }), now).tooLong,
+    ).toBe(true);
+    const finished = live({
+      tooLong: true,
+      terminal: {
+        at: "2026-11-22T10:05:00Z",
+        outcome: {
+          status: "succeeded",
+          vm: { vmwareId: "vm-9", vmName: "web-web-01", hostname: "web-01", ipAddress: "10.0.0.9" },
+          warning: null,
+        },
+      },
+    });
+    const view = liveViewOf(detail("PROVISIONING"), finished, now);
+    expect(view.tooLong).toBe(false);
+    expect(view.vm).toEqual({
+      vmwareId: "vm-9",
+      vmName: "web-web-01",
+      hostname: "web-01",
+      ipAddress: "10.0.0.9",
+      warning: null,
+    });
+    expect(view.steps.every((s) => s.state === "done")).toBe(true);
+  });
+
+  it("tells a failure from the stream with what happens next", () => {
+    const view = liveViewOf(
+      detail("PROVISIONING"),
+      live({
+        currentStage: "POWERING_ON",
+        terminal: {
+          at: "2026-11-22T10:05:00Z",
+          outcome: {
+            status: "failed",
+            code: "VCENTER_UNREACHABLE",
+            userMessage: "vCenter could not be reached.",
+            retriable: true,
+            cleanupFailed: true,
+            technicalDetail: "connect ECONNREFUSED",
+          },
+        },
+      }),
+      now,
+    );
+    expect(view.failure).toEqual({
+      message: "vCenter could not be reached.",
+      retriable: true,
+      cleanupFailed: true,
+      technicalDetail: "connect ECONNREFUSED",
+    });
+    expect(view.statusLine).toBeNull();
+    expect(view.announcement).toBe("Provisioning failed during powering on.");
+  });
+
+  it("falls back to the summary's failure and VM when there is no stream", () => {
+    const failed = liveViewOf(
+      detail("FAILED", { failure: { code: "VCENTER_BUSY", userMessage: "vCenter was too busy." } }),
+      null,
+      now,
+    );
+    expect(failed.failure?.retriable).toBe(true);
+    const ready = liveViewOf(
+      detail("READY", {
+        vm: {
+          vmwareId: "vm-1",
+          vmName: "web-web-01",
+          hostname: "web-01",
+          ipAddress: "10.0.0.5",
+          warning: null,
+        },
+      }),
+      null,
+      now,
+    );
+    expect(ready.vm?.ipAddress).toBe("10.0.0.5");
+    expect(ready.statusLine).toBe("Done.");
+  });
+});

@@ -1,0 +1,66 @@
+import type { Page } from "playwright-core";
+
+/** Fills the new-request form as a person would and submits it; returns the new request's id. */
+export async function submitRequest(
+  page: Page,
+  options: { name: string; justification?: string; size?: "S" | "M" | "L" | "XL" },
+): Promise<string> {
+  await page.goto("/requests/new");
+  await page.getByLabel("VM name").fill(options.name);
+  if (options.size) await page.getByRole("radio", { name: new RegExp(`^${options.size}\\b`) }).check();
+  await page
+    .getByLabel("Justification")
+    .fill(options.justification ?? "Needed for the browser tests of Gantry.");
+  await page.getByRole("button", { name: "Submit request" }).click();
+  await page.waitForURL(/\/requests\/(?!new)[^/]+$/);
+  return requestIdFrom(page);
+}
+
+export function requestIdFrom(page: Page): string {
+  const id = new URL(page.url()).pathname.split("/").pop();
+  if (!id) throw new Error(`no request id in ${page.url()}`);
+  return id;
+}
+
+/** The badge next to the request's name on its detail page. */
+export const statusBadge = (page: Page) => page.locator("h1 .badge");
+
+/** Resolves once the detail page's status badge reads `label`. */
+export async function waitForStatus(page: Page, label: string, timeout = 30_000): Promise<void> {
+  await page.locator("h1 .badge", { hasText: label }).waitFor({ timeout });
+}
+
+/**
+ * Records every state each stepper row goes through, so a test can prove the stages appeared live
+ * (on this page, without a reload) rather than being present when the page loaded.
+ */
+export async function recordStepper(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: Array<[string, string]> = [];
+    const w = window as unknown as { __stepperLog: Array<[string, string]>; __loadedOnce: boolean };
+    w.__stepperLog = seen;
+    w.__loadedOnce = true;
+    const record = () => {
+      for (const el of document.querySelectorAll<HTMLElement>("[data-step]")) {
+        const entry: [string, string] = [el.dataset.step ?? "", el.dataset.state ?? ""];
+        if (!seen.some(([s, st]) => s === entry[0] && st === entry[1])) seen.push(entry);
+      }
+    };
+    record();
+    new MutationObserver(record).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ["data-state"],
+    });
+  });
+}
+
+export async function stepperLog(
+  page: Page,
+): Promise<{ log: Array<[string, string]>; sameDocument: boolean }> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __stepperLog?: Array<[string, string]>; __loadedOnce?: boolean };
+    return { log: w.__stepperLog ?? [], sameDocument: w.__loadedOnce === true };
+  });
+}
