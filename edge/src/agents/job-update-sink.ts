@@ -1,7 +1,8 @@
 import type { ProvisionedVm, ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import type { ProgressUpdate } from "@gantry/shared/protocol/progress-update";
-import { ok, type Result } from "@gantry/shared/result";
+import { err, ok, type Result } from "@gantry/shared/result";
+import { recordJobUpdate } from "../provisioning/record-job-update.ts";
 import { logEvent } from "./log.ts";
 
 /** A durable job frame that passed the hub's fencing check, on its way to the event log. */
@@ -47,8 +48,18 @@ async function publishProgress(
 
 export function createJobUpdateSink(env: Env): JobUpdateSink {
   return {
-    // replaced by the request workflow's recordJobUpdate once it lands (see report)
-    record: async () => ok(undefined),
+    record: async (u) => {
+      const recorded = await recordJobUpdate(env, {
+        tenantId: u.tenantId,
+        requestId: u.requestId,
+        jobId: u.jobId,
+        leaseEpoch: u.epoch,
+        eventId: u.eventId,
+        agentId: u.agentId,
+        update: u.update,
+      });
+      return recorded.ok ? ok(undefined) : err(recorded.error);
+    },
     publish: (update, origin) => publishProgress(env, update, origin),
   };
 }

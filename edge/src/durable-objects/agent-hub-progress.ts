@@ -50,7 +50,8 @@ export class JobStreams {
 
   apply(ws: WebSocket, facts: SocketFacts, frame: JobFrame): Promise<void> {
     const prev = this.chains.get(frame.jobId) ?? Promise.resolve();
-    const next = prev.then(() => this.applyOne(ws, facts, frame));
+    // a failed frame must not stall the frames queued behind it
+    const next = prev.catch(() => {}).then(() => this.applyOne(ws, facts, frame));
     this.chains.set(frame.jobId, next);
     return next.finally(() => {
       if (this.chains.get(frame.jobId) === next) this.chains.delete(frame.jobId);
@@ -99,10 +100,11 @@ export class JobStreams {
       return;
     }
     const update = toJobUpdate(row, facts, frame);
+    let refused = false;
     if (update) {
       const recorded = await this.hub.sink.record(update);
-      if (!recorded.ok) {
-        logEvent("warn", "job update not recorded", {
+      if (!recorded.ok && recorded.error.retryable) {
+        logEvent("warn", "job update not recorded; agent will resend", {
           jobId: frame.jobId,
           seq: frame.seq,
           error: recorded.error,
@@ -114,6 +116,16 @@ export class JobStreams {
           ref: frame.id,
         });
         return;
+      }
+      // a refusal (unknown request, stage going backwards) will not change on resend: ack and count it
+      if (!recorded.ok) {
+        refused = true;
+        bumpCounter(this.hub.sql, "updates_refused");
+        logEvent("warn", "job update refused by the workflow", {
+          jobId: frame.jobId,
+          seq: frame.seq,
+          error: recorded.error,
+        });
       }
     }
     const now = this.hub.now();
@@ -136,7 +148,8 @@ export class JobStreams {
           });
     if (!advanced) return this.refuseStale(ws, frame, queue.get(frame.jobId)?.epoch ?? frame.epoch);
     sendFrame(ws, { type: "ack", ref: frame.id, jobId: frame.jobId, seq: frame.seq });
-    await this.hub.sink.publish(toProgress(row.request_id, frame), { tenantId: row.tenant_id });
+    // progress only ever shows what the log holds (R11)
+    if (!refused) await this.hub.sink.publish(toProgress(row.request_id, frame), { tenantId: row.tenant_id });
     if (frame.type === "job.result") await this.hub.dispatch();
   }
 }

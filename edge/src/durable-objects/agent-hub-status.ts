@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { HubContext } from "./agent-hub-context.ts";
 import { agentSlots } from "./agent-hub-dispatch.ts";
 import type { JobRow, JobState } from "./agent-hub-leases.ts";
@@ -29,6 +30,8 @@ export interface HubJobStatus {
   epoch: number;
   attempt: number;
   lastSeq: number;
+  /** Stages applied, in the order they arrived. */
+  stages: string[];
   outcome: string | null;
   leaseExpiresAt: string | null;
   waiting: WaitReason | null;
@@ -64,6 +67,7 @@ export function jobStatus(hub: HubContext, job: JobRow): HubJobStatus {
     epoch: job.epoch,
     attempt: job.attempt,
     lastSeq: job.last_seq,
+    stages: z.array(z.string()).catch([]).parse(JSON.parse(job.stages)),
     outcome: job.outcome,
     leaseExpiresAt: iso(job.lease_expires_at),
     waiting: waitReason(hub, job),

@@ -1,9 +1,11 @@
+import { AgentJob } from "@gantry/shared/protocol/agent";
 import { Hono } from "hono";
 import { z } from "zod";
 import { authenticateAgent } from "../agents/authenticate-agent.ts";
 import { enrollAgent } from "../agents/enrollment.ts";
 import { handoffRequest, hubName } from "../agents/hub-handoff.ts";
 import type { EdgeEnv } from "../app-env.ts";
+import { parseVars } from "../env.ts";
 
 const EnrollBody = z.object({
   token: z.string().min(1).max(200),
@@ -13,6 +15,8 @@ const EnrollBody = z.object({
     .max(100)
     .regex(/^[\w.-]+$/, "letters, digits, dot, dash and underscore only"),
 });
+
+const DevEnqueue = z.object({ tenantId: z.string().min(1), siteId: z.string().min(1), job: AgentJob });
 
 /**
  * The agent's two HTTP routes. `POST /agent/enroll` swaps a one-time token for a credential;
@@ -32,6 +36,24 @@ export const agentRoutes = new Hono<EdgeEnv>()
       );
     const { agentId, siteId, tenantId, name, credential } = enrolled.value;
     return c.json({ agentId, siteId, tenantId, name, credential }, 201);
+  })
+  // local stack and process tests only: reach a site's hub without the request workflow. Answers 404
+  // unless DEV_LOGIN is on, which production configuration never sets.
+  .use("/dev/*", async (c, next) => {
+    if (!parseVars(c.env).DEV_LOGIN) return c.notFound();
+    await next();
+  })
+  .post("/dev/enqueue", async (c) => {
+    const body = DevEnqueue.safeParse(await c.req.json().catch(() => null));
+    if (!body.success)
+      return c.json({ error: "INVALID_REQUEST", issues: body.error.issues.map((i) => i.message) }, 400);
+    const hub = c.env.AGENT_HUB.get(c.env.AGENT_HUB.idFromName(hubName(body.data.siteId)));
+    return c.json(await hub.enqueueJob(body.data));
+  })
+  .get("/dev/sites/:siteId/status", async (c) => {
+    const hub = c.env.AGENT_HUB.get(c.env.AGENT_HUB.idFromName(hubName(c.req.param("siteId"))));
+    const jobId = c.req.query("jobId");
+    return c.json(jobId ? await hub.jobStatus(jobId) : await hub.status());
   })
   .get("/connect", async (c) => {
     if (c.req.header("Upgrade")?.toLowerCase() !== "websocket")
