@@ -1,5 +1,10 @@
+import type { DomainEvent } from "@gantry/shared/events/catalog";
+import { readStreams } from "../event-store/read-stream.ts";
+import { type StoredEvent, streamIds } from "../event-store/stored-event.ts";
+import { vmIdFor } from "../provisioning/build-job.ts";
 import type { StageStats } from "./eta.ts";
 import type { ProgressTransition } from "./progress-facts.ts";
+import { loadStageStats } from "./stage-stats.ts";
 
 /** What a RequestProgress object rebuilds itself from when it has no state: the log, read through D1. */
 export interface RequestProgressLog {
@@ -18,5 +23,39 @@ export type LoadProgressLog = (
   query: { requestId: string; statsRuns: number },
 ) => Promise<RequestProgressLog | null>;
 
-// until the request workflow's event store lands there is nothing to read: objects start from the first publish
-export const loadProgressLog: LoadProgressLog = async () => null;
+/** The VM stream's stage and outcome events as progress transitions, at the time the agent reported them. */
+function transitionOf(
+  requestId: string,
+  stored: { event: DomainEvent; occurredAt: string },
+): ProgressTransition | null {
+  const { event, occurredAt: at } = stored;
+  switch (event.type) {
+    case "VmProvisioningStageReached":
+      return { kind: "stage", requestId, stage: event.data.stage, at };
+    case "VmProvisioned": {
+      const { vmwareId, vmName, hostname, ipAddress, warning } = event.data;
+      const vm = { vmwareId, vmName, hostname, ipAddress, ...(warning === null ? {} : { warning }) };
+      return { kind: "succeeded", requestId, vm, at };
+    }
+    case "VmProvisioningFailed":
+      return { kind: "failed", requestId, failure: event.data.failure, at };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Reads the request's stream and its VM's stream in one query, then the ETA statistics. The tenant
+ * comes from the request's first event, so the object pins the owner the log records.
+ */
+export const loadProgressLog: LoadProgressLog = async (env, query) => {
+  const { requestId } = query;
+  const requestStream = streamIds.vmRequest(requestId);
+  const events: StoredEvent[] = await readStreams(env.DB, [requestStream, streamIds.vm(vmIdFor(requestId))]);
+  const first = events.find((e) => e.streamId === requestStream);
+  if (!first) return null;
+  const tenantId = first.metadata.tenantId;
+  const transitions = events.flatMap((e) => transitionOf(requestId, e) ?? []);
+  const stats = await loadStageStats(env.DB, { tenantId, requestId, runs: query.statsRuns });
+  return { requestId, tenantId, transitions, stats };
+};

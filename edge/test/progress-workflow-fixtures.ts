@@ -1,0 +1,161 @@
+import { env } from "cloudflare:workers";
+import type { VmSize } from "@gantry/shared/domain/vm-size";
+import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
+import type { Principal } from "../src/auth/principal.ts";
+import { approveRequest } from "../src/provisioning/approve-request.ts";
+import { jobIdFor } from "../src/provisioning/build-job.ts";
+import { type JobUpdate, recordJobUpdate } from "../src/provisioning/record-job-update.ts";
+import { submitRequest } from "../src/provisioning/submit-request.ts";
+import { createWorkflowDeps } from "../src/provisioning/workflow-deps.ts";
+import { failedUpdate, iso, succeededUpdate, uniqueId } from "./progress-fixtures.ts";
+
+// drives the request workflow for the progress tests: real events in D1, through its own use cases
+
+export const TEMPLATES = {
+  ubuntu: "/DC0/vm/ubuntu-22.04-tmpl",
+  windows: "/DC0/vm/windows-2022-tmpl",
+} as const;
+export type TemplateName = keyof typeof TEMPLATES;
+
+const deps = () => createWorkflowDeps({ db: env.DB, dispatcher: { dispatch: async () => {} } });
+
+export interface TestTenant {
+  tenantId: string;
+  member: Principal;
+  otherMember: Principal;
+  admin: Principal;
+  projects: Record<TemplateName, string>;
+}
+
+const person = (tenantId: string, id: string, role: Principal["role"]): Principal => ({
+  userId: `${tenantId}-${id}`,
+  tenantId,
+  role,
+  email: `${id}@${tenantId}.test`,
+  name: id,
+  via: "session",
+});
+
+/** A fresh tenant with a member, a second member, an admin, and one project per template. */
+export async function seedTenant(): Promise<TestTenant> {
+  const tenantId = uniqueId("t").replaceAll("-", "").toLowerCase().slice(0, 30);
+  const member = person(tenantId, "mia", "member");
+  const otherMember = person(tenantId, "max", "member");
+  const admin = person(tenantId, "ada", "admin");
+  const statements = [
+    env.DB.prepare("INSERT INTO tenants (id, slug, name) VALUES (?, ?, ?)").bind(
+      tenantId,
+      tenantId,
+      tenantId,
+    ),
+    ...[member, otherMember, admin].map((p) =>
+      env.DB.prepare("INSERT INTO users (id, tenant_id, email, name, role) VALUES (?, ?, ?, ?, ?)").bind(
+        p.userId,
+        tenantId,
+        p.email,
+        p.name,
+        p.role,
+      ),
+    ),
+  ];
+  const projects = {} as Record<TemplateName, string>;
+  for (const name of Object.keys(TEMPLATES) as TemplateName[]) {
+    const siteId = `${tenantId}-site-${name}`;
+    const placement = {
+      datacenterPath: "/DC0",
+      templatePath: TEMPLATES[name],
+      folderPath: "/DC0/vm",
+      poolPath: "/DC0/host/DC0_C0/Resources",
+    };
+    statements.push(
+      env.DB.prepare(
+        "INSERT INTO sites (id, tenant_id, slug, name, placement, network_path, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      ).bind(
+        siteId,
+        tenantId,
+        name,
+        name,
+        JSON.stringify(placement),
+        "/DC0/network/VM Network",
+        iso(Date.now()),
+      ),
+    );
+    projects[name] = `${tenantId}-proj-${name}`;
+    statements.push(
+      env.DB.prepare(
+        "INSERT INTO projects (id, tenant_id, slug, name, vm_prefix, site_id) VALUES (?, ?, ?, ?, ?, ?)",
+      ).bind(projects[name], tenantId, name, name, name.slice(0, 10), siteId),
+    );
+  }
+  await env.DB.batch(statements);
+  return { tenantId, member, otherMember, admin, projects };
+}
+
+/** Submits a request as the tenant's member and has the admin approve it; returns its id. */
+export async function approvedRequest(
+  tenant: TestTenant,
+  options: { template?: TemplateName; size?: VmSize } = {},
+): Promise<string> {
+  const submitted = await submitRequest(deps(), {
+    principal: tenant.member,
+    submission: {
+      idempotencyKey: crypto.randomUUID(),
+      projectId: tenant.projects[options.template ?? "ubuntu"],
+      name: `vm${Math.floor(Math.random() * 1e6)}`,
+      size: options.size ?? "M",
+      justification: "progress test",
+    },
+  });
+  if (!submitted.ok) throw new Error(`submit failed: ${JSON.stringify(submitted.error)}`);
+  const approved = await approveRequest(deps(), {
+    principal: tenant.admin,
+    requestId: submitted.value.requestId,
+    expectedVersion: submitted.value.version,
+  });
+  if (!approved.ok) throw new Error(`approve failed: ${JSON.stringify(approved.error)}`);
+  return submitted.value.requestId;
+}
+
+/** Records what an agent reported, as the hub does before publishing it. */
+export async function record(tenant: TestTenant, requestId: string, update: JobUpdate): Promise<void> {
+  const recorded = await recordJobUpdate(
+    env,
+    {
+      tenantId: tenant.tenantId,
+      requestId,
+      jobId: jobIdFor(requestId),
+      leaseEpoch: 1,
+      eventId: uniqueId("frame"),
+      update,
+    },
+    { deps: deps() },
+  );
+  if (!recorded.ok) throw new Error(`record failed: ${JSON.stringify(recorded.error)}`);
+}
+
+export const stageAt = (stage: ProvisioningStage, atMs: number): JobUpdate => ({
+  kind: "stage",
+  stage,
+  at: iso(atMs),
+});
+
+/** A complete successful run in the log whose stages took the given durations (ms). */
+export async function completedRun(
+  tenant: TestTenant,
+  options: { template?: TemplateName; size?: VmSize; durations: Partial<Record<ProvisioningStage, number>> },
+): Promise<string> {
+  const requestId = await approvedRequest(tenant, options);
+  let at = Date.now() - 3_600_000;
+  for (const stage of ["CLONING", "CONFIGURING", "POWERING_ON", "WAITING_FOR_NETWORK"] as const) {
+    await record(tenant, requestId, stageAt(stage, at));
+    at += options.durations[stage] ?? 0;
+  }
+  const { kind, vm } = succeededUpdate(requestId);
+  await record(tenant, requestId, { kind, vm, at: iso(at) });
+  return requestId;
+}
+
+export async function failedRun(tenant: TestTenant, requestId: string): Promise<void> {
+  const { kind, failure, at } = failedUpdate(requestId);
+  await record(tenant, requestId, { kind, failure, at });
+}
