@@ -6,20 +6,15 @@ import type {
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { JobContext } from "../jobs/job-context.ts";
 import type { VsphereClient } from "../vsphere/client.ts";
-import { isFault, VsphereFault } from "../vsphere/faults.ts";
+import { isFault } from "../vsphere/faults.ts";
 import { createRetryPolicy, delay, type RetryPolicy } from "../vsphere/retry.ts";
 import { RoundTripCounter } from "../vsphere/round-trips.ts";
-import type { MoRef } from "../vsphere/values.ts";
-import { readVmState } from "../vsphere/vm-state.ts";
 import { findAllowlistViolation, type PlacementAllowlist } from "./allowlist.ts";
-import { cloneVm, findOurVm } from "./clone-step.ts";
 import { compensate, findLeftoverVm } from "./compensate.ts";
-import { ensureConfigured } from "./configure-step.ts";
 import { isLeaseLost, ProvisioningStop, toFailure } from "./failures.ts";
-import { placementKey, resolvePlacement } from "./placement.ts";
-import { powerOnAndWaitForNetwork } from "./power-step.ts";
-import { ensureProjectFolder, projectFolderPath } from "./project-folder.ts";
-import type { RunContext } from "./run-context.ts";
+import { placementKey } from "./placement.ts";
+import { projectFolderPath } from "./project-folder.ts";
+import { attemptOnce, type RunMemory } from "./provision-attempt.ts";
 import { StageReporter } from "./stage-reporter.ts";
 
 export interface ProvisionOptions {
@@ -35,13 +30,6 @@ export interface ProvisionOptions {
   compensationTimeoutMs?: number;
   /** Receives this job's SOAP round trips (one is created otherwise; the total is logged). */
   counter?: RoundTripCounter;
-}
-
-/** Facts that outlive one attempt: the VM once we know it is ours. */
-interface RunMemory {
-  vm: MoRef | undefined;
-  folder: MoRef | undefined;
-  step: string;
 }
 
 const invalidName = (job: ProvisionVmJob) =>
@@ -68,6 +56,10 @@ export async function provisionVm(
   const stages = new StageReporter(ctx);
   const memory: RunMemory = { vm: undefined, folder: undefined, step: "checks" };
   const started = Date.now();
+  const settings = {
+    domain: options.domain ?? "localdomain",
+    networkWaitMs: options.networkWaitMs ?? 120_000,
+  };
 
   const violation = findAllowlistViolation(job, options.allowlist);
   if (violation !== undefined) {
@@ -85,7 +77,7 @@ export async function provisionVm(
   let refreshedPlacement = false;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const vm = await attemptOnce({ client, job, ctx, log, stages, counter, memory, options });
+      const vm = await attemptOnce({ client, job, ctx, log, stages, counter, memory, settings });
       log.info("vm ready", {
         vm: vm.vmwareId,
         ip: vm.ipAddress,
@@ -165,80 +157,3 @@ export async function provisionVm(
 }
 
 const describe = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-
-interface AttemptInput {
-  client: VsphereClient;
-  job: ProvisionVmJob;
-  ctx: JobContext;
-  log: RunContext["log"];
-  stages: StageReporter;
-  counter: RoundTripCounter;
-  memory: RunMemory;
-  options: ProvisionOptions;
-}
-
-async function attemptOnce(input: AttemptInput): Promise<ProvisionedVm> {
-  const { client, job, ctx, stages, counter, memory } = input;
-  stages.reach("CLONING");
-  memory.step = "placement";
-  const placement = await resolvePlacement(client, job, counter);
-  const run: RunContext = {
-    client,
-    vim: client.scope({ signal: ctx.signal, counter }),
-    job,
-    ctx,
-    log: input.log,
-    stages,
-    counter,
-    placement,
-    options: {
-      domain: input.options.domain ?? "localdomain",
-      networkWaitMs: input.options.networkWaitMs ?? 120_000,
-    },
-  };
-
-  let state = memory.vm === undefined ? undefined : await readVmState(run.vim, memory.vm);
-  if (state === undefined) {
-    memory.vm = undefined;
-    memory.step = "folder";
-    const folder = await ensureProjectFolder(client, job, {
-      baseFolder: placement.baseFolder,
-      assertLease: () => ctx.assertLease(),
-      counter,
-    });
-    memory.folder = folder.ref;
-    memory.step = "lookup";
-    const existing = folder.created ? undefined : await findOurVm(run, folder.ref);
-    if (existing !== undefined) memory.vm = existing.ref;
-    else {
-      memory.step = "clone";
-      memory.vm = await cloneVm(run, folder.ref);
-    }
-    stages.reach("CONFIGURING");
-    memory.step = "configure";
-    state = existing ?? (await readVmState(run.vim, memory.vm));
-    if (state === undefined) throw vanished(memory.vm);
-  }
-  stages.reach("CONFIGURING");
-  memory.step = "configure";
-  await ensureConfigured(run, state);
-  memory.step = "power-on";
-  const network = await powerOnAndWaitForNetwork(run, state);
-  stages.reach("READY");
-  return {
-    vmwareId: state.ref.value,
-    vmName: job.vmName,
-    hostname: job.hostname,
-    ipAddress: network.ipAddress,
-    ...(network.warning !== undefined && { warning: network.warning }),
-  };
-}
-
-// someone deleted it right after the clone: worth another attempt, which clones again
-const vanished = (vm: MoRef) =>
-  new VsphereFault({
-    name: "VmVanished",
-    message: `${vm.value} was gone right after the clone`,
-    source: "task",
-    retryable: true,
-  });

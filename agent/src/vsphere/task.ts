@@ -1,7 +1,8 @@
 import { faultFromTaskError, VsphereFault } from "./faults.ts";
 import type { RoundTripCounter } from "./round-trips.ts";
 import type { MoRef } from "./values.ts";
-import type { PropertyWaiter, WatchState } from "./wait.ts";
+import type { PropertyWaiter } from "./wait.ts";
+import type { WatchState } from "./watch-state.ts";
 import type { XmlElement } from "./xml.ts";
 
 /** The TaskInfo paths a task watch needs (vcsim matches exact paths, not `info` as a whole). */

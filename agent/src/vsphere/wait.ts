@@ -5,49 +5,13 @@ import { createPropertyCollector } from "./methods/create-property-collector.ts"
 import { destroyPropertyCollector } from "./methods/destroy-property-collector.ts";
 import { destroyPropertyFilter } from "./methods/destroy-property-filter.ts";
 import { retrievePropertiesEx } from "./methods/retrieve-properties-ex.ts";
-import { type ObjectUpdate, type UpdateSet, waitForUpdatesEx } from "./methods/wait-for-updates-ex.ts";
+import { type UpdateSet, waitForUpdatesEx } from "./methods/wait-for-updates-ex.ts";
 import type { FilterSpec } from "./property-spec.ts";
 import { delay } from "./retry.ts";
 import type { RoundTripCounter } from "./round-trips.ts";
 import type { Session } from "./session.ts";
 import { type MoRef, refKey } from "./values.ts";
-import { toValue, type XmlElement } from "./xml.ts";
-
-/** The accumulated properties of a watch's objects, as the updates have reported them so far. */
-export class WatchState {
-  readonly #objects = new Map<string, Map<string, XmlElement>>();
-  readonly #gone = new Set<string>();
-
-  get(obj: MoRef, path: string): XmlElement | undefined {
-    return this.#objects.get(refKey(obj))?.get(path);
-  }
-
-  value(obj: MoRef, path: string): unknown {
-    const raw = this.get(obj, path);
-    return raw === undefined ? undefined : toValue(raw);
-  }
-
-  /** The object was deleted (a `leave` update). */
-  gone(obj: MoRef): boolean {
-    return this.#gone.has(refKey(obj));
-  }
-
-  apply(update: ObjectUpdate): void {
-    const key = refKey(update.obj);
-    if (update.kind === "leave") {
-      this.#gone.add(key);
-      this.#objects.delete(key);
-      return;
-    }
-    const props = this.#objects.get(key) ?? new Map<string, XmlElement>();
-    this.#objects.set(key, props);
-    for (const change of update.changes) {
-      const removed = change.op === "remove" || change.op === "indirectRemove" || change.val === undefined;
-      if (removed || change.val?.nil) props.delete(change.name);
-      else props.set(change.name, change.val);
-    }
-  }
-}
+import { WatchState } from "./watch-state.ts";
 
 export interface WatchRequest<TResult> {
   readonly spec: FilterSpec;
@@ -182,8 +146,16 @@ export class PropertyWaiter {
     if (current !== undefined) {
       return current.then((c) => (c.generation === this.#session.generation ? c : this.#rebuild(c, counter)));
     }
-    this.#collector = this.#newCollector(counter);
-    return this.#collector;
+    return this.#track(this.#newCollector(counter));
+  }
+
+  /** Make `next` the collector; a failed creation is forgotten so the next watch tries again. */
+  #track(next: Promise<Collector>): Promise<Collector> {
+    this.#collector = next;
+    next.catch(() => {
+      if (this.#collector === next) this.#collector = undefined;
+    });
+    return next;
   }
 
   async #newCollector(counter?: RoundTripCounter): Promise<Collector> {
@@ -209,11 +181,7 @@ export class PropertyWaiter {
       this.#options.log.info("vcenter property collector rebuilt", { filters: this.#watchers.size });
       return fresh;
     })();
-    this.#collector = next;
-    next.catch(() => {
-      if (this.#collector === next) this.#collector = undefined;
-    });
-    return next;
+    return this.#track(next);
   }
 
   async #createFilter(spec: FilterSpec, counter?: RoundTripCounter): Promise<MoRef> {
