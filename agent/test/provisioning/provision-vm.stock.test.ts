@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { provisionVm } from "../../src/provisioning/provision-vm.ts";
+import type { VsphereClient } from "../../src/vsphere/client.ts";
+import { RoundTripCounter } from "../../src/vsphere/round-trips.ts";
+import { readVmState } from "../../src/vsphere/vm-state.ts";
+import type { VcsimHandle } from "../../vcsim/vcsim.ts";
+import { clientFor, startTestVcsim } from "../vsphere/fixture.ts";
+import { fakeJobContext, testJob } from "./fixture.ts";
+
+// the plain library ignores the clone spec's hardware: the CONFIGURING check must notice and fix it
+describe("provisionVm against stock vcsim (no emulation)", () => {
+  let vcsim: VcsimHandle;
+  let client: VsphereClient;
+
+  beforeAll(async () => {
+    vcsim = await startTestVcsim({ stock: true });
+    client = clientFor(vcsim);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await vcsim?.stop();
+  });
+
+  it("reconfigures what the clone did not apply, then powers on", async () => {
+    const job = testJob({ cpu: 4, memoryMb: 4096 });
+    const ctx = fakeJobContext();
+    const counter = new RoundTripCounter();
+    const outcome = await provisionVm(client, job, ctx, { counter, networkWaitMs: 300 });
+    expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
+    if (!outcome.ok) return;
+    expect(counter.byMethod.get("ReconfigVM_Task")).toBe(1);
+    expect(ctx.lines.some((l) => l.includes("did not apply the clone's configuration"))).toBe(true);
+    const vm = await readVmState(client.scope(), { type: "VirtualMachine", value: outcome.value.vmwareId });
+    expect(vm).toMatchObject({ numCpu: 4, memoryMb: 4096, powerState: "poweredOn" });
+    expect(vm?.hardware.disks[0]?.capacityKb).toBe(job.diskGb * 1024 * 1024);
+    // stock guests never report tools or an address
+    expect(outcome.value).toMatchObject({ ipAddress: null, warning: expect.stringMatching(/no IP address/) });
+  });
+});
