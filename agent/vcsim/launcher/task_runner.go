@@ -23,24 +23,50 @@ type taskWork func() (types.AnyType, types.BaseMethodFault)
 // and completes when the delay is over: the stages vCenter shows, each one a
 // registry update so WaitForUpdatesEx observers see them.
 func runTask(entity types.ManagedObjectReference, method string, delay time.Duration, work taskWork) types.ManagedObjectReference {
-	step := delay / progressSteps
-	task := simulator.CreateTask(entity, taskName(method), func(t *simulator.Task) (types.AnyType, types.BaseMethodFault) {
-		if delay > 0 {
-			for i := 1; i < progressSteps; i++ {
-				simulator.Map.Update(t, []types.PropertyChange{{Name: "info.progress", Val: int32(i * 100 / progressSteps)}})
-				time.Sleep(step)
-			}
-		}
-		return safely(method, work)
-	})
+	task := simulator.CreateTask(entity, taskName(method), nil)
 	if delay <= 0 {
-		return task.Run()
+		runLocked(task, method, work)
+		return task.Self
 	}
+	step := delay / progressSteps
 	go func() {
 		time.Sleep(step)
-		task.Run()
+		runLocked(task, method, func() (types.AnyType, types.BaseMethodFault) {
+			for i := 1; i < progressSteps; i++ {
+				update(task, types.PropertyChange{Name: "info.progress", Val: int32(i * 100 / progressSteps)})
+				time.Sleep(step)
+			}
+			return work()
+		})
 	}()
 	return task.Self
+}
+
+// runLocked does what the library's Task.Run does, but changes the task only
+// while holding its lock: the PropertyCollector reads tasks under that lock,
+// and our tasks change in the background while clients watch them.
+func runLocked(task *simulator.Task, method string, work taskWork) {
+	update(task,
+		types.PropertyChange{Name: "info.startTime", Val: time.Now()},
+		types.PropertyChange{Name: "info.state", Val: types.TaskInfoStateRunning},
+	)
+	result, fault := safely(method, work)
+	state := types.TaskInfoStateSuccess
+	var failure any
+	if fault != nil {
+		state = types.TaskInfoStateError
+		failure = types.LocalizedMethodFault{Fault: fault, LocalizedMessage: fmt.Sprintf("%T", fault)}
+	}
+	update(task,
+		types.PropertyChange{Name: "info.completeTime", Val: time.Now()},
+		types.PropertyChange{Name: "info.state", Val: state},
+		types.PropertyChange{Name: "info.result", Val: result},
+		types.PropertyChange{Name: "info.error", Val: failure},
+	)
+}
+
+func update(task *simulator.Task, changes ...types.PropertyChange) {
+	simulator.Map.WithLock(task, func() { simulator.Map.Update(task, changes) })
 }
 
 // taskName gives the library's naming: CloneVM_Task → "cloneVm" (TaskInfo.name "CloneVm").
