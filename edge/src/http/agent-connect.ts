@@ -4,6 +4,7 @@ import { z } from "zod";
 import { authenticateAgent } from "../agents/authenticate-agent.ts";
 import { enrollAgent } from "../agents/enrollment.ts";
 import { handoffRequest, hubName } from "../agents/hub-handoff.ts";
+import { revokeAgent } from "../agents/revoke-agent.ts";
 import type { EdgeEnv } from "../app-env.ts";
 import { parseVars } from "../env.ts";
 
@@ -54,6 +55,20 @@ export const agentRoutes = new Hono<EdgeEnv>()
     const hub = c.env.AGENT_HUB.get(c.env.AGENT_HUB.idFromName(hubName(c.req.param("siteId"))));
     const jobId = c.req.query("jobId");
     return c.json(jobId ? await hub.jobStatus(jobId) : await hub.status());
+  })
+  .post("/dev/agents/:agentId/revoke", async (c) => {
+    const agentId = c.req.param("agentId");
+    const row = await c.env.DB.prepare("SELECT tenant_id FROM agents WHERE id = ?")
+      .bind(agentId)
+      .first<{ tenant_id: string }>();
+    if (!row) return c.json({ error: "AGENT_NOT_FOUND" }, 404);
+    const revoked = await revokeAgent(c.env, {
+      tenantId: row.tenant_id,
+      agentId,
+      revokedBy: "dev",
+      now: Date.now(),
+    });
+    return c.json(revoked);
   })
   .get("/connect", async (c) => {
     if (c.req.header("Upgrade")?.toLowerCase() !== "websocket")

@@ -1,0 +1,96 @@
+import { statSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newStateDir, runAgentCli, startAgent } from "./support/agent-process.ts";
+import { LinkEdge } from "./support/edge-process.ts";
+
+const SITE = { tenantId: "acme", siteId: "site-acme-vcsim" };
+let edge: LinkEdge;
+let tokens: string[];
+
+beforeAll(async () => {
+  ({ edge, tokens } = await LinkEdge.start({
+    leaseTtlMs: 6000,
+    renewIntervalMs: 1000,
+    tokens: [SITE, SITE, { ...SITE, expired: true }, SITE],
+  }));
+});
+afterAll(async () => {
+  await edge?.stop();
+});
+
+describe("gantry-agent enroll (real edge)", () => {
+  it("exchanges a token for a credential saved with mode 0600, then connects", async () => {
+    const stateDir = newStateDir("enroll");
+    const enrolled = await runAgentCli([
+      "enroll",
+      "--edge",
+      edge.url,
+      "--token",
+      tokens[0] ?? "",
+      "--name",
+      "lab-1",
+      "--state-dir",
+      stateDir,
+    ]);
+    expect(enrolled.code).toBe(0);
+    expect(enrolled.output).toMatch(/enrolled agent .* for site site-acme-vcsim/);
+    expect(statSync(path.join(stateDir, "agent.json")).mode & 0o777).toBe(0o600);
+    const agent = startAgent({ name: "lab-1", stateDir });
+    await agent.waitForLog("connected to edge");
+    const health = await agent.waitForLog("health endpoint listening");
+    const res = await fetch(`http://127.0.0.1:${health.port}/healthz`);
+    expect(await res.json()).toMatchObject({ connected: true, jobsInFlight: 0, draining: false });
+    await agent.stop();
+  });
+
+  it("refuses a token the second time and exits non-zero with a clear message", async () => {
+    const first = await runAgentCli([
+      "enroll",
+      "--edge",
+      edge.url,
+      "--token",
+      tokens[1] ?? "",
+      "--state-dir",
+      newStateDir("reuse1"),
+    ]);
+    expect(first.code).toBe(0);
+    const second = await runAgentCli([
+      "enroll",
+      "--edge",
+      edge.url,
+      "--token",
+      tokens[1] ?? "",
+      "--state-dir",
+      newStateDir("reuse2"),
+    ]);
+    expect(second.code).toBe(3);
+    expect(second.output).toContain("invalid, already used or expired");
+  });
+
+  it("refuses an expired token", async () => {
+    const res = await runAgentCli([
+      "enroll",
+      "--edge",
+      edge.url,
+      "--token",
+      tokens[2] ?? "",
+      "--state-dir",
+      newStateDir("expired"),
+    ]);
+    expect(res.code).toBe(3);
+  });
+
+  it("revoking an agent closes its socket at once and it exits non-zero, refused on restart", async () => {
+    const stateDir = newStateDir("revoke");
+    await runAgentCli(["enroll", "--edge", edge.url, "--token", tokens[3] ?? "", "--state-dir", stateDir]);
+    const agent = startAgent({ name: "revoked", stateDir });
+    const connected = await agent.waitForLog("connected to edge");
+    await edge.revoke(String(connected.agentId));
+    await agent.waitForLog("the agent was revoked by an administrator");
+    expect(await agent.proc.exited).toBe(3);
+    const again = startAgent({ name: "revoked-again", stateDir });
+    await again.waitForLog(/refused the agent credential \(HTTP 401\)/);
+    expect(await again.proc.exited).toBe(3);
+  });
+});
