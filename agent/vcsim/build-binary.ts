@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { access, constants, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
+import { access, mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { buildOnce, isExecutable } from "./build-lock.ts";
 
 const run = promisify(execFile);
 
@@ -25,7 +26,25 @@ export async function ensureVcsimBinary(): Promise<string> {
 
   const go = await ensureToolchain();
   await mkdir(path.dirname(binary), { recursive: true });
-  // build under a private name and rename: a concurrent builder never sees a half-written file
+  await buildOnce(binary, () => build(go, binary));
+  await pruneOldBinaries(path.dirname(binary), binary);
+  return binary;
+}
+
+const PRUNE_AFTER_MS = 7 * 24 * 3600_000;
+
+/** Removes launcher builds of old sources nobody has rebuilt for a week (other checkouts may still use newer ones). */
+async function pruneOldBinaries(dir: string, keep: string): Promise<void> {
+  for (const name of await readdir(dir).catch(() => [])) {
+    const file = path.join(dir, name);
+    if (!/^vcsim-[0-9a-f]{16}$/.test(name) || file === keep) continue;
+    const info = await stat(file).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > PRUNE_AFTER_MS) await rm(file, { force: true });
+  }
+}
+
+async function build(go: string, binary: string): Promise<void> {
+  // build under a private name and rename: nobody ever runs a half-written file
   const partial = `${binary}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
     await run(go, ["build", "-o", partial, "."], {
@@ -38,7 +57,6 @@ export async function ensureVcsimBinary(): Promise<string> {
     await rm(partial, { force: true });
     throw new Error(`building the vcsim launcher failed: ${describe(error)}`, { cause: error });
   }
-  return binary;
 }
 
 function cacheDir(): string {
@@ -101,13 +119,6 @@ async function findGo(): Promise<string | undefined> {
     }
   }
   return undefined;
-}
-
-async function isExecutable(file: string): Promise<boolean> {
-  return access(file, constants.X_OK).then(
-    () => true,
-    () => false,
-  );
 }
 
 async function exists(file: string): Promise<boolean> {
