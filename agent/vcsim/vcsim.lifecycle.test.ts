@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { ReadyLine } from "./ready-line.ts";
-import { ensureVcsimBinary } from "./vcsim.ts";
+import { ensureVcsimBinary, startVcsim } from "./vcsim.ts";
 
 async function spawnReady() {
   const child = spawn(await ensureVcsimBinary(), ["-listen=127.0.0.1:0", "-template="], {
@@ -35,5 +35,11 @@ describe("vcsim launcher lifecycle", () => {
     expect([ready.username, ready.password]).toEqual(["user", "pass"]);
     child.kill("SIGTERM");
     await exited;
+  });
+
+  it("rejects with the launcher's own message when it cannot start", async () => {
+    await expect(startVcsim({ requireControl: true, listen: "256.0.0.1:0" })).rejects.toThrow(
+      /exited before ready[\s\S]*listen/,
+    );
   });
 });

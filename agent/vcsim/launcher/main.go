@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 
 	"github.com/vmware/govmomi/simulator"
@@ -43,6 +44,11 @@ func main() {
 func run(cfg config) error {
 	exit := watchExit(cfg.stdinExit)
 	configureLogging(cfg.verbose)
+	ln, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	simulator.SessionIdleTimeout = cfg.sessionIdleTimeout
 	model := simulator.VPX()
 	if err := model.Create(); err != nil {
@@ -69,10 +75,7 @@ func run(cfg config) error {
 	}
 	defer cleanup()
 
-	front, err := l.serve(cert)
-	if err != nil {
-		return err
-	}
+	front := l.serve(ln, cert)
 	defer front.close()
 
 	ready := readyLine{

@@ -21,11 +21,9 @@ type frontServer struct {
 	url    string
 }
 
-func (l *launcher) serve(cert *serverCert) (*frontServer, error) {
-	ln, err := net.Listen("tcp", l.cfg.listen)
-	if err != nil {
-		return nil, err
-	}
+// serve starts answering on ln (opened first thing at start, so a busy port
+// fails fast and nobody else takes it while the model is built).
+func (l *launcher) serve(ln net.Listener, cert *serverCert) *frontServer {
 	u := advertisedURL(ln.Addr(), cert != nil)
 	l.advertise(u)
 
@@ -48,7 +46,7 @@ func (l *launcher) serve(cert *serverCert) (*frontServer, error) {
 			logf("serve: %v", err)
 		}
 	}()
-	return &frontServer{server: server, url: u.String()}, nil
+	return &frontServer{server: server, url: u.String()}
 }
 
 func (f *frontServer) close() {
