@@ -10,7 +10,11 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: "../wrangler.toml" },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, DEV_LOGIN: "on" },
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            DEV_LOGIN: "on",
+            SESSION_SECRET: "test-session-secret-0123456789abcdef",
+          },
         },
       }),
     ],

@@ -2,11 +2,20 @@ import { trpcServer } from "@hono/trpc-server";
 import { Hono } from "hono";
 import type { EdgeEnv } from "./app-env.ts";
 import { agentRoutes } from "./http/agent-connect.ts";
+import { authRoutes } from "./http/auth-routes.ts";
+import { csrfGuard } from "./http/csrf-guard.ts";
 import { healthz } from "./http/healthz.ts";
+import { onError } from "./http/on-error.ts";
 import { createContext } from "./trpc/context.ts";
 import { appRouter } from "./trpc/router.ts";
 
 export const app = new Hono<EdgeEnv>();
+
+app.onError(onError);
+// state-changing browser routes: JSON only, from an allowed Origin (before the handlers below)
+app.use("/trpc/*", csrfGuard());
+app.use("/auth/*", csrfGuard());
+app.route("/auth", authRoutes);
 
 app.route("/healthz", healthz);
 app.route("/agent", agentRoutes);

@@ -5,6 +5,7 @@ declare global {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
       DEV_LOGIN: string;
+      SESSION_SECRET: string;
     }
   }
 }

@@ -1,7 +1,19 @@
+import { approvalsRouter } from "./routers/approvals.ts";
+import { auditRouter } from "./routers/audit.ts";
+import { catalogRouter } from "./routers/catalog.ts";
+import { requestsRouter } from "./routers/requests.ts";
+import { sessionRouter } from "./routers/session.ts";
+import { vmsRouter } from "./routers/vms.ts";
 import { publicProcedure, router } from "./trpc.ts";
 
 export const appRouter = router({
   health: publicProcedure.query(() => ({ ok: true as const })),
+  session: sessionRouter,
+  catalog: catalogRouter,
+  requests: requestsRouter,
+  approvals: approvalsRouter,
+  vms: vmsRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

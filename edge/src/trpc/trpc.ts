@@ -1,8 +1,35 @@
-import { initTRPC } from "@trpc/server";
+import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
 import type { TrpcContext } from "./context.ts";
 
 // the only initTRPC in the edge; routers import the builders they are allowed to use
-const t = initTRPC.context<TrpcContext>().create();
+const t = initTRPC.context<TrpcContext>().create({
+  // BAD_REQUEST from input validation names every offending field, in the message and as data
+  errorFormatter({ shape, error }) {
+    if (!(error.cause instanceof ZodError)) return shape;
+    const fields = error.cause.issues.map((i) => ({
+      path: i.path.join(".") || "(input)",
+      message: i.message,
+    }));
+    const message = `invalid input: ${fields.map((f) => `${f.path} ${f.message}`).join("; ")}`;
+    return { ...shape, message, data: { ...shape.data, fields } };
+  },
+});
 
 export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Open to anyone; currently only liveness. */
 export const publicProcedure = t.procedure;
+
+/** Any signed-in member of a tenant; the principal is non-null downstream. */
+export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.principal) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first" });
+  return next({ ctx: { ...ctx, principal: ctx.principal } });
+});
+
+/** Tenant admins only; a member gets FORBIDDEN. */
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.principal.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "admins only" });
+  return next();
+});

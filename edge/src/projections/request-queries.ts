@@ -1,0 +1,107 @@
+import { type PendingRequest, WAITING_LONG_MS } from "@gantry/shared/api/approvals";
+import type { Page } from "@gantry/shared/api/paging";
+import type { RequestSummary } from "@gantry/shared/api/requests";
+import type { VmListItem } from "@gantry/shared/api/vms";
+import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
+import type { SqlDatabase } from "../event-store/stored-event.ts";
+import { SUMMARY_SELECT, type SummaryRow, toRequestSummary } from "./summary-row.ts";
+
+// every query is scoped by tenant first: the primary key and both indexes start with tenant_id
+
+interface Paging {
+  page: number;
+  pageSize: number;
+}
+
+async function paged<T>(
+  db: SqlDatabase,
+  query: { where: string; order: string; params: unknown[]; paging: Paging; map: (row: SummaryRow) => T },
+): Promise<Page<T>> {
+  const { page, pageSize } = query.paging;
+  const [rows, total] = await Promise.all([
+    db
+      .prepare(`${SUMMARY_SELECT} WHERE ${query.where} ORDER BY ${query.order} LIMIT ? OFFSET ?`)
+      .bind(...query.params, pageSize, (page - 1) * pageSize)
+      .all<SummaryRow>(),
+    db
+      .prepare(`SELECT count(*) AS n FROM request_summary r WHERE ${query.where}`)
+      .bind(...query.params)
+      .first<{ n: number }>(),
+  ]);
+  return { items: rows.results.map(query.map), page, pageSize, total: total?.n ?? 0 };
+}
+
+/** "My requests": newest first, optionally one status. */
+export function listRequestsOf(
+  db: SqlDatabase,
+  input: Paging & { tenantId: string; requesterId: string; status?: VmRequestStatus },
+): Promise<Page<RequestSummary>> {
+  const status = input.status === undefined ? "" : " AND r.status = ?";
+  return paged(db, {
+    where: `r.tenant_id = ? AND r.requester_id = ?${status}`,
+    order: "r.created_at DESC, r.request_id DESC",
+    params: [input.tenantId, input.requesterId, ...(input.status === undefined ? [] : [input.status])],
+    paging: input,
+    map: toRequestSummary,
+  });
+}
+
+export async function getSummaryRow(
+  db: SqlDatabase,
+  scope: { tenantId: string; requestId: string },
+): Promise<SummaryRow | null> {
+  return db
+    .prepare(`${SUMMARY_SELECT} WHERE r.tenant_id = ? AND r.request_id = ?`)
+    .bind(scope.tenantId, scope.requestId)
+    .first<SummaryRow>();
+}
+
+/** The admin queue: pending requests oldest first, flagged when they waited more than 48 h. */
+export function pendingQueue(
+  db: SqlDatabase,
+  input: Paging & { tenantId: string; projectId?: string; now: Date },
+): Promise<Page<PendingRequest>> {
+  const project = input.projectId === undefined ? "" : " AND r.project_id = ?";
+  return paged(db, {
+    where: `r.tenant_id = ? AND r.status = 'PENDING'${project}`,
+    order: "r.created_at ASC, r.request_id ASC",
+    params: [input.tenantId, ...(input.projectId === undefined ? [] : [input.projectId])],
+    paging: input,
+    map: (row) => {
+      const waitingMs = Math.max(0, input.now.getTime() - Date.parse(row.created_at));
+      return {
+        ...toRequestSummary(row),
+        justification: row.justification,
+        waitingMs,
+        waitingLong: waitingMs > WAITING_LONG_MS,
+      };
+    },
+  });
+}
+
+/** The tenant's VMs: every request that reached provisioning, most recently changed first. */
+export function listVms(db: SqlDatabase, input: Paging & { tenantId: string }): Promise<Page<VmListItem>> {
+  return paged(db, {
+    where: "r.tenant_id = ? AND r.status IN ('PROVISIONING', 'READY', 'FAILED')",
+    order: "r.updated_at DESC, r.request_id DESC",
+    params: [input.tenantId],
+    paging: input,
+    // the WHERE clause admits only the three VM statuses
+    map: (row) => ({ ...toRequestSummary(row), vmStatus: row.status as VmListItem["vmStatus"] }),
+  });
+}
+
+/** Up to `limit` other requests by the same person, newest first (admin request detail). */
+export async function recentRequestsBy(
+  db: SqlDatabase,
+  input: { tenantId: string; requesterId: string; excludeRequestId: string; limit: number },
+): Promise<RequestSummary[]> {
+  const { results } = await db
+    .prepare(
+      `${SUMMARY_SELECT} WHERE r.tenant_id = ? AND r.requester_id = ? AND r.request_id <> ?
+       ORDER BY r.created_at DESC LIMIT ?`,
+    )
+    .bind(input.tenantId, input.requesterId, input.excludeRequestId, input.limit)
+    .all<SummaryRow>();
+  return results.map(toRequestSummary);
+}

@@ -1,0 +1,72 @@
+import type { RequestSummary } from "@gantry/shared/api/requests";
+import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
+import type { VmSize } from "@gantry/shared/domain/vm-size";
+import type { ProvisioningFailureCode } from "@gantry/shared/jobs/provision-vm-job";
+import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
+
+/** request_summary joined with the project's name; every read of the summary selects this. */
+export const SUMMARY_SELECT = `SELECT r.*, p.name AS project_name FROM request_summary r
+  LEFT JOIN projects p ON p.id = r.project_id AND p.tenant_id = r.tenant_id`;
+
+// column types as written by the projection, which only ever writes values of these enums
+export interface SummaryRow {
+  tenant_id: string;
+  request_id: string;
+  version: number;
+  status: VmRequestStatus;
+  requester_id: string;
+  requester_name: string;
+  requester_email: string;
+  project_id: string;
+  project_name: string | null;
+  name: string;
+  size: VmSize;
+  cpu: number;
+  memory_gb: number;
+  disk_gb: number;
+  justification: string;
+  created_at: string;
+  updated_at: string;
+  decided_by: string | null;
+  decided_by_name: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  stage: ProvisioningStage | null;
+  stage_at: string | null;
+  vmware_id: string | null;
+  vm_name: string | null;
+  hostname: string | null;
+  ip_address: string | null;
+  vm_warning: string | null;
+  failure_code: ProvisioningFailureCode | null;
+  failure_message: string | null;
+}
+
+export function toRequestSummary(row: SummaryRow): RequestSummary {
+  return {
+    requestId: row.request_id,
+    version: row.version,
+    status: row.status,
+    projectId: row.project_id,
+    projectName: row.project_name,
+    name: row.name,
+    size: row.size,
+    spec: { cpu: row.cpu, memoryGb: row.memory_gb, diskGb: row.disk_gb },
+    requester: { id: row.requester_id, name: row.requester_name, email: row.requester_email },
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    stage: row.stage,
+    vm:
+      row.vmware_id === null
+        ? null
+        : {
+            vmwareId: row.vmware_id,
+            vmName: row.vm_name ?? "",
+            hostname: row.hostname ?? "",
+            ipAddress: row.ip_address,
+            warning: row.vm_warning,
+          },
+    failure:
+      row.failure_code === null ? null : { code: row.failure_code, userMessage: row.failure_message ?? "" },
+  };
+}

@@ -1,0 +1,102 @@
+import type { StageProgress, TimelineEntry, TimelineEntryKind } from "@gantry/shared/api/requests";
+import { userMessageFor } from "@gantry/shared/domain/failure-messages";
+import type { DomainEvent } from "@gantry/shared/events/catalog";
+import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
+import type { StoredEvent } from "../event-store/stored-event.ts";
+
+const STAGE_LABELS: Readonly<Record<ProvisioningStage, string>> = {
+  CLONING: "Cloning the template",
+  CONFIGURING: "Configuring hardware",
+  POWERING_ON: "Powering on",
+  WAITING_FOR_NETWORK: "Waiting for the network",
+  READY: "Ready",
+};
+
+type Rendered = { kind: TimelineEntryKind; title: string; detail: string | null; technicalDetail?: string };
+
+// request-stream mirrors of VM outcomes (Ready/Failed) render as null: the VM's own event says more
+function render(event: DomainEvent): Rendered | null {
+  switch (event.type) {
+    case "VmRequestSubmitted": {
+      const { name, size, spec } = event.data;
+      return {
+        kind: "SUBMITTED",
+        title: "Request submitted",
+        detail: `${name}, size ${size} (${spec.cpu} vCPU, ${spec.memoryGb} GB RAM, ${spec.diskGb} GB disk)`,
+      };
+    }
+    case "VmRequestApproved":
+      return { kind: "APPROVED", title: "Approved", detail: null };
+    case "VmRequestRejected":
+      return { kind: "REJECTED", title: "Rejected", detail: event.data.reason };
+    case "VmRequestCancelled":
+      return { kind: "CANCELLED", title: "Cancelled", detail: event.data.reason };
+    case "VmProvisioningStarted":
+      return { kind: "PROVISIONING_STARTED", title: "Provisioning started", detail: null };
+    case "VmProvisioningStageReached":
+      return { kind: "STAGE_REACHED", title: STAGE_LABELS[event.data.stage], detail: null };
+    case "VmProvisioned": {
+      const { vmName, ipAddress, warning, vmwareId } = event.data;
+      const address = ipAddress ? `at ${ipAddress}` : "without an IP address yet";
+      return {
+        kind: "VM_READY",
+        title: "VM ready",
+        detail: [`${vmName} ${address} (${vmwareId})`, warning].filter(Boolean).join(". "),
+      };
+    }
+    case "VmProvisioningFailed": {
+      const { failure } = event.data;
+      return {
+        kind: "PROVISIONING_FAILED",
+        title: "Provisioning failed",
+        detail: failure.userMessage.trim() || userMessageFor(failure.code),
+        technicalDetail: `${failure.code} after ${failure.attempts} attempt(s): ${failure.technicalDetail}`,
+      };
+    }
+    case "VmRequestProvisioningStarted":
+    case "VmRequestReady":
+    case "VmRequestFailed":
+      return null;
+  }
+}
+
+/**
+ * The request's history for people, oldest first, derived from its own and its VM's events (no
+ * timeline table to write). Technical failure detail is kept for admins only.
+ */
+export function timelineOf(events: readonly StoredEvent[], viewer: { admin: boolean }): TimelineEntry[] {
+  return events.flatMap((stored) => {
+    const rendered = render(stored.event);
+    if (!rendered) return [];
+    const { technicalDetail, ...visible } = rendered;
+    const { actorKind, actorId, actorName } = stored.metadata;
+    return [
+      {
+        at: stored.occurredAt,
+        actor: { kind: actorKind, id: actorId, name: actorName ?? null },
+        ...visible,
+        ...(viewer.admin && technicalDetail !== undefined ? { technicalDetail } : {}),
+      },
+    ];
+  });
+}
+
+/** Each stage the VM went through, when it started and how long it took (null while running). */
+export function stagesOf(events: readonly StoredEvent[]): StageProgress[] {
+  const stages: StageProgress[] = [];
+  for (const { event, occurredAt } of events) {
+    if (
+      event.type === "VmProvisioningStageReached" ||
+      event.type === "VmProvisioned" ||
+      event.type === "VmProvisioningFailed"
+    ) {
+      const last = stages.at(-1);
+      if (last && last.durationMs === null)
+        last.durationMs = Math.max(0, Date.parse(occurredAt) - Date.parse(last.startedAt));
+    }
+    if (event.type === "VmProvisioningStageReached")
+      stages.push({ stage: event.data.stage, startedAt: occurredAt, durationMs: null });
+    if (event.type === "VmProvisioned") stages.push({ stage: "READY", startedAt: occurredAt, durationMs: 0 });
+  }
+  return stages;
+}

@@ -1,0 +1,62 @@
+import type { DomainError } from "@gantry/shared/domain/domain-error";
+import { TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+
+const ALREADY_PROCESSED = "already processed or modified by another admin";
+
+// the one table from domain error codes to tRPC codes; exhaustive, so a new code will not compile unmapped
+const CODES: Readonly<Record<DomainError["code"], TRPC_ERROR_CODE_KEY>> = {
+  REQUEST_NOT_FOUND: "NOT_FOUND",
+  PROJECT_NOT_FOUND: "NOT_FOUND",
+  SITE_NOT_CONFIGURED: "PRECONDITION_FAILED",
+  REQUEST_ALREADY_EXISTS: "CONFLICT",
+  IDEMPOTENCY_KEY_REUSED: "CONFLICT",
+  REQUEST_ALREADY_PROCESSED: "CONFLICT",
+  STALE_REQUEST_VERSION: "CONFLICT",
+  REQUEST_NOT_CANCELLABLE: "PRECONDITION_FAILED",
+  SELF_APPROVAL_FORBIDDEN: "FORBIDDEN",
+  NOT_REQUESTER: "FORBIDDEN",
+  INVALID_TRANSITION: "PRECONDITION_FAILED",
+  CONCURRENT_MODIFICATION: "CONFLICT",
+  JOB_MISMATCH: "CONFLICT",
+};
+
+function messageFor(error: DomainError): string {
+  switch (error.code) {
+    case "REQUEST_NOT_FOUND":
+      return "request not found";
+    case "PROJECT_NOT_FOUND":
+      return "project not found";
+    case "SITE_NOT_CONFIGURED":
+      return "the project's site has no placement yet; an admin must configure it first";
+    case "REQUEST_ALREADY_EXISTS":
+      return "request already exists";
+    case "IDEMPOTENCY_KEY_REUSED":
+      return "this idempotency key was already used for a different request";
+    case "REQUEST_ALREADY_PROCESSED":
+    case "STALE_REQUEST_VERSION":
+      return ALREADY_PROCESSED;
+    case "REQUEST_NOT_CANCELLABLE":
+      return `only pending requests can be cancelled; this one is ${error.status}`;
+    case "SELF_APPROVAL_FORBIDDEN":
+      return "you cannot approve or reject your own request";
+    case "NOT_REQUESTER":
+      return "only the requester can cancel a request";
+    case "INVALID_TRANSITION":
+      return `cannot ${error.attempted} from ${error.from}`;
+    case "CONCURRENT_MODIFICATION":
+      return "the request changed while saving; try again";
+    case "JOB_MISMATCH":
+      return "the job does not belong to this request";
+  }
+}
+
+/** Maps an expected domain failure to the error tRPC clients understand (R7: once, at the edge). */
+export const toTRPCError = (error: DomainError): TRPCError =>
+  new TRPCError({ code: CODES[error.code], message: messageFor(error), cause: error });
+
+/** Unwraps a use-case result or throws its mapped tRPC error. */
+export function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: DomainError }): T {
+  if (!result.ok) throw toTRPCError(result.error);
+  return result.value;
+}

@@ -1,0 +1,58 @@
+import {
+  CancelRequestInput,
+  CreateRequestInput,
+  GetRequestInput,
+  ListRequestsInput,
+} from "@gantry/shared/api/requests";
+import { TRPCError } from "@trpc/server";
+import { getRequestDetail } from "../../projections/request-detail.ts";
+import { listRequestsOf } from "../../projections/request-queries.ts";
+import { cancelRequest } from "../../provisioning/cancel-request.ts";
+import { submitRequest } from "../../provisioning/submit-request.ts";
+import { unwrap } from "../errors.ts";
+import { authedProcedure, router } from "../trpc.ts";
+
+// procedures are three steps: parse (zod .input), call a use-case or read model, map the result
+
+export const requestsRouter = router({
+  /** Submits a VM request; the idempotency key makes retries return the same request id. */
+  create: authedProcedure.input(CreateRequestInput).mutation(async ({ ctx, input }) => {
+    const submitted = unwrap(await submitRequest(ctx.deps, { principal: ctx.principal, submission: input }));
+    return { requestId: submitted.requestId, version: submitted.version };
+  }),
+
+  /** The caller's own requests, newest first. */
+  list: authedProcedure
+    .input(ListRequestsInput)
+    .query(({ ctx, input }) =>
+      listRequestsOf(ctx.deps.db, {
+        ...input,
+        tenantId: ctx.principal.tenantId,
+        requesterId: ctx.principal.userId,
+      }),
+    ),
+
+  /** One request with its timeline; admins also get who asked and their recent requests. */
+  get: authedProcedure.input(GetRequestInput).query(async ({ ctx, input }) => {
+    const detail = await getRequestDetail(ctx.deps.db, {
+      principal: ctx.principal,
+      requestId: input.requestId,
+      now: ctx.deps.clock(),
+    });
+    if (!detail) throw new TRPCError({ code: "NOT_FOUND", message: "request not found" });
+    return detail;
+  }),
+
+  /** Withdraws the caller's pending request; repeating it is harmless. */
+  cancel: authedProcedure
+    .input(CancelRequestInput)
+    .mutation(async ({ ctx, input }) =>
+      unwrap(
+        await cancelRequest(ctx.deps, {
+          principal: ctx.principal,
+          requestId: input.requestId,
+          reason: input.reason || null,
+        }),
+      ),
+    ),
+});

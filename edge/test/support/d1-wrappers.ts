@@ -1,0 +1,62 @@
+import type { SqlDatabase } from "../../src/event-store/stored-event.ts";
+
+/** Counts D1's `meta.rows_written` over every statement run through it (index entries included). */
+export class MeteredD1 implements SqlDatabase {
+  rowsWritten = 0;
+  constructor(private readonly db: D1Database) {}
+
+  prepare(query: string): D1PreparedStatement {
+    const statement = this.db.prepare(query);
+    const meter = this;
+    // run() outside batches (outbox marks) must be counted too
+    return new Proxy(statement, {
+      get(target, prop, receiver) {
+        if (prop === "bind") {
+          return (...values: unknown[]) => meter.wrapBound(target.bind(...values));
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+  }
+
+  private wrapBound(statement: D1PreparedStatement): D1PreparedStatement {
+    const run = statement.run.bind(statement);
+    return Object.assign(statement, {
+      run: async <T>() => {
+        const result = await run<T>();
+        this.rowsWritten += result.meta.rows_written ?? 0;
+        return result;
+      },
+    });
+  }
+
+  async batch<T = unknown>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
+    const results = await this.db.batch<T>(statements);
+    this.rowsWritten += results.reduce((n, r) => n + (r.meta.rows_written ?? 0), 0);
+    return results;
+  }
+}
+
+/**
+ * Commits the first batch and then throws as if the connection dropped: the ambiguous failure after
+ * which a writer cannot know whether its append landed.
+ */
+export class LosesFirstResponseD1 implements SqlDatabase {
+  failuresLeft = 1;
+  batches = 0;
+  constructor(private readonly db: D1Database) {}
+
+  prepare(query: string): D1PreparedStatement {
+    return this.db.prepare(query);
+  }
+
+  async batch<T = unknown>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
+    this.batches += 1;
+    const results = await this.db.batch<T>(statements);
+    if (this.failuresLeft > 0) {
+      this.failuresLeft -= 1;
+      throw new Error("D1_ERROR: Network connection lost.");
+    }
+    return results;
+  }
+}

@@ -1,0 +1,42 @@
+import { env } from "cloudflare:workers";
+import type { SqlDatabase } from "../../src/event-store/stored-event.ts";
+import type { JobDispatcher } from "../../src/provisioning/job-dispatcher.ts";
+import { createWorkflowDeps, type WorkflowDeps } from "../../src/provisioning/workflow-deps.ts";
+import { RecordingJobDispatcher } from "./recording-job-dispatcher.ts";
+
+/** A clock tests move by hand: no sleeps, no real time. */
+export class ManualClock {
+  constructor(private current = new Date("2026-03-02T09:00:00.000Z")) {}
+  now = (): Date => new Date(this.current);
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export interface TestWorkflow {
+  deps: WorkflowDeps;
+  clock: ManualClock;
+  dispatcher: RecordingJobDispatcher;
+  /** awaits the background work (outbox relays) the use-cases deferred */
+  settle(): Promise<void>;
+}
+
+export function testWorkflow(options: { db?: SqlDatabase; dispatcher?: JobDispatcher } = {}): TestWorkflow {
+  const clock = new ManualClock();
+  const dispatcher = new RecordingJobDispatcher();
+  const deferred: Promise<unknown>[] = [];
+  const deps = createWorkflowDeps({
+    db: options.db ?? env.DB,
+    dispatcher: options.dispatcher ?? dispatcher,
+    clock: clock.now,
+    defer: (work) => deferred.push(work),
+  });
+  return {
+    deps,
+    clock,
+    dispatcher,
+    settle: async () => {
+      await Promise.all(deferred.splice(0));
+    },
+  };
+}
