@@ -67,13 +67,14 @@ describe("isFault and retryable", () => {
       "HostNotConnected",
       "NotAuthenticated",
       "ConnectionError",
-      "InsufficientMemoryResourcesFault",
     ]) {
       expect(fault(name).retryable, name).toBe(true);
     }
     for (const name of [
       "InvalidLogin",
       "NoPermission",
+      "InsufficientResourcesFault",
+      "InsufficientMemoryResourcesFault",
       "InvalidArgument",
       "InvalidDeviceSpec",
       "DuplicateName",

@@ -87,10 +87,9 @@ const RETRYABLE = new Set([
   "ConcurrentAccess",
   "Timedout",
   "SystemError",
-  // capacity can free up (concurrent clones, HA admission, a pool's expandable reservation);
-  // a bounded number of attempts, then the user is told and an admin alerted
-  "InsufficientResourcesFault",
 ]);
+// InsufficientResourcesFault is deliberately not here: retrying a full cluster only delays the answer;
+// the user is told at once and an admin alerted (issue 5's classification)
 
 function isRetryableFaultName(name: string): boolean {
   return faultLineage(name).some((n) => RETRYABLE.has(n));

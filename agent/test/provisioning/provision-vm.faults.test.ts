@@ -36,12 +36,12 @@ describe("provisionVm fault handling against vcsim", () => {
     return provisionVm(client, job, ctx, { retryPolicy, counter, networkWaitMs: 10_000 });
   }
 
-  it("retries a clone that failed once with InsufficientResourcesFault, then succeeds", async () => {
+  it("retries a clone that failed once with HostCommunication, then succeeds", async () => {
     const job = testJob();
     await vcsim.control.injectFault({
       method: "CloneVM_Task",
       match: job.vmName,
-      fault: "InsufficientResourcesFault",
+      fault: "HostCommunication",
       count: 1,
     });
     const counter = new RoundTripCounter();
@@ -50,13 +50,13 @@ describe("provisionVm fault handling against vcsim", () => {
     expect(outcome.ok).toBe(true);
     expect(counter.byMethod.get("CloneVM_Task")).toBe(2);
     expect(ctx.stages).toEqual([...PROVISIONING_STAGES]);
-    expect(ctx.lines.some((l) => l.includes("retrying") && l.includes("InsufficientResourcesFault"))).toBe(
+    expect(ctx.lines.some((l) => l.includes("retrying") && l.includes("HostCommunication"))).toBe(
       true,
     );
     expect(await vmsNamed(client, FOLDER, job.vmName)).toHaveLength(1);
   });
 
-  it("gives up after the policy's attempts when the clone keeps failing, leaving no VM", async () => {
+  it("fails at once on InsufficientResourcesFault, telling the user plainly and leaving no VM", async () => {
     const job = testJob();
     await vcsim.control.injectFault({
       method: "CloneVM_Task",
@@ -68,11 +68,29 @@ describe("provisionVm fault handling against vcsim", () => {
     const outcome = await provision(job, fakeJobContext(), counter);
     expect(outcome).toMatchObject({
       ok: false,
-      error: { code: "INSUFFICIENT_RESOURCES", attempts: 5, cleanupFailed: false },
+      error: { code: "INSUFFICIENT_RESOURCES", attempts: 1, retriable: false, cleanupFailed: false },
     });
     expect(outcome.ok || outcome.error.userMessage).toBe(
       "vCenter has not enough resources in /DC0/host/DC0_C0 for this VM; an admin has been told.",
     );
+    expect(counter.byMethod.get("CloneVM_Task")).toBe(1);
+    expect(await vmsNamed(client, FOLDER, job.vmName)).toHaveLength(0);
+  });
+
+  it("gives up after the policy's attempts when the clone keeps failing transiently, leaving no VM", async () => {
+    const job = testJob();
+    await vcsim.control.injectFault({
+      method: "CloneVM_Task",
+      match: job.vmName,
+      fault: "HostCommunication",
+      count: 100,
+    });
+    const counter = new RoundTripCounter();
+    const outcome = await provision(job, fakeJobContext(), counter);
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { code: "VCENTER_BUSY", attempts: 5, retriable: true, cleanupFailed: false },
+    });
     expect(counter.byMethod.get("CloneVM_Task")).toBe(5);
     expect(await vmsNamed(client, FOLDER, job.vmName)).toHaveLength(0);
   });
