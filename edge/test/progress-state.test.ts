@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { applyTransition, isExpired, markSlowIfDue, nextWakeUp } from "../src/progress/apply-transition.ts";
+import {
+  applyTransition,
+  isExpired,
+  markSlowIfDue,
+  needsReconcile,
+  nextWakeUp,
+} from "../src/progress/apply-transition.ts";
 import { SLOW_FLOOR_MS } from "../src/progress/eta.ts";
 import { initialFacts, type ProgressFacts } from "../src/progress/progress-facts.ts";
-import { rebuildFromLog } from "../src/progress/rebuild.ts";
+import { catchUpWithLog, rebuildFromLog } from "../src/progress/rebuild.ts";
 import { renderFor } from "../src/progress/render-frame.ts";
 import { buildSnapshot } from "../src/progress/snapshot.ts";
 import { failedUpdate, oneMinuteRuns, stageUpdate, succeededUpdate } from "./progress-fixtures.ts";
@@ -10,7 +16,7 @@ import { failedUpdate, oneMinuteRuns, stageUpdate, succeededUpdate } from "./pro
 const t0 = Date.parse("2026-11-22T10:00:00.000Z");
 const iso = (ms: number) => new Date(ms).toISOString();
 const clock = { now: t0, retentionMs: 1000 };
-const keeping = { abandonedAfterMs: 5000 };
+const keeping = { abandonedAfterMs: 5000, reconcileAfterMs: 60_000 };
 const fresh = (stats: ProgressFacts["stats"] = null) =>
   initialFacts({ requestId: "req-1", tenantId: "tenant-a", epoch: "abcdef123456", stats, now: t0 });
 
@@ -76,7 +82,9 @@ describe("nextWakeUp and isExpired", () => {
       stageUpdate("req-1", "CLONING", iso(t0)),
       clock,
     ).facts;
-    expect(nextWakeUp(running, { abandonedAfterMs: 7 * 86_400_000 })).toBe(t0 + SLOW_FLOOR_MS);
+    expect(nextWakeUp(running, { abandonedAfterMs: 7 * 86_400_000, reconcileAfterMs: 20 * 60_000 })).toBe(
+      t0 + SLOW_FLOOR_MS,
+    );
     const done = applyTransition(running, failedUpdate("req-1"), clock).facts;
     expect(nextWakeUp(done, keeping)).toBe(t0 + 1000);
     expect(isExpired(done, t0 + 999, keeping)).toBe(false);
@@ -87,6 +95,36 @@ describe("nextWakeUp and isExpired", () => {
     expect(nextWakeUp(fresh(), keeping)).toBe(t0 + 5000);
     expect(isExpired(fresh(), t0 + 4999, keeping)).toBe(false);
     expect(isExpired(fresh(), t0 + 5000, keeping)).toBe(true);
+  });
+
+  it("wakes to check a silent run against the log, counting from the last change or check", () => {
+    const checkedLater = { ...fresh(), syncedAt: t0 + 30_000 };
+    expect(nextWakeUp(checkedLater, { abandonedAfterMs: 86_400_000, reconcileAfterMs: 60_000 })).toBe(
+      t0 + 90_000,
+    );
+    expect(needsReconcile(checkedLater, t0 + 89_999, 60_000)).toBe(false);
+    expect(needsReconcile(checkedLater, t0 + 90_000, 60_000)).toBe(true);
+  });
+
+  it("never checks a finished run against the log", () => {
+    const done = applyTransition(fresh(), failedUpdate("req-1"), clock).facts;
+    expect(needsReconcile(done, t0 + 86_400_000, 1)).toBe(false);
+  });
+});
+
+describe("catchUpWithLog", () => {
+  it("appends only what the object missed and records when it checked", () => {
+    const live = applyTransition(fresh(), stageUpdate("req-1", "CLONING", iso(t0)), clock).facts;
+    const log = {
+      requestId: "req-1",
+      tenantId: "tenant-a",
+      transitions: [stageUpdate("req-1", "CLONING", iso(t0)), failedUpdate("req-1")],
+      stats: null,
+    };
+    const caught = catchUpWithLog(live, log, { now: t0 + 500, retentionMs: 1000 });
+    expect(caught.frames.map((f) => [f.seq, f.type])).toEqual([[2, "terminal"]]);
+    expect(caught.facts.syncedAt).toBe(t0 + 500);
+    expect(catchUpWithLog(caught.facts, log, { now: t0 + 900, retentionMs: 1000 }).frames).toEqual([]);
   });
 });
 

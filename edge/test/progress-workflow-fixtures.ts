@@ -7,7 +7,7 @@ import { jobIdFor } from "../src/provisioning/build-job.ts";
 import { type JobUpdate, recordJobUpdate } from "../src/provisioning/record-job-update.ts";
 import { submitRequest } from "../src/provisioning/submit-request.ts";
 import { createWorkflowDeps } from "../src/provisioning/workflow-deps.ts";
-import { failedUpdate, iso, succeededUpdate, uniqueId } from "./progress-fixtures.ts";
+import { failedUpdate, iso, progressStub, succeededUpdate, uniqueId } from "./progress-fixtures.ts";
 
 // drives the request workflow for the progress tests: real events in D1, through its own use cases
 
@@ -158,4 +158,14 @@ export async function completedRun(
 export async function failedRun(tenant: TestTenant, requestId: string): Promise<void> {
   const { kind, failure, at } = failedUpdate(requestId);
   await record(tenant, requestId, { kind, failure, at });
+}
+
+/** What the agent hub does with a durable frame: record it in D1, then publish it to the progress object. */
+export async function report(tenant: TestTenant, requestId: string, update: JobUpdate): Promise<void> {
+  await record(tenant, requestId, update);
+  const published = await progressStub(requestId).publish(
+    { ...update, requestId },
+    { tenantId: tenant.tenantId },
+  );
+  if (!published.ok) throw new Error(`publish failed: ${JSON.stringify(published.error)}`);
 }

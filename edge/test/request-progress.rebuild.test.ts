@@ -8,6 +8,7 @@ import {
   completedRun,
   failedRun,
   record,
+  report,
   seedTenant,
   stageAt,
 } from "./progress-workflow-fixtures.ts";
@@ -116,5 +117,40 @@ describe("RequestProgress rebuild from the log", () => {
       state: { terminal: { at: first.state.terminal?.at } },
     });
     expect(late.type === "snapshot" && late.epoch).not.toBe(first.epoch);
+  });
+
+  it("catches up a terminal state whose publish was lost when a viewer arrives after a silence", async () => {
+    const tenant = await seedTenant();
+    const requestId = await approvedRequest(tenant);
+    await report(tenant, requestId, stageAt("CLONING", Date.now() - 120_000));
+    await failedRun(tenant, requestId);
+    await rewriteFacts(requestId, (facts) => ({
+      ...facts,
+      touchedAt: facts.touchedAt - 60_000,
+      syncedAt: facts.syncedAt - 60_000,
+    }));
+    const reader = await subscribe(subscriber(requestId, { tenantId: tenant.tenantId }));
+    expect(await reader.next()).toMatchObject({
+      type: "snapshot",
+      seq: 2,
+      state: { terminal: { outcome: { status: "failed" } } },
+    });
+  });
+
+  it("pushes a missed terminal state to open sockets when its check-the-log alarm fires", async () => {
+    const tenant = await seedTenant();
+    const requestId = await approvedRequest(tenant);
+    await report(tenant, requestId, stageAt("CLONING", Date.now() - 600_000));
+    const reader = await subscribe(subscriber(requestId, { tenantId: tenant.tenantId }));
+    await reader.next();
+    await failedRun(tenant, requestId);
+    await rewriteFacts(requestId, (facts) => ({
+      ...facts,
+      touchedAt: facts.touchedAt - 600_000,
+      syncedAt: facts.syncedAt - 600_000,
+    }));
+    expect(await runDurableObjectAlarm(progressStub(requestId))).toBe(true);
+    expect(await reader.next()).toMatchObject({ type: "terminal", seq: 2, outcome: { status: "failed" } });
+    expect((await reader.closed).code).toBe(1000);
   });
 });

@@ -8,12 +8,13 @@ import {
   applyTransition,
   isExpired,
   markSlowIfDue,
+  needsReconcile,
   nextWakeUp,
 } from "../progress/apply-transition.ts";
 import { type ProgressConfig, progressConfig } from "../progress/progress-config.ts";
 import { initialFacts, type ProgressFacts } from "../progress/progress-facts.ts";
 import { loadProgressLog } from "../progress/progress-log.ts";
-import { newEpoch, rebuildFromLog } from "../progress/rebuild.ts";
+import { catchUpWithLog, newEpoch, rebuildFromLog } from "../progress/rebuild.ts";
 import { buildSnapshot, openStage, percentFrame } from "../progress/snapshot.ts";
 import { readSubscriber } from "../progress/subscriber.ts";
 import { PercentCoalescer } from "./request-progress-percent.ts";
@@ -139,8 +140,14 @@ export class RequestProgress extends DurableObject<Env> {
     if (!facts || facts.tenantId !== subscriber.tenantId || facts.requestId !== subscriber.requestId) {
       return new Response("not found", { status: 404 });
     }
+    if (needsReconcile(facts, Date.now(), this.#config.reconcileOnConnectMs)) {
+      // a long-silent run may have ended with a publish the hub dropped; a failed check is not fatal
+      await this.#reconcile().catch((error: unknown) => {
+        console.warn(JSON.stringify({ msg: "progress check against the log failed", error: String(error) }));
+      });
+    }
     const now = Date.now();
-    await this.#commit(markSlowIfDue(facts, now));
+    await this.#commit(markSlowIfDue(this.#facts ?? facts, now));
     const current = this.#facts ?? facts;
     const { client, server } = acceptSubscriber(this.ctx, subscriber);
     const live = this.#percent.latest;
@@ -174,6 +181,8 @@ export class RequestProgress extends DurableObject<Env> {
       if (!facts) return;
       const now = Date.now();
       if (isExpired(facts, now, this.#config)) return await this.#purge();
+      // reconciling always records when it checked, so it commits and re-arms the alarm itself
+      if (needsReconcile(facts, now, this.#config.reconcileAfterMs)) return await this.#reconcile();
       // the alarm that woke us is spent: re-arm even when nothing changed (an early or repeated run)
       if (!(await this.#commit(markSlowIfDue(facts, now)))) await this.#syncAlarm();
     } catch (error) {
@@ -238,6 +247,25 @@ export class RequestProgress extends DurableObject<Env> {
     this.#store.replaceAll(applied.facts, applied.frames);
     this.#facts = applied.facts;
     return applied.facts;
+  }
+
+  /** Compares the cached run with the log and pushes whatever it missed. */
+  async #reconcile(): Promise<void> {
+    const before = this.#facts;
+    if (!before) return;
+    const log = await loadProgressLog(this.env, {
+      requestId: before.requestId,
+      statsRuns: this.#config.statsRuns,
+    });
+    // publishes may have landed while D1 was read; catch up from whatever is current now
+    const current = this.#facts;
+    if (!current) return;
+    const now = Date.now();
+    const usable = log !== null && log.tenantId === current.tenantId;
+    const caught = usable
+      ? catchUpWithLog(current, log, { now, retentionMs: this.#config.retentionMs })
+      : { facts: { ...current, syncedAt: now }, frames: [] };
+    await this.#commit(caught);
   }
 
   /**

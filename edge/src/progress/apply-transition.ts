@@ -92,21 +92,35 @@ export function markSlowIfDue(facts: ProgressFacts, now: number): Applied {
   };
 }
 
-/** How long the object keeps what it knows: retention after the end, silence before it. */
+/** How long the object keeps what it knows, and how long it trusts silence before checking the log. */
 export interface Keeping {
   abandonedAfterMs: number;
+  reconcileAfterMs: number;
 }
 
 /** Whether the object should clear itself now: retention over, or a run silent for too long. */
-export function isExpired(facts: ProgressFacts, now: number, keeping: Keeping): boolean {
+export function isExpired(
+  facts: ProgressFacts,
+  now: number,
+  keeping: Pick<Keeping, "abandonedAfterMs">,
+): boolean {
   if (facts.terminal) return facts.retainUntil !== null && now >= facts.retainUntil;
   return now >= facts.touchedAt + keeping.abandonedAfterMs;
 }
 
-/** When the object next has work of its own: the slow notice during a run, the purge after it. */
+/**
+ * Whether a run has been silent long enough to compare with the log: the hub drops a publish that
+ * fails, and without this a lost terminal update would leave viewers watching a run that has ended.
+ */
+export function needsReconcile(facts: ProgressFacts, now: number, afterMs: number): boolean {
+  return !facts.terminal && now >= Math.max(facts.touchedAt, facts.syncedAt) + afterMs;
+}
+
+/** When the object next has work of its own: slow notice, log check or purge during a run; purge after. */
 export function nextWakeUp(facts: ProgressFacts, keeping: Keeping): number {
   if (facts.terminal && facts.retainUntil !== null) return facts.retainUntil;
   const abandonAt = facts.touchedAt + keeping.abandonedAfterMs;
-  const slowAt = facts.slowAt === null && !facts.terminal ? slowThreshold(facts) : null;
-  return slowAt === null ? abandonAt : Math.min(slowAt, abandonAt);
+  const recheckAt = Math.max(facts.touchedAt, facts.syncedAt) + keeping.reconcileAfterMs;
+  const slowAt = facts.slowAt === null ? slowThreshold(facts) : null;
+  return Math.min(abandonAt, recheckAt, slowAt ?? Number.POSITIVE_INFINITY);
 }

@@ -32,6 +32,8 @@ export const ProgressFacts = z.object({
   retainUntil: z.number().int().nullable(),
   /** when a durable fact last changed (ms since epoch); a run silent for days is dropped from the cache */
   touchedAt: z.number().int(),
+  /** when the object last compared itself with the log (ms since epoch), to catch a publish that was lost */
+  syncedAt: z.number().int(),
 });
 export type ProgressFacts = z.infer<typeof ProgressFacts>;
 
@@ -52,5 +54,6 @@ export function initialFacts(input: {
     slowAt: null,
     retainUntil: null,
     touchedAt: now,
+    syncedAt: now,
   };
 }

@@ -1,5 +1,5 @@
 import { type Applied, applyTransition, markSlowIfDue } from "./apply-transition.ts";
-import { initialFacts } from "./progress-facts.ts";
+import { initialFacts, type ProgressFacts } from "./progress-facts.ts";
 import type { RequestProgressLog } from "./progress-log.ts";
 
 /**
@@ -10,22 +10,30 @@ export function rebuildFromLog(
   log: RequestProgressLog,
   clock: { epoch: string; now: number; retentionMs: number },
 ): Applied {
-  const { epoch, now, retentionMs } = clock;
-  let facts = initialFacts({
-    requestId: log.requestId,
-    tenantId: log.tenantId,
-    epoch,
-    stats: log.stats,
-    now,
-  });
+  const { requestId, tenantId, stats } = log;
+  const facts = initialFacts({ requestId, tenantId, epoch: clock.epoch, stats, now: clock.now });
+  return catchUpWithLog(facts, log, clock);
+}
+
+/**
+ * Folds the log into facts the object already has. Transitions are idempotent, so only what the object
+ * missed (a publish the hub dropped) becomes new frames, numbered after the ones it has.
+ */
+export function catchUpWithLog(
+  facts: ProgressFacts,
+  log: RequestProgressLog,
+  clock: { now: number; retentionMs: number },
+): Applied {
+  const { now, retentionMs } = clock;
+  let current = facts;
   const frames: Applied["frames"] = [];
   for (const transition of log.transitions) {
-    const applied = applyTransition(facts, transition, { now, retentionMs });
-    facts = applied.facts;
+    const applied = applyTransition(current, transition, { now, retentionMs });
+    current = applied.facts;
     frames.push(...applied.frames);
   }
-  const slow = markSlowIfDue(facts, now);
-  return { facts: slow.facts, frames: [...frames, ...slow.frames] };
+  const slow = markSlowIfDue(current, now);
+  return { facts: { ...slow.facts, syncedAt: now }, frames: [...frames, ...slow.frames] };
 }
 
 /** A fresh epoch: 12 lowercase hex characters, unique per incarnation of an object's storage. */
