@@ -6,6 +6,7 @@ import { authRoutes } from "./http/auth-routes.ts";
 import { csrfGuard } from "./http/csrf-guard.ts";
 import { healthz } from "./http/healthz.ts";
 import { onError } from "./http/on-error.ts";
+import { progressConnect } from "./http/progress-connect.ts";
 import { createContext } from "./trpc/context.ts";
 import { appRouter } from "./trpc/router.ts";
 
@@ -19,6 +20,7 @@ app.route("/auth", authRoutes);
 
 app.route("/healthz", healthz);
 app.route("/agent", agentRoutes);
+app.route("/progress", progressConnect);
 app.use(
   "/trpc/*",
   trpcServer({

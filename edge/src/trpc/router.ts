@@ -1,6 +1,7 @@
 import { approvalsRouter } from "./routers/approvals.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { catalogRouter } from "./routers/catalog.ts";
+import { progressRouter } from "./routers/progress.ts";
 import { requestsRouter } from "./routers/requests.ts";
 import { sessionRouter } from "./routers/session.ts";
 import { vmsRouter } from "./routers/vms.ts";
@@ -14,6 +15,7 @@ export const appRouter = router({
   approvals: approvalsRouter,
   vms: vmsRouter,
   audit: auditRouter,
+  progress: progressRouter,
 });
 
 export type AppRouter = typeof appRouter;
