@@ -17,6 +17,10 @@ export class Outbox {
     return this.journal.outbox().length;
   }
 
+  pending(): readonly OutboxEntry[] {
+    return this.journal.outbox();
+  }
+
   /** True when there is room for one more frame. */
   hasRoom(): boolean {
     return this.size < this.options.limit;

@@ -75,8 +75,16 @@ export class JobLoop {
       protocols: [...SUPPORTED_PROTOCOL_VERSIONS],
       capacity: this.options.capacity,
       draining: this.draining,
-      running: this.options.journal.jobs().map((j) => ({ jobId: j.job.jobId, epoch: j.epoch })),
+      running: this.heldLeases(),
     };
+  }
+
+  /** Jobs still running, plus finished ones whose last frames the edge has not acked: both hold a lease. */
+  private heldLeases(): { jobId: string; epoch: number }[] {
+    const held = new Map<string, number>();
+    for (const j of this.options.journal.jobs()) held.set(j.job.jobId, j.epoch);
+    for (const e of this.options.outbox.pending()) if (!held.has(e.jobId)) held.set(e.jobId, e.epoch);
+    return [...held].map(([jobId, epoch]) => ({ jobId, epoch }));
   }
 
   onWelcome(welcome: Frame<"welcome">): void {
