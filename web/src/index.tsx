@@ -1,4 +1,6 @@
+import { Router } from "@solidjs/router";
 import { render } from "solid-js/web";
+import { routes } from "./routes.ts";
 import "./styles/tokens.css";
 import "./styles/base.css";
 import "./styles/layout.css";
@@ -7,14 +9,4 @@ import "./styles/components.css";
 import "./styles/stepper.css";
 
 const root = document.getElementById("root");
-if (root) {
-  render(
-    () => (
-      <main class="app-main">
-        <h1>Gantry</h1>
-        <p>Self-service VMs for your datacenter.</p>
-      </main>
-    ),
-    root,
-  );
-}
+if (root) render(() => <Router>{routes}</Router>, root);

@@ -1,4 +1,6 @@
-import { AlertDialog } from "@kobalte/core/alert-dialog";
+// namespace imports: Kobalte's `AlertDialog` and `Dialog` objects are the same mutated function, so
+// `Dialog.Content` would turn into an alertdialog once both are loaded; the named parts stay distinct
+import * as AlertDialog from "@kobalte/core/alert-dialog";
 import { type JSX, Show } from "solid-js";
 
 /**
@@ -20,7 +22,7 @@ export function ConfirmDialog(props: {
   error: string | null;
 }) {
   return (
-    <AlertDialog open={props.open} onOpenChange={props.onOpenChange}>
+    <AlertDialog.Root open={props.open} onOpenChange={props.onOpenChange}>
       <AlertDialog.Trigger class={props.triggerClass ?? "button"}>{props.triggerLabel}</AlertDialog.Trigger>
       <AlertDialog.Portal>
         <AlertDialog.Overlay class="dialog-overlay" />
@@ -52,6 +54,6 @@ export function ConfirmDialog(props: {
           </AlertDialog.Content>
         </div>
       </AlertDialog.Portal>
-    </AlertDialog>
+    </AlertDialog.Root>
   );
 }

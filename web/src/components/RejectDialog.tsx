@@ -1,5 +1,6 @@
 import { REJECT_REASON_MAX, REJECT_REASON_MIN, RejectReason } from "@gantry/shared/domain/request-text";
-import { Dialog } from "@kobalte/core/dialog";
+// a namespace import keeps Content a plain dialog (see ConfirmDialog.tsx)
+import * as Dialog from "@kobalte/core/dialog";
 import { createMemo, createSignal, Show } from "solid-js";
 import { FieldError } from "./FieldError.tsx";
 
@@ -30,7 +31,7 @@ export function RejectDialog(props: {
     if (result.success && !props.pending) props.onReject(result.data);
   };
   return (
-    <Dialog open={props.open} onOpenChange={props.onOpenChange}>
+    <Dialog.Root open={props.open} onOpenChange={props.onOpenChange}>
       <Dialog.Trigger class="button">Reject…</Dialog.Trigger>
       <Dialog.Portal>
         <Dialog.Overlay class="dialog-overlay" />
@@ -80,6 +81,6 @@ export function RejectDialog(props: {
           </Dialog.Content>
         </div>
       </Dialog.Portal>
-    </Dialog>
+    </Dialog.Root>
   );
 }

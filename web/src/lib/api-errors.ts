@@ -14,9 +14,20 @@ export const isNotFound = (error: unknown) => errorCode(error) === "NOT_FOUND";
 export const isUnauthorized = (error: unknown) => errorCode(error) === "UNAUTHORIZED";
 export const isConflict = (error: unknown) => errorCode(error) === "CONFLICT";
 
+const asSentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1).replace(/\.?$/, ".")}`;
+
 /** A sentence a person can act on, never a stack trace. */
 export function plainMessage(error: unknown): string {
-  switch (errorCode(error)) {
+  const code = errorCode(error);
+  // the edge words its domain refusals for people ("you cannot approve or reject your own request")
+  if (
+    (code === "PRECONDITION_FAILED" || code === "FORBIDDEN" || code === "CONFLICT") &&
+    isTRPCClientError(error) &&
+    error.message
+  ) {
+    return asSentence(error.message);
+  }
+  switch (code) {
     case "UNAUTHORIZED":
       return "Your session has ended. Please sign in again.";
     case "FORBIDDEN":
@@ -28,7 +39,7 @@ export function plainMessage(error: unknown): string {
     case "TOO_MANY_REQUESTS":
       return "Too many attempts. Please wait a moment and try again.";
     case "BAD_REQUEST":
-      return isTRPCClientError(error) && error.message ? error.message : "Some fields need attention.";
+      return "Some fields need attention.";
     case null:
       return "We could not reach Gantry. Check your connection and try again.";
     default:

@@ -1,35 +1,33 @@
 import type { ProgressFrame } from "@gantry/shared/protocol/progress";
 import { type Accessor, createEffect, on, onCleanup } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
+import { errorCode } from "./api-errors.ts";
 import {
   type ConnectionState,
-  makeProgressSocket,
-  type SocketHandlers,
-  type SocketLike,
-} from "./make-progress-socket.ts";
+  makeProgressSubscription,
+  type SubscribeProgress,
+} from "./make-progress-subscription.ts";
 import type { LiveProgress } from "./progress-state.ts";
+import { trpc } from "./trpc.ts";
 
 export interface ProgressStream {
   progress: LiveProgress | null;
   connection: ConnectionState | "idle";
 }
 
-function browserSocket(path: string, handlers: SocketHandlers): SocketLike {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const ws = new WebSocket(`${scheme}://${location.host}${path}`);
-  ws.onopen = () => handlers.onOpen();
-  ws.onmessage = (event) => handlers.onMessage(event.data);
-  ws.onclose = (event) => handlers.onClose(event.code);
-  return {
-    isOpen: () => ws.readyState === WebSocket.OPEN,
-    send: (data) => ws.send(data),
-    close: (code, reason) => ws.close(code, reason),
-  };
-}
+const subscribeWatch: SubscribeProgress = (input, handlers) =>
+  trpc.progress.watch.subscribe(input, {
+    onData: handlers.onData,
+    onError: handlers.onError,
+    onComplete: handlers.onComplete,
+    onConnectionStateChange: (state) => handlers.onConnectionStateChange(state.state),
+  });
+
+const FATAL = new Set(["NOT_FOUND", "UNAUTHORIZED", "FORBIDDEN", "BAD_REQUEST"]);
 
 /**
- * Live progress of one request as a store (updated with `reconcile`, so only changed fields re-render).
- * Watches while `requestId()` is non-null; the socket closes with the owner.
+ * Live progress of one request (tRPC `progress.watch` over SSE) as a store updated with `reconcile`,
+ * so only changed fields re-render. Watches while `requestId()` is non-null; closes with the owner.
  */
 export function createProgressStream(
   requestId: Accessor<string | null>,
@@ -40,16 +38,17 @@ export function createProgressStream(
     on(requestId, (id) => {
       if (id === null) return;
       setStream({ progress: null, connection: "connecting" });
-      const socket = makeProgressSocket({
+      const subscription = makeProgressSubscription({
         requestId: id,
-        connect: browserSocket,
+        subscribe: subscribeWatch,
+        isFatal: (error) => FATAL.has(errorCode(error) ?? ""),
         onProgress: (progress, frame) => {
           setStream("progress", reconcile(progress));
           if (frame.type !== "percent") options.onDurableFrame?.(frame);
         },
         onConnection: (connection) => setStream("connection", connection),
       });
-      onCleanup(() => socket.close());
+      onCleanup(() => subscription.close());
     }),
   );
   return stream;

@@ -1,8 +1,8 @@
 import { isTRPCClientError } from "@trpc/client";
 import { z } from "zod";
 
-const FlatErrors = z.object({ fieldErrors: z.record(z.string(), z.array(z.string()).optional()) });
-const Issues = z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }));
+// the edge's error formatter attaches `data.fields` to input-validation failures
+const Fields = z.object({ fields: z.array(z.object({ path: z.string(), message: z.string() })).max(100) });
 
 const firstByField = (entries: Iterable<[string, string]>): Record<string, string> => {
   const out: Record<string, string> = {};
@@ -10,36 +10,14 @@ const firstByField = (entries: Iterable<[string, string]>): Record<string, strin
   return out;
 };
 
-/**
- * Per-field messages from a failed tRPC call: the flattened zod error the edge attaches
- * (`data.zodError`), or zod issues carried in the message. Empty when the error is not about fields.
- */
+/** Per-field messages from a failed tRPC call, keyed by the input's top-level field; empty when not about fields. */
 export function fieldErrorsOf(error: unknown): Record<string, string> {
   if (!isTRPCClientError(error)) return {};
-  const data: unknown = error.data;
-  if (typeof data === "object" && data !== null && "zodError" in data) {
-    const flat = FlatErrors.safeParse(data.zodError);
-    if (flat.success) {
-      return firstByField(
-        Object.entries(flat.data.fieldErrors).flatMap(([field, messages]) =>
-          messages?.[0] === undefined ? [] : [[field, messages[0]] as [string, string]],
-        ),
-      );
-    }
-  }
-  try {
-    const issues = Issues.safeParse(JSON.parse(error.message));
-    if (issues.success) {
-      return firstByField(
-        issues.data.flatMap((i) =>
-          typeof i.path[0] === "string" ? [[i.path[0], i.message] as [string, string]] : [],
-        ),
-      );
-    }
-  } catch {
-    // a plain sentence, not JSON: not about fields
-  }
-  return {};
+  const parsed = Fields.safeParse(error.data);
+  if (!parsed.success) return {};
+  return firstByField(
+    parsed.data.fields.map((f): [string, string] => [f.path.split(".")[0] ?? f.path, f.message]),
+  );
 }
 
 /** "must be at least 3 characters" → "The name must be at least 3 characters." */

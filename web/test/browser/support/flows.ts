@@ -1,4 +1,4 @@
-import type { Page } from "playwright-core";
+import type { Page, Route } from "playwright-core";
 
 /** Fills the new-request form as a person would and submits it; returns the new request's id. */
 export async function submitRequest(
@@ -63,4 +63,31 @@ export async function stepperLog(
     const w = window as unknown as { __stepperLog?: Array<[string, string]>; __loadedOnce?: boolean };
     return { log: w.__stepperLog ?? [], sameDocument: w.__loadedOnce === true };
   });
+}
+
+/**
+ * Makes the page's view of one query stale on purpose: the first answer to each distinct `path` read
+ * is replayed from then on, while mutations still reach the edge. Simulates an admin who loaded the
+ * page before someone else acted.
+ */
+export async function freezeReads(page: Page, path: string): Promise<() => Promise<void>> {
+  const answers = new Map<string, { status: number; headers: Record<string, string>; body: Buffer }>();
+  const matches = (url: URL) => url.pathname.startsWith("/trpc/") && url.pathname.includes(path);
+  const handler = async (route: Route) => {
+    if (route.request().method() !== "GET") return route.continue();
+    const key = route.request().url();
+    try {
+      let answer = answers.get(key);
+      if (!answer) {
+        const response = await route.fetch();
+        answer = { status: response.status(), headers: response.headers(), body: await response.body() };
+        answers.set(key, answer);
+      }
+      await route.fulfill(answer);
+    } catch {
+      // the page went away (or the route was released) while this read was in flight
+    }
+  };
+  await page.route(matches, handler);
+  return () => page.unroute(matches, handler);
 }

@@ -1,0 +1,75 @@
+import { createAsync, Navigate, type RouteSectionProps, useLocation, useNavigate } from "@solidjs/router";
+import { createMemo, createSignal, ErrorBoundary, Match, Suspense, Switch } from "solid-js";
+import { AppHeader, type NavItem } from "../components/AppHeader.tsx";
+import { ErrorNotice } from "../components/ErrorNotice.tsx";
+import { getSession } from "../lib/queries.ts";
+import { signOut } from "../lib/sign-out.ts";
+
+const MEMBER_NAV: NavItem[] = [
+  { href: "/requests", label: "My requests" },
+  { href: "/requests/new", label: "New request" },
+];
+const ADMIN_NAV: NavItem[] = [
+  ...MEMBER_NAV,
+  { href: "/admin/approvals", label: "Approvals" },
+  { href: "/admin/agents", label: "Agents" },
+  { href: "/admin/site", label: "Site settings" },
+];
+
+/** The signed-in frame: header with who you are, navigation, and the page. No session → sign-in. */
+export default function AppLayout(props: RouteSectionProps) {
+  const session = createAsync(() => getSession());
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [signingOut, setSigningOut] = createSignal(false);
+  const signInHref = createMemo(
+    () => `/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`,
+  );
+
+  const onSignOut = async () => {
+    setSigningOut(true);
+    try {
+      await signOut();
+    } finally {
+      setSigningOut(false);
+      navigate("/sign-in", { replace: true });
+    }
+  };
+
+  return (
+    <ErrorBoundary
+      fallback={(error, reset) => <ErrorNotice error={error} onRetry={reset} title="Gantry could not load" />}
+    >
+      <Suspense>
+        <Switch>
+          <Match when={session() === null}>
+            <Navigate href={signInHref()} />
+          </Match>
+          <Match when={session()}>
+            {(user) => (
+              <>
+                <a class="skip-link" href="#main">
+                  Skip to content
+                </a>
+                <AppHeader
+                  nav={user().role === "admin" ? ADMIN_NAV : MEMBER_NAV}
+                  name={user().name}
+                  email={user().email}
+                  tenant={user().tenantName ?? user().tenantId}
+                  role={user().role}
+                  signingOut={signingOut()}
+                  onSignOut={() => void onSignOut()}
+                />
+                <main id="main" class="app-main" tabIndex={-1}>
+                  <ErrorBoundary fallback={(error, reset) => <ErrorNotice error={error} onRetry={reset} />}>
+                    <Suspense fallback={<p class="muted">Loading…</p>}>{props.children}</Suspense>
+                  </ErrorBoundary>
+                </main>
+              </>
+            )}
+          </Match>
+        </Switch>
+      </Suspense>
+    </ErrorBoundary>
+  );
+}

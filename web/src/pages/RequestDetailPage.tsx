@@ -1,0 +1,139 @@
+import type { RequestDetail } from "@gantry/shared/api/requests";
+import type { SessionUser } from "@gantry/shared/api/session";
+import { A, createAsync, revalidate, useParams } from "@solidjs/router";
+import { createMemo, ErrorBoundary, Match, Show, Switch } from "solid-js";
+import { ErrorNotice } from "../components/ErrorNotice.tsx";
+import { ProgressStepper } from "../components/ProgressStepper.tsx";
+import { RequesterContext } from "../components/RequesterContext.tsx";
+import { RequestFacts } from "../components/RequestFacts.tsx";
+import { StatusBadge } from "../components/StatusBadge.tsx";
+import { Timeline } from "../components/Timeline.tsx";
+import { isNotFound } from "../lib/api-errors.ts";
+import { createNow } from "../lib/create-now.ts";
+import { createPolling } from "../lib/create-polling.ts";
+import { createProgressStream } from "../lib/create-progress-stream.ts";
+import { getRequest, getSession } from "../lib/queries.ts";
+import { liveViewOf } from "../lib/request-live-view.ts";
+import { RequestActions } from "./request-detail/RequestActions.tsx";
+import { VmPanel } from "./request-detail/VmPanel.tsx";
+
+const POLL_MS = 3000;
+
+function RequestNotFound() {
+  return (
+    <section class="card" data-testid="not-found">
+      <h1>Request not found</h1>
+      <p>There is no request at this address that you can see. It may belong to another team.</p>
+      <A href="/requests" class="button">
+        Back to my requests
+      </A>
+    </section>
+  );
+}
+
+function RequestView(props: { detail: RequestDetail; session: SessionUser }) {
+  const request = () => props.detail.request;
+  const status = () => request().status;
+  const watching = createMemo(() =>
+    status() === "APPROVED" || status() === "PROVISIONING" ? request().requestId : null,
+  );
+  // durable frames (stages, the outcome) also change the summary and history: reload those
+  const stream = createProgressStream(watching, {
+    onDurableFrame: () => void revalidate(getRequest.keyFor(request().requestId)),
+  });
+  const now = createNow(1000);
+  const view = createMemo(() => liveViewOf(props.detail, stream.progress, now()));
+  const showsRun = () => status() !== "REJECTED" && status() !== "CANCELLED";
+  const isAdmin = () => props.session.role === "admin";
+
+  return (
+    <>
+      <div class="page-header">
+        <h1>
+          <span class="mono">{request().name}</span> <StatusBadge status={status()} />
+        </h1>
+        <RequestActions detail={props.detail} session={props.session} />
+      </div>
+      <Show when={status() === "REJECTED"}>
+        <div class="notice notice--danger" data-testid="rejected">
+          <p>
+            <strong>This request was rejected.</strong> {request().decision?.reason ?? ""}
+          </p>
+          <A href="/requests/new" class="button button--small">
+            Start a new request
+          </A>
+        </div>
+      </Show>
+      <Show when={status() === "CANCELLED"}>
+        <p class="notice" data-testid="cancelled">
+          This request was cancelled. Nothing was built.
+        </p>
+      </Show>
+      <div class="two-columns">
+        <div>
+          <Show when={showsRun()}>
+            <section class="card" aria-labelledby="progress-title">
+              <h2 id="progress-title">Progress</h2>
+              <ProgressStepper
+                steps={view().steps}
+                announcement={view().announcement}
+                status={view().statusLine}
+                tooLong={view().tooLong}
+                failure={view().failure}
+                showTechnicalDetail={isAdmin()}
+              />
+            </section>
+            <VmPanel
+              requestId={request().requestId}
+              ready={status() === "READY"}
+              failed={view().failure !== null}
+              vm={view().vm}
+            />
+          </Show>
+        </div>
+        <div>
+          <RequestFacts request={request()} />
+          <Show when={props.detail.requesterContext}>
+            {(context) => (
+              <RequesterContext requester={context().requester} recent={context().recentRequests} />
+            )}
+          </Show>
+          <section class="card" aria-labelledby="history-title">
+            <h2 id="history-title">History</h2>
+            <Timeline entries={props.detail.timeline} />
+          </section>
+        </div>
+      </div>
+    </>
+  );
+}
+
+export default function RequestDetailPage() {
+  const params = useParams();
+  const requestId = () => params.id ?? "";
+  const detail = createAsync(() => getRequest(requestId()));
+  const session = createAsync(() => getSession());
+  // decisions by others (approve, reject, cancel) arrive by polling; the run itself by the stream
+  createPolling(() => {
+    const s = detail()?.request.status;
+    return s === "PENDING" || s === "APPROVED" ? getRequest.keyFor(requestId()) : null;
+  }, POLL_MS);
+
+  return (
+    <ErrorBoundary
+      fallback={(error, reset) => (
+        <Switch
+          fallback={<ErrorNotice error={error} onRetry={reset} title="This request could not be loaded" />}
+        >
+          <Match when={isNotFound(error)}>
+            <RequestNotFound />
+          </Match>
+        </Switch>
+      )}
+    >
+      <Show when={detail()}>
+        {(d) => <Show when={session()}>{(s) => <RequestView detail={d()} session={s()} />}</Show>}
+      </Show>
+    </ErrorBoundary>
+  );
+}

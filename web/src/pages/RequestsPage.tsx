@@ -1,0 +1,91 @@
+import { A, createAsync, useNavigate, useSearchParams } from "@solidjs/router";
+import { createMemo, Match, Show, Switch } from "solid-js";
+import { EmptyState } from "../components/EmptyState.tsx";
+import { Pager } from "../components/Pager.tsx";
+import { RequestTable } from "../components/RequestTable.tsx";
+import { StatusFilter } from "../components/StatusFilter.tsx";
+import { createPolling } from "../lib/create-polling.ts";
+import { type ListParams, listSearch, readListParams } from "../lib/list-params.ts";
+import { getMyRequests } from "../lib/queries.ts";
+import { statusLabel } from "../lib/request-status.ts";
+
+const DEFAULT_PAGE_SIZE = 10;
+const REFRESH_MS = 5000;
+
+export default function RequestsPage() {
+  const [search] = useSearchParams();
+  const navigate = useNavigate();
+  const params = createMemo(() => {
+    const raw = new URLSearchParams();
+    for (const key of ["page", "size", "status"] as const) {
+      const value = search[key];
+      if (typeof value === "string") raw.set(key, value);
+    }
+    return readListParams(raw, DEFAULT_PAGE_SIZE);
+  });
+  const requests = createAsync(() =>
+    getMyRequests({ page: params().page, pageSize: params().pageSize, status: params().status ?? undefined }),
+  );
+  createPolling(() => getMyRequests.key, REFRESH_MS);
+
+  const go = (next: Partial<ListParams>) =>
+    navigate(`/requests${listSearch({ ...params(), page: 1, ...next }, DEFAULT_PAGE_SIZE)}`);
+  const pageCount = createMemo(() => {
+    const page = requests();
+    return page ? Math.ceil(page.total / page.pageSize) : 1;
+  });
+
+  return (
+    <>
+      <div class="page-header">
+        <h1>My requests</h1>
+        <A href="/requests/new" class="button button--primary">
+          New request
+        </A>
+      </div>
+      <Show when={requests()}>
+        {(page) => (
+          <Switch>
+            <Match when={page().total === 0 && params().status === null}>
+              <EmptyState title="You have no requests yet">
+                <p>Ask for a VM: pick a project and a size, say what it is for, and an admin approves it.</p>
+                <A href="/requests/new" class="button button--primary">
+                  Request your first VM
+                </A>
+              </EmptyState>
+            </Match>
+            <Match when={page().total === 0}>
+              <StatusFilter
+                status={params().status}
+                pageSize={params().pageSize}
+                onStatus={(status) => go({ status })}
+                onPageSize={(pageSize) => go({ pageSize })}
+              />
+              <EmptyState title={`No requests are “${statusLabel(params().status ?? "PENDING")}”`}>
+                <A href="/requests" class="button">
+                  Show all requests
+                </A>
+              </EmptyState>
+            </Match>
+            <Match when={page().total > 0}>
+              <StatusFilter
+                status={params().status}
+                pageSize={params().pageSize}
+                onStatus={(status) => go({ status })}
+                onPageSize={(pageSize) => go({ pageSize })}
+              />
+              <RequestTable caption="My requests, newest first" requests={page().items} />
+              <Pager
+                label="My requests pages"
+                page={page().page}
+                pageCount={pageCount()}
+                total={page().total}
+                hrefFor={(n) => `/requests${listSearch({ ...params(), page: n }, DEFAULT_PAGE_SIZE)}`}
+              />
+            </Match>
+          </Switch>
+        )}
+      </Show>
+    </>
+  );
+}
