@@ -56,6 +56,10 @@ export const agentRoutes = new Hono<EdgeEnv>()
     const jobId = c.req.query("jobId");
     return c.json(jobId ? await hub.jobStatus(jobId) : await hub.status());
   })
+  .get("/dev/sites/:siteId/inventory", async (c) => {
+    const hub = c.env.AGENT_HUB.get(c.env.AGENT_HUB.idFromName(hubName(c.req.param("siteId"))));
+    return c.json(await hub.inventory());
+  })
   .post("/dev/agents/:agentId/revoke", async (c) => {
     const agentId = c.req.param("agentId");
     const row = await c.env.DB.prepare("SELECT tenant_id FROM agents WHERE id = ?")

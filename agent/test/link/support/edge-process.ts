@@ -114,6 +114,13 @@ export class LinkEdge {
     return (await res.json()) as JobStatus | null;
   }
 
+  async inventory(
+    siteId: string,
+  ): Promise<{ report: { templates: { path: string }[] }; agentId: string } | null> {
+    const res = await fetch(`${this.url}/agent/dev/sites/${siteId}/inventory`);
+    return (await res.json()) as { report: { templates: { path: string }[] }; agentId: string } | null;
+  }
+
   async revoke(agentId: string): Promise<void> {
     const res = await fetch(`${this.url}/agent/dev/agents/${agentId}/revoke`, { method: "POST" });
     if (!res.ok) throw new Error(`revoke failed: ${res.status} ${await res.text()}`);
