@@ -43,6 +43,7 @@ const preloadApprovals = ({ location }: RoutePreloadFuncArgs) => {
 
 export const routes: RouteDefinition[] = [
   { path: "/sign-in", component: lazy(() => import("./pages/SignInPage.tsx")) },
+  { path: "/sign-in/callback", component: lazy(() => import("./pages/OidcCallbackPage.tsx")) },
   {
     path: "/",
     component: AppLayout,
