@@ -1,9 +1,11 @@
+import { agentsRouter } from "./routers/agents.ts";
 import { approvalsRouter } from "./routers/approvals.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { catalogRouter } from "./routers/catalog.ts";
 import { progressRouter } from "./routers/progress.ts";
 import { requestsRouter } from "./routers/requests.ts";
 import { sessionRouter } from "./routers/session.ts";
+import { sitesRouter } from "./routers/sites.ts";
 import { vmsRouter } from "./routers/vms.ts";
 import { publicProcedure, router } from "./trpc.ts";
 
@@ -16,6 +18,8 @@ export const appRouter = router({
   vms: vmsRouter,
   audit: auditRouter,
   progress: progressRouter,
+  agents: agentsRouter,
+  sites: sitesRouter,
 });
 
 export type AppRouter = typeof appRouter;
