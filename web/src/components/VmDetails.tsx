@@ -74,12 +74,13 @@ export function VmDetails(props: {
           Could not read the VM's status: {plainMessage(props.liveError)}
         </p>
       </Show>
-      <Show when={props.ready}>
+      <Show when={!props.failed}>
+        {/* drawn before the VM exists, so its arrival does not move anything */}
         <button
           type="button"
           class="button button--small"
           onClick={() => props.onRefresh()}
-          disabled={props.refreshing}
+          disabled={!props.ready || props.refreshing}
           aria-busy={props.refreshing}
         >
           {props.refreshing ? "Checking…" : "Refresh status"}

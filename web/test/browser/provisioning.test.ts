@@ -86,9 +86,11 @@ describe("requesting a VM end to end", () => {
     await member.getByRole("button", { name: "Refresh status" }).waitFor();
     await screenshot(member, "request-ready");
 
-    const { log, sameDocument } = await stepperLog(member);
+    const { log, sameDocument, layoutShift } = await stepperLog(member);
     // the page that watched was loaded before approval: every stage turned done in front of the member
     expect(sameDocument).toBe(true);
+    // live updates filled reserved space: nothing on the page moved
+    expect(layoutShift).toBeLessThan(0.01);
     for (const stage of STAGES) expect(log).toContainEqual([stage, "done"]);
     expect(log).toContainEqual(["CLONING", "pending"]);
   });

@@ -58,7 +58,7 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
   const expectedVersion = createMemo(() => request().version);
 
   return (
-    <>
+    <div class="request-actions">
       <Show when={conflict()}>
         <p class="notice notice--warning" role="alert" data-testid="conflict">
           {ALREADY_PROCESSED}
@@ -109,6 +109,6 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
       <Show when={props.session.role === "admin" && pending() && isRequester()}>
         <p class="muted">Another admin has to decide on your own request.</p>
       </Show>
-    </>
+    </div>
   );
 }

@@ -37,9 +37,21 @@ export async function waitForStatus(page: Page, label: string, timeout = 30_000)
 export async function recordStepper(page: Page): Promise<void> {
   await page.evaluate(() => {
     const seen: Array<[string, string]> = [];
-    const w = window as unknown as { __stepperLog: Array<[string, string]>; __loadedOnce: boolean };
+    const w = window as unknown as {
+      __stepperLog: Array<[string, string]>;
+      __loadedOnce: boolean;
+      __layoutShift: number;
+    };
     w.__stepperLog = seen;
     w.__loadedOnce = true;
+    w.__layoutShift = 0;
+    // cumulative layout shift from here on, as Chromium measures it (input-driven shifts excluded)
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const shift = entry as PerformanceEntry & { value: number; hadRecentInput: boolean };
+        if (!shift.hadRecentInput) w.__layoutShift += shift.value;
+      }
+    }).observe({ type: "layout-shift", buffered: false });
     const record = () => {
       for (const el of document.querySelectorAll<HTMLElement>("[data-step]")) {
         const entry: [string, string] = [el.dataset.step ?? "", el.dataset.state ?? ""];
@@ -58,10 +70,18 @@ export async function recordStepper(page: Page): Promise<void> {
 
 export async function stepperLog(
   page: Page,
-): Promise<{ log: Array<[string, string]>; sameDocument: boolean }> {
+): Promise<{ log: Array<[string, string]>; sameDocument: boolean; layoutShift: number }> {
   return page.evaluate(() => {
-    const w = window as unknown as { __stepperLog?: Array<[string, string]>; __loadedOnce?: boolean };
-    return { log: w.__stepperLog ?? [], sameDocument: w.__loadedOnce === true };
+    const w = window as unknown as {
+      __stepperLog?: Array<[string, string]>;
+      __loadedOnce?: boolean;
+      __layoutShift?: number;
+    };
+    return {
+      log: w.__stepperLog ?? [],
+      sameDocument: w.__loadedOnce === true,
+      layoutShift: w.__layoutShift ?? -1,
+    };
   });
 }
 
