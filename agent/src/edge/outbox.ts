@@ -64,6 +64,6 @@ export class Outbox {
 
   /** Resends everything when the oldest frame has waited too long for its ack. */
   resendIfOverdue(): void {
-    if (this.size > 0 && Date.now() - this.lastSentAt > this.options.ackTimeoutMs) this.flush();
+    if (this.size > 0 && Date.now() - this.lastSentAt >= this.options.ackTimeoutMs) this.flush();
   }
 }

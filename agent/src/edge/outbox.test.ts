@@ -1,0 +1,84 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { Journal } from "../jobs/journal.ts";
+import { Outbox } from "./outbox.ts";
+
+function setup(connected = true) {
+  const dir = mkdtempSync(path.join(tmpdir(), "gantry-outbox-"));
+  const journal = Journal.open(dir);
+  const sent: string[] = [];
+  const state = { connected };
+  const outbox = new Outbox(journal, {
+    limit: 3,
+    ackTimeoutMs: 0,
+    send: (raw) => state.connected && sent.push(raw) > 0,
+  });
+  const add = (seq: number) => {
+    const entry = { id: `f-${seq}`, jobId: "j", epoch: 1, seq, frame: `frame-${seq}` };
+    journal.update((d) => {
+      d.outbox.push(entry);
+    });
+    outbox.sendLatest(entry);
+  };
+  return { dir, journal, outbox, sent, state, add };
+}
+
+describe("Outbox", () => {
+  it("keeps frames until acked and resends them in order after a reconnect", () => {
+    const { outbox, sent, state, add } = setup(false);
+    add(1);
+    add(2);
+    expect(sent).toEqual([]);
+    state.connected = true;
+    outbox.flush();
+    expect(sent).toEqual(["frame-1", "frame-2"]);
+    outbox.ack("f-1");
+    expect(outbox.pending().map((e) => e.seq)).toEqual([2]);
+  });
+
+  it("survives a restart through the journal", () => {
+    const { dir, add } = setup(false);
+    add(1);
+    expect(
+      Journal.open(dir)
+        .outbox()
+        .map((e) => e.id),
+    ).toEqual(["f-1"]);
+  });
+
+  it("drops frames the edge already applied and all frames of a lost job", () => {
+    const { outbox, add } = setup();
+    add(1);
+    add(2);
+    outbox.dropApplied("j", 1);
+    expect(outbox.pending().map((e) => e.seq)).toEqual([2]);
+    outbox.dropJob("j");
+    expect(outbox.size).toBe(0);
+  });
+
+  it("is bounded", () => {
+    const { outbox, add } = setup();
+    add(1);
+    add(2);
+    expect(outbox.hasRoom()).toBe(true);
+    add(3);
+    expect(outbox.hasRoom()).toBe(false);
+  });
+
+  it("resends everything when an ack is overdue", () => {
+    const { outbox, sent, add } = setup();
+    add(1);
+    sent.length = 0;
+    outbox.resendIfOverdue();
+    expect(sent).toEqual(["frame-1"]);
+  });
+
+  it("ignores an ack for a frame it does not hold", () => {
+    const { outbox, add } = setup();
+    add(1);
+    outbox.ack("unknown");
+    expect(outbox.size).toBe(1);
+  });
+});

@@ -1,0 +1,266 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { AgentToEdge, EdgeToAgent, FrameBody } from "@gantry/shared/protocol/agent";
+import { err, ok } from "@gantry/shared/result";
+import { describe, expect, it } from "vitest";
+import { Outbox } from "../edge/outbox.ts";
+import { createLogger } from "../log.ts";
+import { createHandlerRegistry, type JobHandler } from "./handlers.ts";
+import { JobLoop } from "./job-loop.ts";
+import { Journal } from "./journal.ts";
+
+const job = {
+  kind: "provision-vm" as const,
+  jobId: "j-1",
+  requestId: "r-1",
+  tenantSlug: "acme",
+  projectSlug: "web",
+  vmName: "web-app",
+  hostname: "app",
+  cpu: 1,
+  memoryMb: 512,
+  diskGb: 1,
+  networkPath: "/DC0/network/VM Network",
+  placement: {
+    datacenterPath: "/DC0",
+    templatePath: "/DC0/vm/t",
+    folderPath: "/DC0/vm",
+    poolPath: "/DC0/host/C",
+  },
+  annotation: "",
+};
+const vm = { vmwareId: "vm-1", vmName: "web-app", hostname: "app", ipAddress: null };
+const env = { v: 1, id: "e" };
+const offer: EdgeToAgent = { ...env, type: "job.offer", jobId: "j-1", kind: "provision-vm", attempt: 1 };
+const grant: EdgeToAgent = {
+  ...env,
+  type: "job.granted",
+  jobId: "j-1",
+  epoch: 1,
+  attempt: 1,
+  leaseTtlMs: 60_000,
+  lastSeq: 0,
+  stages: [],
+  job,
+};
+
+/** A handler that runs until released, so tests decide when a job ends. */
+function gatedHandler() {
+  let release: (value: "ok" | "fail") => void = () => {};
+  const gate = new Promise<"ok" | "fail">((r) => {
+    release = r;
+  });
+  let signal: AbortSignal | null = null;
+  const handler: JobHandler = async (_job, ctx) => {
+    signal = ctx.signal;
+    ctx.reportStage("CLONING");
+    const how = await Promise.race([
+      gate,
+      new Promise<"aborted">((r) => ctx.signal.addEventListener("abort", () => r("aborted"))),
+    ]);
+    if (how === "aborted") {
+      return err({
+        code: "CANCELLED",
+        userMessage: "",
+        technicalDetail: "",
+        retriable: false,
+        attempts: 1,
+        cleanupFailed: false,
+      });
+    }
+    return ok(vm);
+  };
+  return { handler, release: (v: "ok" | "fail" = "ok") => release(v), signal: () => signal };
+}
+
+function setup(options: { capacity?: number; handler?: JobHandler; dir?: string } = {}) {
+  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), "gantry-loop-"));
+  const journal = Journal.open(dir);
+  const sent: FrameBody<AgentToEdge>[] = [];
+  const raw: string[] = [];
+  const outbox = new Outbox(journal, { limit: 100, ackTimeoutMs: 60_000, send: (r) => raw.push(r) > 0 });
+  const loop = new JobLoop({
+    journal,
+    outbox,
+    sender: {
+      send: (body, id) => {
+        sent.push(body);
+        return id ?? "id";
+      },
+    },
+    handlers: createHandlerRegistry({ "provision-vm": options.handler }),
+    capacity: options.capacity ?? 1,
+    version: "test",
+    log: createLogger({ write: () => {} }),
+    answerCall: async () => ({ method: "vcenter.test", outcome: { ok: true, value: { checks: [] } } }),
+  });
+  const types = () => sent.map((s) => s.type);
+  const durable = () => raw.map((r) => JSON.parse(r) as { type: string; seq: number; epoch: number });
+  return { dir, journal, outbox, loop, sent, types, durable };
+}
+
+const settled = () => new Promise((r) => setImmediate(r));
+
+describe("JobLoop", () => {
+  it("accepts an offer within capacity and declines once full", () => {
+    const { loop, sent } = setup({ handler: gatedHandler().handler });
+    loop.onFrame(offer);
+    loop.onFrame({ ...offer, jobId: "j-2" });
+    expect(sent).toEqual([
+      { type: "job.accept", jobId: "j-1" },
+      { type: "job.decline", jobId: "j-2", reason: "at-capacity" },
+    ]);
+  });
+
+  it("declines a job kind it has no handler for", () => {
+    const { loop, sent } = setup();
+    loop.onFrame(offer);
+    expect(sent).toEqual([{ type: "job.decline", jobId: "j-1", reason: "unknown-kind" }]);
+  });
+
+  it("runs a granted job: stages then the result, seq 1..n under its epoch, journaled until acked", async () => {
+    const gated = gatedHandler();
+    const { loop, durable, journal } = setup({ handler: gated.handler });
+    loop.onFrame(offer);
+    loop.onFrame(grant);
+    expect(loop.inFlight).toBe(1);
+    gated.release();
+    await settled();
+    await settled();
+    expect(durable().map((f) => [f.type, f.seq, f.epoch])).toEqual([
+      ["job.progress", 1, 1],
+      ["job.result", 2, 1],
+    ]);
+    expect(journal.jobs()).toEqual([]);
+    expect(loop.hello().running).toEqual([{ jobId: "j-1", epoch: 1 }]);
+  });
+
+  it("renews every lease it holds on each tick", () => {
+    const { loop, sent } = setup({ handler: gatedHandler().handler });
+    loop.onFrame(offer);
+    loop.onFrame(grant);
+    loop.onTick();
+    expect(sent.at(-1)).toEqual({
+      type: "lease.renew",
+      leases: [{ jobId: "j-1", epoch: 1 }],
+      capacity: 1,
+      draining: false,
+    });
+  });
+
+  it("abandons a job whose renewal the edge refused and hands it back", async () => {
+    const gated = gatedHandler();
+    const { loop, types, outbox } = setup({ handler: gated.handler });
+    loop.onFrame(offer);
+    loop.onFrame(grant);
+    loop.onFrame({
+      ...env,
+      type: "lease.renewed",
+      ref: "r",
+      leaseTtlMs: 60_000,
+      leases: [{ jobId: "j-1", epoch: 1, ok: false }],
+    });
+    await settled();
+    expect(gated.signal()?.aborted).toBe(true);
+    expect(types()).toContain("job.release");
+    expect(outbox.size).toBe(0);
+  });
+
+  it("stops the handler on a requested cancel and reports its result", async () => {
+    const gated = gatedHandler();
+    const { loop, durable } = setup({ handler: gated.handler });
+    loop.onFrame(offer);
+    loop.onFrame(grant);
+    loop.onFrame({ ...env, type: "job.cancel", jobId: "j-1", epoch: 1, reason: "requested" });
+    await settled();
+    await settled();
+    expect(durable().at(-1)).toMatchObject({
+      type: "job.result",
+      outcome: { ok: false, failure: { code: "CANCELLED" } },
+    });
+  });
+
+  it("ignores a cancel for another epoch", () => {
+    const gated = gatedHandler();
+    const { loop } = setup({ handler: gated.handler });
+    loop.onFrame(offer);
+    loop.onFrame(grant);
+    loop.onFrame({ ...env, type: "job.cancel", jobId: "j-1", epoch: 7, reason: "lease-expired" });
+    expect(gated.signal()?.aborted).toBe(false);
+  });
+
+  it("resumes a journaled job after a restart when the edge says it is still ours", async () => {
+    const first = gatedHandler();
+    const a = setup({ handler: first.handler });
+    a.loop.onFrame(offer);
+    a.loop.onFrame(grant);
+    // the process dies here; a new one opens the same state dir
+    const second = gatedHandler();
+    const b = setup({ handler: second.handler, dir: a.dir });
+    expect(b.loop.hello().running).toEqual([{ jobId: "j-1", epoch: 1 }]);
+    b.loop.onWelcome({
+      ...env,
+      type: "welcome",
+      protocol: 1,
+      agentId: "a",
+      siteId: "s",
+      leaseTtlMs: 60_000,
+      renewIntervalMs: 1000,
+      jobs: [{ jobId: "j-1", epoch: 1, status: "resumed", lastSeq: 1 }],
+    });
+    expect(b.loop.inFlight).toBe(1);
+    second.release();
+    await settled();
+    await settled();
+    expect(b.durable().map((f) => [f.type, f.seq])).toEqual([["job.result", 2]]);
+  });
+
+  it("drops a journaled job the edge says was lost", () => {
+    const a = setup({ handler: gatedHandler().handler });
+    a.loop.onFrame(offer);
+    a.loop.onFrame(grant);
+    const b = setup({ handler: gatedHandler().handler, dir: a.dir });
+    b.loop.onWelcome({
+      ...env,
+      type: "welcome",
+      protocol: 1,
+      agentId: "a",
+      siteId: "s",
+      leaseTtlMs: 60_000,
+      renewIntervalMs: 1000,
+      jobs: [{ jobId: "j-1", epoch: 1, status: "lost", lastSeq: 1 }],
+    });
+    expect(b.loop.inFlight).toBe(0);
+    expect(b.journal.jobs()).toEqual([]);
+  });
+
+  it("drains gracefully: declines new offers and waits for the running job", async () => {
+    const gated = gatedHandler();
+    const { loop, sent } = setup({ handler: gated.handler, capacity: 2 });
+    loop.onFrame(offer);
+    loop.onFrame(grant);
+    const stopped = loop.stopGracefully(60_000);
+    loop.onFrame({ ...offer, jobId: "j-2" });
+    expect(sent.at(-1)).toEqual({ type: "job.decline", jobId: "j-2", reason: "draining" });
+    gated.release();
+    await stopped;
+    expect(loop.inFlight).toBe(0);
+  });
+
+  it("hands running jobs back when the grace period ends", async () => {
+    const gated = gatedHandler();
+    const { loop, types } = setup({ handler: gated.handler });
+    loop.onFrame(offer);
+    loop.onFrame(grant);
+    await loop.stopGracefully(10);
+    expect(types()).toContain("job.release");
+  });
+
+  it("answers a call from the edge", async () => {
+    const { loop, sent } = setup();
+    loop.onFrame({ ...env, id: "c-1", type: "call", call: { method: "vcenter.test" }, timeoutMs: 1000 });
+    await settled();
+    expect(sent.at(-1)).toMatchObject({ type: "call.result", ref: "c-1" });
+  });
+});
