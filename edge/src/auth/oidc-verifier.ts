@@ -1,5 +1,12 @@
 import { err, ok, type Result } from "@gantry/shared/result";
-import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
+import {
+  createRemoteJWKSet,
+  customFetch,
+  errors,
+  type FetchImplementation,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from "jose";
 import { z } from "zod";
 import type { Principal } from "./principal.ts";
 
@@ -80,15 +87,20 @@ const keySets = new Map<string, JWTVerifyGetKey>();
 /** Minimum gap between two fetches triggered by an unknown `kid` (jose's cooldown). */
 export const JWKS_COOLDOWN_MS = 30_000;
 
-/** The issuer's JWKS, cached for 10 minutes; an unknown `kid` refetches at most once per cooldown. */
-export function remoteKeySet(jwksUrl: string): JWTVerifyGetKey {
+/**
+ * The issuer's JWKS, cached for 10 minutes; an unknown `kid` refetches at most once per cooldown.
+ * `fetchJwks` replaces the network (tests); such a resolver is not shared.
+ */
+export function remoteKeySet(
+  jwksUrl: string,
+  options: { fetchJwks?: FetchImplementation } = {},
+): JWTVerifyGetKey {
+  const settings = { cooldownDuration: JWKS_COOLDOWN_MS, cacheMaxAge: 600_000, timeoutDuration: 5_000 };
+  if (options.fetchJwks)
+    return createRemoteJWKSet(new URL(jwksUrl), { ...settings, [customFetch]: options.fetchJwks });
   let keySet = keySets.get(jwksUrl);
   if (!keySet) {
-    keySet = createRemoteJWKSet(new URL(jwksUrl), {
-      cooldownDuration: JWKS_COOLDOWN_MS,
-      cacheMaxAge: 600_000,
-      timeoutDuration: 5_000,
-    });
+    keySet = createRemoteJWKSet(new URL(jwksUrl), settings);
     keySets.set(jwksUrl, keySet);
   }
   return keySet;

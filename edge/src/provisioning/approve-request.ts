@@ -74,6 +74,6 @@ export async function approveRequest(
     ),
   });
   if (!appended.ok) return err({ ...stale, actualVersion: appended.error.actualVersion });
-  for (const dispatch of dispatches) deps.defer(relayJob(deps, dispatch));
+  for (const dispatch of dispatches) deps.defer(() => relayJob(deps, dispatch));
   return ok({ requestId, version: expectedVersion + decided.value.length, jobId });
 }

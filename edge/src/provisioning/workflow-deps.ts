@@ -8,8 +8,8 @@ import type { RelayDeps } from "./outbox-relay.ts";
 export interface WorkflowDeps extends RelayDeps {
   store: EventStore;
   newId: () => string;
-  /** keeps background work (the outbox relay) running after the response, like `waitUntil` */
-  defer: (work: Promise<unknown>) => void;
+  /** starts background work (the outbox relay) that may outlive the response, like `waitUntil` */
+  defer: (work: () => Promise<unknown>) => void;
 }
 
 export function createWorkflowDeps(input: {
@@ -17,7 +17,7 @@ export function createWorkflowDeps(input: {
   dispatcher: JobDispatcher;
   clock?: () => Date;
   newId?: () => string;
-  defer?: (work: Promise<unknown>) => void;
+  defer?: (work: () => Promise<unknown>) => void;
 }): WorkflowDeps {
   return {
     db: input.db,
@@ -25,6 +25,6 @@ export function createWorkflowDeps(input: {
     dispatcher: input.dispatcher,
     clock: input.clock ?? (() => new Date()),
     newId: input.newId ?? (() => crypto.randomUUID()),
-    defer: input.defer ?? ((work) => void work),
+    defer: input.defer ?? ((work) => void work()),
   };
 }

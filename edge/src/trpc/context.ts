@@ -40,7 +40,7 @@ export async function createContext(c: HonoContext<EdgeEnv>): Promise<TrpcContex
     db: c.env.DB,
     dispatcher: createJobDispatcher(c.env),
     // the outbox relay outlives the response; the sweeper covers it if the isolate dies anyway
-    defer: (work) => c.executionCtx.waitUntil(work),
+    defer: (work) => c.executionCtx.waitUntil(work()),
   });
   return createContextInner({ env: c.env, principal: auth.principal, deps });
 }

@@ -1,5 +1,10 @@
-// vite's `?raw` suffix imports a file as a string; tests use it to apply edge/local/seed.sql
+// vite's `?raw` suffix imports a file as a string: tests read edge/local/seed.sql and wrangler.toml
 declare module "*.sql?raw" {
-  const sql: string;
-  export default sql;
+  const text: string;
+  export default text;
+}
+
+declare module "*.toml?raw" {
+  const text: string;
+  export default text;
 }

@@ -29,7 +29,7 @@ export function testWorkflow(options: { db?: SqlDatabase; dispatcher?: JobDispat
     db: options.db ?? env.DB,
     dispatcher: options.dispatcher ?? dispatcher,
     clock: clock.now,
-    defer: (work) => deferred.push(work),
+    defer: (work) => deferred.push(work()),
   });
   return {
     deps,

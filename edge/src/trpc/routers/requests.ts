@@ -22,15 +22,13 @@ export const requestsRouter = router({
   }),
 
   /** The caller's own requests, newest first. */
-  list: authedProcedure
-    .input(ListRequestsInput)
-    .query(({ ctx, input }) =>
-      listRequestsOf(ctx.deps.db, {
-        ...input,
-        tenantId: ctx.principal.tenantId,
-        requesterId: ctx.principal.userId,
-      }),
-    ),
+  list: authedProcedure.input(ListRequestsInput).query(({ ctx, input }) =>
+    listRequestsOf(ctx.deps.db, {
+      ...input,
+      tenantId: ctx.principal.tenantId,
+      requesterId: ctx.principal.userId,
+    }),
+  ),
 
   /** One request with its timeline; admins also get who asked and their recent requests. */
   get: authedProcedure.input(GetRequestInput).query(async ({ ctx, input }) => {
@@ -44,15 +42,13 @@ export const requestsRouter = router({
   }),
 
   /** Withdraws the caller's pending request; repeating it is harmless. */
-  cancel: authedProcedure
-    .input(CancelRequestInput)
-    .mutation(async ({ ctx, input }) =>
-      unwrap(
-        await cancelRequest(ctx.deps, {
-          principal: ctx.principal,
-          requestId: input.requestId,
-          reason: input.reason || null,
-        }),
-      ),
+  cancel: authedProcedure.input(CancelRequestInput).mutation(async ({ ctx, input }) =>
+    unwrap(
+      await cancelRequest(ctx.deps, {
+        principal: ctx.principal,
+        requestId: input.requestId,
+        reason: input.reason || null,
+      }),
     ),
+  ),
 });

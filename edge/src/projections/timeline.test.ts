@@ -1,0 +1,84 @@
+import type { DomainEvent } from "@gantry/shared/events/catalog";
+import type { ActorKind } from "@gantry/shared/events/event-metadata";
+import { describe, expect, it } from "vitest";
+import type { StoredEvent } from "../event-store/stored-event.ts";
+import { stagesOf, timelineOf } from "./timeline.ts";
+
+let position = 0;
+const stored = (event: DomainEvent, at: string, actorKind: ActorKind = "agent"): StoredEvent => ({
+  position: ++position,
+  streamId: "s",
+  version: position,
+  eventId: `e${position}`,
+  event,
+  occurredAt: at,
+  metadata: {
+    tenantId: "acme",
+    actorId: actorKind === "agent" ? "agent-1" : "user-adam",
+    actorKind,
+    correlationId: "c",
+    causationId: null,
+  },
+});
+
+const failure = {
+  code: "TEMPLATE_NOT_FOUND" as const,
+  userMessage: "",
+  technicalDetail: "/DC0/vm/ubuntu-22.04-tmpl: ManagedObjectNotFound",
+  retriable: false,
+  attempts: 1,
+  cleanupFailed: false,
+};
+
+const events = [
+  stored(
+    { type: "VmRequestApproved", data: { requestId: "r", jobId: "job-r" } },
+    "2026-03-02T10:00:00.000Z",
+    "user",
+  ),
+  stored(
+    { type: "VmRequestProvisioningStarted", data: { requestId: "r", jobId: "job-r", vmId: "r" } },
+    "2026-03-02T10:00:01.000Z",
+  ),
+  stored(
+    { type: "VmProvisioningStageReached", data: { vmId: "r", stage: "CLONING", previous: null } },
+    "2026-03-02T10:00:01.000Z",
+  ),
+  stored(
+    { type: "VmProvisioningFailed", data: { vmId: "r", stage: "CLONING", failure } },
+    "2026-03-02T10:00:31.000Z",
+  ),
+  stored(
+    { type: "VmRequestFailed", data: { requestId: "r", vmId: "r", code: failure.code, userMessage: "x" } },
+    "2026-03-02T10:00:31.000Z",
+  ),
+];
+
+describe("timeline", () => {
+  it("renders each event with actor, time and a short text, skipping the request's mirror events", () => {
+    expect(timelineOf(events, { admin: false }).map((e) => [e.kind, e.actor.kind, e.at])).toEqual([
+      ["APPROVED", "user", "2026-03-02T10:00:00.000Z"],
+      ["STAGE_REACHED", "agent", "2026-03-02T10:00:01.000Z"],
+      ["PROVISIONING_FAILED", "agent", "2026-03-02T10:00:31.000Z"],
+    ]);
+  });
+
+  it("explains a failure in a plain sentence when the agent sent none, and adds detail for admins only", () => {
+    const forMember = timelineOf(events, { admin: false }).at(-1);
+    const forAdmin = timelineOf(events, { admin: true }).at(-1);
+    expect(forMember?.detail).toContain("template");
+    expect(forMember).not.toHaveProperty("technicalDetail");
+    expect(forAdmin?.technicalDetail).toContain("ManagedObjectNotFound");
+  });
+
+  it("derives stage durations, closing the last stage at the failure", () => {
+    expect(stagesOf(events)).toEqual([
+      { stage: "CLONING", startedAt: "2026-03-02T10:00:01.000Z", durationMs: 30_000 },
+    ]);
+  });
+
+  it("renders nothing for no events", () => {
+    expect(timelineOf([], { admin: true })).toEqual([]);
+    expect(stagesOf([])).toEqual([]);
+  });
+});

@@ -1,0 +1,144 @@
+import { createExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { createLocalJWKSet } from "jose";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { createOidcVerifier, JWKS_COOLDOWN_MS, remoteKeySet } from "../src/auth/oidc-verifier.ts";
+import worker from "../src/index.ts";
+import { AUDIENCE, createTestIssuer, ISSUER, unsignedToken } from "./support/oidc-issuer.ts";
+import { seedReferenceData } from "./support/seed.ts";
+
+let issuer: Awaited<ReturnType<typeof createTestIssuer>>;
+beforeAll(async () => {
+  await seedReferenceData(env.DB);
+  issuer = await createTestIssuer();
+});
+afterEach(() => vi.useRealTimers());
+
+const settings = { issuer: ISSUER, audience: AUDIENCE, algorithms: ["RS256"] };
+const failureOf = async (token: string) => {
+  const result = await createOidcVerifier(settings, createLocalJWKSet(issuer.jwks))(token);
+  return result.ok ? "verified" : result.error.code;
+};
+
+describe("OIDC access token verifier", () => {
+  it("accepts a valid token and takes tenant and roles from its claims", async () => {
+    const result = await createOidcVerifier(settings, createLocalJWKSet(issuer.jwks))(await issuer.token());
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        userId: "oidc-olga",
+        tenantId: "acme",
+        role: "admin",
+        email: "olga@acme.test",
+        name: "Olga OIDC",
+        via: "bearer",
+      },
+    });
+  });
+
+  it("makes a token without the admin role a member", async () => {
+    const result = await createOidcVerifier(
+      settings,
+      createLocalJWKSet(issuer.jwks),
+    )(await issuer.token({ claims: { roles: ["viewer"] } }));
+    expect(result.ok && result.value.role).toBe("member");
+  });
+
+  it.each([
+    [
+      "an expired token",
+      () => issuer.token({ expiresIn: Math.floor(Date.now() / 1000) - 120 }),
+      "EXPIRED_TOKEN",
+    ],
+    ["a token for another audience", () => issuer.token({ audience: "someone-else" }), "INVALID_TOKEN"],
+    ["an unsigned token (alg: none)", async () => unsignedToken(), "INVALID_TOKEN"],
+    ["a token signed by an unknown key", () => issuer.token({ unknownKey: true }), "UNKNOWN_KEY"],
+    [
+      "a token signed by an unpublished key under a known kid",
+      () => issuer.token({ unknownKey: true, kid: "key-1" }),
+      "INVALID_TOKEN",
+    ],
+    ["a token without a tenant", () => issuer.token({ claims: { tenant: undefined } }), "MISSING_CLAIMS"],
+    ["garbage", async () => "not.a.jwt", "INVALID_TOKEN"],
+  ])("refuses %s", async (_case, makeToken, code) => {
+    expect(await failureOf(await makeToken())).toBe(code);
+  });
+
+  it("refetches the JWKS for an unknown key at most once per cooldown", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    let fetches = 0;
+    const keys = remoteKeySet("https://idp.test/cooldown/jwks", {
+      fetchJwks: async () => {
+        fetches += 1;
+        return Response.json(issuer.jwks);
+      },
+    });
+    const verify = createOidcVerifier(settings, keys);
+    expect((await verify(await issuer.token())).ok).toBe(true);
+    expect(fetches).toBe(1);
+    const unknown = await issuer.token({ unknownKey: true });
+    await verify(unknown);
+    await verify(unknown);
+    expect(fetches).toBe(1);
+    vi.setSystemTime(Date.now() + JWKS_COOLDOWN_MS + 1000);
+    await verify(unknown);
+    await verify(unknown);
+    expect(fetches).toBe(2);
+  });
+});
+
+describe("bearer tokens through the Worker", () => {
+  const jwksUrl = `https://idp.test/${crypto.randomUUID()}/jwks`;
+  const oidcEnv = {
+    ...env,
+    OIDC_ISSUER: ISSUER,
+    OIDC_AUDIENCE: AUDIENCE,
+    OIDC_JWKS_URL: jwksUrl,
+    OIDC_ALGORITHMS: "RS256",
+  };
+
+  // the identity provider's JWKS endpoint; every other outbound request is a test bug
+  const serveJwks = () =>
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url === jwksUrl) return Response.json(issuer.jwks);
+      throw new Error(`unexpected fetch ${url}`);
+    });
+
+  const me = (token: string, vars: Record<string, string> = {}) =>
+    worker.fetch(
+      new Request("https://gantry.example.com/trpc/session.me", {
+        headers: { authorization: `Bearer ${token}` },
+      }),
+      { ...oidcEnv, ...vars },
+      createExecutionContext(),
+    );
+
+  it("answers session.me for a valid token", async () => {
+    const spy = serveJwks();
+    const response = await me(await issuer.token());
+    spy.mockRestore();
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      result: { data: { userId: "oidc-olga", tenantId: "acme", role: "admin" } },
+    });
+  });
+
+  it("answers UNAUTHORIZED for expired, wrong-audience, unsigned and unknown-key tokens", async () => {
+    const spy = serveJwks();
+    const tokens = [
+      await issuer.token({ expiresIn: Math.floor(Date.now() / 1000) - 120 }),
+      await issuer.token({ audience: "someone-else" }),
+      unsignedToken(),
+      await issuer.token({ unknownKey: true }),
+    ];
+    const statuses = [];
+    for (const token of tokens) statuses.push((await me(token)).status);
+    spy.mockRestore();
+    expect(statuses).toEqual([401, 401, 401, 401]);
+  });
+
+  it("answers UNAUTHORIZED to any bearer token when OIDC is not configured", async () => {
+    expect((await me(await issuer.token(), { OIDC_ISSUER: "" })).status).toBe(401);
+  });
+});

@@ -1,0 +1,187 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { readStream } from "../src/event-store/read-stream.ts";
+import { callerFor, requestInput } from "./support/callers.ts";
+import { failure, frame, provisionToReady, record, stageAt, succeededAt } from "./support/job-updates.ts";
+import { seedReferenceData } from "./support/seed.ts";
+import { type TestWorkflow, testWorkflow } from "./support/test-deps.ts";
+import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
+
+let t: TestTenant;
+beforeAll(async () => {
+  await seedReferenceData(env.DB);
+  t = await createTestTenant(env.DB);
+});
+
+async function approvedRequest(w: TestWorkflow): Promise<string> {
+  const { requestId, version } = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
+  await callerFor(t.admin, w).approvals.approve({ requestId, expectedVersion: version });
+  return requestId;
+}
+
+const start = new Date("2026-03-02T10:00:00.000Z");
+const at = (s: number) => new Date(start.getTime() + s * 1000);
+
+describe("recordJobUpdate", () => {
+  it("moves the request to PROVISIONING with the first stage and records each stage as an event", async () => {
+    const w = testWorkflow();
+    const requestId = await approvedRequest(w);
+    const first = await record(
+      w,
+      frame(requestId, stageAt("CLONING", at(0)), { tenantId: t.tenantId, leaseEpoch: 3 }),
+    );
+    expect(first).toMatchObject({
+      ok: true,
+      value: {
+        recorded: true,
+        requestStatus: "PROVISIONING",
+        events: ["VmProvisioningStarted", "VmProvisioningStageReached", "VmRequestProvisioningStarted"],
+      },
+    });
+    const second = await record(
+      w,
+      frame(requestId, stageAt("CONFIGURING", at(30)), { tenantId: t.tenantId }),
+    );
+    expect(second).toMatchObject({
+      ok: true,
+      value: { recorded: true, events: ["VmProvisioningStageReached"] },
+    });
+
+    const vm = await readStream(env.DB, `vm:${requestId}`);
+    expect(vm.events.map((e) => e.event)).toContainEqual({
+      type: "VmProvisioningStageReached",
+      data: { vmId: requestId, stage: "CONFIGURING", previous: { stage: "CLONING", durationMs: 30_000 } },
+    });
+    expect(vm.events[0]?.metadata).toMatchObject({ actorKind: "agent", actorId: "agent-1", leaseEpoch: 3 });
+  });
+
+  it("records nothing for a frame re-sent after a reconnect", async () => {
+    const w = testWorkflow();
+    const requestId = await approvedRequest(w);
+    const sent = frame(requestId, stageAt("CLONING", at(0)), { tenantId: t.tenantId });
+    await record(w, sent);
+    expect(await record(w, sent)).toMatchObject({ ok: true, value: { recorded: false, events: [] } });
+    expect((await readStream(env.DB, `vm:${requestId}`)).version).toBe(2);
+  });
+
+  it("ignores a stage that goes backwards", async () => {
+    const w = testWorkflow();
+    const requestId = await approvedRequest(w);
+    await record(w, frame(requestId, stageAt("POWERING_ON", at(0)), { tenantId: t.tenantId }));
+    expect(
+      await record(w, frame(requestId, stageAt("CLONING", at(5)), { tenantId: t.tenantId })),
+    ).toMatchObject({
+      ok: true,
+      value: { recorded: false, requestStatus: "PROVISIONING" },
+    });
+  });
+
+  it("finishes READY with the VM's details on the request and its timeline", async () => {
+    const w = testWorkflow();
+    const requestId = await approvedRequest(w);
+    const results = await provisionToReady(w, { requestId, tenantId: t.tenantId, start });
+    expect(results.at(-1)).toMatchObject({
+      ok: true,
+      value: { requestStatus: "READY", events: ["VmProvisioned", "VmRequestReady"] },
+    });
+
+    const detail = await callerFor(t.member, w).requests.get({ requestId });
+    expect(detail.request).toMatchObject({
+      status: "READY",
+      stage: "READY",
+      vm: { vmwareId: "vm-1001", ipAddress: "10.0.0.5", hostname: "api-01", warning: null },
+    });
+    expect(detail.timeline.map((e) => e.kind)).toEqual([
+      "SUBMITTED",
+      "APPROVED",
+      "PROVISIONING_STARTED",
+      "STAGE_REACHED",
+      "STAGE_REACHED",
+      "STAGE_REACHED",
+      "STAGE_REACHED",
+      "VM_READY",
+    ]);
+    expect(detail.stages.map((s) => [s.stage, s.durationMs])).toEqual([
+      ["CLONING", 10_000],
+      ["CONFIGURING", 10_000],
+      ["POWERING_ON", 10_000],
+      ["WAITING_FOR_NETWORK", 15_000],
+      ["READY", 0],
+    ]);
+  });
+
+  it("records a VM without an address as READY with the agent's warning", async () => {
+    const w = testWorkflow();
+    const requestId = await approvedRequest(w);
+    await record(w, frame(requestId, succeededAt(at(1), null), { tenantId: t.tenantId }));
+    const detail = await callerFor(t.member, w).requests.get({ requestId });
+    expect(detail.request.vm).toMatchObject({
+      ipAddress: null,
+      warning: "VMware Tools did not report an address in time",
+    });
+    expect(detail.timeline.at(-1)?.detail).toContain("without an IP address yet");
+  });
+
+  it("finishes FAILED with a plain sentence for everyone and the technical detail for admins only", async () => {
+    const w = testWorkflow();
+    const requestId = await approvedRequest(w);
+    await record(w, frame(requestId, stageAt("CLONING", at(0)), { tenantId: t.tenantId }));
+    const failed = await record(
+      w,
+      frame(requestId, { kind: "failed", failure, at: at(9).toISOString() }, { tenantId: t.tenantId }),
+    );
+    expect(failed).toMatchObject({ ok: true, value: { requestStatus: "FAILED" } });
+
+    const asMember = await callerFor(t.member, w).requests.get({ requestId });
+    const entry = asMember.timeline.at(-1);
+    expect(entry).toMatchObject({ kind: "PROVISIONING_FAILED", detail: expect.stringContaining("no room") });
+    expect(entry?.technicalDetail).toBeUndefined();
+    expect(asMember.request.failure).toMatchObject({ code: "INSUFFICIENT_RESOURCES" });
+    const asAdmin = await callerFor(t.admin, w).requests.get({ requestId });
+    expect(asAdmin.timeline.at(-1)?.technicalDetail).toContain("InsufficientResourcesFault");
+    expect(asAdmin.timeline.at(-1)?.technicalDetail).toContain("3 attempt(s)");
+  });
+
+  it("ignores reports after the run ended", async () => {
+    const w = testWorkflow();
+    const requestId = await approvedRequest(w);
+    await record(w, frame(requestId, succeededAt(at(1)), { tenantId: t.tenantId }));
+    expect(
+      await record(w, frame(requestId, stageAt("CLONING", at(2)), { tenantId: t.tenantId })),
+    ).toMatchObject({
+      ok: true,
+      value: { recorded: false, requestStatus: "READY" },
+    });
+  });
+
+  it("refuses a report for another tenant's request like a missing one", async () => {
+    const w = testWorkflow();
+    const requestId = await approvedRequest(w);
+    const foreign = await record(w, frame(requestId, stageAt("CLONING", at(0)), { tenantId: "globex" }));
+    const missing = await record(w, frame("req_missing", stageAt("CLONING", at(0)), { tenantId: "globex" }));
+    expect(foreign.ok ? null : foreign.error.code).toBe("REQUEST_NOT_FOUND");
+    expect(missing.ok ? null : missing.error.code).toBe("REQUEST_NOT_FOUND");
+  });
+
+  it("refuses a report for a job the request never had", async () => {
+    const w = testWorkflow();
+    const { requestId } = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
+    const pending = await record(w, frame(requestId, stageAt("CLONING", at(0)), { tenantId: t.tenantId }));
+    expect(pending).toMatchObject({ ok: false, error: { code: "JOB_MISMATCH", retryable: false } });
+  });
+
+  it("records two concurrent frames of one job without losing either", async () => {
+    const w = testWorkflow();
+    const requestId = await approvedRequest(w);
+    await record(w, frame(requestId, stageAt("CLONING", at(0)), { tenantId: t.tenantId }));
+    const [a, b] = await Promise.all([
+      record(w, frame(requestId, stageAt("CONFIGURING", at(10)), { tenantId: t.tenantId })),
+      record(w, frame(requestId, stageAt("POWERING_ON", at(20)), { tenantId: t.tenantId })),
+    ]);
+    expect(a.ok && b.ok).toBe(true);
+    const stages = (await readStream(env.DB, `vm:${requestId}`)).events.flatMap((e) =>
+      e.event.type === "VmProvisioningStageReached" ? [e.event.data.stage] : [],
+    );
+    expect(stages.at(-1)).toBe("POWERING_ON");
+  });
+});

@@ -1,0 +1,141 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { callerFor, codeOf, requestInput } from "./support/callers.ts";
+import { frame, provisionToReady, record, stageAt } from "./support/job-updates.ts";
+import { seedReferenceData } from "./support/seed.ts";
+import { testWorkflow } from "./support/test-deps.ts";
+import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
+
+let t: TestTenant;
+beforeAll(async () => {
+  await seedReferenceData(env.DB);
+  t = await createTestTenant(env.DB);
+});
+
+const start = new Date("2026-03-02T10:00:00.000Z");
+
+async function approved(w: ReturnType<typeof testWorkflow>) {
+  const { requestId, version } = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
+  await callerFor(t.admin, w).approvals.approve({ requestId, expectedVersion: version });
+  return requestId;
+}
+
+describe("vms.list", () => {
+  it("lists the tenant's VMs once provisioning started, to every member of the tenant", async () => {
+    const w = testWorkflow();
+    const ready = await approved(w);
+    await provisionToReady(w, { requestId: ready, tenantId: t.tenantId, start });
+    const pendingOnly = await approved(w);
+    const vms = await callerFor(t.otherMember, w).vms.list({});
+    expect(vms.items.map((v) => [v.requestId, v.vmStatus])).toContainEqual([ready, "READY"]);
+    expect(vms.items.map((v) => v.requestId)).not.toContain(pendingOnly);
+    expect(vms.items.find((v) => v.requestId === ready)?.vm).toMatchObject({
+      vmwareId: "vm-1001",
+      ipAddress: "10.0.0.5",
+    });
+  });
+
+  it("answers UNAUTHORIZED when signed out", async () => {
+    expect(await codeOf(callerFor(null, testWorkflow()).vms.list({}))).toBe("UNAUTHORIZED");
+  });
+});
+
+describe("audit.list", () => {
+  it("shows who did what when, newest first, in pages", async () => {
+    const own = await createTestTenant(env.DB);
+    const w = testWorkflow();
+    const { requestId, version } = await callerFor(own.member, w).requests.create(
+      requestInput(own.projectId, { name: "audit-01" }),
+    );
+    w.clock.advance(1000);
+    await callerFor(own.admin, w).approvals.approve({ requestId, expectedVersion: version });
+
+    const admin = callerFor(own.admin, w);
+    const first = await admin.audit.list({ limit: 1 });
+    expect(first.items).toEqual([
+      expect.objectContaining({
+        action: "REQUEST_APPROVED",
+        actor: { id: own.admin.userId, name: own.admin.name },
+        requestId,
+      }),
+    ]);
+    const second = await admin.audit.list({ limit: 1, cursor: first.nextCursor ?? undefined });
+    expect(second.items[0]).toMatchObject({
+      action: "REQUEST_SUBMITTED",
+      summary: expect.stringContaining("audit-01"),
+      at: "2026-03-02T09:00:00.000Z",
+    });
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it("leaves agent progress out of the audit view", async () => {
+    const own = await createTestTenant(env.DB);
+    const w = testWorkflow();
+    const { requestId, version } = await callerFor(own.member, w).requests.create(
+      requestInput(own.projectId),
+    );
+    await callerFor(own.admin, w).approvals.approve({ requestId, expectedVersion: version });
+    await record(w, frame(requestId, stageAt("CLONING", start), { tenantId: own.tenantId }));
+    const entries = await callerFor(own.admin, w).audit.list({});
+    expect(entries.items.map((e) => e.action)).toEqual(["REQUEST_APPROVED", "REQUEST_SUBMITTED"]);
+  });
+
+  it("answers FORBIDDEN to a member", async () => {
+    expect(await codeOf(callerFor(t.member, testWorkflow()).audit.list({}))).toBe("FORBIDDEN");
+  });
+});
+
+describe("ETA from stage durations", () => {
+  it("estimates the time left of a provisioning request from the tenant's completed runs", async () => {
+    const own = await createTestTenant(env.DB);
+    const w = testWorkflow();
+    const member = callerFor(own.member, w);
+    const admin = callerFor(own.admin, w);
+    const done = await member.requests.create(requestInput(own.projectId));
+    await admin.approvals.approve({ requestId: done.requestId, expectedVersion: 1 });
+    // 10 s per stage, 15 s waiting for the network (see provisionToReady)
+    await provisionToReady(w, { requestId: done.requestId, tenantId: own.tenantId, start });
+
+    const running = await member.requests.create(requestInput(own.projectId));
+    await admin.approvals.approve({ requestId: running.requestId, expectedVersion: 1 });
+    const stageStart = new Date(w.clock.now().getTime() - 4000);
+    await record(w, frame(running.requestId, stageAt("CONFIGURING", stageStart), { tenantId: own.tenantId }));
+    const detail = await member.requests.get({ requestId: running.requestId });
+    // 6 s left of CONFIGURING, then 10 s powering on and 15 s waiting for the network
+    expect(detail.etaMs).toBe(31_000);
+    expect((await member.requests.get({ requestId: done.requestId })).etaMs).toBeNull();
+  });
+
+  it("has no estimate before any run completed", async () => {
+    const own = await createTestTenant(env.DB);
+    const w = testWorkflow();
+    const { requestId, version } = await callerFor(own.member, w).requests.create(
+      requestInput(own.projectId),
+    );
+    await callerFor(own.admin, w).approvals.approve({ requestId, expectedVersion: version });
+    await record(w, frame(requestId, stageAt("CLONING", start), { tenantId: own.tenantId }));
+    expect((await callerFor(own.member, w).requests.get({ requestId })).etaMs).toBeNull();
+  });
+});
+
+describe("catalog", () => {
+  it("offers the four sizes with M as the default", async () => {
+    const sizes = await callerFor(t.member, testWorkflow()).catalog.sizes();
+    expect(sizes).toEqual([
+      { size: "S", cpu: 2, memoryGb: 4, diskGb: 50, isDefault: false },
+      { size: "M", cpu: 4, memoryGb: 8, diskGb: 100, isDefault: true },
+      { size: "L", cpu: 8, memoryGb: 16, diskGb: 200, isDefault: false },
+      { size: "XL", cpu: 16, memoryGb: 32, diskGb: 500, isDefault: false },
+    ]);
+  });
+
+  it("offers the tenant's projects with their VM name prefix", async () => {
+    expect(await callerFor(t.member, testWorkflow()).catalog.projects()).toEqual([
+      { projectId: t.projectId, slug: "app", name: "App", vmPrefix: "app" },
+    ]);
+  });
+
+  it("answers UNAUTHORIZED when signed out", async () => {
+    expect(await codeOf(callerFor(null, testWorkflow()).catalog.projects())).toBe("UNAUTHORIZED");
+  });
+});

@@ -1,0 +1,75 @@
+import { env } from "cloudflare:workers";
+import type { ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
+import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
+import {
+  type JobUpdate,
+  type JobUpdateInput,
+  recordJobUpdate,
+} from "../../src/provisioning/record-job-update.ts";
+import type { TestWorkflow } from "./test-deps.ts";
+
+/** What the hub would pass for one agent frame about a request's job. */
+export function frame(
+  requestId: string,
+  update: JobUpdate,
+  overrides: Partial<JobUpdateInput> = {},
+): JobUpdateInput {
+  return {
+    tenantId: "acme",
+    requestId,
+    jobId: `job-${requestId}`,
+    leaseEpoch: 1,
+    eventId: crypto.randomUUID(),
+    agentId: "agent-1",
+    update,
+    ...overrides,
+  };
+}
+
+export const stageAt = (stage: ProvisioningStage, at: Date): JobUpdate => ({
+  kind: "stage",
+  stage,
+  at: at.toISOString(),
+});
+
+export const succeededAt = (at: Date, ipAddress: string | null = "10.0.0.5"): JobUpdate => ({
+  kind: "succeeded",
+  at: at.toISOString(),
+  vm: {
+    vmwareId: "vm-1001",
+    vmName: "web-api-01",
+    hostname: "api-01",
+    ipAddress,
+    ...(ipAddress === null ? { warning: "VMware Tools did not report an address in time" } : {}),
+  },
+});
+
+export const failure: ProvisioningFailure = {
+  code: "INSUFFICIENT_RESOURCES",
+  userMessage: "",
+  technicalDetail: "CloneVM_Task: InsufficientResourcesFault on /DC0/host/DC0_C0",
+  retriable: true,
+  attempts: 3,
+  cleanupFailed: false,
+};
+
+/** Records a frame through the test's workflow deps (its clock and dispatcher). */
+export const record = (w: TestWorkflow, input: JobUpdateInput) =>
+  recordJobUpdate(env, input, { deps: w.deps });
+
+/** Reports the four timed stages 10 s apart, then success; returns the results. */
+export async function provisionToReady(
+  w: TestWorkflow,
+  input: { requestId: string; tenantId: string; start: Date },
+) {
+  const at = (s: number) => new Date(input.start.getTime() + s * 1000);
+  const stages: ProvisioningStage[] = ["CLONING", "CONFIGURING", "POWERING_ON", "WAITING_FOR_NETWORK"];
+  const results = [];
+  for (const [i, stage] of stages.entries()) {
+    results.push(
+      await record(w, frame(input.requestId, stageAt(stage, at(i * 10)), { tenantId: input.tenantId })),
+    );
+  }
+  results.push(await record(w, frame(input.requestId, succeededAt(at(45)), { tenantId: input.tenantId })));
+  return results;
+}
