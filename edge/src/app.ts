@@ -8,6 +8,7 @@ import { healthz } from "./http/healthz.ts";
 import { onError } from "./http/on-error.ts";
 import { progressConnect } from "./http/progress-connect.ts";
 import { createContext } from "./trpc/context.ts";
+import { logUnexpectedError } from "./trpc/errors.ts";
 import { appRouter } from "./trpc/router.ts";
 
 export const app = new Hono<EdgeEnv>();
@@ -27,5 +28,6 @@ app.use(
     router: appRouter,
     endpoint: "/trpc",
     createContext: (_opts, c) => createContext(c),
+    onError: logUnexpectedError,
   }),
 );

@@ -79,4 +79,29 @@ describe("the request workflow through the Worker", () => {
     const response = await trpcQuery("requests.get", { requestId: created.result?.data.requestId }, gina);
     expect(response.status).toBe(404);
   });
+
+  it("accepts list queries sent without input, using the page defaults", async () => {
+    const adam = { cookie: await devLogin("adam@acme.test") };
+    for (const path of ["requests.list", "approvals.pending", "vms.list", "audit.list"]) {
+      const response = await trpcQuery(path, undefined, adam);
+      expect([path, response.status]).toEqual([path, 200]);
+    }
+    const pending = await body<{ page: number; pageSize: number }>(
+      await trpcQuery("approvals.pending", undefined, adam),
+    );
+    expect(pending.result?.data).toMatchObject({ page: 1, pageSize: 25 });
+  });
+
+  it("never sends stack traces in error responses", async () => {
+    const adam = { cookie: await devLogin("adam@acme.test") };
+    const response = await trpcMutation(
+      "approvals.approve",
+      { requestId: "req_missing", expectedVersion: 1 },
+      adam,
+    );
+    const text = await response.text();
+    expect(response.status).toBe(404);
+    expect(text).not.toContain("stack");
+    expect(text).not.toContain(".ts:");
+  });
 });

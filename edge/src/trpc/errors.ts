@@ -60,3 +60,17 @@ export function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: D
   if (!result.ok) throw toTRPCError(result.error);
   return result.value;
 }
+
+/** tRPC's onError hook: unexpected failures are logged with their stack, which clients never see. */
+export function logUnexpectedError(opts: { error: TRPCError; path?: string | undefined }): void {
+  if (opts.error.code !== "INTERNAL_SERVER_ERROR") return;
+  const cause = opts.error.cause;
+  console.error(
+    JSON.stringify({
+      msg: "procedure failed",
+      path: opts.path,
+      error: String(cause ?? opts.error),
+      stack: cause instanceof Error ? cause.stack : undefined,
+    }),
+  );
+}

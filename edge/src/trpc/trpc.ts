@@ -4,6 +4,8 @@ import type { TrpcContext } from "./context.ts";
 
 // the only initTRPC in the edge; routers import the builders they are allowed to use
 const t = initTRPC.context<TrpcContext>().create({
+  // never send stack traces to clients (tRPC would, since Workers have no NODE_ENV); onError logs them
+  isDev: false,
   // BAD_REQUEST from input validation names every offending field, in the message and as data
   errorFormatter({ shape, error }) {
     if (!(error.cause instanceof ZodError)) return shape;

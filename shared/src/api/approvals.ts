@@ -7,7 +7,10 @@ import type { RequestSummary } from "./requests.ts";
 /** Requests waiting longer than this are flagged in the admin queue. */
 export const WAITING_LONG_MS = 48 * 60 * 60 * 1000;
 
-export const PendingQueueInput = pageInput(25).extend({ projectId: ProjectId.optional() }).strict();
+export const PendingQueueInput = pageInput(25)
+  .extend({ projectId: ProjectId.optional() })
+  .strict()
+  .prefault({});
 export type PendingQueueInput = z.input<typeof PendingQueueInput>;
 
 /** The version the admin saw; a stale one is a CONFLICT. */

@@ -6,7 +6,8 @@ export const ListAuditInput = z
     cursor: z.number().int().min(1).optional(),
     limit: z.number().int().min(1).max(100).default(50),
   })
-  .strict();
+  .strict()
+  .prefault({});
 export type ListAuditInput = z.input<typeof ListAuditInput>;
 
 export type AuditAction = "REQUEST_SUBMITTED" | "REQUEST_APPROVED" | "REQUEST_REJECTED" | "REQUEST_CANCELLED";

@@ -21,7 +21,11 @@ export const CreateRequestInput = z
   .strict();
 export type CreateRequestInput = z.input<typeof CreateRequestInput>;
 
-export const ListRequestsInput = pageInput(10).extend({ status: VmRequestStatus.optional() }).strict();
+// list inputs may be omitted entirely: `prefault` runs `{}` through the schema, so page defaults apply
+export const ListRequestsInput = pageInput(10)
+  .extend({ status: VmRequestStatus.optional() })
+  .strict()
+  .prefault({});
 export type ListRequestsInput = z.input<typeof ListRequestsInput>;
 
 export const GetRequestInput = z.object({ requestId: RequestId }).strict();
