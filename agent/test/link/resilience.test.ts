@@ -20,6 +20,7 @@ beforeAll(async () => {
     tokens: [
       { tenantId, siteId: "site-cut" },
       { tenantId, siteId: "site-restart" },
+      { tenantId, siteId: "site-resume" },
     ],
   }));
 });
@@ -90,6 +91,29 @@ describe("the link under failure", () => {
     await agent.waitForLog("reconnected to edge", 30_000);
     const done = await waitForJob(edge, siteId, "restart-1", (s) => s.state === "done");
     expect(done).toMatchObject({ outcome: "succeeded", epoch: 1, stages: ALL_STAGES });
+    expect(vc.effects()).toHaveLength(1);
+  });
+  it("an agent killed mid-job and restarted resumes the job from its journal under the same lease", async () => {
+    const siteId = "site-resume";
+    const vc = fakeVcenter("resume");
+    const stateDir = newStateDir("resume");
+    expect(
+      (await runAgentCli(["enroll", "--edge", edge.url, "--token", tokens[2] ?? "", "--state-dir", stateDir]))
+        .code,
+    ).toBe(0);
+    const first = startAgent({ name: "resume-1", stateDir, fakeVcenterDir: vc.dir, fakeStepMs: 1200 });
+    running.push(first);
+    await first.waitForLog("connected to edge");
+    await edge.enqueue({ tenantId, siteId, job: linkJob("resume-1") });
+    await waitForJob(edge, siteId, "resume-1", (s) => s.stages.includes("CONFIGURING"));
+    first.signal("SIGKILL");
+    await first.proc.exited;
+    const second = startAgent({ name: "resume-2", stateDir, fakeVcenterDir: vc.dir, fakeStepMs: 100 });
+    running.push(second);
+    const started = await second.waitForLog("agent started");
+    expect(started.resuming).toBe(1);
+    const done = await waitForJob(edge, siteId, "resume-1", (s) => s.state === "done");
+    expect(done).toMatchObject({ outcome: "succeeded", epoch: 1, attempt: 1, stages: ALL_STAGES });
     expect(vc.effects()).toHaveLength(1);
   });
 });
