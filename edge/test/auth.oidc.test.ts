@@ -141,4 +141,31 @@ describe("bearer tokens through the Worker", () => {
   it("answers UNAUTHORIZED to any bearer token when OIDC is not configured", async () => {
     expect((await me(await issuer.token(), { OIDC_ISSUER: "" })).status).toBe(401);
   });
+
+  it("trades a valid access token for the session cookie at /auth/session, and refuses a bad one", async () => {
+    const spy = serveJwks();
+    const exchange = async (accessToken: string) =>
+      worker.fetch(
+        new Request("https://gantry.example.com/auth/session", {
+          method: "POST",
+          headers: { "content-type": "application/json", origin: "https://gantry.example.com" },
+          body: JSON.stringify({ accessToken }),
+        }),
+        { ...oidcEnv, ALLOWED_ORIGINS: "https://gantry.example.com" },
+        createExecutionContext(),
+      );
+    const good = await exchange(await issuer.token());
+    const bad = await exchange(await issuer.token({ audience: "someone-else" }));
+    spy.mockRestore();
+    expect(good.status).toBe(200);
+    const cookie = good.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^__Host-gantry_session=/);
+    for (const attribute of ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"])
+      expect(cookie).toContain(attribute);
+    expect(await good.json()).toMatchObject({
+      user: { userId: "oidc-olga", tenantId: "acme", tenantName: "Acme Corp", role: "admin" },
+    });
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get("set-cookie")).toBeNull();
+  });
 });

@@ -76,7 +76,26 @@ describe("job outbox", () => {
       {
         tenantId: t.tenantId,
         siteId: t.siteId,
-        job: { kind: "provision-vm" } as never,
+        job: {
+          kind: "provision-vm",
+          jobId: "job-refused",
+          requestId: "refused",
+          tenantSlug: "acme",
+          projectSlug: "web",
+          vmName: "web-refused",
+          hostname: "refused",
+          cpu: 2,
+          memoryMb: 4096,
+          diskGb: 50,
+          networkPath: "/DC0/network/DC0_DVPG0",
+          placement: {
+            datacenterPath: "/DC0",
+            templatePath: "/DC0/vm/t",
+            folderPath: "/DC0/vm",
+            poolPath: "/DC0/host/DC0_C0/Resources",
+          },
+          annotation: "test",
+        },
       },
     );
     expect(outcome).toBe("failed");

@@ -37,11 +37,8 @@ export const bearerToken = (request: Request): string | null =>
 export function sessionCookie(request: Request): string | null {
   const header = request.headers.get("cookie");
   if (!header) return null;
-  return (
-    parseCookies(header, sessionCookieName(isSecureRequest(request)))[
-      sessionCookieName(isSecureRequest(request))
-    ] ?? null
-  );
+  const name = sessionCookieName(isSecureRequest(request));
+  return parseCookies(header, name)[name] ?? null;
 }
 
 /**

@@ -41,7 +41,8 @@ export async function requestIdFor(input: {
 // the same key must mean the same request; anything else is a client bug we refuse loudly
 function replayOf(loaded: LoadedVmRequest, submission: Submission): Result<Submitted, DomainError> {
   const { state } = loaded;
-  if (state.status === "NONE") throw new Error("replayOf needs an existing request");
+  // only reached for a stream that exists; kept total so a surprise is an error value, not a crash
+  if (state.status === "NONE") return err({ code: "CONCURRENT_MODIFICATION", streamId: loaded.streamId });
   const same =
     state.projectId === submission.projectId &&
     state.name === submission.name &&

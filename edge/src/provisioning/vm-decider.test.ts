@@ -1,8 +1,10 @@
-import type { VmEvent } from "@gantry/shared/events/vm";
+import type { StageDuration, VmEvent } from "@gantry/shared/events/vm";
 import type { ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
 import { describe, expect, it } from "vitest";
 import { evolveVm, initialVmState } from "./vm.ts";
 import { decideVm, type VmCommand } from "./vm-decider.ts";
+
+type TimedStage = "CLONING" | "CONFIGURING" | "POWERING_ON" | "WAITING_FOR_NETWORK";
 
 const ref = { vmId: "req-1", requestId: "req-1", jobId: "job-req-1" };
 const t = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, seconds)).toISOString();
@@ -12,11 +14,7 @@ const startedAt = (s: number): Given => ({
   event: { type: "VmProvisioningStarted", data: ref },
   occurredAt: t(s),
 });
-const stageAt = (
-  stage: "CLONING" | "CONFIGURING" | "POWERING_ON" | "WAITING_FOR_NETWORK",
-  s: number,
-  previous: { stage: never; durationMs: number } | null = null,
-): Given => ({
+const stageAt = (stage: TimedStage, s: number, previous: StageDuration | null = null): Given => ({
   event: { type: "VmProvisioningStageReached", data: { vmId: ref.vmId, stage, previous } },
   occurredAt: t(s),
 });
@@ -81,7 +79,7 @@ describe("Vm decider", () => {
     const history = [
       startedAt(0),
       stageAt("CLONING", 0),
-      stageAt("CONFIGURING", 30, { stage: "CLONING" as never, durationMs: 30_000 }),
+      stageAt("CONFIGURING", 30, { stage: "CLONING", durationMs: 30_000 }),
     ];
     const result = given(...history).when({ type: "RecordSuccess", data: { ...ref, vm, at: t(45) } });
     expect(result).toEqual({

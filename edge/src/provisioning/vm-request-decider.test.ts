@@ -3,9 +3,11 @@ import { describe, expect, it } from "vitest";
 import { evolveVmRequest, initialVmRequestState } from "./vm-request.ts";
 import { decideVmRequest, type VmRequestCommand } from "./vm-request-decider.ts";
 
+type EventOf<TType extends VmRequestEvent["type"]> = Extract<VmRequestEvent, { type: TType }>;
+
 const requestId = "req-1";
 const alice = { id: "user-alice", name: "Alice", email: "alice@acme.test" };
-const submitted: VmRequestEvent = {
+const submitted: EventOf<"VmRequestSubmitted"> = {
   type: "VmRequestSubmitted",
   data: {
     requestId,
@@ -20,11 +22,11 @@ const submitted: VmRequestEvent = {
 const approved: VmRequestEvent = { type: "VmRequestApproved", data: { requestId, jobId: "job-req-1" } };
 const rejected: VmRequestEvent = { type: "VmRequestRejected", data: { requestId, reason: "not in budget" } };
 const cancelled: VmRequestEvent = { type: "VmRequestCancelled", data: { requestId, reason: null } };
-const started: VmRequestEvent = {
+const started: EventOf<"VmRequestProvisioningStarted"> = {
   type: "VmRequestProvisioningStarted",
   data: { requestId, jobId: "job-req-1", vmId: requestId },
 };
-const ready: VmRequestEvent = {
+const ready: EventOf<"VmRequestReady"> = {
   type: "VmRequestReady",
   data: {
     requestId,
@@ -36,7 +38,7 @@ const ready: VmRequestEvent = {
     warning: null,
   },
 };
-const failed: VmRequestEvent = {
+const failed: EventOf<"VmRequestFailed"> = {
   type: "VmRequestFailed",
   data: { requestId, vmId: requestId, code: "TASK_FAILED", userMessage: "It broke." },
 };
@@ -53,9 +55,9 @@ const cancel: VmRequestCommand = {
   type: "CancelRequest",
   data: { requestId, cancellerId: alice.id, reason: null },
 };
-const start: VmRequestCommand = { type: "StartRequestProvisioning", data: started.data as never };
-const complete: VmRequestCommand = { type: "CompleteRequest", data: ready.data as never };
-const fail: VmRequestCommand = { type: "FailRequest", data: failed.data as never };
+const start: VmRequestCommand = { type: "StartRequestProvisioning", data: started.data };
+const complete: VmRequestCommand = { type: "CompleteRequest", data: ready.data };
+const fail: VmRequestCommand = { type: "FailRequest", data: failed.data };
 
 // given events, when a command, then events or an error code
 const given = (...events: VmRequestEvent[]) => ({
@@ -82,7 +84,7 @@ describe("VmRequest decider", () => {
   });
 
   it("refuses to submit the same request twice", () => {
-    expect(errorCode(given(submitted).when({ type: "SubmitRequest", data: submitted.data as never }))).toBe(
+    expect(errorCode(given(submitted).when({ type: "SubmitRequest", data: { ...submitted.data } }))).toBe(
       "REQUEST_ALREADY_EXISTS",
     );
   });
