@@ -113,6 +113,16 @@ describe("job outbox", () => {
     await expect(hub.dispatch(sent)).resolves.toBeUndefined();
   });
 
+  it("fails a dispatch the AgentHub refuses as an invalid job", async () => {
+    const invalid = {
+      tenantId: t.tenantId,
+      siteId: t.siteId,
+      job: { kind: "provision-vm", jobId: "job-bad" },
+    };
+    // @ts-expect-error: deliberately not a ProvisionVmJob, as a corrupted outbox row would be
+    await expect(createJobDispatcher(env).dispatch(invalid)).rejects.toBeInstanceOf(JobDispatchError);
+  });
+
   it("runs the sweeper every minute from the Worker's scheduled handler, through the real AgentHub", async () => {
     const w = testWorkflow();
     const dropped = createWorkflowDeps({
