@@ -29,9 +29,22 @@ export function InventorySelect(props: {
         aria-describedby={`${props.id}-hint ${props.id}-error`}
       >
         <Show when={props.optional || props.value === ""}>
-          <option value="">{props.optional ? "None" : "Choose…"}</option>
+          <option value="" selected={props.value === ""}>
+            {props.optional ? "None" : "Choose…"}
+          </option>
         </Show>
-        <For each={props.options}>{(o) => <option value={o.path}>{`${o.label} — ${o.path}`}</option>}</For>
+        <Show when={props.value !== "" && !props.options.some((o) => o.path === props.value)}>
+          <option value={props.value} selected>
+            {`${props.value} (not in the latest inventory)`}
+          </option>
+        </Show>
+        <For each={props.options}>
+          {(o) => (
+            <option value={o.path} selected={o.path === props.value}>
+              {`${o.label} — ${o.path}`}
+            </option>
+          )}
+        </For>
       </select>
       <span id={`${props.id}-hint`} class="field__hint">
         {props.hint ?? ""}

@@ -23,9 +23,15 @@ export function StatusFilter(props: {
             props.onStatus(VM_REQUEST_STATUSES.find((s) => s === value) ?? null);
           }}
         >
-          <option value="">All statuses</option>
+          <option value="" selected={props.status === null}>
+            All statuses
+          </option>
           <For each={VM_REQUEST_STATUSES}>
-            {(status) => <option value={status}>{statusLabel(status)}</option>}
+            {(status) => (
+              <option value={status} selected={props.status === status}>
+                {statusLabel(status)}
+              </option>
+            )}
           </For>
         </select>
       </div>
@@ -41,7 +47,13 @@ export function StatusFilter(props: {
             if (size) props.onPageSize(size);
           }}
         >
-          <For each={PAGE_SIZES}>{(size) => <option value={String(size)}>{size}</option>}</For>
+          <For each={PAGE_SIZES}>
+            {(size) => (
+              <option value={String(size)} selected={props.pageSize === size}>
+                {size}
+              </option>
+            )}
+          </For>
         </select>
       </div>
     </div>

@@ -76,15 +76,17 @@ export function VmDetails(props: {
       </Show>
       <Show when={!props.failed}>
         {/* drawn before the VM exists, so its arrival does not move anything */}
-        <button
-          type="button"
-          class="button button--small"
-          onClick={() => props.onRefresh()}
-          disabled={!props.ready || props.refreshing}
-          aria-busy={props.refreshing}
-        >
-          {props.refreshing ? "Checking…" : "Refresh status"}
-        </button>
+        <div class="card__actions">
+          <button
+            type="button"
+            class="button button--small"
+            onClick={() => props.onRefresh()}
+            disabled={!props.ready || props.refreshing}
+            aria-busy={props.refreshing}
+          >
+            {props.refreshing ? "Checking…" : "Refresh status"}
+          </button>
+        </div>
       </Show>
     </section>
   );

@@ -1,9 +1,17 @@
 import type { ApproveInput, PendingQueueInput, RejectInput } from "@gantry/shared/api/approvals";
 import type { CreateRequestInput, ListRequestsInput } from "@gantry/shared/api/requests";
 import type { SessionUser } from "@gantry/shared/api/session";
+import type { Placement } from "@gantry/shared/jobs/provision-vm-job";
 import { action, query } from "@solidjs/router";
 import { isUnauthorized } from "./api-errors.ts";
 import { trpc } from "./trpc.ts";
+
+/** What `sites.update` takes: placement and default network picked from the reported inventory. */
+export interface SiteSettingsUpdate {
+  siteId: string;
+  placement: Placement;
+  networkPath: string;
+}
 
 // every tRPC read goes through a keyed query: preloads, dedupes, and `revalidate(key)` refreshes it
 
@@ -21,7 +29,7 @@ export const getSizes = query(() => trpc.catalog.sizes.query(), "catalog.sizes")
 export const getProjects = query(() => trpc.catalog.projects.query(), "catalog.projects");
 
 export const getMyRequests = query(
-  (input: ListRequestsInput) => trpc.requests.list.query(input),
+  (input: NonNullable<ListRequestsInput>) => trpc.requests.list.query(input),
   "requests.list",
 );
 export const getRequest = query(
@@ -30,7 +38,7 @@ export const getRequest = query(
 );
 
 export const getPendingApprovals = query(
-  (input: PendingQueueInput) => trpc.approvals.pending.query(input),
+  (input: NonNullable<PendingQueueInput>) => trpc.approvals.pending.query(input),
   "approvals.pending",
 );
 
@@ -54,4 +62,38 @@ export const approveAction = action(
 export const rejectAction = action(
   (input: RejectInput) => trpc.approvals.reject.mutate(input),
   "approvals.reject",
+);
+
+/** Live power state of a request's VM, read through the site's agent on demand. */
+export const getVmStatus = query(
+  (requestId: string) => trpc.sites.vmStatus.query({ requestId }),
+  "sites.vmStatus",
+);
+
+// admin: agents and sites
+
+export const getAgents = query(() => trpc.agents.list.query(), "agents.list");
+export const getSites = query(() => trpc.sites.list.query(), "sites.list");
+export const getSite = query((siteId: string) => trpc.sites.get.query({ siteId }), "sites.get");
+export const getSiteInventory = query(
+  (siteId: string) => trpc.sites.inventory.query({ siteId }),
+  "sites.inventory",
+);
+export const getSiteQueue = query((siteId: string) => trpc.agents.queue.query({ siteId }), "agents.queue");
+
+export const createEnrollmentTokenAction = action(
+  (siteId: string) => trpc.agents.createEnrollmentToken.mutate({ siteId }),
+  "agents.createEnrollmentToken",
+);
+export const revokeAgentAction = action(
+  (agentId: string) => trpc.agents.revoke.mutate({ agentId }),
+  "agents.revoke",
+);
+export const updateSiteAction = action(
+  (input: SiteSettingsUpdate) => trpc.sites.update.mutate(input),
+  "sites.update",
+);
+export const testConnectionAction = action(
+  (siteId: string) => trpc.sites.testConnection.mutate({ siteId }),
+  "sites.testConnection",
 );

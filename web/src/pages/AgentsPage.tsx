@@ -1,8 +1,101 @@
+import { createAsync, useAction, useSubmission } from "@solidjs/router";
+import { createSignal, For, Show } from "solid-js";
+import { AgentTable, type AgentView } from "../components/AgentTable.tsx";
+import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
+import { EmptyState } from "../components/EmptyState.tsx";
+import { plainMessage } from "../lib/api-errors.ts";
+import { createNow } from "../lib/create-now.ts";
+import { createPolling } from "../lib/create-polling.ts";
+import { getAgents, getSiteQueue, getSites, revokeAgentAction } from "../lib/queries.ts";
+import { EnrollAgentPanel } from "./agents/EnrollAgentPanel.tsx";
+import { SiteQueue } from "./agents/SiteQueue.tsx";
+
+const REFRESH_MS = 5000;
+
+/** Agents (connected?, version, last seen, jobs), why jobs wait, enrollment tokens and revocation. */
 export default function AgentsPage() {
+  const agents = createAsync(() => getAgents());
+  const sites = createAsync(() => getSites());
+  const now = createNow(15_000);
+  createPolling(() => [getAgents.key, getSiteQueue.key], REFRESH_MS);
+
+  const revoke = useAction(revokeAgentAction);
+  const revoking = useSubmission(revokeAgentAction);
+  const [confirming, setConfirming] = createSignal<string | null>(null);
+  const [revokeError, setRevokeError] = createSignal<string | null>(null);
+
+  const onRevoke = async (agent: AgentView) => {
+    setRevokeError(null);
+    try {
+      await revoke(agent.agentId);
+      setConfirming(null);
+    } catch (e) {
+      setRevokeError(plainMessage(e));
+    }
+  };
+
+  const rows = (): AgentView[] =>
+    (agents() ?? []).map((a) => ({
+      agentId: a.agentId,
+      name: a.name,
+      site: a.siteName,
+      version: a.version,
+      connected: a.connected,
+      revoked: a.revoked,
+      lastSeenAt: a.lastSeenAt,
+      jobsInFlight: a.jobsInFlight,
+    }));
+
   return (
-    <section class="card">
-      <h1>AgentsPage</h1>
-      <p class="muted">Arrives with the agent API.</p>
-    </section>
+    <>
+      <div class="page-header">
+        <h1>Agents</h1>
+      </div>
+      <Show when={agents()}>
+        <Show
+          when={rows().length > 0}
+          fallback={
+            <EmptyState title="No agents yet">
+              <p>An agent runs next to your vCenter and builds the VMs. Create a token below to add one.</p>
+            </EmptyState>
+          }
+        >
+          <AgentTable
+            agents={rows()}
+            now={now()}
+            actions={(agent) => (
+              <Show when={!agent.revoked}>
+                <ConfirmDialog
+                  triggerLabel="Revoke…"
+                  triggerClass="button button--small"
+                  title={`Revoke ${agent.name}?`}
+                  confirmLabel="Revoke agent"
+                  confirmClass="button button--danger"
+                  cancelLabel="Keep it"
+                  open={confirming() === agent.agentId}
+                  onOpenChange={(open) => {
+                    setRevokeError(null);
+                    setConfirming(open ? agent.agentId : null);
+                  }}
+                  onConfirm={() => void onRevoke(agent)}
+                  pending={revoking.pending === true}
+                  error={revokeError()}
+                >
+                  <p>
+                    Its connection closes at once and its credential stops working. Jobs it was running go
+                    back to the queue for another agent of the site.
+                  </p>
+                </ConfirmDialog>
+              </Show>
+            )}
+          />
+        </Show>
+      </Show>
+      <section class="card" aria-labelledby="queue-title">
+        <h2 id="queue-title">Jobs</h2>
+        <For each={sites() ?? []}>{(site) => <SiteQueue siteId={site.siteId} siteName={site.name} />}</For>
+      </section>
+      <Show when={sites()}>{(list) => <EnrollAgentPanel sites={list()} />}</Show>
+    </>
   );
 }

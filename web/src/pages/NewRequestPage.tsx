@@ -146,7 +146,13 @@ export default function NewRequestPage() {
             aria-invalid={errorFor("projectId") ? "true" : "false"}
             aria-describedby="project-error"
           >
-            <For each={projects() ?? []}>{(p) => <option value={p.projectId}>{p.name}</option>}</For>
+            <For each={projects() ?? []}>
+              {(p) => (
+                <option value={p.projectId} selected={p.projectId === projectId()}>
+                  {p.name}
+                </option>
+              )}
+            </For>
           </select>
           <FieldError id="project-error" message={errorFor("projectId")} />
         </div>

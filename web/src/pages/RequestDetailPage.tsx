@@ -34,8 +34,11 @@ function RequestNotFound() {
 function RequestView(props: { detail: RequestDetail; session: SessionUser }) {
   const request = () => props.detail.request;
   const status = () => request().status;
+  // watching from submission on lets the member see the first stage the moment the agent starts it
   const watching = createMemo(() =>
-    status() === "APPROVED" || status() === "PROVISIONING" ? request().requestId : null,
+    status() === "PENDING" || status() === "APPROVED" || status() === "PROVISIONING"
+      ? request().requestId
+      : null,
   );
   // durable frames (stages, the outcome) also change the summary and history: reload those
   const stream = createProgressStream(watching, {

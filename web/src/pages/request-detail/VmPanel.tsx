@@ -1,9 +1,34 @@
+import { createAsync, revalidate } from "@solidjs/router";
+import { createSignal, Suspense } from "solid-js";
 import { VmDetails } from "../../components/VmDetails.tsx";
+import { getVmStatus } from "../../lib/queries.ts";
 import type { VmView } from "../../lib/request-live-view.ts";
 
-/** The VM card. Live status (read through the agent) joins once the edge offers it. */
+/** The VM card with its live status, read through the agent once ready and on "Refresh status". */
 export function VmPanel(props: { requestId: string; ready: boolean; failed: boolean; vm: VmView | null }) {
-  return (
+  const [liveError, setLiveError] = createSignal<unknown>(null);
+  const [refreshing, setRefreshing] = createSignal(false);
+  const live = createAsync(async () => {
+    if (!props.ready) return undefined;
+    try {
+      const status = await getVmStatus(props.requestId);
+      setLiveError(null);
+      return status;
+    } catch (error) {
+      // the agent may be offline: say so beside the status instead of failing the page
+      setLiveError(error);
+      return undefined;
+    }
+  });
+  const refresh = async () => {
+    setRefreshing(true);
+    try {
+      await revalidate(getVmStatus.keyFor(props.requestId));
+    } finally {
+      setRefreshing(false);
+    }
+  };
+  const card = (checking: boolean) => (
     <VmDetails
       ready={props.ready && props.vm !== null}
       failed={props.failed}
@@ -11,10 +36,12 @@ export function VmPanel(props: { requestId: string; ready: boolean; failed: bool
       hostname={props.vm?.hostname ?? null}
       vmName={props.vm?.vmName ?? null}
       warning={props.vm?.warning ?? null}
-      live={undefined}
-      liveError={null}
-      refreshing={false}
-      onRefresh={() => undefined}
+      live={checking ? undefined : live()}
+      liveError={checking ? null : liveError()}
+      refreshing={checking || refreshing()}
+      onRefresh={() => void refresh()}
     />
   );
+  // the first read goes through the agent and may take a moment: show the card meanwhile, not a spinner page
+  return <Suspense fallback={card(true)}>{card(false)}</Suspense>;
 }

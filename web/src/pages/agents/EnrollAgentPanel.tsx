@@ -1,0 +1,83 @@
+import { useAction, useSubmission } from "@solidjs/router";
+import { createMemo, createSignal, For, Show } from "solid-js";
+import { SecretReveal } from "../../components/SecretReveal.tsx";
+import { plainMessage } from "../../lib/api-errors.ts";
+import { formatDateTime } from "../../lib/format.ts";
+import { createEnrollmentTokenAction } from "../../lib/queries.ts";
+
+/** Creates a one-time enrollment token for a site and shows it exactly once. */
+export function EnrollAgentPanel(props: { sites: readonly { siteId: string; name: string }[] }) {
+  const create = useAction(createEnrollmentTokenAction);
+  const submission = useSubmission(createEnrollmentTokenAction);
+  const [siteId, setSiteId] = createSignal<string | null>(null);
+  const chosen = createMemo(() => siteId() ?? props.sites[0]?.siteId ?? "");
+  const [token, setToken] = createSignal<{ token: string; expiresAt: string } | null>(null);
+  const [error, setError] = createSignal<string | null>(null);
+
+  const onCreate = async () => {
+    if (submission.pending) return;
+    setError(null);
+    setToken(null);
+    try {
+      const issued = await create(chosen());
+      setToken({ token: issued.token, expiresAt: issued.expiresAt });
+    } catch (e) {
+      setError(plainMessage(e));
+    }
+  };
+
+  return (
+    <section class="card" aria-labelledby="enroll-title">
+      <h2 id="enroll-title">Add an agent</h2>
+      <p class="muted">
+        Create a one-time token, then run the enroll command on a machine that can reach your vCenter.
+      </p>
+      <div class="toolbar">
+        <Show when={props.sites.length > 1}>
+          <div class="field">
+            <label for="enroll-site">Site</label>
+            <select
+              id="enroll-site"
+              class="select"
+              value={chosen()}
+              onChange={(e) => setSiteId(e.currentTarget.value)}
+            >
+              <For each={props.sites}>
+                {(s) => (
+                  <option value={s.siteId} selected={s.siteId === chosen()}>
+                    {s.name}
+                  </option>
+                )}
+              </For>
+            </select>
+          </div>
+        </Show>
+        <button
+          type="button"
+          class="button button--primary"
+          onClick={() => void onCreate()}
+          disabled={submission.pending === true || chosen() === ""}
+        >
+          {submission.pending ? "Creating…" : "Create enrollment token"}
+        </button>
+      </div>
+      <Show when={error()}>
+        {(message) => (
+          <p class="notice notice--danger" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
+      <Show when={token()}>
+        {(issued) => (
+          <SecretReveal
+            label="Enrollment token"
+            secret={issued().token}
+            hint={`It works once, until ${formatDateTime(issued().expiresAt)}.`}
+            command={`gantry-agent enroll --edge ${location.origin} --token ${issued().token}`}
+          />
+        )}
+      </Show>
+    </section>
+  );
+}
