@@ -1,8 +1,9 @@
 import { defineConfig } from "vite";
 import solid from "vite-plugin-solid";
+import { initialSize } from "./initial-size-plugin.ts";
 
 export default defineConfig({
-  plugins: [solid()],
+  plugins: [solid(), initialSize()],
   build: { target: "es2022", outDir: "dist", emptyOutDir: true },
   // during `vite dev` the API lives on the local edge
   server: { proxy: { "/trpc": "http://127.0.0.1:8787", "/auth": "http://127.0.0.1:8787" } },
