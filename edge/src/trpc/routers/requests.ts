@@ -4,12 +4,11 @@ import {
   GetRequestInput,
   ListRequestsInput,
 } from "@gantry/shared/api/requests";
-import { TRPCError } from "@trpc/server";
 import { getRequestDetail } from "../../projections/request-detail.ts";
 import { listRequestsOf } from "../../projections/request-queries.ts";
 import { cancelRequest } from "../../provisioning/cancel-request.ts";
 import { submitRequest } from "../../provisioning/submit-request.ts";
-import { unwrap } from "../errors.ts";
+import { toTRPCError, unwrap } from "../errors.ts";
 import { authedProcedure, router } from "../trpc.ts";
 
 // procedures are three steps: parse (zod .input), call a use-case or read model, map the result
@@ -37,7 +36,7 @@ export const requestsRouter = router({
       requestId: input.requestId,
       now: ctx.deps.clock(),
     });
-    if (!detail) throw new TRPCError({ code: "NOT_FOUND", message: "request not found" });
+    if (!detail) throw toTRPCError({ code: "REQUEST_NOT_FOUND", requestId: input.requestId });
     return detail;
   }),
 
