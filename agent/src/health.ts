@@ -33,5 +33,11 @@ export async function startHealthServer(input: {
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : input.port;
-  return { server, port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // keep-alive connections of a monitoring client must not delay shutdown
+      server.closeAllConnections();
+    });
+  return { server, port, close };
 }

@@ -18,6 +18,7 @@ import { AGENT_VERSION } from "./version.ts";
 export const EXIT = { ok: 0, failure: 1, usage: 2, credentialRejected: 3, protocolRefused: 4 } as const;
 
 const ACK_TIMEOUT_MS = 15_000;
+const DRAIN_TIMEOUT_MS = 5000;
 
 export function chooseVcenter(loaded: LoadedConfig, env: NodeJS.ProcessEnv, log: Logger): VcenterPort | null {
   const fakeDir = env.GANTRY_AGENT_FAKE_VCENTER_DIR;
@@ -139,6 +140,9 @@ export async function runAgent(input: {
   });
   const code = await finished;
   if (code !== EXIT.ok) await loop.stopNow();
+  // let the last results reach the edge; whatever is left stays journaled for the next start
+  else if (!(await outbox.drained(DRAIN_TIMEOUT_MS)))
+    log.warn("exiting with unacknowledged frames", { frames: outbox.size });
   inventory?.stop();
   connection.stop();
   await health?.close();

@@ -71,7 +71,11 @@ export class EdgeConnection {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.clearTick();
-    this.ws?.close(1000, "agent stopping");
+    const ws = this.ws;
+    if (!ws) return;
+    ws.close(1000, "agent stopping");
+    // an edge that never answers the close frame must not hold the process for ws's 30 s timeout
+    setTimeout(() => ws.terminate(), 1000).unref();
   }
 
   /** Sends a frame when welcomed (or a hello while handshaking); returns its id, or null when not sent. */

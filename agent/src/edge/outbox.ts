@@ -7,6 +7,7 @@ import type { Journal, OutboxEntry } from "../jobs/journal.ts";
  */
 export class Outbox {
   private lastSentAt = 0;
+  private readonly emptied = new Set<() => void>();
 
   constructor(
     private readonly journal: Journal,
@@ -43,6 +44,22 @@ export class Outbox {
     if (!this.journal.outbox().some((e) => e.id === ref)) return;
     this.journal.update((d) => {
       d.outbox = d.outbox.filter((e) => e.id !== ref);
+    });
+    if (this.size === 0) for (const resolve of this.emptied) resolve();
+  }
+
+  /** Resolves true once every frame is acked, false if `timeoutMs` passes first (e.g. before exiting). */
+  drained(timeoutMs: number): Promise<boolean> {
+    if (this.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (value: boolean) => {
+        clearTimeout(timer);
+        this.emptied.delete(onEmpty);
+        resolve(value);
+      };
+      const onEmpty = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.emptied.add(onEmpty);
     });
   }
 

@@ -134,7 +134,9 @@ export class AgentHub extends DurableObject<Env> {
     closeSocket(ws, CLOSE_CODES.tooLarge, "frame exceeds 64 KiB");
   }
 
-  override async webSocketClose(ws: WebSocket): Promise<void> {
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    // answer the agent's close frame, or it waits for its close timeout and sees 1006
+    closeSocket(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
     try {
       await this.onDisconnect(ws);
     } catch (error) {
@@ -143,7 +145,7 @@ export class AgentHub extends DurableObject<Env> {
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    await this.webSocketClose(ws);
+    await this.webSocketClose(ws, 1011, "socket error");
   }
 
   private async onDisconnect(ws: WebSocket): Promise<void> {
