@@ -14,8 +14,11 @@ describe("admin pages", () => {
   });
 
   it("lists the enrolled agent as connected with its version and last contact", async () => {
-    const row = admin.locator("tr[data-agent]").filter({ hasText: "local-agent-1" });
-    await row.getByTestId("agent-connection").filter({ hasText: "Connected" }).waitFor({ timeout: 60_000 });
+    const row = admin
+      .locator("tr[data-agent]")
+      .filter({ has: admin.getByTestId("agent-connection").filter({ hasText: /^Connected$/ }) })
+      .first();
+    await row.waitFor({ timeout: 60_000 });
     expect(await row.locator('td[data-label="Version"]').textContent()).toMatch(/\d+\.\d+/);
     expect(await row.locator('td[data-label="Last seen"]').textContent()).not.toBe("Never");
     await screenshot(admin, "agents");

@@ -71,6 +71,12 @@ describe("requesting a VM end to end", () => {
   });
 
   it("lets the member watch every stage complete live, then shows the IP and VM status", async () => {
+    // the simulator's clone takes a few seconds and reports its progress
+    await member
+      .locator('[data-step="CLONING"][data-state="current"]')
+      .getByText(/\d+% copied/)
+      .waitFor({ timeout: 60_000 });
+    await screenshot(member, "request-cloning");
     for (const stage of STAGES) {
       await member.locator(`[data-step="${stage}"][data-state="done"]`).waitFor({ timeout: 90_000 });
     }
