@@ -41,6 +41,16 @@ describe("gantry-agent enroll (real edge)", () => {
     const health = await agent.waitForLog("health endpoint listening");
     const res = await fetch(`http://127.0.0.1:${health.port}/healthz`);
     expect(await res.json()).toMatchObject({ connected: true, jobsInFlight: 0, draining: false });
+    const doctor = await runAgentCli(
+      ["doctor", "--config", path.join(stateDir, "config.json"), "--template", "/DC0/vm/t"],
+      {
+        GANTRY_AGENT_FAKE_VCENTER_DIR: stateDir,
+      },
+    );
+    expect(doctor.output).toMatch(
+      /PASS {2}edge reachable[\s\S]*PASS {2}credential accepted[\s\S]*PASS {2}vcenter login[\s\S]*PASS {2}vcenter template/,
+    );
+    expect(doctor.code).toBe(0);
     await agent.stop();
   });
 

@@ -1,0 +1,97 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { runCli } from "./cli.ts";
+import { AGENT_VERSION } from "./version.ts";
+
+let out = "";
+let errOut = "";
+beforeEach(() => {
+  out = "";
+  errOut = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((s) => {
+    out += String(s);
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((s) => {
+    errOut += String(s);
+    return true;
+  });
+});
+afterEach(() => vi.restoreAllMocks());
+
+const dir = () => mkdtempSync(path.join(tmpdir(), "gantry-cli-"));
+
+describe("gantry-agent CLI", () => {
+  it("prints its version", async () => {
+    expect(await runCli(["--version"], {})).toBe(0);
+    expect(out.trim()).toBe(AGENT_VERSION);
+  });
+
+  it("exits 2 with usage on an unknown command", async () => {
+    expect(await runCli(["fly"], {})).toBe(2);
+    expect(errOut).toContain('unknown command "fly"');
+  });
+
+  it("lists every bad config field at once and exits 2", async () => {
+    const config = path.join(dir(), "c.json");
+    writeFileSync(config, JSON.stringify({ concurrency: 99, logLevel: "loud" }));
+    expect(await runCli(["run", "--config", config], {})).toBe(2);
+    expect(errOut).toMatch(/concurrency[\s\S]*logLevel|logLevel[\s\S]*concurrency/);
+  });
+
+  it("refuses to run before enrollment", async () => {
+    const d = dir();
+    const config = path.join(d, "c.json");
+    writeFileSync(config, JSON.stringify({ stateDir: d }));
+    expect(await runCli(["run", "--config", config], {})).toBe(2);
+    expect(errOut).toContain("enroll first");
+  });
+
+  it("needs --edge and --token to enroll", async () => {
+    expect(await runCli(["enroll", "--edge", "http://127.0.0.1:1"], {})).toBe(2);
+  });
+
+  it("fails enrollment clearly when the edge is unreachable", async () => {
+    expect(
+      await runCli(["enroll", "--edge", "http://127.0.0.1:1", "--token", "t", "--state-dir", dir()], {}),
+    ).toBe(1);
+    expect(errOut).toContain("cannot reach");
+  });
+
+  it("writes a systemd unit with a stop timeout longer than the grace period", async () => {
+    const d = dir();
+    const config = path.join(d, "c.json");
+    writeFileSync(config, JSON.stringify({ stateDir: "/var/lib/gantry-agent", gracePeriodMs: 120_000 }));
+    const unitFile = path.join(d, "gantry-agent.service");
+    expect(
+      await runCli(
+        [
+          "service",
+          "install",
+          "--config",
+          config,
+          "--unit-file",
+          unitFile,
+          "--exec",
+          "/usr/bin/gantry-agent run",
+        ],
+        {},
+      ),
+    ).toBe(0);
+    const unit = readFileSync(unitFile, "utf8");
+    expect(unit).toContain(`ExecStart=/usr/bin/gantry-agent run --config ${config}`);
+    expect(unit).toContain("TimeoutStopSec=150");
+    expect(out).toContain("useradd --system");
+  });
+
+  it("doctor fails with a hint when the agent is not enrolled", async () => {
+    const d = dir();
+    const config = path.join(d, "c.json");
+    writeFileSync(config, JSON.stringify({ stateDir: d }));
+    expect(await runCli(["doctor", "--config", config], {})).toBe(1);
+    expect(out).toContain("PASS  config");
+    expect(out).toMatch(/FAIL {2}enrollment[\s\S]*hint: run gantry-agent enroll/);
+  });
+});
