@@ -1,8 +1,8 @@
 import { exports } from "cloudflare:workers";
 import { formatProgressCursor } from "@gantry/shared/protocol/progress";
 import { describe, expect, it } from "vitest";
-import { failedUpdate } from "./progress-fixtures.ts";
-import { connect, connectReader } from "./progress-http-fixtures.ts";
+import { FrameReader, failedUpdate } from "./progress-fixtures.ts";
+import { connect, connectReader, cookieFor, ORIGIN } from "./progress-http-fixtures.ts";
 import { approvedRequest, report, seedTenant, stageAt } from "./progress-workflow-fixtures.ts";
 
 const t0 = Date.parse("2026-11-22T10:00:00.000Z");
@@ -95,5 +95,32 @@ describe("GET /progress/:requestId/connect", () => {
     const requestId = await approvedRequest(tenant);
     const res = await exports.default.fetch(`http://edge.test/progress/${requestId}/connect`);
     expect(res.status).toBe(426);
+  });
+
+  it("ignores a subscriber header smuggled in by the browser", async () => {
+    const tenant = await seedTenant();
+    const requestId = await approvedRequest(tenant);
+    await report(tenant, requestId, stageAt("CLONING", t0));
+    const { kind, failure, at } = failedUpdate(requestId);
+    await report(tenant, requestId, { kind, failure, at });
+    const forged = JSON.stringify({
+      requestId,
+      tenantId: tenant.tenantId,
+      viewerId: "forged",
+      seesTechnicalDetail: true,
+      after: null,
+    });
+    const res = await exports.default.fetch(`http://edge.test/progress/${requestId}/connect`, {
+      headers: {
+        upgrade: "websocket",
+        origin: ORIGIN,
+        cookie: await cookieFor(tenant.member),
+        "x-gantry-progress-subscriber": forged,
+      },
+    });
+    if (!res.webSocket) throw new Error(`expected an upgrade, got ${res.status}`);
+    const snapshot = await new FrameReader(res.webSocket).next();
+    expect(snapshot.type === "snapshot" && snapshot.state.terminal?.outcome.status).toBe("failed");
+    expect(JSON.stringify(snapshot)).not.toContain("InsufficientResourcesFault");
   });
 });
