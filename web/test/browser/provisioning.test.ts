@@ -99,5 +99,13 @@ describe("requesting a VM end to end", () => {
     expect(layoutShift).toBeLessThan(0.01);
     for (const stage of STAGES) expect(log).toContainEqual([stage, "done"]);
     expect(log).toContainEqual(["CLONING", "pending"]);
+
+    // and the finished page still fits a phone
+    await member.setViewportSize({ width: 360, height: 740 });
+    expect(
+      await member.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
+    await screenshot(member, "request-ready-360");
+    await member.setViewportSize({ width: 1280, height: 900 });
   });
 });
