@@ -26,10 +26,30 @@ export async function markDisconnected(
     .run();
 }
 
-/** Agents with an open socket to their hub, for /healthz. */
-export async function countConnectedAgents(db: D1Database): Promise<number> {
+/**
+ * A connected agent's presence is refreshed this often (one D1 write per agent, not per frame), so a
+ * row left "connected" by a hub that died without a close event goes stale instead of lying forever.
+ */
+export const PRESENCE_REFRESH_MS = 5 * 60_000;
+const PRESENCE_STALE_MS = 2 * PRESENCE_REFRESH_MS + 60_000;
+
+export async function refreshPresence(
+  db: D1Database,
+  input: { agentId: string; connectionId: string; now: number },
+): Promise<void> {
+  await db
+    .prepare("UPDATE agents SET last_seen_at = ?3 WHERE id = ?1 AND connection_id = ?2 AND connected = 1")
+    .bind(input.agentId, input.connectionId, input.now)
+    .run();
+}
+
+/** Agents with an open socket to their hub (and a fresh presence), for /healthz. */
+export async function countConnectedAgents(db: D1Database, now = Date.now()): Promise<number> {
   const row = await db
-    .prepare("SELECT count(*) AS n FROM agents WHERE connected = 1 AND revoked_at IS NULL")
+    .prepare(
+      "SELECT count(*) AS n FROM agents WHERE connected = 1 AND revoked_at IS NULL AND last_seen_at > ?",
+    )
+    .bind(now - PRESENCE_STALE_MS)
     .first<{ n: number }>();
   return row?.n ?? 0;
 }

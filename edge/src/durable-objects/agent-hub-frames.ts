@@ -2,7 +2,7 @@ import type { AgentToEdge } from "@gantry/shared/protocol/agent";
 import { CLOSE_CODES } from "@gantry/shared/protocol/agent";
 import { negotiateVersion } from "@gantry/shared/protocol/version";
 import { logEvent } from "../agents/log.ts";
-import { markConnected } from "../agents/presence.ts";
+import { markConnected, PRESENCE_REFRESH_MS, refreshPresence } from "../agents/presence.ts";
 import type { HubContext } from "./agent-hub-context.ts";
 import type { JobStreams } from "./agent-hub-progress.ts";
 import { bumpCounter } from "./agent-hub-schema.ts";
@@ -130,11 +130,28 @@ async function onHello(
   resendCancels(hub, ws, facts.agentId);
   try {
     const presence = { agentId: facts.agentId, connectionId: facts.connectionId, now };
+    hub.sql.exec("UPDATE agents_seen SET presence_at = ?2 WHERE agent_id = ?1", facts.agentId, now);
     await markConnected(hub.env.DB, presence, frame.agent.version);
   } catch (error) {
     logEvent("warn", "presence not recorded", { agentId: facts.agentId, error: String(error) });
   }
   await hub.dispatch();
+}
+
+async function keepPresenceFresh(hub: HubContext, facts: SocketFacts, now: number): Promise<void> {
+  const seen = hub.sql
+    .exec<{ presence_at: number | null }>(
+      "SELECT presence_at FROM agents_seen WHERE agent_id = ?",
+      facts.agentId,
+    )
+    .toArray()[0];
+  if (seen?.presence_at && now - seen.presence_at < PRESENCE_REFRESH_MS) return;
+  hub.sql.exec("UPDATE agents_seen SET presence_at = ?2 WHERE agent_id = ?1", facts.agentId, now);
+  try {
+    await refreshPresence(hub.env.DB, { agentId: facts.agentId, connectionId: facts.connectionId, now });
+  } catch (error) {
+    logEvent("warn", "presence not refreshed", { agentId: facts.agentId, error: String(error) });
+  }
 }
 
 /** Cancel rides on every renewal answer too, so a cancel frame lost in a cut still arrives. */
@@ -218,5 +235,6 @@ async function onRenew(
   hub.queue.clearDeclines(facts.agentId);
   sendFrame(ws, { type: "lease.renewed", ref: frame.id, leaseTtlMs: hub.settings.leaseTtlMs, leases });
   resendCancels(hub, ws, facts.agentId);
+  await keepPresenceFresh(hub, facts, now);
   await hub.dispatch();
 }

@@ -45,6 +45,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
   // stages applied so far (JSON array), so a re-run after a lost lease does not report them twice
   "ALTER TABLE jobs ADD COLUMN stages TEXT NOT NULL DEFAULT '[]'",
+  // when this hub last wrote the agent's presence to D1 (refreshed every few minutes while connected)
+  "ALTER TABLE agents_seen ADD COLUMN presence_at INTEGER",
 ];
 
 export function migrateHubStorage(sql: SqlStorage): void {

@@ -13,6 +13,7 @@ import { type CallFailure, type CallRequest, PendingCalls } from "./agent-hub-ca
 import type { HubContext } from "./agent-hub-context.ts";
 import { agentSlots, dispatchQueued } from "./agent-hub-dispatch.ts";
 import { handleFrame } from "./agent-hub-frames.ts";
+import { closeSilentSockets, FrameRateLimit, HELLO_DEADLINE_MS, refuseFlood } from "./agent-hub-guards.ts";
 import { JobQueue } from "./agent-hub-leases.ts";
 import { JobStreams } from "./agent-hub-progress.ts";
 import { bumpCounter, migrateHubStorage, writeMeta } from "./agent-hub-schema.ts";
@@ -48,6 +49,7 @@ export interface SiteInventory {
 export class AgentHub extends DurableObject<Env> {
   private readonly hub: HubContext;
   private readonly streams: JobStreams;
+  private readonly rateLimit = new FrameRateLimit();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -90,6 +92,7 @@ export class AgentHub extends DurableObject<Env> {
     this.ctx.acceptWebSocket(server, [agentTag(who.agentId)]);
     server.serializeAttachment(facts);
     writeMeta(this.hub.sql, "site_id", who.siteId);
+    await this.armAt(facts.connectedAt + HELLO_DEADLINE_MS);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -97,6 +100,7 @@ export class AgentHub extends DurableObject<Env> {
     try {
       const facts = factsOf(ws);
       if (!facts) return closeSocket(ws, 1011, "socket without identity");
+      if (!this.rateLimit.take(facts.connectionId, this.hub.now())) return refuseFlood(this.hub, ws);
       if (typeof message !== "string") {
         if (message.byteLength > MAX_AGENT_FRAME_BYTES) return this.tooLarge(ws);
         bumpCounter(this.hub.sql, "frames_malformed");
@@ -150,6 +154,7 @@ export class AgentHub extends DurableObject<Env> {
 
   private async onDisconnect(ws: WebSocket): Promise<void> {
     const facts = factsOf(ws);
+    if (facts) this.rateLimit.forget(facts.connectionId);
     // a socket that never said hello (e.g. `gantry-agent doctor`) was never present
     if (!facts || facts.protocol === null) return;
     const now = this.hub.now();
@@ -193,6 +198,8 @@ export class AgentHub extends DurableObject<Env> {
         }
       }
       await this.hub.dispatch();
+      const helloDeadline = closeSilentSockets(this.hub, now);
+      if (helloDeadline !== null) await this.armAt(helloDeadline);
     } catch (error) {
       // alarms retry at most six times; re-arm before the last so the sweep never dies
       if ((info?.retryCount ?? 0) >= 5) {
@@ -202,6 +209,11 @@ export class AgentHub extends DurableObject<Env> {
       }
       throw error;
     }
+  }
+
+  private async armAt(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 
   /** Queues a job for the site, idempotent by job id, and offers it at once if an agent has room. */

@@ -1,0 +1,46 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { countConnectedAgents, PRESENCE_REFRESH_MS } from "../src/agents/presence.ts";
+import { connectAgent, enrolledAgent, freshSite, helloAgent, hubOf } from "./agent-support.ts";
+
+describe("AgentHub guards", () => {
+  it("closes a socket that floods the hub with 1008 and counts it", async () => {
+    const siteId = freshSite("flood");
+    const { agent } = await helloAgent((await enrolledAgent(siteId)).credential);
+    for (let i = 0; i < 260; i++)
+      agent.send({ type: "lease.renew", leases: [], capacity: 1, draining: false });
+    expect((await agent.closed).code).toBe(1008);
+    expect((await hubOf(siteId).status()).counters.frames_rate_limited).toBeGreaterThanOrEqual(1);
+  });
+
+  it("closes a socket that never says hello once its deadline passed", async () => {
+    const siteId = freshSite("nohello");
+    const agent = await connectAgent((await enrolledAgent(siteId)).credential);
+    await runInDurableObject(hubOf(siteId), (_hub, state) => {
+      for (const ws of state.getWebSockets()) {
+        const facts = ws.deserializeAttachment() as Record<string, unknown>;
+        ws.serializeAttachment({ ...facts, connectedAt: 0 });
+      }
+    });
+    expect(await runDurableObjectAlarm(hubOf(siteId))).toBe(true);
+    expect((await agent.closed).code).toBe(1008);
+  });
+
+  it("keeps a welcomed socket past the hello deadline", async () => {
+    const siteId = freshSite("helloed");
+    const { agent } = await helloAgent((await enrolledAgent(siteId)).credential);
+    await runDurableObjectAlarm(hubOf(siteId));
+    agent.send({ type: "lease.renew", leases: [], capacity: 1, draining: false });
+    await agent.next("lease.renewed");
+  });
+
+  it("stops counting an agent whose presence was not refreshed for two periods", async () => {
+    const siteId = freshSite("stale");
+    await helloAgent((await enrolledAgent(siteId)).credential);
+    const now = Date.now();
+    const fresh = await countConnectedAgents(env.DB, now);
+    const later = await countConnectedAgents(env.DB, now + 3 * PRESENCE_REFRESH_MS);
+    expect(fresh).toBeGreaterThan(later);
+  });
+});
