@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { failedUpdate, iso } from "./progress-fixtures.ts";
+import { failedUpdate, iso, progressStub } from "./progress-fixtures.ts";
 import { type SseReader, watch } from "./progress-http-fixtures.ts";
 import { approvedRequest, report, seedTenant, stageAt } from "./progress-workflow-fixtures.ts";
 
@@ -57,6 +58,35 @@ describe("progress.watch over SSE", () => {
     const live = await resumed.nextFrame();
     expect(live.frame).toMatchObject({ type: "stage", stage: "WAITING_FOR_NETWORK", seq: 4 });
     await resumed.cancel();
+  });
+
+  it("asks the client to resume when the object drops its socket mid-stream, and the resume misses nothing", async () => {
+    const tenant = await seedTenant();
+    const requestId = await approvedRequest(tenant);
+    await report(tenant, requestId, stageAt("CLONING", t0));
+    const sse = await watch(tenant.member, { requestId });
+    const { id } = await sse.nextFrame();
+    await evictDurableObject(progressStub(requestId), { webSockets: "close" });
+    // SERVICE_UNAVAILABLE is one of the codes httpSubscriptionLink retries with the last event id
+    expect(await errorOf(sse)).toMatchObject({ data: { code: "SERVICE_UNAVAILABLE" } });
+    await report(tenant, requestId, stageAt("CONFIGURING", t0 + 1000));
+    if (!id) throw new Error("expected an event id");
+    const resumed = await watch(tenant.member, { requestId, lastEventId: id });
+    expect((await resumed.nextFrame()).frame).toMatchObject({ type: "stage", seq: 2, stage: "CONFIGURING" });
+    await resumed.cancel();
+  });
+
+  it("closes its socket to the object when the browser goes away", async () => {
+    const tenant = await seedTenant();
+    const requestId = await approvedRequest(tenant);
+    await report(tenant, requestId, stageAt("CLONING", t0));
+    const sockets = () =>
+      runInDurableObject(progressStub(requestId), (_instance, state) => state.getWebSockets().length);
+    const sse = await watch(tenant.member, { requestId });
+    await sse.nextFrame();
+    expect(await sockets()).toBe(1);
+    await sse.cancel();
+    await vi.waitFor(async () => expect(await sockets()).toBe(0));
   });
 
   it("delivers the terminal frame and then ends the stream", async () => {
