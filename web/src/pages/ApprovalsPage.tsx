@@ -1,34 +1,67 @@
-import { A, createAsync, useSearchParams } from "@solidjs/router";
+import type { PageSize } from "@gantry/shared/api/paging";
+import { A, createAsync, useNavigate, useSearchParams } from "@solidjs/router";
 import { createMemo, Match, Show, Switch } from "solid-js";
 import { ApprovalTable } from "../components/ApprovalTable.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { Pager } from "../components/Pager.tsx";
+import { QueueFilter } from "../components/QueueFilter.tsx";
 import { createPolling } from "../lib/create-polling.ts";
-import { listSearch, readListParams } from "../lib/list-params.ts";
-import { getPendingApprovals } from "../lib/queries.ts";
+import { readListParams } from "../lib/list-params.ts";
+import { getPendingApprovals, getProjects } from "../lib/queries.ts";
 
 const DEFAULT_PAGE_SIZE = 25;
 const REFRESH_MS = 10_000;
 
+interface QueueParams {
+  page: number;
+  pageSize: PageSize;
+  projectId: string | null;
+}
+
+function queueSearch(params: QueueParams): string {
+  const search = new URLSearchParams();
+  if (params.projectId) search.set("project", params.projectId);
+  if (params.pageSize !== DEFAULT_PAGE_SIZE) search.set("size", String(params.pageSize));
+  if (params.page > 1) search.set("page", String(params.page));
+  const text = search.toString();
+  return `/admin/approvals${text ? `?${text}` : ""}`;
+}
+
+/** Pending requests of the tenant, oldest first; more than 48 h of waiting is highlighted. */
 export default function ApprovalsPage() {
   const [search] = useSearchParams();
-  const params = createMemo(() => {
+  const navigate = useNavigate();
+  const projects = createAsync(() => getProjects());
+  const params = createMemo((): QueueParams => {
     const raw = new URLSearchParams();
     for (const key of ["page", "size"] as const) {
       const value = search[key];
       if (typeof value === "string") raw.set(key, value);
     }
-    return readListParams(raw, DEFAULT_PAGE_SIZE);
+    const list = readListParams(raw, DEFAULT_PAGE_SIZE);
+    const project = typeof search.project === "string" ? search.project : null;
+    return { page: list.page, pageSize: list.pageSize, projectId: project };
   });
-  const queue = createAsync(() => getPendingApprovals({ page: params().page, pageSize: params().pageSize }));
+  const queue = createAsync(() => {
+    const { page, pageSize, projectId } = params();
+    return getPendingApprovals({ page, pageSize, ...(projectId ? { projectId } : {}) });
+  });
   createPolling(() => getPendingApprovals.key, REFRESH_MS);
   const longWaits = createMemo(() => queue()?.items.filter((r) => r.waitingLong).length ?? 0);
+  const go = (next: Partial<QueueParams>) => navigate(queueSearch({ ...params(), page: 1, ...next }));
 
   return (
     <>
       <div class="page-header">
         <h1>Approval queue</h1>
       </div>
+      <QueueFilter
+        projects={projects() ?? []}
+        projectId={params().projectId}
+        pageSize={params().pageSize}
+        onProject={(projectId) => go({ projectId })}
+        onPageSize={(pageSize) => go({ pageSize })}
+      />
       <Show when={queue()}>
         {(page) => (
           <Switch>
@@ -51,9 +84,7 @@ export default function ApprovalsPage() {
                 page={page().page}
                 pageCount={Math.ceil(page().total / page().pageSize)}
                 total={page().total}
-                hrefFor={(n) =>
-                  `/admin/approvals${listSearch({ ...params(), status: null, page: n }, DEFAULT_PAGE_SIZE)}`
-                }
+                hrefFor={(n) => queueSearch({ ...params(), page: n })}
               />
             </Match>
           </Switch>
