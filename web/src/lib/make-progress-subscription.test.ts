@@ -37,11 +37,9 @@ function harness() {
     setTimer: (fn, ms) => {
       const t = { fn, ms, cleared: false };
       timers.push(t);
-      return t;
-    },
-    clearTimer: (h) => {
-      const t = timers.find((x) => x === h);
-      if (t) t.cleared = true;
+      return () => {
+        t.cleared = true;
+      };
     },
   });
   const last = () => {

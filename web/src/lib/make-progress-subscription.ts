@@ -27,8 +27,8 @@ export interface ProgressSubscriptionOptions {
   /** true for errors that will not go away by retrying (not found, signed out) */
   isFatal: (error: unknown) => boolean;
   random?: () => number;
-  setTimer?: (fn: () => void, ms: number) => unknown;
-  clearTimer?: (handle: unknown) => void;
+  /** schedules `fn` and returns its cancel function; tests pass a fake */
+  setTimer?: (fn: () => void, ms: number) => () => void;
 }
 
 // tracked() events arrive as { id, data }; the frame itself is validated with the shared schema
@@ -45,14 +45,18 @@ const MAX_DELAY_MS = 10_000;
  */
 export function makeProgressSubscription(options: ProgressSubscriptionOptions): { close(): void } {
   const random = options.random ?? Math.random;
-  const setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
-  const clearTimer = options.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  const setTimer =
+    options.setTimer ??
+    ((fn, ms) => {
+      const handle = setTimeout(fn, ms);
+      return () => clearTimeout(handle);
+    });
   let progress: LiveProgress | null = null;
   let current: { unsubscribe: () => void } | null = null;
   let generation = 0;
   let attempt = 0;
   let stopped = false;
-  let retryTimer: unknown = null;
+  let cancelRetry: (() => void) | null = null;
 
   const stop = (state: ConnectionState) => {
     stopped = true;
@@ -67,7 +71,7 @@ export function makeProgressSubscription(options: ProgressSubscriptionOptions): 
     attempt += 1;
     const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.min(attempt, 10));
     options.onConnection("reconnecting");
-    retryTimer = setTimer(start, Math.max(250, Math.floor(random() * ceiling)));
+    cancelRetry = setTimer(start, Math.max(250, Math.floor(random() * ceiling)));
   };
 
   const onData = (value: unknown) => {
@@ -90,7 +94,7 @@ export function makeProgressSubscription(options: ProgressSubscriptionOptions): 
 
   function start() {
     if (stopped) return;
-    retryTimer = null;
+    cancelRetry = null;
     const mine = ++generation;
     const live = () => mine === generation && !stopped;
     options.onConnection(attempt === 0 && progress === null ? "connecting" : "reconnecting");
@@ -127,7 +131,7 @@ export function makeProgressSubscription(options: ProgressSubscriptionOptions): 
     close() {
       stopped = true;
       generation += 1;
-      if (retryTimer !== null) clearTimer(retryTimer);
+      cancelRetry?.();
       current?.unsubscribe();
       current = null;
     },

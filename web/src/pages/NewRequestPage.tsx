@@ -14,6 +14,15 @@ import { createRequestAction, getProjects, getSizes } from "../lib/queries.ts";
 
 type Field = "name" | "projectId" | "justification";
 
+interface FormState {
+  name: string;
+  /** "" until the person picks one: the first project is the default */
+  projectId: string;
+  justification: string;
+  /** null until the person picks one: the catalogue's default size applies */
+  size: VmSize | null;
+}
+
 const firstMessage = (result: { success: boolean; error?: { issues: { message: string }[] } }) =>
   result.success ? null : (result.error?.issues[0]?.message ?? "is not valid");
 
@@ -25,12 +34,7 @@ export default function NewRequestPage() {
   const navigate = useNavigate();
   onMount(() => submission.clear());
 
-  const [form, setForm] = createStore({
-    name: "",
-    projectId: "",
-    justification: "",
-    size: null as VmSize | null,
-  });
+  const [form, setForm] = createStore<FormState>({ name: "", projectId: "", justification: "", size: null });
   const [touched, setTouched] = createStore<Record<Field, boolean>>({
     name: false,
     projectId: false,

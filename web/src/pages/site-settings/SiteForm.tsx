@@ -9,7 +9,14 @@ import { errorCode, plainMessage } from "../../lib/api-errors.ts";
 import { fieldErrorsOf } from "../../lib/field-errors.ts";
 import { formatDateTime } from "../../lib/format.ts";
 import { testConnectionAction, updateSiteAction } from "../../lib/queries.ts";
-import { fieldOfMessage, optionsFor, type SiteField, savedValues, toUpdate } from "../../lib/site-form.ts";
+import {
+  fieldOfMessage,
+  optionsFor,
+  SITE_FIELDS,
+  type SiteField,
+  savedValues,
+  toUpdate,
+} from "../../lib/site-form.ts";
 
 const LABELS: Record<SiteField, { label: string; hint: string }> = {
   datacenterPath: { label: "Datacenter", hint: "Where new VMs are created." },
@@ -112,7 +119,7 @@ export function SiteForm(props: {
               From the inventory reported {props.inventory ? formatDateTime(props.inventory.receivedAt) : ""}{" "}
               · {props.inventory?.report.vcenter.fullName}
             </p>
-            <For each={Object.keys(LABELS) as SiteField[]}>
+            <For each={SITE_FIELDS}>
               {(field) => (
                 <InventorySelect
                   id={`site-${field}`}
