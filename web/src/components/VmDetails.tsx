@@ -30,7 +30,7 @@ export function VmDetails(props: {
   const pending = "Appears when the VM is ready";
   return (
     <section class="card" aria-labelledby="vm-details-title">
-      <h2 id="vm-details-title">Your VM</h2>
+      <h2 id="vm-details-title">VM</h2>
       <Show when={!props.failed} fallback={<p class="muted">No VM was created.</p>}>
         <dl class="facts">
           <dt>IP address</dt>

@@ -1,7 +1,8 @@
 import { createAsync, Navigate, type RouteSectionProps, useLocation, useNavigate } from "@solidjs/router";
-import { createMemo, createSignal, ErrorBoundary, Match, Suspense, Switch } from "solid-js";
+import { createMemo, createSignal, ErrorBoundary, Match, Show, Suspense, Switch } from "solid-js";
 import { AppHeader, type NavItem } from "../components/AppHeader.tsx";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
+import { isUnauthorized } from "../lib/api-errors.ts";
 import { getSession } from "../lib/queries.ts";
 import { signOut } from "../lib/sign-out.ts";
 
@@ -61,7 +62,13 @@ export default function AppLayout(props: RouteSectionProps) {
                   onSignOut={() => void onSignOut()}
                 />
                 <main id="main" class="app-main" tabIndex={-1}>
-                  <ErrorBoundary fallback={(error, reset) => <ErrorNotice error={error} onRetry={reset} />}>
+                  <ErrorBoundary
+                    fallback={(error, reset) => (
+                      <Show when={!isUnauthorized(error)} fallback={<Navigate href={signInHref()} />}>
+                        <ErrorNotice error={error} onRetry={reset} />
+                      </Show>
+                    )}
+                  >
                     <Suspense fallback={<p class="muted">Loading…</p>}>{props.children}</Suspense>
                   </ErrorBoundary>
                 </main>
