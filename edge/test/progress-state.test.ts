@@ -5,6 +5,7 @@ import {
   markSlowIfDue,
   needsReconcile,
   nextWakeUp,
+  recheckAt,
 } from "../src/progress/apply-transition.ts";
 import { SLOW_FLOOR_MS } from "../src/progress/eta.ts";
 import { initialFacts, type ProgressFacts } from "../src/progress/progress-facts.ts";
@@ -16,7 +17,7 @@ import { failedUpdate, oneMinuteRuns, stageUpdate, succeededUpdate } from "./pro
 const t0 = Date.parse("2026-11-22T10:00:00.000Z");
 const iso = (ms: number) => new Date(ms).toISOString();
 const clock = { now: t0, retentionMs: 1000 };
-const keeping = { abandonedAfterMs: 5000, reconcileAfterMs: 60_000 };
+const keeping = { abandonedAfterMs: 5000, reconcileAfterMs: 60_000, reconcileMaxMs: 3_600_000 };
 const fresh = (stats: ProgressFacts["stats"] = null) =>
   initialFacts({ requestId: "req-1", tenantId: "tenant-a", epoch: "abcdef123456", stats, now: t0 });
 
@@ -82,9 +83,13 @@ describe("nextWakeUp and isExpired", () => {
       stageUpdate("req-1", "CLONING", iso(t0)),
       clock,
     ).facts;
-    expect(nextWakeUp(running, { abandonedAfterMs: 7 * 86_400_000, reconcileAfterMs: 20 * 60_000 })).toBe(
-      t0 + SLOW_FLOOR_MS,
-    );
+    expect(
+      nextWakeUp(running, {
+        abandonedAfterMs: 7 * 86_400_000,
+        reconcileAfterMs: 20 * 60_000,
+        reconcileMaxMs: 3_600_000,
+      }),
+    ).toBe(t0 + SLOW_FLOOR_MS);
     const done = applyTransition(running, failedUpdate("req-1"), clock).facts;
     expect(nextWakeUp(done, keeping)).toBe(t0 + 1000);
     expect(isExpired(done, t0 + 999, keeping)).toBe(false);
@@ -99,11 +104,16 @@ describe("nextWakeUp and isExpired", () => {
 
   it("wakes to check a silent run against the log, counting from the last change or check", () => {
     const checkedLater = { ...fresh(), syncedAt: t0 + 30_000 };
-    expect(nextWakeUp(checkedLater, { abandonedAfterMs: 86_400_000, reconcileAfterMs: 60_000 })).toBe(
-      t0 + 90_000,
-    );
+    expect(nextWakeUp(checkedLater, { ...keeping, abandonedAfterMs: 86_400_000 })).toBe(t0 + 90_000);
     expect(needsReconcile(checkedLater, t0 + 89_999, 60_000)).toBe(false);
     expect(needsReconcile(checkedLater, t0 + 90_000, 60_000)).toBe(true);
+  });
+
+  it("backs off between checks as the silence grows, up to the cap", () => {
+    const quietTenMinutes = { ...fresh(), syncedAt: t0 + 600_000 };
+    expect(recheckAt(quietTenMinutes, keeping)).toBe(t0 + 1_200_000);
+    const quietTenHours = { ...fresh(), syncedAt: t0 + 36_000_000 };
+    expect(recheckAt(quietTenHours, keeping)).toBe(t0 + 36_000_000 + 3_600_000);
   });
 
   it("never checks a finished run against the log", () => {

@@ -10,6 +10,7 @@ import {
   markSlowIfDue,
   needsReconcile,
   nextWakeUp,
+  recheckAt,
 } from "../progress/apply-transition.ts";
 import { type ProgressConfig, progressConfig } from "../progress/progress-config.ts";
 import { initialFacts, type ProgressFacts } from "../progress/progress-facts.ts";
@@ -182,7 +183,7 @@ export class RequestProgress extends DurableObject<Env> {
       const now = Date.now();
       if (isExpired(facts, now, this.#config)) return await this.#purge();
       // reconciling always records when it checked, so it commits and re-arms the alarm itself
-      if (needsReconcile(facts, now, this.#config.reconcileAfterMs)) return await this.#reconcile();
+      if (!facts.terminal && now >= recheckAt(facts, this.#config)) return await this.#reconcile();
       // the alarm that woke us is spent: re-arm even when nothing changed (an early or repeated run)
       if (!(await this.#commit(markSlowIfDue(facts, now)))) await this.#syncAlarm();
     } catch (error) {

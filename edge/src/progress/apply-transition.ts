@@ -95,7 +95,10 @@ export function markSlowIfDue(facts: ProgressFacts, now: number): Applied {
 /** How long the object keeps what it knows, and how long it trusts silence before checking the log. */
 export interface Keeping {
   abandonedAfterMs: number;
+  /** first check of a silent run; later checks back off as the silence grows */
   reconcileAfterMs: number;
+  /** the longest the alarm waits between two checks */
+  reconcileMaxMs: number;
 }
 
 /** Whether the object should clear itself now: retention over, or a run silent for too long. */
@@ -109,18 +112,24 @@ export function isExpired(
 }
 
 /**
- * Whether a run has been silent long enough to compare with the log: the hub drops a publish that
- * fails, and without this a lost terminal update would leave viewers watching a run that has ended.
+ * Whether a run has been silent for `afterMs` since its last change or check. The hub drops a publish
+ * that fails; without these checks a lost terminal update would leave viewers watching a run that ended.
  */
 export function needsReconcile(facts: ProgressFacts, now: number, afterMs: number): boolean {
   return !facts.terminal && now >= Math.max(facts.touchedAt, facts.syncedAt) + afterMs;
+}
+
+/** When the alarm next compares a silent run with the log: the wait doubles with the silence, up to a cap. */
+export function recheckAt(facts: ProgressFacts, keeping: Keeping): number {
+  const silence = Math.max(0, facts.syncedAt - facts.touchedAt);
+  const wait = Math.min(Math.max(keeping.reconcileAfterMs, silence), keeping.reconcileMaxMs);
+  return Math.max(facts.touchedAt, facts.syncedAt) + wait;
 }
 
 /** When the object next has work of its own: slow notice, log check or purge during a run; purge after. */
 export function nextWakeUp(facts: ProgressFacts, keeping: Keeping): number {
   if (facts.terminal && facts.retainUntil !== null) return facts.retainUntil;
   const abandonAt = facts.touchedAt + keeping.abandonedAfterMs;
-  const recheckAt = Math.max(facts.touchedAt, facts.syncedAt) + keeping.reconcileAfterMs;
   const slowAt = facts.slowAt === null ? slowThreshold(facts) : null;
-  return Math.min(abandonAt, recheckAt, slowAt ?? Number.POSITIVE_INFINITY);
+  return Math.min(abandonAt, recheckAt(facts, keeping), slowAt ?? Number.POSITIVE_INFINITY);
 }

@@ -17,8 +17,10 @@ export interface ProgressConfig {
   retentionMs: number;
   /** a run with no update for this long is dropped from the cache (the log still has it) */
   abandonedAfterMs: number;
-  /** a silent run compares itself with the log this often, to catch a publish the hub dropped */
+  /** a silent run first compares itself with the log after this long, to catch a publish the hub dropped */
   reconcileAfterMs: number;
+  /** later checks back off as the silence grows, up to this interval */
+  reconcileMaxMs: number;
   /** a subscriber arriving after this much silence gets a state checked against the log first */
   reconcileOnConnectMs: number;
   /** at most one percent frame per object per this interval */
@@ -39,6 +41,7 @@ export function progressConfig(env: object): ProgressConfig {
     retentionMs: parsed.data.PROGRESS_RETENTION_SECONDS * 1000,
     abandonedAfterMs: 7 * DAY_SECONDS * 1000,
     reconcileAfterMs: 5 * 60_000,
+    reconcileMaxMs: 6 * 60 * 60_000,
     reconcileOnConnectMs: 30_000,
     percentIntervalMs: 100,
     statsRuns: 20,
