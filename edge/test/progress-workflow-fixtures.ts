@@ -16,6 +16,7 @@ export const TEMPLATES = {
   windows: "/DC0/vm/windows-2022-tmpl",
 } as const;
 export type TemplateName = keyof typeof TEMPLATES;
+const TEMPLATE_NAMES: readonly TemplateName[] = ["ubuntu", "windows"];
 
 const deps = () => createWorkflowDeps({ db: env.DB, dispatcher: { dispatch: async () => {} } });
 
@@ -58,8 +59,11 @@ export async function seedTenant(): Promise<TestTenant> {
       ),
     ),
   ];
-  const projects = {} as Record<TemplateName, string>;
-  for (const name of Object.keys(TEMPLATES) as TemplateName[]) {
+  const projects: Record<TemplateName, string> = {
+    ubuntu: `${tenantId}-proj-ubuntu`,
+    windows: `${tenantId}-proj-windows`,
+  };
+  for (const name of TEMPLATE_NAMES) {
     const siteId = `${tenantId}-site-${name}`;
     const placement = {
       datacenterPath: "/DC0",
@@ -80,7 +84,6 @@ export async function seedTenant(): Promise<TestTenant> {
         iso(Date.now()),
       ),
     );
-    projects[name] = `${tenantId}-proj-${name}`;
     statements.push(
       env.DB.prepare(
         "INSERT INTO projects (id, tenant_id, slug, name, vm_prefix, site_id) VALUES (?, ?, ?, ?, ?, ?)",

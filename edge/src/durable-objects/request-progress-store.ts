@@ -1,4 +1,4 @@
-import { type ProgressFrame, ProgressFrame as ProgressFrameSchema } from "@gantry/shared/protocol/progress";
+import { ProgressFrame } from "@gantry/shared/protocol/progress";
 import type { DurableFrame } from "../progress/apply-transition.ts";
 import { ProgressFacts } from "../progress/progress-facts.ts";
 
@@ -64,6 +64,6 @@ export class RequestProgressStore {
     return this.#sql
       .exec<{ frame: string }>("SELECT frame FROM progress_frames WHERE seq > ? ORDER BY seq", seq)
       .toArray()
-      .map((row) => ProgressFrameSchema.parse(JSON.parse(row.frame)));
+      .map((row) => ProgressFrame.parse(JSON.parse(row.frame)));
   }
 }
