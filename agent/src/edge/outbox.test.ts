@@ -81,4 +81,56 @@ describe("Outbox", () => {
     outbox.ack("unknown");
     expect(outbox.size).toBe(1);
   });
+
+  it("appends a job's frames with consecutive seqs under its epoch and journals the next seq", () => {
+    const { journal, outbox, sent } = setup();
+    journal.update((d) => {
+      d.jobs.j = { job: jobSpec, epoch: 3, attempt: 1, nextSeq: 5, stages: [], startedAt: "" };
+    });
+    const at = "2026-11-22T10:00:00.000Z";
+    expect(
+      outbox.append("j", { type: "job.progress", update: { kind: "stage", stage: "CLONING", at } }),
+    ).toBe("appended");
+    expect(outbox.append("j", { type: "job.result", outcome: { ok: true, vm }, at })).toBe("appended");
+    expect(sent.map((r) => JSON.parse(r))).toMatchObject([
+      { type: "job.progress", jobId: "j", epoch: 3, seq: 5 },
+      { type: "job.result", jobId: "j", epoch: 3, seq: 6 },
+    ]);
+    expect(journal.job("j")).toMatchObject({ nextSeq: 7, stages: ["CLONING"] });
+  });
+
+  it("refuses a frame of a job it does not know, and any frame when full", () => {
+    const { journal, outbox, add } = setup();
+    const at = "2026-11-22T10:00:00.000Z";
+    expect(outbox.append("nope", { type: "job.result", outcome: { ok: true, vm }, at })).toBe("unknown-job");
+    journal.update((d) => {
+      d.jobs.j = { job: jobSpec, epoch: 1, attempt: 1, nextSeq: 1, stages: [], startedAt: "" };
+    });
+    add(1);
+    add(2);
+    add(3);
+    expect(outbox.append("j", { type: "job.result", outcome: { ok: true, vm }, at })).toBe("full");
+  });
 });
+
+const vm = { vmwareId: "vm-1", vmName: "web-app", hostname: "app", ipAddress: null };
+const jobSpec = {
+  kind: "provision-vm" as const,
+  jobId: "j",
+  requestId: "r",
+  tenantSlug: "acme",
+  projectSlug: "web",
+  vmName: "web-app",
+  hostname: "app",
+  cpu: 1,
+  memoryMb: 512,
+  diskGb: 1,
+  networkPath: "/DC0/network/VM Network",
+  placement: {
+    datacenterPath: "/DC0",
+    templatePath: "/DC0/vm/t",
+    folderPath: "/DC0/vm",
+    poolPath: "/DC0/host/C",
+  },
+  annotation: "",
+};

@@ -1,3 +1,5 @@
+import { PROTOCOL_VERSION } from "@gantry/shared/protocol/version";
+import type { DurableFrame } from "../jobs/job-runner.ts";
 import type { Journal, OutboxEntry } from "../jobs/journal.ts";
 
 /**
@@ -25,6 +27,34 @@ export class Outbox {
   /** True when there is room for one more frame. */
   hasRoom(): boolean {
     return this.size < this.options.limit;
+  }
+
+  /**
+   * Gives a job's next durable frame its seq, journals it together with the job's new `nextSeq` (so a
+   * restart can never reuse a seq or lose a frame), then sends it if connected.
+   */
+  append(jobId: string, frame: DurableFrame): "appended" | "full" | "unknown-job" {
+    const journaled = this.journal.job(jobId);
+    if (!journaled) return "unknown-job";
+    if (!this.hasRoom()) return "full";
+    const id = crypto.randomUUID();
+    const { epoch, nextSeq: seq } = journaled;
+    const entry: OutboxEntry = {
+      id,
+      jobId,
+      epoch,
+      seq,
+      frame: JSON.stringify({ v: PROTOCOL_VERSION, id, ...frame, jobId, epoch, seq }),
+    };
+    this.journal.update((d) => {
+      const j = d.jobs[jobId];
+      if (j) j.nextSeq = seq + 1;
+      if (j && frame.type === "job.progress" && frame.update.kind === "stage")
+        j.stages.push(frame.update.stage);
+      d.outbox.push(entry);
+    });
+    this.sendLatest(entry);
+    return "appended";
   }
 
   /** Sends what the journal holds (after `append` wrote it), in order. */

@@ -5,7 +5,7 @@ import type {
   EdgeToAgent,
   FrameBody,
 } from "@gantry/shared/protocol/agent";
-import { PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from "@gantry/shared/protocol/version";
+import { SUPPORTED_PROTOCOL_VERSIONS } from "@gantry/shared/protocol/version";
 import type { Outbox } from "../edge/outbox.ts";
 import type { Logger } from "../log.ts";
 import type { HandlerRegistry } from "./handlers.ts";
@@ -272,31 +272,9 @@ export class JobLoop {
   }
 
   private emitDurable(jobId: string, frame: DurableFrame): void {
-    const journaled = this.options.journal.job(jobId);
-    if (!journaled) return;
-    if (!this.options.outbox.hasRoom()) {
-      this.options.log.error("outbox full; giving the job back", { jobId });
-      this.runs.get(jobId)?.run.stop("lease-lost");
-      return;
-    }
-    const id = crypto.randomUUID();
-    const seq = journaled.nextSeq;
-    const entry = {
-      id,
-      jobId,
-      epoch: journaled.epoch,
-      seq,
-      frame: JSON.stringify({ v: PROTOCOL_VERSION, id, ...frame, jobId, epoch: journaled.epoch, seq }),
-    };
-    // seq and frame are written together, so a restart can never reuse a seq or lose a frame
-    this.options.journal.update((d) => {
-      const j = d.jobs[jobId];
-      if (j) j.nextSeq = seq + 1;
-      if (j && frame.type === "job.progress" && frame.update.kind === "stage")
-        j.stages.push(frame.update.stage);
-      d.outbox.push(entry);
-    });
-    this.options.outbox.sendLatest(entry);
+    if (this.options.outbox.append(jobId, frame) !== "full") return;
+    this.options.log.error("outbox full; giving the job back", { jobId });
+    this.runs.get(jobId)?.run.stop("lease-lost");
   }
 
   private finished(jobId: string, epoch: number, run: JobRun, outcome: "reported" | "abandoned"): void {
