@@ -68,4 +68,13 @@ describe("RequestProgress browser frames", () => {
     reader.ws.send("ping");
     expect(await pong).toBe("pong");
   });
+
+  it("closes with 1008 when a browser floods the socket", async () => {
+    const reader = await openSubscriber();
+    for (let i = 0; i < 30; i++) reader.ws.send(JSON.stringify({ v, type: "resync" }));
+    expect(await reader.closed).toEqual({ code: 1008, reason: "too many frames" });
+    const snapshots = reader.frames.filter((f) => f.type === "snapshot").length;
+    expect(snapshots).toBeGreaterThanOrEqual(10);
+    expect(snapshots).toBeLessThan(30);
+  });
 });

@@ -8,6 +8,7 @@ import {
 import { z } from "zod";
 import { renderFor } from "../progress/render-frame.ts";
 import type { Subscriber } from "../progress/subscriber.ts";
+import { fullBucket, takeToken } from "../progress/token-bucket.ts";
 
 /** Tags split sockets by what they may see, so a broadcast renders each frame once per audience. */
 const DETAIL_TAG = "detail";
@@ -22,6 +23,8 @@ const Attachment = z.object({
   tenantId: z.string(),
   seesTechnicalDetail: z.boolean(),
   strikes: z.number().int().min(0),
+  /** frames a browser may still send; sockets accepted before the limit existed start full */
+  bucket: z.object({ tokens: z.number(), at: z.number() }).default(fullBucket),
 });
 type Attachment = z.infer<typeof Attachment>;
 
@@ -51,6 +54,7 @@ export function acceptSubscriber(
     tenantId: subscriber.tenantId,
     seesTechnicalDetail: subscriber.seesTechnicalDetail,
     strikes: 0,
+    bucket: fullBucket(),
   };
   server.serializeAttachment(attachment);
   return { client, server };
@@ -99,15 +103,29 @@ function strike(ws: WebSocket, problem: { code: ProgressErrorCode; message: stri
   trySend(ws, JSON.stringify(frame));
 }
 
+/** Spends one of the socket's tokens; a browser that floods the socket is closed with 1008. */
+function withinRate(ws: WebSocket, now: number): boolean {
+  const attachment = attachmentOf(ws);
+  const taken = attachment ? takeToken(attachment.bucket, now) : { ok: false, bucket: fullBucket() };
+  if (!attachment || !taken.ok) {
+    ws.close(PROGRESS_CLOSE_CODES.policy, "too many frames");
+    return false;
+  }
+  ws.serializeAttachment({ ...attachment, bucket: taken.bucket });
+  return true;
+}
+
 /**
- * Validates one browser frame (size cap, JSON, schema) and says what it asks for. Bad frames earn an
- * error frame and a strike; the third strike, or any oversized frame, closes the socket.
+ * Validates one browser frame (rate, size cap, JSON, schema) and says what it asks for. Bad frames earn
+ * an error frame and a strike; the third strike, a flood or any oversized frame closes the socket.
  */
 export function readClientMessage(
   ws: WebSocket,
   message: string | ArrayBuffer,
-  seq: number,
+  at: { seq: number; now: number },
 ): "resync" | null {
+  const { seq } = at;
+  if (!withinRate(ws, at.now)) return null;
   if (typeof message !== "string") {
     strike(ws, { code: "MALFORMED_FRAME", message: "binary frames are not accepted" }, seq);
     return null;

@@ -168,8 +168,9 @@ export class RequestProgress extends DurableObject<Env> {
         ws.close(PROGRESS_CLOSE_CODES.expired, "expired");
         return;
       }
-      if (readClientMessage(ws, message, facts.lastSeq) === "resync") {
-        sendFrames(ws, [buildSnapshot({ facts, live: this.#percent.latest, now: Date.now() })]);
+      const now = Date.now();
+      if (readClientMessage(ws, message, { seq: facts.lastSeq, now }) === "resync") {
+        sendFrames(ws, [buildSnapshot({ facts, live: this.#percent.latest, now })]);
       }
     } catch (error) {
       console.error(JSON.stringify({ msg: "progress socket message failed", error: String(error) }));
