@@ -80,6 +80,7 @@ describe("RequestProgress under load", () => {
     const stub = progressStub(requestId);
     await stub.publish(stageUpdate(requestId, "CLONING"), tenant);
     const reader = await subscribe(subscriber(requestId));
+    const started = Date.now();
     const flood = Array.from({ length: 500 }, (_, i) =>
       stub.publish(
         { kind: "percent", requestId, stage: "CLONING", percent: i / 5, at: iso(Date.now()) },
@@ -88,8 +89,11 @@ describe("RequestProgress under load", () => {
     );
     await Promise.all([...flood, runAllStages(requestId)]);
     const frames = await untilTerminal(reader);
+    const elapsed = Date.now() - started;
     expect(frames.filter((f) => !f.endsWith(":percent"))).toEqual(expectedRun);
-    // coalesced: far fewer percent frames than updates
-    expect(frames.filter((f) => f.endsWith(":percent")).length).toBeLessThan(50);
+    // coalesced: at most one percent frame per 100 ms (plus the first), however slow the runner
+    expect(frames.filter((f) => f.endsWith(":percent")).length).toBeLessThanOrEqual(
+      Math.ceil(elapsed / 100) + 1,
+    );
   });
 });
