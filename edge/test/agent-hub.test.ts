@@ -1,9 +1,17 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import { MAX_AGENT_FRAME_BYTES } from "@gantry/shared/protocol/version";
 import { describe, expect, it } from "vitest";
 import type { AgentHub } from "../src/durable-objects/agent-hub.ts";
-import { enrolledAgent, freshSite, helloAgent, hubOf, type TestAgent, testJob } from "./agent-support.ts";
+import {
+  connectAgent,
+  enrolledAgent,
+  freshSite,
+  helloAgent,
+  hubOf,
+  type TestAgent,
+  testJob,
+} from "./agent-support.ts";
 
 const at = () => new Date().toISOString();
 
@@ -44,7 +52,6 @@ describe("AgentHub handshake", () => {
 
   it("refuses an agent that speaks no common version and closes with 4002", async () => {
     const { credential } = await enrolledAgent(freshSite("version"));
-    const { connectAgent } = await import("./agent-support.ts");
     const agent = await connectAgent(credential);
     agent.send({
       type: "hello",
@@ -60,7 +67,6 @@ describe("AgentHub handshake", () => {
 
   it("requires hello before any other frame", async () => {
     const { credential } = await enrolledAgent(freshSite("nohello"));
-    const { connectAgent } = await import("./agent-support.ts");
     const agent = await connectAgent(credential);
     agent.send({ type: "lease.renew", leases: [], capacity: 1, draining: false });
     expect(await agent.next("error")).toMatchObject({ code: "HELLO_REQUIRED" });
@@ -504,5 +510,3 @@ describe("AgentHub restart", () => {
     expect(await hubOf(siteId).jobStatus("j-evict")).toMatchObject({ state: "leased", epoch: 1, lastSeq: 1 });
   });
 });
-
-void env;

@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { linkJob } from "../../test/link/support/jobs.ts";
 import { Journal } from "../jobs/journal.ts";
 import { Outbox } from "./outbox.ts";
 
@@ -114,23 +115,4 @@ describe("Outbox", () => {
 });
 
 const vm = { vmwareId: "vm-1", vmName: "web-app", hostname: "app", ipAddress: null };
-const jobSpec = {
-  kind: "provision-vm" as const,
-  jobId: "j",
-  requestId: "r",
-  tenantSlug: "acme",
-  projectSlug: "web",
-  vmName: "web-app",
-  hostname: "app",
-  cpu: 1,
-  memoryMb: 512,
-  diskGb: 1,
-  networkPath: "/DC0/network/VM Network",
-  placement: {
-    datacenterPath: "/DC0",
-    templatePath: "/DC0/vm/t",
-    folderPath: "/DC0/vm",
-    poolPath: "/DC0/host/C",
-  },
-  annotation: "",
-};
+const jobSpec = linkJob("j");

@@ -4,32 +4,14 @@ import path from "node:path";
 import type { AgentToEdge, EdgeToAgent, FrameBody } from "@gantry/shared/protocol/agent";
 import { err, ok } from "@gantry/shared/result";
 import { describe, expect, it } from "vitest";
+import { linkJob } from "../../test/link/support/jobs.ts";
 import { Outbox } from "../edge/outbox.ts";
 import { createLogger } from "../log.ts";
 import { createHandlerRegistry, type JobHandler } from "./handlers.ts";
 import { JobLoop } from "./job-loop.ts";
 import { Journal } from "./journal.ts";
 
-const job = {
-  kind: "provision-vm" as const,
-  jobId: "j-1",
-  requestId: "r-1",
-  tenantSlug: "acme",
-  projectSlug: "web",
-  vmName: "web-app",
-  hostname: "app",
-  cpu: 1,
-  memoryMb: 512,
-  diskGb: 1,
-  networkPath: "/DC0/network/VM Network",
-  placement: {
-    datacenterPath: "/DC0",
-    templatePath: "/DC0/vm/t",
-    folderPath: "/DC0/vm",
-    poolPath: "/DC0/host/C",
-  },
-  annotation: "",
-};
+const job = linkJob("j-1");
 const vm = { vmwareId: "vm-1", vmName: "web-app", hostname: "app", ipAddress: null };
 const env = { v: 1, id: "e" };
 const offer: EdgeToAgent = { ...env, type: "job.offer", jobId: "j-1", kind: "provision-vm", attempt: 1 };

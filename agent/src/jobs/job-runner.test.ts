@@ -1,32 +1,14 @@
 import type { ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
 import { err, ok } from "@gantry/shared/result";
 import { describe, expect, it } from "vitest";
+import { linkJob } from "../../test/link/support/jobs.ts";
 import { createLogger } from "../log.ts";
 import type { JobHandler } from "./handlers.ts";
 import { type DurableFrame, JobRun } from "./job-runner.ts";
 import { LeaseClock } from "./lease-clock.ts";
 import { LeaseLostError } from "./lease-lost-error.ts";
 
-const job = {
-  kind: "provision-vm" as const,
-  jobId: "j-1",
-  requestId: "r-1",
-  tenantSlug: "acme",
-  projectSlug: "web",
-  vmName: "web-app",
-  hostname: "app",
-  cpu: 1,
-  memoryMb: 512,
-  diskGb: 1,
-  networkPath: "/DC0/network/VM Network",
-  placement: {
-    datacenterPath: "/DC0",
-    templatePath: "/DC0/vm/t",
-    folderPath: "/DC0/vm",
-    poolPath: "/DC0/host/C",
-  },
-  annotation: "",
-};
+const job = linkJob("j-1");
 const vm = { vmwareId: "vm-1", vmName: "web-app", hostname: "app", ipAddress: "10.0.0.1" };
 const log = createLogger({ write: () => {} });
 
