@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { freshSite, testJob } from "./agent-support.ts";
 
 const post = (path: string, body: unknown) =>
-  exports.default.fetch(`http://edge.test${path}`, {
+  exports.default.fetch(`http://127.0.0.1${path}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -18,7 +18,7 @@ describe("agent dev routes (DEV_LOGIN on)", () => {
       value: { status: "queued", waiting: { code: "NO_AGENT_CONNECTED" } },
     });
     const status = await exports.default.fetch(
-      `http://edge.test/agent/dev/sites/${siteId}/status?jobId=j-dev`,
+      `http://127.0.0.1/agent/dev/sites/${siteId}/status?jobId=j-dev`,
     );
     expect(await status.json()).toMatchObject({ jobId: "j-dev", state: "queued" });
   });
@@ -26,5 +26,10 @@ describe("agent dev routes (DEV_LOGIN on)", () => {
   it("rejects an invalid job", async () => {
     const res = await post("/agent/dev/enqueue", { tenantId: "t", siteId: "s", job: { kind: "reboot" } });
     expect(res.status).toBe(400);
+  });
+
+  it("answers 404 off loopback even with DEV_LOGIN on", async () => {
+    const res = await exports.default.fetch("http://edge.test/agent/dev/sites/s/status");
+    expect(res.status).toBe(404);
   });
 });

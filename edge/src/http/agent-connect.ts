@@ -17,6 +17,9 @@ const EnrollBody = z.object({
     .regex(/^[\w.-]+$/, "letters, digits, dot, dash and underscore only"),
 });
 
+// like the dev login: DEV_LOGIN leaking into a deployment still opens nothing off loopback
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
 const DevEnqueue = z.object({ tenantId: z.string().min(1), siteId: z.string().min(1), job: AgentJob });
 
 /**
@@ -41,7 +44,7 @@ export const agentRoutes = new Hono<EdgeEnv>()
   // local stack and process tests only: reach a site's hub without the request workflow. Answers 404
   // unless DEV_LOGIN is on, which production configuration never sets.
   .use("/dev/*", async (c, next) => {
-    if (!parseVars(c.env).DEV_LOGIN) return c.notFound();
+    if (!parseVars(c.env).DEV_LOGIN || !LOOPBACK.has(new URL(c.req.url).hostname)) return c.notFound();
     await next();
   })
   .post("/dev/enqueue", async (c) => {
