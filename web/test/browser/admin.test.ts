@@ -1,5 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitForConnectedAgent } from "./support/agent.ts";
 import { edgeUrl, launchBrowser, screenshot, signedInPage, USERS } from "./support/browser.ts";
 
 describe("admin pages", () => {
@@ -14,6 +15,7 @@ describe("admin pages", () => {
   });
 
   it("lists the enrolled agent as connected with its version and last contact", async () => {
+    await waitForConnectedAgent(browser);
     const row = admin
       .locator("tr[data-agent]")
       .filter({ has: admin.getByTestId("agent-connection").filter({ hasText: /^Connected$/ }) })
@@ -48,6 +50,7 @@ describe("admin pages", () => {
   });
 
   it("saves placement picked from the agent's inventory and tests the vCenter connection through the agent", async () => {
+    await waitForConnectedAgent(browser);
     await admin.goto("/admin/site");
     const pool = admin.getByLabel("Cluster or resource pool");
     await pool.waitFor({ timeout: 60_000 });

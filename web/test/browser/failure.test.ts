@@ -1,5 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, inject, it } from "vitest";
+import { waitForConnectedAgent } from "./support/agent.ts";
 import { launchBrowser, screenshot, signedInPage, USERS, uniqueVmName } from "./support/browser.ts";
 import { submitRequest, waitForStatus } from "./support/flows.ts";
 import { injectVcsimFault } from "./support/vcsim-control.ts";
@@ -14,6 +15,7 @@ describe("a failed provisioning", () => {
   });
 
   it("is told plainly, with what happens next, without a reload", async () => {
+    await waitForConnectedAgent(browser);
     const name = uniqueVmName("full");
     await injectVcsimFault(inject("vcsim"), {
       method: "CloneVM_Task",

@@ -1,5 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitForConnectedAgent } from "./support/agent.ts";
 import { launchBrowser, screenshot, signedInPage, USERS, uniqueVmName } from "./support/browser.ts";
 import { recordStepper, stepperLog, waitForStatus } from "./support/flows.ts";
 
@@ -71,6 +72,7 @@ describe("requesting a VM end to end", () => {
   });
 
   it("lets the member watch every stage complete live, then shows the IP and VM status", async () => {
+    await waitForConnectedAgent(browser);
     // the simulator's clone takes a few seconds and reports its progress
     await member
       .locator('[data-step="CLONING"][data-state="current"]')
