@@ -2,7 +2,7 @@ import type { ProjectOption, SizeOption } from "@gantry/shared/api/catalog";
 import { JUSTIFICATION_MAX, JUSTIFICATION_MIN, Justification } from "@gantry/shared/domain/request-text";
 import { VM_NAME_MAX, VM_NAME_MIN, VmName } from "@gantry/shared/domain/vm-name";
 import { DEFAULT_VM_SIZE, type VmSize } from "@gantry/shared/domain/vm-size";
-import { createAsync, useAction, useNavigate, useSubmission } from "@solidjs/router";
+import { createAsync, useAction, useBeforeLeave, useNavigate, useSubmission } from "@solidjs/router";
 import { createMemo, createSignal, For, onMount, Show } from "solid-js";
 import { createStore } from "solid-js/store";
 import { FieldError } from "../components/FieldError.tsx";
@@ -75,6 +75,15 @@ export default function NewRequestPage() {
       : plainMessage(submission.error);
   });
 
+  // leaving with typed-in text asks first; a successful submit leaves freely
+  let submitted = false;
+  const dirty = () => form.name !== "" || form.justification.trim() !== "";
+  useBeforeLeave((event) => {
+    if (submitted || !dirty() || event.defaultPrevented) return;
+    event.preventDefault();
+    if (window.confirm("Leave this page? The request you started is not submitted yet.")) event.retry(true);
+  });
+
   let formRef: HTMLFormElement | undefined;
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -95,6 +104,7 @@ export default function NewRequestPage() {
         justification: form.justification.trim(),
       });
       idempotencyKey = newIdempotencyKey();
+      submitted = true;
       navigate(`/requests/${created.requestId}`);
     } catch {
       // shown through submission.error; the same key is kept so resubmitting cannot duplicate
