@@ -41,8 +41,10 @@ export default function NewRequestPage() {
     justification: false,
   });
   const [attempted, setAttempted] = createSignal(false);
-  // one key per attempt: a double click or a retry after a lost response creates one request, not two
+  // one key per distinct input: a double click, or a retry after a lost response, creates one request;
+  // changed input after a failure is a new request and gets a new key
   let idempotencyKey = newIdempotencyKey();
+  let sentWithKey: string | null = null;
 
   const defaultSize = createMemo<VmSize>(
     () => sizes()?.find((s: SizeOption) => s.isDefault)?.size ?? DEFAULT_VM_SIZE,
@@ -95,19 +97,21 @@ export default function NewRequestPage() {
       formRef?.querySelector<HTMLElement>(`[name="${firstInvalid}"]`)?.focus();
       return;
     }
+    const input = {
+      projectId: projectId(),
+      name: form.name,
+      size: size(),
+      justification: form.justification.trim(),
+    };
+    const fingerprint = JSON.stringify(input);
+    if (sentWithKey !== null && sentWithKey !== fingerprint) idempotencyKey = newIdempotencyKey();
+    sentWithKey = fingerprint;
     try {
-      const created = await createRequest({
-        idempotencyKey,
-        projectId: projectId(),
-        name: form.name,
-        size: size(),
-        justification: form.justification.trim(),
-      });
-      idempotencyKey = newIdempotencyKey();
+      const created = await createRequest({ idempotencyKey, ...input });
       submitted = true;
       navigate(`/requests/${created.requestId}`);
     } catch {
-      // shown through submission.error; the same key is kept so resubmitting cannot duplicate
+      // shown through submission.error; resubmitting the same input reuses the key, so it cannot duplicate
     }
   };
 
