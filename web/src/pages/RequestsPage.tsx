@@ -30,6 +30,10 @@ export default function RequestsPage() {
 
   const go = (next: Partial<ListParams>) =>
     navigate(`/requests${listSearch({ ...params(), page: 1, ...next }, DEFAULT_PAGE_SIZE)}`);
+  const filterLabel = createMemo(() => {
+    const status = params().status;
+    return status ? statusLabel(status) : "";
+  });
   const pageCount = createMemo(() => {
     const page = requests();
     return page ? Math.ceil(page.total / page.pageSize) : 1;
@@ -61,7 +65,7 @@ export default function RequestsPage() {
                 onStatus={(status) => go({ status })}
                 onPageSize={(pageSize) => go({ pageSize })}
               />
-              <EmptyState title={`No requests are “${statusLabel(params().status ?? "PENDING")}”`}>
+              <EmptyState title={`No requests with status “${filterLabel()}”`}>
                 <A href="/requests" class="button">
                   Show all requests
                 </A>
