@@ -39,8 +39,8 @@ export function AgentTable(props: {
           <For each={props.agents}>
             {(agent) => (
               <tr data-agent={agent.name}>
-                <td data-label="Agent" class="mono">
-                  {agent.name}
+                <td data-label="Agent">
+                  <span class="mono">{agent.name}</span>
                 </td>
                 <td data-label="Site">{agent.site}</td>
                 <td data-label="Connection">
@@ -53,8 +53,8 @@ export function AgentTable(props: {
                     </span>
                   </Show>
                 </td>
-                <td data-label="Version" class="mono">
-                  {agent.version ?? "—"}
+                <td data-label="Version">
+                  <span class="mono">{agent.version ?? "—"}</span>
                 </td>
                 <td data-label="Last seen" class="tabular">
                   {agent.lastSeenAt ? formatRelative(agent.lastSeenAt, props.now) : "Never"}
