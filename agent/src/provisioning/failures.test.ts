@@ -53,7 +53,7 @@ describe("toFailure", () => {
       "InsufficientCpuResourcesFault: InsufficientCpuResourcesFault happened",
     );
     expect(failure.technicalDetail).toContain("CLEANUP FAILED");
-    expect(failure).toMatchObject({ attempts: 3, retriable: true, cleanupFailed: true });
+    expect(failure).toMatchObject({ attempts: 3, retriable: false, cleanupFailed: true });
     expect(ProvisioningFailure.safeParse(failure).success).toBe(true);
   });
 
