@@ -16,6 +16,8 @@ export interface JobSource {
   requestId: string;
   name: string;
   spec: VmSpec;
+  /** The network the requester picked; null → the site's default. */
+  networkPath: string | null;
   requester: Requester;
   tenant: Pick<TenantRecord, "slug">;
   project: Pick<ProjectRecord, "slug" | "vmPrefix">;
@@ -25,7 +27,8 @@ export interface JobSource {
 /** Builds the agent's job from the request and where its project's site places VMs. Pure. */
 export function buildProvisionVmJob(source: JobSource): Result<ProvisionVmJob, DomainError> {
   const { requestId, name, spec, requester, tenant, project, site } = source;
-  if (!site.placement || !site.networkPath) return err({ code: "SITE_NOT_CONFIGURED", siteId: site.id });
+  const networkPath = source.networkPath ?? site.networkPath;
+  if (!site.placement || !networkPath) return err({ code: "SITE_NOT_CONFIGURED", siteId: site.id });
   return ok({
     kind: "provision-vm",
     jobId: jobIdFor(requestId),
@@ -37,7 +40,7 @@ export function buildProvisionVmJob(source: JobSource): Result<ProvisionVmJob, D
     cpu: spec.cpu,
     memoryMb: spec.memoryGb * 1024,
     diskGb: spec.diskGb,
-    networkPath: site.networkPath,
+    networkPath,
     placement: site.placement,
     annotation: `Gantry request ${requestId} by ${requester.email} (${tenant.slug}/${project.slug})`,
   });

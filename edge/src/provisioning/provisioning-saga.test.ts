@@ -13,6 +13,7 @@ const submitted: DomainEvent = {
     size: "L",
     spec: { cpu: 8, memoryGb: 16, diskGb: 200 },
     justification: "for the load tests",
+    networkPath: null,
   },
 };
 const approved: DomainEvent = { type: "VmRequestApproved", data: { requestId, jobId: "job-req-1" } };
@@ -62,6 +63,17 @@ describe("provisioning saga", () => {
           },
         },
       ],
+    });
+  });
+
+  it("puts the VM on the network the requester picked instead of the site's default", () => {
+    const picked: DomainEvent = {
+      ...submitted,
+      data: { ...submitted.data, networkPath: "/DC0/network/VM Network" },
+    } as DomainEvent;
+    const result = decideSaga({ event: approved, state: stateAfter(picked), placement });
+    expect(result.ok && result.value[0]).toMatchObject({
+      data: { job: { networkPath: "/DC0/network/VM Network" } },
     });
   });
 

@@ -53,8 +53,17 @@ export function decideSaga(input: {
       // a replayed approval must not dispatch a second job
       if (state.jobDispatched || !state.submitted || !input.placement) return ok([]);
       const { tenantId, tenant, project, site } = input.placement;
-      const { requestId, name, spec, requester } = state.submitted;
-      const job = buildProvisionVmJob({ requestId, name, spec, requester, tenant, project, site });
+      const { requestId, name, spec, requester, networkPath } = state.submitted;
+      const job = buildProvisionVmJob({
+        requestId,
+        name,
+        spec,
+        requester,
+        networkPath,
+        tenant,
+        project,
+        site,
+      });
       if (!job.ok) return job;
       return ok([{ type: "DispatchProvisioningJob", data: { tenantId, siteId: site.id, job: job.value } }]);
     }

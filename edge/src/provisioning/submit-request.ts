@@ -14,6 +14,7 @@ export interface Submission {
   name: string;
   size: VmSize;
   justification: string;
+  networkPath?: string | undefined;
 }
 
 export interface Submitted {
@@ -47,7 +48,8 @@ function replayOf(loaded: LoadedVmRequest, submission: Submission): Result<Submi
     state.projectId === submission.projectId &&
     state.name === submission.name &&
     state.size === submission.size &&
-    state.justification === submission.justification;
+    state.justification === submission.justification &&
+    state.networkPath === (submission.networkPath ?? null);
   if (!same) return err({ code: "IDEMPOTENCY_KEY_REUSED", requestId: state.requestId });
   return ok({ requestId: state.requestId, version: loaded.version, created: false });
 }
@@ -68,10 +70,10 @@ export async function submitRequest(
   const loaded = await loadVmRequest(deps.db, requestId);
   if (loaded.state.status !== "NONE") return replayOf(loaded, submission);
 
-  const { idempotencyKey: _key, ...fields } = submission;
+  const { idempotencyKey: _key, networkPath, ...fields } = submission;
   const requester = { id: principal.userId, name: principal.name, email: principal.email };
   const decided = decideVmRequest(
-    { type: "SubmitRequest", data: { requestId, requester, ...fields } },
+    { type: "SubmitRequest", data: { requestId, requester, ...fields, networkPath: networkPath ?? null } },
     loaded.state,
   );
   if (!decided.ok) return decided;

@@ -17,6 +17,7 @@ const submitted: EventOf<"VmRequestSubmitted"> = {
     size: "M",
     spec: { cpu: 4, memoryGb: 8, diskGb: 100 },
     justification: "for the load tests",
+    networkPath: null,
   },
 };
 const approved: VmRequestEvent = { type: "VmRequestApproved", data: { requestId, jobId: "job-req-1" } };
@@ -77,6 +78,7 @@ describe("VmRequest decider", () => {
         name: "web-01",
         size: "M",
         justification: "for the load tests",
+        networkPath: null,
       },
     });
     expect(result).toEqual({ ok: true, value: [submitted] });

@@ -16,6 +16,7 @@ export type VmRequestCommand =
         name: string;
         size: VmSize;
         justification: string;
+        networkPath: string | null;
       };
     }
   | { type: "ApproveRequest"; data: { requestId: string; approverId: string; jobId: string } }

@@ -14,6 +14,7 @@ export type VmRequestState =
       size: VmSize;
       spec: VmSpec;
       justification: string;
+      networkPath: string | null;
       jobId: string | null;
       vmId: string | null;
     };
@@ -25,7 +26,7 @@ export const initialVmRequestState: VmRequestState = { status: "NONE" };
 /** Folds one event into the state. Pure; events are facts, so nothing here can fail. */
 export function evolveVmRequest(state: VmRequestState, event: VmRequestEvent): VmRequestState {
   if (event.type === "VmRequestSubmitted") {
-    const { requestId, requester, projectId, name, size, spec, justification } = event.data;
+    const { requestId, requester, projectId, name, size, spec, justification, networkPath } = event.data;
     return {
       status: "PENDING",
       requestId,
@@ -35,6 +36,7 @@ export function evolveVmRequest(state: VmRequestState, event: VmRequestEvent): V
       size,
       spec,
       justification,
+      networkPath,
       jobId: null,
       vmId: null,
     };

@@ -4,7 +4,7 @@ import { CancelReason, Justification } from "../domain/request-text.ts";
 import { VmName } from "../domain/vm-name.ts";
 import { DEFAULT_VM_SIZE, VmSize, type VmSpec } from "../domain/vm-size.ts";
 import type { ActorKind } from "../events/event-metadata.ts";
-import type { ProvisioningFailureCode } from "../jobs/provision-vm-job.ts";
+import { InventoryPath, type ProvisioningFailureCode } from "../jobs/provision-vm-job.ts";
 import type { ProvisioningStage } from "../jobs/provisioning-stage.ts";
 import { IdempotencyKey, ProjectId, RequestId } from "./ids.ts";
 import { pageInput } from "./paging.ts";
@@ -17,6 +17,8 @@ export const CreateRequestInput = z
     name: VmName,
     size: VmSize.default(DEFAULT_VM_SIZE),
     justification: Justification,
+    /** One of the networks `catalog.networks` offers; omitted → the site's default network. */
+    networkPath: InventoryPath.optional(),
   })
   .strict();
 export type CreateRequestInput = z.input<typeof CreateRequestInput>;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { VmName } from "../domain/vm-name.ts";
 import { VmSize, VmSpec } from "../domain/vm-size.ts";
-import { ProvisioningFailureCode } from "../jobs/provision-vm-job.ts";
+import { InventoryPath, ProvisioningFailureCode } from "../jobs/provision-vm-job.ts";
 
 // events of the VmRequest stream; type names are never renamed, old shapes are upcast (catalog.ts)
 
@@ -23,6 +23,8 @@ export const VmRequestSubmitted = z.object({
     size: VmSize,
     spec: VmSpec,
     justification: z.string(),
+    /** The requested network; absent in events written before the form offered one → site default. */
+    networkPath: InventoryPath.nullable().default(null),
   }),
 });
 

@@ -1,6 +1,10 @@
-import type { ProjectOption, SizeOption } from "@gantry/shared/api/catalog";
+import type { ProjectNetworks, ProjectOption, SizeOption } from "@gantry/shared/api/catalog";
+import { ProjectId } from "@gantry/shared/api/ids";
 import { DEFAULT_VM_SIZE, VM_SIZE_CODES, VM_SIZES } from "@gantry/shared/domain/vm-size";
+import { z } from "zod";
+import { projectNetworks } from "../../agents/project-networks.ts";
 import { listProjects } from "../../provisioning/reference-data.ts";
+import { toTRPCError } from "../errors.ts";
 import { authedProcedure, router } from "../trpc.ts";
 
 export const catalogRouter = router({
@@ -12,4 +16,13 @@ export const catalogRouter = router({
     const projects = await listProjects(ctx.deps.db, ctx.principal.tenantId);
     return projects.map((p) => ({ projectId: p.id, slug: p.slug, name: p.name, vmPrefix: p.vmPrefix }));
   }),
+  /** Networks for the request form, from the inventory the project's site agent last reported. */
+  networks: authedProcedure
+    .input(z.object({ projectId: ProjectId }).strict())
+    .query(async ({ ctx, input }): Promise<ProjectNetworks> => {
+      const scope = { tenantId: ctx.principal.tenantId, projectId: input.projectId };
+      const networks = await projectNetworks(ctx.env, ctx.deps.db, scope);
+      if (!networks) throw toTRPCError({ code: "PROJECT_NOT_FOUND", projectId: input.projectId });
+      return networks;
+    }),
 });

@@ -4,6 +4,10 @@ import {
   GetRequestInput,
   ListRequestsInput,
 } from "@gantry/shared/api/requests";
+import { TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
+import { isOfferedNetwork, projectNetworks } from "../../agents/project-networks.ts";
+import type { SqlDatabase } from "../../event-store/stored-event.ts";
 import { getRequestDetail } from "../../projections/request-detail.ts";
 import { listRequestsOf } from "../../projections/request-queries.ts";
 import { cancelRequest } from "../../provisioning/cancel-request.ts";
@@ -13,9 +17,28 @@ import { authedProcedure, router } from "../trpc.ts";
 
 // procedures are three steps: parse (zod .input), call a use-case or read model, map the result
 
+/** Refuses a network the project's site does not offer, as a field error like any other bad input. */
+async function checkNetwork(
+  ctx: { env: Env; deps: { db: SqlDatabase }; principal: { tenantId: string } },
+  input: { projectId: string; networkPath?: string | undefined },
+): Promise<void> {
+  if (input.networkPath === undefined) return;
+  const scope = { tenantId: ctx.principal.tenantId, projectId: input.projectId };
+  const networks = await projectNetworks(ctx.env, ctx.deps.db, scope);
+  // an unknown project is answered by the use-case (NOT_FOUND), not here
+  if (!networks || isOfferedNetwork(networks, input.networkPath)) return;
+  const message = "is not a network of this project's site; pick one the form offers";
+  throw new TRPCError({
+    code: "BAD_REQUEST",
+    message: `networkPath ${message}`,
+    cause: new ZodError([{ code: "custom", path: ["networkPath"], message, input: input.networkPath }]),
+  });
+}
+
 export const requestsRouter = router({
   /** Submits a VM request; the idempotency key makes retries return the same request id. */
   create: authedProcedure.input(CreateRequestInput).mutation(async ({ ctx, input }) => {
+    await checkNetwork(ctx, input);
     const submitted = unwrap(await submitRequest(ctx.deps, { principal: ctx.principal, submission: input }));
     return { requestId: submitted.requestId, version: submitted.version };
   }),

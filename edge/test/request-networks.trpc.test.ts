@@ -1,0 +1,99 @@
+import { env } from "cloudflare:workers";
+import type { InventoryReport } from "@gantry/shared/jobs/inventory";
+import { describe, expect, it } from "vitest";
+import { createContextInner } from "../src/trpc/context.ts";
+import { appRouter } from "../src/trpc/router.ts";
+import { createCallerFactory } from "../src/trpc/trpc.ts";
+import { enroll, helloAgent } from "./agent-support.ts";
+import { testWorkflow } from "./support/test-deps.ts";
+import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
+
+const caller = createCallerFactory(appRouter);
+
+const report: InventoryReport = {
+  collectedAt: "2026-11-22T10:00:00.000Z",
+  vcenter: { apiVersion: "6.5", fullName: "vcsim" },
+  datacenters: [{ path: "/DC0", name: "DC0" }],
+  templates: [],
+  networks: [
+    { path: "/DC0/network/VM Network", name: "VM Network", kind: "standard" },
+    { path: "/DC0/network/DC0_DVPG0", name: "DC0_DVPG0", kind: "distributed" },
+  ],
+  folders: [],
+  datastores: [],
+  pools: [],
+};
+
+async function tenantWithReportingAgent(): Promise<TestTenant> {
+  const t = await createTestTenant(env.DB);
+  const token = await caller(createContextInner({ env, principal: t.admin })).agents.createEnrollmentToken({
+    siteId: t.siteId,
+  });
+  const { credential } = await (await enroll(token.token)).json<{ credential: string }>();
+  const { agent } = await helloAgent(credential);
+  agent.send({ type: "inventory.report", seq: 1, report });
+  await agent.next("ack");
+  return t;
+}
+
+const request = (t: TestTenant, networkPath?: string) => ({
+  idempotencyKey: crypto.randomUUID(),
+  projectId: t.projectId,
+  name: "net-01",
+  size: "S" as const,
+  justification: "network choice test",
+  ...(networkPath === undefined ? {} : { networkPath }),
+});
+
+describe("network choice on a request", () => {
+  it("offers the networks the project's site agent reported, with the site default", async () => {
+    const t = await tenantWithReportingAgent();
+    const networks = await caller(createContextInner({ env, principal: t.member })).catalog.networks({
+      projectId: t.projectId,
+    });
+    expect(networks).toEqual({
+      projectId: t.projectId,
+      defaultPath: "/DC0/network/DC0_DVPG0",
+      networks: report.networks,
+      reportedAt: report.collectedAt,
+    });
+  });
+
+  it("offers only the site default while no agent has reported an inventory", async () => {
+    const t = await createTestTenant(env.DB);
+    const networks = await caller(createContextInner({ env, principal: t.member })).catalog.networks({
+      projectId: t.projectId,
+    });
+    expect(networks).toMatchObject({ defaultPath: "/DC0/network/DC0_DVPG0", networks: [], reportedAt: null });
+  });
+
+  it("answers another tenant's project as not found", async () => {
+    const t = await createTestTenant(env.DB);
+    const other = await createTestTenant(env.DB);
+    await expect(
+      caller(createContextInner({ env, principal: t.member })).catalog.networks({
+        projectId: other.projectId,
+      }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("provisions on the picked network once approved", async () => {
+    const t = await tenantWithReportingAgent();
+    const wf = testWorkflow();
+    const as = (principal: TestTenant["member"]) =>
+      caller(createContextInner({ env, principal, deps: wf.deps }));
+    const created = await as(t.member).requests.create(request(t, "/DC0/network/VM Network"));
+    await as(t.admin).approvals.approve({ requestId: created.requestId, expectedVersion: created.version });
+    await wf.settle();
+    expect(wf.dispatcher.calls.map((d) => d.job.networkPath)).toEqual(["/DC0/network/VM Network"]);
+  });
+
+  it("refuses a network the site does not offer, naming the field, and stores nothing", async () => {
+    const t = await tenantWithReportingAgent();
+    const input = request(t, "/DC0/network/Somebody Else");
+    const attempt = caller(createContextInner({ env, principal: t.member })).requests.create(input);
+    await expect(attempt).rejects.toMatchObject({ code: "BAD_REQUEST", message: /networkPath/ });
+    const list = await caller(createContextInner({ env, principal: t.member })).requests.list({});
+    expect(list.items).toHaveLength(0);
+  });
+});
