@@ -85,7 +85,7 @@ describe("audit.list", () => {
   });
 });
 
-describe("ETA from stage durations", () => {
+describe("ETA from recent runs of the same template and size", () => {
   it("estimates the time left of a provisioning request from the tenant's completed runs", async () => {
     const own = await createTestTenant(env.DB);
     const w = testWorkflow();
@@ -104,6 +104,21 @@ describe("ETA from stage durations", () => {
     // 6 s left of CONFIGURING, then 10 s powering on and 15 s waiting for the network
     expect(detail.etaMs).toBe(31_000);
     expect((await member.requests.get({ requestId: done.requestId })).etaMs).toBeNull();
+  });
+
+  it("learns only from runs of the same size, like the live progress view", async () => {
+    const own = await createTestTenant(env.DB);
+    const w = testWorkflow();
+    const member = callerFor(own.member, w);
+    const admin = callerFor(own.admin, w);
+    const large = await member.requests.create(requestInput(own.projectId, { size: "L" }));
+    await admin.approvals.approve({ requestId: large.requestId, expectedVersion: 1 });
+    await provisionToReady(w, { requestId: large.requestId, tenantId: own.tenantId, start });
+
+    const medium = await member.requests.create(requestInput(own.projectId));
+    await admin.approvals.approve({ requestId: medium.requestId, expectedVersion: 1 });
+    await record(w, frame(medium.requestId, stageAt("CLONING", start), { tenantId: own.tenantId }));
+    expect((await member.requests.get({ requestId: medium.requestId })).etaMs).toBeNull();
   });
 
   it("has no estimate before any run completed", async () => {

@@ -4,13 +4,9 @@ import {
   stageIndex,
 } from "@gantry/shared/jobs/provisioning-stage";
 import type { ProgressEta, StageTiming } from "@gantry/shared/protocol/progress";
+import type { StageStats } from "../projections/stage-run-queries.ts";
 
-/** Average stage durations over a tenant's recent successful runs of one template and size. */
-export interface StageStats {
-  /** how many runs the averages come from; 0 means no history */
-  runs: number;
-  averageMs: Partial<Record<ProvisioningStage, number>>;
-}
+export type { StageStats };
 
 /** "Taking longer than usual" never fires before this much elapsed time, however fast the usual run is. */
 export const SLOW_FLOOR_MS = 10 * 60_000;

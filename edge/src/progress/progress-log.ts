@@ -1,10 +1,10 @@
 import type { DomainEvent } from "@gantry/shared/events/catalog";
 import { readStreams } from "../event-store/read-stream.ts";
 import { type StoredEvent, streamIds } from "../event-store/stored-event.ts";
+import { loadStageStats } from "../projections/stage-run-queries.ts";
 import { vmIdFor } from "../provisioning/build-job.ts";
 import type { StageStats } from "./eta.ts";
 import type { ProgressTransition } from "./progress-facts.ts";
-import { loadStageStats } from "./stage-stats.ts";
 
 /** What a RequestProgress object rebuilds itself from when it has no state: the log, read through D1. */
 export interface RequestProgressLog {

@@ -1,14 +1,27 @@
-import type { RequestDetail } from "@gantry/shared/api/requests";
+import type { RequestDetail, StageProgress } from "@gantry/shared/api/requests";
 import { isAdmin, type Principal } from "../auth/principal.ts";
 import { readStreams } from "../event-store/read-stream.ts";
 import { type SqlDatabase, streamIds } from "../event-store/stored-event.ts";
+import { computeEta } from "../progress/eta.ts";
 import { vmIdFor } from "../provisioning/build-job.ts";
 import { getSummaryRow, recentRequestsBy } from "./request-queries.ts";
-import { remainingMs, stageAverages } from "./stage-duration-queries.ts";
+import { loadStageStats, type StageStats } from "./stage-run-queries.ts";
 import { toRequestSummary } from "./summary-row.ts";
 import { stagesOf, timelineOf } from "./timeline.ts";
 
 const RECENT_BY_REQUESTER = 5;
+/** The same window the live progress view uses, so the detail page and the stepper agree. */
+const ETA_RUNS = 20;
+
+function etaMsOf(stats: StageStats | null, stages: readonly StageProgress[], now: Date): number | null {
+  const timings = stages.map((s) => ({
+    stage: s.stage,
+    startedAt: s.startedAt,
+    endedAt: s.durationMs === null ? null : new Date(Date.parse(s.startedAt) + s.durationMs).toISOString(),
+  }));
+  const eta = computeEta({ stats, stages: timings, now: now.getTime() });
+  return eta ? Math.max(0, Date.parse(eta.finishAt) - now.getTime()) : null;
+}
 
 /**
  * One request as its detail page shows it, or null when the caller may not see it (another tenant,
@@ -24,7 +37,11 @@ export async function getRequestDetail(
   if (!row || (!admin && row.requester_id !== principal.userId)) return null;
 
   const events = await readStreams(db, [streamIds.vmRequest(requestId), streamIds.vm(vmIdFor(requestId))]);
-  const averages = row.status === "PROVISIONING" ? await stageAverages(db, principal.tenantId) : null;
+  const stats =
+    row.status === "PROVISIONING"
+      ? await loadStageStats(db, { tenantId: principal.tenantId, requestId, runs: ETA_RUNS })
+      : null;
+  const stages = stagesOf(events);
   const summary = toRequestSummary(row);
   const decision =
     row.decided_by === null || row.decided_at === null
@@ -34,8 +51,8 @@ export async function getRequestDetail(
   const detail: RequestDetail = {
     request: { ...summary, justification: row.justification, decision },
     timeline: timelineOf(events, { admin }),
-    stages: stagesOf(events),
-    etaMs: averages ? remainingMs(averages, { stage: row.stage, since: row.stage_at, now: input.now }) : null,
+    stages,
+    etaMs: etaMsOf(stats, stages, input.now),
   };
   if (!admin) return detail;
   const recentRequests = await recentRequestsBy(db, {
