@@ -6,6 +6,8 @@ import type { TrpcContext } from "./context.ts";
 const t = initTRPC.context<TrpcContext>().create({
   // never send stack traces to clients (tRPC would, since Workers have no NODE_ENV); onError logs them
   isDev: false,
+  // a silent stage (a long clone) must not look like a dead stream to proxies or to the client
+  sse: { ping: { enabled: true, intervalMs: 20_000 }, client: { reconnectAfterInactivityMs: 45_000 } },
   // BAD_REQUEST from input validation names every offending field, in the message and as data
   errorFormatter({ shape, error }) {
     if (!(error.cause instanceof ZodError)) return shape;
