@@ -60,6 +60,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       echo,
     });
     stoppers.push(() => edge.stop());
+    // wrangler dev never fires cron triggers; production runs the outbox sweeper every minute, so do we
+    const sweeper = setInterval(() => {
+      fetch(`${edge.url}/cdn-cgi/local/scheduled`).catch(() => undefined);
+    }, 60_000);
+    sweeper.unref();
+    stoppers.push(async () => clearInterval(sweeper));
 
     const agents: LocalAgent[] = [];
     for (let i = 0; i < (options.agents ?? 1); i++) {
