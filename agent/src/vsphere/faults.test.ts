@@ -62,12 +62,7 @@ describe("isFault and retryable", () => {
   });
 
   it("classifies transient and permanent faults", () => {
-    for (const name of [
-      "TaskInProgress",
-      "HostNotConnected",
-      "NotAuthenticated",
-      "ConnectionError",
-    ]) {
+    for (const name of ["TaskInProgress", "HostNotConnected", "NotAuthenticated", "ConnectionError"]) {
       expect(fault(name).retryable, name).toBe(true);
     }
     for (const name of [

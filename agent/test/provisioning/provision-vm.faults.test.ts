@@ -50,9 +50,7 @@ describe("provisionVm fault handling against vcsim", () => {
     expect(outcome.ok).toBe(true);
     expect(counter.byMethod.get("CloneVM_Task")).toBe(2);
     expect(ctx.stages).toEqual([...PROVISIONING_STAGES]);
-    expect(ctx.lines.some((l) => l.includes("retrying") && l.includes("HostCommunication"))).toBe(
-      true,
-    );
+    expect(ctx.lines.some((l) => l.includes("retrying") && l.includes("HostCommunication"))).toBe(true);
     expect(await vmsNamed(client, FOLDER, job.vmName)).toHaveLength(1);
   });
 
