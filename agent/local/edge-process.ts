@@ -1,4 +1,6 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { freePort } from "./free-port.ts";
 import { type ManagedProcess, runToCompletion, spawnManaged } from "./processes.ts";
 import { REPO_ROOT, SEED_SQL, WRANGLER_BIN, WRANGLER_CONFIG } from "./repo-paths.ts";
@@ -10,6 +12,8 @@ export interface EdgeProcessOptions {
   /** Extra Worker vars (`--var`); DEV_LOGIN and SESSION_SECRET are set for the local stack. */
   vars?: Record<string, string>;
   seed?: boolean;
+  /** Apply migrations and seed first (default true); false when the caller has prepared the state. */
+  prepare?: boolean;
   echo?: boolean;
 }
 
@@ -39,19 +43,35 @@ function wrangler(name: string, args: readonly string[], echo: boolean) {
   });
 }
 
-/** Applies the D1 migrations (and the demo seed) to local state. Idempotent. */
-export async function prepareEdgeState(options: { persistTo: string; seed?: boolean; echo?: boolean }) {
+/**
+ * Applies the D1 migrations, then the demo seed and any `extraSql` in one `d1 execute` (each wrangler
+ * run costs seconds). Idempotent when `extraSql` is.
+ */
+export async function prepareEdgeState(options: {
+  persistTo: string;
+  seed?: boolean;
+  extraSql?: string;
+  echo?: boolean;
+}) {
   const echo = options.echo ?? false;
   const local = ["--local", "--persist-to", options.persistTo];
   await wrangler("d1-migrate", ["d1", "migrations", "apply", "DB", ...local], echo);
-  if ((options.seed ?? true) && existsSync(SEED_SQL)) {
-    await wrangler("d1-seed", ["d1", "execute", "DB", ...local, "--file", SEED_SQL, "--yes"], echo);
+  const seed = (options.seed ?? true) && existsSync(SEED_SQL) ? readFileSync(SEED_SQL, "utf8") : "";
+  const sql = [seed, options.extraSql ?? ""].filter((s) => s.trim() !== "").join("\n");
+  if (sql === "") return;
+  const dir = mkdtempSync(path.join(tmpdir(), "gantry-seed-"));
+  const file = path.join(dir, "seed.sql");
+  writeFileSync(file, sql);
+  try {
+    await wrangler("d1-seed", ["d1", "execute", "DB", ...local, "--file", file, "--yes"], echo);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** Starts `wrangler dev` (Miniflare on workerd) serving the Worker, its D1 and Durable Objects, and the SPA. */
 export async function startEdgeProcess(options: EdgeProcessOptions): Promise<EdgeProcess> {
-  await prepareEdgeState(options);
+  if (options.prepare ?? true) await prepareEdgeState(options);
   const port = options.port ?? (await freePort());
   const inspectorPort = await freePort();
   const origin = `http://127.0.0.1:${port}`;

@@ -3,8 +3,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { AgentJob } from "@gantry/shared/protocol/agent";
 import { type EdgeProcess, prepareEdgeState, startEdgeProcess } from "../../../local/edge-process.ts";
-import { runToCompletion } from "../../../local/processes.ts";
-import { REPO_ROOT, WRANGLER_BIN, WRANGLER_CONFIG } from "../../../local/repo-paths.ts";
 import { newEnrollmentToken } from "./enrollment-token.ts";
 
 export interface LinkEdgeOptions {
@@ -20,9 +18,10 @@ export interface TokenRequest {
 }
 
 /**
- * `wrangler dev` with its own temp state for one test file: migrations and seed applied, enrollment
- * tokens inserted before the Worker starts (so nothing else writes the SQLite files at the same
- * time), short lease timings through the hub's optional vars, and restartable on the same state.
+ * `wrangler dev` with its own temp state for one test file: migrations applied, then seed and
+ * enrollment tokens in one `d1 execute`, all before the Worker starts (so nothing else writes the
+ * SQLite files at the same time); lease timings through the hub's optional vars; restartable on the
+ * same state without preparing it again.
  */
 export class LinkEdge {
   private edge: EdgeProcess | null = null;
@@ -36,32 +35,10 @@ export class LinkEdge {
     options: LinkEdgeOptions & { tokens: TokenRequest[] },
   ): Promise<{ edge: LinkEdge; tokens: string[] }> {
     const persistTo = mkdtempSync(path.join(tmpdir(), "gantry-link-"));
-    await prepareEdgeState({ persistTo, seed: true });
     const issued = options.tokens.map((t) =>
       newEnrollmentToken({ ...t, ...(t.expired ? { now: Date.now() - 7_200_000 } : {}) }),
     );
-    if (issued.length > 0) {
-      await runToCompletion({
-        name: "d1-tokens",
-        command: process.execPath,
-        args: [
-          WRANGLER_BIN,
-          "d1",
-          "execute",
-          "DB",
-          "--local",
-          "--persist-to",
-          persistTo,
-          "--command",
-          issued.map((t) => t.sql).join("\n"),
-          "--yes",
-          "--config",
-          WRANGLER_CONFIG,
-        ],
-        cwd: REPO_ROOT,
-        env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
-      });
-    }
+    await prepareEdgeState({ persistTo, seed: true, extraSql: issued.map((t) => t.sql).join("\n") });
     const edge = new LinkEdge(persistTo, options);
     await edge.boot();
     return { edge, tokens: issued.map((t) => t.token) };
@@ -80,7 +57,7 @@ export class LinkEdge {
   private async boot(port?: number): Promise<void> {
     this.edge = await startEdgeProcess({
       persistTo: this.persistTo,
-      seed: false,
+      prepare: false,
       ...(port === undefined ? {} : { port }),
       vars: {
         AGENT_LEASE_TTL_MS: String(this.options.leaseTtlMs),
