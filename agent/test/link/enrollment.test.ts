@@ -1,22 +1,40 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newStateDir, runAgentCli, startAgent } from "./support/agent-process.ts";
+import {
+  type AgentOptions,
+  type AgentProcess,
+  newStateDir,
+  runAgentCli,
+  startAgent,
+} from "./support/agent-process.ts";
 import { LinkEdge } from "./support/edge-process.ts";
+import { LinkVcsim } from "./support/link-vcsim.ts";
 
 const SITE = { tenantId: "acme", siteId: "site-acme-vcsim" };
 let edge: LinkEdge;
 let tokens: string[];
+let vcsim: LinkVcsim;
+const running: AgentProcess[] = [];
+const start = (options: AgentOptions) => {
+  const agent = startAgent(options);
+  running.push(agent);
+  return agent;
+};
 
 beforeAll(async () => {
-  ({ edge, tokens } = await LinkEdge.start({
-    leaseTtlMs: 6000,
-    renewIntervalMs: 1000,
-    tokens: [SITE, SITE, { ...SITE, expired: true }, SITE],
-  }));
+  [{ edge, tokens }, vcsim] = await Promise.all([
+    LinkEdge.start({
+      leaseTtlMs: 6000,
+      renewIntervalMs: 1000,
+      tokens: [SITE, SITE, { ...SITE, expired: true }, SITE],
+    }),
+    LinkVcsim.start({ guestBootDelayMs: 300 }),
+  ]);
 });
 afterAll(async () => {
-  await edge?.stop();
+  await Promise.all(running.map((a) => a.stop()));
+  await Promise.all([edge?.stop(), vcsim?.stop()]);
 });
 
 describe("gantry-agent enroll (real edge)", () => {
@@ -36,17 +54,18 @@ describe("gantry-agent enroll (real edge)", () => {
     expect(enrolled.code).toBe(0);
     expect(enrolled.output).toMatch(/enrolled agent .* for site site-acme-vcsim/);
     expect(statSync(path.join(stateDir, "agent.json")).mode & 0o777).toBe(0o600);
-    const agent = startAgent({ name: "lab-1", stateDir });
+    const agent = start({ name: "lab-1", stateDir, vcenter: vcsim.agentConfig(stateDir) });
     await agent.waitForLog("connected to edge");
     const health = await agent.waitForLog("health endpoint listening");
     const res = await fetch(`http://127.0.0.1:${health.port}/healthz`);
     expect(await res.json()).toMatchObject({ connected: true, jobsInFlight: 0, draining: false });
-    const doctor = await runAgentCli(
-      ["doctor", "--config", path.join(stateDir, "config.json"), "--template", "/DC0/vm/t"],
-      {
-        GANTRY_AGENT_FAKE_VCENTER_DIR: stateDir,
-      },
-    );
+    const doctor = await runAgentCli([
+      "doctor",
+      "--config",
+      path.join(stateDir, "config.json"),
+      "--template",
+      vcsim.handle.templatePath,
+    ]);
     expect(doctor.output).toMatch(
       /PASS {2}edge reachable[\s\S]*PASS {2}credential accepted[\s\S]*PASS {2}vcenter login[\s\S]*PASS {2}vcenter template/,
     );
@@ -94,12 +113,12 @@ describe("gantry-agent enroll (real edge)", () => {
   it("revoking an agent closes its socket at once and it exits non-zero, refused on restart", async () => {
     const stateDir = newStateDir("revoke");
     await runAgentCli(["enroll", "--edge", edge.url, "--token", tokens[3] ?? "", "--state-dir", stateDir]);
-    const agent = startAgent({ name: "revoked", stateDir });
+    const agent = start({ name: "revoked", stateDir });
     const connected = await agent.waitForLog("connected to edge");
     await edge.revoke(String(connected.agentId));
     await agent.waitForLog("the agent was revoked by an administrator");
     expect(await agent.proc.exited).toBe(3);
-    const again = startAgent({ name: "revoked-again", stateDir });
+    const again = start({ name: "revoked-again", stateDir });
     await again.waitForLog(/refused the agent credential \(HTTP 401\)/);
     expect(await again.proc.exited).toBe(3);
   });

@@ -3,25 +3,25 @@ import { z } from "zod";
 import { type AgentProcess, newStateDir, runAgentCli, startAgent } from "./support/agent-process.ts";
 import { BrowserSession } from "./support/browser-session.ts";
 import { LinkEdge } from "./support/edge-process.ts";
-import { fakeVcenter } from "./support/jobs.ts";
+import { LinkVcsim } from "./support/link-vcsim.ts";
 
 // the seeded tenant, project and site of edge/local/seed.sql
 const tenantId = "acme";
 const siteId = "site-acme-vcsim";
 let edge: LinkEdge;
 let tokens: string[];
+let vcsim: LinkVcsim;
 let agent: AgentProcess | null = null;
 
 beforeAll(async () => {
-  ({ edge, tokens } = await LinkEdge.start({
-    leaseTtlMs: 30_000,
-    renewIntervalMs: 1000,
-    tokens: [{ tenantId, siteId }],
-  }));
+  [{ edge, tokens }, vcsim] = await Promise.all([
+    LinkEdge.start({ leaseTtlMs: 30_000, renewIntervalMs: 1000, tokens: [{ tenantId, siteId }] }),
+    LinkVcsim.start({ guestBootDelayMs: 300 }),
+  ]);
 });
 afterAll(async () => {
   await agent?.stop();
-  await edge?.stop();
+  await Promise.all([edge?.stop(), vcsim?.stop()]);
 });
 
 const Created = z.object({ requestId: z.string(), version: z.number() });
@@ -29,13 +29,12 @@ const Detail = z.object({ request: z.object({ status: z.string() }).loose() }).l
 
 describe("the request workflow over the link", () => {
   it("an approved request is taken by the enrolled agent within a second and ends READY", async () => {
-    const vc = fakeVcenter("workflow");
     const stateDir = newStateDir("workflow");
     expect(
       (await runAgentCli(["enroll", "--edge", edge.url, "--token", tokens[0] ?? "", "--state-dir", stateDir]))
         .code,
     ).toBe(0);
-    agent = startAgent({ name: "workflow", stateDir, fakeVcenterDir: vc.dir, fakeStepMs: 100 });
+    agent = startAgent({ name: "workflow", stateDir, vcenter: vcsim.agentConfig(stateDir) });
     await agent.waitForLog("connected to edge");
 
     const alice = await BrowserSession.signIn(edge.url, "alice@acme.test");
@@ -63,6 +62,8 @@ describe("the request workflow over the link", () => {
         { timeout: 15_000 },
       )
       .toBe("READY");
-    expect(vc.effects()).toHaveLength(1);
+    expect(await vcsim.vmsOf(created.requestId)).toEqual([
+      expect.objectContaining({ powerState: "poweredOn" }),
+    ]);
   });
 });

@@ -24,9 +24,7 @@ export interface AgentOptions {
   edgeUrl?: string;
   concurrency?: number;
   gracePeriodMs?: number;
-  /** TEST-ONLY fake vCenter directory (effects are files there); omit to give `vcenter`. */
-  fakeVcenterDir?: string;
-  fakeStepMs?: number;
+  /** Omitted: the agent has no vCenter and declines provisioning jobs. */
   vcenter?: { url: string; username: string; passwordFile: string; insecure?: boolean; caFile?: string };
 }
 
@@ -60,15 +58,7 @@ export function startAgent(options: AgentOptions): AgentProcess {
     command: process.execPath,
     args: [TSX_BIN, AGENT_CLI, "run", "--config", configFile],
     cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      ...(options.fakeVcenterDir
-        ? {
-            GANTRY_AGENT_FAKE_VCENTER_DIR: options.fakeVcenterDir,
-            GANTRY_AGENT_FAKE_STEP_MS: String(options.fakeStepMs ?? 300),
-          }
-        : {}),
-    },
+    env: process.env,
     echo: process.env.GANTRY_TEST_ECHO === "1",
   });
   const waitForLog = async (msg: string | RegExp, timeoutMs = 20_000) => {

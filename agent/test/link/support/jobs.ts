@@ -1,12 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
 import { expect } from "vitest";
 import type { JobStatus, LinkEdge } from "./edge-process.ts";
 
 export const ALL_STAGES = ["CLONING", "CONFIGURING", "POWERING_ON", "WAITING_FOR_NETWORK", "READY"];
 
+/** A job for VCSIM's default inventory (as edge/local/seed.sql places site-acme-vcsim). */
 export function linkJob(jobId: string, overrides: Partial<ProvisionVmJob> = {}): ProvisionVmJob {
   return {
     kind: "provision-vm",
@@ -17,28 +15,19 @@ export function linkJob(jobId: string, overrides: Partial<ProvisionVmJob> = {}):
     vmName: `web-${jobId}`,
     hostname: jobId,
     cpu: 1,
-    memoryMb: 512,
-    diskGb: 1,
-    networkPath: "/DC0/network/VM Network",
+    memoryMb: 1024,
+    diskGb: 20,
+    networkPath: "/DC0/network/DC0_DVPG0",
     placement: {
       datacenterPath: "/DC0",
-      templatePath: "/DC0/vm/templates/ubuntu-22.04",
-      folderPath: "/DC0/vm/gantry",
-      poolPath: "/DC0/host/DC0_C0",
+      templatePath: "/DC0/vm/ubuntu-22.04-tmpl",
+      folderPath: "/DC0/vm",
+      poolPath: "/DC0/host/DC0_C0/Resources",
+      datastorePath: "/DC0/datastore/LocalDS_0",
     },
     annotation: `link test ${jobId}`,
     ...overrides,
   };
-}
-
-/** A fake vCenter directory (see agent/src/fake-vcenter.ts) and its effect log. */
-export function fakeVcenter(label: string) {
-  const dir = mkdtempSync(path.join(tmpdir(), `gantry-fakevc-${label}-`));
-  const effects = () => {
-    const file = path.join(dir, "effects.log");
-    return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean) : [];
-  };
-  return { dir, effects };
 }
 
 /** The edge owns the truth about a job; its state is only observable by asking, so poll it. */
