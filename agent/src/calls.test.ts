@@ -1,9 +1,10 @@
 import { err, ok } from "@gantry/shared/result";
 import { describe, expect, it } from "vitest";
 import { answerCall } from "./calls.ts";
-import type { VcenterPort } from "./vcenter-port.ts";
+import type { Vcenter } from "./vcenter.ts";
 
-const port = (overrides: Partial<VcenterPort>): VcenterPort => ({
+// a test double of our own interface: these tests are about answerCall's mapping, not vCenter
+const vcenterDouble = (overrides: Partial<Vcenter>): Vcenter => ({
   provision: async () => {
     throw new Error("unused");
   },
@@ -17,8 +18,8 @@ const port = (overrides: Partial<VcenterPort>): VcenterPort => ({
 });
 
 describe("answerCall", () => {
-  it("answers vcenter.test with the port's checks", async () => {
-    expect(await answerCall(port({}), { method: "vcenter.test" })).toEqual({
+  it("answers vcenter.test with the vCenter's checks", async () => {
+    expect(await answerCall(vcenterDouble({}), { method: "vcenter.test" })).toEqual({
       method: "vcenter.test",
       outcome: { ok: true, value: { checks: [{ name: "login", ok: true, detail: "ok" }] } },
     });
@@ -34,11 +35,14 @@ describe("answerCall", () => {
       checkedAt: "2026-11-22T10:00:00.000Z",
     };
     expect(
-      await answerCall(port({ vmStatus: async () => ok(status) }), { method: "vm.status", vmwareId: "vm-1" }),
+      await answerCall(vcenterDouble({ vmStatus: async () => ok(status) }), {
+        method: "vm.status",
+        vmwareId: "vm-1",
+      }),
     ).toMatchObject({
       outcome: { ok: true, value: status },
     });
-    expect(await answerCall(port({}), { method: "vm.status", vmwareId: "vm-2" })).toMatchObject({
+    expect(await answerCall(vcenterDouble({}), { method: "vm.status", vmwareId: "vm-2" })).toMatchObject({
       outcome: { ok: false, error: { code: "VM_NOT_FOUND" } },
     });
   });
@@ -47,7 +51,7 @@ describe("answerCall", () => {
     expect(await answerCall(null, { method: "vcenter.test" })).toMatchObject({
       outcome: { ok: false, error: { code: "VCENTER_NOT_CONFIGURED" } },
     });
-    const throwing = port({
+    const throwing = vcenterDouble({
       testConnection: async () => {
         throw new Error("socket hang up");
       },

@@ -1,10 +1,10 @@
 import type { AgentCall, AgentCallResult } from "@gantry/shared/protocol/agent";
-import type { VcenterPort } from "./vcenter-port.ts";
+import type { Vcenter } from "./vcenter.ts";
 
 const CALL_DEADLINE_MS = 30_000;
 
 /** Answers the edge's request/response calls; a failure is an answer too, never a silence. */
-export async function answerCall(vcenter: VcenterPort | null, call: AgentCall): Promise<AgentCallResult> {
+export async function answerCall(vcenter: Vcenter | null, call: AgentCall): Promise<AgentCallResult> {
   const signal = AbortSignal.timeout(CALL_DEADLINE_MS);
   const unavailable = {
     ok: false as const,

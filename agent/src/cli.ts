@@ -8,7 +8,7 @@ import { enroll } from "./cli/enroll.ts";
 import { DEFAULT_UNIT_OPTIONS, renderUnit } from "./cli/systemd-unit.ts";
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./log.ts";
-import { chooseVcenter, EXIT, runAgent } from "./main.ts";
+import { configuredVcenter, EXIT, runAgent } from "./main.ts";
 import { loadState } from "./state-file.ts";
 import { AGENT_VERSION } from "./version.ts";
 
@@ -81,13 +81,13 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
       if (!loaded.ok) return EXIT.usage;
       const state = loadState(loaded.value.config.stateDir);
       if (!state.ok) return fail(state.error, EXIT.usage);
-      return runAgent({ loaded: loaded.value, state: state.value, env });
+      return runAgent({ loaded: loaded.value, state: state.value });
     }
     case "doctor": {
       const loaded = configOrExit(values.config, env);
       if (!loaded.ok) return EXIT.usage;
       const log = createLogger({ level: "error", write: () => {} });
-      const vcenter = chooseVcenter(loaded.value, env, log);
+      const vcenter = configuredVcenter(loaded.value, log);
       const checks = await runDoctor({ loaded: loaded.value, vcenter, template: values.template });
       await vcenter?.close();
       for (const c of checks) print(formatCheck(c));

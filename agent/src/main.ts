@@ -2,16 +2,14 @@ import { answerCall } from "./calls.ts";
 import type { LoadedConfig } from "./config.ts";
 import { EdgeConnection, type FatalReason } from "./edge/edge-connection.ts";
 import { Outbox } from "./edge/outbox.ts";
-import { createFakeVcenter } from "./fake-vcenter.ts";
 import { startHealthServer } from "./health.ts";
 import { InventoryReporter } from "./inventory-reporter.ts";
 import { createHandlerRegistry } from "./jobs/handlers.ts";
 import { JobLoop } from "./jobs/job-loop.ts";
 import { Journal } from "./jobs/journal.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { createRealVcenter } from "./real-vcenter.ts";
 import type { AgentState } from "./state-file.ts";
-import type { VcenterPort } from "./vcenter-port.ts";
+import { createVcenter, type Vcenter } from "./vcenter.ts";
 import { AGENT_VERSION } from "./version.ts";
 
 /** Exit codes of `run`; systemd's RestartPreventExitStatus= lists the unrecoverable ones. */
@@ -20,15 +18,11 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, credentialRejected: 3, protoc
 const ACK_TIMEOUT_MS = 15_000;
 const DRAIN_TIMEOUT_MS = 5000;
 
-export function chooseVcenter(loaded: LoadedConfig, env: NodeJS.ProcessEnv, log: Logger): VcenterPort | null {
-  const fakeDir = env.GANTRY_AGENT_FAKE_VCENTER_DIR;
-  if (fakeDir) {
-    log.warn("TEST-ONLY fake vCenter in use (GANTRY_AGENT_FAKE_VCENTER_DIR)", { dir: fakeDir });
-    return createFakeVcenter({ dir: fakeDir, stepMs: Number(env.GANTRY_AGENT_FAKE_STEP_MS ?? 200) });
-  }
+/** The config's vCenter, or null when it has none (such an agent declines provisioning jobs). */
+export function configuredVcenter(loaded: LoadedConfig, log: Logger): Vcenter | null {
   const vc = loaded.config.vcenter;
   if (!vc || loaded.vcenterPassword === null) return null;
-  return createRealVcenter({ ...vc, password: loaded.vcenterPassword }, log);
+  return createVcenter({ ...vc, password: loaded.vcenterPassword }, log);
 }
 
 /**
@@ -36,15 +30,11 @@ export function chooseVcenter(loaded: LoadedConfig, env: NodeJS.ProcessEnv, log:
  * then signals: SIGTERM once drains (finish within the grace period, hand back the rest), twice
  * stops now, three times exits at once (R13, buildkite poolSignals).
  */
-export async function runAgent(input: {
-  loaded: LoadedConfig;
-  state: AgentState;
-  env: NodeJS.ProcessEnv;
-}): Promise<number> {
+export async function runAgent(input: { loaded: LoadedConfig; state: AgentState }): Promise<number> {
   const { config } = input.loaded;
   const log = createLogger({ level: config.logLevel, base: { agentId: input.state.agentId } });
   const journal = Journal.open(config.stateDir);
-  const vcenter = chooseVcenter(input.loaded, input.env, log);
+  const vcenter = configuredVcenter(input.loaded, log);
   if (!vcenter) log.warn("no vCenter configured: this agent declines provisioning jobs");
   let connection: EdgeConnection | null = null;
   const outbox = new Outbox(journal, {

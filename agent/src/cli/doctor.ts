@@ -2,7 +2,7 @@ import WebSocket from "ws";
 import type { LoadedConfig } from "../config.ts";
 import { connectUrl } from "../edge/edge-connection.ts";
 import { loadState } from "../state-file.ts";
-import type { VcenterPort } from "../vcenter-port.ts";
+import type { Vcenter } from "../vcenter.ts";
 
 export interface Check {
   name: string;
@@ -34,7 +34,7 @@ function probeCredential(edgeUrl: string, credential: string): Promise<{ ok: boo
 /** Each check is one pass/fail line with a hint; later checks that depend on a failed one are skipped. */
 export async function runDoctor(input: {
   loaded: LoadedConfig;
-  vcenter: VcenterPort | null;
+  vcenter: Vcenter | null;
   template?: string;
 }): Promise<Check[]> {
   const { config } = input.loaded;

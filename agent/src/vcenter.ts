@@ -1,13 +1,24 @@
-import type { ConnectivityCheck } from "@gantry/shared/protocol/agent";
-import { err } from "@gantry/shared/result";
+import type { InventoryReport, VmLiveStatus } from "@gantry/shared/jobs/inventory";
+import type { CallError, ConnectivityCheck, VcenterTestReport } from "@gantry/shared/protocol/agent";
+import { err, type Result } from "@gantry/shared/result";
+import type { JobHandler } from "./jobs/handlers.ts";
 import type { Logger } from "./log.ts";
 import { provisionVm } from "./provisioning/provision-vm.ts";
-import type { VcenterPort } from "./vcenter-port.ts";
 import { createVsphereClient } from "./vsphere/client.ts";
 import type { VsphereConfig } from "./vsphere/config.ts";
 import { collectInventory } from "./vsphere/inventory.ts";
 import { type ConnectionCheckName, testConnection } from "./vsphere/test-connection.ts";
 import { readVmStatus } from "./vsphere/vm-status.ts";
+
+/** Everything the agent does with its vCenter: the job handler, the edge's calls, inventory. */
+export interface Vcenter {
+  provision: JobHandler;
+  /** Reachable, login, and (given a path) template found: one named check each, with a hint on failure. */
+  testConnection(options?: { templatePath?: string }): Promise<VcenterTestReport>;
+  vmStatus(vmwareId: string, signal?: AbortSignal): Promise<Result<VmLiveStatus, CallError>>;
+  inventory(signal?: AbortSignal): Promise<InventoryReport>;
+  close(): Promise<void>;
+}
 
 const HINTS: Record<ConnectionCheckName, string> = {
   reachable:
@@ -16,8 +27,8 @@ const HINTS: Record<ConnectionCheckName, string> = {
   template: "check the template's inventory path and that the service account may read it",
 };
 
-/** The real vCenter behind the agent's port: one shared client (one session) for all jobs and calls. */
-export function createRealVcenter(config: VsphereConfig, log: Logger): VcenterPort {
+/** The configured vCenter: one shared client (one session) for all jobs and calls. */
+export function createVcenter(config: VsphereConfig, log: Logger): Vcenter {
   const client = createVsphereClient(config, { log });
   return {
     provision: (job, ctx) => provisionVm(client, job, ctx),
