@@ -1,0 +1,203 @@
+import type { GitFacts, MachineFacts } from "./machine.ts";
+import type { BurstRun } from "./scenario-burst.ts";
+import type { EventStoreResult } from "./scenario-event-store.ts";
+import type { LatencyRun } from "./scenario-latency.ts";
+import type { OverheadResult, SoapCounts } from "./scenario-overhead.ts";
+import { type Figure, figure, type PercentileFigures, percentileFigures } from "./stats.ts";
+import type { TargetCheck } from "./targets.ts";
+
+// the shapes written to bench/results.json; README.md documents every field
+
+export interface LatencySummary {
+  inFlight: number;
+  pacing: string;
+  /** subscriber receive − agent send, ms, over stage and terminal frames */
+  push: PercentileFigures;
+  pushP50ByKind: { stage: Figure; ready: Figure; terminal: Figure };
+  /** what a 3-second requests.get poller saw of the same changes (paced runs only) */
+  poller3s: (PercentileFigures & { seenPerRun: Figure; missedPerRun: Figure }) | null;
+  /** poller ÷ push, per run */
+  ratio: { p50: Figure; p99: Figure } | null;
+  errorsPerRun: Figure;
+  errorDetail: string[];
+}
+
+export interface OverheadSummary {
+  productMs: Figure;
+  floorMs: Figure;
+  ratio: Figure;
+  overheadMs: Figure;
+  approvalToFirstStageMs: Figure;
+}
+
+export interface SoapSummary {
+  perVm: { product: Figure; floor: Figure };
+  perVmByMethod: { product: Record<string, number>; floor: Record<string, number> };
+  sessionSetup: { product: SoapCounts; floor: number };
+  inventoryOnConnect: SoapCounts;
+  govcReference: { perClone: number; perCloneWithIpWait: number };
+}
+
+export interface BurstSummary {
+  requests: number;
+  agents: number;
+  concurrencyPerAgent: number;
+  wallMs: Figure;
+  vmsPerMinute: Figure;
+  d1RowsPerRequest: Figure;
+  soapPerVm: Figure;
+  peakAgentRssMib: Figure;
+  errors: Figure;
+  errorDetail: BurstRun["errors"][];
+}
+
+export interface EventStoreSummary {
+  appendEventsPerSecond: Figure;
+  appendCommitsPerSecond: Figure;
+  rowsWrittenPerEvent: number;
+  rebuildMs: Figure;
+  eventsReplayed: number;
+  rebuildEqual: boolean;
+}
+
+export function summarizeLatency(input: {
+  inFlight: number;
+  pacing: string;
+  runs: LatencyRun[];
+}): LatencySummary {
+  const { runs } = input;
+  const pollers = runs.flatMap((r) => (r.poller ? [r.poller] : []));
+  const errorsOf = (r: LatencyRun) =>
+    r.errors.missing + r.errors.unacked + r.errors.hub.length + r.errors.http;
+  return {
+    inFlight: input.inFlight,
+    pacing: input.pacing,
+    push: percentileFigures(runs.map((r) => r.push)),
+    pushP50ByKind: {
+      stage: figure(runs.map((r) => r.pushByKind.stage)),
+      ready: figure(runs.map((r) => r.pushByKind.ready)),
+      terminal: figure(runs.map((r) => r.pushByKind.terminal)),
+    },
+    poller3s:
+      pollers.length === 0
+        ? null
+        : {
+            ...percentileFigures(
+              pollers.map((p) => p.latency),
+              0,
+            ),
+            seenPerRun: figure(
+              pollers.map((p) => p.seen),
+              0,
+            ),
+            missedPerRun: figure(
+              pollers.map((p) => p.missed),
+              0,
+            ),
+          },
+    ratio:
+      pollers.length === 0
+        ? null
+        : {
+            p50: figure(runs.flatMap((r) => (r.poller ? [r.poller.latency.p50 / r.push.p50] : []))),
+            p99: figure(runs.flatMap((r) => (r.poller ? [r.poller.latency.p99 / r.push.p99] : []))),
+          },
+    errorsPerRun: figure(runs.map(errorsOf), 0),
+    errorDetail: [...new Set(runs.flatMap((r) => r.errors.hub))].slice(0, 10),
+  };
+}
+
+export function summarizeOverhead(result: OverheadResult): { overhead: OverheadSummary; soap: SoapSummary } {
+  const { rounds } = result;
+  return {
+    overhead: {
+      productMs: figure(rounds.map((r) => r.productMs)),
+      floorMs: figure(rounds.map((r) => r.floorMs)),
+      ratio: figure(
+        rounds.map((r) => r.ratio),
+        3,
+      ),
+      overheadMs: figure(rounds.map((r) => r.overheadMs)),
+      approvalToFirstStageMs: figure(rounds.map((r) => r.firstStageMs)),
+    },
+    soap: {
+      perVm: {
+        product: figure(rounds.map((r) => r.productRoundTrips)),
+        floor: figure(rounds.map((r) => r.floorRoundTrips)),
+      },
+      perVmByMethod: result.steadyByMethod,
+      sessionSetup: result.sessionSetup,
+      inventoryOnConnect: result.inventoryOnConnect,
+      // reference §5: govc 0.24 on the same simulator
+      govcReference: { perClone: 30, perCloneWithIpWait: 35 },
+    },
+  };
+}
+
+export function summarizeBurst(
+  input: { requests: number; agents: number; concurrency: number },
+  runs: BurstRun[],
+): BurstSummary {
+  return {
+    requests: input.requests,
+    agents: input.agents,
+    concurrencyPerAgent: input.concurrency,
+    wallMs: figure(
+      runs.map((r) => r.wallMs),
+      0,
+    ),
+    vmsPerMinute: figure(runs.map((r) => r.vmsPerMinute)),
+    d1RowsPerRequest: figure(runs.map((r) => r.d1RowsPerRequest)),
+    soapPerVm: figure(runs.map((r) => r.soapPerVm)),
+    peakAgentRssMib: figure(runs.map((r) => r.peakAgentRssMib)),
+    errors: figure(
+      runs.map((r) => r.errors.total),
+      0,
+    ),
+    errorDetail: runs.map((r) => r.errors),
+  };
+}
+
+export function summarizeEventStore(result: EventStoreResult): EventStoreSummary {
+  return {
+    appendEventsPerSecond: figure(result.appendPerRun, 0),
+    appendCommitsPerSecond: figure(result.commitsPerSecond, 0),
+    rowsWrittenPerEvent: result.rowsWrittenPerEvent,
+    rebuildMs: figure(result.rebuildMs, 0),
+    eventsReplayed: result.eventsReplayed,
+    rebuildEqual: result.rebuildEqual,
+  };
+}
+
+/** Everything `npm run bench` writes to bench/results.json. */
+export interface BenchResults {
+  schema: 1;
+  startedAt: string;
+  durationS: number;
+  machine: MachineFacts;
+  git: GitFacts;
+  settings: BenchSettings;
+  latency: LatencySummary[];
+  overhead: OverheadSummary | null;
+  soap: SoapSummary | null;
+  burst: BurstSummary | null;
+  eventStore: EventStoreSummary | null;
+  targets: TargetCheck[];
+  /** scenarios that could not finish, with the error; their figures are null or missing */
+  failures: { scenario: string; error: string }[];
+  /** 1/5/15-minute load averages at the end */
+  loadAverageAtEnd: number[];
+}
+
+export interface BenchSettings {
+  scenarios: string[];
+  guestBootDelayMs: number;
+  latencyRuns: number;
+  overheadRounds: number;
+  overheadPairs: number;
+  burstRequests: number;
+  burstRuns: number;
+  burstAgents: number;
+  burstConcurrency: number;
+  events: number;
+}

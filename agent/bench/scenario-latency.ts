@@ -1,0 +1,180 @@
+import { PROVISIONING_STAGES, type ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
+import { BenchAgent, type Grant } from "./bench-agent.ts";
+import { between, mapLimit, sleep } from "./concurrency.ts";
+import type { EdgeClient } from "./edge-client.ts";
+import { pollUntilDone } from "./poller.ts";
+import { ProgressSubscriber } from "./progress-subscriber.ts";
+import { type Percentiles, percentiles } from "./stats.ts";
+
+export interface LatencyOptions {
+  inFlight: number;
+  /** approved requests per run; each gives 6 pushed updates (5 stages and the terminal frame) */
+  requests: number;
+  /**
+   * "paced": stages 0.5–3.5 s apart, like a (fast) real run, with a 3-second poller beside every socket.
+   * "back-to-back": each stage as soon as the previous one arrived, to get ≥ 1,000 updates quickly.
+   */
+  pacing: "paced" | "back-to-back";
+}
+
+export interface LatencyRun {
+  push: Percentiles;
+  /** p50 per update kind: the four recorded stages, the READY stage (not recorded) and the terminal frame */
+  pushByKind: { stage: number; ready: number; terminal: number };
+  poller: { latency: Percentiles; seen: number; missed: number; polls: number } | null;
+  /** updates a subscriber never received, frames never acked, hub error frames, failed API calls */
+  errors: { missing: number; unacked: number; hub: string[]; http: number };
+  wallMs: number;
+}
+
+interface Sent {
+  stages: Map<ProvisioningStage, number>;
+  result: number;
+}
+
+const AGENT_CAPACITY = 25;
+const RECEIVE_TIMEOUT_MS = 10_000;
+
+/** Enrolled once per scenario; each run connects them after its requests are queued. */
+export async function enrollBenchAgents(edgeUrl: string, inFlight: number, label: string) {
+  const count = Math.ceil(inFlight / AGENT_CAPACITY);
+  const capacity = Math.ceil(inFlight / count);
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      BenchAgent.enroll({ edgeUrl, name: `bench-${label}-${i + 1}`, capacity }),
+    ),
+  );
+}
+
+/**
+ * One run: queues `requests` approved requests while no agent is connected, then connects the bench
+ * agents (at most `inFlight` jobs at once) and drives every job's stages, measuring send → receive.
+ */
+export async function runLatency(
+  client: EdgeClient,
+  agents: readonly BenchAgent[],
+  options: LatencyOptions & { run: number },
+): Promise<LatencyRun> {
+  const started = performance.now();
+  const httpBefore = client.errors;
+  const names = Array.from(
+    { length: options.requests },
+    (_, i) => `lat${options.inFlight}-${options.run}-${i}`,
+  );
+  await mapLimit(names, 8, (name) => client.submitApproved(name));
+
+  const push: number[] = [];
+  const byKind = { stage: [] as number[], ready: [] as number[], terminal: [] as number[] };
+  const pollerLatency: number[] = [];
+  const counts = { missing: 0, seen: 0, missed: 0, polls: 0 };
+  const jobs: Promise<void>[] = [];
+  let finished = 0;
+  let allDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    allDone = resolve;
+  });
+
+  const drive = async (agent: BenchAgent, grant: Grant) => {
+    const { job } = grant;
+    const subscriber = await ProgressSubscriber.open({
+      edgeUrl: client.baseUrl,
+      requestId: job.requestId,
+      cookie: client.memberCookie,
+    });
+    const stopPolling = new AbortController();
+    const poller =
+      options.pacing === "paced"
+        ? pollUntilDone(client, { requestId: job.requestId, signal: stopPolling.signal })
+        : null;
+    const sent: Sent = { stages: new Map(), result: 0 };
+    for (const stage of PROVISIONING_STAGES) {
+      if (options.pacing === "paced" && stage !== "CLONING") await sleep(between(500, 3500));
+      sent.stages.set(stage, agent.sendStage(job.jobId, stage));
+      // the real agent reports READY and its result back to back
+      if (options.pacing === "back-to-back" && stage !== "READY")
+        await subscriber.until((r) => r.stages.has(stage), RECEIVE_TIMEOUT_MS);
+    }
+    sent.result = agent.sendSucceeded(job.jobId, { vmName: job.vmName, hostname: job.hostname });
+    await subscriber.until((r) => r.terminal !== null, RECEIVE_TIMEOUT_MS);
+    await subscriber.close();
+
+    for (const [stage, at] of sent.stages) {
+      const received = subscriber.receipts.stages.get(stage);
+      if (received === undefined) counts.missing += 1;
+      else {
+        push.push(received - at);
+        (stage === "READY" ? byKind.ready : byKind.stage).push(received - at);
+      }
+    }
+    const terminal = subscriber.receipts.terminal;
+    if (terminal === null) counts.missing += 1;
+    else {
+      push.push(terminal - sent.result);
+      byKind.terminal.push(terminal - sent.result);
+    }
+
+    if (poller) {
+      // a poller that has not seen READY 15 s after the result never will
+      const timer = setTimeout(() => stopPolling.abort(), 15_000);
+      const view = await poller;
+      clearTimeout(timer);
+      counts.polls += view.polls;
+      for (const stage of PROVISIONING_STAGES.filter((s) => s !== "READY")) {
+        const seen = view.stages.get(stage);
+        const at = sent.stages.get(stage);
+        if (seen === undefined || at === undefined) counts.missed += 1;
+        else {
+          counts.seen += 1;
+          pollerLatency.push(seen - at);
+        }
+      }
+      if (view.ready === null) counts.missed += 1;
+      else {
+        counts.seen += 1;
+        pollerLatency.push(view.ready - sent.result);
+      }
+    }
+  };
+
+  const onGrant = (agent: BenchAgent) => (grant: Grant) => {
+    jobs.push(
+      drive(agent, grant)
+        .catch(() => {
+          counts.missing += 6;
+        })
+        .finally(() => {
+          finished += 1;
+          if (finished === options.requests) allDone();
+        }),
+    );
+  };
+  for (const agent of agents) agent.errors = [];
+  await Promise.all(agents.map((agent) => agent.start(onGrant(agent))));
+  await done;
+  await Promise.all(jobs);
+  // the last acks may still be on their way
+  for (let i = 0; i < 50 && agents.some((a) => a.pendingAcks > 0); i++) await sleep(100);
+  for (const agent of agents) agent.stop();
+
+  const med = (xs: number[]) => percentiles(xs).p50;
+  return {
+    push: percentiles(push),
+    pushByKind: { stage: med(byKind.stage), ready: med(byKind.ready), terminal: med(byKind.terminal) },
+    poller:
+      options.pacing === "paced"
+        ? {
+            latency: percentiles(pollerLatency, 0),
+            seen: counts.seen,
+            missed: counts.missed,
+            polls: counts.polls,
+          }
+        : null,
+    errors: {
+      missing: counts.missing,
+      unacked: agents.reduce((n, a) => n + a.pendingAcks, 0),
+      hub: agents.flatMap((a) => a.errors),
+      http: client.errors - httpBefore,
+    },
+    wallMs: Math.round(performance.now() - started),
+  };
+}

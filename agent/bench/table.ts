@@ -1,0 +1,69 @@
+import type { BenchResults } from "./results.ts";
+import type { Figure, PercentileFigures } from "./stats.ts";
+
+const COL = 10;
+const num = (n: number) => (Number.isFinite(n) ? String(n) : "—");
+const row = (label: string, f: Figure) =>
+  `${label.padEnd(52)}${num(f.median).padStart(COL)}${num(f.min).padStart(COL)}${num(f.max).padStart(COL)}${String(f.runs).padStart(6)}`;
+const pct = (label: string, p: PercentileFigures) => [
+  row(`${label} p50 ms`, p.p50),
+  row(`${label} p95 ms`, p.p95),
+  row(`${label} p99 ms`, p.p99),
+];
+
+/** The compact table `npm run bench` prints: every figure's median, min and max over its runs. */
+export function renderTable(r: BenchResults): string {
+  const lines = [
+    `Gantry bench ${r.startedAt.slice(0, 10)} · ${r.machine.cpus} × ${r.machine.cpuModel} · node ${r.machine.node} · ${r.git.commit.slice(0, 9)}${r.git.dirty ? " (dirty)" : ""} · ${r.durationS} s`,
+    `${"".padEnd(52)}${"median".padStart(COL)}${"min".padStart(COL)}${"max".padStart(COL)}${"runs".padStart(6)}`,
+  ];
+  for (const l of r.latency) {
+    const label = `stage → browser, ${l.inFlight} in flight`;
+    lines.push(...pct(label, l.push), row(`${label}, updates per run`, l.push.samples));
+    if (l.poller3s && l.ratio) {
+      lines.push(
+        ...pct(`3 s poller, ${l.inFlight} in flight`, l.poller3s),
+        row("  changes the poller never saw, per run", l.poller3s.missedPerRun),
+        row("  poller ÷ push, p50", l.ratio.p50),
+        row("  poller ÷ push, p99", l.ratio.p99),
+      );
+    }
+  }
+  if (r.overhead && r.soap) {
+    const o = r.overhead;
+    lines.push(
+      row("approval → READY, product ms", o.productMs),
+      row("same vCenter work, floor ms", o.floorMs),
+      row("overhead ratio (product ÷ floor)", o.ratio),
+      row("overhead ms (product − floor)", o.overheadMs),
+      row("approval → first stage at the browser ms", o.approvalToFirstStageMs),
+      row("SOAP round trips per VM, product", r.soap.perVm.product),
+      row("SOAP round trips per VM, floor", r.soap.perVm.floor),
+      `  session setup: product ${r.soap.sessionSetup.product.total}, floor ${r.soap.sessionSetup.floor}; inventory on connect ${r.soap.inventoryOnConnect.total}; govc 0.24: ${r.soap.govcReference.perClone} per clone (${r.soap.govcReference.perCloneWithIpWait} with IP wait)`,
+    );
+  }
+  if (r.burst) {
+    const b = r.burst;
+    lines.push(
+      row(`burst of ${b.requests}, ${b.agents} agents × ${b.concurrencyPerAgent}: all READY ms`, b.wallMs),
+      row("  VMs per minute", b.vmsPerMinute),
+      row("  D1 rows written per request", b.d1RowsPerRequest),
+      row("  SOAP round trips per VM (jobs sharing the session)", b.soapPerVm),
+      row("  peak agent RSS MiB", b.peakAgentRssMib),
+      row("  errors", b.errors),
+    );
+  }
+  if (r.eventStore) {
+    const e = r.eventStore;
+    lines.push(
+      row("event store append, events/s", e.appendEventsPerSecond),
+      row(`projection rebuild of ${e.eventsReplayed} events, ms`, e.rebuildMs),
+    );
+  }
+  for (const t of r.targets) {
+    lines.push(
+      `${t.met ? "MET   " : "MISSED"} ${t.name}: ${t.actual} (target ${t.target})${t.missedBy ? `, by ${t.missedBy}` : ""}`,
+    );
+  }
+  return lines.join("\n");
+}

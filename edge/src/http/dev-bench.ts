@@ -1,0 +1,235 @@
+import { VM_SIZES } from "@gantry/shared/domain/vm-size";
+import type { DomainEvent } from "@gantry/shared/events/catalog";
+import type { EventMetadata } from "@gantry/shared/events/event-metadata";
+import { PROVISIONING_STAGES } from "@gantry/shared/jobs/provisioning-stage";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { EdgeEnv } from "../app-env.ts";
+import { parseVars } from "../env.ts";
+import { createEventStore, type EventStore } from "../event-store/append-to-stream.ts";
+import { type NewEvent, streamIds } from "../event-store/stored-event.ts";
+import { INLINE_PROJECTIONS } from "../projections/inline-projections.ts";
+import { rebuildProjections } from "../projections/rebuild-projections.ts";
+
+/**
+ * Measurement hooks for `npm run bench` (agent/bench), mounted at `/agent/dev/bench`. Answers 404
+ * unless DEV_LOGIN is on and the host is loopback, exactly like the other dev routes.
+ *
+ * - `/d1-meter`: D1 rows written by every statement this isolate sends, read from D1's own
+ *   `meta.rows_written`. The tally is isolate-global: right for one local workerd, where the Worker and
+ *   both Durable Objects share an isolate, meaningless in production (many isolates). Nothing is
+ *   patched until a dev request asks for it.
+ * - `/append`: synthetic but valid request lifecycles through the real event store and inline projections.
+ * - `/rebuild`: the projection rebuild (compare only, nothing swapped), timed inside the Worker.
+ */
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+const Meta = z.object({ meta: z.object({ rows_written: z.number() }) });
+const tally = { rowsWritten: 0, statements: 0, since: Date.now() };
+const metered: string[] = [];
+
+function count(result: unknown): void {
+  for (const r of Array.isArray(result) ? result : [result]) {
+    const parsed = Meta.safeParse(r);
+    if (!parsed.success) continue;
+    tally.rowsWritten += parsed.data.meta.rows_written;
+    tally.statements += 1;
+  }
+}
+
+/**
+ * Wraps the binding's result-returning methods on their prototypes, once per isolate. `first()` and
+ * `raw()` drop D1's meta and cannot be counted; the edge only reads with them (a SELECT writes no rows).
+ */
+function installMeter(db: D1Database): string[] {
+  if (metered.length > 0) return metered;
+  const targets: Array<[string, unknown, string]> = [
+    ["D1Database", Object.getPrototypeOf(db), "batch"],
+    ["D1PreparedStatement", Object.getPrototypeOf(db.prepare("SELECT 1")), "run"],
+    ["D1PreparedStatement", Object.getPrototypeOf(db.prepare("SELECT 1")), "all"],
+  ];
+  for (const [owner, proto, name] of targets) {
+    const original: unknown = typeof proto === "object" && proto ? Reflect.get(proto, name) : undefined;
+    if (typeof proto !== "object" || !proto || typeof original !== "function") continue;
+    const wrapped = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+      const result: unknown = await Reflect.apply(original, this, args);
+      count(result);
+      return result;
+    };
+    if (Reflect.set(proto, name, wrapped)) metered.push(`${owner}.${name}`);
+  }
+  return metered;
+}
+
+const AppendInput = z.object({
+  tenantId: z.string().regex(/^[a-z0-9-]{1,40}$/),
+  prefix: z.string().regex(/^[A-Za-z0-9_]{1,40}$/),
+  from: z.number().int().min(0),
+  count: z.number().int().min(1).max(500),
+  concurrency: z.number().int().min(1).max(16).default(4),
+});
+type AppendInput = z.infer<typeof AppendInput>;
+
+/** One request's life as the workflow commits it: 10 events in 7 command-sized commits. */
+async function appendLifecycle(store: EventStore, input: AppendInput, index: number) {
+  const requestId = `req_${input.prefix}_${index}`;
+  const request = streamIds.vmRequest(requestId);
+  const vm = streamIds.vm(requestId);
+  const jobId = `job-${requestId}`;
+  const at = new Date(Date.UTC(2026, 0, 1) + index * 60_000);
+  const meta = (actorKind: EventMetadata["actorKind"]): EventMetadata => ({
+    tenantId: input.tenantId,
+    actorId: actorKind === "user" ? "user-bench" : "agent-bench",
+    actorKind,
+    correlationId: requestId,
+    causationId: null,
+  });
+  const wrap = (events: DomainEvent[], actorKind: EventMetadata["actorKind"], second: number): NewEvent[] =>
+    events.map((event) => ({
+      eventId: crypto.randomUUID(),
+      event,
+      metadata: meta(actorKind),
+      occurredAt: new Date(at.getTime() + second * 1000).toISOString(),
+    }));
+  const requester = { id: "user-bench", name: "Bench", email: "bench@bench.test" };
+  const stage = (s: (typeof PROVISIONING_STAGES)[number], previous: number | null): DomainEvent => {
+    const before = previous === null ? null : PROVISIONING_STAGES[previous];
+    return {
+      type: "VmProvisioningStageReached",
+      data: { vmId: requestId, stage: s, previous: before ? { stage: before, durationMs: 1000 } : null },
+    };
+  };
+  const commits = [
+    () =>
+      store.append(
+        request,
+        0,
+        wrap(
+          [
+            {
+              type: "VmRequestSubmitted",
+              data: {
+                requestId,
+                requester,
+                projectId: "proj-bench",
+                name: `bench-${index}`,
+                size: "S",
+                spec: VM_SIZES.S,
+                justification: "synthetic event for the event store benchmark",
+                networkPath: null,
+              },
+            },
+          ],
+          "user",
+          0,
+        ),
+      ),
+    () =>
+      store.append(request, 1, wrap([{ type: "VmRequestApproved", data: { requestId, jobId } }], "user", 1)),
+    () =>
+      store.commit({
+        appends: [
+          {
+            streamId: vm,
+            expectedVersion: 0,
+            events: wrap(
+              [
+                { type: "VmProvisioningStarted", data: { vmId: requestId, requestId, jobId } },
+                stage("CLONING", null),
+              ],
+              "agent",
+              2,
+            ),
+          },
+          {
+            streamId: request,
+            expectedVersion: 2,
+            events: wrap(
+              [{ type: "VmRequestProvisioningStarted", data: { requestId, jobId, vmId: requestId } }],
+              "agent",
+              2,
+            ),
+          },
+        ],
+      }),
+    () => store.append(vm, 2, wrap([stage("CONFIGURING", 0)], "agent", 3)),
+    () => store.append(vm, 3, wrap([stage("POWERING_ON", 1)], "agent", 4)),
+    () => store.append(vm, 4, wrap([stage("WAITING_FOR_NETWORK", 2)], "agent", 5)),
+    () => {
+      const ready = { vmwareId: `vm-${index}`, vmName: `bench-${index}`, hostname: `bench-${index}` };
+      const network = { ipAddress: "10.0.0.1", warning: null };
+      return store.commit({
+        appends: [
+          {
+            streamId: vm,
+            expectedVersion: 5,
+            events: wrap(
+              [
+                {
+                  type: "VmProvisioned",
+                  data: { vmId: requestId, ...ready, ...network, stageDurations: [] },
+                },
+              ],
+              "agent",
+              6,
+            ),
+          },
+          {
+            streamId: request,
+            expectedVersion: 3,
+            events: wrap(
+              [{ type: "VmRequestReady", data: { requestId, vmId: requestId, ...ready, ...network } }],
+              "agent",
+              6,
+            ),
+          },
+        ],
+      });
+    },
+  ];
+  let rowsWritten = 0;
+  for (const commit of commits) {
+    const committed = await commit();
+    if (!committed.ok) throw new Error(`synthetic append conflicted on ${committed.error.streamId}`);
+    rowsWritten += committed.value.rowsWritten;
+  }
+  return { events: 10, commits: commits.length, rowsWritten };
+}
+
+export const devBenchRoutes = new Hono<EdgeEnv>()
+  .use("*", async (c, next) => {
+    if (!parseVars(c.env).DEV_LOGIN || !LOOPBACK.has(new URL(c.req.url).hostname)) return c.notFound();
+    await next();
+  })
+  .post("/d1-meter/reset", (c) => {
+    const methods = installMeter(c.env.DB);
+    Object.assign(tally, { rowsWritten: 0, statements: 0, since: Date.now() });
+    return c.json({ metered: methods });
+  })
+  .get("/d1-meter", (c) => c.json({ ...tally, metered }))
+  .post("/append", async (c) => {
+    const input = AppendInput.safeParse(await c.req.json().catch(() => null));
+    if (!input.success) return c.json({ error: "INVALID_REQUEST", issues: input.error.issues }, 400);
+    const store = createEventStore(c.env.DB, INLINE_PROJECTIONS);
+    const started = Date.now();
+    const totals = { events: 0, commits: 0, rowsWritten: 0 };
+    let next = input.data.from;
+    const end = input.data.from + input.data.count;
+    // a few lifecycles at once, as concurrent requests would; each one's commits stay in order
+    const worker = async () => {
+      for (let i = next++; i < end; i = next++) {
+        const done = await appendLifecycle(store, input.data, i);
+        totals.events += done.events;
+        totals.commits += done.commits;
+        totals.rowsWritten += done.rowsWritten;
+      }
+    };
+    await Promise.all(Array.from({ length: input.data.concurrency }, worker));
+    return c.json({ ...totals, ms: Date.now() - started });
+  })
+  .post("/rebuild", async (c) => {
+    const started = Date.now();
+    const report = await rebuildProjections(c.env.DB);
+    return c.json({ ms: Date.now() - started, report });
+  });
