@@ -2,16 +2,19 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type ManagedProcess, spawnManaged } from "../../../local/processes.ts";
-import { AGENT_CLI, REPO_ROOT, TSX_BIN } from "../../../local/repo-paths.ts";
+import { AGENT_CLI, REPO_ROOT } from "../../../local/repo-paths.ts";
+
+// one process with tsx as its loader, not the tsx CLI: that one runs the agent as its child and, when
+// the child does not confirm a relayed signal within 30 ms (a busy machine), SIGKILLs it
+const agentArgs = (args: readonly string[]) => ["--import", "tsx", AGENT_CLI, ...args];
 
 /** Runs one CLI command to its end and returns exit code and output. */
-export async function runAgentCli(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+export async function runAgentCli(args: readonly string[]) {
   const proc = spawnManaged({
     name: `agent ${args[0] ?? ""}`,
     command: process.execPath,
-    args: [TSX_BIN, AGENT_CLI, ...args],
+    args: agentArgs(args),
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
   });
   const code = await proc.exited;
   return { code, output: proc.tail() };
@@ -56,9 +59,8 @@ export function startAgent(options: AgentOptions): AgentProcess {
   const proc = spawnManaged({
     name: options.name,
     command: process.execPath,
-    args: [TSX_BIN, AGENT_CLI, "run", "--config", configFile],
+    args: agentArgs(["run", "--config", configFile]),
     cwd: REPO_ROOT,
-    env: process.env,
     echo: process.env.GANTRY_TEST_ECHO === "1",
   });
   const waitForLog = async (msg: string | RegExp, timeoutMs = 20_000) => {
@@ -70,10 +72,9 @@ export function startAgent(options: AgentOptions): AgentProcess {
   return {
     proc,
     waitForLog,
-    // tsx runs the agent as its child and relays catchable signals once; SIGKILL must hit the group
     signal: (signal) => {
       const pid = proc.child.pid;
-      if (pid !== undefined) process.kill(signal === "SIGKILL" ? -pid : pid, signal);
+      if (pid !== undefined) process.kill(pid, signal);
     },
     stop: () => proc.stop(10_000),
   };
