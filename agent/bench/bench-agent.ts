@@ -30,7 +30,10 @@ export class BenchAgent {
   private readonly held = new Map<string, Held>();
   /** the seq of each job's result frame, whose ack ends the job */
   private readonly resultSeqs = new Map<string, number>();
-  private readonly unacked = new Set<string>();
+  /** frame id → when it was sent, until the hub acks it */
+  private readonly unacked = new Map<string, number>();
+  /** send → ack of every stage and result frame: the hub's check plus the D1 recording, before any fan-out */
+  readonly ackMs: number[] = [];
   private connection: EdgeConnection | null = null;
   private stopping = false;
   private onGrant: (grant: Grant) => void = () => undefined;
@@ -149,7 +152,7 @@ export class BenchAgent {
   private sendTracked(body: Parameters<EdgeConnection["send"]>[0]): void {
     const id = this.send(body);
     if (id === null) this.errors.push("frame not sent: not connected");
-    else this.unacked.add(id);
+    else this.unacked.set(id, performance.now());
   }
 
   private onFrame(frame: EdgeToAgent): void {
@@ -162,7 +165,9 @@ export class BenchAgent {
         this.held.set(frame.jobId, { epoch: frame.epoch, seq: frame.lastSeq });
         this.onGrant({ job: frame.job, grantedAt: performance.now() });
         return;
-      case "ack":
+      case "ack": {
+        const sentAt = this.unacked.get(frame.ref);
+        if (sentAt !== undefined) this.ackMs.push(performance.now() - sentAt);
         this.unacked.delete(frame.ref);
         // the result's ack ends the job: it no longer holds a lease or counts against capacity
         if (frame.jobId !== undefined && this.resultSeqs.get(frame.jobId) === frame.seq) {
@@ -170,6 +175,7 @@ export class BenchAgent {
           this.resultSeqs.delete(frame.jobId);
         }
         return;
+      }
       case "error":
         this.errors.push(`${frame.code}: ${frame.message}`);
         return;

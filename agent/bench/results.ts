@@ -13,11 +13,18 @@ export interface LatencySummary {
   pacing: string;
   /** subscriber receive − agent send, ms, over stage and terminal frames */
   push: PercentileFigures;
+  /** agent send → hub ack (fencing + D1 append, before the fan-out to browsers), ms */
+  hubAck: PercentileFigures;
   pushP50ByKind: { stage: Figure; ready: Figure; terminal: Figure };
   /** what a 3-second requests.get poller saw of the same changes (paced runs only) */
   poller3s: (PercentileFigures & { seenPerRun: Figure; missedPerRun: Figure }) | null;
   /** poller ÷ push, per run */
   ratio: { p50: Figure; p99: Figure } | null;
+  /** updates offered to the hub per second while measuring */
+  updatesPerSecond: Figure;
+  /** CPU of the edge's workerd processes per update, ms, and in cores busy while measuring */
+  edgeCpuMsPerUpdate: Figure;
+  edgeCpuCores: Figure;
   errorsPerRun: Figure;
   errorDetail: string[];
 }
@@ -73,6 +80,7 @@ export function summarizeLatency(input: {
     inFlight: input.inFlight,
     pacing: input.pacing,
     push: percentileFigures(runs.map((r) => r.push)),
+    hubAck: percentileFigures(runs.map((r) => r.ack)),
     pushP50ByKind: {
       stage: figure(runs.map((r) => r.pushByKind.stage)),
       ready: figure(runs.map((r) => r.pushByKind.ready)),
@@ -102,6 +110,12 @@ export function summarizeLatency(input: {
             p50: figure(runs.flatMap((r) => (r.poller ? [r.poller.latency.p50 / r.push.p50] : []))),
             p99: figure(runs.flatMap((r) => (r.poller ? [r.poller.latency.p99 / r.push.p99] : []))),
           },
+    updatesPerSecond: figure(runs.map((r) => r.updatesPerSecond)),
+    edgeCpuMsPerUpdate: figure(runs.map((r) => r.edgeCpuMsPerUpdate)),
+    edgeCpuCores: figure(
+      runs.map((r) => r.edgeCpuCores),
+      2,
+    ),
     errorsPerRun: figure(runs.map(errorsOf), 0),
     errorDetail: [...new Set(runs.flatMap((r) => r.errors.hub))].slice(0, 10),
   };

@@ -36,6 +36,7 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     only: { type: "string" },
     runs: { type: "string" },
+    "poll-every": { type: "string", default: "5" },
     "guest-boot-ms": { type: "string", default: "2000" },
     "keep-state": { type: "boolean", default: false },
   },
@@ -62,8 +63,8 @@ const settings: BenchSettings = {
 };
 const latencyScenarios: LatencyOptions[] = [
   // 170 × 6 = 1,020 updates per run
-  { inFlight: 1, requests: quick ? 20 : 170, pacing: "back-to-back" },
-  { inFlight: 100, requests: quick ? 40 : 200, pacing: "paced" },
+  { inFlight: 1, requests: quick ? 20 : 170, pacing: "back-to-back", pollEvery: 0 },
+  { inFlight: 100, requests: quick ? 40 : 200, pacing: "paced", pollEvery: Number(values["poll-every"]) },
 ];
 
 const began = Date.now();
@@ -98,6 +99,7 @@ const stack = await startLocalStack({
 const edgeLog = new LogTap([stack.edge.process.child.stdout, stack.edge.process.child.stderr]);
 try {
   const client = await EdgeClient.signIn(stack.edgeUrl);
+  const edgePid = stack.edge.process.child.pid ?? 0;
   // the bench's dev hooks must be there before anything is measured
   await client.dev("POST", "/agent/dev/bench/d1-meter/reset", z.unknown(), {});
 
@@ -129,7 +131,7 @@ try {
       const runs: LatencyRun[] = [];
       for (let run = 0; run < settings.latencyRuns; run++) {
         note(`latency, ${scenario.inFlight} in flight: run ${run + 1}/${settings.latencyRuns}`);
-        runs.push(await runLatency(client, agents, { ...scenario, run }));
+        runs.push(await runLatency(client, agents, { ...scenario, run, edgePid }));
       }
       results.latency.push(summarizeLatency({ ...scenario, runs }));
     }

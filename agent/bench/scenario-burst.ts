@@ -5,7 +5,7 @@ import type { LocalStack } from "../local/local-stack.ts";
 import { mapLimit, sleep } from "./concurrency.ts";
 import type { EdgeClient } from "./edge-client.ts";
 import type { LogTap } from "./log-tap.ts";
-import { agentPid, peakRssMib } from "./process-memory.ts";
+import { agentPid, peakRssMib } from "./proc-stats.ts";
 import { ProgressSubscriber } from "./progress-subscriber.ts";
 
 export interface BurstOptions {

@@ -3,6 +3,7 @@ import { BenchAgent, type Grant } from "./bench-agent.ts";
 import { between, mapLimit, sleep } from "./concurrency.ts";
 import type { EdgeClient } from "./edge-client.ts";
 import { pollUntilDone } from "./poller.ts";
+import { cpuMs } from "./proc-stats.ts";
 import { ProgressSubscriber } from "./progress-subscriber.ts";
 import { type Percentiles, percentiles } from "./stats.ts";
 
@@ -15,15 +16,27 @@ export interface LatencyOptions {
    * "back-to-back": each stage as soon as the previous one arrived, to get ≥ 1,000 updates quickly.
    */
   pacing: "paced" | "back-to-back";
+  /** paced runs: every n-th request also gets a 3-second poller (0: none) */
+  pollEvery: number;
 }
 
 export interface LatencyRun {
   push: Percentiles;
+  /** agent send → hub ack: the part of `push` spent before the progress fan-out (fencing + D1 append) */
+  ack: Percentiles;
   /** p50 per update kind: the four recorded stages, the READY stage (not recorded) and the terminal frame */
   pushByKind: { stage: number; ready: number; terminal: number };
   poller: { latency: Percentiles; seen: number; missed: number; polls: number } | null;
   /** updates a subscriber never received, frames never acked, hub error frames, failed API calls */
   errors: { missing: number; unacked: number; hub: string[]; http: number };
+  /** the measured part: agents connected → last update received */
+  measuredMs: number;
+  /** updates the hub was offered per second of the measured part */
+  updatesPerSecond: number;
+  /** CPU the edge's workerd processes spent per update (everything: Worker, both objects, local D1) */
+  edgeCpuMsPerUpdate: number;
+  /** edge CPU ÷ wall time of the measured part: 1.0 = one core busy all the time */
+  edgeCpuCores: number;
   wallMs: number;
 }
 
@@ -53,7 +66,7 @@ export async function enrollBenchAgents(edgeUrl: string, inFlight: number, label
 export async function runLatency(
   client: EdgeClient,
   agents: readonly BenchAgent[],
-  options: LatencyOptions & { run: number },
+  options: LatencyOptions & { run: number; edgePid: number },
 ): Promise<LatencyRun> {
   const started = performance.now();
   const httpBefore = client.errors;
@@ -74,7 +87,9 @@ export async function runLatency(
     allDone = resolve;
   });
 
+  let grants = 0;
   const drive = async (agent: BenchAgent, grant: Grant) => {
+    const grantIndex = grants++;
     const { job } = grant;
     const subscriber = await ProgressSubscriber.open({
       edgeUrl: client.baseUrl,
@@ -82,10 +97,11 @@ export async function runLatency(
       cookie: client.memberCookie,
     });
     const stopPolling = new AbortController();
-    const poller =
-      options.pacing === "paced"
-        ? pollUntilDone(client, { requestId: job.requestId, signal: stopPolling.signal })
-        : null;
+    const polled =
+      options.pacing === "paced" && options.pollEvery > 0 && grantIndex % options.pollEvery === 0;
+    const poller = polled
+      ? pollUntilDone(client, { requestId: job.requestId, signal: stopPolling.signal })
+      : null;
     const sent: Sent = { stages: new Map(), result: 0 };
     for (const stage of PROVISIONING_STAGES) {
       if (options.pacing === "paced" && stage !== "CLONING") await sleep(between(500, 3500));
@@ -148,10 +164,17 @@ export async function runLatency(
         }),
     );
   };
-  for (const agent of agents) agent.errors = [];
+  for (const agent of agents) {
+    agent.errors = [];
+    agent.ackMs.length = 0;
+  }
+  const cpuBefore = await cpuMs(options.edgePid, "workerd");
+  const measuring = performance.now();
   await Promise.all(agents.map((agent) => agent.start(onGrant(agent))));
   await done;
   await Promise.all(jobs);
+  const measuredMs = performance.now() - measuring;
+  const edgeCpu = (await cpuMs(options.edgePid, "workerd")) - cpuBefore;
   // the last acks may still be on their way
   for (let i = 0; i < 50 && agents.some((a) => a.pendingAcks > 0); i++) await sleep(100);
   for (const agent of agents) agent.stop();
@@ -159,9 +182,10 @@ export async function runLatency(
   const med = (xs: number[]) => percentiles(xs).p50;
   return {
     push: percentiles(push),
+    ack: percentiles(agents.flatMap((a) => a.ackMs)),
     pushByKind: { stage: med(byKind.stage), ready: med(byKind.ready), terminal: med(byKind.terminal) },
     poller:
-      options.pacing === "paced"
+      counts.seen + counts.missed > 0
         ? {
             latency: percentiles(pollerLatency, 0),
             seen: counts.seen,
@@ -175,6 +199,10 @@ export async function runLatency(
       hub: agents.flatMap((a) => a.errors),
       http: client.errors - httpBefore,
     },
+    measuredMs: Math.round(measuredMs),
+    updatesPerSecond: Math.round((push.length / measuredMs) * 10_000) / 10,
+    edgeCpuMsPerUpdate: Math.round((edgeCpu / push.length) * 10) / 10,
+    edgeCpuCores: Math.round((edgeCpu / measuredMs) * 100) / 100,
     wallMs: Math.round(performance.now() - started),
   };
 }

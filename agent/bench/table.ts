@@ -19,7 +19,15 @@ export function renderTable(r: BenchResults): string {
   ];
   for (const l of r.latency) {
     const label = `stage → browser, ${l.inFlight} in flight`;
-    lines.push(...pct(label, l.push), row(`${label}, updates per run`, l.push.samples));
+    lines.push(
+      ...pct(label, l.push),
+      row(`${label}, updates per run`, l.push.samples),
+      row("  of which agent send → hub ack (D1 append) p50 ms", l.hubAck.p50),
+      row("  of which agent send → hub ack (D1 append) p99 ms", l.hubAck.p99),
+      row("  updates offered per second", l.updatesPerSecond),
+      row("  edge (workerd) CPU ms per update", l.edgeCpuMsPerUpdate),
+      row("  edge (workerd) cores busy", l.edgeCpuCores),
+    );
     if (l.poller3s && l.ratio) {
       lines.push(
         ...pct(`3 s poller, ${l.inFlight} in flight`, l.poller3s),

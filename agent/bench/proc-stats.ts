@@ -3,7 +3,7 @@ import { readdir, readFile } from "node:fs/promises";
 const read = (path: string) => readFile(path, "utf8").catch(() => "");
 
 /** Direct and indirect children of `pid`, from /proc (Linux only). */
-async function descendants(pid: number): Promise<number[]> {
+export async function descendants(pid: number): Promise<number[]> {
   const parents = new Map<number, number[]>();
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -44,4 +44,21 @@ export async function agentPid(launcherPid: number): Promise<number> {
       return pid;
   }
   return launcherPid;
+}
+
+// USER_HZ: the unit of utime/stime in /proc/<pid>/stat; 100 on every Linux we run on
+const TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system) used so far by the processes named `comm` under `pid`, in ms. */
+export async function cpuMs(pid: number, comm: string): Promise<number> {
+  let ticks = 0;
+  for (const child of await descendants(pid)) {
+    const stat = await read(`/proc/${child}/stat`);
+    const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    if (name !== comm) continue;
+    // fields 14 and 15 of the stat line; after ") " the third field is number 3
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
 }
