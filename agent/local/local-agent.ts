@@ -5,7 +5,7 @@ import type { VcsimHandle } from "../vcsim/vcsim.ts";
 import { createEnrollmentToken } from "./edge-admin.ts";
 import { freePort } from "./free-port.ts";
 import { type ManagedProcess, runToCompletion, spawnManaged } from "./processes.ts";
-import { AGENT_CLI, REPO_ROOT, TSX_BIN } from "./repo-paths.ts";
+import { AGENT_CLI, REPO_ROOT } from "./repo-paths.ts";
 
 export interface LocalAgentOptions {
   edgeUrl: string;
@@ -26,7 +26,9 @@ export interface LocalAgent {
   stop(): Promise<void>;
 }
 
-const cliArgs = (args: readonly string[]) => [TSX_BIN, AGENT_CLI, ...args];
+// one node process with tsx as a loader: the tsx CLI relays signals to a child and SIGKILLs it when a
+// SIGTERM is not confirmed within 30 ms, which turns a draining stop into a kill on a busy machine
+const cliArgs = (args: readonly string[]) => ["--import", "tsx", AGENT_CLI, ...args];
 
 /**
  * Does what an operator does: an admin creates an enrollment token, `gantry-agent enroll` redeems it

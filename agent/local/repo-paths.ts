@@ -8,4 +8,3 @@ export const VITE_BIN = path.join(REPO_ROOT, "node_modules/vite/bin/vite.js");
 export const SEED_SQL = path.join(REPO_ROOT, "edge/local/seed.sql");
 export const WEB_DIR = path.join(REPO_ROOT, "web");
 export const AGENT_CLI = path.join(REPO_ROOT, "agent/src/cli.ts");
-export const TSX_BIN = path.join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs");
