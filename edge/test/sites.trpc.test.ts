@@ -126,7 +126,7 @@ describe("sites router", () => {
 
   it("does not read live VM status of a request that is not the caller's", async () => {
     const t = await createTestTenant(env.DB);
-    await expect(as(t.member).sites.vmStatus({ requestId: "nope" })).rejects.toMatchObject({
+    await expect(as(t.member).vms.status({ requestId: "nope" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   });

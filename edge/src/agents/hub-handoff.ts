@@ -43,3 +43,7 @@ export function readHandoff(request: Request): AgentIdentity | null {
   });
   return parsed.success ? parsed.data : null;
 }
+
+/** The site's AgentHub: one object per site, never one global hub. */
+export const siteHub = (env: Env, siteId: string) =>
+  env.AGENT_HUB.get(env.AGENT_HUB.idFromName(hubName(siteId)));

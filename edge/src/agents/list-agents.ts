@@ -1,5 +1,5 @@
 import type { HubAgentStatus } from "../durable-objects/agent-hub-status.ts";
-import { hubName } from "./hub-handoff.ts";
+import { siteHub } from "./hub-handoff.ts";
 
 export interface AgentListItem {
   agentId: string;
@@ -36,7 +36,7 @@ export async function listAgents(env: Env, tenantId: string): Promise<AgentListI
   const live = new Map<string, HubAgentStatus>();
   await Promise.all(
     siteIds.map(async (siteId) => {
-      const status = await env.AGENT_HUB.get(env.AGENT_HUB.idFromName(hubName(siteId))).status();
+      const status = await siteHub(env, siteId).status();
       for (const a of status.agents) live.set(a.agentId, a);
     }),
   );

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from "@gantry/shared/result";
-import { hubName } from "./hub-handoff.ts";
+import { siteHub } from "./hub-handoff.ts";
 
 export type RevokeError = { code: "AGENT_NOT_FOUND"; agentId: string };
 
@@ -20,6 +20,6 @@ export async function revokeAgent(
   )
     .bind(input.agentId, input.now, input.revokedBy)
     .run();
-  const hub = env.AGENT_HUB.get(env.AGENT_HUB.idFromName(hubName(row.site_id)));
+  const hub = siteHub(env, row.site_id);
   return ok(await hub.revokeAgent(input.agentId));
 }

@@ -2,7 +2,7 @@ import type { InventoryReport } from "@gantry/shared/jobs/inventory";
 import { InventoryPath, Placement } from "@gantry/shared/jobs/provision-vm-job";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { z } from "zod";
-import { hubName } from "./hub-handoff.ts";
+import { siteHub } from "./hub-handoff.ts";
 
 export const SiteSettingsInput = z.object({
   siteId: z.string().min(1).max(100),
@@ -68,7 +68,7 @@ export async function listSites(
 
 /** The latest inventory the site's agents reported, from the hub (never from vCenter directly). */
 export async function siteInventory(env: Env, siteId: string) {
-  return env.AGENT_HUB.get(env.AGENT_HUB.idFromName(hubName(siteId))).inventory();
+  return siteHub(env, siteId).inventory();
 }
 
 /** Every path of a placement must name something the site's agent actually reported. */

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { authenticateAgent } from "../agents/authenticate-agent.ts";
 import { enrollAgent } from "../agents/enrollment.ts";
-import { handoffRequest, hubName } from "../agents/hub-handoff.ts";
+import { handoffRequest, siteHub } from "../agents/hub-handoff.ts";
 import { revokeAgent } from "../agents/revoke-agent.ts";
 import type { EdgeEnv } from "../app-env.ts";
 import { parseVars } from "../env.ts";
@@ -51,16 +51,16 @@ export const agentRoutes = new Hono<EdgeEnv>()
     const body = DevEnqueue.safeParse(await c.req.json().catch(() => null));
     if (!body.success)
       return c.json({ error: "INVALID_REQUEST", issues: body.error.issues.map((i) => i.message) }, 400);
-    const hub = c.env.AGENT_HUB.get(c.env.AGENT_HUB.idFromName(hubName(body.data.siteId)));
+    const hub = siteHub(c.env, body.data.siteId);
     return c.json(await hub.enqueueJob(body.data));
   })
   .get("/dev/sites/:siteId/status", async (c) => {
-    const hub = c.env.AGENT_HUB.get(c.env.AGENT_HUB.idFromName(hubName(c.req.param("siteId"))));
+    const hub = siteHub(c.env, c.req.param("siteId"));
     const jobId = c.req.query("jobId");
     return c.json(jobId ? await hub.jobStatus(jobId) : await hub.status());
   })
   .get("/dev/sites/:siteId/inventory", async (c) => {
-    const hub = c.env.AGENT_HUB.get(c.env.AGENT_HUB.idFromName(hubName(c.req.param("siteId"))));
+    const hub = siteHub(c.env, c.req.param("siteId"));
     return c.json(await hub.inventory());
   })
   .post("/dev/agents/:agentId/revoke", async (c) => {
@@ -82,6 +82,6 @@ export const agentRoutes = new Hono<EdgeEnv>()
       return c.text("expected a WebSocket upgrade", 426);
     const who = await authenticateAgent(c.env.DB, c.req.header("Authorization"));
     if (!who.ok) return c.json({ error: who.error.code }, 401);
-    const hub = c.env.AGENT_HUB.get(c.env.AGENT_HUB.idFromName(hubName(who.value.siteId)));
+    const hub = siteHub(c.env, who.value.siteId);
     return hub.fetch(handoffRequest(c.req.url, c.req.raw, who.value));
   });

@@ -27,6 +27,10 @@ export const getSession = query(async (): Promise<SessionUser | null> => {
 
 export const getSizes = query(() => trpc.catalog.sizes.query(), "catalog.sizes");
 export const getProjects = query(() => trpc.catalog.projects.query(), "catalog.projects");
+export const getNetworks = query(
+  (projectId: string) => trpc.catalog.networks.query({ projectId }),
+  "catalog.networks",
+);
 
 export const getMyRequests = query(
   (input: NonNullable<ListRequestsInput>) => trpc.requests.list.query(input),
@@ -66,8 +70,8 @@ export const rejectAction = action(
 
 /** Live power state of a request's VM, read through the site's agent on demand. */
 export const getVmStatus = query(
-  (requestId: string) => trpc.sites.vmStatus.query({ requestId }),
-  "sites.vmStatus",
+  (requestId: string) => trpc.vms.status.query({ requestId }),
+  "vms.status",
 );
 
 // admin: agents and sites

@@ -6,11 +6,12 @@ import { createAsync, useAction, useBeforeLeave, useNavigate, useSubmission } fr
 import { createMemo, createSignal, For, onMount, Show } from "solid-js";
 import { createStore } from "solid-js/store";
 import { FieldError } from "../components/FieldError.tsx";
+import { NetworkSelect } from "../components/NetworkSelect.tsx";
 import { SizeCards } from "../components/SizeCards.tsx";
 import { plainMessage } from "../lib/api-errors.ts";
 import { fieldErrorsOf, sentence } from "../lib/field-errors.ts";
 import { newIdempotencyKey } from "../lib/idempotency-key.ts";
-import { createRequestAction, getProjects, getSizes } from "../lib/queries.ts";
+import { createRequestAction, getNetworks, getProjects, getSizes } from "../lib/queries.ts";
 
 type Field = "name" | "projectId" | "justification";
 
@@ -19,6 +20,8 @@ interface FormState {
   /** "" until the person picks one: the first project is the default */
   projectId: string;
   justification: string;
+  /** "" = the site's default network */
+  networkPath: string;
   /** null until the person picks one: the catalogue's default size applies */
   size: VmSize | null;
 }
@@ -34,7 +37,13 @@ export default function NewRequestPage() {
   const navigate = useNavigate();
   onMount(() => submission.clear());
 
-  const [form, setForm] = createStore<FormState>({ name: "", projectId: "", justification: "", size: null });
+  const [form, setForm] = createStore<FormState>({
+    name: "",
+    projectId: "",
+    justification: "",
+    networkPath: "",
+    size: null,
+  });
   const [touched, setTouched] = createStore<Record<Field, boolean>>({
     name: false,
     projectId: false,
@@ -52,6 +61,12 @@ export default function NewRequestPage() {
   const size = () => form.size ?? defaultSize();
   const projectId = createMemo(() => form.projectId || projects()?.[0]?.projectId || "");
   const project = createMemo(() => projects()?.find((p: ProjectOption) => p.projectId === projectId()));
+  // networks belong to the project's site: switching project resets the pick to that site's default
+  const networks = createAsync(() => (projectId() ? getNetworks(projectId()) : Promise.resolve(undefined)));
+  const networkError = () => {
+    const server = serverErrors().networkPath;
+    return server ? sentence("The network", server) : null;
+  };
 
   const localErrors = createMemo<Record<Field, string | null>>(() => {
     const name = firstMessage(VmName.safeParse(form.name));
@@ -102,6 +117,7 @@ export default function NewRequestPage() {
       name: form.name,
       size: size(),
       justification: form.justification.trim(),
+      ...(form.networkPath ? { networkPath: form.networkPath } : {}),
     };
     const fingerprint = JSON.stringify(input);
     if (sentWithKey !== null && sentWithKey !== fingerprint) idempotencyKey = newIdempotencyKey();
@@ -159,7 +175,7 @@ export default function NewRequestPage() {
             name="projectId"
             class="select"
             value={projectId()}
-            onChange={(e) => setForm("projectId", e.currentTarget.value)}
+            onChange={(e) => setForm({ projectId: e.currentTarget.value, networkPath: "" })}
             onBlur={() => setTouched("projectId", true)}
             aria-invalid={errorFor("projectId") ? "true" : "false"}
             aria-describedby="project-error"
@@ -174,6 +190,13 @@ export default function NewRequestPage() {
           </select>
           <FieldError id="project-error" message={errorFor("projectId")} />
         </div>
+
+        <NetworkSelect
+          networks={networks()}
+          value={form.networkPath}
+          error={networkError()}
+          onChange={(path) => setForm("networkPath", path)}
+        />
 
         <fieldset class="field">
           <legend>Size</legend>

@@ -5,7 +5,6 @@ import path from "node:path";
 import { startLocalStack } from "@gantry/agent/local-stack";
 import type { TestProject } from "vitest/node";
 import { z } from "zod";
-import { startFallbackAgent } from "./support/fallback-agent.ts";
 import { setCloneDelay, type VcsimEndpoint } from "./support/vcsim-control.ts";
 
 declare module "vitest" {
@@ -50,24 +49,10 @@ export default async function setup(project: TestProject) {
     echo: process.env.GANTRY_ECHO === "1",
   });
   await stack.vcsim.control.settings({ taskDelaysMs: { CloneVM_Task: CLONE_DELAY_MS } });
-  const stopFallback = stack.agents.some((a) => a.process !== null)
-    ? null
-    : await startFallbackAgent({
-        edgeUrl: stack.edgeUrl,
-        stateDir: path.join(stateDir, "web-agent"),
-        vcsim: {
-          url: stack.vcsim.url,
-          username: stack.vcsim.username,
-          password: stack.vcsim.password,
-          caFile: stack.vcsim.caFile ?? null,
-        },
-        echo: process.env.GANTRY_ECHO === "1",
-      });
   console.log(`local stack up at ${stack.edgeUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   project.provide("edgeUrl", stack.edgeUrl);
   project.provide("vcsim", { sdkUrl: stack.vcsim.url, caFile: stack.vcsim.caFile ?? null });
   return async () => {
-    await stopFallback?.();
     await stack.stop();
     await rm(stateDir, { recursive: true, force: true });
   };

@@ -1,8 +1,9 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { waitForConnectedAgent } from "./support/agent.ts";
 import { launchBrowser, screenshot, signedInPage, USERS, uniqueVmName } from "./support/browser.ts";
 import { recordStepper, stepperLog, waitForStatus } from "./support/flows.ts";
+import { vcsimVm } from "./support/vcsim-control.ts";
 
 const STAGES = ["CLONING", "CONFIGURING", "POWERING_ON", "WAITING_FOR_NETWORK", "READY"] as const;
 
@@ -20,6 +21,7 @@ describe("requesting a VM end to end", () => {
   });
 
   const name = uniqueVmName("e2e");
+  let vcenterName = "";
 
   it("validates the name as you type with the server's rules", async () => {
     const field = member.getByLabel("VM name");
@@ -35,6 +37,10 @@ describe("requesting a VM end to end", () => {
 
   it("submits once even when the button is double-clicked", async () => {
     await member.getByRole("radio", { name: /^L\b/ }).check();
+    // the networks come from the inventory the site's agent reported; pick one that is not the default
+    await member.getByLabel("Network").selectOption({ label: "VM Network" });
+    vcenterName = (await member.locator("#vm-name-hint .mono").textContent()) ?? "";
+    expect(vcenterName).toMatch(new RegExp(`^[a-z]+-${name}$`));
     await member.getByLabel("Justification").fill("Staging copy of the web shop for the browser tests.");
     await screenshot(member, "new-request");
     await member.getByRole("button", { name: "Submit request" }).dblclick();
@@ -93,6 +99,9 @@ describe("requesting a VM end to end", () => {
     await member.getByRole("button", { name: "Refresh status" }).click();
     await member.getByRole("button", { name: "Refresh status" }).waitFor();
     await screenshot(member, "request-ready");
+    // the VM vCenter built sits on the network the member picked
+    const vm = await vcsimVm(inject("vcsim"), vcenterName);
+    expect(vm.nics.map((n) => n.network)).toEqual([expect.stringContaining("VM Network")]);
 
     const { log, sameDocument, layoutShift } = await stepperLog(member);
     // the page that watched was loaded before approval: every stage turned done in front of the member

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createEnrollmentToken } from "../../agents/enrollment.ts";
-import { hubName } from "../../agents/hub-handoff.ts";
+import { siteHub } from "../../agents/hub-handoff.ts";
 import { listAgents } from "../../agents/list-agents.ts";
 import { revokeAgent } from "../../agents/revoke-agent.ts";
 import { getSite } from "../../agents/site-settings.ts";
@@ -48,7 +48,7 @@ export const agentsRouter = router({
   /** A site's job queue as its hub sees it, each waiting job with the reason in a sentence. */
   queue: adminProcedure.input(SiteRef).query(async ({ ctx, input }) => {
     const site = await siteOrNotFound(ctx.env.DB, ctx.principal.tenantId, input.siteId);
-    const status = await ctx.env.AGENT_HUB.get(ctx.env.AGENT_HUB.idFromName(hubName(site.siteId))).status();
+    const status = await siteHub(ctx.env, site.siteId).status();
     return status.jobs.map((j) => ({
       ...j,
       waitingText: j.waiting ? describeWait(j.waiting, site.name) : null,

@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { hubName } from "../../agents/hub-handoff.ts";
+import { siteHub } from "../../agents/hub-handoff.ts";
 import {
   getSite,
   listSites,
@@ -9,7 +9,7 @@ import {
   siteInventory,
   updateSite,
 } from "../../agents/site-settings.ts";
-import type { CallFailure } from "../../durable-objects/agent-hub-calls.ts";
+import { callError } from "../agent-call-error.ts";
 import { adminProcedure, authedProcedure, router } from "../trpc.ts";
 
 const SiteRef = z.object({ siteId: z.string().min(1).max(100) });
@@ -31,33 +31,11 @@ function siteError(error: SiteError): TRPCError {
   }
 }
 
-function callError(error: CallFailure, siteName: string): TRPCError {
-  switch (error.code) {
-    case "NO_AGENT_CONNECTED":
-      return new TRPCError({
-        code: "PRECONDITION_FAILED",
-        message: `no agent connected for site ${siteName}`,
-      });
-    case "CALL_TIMEOUT":
-      return new TRPCError({
-        code: "TIMEOUT",
-        message: `the agent of site ${siteName} did not answer in ${error.timeoutMs} ms`,
-      });
-    case "AGENT_DISCONNECTED":
-      return new TRPCError({
-        code: "PRECONDITION_FAILED",
-        message: `the agent of site ${siteName} disconnected`,
-      });
-  }
-}
-
 async function siteOf(db: D1Database, tenantId: string, siteId: string) {
   const site = await getSite(db, tenantId, siteId);
   if (!site.ok) throw siteError(site.error);
   return site.value;
 }
-
-const hub = (env: Env, siteId: string) => env.AGENT_HUB.get(env.AGENT_HUB.idFromName(hubName(siteId)));
 
 export const sitesRouter = router({
   list: authedProcedure.query(({ ctx }) => listSites(ctx.env.DB, ctx.principal.tenantId)),
@@ -87,7 +65,7 @@ export const sitesRouter = router({
   testConnection: adminProcedure.input(SiteRef).mutation(async ({ ctx, input }) => {
     const site = await siteOf(ctx.env.DB, ctx.principal.tenantId, input.siteId);
     const templatePath = site.placement?.templatePath;
-    const answer = await hub(ctx.env, site.siteId).callAgent({
+    const answer = await siteHub(ctx.env, site.siteId).callAgent({
       call: { method: "vcenter.test", ...(templatePath ? { templatePath } : {}) },
       timeoutMs: 30_000,
     });
@@ -102,29 +80,4 @@ export const sitesRouter = router({
   }),
 
   /** Live power state, tools, IP and hostname of a request's VM, read through the site's agent. */
-  vmStatus: authedProcedure
-    .input(z.object({ requestId: z.string().min(1).max(100) }))
-    .query(async ({ ctx, input }) => {
-      const row = await ctx.env.DB.prepare(
-        `SELECT r.vmware_id, r.requester_id, p.site_id, s.name AS site_name FROM request_summary r
-       JOIN projects p ON p.id = r.project_id JOIN sites s ON s.id = p.site_id
-       WHERE r.tenant_id = ? AND r.request_id = ?`,
-      )
-        .bind(ctx.principal.tenantId, input.requestId)
-        .first<{ vmware_id: string | null; requester_id: string; site_id: string; site_name: string }>();
-      const mayRead = row && (ctx.principal.role === "admin" || row.requester_id === ctx.principal.userId);
-      if (!row || !mayRead) throw new TRPCError({ code: "NOT_FOUND", message: "request not found" });
-      if (!row.vmware_id)
-        throw new TRPCError({ code: "PRECONDITION_FAILED", message: "the VM does not exist yet" });
-      const answer = await hub(ctx.env, row.site_id).callAgent({
-        call: { method: "vm.status", vmwareId: row.vmware_id },
-      });
-      if (!answer.ok) throw callError(answer.error, row.site_name);
-      const result = answer.value;
-      if (result.method !== "vm.status")
-        throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "unexpected answer" });
-      if (!result.outcome.ok)
-        throw new TRPCError({ code: "NOT_FOUND", message: result.outcome.error.message });
-      return result.outcome.value;
-    }),
 });

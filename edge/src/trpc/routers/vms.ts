@@ -1,5 +1,9 @@
 import { ListVmsInput } from "@gantry/shared/api/vms";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { siteHub } from "../../agents/hub-handoff.ts";
 import { listVms } from "../../projections/request-queries.ts";
+import { callError } from "../agent-call-error.ts";
 import { authedProcedure, router } from "../trpc.ts";
 
 export const vmsRouter = router({
@@ -7,4 +11,30 @@ export const vmsRouter = router({
   list: authedProcedure
     .input(ListVmsInput)
     .query(({ ctx, input }) => listVms(ctx.deps.db, { ...input, tenantId: ctx.principal.tenantId })),
+  /** Live state of a request's VM (power, tools, IP, hostname), read through the site's agent. */
+  status: authedProcedure
+    .input(z.object({ requestId: z.string().min(1).max(100) }))
+    .query(async ({ ctx, input }) => {
+      const row = await ctx.env.DB.prepare(
+        `SELECT r.vmware_id, r.requester_id, p.site_id, s.name AS site_name FROM request_summary r
+       JOIN projects p ON p.id = r.project_id JOIN sites s ON s.id = p.site_id
+       WHERE r.tenant_id = ? AND r.request_id = ?`,
+      )
+        .bind(ctx.principal.tenantId, input.requestId)
+        .first<{ vmware_id: string | null; requester_id: string; site_id: string; site_name: string }>();
+      const mayRead = row && (ctx.principal.role === "admin" || row.requester_id === ctx.principal.userId);
+      if (!row || !mayRead) throw new TRPCError({ code: "NOT_FOUND", message: "request not found" });
+      if (!row.vmware_id)
+        throw new TRPCError({ code: "PRECONDITION_FAILED", message: "the VM does not exist yet" });
+      const answer = await siteHub(ctx.env, row.site_id).callAgent({
+        call: { method: "vm.status", vmwareId: row.vmware_id },
+      });
+      if (!answer.ok) throw callError(answer.error, row.site_name);
+      const result = answer.value;
+      if (result.method !== "vm.status")
+        throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "unexpected answer" });
+      if (!result.outcome.ok)
+        throw new TRPCError({ code: "NOT_FOUND", message: result.outcome.error.message });
+      return result.outcome.value;
+    }),
 });

@@ -41,3 +41,20 @@ export const injectVcsimFault = (
 /** Makes the simulator's clone take `ms` (it reports progress in tenths meanwhile). */
 export const setCloneDelay = (endpoint: VcsimEndpoint, ms: number): Promise<void> =>
   vcsimControl(endpoint, "settings", { taskDelays: { CloneVM_Task: ms } });
+
+/** The simulator's view of a VM by name (`GET /_gantry/vm`): what vCenter really built. */
+export function vcsimVm(endpoint: VcsimEndpoint, name: string): Promise<{ nics: { network: string }[] }> {
+  const url = new URL(`/_gantry/vm?name=${encodeURIComponent(name)}`, endpoint.sdkUrl);
+  return new Promise((resolve, reject) => {
+    const req = request(url, endpoint.caFile ? { ca: readFileSync(endpoint.caFile) } : {}, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        if (res.statusCode !== 200) return reject(new Error(`vcsim vm ${name} answered ${res.statusCode}`));
+        resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as { nics: { network: string }[] });
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}

@@ -1,0 +1,23 @@
+import { TRPCError } from "@trpc/server";
+import type { CallFailure } from "../durable-objects/agent-hub-calls.ts";
+
+/** A call through a site's agent that did not get an answer, as the error tRPC clients understand. */
+export function callError(error: CallFailure, siteName: string): TRPCError {
+  switch (error.code) {
+    case "NO_AGENT_CONNECTED":
+      return new TRPCError({
+        code: "PRECONDITION_FAILED",
+        message: `no agent connected for site ${siteName}`,
+      });
+    case "CALL_TIMEOUT":
+      return new TRPCError({
+        code: "TIMEOUT",
+        message: `the agent of site ${siteName} did not answer in ${error.timeoutMs} ms`,
+      });
+    case "AGENT_DISCONNECTED":
+      return new TRPCError({
+        code: "PRECONDITION_FAILED",
+        message: `the agent of site ${siteName} disconnected`,
+      });
+  }
+}
