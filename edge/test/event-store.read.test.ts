@@ -52,7 +52,7 @@ describe("event store reads", () => {
     const { events } = await readStream(env.DB, streamId);
     expect(events[0]?.event).toEqual({
       type: "VmRequestSubmitted",
-      data: { ...v1, spec: { cpu: 2, memoryGb: 4, diskGb: 50 } },
+      data: { ...v1, spec: { cpu: 2, memoryGb: 4, diskGb: 50 }, networkPath: null },
     });
   });
 
