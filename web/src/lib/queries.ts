@@ -69,10 +69,7 @@ export const rejectAction = action(
 );
 
 /** Live power state of a request's VM, read through the site's agent on demand. */
-export const getVmStatus = query(
-  (requestId: string) => trpc.vms.status.query({ requestId }),
-  "vms.status",
-);
+export const getVmStatus = query((requestId: string) => trpc.vms.status.query({ requestId }), "vms.status");
 
 // admin: agents and sites
 

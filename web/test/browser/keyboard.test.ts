@@ -37,6 +37,7 @@ describe("keyboard use", () => {
     await tabTo(page, /VM name/);
     await page.keyboard.type(name);
     await tabTo(page, /Project/);
+    await tabTo(page, /Network/);
     await page.keyboard.press("Tab");
     // the size cards are one radio group: arrows move the choice
     await page.keyboard.press("ArrowRight");
