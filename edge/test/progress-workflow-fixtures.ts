@@ -94,11 +94,11 @@ export async function seedTenant(): Promise<TestTenant> {
   return { tenantId, member, otherMember, admin, projects };
 }
 
-/** Submits a request as the tenant's member and has the admin approve it; returns its id. */
-export async function approvedRequest(
+/** Submits a request as the tenant's member; returns its id and version, still PENDING. */
+export async function pendingRequest(
   tenant: TestTenant,
   options: { template?: TemplateName; size?: VmSize } = {},
-): Promise<string> {
+): Promise<{ requestId: string; version: number }> {
   const submitted = await submitRequest(deps(), {
     principal: tenant.member,
     submission: {
@@ -110,13 +110,26 @@ export async function approvedRequest(
     },
   });
   if (!submitted.ok) throw new Error(`submit failed: ${JSON.stringify(submitted.error)}`);
+  return submitted.value;
+}
+
+/** Has the tenant's admin approve a pending request; returns its id. */
+export async function approve(tenant: TestTenant, pending: { requestId: string; version: number }) {
   const approved = await approveRequest(deps(), {
     principal: tenant.admin,
-    requestId: submitted.value.requestId,
-    expectedVersion: submitted.value.version,
+    requestId: pending.requestId,
+    expectedVersion: pending.version,
   });
   if (!approved.ok) throw new Error(`approve failed: ${JSON.stringify(approved.error)}`);
-  return submitted.value.requestId;
+  return pending.requestId;
+}
+
+/** Submits a request as the tenant's member and has the admin approve it; returns its id. */
+export async function approvedRequest(
+  tenant: TestTenant,
+  options: { template?: TemplateName; size?: VmSize } = {},
+): Promise<string> {
+  return approve(tenant, await pendingRequest(tenant, options));
 }
 
 /** Records what an agent reported, as the hub does before publishing it. */

@@ -4,9 +4,11 @@ import { describe, expect, it } from "vitest";
 import { subscriberUpgrade } from "../src/progress/subscriber.ts";
 import { progressStub, rewriteFacts, stageUpdate, subscribe, subscriber } from "./progress-fixtures.ts";
 import {
+  approve,
   approvedRequest,
   completedRun,
   failedRun,
+  pendingRequest,
   record,
   report,
   seedTenant,
@@ -84,6 +86,29 @@ describe("RequestProgress rebuild from the log", () => {
     const finishIn = Date.parse(snapshot.state.eta.finishAt) - now;
     expect(finishIn).toBeGreaterThan(130_000);
     expect(finishIn).toBeLessThanOrEqual(140_000);
+  });
+
+  it("learns the ETA at the first stage when the viewer arrived before the approval", async () => {
+    const tenant = await seedTenant();
+    const usual = { CLONING: 60_000, CONFIGURING: 20_000, POWERING_ON: 10_000, WAITING_FOR_NETWORK: 30_000 };
+    await completedRun(tenant, { durations: usual });
+    const pending = await pendingRequest(tenant);
+    const reader = await subscribe(subscriber(pending.requestId, { tenantId: tenant.tenantId }));
+    const before = await reader.next();
+    expect(before.type === "snapshot" && before.state.eta).toBeNull();
+
+    const requestId = await approve(tenant, pending);
+    const now = Date.now();
+    await record(tenant, requestId, stageAt("CLONING", now));
+    await progressStub(requestId).publish(stageUpdate(requestId, "CLONING", new Date(now).toISOString()), {
+      tenantId: tenant.tenantId,
+    });
+    const stage = await reader.next();
+    expect(stage).toMatchObject({
+      type: "stage",
+      stage: "CLONING",
+      eta: { expectedTotalMs: 120_000, runs: 1 },
+    });
   });
 
   it("shows no ETA when the tenant has no history for this template and size", async () => {

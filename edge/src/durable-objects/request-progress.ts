@@ -18,6 +18,7 @@ import { loadProgressLog } from "../progress/progress-log.ts";
 import { catchUpWithLog, newEpoch, rebuildFromLog } from "../progress/rebuild.ts";
 import { buildSnapshot, openStage, percentFrame } from "../progress/snapshot.ts";
 import { readSubscriber } from "../progress/subscriber.ts";
+import { loadStageStats } from "../projections/stage-run-queries.ts";
 import { PercentCoalescer } from "./request-progress-percent.ts";
 import { framesForSubscriber } from "./request-progress-resume.ts";
 import {
@@ -117,11 +118,28 @@ export class RequestProgress extends DurableObject<Env> {
       if (current) this.#percent.offer({ stage: data.stage, percent: data.percent, at: data.at });
       return ok({ seq: facts.lastSeq, applied: current });
     }
+    const learned = await this.#learnStatsAtStart(facts, data);
     const now = Date.now();
-    const applied = applyTransition(facts, data, { now, retentionMs: this.#config.retentionMs });
+    const applied = applyTransition(learned, data, { now, retentionMs: this.#config.retentionMs });
     const slow = markSlowIfDue(applied.facts, now);
     await this.#commit({ facts: slow.facts, frames: [...applied.frames, ...slow.frames] });
     return ok({ seq: slow.facts.lastSeq, applied: applied.frames.length > 0 });
+  }
+
+  /**
+   * A viewer who opened the page before approval made this object read the log when the request had no
+   * job yet, so no template to compare with: the first stage is the moment the history can be read.
+   */
+  async #learnStatsAtStart(facts: ProgressFacts, update: ProgressUpdate): Promise<ProgressFacts> {
+    if (update.kind !== "stage" || facts.stats !== null || facts.stages.length > 0) return facts;
+    const stats = await loadStageStats(this.env.DB, {
+      tenantId: facts.tenantId,
+      requestId: facts.requestId,
+      runs: this.#config.statsRuns,
+    });
+    // D1 is not behind the input gate: build on whatever publishes applied meanwhile
+    const current = this.#facts ?? facts;
+    return current.stats === null ? { ...current, stats } : current;
   }
 
   /** Only for WebSocket upgrades from this Worker, carrying the already-authorized subscriber. */
