@@ -15,8 +15,8 @@ INSERT INTO users (id, tenant_id, email, name, role) VALUES
 ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, email = excluded.email, name = excluded.name, role = excluded.role;
 
 INSERT OR IGNORE INTO sites (id, tenant_id, slug, name, placement, network_path, updated_at) VALUES
-  ('site-acme-vcsim', 'acme', 'vcsim', 'Acme lab (VCSIM)', '{"datacenterPath":"/DC0","templatePath":"/DC0/vm/ubuntu-22.04-tmpl","folderPath":"/DC0/vm","poolPath":"/DC0/host/DC0_C0/Resources","datastorePath":"/DC0/datastore/LocalDS_0"}', '/DC0/network/DC0_DVPG0', '2026-01-01T00:00:00.000Z'),
-  ('site-globex-vcsim', 'globex', 'vcsim', 'Globex lab (VCSIM)', '{"datacenterPath":"/DC0","templatePath":"/DC0/vm/ubuntu-22.04-tmpl","folderPath":"/DC0/vm","poolPath":"/DC0/host/DC0_C0/Resources","datastorePath":"/DC0/datastore/LocalDS_0"}', '/DC0/network/DC0_DVPG0', '2026-01-01T00:00:00.000Z');
+  ('site-acme-vcsim', 'acme', 'vcsim', 'Acme lab (VCSIM)', '{"datacenterPath":"/DC0","templatePath":"/DC0/vm/ubuntu-22.04-tmpl","folderPath":"/DC0/vm","poolPath":"/DC0/host/DC0_C0","datastorePath":"/DC0/datastore/LocalDS_0"}', '/DC0/network/DC0_DVPG0', '2026-01-01T00:00:00.000Z'),
+  ('site-globex-vcsim', 'globex', 'vcsim', 'Globex lab (VCSIM)', '{"datacenterPath":"/DC0","templatePath":"/DC0/vm/ubuntu-22.04-tmpl","folderPath":"/DC0/vm","poolPath":"/DC0/host/DC0_C0","datastorePath":"/DC0/datastore/LocalDS_0"}', '/DC0/network/DC0_DVPG0', '2026-01-01T00:00:00.000Z');
 
 INSERT INTO projects (id, tenant_id, slug, name, vm_prefix, site_id) VALUES
   ('proj-acme-web', 'acme', 'web', 'Web', 'web', 'site-acme-vcsim'),

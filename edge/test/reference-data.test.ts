@@ -15,7 +15,7 @@ describe("reference data", () => {
         datacenterPath: "/DC0",
         templatePath: "/DC0/vm/ubuntu-22.04-tmpl",
         folderPath: "/DC0/vm",
-        poolPath: "/DC0/host/DC0_C0/Resources",
+        poolPath: "/DC0/host/DC0_C0",
         datastorePath: "/DC0/datastore/LocalDS_0",
       },
     });

@@ -138,7 +138,10 @@ export async function collectInventory(
         if (base === undefined) return [];
         const capacity = Number(o.text("summary.capacity") ?? 0);
         const free = Number(o.text("summary.freeSpace") ?? 0);
-        return [{ ...base, capacityGb: round(capacity / BYTES_PER_GB), freeGb: round(free / BYTES_PER_GB) }];
+        // thin disks can overcommit a datastore; a simulator even reports negative free space. Report
+        // what is usable (never below 0) so one odd datastore cannot void the whole inventory report
+        const freeGb = Math.max(0, round(free / BYTES_PER_GB));
+        return [{ ...base, capacityGb: round(capacity / BYTES_PER_GB), freeGb }];
       }),
       pools: [
         ...of("ClusterComputeResource").flatMap((o) => {

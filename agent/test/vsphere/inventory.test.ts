@@ -1,9 +1,11 @@
 import { InventoryReport } from "@gantry/shared/jobs/inventory";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { provisionVm } from "../../src/provisioning/provision-vm.ts";
 import type { VsphereClient } from "../../src/vsphere/client.ts";
 import { collectInventory } from "../../src/vsphere/inventory.ts";
 import { RoundTripCounter } from "../../src/vsphere/round-trips.ts";
 import type { VcsimHandle } from "../../vcsim/vcsim.ts";
+import { fakeJobContext, testJob } from "../provisioning/fixture.ts";
 import { clientFor, startTestVcsim } from "./fixture.ts";
 
 describe("collectInventory against vcsim", () => {
@@ -72,5 +74,15 @@ describe("collectInventory against vcsim", () => {
     const bad = clientFor(vcsim, { config: { password: "nope-nope" } });
     await expect(collectInventory(bad)).rejects.toMatchObject({ name: "InvalidLogin" });
     await bad.close();
+  });
+
+  it("never reports negative free space, even on an overcommitted datastore", async () => {
+    // a 60 TiB thin disk: the simulator subtracts it from the datastore's free space, below zero
+    const big = testJob({ diskGb: 61_440, hostname: "overcommit" });
+    const provisioned = await provisionVm(client, big, fakeJobContext(), { networkWaitMs: 5_000 });
+    expect(provisioned.ok).toBe(true);
+    const after = await collectInventory(client);
+    expect(InventoryReport.safeParse(after).success).toBe(true);
+    expect(after.datastores.find((d) => d.name === "LocalDS_0")?.freeGb).toBe(0);
   });
 });
