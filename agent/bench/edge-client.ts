@@ -51,6 +51,8 @@ export class EdgeCallError extends Error {
  */
 export class EdgeClient {
   errors = 0;
+  /** the first few failures, for the report */
+  readonly errorSamples: string[] = [];
   private constructor(
     readonly baseUrl: string,
     private readonly member: string,
@@ -127,10 +129,8 @@ export class EdgeClient {
     const wrapped = await this.raw(method, path, { ...options, schema: TrpcEnvelope });
     const parsed = options.schema.safeParse(wrapped.result.data);
     if (!parsed.success) {
-      this.errors += 1;
-      throw new EdgeCallError(
-        `${method} ${path}: unexpected data ${parsed.error.message.slice(0, 300)}`,
-        200,
+      throw this.failure(
+        new EdgeCallError(`${method} ${path}: unexpected data ${parsed.error.message.slice(0, 300)}`, 200),
       );
     }
     return parsed.data;
@@ -152,22 +152,29 @@ export class EdgeClient {
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
       });
     } catch (error) {
-      this.errors += 1;
-      throw new EdgeCallError(`${method} ${path}: ${String(error)}`, 0);
+      throw this.failure(new EdgeCallError(`${method} ${path}: ${String(error)}`, 0));
     }
     const text = await response.text();
     if (!response.ok) {
-      this.errors += 1;
-      throw new EdgeCallError(
-        `${method} ${path}: HTTP ${response.status} ${text.slice(0, 300)}`,
-        response.status,
+      throw this.failure(
+        new EdgeCallError(
+          `${method} ${path}: HTTP ${response.status} ${text.slice(0, 300)}`,
+          response.status,
+        ),
       );
     }
     const parsed = options.schema.safeParse(parseJson(text));
     if (!parsed.success) {
-      this.errors += 1;
-      throw new EdgeCallError(`${method} ${path}: unexpected answer ${text.slice(0, 300)}`, response.status);
+      throw this.failure(
+        new EdgeCallError(`${method} ${path}: unexpected answer ${text.slice(0, 300)}`, response.status),
+      );
     }
     return parsed.data;
+  }
+
+  private failure(error: EdgeCallError): EdgeCallError {
+    this.errors += 1;
+    if (this.errorSamples.length < 10) this.errorSamples.push(error.message.slice(0, 400));
+    return error;
   }
 }

@@ -31,8 +31,8 @@ export async function peakRssMib(pid: number): Promise<number | null> {
 }
 
 /**
- * The process that runs the agent's code. The local stack starts `node tsx/cli.mjs agent/src/cli.ts run`,
- * and tsx runs the agent in a child node process with its loader; that child is the agent.
+ * The process that runs the agent's code: the local stack's own process (`node --import tsx
+ * agent/src/cli.ts run`), or, when started through the tsx CLI, the child node process tsx runs it in.
  */
 export async function agentPid(launcherPid: number): Promise<number> {
   for (const pid of await descendants(launcherPid)) {

@@ -3,6 +3,7 @@ import type { BurstRun } from "./scenario-burst.ts";
 import type { EventStoreResult } from "./scenario-event-store.ts";
 import type { LatencyRun } from "./scenario-latency.ts";
 import type { OverheadResult, SoapCounts } from "./scenario-overhead.ts";
+import type { BenchSettings } from "./settings.ts";
 import { type Figure, figure, type PercentileFigures, percentileFigures } from "./stats.ts";
 import type { TargetCheck } from "./targets.ts";
 
@@ -55,12 +56,16 @@ export interface BurstSummary {
   soapPerVm: Figure;
   peakAgentRssMib: Figure;
   errors: Figure;
-  errorDetail: BurstRun["errors"][];
+  /** per run: the error breakdown, requests not READY and where the scenario's time went */
+  detail: Pick<BurstRun, "errors" | "notReadyDetail" | "phasesMs">[];
 }
 
 export interface EventStoreSummary {
+  /** one commit per command, as the workflow writes */
   appendEventsPerSecond: Figure;
   appendCommitsPerSecond: Figure;
+  /** one commit per request lifecycle (10 events), used to fill the log to its size */
+  fillEventsPerSecond: Figure;
   rowsWrittenPerEvent: number;
   rebuildMs: Figure;
   eventsReplayed: number;
@@ -168,7 +173,7 @@ export function summarizeBurst(
       runs.map((r) => r.errors.total),
       0,
     ),
-    errorDetail: runs.map((r) => r.errors),
+    detail: runs.map(({ errors, notReadyDetail, phasesMs }) => ({ errors, notReadyDetail, phasesMs })),
   };
 }
 
@@ -176,6 +181,7 @@ export function summarizeEventStore(result: EventStoreResult): EventStoreSummary
   return {
     appendEventsPerSecond: figure(result.appendPerRun, 0),
     appendCommitsPerSecond: figure(result.commitsPerSecond, 0),
+    fillEventsPerSecond: figure(result.fillPerRun, 0),
     rowsWrittenPerEvent: result.rowsWrittenPerEvent,
     rebuildMs: figure(result.rebuildMs, 0),
     eventsReplayed: result.eventsReplayed,
@@ -201,17 +207,4 @@ export interface BenchResults {
   failures: { scenario: string; error: string }[];
   /** 1/5/15-minute load averages at the end */
   loadAverageAtEnd: number[];
-}
-
-export interface BenchSettings {
-  scenarios: string[];
-  guestBootDelayMs: number;
-  latencyRuns: number;
-  overheadRounds: number;
-  overheadPairs: number;
-  burstRequests: number;
-  burstRuns: number;
-  burstAgents: number;
-  burstConcurrency: number;
-  events: number;
 }

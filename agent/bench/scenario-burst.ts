@@ -4,7 +4,7 @@ import { type LocalAgent, startLocalAgent } from "../local/local-agent.ts";
 import type { LocalStack } from "../local/local-stack.ts";
 import { mapLimit, sleep } from "./concurrency.ts";
 import type { EdgeClient } from "./edge-client.ts";
-import type { LogTap } from "./log-tap.ts";
+import { LogTap } from "./log-tap.ts";
 import { agentPid, peakRssMib } from "./proc-stats.ts";
 import { ProgressSubscriber } from "./progress-subscriber.ts";
 
@@ -17,6 +17,10 @@ export interface BurstOptions {
 }
 
 export interface BurstRun {
+  /** where the scenario's own time went, ms: agents, submits, sockets, approvals, wait, checks */
+  phasesMs: Record<string, number>;
+  /** requests that did not end READY (status, stage, the agents' lines about them), failed calls, hub refusals */
+  notReadyDetail: string[];
   /** first approval sent → last request READY (its terminal frame received) */
   wallMs: number;
   vmsPerMinute: number;
@@ -62,6 +66,14 @@ export async function runBurst(
   const { options, run } = input;
   const hubStatus = `/agent/dev/sites/${options.siteId}/status`;
   const agents: LocalAgent[] = [];
+  const agentLogs: LogTap[] = [];
+  const phasesMs: Record<string, number> = {};
+  let phaseStart = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phasesMs[name] = Math.round(now - phaseStart);
+    phaseStart = now;
+  };
   try {
     for (let i = 0; i < options.agents; i++) {
       agents.push(
@@ -74,14 +86,18 @@ export async function runBurst(
         }),
       );
     }
+    for (const a of agents) agentLogs.push(new LogTap([a.process.child.stdout], 50_000));
+    phase("startAgents");
     const hubBefore = (await client.dev("GET", hubStatus, HubCounters)).counters;
     const httpBefore = client.errors;
+    const samplesBefore = client.errorSamples.length;
     const logBefore = input.edgeLog.errorLines;
     await client.dev("POST", "/agent/dev/bench/d1-meter/reset", z.unknown(), {});
     await stack.vcsim.control.resetCounts();
 
     const names = Array.from({ length: options.requests }, (_, i) => `burst-${run}-${i}`);
     const created = await mapLimit(names, 8, (name) => client.create(name));
+    phase("submit");
     const subscribers = await mapLimit(created, 16, (c) =>
       ProgressSubscriber.open({
         edgeUrl: client.baseUrl,
@@ -89,15 +105,21 @@ export async function runBurst(
         cookie: client.memberCookie,
       }),
     );
+    phase("subscribe");
     const started = performance.now();
     await mapLimit(created, 16, (c) => client.approve(c.requestId, c.version).catch(() => null));
-    await Promise.all(subscribers.map((s) => s.until((r) => r.terminal !== null, 300_000)));
+    phase("approve");
+    // ~200 VMs at 8 at a time take about a minute; a request not READY after three is stuck
+    await Promise.all(subscribers.map((s) => s.until((r) => r.terminal !== null, 180_000)));
+    phase("untilReady");
     // a request without a terminal frame shows up as not READY below
     const finished = Math.max(...subscribers.flatMap((s) => s.receipts.terminal ?? []));
     await Promise.all(subscribers.map((s) => s.close()));
 
     const views = await mapLimit(created, 8, (c) => client.get(c.requestId).catch(() => null));
-    const notReady = views.filter((v) => v?.status !== "READY" || !v.vm?.ipAddress).length;
+    const notReadyViews = views.filter((v) => v?.status !== "READY" || !v.vm?.ipAddress);
+    const notReady = notReadyViews.length;
+    phase("verify");
     // late writes of the run (outbox marks, presence) belong to it
     await sleep(1000);
     const rows = (await client.dev("GET", "/agent/dev/bench/d1-meter", Meter)).rowsWritten;
@@ -109,7 +131,18 @@ export async function runBurst(
     const http = client.errors - httpBefore;
     const edgeLog = input.edgeLog.errorLines - logBefore;
     const wallMs = finished - started;
+    phase("measure");
     return {
+      phasesMs,
+      notReadyDetail: [
+        ...notReadyViews.flatMap((v) =>
+          v
+            ? [`${v.requestId}: ${v.status} at ${v.stage}`, ...agentLogs.flatMap((l) => l.grep(v.requestId))]
+            : ["unreadable"],
+        ),
+        ...client.errorSamples.slice(samplesBefore),
+        ...agentLogs.flatMap((l) => l.grep("edge reported an error", 5)),
+      ],
       wallMs: Math.round(wallMs),
       vmsPerMinute: Math.round((options.requests / (wallMs / 60_000)) * 10) / 10,
       d1RowsPerRequest: Math.round((rows / options.requests) * 10) / 10,
@@ -125,5 +158,6 @@ export async function runBurst(
     };
   } finally {
     await Promise.all(agents.map((a) => a.stop()));
+    phase("stopAgents");
   }
 }

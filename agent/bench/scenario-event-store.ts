@@ -3,19 +3,21 @@ import { mapLimit } from "./concurrency.ts";
 import type { EdgeClient } from "./edge-client.ts";
 
 export interface EventStoreOptions {
-  /** events to append in all; each synthetic request's lifecycle is 10 events in 7 commits */
+  /** events in the log before the rebuild */
   events: number;
-  /** events per measured run (the append figure's spread is over these) */
-  eventsPerRun: number;
+  /** events appended the way the workflow commits them (one commit per command), in `runs` runs */
+  measuredEvents: number;
+  runs: number;
   rebuilds: number;
 }
 
 export interface EventStoreResult {
-  /** events/s of each run */
+  /** events/s of each measured run, one commit per command */
   appendPerRun: number[];
   commitsPerSecond: number[];
+  /** events/s of each run of the fill, one commit per request lifecycle */
+  fillPerRun: number[];
   rowsWrittenPerEvent: number;
-  /** ms of each full rebuild, with how many events it replayed and whether it matched the live tables */
   rebuildMs: number[];
   eventsReplayed: number;
   rebuildEqual: boolean;
@@ -29,27 +31,28 @@ const Rebuilt = z.object({
 
 const LIFECYCLES_PER_CALL = 100;
 const EVENTS_PER_LIFECYCLE = 10;
+const FILL_RUN_EVENTS = 10_000;
 
 /**
- * Appends synthetic lifecycles through the Worker's real event store (dev route), in runs of
- * `eventsPerRun` events, then times full projection rebuilds over the whole log.
+ * Appends synthetic request lifecycles through the Worker's real event store and inline projections
+ * (dev route): first as the workflow commits them, measured; then, to reach `events`, one commit per
+ * lifecycle. Then times full projection rebuilds over the whole log.
  */
 export async function runEventStore(
   client: EdgeClient,
   options: EventStoreOptions,
 ): Promise<EventStoreResult> {
   const prefix = `es${Date.now().toString(36)}`;
-  const perRun = Math.ceil(options.eventsPerRun / EVENTS_PER_LIFECYCLE / LIFECYCLES_PER_CALL);
-  const runs = Math.ceil(options.events / options.eventsPerRun);
-  const appendPerRun: number[] = [];
-  const commitsPerSecond: number[] = [];
+  let next = 0;
   let events = 0;
   let rows = 0;
-  let next = 0;
-  for (let r = 0; r < runs; r++) {
-    const calls = Array.from({ length: perRun }, () => next++ * LIFECYCLES_PER_CALL);
+  // two calls at once, four lifecycles at once in each: a few concurrent writers, as in production
+  const appendRun = async (runEvents: number, shape: "commands" | "lifecycle") => {
+    const calls = Array.from(
+      { length: Math.ceil(runEvents / EVENTS_PER_LIFECYCLE / LIFECYCLES_PER_CALL) },
+      () => next++ * LIFECYCLES_PER_CALL,
+    );
     const started = performance.now();
-    // two calls at once, four lifecycles at once in each: a few concurrent writers, as in production
     const results = await mapLimit(calls, 2, (from) =>
       client.dev("POST", "/agent/dev/bench/append", Appended, {
         tenantId: "bench-events",
@@ -57,14 +60,30 @@ export async function runEventStore(
         from,
         count: LIFECYCLES_PER_CALL,
         concurrency: 4,
+        shape,
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    const runEvents = results.reduce((n, x) => n + x.events, 0);
-    events += runEvents;
+    const appended = results.reduce((n, x) => n + x.events, 0);
+    events += appended;
     rows += results.reduce((n, x) => n + x.rowsWritten, 0);
-    appendPerRun.push(runEvents / seconds);
-    commitsPerSecond.push(results.reduce((n, x) => n + x.commits, 0) / seconds);
+    return {
+      eventsPerSecond: appended / seconds,
+      commitsPerSecond: results.reduce((n, x) => n + x.commits, 0) / seconds,
+    };
+  };
+
+  const appendPerRun: number[] = [];
+  const commitsPerSecond: number[] = [];
+  for (let r = 0; r < options.runs; r++) {
+    const run = await appendRun(options.measuredEvents / options.runs, "commands");
+    appendPerRun.push(run.eventsPerSecond);
+    commitsPerSecond.push(run.commitsPerSecond);
+  }
+  const fillPerRun: number[] = [];
+  while (events < options.events) {
+    const run = await appendRun(Math.min(FILL_RUN_EVENTS, options.events - events), "lifecycle");
+    fillPerRun.push(run.eventsPerSecond);
   }
 
   const rebuildMs: number[] = [];
@@ -79,6 +98,7 @@ export async function runEventStore(
   return {
     appendPerRun,
     commitsPerSecond,
+    fillPerRun,
     rowsWrittenPerEvent: Math.round((rows / events) * 100) / 100,
     rebuildMs,
     eventsReplayed,

@@ -1,13 +1,13 @@
 import { VM_SIZES } from "@gantry/shared/domain/vm-size";
 import type { DomainEvent } from "@gantry/shared/events/catalog";
 import type { EventMetadata } from "@gantry/shared/events/event-metadata";
-import { PROVISIONING_STAGES } from "@gantry/shared/jobs/provisioning-stage";
+import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { EdgeEnv } from "../app-env.ts";
 import { parseVars } from "../env.ts";
-import { createEventStore, type EventStore } from "../event-store/append-to-stream.ts";
-import { type NewEvent, streamIds } from "../event-store/stored-event.ts";
+import { type CommitInput, createEventStore, type EventStore } from "../event-store/append-to-stream.ts";
+import { type NewEvent, type StreamAppend, streamIds } from "../event-store/stored-event.ts";
 import { INLINE_PROJECTIONS } from "../projections/inline-projections.ts";
 import { rebuildProjections } from "../projections/rebuild-projections.ts";
 
@@ -68,133 +68,133 @@ const AppendInput = z.object({
   from: z.number().int().min(0),
   count: z.number().int().min(1).max(500),
   concurrency: z.number().int().min(1).max(16).default(4),
+  /** "commands": one commit per command, as the workflow writes; "lifecycle": one commit per request */
+  shape: z.enum(["commands", "lifecycle"]).default("commands"),
 });
 type AppendInput = z.infer<typeof AppendInput>;
 
 /** One request's life as the workflow commits it: 10 events in 7 command-sized commits. */
-async function appendLifecycle(store: EventStore, input: AppendInput, index: number) {
+function lifecycle(input: AppendInput, index: number): CommitInput[] {
   const requestId = `req_${input.prefix}_${index}`;
   const request = streamIds.vmRequest(requestId);
   const vm = streamIds.vm(requestId);
   const jobId = `job-${requestId}`;
-  const at = new Date(Date.UTC(2026, 0, 1) + index * 60_000);
-  const meta = (actorKind: EventMetadata["actorKind"]): EventMetadata => ({
-    tenantId: input.tenantId,
-    actorId: actorKind === "user" ? "user-bench" : "agent-bench",
-    actorKind,
-    correlationId: requestId,
-    causationId: null,
-  });
-  const wrap = (events: DomainEvent[], actorKind: EventMetadata["actorKind"], second: number): NewEvent[] =>
+  const at = Date.UTC(2026, 0, 1) + index * 60_000;
+  const wrap = (actorKind: EventMetadata["actorKind"], second: number, events: DomainEvent[]): NewEvent[] =>
     events.map((event) => ({
       eventId: crypto.randomUUID(),
       event,
-      metadata: meta(actorKind),
-      occurredAt: new Date(at.getTime() + second * 1000).toISOString(),
+      metadata: {
+        tenantId: input.tenantId,
+        actorId: actorKind === "user" ? "user-bench" : "agent-bench",
+        actorKind,
+        correlationId: requestId,
+        causationId: null,
+      },
+      occurredAt: new Date(at + second * 1000).toISOString(),
     }));
-  const requester = { id: "user-bench", name: "Bench", email: "bench@bench.test" };
-  const stage = (s: (typeof PROVISIONING_STAGES)[number], previous: number | null): DomainEvent => {
-    const before = previous === null ? null : PROVISIONING_STAGES[previous];
-    return {
-      type: "VmProvisioningStageReached",
-      data: { vmId: requestId, stage: s, previous: before ? { stage: before, durationMs: 1000 } : null },
-    };
+  const one = (streamId: string, expectedVersion: number, events: NewEvent[]): CommitInput => ({
+    appends: [{ streamId, expectedVersion, events }],
+  });
+  const stage = (second: number, s: ProvisioningStage, previous: ProvisioningStage | null): NewEvent[] =>
+    wrap("agent", second, [
+      {
+        type: "VmProvisioningStageReached",
+        data: {
+          vmId: requestId,
+          stage: s,
+          previous: previous ? { stage: previous, durationMs: 1000 } : null,
+        },
+      },
+    ]);
+  const vmDone = { vmwareId: `vm-${index}`, vmName: `bench-${index}`, hostname: `bench-${index}` };
+  const network = { ipAddress: "10.0.0.1", warning: null };
+  const submitted: DomainEvent = {
+    type: "VmRequestSubmitted",
+    data: {
+      requestId,
+      requester: { id: "user-bench", name: "Bench", email: "bench@bench.test" },
+      projectId: "proj-bench",
+      name: `bench-${index}`,
+      size: "S",
+      spec: VM_SIZES.S,
+      justification: "synthetic event for the event store benchmark",
+      networkPath: null,
+    },
   };
-  const commits = [
-    () =>
-      store.append(
-        request,
-        0,
-        wrap(
-          [
-            {
-              type: "VmRequestSubmitted",
-              data: {
-                requestId,
-                requester,
-                projectId: "proj-bench",
-                name: `bench-${index}`,
-                size: "S",
-                spec: VM_SIZES.S,
-                justification: "synthetic event for the event store benchmark",
-                networkPath: null,
-              },
-            },
+  return [
+    one(request, 0, wrap("user", 0, [submitted])),
+    one(request, 1, wrap("user", 1, [{ type: "VmRequestApproved", data: { requestId, jobId } }])),
+    {
+      appends: [
+        {
+          streamId: vm,
+          expectedVersion: 0,
+          events: [
+            ...wrap("agent", 2, [
+              { type: "VmProvisioningStarted", data: { vmId: requestId, requestId, jobId } },
+            ]),
+            ...stage(2, "CLONING", null),
           ],
-          "user",
-          0,
-        ),
-      ),
-    () =>
-      store.append(request, 1, wrap([{ type: "VmRequestApproved", data: { requestId, jobId } }], "user", 1)),
-    () =>
-      store.commit({
-        appends: [
-          {
-            streamId: vm,
-            expectedVersion: 0,
-            events: wrap(
-              [
-                { type: "VmProvisioningStarted", data: { vmId: requestId, requestId, jobId } },
-                stage("CLONING", null),
-              ],
-              "agent",
-              2,
-            ),
-          },
-          {
-            streamId: request,
-            expectedVersion: 2,
-            events: wrap(
-              [{ type: "VmRequestProvisioningStarted", data: { requestId, jobId, vmId: requestId } }],
-              "agent",
-              2,
-            ),
-          },
-        ],
-      }),
-    () => store.append(vm, 2, wrap([stage("CONFIGURING", 0)], "agent", 3)),
-    () => store.append(vm, 3, wrap([stage("POWERING_ON", 1)], "agent", 4)),
-    () => store.append(vm, 4, wrap([stage("WAITING_FOR_NETWORK", 2)], "agent", 5)),
-    () => {
-      const ready = { vmwareId: `vm-${index}`, vmName: `bench-${index}`, hostname: `bench-${index}` };
-      const network = { ipAddress: "10.0.0.1", warning: null };
-      return store.commit({
-        appends: [
-          {
-            streamId: vm,
-            expectedVersion: 5,
-            events: wrap(
-              [
-                {
-                  type: "VmProvisioned",
-                  data: { vmId: requestId, ...ready, ...network, stageDurations: [] },
-                },
-              ],
-              "agent",
-              6,
-            ),
-          },
-          {
-            streamId: request,
-            expectedVersion: 3,
-            events: wrap(
-              [{ type: "VmRequestReady", data: { requestId, vmId: requestId, ...ready, ...network } }],
-              "agent",
-              6,
-            ),
-          },
-        ],
-      });
+        },
+        {
+          streamId: request,
+          expectedVersion: 2,
+          events: wrap("agent", 2, [
+            { type: "VmRequestProvisioningStarted", data: { requestId, jobId, vmId: requestId } },
+          ]),
+        },
+      ],
+    },
+    one(vm, 2, stage(3, "CONFIGURING", "CLONING")),
+    one(vm, 3, stage(4, "POWERING_ON", "CONFIGURING")),
+    one(vm, 4, stage(5, "WAITING_FOR_NETWORK", "POWERING_ON")),
+    {
+      appends: [
+        {
+          streamId: vm,
+          expectedVersion: 5,
+          events: wrap("agent", 6, [
+            { type: "VmProvisioned", data: { vmId: requestId, ...vmDone, ...network, stageDurations: [] } },
+          ]),
+        },
+        {
+          streamId: request,
+          expectedVersion: 3,
+          events: wrap("agent", 6, [
+            { type: "VmRequestReady", data: { requestId, vmId: requestId, ...vmDone, ...network } },
+          ]),
+        },
+      ],
     },
   ];
+}
+
+/** The same events as one commit per stream pair: the quickest valid way to fill the log. */
+function asOneCommit(commits: readonly CommitInput[]): CommitInput {
+  const byStream = new Map<string, StreamAppend>();
+  for (const append of commits.flatMap((c) => c.appends)) {
+    const seen = byStream.get(append.streamId);
+    if (seen) byStream.set(append.streamId, { ...seen, events: [...seen.events, ...append.events] });
+    else byStream.set(append.streamId, append);
+  }
+  return { appends: [...byStream.values()] };
+}
+
+async function appendLifecycle(store: EventStore, input: AppendInput, index: number) {
+  const commands = lifecycle(input, index);
+  const commits = input.shape === "commands" ? commands : [asOneCommit(commands)];
   let rowsWritten = 0;
   for (const commit of commits) {
-    const committed = await commit();
+    const committed = await store.commit(commit);
     if (!committed.ok) throw new Error(`synthetic append conflicted on ${committed.error.streamId}`);
     rowsWritten += committed.value.rowsWritten;
   }
-  return { events: 10, commits: commits.length, rowsWritten };
+  return {
+    events: commits.flatMap((c) => c.appends).reduce((n, a) => n + a.events.length, 0),
+    commits: commits.length,
+    rowsWritten,
+  };
 }
 
 export const devBenchRoutes = new Hono<EdgeEnv>()
