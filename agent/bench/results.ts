@@ -16,7 +16,8 @@ export interface LatencySummary {
   push: PercentileFigures;
   /** agent send → hub ack (fencing + D1 append, before the fan-out to browsers), ms */
   hubAck: PercentileFigures;
-  pushP50ByKind: { stage: Figure; ready: Figure; terminal: Figure };
+  /** per update (each stage, and the terminal frame): its p50 and p99 over the runs */
+  byUpdate: Record<string, { p50: Figure; p99: Figure }>;
   /** what a 3-second requests.get poller saw of the same changes (paced runs only) */
   poller3s: (PercentileFigures & { seenPerRun: Figure; missedPerRun: Figure }) | null;
   /** poller ÷ push, per run */
@@ -86,11 +87,12 @@ export function summarizeLatency(input: {
     pacing: input.pacing,
     push: percentileFigures(runs.map((r) => r.push)),
     hubAck: percentileFigures(runs.map((r) => r.ack)),
-    pushP50ByKind: {
-      stage: figure(runs.map((r) => r.pushByKind.stage)),
-      ready: figure(runs.map((r) => r.pushByKind.ready)),
-      terminal: figure(runs.map((r) => r.pushByKind.terminal)),
-    },
+    byUpdate: Object.fromEntries(
+      Object.keys(runs[0]?.byUpdate ?? {}).map((update) => {
+        const perRun = runs.flatMap((r) => r.byUpdate[update] ?? []);
+        return [update, { p50: figure(perRun.map((p) => p.p50)), p99: figure(perRun.map((p) => p.p99)) }];
+      }),
+    ),
     poller3s:
       pollers.length === 0
         ? null

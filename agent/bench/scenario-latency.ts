@@ -24,8 +24,8 @@ export interface LatencyRun {
   push: Percentiles;
   /** agent send → hub ack: the part of `push` spent before the progress fan-out (fencing + D1 append) */
   ack: Percentiles;
-  /** p50 per update kind: the four recorded stages, the READY stage (not recorded) and the terminal frame */
-  pushByKind: { stage: number; ready: number; terminal: number };
+  /** per update: each stage (READY is pushed but not recorded as an event) and the terminal frame */
+  byUpdate: Record<string, Percentiles>;
   poller: { latency: Percentiles; seen: number; missed: number; polls: number } | null;
   /** updates a subscriber never received, frames never acked, hub error frames, failed API calls */
   errors: { missing: number; unacked: number; hub: string[]; http: number };
@@ -77,7 +77,11 @@ export async function runLatency(
   await mapLimit(names, 8, (name) => client.submitApproved(name));
 
   const push: number[] = [];
-  const byKind = { stage: [] as number[], ready: [] as number[], terminal: [] as number[] };
+  const byUpdate = new Map<string, number[]>();
+  const record = (update: string, ms: number) => {
+    push.push(ms);
+    byUpdate.set(update, [...(byUpdate.get(update) ?? []), ms]);
+  };
   const pollerLatency: number[] = [];
   const counts = { missing: 0, seen: 0, missed: 0, polls: 0 };
   const jobs: Promise<void>[] = [];
@@ -104,7 +108,9 @@ export async function runLatency(
       : null;
     const sent: Sent = { stages: new Map(), result: 0 };
     for (const stage of PROVISIONING_STAGES) {
-      if (options.pacing === "paced" && stage !== "CLONING") await sleep(between(500, 3500));
+      // paced: every stage, the first included, comes 0.5–3.5 s after the previous step, so the jobs
+      // granted together when the agents connect do not all report CLONING in the same instant
+      if (options.pacing === "paced") await sleep(between(500, 3500));
       sent.stages.set(stage, agent.sendStage(job.jobId, stage));
       // the real agent reports READY and its result back to back
       if (options.pacing === "back-to-back" && stage !== "READY")
@@ -117,17 +123,11 @@ export async function runLatency(
     for (const [stage, at] of sent.stages) {
       const received = subscriber.receipts.stages.get(stage);
       if (received === undefined) counts.missing += 1;
-      else {
-        push.push(received - at);
-        (stage === "READY" ? byKind.ready : byKind.stage).push(received - at);
-      }
+      else record(stage, received - at);
     }
     const terminal = subscriber.receipts.terminal;
     if (terminal === null) counts.missing += 1;
-    else {
-      push.push(terminal - sent.result);
-      byKind.terminal.push(terminal - sent.result);
-    }
+    else record("terminal", terminal - sent.result);
 
     if (poller) {
       // a poller that has not seen READY 15 s after the result never will
@@ -179,11 +179,10 @@ export async function runLatency(
   for (let i = 0; i < 50 && agents.some((a) => a.pendingAcks > 0); i++) await sleep(100);
   for (const agent of agents) agent.stop();
 
-  const med = (xs: number[]) => percentiles(xs).p50;
   return {
     push: percentiles(push),
     ack: percentiles(agents.flatMap((a) => a.ackMs)),
-    pushByKind: { stage: med(byKind.stage), ready: med(byKind.ready), terminal: med(byKind.terminal) },
+    byUpdate: Object.fromEntries([...byUpdate].map(([update, ms]) => [update, percentiles(ms)])),
     poller:
       counts.seen + counts.missed > 0
         ? {

@@ -24,6 +24,9 @@ export function renderTable(r: BenchResults): string {
       row(`${label}, updates per run`, l.push.samples),
       row("  of which agent send → hub ack (D1 append) p50 ms", l.hubAck.p50),
       row("  of which agent send → hub ack (D1 append) p99 ms", l.hubAck.p99),
+      `  p99 ms by update: ${Object.entries(l.byUpdate)
+        .map(([update, f]) => `${update} ${num(f.p99.median)}`)
+        .join(", ")}`,
       row("  updates offered per second", l.updatesPerSecond),
       row("  edge (workerd) CPU ms per update", l.edgeCpuMsPerUpdate),
       row("  edge (workerd) cores busy", l.edgeCpuCores),
