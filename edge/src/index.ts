@@ -4,6 +4,7 @@ import { sweepOutbox } from "./provisioning/outbox-relay.ts";
 
 export { AgentHub } from "./durable-objects/agent-hub.ts";
 export { RequestProgress } from "./durable-objects/request-progress.ts";
+export { TenantFeed } from "./durable-objects/tenant-feed.ts";
 
 export default {
   fetch: app.fetch,

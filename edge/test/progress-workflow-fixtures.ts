@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import type { VmSize } from "@gantry/shared/domain/vm-size";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import type { Principal } from "../src/auth/principal.ts";
+import { createChangeFeed } from "../src/feed/change-feed.ts";
 import { approveRequest } from "../src/provisioning/approve-request.ts";
 import { jobIdFor } from "../src/provisioning/build-job.ts";
 import { type JobUpdate, recordJobUpdate } from "../src/provisioning/record-job-update.ts";
@@ -18,7 +19,8 @@ export const TEMPLATES = {
 export type TemplateName = keyof typeof TEMPLATES;
 const TEMPLATE_NAMES: readonly TemplateName[] = ["ubuntu", "windows"];
 
-const deps = () => createWorkflowDeps({ db: env.DB, dispatcher: { dispatch: async () => {} } });
+const deps = () =>
+  createWorkflowDeps({ db: env.DB, dispatcher: { dispatch: async () => {} }, feed: createChangeFeed(env) });
 
 export interface TestTenant {
   tenantId: string;

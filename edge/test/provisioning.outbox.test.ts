@@ -29,6 +29,7 @@ describe("job outbox", () => {
     const dropped = createWorkflowDeps({
       db: env.DB,
       dispatcher: w.dispatcher,
+      feed: w.deps.feed,
       clock: w.clock.now,
       defer: () => undefined,
     });
@@ -128,6 +129,7 @@ describe("job outbox", () => {
     const dropped = createWorkflowDeps({
       db: env.DB,
       dispatcher: w.dispatcher,
+      feed: w.deps.feed,
       clock: w.clock.now,
       defer: () => undefined,
     });

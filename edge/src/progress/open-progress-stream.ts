@@ -1,5 +1,6 @@
 import { type ProgressFrame, parseProgressFrame } from "@gantry/shared/protocol/progress";
 import { err, ok, type Result } from "@gantry/shared/result";
+import { socketFrames } from "../streams/socket-frames.ts";
 import { type Subscriber, subscriberUpgrade } from "./subscriber.ts";
 
 /** The object refused the subscriber: no such request, or another tenant's (indistinguishable on purpose). */
@@ -35,64 +36,10 @@ export async function openProgressStream(
   const ws = res.webSocket;
   if (!ws) throw new ProgressStreamUnavailableError(`progress object answered ${res.status}`);
   ws.accept();
-  return ok(framesOf(ws, signal));
-}
-
-function framesOf(ws: WebSocket, signal?: AbortSignal): ProgressStream {
-  const queue: ProgressFrame[] = [];
-  let end: StreamEnd | null = null;
-  let wake: (() => void) | null = null;
-  let settle: (value: StreamEnd) => void = () => {};
-  const ended = new Promise<StreamEnd>((resolve) => {
-    settle = resolve;
-  });
-  const notify = () => {
-    wake?.();
-    wake = null;
-  };
-  ws.addEventListener("message", (event) => {
-    if (typeof event.data !== "string") return;
-    // the object is trusted, but a frame that does not parse is dropped rather than forwarded
-    const parsed = parseProgressFrame(event.data);
-    if (parsed.ok) queue.push(parsed.value);
-    notify();
-  });
-  ws.addEventListener("close", (event) => {
-    end ??= { complete: event.code === 1000 && event.reason === "complete", code: event.code };
-    notify();
-  });
-  ws.addEventListener("error", () => {
-    end ??= { complete: false, code: 1006 };
-    notify();
-  });
-  const abort = () => {
-    end ??= { complete: false, code: 1000 };
-    notify();
-  };
-  signal?.addEventListener("abort", abort, { once: true });
-
-  async function* iterate(): AsyncGenerator<ProgressFrame> {
-    try {
-      for (;;) {
-        const next = queue.shift();
-        if (next) {
-          yield next;
-          continue;
-        }
-        if (end) return;
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-      }
-    } finally {
-      signal?.removeEventListener("abort", abort);
-      settle(end ?? { complete: false, code: 1000 });
-      try {
-        ws.close(1000, "unsubscribed");
-      } catch {
-        // already closed by the object
-      }
-    }
-  }
-  return { [Symbol.asyncIterator]: iterate, ended };
+  const frames = socketFrames(ws, parseProgressFrame, signal);
+  const ended = frames.ended.then((e) => ({
+    complete: e.code === 1000 && e.reason === "complete",
+    code: e.code,
+  }));
+  return ok({ [Symbol.asyncIterator]: () => frames[Symbol.asyncIterator](), ended });
 }

@@ -1,6 +1,7 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { Principal } from "../auth/principal.ts";
+import { announceCommitted } from "../feed/change-feed.ts";
 import { jobIdFor } from "./build-job.ts";
 import { toNewEvents, userCommandContext } from "./command-context.ts";
 import type { JobDispatch } from "./job-dispatcher.ts";
@@ -67,13 +68,20 @@ export async function approveRequest(
   }
 
   const ctx = userCommandContext(deps, principal);
+  const append = { streamId: loaded.streamId, expectedVersion, events: toNewEvents(decided.value, ctx) };
   const appended = await deps.store.commit({
-    appends: [{ streamId: loaded.streamId, expectedVersion, events: toNewEvents(decided.value, ctx) }],
+    appends: [append],
     sideEffects: dispatches.map((dispatch) =>
       outboxInsert(deps.db, { dispatch, requestId, now: ctx.occurredAt }),
     ),
   });
   if (!appended.ok) return err({ ...stale, actualVersion: appended.error.actualVersion });
   for (const dispatch of dispatches) deps.defer(() => relayJob(deps, dispatch));
+  announceCommitted(deps, {
+    tenantId: principal.tenantId,
+    requestId,
+    requesterId: request.requester.id,
+    append,
+  });
   return ok({ requestId, version: expectedVersion + decided.value.length, jobId });
 }

@@ -2,6 +2,7 @@ import type { DomainError } from "@gantry/shared/domain/domain-error";
 import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { Principal } from "../auth/principal.ts";
+import { announceCommitted } from "../feed/change-feed.ts";
 import { toNewEvents, userCommandContext } from "./command-context.ts";
 import { loadVmRequest } from "./load-aggregates.ts";
 import { visibleRequest } from "./request-access.ts";
@@ -27,8 +28,17 @@ export async function cancelRequest(
     );
     if (!decided.ok) return decided;
     const events = toNewEvents(decided.value, userCommandContext(deps, principal));
-    const appended = await deps.store.append(loaded.streamId, loaded.version, events);
-    if (appended.ok) return ok({ requestId, status: "CANCELLED" });
+    const append = { streamId: loaded.streamId, expectedVersion: loaded.version, events };
+    const appended = await deps.store.commit({ appends: [append] });
+    if (appended.ok) {
+      announceCommitted(deps, {
+        tenantId: principal.tenantId,
+        requestId,
+        requesterId: request.requester.id,
+        append,
+      });
+      return ok({ requestId, status: "CANCELLED" });
+    }
     if (attempt >= 2) return err({ code: "CONCURRENT_MODIFICATION", streamId: loaded.streamId });
   }
 }

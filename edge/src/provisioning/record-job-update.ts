@@ -7,6 +7,8 @@ import type { ProvisionedVm, ProvisioningFailure } from "@gantry/shared/jobs/pro
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { EventStoreUnavailableError } from "../event-store/event-store-errors.ts";
+import type { StreamAppend } from "../event-store/stored-event.ts";
+import { announceCommitted, createChangeFeed } from "../feed/change-feed.ts";
 import { vmIdFor } from "./build-job.ts";
 import { type CommandContext, toNewEvents } from "./command-context.ts";
 import { createJobDispatcher } from "./dispatcher-factory.ts";
@@ -116,7 +118,9 @@ export async function recordJobUpdate(
   input: JobUpdateInput,
   options: { deps?: WorkflowDeps } = {},
 ): Promise<Result<JobUpdateRecorded, JobUpdateError>> {
-  const deps = options.deps ?? createWorkflowDeps({ db: env.DB, dispatcher: createJobDispatcher(env) });
+  const deps =
+    options.deps ??
+    createWorkflowDeps({ db: env.DB, dispatcher: createJobDispatcher(env), feed: createChangeFeed(env) });
   const { requestId, jobId } = input;
   for (let attempt = 1; ; attempt++) {
     const [request, vm] = await Promise.all([
@@ -146,17 +150,25 @@ export async function recordJobUpdate(
       leaseEpoch: input.leaseEpoch,
     };
     try {
+      const requestAppend: StreamAppend = {
+        streamId: request.streamId,
+        expectedVersion: request.version,
+        events: toNewEvents(requestEvents, ctx, vmEvents.length),
+      };
       const committed = await deps.store.commit({
         appends: [
           { streamId: vm.streamId, expectedVersion: vm.version, events: toNewEvents(vmEvents, ctx) },
-          {
-            streamId: request.streamId,
-            expectedVersion: request.version,
-            events: toNewEvents(requestEvents, ctx, vmEvents.length),
-          },
+          requestAppend,
         ],
       });
       if (committed.ok) {
+        // a replayed frame announces again: the feed drops versions it already has
+        announceCommitted(deps, {
+          tenantId: input.tenantId,
+          requestId,
+          requesterId: request.state.requester.id,
+          append: requestAppend,
+        });
         const events = [...vmEvents, ...requestEvents].map((e) => e.type);
         return ok({
           recorded: !committed.value.duplicate,

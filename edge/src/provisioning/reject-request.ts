@@ -1,6 +1,7 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { Principal } from "../auth/principal.ts";
+import { announceCommitted } from "../feed/change-feed.ts";
 import type { Decided } from "./approve-request.ts";
 import { toNewEvents, userCommandContext } from "./command-context.ts";
 import { loadVmRequest } from "./load-aggregates.ts";
@@ -26,7 +27,14 @@ export async function rejectRequest(
   );
   if (!decided.ok) return decided;
   const events = toNewEvents(decided.value, userCommandContext(deps, principal));
-  const appended = await deps.store.append(loaded.streamId, expectedVersion, events);
+  const append = { streamId: loaded.streamId, expectedVersion, events };
+  const appended = await deps.store.commit({ appends: [append] });
   if (!appended.ok) return err({ ...stale, actualVersion: appended.error.actualVersion });
+  announceCommitted(deps, {
+    tenantId: principal.tenantId,
+    requestId,
+    requesterId: request.requester.id,
+    append,
+  });
   return ok({ requestId, version: expectedVersion + events.length });
 }

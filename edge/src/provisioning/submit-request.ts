@@ -2,6 +2,7 @@ import type { DomainError } from "@gantry/shared/domain/domain-error";
 import type { VmSize } from "@gantry/shared/domain/vm-size";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { Principal } from "../auth/principal.ts";
+import { announceCommitted } from "../feed/change-feed.ts";
 import { toNewEvents, userCommandContext } from "./command-context.ts";
 import { type LoadedVmRequest, loadVmRequest } from "./load-aggregates.ts";
 import { getProject } from "./reference-data.ts";
@@ -78,9 +79,21 @@ export async function submitRequest(
   );
   if (!decided.ok) return decided;
 
-  const events = toNewEvents(decided.value, userCommandContext(deps, principal));
-  const appended = await deps.store.append(loaded.streamId, 0, events);
-  if (appended.ok) return ok({ requestId, version: events.length, created: true });
+  const append = {
+    streamId: loaded.streamId,
+    expectedVersion: 0,
+    events: toNewEvents(decided.value, userCommandContext(deps, principal)),
+  };
+  const appended = await deps.store.commit({ appends: [append] });
+  if (appended.ok) {
+    announceCommitted(deps, {
+      tenantId: principal.tenantId,
+      requestId,
+      requesterId: principal.userId,
+      append,
+    });
+    return ok({ requestId, version: append.events.length, created: true });
+  }
   // a concurrent submit with the same key won the race: answer like any replay
   return replayOf(await loadVmRequest(deps.db, requestId), submission);
 }

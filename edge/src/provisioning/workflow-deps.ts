@@ -1,5 +1,6 @@
 import { createEventStore, type EventStore } from "../event-store/append-to-stream.ts";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
+import type { ChangeFeed } from "../feed/change-feed.ts";
 import { INLINE_PROJECTIONS } from "../projections/inline-projections.ts";
 import type { JobDispatcher } from "./job-dispatcher.ts";
 import type { RelayDeps } from "./outbox-relay.ts";
@@ -8,13 +9,17 @@ import type { RelayDeps } from "./outbox-relay.ts";
 export interface WorkflowDeps extends RelayDeps {
   store: EventStore;
   newId: () => string;
-  /** starts background work (the outbox relay) that may outlive the response, like `waitUntil` */
+  /** the tenant's change feed, told about committed status changes in the background */
+  feed: ChangeFeed;
+  /** starts background work (the outbox relay, feed notifications) that may outlive the response, like `waitUntil` */
   defer: (work: () => Promise<unknown>) => void;
 }
 
 export function createWorkflowDeps(input: {
   db: SqlDatabase;
   dispatcher: JobDispatcher;
+  /** required, so no write path can forget to announce its changes by accident */
+  feed: ChangeFeed;
   clock?: () => Date;
   newId?: () => string;
   defer?: (work: () => Promise<unknown>) => void;
@@ -23,6 +28,7 @@ export function createWorkflowDeps(input: {
     db: input.db,
     store: createEventStore(input.db, INLINE_PROJECTIONS),
     dispatcher: input.dispatcher,
+    feed: input.feed,
     clock: input.clock ?? (() => new Date()),
     newId: input.newId ?? (() => crypto.randomUUID()),
     defer: input.defer ?? ((work) => void work()),

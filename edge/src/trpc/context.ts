@@ -3,6 +3,7 @@ import type { EdgeEnv } from "../app-env.ts";
 import { authenticate, bearerVerifierFor } from "../auth/authenticate.ts";
 import type { Principal } from "../auth/principal.ts";
 import { parseVars } from "../env.ts";
+import { createChangeFeed } from "../feed/change-feed.ts";
 import { createJobDispatcher } from "../provisioning/dispatcher-factory.ts";
 import { createWorkflowDeps, type WorkflowDeps } from "../provisioning/workflow-deps.ts";
 
@@ -23,7 +24,13 @@ export function createContextInner(input: {
   return {
     env: input.env,
     principal: input.principal ?? null,
-    deps: input.deps ?? createWorkflowDeps({ db: input.env.DB, dispatcher: createJobDispatcher(input.env) }),
+    deps:
+      input.deps ??
+      createWorkflowDeps({
+        db: input.env.DB,
+        dispatcher: createJobDispatcher(input.env),
+        feed: createChangeFeed(input.env),
+      }),
   };
 }
 
@@ -39,7 +46,8 @@ export async function createContext(c: HonoContext<EdgeEnv>): Promise<TrpcContex
   const deps = createWorkflowDeps({
     db: c.env.DB,
     dispatcher: createJobDispatcher(c.env),
-    // the outbox relay outlives the response; the sweeper covers it if the isolate dies anyway
+    feed: createChangeFeed(c.env),
+    // the outbox relay and feed notifications outlive the response; the sweeper covers a lost relay
     defer: (work) => c.executionCtx.waitUntil(work()),
   });
   return createContextInner({ env: c.env, principal: auth.principal, deps });

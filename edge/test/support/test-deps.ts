@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import type { SqlDatabase } from "../../src/event-store/stored-event.ts";
+import { type ChangeFeed, createChangeFeed } from "../../src/feed/change-feed.ts";
 import type { JobDispatcher } from "../../src/provisioning/job-dispatcher.ts";
 import { createWorkflowDeps, type WorkflowDeps } from "../../src/provisioning/workflow-deps.ts";
 import { RecordingJobDispatcher } from "./recording-job-dispatcher.ts";
@@ -17,17 +18,21 @@ export interface TestWorkflow {
   deps: WorkflowDeps;
   clock: ManualClock;
   dispatcher: RecordingJobDispatcher;
-  /** awaits the background work (outbox relays) the use-cases deferred */
+  /** awaits the background work (outbox relays, feed notifications) the use-cases deferred */
   settle(): Promise<void>;
 }
 
-export function testWorkflow(options: { db?: SqlDatabase; dispatcher?: JobDispatcher } = {}): TestWorkflow {
+export function testWorkflow(
+  options: { db?: SqlDatabase; dispatcher?: JobDispatcher; feed?: ChangeFeed } = {},
+): TestWorkflow {
   const clock = new ManualClock();
   const dispatcher = new RecordingJobDispatcher();
   const deferred: Promise<unknown>[] = [];
   const deps = createWorkflowDeps({
     db: options.db ?? env.DB,
     dispatcher: options.dispatcher ?? dispatcher,
+    // the real TenantFeed objects: they never touch D1, which the rows-written budget proves
+    feed: options.feed ?? createChangeFeed(env),
     clock: clock.now,
     defer: (work) => deferred.push(work()),
   });

@@ -4,16 +4,31 @@ import {
   GetRequestInput,
   ListRequestsInput,
 } from "@gantry/shared/api/requests";
-import { TRPCError } from "@trpc/server";
-import { ZodError } from "zod";
+import { formatFeedCursor, type RequestChangeFrame } from "@gantry/shared/protocol/request-changes";
+import { TRPCError, tracked } from "@trpc/server";
+import { ZodError, z } from "zod";
 import { isOfferedNetwork, projectNetworks } from "../../agents/project-networks.ts";
+import { isAdmin } from "../../auth/principal.ts";
 import type { SqlDatabase } from "../../event-store/stored-event.ts";
+import { FeedUnavailableError, openChangeStream } from "../../feed/open-change-stream.ts";
 import { getRequestDetail } from "../../projections/request-detail.ts";
 import { listRequestsOf } from "../../projections/request-queries.ts";
 import { cancelRequest } from "../../provisioning/cancel-request.ts";
 import { submitRequest } from "../../provisioning/submit-request.ts";
 import { toTRPCError, unwrap } from "../errors.ts";
 import { authedProcedure, router } from "../trpc.ts";
+
+export const WatchChangesInput = z
+  .object({
+    /** set by httpSubscriptionLink on reconnect: the `epoch.seq` id of the last event received */
+    lastEventId: z.string().max(60).nullish(),
+  })
+  .strict()
+  .prefault({});
+
+// retryable: httpSubscriptionLink (or the web's keeper) comes back with the last event id
+const feedInterrupted = (cause?: unknown) =>
+  new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "change feed interrupted; resuming", cause });
 
 // procedures are three steps: parse (zod .input), call a use-case or read model, map the result
 
@@ -73,4 +88,31 @@ export const requestsRouter = router({
       }),
     ),
   ),
+
+  /**
+   * The tenant's request changes as they happen, over SSE: `{ requestId, requesterId, status, version,
+   * at }`, never the request itself. Admins get every request's changes, members only their own; the
+   * tenant comes from the session, never from input. A fresh stream (or a resume the feed's buffer no
+   * longer covers) starts with a `sync` frame; a resume with `lastEventId` gets exactly what it missed.
+   * The stream never ends by itself: any end is an interruption the client resumes from.
+   */
+  changes: authedProcedure.input(WatchChangesInput).subscription(async function* ({ ctx, input, signal }) {
+    const subscriber = {
+      tenantId: ctx.principal.tenantId,
+      viewerId: ctx.principal.userId,
+      seesAll: isAdmin(ctx.principal),
+      after: input.lastEventId ?? null,
+    };
+    let frames: Awaited<ReturnType<typeof openChangeStream>>;
+    try {
+      frames = await openChangeStream(ctx.env, subscriber, signal);
+    } catch (error) {
+      if (error instanceof FeedUnavailableError) throw feedInterrupted(error);
+      throw error;
+    }
+    for await (const frame of frames) {
+      yield tracked<RequestChangeFrame>(formatFeedCursor(frame), frame);
+    }
+    if (!signal?.aborted) throw feedInterrupted();
+  }),
 });

@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { RequestId } from "../api/ids.ts";
+import { VmRequestStatus } from "../domain/request-status.ts";
+import { err, ok, type Result } from "../result.ts";
+
+// The edge → browser change feed (TenantFeed object, over tRPC `requests.changes` SSE). It says *that* a
+// request's summary changed, never what it says: clients refetch what they show. Every frame is
+// `{ v, epoch, seq, type, ... }`; `seq` counts changes per feed incarnation (`epoch`).
+
+/** Bump when a frame variant is added or changed; clients skip frames they cannot parse. */
+export const REQUEST_CHANGES_PROTOCOL_VERSION = 1;
+
+/** Identifies one incarnation of a feed's storage; a cursor from another epoch gets a `sync` frame. */
+export const FeedEpoch = z.string().regex(/^[a-z0-9]{6,32}$/);
+
+/** One request's summary moved to `status` at stream `version`; no names, no justification, no reasons. */
+export const RequestChange = z
+  .object({
+    requestId: RequestId,
+    requesterId: z.string().min(1).max(200),
+    status: VmRequestStatus,
+    version: z.number().int().min(1),
+    at: z.string().datetime(),
+  })
+  .strict();
+export type RequestChange = z.infer<typeof RequestChange>;
+
+const Envelope = z.object({
+  v: z.number().int().min(1).max(1000),
+  epoch: FeedEpoch,
+  seq: z.number().int().min(0),
+});
+
+export const RequestChangeFrame = z.discriminatedUnion("type", [
+  /**
+   * First frame of a stream the feed cannot resume exactly (no cursor, another epoch, too far back):
+   * "you are current from here on". A client that had a cursor refetches what it shows.
+   */
+  Envelope.extend({ type: z.literal("sync") }).strict(),
+  Envelope.extend({ type: z.literal("change"), change: RequestChange }).strict(),
+]);
+export type RequestChangeFrame = z.infer<typeof RequestChangeFrame>;
+
+export type ChangeFrameProblem = { code: "MALFORMED_FRAME"; message: string };
+
+/** Validates a frame read off the feed (the Worker reading the object, the web reading the stream). */
+export function parseRequestChangeFrame(raw: string): Result<RequestChangeFrame, ChangeFrameProblem> {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return err({ code: "MALFORMED_FRAME", message: "frame is not JSON" });
+  }
+  const parsed = RequestChangeFrame.safeParse(json);
+  return parsed.success
+    ? ok(parsed.data)
+    : err({ code: "MALFORMED_FRAME", message: "invalid request change frame" });
+}
+
+/** Where a subscriber stands in a feed: the SSE event id of `requests.changes`. */
+export interface FeedCursor {
+  epoch: string;
+  seq: number;
+}
+
+export const formatFeedCursor = (cursor: FeedCursor): string => `${cursor.epoch}.${cursor.seq}`;
+
+/** Reads a cursor; null for anything malformed, which the feed answers with a `sync` frame. */
+export function parseFeedCursor(raw: string | null | undefined): FeedCursor | null {
+  const match = /^([a-z0-9]{6,32})\.(\d{1,12})$/.exec(raw ?? "");
+  if (!match?.[1] || !match[2]) return null;
+  return { epoch: match[1], seq: Number(match[2]) };
+}
