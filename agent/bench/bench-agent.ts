@@ -130,6 +130,11 @@ export class BenchAgent {
     return at;
   }
 
+  /** True once the job's result was sent (or the job is not held at all). */
+  finished(jobId: string): boolean {
+    return !this.held.has(jobId) || this.resultSeqs.has(jobId);
+  }
+
   stop(): void {
     this.stopping = true;
     this.connection?.stop();

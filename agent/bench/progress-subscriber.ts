@@ -45,11 +45,16 @@ export class ProgressSubscriber {
     const ws = new WebSocket(url, { headers: { cookie: input.cookie, origin: input.edgeUrl } });
     const subscriber = new ProgressSubscriber(ws);
     return new Promise((resolve, reject) => {
-      const fail = (error: Error) =>
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        ws.terminate();
         reject(new Error(`progress socket for ${input.requestId}: ${error.message}`));
+      };
+      const timer = setTimeout(() => fail(new Error("no snapshot within 10 s")), 10_000);
       ws.once("error", fail);
       ws.once("unexpected-response", (_req, res) => fail(new Error(`HTTP ${res.statusCode}`)));
       ws.once("message", () => {
+        clearTimeout(timer);
         ws.off("error", fail);
         // the first frame is the snapshot; later errors end up as a close
         ws.on("error", () => undefined);

@@ -86,12 +86,12 @@ export async function runLatency(
   const counts = { missing: 0, seen: 0, missed: 0, polls: 0 };
   const jobs: Promise<void>[] = [];
   let finished = 0;
+  let grants = 0;
   let allDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => {
     allDone = resolve;
   });
 
-  let grants = 0;
   const drive = async (agent: BenchAgent, grant: Grant) => {
     const grantIndex = grants++;
     const { job } = grant;
@@ -152,14 +152,21 @@ export async function runLatency(
     }
   };
 
+  const failures: string[] = [];
+  let lastFinish = performance.now();
   const onGrant = (agent: BenchAgent) => (grant: Grant) => {
     jobs.push(
       drive(agent, grant)
-        .catch(() => {
+        .catch((error: unknown) => {
           counts.missing += 6;
+          if (failures.length < 5) failures.push(`${grant.job.requestId}: ${String(error)}`);
+          // a job that never sends its result holds a slot forever; end it so the run goes on
+          if (!agent.finished(grant.job.jobId))
+            agent.sendSucceeded(grant.job.jobId, { vmName: grant.job.vmName, hostname: grant.job.hostname });
         })
         .finally(() => {
           finished += 1;
+          lastFinish = performance.now();
           if (finished === options.requests) allDone();
         }),
     );
@@ -171,7 +178,23 @@ export async function runLatency(
   const cpuBefore = await cpuMs(options.edgePid, "workerd");
   const measuring = performance.now();
   await Promise.all(agents.map((agent) => agent.start(onGrant(agent))));
-  await done;
+  // a run where no job finishes for a minute is stuck; say where instead of waiting forever
+  const stalled = new Promise<never>((_, reject) => {
+    const timer = setInterval(() => {
+      if (finished === options.requests) clearInterval(timer);
+      else if (performance.now() - lastFinish > 60_000) {
+        clearInterval(timer);
+        for (const agent of agents) agent.stop();
+        const errors = agents.flatMap((a) => a.errors).slice(0, 5);
+        reject(
+          new Error(
+            `latency run stalled: ${finished}/${options.requests} finished, ${grants} granted; ${[...failures, ...errors].join("; ")}`,
+          ),
+        );
+      }
+    }, 5000);
+  });
+  await Promise.race([done, stalled]);
   await Promise.all(jobs);
   const measuredMs = performance.now() - measuring;
   const edgeCpu = (await cpuMs(options.edgePid, "workerd")) - cpuBefore;
