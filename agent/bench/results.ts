@@ -27,6 +27,8 @@ export interface LatencySummary {
   /** CPU of the edge's workerd processes per update, ms, and in cores busy while measuring */
   edgeCpuMsPerUpdate: Figure;
   edgeCpuCores: Figure;
+  /** p99 event-loop delay of the bench process itself while measuring, ms */
+  benchLoopDelayP99Ms: Figure;
   errorsPerRun: Figure;
   errorDetail: string[];
 }
@@ -123,6 +125,7 @@ export function summarizeLatency(input: {
       runs.map((r) => r.edgeCpuCores),
       2,
     ),
+    benchLoopDelayP99Ms: figure(runs.map((r) => r.benchLoopDelayP99Ms)),
     errorsPerRun: figure(runs.map(errorsOf), 0),
     errorDetail: [...new Set(runs.flatMap((r) => r.errors.hub))].slice(0, 10),
   };

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { PROVISIONING_STAGES, type ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import { BenchAgent, type Grant } from "./bench-agent.ts";
 import { between, mapLimit, sleep } from "./concurrency.ts";
@@ -37,6 +38,8 @@ export interface LatencyRun {
   edgeCpuMsPerUpdate: number;
   /** edge CPU ÷ wall time of the measured part: 1.0 = one core busy all the time */
   edgeCpuCores: number;
+  /** p99 delay of the bench's own event loop while measuring: the share of any figure that is ours */
+  benchLoopDelayP99Ms: number;
   wallMs: number;
 }
 
@@ -175,6 +178,8 @@ export async function runLatency(
     agent.errors = [];
     agent.ackMs.length = 0;
   }
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const cpuBefore = await cpuMs(options.edgePid, "workerd");
   const measuring = performance.now();
   await Promise.all(agents.map((agent) => agent.start(onGrant(agent))));
@@ -198,6 +203,7 @@ export async function runLatency(
   await Promise.all(jobs);
   const measuredMs = performance.now() - measuring;
   const edgeCpu = (await cpuMs(options.edgePid, "workerd")) - cpuBefore;
+  loopDelay.disable();
   // the last acks may still be on their way
   for (let i = 0; i < 50 && agents.some((a) => a.pendingAcks > 0); i++) await sleep(100);
   for (const agent of agents) agent.stop();
@@ -225,6 +231,7 @@ export async function runLatency(
     updatesPerSecond: Math.round((push.length / measuredMs) * 10_000) / 10,
     edgeCpuMsPerUpdate: Math.round((edgeCpu / push.length) * 10) / 10,
     edgeCpuCores: Math.round((edgeCpu / measuredMs) * 100) / 100,
+    benchLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10,
     wallMs: Math.round(performance.now() - started),
   };
 }

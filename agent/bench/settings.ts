@@ -29,7 +29,7 @@ export interface BenchArgs {
 }
 
 const USAGE = `usage: npm run bench [-w @gantry/agent --] [--quick] [--only ${SCENARIOS.join(",")}]
-  [--runs N] [--poll-every N] [--guest-boot-ms MS] [--live] [--keep-state]`;
+  [--runs N] [--in-flight 1,100] [--poll-every N] [--guest-boot-ms MS] [--live] [--keep-state]`;
 
 const positive = (name: string, raw: string | undefined, fallback: number): number => {
   const n = raw === undefined ? fallback : Number(raw);
@@ -47,6 +47,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       only: { type: "string" },
       runs: { type: "string" },
       "poll-every": { type: "string" },
+      "in-flight": { type: "string" },
       "guest-boot-ms": { type: "string" },
       live: { type: "boolean", default: false },
       "keep-state": { type: "boolean", default: false },
@@ -56,6 +57,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const only = values.only?.split(",").map((s) => s.trim()) ?? [...SCENARIOS];
   const unknown = only.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
   if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(", ")}\n${USAGE}`);
+  const inFlight = values["in-flight"]?.split(",").map((n) => positive("in-flight", n, 0)) ?? null;
   return {
     live: values.live === true,
     keepState: values["keep-state"] === true,
@@ -65,14 +67,14 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       latencyRuns: positive("runs", values.runs, quick ? 2 : 3),
       latency: [
         // 170 × 6 = 1,020 updates per run
-        { inFlight: 1, requests: quick ? 20 : 170, pacing: "back-to-back", pollEvery: 0 },
+        { inFlight: 1, requests: quick ? 20 : 170, pacing: "back-to-back" as const, pollEvery: 0 },
         {
           inFlight: 100,
           requests: quick ? 40 : 200,
-          pacing: "paced",
+          pacing: "paced" as const,
           pollEvery: positive("poll-every", values["poll-every"], 5),
         },
-      ],
+      ].filter((l) => inFlight === null || inFlight.includes(l.inFlight)),
       overheadRounds: quick ? 2 : 3,
       overheadPairs: quick ? 2 : 4,
       burstRequests: quick ? 20 : 200,

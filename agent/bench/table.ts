@@ -30,6 +30,7 @@ export function renderTable(r: BenchResults): string {
       row("  updates offered per second", l.updatesPerSecond),
       row("  edge (workerd) CPU ms per update", l.edgeCpuMsPerUpdate),
       row("  edge (workerd) cores busy", l.edgeCpuCores),
+      row("  bench's own event-loop delay p99 ms", l.benchLoopDelayP99Ms),
     );
     if (l.poller3s && l.ratio) {
       lines.push(
