@@ -27,6 +27,10 @@ export interface LatencySummary {
   /** CPU of the edge's workerd processes per update, ms, and in cores busy while measuring */
   edgeCpuMsPerUpdate: Figure;
   edgeCpuCores: Figure;
+  /** D1 calls per update and their wall time (call → result, inside the Worker), ms */
+  d1CallsPerUpdate: Figure;
+  d1CallP50Ms: Figure;
+  d1CallP99Ms: Figure;
   /** p99 event-loop delay of the bench process itself while measuring, ms */
   benchLoopDelayP99Ms: Figure;
   errorsPerRun: Figure;
@@ -125,6 +129,9 @@ export function summarizeLatency(input: {
       runs.map((r) => r.edgeCpuCores),
       2,
     ),
+    d1CallsPerUpdate: figure(runs.map((r) => r.d1.callsPerUpdate)),
+    d1CallP50Ms: figure(runs.map((r) => r.d1.callP50)),
+    d1CallP99Ms: figure(runs.map((r) => r.d1.callP99)),
     benchLoopDelayP99Ms: figure(runs.map((r) => r.benchLoopDelayP99Ms)),
     errorsPerRun: figure(runs.map(errorsOf), 0),
     errorDetail: [...new Set(runs.flatMap((r) => r.errors.hub))].slice(0, 10),

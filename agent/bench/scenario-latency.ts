@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { PROVISIONING_STAGES, type ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
+import { z } from "zod";
 import { BenchAgent, type Grant } from "./bench-agent.ts";
 import { between, mapLimit, sleep } from "./concurrency.ts";
 import type { EdgeClient } from "./edge-client.ts";
@@ -49,6 +50,9 @@ interface Sent {
 }
 
 const AGENT_CAPACITY = 25;
+const Meter = z.object({
+  callMs: z.object({ count: z.number(), p50: z.number().nullable(), p99: z.number().nullable() }),
+});
 const RECEIVE_TIMEOUT_MS = 10_000;
 
 /** Enrolled once per scenario; each run connects them after its requests are queued. */
@@ -180,6 +184,7 @@ export async function runLatency(
   }
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
+  await client.dev("POST", "/agent/dev/bench/d1-meter/reset", z.unknown(), {});
   const cpuBefore = await cpuMs(options.edgePid, "workerd");
   const measuring = performance.now();
   await Promise.all(agents.map((agent) => agent.start(onGrant(agent))));
@@ -204,6 +209,7 @@ export async function runLatency(
   const measuredMs = performance.now() - measuring;
   const edgeCpu = (await cpuMs(options.edgePid, "workerd")) - cpuBefore;
   loopDelay.disable();
+  const d1 = (await client.dev("GET", "/agent/dev/bench/d1-meter", Meter)).callMs;
   // the last acks may still be on their way
   for (let i = 0; i < 50 && agents.some((a) => a.pendingAcks > 0); i++) await sleep(100);
   for (const agent of agents) agent.stop();
@@ -231,6 +237,11 @@ export async function runLatency(
     updatesPerSecond: Math.round((push.length / measuredMs) * 10_000) / 10,
     edgeCpuMsPerUpdate: Math.round((edgeCpu / push.length) * 10) / 10,
     edgeCpuCores: Math.round((edgeCpu / measuredMs) * 100) / 100,
+    d1: {
+      callsPerUpdate: Math.round((d1.count / push.length) * 10) / 10,
+      callP50: d1.p50 ?? Number.NaN,
+      callP99: d1.p99 ?? Number.NaN,
+    },
     benchLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10,
     wallMs: Math.round(performance.now() - started),
   };

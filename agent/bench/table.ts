@@ -30,6 +30,9 @@ export function renderTable(r: BenchResults): string {
       row("  updates offered per second", l.updatesPerSecond),
       row("  edge (workerd) CPU ms per update", l.edgeCpuMsPerUpdate),
       row("  edge (workerd) cores busy", l.edgeCpuCores),
+      row("  D1 calls per update", l.d1CallsPerUpdate),
+      row("  D1 call (inside the Worker) p50 ms", l.d1CallP50Ms),
+      row("  D1 call (inside the Worker) p99 ms", l.d1CallP99Ms),
       row("  bench's own event-loop delay p99 ms", l.benchLoopDelayP99Ms),
     );
     if (l.poller3s && l.ratio) {

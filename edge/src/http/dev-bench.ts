@@ -28,6 +28,12 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const Meta = z.object({ meta: z.object({ rows_written: z.number() }) });
 const tally = { rowsWritten: 0, statements: 0, since: Date.now() };
 const metered: string[] = [];
+// wall time of each metered call (call → result), to tell time spent waiting on D1 from time spent elsewhere
+const callMs: number[] = [];
+const MAX_TIMINGS = 200_000;
+
+const at = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? null;
 
 function count(result: unknown): void {
   for (const r of Array.isArray(result) ? result : [result]) {
@@ -53,7 +59,9 @@ function installMeter(db: D1Database): string[] {
     const original: unknown = typeof proto === "object" && proto ? Reflect.get(proto, name) : undefined;
     if (typeof proto !== "object" || !proto || typeof original !== "function") continue;
     const wrapped = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+      const started = Date.now();
       const result: unknown = await Reflect.apply(original, this, args);
+      if (callMs.length < MAX_TIMINGS) callMs.push(Date.now() - started);
       count(result);
       return result;
     };
@@ -205,9 +213,14 @@ export const devBenchRoutes = new Hono<EdgeEnv>()
   .post("/d1-meter/reset", (c) => {
     const methods = installMeter(c.env.DB);
     Object.assign(tally, { rowsWritten: 0, statements: 0, since: Date.now() });
+    callMs.length = 0;
     return c.json({ metered: methods });
   })
-  .get("/d1-meter", (c) => c.json({ ...tally, metered }))
+  .get("/d1-meter", (c) => {
+    const sorted = [...callMs].sort((a, b) => a - b);
+    const calls = { count: sorted.length, p50: at(sorted, 50), p95: at(sorted, 95), p99: at(sorted, 99) };
+    return c.json({ ...tally, metered, callMs: calls });
+  })
   .post("/append", async (c) => {
     const input = AppendInput.safeParse(await c.req.json().catch(() => null));
     if (!input.success) return c.json({ error: "INVALID_REQUEST", issues: input.error.issues }, 400);
