@@ -46,19 +46,27 @@ export async function agentPid(launcherPid: number): Promise<number> {
   return launcherPid;
 }
 
-// USER_HZ: the unit of utime/stime in /proc/<pid>/stat; 100 on every Linux we run on
-const TICKS_PER_SECOND = 100;
+/** Time on a CPU and time runnable but waiting for one, in ms. */
+export interface SchedTimes {
+  runMs: number;
+  waitMs: number;
+}
 
-/** CPU time (user + system) used so far by the processes named `comm` under `pid`, in ms. */
-export async function cpuMs(pid: number, comm: string): Promise<number> {
-  let ticks = 0;
+/**
+ * Scheduler times of every thread of the processes named `comm` under `pid`, from
+ * /proc/<pid>/task/<tid>/schedstat. Waiting time is what a busy machine adds to every latency.
+ */
+export async function schedTimes(pid: number, comm: string): Promise<SchedTimes> {
+  const total: SchedTimes = { runMs: 0, waitMs: 0 };
   for (const child of await descendants(pid)) {
     const stat = await read(`/proc/${child}/stat`);
-    const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    if (name !== comm) continue;
-    // fields 14 and 15 of the stat line; after ") " the third field is number 3
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    ticks += Number(fields[11]) + Number(fields[12]);
+    if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== comm) continue;
+    const tasks = await readdir(`/proc/${child}/task`).catch(() => []);
+    for (const task of tasks) {
+      const [run, wait] = (await read(`/proc/${child}/task/${task}/schedstat`)).split(" ").map(Number);
+      total.runMs += (run ?? 0) / 1e6;
+      total.waitMs += (wait ?? 0) / 1e6;
+    }
   }
-  return (ticks * 1000) / TICKS_PER_SECOND;
+  return total;
 }

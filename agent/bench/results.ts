@@ -27,6 +27,8 @@ export interface LatencySummary {
   /** CPU of the edge's workerd processes per update, ms, and in cores busy while measuring */
   edgeCpuMsPerUpdate: Figure;
   edgeCpuCores: Figure;
+  /** ms per update the edge's threads waited for a CPU (busy machine), not counted as CPU */
+  edgeCpuWaitMsPerUpdate: Figure;
   /** D1 calls per update and their wall time (call → result, inside the Worker), ms */
   d1CallsPerUpdate: Figure;
   d1CallP50Ms: Figure;
@@ -129,6 +131,7 @@ export function summarizeLatency(input: {
       runs.map((r) => r.edgeCpuCores),
       2,
     ),
+    edgeCpuWaitMsPerUpdate: figure(runs.map((r) => r.edgeCpuWaitMsPerUpdate)),
     d1CallsPerUpdate: figure(runs.map((r) => r.d1.callsPerUpdate)),
     d1CallP50Ms: figure(runs.map((r) => r.d1.callP50)),
     d1CallP99Ms: figure(runs.map((r) => r.d1.callP99)),

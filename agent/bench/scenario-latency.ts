@@ -5,7 +5,7 @@ import { BenchAgent, type Grant } from "./bench-agent.ts";
 import { between, mapLimit, sleep } from "./concurrency.ts";
 import type { EdgeClient } from "./edge-client.ts";
 import { pollUntilDone } from "./poller.ts";
-import { cpuMs } from "./proc-stats.ts";
+import { schedTimes } from "./proc-stats.ts";
 import { ProgressSubscriber } from "./progress-subscriber.ts";
 import { type Percentiles, percentiles } from "./stats.ts";
 
@@ -39,6 +39,10 @@ export interface LatencyRun {
   edgeCpuMsPerUpdate: number;
   /** edge CPU ÷ wall time of the measured part: 1.0 = one core busy all the time */
   edgeCpuCores: number;
+  /** time the edge's threads were ready to run but waited for a CPU, per update: contention, not work */
+  edgeCpuWaitMsPerUpdate: number;
+  /** D1 calls (batch/run/all) the edge made while measuring: how many per update and their wall time, ms */
+  d1: { callsPerUpdate: number; callP50: number; callP99: number };
   /** p99 delay of the bench's own event loop while measuring: the share of any figure that is ours */
   benchLoopDelayP99Ms: number;
   wallMs: number;
@@ -185,7 +189,7 @@ export async function runLatency(
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
   await client.dev("POST", "/agent/dev/bench/d1-meter/reset", z.unknown(), {});
-  const cpuBefore = await cpuMs(options.edgePid, "workerd");
+  const schedBefore = await schedTimes(options.edgePid, "workerd");
   const measuring = performance.now();
   await Promise.all(agents.map((agent) => agent.start(onGrant(agent))));
   // a run where no job finishes for a minute is stuck; say where instead of waiting forever
@@ -207,7 +211,9 @@ export async function runLatency(
   await Promise.race([done, stalled]);
   await Promise.all(jobs);
   const measuredMs = performance.now() - measuring;
-  const edgeCpu = (await cpuMs(options.edgePid, "workerd")) - cpuBefore;
+  const schedAfter = await schedTimes(options.edgePid, "workerd");
+  const edgeCpu = schedAfter.runMs - schedBefore.runMs;
+  const edgeWait = schedAfter.waitMs - schedBefore.waitMs;
   loopDelay.disable();
   const d1 = (await client.dev("GET", "/agent/dev/bench/d1-meter", Meter)).callMs;
   // the last acks may still be on their way
@@ -237,6 +243,7 @@ export async function runLatency(
     updatesPerSecond: Math.round((push.length / measuredMs) * 10_000) / 10,
     edgeCpuMsPerUpdate: Math.round((edgeCpu / push.length) * 10) / 10,
     edgeCpuCores: Math.round((edgeCpu / measuredMs) * 100) / 100,
+    edgeCpuWaitMsPerUpdate: Math.round((edgeWait / push.length) * 10) / 10,
     d1: {
       callsPerUpdate: Math.round((d1.count / push.length) * 10) / 10,
       callP50: d1.p50 ?? Number.NaN,

@@ -30,6 +30,7 @@ export function renderTable(r: BenchResults): string {
       row("  updates offered per second", l.updatesPerSecond),
       row("  edge (workerd) CPU ms per update", l.edgeCpuMsPerUpdate),
       row("  edge (workerd) cores busy", l.edgeCpuCores),
+      row("  edge (workerd) waiting for a CPU, ms per update", l.edgeCpuWaitMsPerUpdate),
       row("  D1 calls per update", l.d1CallsPerUpdate),
       row("  D1 call (inside the Worker) p50 ms", l.d1CallP50Ms),
       row("  D1 call (inside the Worker) p99 ms", l.d1CallP99Ms),
