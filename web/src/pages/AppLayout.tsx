@@ -3,6 +3,7 @@ import { createMemo, createSignal, ErrorBoundary, Match, Show, Suspense, Switch 
 import { AppHeader, type NavItem } from "../components/AppHeader.tsx";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { isUnauthorized } from "../lib/api-errors.ts";
+import { createRequestChanges } from "../lib/create-request-changes.ts";
 import { getSession } from "../lib/queries.ts";
 import { signOut } from "../lib/sign-out.ts";
 
@@ -17,7 +18,10 @@ const ADMIN_NAV: NavItem[] = [
   { href: "/admin/site", label: "Site settings" },
 ];
 
-/** The signed-in frame: header with who you are, navigation, and the page. No session → sign-in. */
+/**
+ * The signed-in frame: header with who you are, navigation, and the page. No session → sign-in. While
+ * signed in, one app-wide subscription to the tenant's request changes keeps every page's data fresh.
+ */
 export default function AppLayout(props: RouteSectionProps) {
   const session = createAsync(() => getSession());
   const location = useLocation();
@@ -47,33 +51,37 @@ export default function AppLayout(props: RouteSectionProps) {
             <Navigate href={signInHref()} />
           </Match>
           <Match when={session()}>
-            {(user) => (
-              <>
-                <a class="skip-link" href="#main">
-                  Skip to content
-                </a>
-                <AppHeader
-                  nav={user().role === "admin" ? ADMIN_NAV : MEMBER_NAV}
-                  name={user().name}
-                  email={user().email}
-                  tenant={user().tenantName ?? user().tenantId}
-                  role={user().role}
-                  signingOut={signingOut()}
-                  onSignOut={() => void onSignOut()}
-                />
-                <main id="main" class="app-main" tabIndex={-1}>
-                  <ErrorBoundary
-                    fallback={(error, reset) => (
-                      <Show when={!isUnauthorized(error)} fallback={<Navigate href={signInHref()} />}>
-                        <ErrorNotice error={error} onRetry={reset} />
-                      </Show>
-                    )}
-                  >
-                    <Suspense fallback={<p class="muted">Loading…</p>}>{props.children}</Suspense>
-                  </ErrorBoundary>
-                </main>
-              </>
-            )}
+            {(user) => {
+              // lives exactly as long as the signed-in frame: sign-out unmounts it and closes the stream
+              const live = createRequestChanges(() => ({ userId: user().userId, role: user().role }));
+              return (
+                <>
+                  <a class="skip-link" href="#main">
+                    Skip to content
+                  </a>
+                  <AppHeader
+                    nav={user().role === "admin" ? ADMIN_NAV : MEMBER_NAV}
+                    name={user().name}
+                    email={user().email}
+                    tenant={user().tenantName ?? user().tenantId}
+                    role={user().role}
+                    signingOut={signingOut()}
+                    onSignOut={() => void onSignOut()}
+                  />
+                  <main id="main" class="app-main" tabIndex={-1} data-live={live()}>
+                    <ErrorBoundary
+                      fallback={(error, reset) => (
+                        <Show when={!isUnauthorized(error)} fallback={<Navigate href={signInHref()} />}>
+                          <ErrorNotice error={error} onRetry={reset} />
+                        </Show>
+                      )}
+                    >
+                      <Suspense fallback={<p class="muted">Loading…</p>}>{props.children}</Suspense>
+                    </ErrorBoundary>
+                  </main>
+                </>
+              );
+            }}
           </Match>
         </Switch>
       </Suspense>

@@ -5,12 +5,10 @@ import { ApprovalTable } from "../components/ApprovalTable.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { Pager } from "../components/Pager.tsx";
 import { QueueFilter } from "../components/QueueFilter.tsx";
-import { createPolling } from "../lib/create-polling.ts";
 import { readListParams } from "../lib/list-params.ts";
 import { getPendingApprovals, getProjects } from "../lib/queries.ts";
 
 const DEFAULT_PAGE_SIZE = 25;
-const REFRESH_MS = 10_000;
 
 interface QueueParams {
   page: number;
@@ -46,7 +44,6 @@ export default function ApprovalsPage() {
     const { page, pageSize, projectId } = params();
     return getPendingApprovals({ page, pageSize, ...(projectId ? { projectId } : {}) });
   });
-  createPolling(() => getPendingApprovals.key, REFRESH_MS);
   const longWaits = createMemo(() => queue()?.items.filter((r) => r.waitingLong).length ?? 0);
   const go = (next: Partial<QueueParams>) => navigate(queueSearch({ ...params(), page: 1, ...next }));
 

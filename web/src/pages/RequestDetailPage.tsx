@@ -10,14 +10,11 @@ import { StatusBadge } from "../components/StatusBadge.tsx";
 import { Timeline } from "../components/Timeline.tsx";
 import { isNotFound } from "../lib/api-errors.ts";
 import { createNow } from "../lib/create-now.ts";
-import { createPolling } from "../lib/create-polling.ts";
 import { createProgressStream } from "../lib/create-progress-stream.ts";
 import { getRequest, getSession } from "../lib/queries.ts";
 import { liveViewOf } from "../lib/request-live-view.ts";
 import { RequestActions } from "./request-detail/RequestActions.tsx";
 import { VmPanel } from "./request-detail/VmPanel.tsx";
-
-const POLL_MS = 3000;
 
 function RequestNotFound() {
   return (
@@ -116,11 +113,8 @@ export default function RequestDetailPage() {
   const requestId = () => params.id ?? "";
   const detail = createAsync(() => getRequest(requestId()));
   const session = createAsync(() => getSession());
-  // decisions by others (approve, reject, cancel) arrive by polling; the run itself by the stream
-  createPolling(() => {
-    const s = detail()?.request.status;
-    return s === "PENDING" || s === "APPROVED" ? getRequest.keyFor(requestId()) : null;
-  }, POLL_MS);
+  // decisions by others (approve, reject, cancel) are pushed by the app-wide change feed (AppLayout);
+  // the run itself by the progress stream
 
   return (
     <ErrorBoundary

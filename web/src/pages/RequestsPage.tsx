@@ -4,13 +4,11 @@ import { EmptyState } from "../components/EmptyState.tsx";
 import { Pager } from "../components/Pager.tsx";
 import { RequestTable } from "../components/RequestTable.tsx";
 import { StatusFilter } from "../components/StatusFilter.tsx";
-import { createPolling } from "../lib/create-polling.ts";
 import { type ListParams, listSearch, readListParams } from "../lib/list-params.ts";
 import { getMyRequests } from "../lib/queries.ts";
 import { statusLabel } from "../lib/request-status.ts";
 
 const DEFAULT_PAGE_SIZE = 10;
-const REFRESH_MS = 5000;
 
 export default function RequestsPage() {
   const [search] = useSearchParams();
@@ -26,7 +24,6 @@ export default function RequestsPage() {
   const requests = createAsync(() =>
     getMyRequests({ page: params().page, pageSize: params().pageSize, status: params().status ?? undefined }),
   );
-  createPolling(() => getMyRequests.key, REFRESH_MS);
 
   const go = (next: Partial<ListParams>) =>
     navigate(`/requests${listSearch({ ...params(), page: 1, ...next }, DEFAULT_PAGE_SIZE)}`);

@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, screenshot, signedInPage, USERS, uniqueVmName } from "./support/browser.ts";
-import { freezeReads, submitRequest, waitForStatus } from "./support/flows.ts";
+import { submitRequest, waitForStatus } from "./support/flows.ts";
 
 describe("deciding on and cancelling requests", () => {
   let browser: Browser;
@@ -57,9 +57,14 @@ describe("deciding on and cancelling requests", () => {
     const name = uniqueVmName("conflict");
     const id = await submitRequest(member, { name });
 
-    // a second admin session whose view of the request stays as it was when the page loaded
+    // a second admin session that hears nothing pushed, neither changes nor progress (a laptop waking
+    // from sleep), so its view of the request stays as it was when the page loaded
     const stale = await signedInPage(browser, USERS.adam, { at: "about:blank" });
-    const thaw = await freezeReads(stale, "requests.get");
+    const pushed = new Set(["/trpc/requests.changes", "/trpc/progress.watch"]);
+    await stale.route(
+      (url) => pushed.has(url.pathname),
+      (route) => route.abort(),
+    );
     await stale.goto(`/requests/${id}`);
     await stale.getByRole("button", { name: "Reject…" }).waitFor();
 
@@ -72,8 +77,7 @@ describe("deciding on and cancelling requests", () => {
     await stale.getByRole("dialog").getByLabel("Reason").fill("Rejecting from a stale view on purpose.");
     await stale.getByRole("dialog").getByRole("button", { name: "Reject request" }).click();
     await stale.getByTestId("conflict").getByText("already processed by another admin").waitFor();
-    await thaw();
-    // the page keeps refreshing on its own and now shows the other admin's decision
+    // the refused decision reloads the request: the page now shows the other admin's decision
     await stale.locator("h1 .badge", { hasText: /Approved|Provisioning|Ready/ }).waitFor();
     await screenshot(stale, "approval-conflict");
     await stale.context().close();

@@ -1,4 +1,4 @@
-import type { Page, Route } from "playwright-core";
+import type { Page } from "playwright-core";
 
 /** Fills the new-request form as a person would and submits it; returns the new request's id. */
 export async function submitRequest(
@@ -85,29 +85,87 @@ export async function stepperLog(
   });
 }
 
+/** Resolves once the app-wide change feed is connected (the signed-in layout marks it on `<main>`). */
+export async function waitForLive(page: Page): Promise<void> {
+  await page.locator('main[data-live="live"]').waitFor();
+}
+
 /**
- * Makes the page's view of one query stale on purpose: the first answer to each distinct `path` read
- * is replayed from then on, while mutations still reach the edge. Simulates an admin who loaded the
- * page before someone else acted.
+ * Counts the tRPC reads of `path` the page sends from now on (batched reads included), so a test can
+ * tell a pushed refetch from a timer's. `describe()` lists them with the feed's connection changes, for
+ * a failure message that explains itself.
  */
-export async function freezeReads(page: Page, path: string): Promise<() => Promise<void>> {
-  const answers = new Map<string, { status: number; headers: Record<string, string>; body: Buffer }>();
-  const matches = (url: URL) => url.pathname.startsWith("/trpc/") && url.pathname.includes(path);
-  const handler = async (route: Route) => {
-    if (route.request().method() !== "GET") return route.continue();
-    const key = route.request().url();
-    try {
-      let answer = answers.get(key);
-      if (!answer) {
-        const response = await route.fetch();
-        answer = { status: response.status(), headers: response.headers(), body: await response.body() };
-        answers.set(key, answer);
-      }
-      await route.fulfill(answer);
-    } catch {
-      // the page went away (or the route was released) while this read was in flight
+export function countReads(page: Page, path: string): { count(): number; describe(): Promise<string> } {
+  const started = Date.now();
+  const reads: string[] = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (request.method() !== "GET" || !url.pathname.startsWith("/trpc/")) return;
+    if (url.pathname.slice("/trpc/".length).split(",").includes(path)) {
+      reads.push(`+${Date.now() - started} ms ${decodeURIComponent(url.search).slice(0, 160)}`);
     }
+  });
+  return {
+    count: () => reads.length,
+    describe: async () => {
+      const live = await page.evaluate(() => (window as unknown as { __liveLog?: string[] }).__liveLog ?? []);
+      return `${path} reads: ${reads.join(" | ")}; feed: ${live.join(" → ")}`;
+    },
   };
-  await page.route(matches, handler);
-  return () => page.unroute(matches, handler);
+}
+
+/**
+ * Marks the current document, so `sameDocument` can prove later that nothing reloaded the page, and
+ * records the change feed's connection states from here on.
+ */
+export async function markDocument(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __marked: boolean; __liveLog: string[] };
+    w.__marked = true;
+    const started = Date.now();
+    w.__liveLog = [];
+    const main = document.querySelector("main[data-live]");
+    if (!main) return;
+    w.__liveLog.push(`${main.getAttribute("data-live")}@0`);
+    new MutationObserver(() => {
+      w.__liveLog.push(`${main.getAttribute("data-live")}@${Date.now() - started}`);
+    }).observe(main, { attributes: true, attributeFilter: ["data-live"] });
+  });
+}
+
+export async function sameDocument(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as { __marked?: boolean }).__marked === true);
+}
+
+/**
+ * Stamps the wall-clock time at which an element matching `selector` first shows `text`, measured in the
+ * page by a MutationObserver, so a test can time a pushed update without its own polling in the way.
+ */
+export async function stampWhenShown(
+  page: Page,
+  selector: string,
+  text: string,
+): Promise<() => Promise<number>> {
+  await page.evaluate(
+    ({ selector, text }) => {
+      const w = window as unknown as { __shownAt?: number };
+      w.__shownAt = undefined;
+      const check = () => {
+        if (w.__shownAt === undefined && document.querySelector(selector)?.textContent?.includes(text)) {
+          w.__shownAt = performance.timeOrigin + performance.now();
+        }
+      };
+      new MutationObserver(check).observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
+    },
+    { selector, text },
+  );
+  return async () => {
+    const at = await page.evaluate(() => (window as unknown as { __shownAt?: number }).__shownAt);
+    if (at === undefined) throw new Error(`${selector} never showed ${text}`);
+    return at;
+  };
 }

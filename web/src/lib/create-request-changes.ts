@@ -1,0 +1,63 @@
+import { revalidate } from "@solidjs/router";
+import { type Accessor, createSignal, onCleanup } from "solid-js";
+import { errorCode } from "./api-errors.ts";
+import { type FeedViewer, refreshFor } from "./change-refresh.ts";
+import {
+  type FeedConnection,
+  makeChangeSubscription,
+  type SubscribeChanges,
+} from "./make-change-subscription.ts";
+import { makeRefreshThrottle } from "./make-refresh-throttle.ts";
+import { getMyRequests, getPendingApprovals, getRequest } from "./queries.ts";
+import { trpc } from "./trpc.ts";
+
+const subscribeChanges: SubscribeChanges = (input, handlers) =>
+  trpc.requests.changes.subscribe(input, {
+    onData: handlers.onData,
+    onError: handlers.onError,
+    onComplete: handlers.onComplete,
+    onConnectionStateChange: (state) => handlers.onConnectionStateChange(state.state),
+  });
+
+const FATAL = new Set(["UNAUTHORIZED", "FORBIDDEN", "BAD_REQUEST"]);
+
+/** A change pushed within this long of the last refresh waits for the end of it, merged with others. */
+const REFRESH_INTERVAL_MS = 250;
+
+/**
+ * Push, don't poll: the signed-in user's request changes (tRPC `requests.changes`) revalidate exactly the
+ * cached reads they make stale — that request's detail, the user's own list when the request is theirs,
+ * an admin's approval queue when a request entered or left it. Only reads on screen refetch; the rest
+ * are marked stale. After a gap the feed cannot fill, the lists and details are refetched once, since
+ * the feed is not the source of truth. Closes with the owner (sign-out unmounts the signed-in layout).
+ * @returns the connection state, for tests and for anyone who wants to show it
+ */
+export function createRequestChanges(viewer: Accessor<FeedViewer>): Accessor<FeedConnection> {
+  const [connection, setConnection] = createSignal<FeedConnection>("connecting");
+  const throttle = makeRefreshThrottle({
+    intervalMs: REFRESH_INTERVAL_MS,
+    refresh: (keys) => void revalidate(keys),
+  });
+  const subscription = makeChangeSubscription({
+    subscribe: subscribeChanges,
+    isFatal: (error) => FATAL.has(errorCode(error) ?? ""),
+    onChange: (change) => {
+      const refresh = refreshFor(change, viewer());
+      throttle.request([
+        getRequest.keyFor(refresh.requestId),
+        ...(refresh.myRequests ? [getMyRequests.key] : []),
+        ...(refresh.approvals ? [getPendingApprovals.key] : []),
+      ]);
+    },
+    onGap: () => {
+      const lists = viewer().role === "admin" ? [getPendingApprovals.key] : [];
+      throttle.request([getMyRequests.key, getRequest.key, ...lists]);
+    },
+    onConnection: setConnection,
+  });
+  onCleanup(() => {
+    subscription.close();
+    throttle.close();
+  });
+  return connection;
+}

@@ -1,0 +1,189 @@
+import type { RequestChange, RequestChangeFrame } from "@gantry/shared/protocol/request-changes";
+import { describe, expect, it } from "vitest";
+import {
+  type FeedConnection,
+  makeChangeSubscription,
+  type SubscribeChanges,
+} from "./make-change-subscription.ts";
+
+type Handlers = Parameters<SubscribeChanges>[1];
+interface FakeSubscription {
+  input: { lastEventId: string | null };
+  handlers: Handlers;
+  unsubscribed: boolean;
+}
+
+function harness(options: { isFatal?: (error: unknown) => boolean } = {}) {
+  const subs: FakeSubscription[] = [];
+  const timers: Array<{ fn: () => void; ms: number; cleared: boolean }> = [];
+  const states: FeedConnection[] = [];
+  const changes: RequestChange[] = [];
+  let gaps = 0;
+  let clock = 0;
+  const keeper = makeChangeSubscription({
+    subscribe: (input, handlers) => {
+      const sub: FakeSubscription = { input, handlers, unsubscribed: false };
+      subs.push(sub);
+      return {
+        unsubscribe: () => {
+          sub.unsubscribed = true;
+        },
+      };
+    },
+    isFatal: options.isFatal ?? ((error) => error === "UNAUTHORIZED"),
+    onChange: (c) => changes.push(c),
+    onGap: () => {
+      gaps += 1;
+    },
+    onConnection: (s) => states.push(s),
+    random: () => 0.5,
+    now: () => clock,
+    setTimer: (fn, ms) => {
+      const t = { fn, ms, cleared: false };
+      timers.push(t);
+      return () => {
+        t.cleared = true;
+      };
+    },
+  });
+  const last = () => {
+    const s = subs.at(-1);
+    if (!s) throw new Error("no subscription");
+    return s;
+  };
+  const send = (frame: RequestChangeFrame) =>
+    last().handlers.onData({ id: `${frame.epoch}.${frame.seq}`, data: frame });
+  const runRetry = () => {
+    const t = timers.find((x) => !x.cleared);
+    if (!t) throw new Error("no retry scheduled");
+    t.cleared = true;
+    t.fn();
+  };
+  return {
+    keeper,
+    subs,
+    timers,
+    states,
+    changes,
+    gaps: () => gaps,
+    advance: (ms: number) => {
+      clock += ms;
+    },
+    last,
+    send,
+    runRetry,
+  };
+}
+
+const change: RequestChange = {
+  requestId: "req_1",
+  requesterId: "user-mia",
+  status: "APPROVED",
+  version: 2,
+  at: "2026-11-22T10:00:00.000Z",
+};
+const sync = (seq: number, epoch = "ep0001"): RequestChangeFrame => ({ v: 1, epoch, seq, type: "sync" });
+const changed = (seq: number): RequestChangeFrame => ({ v: 1, epoch: "ep0001", seq, type: "change", change });
+
+describe("makeChangeSubscription", () => {
+  it("subscribes without a cursor, takes the first sync as the start, and hands on changes", () => {
+    const h = harness();
+    expect(h.last().input).toEqual({ lastEventId: null });
+    h.send(sync(4));
+    h.send(changed(5));
+    expect(h.changes).toEqual([change]);
+    expect(h.gaps()).toBe(0);
+    expect(h.states).toEqual(["connecting", "live", "live"]);
+  });
+
+  it("resumes from the last event id after an error, with a full-jitter delay", () => {
+    const h = harness();
+    h.send(sync(4));
+    h.send(changed(5));
+    h.last().handlers.onError("SERVICE_UNAVAILABLE");
+    expect(h.states.at(-1)).toBe("reconnecting");
+    expect(h.timers[0]?.ms).toBe(1000);
+    h.runRetry();
+    expect(h.last().input.lastEventId).toBe("ep0001.5");
+  });
+
+  it("reports a gap when a resume starts over with sync, so the lists are refetched once", () => {
+    const h = harness();
+    h.send(sync(4));
+    h.last().handlers.onComplete();
+    h.runRetry();
+    h.send(sync(0, "ep0002"));
+    expect(h.gaps()).toBe(1);
+    h.send({ ...changed(1), epoch: "ep0002" });
+    expect(h.gaps()).toBe(1);
+  });
+
+  it("takes over when the link loses an open stream, instead of letting it reconnect without jitter", () => {
+    const h = harness();
+    h.last().handlers.onConnectionStateChange("connecting");
+    expect(h.timers).toHaveLength(0);
+    h.last().handlers.onConnectionStateChange("pending");
+    h.send(sync(4));
+    h.last().handlers.onConnectionStateChange("connecting");
+    expect(h.subs[0]?.unsubscribed).toBe(true);
+    h.runRetry();
+    expect(h.last().input.lastEventId).toBe("ep0001.4");
+  });
+
+  it("backs off further on repeated failures, and starts over after a healthy stream", () => {
+    const h = harness();
+    h.last().handlers.onError("SERVICE_UNAVAILABLE");
+    h.runRetry();
+    h.last().handlers.onError("SERVICE_UNAVAILABLE");
+    h.runRetry();
+    h.last().handlers.onError("SERVICE_UNAVAILABLE");
+    expect(h.timers.map((t) => t.ms)).toEqual([1000, 2000, 4000]);
+    h.runRetry();
+    h.send(sync(1));
+    h.advance(60_000);
+    h.last().handlers.onError("SERVICE_UNAVAILABLE");
+    expect(h.timers.at(-1)?.ms).toBe(1000);
+  });
+
+  it("stops for good on a fatal error", () => {
+    const h = harness();
+    h.last().handlers.onError("UNAUTHORIZED");
+    expect(h.states.at(-1)).toBe("stopped");
+    expect(h.timers).toHaveLength(0);
+    expect(h.last().unsubscribed).toBe(true);
+  });
+
+  it("skips frames that do not parse and keeps its cursor", () => {
+    const h = harness();
+    h.send(sync(4));
+    h.last().handlers.onData({ id: "ep0001.5", data: { v: 2, epoch: "ep0001", seq: 5, type: "mystery" } });
+    h.last().handlers.onData("garbage");
+    h.last().handlers.onData({
+      id: "ep0001.6",
+      data: { ...changed(6), change: { ...change, status: "DONE" } },
+    });
+    expect(h.changes).toHaveLength(0);
+    h.last().handlers.onComplete();
+    h.runRetry();
+    expect(h.last().input.lastEventId).toBe("ep0001.4");
+  });
+
+  it("ignores callbacks from a subscription it already replaced", () => {
+    const h = harness();
+    const first = h.last();
+    first.handlers.onError("SERVICE_UNAVAILABLE");
+    h.runRetry();
+    first.handlers.onData({ id: "ep0001.9", data: changed(9) });
+    first.handlers.onComplete();
+    expect(h.changes).toHaveLength(0);
+    expect(h.timers.filter((t) => !t.cleared)).toHaveLength(0);
+  });
+
+  it("unsubscribes and cancels the retry on close()", () => {
+    const h = harness();
+    h.last().handlers.onError("SERVICE_UNAVAILABLE");
+    h.keeper.close();
+    expect(h.timers.every((t) => t.cleared)).toBe(true);
+    expect(h.subs.every((s) => s.unsubscribed)).toBe(true);
+  });
+});
