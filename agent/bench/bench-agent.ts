@@ -19,6 +19,9 @@ interface Held {
 
 const Enrolled = z.object({ agentId: z.string(), credential: z.string() });
 
+// the hub closes a connection above 50 frames/s (burst 200); a real agent sends a handful per job
+const MIN_FRAME_GAP_MS = 25;
+
 /**
  * Speaks the real agent protocol over a real enrolled connection (the agent's own EdgeConnection), but
  * instead of provisioning it sends each stage when the scenario says so and timestamps the send. The
@@ -37,6 +40,7 @@ export class BenchAgent {
   private connection: EdgeConnection | null = null;
   private stopping = false;
   private onGrant: (grant: Grant) => void = () => undefined;
+  private nextFrameAt = 0;
 
   private constructor(
     readonly name: string,
@@ -63,10 +67,16 @@ export class BenchAgent {
     return this.unacked.size;
   }
 
-  /** Connects; resolves once welcomed. Every granted job is handed to `onGrant`. */
+  /**
+   * Connects with an empty memory (the hub takes back whatever it still thought this agent held);
+   * resolves once welcomed. Every granted job is handed to `onGrant`.
+   */
   start(onGrant: (grant: Grant) => void): Promise<void> {
     this.onGrant = onGrant;
     this.stopping = false;
+    this.held.clear();
+    this.resultSeqs.clear();
+    this.unacked.clear();
     return new Promise((resolve, reject) => {
       const connection = new EdgeConnection({
         edgeUrl: this.edgeUrl,
@@ -97,6 +107,14 @@ export class BenchAgent {
       this.connection = connection;
       connection.start();
     });
+  }
+
+  /** Waits for this connection's next frame slot, keeping it under the hub's frame rate limit. */
+  async turn(): Promise<void> {
+    const now = performance.now();
+    const at = Math.max(now, this.nextFrameAt);
+    this.nextFrameAt = at + MIN_FRAME_GAP_MS;
+    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
   }
 
   /** Sends the next stage of a held job; returns the moment of the send (performance.now()). */

@@ -93,7 +93,7 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
         const runs: LatencyRun[] = [];
         for (let run = 0; run < settings.latencyRuns; run++) {
           note(`latency, ${scenario.inFlight} in flight: run ${run + 1}/${settings.latencyRuns}`);
-          runs.push(await runLatency(client, agents, { ...scenario, run, edgePid }));
+          runs.push(await runLatency(client, agents, { ...scenario, run, edgePid, siteId: SITE_ID }));
         }
         results.latency.push(summarizeLatency({ ...scenario, runs }));
       }

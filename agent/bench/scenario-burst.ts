@@ -3,6 +3,7 @@ import { z } from "zod";
 import { type LocalAgent, startLocalAgent } from "../local/local-agent.ts";
 import type { LocalStack } from "../local/local-stack.ts";
 import { mapLimit, sleep } from "./concurrency.ts";
+import { assertSiteIdle } from "./drain.ts";
 import type { EdgeClient } from "./edge-client.ts";
 import { LogTap } from "./log-tap.ts";
 import { agentPid, peakRssMib } from "./proc-stats.ts";
@@ -65,6 +66,7 @@ export async function runBurst(
 ): Promise<BurstRun> {
   const { options, run } = input;
   const hubStatus = `/agent/dev/sites/${options.siteId}/status`;
+  await assertSiteIdle(client, options.siteId);
   const agents: LocalAgent[] = [];
   const agentLogs: LogTap[] = [];
   const phasesMs: Record<string, number> = {};

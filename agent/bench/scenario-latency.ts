@@ -3,6 +3,7 @@ import { PROVISIONING_STAGES, type ProvisioningStage } from "@gantry/shared/jobs
 import { z } from "zod";
 import { BenchAgent, type Grant } from "./bench-agent.ts";
 import { between, mapLimit, sleep } from "./concurrency.ts";
+import { assertSiteIdle, drainSite } from "./drain.ts";
 import type { EdgeClient } from "./edge-client.ts";
 import { pollUntilDone } from "./poller.ts";
 import { schedTimes } from "./proc-stats.ts";
@@ -77,9 +78,10 @@ export async function enrollBenchAgents(edgeUrl: string, inFlight: number, label
 export async function runLatency(
   client: EdgeClient,
   agents: readonly BenchAgent[],
-  options: LatencyOptions & { run: number; edgePid: number },
+  options: LatencyOptions & { run: number; edgePid: number; siteId: string },
 ): Promise<LatencyRun> {
   const started = performance.now();
+  await assertSiteIdle(client, options.siteId);
   const httpBefore = client.errors;
   const names = Array.from(
     { length: options.requests },
@@ -122,11 +124,13 @@ export async function runLatency(
       // paced: every stage, the first included, comes 0.5–3.5 s after the previous step, so the jobs
       // granted together when the agents connect do not all report CLONING in the same instant
       if (options.pacing === "paced") await sleep(between(500, 3500));
+      await agent.turn();
       sent.stages.set(stage, agent.sendStage(job.jobId, stage));
       // the real agent reports READY and its result back to back
       if (options.pacing === "back-to-back" && stage !== "READY")
         await subscriber.until((r) => r.stages.has(stage), RECEIVE_TIMEOUT_MS);
     }
+    await agent.turn();
     sent.result = agent.sendSucceeded(job.jobId, { vmName: job.vmName, hostname: job.hostname });
     await subscriber.until((r) => r.terminal !== null, RECEIVE_TIMEOUT_MS);
     await subscriber.close();
@@ -208,7 +212,12 @@ export async function runLatency(
       }
     }, 5000);
   });
-  await Promise.race([done, stalled]);
+  try {
+    await Promise.race([done, stalled]);
+  } catch (error) {
+    const drained = await drainSite(client, agents, options.siteId);
+    throw new Error(`${String(error)} (ended ${drained} leftover jobs)`);
+  }
   await Promise.all(jobs);
   const measuredMs = performance.now() - measuring;
   const schedAfter = await schedTimes(options.edgePid, "workerd");

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { startLocalAgent } from "../local/local-agent.ts";
 import type { LocalStack } from "../local/local-stack.ts";
 import { sleep } from "./concurrency.ts";
+import { assertSiteIdle } from "./drain.ts";
 import type { EdgeClient } from "./edge-client.ts";
 import { openFloor } from "./floor.ts";
 import { ProgressSubscriber } from "./progress-subscriber.ts";
@@ -82,6 +83,7 @@ export async function runOverhead(
   options: OverheadOptions,
 ): Promise<OverheadResult> {
   const { control } = stack.vcsim;
+  await assertSiteIdle(client, options.siteId);
   const site = await client.site(options.siteId);
   if (!site.placement || !site.networkPath) throw new Error(`site ${options.siteId} has no placement`);
 
