@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
-import type { RequestChange, RequestChangeFrame } from "@gantry/shared/protocol/request-changes";
-import { parseRequestChangeFrame } from "@gantry/shared/protocol/request-changes";
+import type { ChangeFrame, RequestChange } from "@gantry/shared/protocol/change-feed";
+import { parseChangeFrame } from "@gantry/shared/protocol/change-feed";
 import { z } from "zod";
 import type { Principal } from "../src/auth/principal.ts";
 import { type FeedSubscriber, feedSubscriberUpgrade, tenantFeed } from "../src/feed/feed-subscriber.ts";
@@ -17,13 +17,13 @@ export const feedStub = (tenantId: string) => tenantFeed(env, tenantId);
 export class ChangeReader {
   constructor(readonly sse: SseReader) {}
 
-  async next(): Promise<{ id: string | null; frame: RequestChangeFrame }> {
+  async next(): Promise<{ id: string | null; frame: ChangeFrame }> {
     for (;;) {
       const event = await this.sse.next();
       if (!event) throw new Error("stream ended before the next frame");
       if (event.event === "connected" || event.event === "ping") continue;
       if (event.event !== null) throw new Error(`expected a frame, got ${event.event}: ${event.data}`);
-      const parsed = parseRequestChangeFrame(event.data);
+      const parsed = parseChangeFrame(event.data);
       if (!parsed.ok) throw new Error(`not a change frame: ${event.data}`);
       return { id: event.id, frame: parsed.value };
     }
@@ -111,7 +111,7 @@ export const change = (overrides: Partial<RequestChange> = {}): RequestChange =>
 
 /** A subscriber socket straight to the object, as `requests.changes` opens after authorizing. */
 export class FeedSocket {
-  readonly frames: RequestChangeFrame[] = [];
+  readonly frames: ChangeFrame[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   #read = 0;
   #wake: (() => void) | null = null;
@@ -127,7 +127,7 @@ export class FeedSocket {
     });
     ws.addEventListener("message", (event) => {
       if (typeof event.data !== "string") return;
-      const parsed = parseRequestChangeFrame(event.data);
+      const parsed = parseChangeFrame(event.data);
       if (parsed.ok) this.frames.push(parsed.value);
       this.#wake?.();
     });
@@ -135,7 +135,7 @@ export class FeedSocket {
   }
 
   /** The next frame not yet taken; rejects when the socket closes first. */
-  async next(): Promise<RequestChangeFrame> {
+  async next(): Promise<ChangeFrame> {
     while (this.#read >= this.frames.length) {
       if (this.#isClosed) throw new Error(`socket closed after ${this.frames.length} frames`);
       await new Promise<void>((resolve) => {

@@ -25,7 +25,7 @@ const bufferedRows = (tenantId: string) =>
   runInDurableObject(
     feedStub(tenantId),
     (_instance, state) =>
-      state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM feed_changes").one().n,
+      state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM feed_entries").one().n,
   );
 
 describe("TenantFeed publish", () => {
@@ -100,6 +100,46 @@ describe("TenantFeed publish", () => {
     expect(await tooOld.next()).toMatchObject({ type: "sync", seq: FEED_BUFFER_CHANGES + 5 });
     const covered = await subscribeFeed({ ...viewer(tenantId), after: `${sync.epoch}.5` });
     expect(await covered.next()).toMatchObject({ type: "change", seq: 6 });
+  });
+});
+
+describe("TenantFeed site changes", () => {
+  it("pushes a site change to admins only, and replays it to admins only", async () => {
+    const tenantId = newTenant();
+    const stub = feedStub(tenantId);
+    const admin = await subscribeFeed(viewer(tenantId));
+    const mia = await subscribeFeed(viewer(tenantId, false));
+    const sync = await admin.next();
+    await mia.next();
+    const site = { siteId: "site-lab", at: new Date().toISOString() };
+    expect(await stub.publishSite(site, { tenantId })).toEqual({
+      ok: true,
+      value: { seq: 1, applied: true },
+    });
+    const own = change({ requesterId: "user-mia" });
+    await stub.publish(own, { tenantId });
+    expect(await admin.next()).toMatchObject({ type: "site", seq: 1, site });
+    expect(await mia.next()).toMatchObject({ type: "change", seq: 2, change: own });
+
+    const adminAgain = await subscribeFeed({ ...viewer(tenantId), after: `${sync.epoch}.0` });
+    expect(await adminAgain.next()).toMatchObject({ type: "site", seq: 1 });
+    const miaAgain = await subscribeFeed({ ...viewer(tenantId, false), after: `${sync.epoch}.0` });
+    expect(await miaAgain.next()).toMatchObject({ type: "change", seq: 2 });
+  });
+
+  it("refuses a site change that does not match its schema, or names another tenant", async () => {
+    const tenantId = newTenant();
+    const stub = feedStub(tenantId);
+    await stub.publish(change(), { tenantId });
+    const site = { siteId: "site-lab", at: new Date().toISOString() };
+    expect(await stub.publishSite({ ...site, at: "yesterday" }, { tenantId })).toMatchObject({
+      ok: false,
+      error: { code: "INVALID_CHANGE" },
+    });
+    expect(await stub.publishSite(site, { tenantId: "someone-else" })).toMatchObject({
+      ok: false,
+      error: { code: "WRONG_OBJECT" },
+    });
   });
 });
 

@@ -9,6 +9,7 @@ import { readHubSettings } from "../agents/hub-settings.ts";
 import { createJobUpdateSink } from "../agents/job-update-sink.ts";
 import { logEvent } from "../agents/log.ts";
 import { markDisconnected } from "../agents/presence.ts";
+import { SiteAnnouncer } from "./agent-hub-announce.ts";
 import { type CallFailure, type CallRequest, PendingCalls } from "./agent-hub-calls.ts";
 import type { HubContext } from "./agent-hub-context.ts";
 import { agentSlots, dispatchQueued } from "./agent-hub-dispatch.ts";
@@ -44,12 +45,14 @@ export interface SiteInventory {
  * Responsibilities: one object per tenant site (`site:<siteId>`). Holds the site's agent sockets
  * (hibernatable; identity in attachments), the job queue and leases in SQLite, the sweep alarm that
  * takes back expired offers and leases, the latest inventory report, and request/response calls
- * through an agent. Never throws out of a socket handler: a bad frame costs an error frame.
+ * through an agent; tells the tenant's admins (TenantFeed) when what the agents page shows changed.
+ * Never throws out of a socket handler: a bad frame costs an error frame.
  */
 export class AgentHub extends DurableObject<Env> {
   private readonly hub: HubContext;
   private readonly streams: JobStreams;
   private readonly rateLimit = new FrameRateLimit();
+  private readonly announcer: SiteAnnouncer;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -63,8 +66,13 @@ export class AgentHub extends DurableObject<Env> {
       sink: createJobUpdateSink(env),
       calls: new PendingCalls(),
       now: () => Date.now(),
-      dispatch: () => dispatchQueued(this.hub),
+      dispatch: async () => {
+        await dispatchQueued(this.hub);
+        // every change the agents page shows ends in a dispatch: tell the tenant's admins, if it changed
+        this.announcer.check();
+      },
     };
+    this.announcer = new SiteAnnouncer(this.hub);
     this.streams = new JobStreams(this.hub);
     // answered by the runtime without waking the object; proves the path, renews nothing
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
@@ -92,6 +100,7 @@ export class AgentHub extends DurableObject<Env> {
     this.ctx.acceptWebSocket(server, [agentTag(who.agentId)]);
     server.serializeAttachment(facts);
     writeMeta(this.hub.sql, "site_id", who.siteId);
+    writeMeta(this.hub.sql, "tenant_id", who.tenantId);
     await this.armAt(facts.connectedAt + HELLO_DEADLINE_MS);
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -236,6 +245,7 @@ export class AgentHub extends DurableObject<Env> {
       now: this.hub.now(),
     });
     writeMeta(this.hub.sql, "site_id", input.siteId);
+    writeMeta(this.hub.sql, "tenant_id", input.tenantId);
     await this.hub.dispatch();
     const row = this.hub.queue.get(job.data.jobId);
     return ok({ status, waiting: row ? jobStatus(this.hub, row).waiting : null });

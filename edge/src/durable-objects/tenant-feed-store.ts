@@ -1,9 +1,10 @@
 import {
+  CHANGE_FEED_PROTOCOL_VERSION,
+  type ChangeFrame,
   parseFeedCursor,
-  REQUEST_CHANGES_PROTOCOL_VERSION,
   RequestChange,
-  type RequestChangeFrame,
-} from "@gantry/shared/protocol/request-changes";
+  SiteChange,
+} from "@gantry/shared/protocol/change-feed";
 import { z } from "zod";
 
 /** Changes kept for resuming subscribers: a few minutes of a busy tenant; older cursors get `sync`. */
@@ -16,23 +17,47 @@ const Meta = z.object({
 });
 type Meta = z.infer<typeof Meta>;
 
-const ChangeRow = z.object({
-  seq: z.number().int(),
-  request_id: z.string(),
-  requester_id: z.string(),
-  status: z.string(),
-  version: z.number().int(),
-  at: z.string(),
-});
+const EntryRow = z.discriminatedUnion("kind", [
+  z.object({
+    seq: z.number().int(),
+    kind: z.literal("request"),
+    request_id: z.string(),
+    requester_id: z.string(),
+    status: z.string(),
+    version: z.number().int(),
+    at: z.string(),
+  }),
+  z.object({ seq: z.number().int(), kind: z.literal("site"), site_id: z.string(), at: z.string() }),
+]);
+type EntryRow = z.infer<typeof EntryRow>;
 
 const newEpoch = (): string => crypto.randomUUID().replaceAll("-", "").slice(0, 12);
 
-const v = REQUEST_CHANGES_PROTOCOL_VERSION;
+const v = CHANGE_FEED_PROTOCOL_VERSION;
+
+/** The frame a stored entry replays as; null when this code cannot read it. */
+function frameOf(epoch: string, raw: unknown): ChangeFrame | null {
+  const row = EntryRow.safeParse(raw);
+  if (!row.success) return null;
+  const entry: EntryRow = row.data;
+  if (entry.kind === "site") {
+    const site = SiteChange.safeParse({ siteId: entry.site_id, at: entry.at });
+    return site.success ? { v, epoch, seq: entry.seq, type: "site", site: site.data } : null;
+  }
+  const change = RequestChange.safeParse({
+    requestId: entry.request_id,
+    requesterId: entry.requester_id,
+    status: entry.status,
+    version: entry.version,
+    at: entry.at,
+  });
+  return change.success ? { v, epoch, seq: entry.seq, type: "change", change: change.data } : null;
+}
 
 /**
  * The TenantFeed object's SQLite: the tenant it serves, its epoch and last seq, and a bounded replay
- * buffer of changes. Every method is synchronous (SQL calls only), so each runs as one implicit
- * transaction and no other event interleaves.
+ * buffer of entries (request changes for everyone allowed, site changes for admins). Every method is
+ * synchronous (SQL calls only), so each runs as one implicit transaction and nothing interleaves.
  */
 export class TenantFeedStore {
   readonly #sql: SqlStorage;
@@ -49,10 +74,10 @@ export class TenantFeedStore {
       "CREATE TABLE IF NOT EXISTS feed_meta (id INTEGER PRIMARY KEY CHECK (id = 1), epoch TEXT NOT NULL, last_seq INTEGER NOT NULL, tenant_id TEXT)",
     );
     this.#sql.exec(
-      `CREATE TABLE IF NOT EXISTS feed_changes (seq INTEGER PRIMARY KEY, request_id TEXT NOT NULL,
-         requester_id TEXT NOT NULL, status TEXT NOT NULL, version INTEGER NOT NULL, at TEXT NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS feed_entries (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, request_id TEXT,
+         requester_id TEXT, status TEXT, version INTEGER, site_id TEXT, at TEXT NOT NULL)`,
     );
-    this.#sql.exec("CREATE INDEX IF NOT EXISTS feed_changes_request ON feed_changes (request_id, version)");
+    this.#sql.exec("CREATE INDEX IF NOT EXISTS feed_entries_request ON feed_entries (request_id, version)");
     this.#sql.exec("INSERT OR IGNORE INTO feed_meta (id, epoch, last_seq) VALUES (1, ?, 0)", newEpoch());
     const row = this.#sql.exec("SELECT epoch, last_seq, tenant_id FROM feed_meta WHERE id = 1").toArray()[0];
     this.#meta = Meta.parse(row);
@@ -75,21 +100,20 @@ export class TenantFeedStore {
   }
 
   /**
-   * Buffers a change and returns its frame; null when the buffer already has this or a newer version of
-   * the request (a repeated notification, or one that arrived after a later one).
+   * Buffers a request change and returns its frame; null when the buffer already has this or a newer
+   * version of the request (a repeated notification, or one that arrived after a later one).
    */
-  append(change: RequestChange): RequestChangeFrame | null {
-    const meta = this.#ensure();
+  appendChange(change: RequestChange): ChangeFrame | null {
     const newest = this.#sql
       .exec<{ version: number | null }>(
-        "SELECT max(version) AS version FROM feed_changes WHERE request_id = ?",
+        "SELECT max(version) AS version FROM feed_entries WHERE request_id = ?",
         change.requestId,
       )
       .toArray()[0]?.version;
     if (newest != null && newest >= change.version) return null;
-    const seq = meta.last_seq + 1;
+    const seq = this.#next();
     this.#sql.exec(
-      "INSERT INTO feed_changes (seq, request_id, requester_id, status, version, at) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO feed_entries (seq, kind, request_id, requester_id, status, version, at) VALUES (?, 'request', ?, ?, ?, ?, ?)",
       seq,
       change.requestId,
       change.requesterId,
@@ -97,48 +121,58 @@ export class TenantFeedStore {
       change.version,
       change.at,
     );
+    return { v, epoch: this.#ensure().epoch, seq, type: "change", change };
+  }
+
+  /** Buffers a site change (the hub already dropped ones that change nothing visible). */
+  appendSite(site: SiteChange): ChangeFrame {
+    const seq = this.#next();
+    this.#sql.exec(
+      "INSERT INTO feed_entries (seq, kind, site_id, at) VALUES (?, 'site', ?, ?)",
+      seq,
+      site.siteId,
+      site.at,
+    );
+    return { v, epoch: this.#ensure().epoch, seq, type: "site", site };
+  }
+
+  /** Takes the next seq and drops what falls out of the buffer. */
+  #next(): number {
+    const meta = this.#ensure();
+    const seq = meta.last_seq + 1;
     this.#sql.exec("UPDATE feed_meta SET last_seq = ? WHERE id = 1", seq);
-    this.#sql.exec("DELETE FROM feed_changes WHERE seq <= ?", seq - FEED_BUFFER_CHANGES);
+    this.#sql.exec("DELETE FROM feed_entries WHERE seq <= ?", seq - FEED_BUFFER_CHANGES);
     this.#meta = { ...meta, last_seq: seq };
-    return { v, epoch: meta.epoch, seq, type: "change", change };
+    return seq;
   }
 
   /**
    * The first frames of a subscriber. A cursor of this epoch that the buffer still covers gets exactly
-   * the changes after it that the viewer may see (possibly none); anything else — no cursor, another
+   * the entries after it that the viewer may see (possibly none); anything else — no cursor, another
    * epoch, a seq from the future or one the buffer no longer reaches — gets one `sync` frame.
    */
-  framesFor(input: { after: string | null; viewerId: string; seesAll: boolean }): RequestChangeFrame[] {
+  framesFor(input: { after: string | null; viewerId: string; seesAll: boolean }): ChangeFrame[] {
     const meta = this.#ensure();
-    const sync: RequestChangeFrame = { v, epoch: meta.epoch, seq: meta.last_seq, type: "sync" };
+    const sync: ChangeFrame = { v, epoch: meta.epoch, seq: meta.last_seq, type: "sync" };
     const cursor = parseFeedCursor(input.after);
     if (!cursor || cursor.epoch !== meta.epoch || cursor.seq > meta.last_seq) return [sync];
     const oldest = this.#sql
-      .exec<{ seq: number | null }>("SELECT min(seq) AS seq FROM feed_changes")
+      .exec<{ seq: number | null }>("SELECT min(seq) AS seq FROM feed_entries")
       .toArray()[0]?.seq;
     if (oldest != null && cursor.seq < oldest - 1) return [sync];
     const rows = input.seesAll
-      ? this.#sql.exec("SELECT * FROM feed_changes WHERE seq > ? ORDER BY seq", cursor.seq)
+      ? this.#sql.exec("SELECT * FROM feed_entries WHERE seq > ? ORDER BY seq", cursor.seq)
       : this.#sql.exec(
-          "SELECT * FROM feed_changes WHERE seq > ? AND requester_id = ? ORDER BY seq",
+          "SELECT * FROM feed_entries WHERE seq > ? AND kind = 'request' AND requester_id = ? ORDER BY seq",
           cursor.seq,
           input.viewerId,
         );
-    const frames: RequestChangeFrame[] = [];
+    const frames: ChangeFrame[] = [];
     for (const raw of rows.toArray()) {
-      const row = ChangeRow.safeParse(raw);
-      const change = row.success
-        ? RequestChange.safeParse({
-            requestId: row.data.request_id,
-            requesterId: row.data.requester_id,
-            status: row.data.status,
-            version: row.data.version,
-            at: row.data.at,
-          })
-        : null;
+      const frame = frameOf(meta.epoch, raw);
       // a row this code cannot read is a gap: start the subscriber over rather than skip it silently
-      if (!row.success || !change?.success) return [sync];
-      frames.push({ v, epoch: meta.epoch, seq: row.data.seq, type: "change", change: change.data });
+      if (!frame) return [sync];
+      frames.push(frame);
     }
     return frames;
   }

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { RequestChange, type RequestChangeFrame } from "@gantry/shared/protocol/request-changes";
+import { type ChangeFrame, RequestChange, SiteChange } from "@gantry/shared/protocol/change-feed";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { z } from "zod";
 import { logEvent } from "../agents/log.ts";
@@ -33,9 +33,10 @@ const CLOSE = { policy: 1008, tooLarge: 1009 } as const;
 
 /**
  * Responsibilities: one object per tenant (`tenant:<tenantId>`), a change feed of request summaries.
- * - Receives `publish(change)` over RPC after an append committed in D1, keeps it in a bounded replay
- *   buffer in SQLite and pushes it at once to the hibernatable sockets allowed to see it: admins' all,
- *   members' only their own requests. It never reads or writes D1.
+ * - Receives `publish(change)` over RPC after an append committed in D1 (and `publishSite` from a
+ *   site's AgentHub), keeps it in a bounded replay buffer in SQLite and pushes it at once to the
+ *   hibernatable sockets allowed to see it: admins' everything, members' only their own requests' changes.
+ *   It never reads or writes D1.
  * - Resumes a subscriber from its cursor out of the buffer, or starts it with a `sync` frame so it
  *   refetches. It is a cache of nothing: losing it (or its buffer) costs clients one refetch.
  * - Holds no timers and no in-memory state that matters, so it hibernates between changes.
@@ -63,9 +64,28 @@ export class TenantFeed extends DurableObject<Env> {
       logEvent("warn", "feed publish refused", { requestId: parsed.data.requestId });
       return err({ code: "WRONG_OBJECT", message: "this object serves another tenant" });
     }
-    const frame = this.#store.append(parsed.data);
+    const frame = this.#store.appendChange(parsed.data);
     if (!frame) return ok({ seq: this.#store.lastSeq, applied: false });
-    this.#broadcast(frame, parsed.data.requesterId);
+    this.#broadcast(frame, [ALL_TAG, viewerTag(parsed.data.requesterId)]);
+    return ok({ seq: frame.seq, applied: true });
+  }
+
+  /** Buffers a change of a site's agents or job queue and pushes it to the tenant's admins only. */
+  async publishSite(site: SiteChange, origin: FeedOrigin): Promise<Result<FeedReceipt, FeedPublishError>> {
+    const parsed = SiteChange.safeParse(site);
+    const from = FeedOrigin.safeParse(origin);
+    if (!parsed.success || !from.success) {
+      return err({
+        code: "INVALID_CHANGE",
+        message: "publishSite(site, { tenantId }) did not match its schema",
+      });
+    }
+    if (!this.#store.pinTenant(from.data.tenantId)) {
+      logEvent("warn", "feed publish refused", { siteId: parsed.data.siteId });
+      return err({ code: "WRONG_OBJECT", message: "this object serves another tenant" });
+    }
+    const frame = this.#store.appendSite(parsed.data);
+    this.#broadcast(frame, [ALL_TAG]);
     return ok({ seq: frame.seq, applied: true });
   }
 
@@ -102,9 +122,10 @@ export class TenantFeed extends DurableObject<Env> {
     }
   }
 
-  #broadcast(frame: RequestChangeFrame, requesterId: string): void {
+  /** `tags` name disjoint sets of sockets (admins', one member's), so nobody gets a frame twice. */
+  #broadcast(frame: ChangeFrame, tags: readonly string[]): void {
     const raw = JSON.stringify(frame);
-    for (const tag of [ALL_TAG, viewerTag(requesterId)]) {
+    for (const tag of tags) {
       for (const ws of this.ctx.getWebSockets(tag)) trySend(ws, raw);
     }
   }

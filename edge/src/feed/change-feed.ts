@@ -1,4 +1,4 @@
-import type { RequestChange } from "@gantry/shared/protocol/request-changes";
+import type { RequestChange, SiteChange } from "@gantry/shared/protocol/change-feed";
 import { logEvent } from "../agents/log.ts";
 import type { StreamAppend } from "../event-store/stored-event.ts";
 import { tenantFeed } from "./feed-subscriber.ts";
@@ -28,8 +28,27 @@ export function createChangeFeed(env: Pick<Env, "TENANT_FEED">): ChangeFeed {
   };
 }
 
-/** For code paths that must not notify anyone (projection rebuilds, benchmarks). */
-export const silentChangeFeed: ChangeFeed = { publish: async () => {} };
+/**
+ * Tells a tenant's admins that a site's agents or job queue changed; best effort like request changes
+ * (the agents page refetches on reconnect), never rejects.
+ */
+export async function announceSite(
+  env: Pick<Env, "TENANT_FEED">,
+  input: { tenantId: string; site: SiteChange },
+): Promise<void> {
+  try {
+    const published = await tenantFeed(env, input.tenantId).publishSite(input.site, {
+      tenantId: input.tenantId,
+    });
+    if (!published.ok)
+      logEvent("warn", "change feed refused a site change", {
+        siteId: input.site.siteId,
+        ...published.error,
+      });
+  } catch (error) {
+    logEvent("warn", "change feed unreachable", { siteId: input.site.siteId, error: String(error) });
+  }
+}
 
 /**
  * Tells the tenant's feed about an append that already committed, in the background (`defer`, i.e.

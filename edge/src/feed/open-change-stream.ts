@@ -1,4 +1,4 @@
-import { parseRequestChangeFrame, type RequestChangeFrame } from "@gantry/shared/protocol/request-changes";
+import { type ChangeFrame, parseChangeFrame } from "@gantry/shared/protocol/change-feed";
 import { type FrameStream, socketFrames } from "../streams/socket-frames.ts";
 import { type FeedSubscriber, feedSubscriberUpgrade, tenantFeed } from "./feed-subscriber.ts";
 
@@ -16,7 +16,7 @@ export async function openChangeStream(
   env: Pick<Env, "TENANT_FEED">,
   subscriber: FeedSubscriber,
   signal?: AbortSignal,
-): Promise<FrameStream<RequestChangeFrame>> {
+): Promise<FrameStream<ChangeFrame>> {
   let res: Response;
   try {
     res = await tenantFeed(env, subscriber.tenantId).fetch(feedSubscriberUpgrade(subscriber));
@@ -26,5 +26,5 @@ export async function openChangeStream(
   const ws = res.webSocket;
   if (!ws) throw new FeedUnavailableError(`tenant feed answered ${res.status}`);
   ws.accept();
-  return socketFrames(ws, parseRequestChangeFrame, signal);
+  return socketFrames(ws, parseChangeFrame, signal);
 }

@@ -1,6 +1,6 @@
 import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
 import type { DomainEvent } from "@gantry/shared/events/catalog";
-import type { RequestChange } from "@gantry/shared/protocol/request-changes";
+import type { RequestChange } from "@gantry/shared/protocol/change-feed";
 import type { StreamAppend } from "../event-store/stored-event.ts";
 
 /** The summary status an event leaves its request in; null for events that do not change it. */

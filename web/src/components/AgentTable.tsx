@@ -57,7 +57,12 @@ export function AgentTable(props: {
                   <span class="mono">{agent.version ?? "—"}</span>
                 </td>
                 <td data-label="Last seen" class="tabular">
-                  {agent.lastSeenAt ? formatRelative(agent.lastSeenAt, props.now) : "Never"}
+                  {/* a connected agent is seen right now; its heartbeats are not pushed to the page */}
+                  {agent.connected
+                    ? "Now"
+                    : agent.lastSeenAt
+                      ? formatRelative(agent.lastSeenAt, props.now)
+                      : "Never"}
                 </td>
                 <td data-label="Jobs running" class="tabular">
                   {agent.jobsInFlight}

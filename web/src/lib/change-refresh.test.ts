@@ -1,4 +1,4 @@
-import type { RequestChange } from "@gantry/shared/protocol/request-changes";
+import type { RequestChange } from "@gantry/shared/protocol/change-feed";
 import { describe, expect, it } from "vitest";
 import { refreshFor } from "./change-refresh.ts";
 

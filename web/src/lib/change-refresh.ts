@@ -1,6 +1,6 @@
 import type { Role } from "@gantry/shared/api/session";
 import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
-import type { RequestChange } from "@gantry/shared/protocol/request-changes";
+import type { RequestChange } from "@gantry/shared/protocol/change-feed";
 
 export interface FeedViewer {
   userId: string;

@@ -8,7 +8,7 @@ import {
   type SubscribeChanges,
 } from "./make-change-subscription.ts";
 import { makeRefreshThrottle } from "./make-refresh-throttle.ts";
-import { getMyRequests, getPendingApprovals, getRequest } from "./queries.ts";
+import { getAgents, getMyRequests, getPendingApprovals, getRequest, getSiteQueue } from "./queries.ts";
 import { trpc } from "./trpc.ts";
 
 const subscribeChanges: SubscribeChanges = (input, handlers) =>
@@ -27,8 +27,8 @@ const REFRESH_INTERVAL_MS = 250;
 /**
  * Push, don't poll: the signed-in user's request changes (tRPC `requests.changes`) revalidate exactly the
  * cached reads they make stale — that request's detail, the user's own list when the request is theirs,
- * an admin's approval queue when a request entered or left it. Only reads on screen refetch; the rest
- * are marked stale. After a gap the feed cannot fill, the lists and details are refetched once, since
+ * an admin's approval queue when a request entered or left it, and (admins only) a site's agents and
+ * job queue when its hub says they changed. Only reads on screen refetch; the rest are marked stale. After a gap the feed cannot fill, the lists and details are refetched once, since
  * the feed is not the source of truth. Closes with the owner (sign-out unmounts the signed-in layout).
  * @returns the connection state, for tests and for anyone who wants to show it
  */
@@ -49,8 +49,10 @@ export function createRequestChanges(viewer: Accessor<FeedViewer>): Accessor<Fee
         ...(refresh.approvals ? [getPendingApprovals.key] : []),
       ]);
     },
+    onSite: (site) => throttle.request([getAgents.key, getSiteQueue.keyFor(site.siteId)]),
     onGap: () => {
-      const lists = viewer().role === "admin" ? [getPendingApprovals.key] : [];
+      const admin = viewer().role === "admin";
+      const lists = admin ? [getPendingApprovals.key, getAgents.key, getSiteQueue.key] : [];
       throttle.request([getMyRequests.key, getRequest.key, ...lists]);
     },
     onConnection: setConnection,

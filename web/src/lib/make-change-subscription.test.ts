@@ -1,4 +1,4 @@
-import type { RequestChange, RequestChangeFrame } from "@gantry/shared/protocol/request-changes";
+import type { ChangeFrame, RequestChange } from "@gantry/shared/protocol/change-feed";
 import { describe, expect, it } from "vitest";
 import {
   type FeedConnection,
@@ -18,6 +18,7 @@ function harness(options: { isFatal?: (error: unknown) => boolean } = {}) {
   const timers: Array<{ fn: () => void; ms: number; cleared: boolean }> = [];
   const states: FeedConnection[] = [];
   const changes: RequestChange[] = [];
+  const sites: string[] = [];
   let gaps = 0;
   let clock = 0;
   const keeper = makeChangeSubscription({
@@ -32,6 +33,7 @@ function harness(options: { isFatal?: (error: unknown) => boolean } = {}) {
     },
     isFatal: options.isFatal ?? ((error) => error === "UNAUTHORIZED"),
     onChange: (c) => changes.push(c),
+    onSite: (s) => sites.push(s.siteId),
     onGap: () => {
       gaps += 1;
     },
@@ -51,7 +53,7 @@ function harness(options: { isFatal?: (error: unknown) => boolean } = {}) {
     if (!s) throw new Error("no subscription");
     return s;
   };
-  const send = (frame: RequestChangeFrame) =>
+  const send = (frame: ChangeFrame) =>
     last().handlers.onData({ id: `${frame.epoch}.${frame.seq}`, data: frame });
   const runRetry = () => {
     const t = timers.find((x) => !x.cleared);
@@ -65,6 +67,7 @@ function harness(options: { isFatal?: (error: unknown) => boolean } = {}) {
     timers,
     states,
     changes,
+    sites,
     gaps: () => gaps,
     advance: (ms: number) => {
       clock += ms;
@@ -82,8 +85,8 @@ const change: RequestChange = {
   version: 2,
   at: "2026-11-22T10:00:00.000Z",
 };
-const sync = (seq: number, epoch = "ep0001"): RequestChangeFrame => ({ v: 1, epoch, seq, type: "sync" });
-const changed = (seq: number): RequestChangeFrame => ({ v: 1, epoch: "ep0001", seq, type: "change", change });
+const sync = (seq: number, epoch = "ep0001"): ChangeFrame => ({ v: 1, epoch, seq, type: "sync" });
+const changed = (seq: number): ChangeFrame => ({ v: 1, epoch: "ep0001", seq, type: "change", change });
 
 describe("makeChangeSubscription", () => {
   it("subscribes without a cursor, takes the first sync as the start, and hands on changes", () => {
@@ -105,6 +108,14 @@ describe("makeChangeSubscription", () => {
     expect(h.timers[0]?.ms).toBe(1000);
     h.runRetry();
     expect(h.last().input.lastEventId).toBe("ep0001.5");
+  });
+
+  it("hands on site changes, which only admins receive", () => {
+    const h = harness();
+    h.send(sync(4));
+    h.send({ v: 1, epoch: "ep0001", seq: 5, type: "site", site: { siteId: "site-1", at: change.at } });
+    expect(h.sites).toEqual(["site-1"]);
+    expect(h.changes).toHaveLength(0);
   });
 
   it("reports a gap when a resume starts over with sync, so the lists are refetched once", () => {

@@ -1,8 +1,9 @@
 import {
+  ChangeFrame,
   parseFeedCursor,
   type RequestChange,
-  RequestChangeFrame,
-} from "@gantry/shared/protocol/request-changes";
+  type SiteChange,
+} from "@gantry/shared/protocol/change-feed";
 import { z } from "zod";
 
 export type FeedConnection = "connecting" | "live" | "reconnecting" | "stopped";
@@ -21,6 +22,8 @@ export type SubscribeChanges = (
 export interface ChangeSubscriptionOptions {
   subscribe: SubscribeChanges;
   onChange: (change: RequestChange) => void;
+  /** admins only: a site's agents or job queue changed */
+  onSite: (site: SiteChange) => void;
   /** the feed could not say what happened while we were away: refetch what is on screen */
   onGap: () => void;
   onConnection: (state: FeedConnection) => void;
@@ -84,15 +87,24 @@ export function makeChangeSubscription(options: ChangeSubscriptionOptions): { cl
   const onData = (value: unknown) => {
     const tracked = Tracked.safeParse(value);
     if (!tracked.success) return;
-    const frame = RequestChangeFrame.safeParse(tracked.data.data);
+    const frame = ChangeFrame.safeParse(tracked.data.data);
     // frames from a newer protocol we cannot read are skipped; the next sync brings us back
     if (!frame.success) return;
     const hadCursor = cursor !== null;
     if (parseFeedCursor(tracked.data.id)) cursor = tracked.data.id;
     openedAt ??= now();
     options.onConnection("live");
-    if (frame.data.type === "change") options.onChange(frame.data.change);
-    else if (hadCursor) options.onGap();
+    switch (frame.data.type) {
+      case "change":
+        options.onChange(frame.data.change);
+        return;
+      case "site":
+        options.onSite(frame.data.site);
+        return;
+      case "sync":
+        if (hadCursor) options.onGap();
+        return;
+    }
   };
 
   function start() {

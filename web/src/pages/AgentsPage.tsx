@@ -5,19 +5,18 @@ import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { plainMessage } from "../lib/api-errors.ts";
 import { createNow } from "../lib/create-now.ts";
-import { createPolling } from "../lib/create-polling.ts";
-import { getAgents, getSiteQueue, getSites, revokeAgentAction } from "../lib/queries.ts";
+import { getAgents, getSites, revokeAgentAction } from "../lib/queries.ts";
 import { EnrollAgentPanel } from "./agents/EnrollAgentPanel.tsx";
 import { SiteQueue } from "./agents/SiteQueue.tsx";
 
-const REFRESH_MS = 5000;
-
-/** Agents (connected?, version, last seen, jobs), why jobs wait, enrollment tokens and revocation. */
+/**
+ * Agents (connected?, version, last seen, jobs), why jobs wait, enrollment tokens and revocation. Kept
+ * current by the hubs' site changes on the app-wide feed (AppLayout), never by a timer.
+ */
 export default function AgentsPage() {
   const agents = createAsync(() => getAgents());
   const sites = createAsync(() => getSites());
   const now = createNow(15_000);
-  createPolling(() => [getAgents.key, getSiteQueue.key], REFRESH_MS);
 
   const revoke = useAction(revokeAgentAction);
   const revoking = useSubmission(revokeAgentAction);

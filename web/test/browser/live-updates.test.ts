@@ -117,6 +117,28 @@ describe("pushed changes instead of polling", () => {
     for (const page of [member, watching, deciding]) await page.context().close();
   });
 
+  it("shows an admin's open agents page a newly queued job without a reload, with one refetch", async () => {
+    const member = await signedInPage(browser, USERS.gina, { at: "/requests/new" });
+    const id = await submitRequest(member, { name: uniqueVmName("queued-job") });
+    const agents = await signedInPage(browser, USERS.gary, { at: "/admin/agents" });
+    await agents.getByRole("heading", { name: "Jobs" }).waitFor();
+    await waitForLive(agents);
+    await markDocument(agents);
+    const queues = countReads(agents, "agents.queue");
+
+    const admin = await signedInPage(browser, USERS.gary, { at: `/requests/${id}` });
+    await approveOn(admin);
+    // no agent serves Globex: the hub queues the job, says why it waits, and tells the admins
+    const job = agents.locator("li[data-job]").filter({ hasText: id });
+    await job.getByTestId("wait-reason").waitFor({ timeout: 10_000 });
+    expect(queues.count(), await queues.describe()).toBe(1);
+    expect(await sameDocument(agents)).toBe(true);
+
+    await agents.waitForTimeout(QUIET_MS);
+    expect(queues.count(), await queues.describe()).toBe(1);
+    for (const page of [member, agents, admin]) await page.context().close();
+  });
+
   it("closes its stream on sign-out", async () => {
     const member = await signedInPage(browser, USERS.gina, { at: "about:blank" });
     let open = 0;

@@ -4,7 +4,7 @@ import {
   GetRequestInput,
   ListRequestsInput,
 } from "@gantry/shared/api/requests";
-import { formatFeedCursor, type RequestChangeFrame } from "@gantry/shared/protocol/request-changes";
+import { type ChangeFrame, formatFeedCursor } from "@gantry/shared/protocol/change-feed";
 import { TRPCError, tracked } from "@trpc/server";
 import { ZodError, z } from "zod";
 import { isOfferedNetwork, projectNetworks } from "../../agents/project-networks.ts";
@@ -111,7 +111,7 @@ export const requestsRouter = router({
       throw error;
     }
     for await (const frame of frames) {
-      yield tracked<RequestChangeFrame>(formatFeedCursor(frame), frame);
+      yield tracked<ChangeFrame>(formatFeedCursor(frame), frame);
     }
     if (!signal?.aborted) throw feedInterrupted();
   }),

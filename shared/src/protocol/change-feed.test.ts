@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
+  CHANGE_FEED_PROTOCOL_VERSION,
+  type ChangeFrame,
   formatFeedCursor,
+  parseChangeFrame,
   parseFeedCursor,
-  parseRequestChangeFrame,
-  REQUEST_CHANGES_PROTOCOL_VERSION,
-  type RequestChangeFrame,
-} from "./request-changes.ts";
+} from "./change-feed.ts";
 
-const v = REQUEST_CHANGES_PROTOCOL_VERSION;
+const v = CHANGE_FEED_PROTOCOL_VERSION;
 const change = {
   requestId: "req_0123abcd",
   requesterId: "user-alice",
@@ -15,31 +15,32 @@ const change = {
   version: 2,
   at: "2026-11-22T10:04:00.000Z",
 };
-const frames: RequestChangeFrame[] = [
+const frames: ChangeFrame[] = [
   { v, epoch: "abc123def", seq: 0, type: "sync" },
   { v, epoch: "abc123def", seq: 7, type: "change", change },
+  { v, epoch: "abc123def", seq: 8, type: "site", site: { siteId: "site-acme-vcsim", at: change.at } },
 ];
 
-describe("RequestChangeFrame", () => {
+describe("ChangeFrame", () => {
   it.each(frames.map((f) => [f.type, f] as const))("round-trips a %s frame through JSON", (_type, frame) => {
-    expect(parseRequestChangeFrame(JSON.stringify(frame))).toEqual({ ok: true, value: frame });
+    expect(parseChangeFrame(JSON.stringify(frame))).toEqual({ ok: true, value: frame });
   });
 
   it("rejects an unknown frame type", () => {
-    const parsed = parseRequestChangeFrame(JSON.stringify({ v, epoch: "abc123def", seq: 1, type: "gossip" }));
+    const parsed = parseChangeFrame(JSON.stringify({ v, epoch: "abc123def", seq: 1, type: "gossip" }));
     expect(parsed.ok).toBe(false);
   });
 
   it("rejects a change that carries more than the summary's coordinates", () => {
     const leaky = { ...change, justification: "internal project codename" };
-    const parsed = parseRequestChangeFrame(
+    const parsed = parseChangeFrame(
       JSON.stringify({ v, epoch: "abc123def", seq: 1, type: "change", change: leaky }),
     );
     expect(parsed.ok).toBe(false);
   });
 
   it("rejects an unknown status", () => {
-    const parsed = parseRequestChangeFrame(
+    const parsed = parseChangeFrame(
       JSON.stringify({
         v,
         epoch: "abc123def",
@@ -52,7 +53,7 @@ describe("RequestChangeFrame", () => {
   });
 
   it("rejects text that is not JSON", () => {
-    expect(parseRequestChangeFrame("{")).toEqual({
+    expect(parseChangeFrame("{")).toEqual({
       ok: false,
       error: { code: "MALFORMED_FRAME", message: "frame is not JSON" },
     });

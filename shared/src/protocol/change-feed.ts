@@ -3,12 +3,13 @@ import { RequestId } from "../api/ids.ts";
 import { VmRequestStatus } from "../domain/request-status.ts";
 import { err, ok, type Result } from "../result.ts";
 
-// The edge → browser change feed (TenantFeed object, over tRPC `requests.changes` SSE). It says *that* a
-// request's summary changed, never what it says: clients refetch what they show. Every frame is
-// `{ v, epoch, seq, type, ... }`; `seq` counts changes per feed incarnation (`epoch`).
+// The edge → browser change feed of a tenant (TenantFeed object, over tRPC `requests.changes` SSE). It
+// says *that* something changed — a request's summary, or (for admins) a site's agents and job queue —
+// never what it says now: clients refetch what they show. Every frame is `{ v, epoch, seq, type, ... }`;
+// `seq` counts changes per feed incarnation (`epoch`).
 
 /** Bump when a frame variant is added or changed; clients skip frames they cannot parse. */
-export const REQUEST_CHANGES_PROTOCOL_VERSION = 1;
+export const CHANGE_FEED_PROTOCOL_VERSION = 1;
 
 /** Identifies one incarnation of a feed's storage; a cursor from another epoch gets a `sync` frame. */
 export const FeedEpoch = z.string().regex(/^[a-z0-9]{6,32}$/);
@@ -25,36 +26,41 @@ export const RequestChange = z
   .strict();
 export type RequestChange = z.infer<typeof RequestChange>;
 
+/** For admins only: what the agents page shows of a site (its agents, its job queue) changed. */
+export const SiteChange = z
+  .object({ siteId: z.string().min(1).max(100), at: z.string().datetime() })
+  .strict();
+export type SiteChange = z.infer<typeof SiteChange>;
+
 const Envelope = z.object({
   v: z.number().int().min(1).max(1000),
   epoch: FeedEpoch,
   seq: z.number().int().min(0),
 });
 
-export const RequestChangeFrame = z.discriminatedUnion("type", [
+export const ChangeFrame = z.discriminatedUnion("type", [
   /**
    * First frame of a stream the feed cannot resume exactly (no cursor, another epoch, too far back):
    * "you are current from here on". A client that had a cursor refetches what it shows.
    */
   Envelope.extend({ type: z.literal("sync") }).strict(),
   Envelope.extend({ type: z.literal("change"), change: RequestChange }).strict(),
+  Envelope.extend({ type: z.literal("site"), site: SiteChange }).strict(),
 ]);
-export type RequestChangeFrame = z.infer<typeof RequestChangeFrame>;
+export type ChangeFrame = z.infer<typeof ChangeFrame>;
 
 export type ChangeFrameProblem = { code: "MALFORMED_FRAME"; message: string };
 
 /** Validates a frame read off the feed (the Worker reading the object, the web reading the stream). */
-export function parseRequestChangeFrame(raw: string): Result<RequestChangeFrame, ChangeFrameProblem> {
+export function parseChangeFrame(raw: string): Result<ChangeFrame, ChangeFrameProblem> {
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
     return err({ code: "MALFORMED_FRAME", message: "frame is not JSON" });
   }
-  const parsed = RequestChangeFrame.safeParse(json);
-  return parsed.success
-    ? ok(parsed.data)
-    : err({ code: "MALFORMED_FRAME", message: "invalid request change frame" });
+  const parsed = ChangeFrame.safeParse(json);
+  return parsed.success ? ok(parsed.data) : err({ code: "MALFORMED_FRAME", message: "invalid change frame" });
 }
 
 /** Where a subscriber stands in a feed: the SSE event id of `requests.changes`. */

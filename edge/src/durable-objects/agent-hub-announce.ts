@@ -1,0 +1,47 @@
+import { logEvent } from "../agents/log.ts";
+import { announceSite } from "../feed/change-feed.ts";
+import type { HubContext } from "./agent-hub-context.ts";
+import { readMeta } from "./agent-hub-schema.ts";
+import { type HubStatus, hubStatus } from "./agent-hub-status.ts";
+
+/**
+ * What the agents page shows of a hub, as a comparable string: who is connected with which version and
+ * load, and each active job's state and wait reason. Times that move with every heartbeat (last seen,
+ * lease expiry) are left out, so renewals alone never look like a change.
+ */
+export function visibleState(status: Pick<HubStatus, "agents" | "jobs">): string {
+  return JSON.stringify({
+    agents: status.agents.map((a) => [a.agentId, a.name, a.version, a.connected, a.draining, a.jobsInFlight]),
+    jobs: status.jobs.map((j) => [j.jobId, j.requestId, j.state, j.agentId, j.attempt, j.waiting]),
+  });
+}
+
+/**
+ * Tells the tenant's admins (through the TenantFeed) when what the agents page shows of this site
+ * changed, so the page needs no timer. The last announced state lives in memory only: after hibernation
+ * the first check announces once more, which costs an open agents page one refetch.
+ */
+export class SiteAnnouncer {
+  readonly #hub: HubContext;
+  #last: string | null = null;
+
+  constructor(hub: HubContext) {
+    this.#hub = hub;
+  }
+
+  /** Runs after every dispatch; never throws, never waits for the feed. */
+  check(): void {
+    try {
+      const tenantId = readMeta(this.#hub.sql, "tenant_id");
+      const siteId = readMeta(this.#hub.sql, "site_id");
+      if (!tenantId || !siteId) return;
+      const state = visibleState(hubStatus(this.#hub));
+      if (state === this.#last) return;
+      this.#last = state;
+      const at = new Date(this.#hub.now()).toISOString();
+      this.#hub.ctx.waitUntil(announceSite(this.#hub.env, { tenantId, site: { siteId, at } }));
+    } catch (error) {
+      logEvent("warn", "site change not announced", { error: String(error) });
+    }
+  }
+}
