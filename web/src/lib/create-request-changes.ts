@@ -2,11 +2,7 @@ import { revalidate } from "@solidjs/router";
 import { type Accessor, createSignal, onCleanup } from "solid-js";
 import { errorCode } from "./api-errors.ts";
 import { type FeedViewer, refreshFor } from "./change-refresh.ts";
-import {
-  type FeedConnection,
-  makeChangeSubscription,
-  type SubscribeChanges,
-} from "./make-change-subscription.ts";
+import type { FeedConnection, SubscribeChanges } from "./make-change-subscription.ts";
 import { makeRefreshThrottle } from "./make-refresh-throttle.ts";
 import { getAgents, getMyRequests, getPendingApprovals, getRequest, getSiteQueue } from "./queries.ts";
 import { trpc } from "./trpc.ts";
@@ -28,8 +24,10 @@ const REFRESH_INTERVAL_MS = 250;
  * Push, don't poll: the signed-in user's request changes (tRPC `requests.changes`) revalidate exactly the
  * cached reads they make stale — that request's detail, the user's own list when the request is theirs,
  * an admin's approval queue when a request entered or left it, and (admins only) a site's agents and
- * job queue when its hub says they changed. Only reads on screen refetch; the rest are marked stale. After a gap the feed cannot fill, the lists and details are refetched once, since
- * the feed is not the source of truth. Closes with the owner (sign-out unmounts the signed-in layout).
+ * job queue when its hub says they changed. Only reads on screen refetch; the rest are marked stale.
+ * Whenever the stream starts without a replay (on connect, or a resume the feed could not serve), what
+ * is on screen is refetched once, since the feed is not the source of truth. Closes with the owner
+ * (sign-out unmounts the signed-in layout).
  * @returns the connection state, for tests and for anyone who wants to show it
  */
 export function createRequestChanges(viewer: Accessor<FeedViewer>): Accessor<FeedConnection> {
@@ -38,27 +36,34 @@ export function createRequestChanges(viewer: Accessor<FeedViewer>): Accessor<Fee
     intervalMs: REFRESH_INTERVAL_MS,
     refresh: (keys) => void revalidate(keys),
   });
-  const subscription = makeChangeSubscription({
-    subscribe: subscribeChanges,
-    isFatal: (error) => FATAL.has(errorCode(error) ?? ""),
-    onChange: (change) => {
-      const refresh = refreshFor(change, viewer());
-      throttle.request([
-        getRequest.keyFor(refresh.requestId),
-        ...(refresh.myRequests ? [getMyRequests.key] : []),
-        ...(refresh.approvals ? [getPendingApprovals.key] : []),
-      ]);
-    },
-    onSite: (site) => throttle.request([getAgents.key, getSiteQueue.keyFor(site.siteId)]),
-    onGap: () => {
-      const admin = viewer().role === "admin";
-      const lists = admin ? [getPendingApprovals.key, getAgents.key, getSiteQueue.key] : [];
-      throttle.request([getMyRequests.key, getRequest.key, ...lists]);
-    },
-    onConnection: setConnection,
+  let closed = false;
+  let subscription: { close(): void } | null = null;
+  // the keeper validates frames with zod, which the first page load does without: it comes right after
+  void import("./make-change-subscription.ts").then(({ makeChangeSubscription }) => {
+    if (closed) return;
+    subscription = makeChangeSubscription({
+      subscribe: subscribeChanges,
+      isFatal: (error) => FATAL.has(errorCode(error) ?? ""),
+      onChange: (change) => {
+        const refresh = refreshFor(change, viewer());
+        throttle.request([
+          getRequest.keyFor(refresh.requestId),
+          ...(refresh.myRequests ? [getMyRequests.key] : []),
+          ...(refresh.approvals ? [getPendingApprovals.key] : []),
+        ]);
+      },
+      onSite: (site) => throttle.request([getAgents.key, getSiteQueue.keyFor(site.siteId)]),
+      onSync: () => {
+        const admin = viewer().role === "admin";
+        const lists = admin ? [getPendingApprovals.key, getAgents.key, getSiteQueue.key] : [];
+        throttle.request([getMyRequests.key, getRequest.key, ...lists]);
+      },
+      onConnection: setConnection,
+    });
   });
   onCleanup(() => {
-    subscription.close();
+    closed = true;
+    subscription?.close();
     throttle.close();
   });
   return connection;

@@ -19,7 +19,7 @@ function harness(options: { isFatal?: (error: unknown) => boolean } = {}) {
   const states: FeedConnection[] = [];
   const changes: RequestChange[] = [];
   const sites: string[] = [];
-  let gaps = 0;
+  let syncs = 0;
   let clock = 0;
   const keeper = makeChangeSubscription({
     subscribe: (input, handlers) => {
@@ -34,8 +34,8 @@ function harness(options: { isFatal?: (error: unknown) => boolean } = {}) {
     isFatal: options.isFatal ?? ((error) => error === "UNAUTHORIZED"),
     onChange: (c) => changes.push(c),
     onSite: (s) => sites.push(s.siteId),
-    onGap: () => {
-      gaps += 1;
+    onSync: () => {
+      syncs += 1;
     },
     onConnection: (s) => states.push(s),
     random: () => 0.5,
@@ -68,7 +68,7 @@ function harness(options: { isFatal?: (error: unknown) => boolean } = {}) {
     states,
     changes,
     sites,
-    gaps: () => gaps,
+    syncs: () => syncs,
     advance: (ms: number) => {
       clock += ms;
     },
@@ -89,13 +89,13 @@ const sync = (seq: number, epoch = "ep0001"): ChangeFrame => ({ v: 1, epoch, seq
 const changed = (seq: number): ChangeFrame => ({ v: 1, epoch: "ep0001", seq, type: "change", change });
 
 describe("makeChangeSubscription", () => {
-  it("subscribes without a cursor, takes the first sync as the start, and hands on changes", () => {
+  it("subscribes without a cursor, refetches once on the first sync, and hands on changes", () => {
     const h = harness();
     expect(h.last().input).toEqual({ lastEventId: null });
     h.send(sync(4));
     h.send(changed(5));
     expect(h.changes).toEqual([change]);
-    expect(h.gaps()).toBe(0);
+    expect(h.syncs()).toBe(1);
     expect(h.states).toEqual(["connecting", "live", "live"]);
   });
 
@@ -118,15 +118,19 @@ describe("makeChangeSubscription", () => {
     expect(h.changes).toHaveLength(0);
   });
 
-  it("reports a gap when a resume starts over with sync, so the lists are refetched once", () => {
+  it("refetches once more when a resume starts over with sync, and not when it replays exactly", () => {
     const h = harness();
     h.send(sync(4));
     h.last().handlers.onComplete();
     h.runRetry();
+    h.send(changed(5));
+    expect(h.syncs()).toBe(1);
+    h.last().handlers.onComplete();
+    h.runRetry();
     h.send(sync(0, "ep0002"));
-    expect(h.gaps()).toBe(1);
+    expect(h.syncs()).toBe(2);
     h.send({ ...changed(1), epoch: "ep0002" });
-    expect(h.gaps()).toBe(1);
+    expect(h.syncs()).toBe(2);
   });
 
   it("takes over when the link loses an open stream, instead of letting it reconnect without jitter", () => {

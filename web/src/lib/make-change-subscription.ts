@@ -24,8 +24,11 @@ export interface ChangeSubscriptionOptions {
   onChange: (change: RequestChange) => void;
   /** admins only: a site's agents or job queue changed */
   onSite: (site: SiteChange) => void;
-  /** the feed could not say what happened while we were away: refetch what is on screen */
-  onGap: () => void;
+  /**
+   * The stream starts here without a replay (the first connection, or a resume the feed could not
+   * serve exactly): whatever changed before is unknown, so refetch what is on screen.
+   */
+  onSync: () => void;
   onConnection: (state: FeedConnection) => void;
   /** true for errors that will not go away by retrying (signed out) */
   isFatal: (error: unknown) => boolean;
@@ -48,7 +51,7 @@ const MIN_UPTIME_MS = 5000;
  * Keeps the signed-in user's `requests.changes` subscription alive for as long as the app runs. Every
  * drop — an error, an early end, or the link noticing a lost stream — is retried after a full-jitter
  * delay from the last event id, so a tenant's browsers do not all come back in the same second after
- * a deploy. A resume the feed cannot serve exactly starts with `sync`, which reports a gap. Stops only
+ * a deploy. A fresh stream, or a resume the feed cannot serve exactly, starts with `sync`. Stops only
  * on a fatal error or `close()`; the caller must call `close()`.
  */
 export function makeChangeSubscription(options: ChangeSubscriptionOptions): { close(): void } {
@@ -90,7 +93,6 @@ export function makeChangeSubscription(options: ChangeSubscriptionOptions): { cl
     const frame = ChangeFrame.safeParse(tracked.data.data);
     // frames from a newer protocol we cannot read are skipped; the next sync brings us back
     if (!frame.success) return;
-    const hadCursor = cursor !== null;
     if (parseFeedCursor(tracked.data.id)) cursor = tracked.data.id;
     openedAt ??= now();
     options.onConnection("live");
@@ -102,7 +104,7 @@ export function makeChangeSubscription(options: ChangeSubscriptionOptions): { cl
         options.onSite(frame.data.site);
         return;
       case "sync":
-        if (hadCursor) options.onGap();
+        options.onSync();
         return;
     }
   };

@@ -49,12 +49,14 @@ describe("pushed changes instead of polling", () => {
   it("shows a member's open list an admin's approval without a reload, with one refetch and no timer", async () => {
     const member = await signedInPage(browser, USERS.gina, { at: "/requests/new" });
     const id = await submitRequest(member, { name: uniqueVmName("pushed") });
+    const lists = countReads(member, "requests.list");
     await member.goto("/requests");
     const row = `tr[data-request-id="${id}"]`;
     await member.locator(row).getByText("Waiting for approval").waitFor();
     await waitForLive(member);
+    // the page's own load and the refetch when the feed connected are done: count from here
+    await lists.fromQuiet();
     await markDocument(member);
-    const lists = countReads(member, "requests.list");
     const shownAt = await stampWhenShown(member, `${row} .badge`, "Approved");
 
     const admin = await signedInPage(browser, USERS.gary, { at: `/requests/${id}` });
@@ -73,10 +75,11 @@ describe("pushed changes instead of polling", () => {
 
   it("shows an admin's open queue a new submission without a reload, with one refetch", async () => {
     const admin = await signedInPage(browser, USERS.gary, { at: "/admin/approvals" });
+    const queue = countReads(admin, "approvals.pending");
     await admin.getByRole("heading", { name: "Approval queue" }).waitFor();
     await waitForLive(admin);
+    await queue.fromQuiet();
     await markDocument(admin);
-    const queue = countReads(admin, "approvals.pending");
 
     const member = await signedInPage(browser, USERS.gina, { at: "/requests/new" });
     const name = uniqueVmName("queued");
@@ -98,10 +101,11 @@ describe("pushed changes instead of polling", () => {
     const member = await signedInPage(browser, USERS.gina, { at: "/requests/new" });
     const id = await submitRequest(member, { name: uniqueVmName("decided") });
     const watching = await signedInPage(browser, USERS.gary, { at: `/requests/${id}` });
+    const details = countReads(watching, "requests.get");
     await waitForStatus(watching, "Waiting for approval");
     await waitForLive(watching);
+    await details.fromQuiet();
     await markDocument(watching);
-    const details = countReads(watching, "requests.get");
 
     const deciding = await signedInPage(browser, USERS.gary, { at: `/requests/${id}` });
     await approveOn(deciding);
@@ -121,10 +125,11 @@ describe("pushed changes instead of polling", () => {
     const member = await signedInPage(browser, USERS.gina, { at: "/requests/new" });
     const id = await submitRequest(member, { name: uniqueVmName("queued-job") });
     const agents = await signedInPage(browser, USERS.gary, { at: "/admin/agents" });
+    const queues = countReads(agents, "agents.queue");
     await agents.getByRole("heading", { name: "Jobs" }).waitFor();
     await waitForLive(agents);
+    await queues.fromQuiet();
     await markDocument(agents);
-    const queues = countReads(agents, "agents.queue");
 
     const admin = await signedInPage(browser, USERS.gary, { at: `/requests/${id}` });
     await approveOn(admin);

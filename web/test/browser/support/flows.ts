@@ -1,4 +1,4 @@
-import type { Page } from "playwright-core";
+import type { Page, Request } from "playwright-core";
 
 /** Fills the new-request form as a person would and submits it; returns the new request's id. */
 export async function submitRequest(
@@ -91,22 +91,46 @@ export async function waitForLive(page: Page): Promise<void> {
 }
 
 /**
- * Counts the tRPC reads of `path` the page sends from now on (batched reads included), so a test can
- * tell a pushed refetch from a timer's. `describe()` lists them with the feed's connection changes, for
- * a failure message that explains itself.
+ * Counts the tRPC reads of `path` the page sends (batched reads included), so a test can tell a pushed
+ * refetch from a timer's. `fromQuiet()` starts the count over once no such read has been in flight for a
+ * while (the page's first load and the refetch when the feed connects are done); `describe()` lists the
+ * reads with the feed's connection changes, for a failure message that explains itself.
  */
-export function countReads(page: Page, path: string): { count(): number; describe(): Promise<string> } {
-  const started = Date.now();
-  const reads: string[] = [];
-  page.on("request", (request) => {
+export function countReads(
+  page: Page,
+  path: string,
+): { count(): number; fromQuiet(quietMs?: number): Promise<void>; describe(): Promise<string> } {
+  let started = Date.now();
+  let reads: string[] = [];
+  let inFlight = 0;
+  let lastActivity = Date.now();
+  const matches = (request: Request) => {
     const url = new URL(request.url());
-    if (request.method() !== "GET" || !url.pathname.startsWith("/trpc/")) return;
-    if (url.pathname.slice("/trpc/".length).split(",").includes(path)) {
-      reads.push(`+${Date.now() - started} ms ${decodeURIComponent(url.search).slice(0, 160)}`);
-    }
+    if (request.method() !== "GET" || !url.pathname.startsWith("/trpc/")) return false;
+    return url.pathname.slice("/trpc/".length).split(",").includes(path);
+  };
+  page.on("request", (request) => {
+    if (!matches(request)) return;
+    inFlight += 1;
+    lastActivity = Date.now();
+    reads.push(
+      `+${Date.now() - started} ms ${decodeURIComponent(new URL(request.url()).search).slice(0, 160)}`,
+    );
   });
+  const done = (request: Request) => {
+    if (!matches(request)) return;
+    inFlight = Math.max(0, inFlight - 1);
+    lastActivity = Date.now();
+  };
+  page.on("requestfinished", done);
+  page.on("requestfailed", done);
   return {
     count: () => reads.length,
+    async fromQuiet(quietMs = 500) {
+      while (inFlight > 0 || Date.now() - lastActivity < quietMs) await page.waitForTimeout(50);
+      started = Date.now();
+      reads = [];
+    },
     describe: async () => {
       const live = await page.evaluate(() => (window as unknown as { __liveLog?: string[] }).__liveLog ?? []);
       return `${path} reads: ${reads.join(" | ")}; feed: ${live.join(" → ")}`;
