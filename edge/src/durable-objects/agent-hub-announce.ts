@@ -16,6 +16,10 @@ export function visibleState(status: Pick<HubStatus, "agents" | "jobs">): string
   });
 }
 
+// A busy site changes many times a second (every stage of every job); the page needs the latest state,
+// not each step, so checks closer together than this are folded into one at the end of the interval.
+const CHECK_INTERVAL_MS = 250;
+
 /**
  * Tells the tenant's admins (through the TenantFeed) when what the agents page shows of this site
  * changed, so the page needs no timer. The last announced state lives in memory only: after hibernation
@@ -24,13 +28,29 @@ export function visibleState(status: Pick<HubStatus, "agents" | "jobs">): string
 export class SiteAnnouncer {
   readonly #hub: HubContext;
   #last: string | null = null;
+  #lastCheckAt = Number.NEGATIVE_INFINITY;
+  #pending: ReturnType<typeof setTimeout> | null = null;
 
   constructor(hub: HubContext) {
     this.#hub = hub;
   }
 
-  /** Runs after every dispatch; never throws, never waits for the feed. */
+  /**
+   * Runs after every dispatch; never throws, never waits for the feed. A lone change is checked at
+   * once; a burst costs one status computation per interval (it reads every active job), not one per frame.
+   */
   check(): void {
+    if (this.#pending !== null) return;
+    const wait = this.#lastCheckAt + CHECK_INTERVAL_MS - this.#hub.now();
+    if (wait <= 0) return this.#checkNow();
+    this.#pending = setTimeout(() => {
+      this.#pending = null;
+      this.#checkNow();
+    }, wait);
+  }
+
+  #checkNow(): void {
+    this.#lastCheckAt = this.#hub.now();
     try {
       const tenantId = readMeta(this.#hub.sql, "tenant_id");
       const siteId = readMeta(this.#hub.sql, "site_id");

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { HubContext } from "./agent-hub-context.ts";
-import { agentSlots } from "./agent-hub-dispatch.ts";
+import { type AgentSlot, agentSlots } from "./agent-hub-dispatch.ts";
 import type { JobRow, JobState } from "./agent-hub-leases.ts";
 import { readMeta } from "./agent-hub-schema.ts";
 
@@ -46,19 +46,30 @@ export interface HubStatus {
 export const ABSENT_SINCE = "agents_absent_since";
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function waitReason(hub: HubContext, job: JobRow): WaitReason | null {
+/** What every queued job's wait reason depends on: read once per status, not once per job. */
+export interface WaitContext {
+  slots: AgentSlot[];
+  absentSince: string | null;
+}
+
+export function waitContext(hub: HubContext): WaitContext {
+  return { slots: agentSlots(hub), absentSince: readMeta(hub.sql, ABSENT_SINCE) };
+}
+
+function waitReason(job: JobRow, wait: WaitContext): WaitReason | null {
   if (job.state === "offered" && job.agent_id) return { code: "AWAITING_ACCEPTANCE", agentId: job.agent_id };
   if (job.state !== "queued") return null;
-  const slots = agentSlots(hub);
+  const { slots, absentSince } = wait;
   if (slots.length === 0) {
-    const since = readMeta(hub.sql, ABSENT_SINCE);
-    return { code: "NO_AGENT_CONNECTED", since: since === null ? null : iso(Number(since)) };
+    return { code: "NO_AGENT_CONNECTED", since: absentSince === null ? null : iso(Number(absentSince)) };
   }
   if (slots.every((s) => s.draining)) return { code: "AGENTS_DRAINING", connected: slots.length };
   return { code: "AGENTS_AT_CAPACITY", connected: slots.length };
 }
 
-export function jobStatus(hub: HubContext, job: JobRow): HubJobStatus {
+const Stages = z.array(z.string()).catch([]);
+
+export function jobStatus(job: JobRow, wait: WaitContext): HubJobStatus {
   return {
     jobId: job.job_id,
     requestId: job.request_id,
@@ -67,15 +78,16 @@ export function jobStatus(hub: HubContext, job: JobRow): HubJobStatus {
     epoch: job.epoch,
     attempt: job.attempt,
     lastSeq: job.last_seq,
-    stages: z.array(z.string()).catch([]).parse(JSON.parse(job.stages)),
+    stages: Stages.parse(JSON.parse(job.stages)),
     outcome: job.outcome,
     leaseExpiresAt: iso(job.lease_expires_at),
-    waiting: waitReason(hub, job),
+    waiting: waitReason(job, wait),
   };
 }
 
 export function hubStatus(hub: HubContext): HubStatus {
-  const connected = new Set(agentSlots(hub).map((s) => s.facts.agentId));
+  const wait = waitContext(hub);
+  const connected = new Set(wait.slots.map((s) => s.facts.agentId));
   const load = hub.queue.loadByAgent();
   const agents = hub.sql
     .exec<{
@@ -103,5 +115,5 @@ export function hubStatus(hub: HubContext): HubStatus {
       .toArray()
       .map((c) => [c.name, c.value]),
   );
-  return { agents, jobs: hub.queue.active().map((j) => jobStatus(hub, j)), counters };
+  return { agents, jobs: hub.queue.active().map((j) => jobStatus(j, wait)), counters };
 }

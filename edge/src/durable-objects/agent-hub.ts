@@ -33,6 +33,7 @@ import {
   hubStatus,
   jobStatus,
   type WaitReason,
+  waitContext,
 } from "./agent-hub-status.ts";
 
 export interface SiteInventory {
@@ -248,7 +249,7 @@ export class AgentHub extends DurableObject<Env> {
     writeMeta(this.hub.sql, "tenant_id", input.tenantId);
     await this.hub.dispatch();
     const row = this.hub.queue.get(job.data.jobId);
-    return ok({ status, waiting: row ? jobStatus(this.hub, row).waiting : null });
+    return ok({ status, waiting: row ? jobStatus(row, waitContext(this.hub)).waiting : null });
   }
 
   /** Cancels a job: queued or offered ones end here; a running one is told to stop and reports back. */
@@ -289,7 +290,7 @@ export class AgentHub extends DurableObject<Env> {
   /** One job's state and, when it waits, why. */
   async jobStatus(jobId: string): Promise<HubJobStatus | null> {
     const row = this.hub.queue.get(jobId);
-    return row ? jobStatus(this.hub, row) : null;
+    return row ? jobStatus(row, waitContext(this.hub)) : null;
   }
 
   async connectedAgents(): Promise<number> {
