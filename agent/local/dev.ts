@@ -26,6 +26,7 @@ const stack = await startLocalStack({
   edgePort: port("edge-port", values["edge-port"]),
   vcsimPort: port("vcsim-port", values["vcsim-port"]),
   echo: !values.quiet,
+  devTools: true,
 });
 
 let stopping = false;

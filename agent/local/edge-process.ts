@@ -15,6 +15,12 @@ export interface EdgeProcessOptions {
   /** Apply migrations and seed first (default true); false when the caller has prepared the state. */
   prepare?: boolean;
   echo?: boolean;
+  /**
+   * Miniflare's local explorer and its trace recorder, which stores every request and D1 call as spans
+   * (18 MB a minute and a fifth of the edge's CPU under the bench's load). On for `npm run dev`, where a
+   * developer may browse them; off (the default) where we test or measure the product itself.
+   */
+  devTools?: boolean;
 }
 
 export interface EdgeProcess {
@@ -25,11 +31,13 @@ export interface EdgeProcess {
 }
 
 // wrangler asks before applying migrations unless it believes it runs in CI, and phones home otherwise
-const wranglerEnv = (): NodeJS.ProcessEnv => ({
+const wranglerEnv = (devTools = false): NodeJS.ProcessEnv => ({
   ...process.env,
   CI: "1",
   WRANGLER_SEND_METRICS: "false",
   WRANGLER_LOG: process.env.WRANGLER_LOG ?? "info",
+  X_LOCAL_EXPLORER: String(devTools),
+  X_LOCAL_OBSERVABILITY: String(devTools),
 });
 
 function wrangler(name: string, args: readonly string[], echo: boolean) {
@@ -101,7 +109,7 @@ export async function startEdgeProcess(options: EdgeProcessOptions): Promise<Edg
       ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
     ],
     cwd: REPO_ROOT,
-    env: wranglerEnv(),
+    env: wranglerEnv(options.devTools),
     echo: options.echo ?? false,
   });
   try {

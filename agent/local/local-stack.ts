@@ -16,6 +16,8 @@ export interface LocalStackOptions {
   echo?: boolean;
   /** Simulator guest boot delay; the stepper is easier to watch with a few seconds. */
   guestBootDelayMs?: number;
+  /** Miniflare's local explorer and trace recorder (see EdgeProcessOptions.devTools). */
+  devTools?: boolean;
 }
 
 export interface LocalStack {
@@ -58,6 +60,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       persistTo: path.join(options.stateDir, "wrangler"),
       ...(options.edgePort === undefined ? {} : { port: options.edgePort }),
       echo,
+      devTools: options.devTools ?? false,
     });
     stoppers.push(() => edge.stop());
     // wrangler dev never fires cron triggers; production runs the outbox sweeper every minute, so do we

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createEventStore } from "../src/event-store/append-to-stream.ts";
 import { EventDecodeError } from "../src/event-store/event-store-errors.ts";
 import { readAll } from "../src/event-store/read-all.ts";
-import { readStream, readStreams } from "../src/event-store/read-stream.ts";
+import { readStream, readStreams, readStreamsByVersion } from "../src/event-store/read-stream.ts";
 import { approvedEvent, newEvent, uniqueStream } from "./support/events.ts";
 
 const store = createEventStore(env.DB, []);
@@ -126,6 +126,39 @@ describe("event store reads", () => {
       "a2",
     ]);
     expect(await readStreams(env.DB, [])).toEqual([]);
+  });
+
+  it("reads several streams in one call, each in version order with its own version", async () => {
+    const [a, b, none] = [uniqueStream(), uniqueStream(), uniqueStream()];
+    await store.append(a, 0, [newEvent(approvedEvent("a1"))]);
+    await store.append(b, 0, [newEvent(approvedEvent("b1")), newEvent(approvedEvent("b2"))]);
+    await store.append(a, 1, [newEvent(approvedEvent("a2"))]);
+    // a newer deploy's event still counts in its stream's version
+    await insertRaw({ streamId: a, version: 3, type: "VmTeleported", schemaVersion: 1, payload: {} });
+    const loaded = await readStreamsByVersion(env.DB, [a, b, none]);
+    const ids = (id: string) =>
+      loaded.get(id)?.events.map((e) => e.event.type === "VmRequestApproved" && e.event.data.requestId);
+    expect(loaded.get(a)?.version).toBe(3);
+    expect(ids(a)).toEqual(["a1", "a2"]);
+    expect(loaded.get(b)?.version).toBe(2);
+    expect(ids(b)).toEqual(["b1", "b2"]);
+    expect(loaded.get(none)).toEqual({ version: 0, events: [] });
+    // and the same as reading each alone
+    expect(loaded.get(b)).toEqual(await readStream(env.DB, b));
+  });
+
+  it("reads streams longer than a page one by one", async () => {
+    const [long, short] = [uniqueStream("long"), uniqueStream()];
+    await store.append(
+      long,
+      0,
+      Array.from({ length: 1_200 }, () => newEvent(approvedEvent("r-long"))),
+    );
+    await store.append(short, 0, [newEvent(approvedEvent("s1"))]);
+    const loaded = await readStreamsByVersion(env.DB, [long, short]);
+    expect(loaded.get(long)?.version).toBe(1_200);
+    expect(loaded.get(long)?.events).toHaveLength(1_200);
+    expect(loaded.get(short)?.version).toBe(1);
   });
 
   it("pages through the whole log after a position", async () => {

@@ -30,6 +30,37 @@ export async function readStream(db: SqlDatabase, streamId: string): Promise<Loa
   }
 }
 
+/**
+ * Reads a few short streams in one D1 call (a request and its VM: one round trip instead of two), each
+ * in version order. Streams too long for one page are read again one by one.
+ */
+export async function readStreamsByVersion(
+  db: SqlDatabase,
+  streamIdList: readonly string[],
+): Promise<Map<string, LoadedStream>> {
+  const loaded = new Map<string, LoadedStream>(streamIdList.map((id) => [id, { version: 0, events: [] }]));
+  if (streamIdList.length === 0) return loaded;
+  const placeholders = streamIdList.map(() => "?").join(", ");
+  const { results } = await db
+    .prepare(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id IN (${placeholders}) ORDER BY stream_id, version LIMIT ?`,
+    )
+    .bind(...streamIdList, PAGE)
+    .all<EventRow>();
+  if (results.length === PAGE) {
+    const each = await Promise.all(streamIdList.map((id) => readStream(db, id)));
+    return new Map(streamIdList.map((id, i) => [id, each[i] as LoadedStream]));
+  }
+  for (const row of results) {
+    const stream = loaded.get(row.stream_id);
+    if (!stream) continue;
+    stream.version = row.version;
+    const event = decodeRow(row);
+    if (event) stream.events.push(event);
+  }
+  return loaded;
+}
+
 /** Reads a few short streams together in global order, e.g. a request and its VM for the timeline. */
 export async function readStreams(db: SqlDatabase, streamIdList: readonly string[]): Promise<StoredEvent[]> {
   if (streamIdList.length === 0) return [];

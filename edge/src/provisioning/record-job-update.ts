@@ -12,7 +12,7 @@ import { announceCommitted, createChangeFeed } from "../feed/change-feed.ts";
 import { vmIdFor } from "./build-job.ts";
 import { type CommandContext, toNewEvents } from "./command-context.ts";
 import { createJobDispatcher } from "./dispatcher-factory.ts";
-import { loadVm, loadVmRequest } from "./load-aggregates.ts";
+import { loadVmRequestAndVm } from "./load-aggregates.ts";
 import { decideSaga, type ProvisioningSagaState } from "./provisioning-saga.ts";
 import type { VmState } from "./vm.ts";
 import { decideVm, type VmCommand } from "./vm-decider.ts";
@@ -123,10 +123,7 @@ export async function recordJobUpdate(
     createWorkflowDeps({ db: env.DB, dispatcher: createJobDispatcher(env), feed: createChangeFeed(env) });
   const { requestId, jobId } = input;
   for (let attempt = 1; ; attempt++) {
-    const [request, vm] = await Promise.all([
-      loadVmRequest(deps.db, requestId),
-      loadVm(deps.db, vmIdFor(requestId)),
-    ]);
+    const { request, vm } = await loadVmRequestAndVm(deps.db, requestId, vmIdFor(requestId));
     if (request.state.status === "NONE" || request.tenantId !== input.tenantId) {
       return refused({ code: "REQUEST_NOT_FOUND", requestId });
     }
