@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countConnectedAgents, PRESENCE_REFRESH_MS } from "../src/agents/presence.ts";
+import { attachFacts, factsOf } from "../src/durable-objects/agent-hub-sockets.ts";
 import { connectAgent, enrolledAgent, freshSite, helloAgent, hubOf } from "./agent-support.ts";
 
 describe("AgentHub guards", () => {
@@ -19,8 +20,8 @@ describe("AgentHub guards", () => {
     const agent = await connectAgent((await enrolledAgent(siteId)).credential);
     await runInDurableObject(hubOf(siteId), (_hub, state) => {
       for (const ws of state.getWebSockets()) {
-        const facts = ws.deserializeAttachment() as Record<string, unknown>;
-        ws.serializeAttachment({ ...facts, connectedAt: 0 });
+        const facts = factsOf(ws);
+        if (facts) attachFacts(ws, { ...facts, connectedAt: 0 });
       }
     });
     expect(await runDurableObjectAlarm(hubOf(siteId))).toBe(true);

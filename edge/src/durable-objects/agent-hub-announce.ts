@@ -18,7 +18,7 @@ export function visibleState(status: Pick<HubStatus, "agents" | "jobs">): string
 
 // A busy site changes many times a second (every stage of every job); the page needs the latest state,
 // not each step, so checks closer together than this are folded into one at the end of the interval.
-const CHECK_INTERVAL_MS = 250;
+const CHECK_INTERVAL_MS = 1000;
 
 /**
  * Tells the tenant's admins (through the TenantFeed) when what the agents page shows of this site
@@ -42,7 +42,10 @@ export class SiteAnnouncer {
   check(): void {
     if (this.#pending !== null) return;
     const wait = this.#lastCheckAt + CHECK_INTERVAL_MS - this.#hub.now();
-    if (wait <= 0) return this.#checkNow();
+    if (wait <= 0) {
+      this.#checkNow();
+      return;
+    }
     this.#pending = setTimeout(() => {
       this.#pending = null;
       this.#checkNow();

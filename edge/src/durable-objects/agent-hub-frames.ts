@@ -6,7 +6,7 @@ import { markConnected, PRESENCE_REFRESH_MS, refreshPresence } from "../agents/p
 import type { HubContext } from "./agent-hub-context.ts";
 import type { JobStreams } from "./agent-hub-progress.ts";
 import { bumpCounter } from "./agent-hub-schema.ts";
-import { agentTag, closeSocket, type SocketFacts, sendFrame } from "./agent-hub-sockets.ts";
+import { agentTag, attachFacts, closeSocket, type SocketFacts, sendFrame } from "./agent-hub-sockets.ts";
 
 type Frame<TType extends AgentToEdge["type"]> = Extract<AgentToEdge, { type: TType }>;
 
@@ -84,7 +84,7 @@ async function onHello(
   for (const other of hub.ctx.getWebSockets(agentTag(facts.agentId))) {
     if (other !== ws) closeSocket(other, CLOSE_CODES.superseded, "superseded by a newer connection");
   }
-  ws.serializeAttachment({ ...facts, protocol });
+  attachFacts(ws, { ...facts, protocol });
   const now = hub.now();
   hub.sql.exec(
     `INSERT INTO agents_seen (agent_id, name, version, capacity, draining, connected_at, last_seen_at)

@@ -17,9 +17,23 @@ export type SocketFacts = z.infer<typeof SocketFacts>;
 
 export const agentTag = (agentId: string) => `agent:${agentId}`;
 
+// Every frame and every dispatch reads the facts of the site's sockets; deserializing and parsing the
+// attachment each time showed in profiles. The attachment stays the truth (it survives hibernation, when
+// the socket objects, and so this cache, are new); all writes go through attachFacts.
+const factsCache = new WeakMap<WebSocket, SocketFacts>();
+
+export function attachFacts(ws: WebSocket, facts: SocketFacts): void {
+  ws.serializeAttachment(facts);
+  factsCache.set(ws, facts);
+}
+
 export function factsOf(ws: WebSocket): SocketFacts | null {
+  const cached = factsCache.get(ws);
+  if (cached) return cached;
   const parsed = SocketFacts.safeParse(ws.deserializeAttachment());
-  return parsed.success ? parsed.data : null;
+  if (!parsed.success) return null;
+  factsCache.set(ws, parsed.data);
+  return parsed.data;
 }
 
 const isOpen = (ws: WebSocket) => ws.readyState === WebSocket.OPEN;

@@ -20,6 +20,7 @@ import { JobStreams } from "./agent-hub-progress.ts";
 import { bumpCounter, migrateHubStorage, writeMeta } from "./agent-hub-schema.ts";
 import {
   agentTag,
+  attachFacts,
   closeSocket,
   factsOf,
   type SocketFacts,
@@ -99,7 +100,7 @@ export class AgentHub extends DurableObject<Env> {
       protocol: null,
     };
     this.ctx.acceptWebSocket(server, [agentTag(who.agentId)]);
-    server.serializeAttachment(facts);
+    attachFacts(server, facts);
     writeMeta(this.hub.sql, "site_id", who.siteId);
     writeMeta(this.hub.sql, "tenant_id", who.tenantId);
     await this.armAt(facts.connectedAt + HELLO_DEADLINE_MS);
