@@ -2,6 +2,7 @@ import type { ProvisionedVm, ProvisioningFailure } from "@gantry/shared/jobs/pro
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import type { ProgressUpdate } from "@gantry/shared/protocol/progress-update";
 import { err, ok, type Result } from "@gantry/shared/result";
+import { JobStreamCache } from "../provisioning/job-stream-cache.ts";
 import { recordJobUpdate } from "../provisioning/record-job-update.ts";
 import { logEvent } from "./log.ts";
 
@@ -47,17 +48,23 @@ async function publishProgress(
 }
 
 export function createJobUpdateSink(env: Env): JobUpdateSink {
+  // one per hub: the streams of the jobs it runs, as its last commits left them
+  const cache = new JobStreamCache();
   return {
     record: async (u) => {
-      const recorded = await recordJobUpdate(env, {
-        tenantId: u.tenantId,
-        requestId: u.requestId,
-        jobId: u.jobId,
-        leaseEpoch: u.epoch,
-        eventId: u.eventId,
-        agentId: u.agentId,
-        update: u.update,
-      });
+      const recorded = await recordJobUpdate(
+        env,
+        {
+          tenantId: u.tenantId,
+          requestId: u.requestId,
+          jobId: u.jobId,
+          leaseEpoch: u.epoch,
+          eventId: u.eventId,
+          agentId: u.agentId,
+          update: u.update,
+        },
+        { cache },
+      );
       return recorded.ok ? ok(undefined) : err(recorded.error);
     },
     publish: (update, origin) => publishProgress(env, update, origin),

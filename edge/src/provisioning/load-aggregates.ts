@@ -1,6 +1,6 @@
 import { isVmEvent, isVmRequestEvent } from "@gantry/shared/events/catalog";
 import { type LoadedStream, readStream, readStreamsByVersion } from "../event-store/read-stream.ts";
-import { type SqlDatabase, type StoredEvent, streamIds } from "../event-store/stored-event.ts";
+import { type SqlDatabase, streamIds } from "../event-store/stored-event.ts";
 import { evolveSaga, initialSagaState, type ProvisioningSagaState } from "./provisioning-saga.ts";
 import { evolveVm, initialVmState, type VmState } from "./vm.ts";
 import { evolveVmRequest, initialVmRequestState, type VmRequestState } from "./vm-request.ts";
@@ -12,7 +12,6 @@ export interface LoadedVmRequest {
   saga: ProvisioningSagaState;
   /** from the first event's metadata; null when the request does not exist */
   tenantId: string | null;
-  events: StoredEvent[];
 }
 
 export async function loadVmRequest(db: SqlDatabase, requestId: string): Promise<LoadedVmRequest> {
@@ -27,14 +26,15 @@ function foldVmRequest(streamId: string, { version, events }: LoadedStream): Loa
     if (isVmRequestEvent(event)) state = evolveVmRequest(state, event);
     saga = evolveSaga(saga, event);
   }
-  return { streamId, version, state, saga, tenantId: events[0]?.metadata.tenantId ?? null, events };
+  return { streamId, version, state, saga, tenantId: events[0]?.metadata.tenantId ?? null };
 }
 
 export interface LoadedVm {
   streamId: string;
   version: number;
   state: VmState;
-  events: StoredEvent[];
+  /** every event id in the stream: job updates use them to recognise a frame already recorded */
+  eventIds: string[];
 }
 
 export async function loadVm(db: SqlDatabase, vmId: string): Promise<LoadedVm> {
@@ -47,15 +47,21 @@ function foldVm(streamId: string, { version, events }: LoadedStream): LoadedVm {
   for (const { event, occurredAt } of events) {
     if (isVmEvent(event)) state = evolveVm(state, { event, occurredAt });
   }
-  return { streamId, version, state, events };
+  return { streamId, version, state, eventIds: events.map((e) => e.eventId) };
 }
 
-/** A request and its VM, read in one D1 call: what every job update needs. */
+/** A request and its VM as of one read or commit: what every job update decides on. */
+export interface LoadedJobStreams {
+  request: LoadedVmRequest;
+  vm: LoadedVm;
+}
+
+/** A request and its VM, read in one D1 call. */
 export async function loadVmRequestAndVm(
   db: SqlDatabase,
   requestId: string,
   vmId: string,
-): Promise<{ request: LoadedVmRequest; vm: LoadedVm }> {
+): Promise<LoadedJobStreams> {
   const requestStream = streamIds.vmRequest(requestId);
   const vmStream = streamIds.vm(vmId);
   const streams = await readStreamsByVersion(db, [requestStream, vmStream]);

@@ -12,7 +12,8 @@ import { announceCommitted, createChangeFeed } from "../feed/change-feed.ts";
 import { vmIdFor } from "./build-job.ts";
 import { type CommandContext, toNewEvents } from "./command-context.ts";
 import { createJobDispatcher } from "./dispatcher-factory.ts";
-import { loadVmRequestAndVm } from "./load-aggregates.ts";
+import { afterCommit, type JobStreamCache } from "./job-stream-cache.ts";
+import { type LoadedJobStreams, loadVmRequestAndVm } from "./load-aggregates.ts";
 import { decideSaga, type ProvisioningSagaState } from "./provisioning-saga.ts";
 import type { VmState } from "./vm.ts";
 import { decideVm, type VmCommand } from "./vm-decider.ts";
@@ -108,77 +109,116 @@ function decideBoth(
   });
 }
 
+type Attempt = { kind: "done"; result: Result<JobUpdateRecorded, JobUpdateError> } | { kind: "again" };
+
+const done = (result: Result<JobUpdateRecorded, JobUpdateError>): Attempt => ({ kind: "done", result });
+
+interface AttemptInput {
+  deps: WorkflowDeps;
+  input: JobUpdateInput;
+  loaded: LoadedJobStreams;
+  /** a cached state is trusted only for a clean commit: any other outcome is decided again on a read */
+  fromCache: boolean;
+  cache: JobStreamCache | undefined;
+}
+
+async function attemptRecord({ deps, input, loaded, fromCache, cache }: AttemptInput): Promise<Attempt> {
+  const { requestId, jobId } = input;
+  const { request, vm } = loaded;
+  const settle = (result: Result<JobUpdateRecorded, JobUpdateError>): Attempt =>
+    fromCache ? { kind: "again" } : done(result);
+  if (request.state.status === "NONE" || request.tenantId !== input.tenantId) {
+    return settle(refused({ code: "REQUEST_NOT_FOUND", requestId }));
+  }
+  if (request.state.jobId !== jobId) return settle(refused({ code: "JOB_MISMATCH", requestId, jobId }));
+  const status = request.state.status;
+  const unchanged = { recorded: false, events: [], requestStatus: status, rowsWritten: 0 };
+  if (vm.eventIds.some((id) => id.startsWith(`${input.eventId}#`))) return settle(ok(unchanged));
+
+  const decided = decideBoth(input, { request: request.state, saga: request.saga, vm: vm.state });
+  if (!decided.ok) return settle(refused(decided.error));
+  const { vmEvents, requestEvents, requestStatus } = decided.value;
+  if (vmEvents.length === 0) return settle(ok(unchanged));
+
+  const ctx: CommandContext = {
+    tenantId: input.tenantId,
+    actor: { kind: "agent", id: input.agentId ?? "agent" },
+    correlationId: jobId,
+    causationId: input.eventId,
+    occurredAt: input.update.at,
+    eventId: (index) => `${input.eventId}#${index}`,
+    leaseEpoch: input.leaseEpoch,
+  };
+  const vmAppend: StreamAppend = {
+    streamId: vm.streamId,
+    expectedVersion: vm.version,
+    events: toNewEvents(vmEvents, ctx),
+  };
+  const requestAppend: StreamAppend = {
+    streamId: request.streamId,
+    expectedVersion: request.version,
+    events: toNewEvents(requestEvents, ctx, vmEvents.length),
+  };
+  let committed: Awaited<ReturnType<WorkflowDeps["store"]["commit"]>>;
+  try {
+    committed = await deps.store.commit({ appends: [vmAppend, requestAppend] });
+  } catch (error) {
+    if (!(error instanceof EventStoreUnavailableError)) throw error;
+    return done(err({ code: "STORE_UNAVAILABLE", retryable: true, message: error.message }));
+  }
+  // another report for this job landed first: decide again against the fresh streams
+  if (!committed.ok) return { kind: "again" };
+  // a replayed frame announces again: the feed drops versions it already has
+  announceCommitted(deps, {
+    tenantId: input.tenantId,
+    requestId,
+    requesterId: request.state.requester.id,
+    append: requestAppend,
+  });
+  const running = requestStatus !== "READY" && requestStatus !== "FAILED";
+  if (cache && running && !committed.value.duplicate) {
+    const vmEventIds = vmAppend.events.map((e) => e.eventId);
+    cache.put(
+      requestId,
+      afterCommit(loaded, { vmEvents, requestEvents, vmEventIds, occurredAt: ctx.occurredAt }),
+    );
+  }
+  return done(
+    ok({
+      recorded: !committed.value.duplicate,
+      events: [...vmEvents, ...requestEvents].map((e) => e.type),
+      requestStatus,
+      rowsWritten: committed.value.rowsWritten,
+    }),
+  );
+}
+
 /**
  * Records what an agent reported about a provisioning job: VM stage transitions and the outcome as
  * events on the VM's stream, and the request's status changes (PROVISIONING, READY, FAILED) on its own,
  * in one batch. Idempotent by `eventId`; the hub calls it for frames already fenced by lease epoch.
+ * With a cache (the hub's), a job's next update decides on what its last commit left and skips the read.
  */
 export async function recordJobUpdate(
   env: Env,
   input: JobUpdateInput,
-  options: { deps?: WorkflowDeps } = {},
+  options: { deps?: WorkflowDeps; cache?: JobStreamCache } = {},
 ): Promise<Result<JobUpdateRecorded, JobUpdateError>> {
   const deps =
     options.deps ??
     createWorkflowDeps({ db: env.DB, dispatcher: createJobDispatcher(env), feed: createChangeFeed(env) });
-  const { requestId, jobId } = input;
+  const { cache } = options;
+  const cached = cache?.take(input.requestId);
+  if (cached) {
+    const first = await attemptRecord({ deps, input, loaded: cached, fromCache: true, cache });
+    if (first.kind === "done") return first.result;
+  }
   for (let attempt = 1; ; attempt++) {
-    const { request, vm } = await loadVmRequestAndVm(deps.db, requestId, vmIdFor(requestId));
-    if (request.state.status === "NONE" || request.tenantId !== input.tenantId) {
-      return refused({ code: "REQUEST_NOT_FOUND", requestId });
+    const loaded = await loadVmRequestAndVm(deps.db, input.requestId, vmIdFor(input.requestId));
+    const outcome = await attemptRecord({ deps, input, loaded, fromCache: false, cache });
+    if (outcome.kind === "done") return outcome.result;
+    if (attempt >= 2) {
+      return refused({ code: "CONCURRENT_MODIFICATION", streamId: loaded.vm.streamId }, true);
     }
-    if (request.state.jobId !== jobId) return refused({ code: "JOB_MISMATCH", requestId, jobId });
-    const status = request.state.status;
-    const unchanged = { recorded: false, events: [], requestStatus: status, rowsWritten: 0 };
-    if (vm.events.some((e) => e.eventId.startsWith(`${input.eventId}#`))) return ok(unchanged);
-
-    const decided = decideBoth(input, { request: request.state, saga: request.saga, vm: vm.state });
-    if (!decided.ok) return refused(decided.error);
-    const { vmEvents, requestEvents, requestStatus } = decided.value;
-    if (vmEvents.length === 0) return ok(unchanged);
-
-    const ctx: CommandContext = {
-      tenantId: input.tenantId,
-      actor: { kind: "agent", id: input.agentId ?? "agent" },
-      correlationId: jobId,
-      causationId: input.eventId,
-      occurredAt: input.update.at,
-      eventId: (index) => `${input.eventId}#${index}`,
-      leaseEpoch: input.leaseEpoch,
-    };
-    try {
-      const requestAppend: StreamAppend = {
-        streamId: request.streamId,
-        expectedVersion: request.version,
-        events: toNewEvents(requestEvents, ctx, vmEvents.length),
-      };
-      const committed = await deps.store.commit({
-        appends: [
-          { streamId: vm.streamId, expectedVersion: vm.version, events: toNewEvents(vmEvents, ctx) },
-          requestAppend,
-        ],
-      });
-      if (committed.ok) {
-        // a replayed frame announces again: the feed drops versions it already has
-        announceCommitted(deps, {
-          tenantId: input.tenantId,
-          requestId,
-          requesterId: request.state.requester.id,
-          append: requestAppend,
-        });
-        const events = [...vmEvents, ...requestEvents].map((e) => e.type);
-        return ok({
-          recorded: !committed.value.duplicate,
-          events,
-          requestStatus,
-          rowsWritten: committed.value.rowsWritten,
-        });
-      }
-    } catch (error) {
-      if (!(error instanceof EventStoreUnavailableError)) throw error;
-      return err({ code: "STORE_UNAVAILABLE", retryable: true, message: error.message });
-    }
-    // another report for this job landed first: decide again against the fresh streams, once
-    if (attempt >= 2) return refused({ code: "CONCURRENT_MODIFICATION", streamId: vm.streamId }, true);
   }
 }

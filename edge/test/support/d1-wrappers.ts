@@ -60,3 +60,33 @@ export class LosesFirstResponseD1 implements SqlDatabase {
     return results;
   }
 }
+
+/** Counts round trips to D1: each batch, and each statement run on its own (all, first, run, raw). */
+export class CallCountingD1 implements SqlDatabase {
+  calls = 0;
+  constructor(private readonly db: D1Database) {}
+
+  prepare(query: string): D1PreparedStatement {
+    const count =
+      <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+      (...args: A): Promise<R> => {
+        this.calls += 1;
+        return call(...args);
+      };
+    const wrap = (statement: D1PreparedStatement): D1PreparedStatement =>
+      new Proxy(statement, {
+        get(target, prop, receiver) {
+          if (prop === "bind") return (...values: unknown[]) => wrap(target.bind(...values));
+          const value = Reflect.get(target, prop, receiver);
+          const counted = prop === "all" || prop === "first" || prop === "run" || prop === "raw";
+          return counted && typeof value === "function" ? count(value.bind(target)) : value;
+        },
+      });
+    return wrap(this.db.prepare(query));
+  }
+
+  async batch<T = unknown>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
+    this.calls += 1;
+    return this.db.batch<T>(statements);
+  }
+}
