@@ -4,35 +4,23 @@ import { describe, expect, it } from "vitest";
 import { createContextInner } from "../src/trpc/context.ts";
 import { appRouter } from "../src/trpc/router.ts";
 import { createCallerFactory } from "../src/trpc/trpc.ts";
-import { enroll, helloAgent } from "./agent-support.ts";
+import { emptyReport, reportingAgent } from "./support/tenant-agents.ts";
 import { testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
 
 const caller = createCallerFactory(appRouter);
 
 const report: InventoryReport = {
-  collectedAt: "2026-11-22T10:00:00.000Z",
-  vcenter: { apiVersion: "6.5", fullName: "vcsim" },
-  datacenters: [{ path: "/DC0", name: "DC0" }],
-  templates: [],
+  ...emptyReport(),
   networks: [
     { path: "/DC0/network/VM Network", name: "VM Network", kind: "standard" },
     { path: "/DC0/network/DC0_DVPG0", name: "DC0_DVPG0", kind: "distributed" },
   ],
-  folders: [],
-  datastores: [],
-  pools: [],
 };
 
 async function tenantWithReportingAgent(): Promise<TestTenant> {
   const t = await createTestTenant(env.DB);
-  const token = await caller(createContextInner({ env, principal: t.admin })).agents.createEnrollmentToken({
-    siteId: t.siteId,
-  });
-  const { credential } = await (await enroll(token.token)).json<{ credential: string }>();
-  const { agent } = await helloAgent(credential);
-  agent.send({ type: "inventory.report", seq: 1, report });
-  await agent.next("ack");
+  await reportingAgent(t, report);
   return t;
 }
 

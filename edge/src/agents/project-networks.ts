@@ -1,7 +1,6 @@
 import type { ProjectNetworks } from "@gantry/shared/api/catalog";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
-import { getProject, getSite } from "../provisioning/reference-data.ts";
-import { siteInventory } from "./site-settings.ts";
+import { projectInventory } from "./project-inventory.ts";
 
 /**
  * The networks a request for this project may use: those its site's agent reported, from the hub's
@@ -12,10 +11,9 @@ export async function projectNetworks(
   db: SqlDatabase,
   scope: { tenantId: string; projectId: string },
 ): Promise<ProjectNetworks | null> {
-  const project = await getProject(db, scope);
-  if (!project) return null;
-  const site = await getSite(db, { tenantId: scope.tenantId, siteId: project.siteId });
-  const inventory = site ? await siteInventory(env, site.id) : null;
+  const found = await projectInventory(env, db, scope);
+  if (!found) return null;
+  const { project, site, inventory } = found;
   return {
     projectId: project.id,
     defaultPath: site?.networkPath ?? null,

@@ -34,3 +34,24 @@ export interface ProjectNetworks {
   /** When the agent last reported its inventory; null if no agent of the site ever did. */
   reportedAt: string | null;
 }
+
+/** A template a VM can be cloned from, from the inventory the site's agent reported. */
+export interface TemplateOption {
+  path: string;
+  name: string;
+  cpu: number;
+  memoryMb: number;
+  diskGb: number;
+  /** vCenter's guest OS id (e.g. `ubuntu64Guest`); null when the agent did not report one */
+  guestId: string | null;
+}
+
+/** `catalog.templates`: the templates of a project's site, never waiting for vCenter. */
+export interface ProjectTemplates {
+  projectId: string;
+  /** The template the site clones from (its placement); null until an admin sets placement. */
+  defaultPath: string | null;
+  templates: TemplateOption[];
+  /** When the agent last reported its inventory; null if no agent of the site ever did. */
+  reportedAt: string | null;
+}

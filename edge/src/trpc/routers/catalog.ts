@@ -1,11 +1,19 @@
-import type { ProjectNetworks, ProjectOption, SizeOption } from "@gantry/shared/api/catalog";
+import type {
+  ProjectNetworks,
+  ProjectOption,
+  ProjectTemplates,
+  SizeOption,
+} from "@gantry/shared/api/catalog";
 import { ProjectId } from "@gantry/shared/api/ids";
 import { DEFAULT_VM_SIZE, VM_SIZE_CODES, VM_SIZES } from "@gantry/shared/domain/vm-size";
 import { z } from "zod";
 import { projectNetworks } from "../../agents/project-networks.ts";
+import { projectTemplates } from "../../agents/project-templates.ts";
 import { listProjects } from "../../provisioning/reference-data.ts";
 import { toTRPCError } from "../errors.ts";
 import { authedProcedure, router } from "../trpc.ts";
+
+const ProjectRef = z.object({ projectId: ProjectId }).strict();
 
 export const catalogRouter = router({
   sizes: authedProcedure.query((): SizeOption[] =>
@@ -17,12 +25,17 @@ export const catalogRouter = router({
     return projects.map((p) => ({ projectId: p.id, slug: p.slug, name: p.name, vmPrefix: p.vmPrefix }));
   }),
   /** Networks for the request form, from the inventory the project's site agent last reported. */
-  networks: authedProcedure
-    .input(z.object({ projectId: ProjectId }).strict())
-    .query(async ({ ctx, input }): Promise<ProjectNetworks> => {
-      const scope = { tenantId: ctx.principal.tenantId, projectId: input.projectId };
-      const networks = await projectNetworks(ctx.env, ctx.deps.db, scope);
-      if (!networks) throw toTRPCError({ code: "PROJECT_NOT_FOUND", projectId: input.projectId });
-      return networks;
-    }),
+  networks: authedProcedure.input(ProjectRef).query(async ({ ctx, input }): Promise<ProjectNetworks> => {
+    const scope = { tenantId: ctx.principal.tenantId, projectId: input.projectId };
+    const networks = await projectNetworks(ctx.env, ctx.deps.db, scope);
+    if (!networks) throw toTRPCError({ code: "PROJECT_NOT_FOUND", projectId: input.projectId });
+    return networks;
+  }),
+  /** Templates of the project's site, from the same cached inventory; another tenant's project is missing. */
+  templates: authedProcedure.input(ProjectRef).query(async ({ ctx, input }): Promise<ProjectTemplates> => {
+    const scope = { tenantId: ctx.principal.tenantId, projectId: input.projectId };
+    const templates = await projectTemplates(ctx.env, ctx.deps.db, scope);
+    if (!templates) throw toTRPCError({ code: "PROJECT_NOT_FOUND", projectId: input.projectId });
+    return templates;
+  }),
 });
