@@ -1,28 +1,54 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { enroll, helloAgent } from "./agent-support.ts";
 import { type Caller, callerFor, requestInput } from "./support/callers.ts";
 import { frame, record, stageAt } from "./support/job-updates.ts";
 import { ACME_WEB, adam, alice, GLOBEX_SHOP, gary, gina } from "./support/principals.ts";
 import { seedReferenceData } from "./support/seed.ts";
+import { emptyReport } from "./support/tenant-agents.ts";
 import { testWorkflow } from "./support/test-deps.ts";
 
 const w = testWorkflow();
 let acmeRequest = { requestId: "", version: 0 };
+const ACME_SITE = "site-acme-vcsim";
+let acmeAgentId = "";
+
+const placement = {
+  datacenterPath: "/DC0",
+  templatePath: "/DC0/vm/ubuntu-22.04-tmpl",
+  folderPath: "/DC0/vm",
+  poolPath: "/DC0/host/DC0_C0",
+};
+
+// holds every path of `placement`, so a leaked sites.update would succeed rather than fail differently
+const acmeInventory = {
+  ...emptyReport(),
+  templates: [{ path: placement.templatePath, name: "ubuntu", cpu: 2, memoryMb: 2048, diskGb: 20 }],
+  networks: [{ path: "/DC0/network/VM Network", name: "VM Network", kind: "standard" as const }],
+  folders: [{ path: placement.folderPath, name: "vm" }],
+  pools: [{ path: placement.poolPath, name: "DC0_C0", kind: "cluster" as const }],
+};
 
 beforeAll(async () => {
   await seedReferenceData(env.DB);
   acmeRequest = await callerFor(alice, w).requests.create(requestInput(ACME_WEB));
   await callerFor(gina, w).requests.create(requestInput(GLOBEX_SHOP));
+  // acme's site has a connected agent with an inventory, so a leak past the tenant check would show
+  const token = await callerFor(adam, w).agents.createEnrollmentToken({ siteId: ACME_SITE });
+  const enrolled = await (await enroll(token.token, "acme-lab")).json<{
+    agentId: string;
+    credential: string;
+  }>();
+  acmeAgentId = enrolled.agentId;
+  const { agent } = await helloAgent(enrolled.credential);
+  agent.send({ type: "inventory.report", seq: 1, report: acmeInventory });
+  await agent.next("ack");
 });
 
 // what the caller gets back: the tRPC code and message, which must not tell "foreign" from "missing"
-async function outcome(
-  call: (api: Caller, requestId: string) => Promise<unknown>,
-  caller: Caller,
-  requestId: string,
-) {
+async function outcome(call: Promise<unknown>) {
   try {
-    await call(caller, requestId);
+    await call;
     return "resolved";
   } catch (error) {
     const { code, message } = error as { code: string; message: string };
@@ -30,41 +56,82 @@ async function outcome(
   }
 }
 
-const procedures: [string, (api: Caller, requestId: string) => Promise<unknown>][] = [
-  ["requests.get", (api, requestId) => api.requests.get({ requestId })],
-  ["requests.cancel", (api, requestId) => api.requests.cancel({ requestId })],
-  ["approvals.approve", (api, requestId) => api.approvals.approve({ requestId, expectedVersion: 1 })],
+type Kind = "request" | "project" | "site" | "agent";
+
+/** An id of each kind that exists in acme, and one that exists nowhere. */
+const ids = (kind: Kind) =>
+  ({
+    request: { foreign: acmeRequest.requestId, missing: "req_00000000000000000000000000000000" },
+    project: { foreign: ACME_WEB, missing: "proj-none" },
+    site: { foreign: ACME_SITE, missing: "site-none" },
+    agent: { foreign: acmeAgentId, missing: "agent-none" },
+  })[kind];
+
+/** A subscription answers its first frame or its error once iterated. */
+async function firstFrame(stream: Promise<AsyncIterable<unknown>>) {
+  for await (const frame of await stream) return frame;
+  return null;
+}
+
+// every procedure that takes an id of something a tenant owns (grep the routers for `Id:` when adding one)
+const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][] = [
+  ["requests.create", "project", (api, id) => api.requests.create(requestInput(id))],
+  [
+    "requests.create with a network",
+    "project",
+    (api, id) => api.requests.create(requestInput(id, { networkPath: "/DC0/network/VM Network" })),
+  ],
+  ["requests.get", "request", (api, id) => api.requests.get({ requestId: id })],
+  ["requests.cancel", "request", (api, id) => api.requests.cancel({ requestId: id })],
+  ["approvals.approve", "request", (api, id) => api.approvals.approve({ requestId: id, expectedVersion: 1 })],
   [
     "approvals.reject",
-    (api, requestId) => api.approvals.reject({ requestId, expectedVersion: 1, reason: "not for you at all" }),
+    "request",
+    (api, id) => api.approvals.reject({ requestId: id, expectedVersion: 1, reason: "not for you at all" }),
   ],
+  ["vms.status", "request", (api, id) => api.vms.status({ requestId: id })],
+  ["progress.watch", "request", (api, id) => firstFrame(api.progress.watch({ requestId: id }))],
+  ["catalog.networks", "project", (api, id) => api.catalog.networks({ projectId: id })],
+  ["catalog.templates", "project", (api, id) => api.catalog.templates({ projectId: id })],
+  ["sites.get", "site", (api, id) => api.sites.get({ siteId: id })],
+  [
+    "sites.update",
+    "site",
+    (api, id) => api.sites.update({ siteId: id, placement, networkPath: "/DC0/network/VM Network" }),
+  ],
+  ["sites.inventory", "site", (api, id) => api.sites.inventory({ siteId: id })],
+  ["sites.testConnection", "site", (api, id) => api.sites.testConnection({ siteId: id })],
+  ["agents.createEnrollmentToken", "site", (api, id) => api.agents.createEnrollmentToken({ siteId: id })],
+  ["agents.queue", "site", (api, id) => api.agents.queue({ siteId: id })],
+  ["agents.revoke", "agent", (api, id) => api.agents.revoke({ agentId: id })],
 ];
 
 describe("cross-tenant sweep", () => {
-  it.each(procedures)("%s answers another tenant's id exactly like a missing one", async (_name, call) => {
-    // a member meets FORBIDDEN on admin procedures first, equally for foreign and missing ids
-    for (const intruder of [gina, gary]) {
-      const api = callerFor(intruder, w);
-      const foreign = await outcome(call, api, acmeRequest.requestId);
-      const missing = await outcome(call, api, "req_00000000000000000000000000000000");
-      expect(foreign).toBe(missing);
-      if (intruder === gary) expect(foreign).toMatch(/^NOT_FOUND/);
-    }
-  });
+  it.each(procedures)(
+    "%s answers another tenant's %s id exactly like a missing one",
+    async (_name, kind, call) => {
+      const { foreign, missing } = ids(kind);
+      expect(foreign).not.toBe("");
+      // a member meets FORBIDDEN on admin procedures first, equally for foreign and missing ids
+      for (const intruder of [gina, gary]) {
+        const api = callerFor(intruder, w);
+        const answers = [await outcome(call(api, foreign)), await outcome(call(api, missing))];
+        expect(answers[0]).toBe(answers[1]);
+        if (intruder === gary) expect(answers[0]).toMatch(/^NOT_FOUND: /);
+      }
+    },
+  );
 
-  it("leaves the foreign request untouched after every attempt", async () => {
+  it("leaves the foreign request, site and agent untouched after every attempt", async () => {
     const detail = await callerFor(alice, w).requests.get({ requestId: acmeRequest.requestId });
     expect(detail.request).toMatchObject({ status: "PENDING", version: 1 });
-  });
-
-  it("refuses another tenant's project like a missing one", async () => {
-    const foreign = await callerFor(gina, w)
-      .requests.create(requestInput(ACME_WEB))
-      .catch((e: Error) => e.message);
-    const missing = await callerFor(gina, w)
-      .requests.create(requestInput("proj-none"))
-      .catch((e: Error) => e.message);
-    expect(foreign).toBe(missing);
+    const site = await callerFor(adam, w).sites.get({ siteId: ACME_SITE });
+    expect(site).toMatchObject({
+      updatedAt: "2026-01-01T00:00:00.000Z",
+      networkPath: "/DC0/network/DC0_DVPG0",
+    });
+    const agents = await callerFor(adam, w).agents.list();
+    expect(agents.find((a) => a.agentId === acmeAgentId)).toMatchObject({ revoked: false, connected: true });
   });
 
   it("shows lists, queues, VMs, audit and catalogue of the caller's tenant only", async () => {
@@ -79,6 +146,16 @@ describe("cross-tenant sweep", () => {
       "proj-globex-shop",
     ]);
     expect((await callerFor(adam, w).approvals.pending({})).items.map((r) => r.requestId)).toContain(acmeId);
+  });
+
+  it("filters the approval queue by another tenant's project like by a missing one: nothing", async () => {
+    const byProject = (principal: typeof gary, projectId: string) =>
+      callerFor(principal, w).approvals.pending({ projectId });
+    const foreign = await byProject(gary, ACME_WEB);
+    expect(foreign).toEqual(await byProject(gary, "proj-none"));
+    expect(foreign.items).toEqual([]);
+    // the same filter finds the request for its own tenant's admin, so the emptiness above is the scoping
+    expect((await byProject(adam, ACME_WEB)).items.map((r) => r.requestId)).toContain(acmeRequest.requestId);
   });
 
   it("refuses an agent report that names another tenant", async () => {
