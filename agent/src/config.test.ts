@@ -62,4 +62,72 @@ describe("loadConfig", () => {
     expect(loadConfig({ file: path.join(dir, "missing.json"), env: {} }).ok).toBe(false);
     expect(loadConfig({ file: file("broken.json", "{"), env: {} }).ok).toBe(false);
   });
+
+  it("defaults to no allowlist and the spec's retry policy", () => {
+    const loaded = loadConfig({ file: file("defaults.json", "{}"), env: {} });
+    expect(loaded.ok && loaded.value.config.allowlist).toBeUndefined();
+    expect(loaded).toMatchObject({
+      ok: true,
+      value: { config: { retry: { attempts: 5, baseMs: 10_000, capMs: 120_000 } } },
+    });
+  });
+
+  it("reads a placement allowlist and a millisecond retry policy", () => {
+    const allowlist = {
+      templates: ["/DC0/vm/templates"],
+      folders: ["/DC0/vm/gantry/"],
+      networks: [],
+    };
+    const cfg = file(
+      "pinned.json",
+      JSON.stringify({ allowlist, retry: { attempts: 2, baseMs: 5, capMs: 20 } }),
+    );
+    expect(loadConfig({ file: cfg, env: {} })).toMatchObject({
+      ok: true,
+      value: { config: { allowlist, retry: { attempts: 2, baseMs: 5, capMs: 20 } } },
+    });
+  });
+
+  it("lets the environment set the retry policy", () => {
+    const loaded = loadConfig({
+      file: file("retry-env.json", JSON.stringify({ retry: { attempts: 3 } })),
+      env: { GANTRY_RETRY_ATTEMPTS: "4", GANTRY_RETRY_BASE_MS: "50" },
+    });
+    expect(loaded).toMatchObject({
+      ok: true,
+      value: { config: { retry: { attempts: 4, baseMs: 50, capMs: 120_000 } } },
+    });
+  });
+
+  it("refuses an allowlist with a misspelt kind or a path that could never match", () => {
+    const errorsOf = (name: string, allowlist: unknown) => {
+      const loaded = loadConfig({ file: file(name, JSON.stringify({ allowlist })), env: {} });
+      return loaded.ok ? [] : loaded.error;
+    };
+    // a misspelt kind would otherwise leave templates unrestricted
+    expect(errorsOf("kind.json", { template: ["/DC0/vm"] })).toEqual([
+      expect.stringMatching(/^allowlist: .*template/),
+    ]);
+    expect(errorsOf("relative.json", { folders: ["DC0/vm"] })).toEqual([
+      expect.stringMatching(/^allowlist\.folders\.0: must be an inventory path/),
+    ]);
+    expect(errorsOf("dots.json", { pools: ["/DC0/host/../vm"] })).toEqual([
+      expect.stringMatching(/^allowlist\.pools\.0: /),
+    ]);
+    expect(errorsOf("not-a-list.json", { networks: "/DC0/network" })).toEqual([
+      expect.stringMatching(/^allowlist\.networks: /),
+    ]);
+  });
+
+  it("refuses a retry policy out of bounds", () => {
+    const errorsOf = (name: string, retry: unknown) => {
+      const loaded = loadConfig({ file: file(name, JSON.stringify({ retry })), env: {} });
+      return loaded.ok ? [] : loaded.error.map((e) => e.split(":")[0]);
+    };
+    expect(errorsOf("r0.json", { attempts: 0 })).toEqual(["retry.attempts"]);
+    expect(errorsOf("r21.json", { attempts: 21 })).toEqual(["retry.attempts"]);
+    expect(errorsOf("rbase.json", { baseMs: 0 })).toEqual(["retry.baseMs"]);
+    expect(errorsOf("rcap.json", { capMs: 600_001 })).toEqual(["retry.capMs"]);
+    expect(errorsOf("rorder.json", { baseMs: 500, capMs: 100 })).toEqual(["retry.capMs"]);
+  });
 });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { z } from "zod";
+import { PlacementAllowlist } from "./provisioning/allowlist.ts";
 
 export const DEFAULT_CONFIG_FILE = "/etc/gantry-agent/config.json";
 
@@ -38,6 +39,21 @@ export const AgentConfig = z.object({
     })
     .prefault({}),
   outboxLimit: z.coerce.number().int().min(10).max(100_000).default(1000),
+  /**
+   * Pins where this agent may place VMs, whatever the edge sends: inventory path prefixes per kind
+   * (datacenters, templates, folders, pools, datastores, networks). A job outside it fails at once,
+   * not retried, with PLACEMENT_NOT_ALLOWED. Absent: the edge's site settings decide alone.
+   */
+  allowlist: PlacementAllowlist.optional(),
+  /** Provisioning retries after a transient vCenter fault: `attempts` in all, waits of baseMs × 2ⁿ up to capMs. */
+  retry: z
+    .object({
+      attempts: z.coerce.number().int().min(1).max(20).default(5),
+      baseMs: Millis(1, 600_000).default(10_000),
+      capMs: Millis(1, 600_000).default(120_000),
+    })
+    .refine((r) => r.capMs >= r.baseMs, { message: "must be at least retry.baseMs", path: ["capMs"] })
+    .prefault({}),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
 
@@ -62,6 +78,9 @@ const ENV_PATHS: Record<string, string[]> = {
   GANTRY_RECONNECT_BASE_MS: ["reconnect", "baseMs"],
   GANTRY_RECONNECT_CAP_MS: ["reconnect", "capMs"],
   GANTRY_RECONNECT_MIN_UPTIME_MS: ["reconnect", "minUptimeMs"],
+  GANTRY_RETRY_ATTEMPTS: ["retry", "attempts"],
+  GANTRY_RETRY_BASE_MS: ["retry", "baseMs"],
+  GANTRY_RETRY_CAP_MS: ["retry", "capMs"],
 };
 
 function setPath(target: Record<string, unknown>, keys: string[], value: string): void {

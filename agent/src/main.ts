@@ -11,6 +11,7 @@ import { createLogger, type Logger } from "./log.ts";
 import type { AgentState } from "./state-file.ts";
 import { createVcenter, type Vcenter } from "./vcenter.ts";
 import { AGENT_VERSION } from "./version.ts";
+import { createRetryPolicy } from "./vsphere/retry.ts";
 
 /** Exit codes of `run`; systemd's RestartPreventExitStatus= lists the unrecoverable ones. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, credentialRejected: 3, protocolRefused: 4 } as const;
@@ -18,11 +19,21 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, credentialRejected: 3, protoc
 const ACK_TIMEOUT_MS = 15_000;
 const DRAIN_TIMEOUT_MS = 5000;
 
-/** The config's vCenter, or null when it has none (such an agent declines provisioning jobs). */
+/**
+ * The config's vCenter, or null when it has none (such an agent declines provisioning jobs).
+ * Every job it runs is held to the config's placement allowlist and retry policy.
+ */
 export function configuredVcenter(loaded: LoadedConfig, log: Logger): Vcenter | null {
-  const vc = loaded.config.vcenter;
+  const { vcenter: vc, allowlist, retry } = loaded.config;
   if (!vc || loaded.vcenterPassword === null) return null;
-  return createVcenter({ ...vc, password: loaded.vcenterPassword }, log);
+  return createVcenter({ ...vc, password: loaded.vcenterPassword }, log, {
+    allowlist,
+    retryPolicy: createRetryPolicy({
+      maxAttempts: retry.attempts,
+      baseDelayMs: retry.baseMs,
+      maxDelayMs: retry.capMs,
+    }),
+  });
 }
 
 /**
@@ -36,6 +47,8 @@ export async function runAgent(input: { loaded: LoadedConfig; state: AgentState 
   const journal = Journal.open(config.stateDir);
   const vcenter = configuredVcenter(input.loaded, log);
   if (!vcenter) log.warn("no vCenter configured: this agent declines provisioning jobs");
+  else if (config.allowlist)
+    log.info("placement allowlist in force", { kinds: Object.keys(config.allowlist) });
   let connection: EdgeConnection | null = null;
   const outbox = new Outbox(journal, {
     limit: config.outboxLimit,

@@ -3,7 +3,7 @@ import type { CallError, ConnectivityCheck, VcenterTestReport } from "@gantry/sh
 import { err, type Result } from "@gantry/shared/result";
 import type { JobHandler } from "./jobs/handlers.ts";
 import type { Logger } from "./log.ts";
-import { provisionVm } from "./provisioning/provision-vm.ts";
+import { type ProvisionOptions, provisionVm } from "./provisioning/provision-vm.ts";
 import { createVsphereClient } from "./vsphere/client.ts";
 import type { VsphereConfig } from "./vsphere/config.ts";
 import { collectInventory } from "./vsphere/inventory.ts";
@@ -27,11 +27,18 @@ const HINTS: Record<ConnectionCheckName, string> = {
   template: "check the template's inventory path and that the service account may read it",
 };
 
-/** The configured vCenter: one shared client (one session) for all jobs and calls. */
-export function createVcenter(config: VsphereConfig, log: Logger): Vcenter {
+/**
+ * The configured vCenter: one shared client (one session) for all jobs and calls.
+ * @param provisioning the agent's own limits on every job (allowlist, retry policy).
+ */
+export function createVcenter(
+  config: VsphereConfig,
+  log: Logger,
+  provisioning: ProvisionOptions = {},
+): Vcenter {
   const client = createVsphereClient(config, { log });
   return {
-    provision: (job, ctx) => provisionVm(client, job, ctx),
+    provision: (job, ctx) => provisionVm(client, job, ctx, provisioning),
     testConnection: async (options = {}) => {
       const report = await testConnection(config, { ...options, log });
       const checks: ConnectivityCheck[] = report.checks.map((c) => ({

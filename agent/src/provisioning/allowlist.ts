@@ -1,23 +1,5 @@
 import type { ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
-
-/**
- * Inventory path prefixes the agent's config allows, per kind. A missing kind allows anything;
- * an empty list allows nothing. Prefixes match whole path segments: `/DC0/vm/gantry` allows
- * `/DC0/vm/gantry/acme` but not `/DC0/vm/gantry-old`.
- */
-export interface PlacementAllowlist {
-  readonly datacenters?: readonly string[];
-  readonly templates?: readonly string[];
-  readonly folders?: readonly string[];
-  readonly pools?: readonly string[];
-  readonly datastores?: readonly string[];
-  readonly networks?: readonly string[];
-}
-
-export interface AllowlistViolation {
-  readonly kind: keyof PlacementAllowlist;
-  readonly path: string;
-}
+import { z } from "zod";
 
 const trimSlash = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, "") : p);
 
@@ -27,6 +9,37 @@ function isClean(path: string): boolean {
     .slice(1)
     .split("/")
     .every((s) => s !== "" && s !== "." && s !== "..");
+}
+
+/** `/` or an absolute path of clean segments, like `/DC0/vm/gantry`. */
+export const isInventoryPath = (p: string): boolean =>
+  p === "/" || (p.startsWith("/") && isClean(trimSlash(p)));
+
+// a prefix that can never match is a typo in the agent's config, not a rule: refuse it when loading
+const Prefixes = z
+  .array(z.string().max(1000).refine(isInventoryPath, "must be an inventory path like /DC0/vm/gantry"))
+  .max(200)
+  .optional();
+
+/**
+ * Inventory path prefixes the agent's config allows, per kind. A missing kind allows anything;
+ * an empty list allows nothing. Prefixes match whole path segments: `/DC0/vm/gantry` allows
+ * `/DC0/vm/gantry/acme` but not `/DC0/vm/gantry-old`. Unknown kinds are refused, since a misspelt
+ * one would otherwise leave its kind unrestricted without a word.
+ */
+export const PlacementAllowlist = z.strictObject({
+  datacenters: Prefixes,
+  templates: Prefixes,
+  folders: Prefixes,
+  pools: Prefixes,
+  datastores: Prefixes,
+  networks: Prefixes,
+});
+export type PlacementAllowlist = z.infer<typeof PlacementAllowlist>;
+
+export interface AllowlistViolation {
+  readonly kind: keyof PlacementAllowlist;
+  readonly path: string;
 }
 
 export function pathAllowed(path: string, prefixes: readonly string[] | undefined): boolean {
