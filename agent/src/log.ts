@@ -13,9 +13,13 @@ type Level = "debug" | "info" | "warn" | "error";
 const LEVELS: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_KEY = /pass(word)?|secret|token|credential|cookie|authorization/i;
 
+const MAX_DEPTH = 6;
+
 /** Replace values of secret-looking keys, at any depth, so a careless field never leaks a credential. */
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== "object") return value;
+  if (value === null || typeof value !== "object") return value;
+  // what lies deeper is not inspected, so it is not written either (and a cycle ends here)
+  if (depth > MAX_DEPTH) return "[truncated]";
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
