@@ -16,6 +16,16 @@ import { createRetryPolicy } from "./vsphere/retry.ts";
 /** Exit codes of `run`; systemd's RestartPreventExitStatus= lists the unrecoverable ones. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, credentialRejected: 3, protocolRefused: 4 } as const;
 
+/** The exit code for a reason the edge gave to stop for good; restarting would be refused again. */
+export function exitCodeFor(reason: FatalReason): number {
+  switch (reason.code) {
+    case "CREDENTIAL_REJECTED":
+      return EXIT.credentialRejected;
+    case "PROTOCOL_REFUSED":
+      return EXIT.protocolRefused;
+  }
+}
+
 const ACK_TIMEOUT_MS = 15_000;
 const DRAIN_TIMEOUT_MS = 5000;
 
@@ -80,7 +90,7 @@ export async function runAgent(input: { loaded: LoadedConfig; state: AgentState 
   const onFatal = (reason: FatalReason) => {
     log.error(reason.message, { code: reason.code });
     process.stderr.write(`gantry-agent: ${reason.message}\n`);
-    settle(reason.code === "CREDENTIAL_REJECTED" ? EXIT.credentialRejected : EXIT.protocolRefused);
+    settle(exitCodeFor(reason));
   };
   connection = new EdgeConnection({
     edgeUrl: config.edgeUrl ?? input.state.edgeUrl,
