@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import type { AgentToEdge, EdgeToAgent, FrameBody } from "@gantry/shared/protocol/agent";
 import { err, ok } from "@gantry/shared/result";
 import { describe, expect, it } from "vitest";
@@ -56,18 +57,33 @@ function gatedHandler() {
   return { handler, release: (v: "ok" | "fail" = "ok") => release(v), signal: () => signal };
 }
 
-function setup(options: { capacity?: number; handler?: JobHandler; dir?: string } = {}) {
+function setup(
+  options: { capacity?: number; handler?: JobHandler; dir?: string; outboxLimit?: number } = {},
+) {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), "gantry-loop-"));
   const journal = Journal.open(dir);
   const sent: FrameBody<AgentToEdge>[] = [];
   const raw: string[] = [];
-  const outbox = new Outbox(journal, { limit: 100, ackTimeoutMs: 60_000, send: (r) => raw.push(r) > 0 });
+  const outbox = new Outbox(journal, {
+    limit: options.outboxLimit ?? 100,
+    ackTimeoutMs: 60_000,
+    send: (r) => raw.push(r) > 0,
+  });
+  const watchers: ((body: FrameBody<AgentToEdge>) => void)[] = [];
+  /** Resolves with the next frame of `type` the loop sends. */
+  const nextSent = <TType extends AgentToEdge["type"]>(type: TType) =>
+    new Promise<Extract<FrameBody<AgentToEdge>, { type: TType }>>((resolve) => {
+      watchers.push((body) => {
+        if (body.type === type) resolve(body as Extract<FrameBody<AgentToEdge>, { type: TType }>);
+      });
+    });
   const loop = new JobLoop({
     journal,
     outbox,
     sender: {
       send: (body, id) => {
         sent.push(body);
+        for (const w of watchers) w(body);
         return id ?? "id";
       },
     },
@@ -78,11 +94,35 @@ function setup(options: { capacity?: number; handler?: JobHandler; dir?: string 
     answerCall: async () => ({ method: "vcenter.test", outcome: { ok: true, value: { checks: [] } } }),
   });
   const types = () => sent.map((s) => s.type);
-  const durable = () => raw.map((r) => JSON.parse(r) as { type: string; seq: number; epoch: number });
-  return { dir, journal, outbox, loop, sent, types, durable };
+  const durable = () =>
+    raw.map((r) => JSON.parse(r) as { type: string; jobId: string; seq: number; epoch: number });
+  return { dir, journal, outbox, loop, sent, types, durable, nextSent };
 }
 
 const settled = () => new Promise((r) => setImmediate(r));
+
+/** Reports the given stages of each job at once, then runs until released (or aborted). */
+function stagingHandler(stagesByJob: Record<string, ProvisioningStage[]>) {
+  const releases = new Map<string, () => void>();
+  const handler: JobHandler = async (job, ctx) => {
+    for (const stage of stagesByJob[job.jobId] ?? []) ctx.reportStage(stage);
+    const how = await new Promise<"released" | "aborted">((resolve) => {
+      releases.set(job.jobId, () => resolve("released"));
+      if (ctx.signal.aborted) resolve("aborted");
+      ctx.signal.addEventListener("abort", () => resolve("aborted"));
+    });
+    if (how === "released") return ok(vm);
+    return err({
+      code: "CANCELLED",
+      userMessage: "",
+      technicalDetail: "",
+      retriable: false,
+      attempts: 1,
+      cleanupFailed: false,
+    });
+  };
+  return { handler, release: (jobId: string) => releases.get(jobId)?.() };
+}
 
 describe("JobLoop", () => {
   it("accepts an offer within capacity and declines once full", () => {
@@ -237,6 +277,39 @@ describe("JobLoop", () => {
     loop.onFrame(grant);
     await loop.stopGracefully(10);
     expect(types()).toContain("job.release");
+  });
+
+  it("gives a job back when the outbox is full, discarding its frames but not another job's", async () => {
+    const staged = stagingHandler({ "j-1": ["CLONING", "CONFIGURING"], "j-2": ["CLONING", "CONFIGURING"] });
+    const { loop, outbox, journal, durable, nextSent } = setup({
+      handler: staged.handler,
+      capacity: 2,
+      outboxLimit: 3,
+    });
+    const grant2: EdgeToAgent = { ...grant, jobId: "j-2", job: linkJob("j-2") };
+    loop.onFrame(offer);
+    loop.onFrame({ ...offer, jobId: "j-2" });
+    loop.onFrame(grant);
+    // the edge acks nothing: j-1's two stages and j-2's first fill the outbox, j-2's second overflows it
+    const released = nextSent("job.release");
+    loop.onFrame(grant2);
+    expect(await released).toEqual({ type: "job.release", jobId: "j-2", epoch: 1, reason: "lease-lost" });
+    expect(outbox.pending().map((e) => [e.jobId, e.seq])).toEqual([
+      ["j-1", 1],
+      ["j-1", 2],
+    ]);
+    expect(journal.job("j-2")).toBeUndefined();
+    expect(loop.inFlight).toBe(1);
+
+    // the room j-2's frames left lets j-1 report its result
+    staged.release("j-1");
+    await loop.stopGracefully(60_000);
+    expect(durable().map((f) => [f.jobId, f.type, f.seq])).toEqual([
+      ["j-1", "job.progress", 1],
+      ["j-1", "job.progress", 2],
+      ["j-2", "job.progress", 1],
+      ["j-1", "job.result", 3],
+    ]);
   });
 
   it("answers a call from the edge", async () => {

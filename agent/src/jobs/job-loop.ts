@@ -264,11 +264,13 @@ export class JobLoop {
       },
     });
     log.info("job started", { attempt: journaled.attempt, kind: job.kind });
-    const done = run.run().then(
+    // registered before the handler starts: a stage it reports at once may find the outbox full and must stop it
+    const running: Running = { run, lease, epoch, done: Promise.resolve() };
+    this.runs.set(job.jobId, running);
+    running.done = run.run().then(
       (outcome) => this.finished(job.jobId, epoch, run, outcome),
       (error: unknown) => log.error("job run crashed", { error: String(error) }),
     );
-    this.runs.set(job.jobId, { run, lease, epoch, done });
   }
 
   private emitDurable(jobId: string, frame: DurableFrame): void {
