@@ -13,6 +13,7 @@ const vcenterDouble = (overrides: Partial<Vcenter>): Vcenter => ({
   inventory: async () => {
     throw new Error("unused");
   },
+  roundTrips: () => ({ total: 0, byMethod: {} }),
   close: async () => {},
   ...overrides,
 });

@@ -8,6 +8,7 @@ const snapshot = {
   draining: false,
   agentId: "a",
   version: "t",
+  vcenterRoundTrips: { total: 11, byMethod: { CloneVM_Task: 1 } },
 };
 
 describe("startHealthServer", () => {

@@ -7,6 +7,8 @@ export interface HealthSnapshot {
   draining: boolean;
   agentId: string;
   version: string;
+  /** SOAP round trips to vCenter since start (null without a vCenter): what each VM costs shows here. */
+  vcenterRoundTrips: { total: number; byMethod: Record<string, number> } | null;
 }
 
 /**

@@ -120,6 +120,7 @@ export async function runAgent(input: { loaded: LoadedConfig; state: AgentState 
             draining: loop.isDraining,
             agentId: input.state.agentId,
             version: AGENT_VERSION,
+            vcenterRoundTrips: vcenter?.roundTrips() ?? null,
           }),
         })
       : null;

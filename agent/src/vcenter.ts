@@ -17,6 +17,8 @@ export interface Vcenter {
   testConnection(options?: { templatePath?: string }): Promise<VcenterTestReport>;
   vmStatus(vmwareId: string, signal?: AbortSignal): Promise<Result<VmLiveStatus, CallError>>;
   inventory(signal?: AbortSignal): Promise<InventoryReport>;
+  /** SOAP round trips of the shared session since start, in total and per method (health endpoint). */
+  roundTrips(): { total: number; byMethod: Record<string, number> };
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export function createVcenter(
       return status.ok ? status : err({ code: status.error.code, message: `no VM ${vmwareId} in vCenter` });
     },
     inventory: (signal) => collectInventory(client, { signal }),
+    roundTrips: () => client.roundTrips.snapshot(),
     close: () => client.close(),
   };
 }

@@ -74,9 +74,17 @@ describe("the configured vCenter against vcsim", () => {
     expect(outcome).toMatchObject({ ok: false, error: { code: "PLACEMENT_NOT_ALLOWED", retriable: false } });
   });
 
-  it("provisions a job inside the allowlist", async () => {
+  it("provisions a job inside the allowlist, and counts its round trips as vCenter saw them", async () => {
+    await vcsim.control.resetCounts();
+    const before = vcenter.roundTrips();
     const outcome = await vcenter.provision(testJob(), fakeJobContext());
     expect(outcome.ok).toBe(true);
+    const after = vcenter.roundTrips();
+    const seen = await vcsim.control.counts();
+    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+    expect(after.total - before.total).toBe(sum(seen));
+    for (const [method, count] of Object.entries(seen))
+      expect((after.byMethod[method] ?? 0) - (before.byMethod[method] ?? 0)).toBe(count);
   });
 
   it("gives up after the config's attempts when the clone keeps failing transiently", async () => {
