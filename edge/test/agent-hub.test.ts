@@ -1,37 +1,22 @@
-import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { MAX_AGENT_FRAME_BYTES } from "@gantry/shared/protocol/version";
 import { describe, expect, it } from "vitest";
-import type { AgentHub } from "../src/durable-objects/agent-hub.ts";
 import {
   connectAgent,
   enrolledAgent,
+  expireDeadlines,
   freshSite,
   helloAgent,
   hubOf,
-  type TestAgent,
+  takeJob,
   testJob,
 } from "./agent-support.ts";
 
 const at = () => new Date().toISOString();
 
-/** Moves every lease and offer deadline of a hub into the past, as if hub time had passed. */
-async function expireDeadlines(siteId: string) {
-  await runInDurableObject(hubOf(siteId), (_hub: AgentHub, state) => {
-    state.storage.sql.exec("UPDATE jobs SET lease_expires_at = 1 WHERE state = 'leased'");
-    state.storage.sql.exec("UPDATE jobs SET offer_expires_at = 1 WHERE state = 'offered'");
-  });
-}
-
 async function counters(siteId: string) {
   return (await hubOf(siteId).status()).counters;
-}
-
-async function takeJob(agent: TestAgent, jobId: string) {
-  const offer = await agent.next("job.offer");
-  expect(offer.jobId).toBe(jobId);
-  agent.send({ type: "job.accept", jobId });
-  return agent.next("job.granted");
 }
 
 describe("AgentHub handshake", () => {

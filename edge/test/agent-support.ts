@@ -1,8 +1,10 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import type { AgentToEdge, EdgeToAgent, FrameBody } from "@gantry/shared/protocol/agent";
 import { parseEdgeFrame } from "@gantry/shared/protocol/agent-parse";
 import { createEnrollmentToken } from "../src/agents/enrollment.ts";
 import { hubName } from "../src/agents/hub-handoff.ts";
+import type { AgentHub } from "../src/durable-objects/agent-hub.ts";
 
 const ORIGIN = "http://edge.test";
 
@@ -145,3 +147,19 @@ export const testJob = (jobId: string, requestId = `req-${jobId}`) => ({
   },
   annotation: "test",
 });
+
+/** Waits for the offer of `jobId`, accepts it and resolves with the grant. */
+export async function takeJob(agent: TestAgent, jobId: string) {
+  const offer = await agent.next("job.offer");
+  if (offer.jobId !== jobId) throw new Error(`offered ${offer.jobId}, expected ${jobId}`);
+  agent.send({ type: "job.accept", jobId });
+  return agent.next("job.granted");
+}
+
+/** Moves every lease and offer deadline of a hub into the past, as if hub time had passed. */
+export async function expireDeadlines(siteId: string) {
+  await runInDurableObject(hubOf(siteId), (_hub: AgentHub, state) => {
+    state.storage.sql.exec("UPDATE jobs SET lease_expires_at = 1 WHERE state = 'leased'");
+    state.storage.sql.exec("UPDATE jobs SET offer_expires_at = 1 WHERE state = 'offered'");
+  });
+}
