@@ -4,6 +4,7 @@ import { createContextInner } from "../src/trpc/context.ts";
 import { appRouter } from "../src/trpc/router.ts";
 import { createCallerFactory } from "../src/trpc/trpc.ts";
 import { enroll, helloAgent, hubOf, testJob } from "./agent-support.ts";
+import { enrollTenantAgent } from "./support/tenant-agents.ts";
 import { createTestTenant } from "./support/test-tenant.ts";
 
 const caller = createCallerFactory(appRouter);
@@ -81,5 +82,22 @@ describe("agents router", () => {
     });
     const [job] = await as(t.admin).agents.queue({ siteId: t.siteId });
     expect(job?.waitingText).toMatch(/^no agent has connected for site .+ yet$/);
+  });
+
+  it("says since when no agent has been connected once the site's last agent left", async () => {
+    const t = await createTestTenant(env.DB);
+    const jobId = `gone-${t.tenantId}`;
+    await hubOf(t.siteId).enqueueJob({ tenantId: t.tenantId, siteId: t.siteId, job: testJob(jobId) });
+    const { agent } = await helloAgent((await enrollTenantAgent(t)).credential);
+    // offered, never accepted: the disconnect puts it back in the queue
+    expect((await agent.next("job.offer")).jobId).toBe(jobId);
+    const before = new Date().toISOString();
+    agent.ws.close(1000, "bye");
+    await agent.closed;
+    const after = new Date().toISOString();
+    const [job] = await as(t.admin).agents.queue({ siteId: t.siteId });
+    expect(job).toMatchObject({ jobId, state: "queued", waiting: { code: "NO_AGENT_CONNECTED" } });
+    const since = job?.waitingText?.match(/^no agent connected for site Lab since (\d\d:\d\d) UTC$/)?.[1];
+    expect([before.slice(11, 16), after.slice(11, 16)]).toContain(since);
   });
 });
