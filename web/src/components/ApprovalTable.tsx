@@ -24,6 +24,7 @@ export function ApprovalTable(props: { requests: readonly PendingRequest[] }) {
               <tr
                 classList={{ "is-highlighted": request.waitingLong }}
                 data-request-id={request.requestId}
+                data-created-at={request.createdAt}
                 data-waiting-long={request.waitingLong ? "true" : "false"}
               >
                 <td data-label="VM name">

@@ -1,12 +1,21 @@
-import type { Page, Request } from "playwright-core";
+import type { BrowserContext, Page, Request } from "playwright-core";
+import { z } from "zod";
+import { edgeUrl } from "./browser.ts";
 
 /** Fills the new-request form as a person would and submits it; returns the new request's id. */
 export async function submitRequest(
   page: Page,
-  options: { name: string; justification?: string; size?: "S" | "M" | "L" | "XL" },
+  options: {
+    name: string;
+    justification?: string;
+    size?: "S" | "M" | "L" | "XL";
+    /** the project's name as the form lists it; the first project otherwise */
+    project?: string;
+  },
 ): Promise<string> {
   await page.goto("/requests/new");
   await page.getByLabel("VM name").fill(options.name);
+  if (options.project) await page.getByLabel("Project").selectOption({ label: options.project });
   if (options.size) await page.getByRole("radio", { name: new RegExp(`^${options.size}\\b`) }).check();
   await page
     .getByLabel("Justification")
@@ -192,4 +201,60 @@ export async function stampWhenShown(
     if (at === undefined) throw new Error(`${selector} never showed ${text}`);
     return at;
   };
+}
+
+/** The data of a tRPC call's answer (no transformer: plain JSON under `result.data`). */
+async function trpcCall<TData>(
+  context: BrowserContext,
+  call: { path: string; input?: unknown; schema: z.ZodType<TData> },
+): Promise<TData> {
+  const response =
+    call.input === undefined
+      ? await context.request.get(`/trpc/${call.path}`)
+      : await context.request.post(`/trpc/${call.path}`, {
+          data: call.input,
+          headers: { Origin: edgeUrl() },
+        });
+  if (!response.ok()) throw new Error(`${call.path} answered ${response.status()}: ${await response.text()}`);
+  return z.object({ result: z.object({ data: call.schema }) }).parse(await response.json()).result.data;
+}
+
+/** The size cards' source of truth: `catalog.sizes` as the signed-in context reads it. */
+export const catalogSizes = (context: BrowserContext) =>
+  trpcCall(context, {
+    path: "catalog.sizes",
+    schema: z.array(
+      z.object({
+        size: z.string(),
+        cpu: z.number(),
+        memoryGb: z.number(),
+        diskGb: z.number(),
+        isDefault: z.boolean(),
+      }),
+    ),
+  });
+
+/**
+ * Creates `count` requests for the first project as the context's user straight through the API and
+ * cancels each one, so a list has pages to turn without a form filled `count` times.
+ */
+export async function createCancelledRequests(context: BrowserContext, count: number): Promise<void> {
+  const [project] = await trpcCall(context, {
+    path: "catalog.projects",
+    schema: z.array(z.object({ projectId: z.string() })),
+  });
+  if (!project) throw new Error("the signed-in user's tenant has no project");
+  for (let i = 0; i < count; i++) {
+    const { requestId } = await trpcCall(context, {
+      path: "requests.create",
+      input: {
+        idempotencyKey: crypto.randomUUID(),
+        projectId: project.projectId,
+        name: `paged-${i}-${Date.now().toString(36)}`,
+        justification: "Made by the browser tests to fill a second page.",
+      },
+      schema: z.object({ requestId: z.string() }),
+    });
+    await trpcCall(context, { path: "requests.cancel", input: { requestId }, schema: z.unknown() });
+  }
 }
