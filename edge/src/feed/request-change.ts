@@ -25,6 +25,7 @@ export function statusAfter(event: DomainEvent): VmRequestStatus | null {
     case "VmProvisioningStageReached":
     case "VmProvisioned":
     case "VmProvisioningFailed":
+    case "VmLeftoverCleared":
       return null;
   }
 }

@@ -22,6 +22,13 @@ const entryFor = (event: DomainEvent): { action: AuditAction; summary: string } 
         action: "REQUEST_CANCELLED",
         summary: event.data.reason ? `cancelled: ${event.data.reason}` : "cancelled",
       };
+    case "VmLeftoverCleared":
+      return {
+        action: "LEFTOVER_CLEARED",
+        summary: event.data.note
+          ? `cleared the half-built VM left in vCenter: ${event.data.note}`
+          : "cleared the half-built VM left in vCenter",
+      };
     default:
       return null;
   }

@@ -100,10 +100,17 @@ export const requestSummaryProjection: InlineProjection = {
             failure_message: event.data.userMessage,
           }),
         ];
+      // a half-built VM left in vCenter is for admins to see: a write only in that rare case
+      case "VmProvisioningFailed": {
+        const { failure } = event.data;
+        if (!failure.cleanupFailed) return [];
+        return [update(target, e, { leftover_at: e.occurredAt, leftover_detail: failure.technicalDetail })];
+      }
+      case "VmLeftoverCleared":
+        return [update(target, e, { leftover_at: null, leftover_detail: null })];
       // the VM's start and outcome are mirrored by the request's own events above
       case "VmProvisioningStarted":
       case "VmProvisioned":
-      case "VmProvisioningFailed":
         return [];
     }
   },

@@ -53,6 +53,12 @@ function render(event: DomainEvent): Rendered | null {
         technicalDetail: `${failure.code} after ${failure.attempts} attempt(s): ${failure.technicalDetail}`,
       };
     }
+    case "VmLeftoverCleared":
+      return {
+        kind: "LEFTOVER_CLEARED",
+        title: "Half-built VM removed from vCenter by an admin",
+        detail: event.data.note,
+      };
     case "VmRequestProvisioningStarted":
     case "VmRequestReady":
     case "VmRequestFailed":

@@ -6,6 +6,7 @@ import type { VmRequestEvent } from "@gantry/shared/events/vm-request";
 import type { ProvisionedVm, ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import { err, ok, type Result } from "@gantry/shared/result";
+import { logEvent } from "../agents/log.ts";
 import { EventStoreUnavailableError } from "../event-store/event-store-errors.ts";
 import type { StreamAppend } from "../event-store/stored-event.ts";
 import { announceCommitted, createChangeFeed } from "../feed/change-feed.ts";
@@ -168,6 +169,16 @@ async function attemptRecord({ deps, input, loaded, fromCache, cache }: AttemptI
   }
   // another report for this job landed first: decide again against the fresh streams
   if (!committed.ok) return { kind: "again" };
+  const { update } = input;
+  if (update.kind === "failed" && update.failure.cleanupFailed && !committed.value.duplicate) {
+    // admins see it in the "needs attention" list; operators alert on this line
+    logEvent("error", "half-built VM left in vCenter", {
+      tenantId: input.tenantId,
+      requestId,
+      jobId,
+      detail: update.failure.technicalDetail.slice(0, 1000),
+    });
+  }
   // a replayed frame announces again: the feed drops versions it already has
   announceCommitted(deps, {
     tenantId: input.tenantId,

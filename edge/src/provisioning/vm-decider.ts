@@ -19,6 +19,12 @@ export type VmCommand =
   | { type: "RecordSuccess"; data: JobRef & { vm: ProvisionedVm } }
   | { type: "RecordFailure"; data: JobRef & { failure: ProvisioningFailure } };
 
+/** An admin's word that the VM a failed cleanup left in vCenter has been removed by hand. */
+export interface ClearLeftover {
+  type: "ClearLeftover";
+  data: { vmId: string; requestId: string; note: string | null };
+}
+
 type Decision = Result<VmEvent[], DomainError>;
 
 const elapsed = (from: string | null, to: string): number =>
@@ -67,4 +73,12 @@ export function decideVm(command: VmCommand, state: VmState): Decision {
         },
       ]);
   }
+}
+
+/** Clearing is idempotent; a VM that never left anything behind has nothing to clear. */
+export function decideClearLeftover(command: ClearLeftover, state: VmState): Decision {
+  const { vmId, requestId, note } = command.data;
+  if (state.status === "NONE" || state.leftover === "none") return err({ code: "NO_LEFTOVER", requestId });
+  if (state.leftover === "cleared") return ok([]);
+  return ok([{ type: "VmLeftoverCleared", data: { vmId, requestId, note } }]);
 }

@@ -13,6 +13,8 @@ export type VmState =
       stage: ProvisioningStage | null;
       stageStartedAt: string | null;
       completedStages: StageDuration[];
+      /** a failed cleanup left a half-built VM in vCenter ("present") until an admin clears it */
+      leftover: "none" | "present" | "cleared";
     };
 
 export const initialVmState: VmState = { status: "NONE" };
@@ -30,6 +32,7 @@ export function evolveVm(state: VmState, recorded: { event: VmEvent; occurredAt:
       stage: null,
       stageStartedAt: null,
       completedStages: [],
+      leftover: "none",
     };
   }
   if (state.status === "NONE") return state;
@@ -48,6 +51,8 @@ export function evolveVm(state: VmState, recorded: { event: VmEvent; occurredAt:
         completedStages: event.data.stageDurations,
       };
     case "VmProvisioningFailed":
-      return { ...state, status: "FAILED" };
+      return { ...state, status: "FAILED", leftover: event.data.failure.cleanupFailed ? "present" : "none" };
+    case "VmLeftoverCleared":
+      return { ...state, leftover: "cleared" };
   }
 }

@@ -19,6 +19,7 @@ const CODES: Readonly<Record<DomainError["code"], TRPC_ERROR_CODE_KEY>> = {
   INVALID_TRANSITION: "PRECONDITION_FAILED",
   CONCURRENT_MODIFICATION: "CONFLICT",
   JOB_MISMATCH: "CONFLICT",
+  NO_LEFTOVER: "PRECONDITION_FAILED",
 };
 
 function messageFor(error: DomainError): string {
@@ -48,6 +49,8 @@ function messageFor(error: DomainError): string {
       return "the request changed while saving; try again";
     case "JOB_MISMATCH":
       return "the job does not belong to this request";
+    case "NO_LEFTOVER":
+      return "this request's provisioning left no VM behind in vCenter";
   }
 }
 

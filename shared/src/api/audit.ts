@@ -10,7 +10,12 @@ export const ListAuditInput = z
   .prefault({});
 export type ListAuditInput = z.input<typeof ListAuditInput>;
 
-export type AuditAction = "REQUEST_SUBMITTED" | "REQUEST_APPROVED" | "REQUEST_REJECTED" | "REQUEST_CANCELLED";
+export type AuditAction =
+  | "REQUEST_SUBMITTED"
+  | "REQUEST_APPROVED"
+  | "REQUEST_REJECTED"
+  | "REQUEST_CANCELLED"
+  | "LEFTOVER_CLEARED";
 
 export interface AuditEntry {
   position: number;

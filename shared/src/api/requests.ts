@@ -78,7 +78,8 @@ export type TimelineEntryKind =
   | "PROVISIONING_STARTED"
   | "STAGE_REACHED"
   | "VM_READY"
-  | "PROVISIONING_FAILED";
+  | "PROVISIONING_FAILED"
+  | "LEFTOVER_CLEARED";
 
 /** One event of the request (or its VM), rendered for people. */
 export interface TimelineEntry {

@@ -20,6 +20,8 @@ export type DomainError =
   | { code: "NOT_REQUESTER"; requestId: string }
   | { code: "INVALID_TRANSITION"; streamId: string; from: string; attempted: string }
   | { code: "CONCURRENT_MODIFICATION"; streamId: string }
-  | { code: "JOB_MISMATCH"; requestId: string; jobId: string };
+  | { code: "JOB_MISMATCH"; requestId: string; jobId: string }
+  /** clearing a leftover VM on a request whose provisioning left nothing behind */
+  | { code: "NO_LEFTOVER"; requestId: string };
 
 export type DomainErrorCode = DomainError["code"];

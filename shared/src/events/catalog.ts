@@ -51,6 +51,7 @@ const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
   VmProvisioningStageReached: { currentVersion: 1, upcasters: {} },
   VmProvisioned: { currentVersion: 1, upcasters: {} },
   VmProvisioningFailed: { currentVersion: 1, upcasters: {} },
+  VmLeftoverCleared: { currentVersion: 1, upcasters: {} },
 };
 
 const isKnownType = (type: string): type is DomainEventType => Object.hasOwn(CATALOG, type);

@@ -53,10 +53,24 @@ export const VmProvisioningFailed = z.object({
   }),
 });
 
+/**
+ * An admin says the half-built VM a failed cleanup left in vCenter is gone (removed by hand): the
+ * "needs attention" list drops it. Only after a failure with `cleanupFailed`.
+ */
+export const VmLeftoverCleared = z.object({
+  type: z.literal("VmLeftoverCleared"),
+  data: z.object({
+    vmId: z.string().min(1),
+    requestId: z.string().min(1),
+    note: z.string().max(500).nullable(),
+  }),
+});
+
 export const VmEvent = z.discriminatedUnion("type", [
   VmProvisioningStarted,
   VmProvisioningStageReached,
   VmProvisioned,
   VmProvisioningFailed,
+  VmLeftoverCleared,
 ]);
 export type VmEvent = z.infer<typeof VmEvent>;

@@ -1,16 +1,29 @@
-import { ListVmsInput } from "@gantry/shared/api/vms";
+import { ClearLeftoverInput, ListVmsInput } from "@gantry/shared/api/vms";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { siteHub } from "../../agents/hub-handoff.ts";
+import { listLeftovers } from "../../projections/leftover-queries.ts";
 import { listVms } from "../../projections/request-queries.ts";
+import { clearLeftover } from "../../provisioning/clear-leftover.ts";
 import { callError } from "../agent-call-error.ts";
-import { authedProcedure, router } from "../trpc.ts";
+import { unwrap } from "../errors.ts";
+import { adminProcedure, authedProcedure, router } from "../trpc.ts";
 
 export const vmsRouter = router({
   /** The tenant's VMs: provisioning, ready or failed. */
   list: authedProcedure
     .input(ListVmsInput)
     .query(({ ctx, input }) => listVms(ctx.deps.db, { ...input, tenantId: ctx.principal.tenantId })),
+  /** Half-built VMs that failed cleanups left in vCenter: admins must remove them by hand. */
+  leftovers: adminProcedure
+    .input(z.object({}).strict().prefault({}))
+    .query(({ ctx }) => listLeftovers(ctx.deps.db, { tenantId: ctx.principal.tenantId })),
+  /** An admin's word that a leftover VM is gone from vCenter; idempotent. */
+  clearLeftover: adminProcedure
+    .input(ClearLeftoverInput)
+    .mutation(async ({ ctx, input }) =>
+      unwrap(await clearLeftover(ctx.deps, { principal: ctx.principal, ...input })),
+    ),
   /** Live state of a request's VM (power, tools, IP, hostname), read through the site's agent. */
   status: authedProcedure
     .input(z.object({ requestId: z.string().min(1).max(100) }))
