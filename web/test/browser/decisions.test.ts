@@ -1,7 +1,20 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, screenshot, signedInPage, USERS, uniqueVmName } from "./support/browser.ts";
-import { submitRequest, waitForStatus } from "./support/flows.ts";
+import { createCancelledRequests, submitRequest, waitForStatus } from "./support/flows.ts";
+
+const requestIdsOn = (page: Page) =>
+  page
+    .locator("tr[data-request-id]")
+    .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-request-id") ?? ""));
+
+/** "Page 1 of 2 · 13 in total" → { page: 1, pages: 2, total: 13 } */
+async function pagerOf(page: Page, label: string): Promise<{ page: number; pages: number; total: number }> {
+  const text = (await page.getByRole("navigation", { name: label }).locator(".muted").textContent()) ?? "";
+  const match = /^Page (\d+) of (\d+) · (\d+) in total$/.exec(text);
+  if (!match) throw new Error(`unexpected pager text: ${text}`);
+  return { page: Number(match[1]), pages: Number(match[2]), total: Number(match[3]) };
+}
 
 describe("deciding on and cancelling requests", () => {
   let browser: Browser;
@@ -16,22 +29,91 @@ describe("deciding on and cancelling requests", () => {
     await browser?.close();
   });
 
-  it("rejects with a reason of at least 10 characters, and the member sees it without reloading", async () => {
-    const name = uniqueVmName("reject");
-    const id = await submitRequest(member, { name });
-    await waitForStatus(member, "Waiting for approval");
+  // two requests for the Web project, one after the other: the older is cancelled, the newer rejected
+  const older = uniqueVmName("older");
+  const newer = uniqueVmName("newer");
+  let olderId = "";
+  let newerId = "";
 
-    await admin.goto(`/requests/${id}`);
+  it("queues requests oldest first and shows the deciding admin the requester's recent requests", async () => {
+    olderId = await submitRequest(member, { name: older, project: "Web" });
+    newerId = await submitRequest(member, { name: newer, project: "Web" });
+
+    await admin.goto("/admin/approvals");
+    const project = admin.getByLabel("Project");
+    const web = await project.locator("option", { hasText: "Web" }).getAttribute("value");
+    await project.selectOption({ label: "Web" });
+    await admin.waitForURL(
+      (url) => url.pathname === "/admin/approvals" && url.searchParams.get("project") === web,
+    );
+    await admin.getByRole("link", { name: newer }).waitFor();
+    // only the Web project's requests (the form defaults to Data), oldest first
+    const cell = admin.locator('td[data-label="Project"]', { hasText: /^Web$/ });
+    await admin
+      .locator("tr[data-request-id]")
+      .filter({ hasNot: cell })
+      .first()
+      .waitFor({ state: "detached" });
+    const projects = await admin.locator('tr[data-request-id] td[data-label="Project"]').allTextContents();
+    expect(new Set(projects)).toEqual(new Set(["Web"]));
+    const ids = await requestIdsOn(admin);
+    expect(ids.indexOf(olderId)).toBeGreaterThanOrEqual(0);
+    expect(ids.indexOf(olderId)).toBeLessThan(ids.indexOf(newerId));
+    const created = await admin
+      .locator("tr[data-request-id]")
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-created-at") ?? ""));
+    expect(created).toEqual([...created].sort());
+
+    // and the queue fits a phone
+    await admin.setViewportSize({ width: 360, height: 740 });
+    expect(await admin.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await screenshot(admin, "approval-queue-360");
+    await admin.setViewportSize({ width: 1280, height: 900 });
+
+    await admin.getByRole("link", { name: newer }).click();
+    const requester = admin.getByTestId("requester");
+    await requester.getByText(USERS.alice).waitFor();
+    await requester.getByText("Alice Member").waitFor();
+    const recent = requester.getByRole("list", { name: "Recent requests by Alice Member" });
+    const olderItem = recent.getByRole("listitem").filter({ has: admin.getByRole("link", { name: older }) });
+    await olderItem.getByText("Waiting for approval").waitFor();
+    expect(await olderItem.getByRole("link").getAttribute("href")).toBe(`/requests/${olderId}`);
+    // the request on screen is not among "their other requests"
+    expect(await recent.getByRole("link", { name: newer }).count()).toBe(0);
+    await screenshot(admin, "admin-request-requester");
+  });
+
+  it("rejects with a reason of 10–500 characters, and the member sees it without reloading", async () => {
+    // the member still has the newer request open from submitting it
+    await waitForStatus(member, "Waiting for approval");
+    expect(new URL(member.url()).pathname).toBe(`/requests/${newerId}`);
+    const sent: string[] = [];
+    admin.on("request", (request) => {
+      if (request.url().includes("approvals.reject")) sent.push(request.url());
+    });
+
     await admin.getByRole("button", { name: "Reject…" }).click();
     const dialog = admin.getByRole("dialog");
-    await dialog.getByLabel("Reason").fill("too short");
+    const reason = dialog.getByLabel("Reason");
+    await reason.fill(`Too long: ${"this explains far more than anyone needs to read. ".repeat(10)}`);
+    await dialog.getByRole("button", { name: "Reject request" }).click();
+    await dialog
+      .locator("#reject-reason-error")
+      .getByText("The reason must be at most 500 characters.")
+      .waitFor();
+    expect(await reason.getAttribute("aria-invalid")).toBe("true");
+    await reason.fill("too short");
     await dialog.getByRole("button", { name: "Reject request" }).click();
     await dialog.getByText("The reason must be at least 10 characters.").waitFor();
-    await dialog.getByLabel("Reason").fill("Please use the shared staging VM instead.");
+    // both were refused at the field: nothing went to the edge
+    expect(sent).toEqual([]);
+
+    await reason.fill("Please use the shared staging VM instead.");
     await screenshot(admin, "reject-dialog");
     await dialog.getByRole("button", { name: "Reject request" }).click();
     await dialog.waitFor({ state: "detached" });
     await waitForStatus(admin, "Rejected");
+    expect(sent).toHaveLength(1);
 
     await waitForStatus(member, "Rejected");
     await member.getByTestId("rejected").getByText("Please use the shared staging VM instead.").waitFor();
@@ -39,18 +121,62 @@ describe("deciding on and cancelling requests", () => {
   });
 
   it("cancels a pending request after a confirmation", async () => {
-    const name = uniqueVmName("cancel");
-    await submitRequest(member, { name });
+    await member.goto(`/requests/${olderId}`);
     await member.getByRole("button", { name: "Cancel request…" }).click();
     await member.getByRole("alertdialog").getByText("Cancel this request?").waitFor();
     await member.getByRole("button", { name: "Yes, cancel request" }).click();
     await waitForStatus(member, "Cancelled");
     await member.getByTestId("cancelled").waitFor();
     expect(await member.getByRole("button", { name: "Cancel request…" }).count()).toBe(0);
+  });
 
-    await member.goto("/requests?status=CANCELLED");
-    await member.getByRole("link", { name }).waitFor();
+  it("narrows my requests with the status filter and pages through them, both kept in the URL", async () => {
+    const pager = member.getByRole("navigation", { name: "My requests pages" });
+    await member.goto("/requests");
+    await member.getByRole("link", { name: newer }).waitFor();
+    const all = await pagerOf(member, "My requests pages");
+
+    await member.getByLabel("Status").selectOption({ label: "Cancelled" });
+    await member.waitForURL((url) => url.pathname === "/requests" && url.search === "?status=CANCELLED");
+    // the list narrows: the rejected request goes, every row left is cancelled
+    await member.getByRole("link", { name: newer }).waitFor({ state: "detached" });
+    await member.getByRole("link", { name: older }).waitFor();
+    expect(new Set(await member.locator("tr[data-request-id] .badge").allTextContents())).toEqual(
+      new Set(["Cancelled"]),
+    );
+    expect((await pagerOf(member, "My requests pages")).total).toBeLessThan(all.total);
     await screenshot(member, "requests-filtered-cancelled");
+
+    // more cancelled requests than a page of 10 (the default size) holds, all newer than `older`
+    await createCancelledRequests(member.context(), 11);
+    await member.reload();
+    await member.locator("tr[data-request-id]").first().waitFor();
+    const first = await pagerOf(member, "My requests pages");
+    expect(first.page).toBe(1);
+    expect(first.total).toBeGreaterThanOrEqual(12);
+    expect(first.pages).toBe(Math.ceil(first.total / 10));
+    const firstPage = await requestIdsOn(member);
+    expect(firstPage).toHaveLength(10);
+    expect(firstPage).not.toContain(olderId);
+
+    await pager.getByRole("link", { name: "Next" }).click();
+    await member.waitForURL(
+      (url) => url.searchParams.get("status") === "CANCELLED" && url.searchParams.get("page") === "2",
+    );
+    await member.getByRole("link", { name: older }).waitFor();
+    expect((await pagerOf(member, "My requests pages")).page).toBe(2);
+    const secondPage = await requestIdsOn(member);
+    expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
+    expect(new Set(await member.locator("tr[data-request-id] .badge").allTextContents())).toEqual(
+      new Set(["Cancelled"]),
+    );
+    // both live in the URL: a reload keeps the filter and the page
+    await member.reload();
+    await member.getByRole("link", { name: older }).waitFor();
+    expect(await member.getByLabel("Status").inputValue()).toBe("CANCELLED");
+    await pager.getByRole("link", { name: "Previous" }).click();
+    await member.waitForURL((url) => url.search === "?status=CANCELLED");
+    await member.getByRole("link", { name: older }).waitFor({ state: "detached" });
   });
 
   it("tells an admin acting on a stale view that another admin already processed the request", async () => {
