@@ -1,7 +1,8 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { waitForConnectedAgent } from "./support/agent.ts";
 import { edgeUrl, launchBrowser, screenshot, signedInPage, USERS } from "./support/browser.ts";
+import { injectVcsimFault } from "./support/vcsim-control.ts";
 
 describe("admin pages", () => {
   let browser: Browser;
@@ -22,7 +23,9 @@ describe("admin pages", () => {
       .first();
     await row.waitFor({ timeout: 60_000 });
     expect(await row.locator('td[data-label="Version"]').textContent()).toMatch(/\d+\.\d+/);
-    expect(await row.locator('td[data-label="Last seen"]').textContent()).not.toBe("Never");
+    // a connected agent is seen now (its heartbeats are not pushed to the page, so no clock time)
+    expect(await row.locator('td[data-label="Last seen"]').textContent()).toBe("Now");
+    expect(await row.locator('td[data-label="Jobs running"]').textContent()).toMatch(/^\d+$/);
     await screenshot(admin, "agents");
   });
 
@@ -43,6 +46,8 @@ describe("admin pages", () => {
     expect(await admin.getByTestId("secret").count()).toBe(0);
     const row = admin.locator("tr[data-agent]").filter({ hasText: "spare-agent" });
     await row.getByTestId("agent-connection").filter({ hasText: "Disconnected" }).waitFor();
+    // enrolled, but it never connected
+    expect(await row.locator('td[data-label="Last seen"]').textContent()).toBe("Never");
     await row.getByRole("button", { name: "Revoke…" }).click();
     await admin.getByRole("alertdialog").getByText("Revoke spare-agent?").waitFor();
     await admin.getByRole("button", { name: "Revoke agent" }).click();
@@ -60,9 +65,43 @@ describe("admin pages", () => {
     await admin.getByRole("button", { name: "Save settings" }).click();
     await admin.getByText("Saved. New requests use these settings.").waitFor();
 
+    // vCenter refuses the agent's credentials once: the result names the check that failed
+    await injectVcsimFault(inject("vcsim"), { method: "Login", match: "userName", fault: "InvalidLogin" });
     await admin.getByRole("button", { name: "Test vCenter connection" }).click();
-    await admin.getByTestId("connection-result").waitFor({ timeout: 45_000 });
-    await admin.getByText("All checks passed").waitFor();
+    const result = admin.getByTestId("connection-result");
+    await result
+      .getByRole("alert")
+      .filter({ hasText: /^Failed: login\.$/ })
+      .waitFor({ timeout: 45_000 });
+    const checks = result.getByRole("list", { name: "Connection checks" }).getByRole("listitem");
+    await checks.filter({ hasText: "reachable" }).getByText("OK", { exact: true }).waitFor();
+    await checks.filter({ hasText: "login" }).getByText("Failed", { exact: true }).waitFor();
+    await screenshot(admin, "site-settings-login-failed");
+
+    await admin.getByRole("button", { name: "Test vCenter connection" }).click();
+    await admin.getByTestId("connection-result").getByText("All checks passed").waitFor({ timeout: 45_000 });
+    expect(await checks.filter({ hasText: "template" }).getByText("OK", { exact: true }).count()).toBe(1);
     await screenshot(admin, "site-settings");
+  });
+
+  it("says plainly that no agent is connected when a site's connection is tested without one", async () => {
+    // Globex has no agent in the local stack
+    const page = await signedInPage(browser, USERS.gary, { at: "/admin/site" });
+    await page.getByRole("button", { name: "Test vCenter connection" }).click();
+    await page
+      .getByTestId("connection-error")
+      .filter({ hasText: /^No agent connected for site Globex lab \(VCSIM\)\.$/ })
+      .waitFor();
+    expect(await page.getByTestId("connection-result").count()).toBe(0);
+    await page.context().close();
+  });
+
+  it("keeps the agents page within a 360 px wide screen", async () => {
+    await admin.setViewportSize({ width: 360, height: 740 });
+    await admin.goto("/admin/agents");
+    await admin.locator("tr[data-agent]").first().waitFor();
+    await admin.getByRole("heading", { name: "Jobs" }).waitFor();
+    expect(await admin.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await screenshot(admin, "agents-360");
   });
 });
