@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Inventory, inventory, startClone } from "./test-support/inventory.ts";
-import { SoapSession } from "./test-support/soap-session.ts";
+import { type MoRef, refOf, SoapSession } from "./test-support/soap-session.ts";
 import { loggedIn, PASSWORD, startTestVcsim, USER } from "./test-support/start.ts";
 import { watchTask } from "./test-support/waits.ts";
+import { at } from "./test-support/xml-tree.ts";
 import type { VcsimHandle } from "./vcsim.ts";
 
 describe("fault injection", () => {
@@ -39,6 +40,26 @@ describe("fault injection", () => {
 
     const retried = await watchTask(session, await startClone(session, inv, { name: "db-01" }));
     expect(retried.state).toBe("success");
+  });
+
+  it("aims a fault at one VM by name in calls that carry only its moref", async () => {
+    const clone = async (name: string) => {
+      const trace = await watchTask(session, await startClone(session, inv, { name }));
+      if (!trace.result) throw new Error(`no VM from cloning ${name}`);
+      return trace.result;
+    };
+    const [target, bystander] = [await clone("leftover-01"), await clone("bystander-01")];
+    await vcsim.control.injectFault({ method: "Destroy_Task", match: "leftover-01", fault: "NoPermission" });
+    const destroy = async (vm: MoRef) => {
+      const task = refOf(at(await session.ok("Destroy_Task", vm), "returnval"));
+      if (!task) throw new Error("Destroy_Task returned no task");
+      return watchTask(session, task);
+    };
+
+    expect((await destroy(bystander)).state).toBe("success");
+    expect(await destroy(target)).toMatchObject({ state: "error", fault: "NoPermission" });
+    expect(await session.findByPath("/DC0/vm/leftover-01")).toMatchObject(target);
+    expect((await destroy(target)).state).toBe("success");
   });
 
   it("fails the task only after the method's task delay", async () => {

@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"regexp"
+	"strings"
 	"sync"
 
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
 )
 
@@ -15,7 +19,8 @@ const (
 	faultDrop    = "drop"
 )
 
-// faultRule fails the next Remaining calls of Method whose body contains Match.
+// faultRule fails the next Remaining calls of Method whose body, or the name
+// of the entity the call acts on, contains Match.
 type faultRule struct {
 	ID        int    `json:"id"`
 	Method    string `json:"method"`
@@ -58,8 +63,18 @@ func (f *faultRules) add(method, match, fault string, count int) (faultRule, err
 func (f *faultRules) take(method string, body []byte) (faultRule, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	subject, resolved := "", false
+	matches := func(match string) bool {
+		if match == "" || bytes.Contains(body, []byte(match)) {
+			return true
+		}
+		if !resolved {
+			subject, resolved = subjectName(body), true
+		}
+		return subject != "" && strings.Contains(subject, match)
+	}
 	for i, rule := range f.rules {
-		if rule.Method != method || (rule.Match != "" && !bytes.Contains(body, []byte(rule.Match))) {
+		if rule.Method != method || !matches(rule.Match) {
 			continue
 		}
 		rule.Remaining--
@@ -97,4 +112,22 @@ func newVimFault(name string) (types.BaseMethodFault, error) {
 		}
 	}
 	return nil, fmt.Errorf("%q is neither a vim fault type nor %q/%q", name, faultHTTP500, faultDrop)
+}
+
+// thisPattern finds the call's target, e.g. <_this type="VirtualMachine">vm-42</_this>.
+var thisPattern = regexp.MustCompile(`<_this[^>]*\btype="([A-Za-z]+)"[^>]*>([^<]+)</_this>`)
+
+// subjectName is the name of the managed entity a call acts on, or "" when it
+// is not an entity: calls such as PowerOnVM_Task or Destroy_Task carry only a
+// moref, and this lets a test aim a fault at one VM by name.
+func subjectName(body []byte) string {
+	m := thisPattern.FindSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	ref := types.ManagedObjectReference{Type: string(m[1]), Value: string(m[2])}
+	if entity, ok := simulator.Map.Get(ref).(mo.Entity); ok {
+		return entity.Entity().Name
+	}
+	return ""
 }
