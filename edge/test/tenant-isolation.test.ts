@@ -90,6 +90,7 @@ const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][
     (api, id) => api.approvals.reject({ requestId: id, expectedVersion: 1, reason: "not for you at all" }),
   ],
   ["vms.status", "request", (api, id) => api.vms.status({ requestId: id })],
+  ["vms.clearLeftover", "request", (api, id) => api.vms.clearLeftover({ requestId: id })],
   ["progress.watch", "request", (api, id) => firstFrame(api.progress.watch({ requestId: id }))],
   ["catalog.networks", "project", (api, id) => api.catalog.networks({ projectId: id })],
   ["catalog.templates", "project", (api, id) => api.catalog.templates({ projectId: id })],
