@@ -15,7 +15,18 @@ const ada = { userId: "user-ada", role: "admin" as const };
 
 describe("refreshFor", () => {
   it("refreshes a member's list and the request when their own request changes", () => {
-    expect(refreshFor(change(), mia)).toEqual({ requestId: "req_1", myRequests: true, approvals: false });
+    expect(refreshFor(change(), mia)).toEqual({
+      requestId: "req_1",
+      myRequests: true,
+      approvals: false,
+      leftovers: false,
+    });
+  });
+
+  it("refreshes an admin's list of VMs left in vCenter when a request fails, and only then", () => {
+    expect(refreshFor(change({ status: "FAILED" }), ada).leftovers).toBe(true);
+    expect(refreshFor(change({ status: "READY" }), ada).leftovers).toBe(false);
+    expect(refreshFor(change({ status: "FAILED" }), mia).leftovers).toBe(false);
   });
 
   it("leaves an admin's own list alone when someone else's request changes", () => {

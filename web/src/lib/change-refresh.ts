@@ -15,6 +15,8 @@ export interface Refresh {
   myRequests: boolean;
   /** the approval queue: an admin's, when a request entered or left it */
   approvals: boolean;
+  /** an admin's list of VMs left in vCenter: a failure may have added one */
+  leftovers: boolean;
 }
 
 // a request enters the queue when submitted and leaves it when decided or withdrawn
@@ -25,5 +27,6 @@ export function refreshFor(change: RequestChange, viewer: FeedViewer): Refresh {
     requestId: change.requestId,
     myRequests: change.requesterId === viewer.userId,
     approvals: viewer.role === "admin" && QUEUE_MOVES.has(change.status),
+    leftovers: viewer.role === "admin" && change.status === "FAILED",
   };
 }

@@ -4,7 +4,14 @@ import { errorCode } from "./api-errors.ts";
 import { type FeedViewer, refreshFor } from "./change-refresh.ts";
 import type { FeedConnection, SubscribeChanges } from "./make-change-subscription.ts";
 import { makeRefreshThrottle } from "./make-refresh-throttle.ts";
-import { getAgents, getMyRequests, getPendingApprovals, getRequest, getSiteQueue } from "./queries.ts";
+import {
+  getAgents,
+  getLeftovers,
+  getMyRequests,
+  getPendingApprovals,
+  getRequest,
+  getSiteQueue,
+} from "./queries.ts";
 import { trpc } from "./trpc.ts";
 
 const subscribeChanges: SubscribeChanges = (input, handlers) =>
@@ -50,12 +57,13 @@ export function createRequestChanges(viewer: Accessor<FeedViewer>): Accessor<Fee
           getRequest.keyFor(refresh.requestId),
           ...(refresh.myRequests ? [getMyRequests.key] : []),
           ...(refresh.approvals ? [getPendingApprovals.key] : []),
+          ...(refresh.leftovers ? [getLeftovers.key] : []),
         ]);
       },
       onSite: (site) => throttle.request([getAgents.key, getSiteQueue.keyFor(site.siteId)]),
       onSync: () => {
         const admin = viewer().role === "admin";
-        const lists = admin ? [getPendingApprovals.key, getAgents.key, getSiteQueue.key] : [];
+        const lists = admin ? [getPendingApprovals.key, getAgents.key, getSiteQueue.key, getLeftovers.key] : [];
         throttle.request([getMyRequests.key, getRequest.key, ...lists]);
       },
       onConnection: setConnection,

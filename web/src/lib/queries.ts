@@ -80,6 +80,11 @@ export const getSiteInventory = query(
   (siteId: string) => trpc.sites.inventory.query({ siteId }),
   "sites.inventory",
 );
+export const getLeftovers = query(() => trpc.vms.leftovers.query(), "vms.leftovers");
+export const clearLeftoverAction = action(
+  (requestId: string) => trpc.vms.clearLeftover.mutate({ requestId }),
+  "vms.clearLeftover",
+);
 export const getSiteQueue = query((siteId: string) => trpc.agents.queue.query({ siteId }), "agents.queue");
 
 export const createEnrollmentTokenAction = action(

@@ -3,6 +3,7 @@ import { createSignal, For, Show } from "solid-js";
 import { AgentTable, type AgentView } from "../components/AgentTable.tsx";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
+import { LeftoverNotice } from "../components/LeftoverNotice.tsx";
 import { plainMessage } from "../lib/api-errors.ts";
 import { createNow } from "../lib/create-now.ts";
 import { getAgents, getSites, revokeAgentAction } from "../lib/queries.ts";
@@ -50,6 +51,7 @@ export default function AgentsPage() {
       <div class="page-header">
         <h1>Agents</h1>
       </div>
+      <LeftoverNotice />
       <Show when={agents()}>
         <Show
           when={rows().length > 0}

@@ -3,6 +3,7 @@ import { A, createAsync, useNavigate, useSearchParams } from "@solidjs/router";
 import { createMemo, Match, Show, Switch } from "solid-js";
 import { ApprovalTable } from "../components/ApprovalTable.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
+import { LeftoverNotice } from "../components/LeftoverNotice.tsx";
 import { Pager } from "../components/Pager.tsx";
 import { QueueFilter } from "../components/QueueFilter.tsx";
 import { readListParams } from "../lib/list-params.ts";
@@ -52,6 +53,7 @@ export default function ApprovalsPage() {
       <div class="page-header">
         <h1>Approval queue</h1>
       </div>
+      <LeftoverNotice />
       <QueueFilter
         projects={projects() ?? []}
         projectId={params().projectId}

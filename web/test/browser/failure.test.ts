@@ -37,4 +37,32 @@ describe("a failed provisioning", () => {
     await waitForStatus(member, "Failed");
     await screenshot(member, "request-failed");
   });
+
+  it("leaves admins a notice of a VM its cleanup could not remove, until one of them clears it", async () => {
+    await waitForConnectedAgent(browser);
+    const name = uniqueVmName("stuck");
+    // the VM exists when power-on fails, and vCenter then refuses to destroy it
+    for (const method of ["PowerOnVM_Task", "Destroy_Task"]) {
+      await injectVcsimFault(inject("vcsim"), { method, match: name, fault: "NoPermission" });
+    }
+    const member = await signedInPage(browser, USERS.alice);
+    const id = await submitRequest(member, { name });
+    const admin = await signedInPage(browser, USERS.adam, { at: `/requests/${id}` });
+    await admin.getByRole("button", { name: "Approve…" }).click();
+    await admin.getByRole("button", { name: "Approve and provision" }).click();
+    await admin.getByRole("link", { name: "Approvals" }).click();
+
+    // pushed to the admin's open page when the failure is recorded: no reload
+    const item = admin.getByTestId("leftover").filter({ hasText: name });
+    await item.waitFor({ timeout: 90_000 });
+    await item.getByRole("link", { name: "open the request" }).waitFor();
+    await member.getByTestId("failure").getByText("Part of the VM was left in vCenter").waitFor();
+    await screenshot(admin, "admin-leftovers");
+
+    await item.getByRole("button", { name: "Mark as removed…" }).click();
+    await admin.getByRole("button", { name: "It is removed" }).click();
+    await item.waitFor({ state: "detached" });
+    await member.reload();
+    await member.getByText("Half-built VM removed from vCenter by an admin").waitFor();
+  });
 });
