@@ -32,6 +32,11 @@ export type ListRequestsInput = z.input<typeof ListRequestsInput>;
 
 export const GetRequestInput = z.object({ requestId: RequestId }).strict();
 
+/** `requests.waiting`: why an approved request's job has not started yet; null once it runs. */
+export interface RequestWait {
+  reason: string | null;
+}
+
 export const CancelRequestInput = z
   .object({ requestId: RequestId, reason: CancelReason.optional() })
   .strict();

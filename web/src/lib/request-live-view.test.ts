@@ -52,6 +52,24 @@ describe("liveViewOf", () => {
     );
   });
 
+  it("says why an approved request has not started when the site's hub knows", () => {
+    const reason = "no agent connected for site Acme lab since 10:04 UTC";
+    expect(liveViewOf(detail("APPROVED"), null, now, reason).statusLine).toBe(
+      "Approved, not started yet: no agent connected for site Acme lab since 10:04 UTC. Your admins can see this too.",
+    );
+    // once a stage runs, the hub's old reason no longer applies
+    const running = liveViewOf(
+      detail("PROVISIONING"),
+      live({
+        currentStage: "CLONING",
+        stages: [{ stage: "CLONING", startedAt: "2026-11-22T10:00:30Z", endedAt: null }],
+      }),
+      now,
+      reason,
+    );
+    expect(running.statusLine).not.toContain(reason);
+  });
+
   it("counts down to the edge's ETA while running", () => {
     const view = liveViewOf(
       detail("PROVISIONING"),

@@ -32,8 +32,16 @@ type Failed = Extract<TerminalOutcome, { status: "failed" }>;
 
 const RETRIABLE_CODES = new Set(["VCENTER_UNREACHABLE", "VCENTER_BUSY", "LEASE_LOST"]);
 
-/** Everything the detail page shows about the run, from the loaded detail plus the live stream. */
-export function liveViewOf(detail: RequestDetail, live: LiveProgress | null, now: Date): LiveView {
+/**
+ * Everything the detail page shows about the run, from the loaded detail plus the live stream.
+ * @param waitReason why the site's hub has not started the approved job yet (`requests.waiting`)
+ */
+export function liveViewOf(
+  detail: RequestDetail,
+  live: LiveProgress | null,
+  now: Date,
+  waitReason: string | null = null,
+): LiveView {
   const request = detail.request;
   const state = live?.state ?? null;
   const steps = deriveSteps(stepperInputFrom(request, detail.stages, state));
@@ -57,7 +65,7 @@ export function liveViewOf(detail: RequestDetail, live: LiveProgress | null, now
   return {
     steps,
     announcement: describeProgress(steps),
-    statusLine: statusLineOf(detail, live, now, steps),
+    statusLine: statusLineOf(detail, live, now, steps, waitReason),
     tooLong: state?.tooLong === true && state.terminal === null,
     failure,
     vm,
@@ -76,6 +84,7 @@ function statusLineOf(
   live: LiveProgress | null,
   now: Date,
   steps: Step[],
+  waitReason: string | null,
 ): string | null {
   switch (detail.request.status) {
     case "PENDING":
@@ -91,7 +100,9 @@ function statusLineOf(
       if (steps.some((s) => s.state === "failed")) return null;
       if (steps.every((s) => s.state === "done")) return "Done.";
       if (!steps.some((s) => s.state === "current"))
-        return "Approved. Waiting for the site's agent to start.";
+        return waitReason
+          ? `Approved, not started yet: ${waitReason}. Your admins can see this too.`
+          : "Approved. Waiting for the site's agent to start.";
       const eta = live ? formatEta(secondsRemaining(live, now)) : null;
       return eta ?? "Working on it…";
     }

@@ -11,6 +11,7 @@ import { Timeline } from "../components/Timeline.tsx";
 import { isNotFound } from "../lib/api-errors.ts";
 import { createNow } from "../lib/create-now.ts";
 import { createProgressStream } from "../lib/create-progress-stream.ts";
+import { createWaitReason } from "../lib/create-wait-reason.ts";
 import { getRequest, getSession } from "../lib/queries.ts";
 import { liveViewOf } from "../lib/request-live-view.ts";
 import { RequestActions } from "./request-detail/RequestActions.tsx";
@@ -42,7 +43,8 @@ function RequestView(props: { detail: RequestDetail; session: SessionUser }) {
     onDurableFrame: () => void revalidate(getRequest.keyFor(request().requestId)),
   });
   const now = createNow(1000);
-  const view = createMemo(() => liveViewOf(props.detail, stream.progress, now()));
+  const waitReason = createWaitReason(() => props.detail);
+  const view = createMemo(() => liveViewOf(props.detail, stream.progress, now(), waitReason()));
   const showsRun = () => status() !== "REJECTED" && status() !== "CANCELLED";
   const isAdmin = () => props.session.role === "admin";
 

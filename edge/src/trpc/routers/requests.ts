@@ -8,6 +8,7 @@ import { type ChangeFrame, formatFeedCursor } from "@gantry/shared/protocol/chan
 import { TRPCError, tracked } from "@trpc/server";
 import { ZodError, z } from "zod";
 import { isOfferedNetwork, projectNetworks } from "../../agents/project-networks.ts";
+import { requestWait } from "../../agents/request-wait.ts";
 import { isAdmin } from "../../auth/principal.ts";
 import type { SqlDatabase } from "../../event-store/stored-event.ts";
 import { FeedUnavailableError, openChangeStream } from "../../feed/open-change-stream.ts";
@@ -76,6 +77,13 @@ export const requestsRouter = router({
     });
     if (!detail) throw toTRPCError({ code: "REQUEST_NOT_FOUND", requestId: input.requestId });
     return detail;
+  }),
+
+  /** Why an approved request's job waits, from its site's hub; same visibility as `get`. */
+  waiting: authedProcedure.input(GetRequestInput).query(async ({ ctx, input }) => {
+    const wait = await requestWait(ctx.env, { principal: ctx.principal, requestId: input.requestId });
+    if (!wait) throw toTRPCError({ code: "REQUEST_NOT_FOUND", requestId: input.requestId });
+    return wait;
   }),
 
   /** Withdraws the caller's pending request; repeating it is harmless. */
