@@ -83,6 +83,7 @@ const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][
   ],
   ["requests.get", "request", (api, id) => api.requests.get({ requestId: id })],
   ["requests.cancel", "request", (api, id) => api.requests.cancel({ requestId: id })],
+  ["requests.waiting", "request", (api, id) => api.requests.waiting({ requestId: id })],
   ["approvals.approve", "request", (api, id) => api.approvals.approve({ requestId: id, expectedVersion: 1 })],
   [
     "approvals.reject",
