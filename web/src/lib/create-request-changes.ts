@@ -63,7 +63,9 @@ export function createRequestChanges(viewer: Accessor<FeedViewer>): Accessor<Fee
       onSite: (site) => throttle.request([getAgents.key, getSiteQueue.keyFor(site.siteId)]),
       onSync: () => {
         const admin = viewer().role === "admin";
-        const lists = admin ? [getPendingApprovals.key, getAgents.key, getSiteQueue.key, getLeftovers.key] : [];
+        const lists = admin
+          ? [getPendingApprovals.key, getAgents.key, getSiteQueue.key, getLeftovers.key]
+          : [];
         throttle.request([getMyRequests.key, getRequest.key, ...lists]);
       },
       onConnection: setConnection,
