@@ -17,10 +17,11 @@ const vcenterDouble = (overrides: Partial<Vcenter>): Vcenter => ({
   close: async () => {},
   ...overrides,
 });
+const only = (vcenter: Vcenter | null) => ({ vcenter, refreshInventory: null });
 
 describe("answerCall", () => {
   it("answers vcenter.test with the vCenter's checks", async () => {
-    expect(await answerCall(vcenterDouble({}), { method: "vcenter.test" })).toEqual({
+    expect(await answerCall(only(vcenterDouble({})), { method: "vcenter.test" })).toEqual({
       method: "vcenter.test",
       outcome: { ok: true, value: { checks: [{ name: "login", ok: true, detail: "ok" }] } },
     });
@@ -36,20 +37,22 @@ describe("answerCall", () => {
       checkedAt: "2026-11-22T10:00:00.000Z",
     };
     expect(
-      await answerCall(vcenterDouble({ vmStatus: async () => ok(status) }), {
+      await answerCall(only(vcenterDouble({ vmStatus: async () => ok(status) })), {
         method: "vm.status",
         vmwareId: "vm-1",
       }),
     ).toMatchObject({
       outcome: { ok: true, value: status },
     });
-    expect(await answerCall(vcenterDouble({}), { method: "vm.status", vmwareId: "vm-2" })).toMatchObject({
+    expect(
+      await answerCall(only(vcenterDouble({})), { method: "vm.status", vmwareId: "vm-2" }),
+    ).toMatchObject({
       outcome: { ok: false, error: { code: "VM_NOT_FOUND" } },
     });
   });
 
   it("answers with an error when there is no vCenter or the call throws", async () => {
-    expect(await answerCall(null, { method: "vcenter.test" })).toMatchObject({
+    expect(await answerCall(only(null), { method: "vcenter.test" })).toMatchObject({
       outcome: { ok: false, error: { code: "VCENTER_NOT_CONFIGURED" } },
     });
     const throwing = vcenterDouble({
@@ -57,8 +60,34 @@ describe("answerCall", () => {
         throw new Error("socket hang up");
       },
     });
-    expect(await answerCall(throwing, { method: "vcenter.test" })).toMatchObject({
+    expect(await answerCall(only(throwing), { method: "vcenter.test" })).toMatchObject({
       outcome: { ok: false, error: { code: "CALL_FAILED" } },
+    });
+  });
+
+  it("refreshes the inventory on request and answers with when it was read, or why not", async () => {
+    const refreshed = await answerCall(
+      { vcenter: vcenterDouble({}), refreshInventory: async () => "2026-11-22T10:00:00.000Z" },
+      { method: "inventory.refresh" },
+    );
+    expect(refreshed).toEqual({
+      method: "inventory.refresh",
+      outcome: { ok: true, value: { collectedAt: "2026-11-22T10:00:00.000Z" } },
+    });
+    expect(await answerCall(only(null), { method: "inventory.refresh" })).toMatchObject({
+      outcome: { ok: false, error: { code: "VCENTER_NOT_CONFIGURED" } },
+    });
+    const failing = {
+      vcenter: vcenterDouble({}),
+      refreshInventory: async () => {
+        throw new Error("NoPermission on /DC0/network");
+      },
+    };
+    expect(await answerCall(failing, { method: "inventory.refresh" })).toMatchObject({
+      outcome: {
+        ok: false,
+        error: { code: "CALL_FAILED", message: expect.stringContaining("NoPermission") },
+      },
     });
   });
 });

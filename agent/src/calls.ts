@@ -1,10 +1,18 @@
 import type { AgentCall, AgentCallResult } from "@gantry/shared/protocol/agent";
 import type { Vcenter } from "./vcenter.ts";
 
+/** What answering a call needs: the vCenter (null when none is configured) and the inventory reporter. */
+export interface CallTargets {
+  vcenter: Vcenter | null;
+  /** reads and reports the inventory now; resolves to its `collectedAt` */
+  refreshInventory: (() => Promise<string>) | null;
+}
+
 const CALL_DEADLINE_MS = 30_000;
 
 /** Answers the edge's request/response calls; a failure is an answer too, never a silence. */
-export async function answerCall(vcenter: Vcenter | null, call: AgentCall): Promise<AgentCallResult> {
+export async function answerCall(targets: CallTargets, call: AgentCall): Promise<AgentCallResult> {
+  const { vcenter, refreshInventory } = targets;
   const signal = AbortSignal.timeout(CALL_DEADLINE_MS);
   const unavailable = {
     ok: false as const,
@@ -18,6 +26,12 @@ export async function answerCall(vcenter: Vcenter | null, call: AgentCall): Prom
       case "vcenter.test":
         if (!vcenter) return { method: call.method, outcome: unavailable };
         return { method: call.method, outcome: { ok: true, value: await vcenter.testConnection(call) } };
+      case "inventory.refresh":
+        if (!refreshInventory) return { method: call.method, outcome: unavailable };
+        return {
+          method: call.method,
+          outcome: { ok: true, value: { collectedAt: await refreshInventory() } },
+        };
     }
   } catch (error) {
     return {

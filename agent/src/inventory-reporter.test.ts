@@ -60,4 +60,21 @@ describe("InventoryReporter", () => {
     await r.report(true);
     expect(sent).toEqual([]);
   });
+
+  it("refreshes on request even when nothing changed, and says when it could not", async () => {
+    const { r, sent } = reporter(async () => report("2026-11-22T10:00:00.000Z"));
+    await r.report(true);
+    expect(await r.refresh()).toBe("2026-11-22T10:00:00.000Z");
+    expect(sent).toHaveLength(2);
+    // a refreshed report counts as sent: the periodic check does not send it again
+    await r.report(false);
+    expect(sent).toHaveLength(2);
+
+    const offline = new InventoryReporter({
+      collect: async () => report("2026-11-22T10:01:00.000Z"),
+      send: () => null,
+      log: createLogger({ write: () => {} }),
+    });
+    await expect(offline.refresh()).rejects.toThrow("not connected to the edge");
+  });
 });

@@ -31,6 +31,20 @@ export class InventoryReporter {
     this.timer = null;
   }
 
+  /**
+   * Collects and sends now, whatever was sent before (an admin asked for it): the report frame leaves
+   * before this resolves, so the hub has it before the call's answer. Throws what collecting threw.
+   */
+  async refresh(): Promise<string> {
+    const report = await this.options.collect();
+    const { collectedAt: _ignored, ...content } = report;
+    this.seq += 1;
+    if (!this.options.send({ type: "inventory.report", seq: this.seq, report }))
+      throw new Error("not connected to the edge");
+    this.lastSent = JSON.stringify(content);
+    return report.collectedAt;
+  }
+
   /** `always` after a (re)connect: the hub may be new and know nothing. */
   async report(always: boolean): Promise<void> {
     try {

@@ -73,7 +73,8 @@ export async function runAgent(input: { loaded: LoadedConfig; state: AgentState 
     capacity: config.concurrency,
     version: AGENT_VERSION,
     log,
-    answerCall: (call) => answerCall(vcenter, call),
+    answerCall: (call) =>
+      answerCall({ vcenter, refreshInventory: inventory ? () => inventory.refresh() : null }, call),
   });
   const inventory = vcenter
     ? new InventoryReporter({

@@ -105,6 +105,60 @@ describe("sites router", () => {
     expect(await pending).toMatchObject({ ok: false, failed: ["login"] });
   });
 
+  it("has the agent read the inventory now and answers with the fresh report", async () => {
+    const { t, agent } = await siteWithAgent();
+    const pending = as(t.admin).sites.refreshInventory({ siteId: t.siteId });
+    const call = await agent.next("call");
+    expect(call.call).toEqual({ method: "inventory.refresh" });
+    const fresh = {
+      ...report,
+      collectedAt: "2026-11-22T11:00:00.000Z",
+      networks: [...report.networks, { path: "/DC0/network/db", name: "db", kind: "standard" as const }],
+    };
+    // the way the agent answers: its report first, then the call's result
+    agent.send({ type: "inventory.report", seq: 2, report: fresh });
+    agent.send({
+      type: "call.result",
+      ref: call.id,
+      result: {
+        method: "inventory.refresh",
+        outcome: { ok: true, value: { collectedAt: fresh.collectedAt } },
+      },
+    });
+    expect(await pending).toMatchObject({
+      report: { collectedAt: fresh.collectedAt, networks: fresh.networks },
+    });
+    expect(await as(t.member).sites.inventory({ siteId: t.siteId })).toMatchObject({
+      report: { collectedAt: fresh.collectedAt },
+    });
+    await expect(as(t.member).sites.refreshInventory({ siteId: t.siteId })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+  });
+
+  it("says why the inventory could not be read", async () => {
+    const { t, agent } = await siteWithAgent();
+    const pending = as(t.admin).sites.refreshInventory({ siteId: t.siteId });
+    const call = await agent.next("call");
+    agent.send({
+      type: "call.result",
+      ref: call.id,
+      result: {
+        method: "inventory.refresh",
+        outcome: { ok: false, error: { code: "CALL_FAILED", message: "NoPermission on /DC0/network" } },
+      },
+    });
+    await expect(pending).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: "the agent could not read the vCenter inventory: NoPermission on /DC0/network",
+    });
+    const none = await createTestTenant(env.DB);
+    await expect(as(none.admin).sites.refreshInventory({ siteId: none.siteId })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: expect.stringContaining("no agent connected"),
+    });
+  });
+
   it("says no agent is connected when testing a site without one", async () => {
     const t = await createTestTenant(env.DB);
     await expect(as(t.admin).sites.testConnection({ siteId: t.siteId })).rejects.toMatchObject({

@@ -95,6 +95,7 @@ const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][
   ["progress.watch", "request", (api, id) => firstFrame(api.progress.watch({ requestId: id }))],
   ["catalog.networks", "project", (api, id) => api.catalog.networks({ projectId: id })],
   ["catalog.templates", "project", (api, id) => api.catalog.templates({ projectId: id })],
+  ["sites.refreshInventory", "site", (api, id) => api.sites.refreshInventory({ siteId: id })],
   ["sites.get", "site", (api, id) => api.sites.get({ siteId: id })],
   [
     "sites.update",

@@ -77,12 +77,18 @@ export const AgentCall = z.discriminatedUnion("method", [
   z.object({ method: z.literal("vm.status"), vmwareId: z.string().min(1).max(200) }),
   /** With a template path, also checks that the template exists. */
   z.object({ method: z.literal("vcenter.test"), templatePath: z.string().min(2).max(512).optional() }),
+  /** Read the inventory from vCenter now and report it (an `inventory.report` frame) before answering. */
+  z.object({ method: z.literal("inventory.refresh") }),
 ]);
 export type AgentCall = z.infer<typeof AgentCall>;
+
+export const InventoryRefreshed = z.object({ collectedAt: At });
+export type InventoryRefreshed = z.infer<typeof InventoryRefreshed>;
 
 export const AgentCallResult = z.discriminatedUnion("method", [
   z.object({ method: z.literal("vm.status"), outcome: outcome(VmLiveStatus) }),
   z.object({ method: z.literal("vcenter.test"), outcome: outcome(VcenterTestReport) }),
+  z.object({ method: z.literal("inventory.refresh"), outcome: outcome(InventoryRefreshed) }),
 ]);
 export type AgentCallResult = z.infer<typeof AgentCallResult>;
 

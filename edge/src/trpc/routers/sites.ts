@@ -61,6 +61,30 @@ export const sitesRouter = router({
     return siteInventory(ctx.env, site.siteId);
   }),
 
+  /**
+   * Has a connected agent read the inventory from vCenter now (agents report on connect and on a
+   * periodic check otherwise). Its report reaches the hub before its answer, so this returns the
+   * fresh inventory.
+   */
+  refreshInventory: adminProcedure.input(SiteRef).mutation(async ({ ctx, input }) => {
+    const site = await siteOf(ctx.env.DB, ctx.principal.tenantId, input.siteId);
+    const answer = await siteHub(ctx.env, site.siteId).callAgent({
+      call: { method: "inventory.refresh" },
+      timeoutMs: 60_000,
+    });
+    if (!answer.ok) throw callError(answer.error, site.name);
+    const result = answer.value;
+    if (result.method !== "inventory.refresh")
+      throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "unexpected answer" });
+    if (!result.outcome.ok) {
+      throw new TRPCError({
+        code: "PRECONDITION_FAILED",
+        message: `the agent could not read the vCenter inventory: ${result.outcome.error.message}`,
+      });
+    }
+    return siteInventory(ctx.env, site.siteId);
+  }),
+
   /** Runs `vcenter.test` through a connected agent and names the check that failed. */
   testConnection: adminProcedure.input(SiteRef).mutation(async ({ ctx, input }) => {
     const site = await siteOf(ctx.env.DB, ctx.principal.tenantId, input.siteId);
