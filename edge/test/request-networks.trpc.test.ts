@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import type { InventoryReport } from "@gantry/shared/jobs/inventory";
 import { describe, expect, it } from "vitest";
+import { ZodError } from "zod";
 import { createContextInner } from "../src/trpc/context.ts";
 import { appRouter } from "../src/trpc/router.ts";
 import { createCallerFactory } from "../src/trpc/trpc.ts";
@@ -81,6 +82,10 @@ describe("network choice on a request", () => {
     const input = request(t, "/DC0/network/Somebody Else");
     const attempt = caller(createContextInner({ env, principal: t.member })).requests.create(input);
     await expect(attempt).rejects.toMatchObject({ code: "BAD_REQUEST", message: /networkPath/ });
+    // the error formatter turns a ZodError cause into `data.fields`, which the form puts at the field
+    const cause = await attempt.catch((e: Error) => e.cause);
+    expect(cause).toBeInstanceOf(ZodError);
+    expect((cause as ZodError).issues.map((i) => i.path)).toEqual([["networkPath"]]);
     const list = await caller(createContextInner({ env, principal: t.member })).requests.list({});
     expect(list.items).toHaveLength(0);
   });

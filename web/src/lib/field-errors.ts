@@ -1,6 +1,5 @@
 import { isTRPCClientError } from "@trpc/client";
 import { z } from "zod";
-import { errorCode } from "./api-errors.ts";
 
 // the edge's error formatter attaches `data.fields` to input-validation failures
 const Fields = z.object({ fields: z.array(z.object({ path: z.string(), message: z.string() })).max(100) });
@@ -11,23 +10,14 @@ const firstByField = (entries: Iterable<[string, string]>): Record<string, strin
   return out;
 };
 
-/**
- * Per-field messages from a failed tRPC call, keyed by the input's top-level field; empty when not about
- * fields. `known` lists the input's fields: a BAD_REQUEST without `data.fields` whose message opens with
- * one of them (`networkPath is not a network of …`, a check the edge makes after parsing the input) is
- * that field's too, so the refusal still lands under its field.
- */
-export function fieldErrorsOf(error: unknown, known: readonly string[] = []): Record<string, string> {
+/** Per-field messages from a failed tRPC call, keyed by the input's top-level field; empty when not about fields. */
+export function fieldErrorsOf(error: unknown): Record<string, string> {
   if (!isTRPCClientError(error)) return {};
   const parsed = Fields.safeParse(error.data);
-  if (parsed.success) {
-    return firstByField(
-      parsed.data.fields.map((f): [string, string] => [f.path.split(".")[0] ?? f.path, f.message]),
-    );
-  }
-  if (errorCode(error) !== "BAD_REQUEST") return {};
-  const [, field, message] = /^([A-Za-z]+) (.+)$/.exec(error.message) ?? [];
-  return field && message && known.includes(field) ? { [field]: message } : {};
+  if (!parsed.success) return {};
+  return firstByField(
+    parsed.data.fields.map((f): [string, string] => [f.path.split(".")[0] ?? f.path, f.message]),
+  );
 }
 
 /** "must be at least 3 characters" → "The name must be at least 3 characters." */

@@ -99,6 +99,10 @@ export const updateSiteAction = action(
   (input: SiteSettingsUpdate) => trpc.sites.update.mutate(input),
   "sites.update",
 );
+export const refreshInventoryAction = action(
+  (siteId: string) => trpc.sites.refreshInventory.mutate({ siteId }),
+  "sites.refreshInventory",
+);
 export const testConnectionAction = action(
   (siteId: string) => trpc.sites.testConnection.mutate({ siteId }),
   "sites.testConnection",

@@ -15,9 +15,6 @@ import { createRequestAction, getNetworks, getProjects, getSizes } from "../lib/
 
 type Field = "name" | "projectId" | "justification";
 
-// what `requests.create` takes, for server refusals that name their field only in the message
-const INPUT_FIELDS = ["name", "projectId", "justification", "networkPath", "size"] as const;
-
 interface FormState {
   name: string;
   /** "" until the person picks one: the first project is the default */
@@ -80,7 +77,7 @@ export default function NewRequestPage() {
       justification: justification && sentence("The justification", justification),
     };
   });
-  const serverErrors = createMemo(() => fieldErrorsOf(submission.error, INPUT_FIELDS));
+  const serverErrors = createMemo(() => fieldErrorsOf(submission.error));
   // the name is checked as you type; the others once you leave them or try to submit
   const shows = (field: Field) => attempted() || touched[field] || (field === "name" && form.name.length > 0);
   const errorFor = (field: Field): string | null => {

@@ -84,6 +84,27 @@ describe("admin pages", () => {
     await screenshot(admin, "site-settings");
   });
 
+  it("reads the site's inventory again from vCenter on demand", async () => {
+    await waitForConnectedAgent(browser);
+    await admin.goto("/admin/site");
+    const age = admin.getByTestId("inventory-age");
+    await age.waitFor({ timeout: 60_000 });
+    const before = await age.getAttribute("data-received-at");
+    expect(before).toBeTruthy();
+    await admin.getByRole("button", { name: "Read again from vCenter" }).click();
+    // a fresh report from the agent, stored by the hub and redrawn without a reload
+    await admin.waitForFunction(
+      (previous) =>
+        document.querySelector('[data-testid="inventory-age"]')?.getAttribute("data-received-at") !==
+        previous,
+      before,
+      { timeout: 45_000 },
+    );
+    await admin.getByRole("button", { name: "Read again from vCenter" }).waitFor();
+    expect(await admin.getByTestId("inventory-refresh-error").count()).toBe(0);
+    expect(await admin.getByLabel("Template").locator("option").count()).toBeGreaterThan(0);
+  });
+
   it("says plainly that no agent is connected when a site's connection is tested without one", async () => {
     // Globex has no agent in the local stack
     const page = await signedInPage(browser, USERS.gary, { at: "/admin/site" });
@@ -93,6 +114,12 @@ describe("admin pages", () => {
       .filter({ hasText: /^No agent connected for site Globex lab \(VCSIM\)\.$/ })
       .waitFor();
     expect(await page.getByTestId("connection-result").count()).toBe(0);
+    // nor can it read the inventory it never had
+    await page.getByRole("button", { name: "Read again from vCenter" }).click();
+    await page
+      .getByTestId("inventory-refresh-error")
+      .filter({ hasText: /^No agent connected for site Globex lab \(VCSIM\)\.$/ })
+      .waitFor();
     await page.context().close();
   });
 

@@ -6,7 +6,7 @@ import {
 } from "@gantry/shared/api/requests";
 import { type ChangeFrame, formatFeedCursor } from "@gantry/shared/protocol/change-feed";
 import { TRPCError, tracked } from "@trpc/server";
-import { ZodError, z } from "zod";
+import { ZodRealError, z } from "zod";
 import { isOfferedNetwork, projectNetworks } from "../../agents/project-networks.ts";
 import { requestWait } from "../../agents/request-wait.ts";
 import { isAdmin } from "../../auth/principal.ts";
@@ -47,7 +47,9 @@ async function checkNetwork(
   throw new TRPCError({
     code: "BAD_REQUEST",
     message: `networkPath ${message}`,
-    cause: new ZodError([{ code: "custom", path: ["networkPath"], message, input: input.networkPath }]),
+    // ZodRealError, not ZodError: zod 4's ZodError is no Error, so tRPC would wrap it and the error
+    // formatter would lose the field
+    cause: new ZodRealError([{ code: "custom", path: ["networkPath"], message, input: input.networkPath }]),
   });
 }
 

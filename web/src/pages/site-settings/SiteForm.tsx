@@ -17,6 +17,7 @@ import {
   savedValues,
   toUpdate,
 } from "../../lib/site-form.ts";
+import { InventoryRefresh } from "./InventoryRefresh.tsx";
 
 const LABELS: Record<SiteField, { label: string; hint: string }> = {
   datacenterPath: { label: "Datacenter", hint: "Where new VMs are created." },
@@ -106,19 +107,23 @@ export function SiteForm(props: {
       <Show
         when={options()}
         fallback={
-          <p class="notice notice--warning">
-            No agent of {props.siteName} has reported its vCenter inventory yet. Start an agent (see Agents),
-            then come back to pick the placement.
-          </p>
+          <div class="notice notice--warning">
+            <p>
+              No agent of {props.siteName} has reported its vCenter inventory yet. Start an agent (see
+              Agents), then come back to pick the placement.
+            </p>
+            <InventoryRefresh siteId={props.siteId} />
+          </div>
         }
       >
         {(choices) => (
           <form class="card" onSubmit={(e) => void onSave(e)} noValidate aria-labelledby="placement-title">
             <h2 id="placement-title">Placement</h2>
-            <p class="muted">
+            <p class="muted" data-testid="inventory-age" data-received-at={props.inventory?.receivedAt}>
               From the inventory reported {props.inventory ? formatDateTime(props.inventory.receivedAt) : ""}{" "}
               · {props.inventory?.report.vcenter.fullName}
             </p>
+            <InventoryRefresh siteId={props.siteId} />
             <For each={SITE_FIELDS}>
               {(field) => (
                 <InventorySelect
