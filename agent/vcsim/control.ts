@@ -1,13 +1,16 @@
 import { z } from "zod";
 import { requestJson } from "./http-json.ts";
 
-/** A fault to inject: a vim fault name (e.g. "InsufficientResourcesFault"), "http500" or "drop". */
+/**
+ * A fault to inject: a vim fault name (e.g. "InsufficientResourcesFault"), "http500", "drop" (close the
+ * connection unanswered) or "hang" (never answer, so the client's own timeout ends the call).
+ */
 export interface VcsimFaultRule {
   /** SOAP method name, e.g. "CloneVM_Task" or "Login". */
   method: string;
   /** Only requests whose body contains this substring (e.g. the clone's name). */
   match?: string;
-  fault: "http500" | "drop" | (string & {});
+  fault: "http500" | "drop" | "hang" | (string & {});
   /** Fail this many matching calls, then behave normally (default 1). */
   count?: number;
 }

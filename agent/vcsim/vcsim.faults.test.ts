@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { cloneArgs } from "./test-support/clone-spec.ts";
 import { type Inventory, inventory, startClone } from "./test-support/inventory.ts";
 import { type MoRef, refOf, SoapSession } from "./test-support/soap-session.ts";
 import { loggedIn, PASSWORD, startTestVcsim, USER } from "./test-support/start.ts";
@@ -101,6 +102,21 @@ describe("fault injection", () => {
     await vcsim.control.injectFault({ method: "FindByInventoryPath", match: "DC0_C0", fault: "drop" });
     await expect(session.findByPath("/DC0/host/DC0_C0")).rejects.toThrow(/socket hang up|ECONNRESET/);
     expect(await session.findByPath("/DC0/host/DC0_C0")).toMatchObject({ type: "ClusterComputeResource" });
+  });
+
+  it("hangs a call unanswered until the client gives up, without carrying it out", async () => {
+    await vcsim.control.injectFault({ method: "CloneVM_Task", match: "<name>hung-01</name>", fault: "hang" });
+    const args = cloneArgs({ folder: inv.folder, pool: inv.pool, name: "hung-01" });
+    const started = Date.now();
+    await expect(
+      session.call("CloneVM_Task", inv.template, args, AbortSignal.timeout(400)),
+    ).rejects.toMatchObject({ name: "AbortError" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+
+    // had the hung call cloned anyway, this one would meet DuplicateName
+    const retried = await watchTask(session, await startClone(session, inv, { name: "hung-01" }));
+    expect(retried.state).toBe("success");
+    expect(await session.findByPath("/DC0/vm/hung-01")).toEqual(retried.result);
   });
 
   it("counts injected calls like any other", async () => {

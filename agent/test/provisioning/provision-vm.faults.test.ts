@@ -54,6 +54,61 @@ describe("provisionVm fault handling against vcsim", () => {
     expect(await vmsNamed(client, FOLDER, job.vmName)).toHaveLength(1);
   });
 
+  it("retries a clone whose task failed with TaskInProgress, then succeeds with exactly one VM", async () => {
+    const job = testJob();
+    await vcsim.control.injectFault({
+      method: "CloneVM_Task",
+      match: job.vmName,
+      fault: "TaskInProgress",
+      count: 1,
+    });
+    const counter = new RoundTripCounter();
+    const ctx = fakeJobContext();
+    const outcome = await provision(job, ctx, counter);
+    expect(outcome.ok).toBe(true);
+    expect(counter.byMethod.get("CloneVM_Task")).toBe(2);
+    expect(ctx.stages).toEqual([...PROVISIONING_STAGES]);
+    expect(ctx.lines.some((l) => l.includes("retrying") && l.includes("TaskInProgress"))).toBe(true);
+    expect(await vmsNamed(client, FOLDER, job.vmName)).toHaveLength(1);
+  });
+
+  it.each(["InvalidDeviceSpec", "InvalidArgument"])(
+    "fails at once when the clone task fails with %s, telling the user plainly and leaving no VM",
+    async (fault) => {
+      const job = testJob();
+      await vcsim.control.injectFault({ method: "CloneVM_Task", match: job.vmName, fault, count: 100 });
+      const counter = new RoundTripCounter();
+      const outcome = await provision(job, fakeJobContext(), counter);
+      expect(outcome).toMatchObject({
+        ok: false,
+        error: { code: "INVALID_SPEC", attempts: 1, retriable: false, cleanupFailed: false },
+      });
+      expect(outcome.ok || outcome.error.userMessage).toBe(
+        "vCenter rejected the VM's settings; an admin has been told.",
+      );
+      expect(outcome.ok || outcome.error.technicalDetail).toContain(`${fault}: task`);
+      expect(counter.byMethod.get("CloneVM_Task")).toBe(1);
+      expect(await vmsNamed(client, FOLDER, job.vmName)).toHaveLength(0);
+    },
+  );
+
+  it("retries a clone call vCenter never answers once the per-call timeout passes, creating one VM", async () => {
+    const job = testJob();
+    await vcsim.control.injectFault({ method: "CloneVM_Task", match: job.vmName, fault: "hang", count: 1 });
+    const ctx = fakeJobContext();
+    const own = clientFor(vcsim, { callTimeoutMs: 500 });
+    try {
+      const counter = new RoundTripCounter();
+      const outcome = await provisionVm(own, job, ctx, { retryPolicy, counter, networkWaitMs: 10_000 });
+      expect(outcome.ok).toBe(true);
+      expect(counter.byMethod.get("CloneVM_Task")).toBe(2);
+      expect(ctx.lines.some((l) => l.includes("retrying") && l.includes("RequestTimeout"))).toBe(true);
+      expect(await vmsNamed(client, FOLDER, job.vmName)).toHaveLength(1);
+    } finally {
+      await own.close();
+    }
+  });
+
   it("fails at once on InsufficientResourcesFault, telling the user plainly and leaving no VM", async () => {
     const job = testJob();
     await vcsim.control.injectFault({

@@ -19,6 +19,11 @@ func (l *launcher) injectFault(call *soapCall, rule faultRule) {
 	case faultDrop:
 		dropConnection(call.w)
 		return
+	case faultHang:
+		// a vCenter that never answers: the call is not carried out and only
+		// the client's own timeout (or the launcher stopping) ends it
+		<-call.r.Context().Done()
+		return
 	}
 	fault, err := newVimFault(rule.Fault)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 const (
 	faultHTTP500 = "http500"
 	faultDrop    = "drop"
+	faultHang    = "hang"
 )
 
 // faultRule fails the next Remaining calls of Method whose body, or the name
@@ -46,7 +47,7 @@ func (f *faultRules) add(method, match, fault string, count int) (faultRule, err
 	if count < 1 {
 		return faultRule{}, fmt.Errorf("count must be at least 1")
 	}
-	if fault != faultHTTP500 && fault != faultDrop {
+	if fault != faultHTTP500 && fault != faultDrop && fault != faultHang {
 		if _, err := newVimFault(fault); err != nil {
 			return faultRule{}, err
 		}
@@ -111,7 +112,7 @@ func newVimFault(name string) (types.BaseMethodFault, error) {
 			return fault, nil
 		}
 	}
-	return nil, fmt.Errorf("%q is neither a vim fault type nor %q/%q", name, faultHTTP500, faultDrop)
+	return nil, fmt.Errorf("%q is neither a vim fault type nor %q/%q/%q", name, faultHTTP500, faultDrop, faultHang)
 }
 
 // thisPattern finds the call's target, e.g. <_this type="VirtualMachine">vm-42</_this>.

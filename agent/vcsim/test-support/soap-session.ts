@@ -53,10 +53,13 @@ export class SoapSession {
     this.#agent.destroy();
   }
 
-  /** Posts one method call; resolves with faults too, rejects only on transport errors. */
-  async call(method: string, self: MoRef, inner = ""): Promise<SoapReply> {
+  /**
+   * Posts one method call; resolves with faults too, rejects only on transport errors or when
+   * `signal` aborts (which also closes the connection, as a client's timeout would).
+   */
+  async call(method: string, self: MoRef, inner = "", signal?: AbortSignal): Promise<SoapReply> {
     const payload = `${ENVELOPE_OPEN}<${method} xmlns="urn:vim25">${moref("_this", self)}${inner}</${method}>${ENVELOPE_CLOSE}`;
-    const { status, xml, setCookie } = await this.#post(payload);
+    const { status, xml, setCookie } = await this.#post(payload, signal);
     const cookie = setCookie?.map((c) => c.split(";")[0]).find((c) => c?.startsWith("vmware_soap_session="));
     if (cookie) this.#cookie = cookie;
     if (!xml.includes("Envelope"))
@@ -159,7 +162,10 @@ export class SoapSession {
     return { version: textAt(set, "version") ?? version, changes };
   }
 
-  #post(payload: string): Promise<{ status: number; xml: string; setCookie: string[] | undefined }> {
+  #post(
+    payload: string,
+    signal: AbortSignal | undefined,
+  ): Promise<{ status: number; xml: string; setCookie: string[] | undefined }> {
     const transport = this.#url.protocol === "https:" ? https : http;
     return new Promise((resolve, reject) => {
       const req = transport.request(
@@ -167,6 +173,7 @@ export class SoapSession {
         {
           method: "POST",
           agent: this.#agent,
+          ...(signal ? { signal } : {}),
           headers: {
             "content-type": "text/xml; charset=utf-8",
             soapaction: '"urn:vim25/6.5"',
