@@ -398,7 +398,8 @@ describe("AgentHub control", () => {
     const { agent } = await helloAgent((await enrolledAgent(siteId)).credential);
     await hubOf(siteId).enqueueJob({ tenantId: "tenant-a", siteId, job: testJob("j-cancel") });
     await takeJob(agent, "j-cancel");
-    expect(await hubOf(siteId).cancelJob("j-cancel")).toEqual({ status: "cancelling" });
+    const ref = { tenantId: "tenant-a", siteId, requestId: "req-j-cancel" };
+    expect(await hubOf(siteId).stopJob({ jobId: "j-cancel", ...ref })).toEqual({ stop: "stopping" });
     expect(await agent.next("job.cancel")).toMatchObject({
       jobId: "j-cancel",
       epoch: 1,
@@ -406,11 +407,16 @@ describe("AgentHub control", () => {
     });
   });
 
-  it("cancels a queued job without an agent", async () => {
+  it("stops a queued job without an agent, and a job not queued yet for good", async () => {
     const siteId = freshSite("cancelq");
+    const ref = { tenantId: "tenant-a", siteId, requestId: "req-j" };
     await hubOf(siteId).enqueueJob({ tenantId: "tenant-a", siteId, job: testJob("j-cq") });
-    expect(await hubOf(siteId).cancelJob("j-cq")).toEqual({ status: "cancelled" });
-    expect(await hubOf(siteId).cancelJob("j-none")).toEqual({ status: "unknown" });
+    expect(await hubOf(siteId).stopJob({ jobId: "j-cq", ...ref })).toEqual({ stop: "stopped" });
+    expect(await hubOf(siteId).stopJob({ jobId: "j-none", ...ref })).toEqual({ stop: "stopped" });
+    // the dispatch of a job stopped before it arrived (an outbox relay racing the stop) never runs it
+    const late = await hubOf(siteId).enqueueJob({ tenantId: "tenant-a", siteId, job: testJob("j-none") });
+    expect(late).toMatchObject({ ok: true, value: { status: "duplicate", waiting: null } });
+    expect((await hubOf(siteId).jobStatus("j-none"))?.state).toBe("done");
   });
 
   it("revokes an agent: closes its socket, refuses it and requeues its jobs", async () => {

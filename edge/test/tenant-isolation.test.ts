@@ -90,6 +90,11 @@ const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][
     "request",
     (api, id) => api.approvals.reject({ requestId: id, expectedVersion: 1, reason: "not for you at all" }),
   ],
+  [
+    "approvals.stopProvisioning",
+    "request",
+    (api, id) => api.approvals.stopProvisioning({ requestId: id, reason: "stopped by someone else" }),
+  ],
   ["vms.status", "request", (api, id) => api.vms.status({ requestId: id })],
   ["vms.clearLeftover", "request", (api, id) => api.vms.clearLeftover({ requestId: id })],
   ["progress.watch", "request", (api, id) => firstFrame(api.progress.watch({ requestId: id }))],

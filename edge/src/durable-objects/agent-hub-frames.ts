@@ -7,6 +7,7 @@ import type { HubContext } from "./agent-hub-context.ts";
 import type { JobStreams } from "./agent-hub-progress.ts";
 import { bumpCounter } from "./agent-hub-schema.ts";
 import { agentTag, attachFacts, closeSocket, type SocketFacts, sendFrame } from "./agent-hub-sockets.ts";
+import { requeueJob } from "./agent-hub-stop.ts";
 
 type Frame<TType extends AgentToEdge["type"]> = Extract<AgentToEdge, { type: TType }>;
 
@@ -112,7 +113,7 @@ async function onHello(
   // jobs held by this agent that it no longer knows of were lost with its memory: take them back now
   const listed = new Set(frame.running.map((r) => r.jobId));
   for (const row of hub.queue.heldBy(facts.agentId)) {
-    if (!listed.has(row.job_id)) hub.queue.requeue({ jobId: row.job_id, epoch: row.epoch, now });
+    if (!listed.has(row.job_id)) await requeueJob(hub, row, now);
   }
   sendFrame(
     ws,
@@ -205,7 +206,7 @@ async function onRelease(
 ): Promise<void> {
   const held = hub.queue.checkLease({ jobId: frame.jobId, epoch: frame.epoch, agentId: facts.agentId });
   if (held.ok) {
-    hub.queue.requeue({ jobId: frame.jobId, epoch: frame.epoch, now: hub.now() });
+    await requeueJob(hub, held.value, hub.now());
     bumpCounter(hub.sql, "jobs_released");
   }
   sendFrame(ws, { type: "ack", ref: frame.id, jobId: frame.jobId });

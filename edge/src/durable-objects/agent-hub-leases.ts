@@ -258,9 +258,31 @@ export class JobQueue {
     );
   }
 
-  /** Queued or offered jobs end here; a leased job is flagged and the agent is told to stop. */
-  requestCancel(input: { jobId: string; now: number }): "cancelled" | "cancelling" | "finished" | "unknown" {
+  /**
+   * Queued or offered jobs end here; a leased job is flagged and the agent is told to stop. With a
+   * `tombstone`, a job not (yet) queued is recorded as cancelled, so a dispatch arriving later (an
+   * outbox relay racing the stop) finds it and never runs it.
+   */
+  requestCancel(input: {
+    jobId: string;
+    now: number;
+    tombstone?: { tenantId: string; siteId: string; requestId: string };
+  }): "cancelled" | "cancelling" | "finished" | "unknown" {
     const row = this.get(input.jobId);
+    if (!row && input.tombstone) {
+      const t = input.tombstone;
+      this.sql.exec(
+        `INSERT INTO jobs (job_id, tenant_id, site_id, request_id, kind, spec, state, outcome, cancel_requested,
+           enqueued_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 'provision-vm', '{}', 'done', 'cancelled', 1, ?5, ?5)`,
+        input.jobId,
+        t.tenantId,
+        t.siteId,
+        t.requestId,
+        input.now,
+      );
+      return "cancelled";
+    }
     if (!row) return "unknown";
     if (row.state === "done") return "finished";
     if (row.state === "leased") {

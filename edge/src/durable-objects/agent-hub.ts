@@ -36,6 +36,7 @@ import {
   type WaitReason,
   waitContext,
 } from "./agent-hub-status.ts";
+import { requeueJob, type StopOutcome, stopJob } from "./agent-hub-stop.ts";
 
 export interface SiteInventory {
   report: InventoryReport;
@@ -192,7 +193,7 @@ export class AgentHub extends DurableObject<Env> {
     try {
       const now = this.hub.now();
       for (const row of this.hub.queue.expired(now)) {
-        if (!this.hub.queue.requeue({ jobId: row.job_id, epoch: row.epoch, now })) continue;
+        if (!(await requeueJob(this.hub, row, now))) continue;
         if (row.state !== "leased" || !row.agent_id) {
           bumpCounter(this.hub.sql, "offers_expired");
           continue;
@@ -253,16 +254,13 @@ export class AgentHub extends DurableObject<Env> {
     return ok({ status, waiting: row ? jobStatus(row, waitContext(this.hub)).waiting : null });
   }
 
-  /** Cancels a job: queued or offered ones end here; a running one is told to stop and reports back. */
-  async cancelJob(jobId: string): Promise<{ status: "cancelled" | "cancelling" | "finished" | "unknown" }> {
-    const status = this.hub.queue.requestCancel({ jobId, now: this.hub.now() });
-    const row = this.hub.queue.get(jobId);
-    if (status === "cancelling" && row?.agent_id) {
-      for (const s of welcomedSockets(this.ctx, row.agent_id)) {
-        sendFrame(s.ws, { type: "job.cancel", jobId, epoch: row.epoch, reason: "requested" });
-      }
-    }
-    return { status };
+  /** An admin's stop: a job not started ends here with its outcome recorded; a running one is told to stop. */
+  async stopJob(input: { jobId: string; tenantId: string; siteId: string; requestId: string }): Promise<{
+    stop: StopOutcome;
+  }> {
+    const stop = await stopJob(this.hub, input);
+    await this.hub.dispatch();
+    return { stop };
   }
 
   /** Closes the agent's sockets at once, refuses it from now on and puts its jobs back in the queue. */
@@ -277,7 +275,7 @@ export class AgentHub extends DurableObject<Env> {
       closeSocket(ws, CLOSE_CODES.revoked, "agent revoked");
     let requeued = 0;
     for (const row of this.hub.queue.heldBy(agentId)) {
-      if (this.hub.queue.requeue({ jobId: row.job_id, epoch: row.epoch, now })) requeued += 1;
+      if (await requeueJob(this.hub, row, now)) requeued += 1;
     }
     this.hub.calls.dropAgent(agentId);
     await this.hub.dispatch();

@@ -20,6 +20,8 @@ export function statusAfter(event: DomainEvent): VmRequestStatus | null {
       return "READY";
     case "VmRequestFailed":
       return "FAILED";
+    // the outcome of a stop (FAILED) is the change lists show
+    case "VmRequestStopRequested":
     // stages change the progress view (pushed by RequestProgress), not the status lists show
     case "VmProvisioningStarted":
     case "VmProvisioningStageReached":

@@ -22,6 +22,8 @@ const entryFor = (event: DomainEvent): { action: AuditAction; summary: string } 
         action: "REQUEST_CANCELLED",
         summary: event.data.reason ? `cancelled: ${event.data.reason}` : "cancelled",
       };
+    case "VmRequestStopRequested":
+      return { action: "PROVISIONING_STOPPED", summary: `stopped provisioning: ${event.data.reason}` };
     case "VmLeftoverCleared":
       return {
         action: "LEFTOVER_CLEARED",

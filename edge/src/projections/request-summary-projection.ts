@@ -71,6 +71,8 @@ export const requestSummaryProjection: InlineProjection = {
         return [update(target, e, { status: "REJECTED", ...decision(e, event.data.reason) })];
       case "VmRequestCancelled":
         return [update(target, e, { status: "CANCELLED", ...decision(e, event.data.reason) })];
+      case "VmRequestStopRequested":
+        return [update(target, e, { version: e.version })];
       case "VmRequestProvisioningStarted":
         return [update(target, e, { status: "PROVISIONING", version: e.version, vm_id: event.data.vmId })];
       case "VmProvisioningStageReached":

@@ -31,6 +31,8 @@ function render(event: DomainEvent): Rendered | null {
       return { kind: "REJECTED", title: "Rejected", detail: event.data.reason };
     case "VmRequestCancelled":
       return { kind: "CANCELLED", title: "Cancelled", detail: event.data.reason };
+    case "VmRequestStopRequested":
+      return { kind: "STOP_REQUESTED", title: "An admin stopped provisioning", detail: event.data.reason };
     case "VmProvisioningStarted":
       return { kind: "PROVISIONING_STARTED", title: "Provisioning started", detail: null };
     case "VmProvisioningStageReached":

@@ -22,6 +22,7 @@ export type VmRequestCommand =
   | { type: "ApproveRequest"; data: { requestId: string; approverId: string; jobId: string } }
   | { type: "RejectRequest"; data: { requestId: string; rejecterId: string; reason: string } }
   | { type: "CancelRequest"; data: { requestId: string; cancellerId: string; reason: string | null } }
+  | { type: "StopProvisioning"; data: { requestId: string; reason: string } }
   | { type: "StartRequestProvisioning"; data: { requestId: string; jobId: string; vmId: string } }
   | {
       type: "CompleteRequest";
@@ -76,6 +77,12 @@ export function decideVmRequest(command: VmRequestCommand, state: VmRequestState
       if (status === "CANCELLED") return ok([]);
       if (status !== "PENDING") return err({ code: "REQUEST_NOT_CANCELLABLE", requestId, status });
       return ok([{ type: "VmRequestCancelled", data: { requestId, reason: command.data.reason } }]);
+    case "StopProvisioning":
+      // asking twice changes nothing, even once the stop has ended the request
+      if (state.stopRequested) return ok([]);
+      if (status !== "APPROVED" && status !== "PROVISIONING")
+        return err({ code: "REQUEST_NOT_STOPPABLE", requestId, status });
+      return ok([{ type: "VmRequestStopRequested", data: { requestId, reason: command.data.reason } }]);
     case "StartRequestProvisioning":
       if (status === "PROVISIONING") return ok([]);
       if (status !== "APPROVED") return invalid();

@@ -17,6 +17,8 @@ export type VmRequestState =
       networkPath: string | null;
       jobId: string | null;
       vmId: string | null;
+      /** an admin asked to stop it; the outcome (FAILED, CANCELLED) comes from the job */
+      stopRequested: boolean;
     };
 
 export type ExistingVmRequest = Exclude<VmRequestState, { status: "NONE" }>;
@@ -39,6 +41,7 @@ export function evolveVmRequest(state: VmRequestState, event: VmRequestEvent): V
       networkPath,
       jobId: null,
       vmId: null,
+      stopRequested: false,
     };
   }
   if (state.status === "NONE") return state;
@@ -49,6 +52,8 @@ export function evolveVmRequest(state: VmRequestState, event: VmRequestEvent): V
       return { ...state, status: "REJECTED" };
     case "VmRequestCancelled":
       return { ...state, status: "CANCELLED" };
+    case "VmRequestStopRequested":
+      return { ...state, stopRequested: true };
     case "VmRequestProvisioningStarted":
       return { ...state, status: "PROVISIONING", vmId: event.data.vmId };
     case "VmRequestReady":

@@ -20,6 +20,7 @@ const CODES: Readonly<Record<DomainError["code"], TRPC_ERROR_CODE_KEY>> = {
   CONCURRENT_MODIFICATION: "CONFLICT",
   JOB_MISMATCH: "CONFLICT",
   NO_LEFTOVER: "PRECONDITION_FAILED",
+  REQUEST_NOT_STOPPABLE: "PRECONDITION_FAILED",
 };
 
 function messageFor(error: DomainError): string {
@@ -49,6 +50,8 @@ function messageFor(error: DomainError): string {
       return "the request changed while saving; try again";
     case "JOB_MISMATCH":
       return "the job does not belong to this request";
+    case "REQUEST_NOT_STOPPABLE":
+      return `only approved or provisioning requests can be stopped; this one is ${error.status}`;
     case "NO_LEFTOVER":
       return "this request's provisioning left no VM behind in vCenter";
   }

@@ -24,6 +24,16 @@ export const RejectInput = z
   .strict();
 export type RejectInput = z.input<typeof RejectInput>;
 
+/** Stop an approved or provisioning request; the reason is shown to the requester. */
+export const StopProvisioningInput = z.object({ requestId: RequestId, reason: RejectReason }).strict();
+export type StopProvisioningInput = z.input<typeof StopProvisioningInput>;
+
+/** Where the stop stands: ended at once (never started), the agent is tearing down, or it had finished. */
+export interface StopProvisioningResult {
+  requestId: string;
+  stop: "stopped" | "stopping" | "already-finished";
+}
+
 export interface PendingRequest extends RequestSummary {
   justification: string;
   waitingMs: number;

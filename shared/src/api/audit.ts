@@ -15,6 +15,7 @@ export type AuditAction =
   | "REQUEST_APPROVED"
   | "REQUEST_REJECTED"
   | "REQUEST_CANCELLED"
+  | "PROVISIONING_STOPPED"
   | "LEFTOVER_CLEARED";
 
 export interface AuditEntry {

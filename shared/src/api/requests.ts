@@ -84,6 +84,7 @@ export type TimelineEntryKind =
   | "STAGE_REACHED"
   | "VM_READY"
   | "PROVISIONING_FAILED"
+  | "STOP_REQUESTED"
   | "LEFTOVER_CLEARED";
 
 /** One event of the request (or its VM), rendered for people. */

@@ -21,6 +21,8 @@ export type DomainError =
   | { code: "INVALID_TRANSITION"; streamId: string; from: string; attempted: string }
   | { code: "CONCURRENT_MODIFICATION"; streamId: string }
   | { code: "JOB_MISMATCH"; requestId: string; jobId: string }
+  /** only approved or provisioning requests can be stopped */
+  | { code: "REQUEST_NOT_STOPPABLE"; requestId: string; status: VmRequestStatus }
   /** clearing a leftover VM on a request whose provisioning left nothing behind */
   | { code: "NO_LEFTOVER"; requestId: string };
 

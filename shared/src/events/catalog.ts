@@ -44,6 +44,7 @@ const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
   VmRequestApproved: { currentVersion: 1, upcasters: {} },
   VmRequestRejected: { currentVersion: 1, upcasters: {} },
   VmRequestCancelled: { currentVersion: 1, upcasters: {} },
+  VmRequestStopRequested: { currentVersion: 1, upcasters: {} },
   VmRequestProvisioningStarted: { currentVersion: 1, upcasters: {} },
   VmRequestReady: { currentVersion: 1, upcasters: {} },
   VmRequestFailed: { currentVersion: 1, upcasters: {} },

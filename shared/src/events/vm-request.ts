@@ -43,6 +43,15 @@ export const VmRequestCancelled = z.object({
   data: z.object({ requestId: z.string().min(1), reason: z.string().nullable() }),
 });
 
+/**
+ * An admin asked to stop an approved or provisioning request: its job is cancelled (the agent tears
+ * down what it built) and the outcome arrives as VmRequestFailed with code CANCELLED.
+ */
+export const VmRequestStopRequested = z.object({
+  type: z.literal("VmRequestStopRequested"),
+  data: z.object({ requestId: z.string().min(1), reason: z.string() }),
+});
+
 export const VmRequestProvisioningStarted = z.object({
   type: z.literal("VmRequestProvisioningStarted"),
   data: z.object({ requestId: z.string().min(1), jobId: z.string().min(1), vmId: z.string().min(1) }),
@@ -76,6 +85,7 @@ export const VmRequestEvent = z.discriminatedUnion("type", [
   VmRequestApproved,
   VmRequestRejected,
   VmRequestCancelled,
+  VmRequestStopRequested,
   VmRequestProvisioningStarted,
   VmRequestReady,
   VmRequestFailed,

@@ -69,6 +69,10 @@ export const rejectAction = action(
 );
 
 /** Live power state of a request's VM, read through the site's agent on demand. */
+export const stopProvisioningAction = action(
+  (input: { requestId: string; reason: string }) => trpc.approvals.stopProvisioning.mutate(input),
+  "approvals.stopProvisioning",
+);
 export const getVmStatus = query((requestId: string) => trpc.vms.status.query({ requestId }), "vms.status");
 
 // admin: agents and sites

@@ -1,9 +1,9 @@
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { waitForConnectedAgent } from "./support/agent.ts";
 import { launchBrowser, screenshot, signedInPage, USERS, uniqueVmName } from "./support/browser.ts";
 import { submitRequest, waitForStatus } from "./support/flows.ts";
-import { injectVcsimFault } from "./support/vcsim-control.ts";
+import { injectVcsimFault, vcsimVm } from "./support/vcsim-control.ts";
 
 describe("a failed provisioning", () => {
   let browser: Browser;
@@ -64,5 +64,31 @@ describe("a failed provisioning", () => {
     await item.waitFor({ state: "detached" });
     await member.reload();
     await member.getByText("Half-built VM removed from vCenter by an admin").waitFor();
+  });
+
+  it("lets an admin stop a provisioning mid-way; the agent removes what it built", async () => {
+    await waitForConnectedAgent(browser);
+    const name = uniqueVmName("stop");
+    const member = await signedInPage(browser, USERS.alice);
+    const id = await submitRequest(member, { name, project: "Data" });
+    const admin = await signedInPage(browser, USERS.adam, { at: `/requests/${id}` });
+    await admin.getByRole("button", { name: "Approve…" }).click();
+    await admin.getByRole("button", { name: "Approve and provision" }).click();
+    // the local stack's clone takes a few seconds: stop while it runs
+    await admin.locator('[data-step="CLONING"][data-state="current"]').waitFor({ timeout: 60_000 });
+
+    await admin.getByRole("button", { name: "Stop provisioning…" }).click();
+    await admin.getByLabel("Reason").fill("approved for the wrong project");
+    await admin.getByRole("button", { name: "Stop provisioning", exact: true }).click();
+
+    const failure = member.getByTestId("failure");
+    await failure.getByText("The request was stopped before the VM was ready.").waitFor({ timeout: 60_000 });
+    await failure.getByText("Nothing was left behind in vCenter.").waitFor();
+    await member.getByText("approved for the wrong project").waitFor();
+    await waitForStatus(admin, "Failed");
+    expect(await admin.getByRole("button", { name: "Stop provisioning…" }).count()).toBe(0);
+    // vCenter holds no VM of the request
+    await expect(vcsimVm(inject("vcsim"), `data-${name}`)).rejects.toThrow(/answered 4\d\d/);
+    await screenshot(member, "request-stopped");
   });
 });

@@ -1,7 +1,14 @@
-import { ApproveInput, PendingQueueInput, RejectInput } from "@gantry/shared/api/approvals";
+import {
+  ApproveInput,
+  PendingQueueInput,
+  RejectInput,
+  StopProvisioningInput,
+} from "@gantry/shared/api/approvals";
+import { siteHub } from "../../agents/hub-handoff.ts";
 import { pendingQueue } from "../../projections/request-queries.ts";
 import { approveRequest } from "../../provisioning/approve-request.ts";
 import { rejectRequest } from "../../provisioning/reject-request.ts";
+import { stopProvisioning } from "../../provisioning/stop-provisioning.ts";
 import { unwrap } from "../errors.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
@@ -25,4 +32,11 @@ export const approvalsRouter = router({
     .mutation(async ({ ctx, input }) =>
       unwrap(await rejectRequest(ctx.deps, { principal: ctx.principal, ...input })),
     ),
+
+  /** Stops an approved or provisioning request: its agent tears down what it built; ends FAILED (CANCELLED). */
+  stopProvisioning: adminProcedure.input(StopProvisioningInput).mutation(async ({ ctx, input }) => {
+    const stopJob = async (job: Parameters<ReturnType<typeof siteHub>["stopJob"]>[0]) =>
+      (await siteHub(ctx.env, job.siteId).stopJob(job)).stop;
+    return unwrap(await stopProvisioning(ctx.deps, stopJob, { principal: ctx.principal, ...input }));
+  }),
 });

@@ -4,19 +4,41 @@ import { revalidate, useAction, useSubmission } from "@solidjs/router";
 import { createMemo, createSignal, Show } from "solid-js";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { DecisionBar } from "../../components/DecisionBar.tsx";
+import { ReasonDialog } from "../../components/ReasonDialog.tsx";
 import { isConflict, plainMessage } from "../../lib/api-errors.ts";
 import { fieldErrorsOf, sentence } from "../../lib/field-errors.ts";
-import { approveAction, cancelRequestAction, getRequest, rejectAction } from "../../lib/queries.ts";
+import {
+  approveAction,
+  cancelRequestAction,
+  getRequest,
+  rejectAction,
+  stopProvisioningAction,
+} from "../../lib/queries.ts";
 
 const ALREADY_PROCESSED =
   "This request was already processed by another admin. The page now shows what they decided.";
 
-/** Cancel for the requester; approve/reject for an admin of the tenant, while the request is pending. */
+const STOP_TEXT = {
+  id: "stop",
+  trigger: "Stop provisioning…",
+  title: "Stop provisioning this VM?",
+  description:
+    "The agent stops and removes what it has built so far; the request ends as failed. The requester sees your reason.",
+  submit: "Stop provisioning",
+  submitting: "Stopping…",
+};
+
+/**
+ * Cancel for the requester; approve/reject for an admin of the tenant while the request is pending;
+ * stop for an admin while it is approved or provisioning.
+ */
 export function RequestActions(props: { detail: RequestDetail; session: SessionUser }) {
   const request = () => props.detail.request;
   const pending = () => request().status === "PENDING";
   const isRequester = () => request().requester.id === props.session.userId;
   const canDecide = () => props.session.role === "admin" && pending() && !isRequester();
+  const running = () => request().status === "APPROVED" || request().status === "PROVISIONING";
+  const stopRequested = () => props.detail.timeline.some((e) => e.kind === "STOP_REQUESTED");
 
   const cancel = useAction(cancelRequestAction);
   const approve = useAction(approveAction);
@@ -24,13 +46,15 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
   const cancelling = useSubmission(cancelRequestAction);
   const approving = useSubmission(approveAction);
   const rejecting = useSubmission(rejectAction);
+  const stop = useAction(stopProvisioningAction);
+  const stopping = useSubmission(stopProvisioningAction);
 
-  const [open, setOpen] = createSignal<"cancel" | "approve" | "reject" | null>(null);
+  const [open, setOpen] = createSignal<"cancel" | "approve" | "reject" | "stop" | null>(null);
   const [error, setError] = createSignal<string | null>(null);
   const [reasonError, setReasonError] = createSignal<string | null>(null);
   const [conflict, setConflict] = createSignal(false);
 
-  const onOpenChange = (which: "cancel" | "approve" | "reject") => (isOpen: boolean) => {
+  const onOpenChange = (which: "cancel" | "approve" | "reject" | "stop") => (isOpen: boolean) => {
     setError(null);
     setReasonError(null);
     setOpen(isOpen ? which : null);
@@ -105,6 +129,22 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
               ),
           }}
         />
+      </Show>
+      <Show when={props.session.role === "admin" && running() && !stopRequested()}>
+        <ReasonDialog
+          text={STOP_TEXT}
+          open={open() === "stop"}
+          onOpenChange={onOpenChange("stop")}
+          onSubmit={(reason) => void run(() => stop({ requestId: request().requestId, reason }))}
+          pending={stopping.pending === true}
+          error={open() === "stop" ? error() : null}
+          reasonError={open() === "stop" ? reasonError() : null}
+        />
+      </Show>
+      <Show when={running() && stopRequested()}>
+        <p class="notice notice--warning" role="status" data-testid="stopping">
+          Stopping: the agent is removing what it built so far.
+        </p>
       </Show>
       <Show when={props.session.role === "admin" && pending() && isRequester()}>
         <p class="muted">Another admin has to decide on your own request.</p>
