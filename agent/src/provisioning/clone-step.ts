@@ -33,18 +33,29 @@ export async function findOurVm(run: RunContext, folder: MoRef, known?: MoRef): 
  * means the name got taken since we looked: ours (an earlier delivery's clone) is adopted,
  * a foreign one is a NAME_CONFLICT, and a name still being created is retried later.
  */
-export async function cloneVm(run: RunContext, folder: MoRef): Promise<MoRef> {
+export async function cloneVm(
+  run: RunContext,
+  folder: MoRef,
+  /** told the clone task while it runs unwatched-for-its-end, and undefined once vCenter says it ended */
+  track: (task: MoRef | undefined) => void = () => {},
+): Promise<MoRef> {
   const { job, placement } = run;
   const spec = cloneSpecFor(job, placement, folder, { domain: run.options.domain });
   run.ctx.assertLease();
   try {
     const task = await cloneVmTask(run.vim, placement.template, spec);
     run.log.info("clone started", { task: task.value });
+    track(task);
     const result = await waitForTask(run.client.waiter, task, {
       signal: run.ctx.signal,
       counter: run.counter,
       onProgress: (p) => run.stages.percent("CLONING", p),
+    }).catch((err: unknown) => {
+      // the task's own failure ended it; anything else (a stop, a dropped call) left it running
+      if (err instanceof VsphereFault && err.source === "task") track(undefined);
+      throw err;
     });
+    track(undefined);
     const vm = resultRef(result);
     if (vm === undefined) throw new Error(`CloneVM_Task ${task.value} succeeded without a VM`);
     return vm;

@@ -18,6 +18,8 @@ import type { StageReporter } from "./stage-reporter.ts";
 export interface RunMemory {
   vm: MoRef | undefined;
   folder: MoRef | undefined;
+  /** the clone task while it runs: a stop mid-clone waits for it, or the VM would appear after cleanup */
+  cloneTask: MoRef | undefined;
   step: string;
 }
 
@@ -68,7 +70,9 @@ export async function attemptOnce(input: AttemptInput): Promise<ProvisionedVm> {
     if (existing !== undefined) memory.vm = existing.ref;
     else {
       memory.step = "clone";
-      memory.vm = await cloneVm(run, folder.ref);
+      memory.vm = await cloneVm(run, folder.ref, (task) => {
+        memory.cloneTask = task;
+      });
     }
     stages.reach("CONFIGURING");
     memory.step = "configure";

@@ -9,6 +9,7 @@ import type { VsphereClient } from "../vsphere/client.ts";
 import { isFault } from "../vsphere/faults.ts";
 import { createRetryPolicy, delay, type RetryPolicy } from "../vsphere/retry.ts";
 import { RoundTripCounter } from "../vsphere/round-trips.ts";
+import { settleAbandonedClone } from "./abandoned-clone.ts";
 import { findAllowlistViolation, type PlacementAllowlist } from "./allowlist.ts";
 import { compensate, findLeftoverVm } from "./compensate.ts";
 import { isLeaseLost, ProvisioningStop, toFailure } from "./failures.ts";
@@ -54,7 +55,7 @@ export async function provisionVm(
   const counter = options.counter ?? new RoundTripCounter();
   const policy = options.retryPolicy ?? createRetryPolicy();
   const stages = new StageReporter(ctx);
-  const memory: RunMemory = { vm: undefined, folder: undefined, step: "checks" };
+  const memory: RunMemory = { vm: undefined, folder: undefined, cloneTask: undefined, step: "checks" };
   const started = Date.now();
   const settings = {
     domain: options.domain ?? "localdomain",
@@ -115,9 +116,28 @@ export async function provisionVm(
     }
   }
 
+  // false once the run may no longer change vCenter (lease gone, agent shutting down)
+  function mayStillMutate(): boolean {
+    try {
+      ctx.assertLease();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async function finish(error: unknown, attempts: number): Promise<Result<never, ProvisioningFailure>> {
     let cleanupFailed = false;
     const leaseLost = isLeaseLost(error) || isLeaseLost(ctx.signal.reason);
+    // stopped while vCenter clones: the VM appears when the task ends, so wait for that before cleaning up
+    // (not when the lease is gone or the agent shuts down: the next delivery adopts the clone instead)
+    if (memory.vm === undefined && memory.cloneTask !== undefined && !leaseLost && mayStillMutate()) {
+      memory.vm = await settleAbandonedClone(client, memory.cloneTask, {
+        log,
+        counter,
+        timeoutMs: options.compensationTimeoutMs ?? 120_000,
+      });
+    }
     // a clone that failed or was abandoned after it created the VM: find it by name and marker
     if (
       memory.vm === undefined &&
