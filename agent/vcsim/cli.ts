@@ -2,7 +2,8 @@ import { parseArgs } from "node:util";
 import { startVcsim, type VcsimOptions } from "./vcsim.ts";
 
 const USAGE = `usage: npx tsx agent/vcsim/cli.ts [--listen 127.0.0.1:8989] [--no-tls] [--username U --password P]
-  [--session-idle-timeout-ms N] [--guest-boot-delay-ms N] [--task-delay CloneVM_Task=2000,...]
+  [--session-idle-timeout-ms N] [--guest-boot-delay-ms N] [--guest-link-local-ms N]
+  [--task-delay CloneVM_Task=2000,...]
   [--template /DC0/vm/ubuntu-22.04-tmpl] [--cert-dir DIR] [--stock]`;
 
 const { values } = parseArgs({
@@ -13,6 +14,7 @@ const { values } = parseArgs({
     password: { type: "string" },
     "session-idle-timeout-ms": { type: "string" },
     "guest-boot-delay-ms": { type: "string" },
+    "guest-link-local-ms": { type: "string" },
     "task-delay": { type: "string" },
     template: { type: "string" },
     "cert-dir": { type: "string" },
@@ -48,6 +50,7 @@ function taskDelays(raw: string | undefined): Record<string, number> | undefined
 
 const sessionIdleTimeoutMs = number("session-idle-timeout-ms", values["session-idle-timeout-ms"]);
 const guestBootDelayMs = number("guest-boot-delay-ms", values["guest-boot-delay-ms"]);
+const guestLinkLocalMs = number("guest-link-local-ms", values["guest-link-local-ms"]);
 const taskDelaysMs = taskDelays(values["task-delay"]);
 const options: VcsimOptions = {
   listen: values.listen,
@@ -58,6 +61,7 @@ const options: VcsimOptions = {
   ...(values.password === undefined ? {} : { password: values.password }),
   ...(sessionIdleTimeoutMs === undefined ? {} : { sessionIdleTimeoutMs }),
   ...(guestBootDelayMs === undefined ? {} : { guestBootDelayMs }),
+  ...(guestLinkLocalMs === undefined ? {} : { guestLinkLocalMs }),
   ...(taskDelaysMs === undefined ? {} : { taskDelaysMs }),
   ...(values.template === undefined ? {} : { templatePath: values.template }),
   ...(values["cert-dir"] === undefined ? {} : { certDir: values["cert-dir"] }),

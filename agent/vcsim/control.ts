@@ -17,6 +17,8 @@ export interface VcsimFaultRule {
 
 export interface VcsimSettings {
   guestBootDelayMs: number;
+  /** After booting, how long a guest reports only link-local addresses before its real one (0: none). */
+  guestLinkLocalMs: number;
   /** Per-method async task durations; setting it replaces the whole map. */
   taskDelaysMs: Record<string, number>;
 }
@@ -71,6 +73,7 @@ export interface VcsimControl {
 const Counts = z.record(z.string(), z.number().int());
 const SettingsBody = z.object({
   guestBootDelayMs: z.number().int(),
+  guestLinkLocalMs: z.number().int(),
   taskDelays: z.record(z.string(), z.number().int()),
 });
 const Dropped = z.object({ dropped: z.number().int() });
@@ -109,13 +112,18 @@ export class LauncherControl implements VcsimControl {
   async settings(update: Partial<VcsimSettings> = {}): Promise<VcsimSettings> {
     const body = {
       ...(update.guestBootDelayMs === undefined ? {} : { guestBootDelayMs: update.guestBootDelayMs }),
+      ...(update.guestLinkLocalMs === undefined ? {} : { guestLinkLocalMs: update.guestLinkLocalMs }),
       ...(update.taskDelaysMs === undefined ? {} : { taskDelays: update.taskDelaysMs }),
     };
     const empty = Object.keys(body).length === 0;
     const out = SettingsBody.parse(
       await this.#call(empty ? "GET" : "POST", "settings", empty ? undefined : body),
     );
-    return { guestBootDelayMs: out.guestBootDelayMs, taskDelaysMs: out.taskDelays };
+    return {
+      guestBootDelayMs: out.guestBootDelayMs,
+      guestLinkLocalMs: out.guestLinkLocalMs,
+      taskDelaysMs: out.taskDelays,
+    };
   }
 
   async vm(query: { moref: string } | { name: string }): Promise<VcsimVm> {

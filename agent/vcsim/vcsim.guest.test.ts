@@ -3,12 +3,14 @@ import { type Inventory, inventory, startClone } from "./test-support/inventory.
 import { type MoRef, refOf, type SoapSession } from "./test-support/soap-session.ts";
 import { loggedIn, startTestVcsim } from "./test-support/start.ts";
 import { watchTask, watchVm } from "./test-support/waits.ts";
-import { at } from "./test-support/xml-tree.ts";
+import { at, kids } from "./test-support/xml-tree.ts";
 import type { VcsimHandle } from "./vcsim.ts";
 
 const BOOT_MS = 300;
 // 198.18.0.0/15: the benchmarking range, never a real host
 const BENCHMARK_RANGE = /^198\.1[89]\.\d{1,3}\.\d{1,3}$/;
+const LINK_LOCAL_V4 = /^169\.254\.\d{1,3}\.\d{1,3}$/;
+const LINK_LOCAL_V6 = /^fe80::[0-9a-f:]+$/;
 
 async function power(session: SoapSession, vm: MoRef, method: "PowerOnVM_Task" | "PowerOffVM_Task") {
   const task = refOf(at(await session.ok(method, vm), "returnval"));
@@ -89,6 +91,35 @@ describe("guest boot emulation", () => {
       ),
     );
     expect(new Set(ips).size).toBe(3);
+  });
+
+  it("reports only link-local addresses for guestLinkLocalMs after boot, then the real one", async () => {
+    const LINK_LOCAL_MS = 500;
+    await vcsim.control.settings({ guestLinkLocalMs: LINK_LOCAL_MS });
+    try {
+      const started = Date.now();
+      const vm = (
+        await watchTask(session, await startClone(session, inv, { name: "dhcp-late", powerOn: true }))
+      ).result;
+      if (!vm) throw new Error("clone failed");
+      const nicAddresses = async () =>
+        kids(
+          at((await session.retrieve(vm, ["guest.net"])).get("guest.net"), "GuestNicInfo"),
+          "ipAddress",
+        ).map((a) => a.text);
+
+      const booted = await watchVm(session, vm, (s) => s["guest.toolsRunningStatus"] === "guestToolsRunning");
+      expect(booted["guest.ipAddress"]).toMatch(LINK_LOCAL_V4);
+      const early = await nicAddresses();
+      expect(early).toEqual([booted["guest.ipAddress"], expect.stringMatching(LINK_LOCAL_V6)]);
+
+      const leased = await watchVm(session, vm, (s) => BENCHMARK_RANGE.test(s["guest.ipAddress"] ?? ""));
+      expect(Date.now() - started).toBeGreaterThanOrEqual(BOOT_MS + LINK_LOCAL_MS);
+      // the IPv6 link-local address stays, listed after the real one, as on a real guest
+      expect(await nicAddresses()).toEqual([leased["guest.ipAddress"], early[1]]);
+    } finally {
+      await vcsim.control.settings({ guestLinkLocalMs: 0 });
+    }
   });
 
   it("uses the boot delay set at run time", async () => {

@@ -84,13 +84,20 @@ describe("vcsim launcher", () => {
   });
 
   it("reads and changes settings", async () => {
+    expect(await vcsim.control.settings()).toMatchObject({ guestLinkLocalMs: 0 });
     const changed = await vcsim.control.settings({
       guestBootDelayMs: 70,
+      guestLinkLocalMs: 40,
       taskDelaysMs: { PowerOnVM_Task: 10 },
     });
-    expect(changed).toEqual({ guestBootDelayMs: 70, taskDelaysMs: { PowerOnVM_Task: 10 } });
+    expect(changed).toEqual({
+      guestBootDelayMs: 70,
+      guestLinkLocalMs: 40,
+      taskDelaysMs: { PowerOnVM_Task: 10 },
+    });
     expect(await vcsim.control.settings({ taskDelaysMs: {} })).toEqual({
       guestBootDelayMs: 70,
+      guestLinkLocalMs: 40,
       taskDelaysMs: {},
     });
   });

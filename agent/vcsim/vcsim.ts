@@ -19,6 +19,11 @@ export interface VcsimOptions {
   sessionIdleTimeoutMs?: number;
   /** Power-on until tools run and an IP appears (default 1000). */
   guestBootDelayMs?: number;
+  /**
+   * After booting, how long a guest reports only link-local addresses (169.254/16 and fe80::) before
+   * its real one, like a guest whose DHCP answer is late (default 0: none).
+   */
+  guestLinkLocalMs?: number;
   /** Per-method async task durations, e.g. `{ CloneVM_Task: 2000 }`. */
   taskDelaysMs?: Record<string, number>;
   /** Template prepared at start (default /DC0/vm/ubuntu-22.04-tmpl; "" = none). */
@@ -84,6 +89,7 @@ function launcherArgs(options: VcsimOptions): string[] {
     args.push(`-session-idle-timeout=${options.sessionIdleTimeoutMs}ms`);
   }
   if (options.guestBootDelayMs !== undefined) args.push(`-guest-boot-delay=${options.guestBootDelayMs}ms`);
+  if (options.guestLinkLocalMs !== undefined) args.push(`-guest-link-local=${options.guestLinkLocalMs}ms`);
   if (options.taskDelaysMs !== undefined) {
     const delays = Object.entries(options.taskDelaysMs).map(([method, ms]) => `${method}=${ms}ms`);
     args.push(`-task-delay=${delays.join(",")}`);

@@ -7,11 +7,19 @@ import { findByInventoryPath } from "../../src/vsphere/methods/find-by-inventory
 import { retrievePropertiesEx } from "../../src/vsphere/methods/retrieve-properties-ex.ts";
 import { createRetryPolicy } from "../../src/vsphere/retry.ts";
 import { RoundTripCounter } from "../../src/vsphere/round-trips.ts";
+import type { MoRef } from "../../src/vsphere/values.ts";
 import { readVmState } from "../../src/vsphere/vm-state.ts";
+import { loggedIn } from "../../vcsim/test-support/start.ts";
+import { watchVm } from "../../vcsim/test-support/waits.ts";
 import type { VcsimHandle } from "../../vcsim/vcsim.ts";
 import { clientFor, startTestVcsim } from "../vsphere/fixture.ts";
 import { fakeJobContext, testJob } from "./fixture.ts";
+import { vmsNamed } from "./inventory-helpers.ts";
 
+const FOLDER = "/DC0/vm/acme/shop";
+// 198.18.0.0/15: the launcher's guest address range
+const TEST_RANGE = /^198\.1[89]\.\d{1,3}\.\d{1,3}$/;
+const LINK_LOCAL = /^169\.254\.\d{1,3}\.\d{1,3}$/;
 const fastRetry = createRetryPolicy({ baseDelayMs: 5, maxDelayMs: 50 });
 
 describe("provisionVm against vcsim", () => {
@@ -27,7 +35,7 @@ describe("provisionVm against vcsim", () => {
     await vcsim?.stop();
   });
   beforeEach(async () => {
-    await vcsim.control.settings({ guestBootDelayMs: 150, taskDelaysMs: {} });
+    await vcsim.control.settings({ guestBootDelayMs: 150, guestLinkLocalMs: 0, taskDelaysMs: {} });
   });
 
   const run = (job: ProvisionVmJob, extra: { networkWaitMs?: number; counter?: RoundTripCounter } = {}) => {
@@ -117,6 +125,66 @@ describe("provisionVm against vcsim", () => {
     expect(ctx.stages).toEqual([...PROVISIONING_STAGES]);
     const vm = await readVmState(client.scope(), { type: "VirtualMachine", value: outcome.value.vmwareId });
     expect(vm?.powerState).toBe("poweredOn");
+  });
+
+  /**
+   * Resolves with the link-local IPv4 address once `vm`'s tools run and report one; watched over the
+   * simulator tests' own session, whose first wait returns the current state, so a job that already
+   * finished cannot hide it.
+   */
+  const linkLocalShown = async (vm: MoRef) => {
+    const soap = await loggedIn(vcsim);
+    try {
+      const shown = await watchVm(
+        soap,
+        vm,
+        (s) =>
+          s["guest.toolsRunningStatus"] === "guestToolsRunning" &&
+          LINK_LOCAL.test(s["guest.ipAddress"] ?? ""),
+      );
+      return shown["guest.ipAddress"];
+    } finally {
+      soap.close();
+    }
+  };
+
+  it("waits through the guest's link-local addresses and reports READY only with its real one", async () => {
+    const LINK_LOCAL_MS = 1000;
+    await vcsim.control.settings({ guestBootDelayMs: 50, guestLinkLocalMs: LINK_LOCAL_MS });
+    const job = testJob();
+    const { ctx, result } = run(job);
+    const waitingAt = ctx.reached("WAITING_FOR_NETWORK").then(() => Date.now());
+    const readyAt = ctx.reached("READY").then(() => Date.now());
+
+    await waitingAt;
+    const [vm] = await vmsNamed(client, FOLDER, job.vmName);
+    if (vm === undefined) throw new Error("no VM while WAITING_FOR_NETWORK");
+    // tools run and the guest shows 169.254.x.y (and fe80::) for LINK_LOCAL_MS: not an address for users
+    expect(await linkLocalShown(vm)).toMatch(LINK_LOCAL);
+
+    const outcome = await result;
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.value.ipAddress).toMatch(TEST_RANGE);
+    expect((await vcsim.control.vm({ moref: vm.value })).guest.ipAddress).toBe(outcome.value.ipAddress);
+    expect((await readyAt) - (await waitingAt)).toBeGreaterThanOrEqual(LINK_LOCAL_MS);
+    expect(ctx.stages).toEqual([...PROVISIONING_STAGES]);
+  });
+
+  it("reports no address, with a warning, when the guest shows only link-local ones within the budget", async () => {
+    await vcsim.control.settings({ guestBootDelayMs: 50, guestLinkLocalMs: 60_000 });
+    const job = testJob();
+    const { ctx, result } = run(job, { networkWaitMs: 800 });
+    await ctx.reached("WAITING_FOR_NETWORK");
+    const [vm] = await vmsNamed(client, FOLDER, job.vmName);
+    if (vm === undefined) throw new Error("no VM while WAITING_FOR_NETWORK");
+    expect(await linkLocalShown(vm)).toMatch(LINK_LOCAL);
+
+    const outcome = await result;
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.value.ipAddress).toBeNull();
+    expect(outcome.value.warning).toMatch(/no IP address/);
   });
 
   it("reports the clone task's progress while CLONING", async () => {

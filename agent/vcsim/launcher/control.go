@@ -24,11 +24,13 @@ func (l *launcher) controlHandler() http.Handler {
 
 type settingsOut struct {
 	GuestBootDelayMs int64            `json:"guestBootDelayMs"`
+	GuestLinkLocalMs int64            `json:"guestLinkLocalMs"`
 	TaskDelays       map[string]int64 `json:"taskDelays"`
 }
 
 type settingsBody struct {
 	GuestBootDelayMs *int64           `json:"guestBootDelayMs,omitempty"`
+	GuestLinkLocalMs *int64           `json:"guestLinkLocalMs,omitempty"`
 	TaskDelays       map[string]int64 `json:"taskDelays,omitempty"`
 }
 
@@ -49,9 +51,13 @@ func (l *launcher) handleSettings(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, errorBody(fmt.Errorf("%s not allowed", r.Method)))
 		return
 	}
-	boot, delays := l.settings.snapshot()
-	out := settingsOut{GuestBootDelayMs: boot.Milliseconds(), TaskDelays: map[string]int64{}}
-	for method, d := range delays {
+	now := l.settings.snapshot()
+	out := settingsOut{
+		GuestBootDelayMs: now.guestBootDelay.Milliseconds(),
+		GuestLinkLocalMs: now.guestLinkLocal.Milliseconds(),
+		TaskDelays:       map[string]int64{},
+	}
+	for method, d := range now.taskDelays {
 		out.TaskDelays[method] = d.Milliseconds()
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -63,6 +69,12 @@ func (l *launcher) applySettings(body settingsBody) error {
 			return fmt.Errorf("guestBootDelayMs must not be negative")
 		}
 		l.settings.setBootDelay(time.Duration(*body.GuestBootDelayMs) * time.Millisecond)
+	}
+	if body.GuestLinkLocalMs != nil {
+		if *body.GuestLinkLocalMs < 0 {
+			return fmt.Errorf("guestLinkLocalMs must not be negative")
+		}
+		l.settings.setLinkLocalPhase(time.Duration(*body.GuestLinkLocalMs) * time.Millisecond)
 	}
 	if body.TaskDelays != nil {
 		delays := make(map[string]time.Duration, len(body.TaskDelays))

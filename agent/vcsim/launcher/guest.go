@@ -124,7 +124,16 @@ func (g *guestEmulator) boot(ref types.ManagedObjectReference, generation int) {
 		g.applyIdentity(s, vm)
 		identity := *s
 		g.mu.Unlock()
-		simulator.Map.Update(vm, guestUp(viewOf(vm), identity, customized))
+		view := viewOf(vm)
+		addrs := nicAddresses{primary: identity.ip, prefix: identity.prefix}
+		phase := g.settings.linkLocalPhase()
+		if phase > 0 {
+			addrs = linkLocalOnly(view)
+		}
+		simulator.Map.Update(vm, guestUp(view, identity, addrs, customized))
+		if phase > 0 {
+			time.AfterFunc(phase, func() { g.leaseArrived(ref, generation) })
+		}
 	})
 }
 

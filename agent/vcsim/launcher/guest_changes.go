@@ -7,10 +7,25 @@ import (
 
 const toolsVersion = "12352"
 
+// nicAddresses is what the guest reports on its first adapter: the primary
+// address (also guest.ipAddress) and any further ones listed after it.
+type nicAddresses struct {
+	primary string
+	prefix  int32
+	more    []types.NetIpConfigInfoIpAddress
+}
+
+func (a nicAddresses) all() []types.NetIpConfigInfoIpAddress {
+	first := types.NetIpConfigInfoIpAddress{
+		IpAddress: a.primary, PrefixLength: a.prefix, State: string(types.NetIpConfigInfoIpAddressStatusPreferred),
+	}
+	return append([]types.NetIpConfigInfoIpAddress{first}, a.more...)
+}
+
 // guestUp is the set of property changes tools report once the guest has booted.
 // Each property is its own change so filters on exact paths
 // (guest.ipAddress, guest.toolsRunningStatus) match.
-func guestUp(vm vmView, id guestState, customized bool) []types.PropertyChange {
+func guestUp(vm vmView, id guestState, addrs nicAddresses, customized bool) []types.PropertyChange {
 	running := string(types.VirtualMachineToolsRunningStatusGuestToolsRunning)
 	current := string(types.VirtualMachineToolsVersionStatusGuestToolsCurrent)
 	changes := []types.PropertyChange{
@@ -22,15 +37,15 @@ func guestUp(vm vmView, id guestState, customized bool) []types.PropertyChange {
 		{Name: "guest.guestId", Val: vm.vm.Config.GuestId},
 		{Name: "guest.guestFullName", Val: vm.vm.Config.GuestFullName},
 		{Name: "guest.hostName", Val: id.hostName},
-		{Name: "guest.net", Val: guestNICs(vm, &id)},
-		{Name: "guest.ipAddress", Val: id.ip},
+		{Name: "guest.net", Val: guestNICs(vm, &id, addrs)},
+		{Name: "guest.ipAddress", Val: addrs.primary},
 		{Name: "summary.guest.toolsStatus", Val: types.VirtualMachineToolsStatusToolsOk},
 		{Name: "summary.guest.toolsVersionStatus2", Val: current},
 		{Name: "summary.guest.toolsRunningStatus", Val: running},
 		{Name: "summary.guest.guestId", Val: vm.vm.Config.GuestId},
 		{Name: "summary.guest.guestFullName", Val: vm.vm.Config.GuestFullName},
 		{Name: "summary.guest.hostName", Val: id.hostName},
-		{Name: "summary.guest.ipAddress", Val: id.ip},
+		{Name: "summary.guest.ipAddress", Val: addrs.primary},
 		{Name: "summary.quickStats.guestHeartbeatStatus", Val: types.ManagedEntityStatusGreen},
 		// last, so a client that saw tools running also sees the address
 		{Name: "guest.toolsRunningStatus", Val: running},
@@ -50,7 +65,7 @@ func guestGone(vm vmView) []types.PropertyChange {
 		{Name: "guest.guestState", Val: "notRunning"},
 		{Name: "guest.ipAddress", Val: nil},
 		{Name: "guest.hostName", Val: nil},
-		{Name: "guest.net", Val: guestNICs(vm, nil)},
+		{Name: "guest.net", Val: guestNICs(vm, nil, nicAddresses{})},
 		{Name: "summary.guest.toolsStatus", Val: types.VirtualMachineToolsStatusToolsNotRunning},
 		{Name: "summary.guest.toolsRunningStatus", Val: notRunning},
 		{Name: "summary.guest.ipAddress", Val: nil},
@@ -59,9 +74,19 @@ func guestGone(vm vmView) []types.PropertyChange {
 	}
 }
 
+// addressesChanged is what tools report when the guest's addresses change
+// while it runs (a DHCP lease replacing a link-local address).
+func addressesChanged(vm vmView, id guestState, addrs nicAddresses) []types.PropertyChange {
+	return []types.PropertyChange{
+		{Name: "guest.net", Val: guestNICs(vm, &id, addrs)},
+		{Name: "guest.ipAddress", Val: addrs.primary},
+		{Name: "summary.guest.ipAddress", Val: addrs.primary},
+	}
+}
+
 // guestNICs is guest.net: one entry per adapter; with an identity the first
-// adapter carries the address and DNS settings.
-func guestNICs(vm vmView, id *guestState) []types.GuestNicInfo {
+// adapter carries the addresses and DNS settings.
+func guestNICs(vm vmView, id *guestState, addrs nicAddresses) []types.GuestNicInfo {
 	var nics []types.GuestNicInfo
 	for _, device := range vm.vm.Config.Hardware.Device {
 		nic, ok := device.(types.BaseVirtualEthernetCard)
@@ -76,10 +101,10 @@ func guestNICs(vm vmView, id *guestState) []types.GuestNicInfo {
 			DeviceConfigId: card.Key,
 		}
 		if id != nil && len(nics) == 0 {
-			info.IpAddress = []string{id.ip}
-			info.IpConfig = &types.NetIpConfigInfo{IpAddress: []types.NetIpConfigInfoIpAddress{{
-				IpAddress: id.ip, PrefixLength: id.prefix, State: string(types.NetIpConfigInfoIpAddressStatusPreferred),
-			}}}
+			info.IpConfig = &types.NetIpConfigInfo{IpAddress: addrs.all()}
+			for _, a := range info.IpConfig.IpAddress {
+				info.IpAddress = append(info.IpAddress, a.IpAddress)
+			}
 			info.DnsConfig = &types.NetDnsConfigInfo{HostName: id.hostName, DomainName: id.domain, IpAddress: id.dns}
 		}
 		nics = append(nics, info)

@@ -9,17 +9,32 @@ import (
 type settings struct {
 	mu             sync.Mutex
 	guestBootDelay time.Duration
+	guestLinkLocal time.Duration
+	taskDelays     map[string]time.Duration
+}
+
+// settingsSnapshot is a copy of the settings, safe to read without the lock.
+type settingsSnapshot struct {
+	guestBootDelay time.Duration
+	guestLinkLocal time.Duration
 	taskDelays     map[string]time.Duration
 }
 
 func newSettings(cfg config) *settings {
-	return &settings{guestBootDelay: cfg.guestBootDelay, taskDelays: cfg.taskDelays}
+	return &settings{guestBootDelay: cfg.guestBootDelay, guestLinkLocal: cfg.guestLinkLocal, taskDelays: cfg.taskDelays}
 }
 
 func (s *settings) bootDelay() time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.guestBootDelay
+}
+
+// linkLocalPhase is how long a booted guest shows only link-local addresses.
+func (s *settings) linkLocalPhase() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.guestLinkLocal
 }
 
 func (s *settings) taskDelay(method string) time.Duration {
@@ -34,6 +49,12 @@ func (s *settings) setBootDelay(d time.Duration) {
 	s.guestBootDelay = d
 }
 
+func (s *settings) setLinkLocalPhase(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.guestLinkLocal = d
+}
+
 // setTaskDelays replaces the whole map, so a test states exactly what it wants.
 func (s *settings) setTaskDelays(delays map[string]time.Duration) {
 	s.mu.Lock()
@@ -41,12 +62,12 @@ func (s *settings) setTaskDelays(delays map[string]time.Duration) {
 	s.taskDelays = delays
 }
 
-func (s *settings) snapshot() (time.Duration, map[string]time.Duration) {
+func (s *settings) snapshot() settingsSnapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delays := make(map[string]time.Duration, len(s.taskDelays))
 	for k, v := range s.taskDelays {
 		delays[k] = v
 	}
-	return s.guestBootDelay, delays
+	return settingsSnapshot{guestBootDelay: s.guestBootDelay, guestLinkLocal: s.guestLinkLocal, taskDelays: delays}
 }
