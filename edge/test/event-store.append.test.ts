@@ -100,6 +100,24 @@ describe("event store append", () => {
     ).rejects.toBeInstanceOf(EventStoreUnavailableError);
   });
 
+  it("does not take a failed batch for applied because an empty append beside it is behind", async () => {
+    // a job update writes the VM's stream and an empty append to its request, whose cached version
+    // may be stale; when the batch fails, only the appends with events say whether it applied
+    const [vm, request] = [uniqueStream(), uniqueStream()];
+    await store.append(request, 0, [newEvent(approvedEvent("r1"))]);
+    const broken = env.DB.prepare("INSERT INTO no_such_table VALUES (1)");
+    await expect(
+      store.commit({
+        appends: [
+          { streamId: vm, expectedVersion: 0, events: [newEvent(approvedEvent("r1"))] },
+          { streamId: request, expectedVersion: 0, events: [] },
+        ],
+        sideEffects: [broken],
+      }),
+    ).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    expect(await countEvents(vm)).toBe(0);
+  });
+
   it("writes nothing and succeeds when there is nothing to append", async () => {
     const streamId = uniqueStream();
     expect(await store.append(streamId, 0, [])).toEqual({

@@ -131,6 +131,16 @@ describe("sites router", () => {
     expect(await as(t.member).sites.inventory({ siteId: t.siteId })).toMatchObject({
       report: { collectedAt: fresh.collectedAt },
     });
+    // a periodic check that began before the refresh arrives after it: the newer report stays
+    agent.send({
+      type: "inventory.report",
+      seq: 3,
+      report: { ...report, collectedAt: "2026-11-22T10:59:00.000Z" },
+    });
+    await agent.next("ack");
+    expect(await as(t.member).sites.inventory({ siteId: t.siteId })).toMatchObject({
+      report: { collectedAt: fresh.collectedAt, networks: fresh.networks },
+    });
     await expect(as(t.member).sites.refreshInventory({ siteId: t.siteId })).rejects.toMatchObject({
       code: "FORBIDDEN",
     });

@@ -1,6 +1,7 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { AgentHub } from "../src/durable-objects/agent-hub.ts";
 import { createJobDispatcher } from "../src/provisioning/dispatcher-factory.ts";
 import { expireDeadlines, helloAgent, hubOf, takeJob } from "./agent-support.ts";
 import { callerFor, codeOf, requestInput } from "./support/callers.ts";
@@ -128,6 +129,31 @@ describe("approvals.stopProvisioning", () => {
     expect(leftovers.find((l) => l.requestId === requestId)?.detail).toContain("half-built VM may be left");
     // stopped jobs are not offered again
     expect(await hubOf(t.siteId).jobStatus(jobId)).toMatchObject({ state: "done", outcome: "cancelled" });
+  });
+
+  it("writes a stop's outcome on a later sweep when writing it failed the first time", async () => {
+    const { t, w, requestId, jobId } = await approved();
+    // the state a stop leaves when D1 refused its outcome: the job ended, its outcome still pending
+    await runInDurableObject(hubOf(t.siteId), async (_hub: AgentHub, state) => {
+      state.storage.sql.exec(
+        `UPDATE jobs SET state = 'done', outcome = 'cancelled', cancel_requested = 1, outcome_pending = 1
+         WHERE job_id = ?`,
+        jobId,
+      );
+      await state.storage.setAlarm(Date.now() + 60_000);
+    });
+    expect((await callerFor(t.member, w).requests.get({ requestId })).request.status).toBe("APPROVED");
+    expect(await runDurableObjectAlarm(hubOf(t.siteId))).toBe(true);
+    const detail = await callerFor(t.member, w).requests.get({ requestId });
+    expect(detail.request).toMatchObject({ status: "FAILED", failure: { code: "CANCELLED" } });
+    const pending = await runInDurableObject(
+      hubOf(t.siteId),
+      (_hub: AgentHub, state) =>
+        state.storage.sql
+          .exec<{ n: number }>("SELECT count(*) AS n FROM jobs WHERE outcome_pending = 1")
+          .one().n,
+    );
+    expect(pending).toBe(0);
   });
 
   it("refuses members, other tenants (like a missing request) and requests that are not running", async () => {

@@ -36,8 +36,8 @@ export async function findOurVm(run: RunContext, folder: MoRef, known?: MoRef): 
 export async function cloneVm(
   run: RunContext,
   folder: MoRef,
-  /** told the clone task while it runs unwatched-for-its-end, and undefined once vCenter says it ended */
-  track: (task: MoRef | undefined) => void = () => {},
+  /** told of the clone task when it starts (running) and when vCenter says it ended (not running) */
+  track: (task: MoRef, running: boolean) => void = () => {},
 ): Promise<MoRef> {
   const { job, placement } = run;
   const spec = cloneSpecFor(job, placement, folder, { domain: run.options.domain });
@@ -45,17 +45,17 @@ export async function cloneVm(
   try {
     const task = await cloneVmTask(run.vim, placement.template, spec);
     run.log.info("clone started", { task: task.value });
-    track(task);
+    track(task, true);
     const result = await waitForTask(run.client.waiter, task, {
       signal: run.ctx.signal,
       counter: run.counter,
       onProgress: (p) => run.stages.percent("CLONING", p),
     }).catch((err: unknown) => {
       // the task's own failure ended it; anything else (a stop, a dropped call) left it running
-      if (err instanceof VsphereFault && err.source === "task") track(undefined);
+      if (err instanceof VsphereFault && err.source === "task") track(task, false);
       throw err;
     });
-    track(undefined);
+    track(task, false);
     const vm = resultRef(result);
     if (vm === undefined) throw new Error(`CloneVM_Task ${task.value} succeeded without a VM`);
     return vm;

@@ -70,8 +70,10 @@ export async function attemptOnce(input: AttemptInput): Promise<ProvisionedVm> {
     if (existing !== undefined) memory.vm = existing.ref;
     else {
       memory.step = "clone";
-      memory.vm = await cloneVm(run, folder.ref, (task) => {
-        memory.cloneTask = task;
+      memory.vm = await cloneVm(run, folder.ref, (task, running) => {
+        // an ended retry's task must not hide an earlier clone that still runs
+        if (running) memory.cloneTask = task;
+        else if (memory.cloneTask?.value === task.value) memory.cloneTask = undefined;
       });
     }
     stages.reach("CONFIGURING");

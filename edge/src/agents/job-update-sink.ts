@@ -27,7 +27,8 @@ export type RecordError = { code: string; retryable: boolean; message: string };
 
 /** Where the hub sends what agents report: the D1 log first, then the (best-effort) progress fan-out. */
 export interface JobUpdateSink {
-  record(update: JobUpdate): Promise<Result<void, RecordError>>;
+  /** `recorded` false: the log already held it (a resend or a repeat), nothing was written */
+  record(update: JobUpdate): Promise<Result<{ recorded: boolean }, RecordError>>;
   publish(update: ProgressUpdate, origin: { tenantId: string }): Promise<void>;
 }
 
@@ -65,7 +66,7 @@ export function createJobUpdateSink(env: Env): JobUpdateSink {
         },
         { cache },
       );
-      return recorded.ok ? ok(undefined) : err(recorded.error);
+      return recorded.ok ? ok({ recorded: recorded.value.recorded }) : err(recorded.error);
     },
     publish: (update, origin) => publishProgress(env, update, origin),
   };

@@ -65,9 +65,17 @@ export async function dispatchQueued(hub: HubContext): Promise<void> {
   await armSweep(hub);
 }
 
-/** One alarm per object: set it to the earliest offer or lease deadline, if there is one. */
+// a stopped job's outcome that D1 refused is written again this much later
+const PENDING_OUTCOME_RETRY_MS = 30_000;
+
+/**
+ * One alarm per object: set it to the earliest offer or lease deadline, and no later than a retry of
+ * a stopped job's outcome still to be written, if there is either.
+ */
 export async function armSweep(hub: HubContext): Promise<void> {
-  const next = hub.queue.nextDeadline();
+  const deadline = hub.queue.nextDeadline();
+  const retry = hub.queue.pendingOutcomes().length > 0 ? hub.now() + PENDING_OUTCOME_RETRY_MS : null;
+  const next = deadline === null ? retry : retry === null ? deadline : Math.min(deadline, retry);
   if (next === null) return;
   const current = await hub.ctx.storage.getAlarm();
   if (current === null || current > next) await hub.ctx.storage.setAlarm(next);

@@ -7,7 +7,7 @@ import type { HubContext } from "./agent-hub-context.ts";
 import type { JobStreams } from "./agent-hub-progress.ts";
 import { bumpCounter } from "./agent-hub-schema.ts";
 import { agentTag, attachFacts, closeSocket, type SocketFacts, sendFrame } from "./agent-hub-sockets.ts";
-import { requeueJob } from "./agent-hub-stop.ts";
+import { recordPendingOutcomes, requeueJob } from "./agent-hub-stop.ts";
 
 type Frame<TType extends AgentToEdge["type"]> = Extract<AgentToEdge, { type: TType }>;
 
@@ -39,9 +39,11 @@ export async function handleFrame(
     case "job.result":
       return streams.apply(ws, facts, frame);
     case "inventory.report":
+      // a report collected earlier (a periodic check overtaken by a refresh) never replaces a newer one
       hub.sql.exec(
         `INSERT INTO inventory (id, report, agent_id, received_at) VALUES (1, ?1, ?2, ?3)
-         ON CONFLICT (id) DO UPDATE SET report = ?1, agent_id = ?2, received_at = ?3`,
+         ON CONFLICT (id) DO UPDATE SET report = ?1, agent_id = ?2, received_at = ?3
+         WHERE json_extract(inventory.report, '$.collectedAt') <= json_extract(?1, '$.collectedAt')`,
         JSON.stringify(frame.report),
         facts.agentId,
         hub.now(),
@@ -113,7 +115,7 @@ async function onHello(
   // jobs held by this agent that it no longer knows of were lost with its memory: take them back now
   const listed = new Set(frame.running.map((r) => r.jobId));
   for (const row of hub.queue.heldBy(facts.agentId)) {
-    if (!listed.has(row.job_id)) await requeueJob(hub, row, now);
+    if (!listed.has(row.job_id)) requeueJob(hub, row, now);
   }
   sendFrame(
     ws,
@@ -206,7 +208,8 @@ async function onRelease(
 ): Promise<void> {
   const held = hub.queue.checkLease({ jobId: frame.jobId, epoch: frame.epoch, agentId: facts.agentId });
   if (held.ok) {
-    await requeueJob(hub, held.value, hub.now());
+    requeueJob(hub, held.value, hub.now());
+    await recordPendingOutcomes(hub);
     bumpCounter(hub.sql, "jobs_released");
   }
   sendFrame(ws, { type: "ack", ref: frame.id, jobId: frame.jobId });

@@ -27,6 +27,8 @@ export type JobRow = {
   lease_expires_at: number | null;
   declined_by: string | null;
   cancel_requested: number;
+  /** 1 while a stopped job's outcome is not in the D1 log yet (agent-hub-stop.ts records it) */
+  outcome_pending: number;
   outcome: string | null;
   enqueued_at: number;
   updated_at: number;
@@ -214,18 +216,34 @@ export class JobQueue {
     return cursor.rowsWritten > 0;
   }
 
-  /** Puts a job an agent gives back (or loses) into the queue; the next grant fences the old epoch. */
-  requeue(input: { jobId: string; epoch: number; now: number }): boolean {
+  /**
+   * Puts a job an agent gives back (or loses) into the queue; the next grant fences the old epoch. A
+   * stopped job ends instead, its outcome pending. With `expiredBy`, only if its deadline really passed
+   * by then (a renewal may have landed since the expired rows were read).
+   */
+  requeue(input: { jobId: string; epoch: number; now: number; expiredBy?: number }): boolean {
     const cursor = this.sql.exec(
       `UPDATE jobs SET state = CASE WHEN cancel_requested = 1 THEN 'done' ELSE 'queued' END,
          outcome = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE NULL END,
+         outcome_pending = cancel_requested,
          agent_id = NULL, lease_expires_at = NULL, offer_expires_at = NULL, updated_at = ?3
-       WHERE job_id = ?1 AND epoch = ?2 AND state IN ('offered', 'leased')`,
+       WHERE job_id = ?1 AND epoch = ?2 AND state IN ('offered', 'leased')
+         AND (?4 IS NULL OR (CASE state WHEN 'leased' THEN lease_expires_at ELSE offer_expires_at END) <= ?4)`,
       input.jobId,
       input.epoch,
       input.now,
+      input.expiredBy ?? null,
     );
     return cursor.rowsWritten > 0;
+  }
+
+  /** Stopped jobs whose outcome no agent reported and the D1 log does not hold yet. */
+  pendingOutcomes(): JobRow[] {
+    return this.sql.exec<JobRow>("SELECT * FROM jobs WHERE outcome_pending = 1").toArray();
+  }
+
+  outcomeRecorded(jobId: string): void {
+    this.sql.exec("UPDATE jobs SET outcome_pending = 0 WHERE job_id = ?", jobId);
   }
 
   /** Jobs offered to or leased by an agent, e.g. to take them back on revoke or disconnect. */
@@ -273,8 +291,8 @@ export class JobQueue {
       const t = input.tombstone;
       this.sql.exec(
         `INSERT INTO jobs (job_id, tenant_id, site_id, request_id, kind, spec, state, outcome, cancel_requested,
-           enqueued_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, 'provision-vm', '{}', 'done', 'cancelled', 1, ?5, ?5)`,
+           outcome_pending, enqueued_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 'provision-vm', '{}', 'done', 'cancelled', 1, 1, ?5, ?5)`,
         input.jobId,
         t.tenantId,
         t.siteId,
@@ -294,8 +312,8 @@ export class JobQueue {
       return "cancelling";
     }
     this.sql.exec(
-      `UPDATE jobs SET state = 'done', outcome = 'cancelled', cancel_requested = 1, agent_id = NULL,
-         offer_expires_at = NULL, updated_at = ?2 WHERE job_id = ?1`,
+      `UPDATE jobs SET state = 'done', outcome = 'cancelled', cancel_requested = 1, outcome_pending = 1,
+         agent_id = NULL, offer_expires_at = NULL, updated_at = ?2 WHERE job_id = ?1`,
       input.jobId,
       input.now,
     );

@@ -47,6 +47,8 @@ const MIGRATIONS: readonly string[] = [
   "ALTER TABLE jobs ADD COLUMN stages TEXT NOT NULL DEFAULT '[]'",
   // when this hub last wrote the agent's presence to D1 (refreshed every few minutes while connected)
   "ALTER TABLE agents_seen ADD COLUMN presence_at INTEGER",
+  // 1 while a stopped job's CANCELLED outcome, which no agent will report, is not in the D1 log yet
+  "ALTER TABLE jobs ADD COLUMN outcome_pending INTEGER NOT NULL DEFAULT 0",
 ];
 
 export function migrateHubStorage(sql: SqlStorage): void {

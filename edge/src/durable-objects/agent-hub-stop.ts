@@ -11,6 +11,7 @@ export type StopOutcome = "stopped" | "stopping" | "already-finished";
 /**
  * An admin's stop: a job no agent runs yet ends here (its outcome recorded at once); a running one is
  * told to stop, and its agent tears down what it built and reports CANCELLED like any other outcome.
+ * Safe to repeat: a stop whose outcome could not be recorded yet tries again.
  */
 export async function stopJob(
   hub: HubContext,
@@ -29,37 +30,42 @@ export async function stopJob(
     }
     return "stopping";
   }
-  // a repeated stop after a lost outcome records it again (idempotent by event id)
   if (row?.outcome !== "cancelled") return "already-finished";
-  await settleCancelledJob(hub, jobId);
+  await recordPendingOutcomes(hub);
   return "stopped";
 }
 
 /**
- * Puts a job back in the queue after its agent gave it back or lost it. A job an admin had stopped
- * ends there instead, and its outcome is recorded here, since no agent will report it: otherwise its
- * request would stay PROVISIONING forever.
+ * Puts a job back in the queue after its agent gave it back or lost it; a job an admin had stopped
+ * ends there instead, its outcome pending for `recordPendingOutcomes`. Synchronous, so a loop over
+ * rows cannot interleave with a stop or a renewal.
  */
-export async function requeueJob(hub: HubContext, row: JobRow, now: number): Promise<boolean> {
-  if (!hub.queue.requeue({ jobId: row.job_id, epoch: row.epoch, now })) return false;
-  if (row.cancel_requested === 1) await settleCancelledJob(hub, row.job_id);
-  return true;
+export function requeueJob(hub: HubContext, row: JobRow, now: number, options: { expiredBy?: number } = {}) {
+  return hub.queue.requeue({ jobId: row.job_id, epoch: row.epoch, now, ...options });
+}
+
+/**
+ * Records CANCELLED for every stopped job whose agent will never report it (it never ran, vanished,
+ * or gave the job back); otherwise its request would stay APPROVED or PROVISIONING forever. A job
+ * whose write fails stays pending: the sweep alarm runs this again until it lands.
+ */
+export async function recordPendingOutcomes(hub: HubContext): Promise<void> {
+  for (const row of hub.queue.pendingOutcomes()) {
+    if (await recordStopped(hub, row)) hub.queue.outcomeRecorded(row.job_id);
+  }
 }
 
 const Stages = z.array(ProvisioningStage).catch([]);
 
-/** Records CANCELLED for a stopped job whose agent never reported it; a no-op for any other job. */
-async function settleCancelledJob(hub: HubContext, jobId: string): Promise<void> {
-  const row = hub.queue.get(jobId);
-  if (row?.state !== "done" || row.outcome !== "cancelled") return;
+async function recordStopped(hub: HubContext, row: JobRow): Promise<boolean> {
   const stages = Stages.parse(JSON.parse(row.stages));
-  // once cloning began, a VM may exist that no agent will remove: admins are shown it to delete
-  const mayHaveBuilt = stages.length > 0;
+  // an agent held it: it may have started a clone whose stage frame never arrived, so say so
+  const mayHaveBuilt = row.attempt > 0;
   const failure: ProvisioningFailure = {
     code: "CANCELLED",
     userMessage: "An admin stopped this request before the VM was ready.",
     technicalDetail: mayHaveBuilt
-      ? `stopped while the agent was unreachable after ${stages.at(-1)}: it never reported its teardown, so a half-built VM may be left in vCenter`
+      ? `stopped while its agent was unreachable (last stage reported: ${stages.at(-1) ?? "none"}): no teardown was reported, so a half-built VM may be left in vCenter`
       : "stopped before an agent started the job; nothing was built",
     retriable: false,
     attempts: Math.max(1, row.attempt),
@@ -69,22 +75,33 @@ async function settleCancelledJob(hub: HubContext, jobId: string): Promise<void>
   const recorded = await hub.sink.record({
     tenantId: row.tenant_id,
     siteId: row.site_id,
-    jobId,
+    jobId: row.job_id,
     requestId: row.request_id,
     agentId: row.agent_id ?? "hub",
     epoch: row.epoch,
     seq: row.last_seq + 1,
     // one outcome per job, however often this runs
-    eventId: `stopped:${jobId}`,
+    eventId: `stopped:${row.job_id}`,
     update: { kind: "failed", failure, at },
   });
   if (!recorded.ok) {
-    // a stop pressed again records it (stopJob); until then the request shows its last state
-    logEvent("error", "stopped job's outcome not recorded", { jobId, error: recorded.error });
-    return;
+    if (recorded.error.retryable) {
+      logEvent("warn", "stopped job's outcome not recorded yet; will retry", {
+        jobId: row.job_id,
+        error: recorded.error,
+      });
+      return false;
+    }
+    // refused for good (e.g. the request ended otherwise meanwhile): nothing left to record
+    logEvent("warn", "stopped job's outcome refused", { jobId: row.job_id, error: recorded.error });
+    return true;
   }
-  await hub.sink.publish(
-    { kind: "failed", requestId: row.request_id, failure, at },
-    { tenantId: row.tenant_id },
-  );
+  // progress only ever shows what the log holds: a repeat that recorded nothing publishes nothing
+  if (recorded.value.recorded) {
+    await hub.sink.publish(
+      { kind: "failed", requestId: row.request_id, failure, at },
+      { tenantId: row.tenant_id },
+    );
+  }
+  return true;
 }

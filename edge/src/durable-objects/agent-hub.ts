@@ -36,7 +36,7 @@ import {
   type WaitReason,
   waitContext,
 } from "./agent-hub-status.ts";
-import { requeueJob, type StopOutcome, stopJob } from "./agent-hub-stop.ts";
+import { recordPendingOutcomes, requeueJob, type StopOutcome, stopJob } from "./agent-hub-stop.ts";
 
 export interface SiteInventory {
   report: InventoryReport;
@@ -193,7 +193,7 @@ export class AgentHub extends DurableObject<Env> {
     try {
       const now = this.hub.now();
       for (const row of this.hub.queue.expired(now)) {
-        if (!(await requeueJob(this.hub, row, now))) continue;
+        if (!requeueJob(this.hub, row, now, { expiredBy: now })) continue;
         if (row.state !== "leased" || !row.agent_id) {
           bumpCounter(this.hub.sql, "offers_expired");
           continue;
@@ -209,6 +209,8 @@ export class AgentHub extends DurableObject<Env> {
           });
         }
       }
+      // stopped jobs no agent will report on, including earlier writes that failed
+      await recordPendingOutcomes(this.hub);
       await this.hub.dispatch();
       const helloDeadline = closeSilentSockets(this.hub, now);
       if (helloDeadline !== null) await this.armAt(helloDeadline);
@@ -275,8 +277,9 @@ export class AgentHub extends DurableObject<Env> {
       closeSocket(ws, CLOSE_CODES.revoked, "agent revoked");
     let requeued = 0;
     for (const row of this.hub.queue.heldBy(agentId)) {
-      if (await requeueJob(this.hub, row, now)) requeued += 1;
+      if (requeueJob(this.hub, row, now)) requeued += 1;
     }
+    await recordPendingOutcomes(this.hub);
     this.hub.calls.dropAgent(agentId);
     await this.hub.dispatch();
     return { requeued };

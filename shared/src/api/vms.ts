@@ -28,7 +28,14 @@ export interface VmLeftover {
 export const ClearLeftoverInput = z
   .object({
     requestId: z.string().min(1).max(100),
-    note: z.string().trim().max(500).nullable().default(null),
+    // blank says nothing: stored as no note
+    note: z
+      .string()
+      .trim()
+      .max(500)
+      .nullable()
+      .default(null)
+      .transform((note) => (note === "" ? null : note)),
   })
   .strict();
 export type ClearLeftoverInput = z.input<typeof ClearLeftoverInput>;

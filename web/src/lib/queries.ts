@@ -68,11 +68,13 @@ export const rejectAction = action(
   "approvals.reject",
 );
 
-/** Live power state of a request's VM, read through the site's agent on demand. */
+/** An admin stops an approved or provisioning request; repeating it is safe. */
 export const stopProvisioningAction = action(
   (input: { requestId: string; reason: string }) => trpc.approvals.stopProvisioning.mutate(input),
   "approvals.stopProvisioning",
 );
+
+/** Live power state of a request's VM, read through the site's agent on demand. */
 export const getVmStatus = query((requestId: string) => trpc.vms.status.query({ requestId }), "vms.status");
 
 // admin: agents and sites

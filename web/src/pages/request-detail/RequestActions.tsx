@@ -38,7 +38,9 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
   const isRequester = () => request().requester.id === props.session.userId;
   const canDecide = () => props.session.role === "admin" && pending() && !isRequester();
   const running = () => request().status === "APPROVED" || request().status === "PROVISIONING";
-  const stopRequested = () => props.detail.timeline.some((e) => e.kind === "STOP_REQUESTED");
+  const stopEntry = () => props.detail.timeline.find((e) => e.kind === "STOP_REQUESTED");
+  const stopRequested = () => stopEntry() !== undefined;
+  const stopReason = () => stopEntry()?.detail ?? "stopped by an admin";
 
   const cancel = useAction(cancelRequestAction);
   const approve = useAction(approveAction);
@@ -142,9 +144,23 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
         />
       </Show>
       <Show when={running() && stopRequested()}>
-        <p class="notice notice--warning" role="status" data-testid="stopping">
-          Stopping: the agent is removing what it built so far.
-        </p>
+        <div class="notice notice--warning" role="status" data-testid="stopping">
+          <p>Stopping: the agent is removing what it built so far.</p>
+          <Show when={props.session.role === "admin"}>
+            <p>
+              Nothing changing? Sending the stop again is safe.{" "}
+              <button
+                type="button"
+                class="button button--small"
+                disabled={stopping.pending === true}
+                onClick={() => void run(() => stop({ requestId: request().requestId, reason: stopReason() }))}
+              >
+                {stopping.pending ? "Sending…" : "Send the stop again"}
+              </button>
+            </p>
+          </Show>
+          <Show when={open() === null && error()}>{(message) => <p role="alert">{message()}</p>}</Show>
+        </div>
       </Show>
       <Show when={props.session.role === "admin" && pending() && isRequester()}>
         <p class="muted">Another admin has to decide on your own request.</p>
