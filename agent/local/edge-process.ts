@@ -11,6 +11,8 @@ export interface EdgeProcessOptions {
   port?: number;
   /** Extra Worker vars (`--var`); DEV_LOGIN and SESSION_SECRET are set for the local stack. */
   vars?: Record<string, string>;
+  /** Serve this web build instead of wrangler.toml's `web/dist` (same SPA routing and worker-first routes). */
+  assetsDir?: string;
   seed?: boolean;
   /** Apply migrations and seed first (default true); false when the caller has prepared the state. */
   prepare?: boolean;
@@ -106,6 +108,7 @@ export async function startEdgeProcess(options: EdgeProcessOptions): Promise<Edg
       "--persist-to",
       options.persistTo,
       "--show-interactive-dev-session=false",
+      ...(options.assetsDir === undefined ? [] : ["--assets", options.assetsDir]),
       ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
     ],
     cwd: REPO_ROOT,

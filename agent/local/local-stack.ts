@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { startVcsim, type VcsimHandle } from "../vcsim/vcsim.ts";
 import { buildWeb } from "./build-web.ts";
-import { type EdgeProcess, startEdgeProcess } from "./edge-process.ts";
+import { type EdgeProcess, prepareEdgeState, startEdgeProcess } from "./edge-process.ts";
 import { type LocalAgent, startLocalAgent } from "./local-agent.ts";
 
 export interface LocalStackOptions {
@@ -48,7 +48,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const s of stoppers.reverse()) await s().catch(() => undefined);
   };
   try {
-    const webBuilt = options.buildWeb === false ? Promise.resolve() : buildWeb(echo);
+    const webBuilt = options.buildWeb === false ? Promise.resolve() : buildWeb({ echo });
     const vcsim = await startVcsim({
       ...(options.vcsimPort === undefined ? {} : { listen: `127.0.0.1:${options.vcsimPort}` }),
       guestBootDelayMs: options.guestBootDelayMs ?? 2000,
@@ -110,4 +110,38 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stop();
     throw error;
   }
+}
+
+export interface EdgeStackOptions {
+  /** Holds D1/DO state and the web build; a fresh directory gives a fresh product. */
+  stateDir: string;
+  /** Build-time settings of the web app (`VITE_*`); it gets a build of its own in `stateDir`. */
+  webEnv: Record<string, string>;
+  /** Worker vars over the local stack's (e.g. OIDC_* and DEV_LOGIN "off"). */
+  vars: Record<string, string>;
+  echo?: boolean;
+}
+
+export interface EdgeStack {
+  readonly edgeUrl: string;
+  readonly edge: EdgeProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * The edge alone (seeded, no VCSIM, no agent) serving a web build made with `webEnv`: for tests of what
+ * needs neither under settings of their own, such as single sign-on against a test identity provider.
+ * Runs beside a full local stack (own ports, own state, own build).
+ */
+export async function startEdgeStack(options: EdgeStackOptions): Promise<EdgeStack> {
+  const echo = options.echo ?? false;
+  const assetsDir = path.join(options.stateDir, "web");
+  const persistTo = path.join(options.stateDir, "wrangler");
+  await mkdir(options.stateDir, { recursive: true });
+  await Promise.all([
+    buildWeb({ echo, outDir: assetsDir, env: options.webEnv }),
+    prepareEdgeState({ persistTo, echo }),
+  ]);
+  const edge = await startEdgeProcess({ persistTo, prepare: false, assetsDir, vars: options.vars, echo });
+  return { edgeUrl: edge.url, edge, stop: () => edge.stop() };
 }

@@ -64,6 +64,8 @@ export const authRoutes = new Hono<EdgeEnv>()
     const verified = verify ? await verify(input.accessToken) : null;
     if (!verified?.ok) return c.json({ error: "invalid access token" }, 401);
     const { via: _via, ...principal } = verified.value;
+    // a genuine token for a tenant Gantry has no record of opens nothing (one IdP may serve many tenants)
+    if (!(await getTenant(c.env.DB, principal.tenantId))) return c.json({ error: "unknown tenant" }, 403);
     return startSession(c, principal);
   })
   .post("/logout", (c) => {
