@@ -138,6 +138,13 @@ describe("bearer tokens through the Worker", () => {
     expect(statuses).toEqual([401, 401, 401, 401]);
   });
 
+  it("answers UNAUTHORIZED to a genuine token for a tenant Gantry does not know", async () => {
+    const spy = serveJwks();
+    const response = await me(await issuer.token({ claims: { tenant: "initech" } }));
+    spy.mockRestore();
+    expect(response.status).toBe(401);
+  });
+
   it("answers UNAUTHORIZED to any bearer token when OIDC is not configured", async () => {
     expect((await me(await issuer.token(), { OIDC_ISSUER: "" })).status).toBe(401);
   });
@@ -156,7 +163,11 @@ describe("bearer tokens through the Worker", () => {
       );
     const good = await exchange(await issuer.token());
     const bad = await exchange(await issuer.token({ audience: "someone-else" }));
+    const stranger = await exchange(await issuer.token({ claims: { tenant: "initech" } }));
     spy.mockRestore();
+    // signed by the right IdP, but for a tenant Gantry has no record of: no session
+    expect(stranger.status).toBe(403);
+    expect(stranger.headers.get("set-cookie")).toBeNull();
     expect(good.status).toBe(200);
     const cookie = good.headers.get("set-cookie") ?? "";
     expect(cookie).toMatch(/^__Host-gantry_session=/);

@@ -1,6 +1,7 @@
 import { err, ok, type Result } from "@gantry/shared/result";
 import { parse as parseCookies } from "hono/utils/cookie";
 import type { EdgeVars } from "../env.ts";
+import { getTenant } from "../provisioning/reference-data.ts";
 import { createOidcVerifier, remoteKeySet, type TokenFailure } from "./oidc-verifier.ts";
 import type { Principal } from "./principal.ts";
 import { sessionCookieName, verifySession } from "./session-cookie.ts";
@@ -27,6 +28,12 @@ export function bearerVerifierFor(vars: EdgeVars): BearerVerifier | null {
   );
 }
 
+/** Whether a tenant is on record; session cookies are only issued for such tenants. */
+export const tenantExistsIn =
+  (db: D1Database) =>
+  async (tenantId: string): Promise<boolean> =>
+    (await getTenant(db, tenantId)) !== null;
+
 export const isSecureRequest = (request: Request): boolean => new URL(request.url).protocol === "https:";
 
 /** The bearer token of an `Authorization` header, if any. */
@@ -47,15 +54,22 @@ export function sessionCookie(request: Request): string | null {
  */
 export async function authenticate(
   request: Request,
-  deps: { vars: EdgeVars; now: Date; verifyBearer: BearerVerifier | null },
+  deps: {
+    vars: EdgeVars;
+    now: Date;
+    verifyBearer: BearerVerifier | null;
+    /** a genuine token for a tenant Gantry has no record of opens nothing (one IdP may serve many) */
+    tenantExists: (tenantId: string) => Promise<boolean>;
+  },
 ): Promise<Authentication> {
   const token = bearerToken(request);
   if (token !== null) {
     if (!deps.verifyBearer) return { principal: null, failure: { code: "OIDC_NOT_CONFIGURED" } };
     const verified = await deps.verifyBearer(token);
-    return verified.ok
-      ? { principal: verified.value, failure: null }
-      : { principal: null, failure: verified.error };
+    if (!verified.ok) return { principal: null, failure: verified.error };
+    if (!(await deps.tenantExists(verified.value.tenantId)))
+      return { principal: null, failure: { code: "UNKNOWN_TENANT" } };
+    return { principal: verified.value, failure: null };
   }
   const cookie = sessionCookie(request);
   if (cookie === null) return { principal: null, failure: null };

@@ -1,7 +1,13 @@
 import { RequestId } from "@gantry/shared/api/ids";
 import { Hono } from "hono";
 import type { EdgeEnv } from "../app-env.ts";
-import { authenticate, bearerToken, bearerVerifierFor, sessionCookie } from "../auth/authenticate.ts";
+import {
+  authenticate,
+  bearerToken,
+  bearerVerifierFor,
+  sessionCookie,
+  tenantExistsIn,
+} from "../auth/authenticate.ts";
 import { parseVars } from "../env.ts";
 import { authorizeProgressViewer } from "../progress/progress-access.ts";
 import { subscriberUpgrade } from "../progress/subscriber.ts";
@@ -29,6 +35,7 @@ export const progressConnect = new Hono<EdgeEnv>().get("/:requestId/connect", as
     vars,
     now: new Date(),
     verifyBearer: bearerVerifierFor(vars),
+    tenantExists: tenantExistsIn(c.env.DB),
   });
   if (!auth.principal) {
     if (auth.failure)

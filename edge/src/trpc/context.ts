@@ -1,6 +1,6 @@
 import type { Context as HonoContext } from "hono";
 import type { EdgeEnv } from "../app-env.ts";
-import { authenticate, bearerVerifierFor } from "../auth/authenticate.ts";
+import { authenticate, bearerVerifierFor, tenantExistsIn } from "../auth/authenticate.ts";
 import type { Principal } from "../auth/principal.ts";
 import { parseVars } from "../env.ts";
 import { createChangeFeed } from "../feed/change-feed.ts";
@@ -40,6 +40,7 @@ export async function createContext(c: HonoContext<EdgeEnv>): Promise<TrpcContex
     vars,
     now: new Date(),
     verifyBearer: bearerVerifierFor(vars),
+    tenantExists: tenantExistsIn(c.env.DB),
   });
   if (auth.failure)
     console.warn(JSON.stringify({ msg: "credentials refused", path: c.req.path, ...auth.failure }));

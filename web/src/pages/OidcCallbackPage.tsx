@@ -23,7 +23,7 @@ export default function OidcCallbackPage() {
   return (
     <main class="centered-panel" id="main">
       <section class="card">
-        <h1>Signing you in…</h1>
+        <h1>{error() ? "Sign-in did not work" : "Signing you in…"}</h1>
         <Show when={error()} fallback={<p class="muted">One moment.</p>}>
           {(message) => (
             <>
