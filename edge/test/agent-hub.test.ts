@@ -146,6 +146,29 @@ describe("AgentHub job delivery", () => {
     expect(second).toMatchObject({ state: "queued", waiting: { code: "AGENTS_AT_CAPACITY", connected: 1 } });
   });
 
+  it("spreads jobs over several agents by their free capacity, and holds the rest", async () => {
+    const siteId = freshSite("spread");
+    const small = await helloAgent((await enrolledAgent(siteId, "small")).credential, { capacity: 1 });
+    const large = await helloAgent((await enrolledAgent(siteId, "large")).credential, { capacity: 3 });
+    const hub = hubOf(siteId);
+    const jobs = ["j-s1", "j-s2", "j-s3", "j-s4", "j-s5"];
+    for (const jobId of jobs) await hub.enqueueJob({ tenantId: "tenant-a", siteId, job: testJob(jobId) });
+    const byAgent = new Map<string, number>();
+    for (const jobId of jobs) {
+      const job = await hub.jobStatus(jobId);
+      if (job?.state === "offered" && job.agentId)
+        byAgent.set(job.agentId, (byAgent.get(job.agentId) ?? 0) + 1);
+    }
+    // the first job goes to the agent with most room, and neither is offered more than it can take
+    expect(byAgent.get(large.welcome.agentId)).toBe(3);
+    expect(byAgent.get(small.welcome.agentId)).toBe(1);
+    expect((await hub.jobStatus("j-s1"))?.agentId).toBe(large.welcome.agentId);
+    expect(await hub.jobStatus("j-s5")).toMatchObject({
+      state: "queued",
+      waiting: { code: "AGENTS_AT_CAPACITY", connected: 2 },
+    });
+  });
+
   it("offers one job to only one of two racing agents and refuses the other's accept", async () => {
     const siteId = freshSite("race");
     const a = await helloAgent((await enrolledAgent(siteId, "a")).credential);
