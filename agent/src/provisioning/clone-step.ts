@@ -43,9 +43,13 @@ export async function cloneVm(
   const spec = cloneSpecFor(job, placement, folder, { domain: run.options.domain });
   run.ctx.assertLease();
   try {
-    const task = await cloneVmTask(run.vim, placement.template, spec);
+    // the call itself is not cut short by a stop: vCenter may start the clone anyway, and only the
+    // task id it answers with lets the stop wait for that clone and remove its VM (per-call timeouts
+    // still apply)
+    const task = await cloneVmTask(run.client.scope({ counter: run.counter }), placement.template, spec);
     run.log.info("clone started", { task: task.value });
     track(task, true);
+    run.ctx.signal.throwIfAborted();
     const result = await waitForTask(run.client.waiter, task, {
       signal: run.ctx.signal,
       counter: run.counter,
