@@ -77,6 +77,32 @@ describe("timeline", () => {
     ]);
   });
 
+  it("says a run started only when it did more than fail in its first report", () => {
+    const at = "2026-03-02T11:00:00.000Z";
+    const started = stored(
+      { type: "VmProvisioningStarted", data: { vmId: "r", requestId: "r", jobId: "job-r" } },
+      at,
+    );
+    const stopped = stored(
+      {
+        type: "VmProvisioningFailed",
+        data: { vmId: "r", stage: null, failure: { ...failure, code: "CANCELLED" } },
+      },
+      at,
+    );
+    expect(timelineOf([started, stopped], { admin: false }).map((e) => e.kind)).toEqual([
+      "PROVISIONING_FAILED",
+    ]);
+    const cloning = stored(
+      { type: "VmProvisioningStageReached", data: { vmId: "r", stage: "CLONING", previous: null } },
+      at,
+    );
+    expect(timelineOf([started, cloning], { admin: false }).map((e) => e.kind)).toEqual([
+      "PROVISIONING_STARTED",
+      "STAGE_REACHED",
+    ]);
+  });
+
   it("renders nothing for no events", () => {
     expect(timelineOf([], { admin: true })).toEqual([]);
     expect(stagesOf([])).toEqual([]);

@@ -73,9 +73,18 @@ function render(event: DomainEvent): Rendered | null {
  * timeline table to write). Technical failure detail is kept for admins only.
  */
 export function timelineOf(events: readonly StoredEvent[], viewer: { admin: boolean }): TimelineEntry[] {
-  return events.flatMap((stored) => {
+  return events.flatMap((stored, i) => {
     const rendered = render(stored.event);
     if (!rendered) return [];
+    // a run that ended in the report that opened it (stopped before any agent took it, or refused at
+    // once) did not visibly start: its failure says it all
+    const next = events[i + 1];
+    if (
+      stored.event.type === "VmProvisioningStarted" &&
+      next?.event.type === "VmProvisioningFailed" &&
+      next.occurredAt === stored.occurredAt
+    )
+      return [];
     const { technicalDetail, ...visible } = rendered;
     const { actorKind, actorId, actorName } = stored.metadata;
     return [
