@@ -75,6 +75,8 @@ export async function runAgent(input: { loaded: LoadedConfig; state: AgentState 
     log,
     answerCall: (call) =>
       answerCall({ vcenter, refreshInventory: inventory ? () => inventory.refresh() : null }, call),
+    // without a vCenter it can answer none of them, so the hub asks another agent of the site
+    calls: vcenter ? ["vm.status", "vcenter.test", "inventory.refresh"] : [],
   });
   const inventory = vcenter
     ? new InventoryReporter({

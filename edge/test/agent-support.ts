@@ -112,7 +112,7 @@ export async function connectAgent(credential: string): Promise<TestAgent> {
 
 export async function helloAgent(
   credential: string,
-  opts: { capacity?: number; running?: { jobId: string; epoch: number }[] } = {},
+  opts: { capacity?: number; running?: { jobId: string; epoch: number }[]; calls?: string[] } = {},
 ) {
   const agent = await connectAgent(credential);
   agent.send({
@@ -122,6 +122,7 @@ export async function helloAgent(
     capacity: opts.capacity ?? 1,
     draining: false,
     running: opts.running ?? [],
+    ...(opts.calls ? { calls: opts.calls } : {}),
   });
   const welcome = await agent.next("welcome");
   return { agent, welcome };

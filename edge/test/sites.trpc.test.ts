@@ -37,7 +37,9 @@ async function siteWithAgent(): Promise<{ t: TestTenant; agent: TestAgent }> {
   const t = await createTestTenant(env.DB);
   const token = await as(t.admin).agents.createEnrollmentToken({ siteId: t.siteId });
   const { credential } = await (await enroll(token.token)).json<{ credential: string }>();
-  const { agent } = await helloAgent(credential);
+  const { agent } = await helloAgent(credential, {
+    calls: ["vm.status", "vcenter.test", "inventory.refresh"],
+  });
   agent.send({ type: "inventory.report", seq: 1, report });
   await agent.next("ack");
   return { t, agent };
@@ -144,6 +146,27 @@ describe("sites router", () => {
     await expect(as(t.member).sites.refreshInventory({ siteId: t.siteId })).rejects.toMatchObject({
       code: "FORBIDDEN",
     });
+  });
+
+  it("asks only an agent that answers the call: an older one is named, not waited for", async () => {
+    const t = await createTestTenant(env.DB);
+    const token = await as(t.admin).agents.createEnrollmentToken({ siteId: t.siteId });
+    const { credential } = await (await enroll(token.token)).json<{ credential: string }>();
+    // an agent from before `calls` in hello: it answers the first release's calls only
+    const { agent } = await helloAgent(credential);
+    await expect(as(t.admin).sites.refreshInventory({ siteId: t.siteId })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: expect.stringContaining("can do this yet (inventory.refresh)"),
+    });
+    const testing = as(t.admin).sites.testConnection({ siteId: t.siteId });
+    const call = await agent.next("call");
+    expect(call.call).toMatchObject({ method: "vcenter.test" });
+    agent.send({
+      type: "call.result",
+      ref: call.id,
+      result: { method: "vcenter.test", outcome: { ok: true, value: { checks: [] } } },
+    });
+    expect(await testing).toMatchObject({ ok: true });
   });
 
   it("says why the inventory could not be read", async () => {

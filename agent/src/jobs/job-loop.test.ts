@@ -92,6 +92,7 @@ function setup(
     version: "test",
     log: createLogger({ write: () => {} }),
     answerCall: async () => ({ method: "vcenter.test", outcome: { ok: true, value: { checks: [] } } }),
+    calls: ["vcenter.test"],
   });
   const types = () => sent.map((s) => s.type);
   const durable = () =>
@@ -156,6 +157,8 @@ describe("JobLoop", () => {
     ]);
     expect(journal.jobs()).toEqual([]);
     expect(loop.hello().running).toEqual([{ jobId: "j-1", epoch: 1 }]);
+    // the hub asks an agent only for the calls it names here
+    expect(loop.hello().calls).toEqual(["vcenter.test"]);
   });
 
   it("renews every lease it holds on each tick", () => {

@@ -1,5 +1,6 @@
 import type {
   AgentCall,
+  AgentCallMethod,
   AgentCallResult,
   AgentToEdge,
   EdgeToAgent,
@@ -28,8 +29,10 @@ export interface JobLoopOptions {
   capacity: number;
   version: string;
   log: Logger;
-  /** Answers `call` frames (live VM status, vCenter test). */
+  /** Answers `call` frames (live VM status, vCenter test, inventory refresh). */
   answerCall(call: AgentCall): Promise<AgentCallResult>;
+  /** The calls `answerCall` can serve, said in hello so the hub asks only an agent that can. */
+  calls: readonly AgentCallMethod[];
   monotonic?: () => number;
 }
 
@@ -76,6 +79,7 @@ export class JobLoop {
       capacity: this.options.capacity,
       draining: this.draining,
       running: this.heldLeases(),
+      calls: [...this.options.calls],
     };
   }
 

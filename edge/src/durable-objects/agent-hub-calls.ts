@@ -3,6 +3,8 @@ import { err, ok, type Result } from "@gantry/shared/result";
 
 export type CallFailure =
   | { code: "NO_AGENT_CONNECTED" }
+  /** agents are connected, but none answers this call (older than it, or without a vCenter) */
+  | { code: "NO_AGENT_CAN_ANSWER"; method: string }
   | { code: "CALL_TIMEOUT"; timeoutMs: number }
   | { code: "AGENT_DISCONNECTED" };
 

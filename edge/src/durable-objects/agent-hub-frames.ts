@@ -87,7 +87,7 @@ async function onHello(
   for (const other of hub.ctx.getWebSockets(agentTag(facts.agentId))) {
     if (other !== ws) closeSocket(other, CLOSE_CODES.superseded, "superseded by a newer connection");
   }
-  attachFacts(ws, { ...facts, protocol });
+  attachFacts(ws, { ...facts, protocol, calls: frame.calls ?? null });
   const now = hub.now();
   hub.sql.exec(
     `INSERT INTO agents_seen (agent_id, name, version, capacity, draining, connected_at, last_seen_at)

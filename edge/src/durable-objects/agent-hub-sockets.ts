@@ -12,6 +12,8 @@ export const SocketFacts = z.object({
   connectedAt: z.number(),
   /** Set by a successful hello; frames other than hello are refused until then. */
   protocol: z.number().nullable(),
+  /** The calls the agent said it answers; null when it named none (an agent older than the field). */
+  calls: z.array(z.string()).nullable().default(null),
 });
 export type SocketFacts = z.infer<typeof SocketFacts>;
 

@@ -1,6 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { InventoryReport } from "@gantry/shared/jobs/inventory";
-import { type AgentCallResult, AgentJob, CLOSE_CODES } from "@gantry/shared/protocol/agent";
+import {
+  type AgentCallResult,
+  AgentJob,
+  CLOSE_CODES,
+  LEGACY_AGENT_CALLS,
+} from "@gantry/shared/protocol/agent";
 import { parseAgentFrame } from "@gantry/shared/protocol/agent-parse";
 import { MAX_AGENT_FRAME_BYTES } from "@gantry/shared/protocol/version";
 import { err, ok, type Result } from "@gantry/shared/result";
@@ -99,6 +104,7 @@ export class AgentHub extends DurableObject<Env> {
       connectionId: crypto.randomUUID(),
       connectedAt: this.hub.now(),
       protocol: null,
+      calls: null,
     };
     this.ctx.acceptWebSocket(server, [agentTag(who.agentId)]);
     attachFacts(server, facts);
@@ -315,8 +321,14 @@ export class AgentHub extends DurableObject<Env> {
 
   /** Asks a connected agent (the least busy) for live VM status or a vCenter connectivity test. */
   async callAgent(request: CallRequest): Promise<Result<AgentCallResult, CallFailure>> {
-    const slot = agentSlots(this.hub).sort((a, b) => a.load - b.load)[0];
-    if (!slot) return err({ code: "NO_AGENT_CONNECTED" });
+    const slots = agentSlots(this.hub);
+    if (slots.length === 0) return err({ code: "NO_AGENT_CONNECTED" });
+    const method = request.call.method;
+    // only an agent that said it answers this call: an older one would leave it to time out
+    const slot = slots
+      .filter((s) => (s.facts.calls ?? LEGACY_AGENT_CALLS).includes(method))
+      .sort((a, b) => a.load - b.load)[0];
+    if (!slot) return err({ code: "NO_AGENT_CAN_ANSWER", method });
     const timeoutMs = Math.min(request.timeoutMs ?? 15_000, 60_000);
     const id = sendFrame(
       slot.ws,

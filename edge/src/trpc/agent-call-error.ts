@@ -9,6 +9,11 @@ export function callError(error: CallFailure, siteName: string): TRPCError {
         code: "PRECONDITION_FAILED",
         message: `no agent connected for site ${siteName}`,
       });
+    case "NO_AGENT_CAN_ANSWER":
+      return new TRPCError({
+        code: "PRECONDITION_FAILED",
+        message: `no connected agent of site ${siteName} can do this yet (${error.method}): update the agent, or give it a vCenter`,
+      });
     case "CALL_TIMEOUT":
       return new TRPCError({
         code: "TIMEOUT",

@@ -81,6 +81,10 @@ export const AgentCall = z.discriminatedUnion("method", [
   z.object({ method: z.literal("inventory.refresh") }),
 ]);
 export type AgentCall = z.infer<typeof AgentCall>;
+export type AgentCallMethod = AgentCall["method"];
+
+/** What an agent that names no calls in its hello answers: those of the first protocol release. */
+export const LEGACY_AGENT_CALLS: readonly AgentCallMethod[] = ["vm.status", "vcenter.test"];
 
 export const InventoryRefreshed = z.object({ collectedAt: At });
 export type InventoryRefreshed = z.infer<typeof InventoryRefreshed>;
@@ -122,6 +126,11 @@ export const AgentToEdge = z.discriminatedUnion("type", [
     draining: z.boolean(),
     /** Jobs this agent is still running from an earlier connection, to resume under their epoch. */
     running: z.array(JobRef).max(64),
+    /**
+     * The calls it answers (none without a vCenter), so the hub asks an agent that can; absent from
+     * agents older than this field, which answer LEGACY_AGENT_CALLS. Unknown names are kept as text.
+     */
+    calls: z.array(z.string().max(40)).max(20).optional(),
   }),
   Envelope.extend({ type: z.literal("job.accept"), jobId: JobId }),
   Envelope.extend({
