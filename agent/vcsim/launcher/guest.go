@@ -104,8 +104,10 @@ func (g *guestEmulator) powerChanged(vm vmView, state types.VirtualMachinePowerS
 	time.AfterFunc(g.settings.bootDelay(), func() { g.boot(vm.ref, generation) })
 }
 
-// boot finishes booting ref's guest unless the power state changed since.
-func (g *guestEmulator) boot(ref types.ManagedObjectReference, generation int) {
+// stillBooted runs a timer of ref's boot under the VM's lock, unless the VM
+// is powered off or rebooted since (its generation moved on): step sees the
+// guest state with g.mu held and returns what to do once g.mu is released.
+func (g *guestEmulator) stillBooted(ref types.ManagedObjectReference, generation int, step func(vm *simulator.VirtualMachine, s *guestState) func()) {
 	vm := vmObject(ref)
 	if vm == nil {
 		return
@@ -120,19 +122,29 @@ func (g *guestEmulator) boot(ref types.ManagedObjectReference, generation int) {
 			g.mu.Unlock()
 			return
 		}
+		then := step(vm, s)
+		g.mu.Unlock()
+		then()
+	})
+}
+
+// boot finishes booting ref's guest unless the power state changed since.
+func (g *guestEmulator) boot(ref types.ManagedObjectReference, generation int) {
+	g.stillBooted(ref, generation, func(vm *simulator.VirtualMachine, s *guestState) func() {
 		customized := s.pending != nil
 		g.applyIdentity(s, vm)
 		identity := *s
-		g.mu.Unlock()
-		view := viewOf(vm)
-		addrs := nicAddresses{primary: identity.ip, prefix: identity.prefix}
-		phase := g.settings.linkLocalPhase()
-		if phase > 0 {
-			addrs = linkLocalOnly(view)
-		}
-		simulator.Map.Update(vm, guestUp(view, identity, addrs, customized))
-		if phase > 0 {
-			time.AfterFunc(phase, func() { g.leaseArrived(ref, generation) })
+		return func() {
+			view := viewOf(vm)
+			addrs := nicAddresses{primary: identity.ip, prefix: identity.prefix}
+			phase := g.settings.linkLocalPhase()
+			if phase > 0 {
+				addrs = linkLocalOnly(view)
+			}
+			simulator.Map.Update(vm, guestUp(view, identity, addrs, customized))
+			if phase > 0 {
+				time.AfterFunc(phase, func() { g.leaseArrived(ref, generation) })
+			}
 		}
 	})
 }

@@ -17,28 +17,17 @@ import (
 // unless the power state changed since boot; the IPv6 link-local address
 // stays listed after it, as on a real guest.
 func (g *guestEmulator) leaseArrived(ref types.ManagedObjectReference, generation int) {
-	vm := vmObject(ref)
-	if vm == nil {
-		return
-	}
-	simulator.Map.WithLock(vm, func() {
-		if vm.Runtime.PowerState != types.VirtualMachinePowerStatePoweredOn {
-			return
+	g.stillBooted(ref, generation, func(vm *simulator.VirtualMachine, s *guestState) func() {
+		identity := *s
+		return func() {
+			view := viewOf(vm)
+			leased := nicAddresses{
+				primary: identity.ip,
+				prefix:  identity.prefix,
+				more:    []types.NetIpConfigInfoIpAddress{linkLocalV6(view)},
+			}
+			simulator.Map.Update(vm, addressesChanged(view, identity, leased))
 		}
-		g.mu.Lock()
-		s := g.state(ref)
-		current, identity := s.generation == generation, *s
-		g.mu.Unlock()
-		if !current {
-			return
-		}
-		view := viewOf(vm)
-		leased := nicAddresses{
-			primary: identity.ip,
-			prefix:  identity.prefix,
-			more:    []types.NetIpConfigInfoIpAddress{linkLocalV6(view)},
-		}
-		simulator.Map.Update(vm, addressesChanged(view, identity, leased))
 	})
 }
 
