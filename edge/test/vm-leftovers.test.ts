@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readStream } from "../src/event-store/read-stream.ts";
 import { rebuildProjections } from "../src/projections/rebuild-projections.ts";
+import { watchFromNow } from "./feed-fixtures.ts";
 import { callerFor, codeOf, requestInput } from "./support/callers.ts";
 import { failure, frame, record, stageAt } from "./support/job-updates.ts";
 import { seedReferenceData } from "./support/seed.ts";
@@ -67,10 +68,15 @@ describe("VMs a failed cleanup left in vCenter", () => {
     const w = testWorkflow();
     const requestId = await failedRequest(w, "left-02", true);
     const admin = callerFor(t.admin, w);
+    // another admin's open page hears of it through the tenant's feed
+    const { reader } = await watchFromNow(t.otherAdmin);
     expect(await admin.vms.clearLeftover({ requestId, note: "deleted in the vSphere client" })).toEqual({
       requestId,
       cleared: true,
     });
+    await w.settle();
+    expect((await reader.next()).frame).toMatchObject({ type: "site", site: { siteId: t.siteId } });
+    await reader.cancel();
     expect(await admin.vms.clearLeftover({ requestId })).toEqual({ requestId, cleared: false });
     expect((await admin.vms.leftovers()).map((l) => l.requestId)).not.toContain(requestId);
 

@@ -8,6 +8,8 @@ import { requestChangeOf } from "./request-change.ts";
 export interface ChangeFeed {
   /** Best effort: never rejects, whatever the object answers. */
   publish(tenantId: string, change: RequestChange): Promise<void>;
+  /** A site's agents, jobs or VMs left in its vCenter changed (admins only); best effort too. */
+  publishSite(tenantId: string, site: SiteChange): Promise<void>;
 }
 
 /** The TenantFeed objects of this Worker's namespace. */
@@ -25,12 +27,13 @@ export function createChangeFeed(env: Pick<Env, "TENANT_FEED">): ChangeFeed {
         logEvent("warn", "change feed unreachable", { requestId: change.requestId, error: String(error) });
       }
     },
+    publishSite: (tenantId, site) => announceSite(env, { tenantId, site }),
   };
 }
 
 /**
- * Tells a tenant's admins that a site's agents or job queue changed; best effort like request changes
- * (the agents page refetches on reconnect), never rejects.
+ * Tells a tenant's admins that a site's agents, job queue or leftover VMs changed; best effort like
+ * request changes (the admin pages refetch on reconnect), never rejects.
  */
 export async function announceSite(
   env: Pick<Env, "TENANT_FEED">,

@@ -4,6 +4,7 @@ import { isAdmin, type Principal } from "../auth/principal.ts";
 import { vmIdFor } from "./build-job.ts";
 import { toNewEvents, userCommandContext } from "./command-context.ts";
 import { loadVm, loadVmRequest } from "./load-aggregates.ts";
+import { getProject } from "./reference-data.ts";
 import { visibleRequest } from "./request-access.ts";
 import { decideClearLeftover } from "./vm-decider.ts";
 import type { WorkflowDeps } from "./workflow-deps.ts";
@@ -32,7 +33,18 @@ export async function clearLeftover(
     const appended = await deps.store.commit({
       appends: [{ streamId: vm.streamId, expectedVersion: vm.version, events }],
     });
-    if (appended.ok) return ok({ requestId, cleared: true });
+    if (appended.ok) {
+      // other admins' "needs attention" lists drop it too: their pages refresh on the site's change
+      const project = await getProject(deps.db, {
+        tenantId: principal.tenantId,
+        projectId: request.projectId,
+      });
+      if (project) {
+        const site = { siteId: project.siteId, at: deps.clock().toISOString() };
+        deps.defer(() => deps.feed.publishSite(principal.tenantId, site));
+      }
+      return ok({ requestId, cleared: true });
+    }
     if (attempt >= 2) return err({ code: "CONCURRENT_MODIFICATION", streamId: vm.streamId });
   }
 }

@@ -60,7 +60,7 @@ export function createRequestChanges(viewer: Accessor<FeedViewer>): Accessor<Fee
           ...(refresh.leftovers ? [getLeftovers.key] : []),
         ]);
       },
-      onSite: (site) => throttle.request([getAgents.key, getSiteQueue.keyFor(site.siteId)]),
+      onSite: (site) => throttle.request([getAgents.key, getSiteQueue.keyFor(site.siteId), getLeftovers.key]),
       onSync: () => {
         const admin = viewer().role === "admin";
         const lists = admin
