@@ -45,12 +45,6 @@ async function readTask(
     { propSet: [{ type: "Task", paths: TASK_PATHS }], objectSet: [{ obj: task }] },
   ]);
   const state = new WatchState();
-  for (const o of objects) {
-    state.apply({
-      kind: "enter",
-      obj: o.obj,
-      changes: [...o.raw].map(([name, val]) => ({ name, op: "assign" as const, val })),
-    });
-  }
+  state.applyRetrieved(objects);
   return taskSnapshot(state, task);
 }

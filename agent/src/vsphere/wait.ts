@@ -119,13 +119,7 @@ export class PropertyWaiter {
   async #seed(watcher: Watcher): Promise<void> {
     try {
       const objects = await retrievePropertiesEx(this.#vim(watcher.counter), [watcher.spec]);
-      for (const o of objects) {
-        watcher.state.apply({
-          kind: "enter",
-          obj: o.obj,
-          changes: [...o.raw].map(([name, val]) => ({ name, op: "assign", val })),
-        });
-      }
+      watcher.state.applyRetrieved(objects);
       if (objects.length > 0) watcher.evaluate();
     } catch (err) {
       watcher.fail(err);

@@ -1,4 +1,5 @@
 import type { ObjectUpdate } from "./methods/wait-for-updates-ex.ts";
+import type { ObjectProps } from "./property-spec.ts";
 import { type MoRef, refKey } from "./values.ts";
 import { toValue, type XmlElement } from "./xml.ts";
 
@@ -19,6 +20,17 @@ export class WatchState {
   /** The object was deleted (a `leave` update). */
   gone(obj: MoRef): boolean {
     return this.#gone.has(refKey(obj));
+  }
+
+  /** Takes objects read with RetrievePropertiesEx as their current state (an `enter` each). */
+  applyRetrieved(objects: readonly ObjectProps[]): void {
+    for (const o of objects) {
+      this.apply({
+        kind: "enter",
+        obj: o.obj,
+        changes: [...o.raw].map(([name, val]) => ({ name, op: "assign" as const, val })),
+      });
+    }
   }
 
   apply(update: ObjectUpdate): void {

@@ -1,7 +1,8 @@
 // namespace imports: Kobalte's `AlertDialog` and `Dialog` objects are the same mutated function, so
 // `Dialog.Content` would turn into an alertdialog once both are loaded; the named parts stay distinct
 import * as AlertDialog from "@kobalte/core/alert-dialog";
-import { type JSX, Show } from "solid-js";
+import type { JSX } from "solid-js";
+import { DialogFooter } from "./DialogFooter.tsx";
 
 /**
  * A trigger button and the confirmation it opens. Focus is trapped inside while open and returns to
@@ -30,27 +31,20 @@ export function ConfirmDialog(props: {
           <AlertDialog.Content class="dialog">
             <AlertDialog.Title as="h2">{props.title}</AlertDialog.Title>
             <AlertDialog.Description as="div">{props.children}</AlertDialog.Description>
-            <Show when={props.error}>
-              {(error) => (
-                <p class="notice notice--danger" role="alert">
-                  {error()}
-                </p>
-              )}
-            </Show>
-            <div class="form-actions">
-              <button
-                type="button"
-                class={props.confirmClass ?? "button button--primary"}
-                onClick={() => props.onConfirm()}
-                disabled={props.pending}
-                aria-busy={props.pending}
-              >
-                {props.pending ? "Working…" : props.confirmLabel}
-              </button>
-              <AlertDialog.CloseButton class="button">
-                {props.cancelLabel ?? "Keep it"}
-              </AlertDialog.CloseButton>
-            </div>
+            <DialogFooter
+              error={props.error}
+              pending={props.pending}
+              actionType="button"
+              actionClass={props.confirmClass ?? "button button--primary"}
+              actionLabel={props.confirmLabel}
+              pendingLabel="Working…"
+              onAction={() => props.onConfirm()}
+              close={
+                <AlertDialog.CloseButton class="button">
+                  {props.cancelLabel ?? "Keep it"}
+                </AlertDialog.CloseButton>
+              }
+            />
           </AlertDialog.Content>
         </div>
       </AlertDialog.Portal>

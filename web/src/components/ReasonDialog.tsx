@@ -1,7 +1,8 @@
 import { REJECT_REASON_MAX, REJECT_REASON_MIN, RejectReason } from "@gantry/shared/domain/request-text";
 // a namespace import keeps Content a plain dialog (see ConfirmDialog.tsx)
 import * as Dialog from "@kobalte/core/dialog";
-import { createMemo, createSignal, Show } from "solid-js";
+import { createMemo, createSignal } from "solid-js";
+import { DialogFooter } from "./DialogFooter.tsx";
 import { FieldError } from "./FieldError.tsx";
 
 /** What a reason dialog says: the reject dialog's and the stop dialog's words. */
@@ -73,24 +74,15 @@ export function ReasonDialog(props: {
                 </span>
                 <FieldError id={id("reason-error")} message={shownError()} />
               </div>
-              <Show when={props.error}>
-                {(error) => (
-                  <p class="notice notice--danger" role="alert">
-                    {error()}
-                  </p>
-                )}
-              </Show>
-              <div class="form-actions">
-                <button
-                  type="submit"
-                  class="button button--danger"
-                  disabled={props.pending}
-                  aria-busy={props.pending}
-                >
-                  {props.pending ? props.text.submitting : props.text.submit}
-                </button>
-                <Dialog.CloseButton class="button">Back</Dialog.CloseButton>
-              </div>
+              <DialogFooter
+                error={props.error}
+                pending={props.pending}
+                actionType="submit"
+                actionClass="button button--danger"
+                actionLabel={props.text.submit}
+                pendingLabel={props.text.submitting}
+                close={<Dialog.CloseButton class="button">Back</Dialog.CloseButton>}
+              />
             </form>
           </Dialog.Content>
         </div>

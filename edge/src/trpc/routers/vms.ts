@@ -2,6 +2,7 @@ import { ClearLeftoverInput, ListVmsInput } from "@gantry/shared/api/vms";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { siteHub } from "../../agents/hub-handoff.ts";
+import { visibleRequestSite } from "../../agents/request-site.ts";
 import { listLeftovers } from "../../projections/leftover-queries.ts";
 import { listVms } from "../../projections/request-queries.ts";
 import { clearLeftover } from "../../provisioning/clear-leftover.ts";
@@ -28,21 +29,14 @@ export const vmsRouter = router({
   status: authedProcedure
     .input(z.object({ requestId: z.string().min(1).max(100) }))
     .query(async ({ ctx, input }) => {
-      const row = await ctx.env.DB.prepare(
-        `SELECT r.vmware_id, r.requester_id, p.site_id, s.name AS site_name FROM request_summary r
-       JOIN projects p ON p.id = r.project_id JOIN sites s ON s.id = p.site_id
-       WHERE r.tenant_id = ? AND r.request_id = ?`,
-      )
-        .bind(ctx.principal.tenantId, input.requestId)
-        .first<{ vmware_id: string | null; requester_id: string; site_id: string; site_name: string }>();
-      const mayRead = row && (ctx.principal.role === "admin" || row.requester_id === ctx.principal.userId);
-      if (!row || !mayRead) throw new TRPCError({ code: "NOT_FOUND", message: "request not found" });
-      if (!row.vmware_id)
+      const row = await visibleRequestSite(ctx.env.DB, ctx.principal, input.requestId);
+      if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "request not found" });
+      if (!row.vmwareId)
         throw new TRPCError({ code: "PRECONDITION_FAILED", message: "the VM does not exist yet" });
-      const answer = await siteHub(ctx.env, row.site_id).callAgent({
-        call: { method: "vm.status", vmwareId: row.vmware_id },
+      const answer = await siteHub(ctx.env, row.siteId).callAgent({
+        call: { method: "vm.status", vmwareId: row.vmwareId },
       });
-      if (!answer.ok) throw callError(answer.error, row.site_name);
+      if (!answer.ok) throw callError(answer.error, row.siteName);
       const result = answer.value;
       if (result.method !== "vm.status")
         throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "unexpected answer" });
