@@ -8,8 +8,10 @@ import { enroll } from "./cli/enroll.ts";
 import { DEFAULT_UNIT_OPTIONS, renderUnit } from "./cli/systemd-unit.ts";
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./log.ts";
-import { configuredVcenter, EXIT, runAgent } from "./main.ts";
+import { AgentRuntime } from "./runtime/agent-runtime.ts";
+import { EXIT } from "./runtime/exit-codes.ts";
 import { loadState } from "./state-file.ts";
+import { configuredVcenter } from "./vcenter.ts";
 import { AGENT_VERSION } from "./version.ts";
 
 const USAGE = `gantry-agent ${AGENT_VERSION}
@@ -81,7 +83,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
       if (!loaded.ok) return EXIT.usage;
       const state = loadState(loaded.value.config.stateDir);
       if (!state.ok) return fail(state.error, EXIT.usage);
-      return runAgent({ loaded: loaded.value, state: state.value });
+      return new AgentRuntime({ loaded: loaded.value, state: state.value }).run();
     }
     case "doctor": {
       const loaded = configOrExit(values.config, env);
