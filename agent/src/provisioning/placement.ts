@@ -6,7 +6,7 @@ import { retrievePropertiesEx } from "../vsphere/methods/retrieve-properties-ex.
 import { byRef } from "../vsphere/property-spec.ts";
 import type { RoundTripCounter } from "../vsphere/round-trips.ts";
 import { type MoRef, refKey } from "../vsphere/values.ts";
-import { ProvisioningStop } from "./failures.ts";
+import { ProvisioningStop } from "./failure/provisioning-stop.ts";
 
 /** The morefs a job's placement resolves to, plus what the template looks like. */
 export interface ResolvedPlacement {
