@@ -1,21 +1,12 @@
 import { describe, expect, it } from "vitest";
-import {
-  makeReconnectingStream,
-  type ReconnectingStreamOptions,
-  type StreamHandlers,
-  type StreamStep,
-} from "./make-reconnecting-stream.ts";
+import { fakeStreams } from "../test-support/fake-streams.ts";
+import { fakeTimers } from "../test-support/fake-timers.ts";
+import { makeReconnectingStream, type StreamStep } from "./make-reconnecting-stream.ts";
 
-interface FakeStream {
-  handlers: StreamHandlers;
-  failures: number;
-  unsubscribed: boolean;
-}
-
-/** Every hook answers what the test put in `answers` (continue by default); timers and clock are fakes. */
+/** Every hook answers what the test put in `answers`; the streams, timers and clock are fakes. */
 function harness(options: { minUptimeMs?: number; random?: number } = {}) {
-  const streams: FakeStream[] = [];
-  const timers: Array<{ fn: () => void; ms: number; cleared: boolean }> = [];
+  const fakes = fakeStreams<{ failures: number }>();
+  const clock = fakeTimers();
   const answers: { data: StreamStep; error: StreamStep; complete: StreamStep; link: StreamStep } = {
     data: "delivered",
     error: "retry",
@@ -23,17 +14,8 @@ function harness(options: { minUptimeMs?: number; random?: number } = {}) {
     link: "continue",
   };
   let retries = 0;
-  let clock = 0;
-  const hooks: ReconnectingStreamOptions = {
-    open: (handlers, failures) => {
-      const stream: FakeStream = { handlers, failures, unsubscribed: false };
-      streams.push(stream);
-      return {
-        unsubscribe: () => {
-          stream.unsubscribed = true;
-        },
-      };
-    },
+  const stream = makeReconnectingStream({
+    open: (handlers, failures) => fakes.subscribe({ failures }, handlers),
     onData: () => answers.data,
     onError: () => answers.error,
     onComplete: () => answers.complete,
@@ -42,43 +24,23 @@ function harness(options: { minUptimeMs?: number; random?: number } = {}) {
       retries += 1;
     },
     random: () => options.random ?? 0.5,
-    now: () => clock,
-    setTimer: (fn, ms) => {
-      const t = { fn, ms, cleared: false };
-      timers.push(t);
-      return () => {
-        t.cleared = true;
-      };
-    },
+    now: clock.now,
+    setTimer: clock.setTimer,
     ...(options.minUptimeMs !== undefined && { minUptimeMs: options.minUptimeMs }),
-  };
-  const stream = makeReconnectingStream(hooks);
-  const last = () => {
-    const s = streams.at(-1);
-    if (!s) throw new Error("no stream");
-    return s;
-  };
-  const runRetry = () => {
-    const t = timers.find((x) => !x.cleared);
-    if (!t) throw new Error("no retry scheduled");
-    t.cleared = true;
-    t.fn();
-  };
+  });
   const fail = () => {
-    last().handlers.onError("SERVICE_UNAVAILABLE");
-    runRetry();
+    fakes.last().handlers.onError("SERVICE_UNAVAILABLE");
+    clock.runNext();
   };
   return {
     stream,
-    streams,
-    timers,
+    streams: fakes.streams,
+    timers: clock.timers,
     answers,
     retries: () => retries,
-    advance: (ms: number) => {
-      clock += ms;
-    },
-    last,
-    runRetry,
+    advance: clock.advance,
+    last: fakes.last,
+    runRetry: () => clock.runNext(),
     fail,
   };
 }
@@ -87,14 +49,14 @@ describe("makeReconnectingStream", () => {
   it("opens a stream at once, as the first of no failures", () => {
     const h = harness();
     expect(h.streams).toHaveLength(1);
-    expect(h.last().failures).toBe(0);
+    expect(h.last().input.failures).toBe(0);
   });
 
   it("retries after a full-jitter delay that doubles per failure up to 10 s", () => {
     const h = harness({ random: 0.999 });
     for (let i = 0; i < 5; i += 1) h.fail();
     expect(h.timers.map((t) => t.ms)).toEqual([1998, 3996, 7992, 9990, 9990]);
-    expect(h.streams.map((s) => s.failures)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(h.streams.map((s) => s.input.failures)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(h.retries()).toBe(5);
   });
 
@@ -133,7 +95,7 @@ describe("makeReconnectingStream", () => {
     h.last().handlers.onData("frame");
     h.advance(4999);
     h.fail();
-    expect(h.last().failures).toBe(2);
+    expect(h.last().input.failures).toBe(2);
     h.last().handlers.onData("frame");
     h.advance(5000);
     h.last().handlers.onError("SERVICE_UNAVAILABLE");
@@ -154,7 +116,7 @@ describe("makeReconnectingStream", () => {
     h.last().handlers.onData("gap");
     expect(h.streams[0]?.unsubscribed).toBe(true);
     expect(h.streams).toHaveLength(2);
-    expect(h.last().failures).toBe(0);
+    expect(h.last().input.failures).toBe(0);
     expect(h.timers).toHaveLength(0);
   });
 
