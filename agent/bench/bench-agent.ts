@@ -89,6 +89,9 @@ export class BenchAgent {
           },
         }),
         backoff: { baseMs: 250, capMs: 2000, minUptimeMs: 10_000 },
+      });
+      this.connection = connection;
+      connection.start({
         hello: () => ({
           type: "hello",
           agent: { version: "bench" },
@@ -104,8 +107,6 @@ export class BenchAgent {
         onDisconnected: () => undefined,
         onFatal: (reason) => reject(new Error(`${this.name}: ${reason.message}`)),
       });
-      this.connection = connection;
-      connection.start();
     });
   }
 

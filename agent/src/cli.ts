@@ -8,8 +8,10 @@ import { enroll } from "./cli/enroll.ts";
 import { DEFAULT_UNIT_OPTIONS, renderUnit } from "./cli/systemd-unit.ts";
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./log.ts";
-import { configuredVcenter, EXIT, runAgent } from "./main.ts";
+import { AgentRuntime } from "./runtime/agent-runtime.ts";
+import { EXIT } from "./runtime/exit-codes.ts";
 import { loadState } from "./state-file.ts";
+import { configuredVcenter } from "./vcenter.ts";
 import { AGENT_VERSION } from "./version.ts";
 
 const USAGE = `gantry-agent ${AGENT_VERSION}
@@ -55,70 +57,81 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
     return EXIT.ok;
   }
   switch (command) {
-    case "enroll": {
-      if (!values.edge || !values.token)
-        return fail(`enroll needs --edge and --token\n\n${USAGE}`, EXIT.usage);
-      const stateDir = values["state-dir"] ?? env.GANTRY_STATE_DIR ?? configStateDir(values.config, env);
-      const result = await enroll({
-        edgeUrl: values.edge,
-        token: values.token,
-        name: values.name ?? hostname(),
-        stateDir,
-        force: values.force ?? false,
-      });
-      if (!result.ok)
-        return fail(
-          result.error.message,
-          result.error.code === "TOKEN_REFUSED" ? EXIT.credentialRejected : EXIT.failure,
-        );
-      print(
-        `enrolled agent ${result.value.agentId} for site ${result.value.siteId}; credential saved in ${result.value.file}`,
-      );
-      return EXIT.ok;
-    }
-    case "run": {
-      const loaded = configOrExit(values.config, env);
-      if (!loaded.ok) return EXIT.usage;
-      const state = loadState(loaded.value.config.stateDir);
-      if (!state.ok) return fail(state.error, EXIT.usage);
-      return runAgent({ loaded: loaded.value, state: state.value });
-    }
-    case "doctor": {
-      const loaded = configOrExit(values.config, env);
-      if (!loaded.ok) return EXIT.usage;
-      const log = createLogger({ level: "error", write: () => {} });
-      const vcenter = configuredVcenter(loaded.value, log);
-      const checks = await runDoctor({ loaded: loaded.value, vcenter, template: values.template });
-      await vcenter?.close();
-      for (const c of checks) print(formatCheck(c));
-      return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failure;
-    }
-    case "service install": {
-      const loaded = configOrExit(values.config, env);
-      if (!loaded.ok) return EXIT.usage;
-      const unit = renderUnit({
-        ...DEFAULT_UNIT_OPTIONS,
-        user: values.user ?? DEFAULT_UNIT_OPTIONS.user,
-        execStart:
-          values.exec ?? `${process.execPath} ${path.resolve(process.argv[1] ?? "gantry-agent")} run`,
-        configFile: path.resolve(values.config ?? DEFAULT_UNIT_OPTIONS.configFile),
-        stateDir: loaded.value.config.stateDir,
-        passwordFile: loaded.value.config.vcenter?.passwordFile ?? DEFAULT_UNIT_OPTIONS.passwordFile,
-        gracePeriodMs: loaded.value.config.gracePeriodMs,
-      });
-      const file = values["unit-file"] ?? "/etc/systemd/system/gantry-agent.service";
-      writeFileSync(file, unit, { mode: 0o644 });
-      const user = values.user ?? DEFAULT_UNIT_OPTIONS.user;
-      print(`wrote ${file}. Then, as root:`);
-      print(
-        `  useradd --system --home-dir ${loaded.value.config.stateDir} --shell /usr/sbin/nologin ${user}`,
-      );
-      print("  systemctl daemon-reload && systemctl enable --now gantry-agent");
-      return EXIT.ok;
-    }
+    case "enroll":
+      return enrollCommand(values, env);
+    case "run":
+      return runCommand(values, env);
+    case "doctor":
+      return doctorCommand(values, env);
+    case "service install":
+      return serviceInstallCommand(values, env);
     default:
       return fail(command ? `unknown command "${command}"\n\n${USAGE}` : USAGE, EXIT.usage);
   }
+}
+
+type Options = ReturnType<typeof parse>["values"];
+
+async function enrollCommand(values: Options, env: NodeJS.ProcessEnv): Promise<number> {
+  if (!values.edge || !values.token) return fail(`enroll needs --edge and --token\n\n${USAGE}`, EXIT.usage);
+  const stateDir = values["state-dir"] ?? env.GANTRY_STATE_DIR ?? configStateDir(values.config, env);
+  const result = await enroll({
+    edgeUrl: values.edge,
+    token: values.token,
+    name: values.name ?? hostname(),
+    stateDir,
+    force: values.force ?? false,
+  });
+  if (!result.ok)
+    return fail(
+      result.error.message,
+      result.error.code === "TOKEN_REFUSED" ? EXIT.credentialRejected : EXIT.failure,
+    );
+  print(
+    `enrolled agent ${result.value.agentId} for site ${result.value.siteId}; credential saved in ${result.value.file}`,
+  );
+  return EXIT.ok;
+}
+
+async function runCommand(values: Options, env: NodeJS.ProcessEnv): Promise<number> {
+  const loaded = configOrExit(values.config, env);
+  if (!loaded.ok) return EXIT.usage;
+  const state = loadState(loaded.value.config.stateDir);
+  if (!state.ok) return fail(state.error, EXIT.usage);
+  return new AgentRuntime({ loaded: loaded.value, state: state.value }).run();
+}
+
+async function doctorCommand(values: Options, env: NodeJS.ProcessEnv): Promise<number> {
+  const loaded = configOrExit(values.config, env);
+  if (!loaded.ok) return EXIT.usage;
+  const log = createLogger({ level: "error", write: () => {} });
+  const vcenter = configuredVcenter(loaded.value, log);
+  const checks = await runDoctor({ loaded: loaded.value, vcenter, template: values.template });
+  await vcenter?.close();
+  for (const c of checks) print(formatCheck(c));
+  return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failure;
+}
+
+function serviceInstallCommand(values: Options, env: NodeJS.ProcessEnv): number {
+  const loaded = configOrExit(values.config, env);
+  if (!loaded.ok) return EXIT.usage;
+  const { config } = loaded.value;
+  const user = values.user ?? DEFAULT_UNIT_OPTIONS.user;
+  const unit = renderUnit({
+    ...DEFAULT_UNIT_OPTIONS,
+    user,
+    execStart: values.exec ?? `${process.execPath} ${path.resolve(process.argv[1] ?? "gantry-agent")} run`,
+    configFile: path.resolve(values.config ?? DEFAULT_UNIT_OPTIONS.configFile),
+    stateDir: config.stateDir,
+    passwordFile: config.vcenter?.passwordFile ?? DEFAULT_UNIT_OPTIONS.passwordFile,
+    gracePeriodMs: config.gracePeriodMs,
+  });
+  const file = values["unit-file"] ?? "/etc/systemd/system/gantry-agent.service";
+  writeFileSync(file, unit, { mode: 0o644 });
+  print(`wrote ${file}. Then, as root:`);
+  print(`  useradd --system --home-dir ${config.stateDir} --shell /usr/sbin/nologin ${user}`);
+  print("  systemctl daemon-reload && systemctl enable --now gantry-agent");
+  return EXIT.ok;
 }
 
 function parse(argv: readonly string[]) {

@@ -1,12 +1,14 @@
 import type { InventoryReport, VmLiveStatus } from "@gantry/shared/jobs/inventory";
 import type { CallError, ConnectivityCheck, VcenterTestReport } from "@gantry/shared/protocol/agent";
 import { err, type Result } from "@gantry/shared/result";
+import type { LoadedConfig } from "./config.ts";
 import type { JobHandler } from "./jobs/handlers.ts";
 import type { Logger } from "./log.ts";
 import { type ProvisionOptions, provisionVm } from "./provisioning/provision-vm.ts";
 import { createVsphereClient } from "./vsphere/client.ts";
 import type { VsphereConfig } from "./vsphere/config.ts";
 import { collectInventory } from "./vsphere/inventory.ts";
+import { createRetryPolicy } from "./vsphere/retry.ts";
 import { type ConnectionCheckName, testConnection } from "./vsphere/test-connection.ts";
 import { readVmStatus } from "./vsphere/vm-status.ts";
 
@@ -59,4 +61,21 @@ export function createVcenter(
     roundTrips: () => client.roundTrips.snapshot(),
     close: () => client.close(),
   };
+}
+
+/**
+ * The config's vCenter, or null when it has none (such an agent declines provisioning jobs).
+ * Every job it runs is held to the config's placement allowlist and retry policy.
+ */
+export function configuredVcenter(loaded: LoadedConfig, log: Logger): Vcenter | null {
+  const { vcenter: vc, allowlist, retry } = loaded.config;
+  if (!vc || loaded.vcenterPassword === null) return null;
+  return createVcenter({ ...vc, password: loaded.vcenterPassword }, log, {
+    allowlist,
+    retryPolicy: createRetryPolicy({
+      maxAttempts: retry.attempts,
+      baseDelayMs: retry.baseMs,
+      maxDelayMs: retry.capMs,
+    }),
+  });
 }

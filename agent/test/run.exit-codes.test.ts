@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
 import { type ManagedProcess, spawnManaged } from "../local/processes.ts";
 import { AGENT_CLI, REPO_ROOT } from "../local/repo-paths.ts";
-import { EXIT, exitCodeFor } from "../src/main.ts";
+import { EXIT, exitCodeFor } from "../src/runtime/exit-codes.ts";
 
 const CREDENTIAL = "gac_test_exit";
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
 import { createLogger } from "../log.ts";
-import { EdgeConnection, type EdgeConnectionOptions, type FatalReason } from "./edge-connection.ts";
+import { type ConnectionHandlers, EdgeConnection, type FatalReason } from "./edge-connection.ts";
 
 const welcome = (id = "w") =>
   JSON.stringify({
@@ -45,7 +45,7 @@ async function fakeEdge(options: {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-function connect(edgeUrl: string, overrides: Partial<EdgeConnectionOptions> = {}) {
+function connect(edgeUrl: string, overrides: Partial<ConnectionHandlers> = {}) {
   const events: string[] = [];
   let fatal: (r: FatalReason) => void = () => {};
   const fatalP = new Promise<FatalReason>((r) => {
@@ -60,6 +60,8 @@ function connect(edgeUrl: string, overrides: Partial<EdgeConnectionOptions> = {}
     credential: "gac_x_y",
     log: createLogger({ write: () => {} }),
     backoff: { baseMs: 10, capMs: 20, minUptimeMs: 1000 },
+  });
+  connection.start({
     hello: () => ({
       type: "hello",
       agent: { version: "t" },
@@ -78,7 +80,6 @@ function connect(edgeUrl: string, overrides: Partial<EdgeConnectionOptions> = {}
     onFatal: (r) => fatal(r),
     ...overrides,
   });
-  connection.start();
   return { events, fatal: fatalP, welcomed: welcomedP };
 }
 

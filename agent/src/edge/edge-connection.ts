@@ -19,6 +19,11 @@ export interface EdgeConnectionOptions {
   credential: string;
   log: Logger;
   backoff: BackoffOptions;
+  connectTimeoutMs?: number;
+}
+
+/** What the connection asks of its owner and tells it, from `start` until it stops. */
+export interface ConnectionHandlers {
   hello(): HelloBody;
   onWelcome(welcome: Welcome): void;
   onFrame(frame: EdgeToAgent): void;
@@ -26,7 +31,12 @@ export interface EdgeConnectionOptions {
   onTick(): void;
   onDisconnected(): void;
   onFatal(reason: FatalReason): void;
-  connectTimeoutMs?: number;
+}
+
+/** What one socket learns before it closes: why not to reconnect, and its hello deadline. */
+interface SocketAttempt {
+  fatal: FatalReason | null;
+  helloTimer: ReturnType<typeof setTimeout> | null;
 }
 
 export const connectUrl = (edgeUrl: string) => {
@@ -61,9 +71,13 @@ export class EdgeConnection {
     return this.welcomed;
   }
 
-  start(): void {
+  /**
+   * Connects and keeps reconnecting until `stop` or a refusal for good. Built before its handlers'
+   * owner exists, so the job loop and the outbox can send through it; it dials only from here on.
+   */
+  start(handlers: ConnectionHandlers): void {
     this.stopped = false;
-    this.open();
+    this.open(handlers);
   }
 
   /** Closes the socket for good; no reconnect follows. */
@@ -92,7 +106,7 @@ export class EdgeConnection {
     return true;
   }
 
-  private open(): void {
+  private open(handlers: ConnectionHandlers): void {
     const { options } = this;
     const ws = new WebSocket(connectUrl(options.edgeUrl), {
       headers: { Authorization: `Bearer ${options.credential}` },
@@ -100,12 +114,10 @@ export class EdgeConnection {
       maxPayload: 1024 * 1024,
     });
     this.ws = ws;
-    let fatal: FatalReason | null = null;
-    let helloTimer: ReturnType<typeof setTimeout> | null = null;
-
+    const attempt: SocketAttempt = { fatal: null, helloTimer: null };
     ws.on("unexpected-response", (_req, res) => {
       if (res.statusCode === 401 || res.statusCode === 403) {
-        fatal = {
+        attempt.fatal = {
           code: "CREDENTIAL_REJECTED",
           message: `the edge refused the agent credential (HTTP ${res.statusCode})`,
         };
@@ -116,64 +128,72 @@ export class EdgeConnection {
     ws.on("open", () => {
       this.connectedAt = Date.now();
       this.lastFrameAt = this.connectedAt;
-      this.send(options.hello());
-      helloTimer = setTimeout(() => ws.terminate(), options.connectTimeoutMs ?? 10_000);
+      this.send(handlers.hello());
+      attempt.helloTimer = setTimeout(() => ws.terminate(), options.connectTimeoutMs ?? 10_000);
     });
     ws.on("message", (data, isBinary) => {
       this.lastFrameAt = Date.now();
-      if (isBinary) return;
-      const text = data.toString();
-      if (text === "pong") return;
-      const parsed = parseEdgeFrame(text);
-      if (!parsed.ok) {
-        options.log.warn("edge sent an invalid frame", { problem: parsed.error });
-        return;
-      }
-      const frame = parsed.value;
-      if (frame.type === "welcome") {
-        if (helloTimer) clearTimeout(helloTimer);
-        this.onWelcome(frame);
-        return;
-      }
-      if (frame.type === "error" && frame.code === "UNSUPPORTED_VERSION") {
-        fatal = {
-          code: "PROTOCOL_REFUSED",
-          message: `the edge refused protocol version ${PROTOCOL_VERSION}: ${frame.message}`,
-        };
-      }
-      if (frame.type === "lease.renewed") this.lastHeartbeatAt = new Date();
-      options.onFrame(frame);
+      if (!isBinary) this.onText(data.toString(), handlers, attempt);
     });
     ws.on("error", (error) => {
       if (this.streakStartedAt === null) options.log.warn("edge connection failed", { error: error.message });
     });
-    ws.on("close", (code, reason) => {
-      if (helloTimer) clearTimeout(helloTimer);
-      const wasWelcomed = this.welcomed;
-      this.welcomed = false;
-      this.ws = null;
-      this.clearTick();
-      if (wasWelcomed) {
-        this.backoff.connectionEnded(Date.now() - this.connectedAt);
-        options.log.warn("disconnected from edge", { code, reason: reason.toString() });
-        options.onDisconnected();
-      }
-      if (UNRECOVERABLE_CLOSE_CODES.includes(code)) {
-        fatal ??=
-          code === 4001
-            ? { code: "CREDENTIAL_REJECTED", message: "the agent was revoked by an administrator" }
-            : { code: "PROTOCOL_REFUSED", message: `the edge refused protocol version ${PROTOCOL_VERSION}` };
-      }
-      if (fatal) {
-        this.stopped = true;
-        options.onFatal(fatal);
-        return;
-      }
-      if (!this.stopped) this.scheduleRetry();
-    });
+    ws.on("close", (code, reason) => this.onClose({ code, reason: reason.toString() }, handlers, attempt));
   }
 
-  private onWelcome(welcome: Welcome): void {
+  private onText(text: string, handlers: ConnectionHandlers, attempt: SocketAttempt): void {
+    if (text === "pong") return;
+    const parsed = parseEdgeFrame(text);
+    if (!parsed.ok) {
+      this.options.log.warn("edge sent an invalid frame", { problem: parsed.error });
+      return;
+    }
+    const frame = parsed.value;
+    if (frame.type === "welcome") {
+      if (attempt.helloTimer) clearTimeout(attempt.helloTimer);
+      this.onWelcome(frame, handlers);
+      return;
+    }
+    if (frame.type === "error" && frame.code === "UNSUPPORTED_VERSION") {
+      attempt.fatal = {
+        code: "PROTOCOL_REFUSED",
+        message: `the edge refused protocol version ${PROTOCOL_VERSION}: ${frame.message}`,
+      };
+    }
+    if (frame.type === "lease.renewed") this.lastHeartbeatAt = new Date();
+    handlers.onFrame(frame);
+  }
+
+  private onClose(
+    close: { code: number; reason: string },
+    handlers: ConnectionHandlers,
+    attempt: SocketAttempt,
+  ): void {
+    if (attempt.helloTimer) clearTimeout(attempt.helloTimer);
+    const wasWelcomed = this.welcomed;
+    this.welcomed = false;
+    this.ws = null;
+    this.clearTick();
+    if (wasWelcomed) {
+      this.backoff.connectionEnded(Date.now() - this.connectedAt);
+      this.options.log.warn("disconnected from edge", close);
+      handlers.onDisconnected();
+    }
+    if (UNRECOVERABLE_CLOSE_CODES.includes(close.code)) {
+      attempt.fatal ??=
+        close.code === 4001
+          ? { code: "CREDENTIAL_REJECTED", message: "the agent was revoked by an administrator" }
+          : { code: "PROTOCOL_REFUSED", message: `the edge refused protocol version ${PROTOCOL_VERSION}` };
+    }
+    if (attempt.fatal) {
+      this.stopped = true;
+      handlers.onFatal(attempt.fatal);
+      return;
+    }
+    if (!this.stopped) this.scheduleRetry(handlers);
+  }
+
+  private onWelcome(welcome: Welcome, handlers: ConnectionHandlers): void {
     this.welcomed = true;
     this.lastHeartbeatAt = new Date();
     this.renewIntervalMs = welcome.renewIntervalMs;
@@ -186,12 +206,12 @@ export class EdgeConnection {
     } else {
       this.options.log.info("connected to edge", { agentId: welcome.agentId, siteId: welcome.siteId });
     }
-    this.options.onWelcome(welcome);
+    handlers.onWelcome(welcome);
     this.clearTick();
-    this.tickTimer = setInterval(() => this.tick(), this.renewIntervalMs);
+    this.tickTimer = setInterval(() => this.tick(handlers), this.renewIntervalMs);
   }
 
-  private tick(): void {
+  private tick(handlers: ConnectionHandlers): void {
     // renewals are answered; silence this long means a half-open socket, not an idle one
     if (Date.now() - this.lastFrameAt > 2 * this.renewIntervalMs + 5000) {
       this.options.log.warn("edge silent; dropping the connection", {
@@ -200,7 +220,7 @@ export class EdgeConnection {
       this.ws?.terminate();
       return;
     }
-    this.options.onTick();
+    handlers.onTick();
   }
 
   private clearTick(): void {
@@ -208,10 +228,10 @@ export class EdgeConnection {
     this.tickTimer = null;
   }
 
-  private scheduleRetry(): void {
+  private scheduleRetry(handlers: ConnectionHandlers): void {
     this.streakStartedAt ??= Date.now();
     const delay = this.backoff.next();
     this.options.log.debug("reconnecting", { inMs: delay, attempt: this.backoff.failures });
-    this.retryTimer = setTimeout(() => this.open(), delay);
+    this.retryTimer = setTimeout(() => this.open(handlers), delay);
   }
 }

@@ -9,7 +9,7 @@ export type JobHandler = (
   ctx: JobContext,
 ) => Promise<Result<ProvisionedVm, ProvisioningFailure>>;
 
-/** The registry: job kind → handler. Built in main.ts, where the vCenter client exists. */
+/** The registry: job kind → handler. Built by the AgentRuntime, where the vCenter client exists. */
 export type HandlerRegistry = ReadonlyMap<AgentJobKind, JobHandler>;
 
 export function createHandlerRegistry(handlers: Partial<Record<AgentJobKind, JobHandler>>): HandlerRegistry {

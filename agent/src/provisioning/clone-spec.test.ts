@@ -6,7 +6,7 @@ import type { Vim } from "../vsphere/vim.ts";
 import { parseXml } from "../vsphere/xml.ts";
 import { serialize, type XmlNode } from "../vsphere/xml-write.ts";
 import { cloneSpecFor } from "./clone-spec.ts";
-import { ProvisioningStop } from "./failures.ts";
+import { ProvisioningStop } from "./failure/provisioning-stop.ts";
 import type { ResolvedPlacement } from "./placement.ts";
 
 const devices = parseXml(`<val XMLSchema-instance:type="ArrayOfVirtualDevice">

@@ -3,7 +3,7 @@ import { connectNic, type DeviceChange, growDisk, type Hardware, nicMatches } fr
 import type { CloneVmSpec } from "../vsphere/methods/clone-vm-task.ts";
 import type { MoRef } from "../vsphere/values.ts";
 import type { VmConfigSpec } from "../vsphere/vm-config-spec.ts";
-import { ProvisioningStop } from "./failures.ts";
+import { ProvisioningStop } from "./failure/provisioning-stop.ts";
 import type { ResolvedPlacement } from "./placement.ts";
 import { markerConfig } from "./vm-marker.ts";
 

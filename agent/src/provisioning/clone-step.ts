@@ -6,7 +6,7 @@ import { resultRef, waitForTask } from "../vsphere/task.ts";
 import { type MoRef, MoRefSchema } from "../vsphere/values.ts";
 import { readVmState, type VmState } from "../vsphere/vm-state.ts";
 import { cloneSpecFor } from "./clone-spec.ts";
-import { ProvisioningStop } from "./failures.ts";
+import { ProvisioningStop } from "./failure/provisioning-stop.ts";
 import type { RunContext } from "./run-context.ts";
 import { carriesMarker } from "./vm-marker.ts";
 

@@ -3,10 +3,11 @@ import type { VsphereClient } from "../vsphere/client.ts";
 import { type Hardware, type NetworkTarget, parseHardware } from "../vsphere/devices.ts";
 import { findByInventoryPath } from "../vsphere/methods/find-by-inventory-path.ts";
 import { retrievePropertiesEx } from "../vsphere/methods/retrieve-properties-ex.ts";
-import { byRef } from "../vsphere/property-spec.ts";
+import { byRef, type ObjectProps } from "../vsphere/property-spec.ts";
 import type { RoundTripCounter } from "../vsphere/round-trips.ts";
 import { type MoRef, refKey } from "../vsphere/values.ts";
-import { ProvisioningStop } from "./failures.ts";
+import type { Vim } from "../vsphere/vim.ts";
+import { ProvisioningStop } from "./failure/provisioning-stop.ts";
 
 /** The morefs a job's placement resolves to, plus what the template looks like. */
 export interface ResolvedPlacement {
@@ -49,8 +50,35 @@ export function resolvePlacement(
   return client.cache.get(placementKey(job), () => load(client, job, counter));
 }
 
-async function load(client: VsphereClient, job: ProvisionVmJob, counter: RoundTripCounter | undefined) {
+async function load(
+  client: VsphereClient,
+  job: ProvisionVmJob,
+  counter: RoundTripCounter | undefined,
+): Promise<ResolvedPlacement> {
   const vim = client.scope({ counter });
+  const found = await findPlacementObjects(vim, job);
+  const props = await readPlacementProperties(vim, found);
+  const { template, baseFolder, datastore } = found;
+  const templateHardware = parseHardware(props.get(refKey(template))?.raw.get("config.hardware.device"));
+  const pool = rootPool(found.poolOrCompute, props);
+  if (pool === undefined) throw notFound("resource pool", job.placement.poolPath);
+  const network = await networkTarget(vim, job, { network: found.network, props });
+  return { template, templateHardware, baseFolder, pool, datastore, network };
+}
+
+interface PlacementObjects {
+  template: MoRef;
+  baseFolder: MoRef;
+  /** a resource pool or vApp, or a cluster or host whose root pool the clone goes to */
+  poolOrCompute: MoRef;
+  datastore: MoRef | undefined;
+  network: MoRef;
+}
+
+const POOL_TYPES = ["ResourcePool", "ClusterComputeResource", "ComputeResource", "VirtualApp"];
+
+/** The five paths looked up in parallel, each checked to exist and to be of a usable kind. */
+async function findPlacementObjects(vim: Vim, job: ProvisionVmJob): Promise<PlacementObjects> {
   const { templatePath, folderPath, poolPath, datastorePath } = job.placement;
   const [template, baseFolder, poolOrCompute, datastore, network] = await Promise.all([
     findByInventoryPath(vim, templatePath),
@@ -64,11 +92,7 @@ async function load(client: VsphereClient, job: ProvisionVmJob, counter: RoundTr
   if (baseFolder === undefined) throw notFound("folder", folderPath);
   if (baseFolder.type !== "Folder") throw wrongKind("folder", folderPath, baseFolder);
   if (poolOrCompute === undefined) throw notFound("resource pool", poolPath);
-  if (
-    !["ResourcePool", "ClusterComputeResource", "ComputeResource", "VirtualApp"].includes(poolOrCompute.type)
-  ) {
-    throw wrongKind("resource pool", poolPath, poolOrCompute);
-  }
+  if (!POOL_TYPES.includes(poolOrCompute.type)) throw wrongKind("resource pool", poolPath, poolOrCompute);
   if (datastorePath !== undefined && datastore === undefined) throw notFound("datastore", datastorePath);
   if (datastore !== undefined && datastore.type !== "Datastore")
     throw wrongKind("datastore", datastorePath ?? "", datastore);
@@ -76,15 +100,21 @@ async function load(client: VsphereClient, job: ProvisionVmJob, counter: RoundTr
   if (network.type !== "Network" && network.type !== "DistributedVirtualPortgroup") {
     throw wrongKind("network", job.networkPath, network);
   }
+  return { template, baseFolder, poolOrCompute, datastore, network };
+}
 
-  const isCompute = poolOrCompute.type !== "ResourcePool" && poolOrCompute.type !== "VirtualApp";
-  const props = byRef(
+const isCompute = (ref: MoRef) => ref.type !== "ResourcePool" && ref.type !== "VirtualApp";
+
+/** One call for the template's devices, a cluster's or host's root pool and the network's identity. */
+async function readPlacementProperties(vim: Vim, found: PlacementObjects): Promise<Map<string, ObjectProps>> {
+  const { template, poolOrCompute, network } = found;
+  return byRef(
     await retrievePropertiesEx(vim, [
       {
         propSet: [{ type: "VirtualMachine", paths: ["config.hardware.device"] }],
         objectSet: [{ obj: template }],
       },
-      ...(isCompute
+      ...(isCompute(poolOrCompute)
         ? [
             {
               propSet: [{ type: poolOrCompute.type, paths: ["resourcePool"] }],
@@ -102,34 +132,38 @@ async function load(client: VsphereClient, job: ProvisionVmJob, counter: RoundTr
           },
     ]),
   );
-  const templateHardware = parseHardware(props.get(refKey(template))?.raw.get("config.hardware.device"));
-  const poolRaw = isCompute ? props.get(refKey(poolOrCompute))?.raw.get("resourcePool") : undefined;
-  const pool = isCompute
-    ? poolRaw?.type === undefined
-      ? undefined
-      : { type: poolRaw.type, value: poolRaw.text }
-    : poolOrCompute;
-  if (pool === undefined) throw notFound("resource pool", poolPath);
+}
 
-  const netProps = props.get(refKey(network));
-  let target: NetworkTarget;
+/** The pool a clone goes to: the one named, or the root pool of the cluster or host named. */
+function rootPool(poolOrCompute: MoRef, props: ReadonlyMap<string, ObjectProps>): MoRef | undefined {
+  if (!isCompute(poolOrCompute)) return poolOrCompute;
+  const raw = props.get(refKey(poolOrCompute))?.raw.get("resourcePool");
+  return raw?.type === undefined ? undefined : { type: raw.type, value: raw.text };
+}
+
+/** How a NIC connects to the network: by name, or a distributed portgroup by its switch's uuid and key. */
+async function networkTarget(
+  vim: Vim,
+  job: ProvisionVmJob,
+  found: { network: MoRef; props: ReadonlyMap<string, ObjectProps> },
+): Promise<NetworkTarget> {
+  const { network } = found;
+  const netProps = found.props.get(refKey(network));
   if (network.type === "Network") {
-    target = {
+    return {
       kind: "standard",
       network,
       name: netProps?.text("name") ?? job.networkPath.split("/").pop() ?? "",
     };
-  } else {
-    const dvsRaw = netProps?.raw.get("config.distributedVirtualSwitch");
-    const portgroupKey = netProps?.text("key");
-    if (dvsRaw?.type === undefined || portgroupKey === undefined) throw notFound("network", job.networkPath);
-    const dvs = { type: dvsRaw.type, value: dvsRaw.text };
-    const [sw] = await retrievePropertiesEx(vim, [
-      { propSet: [{ type: dvs.type, paths: ["uuid"] }], objectSet: [{ obj: dvs }] },
-    ]);
-    const switchUuid = sw?.text("uuid");
-    if (switchUuid === undefined) throw notFound("distributed switch of", job.networkPath);
-    target = { kind: "distributed", switchUuid, portgroupKey };
   }
-  return { template, templateHardware, baseFolder, pool, datastore, network: target };
+  const dvsRaw = netProps?.raw.get("config.distributedVirtualSwitch");
+  const portgroupKey = netProps?.text("key");
+  if (dvsRaw?.type === undefined || portgroupKey === undefined) throw notFound("network", job.networkPath);
+  const dvs = { type: dvsRaw.type, value: dvsRaw.text };
+  const [sw] = await retrievePropertiesEx(vim, [
+    { propSet: [{ type: dvs.type, paths: ["uuid"] }], objectSet: [{ obj: dvs }] },
+  ]);
+  const switchUuid = sw?.text("uuid");
+  if (switchUuid === undefined) throw notFound("distributed switch of", job.networkPath);
+  return { kind: "distributed", switchUuid, portgroupKey };
 }

@@ -1,99 +1,84 @@
-import type { ProvisionedVm, ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
-import type { JobContext } from "../jobs/job-context.ts";
-import type { Logger } from "../log.ts";
-import type { VsphereClient } from "../vsphere/client.ts";
+import type { ProvisionedVm } from "@gantry/shared/jobs/provision-vm-job";
 import { VsphereFault } from "../vsphere/faults.ts";
-import type { RoundTripCounter } from "../vsphere/round-trips.ts";
 import type { MoRef } from "../vsphere/values.ts";
-import { readVmState } from "../vsphere/vm-state.ts";
+import { readVmState, type VmState } from "../vsphere/vm-state.ts";
 import { cloneVm, findOurVm } from "./clone-step.ts";
 import { ensureConfigured } from "./configure-step.ts";
 import { resolvePlacement } from "./placement.ts";
 import { powerOnAndWaitForNetwork } from "./power-step.ts";
 import { ensureProjectFolder } from "./project-folder.ts";
-import type { RunContext, RunSettings } from "./run-context.ts";
-import type { StageReporter } from "./stage-reporter.ts";
-
-/** Facts that outlive one attempt: the VM once we know it is ours, its folder, the current step. */
-export interface RunMemory {
-  vm: MoRef | undefined;
-  folder: MoRef | undefined;
-  /** the clone task while it runs: a stop mid-clone waits for it, or the VM would appear after cleanup */
-  cloneTask: MoRef | undefined;
-  step: string;
-}
-
-export interface AttemptInput {
-  client: VsphereClient;
-  job: ProvisionVmJob;
-  ctx: JobContext;
-  log: Logger;
-  stages: StageReporter;
-  counter: RoundTripCounter;
-  memory: RunMemory;
-  settings: RunSettings;
-}
+import type { ProvisioningRun, RunContext } from "./run-context.ts";
 
 /**
  * One pass over the steps, resuming from what vCenter shows: a VM we already know or find with
  * our marker is adopted; otherwise it is cloned. Throws on any failure; the caller decides on retry.
  */
-export async function attemptOnce(input: AttemptInput): Promise<ProvisionedVm> {
-  const { client, job, ctx, stages, counter, memory } = input;
+export async function attemptOnce(run: ProvisioningRun): Promise<ProvisionedVm> {
+  const { client, job, ctx, stages, counter, memory } = run;
   stages.reach("CLONING");
   memory.step = "placement";
   const placement = await resolvePlacement(client, job, counter);
-  const run: RunContext = {
+  const attempt: RunContext = {
     client,
     vim: client.scope({ signal: ctx.signal, counter }),
     job,
     ctx,
-    log: input.log,
+    log: run.log,
     stages,
     counter,
     placement,
-    options: input.settings,
+    options: run.settings,
   };
-
-  let state = memory.vm === undefined ? undefined : await readVmState(run.vim, memory.vm);
-  if (state === undefined) {
-    memory.vm = undefined;
-    memory.step = "folder";
-    const folder = await ensureProjectFolder(client, job, {
-      baseFolder: placement.baseFolder,
-      assertLease: () => ctx.assertLease(),
-      counter,
-    });
-    memory.folder = folder.ref;
-    memory.step = "lookup";
-    const existing = folder.created ? undefined : await findOurVm(run, folder.ref);
-    if (existing !== undefined) memory.vm = existing.ref;
-    else {
-      memory.step = "clone";
-      memory.vm = await cloneVm(run, folder.ref, (task, running) => {
-        // an ended retry's task must not hide an earlier clone that still runs
-        if (running) memory.cloneTask = task;
-        else if (memory.cloneTask?.value === task.value) memory.cloneTask = undefined;
-      });
-    }
-    stages.reach("CONFIGURING");
-    memory.step = "configure";
-    state = existing ?? (await readVmState(run.vim, memory.vm));
-    if (state === undefined) throw vanished(memory.vm);
-  }
+  const vm = (await knownVm(attempt, memory.vm)) ?? (await findOrClone(run, attempt));
   stages.reach("CONFIGURING");
   memory.step = "configure";
-  await ensureConfigured(run, state);
+  await ensureConfigured(attempt, vm);
   memory.step = "power-on";
-  const network = await powerOnAndWaitForNetwork(run, state);
+  const network = await powerOnAndWaitForNetwork(attempt, vm);
   stages.reach("READY");
   return {
-    vmwareId: state.ref.value,
+    vmwareId: vm.ref.value,
     vmName: job.vmName,
     hostname: job.hostname,
     ipAddress: network.ipAddress,
     ...(network.warning !== undefined && { warning: network.warning }),
   };
+}
+
+/** The VM an earlier attempt made or adopted, as it stands now (undefined if there is none any more). */
+async function knownVm(attempt: RunContext, vm: MoRef | undefined): Promise<VmState | undefined> {
+  return vm === undefined ? undefined : readVmState(attempt.vim, vm);
+}
+
+/** In the project folder: our VM of the job's name if an earlier delivery made it, or a new clone. */
+async function findOrClone(run: ProvisioningRun, attempt: RunContext): Promise<VmState> {
+  const { memory } = run;
+  memory.vm = undefined;
+  memory.step = "folder";
+  const folder = await ensureProjectFolder(run.client, run.job, {
+    baseFolder: attempt.placement.baseFolder,
+    assertLease: () => run.ctx.assertLease(),
+    counter: run.counter,
+  });
+  memory.folder = folder.ref;
+  memory.step = "lookup";
+  const existing = folder.created ? undefined : await findOurVm(attempt, folder.ref);
+  if (existing !== undefined) {
+    memory.vm = existing.ref;
+    return existing;
+  }
+  memory.step = "clone";
+  const cloned = await cloneVm(attempt, folder.ref, (task, running) => {
+    // an ended retry's task must not hide an earlier clone that still runs
+    if (running) memory.cloneTask = task;
+    else if (memory.cloneTask?.value === task.value) memory.cloneTask = undefined;
+  });
+  memory.vm = cloned;
+  run.stages.reach("CONFIGURING");
+  memory.step = "configure";
+  const state = await readVmState(attempt.vim, cloned);
+  if (state === undefined) throw vanished(cloned);
+  return state;
 }
 
 // someone deleted it right after the clone: worth another attempt, which clones again

@@ -9,13 +9,14 @@ import type { VsphereClient } from "../vsphere/client.ts";
 import { isFault } from "../vsphere/faults.ts";
 import { createRetryPolicy, delay, type RetryPolicy } from "../vsphere/retry.ts";
 import { RoundTripCounter } from "../vsphere/round-trips.ts";
-import { settleAbandonedClone } from "./abandoned-clone.ts";
 import { findAllowlistViolation, type PlacementAllowlist } from "./allowlist.ts";
-import { compensate, findLeftoverVm } from "./compensate.ts";
-import { isLeaseLost, ProvisioningStop, toFailure } from "./failures.ts";
+import { toFailure } from "./failure/classify.ts";
+import { handleFailure } from "./failure/handle-failure.ts";
+import { isLeaseLost, ProvisioningStop } from "./failure/provisioning-stop.ts";
 import { placementKey } from "./placement.ts";
 import { projectFolderPath } from "./project-folder.ts";
-import { attemptOnce, type RunMemory } from "./provision-attempt.ts";
+import { attemptOnce } from "./provision-attempt.ts";
+import type { ProvisioningRun } from "./run-context.ts";
 import { StageReporter } from "./stage-reporter.ts";
 
 export interface ProvisionOptions {
@@ -33,13 +34,6 @@ export interface ProvisionOptions {
   counter?: RoundTripCounter;
 }
 
-const invalidName = (job: ProvisionVmJob) =>
-  new ProvisioningStop({
-    code: "INVALID_SPEC",
-    userMessage: "VM names may not contain /, \\ or %.",
-    detail: `vmName ${JSON.stringify(job.vmName)} has characters vCenter escapes in entity names`,
-  });
-
 /**
  * Provision one VM: CLONING → CONFIGURING → POWERING_ON → WAITING_FOR_NETWORK → READY.
  * Idempotent per request: a VM with our marker is adopted and continued from where it stands,
@@ -51,128 +45,127 @@ export async function provisionVm(
   ctx: JobContext,
   options: ProvisionOptions = {},
 ): Promise<Result<ProvisionedVm, ProvisioningFailure>> {
-  const log = ctx.log.child({ jobId: job.jobId, requestId: job.requestId, vmName: job.vmName });
-  const counter = options.counter ?? new RoundTripCounter();
-  const policy = options.retryPolicy ?? createRetryPolicy();
-  const stages = new StageReporter(ctx);
-  const memory: RunMemory = { vm: undefined, folder: undefined, cloneTask: undefined, step: "checks" };
   const started = Date.now();
-  const settings = {
-    domain: options.domain ?? "localdomain",
-    networkWaitMs: options.networkWaitMs ?? 120_000,
-  };
+  const run = beginRun({ client, job, ctx }, options);
+  const refusal = checkBeforeVcenter(run, options.allowlist);
+  if (refusal !== undefined) return err(refusal);
+  const outcome = await attemptUntilDone(run, options.retryPolicy ?? createRetryPolicy());
+  if (!outcome.ok) return err(await handleFailure(run, outcome.error.cause, outcome.error.attempts));
+  run.log.info("vm ready", {
+    vm: outcome.value.vm.vmwareId,
+    ip: outcome.value.vm.ipAddress,
+    attempts: outcome.value.attempts,
+    roundTrips: run.counter.total,
+    ms: Date.now() - started,
+  });
+  return ok(outcome.value.vm);
+}
 
-  const violation = findAllowlistViolation(job, options.allowlist);
+function beginRun(
+  input: Pick<ProvisioningRun, "client" | "job" | "ctx">,
+  options: ProvisionOptions,
+): ProvisioningRun {
+  const { job, ctx } = input;
+  return {
+    ...input,
+    log: ctx.log.child({ jobId: job.jobId, requestId: job.requestId, vmName: job.vmName }),
+    stages: new StageReporter(ctx),
+    counter: options.counter ?? new RoundTripCounter(),
+    memory: { vm: undefined, folder: undefined, cloneTask: undefined, step: "checks" },
+    settings: {
+      domain: options.domain ?? "localdomain",
+      networkWaitMs: options.networkWaitMs ?? 120_000,
+      cleanupTimeoutMs: options.compensationTimeoutMs ?? 120_000,
+    },
+  };
+}
+
+/** Refusals that need no vCenter: a placement outside the agent's allowlist, a name vCenter would escape. */
+function checkBeforeVcenter(
+  run: ProvisioningRun,
+  allowlist: PlacementAllowlist | undefined,
+): ProvisioningFailure | undefined {
+  const { job } = run;
+  const violation = findAllowlistViolation(job, allowlist);
   if (violation !== undefined) {
     const stop = new ProvisioningStop({
       code: "PLACEMENT_NOT_ALLOWED",
       userMessage: "This site's agent is not allowed to place VMs there; an admin has been told.",
       detail: `${violation.kind} path ${violation.path} is outside the agent's allowlist`,
     });
-    log.warn("job placement outside the allowlist", { ...violation });
-    return err(toFailure(stop, { job, attempts: 1, cleanupFailed: false, step: "allowlist" }));
+    run.log.warn("job placement outside the allowlist", { ...violation });
+    return toFailure(stop, { job, attempts: 1, cleanupFailed: false, step: "allowlist" });
   }
-  if (/[/\\%]/.test(job.vmName))
-    return err(toFailure(invalidName(job), { job, attempts: 1, cleanupFailed: false, step: "checks" }));
+  if (/[/\\%]/.test(job.vmName)) {
+    const stop = new ProvisioningStop({
+      code: "INVALID_SPEC",
+      userMessage: "VM names may not contain /, \\ or %.",
+      detail: `vmName ${JSON.stringify(job.vmName)} has characters vCenter escapes in entity names`,
+    });
+    return toFailure(stop, { job, attempts: 1, cleanupFailed: false, step: "checks" });
+  }
+  return undefined;
+}
 
-  let refreshedPlacement = false;
+/** The ready VM, or the error that ended the run after `attempts` attempts. */
+type AttemptsOutcome = Result<{ vm: ProvisionedVm; attempts: number }, { cause: unknown; attempts: number }>;
+
+/**
+ * Attempts until one succeeds or the retry policy gives up. A placement object deleted behind our
+ * cache earns one immediate extra attempt with the paths looked up again.
+ */
+async function attemptUntilDone(run: ProvisioningRun, policy: RetryPolicy): Promise<AttemptsOutcome> {
+  let placementRefreshed = false;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const vm = await attemptOnce({ client, job, ctx, log, stages, counter, memory, settings });
-      log.info("vm ready", {
-        vm: vm.vmwareId,
-        ip: vm.ipAddress,
-        attempts: attempt,
-        roundTrips: counter.total,
-        ms: Date.now() - started,
-      });
-      return ok(vm);
+      return ok({ vm: await attemptOnce(run), attempts: attempt });
     } catch (error) {
-      const aborted = ctx.signal.aborted || isLeaseLost(error);
-      // a folder or pool deleted behind our cache: look the paths up again once, right away
-      if (!aborted && isFault(error, "ManagedObjectNotFound") && !refreshedPlacement) {
-        refreshedPlacement = true;
-        client.cache.delete(placementKey(job));
-        client.cache.delete(`folder:${projectFolderPath(job)}`);
-        log.warn("a cached placement object is gone; resolving the paths again", { error: error.message });
+      if (!placementRefreshed && isStalePlacement(run, error)) {
+        placementRefreshed = true;
+        forgetPlacement(run, error);
         continue;
       }
-      const decision = aborted ? { retry: false, delayMs: 0 } : policy(error, attempt);
-      if (decision.retry) {
-        log.warn("provisioning attempt failed; retrying", {
-          attempt,
-          step: memory.step,
-          delayMs: decision.delayMs,
-          error: describe(error),
-        });
-        try {
-          await delay(decision.delayMs, ctx.signal);
-          continue;
-        } catch (abortReason) {
-          return finish(abortReason, attempt);
-        }
-      }
-      return finish(error, attempt);
+      const end = await waitToRetry(run, { error, attempt, policy });
+      if (end !== undefined) return err({ cause: end.cause, attempts: attempt });
     }
   }
+}
 
-  // false once the run may no longer change vCenter (lease gone, agent shutting down)
-  function mayStillMutate(): boolean {
-    try {
-      ctx.assertLease();
-      return true;
-    } catch {
-      return false;
-    }
-  }
+function isStalePlacement(run: ProvisioningRun, error: unknown): error is Error {
+  const aborted = run.ctx.signal.aborted || isLeaseLost(error);
+  return !aborted && isFault(error, "ManagedObjectNotFound");
+}
 
-  async function finish(error: unknown, attempts: number): Promise<Result<never, ProvisioningFailure>> {
-    let cleanupFailed = false;
-    const leaseLost = isLeaseLost(error) || isLeaseLost(ctx.signal.reason);
-    // stopped while vCenter clones: the VM appears when the task ends, so wait for that before cleaning up
-    // (not when the lease is gone or the agent shuts down: the next delivery adopts the clone instead)
-    if (memory.vm === undefined && memory.cloneTask !== undefined && !leaseLost && mayStillMutate()) {
-      memory.vm = await settleAbandonedClone(client, memory.cloneTask, {
-        log,
-        counter,
-        timeoutMs: options.compensationTimeoutMs ?? 120_000,
-      });
-    }
-    // a clone that failed or was abandoned after it created the VM: find it by name and marker
-    if (
-      memory.vm === undefined &&
-      memory.folder !== undefined &&
-      !leaseLost &&
-      !(error instanceof ProvisioningStop)
-    ) {
-      memory.vm = await findLeftoverVm({ client, job, log, counter, folder: memory.folder });
-    }
-    // with the lease gone another delivery owns the VM now: leave it for that one to adopt
-    if (memory.vm !== undefined && !leaseLost) {
-      cleanupFailed = !(await compensate({
-        client,
-        job,
-        ctx,
-        log,
-        vm: memory.vm,
-        counter,
-        timeoutMs: options.compensationTimeoutMs ?? 120_000,
-      }));
-    }
-    const failure = toFailure(error, {
-      job,
-      attempts,
-      cleanupFailed,
-      step: memory.step,
-      vm: memory.vm?.value,
-      cancelled: ctx.signal.aborted && !leaseLost,
-    });
-    log.error("provisioning failed", {
-      code: failure.code,
-      detail: failure.technicalDetail,
-      roundTrips: counter.total,
-    });
-    return err(failure);
+// a folder or pool deleted behind our cache: look the paths up again once, right away
+function forgetPlacement(run: ProvisioningRun, error: Error): void {
+  run.client.cache.delete(placementKey(run.job));
+  run.client.cache.delete(`folder:${projectFolderPath(run.job)}`);
+  run.log.warn("a cached placement object is gone; resolving the paths again", { error: error.message });
+}
+
+/**
+ * Waits out the policy's delay after a failed attempt and resolves undefined to try again, or resolves
+ * what ends the run: the attempt's error when the policy gives up, or the stop that cut the wait short.
+ */
+async function waitToRetry(
+  run: ProvisioningRun,
+  failed: { error: unknown; attempt: number; policy: RetryPolicy },
+): Promise<{ cause: unknown } | undefined> {
+  const { error, attempt } = failed;
+  const aborted = run.ctx.signal.aborted || isLeaseLost(error);
+  const decision = aborted ? { retry: false, delayMs: 0 } : failed.policy(error, attempt);
+  if (!decision.retry) return { cause: error };
+  run.log.warn("provisioning attempt failed; retrying", {
+    attempt,
+    step: run.memory.step,
+    delayMs: decision.delayMs,
+    error: describe(error),
+  });
+  try {
+    await delay(decision.delayMs, run.ctx.signal);
+    return undefined;
+  } catch (abortReason) {
+    return { cause: abortReason };
   }
 }
 

@@ -3,6 +3,7 @@ import type { JobContext } from "../jobs/job-context.ts";
 import type { Logger } from "../log.ts";
 import type { VsphereClient } from "../vsphere/client.ts";
 import type { RoundTripCounter } from "../vsphere/round-trips.ts";
+import type { MoRef } from "../vsphere/values.ts";
 import type { Vim } from "../vsphere/vim.ts";
 import type { ResolvedPlacement } from "./placement.ts";
 import type { StageReporter } from "./stage-reporter.ts";
@@ -12,6 +13,29 @@ export interface RunSettings {
   readonly domain: string;
   /** How long WAITING_FOR_NETWORK waits for tools and an address before succeeding without one. */
   readonly networkWaitMs: number;
+  /** Deadline for finding and removing what a failed run built (its own, not the job's signal). */
+  readonly cleanupTimeoutMs: number;
+}
+
+/** Facts that outlive one attempt: the VM once we know it is ours, its folder, the current step. */
+export interface RunMemory {
+  vm: MoRef | undefined;
+  folder: MoRef | undefined;
+  /** the clone task while it runs: a stop mid-clone waits for it, or the VM would appear after cleanup */
+  cloneTask: MoRef | undefined;
+  step: string;
+}
+
+/** One job's provisioning run: what every attempt and the failure path share. */
+export interface ProvisioningRun {
+  readonly client: VsphereClient;
+  readonly job: ProvisionVmJob;
+  readonly ctx: JobContext;
+  readonly log: Logger;
+  readonly stages: StageReporter;
+  readonly counter: RoundTripCounter;
+  readonly memory: RunMemory;
+  readonly settings: RunSettings;
 }
 
 /** What the steps of one provisioning attempt share. */

@@ -4,17 +4,10 @@ import { currentTime } from "./methods/current-time.ts";
 import { parseServiceContent, SERVICE_INSTANCE, type ServiceContent } from "./service-content.ts";
 import type { SoapCallOptions, SoapClient } from "./soap-client.ts";
 import type { MoRef } from "./values.ts";
+import type { InvokeOptions } from "./vim.ts";
 import type { XmlElement } from "./xml.ts";
 import type { XmlNode } from "./xml-write.ts";
 import { el } from "./xml-write.ts";
-
-export interface InvokeOptions extends SoapCallOptions {
-  /**
-   * Re-login and repeat the call once on `NotAuthenticated` (default true). Calls on objects that
-   * die with the session (a private property collector and its filters) pass false and rebuild instead.
-   */
-  relogin?: boolean;
-}
 
 export interface SessionOptions {
   username: string;

@@ -1,8 +1,16 @@
 import type { ServiceContent } from "./service-content.ts";
-import type { InvokeOptions } from "./session.ts";
+import type { SoapCallOptions } from "./soap-client.ts";
 import { type MoRef, MoRefSchema } from "./values.ts";
 import { child, childrenNamed, type XmlElement } from "./xml.ts";
 import type { XmlNode } from "./xml-write.ts";
+
+export interface InvokeOptions extends SoapCallOptions {
+  /**
+   * Re-login and repeat the call once on `NotAuthenticated` (default true). Calls on objects that
+   * die with the session (a private property collector and its filters) pass false and rebuild instead.
+   */
+  relogin?: boolean;
+}
 
 /**
  * What a method needs to make one call: the service content and an invoke bound to a session,

@@ -9,19 +9,16 @@ import {
 } from "./make-progress-subscription.ts";
 import type { LiveProgress } from "./progress-state.ts";
 import { trpc } from "./trpc.ts";
+import { trpcStream } from "./trpc-stream.ts";
 
 export interface ProgressStream {
   progress: LiveProgress | null;
   connection: ConnectionState | "idle";
 }
 
-const subscribeWatch: SubscribeProgress = (input, handlers) =>
-  trpc.progress.watch.subscribe(input, {
-    onData: handlers.onData,
-    onError: handlers.onError,
-    onComplete: handlers.onComplete,
-    onConnectionStateChange: (state) => handlers.onConnectionStateChange(state.state),
-  });
+const subscribeWatch: SubscribeProgress = trpcStream((input, handlers) =>
+  trpc.progress.watch.subscribe(input, handlers),
+);
 
 const FATAL = new Set(["NOT_FOUND", "UNAUTHORIZED", "FORBIDDEN", "BAD_REQUEST"]);
 

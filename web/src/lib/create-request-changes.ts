@@ -13,14 +13,11 @@ import {
   getSiteQueue,
 } from "./queries.ts";
 import { trpc } from "./trpc.ts";
+import { trpcStream } from "./trpc-stream.ts";
 
-const subscribeChanges: SubscribeChanges = (input, handlers) =>
-  trpc.requests.changes.subscribe(input, {
-    onData: handlers.onData,
-    onError: handlers.onError,
-    onComplete: handlers.onComplete,
-    onConnectionStateChange: (state) => handlers.onConnectionStateChange(state.state),
-  });
+const subscribeChanges: SubscribeChanges = trpcStream((input, handlers) =>
+  trpc.requests.changes.subscribe(input, handlers),
+);
 
 const FATAL = new Set(["UNAUTHORIZED", "FORBIDDEN", "BAD_REQUEST"]);
 

@@ -1,36 +1,18 @@
 import type { ChangeFrame, RequestChange } from "@gantry/shared/protocol/change-feed";
 import { describe, expect, it } from "vitest";
-import {
-  type FeedConnection,
-  makeChangeSubscription,
-  type SubscribeChanges,
-} from "./make-change-subscription.ts";
-
-type Handlers = Parameters<SubscribeChanges>[1];
-interface FakeSubscription {
-  input: { lastEventId: string | null };
-  handlers: Handlers;
-  unsubscribed: boolean;
-}
+import { fakeStreams } from "../test-support/fake-streams.ts";
+import { fakeTimers } from "../test-support/fake-timers.ts";
+import { type FeedConnection, makeChangeSubscription } from "./make-change-subscription.ts";
 
 function harness(options: { isFatal?: (error: unknown) => boolean } = {}) {
-  const subs: FakeSubscription[] = [];
-  const timers: Array<{ fn: () => void; ms: number; cleared: boolean }> = [];
+  const fakes = fakeStreams<{ lastEventId: string | null }>();
+  const clock = fakeTimers();
   const states: FeedConnection[] = [];
   const changes: RequestChange[] = [];
   const sites: string[] = [];
   let syncs = 0;
-  let clock = 0;
   const keeper = makeChangeSubscription({
-    subscribe: (input, handlers) => {
-      const sub: FakeSubscription = { input, handlers, unsubscribed: false };
-      subs.push(sub);
-      return {
-        unsubscribe: () => {
-          sub.unsubscribed = true;
-        },
-      };
-    },
+    subscribe: fakes.subscribe,
     isFatal: options.isFatal ?? ((error) => error === "UNAUTHORIZED"),
     onChange: (c) => changes.push(c),
     onSite: (s) => sites.push(s.siteId),
@@ -39,42 +21,23 @@ function harness(options: { isFatal?: (error: unknown) => boolean } = {}) {
     },
     onConnection: (s) => states.push(s),
     random: () => 0.5,
-    now: () => clock,
-    setTimer: (fn, ms) => {
-      const t = { fn, ms, cleared: false };
-      timers.push(t);
-      return () => {
-        t.cleared = true;
-      };
-    },
+    now: clock.now,
+    setTimer: clock.setTimer,
   });
-  const last = () => {
-    const s = subs.at(-1);
-    if (!s) throw new Error("no subscription");
-    return s;
-  };
   const send = (frame: ChangeFrame) =>
-    last().handlers.onData({ id: `${frame.epoch}.${frame.seq}`, data: frame });
-  const runRetry = () => {
-    const t = timers.find((x) => !x.cleared);
-    if (!t) throw new Error("no retry scheduled");
-    t.cleared = true;
-    t.fn();
-  };
+    fakes.last().handlers.onData({ id: `${frame.epoch}.${frame.seq}`, data: frame });
   return {
     keeper,
-    subs,
-    timers,
+    subs: fakes.streams,
+    timers: clock.timers,
     states,
     changes,
     sites,
     syncs: () => syncs,
-    advance: (ms: number) => {
-      clock += ms;
-    },
-    last,
+    advance: clock.advance,
+    last: fakes.last,
     send,
-    runRetry,
+    runRetry: () => clock.runNext(),
   };
 }
 

@@ -1,61 +1,36 @@
 import type { ProgressFrame } from "@gantry/shared/protocol/progress";
 import { describe, expect, it } from "vitest";
-import {
-  type ConnectionState,
-  makeProgressSubscription,
-  type SubscribeProgress,
-} from "./make-progress-subscription.ts";
+import { fakeStreams } from "../test-support/fake-streams.ts";
+import { fakeTimers } from "../test-support/fake-timers.ts";
+import { type ConnectionState, makeProgressSubscription } from "./make-progress-subscription.ts";
 import { emptyProgressState, type LiveProgress } from "./progress-state.ts";
 
-type Handlers = Parameters<SubscribeProgress>[1];
-interface FakeSubscription {
-  input: { requestId: string; lastEventId: string | null };
-  handlers: Handlers;
-  unsubscribed: boolean;
-}
-
 function harness() {
-  const subs: FakeSubscription[] = [];
-  const timers: Array<{ fn: () => void; ms: number; cleared: boolean }> = [];
+  const fakes = fakeStreams<{ requestId: string; lastEventId: string | null }>();
+  const clock = fakeTimers();
   const states: ConnectionState[] = [];
   const updates: LiveProgress[] = [];
   const keeper = makeProgressSubscription({
     requestId: "req-1",
-    subscribe: (input, handlers) => {
-      const sub: FakeSubscription = { input, handlers, unsubscribed: false };
-      subs.push(sub);
-      return {
-        unsubscribe: () => {
-          sub.unsubscribed = true;
-        },
-      };
-    },
+    subscribe: fakes.subscribe,
     isFatal: (error) => error === "NOT_FOUND",
     onProgress: (p) => updates.push(p),
     onConnection: (s) => states.push(s),
     random: () => 0.5,
-    setTimer: (fn, ms) => {
-      const t = { fn, ms, cleared: false };
-      timers.push(t);
-      return () => {
-        t.cleared = true;
-      };
-    },
+    setTimer: clock.setTimer,
   });
-  const last = () => {
-    const s = subs.at(-1);
-    if (!s) throw new Error("no subscription");
-    return s;
-  };
   const send = (frame: ProgressFrame, id = `ep0001.${frame.seq}`) =>
-    last().handlers.onData({ id, data: frame });
-  const runRetry = () => {
-    const t = timers.find((x) => !x.cleared);
-    if (!t) throw new Error("no retry scheduled");
-    t.cleared = true;
-    t.fn();
+    fakes.last().handlers.onData({ id, data: frame });
+  return {
+    keeper,
+    subs: fakes.streams,
+    timers: clock.timers,
+    states,
+    updates,
+    last: fakes.last,
+    send,
+    runRetry: () => clock.runNext(),
   };
-  return { keeper, subs, timers, states, updates, last, send, runRetry };
 }
 
 const snapshot: ProgressFrame = {

@@ -1,30 +1,18 @@
 import { describe, expect, it } from "vitest";
+import { fakeTimers } from "../test-support/fake-timers.ts";
 import { makeRefreshThrottle } from "./make-refresh-throttle.ts";
 
 function harness() {
   const refreshed: string[][] = [];
-  const timers: Array<{ fn: () => void; ms: number; cleared: boolean }> = [];
-  let clock = 1_000_000;
+  const clock = fakeTimers(1_000_000);
   const throttle = makeRefreshThrottle({
     intervalMs: 250,
     refresh: (keys) => refreshed.push(keys),
-    now: () => clock,
-    setTimer: (fn, ms) => {
-      const t = { fn, ms, cleared: false };
-      timers.push(t);
-      return () => {
-        t.cleared = true;
-      };
-    },
+    now: clock.now,
+    setTimer: clock.setTimer,
   });
-  const fire = () => {
-    const t = timers.find((x) => !x.cleared);
-    if (!t) throw new Error("nothing scheduled");
-    t.cleared = true;
-    clock += t.ms;
-    t.fn();
-  };
-  return { throttle, refreshed, timers, fire, advance: (ms: number) => (clock += ms) };
+  const fire = () => clock.runNext({ advanceClock: true });
+  return { throttle, refreshed, timers: clock.timers, fire, advance: clock.advance };
 }
 
 describe("makeRefreshThrottle", () => {

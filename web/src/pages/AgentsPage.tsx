@@ -1,13 +1,13 @@
 import { createAsync, useAction, useSubmission } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
 import { AgentTable, type AgentView } from "../components/AgentTable.tsx";
-import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { LeftoverNotice } from "../components/LeftoverNotice.tsx";
 import { plainMessage } from "../lib/api-errors.ts";
 import { createNow } from "../lib/create-now.ts";
 import { getAgents, getSites, revokeAgentAction } from "../lib/queries.ts";
 import { EnrollAgentPanel } from "./agents/EnrollAgentPanel.tsx";
+import { RevokeAgentDialog } from "./agents/RevokeAgentDialog.tsx";
 import { SiteQueue } from "./agents/SiteQueue.tsx";
 
 /**
@@ -66,13 +66,8 @@ export default function AgentsPage() {
             now={now()}
             actions={(agent) => (
               <Show when={!agent.revoked}>
-                <ConfirmDialog
-                  triggerLabel="Revoke…"
-                  triggerClass="button button--small"
-                  title={`Revoke ${agent.name}?`}
-                  confirmLabel="Revoke agent"
-                  confirmClass="button button--danger"
-                  cancelLabel="Keep it"
+                <RevokeAgentDialog
+                  agent={agent}
                   open={confirming() === agent.agentId}
                   onOpenChange={(open) => {
                     setRevokeError(null);
@@ -81,12 +76,7 @@ export default function AgentsPage() {
                   onConfirm={() => void onRevoke(agent)}
                   pending={revoking.pending === true}
                   error={revokeError()}
-                >
-                  <p>
-                    Its connection closes at once and its credential stops working. Jobs it was running go
-                    back to the queue for another agent of the site.
-                  </p>
-                </ConfirmDialog>
+                />
               </Show>
             )}
           />

@@ -14,6 +14,7 @@ import { createProgressStream } from "../lib/create-progress-stream.ts";
 import { createWaitReason } from "../lib/create-wait-reason.ts";
 import { getRequest, getSession } from "../lib/queries.ts";
 import { liveViewOf } from "../lib/request-live-view.ts";
+import { ClosedNotice } from "./request-detail/ClosedNotice.tsx";
 import { RequestActions } from "./request-detail/RequestActions.tsx";
 import { VmPanel } from "./request-detail/VmPanel.tsx";
 
@@ -56,21 +57,7 @@ function RequestView(props: { detail: RequestDetail; session: SessionUser }) {
         </h1>
         <RequestActions detail={props.detail} session={props.session} />
       </div>
-      <Show when={status() === "REJECTED"}>
-        <div class="notice notice--danger" data-testid="rejected">
-          <p>
-            <strong>This request was rejected.</strong> {request().decision?.reason ?? ""}
-          </p>
-          <A href="/requests/new" class="button button--small">
-            Start a new request
-          </A>
-        </div>
-      </Show>
-      <Show when={status() === "CANCELLED"}>
-        <p class="notice" data-testid="cancelled">
-          This request was cancelled. Nothing was built.
-        </p>
-      </Show>
+      <ClosedNotice status={status()} reason={request().decision?.reason ?? ""} />
       <div class="two-columns">
         <div>
           <Show when={showsRun()}>

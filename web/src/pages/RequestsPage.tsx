@@ -31,6 +31,14 @@ export default function RequestsPage() {
     const status = params().status;
     return status ? statusLabel(status) : "";
   });
+  const filter = () => (
+    <StatusFilter
+      status={params().status}
+      pageSize={params().pageSize}
+      onStatus={(status) => go({ status })}
+      onPageSize={(pageSize) => go({ pageSize })}
+    />
+  );
   const pageCount = createMemo(() => {
     const page = requests();
     return page ? Math.ceil(page.total / page.pageSize) : 1;
@@ -56,12 +64,7 @@ export default function RequestsPage() {
               </EmptyState>
             </Match>
             <Match when={page().total === 0}>
-              <StatusFilter
-                status={params().status}
-                pageSize={params().pageSize}
-                onStatus={(status) => go({ status })}
-                onPageSize={(pageSize) => go({ pageSize })}
-              />
+              {filter()}
               <EmptyState title={`No requests with status “${filterLabel()}”`}>
                 <A href="/requests" class="button">
                   Show all requests
@@ -69,12 +72,7 @@ export default function RequestsPage() {
               </EmptyState>
             </Match>
             <Match when={page().total > 0}>
-              <StatusFilter
-                status={params().status}
-                pageSize={params().pageSize}
-                onStatus={(status) => go({ status })}
-                onPageSize={(pageSize) => go({ pageSize })}
-              />
+              {filter()}
               <RequestTable caption="My requests, newest first" requests={page().items} />
               <Pager
                 label="My requests pages"

@@ -2,6 +2,7 @@ import { createAsync, useSearchParams } from "@solidjs/router";
 import { createMemo, For, Show } from "solid-js";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { getSite, getSiteInventory, getSites } from "../lib/queries.ts";
+import { ConnectionTest } from "./site-settings/ConnectionTest.tsx";
 import { SiteForm } from "./site-settings/SiteForm.tsx";
 
 function SiteSection(props: { siteId: string }) {
@@ -18,6 +19,7 @@ function SiteSection(props: { siteId: string }) {
             networkPath={current().networkPath}
             inventory={inventory() ?? null}
           />
+          <ConnectionTest siteId={current().siteId} />
         </Show>
       )}
     </Show>

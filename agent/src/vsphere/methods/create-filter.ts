@@ -1,7 +1,6 @@
 import { type FilterSpec, filterSpecNode } from "../property-spec.ts";
-import type { InvokeOptions } from "../session.ts";
 import type { MoRef } from "../values.ts";
-import { returnedRef, type Vim } from "../vim.ts";
+import { type InvokeOptions, returnedRef, type Vim } from "../vim.ts";
 import { el } from "../xml-write.ts";
 
 /** PropertyCollector.CreateFilter on a private collector; updates then arrive via WaitForUpdatesEx. */

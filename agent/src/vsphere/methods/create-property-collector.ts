@@ -1,6 +1,5 @@
-import type { InvokeOptions } from "../session.ts";
 import type { MoRef } from "../values.ts";
-import { returnedRef, type Vim } from "../vim.ts";
+import { type InvokeOptions, returnedRef, type Vim } from "../vim.ts";
 
 /**
  * PropertyCollector.CreatePropertyCollector: a private collector for waiting. The default collector

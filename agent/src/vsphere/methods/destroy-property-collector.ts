@@ -1,6 +1,5 @@
-import type { InvokeOptions } from "../session.ts";
 import type { MoRef } from "../values.ts";
-import type { Vim } from "../vim.ts";
+import type { InvokeOptions, Vim } from "../vim.ts";
 
 /** PropertyCollector.DestroyPropertyCollector: also destroys its filters and cancels its wait. */
 export async function destroyPropertyCollector(

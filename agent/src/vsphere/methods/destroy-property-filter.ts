@@ -1,6 +1,5 @@
-import type { InvokeOptions } from "../session.ts";
 import type { MoRef } from "../values.ts";
-import type { Vim } from "../vim.ts";
+import type { InvokeOptions, Vim } from "../vim.ts";
 
 /** PropertyFilter.DestroyPropertyFilter: stop reporting the filter's objects. */
 export async function destroyPropertyFilter(vim: Vim, filter: MoRef, options?: InvokeOptions): Promise<void> {

@@ -1,6 +1,5 @@
-import type { InvokeOptions } from "../session.ts";
 import type { MoRef } from "../values.ts";
-import { returnval, type Vim } from "../vim.ts";
+import { type InvokeOptions, returnval, type Vim } from "../vim.ts";
 import { child, childrenNamed, type XmlElement } from "../xml.ts";
 import { el } from "../xml-write.ts";
 

@@ -1,12 +1,10 @@
 import type { RequestDetail } from "@gantry/shared/api/requests";
 import type { SessionUser } from "@gantry/shared/api/session";
 import { revalidate, useAction, useSubmission } from "@solidjs/router";
-import { createMemo, createSignal, Show } from "solid-js";
+import { createMemo, Show } from "solid-js";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { DecisionBar } from "../../components/DecisionBar.tsx";
 import { ReasonDialog } from "../../components/ReasonDialog.tsx";
-import { isConflict, plainMessage } from "../../lib/api-errors.ts";
-import { fieldErrorsOf, sentence } from "../../lib/field-errors.ts";
 import {
   approveAction,
   cancelRequestAction,
@@ -14,6 +12,8 @@ import {
   rejectAction,
   stopProvisioningAction,
 } from "../../lib/queries.ts";
+import { createRequestDialogs, type RequestDialog } from "./create-request-dialogs.ts";
+import { StoppingNotice } from "./StoppingNotice.tsx";
 
 const ALREADY_PROCESSED =
   "This request was already processed by another admin. The page now shows what they decided.";
@@ -51,41 +51,18 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
   const stop = useAction(stopProvisioningAction);
   const stopping = useSubmission(stopProvisioningAction);
 
-  const [open, setOpen] = createSignal<"cancel" | "approve" | "reject" | "stop" | null>(null);
-  const [error, setError] = createSignal<string | null>(null);
-  const [reasonError, setReasonError] = createSignal<string | null>(null);
-  const [conflict, setConflict] = createSignal(false);
-
-  const onOpenChange = (which: "cancel" | "approve" | "reject" | "stop") => (isOpen: boolean) => {
-    setError(null);
-    setReasonError(null);
-    setOpen(isOpen ? which : null);
-  };
-
-  const run = async (task: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await task();
-      setOpen(null);
-    } catch (e) {
-      if (isConflict(e)) {
-        // someone else decided first: close the dialog and show their decision
-        setConflict(true);
-        setOpen(null);
-        await revalidate(getRequest.keyFor(request().requestId));
-        return;
-      }
-      const reason = fieldErrorsOf(e).reason;
-      if (reason) setReasonError(sentence("The reason", reason));
-      else setError(plainMessage(e));
-    }
-  };
+  const dialogs = createRequestDialogs({
+    onConflict: () => revalidate(getRequest.keyFor(request().requestId)),
+  });
+  const { run, error, reasonError } = dialogs;
+  // a dialog's own error shows only while it is open
+  const errorIn = (which: RequestDialog) => (dialogs.isOpen(which) ? error() : null);
 
   const expectedVersion = createMemo(() => request().version);
 
   return (
     <div class="request-actions">
-      <Show when={conflict()}>
+      <Show when={dialogs.conflict()}>
         <p class="notice notice--warning" role="alert" data-testid="conflict">
           {ALREADY_PROCESSED}
         </p>
@@ -97,8 +74,8 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
           confirmLabel="Yes, cancel request"
           confirmClass="button button--danger"
           cancelLabel="Keep it"
-          open={open() === "cancel"}
-          onOpenChange={onOpenChange("cancel")}
+          open={dialogs.isOpen("cancel")}
+          onOpenChange={dialogs.onOpenChange("cancel")}
           onConfirm={() => void run(() => cancel(request().requestId))}
           pending={cancelling.pending === true}
           error={error()}
@@ -112,18 +89,18 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
         <DecisionBar
           vmName={request().name}
           approve={{
-            open: open() === "approve",
-            onOpenChange: onOpenChange("approve"),
+            open: dialogs.isOpen("approve"),
+            onOpenChange: dialogs.onOpenChange("approve"),
             pending: approving.pending === true,
-            error: open() === "approve" ? error() : null,
+            error: errorIn("approve"),
             onApprove: () =>
               void run(() => approve({ requestId: request().requestId, expectedVersion: expectedVersion() })),
           }}
           reject={{
-            open: open() === "reject",
-            onOpenChange: onOpenChange("reject"),
+            open: dialogs.isOpen("reject"),
+            onOpenChange: dialogs.onOpenChange("reject"),
             pending: rejecting.pending === true,
-            error: open() === "reject" ? error() : null,
+            error: errorIn("reject"),
             reasonError: reasonError(),
             onReject: (reason) =>
               void run(() =>
@@ -135,32 +112,21 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
       <Show when={props.session.role === "admin" && running() && !stopRequested()}>
         <ReasonDialog
           text={STOP_TEXT}
-          open={open() === "stop"}
-          onOpenChange={onOpenChange("stop")}
+          open={dialogs.isOpen("stop")}
+          onOpenChange={dialogs.onOpenChange("stop")}
           onSubmit={(reason) => void run(() => stop({ requestId: request().requestId, reason }))}
           pending={stopping.pending === true}
-          error={open() === "stop" ? error() : null}
-          reasonError={open() === "stop" ? reasonError() : null}
+          error={errorIn("stop")}
+          reasonError={dialogs.isOpen("stop") ? reasonError() : null}
         />
       </Show>
       <Show when={running() && stopRequested()}>
-        <div class="notice notice--warning" role="status" data-testid="stopping">
-          <p>Stopping: the agent is removing what it built so far.</p>
-          <Show when={props.session.role === "admin"}>
-            <p>
-              Nothing changing? Sending the stop again is safe.{" "}
-              <button
-                type="button"
-                class="button button--small"
-                disabled={stopping.pending === true}
-                onClick={() => void run(() => stop({ requestId: request().requestId, reason: stopReason() }))}
-              >
-                {stopping.pending ? "Sending…" : "Send the stop again"}
-              </button>
-            </p>
-          </Show>
-          <Show when={open() === null && error()}>{(message) => <p role="alert">{message()}</p>}</Show>
-        </div>
+        <StoppingNotice
+          isAdmin={props.session.role === "admin"}
+          resending={stopping.pending === true}
+          error={dialogs.open() === null ? error() : null}
+          onResend={() => void run(() => stop({ requestId: request().requestId, reason: stopReason() }))}
+        />
       </Show>
       <Show when={props.session.role === "admin" && pending() && isRequester()}>
         <p class="muted">Another admin has to decide on your own request.</p>

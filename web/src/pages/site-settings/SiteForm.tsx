@@ -3,12 +3,11 @@ import type { Placement } from "@gantry/shared/jobs/provision-vm-job";
 import { useAction, useSubmission } from "@solidjs/router";
 import { createMemo, createSignal, For, Show } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
-import { ConnectionChecks } from "../../components/ConnectionChecks.tsx";
 import { InventorySelect } from "../../components/InventorySelect.tsx";
-import { errorCode, plainMessage } from "../../lib/api-errors.ts";
+import { plainMessage } from "../../lib/api-errors.ts";
 import { fieldErrorsOf } from "../../lib/field-errors.ts";
 import { formatDateTime } from "../../lib/format.ts";
-import { testConnectionAction, updateSiteAction } from "../../lib/queries.ts";
+import { updateSiteAction } from "../../lib/queries.ts";
 import {
   fieldOfMessage,
   optionsFor,
@@ -28,7 +27,7 @@ const LABELS: Record<SiteField, { label: string; hint: string }> = {
   networkPath: { label: "Default network", hint: "The network every new VM is attached to." },
 };
 
-/** Placement and default network picked from the agent's report, with "test vCenter connection". */
+/** Placement and default network picked from the agent's report. */
 export function SiteForm(props: {
   siteId: string;
   siteName: string;
@@ -45,14 +44,10 @@ export function SiteForm(props: {
 
   const save = useAction(updateSiteAction);
   const saving = useSubmission(updateSiteAction);
-  const test = useAction(testConnectionAction);
-  const testing = useSubmission(testConnectionAction);
   const [fieldErrors, setFieldErrors] = createSignal<Partial<Record<SiteField, string>>>({});
   const [formMessage, setFormMessage] = createSignal<{ tone: "success" | "danger"; text: string } | null>(
     null,
   );
-  const [testResult, setTestResult] = createSignal<Awaited<ReturnType<typeof test>> | null>(null);
-  const [testError, setTestError] = createSignal<string | null>(null);
 
   // a saved path the agent no longer reports would be refused on save: say so before that
   const staleMessage = (field: SiteField, choices: readonly { path: string }[]) => {
@@ -86,103 +81,53 @@ export function SiteForm(props: {
     }
   };
 
-  const onTest = async () => {
-    if (testing.pending) return;
-    setTestError(null);
-    setTestResult(null);
-    try {
-      setTestResult(await test(props.siteId));
-    } catch (e) {
-      // the agent may be missing or slow: say which, in the edge's words
-      setTestError(
-        errorCode(e) === "TIMEOUT" || errorCode(e) === "PRECONDITION_FAILED"
-          ? capitalize(e)
-          : plainMessage(e),
-      );
-    }
-  };
-
   return (
-    <>
-      <Show
-        when={options()}
-        fallback={
-          <div class="notice notice--warning">
-            <p>
-              No agent of {props.siteName} has reported its vCenter inventory yet. Start an agent (see
-              Agents), then come back to pick the placement.
-            </p>
-            <InventoryRefresh siteId={props.siteId} />
-          </div>
-        }
-      >
-        {(choices) => (
-          <form class="card" onSubmit={(e) => void onSave(e)} noValidate aria-labelledby="placement-title">
-            <h2 id="placement-title">Placement</h2>
-            <p class="muted" data-testid="inventory-age" data-received-at={props.inventory?.receivedAt}>
-              From the inventory reported {props.inventory ? formatDateTime(props.inventory.receivedAt) : ""}{" "}
-              · {props.inventory?.report.vcenter.fullName}
-            </p>
-            <InventoryRefresh siteId={props.siteId} />
-            <For each={SITE_FIELDS}>
-              {(field) => (
-                <InventorySelect
-                  id={`site-${field}`}
-                  label={LABELS[field].label}
-                  hint={LABELS[field].hint}
-                  options={choices()[field]}
-                  value={values()[field]}
-                  onChange={(path) => setEdits(field, path)}
-                  error={fieldErrors()[field] ?? staleMessage(field, choices()[field])}
-                  optional={field === "datastorePath"}
-                />
-              )}
-            </For>
-            <div class="field__error" role="status">
-              <Show when={formMessage()}>
-                {(message) => (
-                  <span class={message().tone === "success" ? "muted" : ""}>{message().text}</span>
-                )}
-              </Show>
-            </div>
-            <div class="form-actions">
-              <button type="submit" class="button button--primary" disabled={saving.pending === true}>
-                {saving.pending ? "Saving…" : "Save settings"}
-              </button>
-            </div>
-          </form>
-        )}
-      </Show>
-      <section class="card" aria-labelledby="test-title">
-        <h2 id="test-title">vCenter connection</h2>
-        <p class="muted">Runs through the site's agent: login, inventory and the saved template.</p>
-        <button
-          type="button"
-          class="button"
-          onClick={() => void onTest()}
-          disabled={testing.pending === true}
-          aria-busy={testing.pending === true}
-        >
-          {testing.pending ? "Testing…" : "Test vCenter connection"}
-        </button>
-        <div aria-live="polite">
-          <Show when={testError()}>
-            {(message) => (
-              <p class="notice notice--danger" role="alert" data-testid="connection-error">
-                {message()}
-              </p>
-            )}
-          </Show>
-          <Show when={testResult()}>
-            {(result) => <ConnectionChecks checks={result().checks} failed={result().failed} />}
-          </Show>
+    <Show
+      when={options()}
+      fallback={
+        <div class="notice notice--warning">
+          <p>
+            No agent of {props.siteName} has reported its vCenter inventory yet. Start an agent (see Agents),
+            then come back to pick the placement.
+          </p>
+          <InventoryRefresh siteId={props.siteId} />
         </div>
-      </section>
-    </>
+      }
+    >
+      {(choices) => (
+        <form class="card" onSubmit={(e) => void onSave(e)} noValidate aria-labelledby="placement-title">
+          <h2 id="placement-title">Placement</h2>
+          <p class="muted" data-testid="inventory-age" data-received-at={props.inventory?.receivedAt}>
+            From the inventory reported {props.inventory ? formatDateTime(props.inventory.receivedAt) : ""} ·{" "}
+            {props.inventory?.report.vcenter.fullName}
+          </p>
+          <InventoryRefresh siteId={props.siteId} />
+          <For each={SITE_FIELDS}>
+            {(field) => (
+              <InventorySelect
+                id={`site-${field}`}
+                label={LABELS[field].label}
+                hint={LABELS[field].hint}
+                options={choices()[field]}
+                value={values()[field]}
+                onChange={(path) => setEdits(field, path)}
+                error={fieldErrors()[field] ?? staleMessage(field, choices()[field])}
+                optional={field === "datastorePath"}
+              />
+            )}
+          </For>
+          <div class="field__error" role="status">
+            <Show when={formMessage()}>
+              {(message) => <span class={message().tone === "success" ? "muted" : ""}>{message().text}</span>}
+            </Show>
+          </div>
+          <div class="form-actions">
+            <button type="submit" class="button button--primary" disabled={saving.pending === true}>
+              {saving.pending ? "Saving…" : "Save settings"}
+            </button>
+          </div>
+        </form>
+      )}
+    </Show>
   );
-}
-
-function capitalize(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }

@@ -1,8 +1,9 @@
 import type { ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
 import { ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
 import { describe, expect, it } from "vitest";
-import { VsphereFault } from "../vsphere/faults.ts";
-import { ProvisioningStop, toFailure } from "./failures.ts";
+import { VsphereFault } from "../../vsphere/faults.ts";
+import { toFailure } from "./classify.ts";
+import { ProvisioningStop } from "./provisioning-stop.ts";
 
 const job = {
   vmName: "shop-web-01",

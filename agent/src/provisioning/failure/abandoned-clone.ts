@@ -1,23 +1,19 @@
-import type { Logger } from "../log.ts";
-import type { VsphereClient } from "../vsphere/client.ts";
-import { retrievePropertiesEx } from "../vsphere/methods/retrieve-properties-ex.ts";
-import type { RoundTripCounter } from "../vsphere/round-trips.ts";
-import { resultRef, TASK_PATHS, taskSnapshot, waitForTask } from "../vsphere/task.ts";
-import type { MoRef } from "../vsphere/values.ts";
-import { WatchState } from "../vsphere/watch-state.ts";
+import type { VsphereClient } from "../../vsphere/client.ts";
+import { retrievePropertiesEx } from "../../vsphere/methods/retrieve-properties-ex.ts";
+import type { RoundTripCounter } from "../../vsphere/round-trips.ts";
+import { resultRef, TASK_PATHS, taskSnapshot, waitForTask } from "../../vsphere/task.ts";
+import type { MoRef } from "../../vsphere/values.ts";
+import { WatchState } from "../../vsphere/watch-state.ts";
+import type { ProvisioningRun } from "../run-context.ts";
 
 /**
  * Waits, on its own deadline (the job's signal may be what ended the run), for a clone task the run
  * stopped waiting for, and returns the VM it made, if any: vCenter finishes a clone whether or not
  * anyone still listens, so cleaning up before it ends would leave its VM behind.
  */
-export async function settleAbandonedClone(
-  client: VsphereClient,
-  task: MoRef,
-  options: { log: Logger; counter: RoundTripCounter; timeoutMs: number },
-): Promise<MoRef | undefined> {
-  const { log, counter, timeoutMs } = options;
-  const signal = AbortSignal.timeout(timeoutMs);
+export async function settleAbandonedClone(run: ProvisioningRun, task: MoRef): Promise<MoRef | undefined> {
+  const { client, log, counter } = run;
+  const signal = AbortSignal.timeout(run.settings.cleanupTimeoutMs);
   try {
     // read it once first: a task that already ended raises no update a new watch could wait for
     const now = await readTask(client, task, { signal, counter });
