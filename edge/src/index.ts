@@ -1,10 +1,10 @@
 import { app } from "./app.ts";
-import { createJobDispatcher } from "./provisioning/dispatcher-factory.ts";
-import { sweepOutbox } from "./provisioning/outbox-relay.ts";
+import { createJobDispatcher } from "./commands/hub-dispatcher.ts";
+import { sweepOutbox } from "./commands/outbox-relay.ts";
 
-export { AgentHub } from "./durable-objects/agent-hub.ts";
-export { RequestProgress } from "./durable-objects/request-progress.ts";
-export { TenantFeed } from "./durable-objects/tenant-feed.ts";
+export { AgentHub } from "./agent-hub/agent-hub.ts";
+export { RequestProgress } from "./request-progress/request-progress.ts";
+export { TenantFeed } from "./tenant-feed/tenant-feed.ts";
 
 export default {
   fetch: app.fetch,

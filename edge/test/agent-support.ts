@@ -2,9 +2,9 @@ import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import type { AgentToEdge, EdgeToAgent, FrameBody } from "@gantry/shared/protocol/agent";
 import { parseEdgeFrame } from "@gantry/shared/protocol/agent-parse";
-import { createEnrollmentToken } from "../src/agents/enrollment.ts";
-import { hubName } from "../src/agents/hub-handoff.ts";
-import type { AgentHub } from "../src/durable-objects/agent-hub.ts";
+import type { AgentHub } from "../src/agent-hub/agent-hub.ts";
+import { hubName } from "../src/agent-hub/handoff.ts";
+import { createEnrollmentToken } from "../src/tenancy/enrollment.ts";
 
 const ORIGIN = "http://edge.test";
 

@@ -2,12 +2,12 @@ import { env } from "cloudflare:workers";
 import type { VmSize } from "@gantry/shared/domain/vm-size";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import type { Principal } from "../src/auth/principal.ts";
-import { createChangeFeed } from "../src/feed/change-feed.ts";
-import { approveRequest } from "../src/provisioning/approve-request.ts";
+import { approveRequest } from "../src/commands/approve-request.ts";
+import { createWorkflowDeps } from "../src/commands/command-deps.ts";
+import { type JobUpdate, recordJobUpdate } from "../src/commands/record-job-update.ts";
+import { submitRequest } from "../src/commands/submit-request.ts";
 import { jobIdFor } from "../src/provisioning/build-job.ts";
-import { type JobUpdate, recordJobUpdate } from "../src/provisioning/record-job-update.ts";
-import { submitRequest } from "../src/provisioning/submit-request.ts";
-import { createWorkflowDeps } from "../src/provisioning/workflow-deps.ts";
+import { createChangeFeed } from "../src/tenant-feed/change-feed.ts";
 import { failedUpdate, iso, progressStub, succeededUpdate, uniqueId } from "./progress-fixtures.ts";
 
 // drives the request workflow for the progress tests: real events in D1, through its own use cases

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { JobStreamCache } from "../src/commands/job-stream-cache.ts";
+import { loadVmRequestAndVm } from "../src/commands/load-aggregates.ts";
+import { type JobUpdateInput, recordJobUpdate } from "../src/commands/record-job-update.ts";
 import { readStream } from "../src/event-store/read-stream.ts";
-import { JobStreamCache } from "../src/provisioning/job-stream-cache.ts";
-import { loadVmRequestAndVm } from "../src/provisioning/load-aggregates.ts";
-import { type JobUpdateInput, recordJobUpdate } from "../src/provisioning/record-job-update.ts";
 import { callerFor, requestInput } from "./support/callers.ts";
 import { CallCountingD1 } from "./support/d1-wrappers.ts";
 import { frame, stageAt, succeededAt } from "./support/job-updates.ts";

@@ -1,11 +1,11 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createWorkflowDeps } from "../src/commands/command-deps.ts";
+import { createJobDispatcher } from "../src/commands/hub-dispatcher.ts";
+import { JobDispatchError } from "../src/commands/job-dispatcher.ts";
+import { relayJob, SWEEP_GRACE_MS, sweepOutbox } from "../src/commands/outbox-relay.ts";
 import worker from "../src/index.ts";
-import { createJobDispatcher } from "../src/provisioning/dispatcher-factory.ts";
-import { JobDispatchError } from "../src/provisioning/job-dispatcher.ts";
-import { relayJob, SWEEP_GRACE_MS, sweepOutbox } from "../src/provisioning/outbox-relay.ts";
-import { createWorkflowDeps } from "../src/provisioning/workflow-deps.ts";
 import { callerFor, requestInput } from "./support/callers.ts";
 import { seedReferenceData } from "./support/seed.ts";
 import { testWorkflow } from "./support/test-deps.ts";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseVars } from "../src/env.ts";
-import { getProject, getSite, getTenant, listProjects } from "../src/provisioning/reference-data.ts";
+import { getProject, getSite, getTenant, listProjects } from "../src/tenancy/reference-data.ts";
 import { seedReferenceData } from "./support/seed.ts";
 
 beforeAll(() => seedReferenceData(env.DB));

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createJobDispatcher } from "../src/provisioning/dispatcher-factory.ts";
+import { createJobDispatcher } from "../src/commands/hub-dispatcher.ts";
 import { helloAgent, takeJob } from "./agent-support.ts";
 import { callerFor, requestInput } from "./support/callers.ts";
 import { seedReferenceData } from "./support/seed.ts";

@@ -1,8 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { AgentHub } from "../src/durable-objects/agent-hub.ts";
-import { createJobDispatcher } from "../src/provisioning/dispatcher-factory.ts";
+import type { AgentHub } from "../src/agent-hub/agent-hub.ts";
+import { createJobDispatcher } from "../src/commands/hub-dispatcher.ts";
 import { expireDeadlines, helloAgent, hubOf, takeJob } from "./agent-support.ts";
 import { callerFor, codeOf, requestInput } from "./support/callers.ts";
 import { seedReferenceData } from "./support/seed.ts";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createJobDispatcher } from "../src/provisioning/dispatcher-factory.ts";
-import { sweepOutbox } from "../src/provisioning/outbox-relay.ts";
+import { createJobDispatcher } from "../src/commands/hub-dispatcher.ts";
+import { sweepOutbox } from "../src/commands/outbox-relay.ts";
 import { body, devLogin, trpcMutation, trpcQuery } from "./support/http.ts";
 import { seedReferenceData } from "./support/seed.ts";
 

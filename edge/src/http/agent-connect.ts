@@ -1,12 +1,12 @@
 import { AgentJob } from "@gantry/shared/protocol/agent";
 import { Hono } from "hono";
 import { z } from "zod";
-import { authenticateAgent } from "../agents/authenticate-agent.ts";
-import { enrollAgent } from "../agents/enrollment.ts";
-import { handoffRequest, siteHub } from "../agents/hub-handoff.ts";
-import { revokeAgent } from "../agents/revoke-agent.ts";
+import { handoffRequest, siteHub } from "../agent-hub/handoff.ts";
+import { revokeAgent } from "../agent-hub/revoke-agent.ts";
 import type { EdgeEnv } from "../app-env.ts";
 import { parseVars } from "../env.ts";
+import { authenticateAgent } from "../tenancy/authenticate-agent.ts";
+import { enrollAgent } from "../tenancy/enrollment.ts";
 
 const EnrollBody = z.object({
   token: z.string().min(1).max(200),

@@ -8,7 +8,7 @@ import type { Principal } from "../auth/principal.ts";
 import { LOCAL_COOKIE, SESSION_TTL_SECONDS, signSession } from "../auth/session-cookie.ts";
 import { findUserByEmail, listUsers } from "../auth/users.ts";
 import { parseVars } from "../env.ts";
-import { getTenant } from "../provisioning/reference-data.ts";
+import { getTenant } from "../tenancy/reference-data.ts";
 
 // the dev login also insists on a loopback host, so DEV_LOGIN leaking into a deployment opens nothing
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);

@@ -9,8 +9,8 @@ import {
   tenantExistsIn,
 } from "../auth/authenticate.ts";
 import { parseVars } from "../env.ts";
-import { authorizeProgressViewer } from "../progress/progress-access.ts";
-import { subscriberUpgrade } from "../progress/subscriber.ts";
+import { authorizeProgressViewer } from "../request-progress/progress-access.ts";
+import { subscriberUpgrade } from "../request-progress/subscriber.ts";
 
 const MAX_CURSOR_LENGTH = 60;
 

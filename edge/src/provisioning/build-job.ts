@@ -3,7 +3,7 @@ import type { VmSpec } from "@gantry/shared/domain/vm-size";
 import type { Requester } from "@gantry/shared/events/vm-request";
 import type { ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
 import { err, ok, type Result } from "@gantry/shared/result";
-import type { ProjectRecord, SiteRecord, TenantRecord } from "./reference-data.ts";
+import type { ProjectRecord, SiteRecord, TenantRecord } from "../tenancy/reference-data.ts";
 
 /** One job per request, always the same id: the hub and the agent deduplicate on it. */
 export const jobIdFor = (requestId: string): string => `job-${requestId}`;

@@ -2,10 +2,10 @@ import type { Context as HonoContext } from "hono";
 import type { EdgeEnv } from "../app-env.ts";
 import { authenticate, bearerVerifierFor, tenantExistsIn } from "../auth/authenticate.ts";
 import type { Principal } from "../auth/principal.ts";
+import { createWorkflowDeps, type WorkflowDeps } from "../commands/command-deps.ts";
+import { createJobDispatcher } from "../commands/hub-dispatcher.ts";
 import { parseVars } from "../env.ts";
-import { createChangeFeed } from "../feed/change-feed.ts";
-import { createJobDispatcher } from "../provisioning/dispatcher-factory.ts";
-import { createWorkflowDeps, type WorkflowDeps } from "../provisioning/workflow-deps.ts";
+import { createChangeFeed } from "../tenant-feed/change-feed.ts";
 
 // a type alias (not an interface) so it satisfies the adapter's Record<string, unknown>
 export type TrpcContext = {

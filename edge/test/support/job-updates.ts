@@ -5,7 +5,7 @@ import {
   type JobUpdate,
   type JobUpdateInput,
   recordJobUpdate,
-} from "../../src/provisioning/record-job-update.ts";
+} from "../../src/commands/record-job-update.ts";
 import type { TestWorkflow } from "./test-deps.ts";
 
 /** What the hub would pass for one agent frame about a request's job. */

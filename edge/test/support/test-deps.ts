@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
+import { createWorkflowDeps, type WorkflowDeps } from "../../src/commands/command-deps.ts";
+import type { JobDispatcher } from "../../src/commands/job-dispatcher.ts";
 import type { SqlDatabase } from "../../src/event-store/stored-event.ts";
-import { type ChangeFeed, createChangeFeed } from "../../src/feed/change-feed.ts";
-import type { JobDispatcher } from "../../src/provisioning/job-dispatcher.ts";
-import { createWorkflowDeps, type WorkflowDeps } from "../../src/provisioning/workflow-deps.ts";
+import { type ChangeFeed, createChangeFeed } from "../../src/tenant-feed/change-feed.ts";
 import { RecordingJobDispatcher } from "./recording-job-dispatcher.ts";
 
 /** A clock tests move by hand: no sleeps, no real time. */

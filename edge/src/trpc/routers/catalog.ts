@@ -7,9 +7,9 @@ import type {
 import { ProjectId } from "@gantry/shared/api/ids";
 import { DEFAULT_VM_SIZE, VM_SIZE_CODES, VM_SIZES } from "@gantry/shared/domain/vm-size";
 import { z } from "zod";
-import { projectNetworks } from "../../agents/project-networks.ts";
-import { projectTemplates } from "../../agents/project-templates.ts";
-import { listProjects } from "../../provisioning/reference-data.ts";
+import { projectNetworks } from "../../tenancy/project-networks.ts";
+import { projectTemplates } from "../../tenancy/project-templates.ts";
+import { listProjects } from "../../tenancy/reference-data.ts";
 import { toTRPCError } from "../errors.ts";
 import { authedProcedure, router } from "../trpc.ts";
 

@@ -7,15 +7,15 @@ import {
 import { type ChangeFrame, formatFeedCursor } from "@gantry/shared/protocol/change-feed";
 import { TRPCError, tracked } from "@trpc/server";
 import { ZodRealError, z } from "zod";
-import { isOfferedNetwork, projectNetworks } from "../../agents/project-networks.ts";
-import { requestWait } from "../../agents/request-wait.ts";
+import { requestWait } from "../../agent-hub/request-wait.ts";
 import { isAdmin } from "../../auth/principal.ts";
+import { cancelRequest } from "../../commands/cancel-request.ts";
+import { submitRequest } from "../../commands/submit-request.ts";
 import type { SqlDatabase } from "../../event-store/stored-event.ts";
-import { FeedUnavailableError, openChangeStream } from "../../feed/open-change-stream.ts";
 import { getRequestDetail } from "../../projections/request-detail.ts";
 import { listRequestsOf } from "../../projections/request-queries.ts";
-import { cancelRequest } from "../../provisioning/cancel-request.ts";
-import { submitRequest } from "../../provisioning/submit-request.ts";
+import { isOfferedNetwork, projectNetworks } from "../../tenancy/project-networks.ts";
+import { FeedUnavailableError, openChangeStream } from "../../tenant-feed/open-change-stream.ts";
 import { toTRPCError, unwrap } from "../errors.ts";
 import { authedProcedure, router } from "../trpc.ts";
 

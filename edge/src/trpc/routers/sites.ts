@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { siteHub } from "../../agents/hub-handoff.ts";
+import { siteHub } from "../../agent-hub/handoff.ts";
 import {
   getSite,
   listSites,
@@ -8,7 +8,7 @@ import {
   SiteSettingsInput,
   siteInventory,
   updateSite,
-} from "../../agents/site-settings.ts";
+} from "../../tenancy/sites.ts";
 import { callError } from "../agent-call-error.ts";
 import { adminProcedure, authedProcedure, router } from "../trpc.ts";
 

@@ -1,0 +1,99 @@
+import type { DomainError } from "@gantry/shared/domain/domain-error";
+import type { VmSize } from "@gantry/shared/domain/vm-size";
+import { err, ok, type Result } from "@gantry/shared/result";
+import type { Principal } from "../auth/principal.ts";
+import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
+import { getProject } from "../tenancy/reference-data.ts";
+import { announceCommitted } from "../tenant-feed/change-feed.ts";
+import { toNewEvents, userCommandContext } from "./command-context.ts";
+import type { WorkflowDeps } from "./command-deps.ts";
+import { type LoadedVmRequest, loadVmRequest } from "./load-aggregates.ts";
+
+export interface Submission {
+  idempotencyKey: string;
+  projectId: string;
+  name: string;
+  size: VmSize;
+  justification: string;
+  networkPath?: string | undefined;
+}
+
+export interface Submitted {
+  requestId: string;
+  version: number;
+  /** false when the idempotency key had already created this request */
+  created: boolean;
+}
+
+/**
+ * The request id is derived from (tenant, requester, idempotency key): a retried submit lands on the
+ * same stream, and UNIQUE(stream_id, version) makes it the idempotency record, with no extra table.
+ */
+export async function requestIdFor(input: {
+  tenantId: string;
+  userId: string;
+  idempotencyKey: string;
+}): Promise<string> {
+  const text = `${input.tenantId}\u0000${input.userId}\u0000${input.idempotencyKey}`;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  const hex = Array.from(digest.slice(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `req_${hex}`;
+}
+
+// the same key must mean the same request; anything else is a client bug we refuse loudly
+function replayOf(loaded: LoadedVmRequest, submission: Submission): Result<Submitted, DomainError> {
+  const { state } = loaded;
+  // only reached for a stream that exists; kept total so a surprise is an error value, not a crash
+  if (state.status === "NONE") return err({ code: "CONCURRENT_MODIFICATION", streamId: loaded.streamId });
+  const same =
+    state.projectId === submission.projectId &&
+    state.name === submission.name &&
+    state.size === submission.size &&
+    state.justification === submission.justification &&
+    state.networkPath === (submission.networkPath ?? null);
+  if (!same) return err({ code: "IDEMPOTENCY_KEY_REUSED", requestId: state.requestId });
+  return ok({ requestId: state.requestId, version: loaded.version, created: false });
+}
+
+/** Submits a VM request as PENDING; retrying with the same key returns the same request. */
+export async function submitRequest(
+  deps: WorkflowDeps,
+  input: { principal: Principal; submission: Submission },
+): Promise<Result<Submitted, DomainError>> {
+  const { principal, submission } = input;
+  const project = await getProject(deps.db, {
+    tenantId: principal.tenantId,
+    projectId: submission.projectId,
+  });
+  if (!project) return err({ code: "PROJECT_NOT_FOUND", projectId: submission.projectId });
+
+  const requestId = await requestIdFor({ ...principal, idempotencyKey: submission.idempotencyKey });
+  const loaded = await loadVmRequest(deps.db, requestId);
+  if (loaded.state.status !== "NONE") return replayOf(loaded, submission);
+
+  const { idempotencyKey: _key, networkPath, ...fields } = submission;
+  const requester = { id: principal.userId, name: principal.name, email: principal.email };
+  const decided = decideVmRequest(
+    { type: "SubmitRequest", data: { requestId, requester, ...fields, networkPath: networkPath ?? null } },
+    loaded.state,
+  );
+  if (!decided.ok) return decided;
+
+  const append = {
+    streamId: loaded.streamId,
+    expectedVersion: 0,
+    events: toNewEvents(decided.value, userCommandContext(deps, principal)),
+  };
+  const appended = await deps.store.commit({ appends: [append] });
+  if (appended.ok) {
+    announceCommitted(deps, {
+      tenantId: principal.tenantId,
+      requestId,
+      requesterId: principal.userId,
+      append,
+    });
+    return ok({ requestId, version: append.events.length, created: true });
+  }
+  // a concurrent submit with the same key won the race: answer like any replay
+  return replayOf(await loadVmRequest(deps.db, requestId), submission);
+}
