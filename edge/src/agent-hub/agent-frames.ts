@@ -39,15 +39,7 @@ export async function handleFrame(
     case "job.result":
       return streams.apply(ws, facts, frame);
     case "inventory.report":
-      // a report collected earlier (a periodic check overtaken by a refresh) never replaces a newer one
-      hub.sql.exec(
-        `INSERT INTO inventory (id, report, agent_id, received_at) VALUES (1, ?1, ?2, ?3)
-         ON CONFLICT (id) DO UPDATE SET report = ?1, agent_id = ?2, received_at = ?3
-         WHERE json_extract(inventory.report, '$.collectedAt') <= json_extract(?1, '$.collectedAt')`,
-        JSON.stringify(frame.report),
-        facts.agentId,
-        hub.now(),
-      );
+      hub.inventory.record({ report: frame.report, agentId: facts.agentId, now: hub.now() });
       sendFrame(ws, { type: "ack", ref: frame.id });
       return;
     case "call.result":
@@ -65,91 +57,87 @@ export async function handleFrame(
   }
 }
 
-async function onHello(
-  hub: HubContext,
-  ws: WebSocket,
-  facts: SocketFacts,
-  frame: Frame<"hello">,
-): Promise<void> {
+/**
+ * The handshake: agree on a protocol version, make this the agent's only socket, note what it says about
+ * itself, settle the jobs it still runs from before, welcome it, then offer it work.
+ */
+async function onHello(hub: HubContext, ws: WebSocket, facts: SocketFacts, frame: Frame<"hello">) {
   const protocol = negotiateVersion(frame.protocols);
-  if (protocol === null) {
-    bumpCounter(hub.sql, "hello_version_refused");
-    sendFrame(ws, {
-      type: "error",
-      code: "UNSUPPORTED_VERSION",
-      message: "no common protocol version",
-      ref: frame.id,
-    });
-    closeSocket(ws, CLOSE_CODES.versionRefused, "protocol version refused");
-    return;
-  }
-  // the newest connection of an agent wins: an older one is usually half-open after a network cut
-  for (const other of hub.ctx.getWebSockets(agentTag(facts.agentId))) {
-    if (other !== ws) closeSocket(other, CLOSE_CODES.superseded, "superseded by a newer connection");
-  }
+  if (protocol === null) return refuseVersion(hub, ws, frame);
+  supersedeOlderSockets(hub, ws, facts.agentId);
   attachFacts(ws, { ...facts, protocol, calls: frame.calls ?? null });
   const now = hub.now();
-  hub.sql.exec(
-    `INSERT INTO agents_seen (agent_id, name, version, capacity, draining, connected_at, last_seen_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
-     ON CONFLICT (agent_id) DO UPDATE SET name = ?2, version = ?3, capacity = ?4, draining = ?5,
-       connected_at = ?6, last_seen_at = ?6`,
-    facts.agentId,
-    facts.name,
-    frame.agent.version,
-    frame.capacity,
-    frame.draining ? 1 : 0,
-    now,
-  );
+  const { version } = frame.agent;
+  const { capacity, draining } = frame;
+  hub.roster.welcome({ agentId: facts.agentId, name: facts.name, version, capacity, draining, now });
   hub.queue.clearDeclines(facts.agentId);
-  const jobs = frame.running.map((r) => {
-    const resumed = hub.queue.renew({
-      ...r,
-      agentId: facts.agentId,
-      now,
-      leaseTtlMs: hub.settings.leaseTtlMs,
-    });
-    const lastSeq = hub.queue.get(r.jobId)?.last_seq ?? 0;
-    return { ...r, status: resumed ? ("resumed" as const) : ("lost" as const), lastSeq };
-  });
-  // jobs held by this agent that it no longer knows of were lost with its memory: take them back now
-  const listed = new Set(frame.running.map((r) => r.jobId));
-  for (const row of hub.queue.heldBy(facts.agentId)) {
-    if (!listed.has(row.job_id)) requeueJob(hub, row, now);
-  }
-  sendFrame(
-    ws,
-    {
-      type: "welcome",
-      protocol,
-      agentId: facts.agentId,
-      siteId: facts.siteId,
-      leaseTtlMs: hub.settings.leaseTtlMs,
-      renewIntervalMs: hub.settings.renewIntervalMs,
-      jobs,
-    },
-    protocol,
-  );
-  resendCancels(hub, ws, facts.agentId);
-  try {
-    const presence = { agentId: facts.agentId, connectionId: facts.connectionId, now };
-    hub.sql.exec("UPDATE agents_seen SET presence_at = ?2 WHERE agent_id = ?1", facts.agentId, now);
-    await markConnected(hub.env.DB, presence, frame.agent.version);
-  } catch (error) {
-    logEvent("warn", "presence not recorded", { agentId: facts.agentId, error: String(error) });
-  }
+  const jobs = resumeRunningJobs(hub, { agentId: facts.agentId, running: frame.running, now });
+  const { leaseTtlMs, renewIntervalMs } = hub.settings;
+  const { agentId, siteId } = facts;
+  sendFrame(ws, { type: "welcome", protocol, agentId, siteId, leaseTtlMs, renewIntervalMs, jobs }, protocol);
+  resendCancels(hub, ws, agentId);
+  await writePresence(hub, { facts, now, version });
   await hub.dispatch();
 }
 
+function refuseVersion(hub: HubContext, ws: WebSocket, frame: Frame<"hello">): void {
+  bumpCounter(hub.sql, "hello_version_refused");
+  sendFrame(ws, {
+    type: "error",
+    code: "UNSUPPORTED_VERSION",
+    message: "no common protocol version",
+    ref: frame.id,
+  });
+  closeSocket(ws, CLOSE_CODES.versionRefused, "protocol version refused");
+}
+
+/** The newest connection of an agent wins: an older one is usually half-open after a network cut. */
+function supersedeOlderSockets(hub: HubContext, ws: WebSocket, agentId: string): void {
+  for (const other of hub.ctx.getWebSockets(agentTag(agentId))) {
+    if (other !== ws) closeSocket(other, CLOSE_CODES.superseded, "superseded by a newer connection");
+  }
+}
+
+/**
+ * The fate of each job the agent says it still runs (its lease renewed under the same epoch, or lost),
+ * and jobs the hub thinks it holds that it no longer knows of: lost with its memory, so taken back now.
+ */
+function resumeRunningJobs(
+  hub: HubContext,
+  input: { agentId: string; running: Frame<"hello">["running"]; now: number },
+) {
+  const { agentId, running, now } = input;
+  const jobs = running.map((r) => {
+    const resumed = hub.queue.renew({ ...r, agentId, now, leaseTtlMs: hub.settings.leaseTtlMs });
+    const lastSeq = hub.queue.get(r.jobId)?.lastSeq ?? 0;
+    return { ...r, status: resumed ? ("resumed" as const) : ("lost" as const), lastSeq };
+  });
+  const listed = new Set(running.map((r) => r.jobId));
+  for (const job of hub.queue.heldBy(agentId)) {
+    if (!listed.has(job.jobId)) requeueJob(hub, job, now);
+  }
+  return jobs;
+}
+
+/** The agent's presence in D1 (the agents page, /healthz); a failed write costs freshness only. */
+async function writePresence(hub: HubContext, input: { facts: SocketFacts; now: number; version: string }) {
+  const { facts, now, version } = input;
+  try {
+    hub.roster.presenceWritten(facts.agentId, now);
+    await markConnected(hub.env.DB, {
+      agentId: facts.agentId,
+      connectionId: facts.connectionId,
+      now,
+      version,
+    });
+  } catch (error) {
+    logEvent("warn", "presence not recorded", { agentId: facts.agentId, error: String(error) });
+  }
+}
+
 async function keepPresenceFresh(hub: HubContext, facts: SocketFacts, now: number): Promise<void> {
-  const seen = hub.sql
-    .exec<{ presence_at: number | null }>(
-      "SELECT presence_at FROM agents_seen WHERE agent_id = ?",
-      facts.agentId,
-    )
-    .toArray()[0];
-  if (seen?.presence_at && now - seen.presence_at < PRESENCE_REFRESH_MS) return;
-  hub.sql.exec("UPDATE agents_seen SET presence_at = ?2 WHERE agent_id = ?1", facts.agentId, now);
+  if (hub.roster.presenceFresh(facts.agentId, { now, freshMs: PRESENCE_REFRESH_MS })) return;
+  hub.roster.presenceWritten(facts.agentId, now);
   try {
     await refreshPresence(hub.env.DB, { agentId: facts.agentId, connectionId: facts.connectionId, now });
   } catch (error) {
@@ -159,9 +147,9 @@ async function keepPresenceFresh(hub: HubContext, facts: SocketFacts, now: numbe
 
 /** Cancel rides on every renewal answer too, so a cancel frame lost in a cut still arrives. */
 function resendCancels(hub: HubContext, ws: WebSocket, agentId: string): void {
-  for (const row of hub.queue.heldBy(agentId, ["leased"])) {
-    if (row.cancel_requested === 1)
-      sendFrame(ws, { type: "job.cancel", jobId: row.job_id, epoch: row.epoch, reason: "requested" });
+  for (const job of hub.queue.heldBy(agentId, ["leased"])) {
+    if (job.cancelRequested)
+      sendFrame(ws, { type: "job.cancel", jobId: job.jobId, epoch: job.epoch, reason: "requested" });
   }
 }
 
@@ -229,13 +217,7 @@ async function onRenew(
   }));
   const refused = leases.filter((l) => !l.ok).length;
   if (refused > 0) bumpCounter(hub.sql, "renewals_refused", refused);
-  hub.sql.exec(
-    "UPDATE agents_seen SET capacity = ?2, draining = ?3, last_seen_at = ?4 WHERE agent_id = ?1",
-    facts.agentId,
-    frame.capacity,
-    frame.draining ? 1 : 0,
-    now,
-  );
+  hub.roster.heartbeat({ agentId: facts.agentId, capacity: frame.capacity, draining: frame.draining, now });
   hub.queue.clearDeclines(facts.agentId);
   sendFrame(ws, { type: "lease.renewed", ref: frame.id, leaseTtlMs: hub.settings.leaseTtlMs, leases });
   resendCancels(hub, ws, facts.agentId);

@@ -1,5 +1,4 @@
 import { DurableObject } from "cloudflare:workers";
-import { InventoryReport } from "@gantry/shared/jobs/inventory";
 import {
   type AgentCallResult,
   AgentJob,
@@ -11,7 +10,9 @@ import { MAX_AGENT_FRAME_BYTES } from "@gantry/shared/protocol/version";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { logEvent } from "../log.ts";
 import { markDisconnected } from "../tenancy/agent-registry.ts";
+import type { SiteInventory } from "../tenancy/site-inventory.ts";
 import { handleFrame } from "./agent-frames.ts";
+import { AgentRoster } from "./agent-roster.ts";
 import {
   agentTag,
   attachFacts,
@@ -35,19 +36,14 @@ import {
   waitContext,
 } from "./hub-status.ts";
 import { bumpCounter, migrateHubStorage, writeMeta } from "./hub-storage.ts";
-import { JobQueue } from "./job-queue.ts";
-import { createJobUpdateSink } from "./job-reports.ts";
+import { InventoryCache } from "./inventory-cache.ts";
+import { type Job, JobQueue } from "./job-queue.ts";
+import { createJobReportSink } from "./job-reports.ts";
 import { JobStreams } from "./job-streams.ts";
 import { type CallFailure, type CallRequest, PendingCalls } from "./pending-calls.ts";
 import { SiteAnnouncer } from "./site-announcer.ts";
 import { closeSilentSockets, FrameRateLimit, HELLO_DEADLINE_MS, refuseFlood } from "./socket-guards.ts";
 import { recordPendingOutcomes, requeueJob, type StopOutcome, stopJob } from "./stop-job.ts";
-
-export interface SiteInventory {
-  report: InventoryReport;
-  agentId: string;
-  receivedAt: string;
-}
 
 /**
  * Responsibilities: one object per tenant site (`site:<siteId>`). Holds the site's agent sockets
@@ -64,14 +60,16 @@ export class AgentHub extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    const queue = new JobQueue(ctx.storage.sql);
+    const { sql } = ctx.storage;
     this.hub = {
       ctx,
       env,
-      sql: ctx.storage.sql,
-      queue,
+      sql,
+      queue: new JobQueue(sql),
+      roster: new AgentRoster(sql),
+      inventory: new InventoryCache(sql),
       settings: readHubSettings(env),
-      sink: createJobUpdateSink(env),
+      sink: createJobReportSink(env),
       calls: new PendingCalls(),
       now: () => Date.now(),
       dispatch: async () => {
@@ -93,10 +91,7 @@ export class AgentHub extends DurableObject<Env> {
       return new Response("expected a WebSocket upgrade", { status: 426 });
     const who = readHandoff(request);
     if (!who) return new Response("missing agent identity", { status: 400 });
-    const revoked = this.hub.sql
-      .exec<{ revoked: number }>("SELECT revoked FROM agents_seen WHERE agent_id = ?", who.agentId)
-      .toArray()[0];
-    if (revoked?.revoked === 1) return new Response("agent revoked", { status: 401 });
+    if (this.hub.roster.isRevoked(who.agentId)) return new Response("agent revoked", { status: 401 });
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     const facts: SocketFacts = {
@@ -180,10 +175,10 @@ export class AgentHub extends DurableObject<Env> {
     if (!others.some((s) => s.facts.agentId === facts.agentId)) {
       this.hub.calls.dropAgent(facts.agentId);
       // unanswered offers go to someone else now; leases wait for the agent to come back until they expire
-      for (const row of this.hub.queue.heldBy(facts.agentId, ["offered"])) {
-        this.hub.queue.requeue({ jobId: row.job_id, epoch: row.epoch, now });
+      for (const job of this.hub.queue.heldBy(facts.agentId, ["offered"])) {
+        this.hub.queue.requeue({ jobId: job.jobId, epoch: job.epoch, now });
       }
-      this.hub.sql.exec("UPDATE agents_seen SET last_seen_at = ?2 WHERE agent_id = ?1", facts.agentId, now);
+      this.hub.roster.lastSeen(facts.agentId, now);
     }
     if (others.length === 0) writeMeta(this.hub.sql, ABSENT_SINCE, String(now));
     try {
@@ -198,23 +193,7 @@ export class AgentHub extends DurableObject<Env> {
   override async alarm(info?: AlarmInvocationInfo): Promise<void> {
     try {
       const now = this.hub.now();
-      for (const row of this.hub.queue.expired(now)) {
-        if (!requeueJob(this.hub, row, now, { expiredBy: now })) continue;
-        if (row.state !== "leased" || !row.agent_id) {
-          bumpCounter(this.hub.sql, "offers_expired");
-          continue;
-        }
-        bumpCounter(this.hub.sql, "leases_expired");
-        logEvent("warn", "lease expired", { jobId: row.job_id, agentId: row.agent_id, epoch: row.epoch });
-        for (const s of welcomedSockets(this.ctx, row.agent_id)) {
-          sendFrame(s.ws, {
-            type: "job.cancel",
-            jobId: row.job_id,
-            epoch: row.epoch,
-            reason: "lease-expired",
-          });
-        }
-      }
+      this.takeBackExpired(now);
       // stopped jobs no agent will report on, including earlier writes that failed
       await recordPendingOutcomes(this.hub);
       await this.hub.dispatch();
@@ -228,6 +207,26 @@ export class AgentHub extends DurableObject<Env> {
         return;
       }
       throw error;
+    }
+  }
+
+  /** Expired offers go back to the queue; an expired lease also tells its agent, if still connected, to stop. */
+  private takeBackExpired(now: number): void {
+    for (const job of this.hub.queue.expired(now)) {
+      if (!requeueJob(this.hub, job, now, { expiredBy: now })) continue;
+      if (job.state !== "leased" || !job.agentId) {
+        bumpCounter(this.hub.sql, "offers_expired");
+        continue;
+      }
+      this.leaseExpired(job, job.agentId);
+    }
+  }
+
+  private leaseExpired(job: Job, agentId: string): void {
+    bumpCounter(this.hub.sql, "leases_expired");
+    logEvent("warn", "lease expired", { jobId: job.jobId, agentId, epoch: job.epoch });
+    for (const s of welcomedSockets(this.ctx, agentId)) {
+      sendFrame(s.ws, { type: "job.cancel", jobId: job.jobId, epoch: job.epoch, reason: "lease-expired" });
     }
   }
 
@@ -258,8 +257,8 @@ export class AgentHub extends DurableObject<Env> {
     writeMeta(this.hub.sql, "site_id", input.siteId);
     writeMeta(this.hub.sql, "tenant_id", input.tenantId);
     await this.hub.dispatch();
-    const row = this.hub.queue.get(job.data.jobId);
-    return ok({ status, waiting: row ? jobStatus(row, waitContext(this.hub)).waiting : null });
+    const queued = this.hub.queue.get(job.data.jobId);
+    return ok({ status, waiting: queued ? jobStatus(queued, waitContext(this.hub)).waiting : null });
   }
 
   /** An admin's stop: a job not started ends here with its outcome recorded; a running one is told to stop. */
@@ -274,16 +273,12 @@ export class AgentHub extends DurableObject<Env> {
   /** Closes the agent's sockets at once, refuses it from now on and puts its jobs back in the queue. */
   async revokeAgent(agentId: string): Promise<{ requeued: number }> {
     const now = this.hub.now();
-    this.hub.sql.exec(
-      `INSERT INTO agents_seen (agent_id, name, revoked) VALUES (?1, ?1, 1)
-       ON CONFLICT (agent_id) DO UPDATE SET revoked = 1`,
-      agentId,
-    );
+    this.hub.roster.revoke(agentId);
     for (const ws of this.ctx.getWebSockets(agentTag(agentId)))
       closeSocket(ws, CLOSE_CODES.revoked, "agent revoked");
     let requeued = 0;
-    for (const row of this.hub.queue.heldBy(agentId)) {
-      if (requeueJob(this.hub, row, now)) requeued += 1;
+    for (const job of this.hub.queue.heldBy(agentId)) {
+      if (requeueJob(this.hub, job, now)) requeued += 1;
     }
     await recordPendingOutcomes(this.hub);
     this.hub.calls.dropAgent(agentId);
@@ -297,8 +292,8 @@ export class AgentHub extends DurableObject<Env> {
 
   /** One job's state and, when it waits, why. */
   async jobStatus(jobId: string): Promise<HubJobStatus | null> {
-    const row = this.hub.queue.get(jobId);
-    return row ? jobStatus(row, waitContext(this.hub)) : null;
+    const job = this.hub.queue.get(jobId);
+    return job ? jobStatus(job, waitContext(this.hub)) : null;
   }
 
   async connectedAgents(): Promise<number> {
@@ -307,16 +302,7 @@ export class AgentHub extends DurableObject<Env> {
 
   /** The latest inventory an agent of this site reported, if any. */
   async inventory(): Promise<SiteInventory | null> {
-    const row = this.hub.sql
-      .exec<{ report: string; agent_id: string; received_at: number }>("SELECT * FROM inventory WHERE id = 1")
-      .toArray()[0];
-    const report = row ? InventoryReport.safeParse(JSON.parse(row.report)) : null;
-    if (!row || !report?.success) return null;
-    return {
-      report: report.data,
-      agentId: row.agent_id,
-      receivedAt: new Date(row.received_at).toISOString(),
-    };
+    return this.hub.inventory.latest();
   }
 
   /** Asks a connected agent (the least busy) for live VM status or a vCenter connectivity test. */

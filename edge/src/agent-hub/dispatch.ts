@@ -1,6 +1,6 @@
 import { type SocketFacts, sendFrame, welcomedSockets } from "./agent-sockets.ts";
 import type { HubContext } from "./hub-context.ts";
-import type { JobRow } from "./job-queue.ts";
+import type { Job } from "./job-queue.ts";
 
 export interface AgentSlot {
   ws: WebSocket;
@@ -13,31 +13,24 @@ export interface AgentSlot {
 /** Connected agents with what the hub knows of their capacity and current load. */
 export function agentSlots(hub: HubContext): AgentSlot[] {
   const load = hub.queue.loadByAgent();
-  const seen = new Map(
-    hub.sql
-      .exec<{ agent_id: string; capacity: number; draining: number }>(
-        "SELECT agent_id, capacity, draining FROM agents_seen",
-      )
-      .toArray()
-      .map((r) => [r.agent_id, r]),
-  );
+  const seen = hub.roster.byId();
   return welcomedSockets(hub.ctx).map(({ ws, facts }) => {
-    const s = seen.get(facts.agentId);
+    const agent = seen.get(facts.agentId);
     return {
       ws,
       facts,
-      capacity: s?.capacity ?? 0,
-      draining: (s?.draining ?? 0) === 1,
+      capacity: agent?.capacity ?? 0,
+      draining: agent?.draining ?? false,
       load: load.get(facts.agentId) ?? 0,
     };
   });
 }
 
-function pick(slots: AgentSlot[], job: JobRow): AgentSlot | null {
+function pick(slots: AgentSlot[], job: Job): AgentSlot | null {
   let best: AgentSlot | null = null;
   for (const slot of slots) {
     const free = slot.capacity - slot.load;
-    if (slot.draining || free <= 0 || job.declined_by === slot.facts.agentId) continue;
+    if (slot.draining || free <= 0 || job.declinedBy === slot.facts.agentId) continue;
     if (!best || free > best.capacity - best.load) best = slot;
   }
   return best;
@@ -53,13 +46,13 @@ export async function dispatchQueued(hub: HubContext): Promise<void> {
       const slot = pick(slots, job);
       if (!slot) continue;
       hub.queue.offer({
-        jobId: job.job_id,
+        jobId: job.jobId,
         agentId: slot.facts.agentId,
         now,
         offerTimeoutMs: hub.settings.offerTimeoutMs,
       });
       slot.load += 1;
-      sendFrame(slot.ws, { type: "job.offer", jobId: job.job_id, kind: job.kind, attempt: job.attempt + 1 });
+      sendFrame(slot.ws, { type: "job.offer", jobId: job.jobId, kind: job.kind, attempt: job.attempt + 1 });
     }
   }
   await armSweep(hub);

@@ -18,9 +18,6 @@ const Handoff = z.object({
   name: z.string().min(1).max(200),
 });
 
-/** The hub of a site: one object per tenant site, never one global hub. */
-export const hubName = (siteId: string) => `site:${siteId}`;
-
 export function handoffRequest(url: string, upgrade: Request, who: AgentIdentity): Request {
   const headers = new Headers({ Upgrade: "websocket" });
   for (const h of ["sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol"]) {
@@ -43,7 +40,3 @@ export function readHandoff(request: Request): AgentIdentity | null {
   });
   return parsed.success ? parsed.data : null;
 }
-
-/** The site's AgentHub: one object per site, never one global hub. */
-export const siteHub = (env: Env, siteId: string) =>
-  env.AGENT_HUB.get(env.AGENT_HUB.idFromName(hubName(siteId)));

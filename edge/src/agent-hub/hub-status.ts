@@ -1,8 +1,7 @@
-import { z } from "zod";
 import { type AgentSlot, agentSlots } from "./dispatch.ts";
 import type { HubContext } from "./hub-context.ts";
-import { readMeta } from "./hub-storage.ts";
-import type { JobRow, JobState } from "./job-queue.ts";
+import { readCounters, readMeta } from "./hub-storage.ts";
+import type { Job, JobState } from "./job-queue.ts";
 
 /** Why a job is not running yet; plain data so the API can say it in a sentence. */
 export type WaitReason =
@@ -56,8 +55,8 @@ export function waitContext(hub: HubContext): WaitContext {
   return { slots: agentSlots(hub), absentSince: readMeta(hub.sql, ABSENT_SINCE) };
 }
 
-function waitReason(job: JobRow, wait: WaitContext): WaitReason | null {
-  if (job.state === "offered" && job.agent_id) return { code: "AWAITING_ACCEPTANCE", agentId: job.agent_id };
+function waitReason(job: Job, wait: WaitContext): WaitReason | null {
+  if (job.state === "offered" && job.agentId) return { code: "AWAITING_ACCEPTANCE", agentId: job.agentId };
   if (job.state !== "queued") return null;
   const { slots, absentSince } = wait;
   if (slots.length === 0) {
@@ -67,20 +66,18 @@ function waitReason(job: JobRow, wait: WaitContext): WaitReason | null {
   return { code: "AGENTS_AT_CAPACITY", connected: slots.length };
 }
 
-const Stages = z.array(z.string()).catch([]);
-
-export function jobStatus(job: JobRow, wait: WaitContext): HubJobStatus {
+export function jobStatus(job: Job, wait: WaitContext): HubJobStatus {
   return {
-    jobId: job.job_id,
-    requestId: job.request_id,
+    jobId: job.jobId,
+    requestId: job.requestId,
     state: job.state,
-    agentId: job.agent_id,
+    agentId: job.agentId,
     epoch: job.epoch,
     attempt: job.attempt,
-    lastSeq: job.last_seq,
-    stages: Stages.parse(JSON.parse(job.stages)),
+    lastSeq: job.lastSeq,
+    stages: job.stages,
     outcome: job.outcome,
-    leaseExpiresAt: iso(job.lease_expires_at),
+    leaseExpiresAt: iso(job.leaseExpiresAt),
     waiting: waitReason(job, wait),
   };
 }
@@ -89,31 +86,16 @@ export function hubStatus(hub: HubContext): HubStatus {
   const wait = waitContext(hub);
   const connected = new Set(wait.slots.map((s) => s.facts.agentId));
   const load = hub.queue.loadByAgent();
-  const agents = hub.sql
-    .exec<{
-      agent_id: string;
-      name: string;
-      version: string | null;
-      capacity: number;
-      draining: number;
-      last_seen_at: number | null;
-    }>("SELECT * FROM agents_seen WHERE revoked = 0 ORDER BY name")
-    .toArray()
-    .map((a) => ({
-      agentId: a.agent_id,
-      name: a.name,
-      version: a.version,
-      connected: connected.has(a.agent_id),
-      lastSeenAt: iso(a.last_seen_at),
-      capacity: a.capacity,
-      draining: a.draining === 1,
-      jobsInFlight: load.get(a.agent_id) ?? 0,
-    }));
-  const counters = Object.fromEntries(
-    hub.sql
-      .exec<{ name: string; value: number }>("SELECT name, value FROM counters")
-      .toArray()
-      .map((c) => [c.name, c.value]),
-  );
-  return { agents, jobs: hub.queue.active().map((j) => jobStatus(j, wait)), counters };
+  const agents = hub.roster.listed().map((a) => ({
+    agentId: a.agentId,
+    name: a.name,
+    version: a.version,
+    connected: connected.has(a.agentId),
+    lastSeenAt: iso(a.lastSeenAt),
+    capacity: a.capacity,
+    draining: a.draining,
+    jobsInFlight: load.get(a.agentId) ?? 0,
+  }));
+  const jobs = hub.queue.active().map((j) => jobStatus(j, wait));
+  return { agents, jobs, counters: readCounters(hub.sql) };
 }

@@ -1,5 +1,7 @@
-// Storage of one AgentHub (DO SQLite). Versioned by our own table because PRAGMA user_version is
-// unavailable; each entry runs once, in order, inside blockConcurrencyWhile.
+// Storage of one AgentHub (DO SQLite): the schema of every table, and the counters and meta tables. Each
+// other table has one owner: jobs → JobQueue, agents_seen → AgentRoster, inventory → InventoryCache.
+// Versioned by our own table because PRAGMA user_version is unavailable; each entry runs once, in order,
+// inside blockConcurrencyWhile.
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE jobs (
      job_id TEXT PRIMARY KEY,
@@ -77,4 +79,12 @@ export const writeMeta = (sql: SqlStorage, key: string, value: string) =>
     "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
     key,
     value,
+  );
+
+export const readCounters = (sql: SqlStorage): Record<string, number> =>
+  Object.fromEntries(
+    sql
+      .exec<{ name: string; value: number }>("SELECT name, value FROM counters")
+      .toArray()
+      .map((c) => [c.name, c.value]),
   );

@@ -4,14 +4,36 @@ import { err, ok, type Result } from "@gantry/shared/result";
 import { z } from "zod";
 import { bumpCounter } from "./hub-storage.ts";
 
-/**
- * The job queue and its leases in the hub's SQLite. Every method is synchronous, so each one is
- * atomic (no await between statements) and safe from interleaving.
- */
-
 export type JobState = "queued" | "offered" | "leased" | "done";
 
-export type JobRow = {
+/** One job of the site as the hub's parts see it. */
+export interface Job {
+  jobId: string;
+  tenantId: string;
+  siteId: string;
+  requestId: string;
+  kind: string;
+  /** queued -> offered -> leased -> done; offered and leased fall back to queued on expiry */
+  state: JobState;
+  /** the agent it is offered to or leased by */
+  agentId: string | null;
+  /** fencing token: incremented on every grant, carried by every later frame of the job */
+  epoch: number;
+  attempt: number;
+  /** the last durable frame applied */
+  lastSeq: number;
+  leaseExpiresAt: number | null;
+  /** the agent that declined it last; skipped until it renews */
+  declinedBy: string | null;
+  /** an admin stopped it while an agent held it */
+  cancelRequested: boolean;
+  outcome: string | null;
+  /** stages applied so far, in the order they arrived */
+  stages: ProvisioningStage[];
+}
+
+// the `jobs` table (hub-storage.ts): its rows never leave this file
+type JobRow = {
   job_id: string;
   tenant_id: string;
   site_id: string;
@@ -27,7 +49,7 @@ export type JobRow = {
   lease_expires_at: number | null;
   declined_by: string | null;
   cancel_requested: number;
-  /** 1 while a stopped job's outcome is not in the D1 log yet (agent-hub-stop.ts records it) */
+  /** 1 while a stopped job's outcome is not in the D1 log yet (stop-job.ts records it) */
   outcome_pending: number;
   outcome: string | null;
   enqueued_at: number;
@@ -45,17 +67,48 @@ export interface Grant {
   stages: ProvisioningStage[];
 }
 
-const Stages = z.array(ProvisioningStage);
-const stagesOf = (row: JobRow): ProvisioningStage[] => {
-  const parsed = Stages.safeParse(JSON.parse(row.stages));
-  return parsed.success ? parsed.data : [];
-};
+const Stages = z.array(ProvisioningStage).catch([]);
 
+const toJob = (row: JobRow): Job => ({
+  jobId: row.job_id,
+  tenantId: row.tenant_id,
+  siteId: row.site_id,
+  requestId: row.request_id,
+  kind: row.kind,
+  state: row.state,
+  agentId: row.agent_id,
+  epoch: row.epoch,
+  attempt: row.attempt,
+  lastSeq: row.last_seq,
+  leaseExpiresAt: row.lease_expires_at,
+  declinedBy: row.declined_by,
+  cancelRequested: row.cancel_requested === 1,
+  outcome: row.outcome,
+  stages: Stages.parse(JSON.parse(row.stages)),
+});
+
+/**
+ * The job queue and its leases in the hub's SQLite, the only code that touches the `jobs` table.
+ * Every method is synchronous, so each one is atomic (no await between statements) and safe from
+ * interleaving.
+ */
 export class JobQueue {
   constructor(private readonly sql: SqlStorage) {}
 
-  get(jobId: string): JobRow | null {
+  #row(jobId: string): JobRow | null {
     return this.sql.exec<JobRow>("SELECT * FROM jobs WHERE job_id = ?", jobId).toArray()[0] ?? null;
+  }
+
+  #all(query: string, ...bindings: SqlStorageValue[]): Job[] {
+    return this.sql
+      .exec<JobRow>(query, ...bindings)
+      .toArray()
+      .map(toJob);
+  }
+
+  get(jobId: string): Job | null {
+    const row = this.#row(jobId);
+    return row ? toJob(row) : null;
   }
 
   /** Idempotent by job id: a second enqueue of the same job changes nothing. */
@@ -75,16 +128,12 @@ export class JobQueue {
     return cursor.rowsWritten > 0 ? "queued" : "duplicate";
   }
 
-  queued(): JobRow[] {
-    return this.sql
-      .exec<JobRow>("SELECT * FROM jobs WHERE state = 'queued' ORDER BY enqueued_at, job_id")
-      .toArray();
+  queued(): Job[] {
+    return this.#all("SELECT * FROM jobs WHERE state = 'queued' ORDER BY enqueued_at, job_id");
   }
 
-  active(): JobRow[] {
-    return this.sql
-      .exec<JobRow>("SELECT * FROM jobs WHERE state != 'done' ORDER BY enqueued_at, job_id")
-      .toArray();
+  active(): Job[] {
+    return this.#all("SELECT * FROM jobs WHERE state != 'done' ORDER BY enqueued_at, job_id");
   }
 
   /** Offered plus leased jobs per agent: what counts against its capacity. */
@@ -115,7 +164,7 @@ export class JobQueue {
     now: number;
     leaseTtlMs: number;
   }): Result<Grant, { code: "NOT_OFFERED" }> {
-    const row = this.get(input.jobId);
+    const row = this.#row(input.jobId);
     if (!row || row.agent_id !== input.agentId || (row.state !== "offered" && row.state !== "leased")) {
       return err({ code: "NOT_OFFERED" });
     }
@@ -129,14 +178,14 @@ export class JobQueue {
       );
       bumpCounter(this.sql, "leases_granted");
     }
-    const granted = this.get(input.jobId);
+    const granted = this.#row(input.jobId);
     if (!granted) return err({ code: "NOT_OFFERED" });
     return ok({
       job: AgentJob.parse(JSON.parse(granted.spec)),
       epoch: granted.epoch,
       attempt: granted.attempt,
       lastSeq: granted.last_seq,
-      stages: stagesOf(granted),
+      stages: toJob(granted).stages,
     });
   }
 
@@ -156,13 +205,13 @@ export class JobQueue {
   }
 
   /** The fencing check every job frame passes before anything is applied. */
-  checkLease(input: { jobId: string; epoch: number; agentId: string }): Result<JobRow, FrameRefusal> {
-    const row = this.get(input.jobId);
-    if (!row) return err({ code: "UNKNOWN_JOB" });
-    if (row.state !== "leased" || row.epoch !== input.epoch || row.agent_id !== input.agentId) {
-      return err({ code: "STALE_EPOCH", current: row.epoch });
+  checkLease(input: { jobId: string; epoch: number; agentId: string }): Result<Job, FrameRefusal> {
+    const job = this.get(input.jobId);
+    if (!job) return err({ code: "UNKNOWN_JOB" });
+    if (job.state !== "leased" || job.epoch !== input.epoch || job.agentId !== input.agentId) {
+      return err({ code: "STALE_EPOCH", current: job.epoch });
     }
-    return ok(row);
+    return ok(job);
   }
 
   renew(input: { jobId: string; epoch: number; agentId: string; now: number; leaseTtlMs: number }): boolean {
@@ -238,8 +287,8 @@ export class JobQueue {
   }
 
   /** Stopped jobs whose outcome no agent reported and the D1 log does not hold yet. */
-  pendingOutcomes(): JobRow[] {
-    return this.sql.exec<JobRow>("SELECT * FROM jobs WHERE outcome_pending = 1").toArray();
+  pendingOutcomes(): Job[] {
+    return this.#all("SELECT * FROM jobs WHERE outcome_pending = 1");
   }
 
   outcomeRecorded(jobId: string): void {
@@ -247,22 +296,19 @@ export class JobQueue {
   }
 
   /** Jobs offered to or leased by an agent, e.g. to take them back on revoke or disconnect. */
-  heldBy(agentId: string, states: readonly JobState[] = ["offered", "leased"]): JobRow[] {
-    return this.sql
-      .exec<JobRow>("SELECT * FROM jobs WHERE agent_id = ?", agentId)
-      .toArray()
-      .filter((r) => states.includes(r.state));
+  heldBy(agentId: string, states: readonly JobState[] = ["offered", "leased"]): Job[] {
+    return this.#all("SELECT * FROM jobs WHERE agent_id = ?", agentId).filter((j) =>
+      states.includes(j.state),
+    );
   }
 
   /** Offers and leases whose deadline has passed by hub time. Reading them changes nothing. */
-  expired(now: number): JobRow[] {
-    return this.sql
-      .exec<JobRow>(
-        `SELECT * FROM jobs WHERE (state = 'leased' AND lease_expires_at <= ?1)
-           OR (state = 'offered' AND offer_expires_at <= ?1)`,
-        now,
-      )
-      .toArray();
+  expired(now: number): Job[] {
+    return this.#all(
+      `SELECT * FROM jobs WHERE (state = 'leased' AND lease_expires_at <= ?1)
+         OR (state = 'offered' AND offer_expires_at <= ?1)`,
+      now,
+    );
   }
 
   nextDeadline(): number | null {
@@ -286,7 +332,7 @@ export class JobQueue {
     now: number;
     tombstone?: { tenantId: string; siteId: string; requestId: string };
   }): "cancelled" | "cancelling" | "finished" | "unknown" {
-    const row = this.get(input.jobId);
+    const row = this.#row(input.jobId);
     if (!row && input.tombstone) {
       const t = input.tombstone;
       this.sql.exec(

@@ -1,4 +1,5 @@
-import { siteHub } from "./handoff.ts";
+import { siteHub } from "../stubs.ts";
+import { listAgentRecords } from "../tenancy/agent-registry.ts";
 import type { HubAgentStatus } from "./hub-status.ts";
 
 export interface AgentListItem {
@@ -13,26 +14,10 @@ export interface AgentListItem {
   revoked: boolean;
 }
 
-interface AgentRow {
-  id: string;
-  name: string;
-  site_id: string;
-  site_name: string | null;
-  version: string | null;
-  connected: number;
-  last_seen_at: number | null;
-  revoked_at: number | null;
-}
-
 /** The tenant's agents: D1 for who exists, each site's hub (one RPC per site) for what is live. */
 export async function listAgents(env: Env, tenantId: string): Promise<AgentListItem[]> {
-  const { results } = await env.DB.prepare(
-    `SELECT a.id, a.name, a.site_id, s.name AS site_name, a.version, a.connected, a.last_seen_at, a.revoked_at
-     FROM agents a LEFT JOIN sites s ON s.id = a.site_id WHERE a.tenant_id = ? ORDER BY a.name`,
-  )
-    .bind(tenantId)
-    .all<AgentRow>();
-  const siteIds = [...new Set(results.map((r) => r.site_id))];
+  const records = await listAgentRecords(env.DB, tenantId);
+  const siteIds = [...new Set(records.map((r) => r.siteId))];
   const live = new Map<string, HubAgentStatus>();
   await Promise.all(
     siteIds.map(async (siteId) => {
@@ -40,19 +25,19 @@ export async function listAgents(env: Env, tenantId: string): Promise<AgentListI
       for (const a of status.agents) live.set(a.agentId, a);
     }),
   );
-  return results.map((r) => {
-    const hub = live.get(r.id);
-    const lastSeen = Math.max(r.last_seen_at ?? 0, hub?.lastSeenAt ? Date.parse(hub.lastSeenAt) : 0);
+  return records.map((r) => {
+    const hub = live.get(r.agentId);
+    const lastSeen = Math.max(r.lastSeenAt ?? 0, hub?.lastSeenAt ? Date.parse(hub.lastSeenAt) : 0);
     return {
-      agentId: r.id,
+      agentId: r.agentId,
       name: r.name,
-      siteId: r.site_id,
-      siteName: r.site_name ?? r.site_id,
+      siteId: r.siteId,
+      siteName: r.siteName ?? r.siteId,
       version: hub?.version ?? r.version,
-      connected: r.revoked_at === null && (hub?.connected ?? false),
+      connected: !r.revoked && (hub?.connected ?? false),
       lastSeenAt: lastSeen > 0 ? new Date(lastSeen).toISOString() : null,
       jobsInFlight: hub?.jobsInFlight ?? 0,
-      revoked: r.revoked_at !== null,
+      revoked: r.revoked,
     };
   });
 }

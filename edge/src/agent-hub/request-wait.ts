@@ -1,8 +1,8 @@
 import type { RequestWait } from "@gantry/shared/api/requests";
 import type { Principal } from "../auth/principal.ts";
 import { visibleRequestSite } from "../projections/request-site.ts";
-import { jobIdFor } from "../provisioning/build-job.ts";
-import { siteHub } from "./handoff.ts";
+import { jobIdFor } from "../provisioning/ids.ts";
+import { siteHub } from "../stubs.ts";
 import { describeWait } from "./wait-reason.ts";
 
 /**

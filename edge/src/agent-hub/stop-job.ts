@@ -1,10 +1,9 @@
 import type { ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
-import { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
-import { z } from "zod";
+import type { JobReport } from "@gantry/shared/protocol/job-report";
 import { logEvent } from "../log.ts";
 import { sendFrame, welcomedSockets } from "./agent-sockets.ts";
 import type { HubContext } from "./hub-context.ts";
-import type { JobRow } from "./job-queue.ts";
+import type { Job } from "./job-queue.ts";
 
 export type StopOutcome = "stopped" | "stopping" | "already-finished";
 
@@ -23,14 +22,14 @@ export async function stopJob(
     now: hub.now(),
     tombstone: { tenantId, siteId, requestId },
   });
-  const row = hub.queue.get(jobId);
-  if (status === "cancelling" && row) {
-    for (const s of welcomedSockets(hub.ctx, row.agent_id ?? "")) {
-      sendFrame(s.ws, { type: "job.cancel", jobId, epoch: row.epoch, reason: "requested" });
+  const job = hub.queue.get(jobId);
+  if (status === "cancelling" && job) {
+    for (const s of welcomedSockets(hub.ctx, job.agentId ?? "")) {
+      sendFrame(s.ws, { type: "job.cancel", jobId, epoch: job.epoch, reason: "requested" });
     }
     return "stopping";
   }
-  if (row?.outcome !== "cancelled") return "already-finished";
+  if (job?.outcome !== "cancelled") return "already-finished";
   await recordPendingOutcomes(hub);
   return "stopped";
 }
@@ -38,10 +37,10 @@ export async function stopJob(
 /**
  * Puts a job back in the queue after its agent gave it back or lost it; a job an admin had stopped
  * ends there instead, its outcome pending for `recordPendingOutcomes`. Synchronous, so a loop over
- * rows cannot interleave with a stop or a renewal.
+ * jobs cannot interleave with a stop or a renewal.
  */
-export function requeueJob(hub: HubContext, row: JobRow, now: number, options: { expiredBy?: number } = {}) {
-  return hub.queue.requeue({ jobId: row.job_id, epoch: row.epoch, now, ...options });
+export function requeueJob(hub: HubContext, job: Job, now: number, options: { expiredBy?: number } = {}) {
+  return hub.queue.requeue({ jobId: job.jobId, epoch: job.epoch, now, ...options });
 }
 
 /**
@@ -50,58 +49,55 @@ export function requeueJob(hub: HubContext, row: JobRow, now: number, options: {
  * whose write fails stays pending: the sweep alarm runs this again until it lands.
  */
 export async function recordPendingOutcomes(hub: HubContext): Promise<void> {
-  for (const row of hub.queue.pendingOutcomes()) {
-    if (await recordStopped(hub, row)) hub.queue.outcomeRecorded(row.job_id);
+  for (const job of hub.queue.pendingOutcomes()) {
+    if (await recordStopped(hub, job)) hub.queue.outcomeRecorded(job.jobId);
   }
 }
 
-const Stages = z.array(ProvisioningStage).catch([]);
-
-async function recordStopped(hub: HubContext, row: JobRow): Promise<boolean> {
-  const stages = Stages.parse(JSON.parse(row.stages));
+/** The outcome of a stopped job no agent reports, said by the hub in the agent's stead. */
+function stoppedReport(job: Job, at: string): JobReport {
   // an agent held it: it may have started a clone whose stage frame never arrived, so say so
-  const mayHaveBuilt = row.attempt > 0;
+  const mayHaveBuilt = job.attempt > 0;
   const failure: ProvisioningFailure = {
     code: "CANCELLED",
     userMessage: "An admin stopped this request before the VM was ready.",
     technicalDetail: mayHaveBuilt
-      ? `stopped while its agent was unreachable (last stage reported: ${stages.at(-1) ?? "none"}): no teardown was reported, so a half-built VM may be left in vCenter`
+      ? `stopped while its agent was unreachable (last stage reported: ${job.stages.at(-1) ?? "none"}): no teardown was reported, so a half-built VM may be left in vCenter`
       : "stopped before an agent started the job; nothing was built",
     retriable: false,
-    attempts: Math.max(1, row.attempt),
+    attempts: Math.max(1, job.attempt),
     cleanupFailed: mayHaveBuilt,
   };
-  const at = new Date(hub.now()).toISOString();
-  const recorded = await hub.sink.record({
-    tenantId: row.tenant_id,
-    siteId: row.site_id,
-    jobId: row.job_id,
-    requestId: row.request_id,
-    agentId: row.agent_id ?? "hub",
-    epoch: row.epoch,
-    seq: row.last_seq + 1,
+  return {
+    tenantId: job.tenantId,
+    requestId: job.requestId,
+    jobId: job.jobId,
+    agentId: job.agentId ?? "hub",
+    epoch: job.epoch,
     // one outcome per job, however often this runs
-    eventId: `stopped:${row.job_id}`,
+    eventId: `stopped:${job.jobId}`,
     update: { kind: "failed", failure, at },
-  });
+  };
+}
+
+async function recordStopped(hub: HubContext, job: Job): Promise<boolean> {
+  const report = stoppedReport(job, new Date(hub.now()).toISOString());
+  const recorded = await hub.sink.record(report);
   if (!recorded.ok) {
     if (recorded.error.retryable) {
       logEvent("warn", "stopped job's outcome not recorded yet; will retry", {
-        jobId: row.job_id,
+        jobId: job.jobId,
         error: recorded.error,
       });
       return false;
     }
     // refused for good (e.g. the request ended otherwise meanwhile): nothing left to record
-    logEvent("warn", "stopped job's outcome refused", { jobId: row.job_id, error: recorded.error });
+    logEvent("warn", "stopped job's outcome refused", { jobId: job.jobId, error: recorded.error });
     return true;
   }
   // progress only ever shows what the log holds: a repeat that recorded nothing publishes nothing
   if (recorded.value.recorded) {
-    await hub.sink.publish(
-      { kind: "failed", requestId: row.request_id, failure, at },
-      { tenantId: row.tenant_id },
-    );
+    await hub.sink.publish({ ...report.update, requestId: job.requestId }, { tenantId: job.tenantId });
   }
   return true;
 }

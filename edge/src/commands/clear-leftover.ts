@@ -1,11 +1,12 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { isAdmin, type Principal } from "../auth/principal.ts";
-import { vmIdFor } from "../provisioning/build-job.ts";
+import { vmIdFor } from "../provisioning/ids.ts";
 import { decideClearLeftover } from "../provisioning/vm-decider.ts";
-import { getProject } from "../tenancy/reference-data.ts";
+import { getProject } from "../tenancy/projects.ts";
 import { toNewEvents, userCommandContext } from "./command-context.ts";
-import type { WorkflowDeps } from "./command-deps.ts";
+import type { CommandDeps } from "./command-deps.ts";
+import { type Decision, done, handleCommand } from "./handle-command.ts";
 import { loadVm, loadVmRequest } from "./load-aggregates.ts";
 import { visibleRequest } from "./request-access.ts";
 
@@ -14,7 +15,7 @@ import { visibleRequest } from "./request-access.ts";
  * Idempotent; a concurrent write to the VM's stream is retried once against the fresh state.
  */
 export async function clearLeftover(
-  deps: WorkflowDeps,
+  deps: CommandDeps,
   input: { principal: Principal; requestId: string; note: string | null },
 ): Promise<Result<{ requestId: string; cleared: boolean }, DomainError>> {
   const { principal, requestId, note } = input;
@@ -24,27 +25,31 @@ export async function clearLeftover(
     : null;
   if (!request) return err({ code: "REQUEST_NOT_FOUND", requestId });
   const vmId = vmIdFor(requestId);
-  for (let attempt = 1; ; attempt++) {
-    const vm = await loadVm(deps.db, vmId);
-    const decided = decideClearLeftover({ type: "ClearLeftover", data: { vmId, requestId, note } }, vm.state);
-    if (!decided.ok) return decided;
-    if (decided.value.length === 0) return ok({ requestId, cleared: false });
-    const events = toNewEvents(decided.value, userCommandContext(deps, principal));
-    const appended = await deps.store.commit({
-      appends: [{ streamId: vm.streamId, expectedVersion: vm.version, events }],
-    });
-    if (appended.ok) {
-      // other admins' "needs attention" lists drop it too: their pages refresh on the site's change
-      const project = await getProject(deps.db, {
-        tenantId: principal.tenantId,
-        projectId: request.projectId,
-      });
-      if (project) {
-        const site = { siteId: project.siteId, at: deps.clock().toISOString() };
-        deps.defer(() => deps.feed.publishSite(principal.tenantId, site));
-      }
-      return ok({ requestId, cleared: true });
+  const cleared = await handleCommand(deps.store, {
+    load: () => loadVm(deps.db, vmId),
+    decide: (vm): Decision<boolean> => {
+      const decided = decideClearLeftover(
+        { type: "ClearLeftover", data: { vmId, requestId, note } },
+        vm.state,
+      );
+      if (!decided.ok) return done(decided);
+      if (decided.value.length === 0) return done(ok(false));
+      const events = toNewEvents(decided.value, userCommandContext(deps, principal));
+      return {
+        kind: "commit",
+        commit: { appends: [{ streamId: vm.streamId, expectedVersion: vm.version, events }] },
+        answer: () => true,
+      };
+    },
+  });
+  if (!cleared.ok) return cleared;
+  if (cleared.value) {
+    // other admins' "needs attention" lists drop it too: their pages refresh on the site's change
+    const project = await getProject(deps.db, { tenantId: principal.tenantId, projectId: request.projectId });
+    if (project) {
+      const site = { siteId: project.siteId, at: deps.clock().toISOString() };
+      deps.defer(() => deps.feed.publishSite(principal.tenantId, site));
     }
-    if (attempt >= 2) return err({ code: "CONCURRENT_MODIFICATION", streamId: vm.streamId });
   }
+  return ok({ requestId, cleared: cleared.value });
 }

@@ -2,7 +2,7 @@ import type { DomainEvent } from "@gantry/shared/events/catalog";
 import type { ActorKind } from "@gantry/shared/events/event-metadata";
 import type { Principal } from "../auth/principal.ts";
 import type { NewEvent } from "../event-store/stored-event.ts";
-import type { WorkflowDeps } from "./command-deps.ts";
+import type { CommandDeps } from "./command-deps.ts";
 
 /** Metadata every event of one command shares; ids and time come from outside the deciders. */
 export interface CommandContext {
@@ -16,7 +16,7 @@ export interface CommandContext {
   leaseEpoch?: number;
 }
 
-export function userCommandContext(deps: WorkflowDeps, principal: Principal): CommandContext {
+export function userCommandContext(deps: CommandDeps, principal: Principal): CommandContext {
   const ids: string[] = [];
   return {
     tenantId: principal.tenantId,

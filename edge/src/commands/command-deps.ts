@@ -3,11 +3,13 @@ import type { SqlDatabase } from "../event-store/stored-event.ts";
 import { INLINE_PROJECTIONS } from "../projections/inline-projections.ts";
 import type { ChangeFeed } from "../tenant-feed/change-feed.ts";
 import type { JobDispatcher } from "./job-dispatcher.ts";
-import type { RelayDeps } from "./outbox-relay.ts";
 
-/** Everything a use-case touches; time and ids are injected so tests control them. */
-export interface WorkflowDeps extends RelayDeps {
+/** Everything a command touches; time and ids are injected so tests control them. */
+export interface CommandDeps {
+  db: SqlDatabase;
+  /** the log, with every inline projection kept in the same batch */
   store: EventStore;
+  clock: () => Date;
   newId: () => string;
   /** the tenant's change feed, told about committed status changes in the background */
   feed: ChangeFeed;
@@ -15,22 +17,26 @@ export interface WorkflowDeps extends RelayDeps {
   defer: (work: () => Promise<unknown>) => void;
 }
 
-export function createWorkflowDeps(input: {
+/** The one constructor of command deps; `deps.ts` feeds it the Worker's bindings, tests their doubles. */
+export function createCommandDeps(input: {
   db: SqlDatabase;
-  dispatcher: JobDispatcher;
   /** required, so no write path can forget to announce its changes by accident */
   feed: ChangeFeed;
   clock?: () => Date;
   newId?: () => string;
   defer?: (work: () => Promise<unknown>) => void;
-}): WorkflowDeps {
+}): CommandDeps {
   return {
     db: input.db,
     store: createEventStore(input.db, INLINE_PROJECTIONS),
-    dispatcher: input.dispatcher,
     feed: input.feed,
     clock: input.clock ?? (() => new Date()),
     newId: input.newId ?? (() => crypto.randomUUID()),
     defer: input.defer ?? ((work) => void work()),
   };
+}
+
+/** Commands that hand a job to the site's agents (the approval, the outbox sweep) also need a dispatcher. */
+export interface DispatchDeps extends CommandDeps {
+  dispatcher: JobDispatcher;
 }

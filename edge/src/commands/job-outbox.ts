@@ -1,5 +1,6 @@
 import { ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
+import { logEvent } from "../log.ts";
 import type { JobDispatch } from "./job-dispatcher.ts";
 
 // the job_outbox table (migration 0003): rows are written with the approval, relayed, then marked
@@ -68,7 +69,7 @@ export async function undispatchedJobs(
   return results.flatMap((row) => {
     const job = ProvisionVmJob.safeParse(JSON.parse(row.job));
     if (!job.success) {
-      console.error(JSON.stringify({ msg: "outbox row does not parse as a job", error: job.error.message }));
+      logEvent("error", "outbox row does not parse as a job", { error: job.error.message });
       return [];
     }
     return [{ tenantId: row.tenant_id, siteId: row.site_id, job: job.data, attempts: row.attempts }];

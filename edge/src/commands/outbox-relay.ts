@@ -1,4 +1,5 @@
 import type { SqlDatabase } from "../event-store/stored-event.ts";
+import { logEvent } from "../log.ts";
 import type { JobDispatch, JobDispatcher } from "./job-dispatcher.ts";
 import { markDispatched, markDispatchFailed, undispatchedJobs } from "./job-outbox.ts";
 
@@ -23,9 +24,7 @@ export async function relayJob(deps: RelayDeps, dispatch: JobDispatch): Promise<
   try {
     await deps.dispatcher.dispatch(dispatch);
   } catch (error) {
-    console.warn(
-      JSON.stringify({ msg: "job dispatch failed; the sweeper will retry", jobId, error: String(error) }),
-    );
+    logEvent("warn", "job dispatch failed; the sweeper will retry", { jobId, error: String(error) });
     await markDispatchFailed(deps.db, { jobId, error: String(error) }).catch(() => undefined);
     return "failed";
   }
@@ -50,7 +49,7 @@ export async function sweepOutbox(deps: RelayDeps): Promise<{ dispatched: number
     const outcome = await relayJob(deps, row);
     if (outcome === "dispatched") dispatched += 1;
     else if (row.attempts + 1 >= MAX_DISPATCH_ATTEMPTS) {
-      console.error(JSON.stringify({ msg: "job could not be dispatched; giving up", jobId: row.job.jobId }));
+      logEvent("error", "job could not be dispatched; giving up", { jobId: row.job.jobId });
     }
   }
   return { dispatched, failed: due.length - dispatched };

@@ -3,42 +3,24 @@ import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
 import type { DomainEventType } from "@gantry/shared/events/catalog";
 import type { VmEvent } from "@gantry/shared/events/vm";
 import type { VmRequestEvent } from "@gantry/shared/events/vm-request";
-import type { ProvisionedVm, ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
-import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
+import type { JobReport } from "@gantry/shared/protocol/job-report";
 import { err, ok, type Result } from "@gantry/shared/result";
+import type { Committed } from "../event-store/append-to-stream.ts";
 import { EventStoreUnavailableError } from "../event-store/event-store-errors.ts";
 import type { StreamAppend } from "../event-store/stored-event.ts";
 import { logEvent } from "../log.ts";
-import { vmIdFor } from "../provisioning/build-job.ts";
+import { vmIdFor } from "../provisioning/ids.ts";
 import { decideSaga, type ProvisioningSagaState } from "../provisioning/provisioning-saga.ts";
 import type { VmState } from "../provisioning/vm.ts";
-import { decideVm, type VmCommand } from "../provisioning/vm-decider.ts";
+import { decideVm } from "../provisioning/vm-decider.ts";
 import { type ExistingVmRequest, evolveVmRequest, type VmRequestState } from "../provisioning/vm-request.ts";
 import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
-import { announceCommitted, createChangeFeed } from "../tenant-feed/change-feed.ts";
+import { announceCommitted } from "../tenant-feed/change-feed.ts";
 import { type CommandContext, toNewEvents } from "./command-context.ts";
-import { createWorkflowDeps, type WorkflowDeps } from "./command-deps.ts";
-import { createJobDispatcher } from "./hub-dispatcher.ts";
+import type { CommandDeps } from "./command-deps.ts";
+import { type Decision, done, handleCommand } from "./handle-command.ts";
 import { afterCommit, type JobStreamCache } from "./job-stream-cache.ts";
 import { type LoadedJobStreams, loadVmRequestAndVm } from "./load-aggregates.ts";
-
-export type JobUpdate =
-  | { kind: "stage"; stage: ProvisioningStage; at: string }
-  | { kind: "succeeded"; vm: ProvisionedVm; at: string }
-  | { kind: "failed"; failure: ProvisioningFailure; at: string };
-
-export interface JobUpdateInput {
-  tenantId: string;
-  requestId: string;
-  jobId: string;
-  /** the lease epoch the hub fenced the frame with; stored in the events' metadata */
-  leaseEpoch: number;
-  /** the agent frame's id, stable across re-sends: a repeated frame records nothing new */
-  eventId: string;
-  /** the reporting agent, recorded as the events' actor */
-  agentId?: string;
-  update: JobUpdate;
-}
 
 export interface JobUpdateRecorded {
   /** false for repeats, stages that go backwards and anything after the run ended */
@@ -55,26 +37,6 @@ export interface JobUpdateError {
   message: string;
 }
 
-const refused = (e: DomainError, retryable = false): Result<never, JobUpdateError> =>
-  err({ code: e.code, retryable, message: JSON.stringify(e) });
-
-function vmCommand(input: JobUpdateInput): VmCommand {
-  const ref = {
-    vmId: vmIdFor(input.requestId),
-    requestId: input.requestId,
-    jobId: input.jobId,
-    at: input.update.at,
-  };
-  switch (input.update.kind) {
-    case "stage":
-      return { type: "RecordStage", data: { ...ref, stage: input.update.stage } };
-    case "succeeded":
-      return { type: "RecordSuccess", data: { ...ref, vm: input.update.vm } };
-    case "failed":
-      return { type: "RecordFailure", data: { ...ref, failure: input.update.failure } };
-  }
-}
-
 // the VM's events, then what the saga makes of them for the request: both streams, one batch
 interface BothDecided {
   vmEvents: VmEvent[];
@@ -83,10 +45,10 @@ interface BothDecided {
 }
 
 function decideBoth(
-  input: JobUpdateInput,
+  report: JobReport,
   loaded: { request: ExistingVmRequest; saga: ProvisioningSagaState; vm: VmState },
 ): Result<BothDecided, DomainError> {
-  const vmEvents = decideVm(vmCommand(input), loaded.vm);
+  const vmEvents = decideVm(report, loaded.vm);
   if (!vmEvents.ok) return vmEvents;
   let state: VmRequestState = loaded.request;
   const requestEvents: VmRequestEvent[] = [];
@@ -110,46 +72,41 @@ function decideBoth(
   });
 }
 
-type Attempt = { kind: "done"; result: Result<JobUpdateRecorded, JobUpdateError> } | { kind: "again" };
+/** The events of a report carry the agent as actor and the frame's id, numbered per event. */
+const reportContext = (report: JobReport): CommandContext => ({
+  tenantId: report.tenantId,
+  actor: { kind: "agent", id: report.agentId },
+  correlationId: report.jobId,
+  causationId: report.eventId,
+  occurredAt: report.update.at,
+  eventId: (index) => `${report.eventId}#${index}`,
+  leaseEpoch: report.epoch,
+});
 
-const done = (result: Result<JobUpdateRecorded, JobUpdateError>): Attempt => ({ kind: "done", result });
-
-interface AttemptInput {
-  deps: WorkflowDeps;
-  input: JobUpdateInput;
-  loaded: LoadedJobStreams;
-  /** a cached state is trusted only for a clean commit: any other outcome is decided again on a read */
-  fromCache: boolean;
+interface RecordInput {
+  deps: CommandDeps;
+  report: JobReport;
   cache: JobStreamCache | undefined;
 }
 
-async function attemptRecord({ deps, input, loaded, fromCache, cache }: AttemptInput): Promise<Attempt> {
-  const { requestId, jobId } = input;
+/** What one report means for the request and its VM, decided on the streams as loaded. */
+function decideReport(input: RecordInput, loaded: LoadedJobStreams): Decision<JobUpdateRecorded> {
+  const { report } = input;
+  const { requestId, jobId } = report;
   const { request, vm } = loaded;
-  const settle = (result: Result<JobUpdateRecorded, JobUpdateError>): Attempt =>
-    fromCache ? { kind: "again" } : done(result);
-  if (request.state.status === "NONE" || request.tenantId !== input.tenantId) {
-    return settle(refused({ code: "REQUEST_NOT_FOUND", requestId }));
+  if (request.state.status === "NONE" || request.tenantId !== report.tenantId) {
+    return done(err({ code: "REQUEST_NOT_FOUND", requestId }));
   }
-  if (request.state.jobId !== jobId) return settle(refused({ code: "JOB_MISMATCH", requestId, jobId }));
-  const status = request.state.status;
-  const unchanged = { recorded: false, events: [], requestStatus: status, rowsWritten: 0 };
-  if (vm.eventIds.some((id) => id.startsWith(`${input.eventId}#`))) return settle(ok(unchanged));
+  if (request.state.jobId !== jobId) return done(err({ code: "JOB_MISMATCH", requestId, jobId }));
+  const unchanged = { recorded: false, events: [], requestStatus: request.state.status, rowsWritten: 0 };
+  if (vm.eventIds.some((id) => id.startsWith(`${report.eventId}#`))) return done(ok(unchanged));
 
-  const decided = decideBoth(input, { request: request.state, saga: request.saga, vm: vm.state });
-  if (!decided.ok) return settle(refused(decided.error));
-  const { vmEvents, requestEvents, requestStatus } = decided.value;
-  if (vmEvents.length === 0) return settle(ok(unchanged));
+  const decided = decideBoth(report, { request: request.state, saga: request.saga, vm: vm.state });
+  if (!decided.ok) return done(decided);
+  const { vmEvents, requestEvents } = decided.value;
+  if (vmEvents.length === 0) return done(ok(unchanged));
 
-  const ctx: CommandContext = {
-    tenantId: input.tenantId,
-    actor: { kind: "agent", id: input.agentId ?? "agent" },
-    correlationId: jobId,
-    causationId: input.eventId,
-    occurredAt: input.update.at,
-    eventId: (index) => `${input.eventId}#${index}`,
-    leaseEpoch: input.leaseEpoch,
-  };
+  const ctx = reportContext(report);
   const vmAppend: StreamAppend = {
     streamId: vm.streamId,
     expectedVersion: vm.version,
@@ -160,76 +117,94 @@ async function attemptRecord({ deps, input, loaded, fromCache, cache }: AttemptI
     expectedVersion: request.version,
     events: toNewEvents(requestEvents, ctx, vmEvents.length),
   };
-  let committed: Awaited<ReturnType<WorkflowDeps["store"]["commit"]>>;
-  try {
-    committed = await deps.store.commit({ appends: [vmAppend, requestAppend] });
-  } catch (error) {
-    if (!(error instanceof EventStoreUnavailableError)) throw error;
-    return done(err({ code: "STORE_UNAVAILABLE", retryable: true, message: error.message }));
-  }
-  // another report for this job landed first: decide again against the fresh streams
-  if (!committed.ok) return { kind: "again" };
-  const { update } = input;
-  if (update.kind === "failed" && update.failure.cleanupFailed && !committed.value.duplicate) {
+  const requesterId = request.state.requester.id;
+  return {
+    kind: "commit",
+    commit: { appends: [vmAppend, requestAppend] },
+    answer: (committed) =>
+      afterRecorded(input, {
+        loaded,
+        decided: decided.value,
+        vmAppend,
+        requestAppend,
+        requesterId,
+        committed,
+      }),
+  };
+}
+
+/** Tells whoever must know about a committed report, and keeps the job's streams for its next one. */
+function afterRecorded(
+  input: RecordInput,
+  outcome: {
+    loaded: LoadedJobStreams;
+    decided: BothDecided;
+    vmAppend: StreamAppend;
+    requestAppend: StreamAppend;
+    requesterId: string;
+    committed: Committed;
+  },
+): JobUpdateRecorded {
+  const { deps, report, cache } = input;
+  const { loaded, decided, vmAppend, requestAppend, committed } = outcome;
+  const { update, requestId } = report;
+  const fresh = !committed.duplicate;
+  if (update.kind === "failed" && update.failure.cleanupFailed && fresh) {
     // admins see it in the "needs attention" list; operators alert on this line
     logEvent("error", "half-built VM left in vCenter", {
-      tenantId: input.tenantId,
+      tenantId: report.tenantId,
       requestId,
-      jobId,
+      jobId: report.jobId,
       detail: update.failure.technicalDetail.slice(0, 1000),
     });
   }
-  // a replayed frame announces again: the feed drops versions it already has
-  announceCommitted(deps, {
-    tenantId: input.tenantId,
-    requestId,
-    requesterId: request.state.requester.id,
-    append: requestAppend,
-  });
+  // a replayed report announces again: the feed drops versions it already has
+  const announced = { tenantId: report.tenantId, requestId, requesterId: outcome.requesterId };
+  announceCommitted(deps, { ...announced, append: requestAppend });
+  const { vmEvents, requestEvents, requestStatus } = decided;
   const running = requestStatus !== "READY" && requestStatus !== "FAILED";
-  if (cache && running && !committed.value.duplicate) {
+  if (cache && running && fresh) {
     const vmEventIds = vmAppend.events.map((e) => e.eventId);
-    cache.put(
-      requestId,
-      afterCommit(loaded, { vmEvents, requestEvents, vmEventIds, occurredAt: ctx.occurredAt }),
-    );
+    const occurredAt = update.at;
+    cache.put(requestId, afterCommit(loaded, { vmEvents, requestEvents, vmEventIds, occurredAt }));
   }
-  return done(
-    ok({
-      recorded: !committed.value.duplicate,
-      events: [...vmEvents, ...requestEvents].map((e) => e.type),
-      requestStatus,
-      rowsWritten: committed.value.rowsWritten,
-    }),
-  );
+  return {
+    recorded: fresh,
+    events: [...vmEvents, ...requestEvents].map((e) => e.type),
+    requestStatus,
+    rowsWritten: committed.rowsWritten,
+  };
 }
+
+const asUpdateError = (error: DomainError): JobUpdateError => ({
+  code: error.code,
+  // another report of the job kept landing first: the agent resends, and the next try decides afresh
+  retryable: error.code === "CONCURRENT_MODIFICATION",
+  message: JSON.stringify(error),
+});
 
 /**
  * Records what an agent reported about a provisioning job: VM stage transitions and the outcome as
  * events on the VM's stream, and the request's status changes (PROVISIONING, READY, FAILED) on its own,
- * in one batch. Idempotent by `eventId`; the hub calls it for frames already fenced by lease epoch.
- * With a cache (the hub's), a job's next update decides on what its last commit left and skips the read.
+ * in one batch. Idempotent by the report's `eventId`; the hub calls it for reports already fenced by
+ * lease epoch. With a cache (the hub's), a job's next report decides on what its last commit left and
+ * skips the read.
  */
 export async function recordJobUpdate(
-  env: Env,
-  input: JobUpdateInput,
-  options: { deps?: WorkflowDeps; cache?: JobStreamCache } = {},
+  deps: CommandDeps,
+  report: JobReport,
+  options: { cache?: JobStreamCache } = {},
 ): Promise<Result<JobUpdateRecorded, JobUpdateError>> {
-  const deps =
-    options.deps ??
-    createWorkflowDeps({ db: env.DB, dispatcher: createJobDispatcher(env), feed: createChangeFeed(env) });
-  const { cache } = options;
-  const cached = cache?.take(input.requestId);
-  if (cached) {
-    const first = await attemptRecord({ deps, input, loaded: cached, fromCache: true, cache });
-    if (first.kind === "done") return first.result;
-  }
-  for (let attempt = 1; ; attempt++) {
-    const loaded = await loadVmRequestAndVm(deps.db, input.requestId, vmIdFor(input.requestId));
-    const outcome = await attemptRecord({ deps, input, loaded, fromCache: false, cache });
-    if (outcome.kind === "done") return outcome.result;
-    if (attempt >= 2) {
-      return refused({ code: "CONCURRENT_MODIFICATION", streamId: loaded.vm.streamId }, true);
-    }
+  const input: RecordInput = { deps, report, cache: options.cache };
+  try {
+    const recorded = await handleCommand(deps.store, {
+      hint: options.cache?.take(report.requestId),
+      load: () => loadVmRequestAndVm(deps.db, report.requestId, vmIdFor(report.requestId)),
+      decide: (loaded) => decideReport(input, loaded),
+    });
+    return recorded.ok ? recorded : err(asUpdateError(recorded.error));
+  } catch (error) {
+    if (!(error instanceof EventStoreUnavailableError)) throw error;
+    return err({ code: "STORE_UNAVAILABLE", retryable: true, message: error.message });
   }
 }

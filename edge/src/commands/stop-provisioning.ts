@@ -2,10 +2,12 @@ import type { StopProvisioningResult } from "@gantry/shared/api/approvals";
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { isAdmin, type Principal } from "../auth/principal.ts";
+import type { ExistingVmRequest } from "../provisioning/vm-request.ts";
 import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
-import { getProject } from "../tenancy/reference-data.ts";
+import { getProject } from "../tenancy/projects.ts";
 import { toNewEvents, userCommandContext } from "./command-context.ts";
-import type { WorkflowDeps } from "./command-deps.ts";
+import type { CommandDeps } from "./command-deps.ts";
+import { type Decision, done, handleCommand } from "./handle-command.ts";
 import { loadVmRequest } from "./load-aggregates.ts";
 import { visibleRequest } from "./request-access.ts";
 
@@ -23,37 +25,38 @@ export type StopJob = (input: {
  * steps finishes the job. The outcome (FAILED with code CANCELLED) arrives like any other.
  */
 export async function stopProvisioning(
-  deps: WorkflowDeps,
+  deps: CommandDeps,
   stopJob: StopJob,
   input: { principal: Principal; requestId: string; reason: string },
 ): Promise<Result<StopProvisioningResult, DomainError>> {
   const { principal, requestId, reason } = input;
-  for (let attempt = 1; ; attempt++) {
-    const loaded = await loadVmRequest(deps.db, requestId);
-    // admin-only at the router; checked here too, and answered like a missing request
-    const request = isAdmin(principal) ? visibleRequest(principal, loaded) : null;
-    if (!request) return err({ code: "REQUEST_NOT_FOUND", requestId });
-    const decided = decideVmRequest({ type: "StopProvisioning", data: { requestId, reason } }, request);
-    if (!decided.ok) return decided;
-    if (decided.value.length > 0) {
+  // a stage or the outcome landing meanwhile moves the stream: the stop is decided again on it
+  const stopped = await handleCommand(deps.store, {
+    load: () => loadVmRequest(deps.db, requestId),
+    decide: (loaded): Decision<ExistingVmRequest> => {
+      // admin-only at the router; checked here too, and answered like a missing request
+      const request = isAdmin(principal) ? visibleRequest(principal, loaded) : null;
+      if (!request) return done(err({ code: "REQUEST_NOT_FOUND", requestId }));
+      const decided = decideVmRequest({ type: "StopProvisioning", data: { requestId, reason } }, request);
+      if (!decided.ok) return done(decided);
+      if (decided.value.length === 0) return done(ok(request));
       const events = toNewEvents(decided.value, userCommandContext(deps, principal));
-      const appended = await deps.store.commit({
-        appends: [{ streamId: loaded.streamId, expectedVersion: loaded.version, events }],
-      });
-      if (!appended.ok) {
-        // a stage or the outcome landed meanwhile: decide again on the fresh request
-        if (attempt >= 2) return err({ code: "CONCURRENT_MODIFICATION", streamId: loaded.streamId });
-        continue;
-      }
-    }
-    const project = await getProject(deps.db, { tenantId: principal.tenantId, projectId: request.projectId });
-    if (!project || !request.jobId) return err({ code: "REQUEST_NOT_FOUND", requestId });
-    const stop = await stopJob({
-      jobId: request.jobId,
-      tenantId: principal.tenantId,
-      siteId: project.siteId,
-      requestId,
-    });
-    return ok({ requestId, stop });
-  }
+      return {
+        kind: "commit",
+        commit: { appends: [{ streamId: loaded.streamId, expectedVersion: loaded.version, events }] },
+        answer: () => request,
+      };
+    },
+  });
+  if (!stopped.ok) return stopped;
+  const request = stopped.value;
+  const project = await getProject(deps.db, { tenantId: principal.tenantId, projectId: request.projectId });
+  if (!project || !request.jobId) return err({ code: "REQUEST_NOT_FOUND", requestId });
+  const stop = await stopJob({
+    jobId: request.jobId,
+    tenantId: principal.tenantId,
+    siteId: project.siteId,
+    requestId,
+  });
+  return ok({ requestId, stop });
 }

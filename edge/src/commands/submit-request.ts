@@ -3,10 +3,11 @@ import type { VmSize } from "@gantry/shared/domain/vm-size";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { Principal } from "../auth/principal.ts";
 import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
-import { getProject } from "../tenancy/reference-data.ts";
+import { getProject } from "../tenancy/projects.ts";
 import { announceCommitted } from "../tenant-feed/change-feed.ts";
 import { toNewEvents, userCommandContext } from "./command-context.ts";
-import type { WorkflowDeps } from "./command-deps.ts";
+import type { CommandDeps } from "./command-deps.ts";
+import { done, handleCommand } from "./handle-command.ts";
 import { type LoadedVmRequest, loadVmRequest } from "./load-aggregates.ts";
 
 export interface Submission {
@@ -55,9 +56,12 @@ function replayOf(loaded: LoadedVmRequest, submission: Submission): Result<Submi
   return ok({ requestId: state.requestId, version: loaded.version, created: false });
 }
 
-/** Submits a VM request as PENDING; retrying with the same key returns the same request. */
+/**
+ * Submits a VM request as PENDING; retrying with the same key returns the same request. A concurrent
+ * submit with the same key that wins the race is answered like any replay (the retry finds it).
+ */
 export async function submitRequest(
-  deps: WorkflowDeps,
+  deps: CommandDeps,
   input: { principal: Principal; submission: Submission },
 ): Promise<Result<Submitted, DomainError>> {
   const { principal, submission } = input;
@@ -68,32 +72,35 @@ export async function submitRequest(
   if (!project) return err({ code: "PROJECT_NOT_FOUND", projectId: submission.projectId });
 
   const requestId = await requestIdFor({ ...principal, idempotencyKey: submission.idempotencyKey });
-  const loaded = await loadVmRequest(deps.db, requestId);
-  if (loaded.state.status !== "NONE") return replayOf(loaded, submission);
-
-  const { idempotencyKey: _key, networkPath, ...fields } = submission;
-  const requester = { id: principal.userId, name: principal.name, email: principal.email };
-  const decided = decideVmRequest(
-    { type: "SubmitRequest", data: { requestId, requester, ...fields, networkPath: networkPath ?? null } },
-    loaded.state,
-  );
-  if (!decided.ok) return decided;
-
-  const append = {
-    streamId: loaded.streamId,
-    expectedVersion: 0,
-    events: toNewEvents(decided.value, userCommandContext(deps, principal)),
-  };
-  const appended = await deps.store.commit({ appends: [append] });
-  if (appended.ok) {
-    announceCommitted(deps, {
-      tenantId: principal.tenantId,
-      requestId,
-      requesterId: principal.userId,
-      append,
-    });
-    return ok({ requestId, version: append.events.length, created: true });
-  }
-  // a concurrent submit with the same key won the race: answer like any replay
-  return replayOf(await loadVmRequest(deps.db, requestId), submission);
+  return handleCommand(deps.store, {
+    load: () => loadVmRequest(deps.db, requestId),
+    decide: (loaded) => {
+      if (loaded.state.status !== "NONE") return done(replayOf(loaded, submission));
+      const { idempotencyKey: _key, networkPath, ...fields } = submission;
+      const requester = { id: principal.userId, name: principal.name, email: principal.email };
+      const decided = decideVmRequest(
+        {
+          type: "SubmitRequest",
+          data: { requestId, requester, ...fields, networkPath: networkPath ?? null },
+        },
+        loaded.state,
+      );
+      if (!decided.ok) return done(decided);
+      const events = toNewEvents(decided.value, userCommandContext(deps, principal));
+      const append = { streamId: loaded.streamId, expectedVersion: 0, events };
+      return {
+        kind: "commit",
+        commit: { appends: [append] },
+        answer: () => {
+          announceCommitted(deps, {
+            tenantId: principal.tenantId,
+            requestId,
+            requesterId: principal.userId,
+            append,
+          });
+          return { requestId, version: events.length, created: true };
+        },
+      };
+    },
+  });
 }

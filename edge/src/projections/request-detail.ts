@@ -2,7 +2,7 @@ import type { RequestDetail, StageProgress } from "@gantry/shared/api/requests";
 import { isAdmin, type Principal } from "../auth/principal.ts";
 import { readStreams } from "../event-store/read-stream.ts";
 import { type SqlDatabase, streamIds } from "../event-store/stored-event.ts";
-import { vmIdFor } from "../provisioning/build-job.ts";
+import { vmIdFor } from "../provisioning/ids.ts";
 import { computeEta } from "./eta.ts";
 import { getSummaryRow, recentRequestsBy } from "./request-queries.ts";
 import { loadStageStats, type StageStats } from "./stage-run-queries.ts";

@@ -3,7 +3,7 @@ import { readStreams } from "../event-store/read-stream.ts";
 import { type StoredEvent, streamIds } from "../event-store/stored-event.ts";
 import type { StageStats } from "../projections/eta.ts";
 import { loadStageStats } from "../projections/stage-run-queries.ts";
-import { vmIdFor } from "../provisioning/build-job.ts";
+import { vmIdFor } from "../provisioning/ids.ts";
 import type { ProgressTransition } from "./progress-facts.ts";
 
 /** What a RequestProgress object rebuilds itself from when it has no state: the log, read through D1. */

@@ -3,6 +3,7 @@ import { PROGRESS_CLOSE_CODES } from "@gantry/shared/protocol/progress";
 import { ProgressUpdate } from "@gantry/shared/protocol/progress-update";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { z } from "zod";
+import { logEvent } from "../log.ts";
 import { loadStageStats } from "../projections/stage-run-queries.ts";
 import {
   type Applied,
@@ -104,7 +105,7 @@ export class RequestProgress extends DurableObject<Env> {
     const { data } = parsed;
     const facts = await this.#ensureFacts({ requestId: data.requestId, tenantId: from.data.tenantId });
     if (!facts || facts.tenantId !== from.data.tenantId || facts.requestId !== data.requestId) {
-      console.warn(JSON.stringify({ msg: "progress publish refused", requestId: data.requestId }));
+      logEvent("warn", "progress publish refused", { requestId: data.requestId });
       return err({ code: "WRONG_OBJECT", message: "this object belongs to another request or tenant" });
     }
     if (data.kind === "percent") {
@@ -156,7 +157,7 @@ export class RequestProgress extends DurableObject<Env> {
     if (needsReconcile(facts, Date.now(), this.#config.reconcileOnConnectMs)) {
       // a long-silent run may have ended with a publish the hub dropped; a failed check is not fatal
       await this.#reconcile().catch((error: unknown) => {
-        console.warn(JSON.stringify({ msg: "progress check against the log failed", error: String(error) }));
+        logEvent("warn", "progress check against the log failed", { error: String(error) });
       });
     }
     const now = Date.now();
@@ -185,7 +186,7 @@ export class RequestProgress extends DurableObject<Env> {
         sendFrames(ws, [buildSnapshot({ facts, live: this.#percent.latest, now })]);
       }
     } catch (error) {
-      console.error(JSON.stringify({ msg: "progress socket message failed", error: String(error) }));
+      logEvent("error", "progress socket message failed", { error: String(error) });
     }
   }
 
@@ -211,7 +212,7 @@ export class RequestProgress extends DurableObject<Env> {
       return this.#store.loadFacts();
     } catch (error) {
       // an unreadable cache is rebuilt from the log on first use
-      console.warn(JSON.stringify({ msg: "progress state unreadable; rebuilding", error: String(error) }));
+      logEvent("warn", "progress state unreadable; rebuilding", { error: String(error) });
       return null;
     }
   }

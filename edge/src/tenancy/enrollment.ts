@@ -1,4 +1,6 @@
 import { err, ok, type Result } from "@gantry/shared/result";
+import type { SqlDatabase } from "../event-store/stored-event.ts";
+import { insertEnrolledAgent, placeOfAgent } from "./agent-registry.ts";
 import { AGENT_CREDENTIAL_PREFIX, ENROLLMENT_TOKEN_PREFIX, issueSecret, readSecret } from "./credentials.ts";
 
 /** Registration tokens live one hour, like GitHub's runner registration tokens. */
@@ -13,7 +15,7 @@ export interface EnrollmentToken {
 
 /** Creates a one-time token for a site; the value is returned once and stored only as a hash. */
 export async function createEnrollmentToken(
-  db: D1Database,
+  db: SqlDatabase,
   input: { tenantId: string; siteId: string; createdBy: string; now: number },
 ): Promise<EnrollmentToken> {
   const issued = await issueSecret(ENROLLMENT_TOKEN_PREFIX);
@@ -50,7 +52,7 @@ export type EnrollmentError = { code: "ENROLLMENT_TOKEN_INVALID" };
  * same D1 batch that creates the agent row, so a replay or a concurrent second use creates nothing.
  */
 export async function enrollAgent(
-  db: D1Database,
+  db: SqlDatabase,
   input: { token: string; name: string; now: number },
 ): Promise<Result<EnrolledAgent, EnrollmentError>> {
   const presented = await readSecret(ENROLLMENT_TOKEN_PREFIX, input.token);
@@ -64,26 +66,17 @@ export async function enrollAgent(
          WHERE id = ?3 AND token_hash = ?4 AND consumed_at IS NULL AND expires_at > ?1`,
       )
       .bind(input.now, agentId, presented.id, presented.hash),
-    db
-      .prepare(
-        `INSERT INTO agents (id, tenant_id, site_id, name, credential_hash, enrolled_with, created_at)
-         SELECT ?1, tenant_id, site_id, ?2, ?3, id, ?4 FROM agent_enrollment_tokens
-         WHERE id = ?5 AND agent_id = ?1`,
-      )
-      .bind(agentId, input.name, credential.hash, input.now, presented.id),
+    insertEnrolledAgent(db, {
+      agentId,
+      name: input.name,
+      credentialHash: credential.hash,
+      tokenId: presented.id,
+      now: input.now,
+    }),
   ]);
   // the agent row exists only if the token was ours to consume
   if (inserted?.meta.changes !== 1) return err({ code: "ENROLLMENT_TOKEN_INVALID" });
-  const row = await db
-    .prepare("SELECT tenant_id, site_id FROM agents WHERE id = ?")
-    .bind(agentId)
-    .first<{ tenant_id: string; site_id: string }>();
-  if (!row) return err({ code: "ENROLLMENT_TOKEN_INVALID" });
-  return ok({
-    agentId,
-    tenantId: row.tenant_id,
-    siteId: row.site_id,
-    name: input.name,
-    credential: credential.value,
-  });
+  const place = await placeOfAgent(db, { agentId });
+  if (!place) return err({ code: "ENROLLMENT_TOKEN_INVALID" });
+  return ok({ agentId, ...place, name: input.name, credential: credential.value });
 }

@@ -1,7 +1,7 @@
-import type { SiteInventory } from "../agent-hub/agent-hub.ts";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
-import { getProject, getSite, type ProjectRecord, type SiteRecord } from "./reference-data.ts";
-import { siteInventory } from "./sites.ts";
+import { getProject, type ProjectRecord } from "./projects.ts";
+import type { ReadSiteInventory, SiteInventory } from "./site-inventory.ts";
+import { getSite, type SiteRecord } from "./sites.ts";
 
 /** A project of the caller's tenant, its site, and the inventory the site's agent last reported. */
 export interface ProjectInventory {
@@ -17,13 +17,12 @@ export interface ProjectInventory {
  * for vCenter). null when the project is not the tenant's: the same answer as for a missing one.
  */
 export async function projectInventory(
-  env: Env,
   db: SqlDatabase,
-  scope: { tenantId: string; projectId: string },
+  input: { tenantId: string; projectId: string; inventoryOf: ReadSiteInventory },
 ): Promise<ProjectInventory | null> {
-  const project = await getProject(db, scope);
+  const project = await getProject(db, input);
   if (!project) return null;
-  const site = await getSite(db, { tenantId: scope.tenantId, siteId: project.siteId });
-  const inventory = site ? await siteInventory(env, site.id) : null;
+  const site = await getSite(db, { tenantId: input.tenantId, siteId: project.siteId });
+  const inventory = site ? await input.inventoryOf(site.id) : null;
   return { project, site, inventory };
 }

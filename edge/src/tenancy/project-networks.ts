@@ -1,17 +1,17 @@
 import type { ProjectNetworks } from "@gantry/shared/api/catalog";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
 import { projectInventory } from "./project-inventory.ts";
+import type { ReadSiteInventory } from "./site-inventory.ts";
 
 /**
  * The networks a request for this project may use: those its site's agent reported, from the hub's
  * cached inventory (the form never waits for vCenter). null when the project is not the tenant's.
  */
 export async function projectNetworks(
-  env: Env,
   db: SqlDatabase,
-  scope: { tenantId: string; projectId: string },
+  input: { tenantId: string; projectId: string; inventoryOf: ReadSiteInventory },
 ): Promise<ProjectNetworks | null> {
-  const found = await projectInventory(env, db, scope);
+  const found = await projectInventory(db, input);
   if (!found) return null;
   const { project, site, inventory } = found;
   return {

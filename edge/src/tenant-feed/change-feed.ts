@@ -1,7 +1,7 @@
 import type { RequestChange, SiteChange } from "@gantry/shared/protocol/change-feed";
 import type { StreamAppend } from "../event-store/stored-event.ts";
 import { logEvent } from "../log.ts";
-import { tenantFeed } from "./feed-subscriber.ts";
+import { tenantFeed } from "../stubs.ts";
 import { requestChangeOf } from "./request-change.ts";
 
 /** Where use-cases tell a tenant's subscribers that a request's summary changed. */

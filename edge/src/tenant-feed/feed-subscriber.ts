@@ -3,12 +3,6 @@ import { z } from "zod";
 /** Carries the already-authorized viewer from the Worker to the TenantFeed object; browsers never set it. */
 export const FEED_SUBSCRIBER_HEADER = "x-gantry-feed-subscriber";
 
-/** The tenant's feed: one object per tenant, never one global object. */
-export const feedName = (tenantId: string) => `tenant:${tenantId}`;
-
-export const tenantFeed = (env: Pick<Env, "TENANT_FEED">, tenantId: string) =>
-  env.TENANT_FEED.get(env.TENANT_FEED.idFromName(feedName(tenantId)));
-
 /** Who is subscribing, as decided by the Worker from the verified session (never from input). */
 export const FeedSubscriber = z
   .object({

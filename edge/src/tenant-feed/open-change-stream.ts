@@ -1,6 +1,7 @@
 import { type ChangeFrame, parseChangeFrame } from "@gantry/shared/protocol/change-feed";
 import { type FrameStream, socketFrames } from "../streams/socket-frames.ts";
-import { type FeedSubscriber, feedSubscriberUpgrade, tenantFeed } from "./feed-subscriber.ts";
+import { tenantFeed } from "../stubs.ts";
+import { type FeedSubscriber, feedSubscriberUpgrade } from "./feed-subscriber.ts";
 
 /** The feed could not take the subscriber (unreachable, full, or another tenant's); retrying may help. */
 export class FeedUnavailableError extends Error {

@@ -4,16 +4,15 @@ import type { EventMetadata } from "@gantry/shared/events/event-metadata";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import { Hono } from "hono";
 import { z } from "zod";
-import type { EdgeEnv } from "../app-env.ts";
-import { parseVars } from "../env.ts";
-import { type CommitInput, createEventStore, type EventStore } from "../event-store/append-to-stream.ts";
-import { type NewEvent, type StreamAppend, streamIds } from "../event-store/stored-event.ts";
-import { INLINE_PROJECTIONS } from "../projections/inline-projections.ts";
-import { rebuildProjections } from "../projections/rebuild-projections.ts";
+import type { EdgeEnv } from "../src/env.ts";
+import { type CommitInput, createEventStore, type EventStore } from "../src/event-store/append-to-stream.ts";
+import { type NewEvent, type StreamAppend, streamIds } from "../src/event-store/stored-event.ts";
+import { INLINE_PROJECTIONS } from "../src/projections/inline-projections.ts";
+import { rebuildProjections } from "../src/projections/rebuild-projections.ts";
 
 /**
- * Measurement hooks for `npm run bench` (agent/bench), mounted at `/agent/dev/bench`. Answers 404
- * unless DEV_LOGIN is on and the host is loopback, exactly like the other dev routes.
+ * Measurement hooks for `npm run bench`, mounted at `/agent/dev/bench` by the dev Worker (dev-worker.ts)
+ * behind the guard of every dev route (local-dev-guard.ts). Never part of the production Worker.
  *
  * - `/d1-meter`: D1 rows written by every statement this isolate sends, read from D1's own
  *   `meta.rows_written`. The tally is isolate-global: right for one local workerd, where the Worker and
@@ -22,8 +21,6 @@ import { rebuildProjections } from "../projections/rebuild-projections.ts";
  * - `/append`: synthetic but valid request lifecycles through the real event store and inline projections.
  * - `/rebuild`: the projection rebuild (compare only, nothing swapped), timed inside the Worker.
  */
-
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 const Meta = z.object({ meta: z.object({ rows_written: z.number() }) });
 const tally = { rowsWritten: 0, statements: 0, since: Date.now() };
@@ -206,10 +203,6 @@ async function appendLifecycle(store: EventStore, input: AppendInput, index: num
 }
 
 export const devBenchRoutes = new Hono<EdgeEnv>()
-  .use("*", async (c, next) => {
-    if (!parseVars(c.env).DEV_LOGIN || !LOOPBACK.has(new URL(c.req.url).hostname)) return c.notFound();
-    await next();
-  })
   .post("/d1-meter/reset", (c) => {
     const methods = installMeter(c.env.DB);
     Object.assign(tally, { rowsWritten: 0, statements: 0, since: Date.now() });
