@@ -78,100 +78,125 @@ const AppendInput = z.object({
 });
 type AppendInput = z.infer<typeof AppendInput>;
 
-/** One request's life as the workflow commits it: 10 events in 7 command-sized commits. */
-function lifecycle(input: AppendInput, index: number): CommitInput[] {
-  const requestId = `req_${input.prefix}_${index}`;
-  const request = streamIds.vmRequest(requestId);
-  const vm = streamIds.vm(requestId);
-  const jobId = `job-${requestId}`;
-  const at = Date.UTC(2026, 0, 1) + index * 60_000;
-  const wrap = (actorKind: EventMetadata["actorKind"], second: number, events: DomainEvent[]): NewEvent[] =>
-    events.map((event) => ({
+type Appended = [streamId: string, expectedVersion: number, events: NewEvent[]];
+const commit = (...appends: Appended[]): CommitInput => ({
+  appends: appends.map(([streamId, expectedVersion, events]) => ({ streamId, expectedVersion, events })),
+});
+
+/** The events of one synthetic request, stamped as the workflow stamps them, one second apart. */
+class SyntheticRequest {
+  readonly requestId: string;
+  readonly request: string;
+  readonly vm: string;
+  readonly #jobId: string;
+  readonly #tenantId: string;
+  readonly #index: number;
+  readonly #startedAt: number;
+
+  constructor(input: AppendInput, index: number) {
+    this.requestId = `req_${input.prefix}_${index}`;
+    this.request = streamIds.vmRequest(this.requestId);
+    this.vm = streamIds.vm(this.requestId);
+    this.#jobId = `job-${this.requestId}`;
+    this.#tenantId = input.tenantId;
+    this.#index = index;
+    this.#startedAt = Date.UTC(2026, 0, 1) + index * 60_000;
+  }
+
+  #recorded(actorKind: EventMetadata["actorKind"], second: number, events: DomainEvent[]): NewEvent[] {
+    return events.map((event) => ({
       eventId: crypto.randomUUID(),
       event,
       metadata: {
-        tenantId: input.tenantId,
+        tenantId: this.#tenantId,
         actorId: actorKind === "user" ? "user-bench" : "agent-bench",
         actorKind,
-        correlationId: requestId,
+        correlationId: this.requestId,
         causationId: null,
       },
-      occurredAt: new Date(at + second * 1000).toISOString(),
+      occurredAt: new Date(this.#startedAt + second * 1000).toISOString(),
     }));
-  const one = (streamId: string, expectedVersion: number, events: NewEvent[]): CommitInput => ({
-    appends: [{ streamId, expectedVersion, events }],
-  });
-  const stage = (second: number, s: ProvisioningStage, previous: ProvisioningStage | null): NewEvent[] =>
-    wrap("agent", second, [
+  }
+
+  submitted(): NewEvent[] {
+    const { requestId } = this;
+    return this.#recorded("user", 0, [
       {
-        type: "VmProvisioningStageReached",
+        type: "VmRequestSubmitted",
         data: {
-          vmId: requestId,
-          stage: s,
-          previous: previous ? { stage: previous, durationMs: 1000 } : null,
+          requestId,
+          requester: { id: "user-bench", name: "Bench", email: "bench@bench.test" },
+          projectId: "proj-bench",
+          name: `bench-${this.#index}`,
+          size: "S",
+          spec: VM_SIZES.S,
+          justification: "synthetic event for the event store benchmark",
+          networkPath: null,
         },
       },
     ]);
-  const vmDone = { vmwareId: `vm-${index}`, vmName: `bench-${index}`, hostname: `bench-${index}` };
-  const network = { ipAddress: "10.0.0.1", warning: null };
-  const submitted: DomainEvent = {
-    type: "VmRequestSubmitted",
-    data: {
-      requestId,
-      requester: { id: "user-bench", name: "Bench", email: "bench@bench.test" },
-      projectId: "proj-bench",
-      name: `bench-${index}`,
-      size: "S",
-      spec: VM_SIZES.S,
-      justification: "synthetic event for the event store benchmark",
-      networkPath: null,
-    },
-  };
+  }
+
+  approved(): NewEvent[] {
+    return this.#recorded("user", 1, [
+      { type: "VmRequestApproved", data: { requestId: this.requestId, jobId: this.#jobId } },
+    ]);
+  }
+
+  /** The first report: the VM's stream opens with its first stage, the request turns PROVISIONING. */
+  started(): { vm: NewEvent[]; request: NewEvent[] } {
+    const { requestId } = this;
+    const ref = { requestId, jobId: this.#jobId, vmId: requestId };
+    return {
+      vm: [
+        ...this.#recorded("agent", 2, [{ type: "VmProvisioningStarted", data: ref }]),
+        ...this.stage(2, "CLONING", null),
+      ],
+      request: this.#recorded("agent", 2, [{ type: "VmRequestProvisioningStarted", data: ref }]),
+    };
+  }
+
+  stage(second: number, stage: ProvisioningStage, previous: ProvisioningStage | null): NewEvent[] {
+    const ran = previous ? { stage: previous, durationMs: 1000 } : null;
+    return this.#recorded("agent", second, [
+      { type: "VmProvisioningStageReached", data: { vmId: this.requestId, stage, previous: ran } },
+    ]);
+  }
+
+  ready(): { vm: NewEvent[]; request: NewEvent[] } {
+    const { requestId } = this;
+    const i = this.#index;
+    const vm = {
+      vmwareId: `vm-${i}`,
+      vmName: `bench-${i}`,
+      hostname: `bench-${i}`,
+      ipAddress: "10.0.0.1",
+      warning: null,
+    };
+    return {
+      vm: this.#recorded("agent", 6, [
+        { type: "VmProvisioned", data: { vmId: requestId, ...vm, stageDurations: [] } },
+      ]),
+      request: this.#recorded("agent", 6, [
+        { type: "VmRequestReady", data: { requestId, vmId: requestId, ...vm } },
+      ]),
+    };
+  }
+}
+
+/** One request's life as the workflow commits it: 10 events in 7 command-sized commits. */
+function lifecycle(input: AppendInput, index: number): CommitInput[] {
+  const r = new SyntheticRequest(input, index);
+  const started = r.started();
+  const ready = r.ready();
   return [
-    one(request, 0, wrap("user", 0, [submitted])),
-    one(request, 1, wrap("user", 1, [{ type: "VmRequestApproved", data: { requestId, jobId } }])),
-    {
-      appends: [
-        {
-          streamId: vm,
-          expectedVersion: 0,
-          events: [
-            ...wrap("agent", 2, [
-              { type: "VmProvisioningStarted", data: { vmId: requestId, requestId, jobId } },
-            ]),
-            ...stage(2, "CLONING", null),
-          ],
-        },
-        {
-          streamId: request,
-          expectedVersion: 2,
-          events: wrap("agent", 2, [
-            { type: "VmRequestProvisioningStarted", data: { requestId, jobId, vmId: requestId } },
-          ]),
-        },
-      ],
-    },
-    one(vm, 2, stage(3, "CONFIGURING", "CLONING")),
-    one(vm, 3, stage(4, "POWERING_ON", "CONFIGURING")),
-    one(vm, 4, stage(5, "WAITING_FOR_NETWORK", "POWERING_ON")),
-    {
-      appends: [
-        {
-          streamId: vm,
-          expectedVersion: 5,
-          events: wrap("agent", 6, [
-            { type: "VmProvisioned", data: { vmId: requestId, ...vmDone, ...network, stageDurations: [] } },
-          ]),
-        },
-        {
-          streamId: request,
-          expectedVersion: 3,
-          events: wrap("agent", 6, [
-            { type: "VmRequestReady", data: { requestId, vmId: requestId, ...vmDone, ...network } },
-          ]),
-        },
-      ],
-    },
+    commit([r.request, 0, r.submitted()]),
+    commit([r.request, 1, r.approved()]),
+    commit([r.vm, 0, started.vm], [r.request, 2, started.request]),
+    commit([r.vm, 2, r.stage(3, "CONFIGURING", "CLONING")]),
+    commit([r.vm, 3, r.stage(4, "POWERING_ON", "CONFIGURING")]),
+    commit([r.vm, 4, r.stage(5, "WAITING_FOR_NETWORK", "POWERING_ON")]),
+    commit([r.vm, 5, ready.vm], [r.request, 3, ready.request]),
   ];
 }
 

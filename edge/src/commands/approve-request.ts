@@ -16,7 +16,7 @@ import { getTenant } from "../tenancy/tenants.ts";
 import { announceCommitted } from "../tenant-feed/change-feed.ts";
 import { toNewEvents, userCommandContext } from "./command-context.ts";
 import type { DispatchDeps } from "./command-deps.ts";
-import { done, handleCommand } from "./handle-command.ts";
+import { appendTo, done, handleCommand } from "./handle-command.ts";
 import type { JobDispatch } from "./job-dispatcher.ts";
 import { outboxInsert } from "./job-outbox.ts";
 import { loadVmRequest } from "./load-aggregates.ts";
@@ -90,20 +90,18 @@ export async function approveRequest(
       if (!dispatches.ok) return done(dispatches);
 
       const ctx = userCommandContext(deps, principal);
-      const append = { streamId: loaded.streamId, expectedVersion, events: toNewEvents(decided.value, ctx) };
       const sideEffects = dispatches.value.map((dispatch) =>
         outboxInsert(deps.db, { dispatch, requestId, now: ctx.occurredAt }),
       );
-      return {
-        kind: "commit",
-        commit: { appends: [append], sideEffects },
-        answer: () => {
+      return appendTo(loaded, toNewEvents(decided.value, ctx), {
+        sideEffects,
+        answer: (append) => {
           for (const dispatch of dispatches.value) deps.defer(() => relayJob(deps, dispatch));
           const requesterId = request.requester.id;
           announceCommitted(deps, { tenantId: principal.tenantId, requestId, requesterId, append });
           return { requestId, version: expectedVersion + decided.value.length, jobId };
         },
-      };
+      });
     },
     onConflict: (conflict) => err({ ...stale, actualVersion: conflict.actualVersion }),
   });

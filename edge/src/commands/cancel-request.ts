@@ -6,7 +6,7 @@ import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
 import { announceCommitted } from "../tenant-feed/change-feed.ts";
 import { toNewEvents, userCommandContext } from "./command-context.ts";
 import type { CommandDeps } from "./command-deps.ts";
-import { done, handleCommand } from "./handle-command.ts";
+import { appendTo, done, handleCommand } from "./handle-command.ts";
 import { loadVmRequest } from "./load-aggregates.ts";
 import { visibleRequest } from "./request-access.ts";
 
@@ -30,17 +30,14 @@ export async function cancelRequest(
       );
       if (!decided.ok) return done(decided);
       const events = toNewEvents(decided.value, userCommandContext(deps, principal));
-      // an idempotent repeat appends nothing, and so announces nothing
-      const append = { streamId: loaded.streamId, expectedVersion: loaded.version, events };
-      return {
-        kind: "commit",
-        commit: { appends: [append] },
-        answer: () => {
+      // a repeat (already cancelled) appends nothing, and so announces nothing
+      return appendTo(loaded, events, {
+        answer: (append) => {
           const requesterId = request.requester.id;
           announceCommitted(deps, { tenantId: principal.tenantId, requestId, requesterId, append });
           return { requestId, status: "CANCELLED" as const };
         },
-      };
+      });
     },
   });
 }

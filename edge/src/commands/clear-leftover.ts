@@ -6,7 +6,7 @@ import { decideClearLeftover } from "../provisioning/vm-decider.ts";
 import { getProject } from "../tenancy/projects.ts";
 import { toNewEvents, userCommandContext } from "./command-context.ts";
 import type { CommandDeps } from "./command-deps.ts";
-import { type Decision, done, handleCommand } from "./handle-command.ts";
+import { appendTo, type Decision, done, handleCommand } from "./handle-command.ts";
 import { loadVm, loadVmRequest } from "./load-aggregates.ts";
 import { visibleRequest } from "./request-access.ts";
 
@@ -33,13 +33,9 @@ export async function clearLeftover(
         vm.state,
       );
       if (!decided.ok) return done(decided);
-      if (decided.value.length === 0) return done(ok(false));
       const events = toNewEvents(decided.value, userCommandContext(deps, principal));
-      return {
-        kind: "commit",
-        commit: { appends: [{ streamId: vm.streamId, expectedVersion: vm.version, events }] },
-        answer: () => true,
-      };
+      // already cleared: nothing appended, nothing announced
+      return appendTo(vm, events, { answer: () => events.length > 0 });
     },
   });
   if (!cleared.ok) return cleared;

@@ -2,6 +2,7 @@ import type { DomainError } from "@gantry/shared/domain/domain-error";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { CommitInput, Committed, EventStore } from "../event-store/append-to-stream.ts";
 import type { StreamVersionConflict } from "../event-store/event-store-errors.ts";
+import type { NewEvent, StreamAppend } from "../event-store/stored-event.ts";
 
 /** What a command decided on the state it loaded. */
 export type Decision<TValue> =
@@ -30,6 +31,21 @@ export const done = <TValue>(result: Result<TValue, DomainError>): Decision<TVal
   kind: "done",
   result,
 });
+
+/**
+ * The usual decision: append the decided events to one stream at the version it was loaded at, then
+ * answer; with no events (an idempotent repeat) answer at once, writing nothing.
+ */
+export function appendTo<TValue>(
+  stream: { streamId: string; version: number },
+  events: readonly NewEvent[],
+  options: { answer: (append: StreamAppend) => TValue; sideEffects?: readonly D1PreparedStatement[] },
+): Decision<TValue> {
+  const append: StreamAppend = { streamId: stream.streamId, expectedVersion: stream.version, events };
+  const { answer, sideEffects = [] } = options;
+  if (events.length === 0 && sideEffects.length === 0) return done(ok(answer(append)));
+  return { kind: "commit", commit: { appends: [append], sideEffects }, answer: () => answer(append) };
+}
 
 /**
  * The one write path of every command: load → decide → append, where a stream that moved since the

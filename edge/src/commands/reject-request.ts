@@ -6,7 +6,7 @@ import { announceCommitted } from "../tenant-feed/change-feed.ts";
 import type { Decided } from "./approve-request.ts";
 import { toNewEvents, userCommandContext } from "./command-context.ts";
 import type { CommandDeps } from "./command-deps.ts";
-import { done, handleCommand } from "./handle-command.ts";
+import { appendTo, done, handleCommand } from "./handle-command.ts";
 import { loadVmRequest } from "./load-aggregates.ts";
 import { visibleRequest } from "./request-access.ts";
 
@@ -29,16 +29,13 @@ export async function rejectRequest(
       );
       if (!decided.ok) return done(decided);
       const events = toNewEvents(decided.value, userCommandContext(deps, principal));
-      const append = { streamId: loaded.streamId, expectedVersion, events };
-      return {
-        kind: "commit",
-        commit: { appends: [append] },
-        answer: () => {
+      return appendTo(loaded, events, {
+        answer: (append) => {
           const requesterId = request.requester.id;
           announceCommitted(deps, { tenantId: principal.tenantId, requestId, requesterId, append });
           return { requestId, version: expectedVersion + events.length };
         },
-      };
+      });
     },
     onConflict: (conflict) => err({ ...stale, actualVersion: conflict.actualVersion }),
   });

@@ -7,7 +7,7 @@ import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
 import { getProject } from "../tenancy/projects.ts";
 import { toNewEvents, userCommandContext } from "./command-context.ts";
 import type { CommandDeps } from "./command-deps.ts";
-import { type Decision, done, handleCommand } from "./handle-command.ts";
+import { appendTo, type Decision, done, handleCommand } from "./handle-command.ts";
 import { loadVmRequest } from "./load-aggregates.ts";
 import { visibleRequest } from "./request-access.ts";
 
@@ -39,13 +39,9 @@ export async function stopProvisioning(
       if (!request) return done(err({ code: "REQUEST_NOT_FOUND", requestId }));
       const decided = decideVmRequest({ type: "StopProvisioning", data: { requestId, reason } }, request);
       if (!decided.ok) return done(decided);
-      if (decided.value.length === 0) return done(ok(request));
       const events = toNewEvents(decided.value, userCommandContext(deps, principal));
-      return {
-        kind: "commit",
-        commit: { appends: [{ streamId: loaded.streamId, expectedVersion: loaded.version, events }] },
-        answer: () => request,
-      };
+      // asking twice appends nothing and goes straight on to the hub, which may not have heard yet
+      return appendTo(loaded, events, { answer: () => request });
     },
   });
   if (!stopped.ok) return stopped;

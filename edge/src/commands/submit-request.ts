@@ -7,7 +7,7 @@ import { getProject } from "../tenancy/projects.ts";
 import { announceCommitted } from "../tenant-feed/change-feed.ts";
 import { toNewEvents, userCommandContext } from "./command-context.ts";
 import type { CommandDeps } from "./command-deps.ts";
-import { done, handleCommand } from "./handle-command.ts";
+import { appendTo, done, handleCommand } from "./handle-command.ts";
 import { type LoadedVmRequest, loadVmRequest } from "./load-aggregates.ts";
 
 export interface Submission {
@@ -87,11 +87,8 @@ export async function submitRequest(
       );
       if (!decided.ok) return done(decided);
       const events = toNewEvents(decided.value, userCommandContext(deps, principal));
-      const append = { streamId: loaded.streamId, expectedVersion: 0, events };
-      return {
-        kind: "commit",
-        commit: { appends: [append] },
-        answer: () => {
+      return appendTo(loaded, events, {
+        answer: (append) => {
           announceCommitted(deps, {
             tenantId: principal.tenantId,
             requestId,
@@ -100,7 +97,7 @@ export async function submitRequest(
           });
           return { requestId, version: events.length, created: true };
         },
-      };
+      });
     },
   });
 }
