@@ -13,15 +13,15 @@ import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
 import { getProject } from "../tenancy/projects.ts";
 import { getSite } from "../tenancy/sites.ts";
 import { getTenant } from "../tenancy/tenants.ts";
-import { announceCommitted } from "../tenant-feed/change-feed.ts";
-import { toNewEvents, userCommandContext } from "./command-context.ts";
+import { userCommandContext } from "./command-context.ts";
 import type { DispatchDeps } from "./command-deps.ts";
-import { appendTo, done, handleCommand } from "./handle-command.ts";
+import { done, handleCommand } from "./handle-command.ts";
 import type { JobDispatch } from "./job-dispatcher.ts";
 import { outboxInsert } from "./job-outbox.ts";
 import { loadVmRequest } from "./load-aggregates.ts";
 import { relayJob } from "./outbox-relay.ts";
 import { visibleRequest } from "./request-access.ts";
+import { appendToRequest } from "./request-append.ts";
 
 export interface Decided {
   requestId: string;
@@ -90,15 +90,17 @@ export async function approveRequest(
       if (!dispatches.ok) return done(dispatches);
 
       const ctx = userCommandContext(deps, principal);
-      const sideEffects = dispatches.value.map((dispatch) =>
-        outboxInsert(deps.db, { dispatch, requestId, now: ctx.occurredAt }),
-      );
-      return appendTo(loaded, toNewEvents(decided.value, ctx), {
-        sideEffects,
-        answer: (append) => {
+      return appendToRequest(deps, {
+        loaded,
+        requestId,
+        requesterId: request.requester.id,
+        events: decided.value,
+        ctx,
+        sideEffects: dispatches.value.map((dispatch) =>
+          outboxInsert(deps.db, { dispatch, requestId, now: ctx.occurredAt }),
+        ),
+        answer: () => {
           for (const dispatch of dispatches.value) deps.defer(() => relayJob(deps, dispatch));
-          const requesterId = request.requester.id;
-          announceCommitted(deps, { tenantId: principal.tenantId, requestId, requesterId, append });
           return { requestId, version: expectedVersion + decided.value.length, jobId };
         },
       });

@@ -3,12 +3,12 @@ import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
 import { err, type Result } from "@gantry/shared/result";
 import type { Principal } from "../auth/principal.ts";
 import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
-import { announceCommitted } from "../tenant-feed/change-feed.ts";
-import { toNewEvents, userCommandContext } from "./command-context.ts";
+import { userCommandContext } from "./command-context.ts";
 import type { CommandDeps } from "./command-deps.ts";
-import { appendTo, done, handleCommand } from "./handle-command.ts";
+import { done, handleCommand } from "./handle-command.ts";
 import { loadVmRequest } from "./load-aggregates.ts";
 import { visibleRequest } from "./request-access.ts";
+import { appendToRequest } from "./request-append.ts";
 
 /**
  * Withdraws the caller's own pending request. Idempotent: cancelling a cancelled request succeeds
@@ -29,14 +29,14 @@ export async function cancelRequest(
         request,
       );
       if (!decided.ok) return done(decided);
-      const events = toNewEvents(decided.value, userCommandContext(deps, principal));
       // a repeat (already cancelled) appends nothing, and so announces nothing
-      return appendTo(loaded, events, {
-        answer: (append) => {
-          const requesterId = request.requester.id;
-          announceCommitted(deps, { tenantId: principal.tenantId, requestId, requesterId, append });
-          return { requestId, status: "CANCELLED" as const };
-        },
+      return appendToRequest(deps, {
+        loaded,
+        requestId,
+        requesterId: request.requester.id,
+        events: decided.value,
+        ctx: userCommandContext(deps, principal),
+        answer: () => ({ requestId, status: "CANCELLED" as const }),
       });
     },
   });

@@ -2,13 +2,13 @@ import type { DomainError } from "@gantry/shared/domain/domain-error";
 import { err, type Result } from "@gantry/shared/result";
 import type { Principal } from "../auth/principal.ts";
 import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
-import { announceCommitted } from "../tenant-feed/change-feed.ts";
 import type { Decided } from "./approve-request.ts";
-import { toNewEvents, userCommandContext } from "./command-context.ts";
+import { userCommandContext } from "./command-context.ts";
 import type { CommandDeps } from "./command-deps.ts";
-import { appendTo, done, handleCommand } from "./handle-command.ts";
+import { done, handleCommand } from "./handle-command.ts";
 import { loadVmRequest } from "./load-aggregates.ts";
 import { visibleRequest } from "./request-access.ts";
+import { appendToRequest } from "./request-append.ts";
 
 /** Rejects a pending request with a reason, at the version the admin saw. */
 export async function rejectRequest(
@@ -28,13 +28,13 @@ export async function rejectRequest(
         request,
       );
       if (!decided.ok) return done(decided);
-      const events = toNewEvents(decided.value, userCommandContext(deps, principal));
-      return appendTo(loaded, events, {
-        answer: (append) => {
-          const requesterId = request.requester.id;
-          announceCommitted(deps, { tenantId: principal.tenantId, requestId, requesterId, append });
-          return { requestId, version: expectedVersion + events.length };
-        },
+      return appendToRequest(deps, {
+        loaded,
+        requestId,
+        requesterId: request.requester.id,
+        events: decided.value,
+        ctx: userCommandContext(deps, principal),
+        answer: () => ({ requestId, version: expectedVersion + decided.value.length }),
       });
     },
     onConflict: (conflict) => err({ ...stale, actualVersion: conflict.actualVersion }),

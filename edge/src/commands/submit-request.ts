@@ -4,11 +4,11 @@ import { err, ok, type Result } from "@gantry/shared/result";
 import type { Principal } from "../auth/principal.ts";
 import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
 import { getProject } from "../tenancy/projects.ts";
-import { announceCommitted } from "../tenant-feed/change-feed.ts";
-import { toNewEvents, userCommandContext } from "./command-context.ts";
+import { userCommandContext } from "./command-context.ts";
 import type { CommandDeps } from "./command-deps.ts";
-import { appendTo, done, handleCommand } from "./handle-command.ts";
+import { done, handleCommand } from "./handle-command.ts";
 import { type LoadedVmRequest, loadVmRequest } from "./load-aggregates.ts";
+import { appendToRequest } from "./request-append.ts";
 
 export interface Submission {
   idempotencyKey: string;
@@ -86,17 +86,13 @@ export async function submitRequest(
         loaded.state,
       );
       if (!decided.ok) return done(decided);
-      const events = toNewEvents(decided.value, userCommandContext(deps, principal));
-      return appendTo(loaded, events, {
-        answer: (append) => {
-          announceCommitted(deps, {
-            tenantId: principal.tenantId,
-            requestId,
-            requesterId: principal.userId,
-            append,
-          });
-          return { requestId, version: events.length, created: true };
-        },
+      return appendToRequest(deps, {
+        loaded,
+        requestId,
+        requesterId: principal.userId,
+        events: decided.value,
+        ctx: userCommandContext(deps, principal),
+        answer: () => ({ requestId, version: decided.value.length, created: true }),
       });
     },
   });
