@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import {
   type AgentCallResult,
   AgentJob,
+  type AgentToEdge,
   CLOSE_CODES,
   LEGACY_AGENT_CALLS,
 } from "@gantry/shared/protocol/agent";
@@ -114,36 +115,42 @@ export class AgentHub extends DurableObject<Env> {
       const facts = factsOf(ws);
       if (!facts) return closeSocket(ws, 1011, "socket without identity");
       if (!this.rateLimit.take(facts.connectionId, this.hub.now())) return refuseFlood(this.hub, ws);
-      if (typeof message !== "string") {
-        if (message.byteLength > MAX_AGENT_FRAME_BYTES) return this.tooLarge(ws);
-        bumpCounter(this.hub.sql, "frames_malformed");
-        sendFrame(ws, {
-          type: "error",
-          code: "MALFORMED_FRAME",
-          message: "binary frames are not part of the protocol",
-        });
-        return;
-      }
-      const parsed = parseAgentFrame(message);
-      if (!parsed.ok) {
-        const problem = parsed.error;
-        if (problem.code === "TOO_LARGE") return this.tooLarge(ws);
-        const counter = problem.code === "UNKNOWN_TYPE" ? "frames_unknown_type" : "frames_malformed";
-        bumpCounter(this.hub.sql, counter);
-        const text =
-          problem.code === "UNKNOWN_TYPE"
-            ? `unknown frame type ${problem.type.slice(0, 60)}`
-            : problem.message;
-        sendFrame(ws, { type: "error", code: problem.code, message: text, ref: problem.ref });
-        return;
-      }
-      await handleFrame(this.hub, this.streams, { ws, facts, frame: parsed.value });
+      const frame = this.readFrame(ws, message);
+      if (frame) await handleFrame(this.hub, this.streams, { ws, facts, frame });
     } catch (error) {
       // a bug must cost one frame, never the object and every other agent's socket
       bumpCounter(this.hub.sql, "frames_failed");
       logEvent("error", "frame handling failed", { error: String(error) });
       sendFrame(ws, { type: "error", code: "INTERNAL", message: "the hub could not handle that frame" });
     }
+  }
+
+  /** Parses one message; anything but a valid frame is answered (an error frame, or 1009) and null. */
+  private readFrame(ws: WebSocket, message: string | ArrayBuffer): AgentToEdge | null {
+    if (typeof message !== "string") {
+      if (message.byteLength > MAX_AGENT_FRAME_BYTES) this.tooLarge(ws);
+      else {
+        bumpCounter(this.hub.sql, "frames_malformed");
+        sendFrame(ws, {
+          type: "error",
+          code: "MALFORMED_FRAME",
+          message: "binary frames are not part of the protocol",
+        });
+      }
+      return null;
+    }
+    const parsed = parseAgentFrame(message);
+    if (parsed.ok) return parsed.value;
+    const problem = parsed.error;
+    if (problem.code === "TOO_LARGE") {
+      this.tooLarge(ws);
+      return null;
+    }
+    const unknown = problem.code === "UNKNOWN_TYPE";
+    bumpCounter(this.hub.sql, unknown ? "frames_unknown_type" : "frames_malformed");
+    const text = unknown ? `unknown frame type ${problem.type.slice(0, 60)}` : problem.message;
+    sendFrame(ws, { type: "error", code: problem.code, message: text, ref: problem.ref });
+    return null;
   }
 
   private tooLarge(ws: WebSocket): void {
