@@ -97,6 +97,7 @@ export async function startEdgeProcess(options: EdgeProcessOptions): Promise<Edg
     args: [
       WRANGLER_BIN,
       "dev",
+      "edge/dev/dev-worker.ts",
       "--config",
       WRANGLER_CONFIG,
       "--ip",

@@ -1,10 +1,9 @@
 import { trpcServer } from "@hono/trpc-server";
 import { Hono } from "hono";
-import type { EdgeEnv } from "./app-env.ts";
+import type { EdgeEnv } from "./env.ts";
 import { agentRoutes } from "./http/agent-connect.ts";
 import { authRoutes } from "./http/auth-routes.ts";
 import { csrfGuard } from "./http/csrf-guard.ts";
-import { devBenchRoutes } from "./http/dev-bench.ts";
 import { healthz } from "./http/healthz.ts";
 import { onError } from "./http/on-error.ts";
 import { progressConnect } from "./http/progress-connect.ts";
@@ -22,7 +21,6 @@ app.route("/auth", authRoutes);
 
 app.route("/healthz", healthz);
 app.route("/agent", agentRoutes);
-app.route("/agent/dev/bench", devBenchRoutes);
 app.route("/progress", progressConnect);
 app.use(
   "/trpc/*",

@@ -1,5 +1,10 @@
 import { z } from "zod";
 
+/** Hono's type parameters for the edge app: bindings from wrangler.toml. */
+export interface EdgeEnv {
+  Bindings: Env;
+}
+
 /** The Worker's vars, validated once per request; a misconfiguration names every bad field. */
 const commaList = z
   .string()

@@ -1,20 +1,16 @@
 import { app } from "./app.ts";
-import { createJobDispatcher } from "./provisioning/dispatcher-factory.ts";
-import { sweepOutbox } from "./provisioning/outbox-relay.ts";
+import { sweepOutbox } from "./commands/outbox-relay.ts";
+import { workerDeps } from "./deps.ts";
 
-export { AgentHub } from "./durable-objects/agent-hub.ts";
-export { RequestProgress } from "./durable-objects/request-progress.ts";
-export { TenantFeed } from "./durable-objects/tenant-feed.ts";
+export { AgentHub } from "./agent-hub/agent-hub.ts";
+export { RequestProgress } from "./request-progress/request-progress.ts";
+export { TenantFeed } from "./tenant-feed/tenant-feed.ts";
 
+/** The production Worker. The local stack runs `edge/dev/dev-worker.ts`, which wraps this one. */
 export default {
   fetch: app.fetch,
   // every minute (wrangler.toml [triggers]): re-dispatch provisioning jobs the approval's relay did not confirm
   scheduled(controller, env, ctx) {
-    const deps = {
-      db: env.DB,
-      dispatcher: createJobDispatcher(env),
-      clock: () => new Date(controller.scheduledTime),
-    };
-    ctx.waitUntil(sweepOutbox(deps));
+    ctx.waitUntil(sweepOutbox(workerDeps(env, { clock: () => new Date(controller.scheduledTime) })));
   },
 } satisfies ExportedHandler<Env>;

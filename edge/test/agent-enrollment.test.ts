@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ENROLLMENT_TOKEN_TTL_MS } from "../src/agents/enrollment.ts";
+import { ENROLLMENT_TOKEN_TTL_MS } from "../src/tenancy/enrollment.ts";
 import { connectAgent, enroll, freshSite, newToken, openSocket } from "./agent-support.ts";
 
 describe("agent enrollment", () => {

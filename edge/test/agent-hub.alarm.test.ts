@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { AgentHub } from "../src/durable-objects/agent-hub.ts";
+import type { AgentHub } from "../src/agent-hub/agent-hub.ts";
 import {
   enrolledAgent,
   expireDeadlines,

@@ -1,7 +1,7 @@
 import type { ChangeFrame } from "@gantry/shared/protocol/change-feed";
 import { describe, expect, it } from "vitest";
-import { visibleState } from "../src/durable-objects/agent-hub-announce.ts";
-import type { HubAgentStatus, HubJobStatus } from "../src/durable-objects/agent-hub-status.ts";
+import type { HubAgentStatus, HubJobStatus } from "../src/agent-hub/hub-status.ts";
+import { visibleState } from "../src/agent-hub/site-announcer.ts";
 import { enrolledAgent, freshSite, helloAgent, hubOf, testJob } from "./agent-support.ts";
 import { change, type FeedSocket, feedStub, subscribeFeed } from "./feed-fixtures.ts";
 

@@ -1,8 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { countConnectedAgents, PRESENCE_REFRESH_MS } from "../src/agents/presence.ts";
-import { attachFacts, factsOf } from "../src/durable-objects/agent-hub-sockets.ts";
+import { attachFacts, factsOf } from "../src/agent-hub/agent-sockets.ts";
+import { countConnectedAgents, PRESENCE_REFRESH_MS } from "../src/tenancy/agent-registry.ts";
 import { connectAgent, enrolledAgent, freshSite, helloAgent, hubOf } from "./agent-support.ts";
 
 describe("AgentHub guards", () => {

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { AgentHub } from "../src/durable-objects/agent-hub.ts";
+import type { AgentHub } from "../src/agent-hub/agent-hub.ts";
 import { readStream } from "../src/event-store/read-stream.ts";
 import { streamIds } from "../src/event-store/stored-event.ts";
 import { expireDeadlines, helloAgent, hubOf, takeJob } from "./agent-support.ts";

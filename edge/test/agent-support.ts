@@ -2,13 +2,13 @@ import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import type { AgentToEdge, EdgeToAgent, FrameBody } from "@gantry/shared/protocol/agent";
 import { parseEdgeFrame } from "@gantry/shared/protocol/agent-parse";
-import { createEnrollmentToken } from "../src/agents/enrollment.ts";
-import { hubName } from "../src/agents/hub-handoff.ts";
-import type { AgentHub } from "../src/durable-objects/agent-hub.ts";
+import type { AgentHub } from "../src/agent-hub/agent-hub.ts";
+import { siteHub } from "../src/stubs.ts";
+import { createEnrollmentToken } from "../src/tenancy/enrollment.ts";
 
 const ORIGIN = "http://edge.test";
 
-export const hubOf = (siteId: string) => env.AGENT_HUB.get(env.AGENT_HUB.idFromName(hubName(siteId)));
+export const hubOf = (siteId: string) => siteHub(env, siteId);
 
 let counter = 0;
 /** A site id no other test uses, so each test gets its own hub. */

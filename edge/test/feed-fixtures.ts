@@ -3,7 +3,8 @@ import type { ChangeFrame, RequestChange } from "@gantry/shared/protocol/change-
 import { parseChangeFrame } from "@gantry/shared/protocol/change-feed";
 import { z } from "zod";
 import type { Principal } from "../src/auth/principal.ts";
-import { type FeedSubscriber, feedSubscriberUpgrade, tenantFeed } from "../src/feed/feed-subscriber.ts";
+import { tenantFeed } from "../src/stubs.ts";
+import { type FeedSubscriber, feedSubscriberUpgrade } from "../src/tenant-feed/feed-subscriber.ts";
 import { cookieFor, SseReader } from "./progress-http-fixtures.ts";
 import { callerFor, requestInput } from "./support/callers.ts";
 import type { TestWorkflow } from "./support/test-deps.ts";

@@ -5,7 +5,7 @@ import {
   SLOW_FLOOR_MS,
   type StageStats,
   slowThreshold,
-} from "../src/progress/eta.ts";
+} from "../src/projections/eta.ts";
 
 const t0 = Date.parse("2026-11-22T10:00:00.000Z");
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -3,9 +3,9 @@ import { env } from "cloudflare:workers";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import { type ProgressFrame, parseProgressFrame } from "@gantry/shared/protocol/progress";
 import type { ProgressUpdate } from "@gantry/shared/protocol/progress-update";
-import type { StageStats } from "../src/progress/eta.ts";
-import { ProgressFacts } from "../src/progress/progress-facts.ts";
-import { type Subscriber, subscriberUpgrade } from "../src/progress/subscriber.ts";
+import type { StageStats } from "../src/projections/eta.ts";
+import { ProgressFacts } from "../src/request-progress/progress-facts.ts";
+import { type Subscriber, subscriberUpgrade } from "../src/request-progress/subscriber.ts";
 
 // shared by the progress tests: unique ids, update builders and a reader that awaits frames (no sleeps)
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SLOW_FLOOR_MS } from "../src/projections/eta.ts";
 import {
   applyTransition,
   isExpired,
@@ -6,12 +7,11 @@ import {
   needsReconcile,
   nextWakeUp,
   recheckAt,
-} from "../src/progress/apply-transition.ts";
-import { SLOW_FLOOR_MS } from "../src/progress/eta.ts";
-import { initialFacts, type ProgressFacts } from "../src/progress/progress-facts.ts";
-import { catchUpWithLog, rebuildFromLog } from "../src/progress/rebuild.ts";
-import { renderFor } from "../src/progress/render-frame.ts";
-import { buildSnapshot } from "../src/progress/snapshot.ts";
+} from "../src/request-progress/apply-transition.ts";
+import { initialFacts, type ProgressFacts } from "../src/request-progress/progress-facts.ts";
+import { catchUpWithLog, rebuildFromLog } from "../src/request-progress/rebuild.ts";
+import { renderFor } from "../src/request-progress/render-frame.ts";
+import { buildSnapshot } from "../src/request-progress/snapshot.ts";
 import { failedUpdate, oneMinuteRuns, stageUpdate, succeededUpdate } from "./progress-fixtures.ts";
 
 const t0 = Date.parse("2026-11-22T10:00:00.000Z");

@@ -2,7 +2,7 @@ import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { ProgressFrame } from "@gantry/shared/protocol/progress";
 import { describe, expect, it } from "vitest";
-import { openProgressStream, type ProgressStream } from "../src/progress/open-progress-stream.ts";
+import { openProgressStream, type ProgressStream } from "../src/request-progress/open-progress-stream.ts";
 import { failedUpdate, progressStub, stageUpdate, subscriber, uniqueId } from "./progress-fixtures.ts";
 
 const tenant = { tenantId: "tenant-a" };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fullBucket, takeToken } from "../src/progress/token-bucket.ts";
+import { fullBucket, takeToken } from "../src/request-progress/token-bucket.ts";
 
 const rate = { burst: 3, perSecond: 1 };
 

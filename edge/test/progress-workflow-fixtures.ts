@@ -1,13 +1,14 @@
 import { env } from "cloudflare:workers";
 import type { VmSize } from "@gantry/shared/domain/vm-size";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
+import type { JobUpdate } from "@gantry/shared/protocol/job-report";
 import type { Principal } from "../src/auth/principal.ts";
-import { createChangeFeed } from "../src/feed/change-feed.ts";
-import { approveRequest } from "../src/provisioning/approve-request.ts";
-import { jobIdFor } from "../src/provisioning/build-job.ts";
-import { type JobUpdate, recordJobUpdate } from "../src/provisioning/record-job-update.ts";
-import { submitRequest } from "../src/provisioning/submit-request.ts";
-import { createWorkflowDeps } from "../src/provisioning/workflow-deps.ts";
+import { approveRequest } from "../src/commands/approve-request.ts";
+import { createCommandDeps, type DispatchDeps } from "../src/commands/command-deps.ts";
+import { recordJobUpdate } from "../src/commands/record-job-update.ts";
+import { submitRequest } from "../src/commands/submit-request.ts";
+import { jobIdFor } from "../src/provisioning/ids.ts";
+import { createChangeFeed } from "../src/tenant-feed/change-feed.ts";
 import { failedUpdate, iso, progressStub, succeededUpdate, uniqueId } from "./progress-fixtures.ts";
 
 // drives the request workflow for the progress tests: real events in D1, through its own use cases
@@ -19,8 +20,10 @@ export const TEMPLATES = {
 export type TemplateName = keyof typeof TEMPLATES;
 const TEMPLATE_NAMES: readonly TemplateName[] = ["ubuntu", "windows"];
 
-const deps = () =>
-  createWorkflowDeps({ db: env.DB, dispatcher: { dispatch: async () => {} }, feed: createChangeFeed(env) });
+const deps = (): DispatchDeps => ({
+  ...createCommandDeps({ db: env.DB, feed: createChangeFeed(env) }),
+  dispatcher: { dispatch: async () => {} },
+});
 
 export interface TestTenant {
   tenantId: string;
@@ -136,18 +139,15 @@ export async function approvedRequest(
 
 /** Records what an agent reported, as the hub does before publishing it. */
 export async function record(tenant: TestTenant, requestId: string, update: JobUpdate): Promise<void> {
-  const recorded = await recordJobUpdate(
-    env,
-    {
-      tenantId: tenant.tenantId,
-      requestId,
-      jobId: jobIdFor(requestId),
-      leaseEpoch: 1,
-      eventId: uniqueId("frame"),
-      update,
-    },
-    { deps: deps() },
-  );
+  const recorded = await recordJobUpdate(deps(), {
+    tenantId: tenant.tenantId,
+    requestId,
+    jobId: jobIdFor(requestId),
+    agentId: "agent-1",
+    epoch: 1,
+    eventId: uniqueId("frame"),
+    update,
+  });
   if (!recorded.ok) throw new Error(`record failed: ${JSON.stringify(recorded.error)}`);
 }
 

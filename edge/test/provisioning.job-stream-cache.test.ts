@@ -1,9 +1,10 @@
 import { env } from "cloudflare:workers";
+import type { JobReport } from "@gantry/shared/protocol/job-report";
 import { beforeAll, describe, expect, it } from "vitest";
+import { JobStreamCache } from "../src/commands/job-stream-cache.ts";
+import { loadVmRequestAndVm } from "../src/commands/load-aggregates.ts";
+import { recordJobUpdate } from "../src/commands/record-job-update.ts";
 import { readStream } from "../src/event-store/read-stream.ts";
-import { JobStreamCache } from "../src/provisioning/job-stream-cache.ts";
-import { loadVmRequestAndVm } from "../src/provisioning/load-aggregates.ts";
-import { type JobUpdateInput, recordJobUpdate } from "../src/provisioning/record-job-update.ts";
 import { callerFor, requestInput } from "./support/callers.ts";
 import { CallCountingD1 } from "./support/d1-wrappers.ts";
 import { frame, stageAt, succeededAt } from "./support/job-updates.ts";
@@ -30,8 +31,8 @@ function setup() {
   const db = new CallCountingD1(env.DB);
   const w = testWorkflow({ db });
   const cache = new JobStreamCache();
-  const record = (input: JobUpdateInput, withCache = true) =>
-    recordJobUpdate(env, input, withCache ? { deps: w.deps, cache } : { deps: w.deps });
+  const record = (report: JobReport, withCache = true) =>
+    recordJobUpdate(w.deps, report, withCache ? { cache } : {});
   /** D1 round trips one call makes */
   const callsOf = async (work: () => Promise<unknown>) => {
     const before = db.calls;

@@ -28,7 +28,7 @@ describe("recordJobUpdate", () => {
     const requestId = await approvedRequest(w);
     const first = await record(
       w,
-      frame(requestId, stageAt("CLONING", at(0)), { tenantId: t.tenantId, leaseEpoch: 3 }),
+      frame(requestId, stageAt("CLONING", at(0)), { tenantId: t.tenantId, epoch: 3 }),
     );
     expect(first).toMatchObject({
       ok: true,

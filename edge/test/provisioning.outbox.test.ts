@@ -1,11 +1,11 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createCommandDeps } from "../src/commands/command-deps.ts";
+import { JobDispatchError } from "../src/commands/job-dispatcher.ts";
+import { relayJob, SWEEP_GRACE_MS, sweepOutbox } from "../src/commands/outbox-relay.ts";
+import { hubJobDispatcher } from "../src/deps.ts";
 import worker from "../src/index.ts";
-import { createJobDispatcher } from "../src/provisioning/dispatcher-factory.ts";
-import { JobDispatchError } from "../src/provisioning/job-dispatcher.ts";
-import { relayJob, SWEEP_GRACE_MS, sweepOutbox } from "../src/provisioning/outbox-relay.ts";
-import { createWorkflowDeps } from "../src/provisioning/workflow-deps.ts";
 import { callerFor, requestInput } from "./support/callers.ts";
 import { seedReferenceData } from "./support/seed.ts";
 import { testWorkflow } from "./support/test-deps.ts";
@@ -26,13 +26,10 @@ describe("job outbox", () => {
   it("re-dispatches a job whose relay never ran (the Worker died after the append)", async () => {
     const w = testWorkflow();
     // the relay is never started, as when the isolate dies right after the approval's append
-    const dropped = createWorkflowDeps({
-      db: env.DB,
+    const dropped = {
+      ...createCommandDeps({ db: env.DB, feed: w.deps.feed, clock: w.clock.now, defer: () => undefined }),
       dispatcher: w.dispatcher,
-      feed: w.deps.feed,
-      clock: w.clock.now,
-      defer: () => undefined,
-    });
+    };
     const { requestId, version } = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
     await callerFor(t.admin, { ...w, deps: dropped }).approvals.approve({
       requestId,
@@ -109,7 +106,7 @@ describe("job outbox", () => {
     await w.settle();
     const sent = w.dispatcher.calls[0];
     if (!sent) throw new Error("nothing dispatched");
-    const hub = createJobDispatcher(env);
+    const hub = hubJobDispatcher(env);
     await hub.dispatch(sent);
     await expect(hub.dispatch(sent)).resolves.toBeUndefined();
   });
@@ -121,18 +118,15 @@ describe("job outbox", () => {
       job: { kind: "provision-vm", jobId: "job-bad" },
     };
     // @ts-expect-error: deliberately not a ProvisionVmJob, as a corrupted outbox row would be
-    await expect(createJobDispatcher(env).dispatch(invalid)).rejects.toBeInstanceOf(JobDispatchError);
+    await expect(hubJobDispatcher(env).dispatch(invalid)).rejects.toBeInstanceOf(JobDispatchError);
   });
 
   it("runs the sweeper every minute from the Worker's scheduled handler, through the real AgentHub", async () => {
     const w = testWorkflow();
-    const dropped = createWorkflowDeps({
-      db: env.DB,
+    const dropped = {
+      ...createCommandDeps({ db: env.DB, feed: w.deps.feed, clock: w.clock.now, defer: () => undefined }),
       dispatcher: w.dispatcher,
-      feed: w.deps.feed,
-      clock: w.clock.now,
-      defer: () => undefined,
-    });
+    };
     const { requestId, version } = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
     await callerFor(t.admin, { ...w, deps: dropped }).approvals.approve({
       requestId,

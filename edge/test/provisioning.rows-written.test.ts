@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { approveRequest } from "../src/provisioning/approve-request.ts";
-import { submitRequest } from "../src/provisioning/submit-request.ts";
+import { approveRequest } from "../src/commands/approve-request.ts";
+import { submitRequest } from "../src/commands/submit-request.ts";
 import { MeteredD1 } from "./support/d1-wrappers.ts";
 import { provisionToReady } from "./support/job-updates.ts";
 import { seedReferenceData } from "./support/seed.ts";

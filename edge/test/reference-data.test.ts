@@ -1,7 +1,9 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseVars } from "../src/env.ts";
-import { getProject, getSite, getTenant, listProjects } from "../src/provisioning/reference-data.ts";
+import { getProject, listProjects } from "../src/tenancy/projects.ts";
+import { getSite } from "../src/tenancy/sites.ts";
+import { getTenant } from "../src/tenancy/tenants.ts";
 import { seedReferenceData } from "./support/seed.ts";
 
 beforeAll(() => seedReferenceData(env.DB));

@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { SLOW_FLOOR_MS } from "../src/progress/eta.ts";
+import { SLOW_FLOOR_MS } from "../src/projections/eta.ts";
 import {
   failedUpdate,
   iso,

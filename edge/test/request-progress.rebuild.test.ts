@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { formatProgressCursor } from "@gantry/shared/protocol/progress";
 import { describe, expect, it } from "vitest";
-import { subscriberUpgrade } from "../src/progress/subscriber.ts";
+import { subscriberUpgrade } from "../src/request-progress/subscriber.ts";
 import { progressStub, rewriteFacts, stageUpdate, subscribe, subscriber } from "./progress-fixtures.ts";
 import {
   approve,

@@ -1,9 +1,9 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { REPLAY_BUFFER_FRAMES, RequestProgressStore } from "../src/durable-objects/request-progress-store.ts";
-import type { DurableFrame } from "../src/progress/apply-transition.ts";
-import { progressConfig } from "../src/progress/progress-config.ts";
-import { initialFacts } from "../src/progress/progress-facts.ts";
+import type { DurableFrame } from "../src/request-progress/apply-transition.ts";
+import { progressConfig } from "../src/request-progress/progress-config.ts";
+import { initialFacts } from "../src/request-progress/progress-facts.ts";
+import { REPLAY_BUFFER_FRAMES, RequestProgressStore } from "../src/request-progress/progress-store.ts";
 import { progressStub, uniqueId } from "./progress-fixtures.ts";
 
 const at = "2026-11-22T10:00:00.000Z";

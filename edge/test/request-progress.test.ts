@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { subscriberUpgrade } from "../src/progress/subscriber.ts";
+import { subscriberUpgrade } from "../src/request-progress/subscriber.ts";
 import {
   failedUpdate,
   iso,

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createJobDispatcher } from "../src/provisioning/dispatcher-factory.ts";
+import { hubJobDispatcher } from "../src/deps.ts";
 import { helloAgent, takeJob } from "./agent-support.ts";
 import { callerFor, requestInput } from "./support/callers.ts";
 import { seedReferenceData } from "./support/seed.ts";
@@ -12,7 +12,7 @@ beforeAll(() => seedReferenceData(env.DB));
 
 /** A fresh tenant whose approvals go to its site's real hub. */
 async function tenantWithHub(): Promise<{ t: TestTenant; w: TestWorkflow }> {
-  return { t: await createTestTenant(env.DB), w: testWorkflow({ dispatcher: createJobDispatcher(env) }) };
+  return { t: await createTestTenant(env.DB), w: testWorkflow({ dispatcher: hubJobDispatcher(env) }) };
 }
 
 async function approved(t: TestTenant, w: TestWorkflow): Promise<string> {

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import type { InventoryReport } from "@gantry/shared/jobs/inventory";
 import { describe, expect, it } from "vitest";
-import { checkAgainstInventory } from "../src/agents/site-settings.ts";
-import { describeWait } from "../src/agents/wait-reason.ts";
+import { describeWait } from "../src/agent-hub/wait-reason.ts";
+import { checkAgainstInventory } from "../src/tenancy/sites.ts";
 import { createContextInner } from "../src/trpc/context.ts";
 import { appRouter } from "../src/trpc/router.ts";
 import { createCallerFactory } from "../src/trpc/trpc.ts";

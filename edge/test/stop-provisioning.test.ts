@@ -1,8 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { AgentHub } from "../src/durable-objects/agent-hub.ts";
-import { createJobDispatcher } from "../src/provisioning/dispatcher-factory.ts";
+import type { AgentHub } from "../src/agent-hub/agent-hub.ts";
+import { hubJobDispatcher } from "../src/deps.ts";
 import { expireDeadlines, helloAgent, hubOf, takeJob } from "./agent-support.ts";
 import { callerFor, codeOf, requestInput } from "./support/callers.ts";
 import { seedReferenceData } from "./support/seed.ts";
@@ -17,7 +17,7 @@ const REASON = "approved the wrong size by mistake";
 /** An approved request of a fresh tenant, its job handed to the site's real hub. */
 async function approved(): Promise<{ t: TestTenant; w: TestWorkflow; requestId: string; jobId: string }> {
   const t = await createTestTenant(env.DB);
-  const w = testWorkflow({ dispatcher: createJobDispatcher(env) });
+  const w = testWorkflow({ dispatcher: hubJobDispatcher(env) });
   const { requestId, version } = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
   await callerFor(t.admin, w).approvals.approve({ requestId, expectedVersion: version });
   await w.settle();

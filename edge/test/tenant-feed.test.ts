@@ -1,8 +1,8 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Principal } from "../src/auth/principal.ts";
-import { FEED_BUFFER_CHANGES } from "../src/durable-objects/tenant-feed-store.ts";
-import { feedSubscriberUpgrade } from "../src/feed/feed-subscriber.ts";
+import { FEED_BUFFER_CHANGES } from "../src/tenant-feed/feed-store.ts";
+import { feedSubscriberUpgrade } from "../src/tenant-feed/feed-subscriber.ts";
 import { change, feedStub, subscribeFeed, watchChanges, watchFromNow } from "./feed-fixtures.ts";
 
 let tenants = 0;

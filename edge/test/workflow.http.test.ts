@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createJobDispatcher } from "../src/provisioning/dispatcher-factory.ts";
-import { sweepOutbox } from "../src/provisioning/outbox-relay.ts";
+import { sweepOutbox } from "../src/commands/outbox-relay.ts";
+import { hubJobDispatcher } from "../src/deps.ts";
+import { siteHub } from "../src/stubs.ts";
 import { body, devLogin, trpcMutation, trpcQuery } from "./support/http.ts";
 import { seedReferenceData } from "./support/seed.ts";
 
@@ -45,7 +46,7 @@ describe("the request workflow through the Worker", () => {
     // whether or not the relay in waitUntil finished, the sweeper delivers it; the hub keeps one job
     await sweepOutbox({
       db: env.DB,
-      dispatcher: createJobDispatcher(env),
+      dispatcher: hubJobDispatcher(env),
       clock: () => new Date(Date.now() + 60_000),
     });
     const { results } = await env.DB.prepare(
@@ -56,7 +57,7 @@ describe("the request workflow through the Worker", () => {
     expect(results).toEqual([
       { job_id: `job-${requestId}`, site_id: "site-acme-vcsim", dispatched_at: expect.any(String) },
     ]);
-    const hub = env.AGENT_HUB.get(env.AGENT_HUB.idFromName("site:site-acme-vcsim"));
+    const hub = siteHub(env, "site-acme-vcsim");
     expect(await hub.jobStatus(`job-${requestId}`)).toMatchObject({ requestId, state: "queued" });
     expect((await hub.status()).jobs.filter((j) => j.requestId === requestId)).toHaveLength(1);
 

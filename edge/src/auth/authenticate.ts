@@ -1,7 +1,7 @@
 import { err, ok, type Result } from "@gantry/shared/result";
 import { parse as parseCookies } from "hono/utils/cookie";
 import type { EdgeVars } from "../env.ts";
-import { getTenant } from "../provisioning/reference-data.ts";
+import { getTenant } from "../tenancy/tenants.ts";
 import { createOidcVerifier, remoteKeySet, type TokenFailure } from "./oidc-verifier.ts";
 import type { Principal } from "./principal.ts";
 import { sessionCookieName, verifySession } from "./session-cookie.ts";

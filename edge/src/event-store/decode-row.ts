@@ -1,5 +1,6 @@
 import { decodeEvent } from "@gantry/shared/events/catalog";
 import { EventMetadata } from "@gantry/shared/events/event-metadata";
+import { logEvent } from "../log.ts";
 import { EventDecodeError } from "./event-store-errors.ts";
 import type { StoredEvent } from "./stored-event.ts";
 
@@ -31,13 +32,7 @@ export function decodeRow(row: EventRow): StoredEvent | null {
   });
   if (!decoded.ok) {
     if (decoded.error.code !== "INVALID_PAYLOAD") {
-      console.warn(
-        JSON.stringify({
-          msg: "skipping event unknown to this deploy",
-          position: row.position,
-          ...decoded.error,
-        }),
-      );
+      logEvent("warn", "skipping event unknown to this deploy", { position: row.position, ...decoded.error });
       return null;
     }
     throw new EventDecodeError(

@@ -2,18 +2,14 @@ import { DevLoginInput, type SessionUser, TokenSessionInput } from "@gantry/shar
 import { type Context, Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { z } from "zod";
-import type { EdgeEnv } from "../app-env.ts";
 import { bearerVerifierFor, isSecureRequest } from "../auth/authenticate.ts";
 import type { Principal } from "../auth/principal.ts";
 import { LOCAL_COOKIE, SESSION_TTL_SECONDS, signSession } from "../auth/session-cookie.ts";
 import { findUserByEmail, listUsers } from "../auth/users.ts";
+import type { EdgeEnv } from "../env.ts";
 import { parseVars } from "../env.ts";
-import { getTenant } from "../provisioning/reference-data.ts";
-
-// the dev login also insists on a loopback host, so DEV_LOGIN leaking into a deployment opens nothing
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
-const devLoginEnabled = (c: Context<EdgeEnv>) =>
-  parseVars(c.env).DEV_LOGIN && LOOPBACK.has(new URL(c.req.url).hostname);
+import { getTenant } from "../tenancy/tenants.ts";
+import { isLocalDevRequest } from "./local-dev.ts";
 
 async function parseBody<T extends z.ZodType>(
   c: Context<EdgeEnv>,
@@ -42,14 +38,14 @@ async function startSession(c: Context<EdgeEnv>, principal: Omit<Principal, "via
 /** `/auth/*`: session cookies for browsers. All POSTs pass the CSRF guard first (app.ts). */
 export const authRoutes = new Hono<EdgeEnv>()
   .get("/dev-login", async (c) => {
-    if (!devLoginEnabled(c)) return c.notFound();
+    if (!isLocalDevRequest(c)) return c.notFound();
     const users = await listUsers(c.env.DB);
     return c.json({
       users: users.map(({ email, name, role, tenantName }) => ({ email, name, role, tenantName })),
     });
   })
   .post("/dev-login", async (c) => {
-    if (!devLoginEnabled(c)) return c.notFound();
+    if (!isLocalDevRequest(c)) return c.notFound();
     const input = await parseBody(c, DevLoginInput);
     if (input instanceof Response) return input;
     const user = await findUserByEmail(c.env.DB, input.email);

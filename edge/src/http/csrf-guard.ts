@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import type { EdgeEnv } from "../app-env.ts";
 import { bearerToken, sessionCookie } from "../auth/authenticate.ts";
+import type { EdgeEnv } from "../env.ts";
 import { parseVars } from "../env.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

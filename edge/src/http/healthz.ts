@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import { countConnectedAgents } from "../agents/presence.ts";
-import type { EdgeEnv } from "../app-env.ts";
+import type { EdgeEnv } from "../env.ts";
+import { countConnectedAgents } from "../tenancy/agent-registry.ts";
 
 /** Liveness for operators and the local stack: answers once the Worker and D1 are up. */
 export const healthz = new Hono<EdgeEnv>().get("/", async (c) => {

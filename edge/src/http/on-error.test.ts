@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { describe, expect, it, vi } from "vitest";
-import type { EdgeEnv } from "../app-env.ts";
+import type { EdgeEnv } from "../env.ts";
 import { onError } from "./on-error.ts";
 
 const app = new Hono<EdgeEnv>()

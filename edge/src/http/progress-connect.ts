@@ -1,6 +1,5 @@
 import { RequestId } from "@gantry/shared/api/ids";
 import { Hono } from "hono";
-import type { EdgeEnv } from "../app-env.ts";
 import {
   authenticate,
   bearerToken,
@@ -8,9 +7,12 @@ import {
   sessionCookie,
   tenantExistsIn,
 } from "../auth/authenticate.ts";
+import type { EdgeEnv } from "../env.ts";
 import { parseVars } from "../env.ts";
-import { authorizeProgressViewer } from "../progress/progress-access.ts";
-import { subscriberUpgrade } from "../progress/subscriber.ts";
+import { logEvent } from "../log.ts";
+import { authorizeProgressViewer } from "../request-progress/progress-access.ts";
+import { subscriberUpgrade } from "../request-progress/subscriber.ts";
+import { requestProgress } from "../stubs.ts";
 
 const MAX_CURSOR_LENGTH = 60;
 
@@ -38,8 +40,7 @@ export const progressConnect = new Hono<EdgeEnv>().get("/:requestId/connect", as
     tenantExists: tenantExistsIn(c.env.DB),
   });
   if (!auth.principal) {
-    if (auth.failure)
-      console.warn(JSON.stringify({ msg: "credentials refused", path: c.req.path, ...auth.failure }));
+    if (auth.failure) logEvent("warn", "credentials refused", { path: c.req.path, ...auth.failure });
     return c.text("sign in first", 401);
   }
   const requestId = RequestId.safeParse(c.req.param("requestId"));
@@ -49,16 +50,10 @@ export const progressConnect = new Hono<EdgeEnv>().get("/:requestId/connect", as
     requestId: requestId.data,
   });
   if (!viewer.ok) {
-    console.warn(
-      JSON.stringify({
-        msg: "progress access denied",
-        requestId: requestId.data,
-        userId: auth.principal.userId,
-      }),
-    );
+    logEvent("warn", "progress access denied", { requestId: requestId.data, userId: auth.principal.userId });
     return c.text("not found", 404);
   }
   const after = c.req.query("after")?.slice(0, MAX_CURSOR_LENGTH) ?? null;
-  const stub = c.env.REQUEST_PROGRESS.get(c.env.REQUEST_PROGRESS.idFromName(requestId.data));
+  const stub = requestProgress(c.env, requestId.data);
   return stub.fetch(subscriberUpgrade({ ...viewer.value, after }));
 });

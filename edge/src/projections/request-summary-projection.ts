@@ -1,6 +1,6 @@
 import type { InlineProjection, ProjectionTarget } from "../event-store/inline-projection.ts";
 import type { RecordedEvent } from "../event-store/stored-event.ts";
-import { requestIdOfVm } from "../provisioning/build-job.ts";
+import { requestIdOfVm } from "../provisioning/ids.ts";
 
 export const REQUEST_SUMMARY = "request_summary";
 

@@ -1,6 +1,6 @@
 import type { StageDuration } from "@gantry/shared/events/vm";
 import type { InlineProjection } from "../event-store/inline-projection.ts";
-import { requestIdOfVm } from "../provisioning/build-job.ts";
+import { requestIdOfVm } from "../provisioning/ids.ts";
 
 export const STAGE_RUNS = "stage_runs";
 

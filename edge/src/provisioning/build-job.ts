@@ -1,16 +1,9 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import type { VmSpec } from "@gantry/shared/domain/vm-size";
 import type { Requester } from "@gantry/shared/events/vm-request";
-import type { ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
+import type { Placement, ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
 import { err, ok, type Result } from "@gantry/shared/result";
-import type { ProjectRecord, SiteRecord, TenantRecord } from "./reference-data.ts";
-
-/** One job per request, always the same id: the hub and the agent deduplicate on it. */
-export const jobIdFor = (requestId: string): string => `job-${requestId}`;
-
-/** A request asks for exactly one VM, which shares its id; projections rely on this to route VM events. */
-export const vmIdFor = (requestId: string): string => requestId;
-export const requestIdOfVm = (vmId: string): string => vmId;
+import { jobIdFor } from "./ids.ts";
 
 export interface JobSource {
   requestId: string;
@@ -19,9 +12,10 @@ export interface JobSource {
   /** The network the requester picked; null → the site's default. */
   networkPath: string | null;
   requester: Requester;
-  tenant: Pick<TenantRecord, "slug">;
-  project: Pick<ProjectRecord, "slug" | "vmPrefix">;
-  site: Pick<SiteRecord, "id" | "placement" | "networkPath">;
+  tenant: { slug: string };
+  project: { slug: string; vmPrefix: string };
+  /** where the site places VMs; null until an admin picks it from the agent's inventory */
+  site: { id: string; placement: Placement | null; networkPath: string | null };
 }
 
 /** Builds the agent's job from the request and where its project's site places VMs. Pure. */

@@ -3,7 +3,8 @@ import { userMessageFor } from "@gantry/shared/domain/failure-messages";
 import type { DomainEvent } from "@gantry/shared/events/catalog";
 import type { ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
 import { ok, type Result } from "@gantry/shared/result";
-import { buildProvisionVmJob, type JobSource, requestIdOfVm } from "./build-job.ts";
+import { buildProvisionVmJob, type JobSource } from "./build-job.ts";
+import { requestIdOfVm } from "./ids.ts";
 import type { VmRequestCommand } from "./vm-request-decider.ts";
 
 /**

@@ -2,11 +2,12 @@ import type { StageDuration, VmEvent } from "@gantry/shared/events/vm";
 import type { ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
 import { describe, expect, it } from "vitest";
 import { evolveVm, initialVmState } from "./vm.ts";
-import { decideVm, type VmCommand } from "./vm-decider.ts";
+import { decideVm, type VmReport } from "./vm-decider.ts";
 
 type TimedStage = "CLONING" | "CONFIGURING" | "POWERING_ON" | "WAITING_FOR_NETWORK";
 
 const ref = { vmId: "req-1", requestId: "req-1", jobId: "job-req-1" };
+const job = { requestId: ref.requestId, jobId: ref.jobId };
 const t = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, seconds)).toISOString();
 
 type Given = { event: VmEvent; occurredAt: string };
@@ -19,16 +20,13 @@ const stageAt = (stage: TimedStage, s: number, previous: StageDuration | null = 
   occurredAt: t(s),
 });
 const given = (...events: Given[]) => ({
-  when: (command: VmCommand) => decideVm(command, events.reduce(evolveVm, initialVmState)),
+  when: (report: VmReport) => decideVm(report, events.reduce(evolveVm, initialVmState)),
 });
 
 const stage = (
   s: "CLONING" | "CONFIGURING" | "POWERING_ON" | "WAITING_FOR_NETWORK" | "READY",
   at: number,
-): VmCommand => ({
-  type: "RecordStage",
-  data: { ...ref, stage: s, at: t(at) },
-});
+): VmReport => ({ ...job, update: { kind: "stage", stage: s, at: t(at) } });
 const vm = { vmwareId: "vm-42", vmName: "web-web-01", hostname: "web-01", ipAddress: "10.0.0.5" };
 const failure: ProvisioningFailure = {
   code: "TASK_FAILED",
@@ -81,7 +79,7 @@ describe("Vm decider", () => {
       stageAt("CLONING", 0),
       stageAt("CONFIGURING", 30, { stage: "CLONING", durationMs: 30_000 }),
     ];
-    const result = given(...history).when({ type: "RecordSuccess", data: { ...ref, vm, at: t(45) } });
+    const result = given(...history).when({ ...job, update: { kind: "succeeded", vm, at: t(45) } });
     expect(result).toEqual({
       ok: true,
       value: [
@@ -103,8 +101,8 @@ describe("Vm decider", () => {
 
   it("records a failure with the stage it happened in", () => {
     const result = given(startedAt(0), stageAt("CLONING", 0)).when({
-      type: "RecordFailure",
-      data: { ...ref, failure, at: t(9) },
+      ...job,
+      update: { kind: "failed", failure, at: t(9) },
     });
     expect(result).toEqual({
       ok: true,
@@ -113,7 +111,7 @@ describe("Vm decider", () => {
   });
 
   it("opens the stream when the first report is already the outcome", () => {
-    const result = given().when({ type: "RecordFailure", data: { ...ref, failure, at: t(1) } });
+    const result = given().when({ ...job, update: { kind: "failed", failure, at: t(1) } });
     expect(result.ok && result.value.map((e) => e.type)).toEqual([
       "VmProvisioningStarted",
       "VmProvisioningFailed",
@@ -126,18 +124,17 @@ describe("Vm decider", () => {
       occurredAt: t(3),
     };
     expect(given(startedAt(0), done).when(stage("CONFIGURING", 4))).toEqual({ ok: true, value: [] });
-    expect(given(startedAt(0), done).when({ type: "RecordSuccess", data: { ...ref, vm, at: t(5) } })).toEqual(
-      {
-        ok: true,
-        value: [],
-      },
-    );
+    expect(given(startedAt(0), done).when({ ...job, update: { kind: "succeeded", vm, at: t(5) } })).toEqual({
+      ok: true,
+      value: [],
+    });
   });
 
   it("refuses a report for another job of the same VM", () => {
     const result = given(startedAt(0)).when({
-      type: "RecordStage",
-      data: { ...ref, jobId: "job-other", stage: "CLONING", at: t(1) },
+      ...job,
+      jobId: "job-other",
+      update: { kind: "stage", stage: "CLONING", at: t(1) },
     });
     expect(result.ok ? "ok" : result.error.code).toBe("JOB_MISMATCH");
   });

@@ -1,23 +1,17 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import type { StageDuration, VmEvent } from "@gantry/shared/events/vm";
-import type { ProvisionedVm, ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
-import { type ProvisioningStage, stageIndex } from "@gantry/shared/jobs/provisioning-stage";
+import { stageIndex } from "@gantry/shared/jobs/provisioning-stage";
+import type { JobReport } from "@gantry/shared/protocol/job-report";
 import { err, ok, type Result } from "@gantry/shared/result";
+import { vmIdFor } from "./ids.ts";
 import type { VmState } from "./vm.ts";
 
-interface JobRef {
-  vmId: string;
-  requestId: string;
-  jobId: string;
-  /** when the agent observed it; stage durations are measured on the agent's clock */
-  at: string;
-}
-
-/** What an agent reported about a provisioning job, as commands of the Vm aggregate. */
-export type VmCommand =
-  | { type: "RecordStage"; data: JobRef & { stage: ProvisioningStage } }
-  | { type: "RecordSuccess"; data: JobRef & { vm: ProvisionedVm } }
-  | { type: "RecordFailure"; data: JobRef & { failure: ProvisioningFailure } };
+/**
+ * The Vm aggregate's command is the agent's report itself (hub-fenced, see shared `JobReport`): the
+ * stage it reached or the outcome, at the time the agent observed it (stage durations are measured on
+ * the agent's clock).
+ */
+export type VmReport = Pick<JobReport, "requestId" | "jobId" | "update">;
 
 /** An admin's word that the VM a failed cleanup left in vCenter has been removed by hand. */
 export interface ClearLeftover {
@@ -38,8 +32,10 @@ const runningStage = (state: Exclude<VmState, { status: "NONE" }>, at: string): 
  * repeats, stages that go backwards and anything after the end are ignored (no events, no error).
  * The READY stage is not recorded on its own: the success report that follows carries it with the VM.
  */
-export function decideVm(command: VmCommand, state: VmState): Decision {
-  const { vmId, requestId, jobId, at } = command.data;
+export function decideVm(report: VmReport, state: VmState): Decision {
+  const { requestId, jobId, update } = report;
+  const { at } = update;
+  const vmId = vmIdFor(requestId);
   if (state.status !== "NONE" && state.jobId !== jobId)
     return err({ code: "JOB_MISMATCH", requestId, jobId });
   if (state.status === "READY" || state.status === "FAILED") return ok([]);
@@ -49,27 +45,27 @@ export function decideVm(command: VmCommand, state: VmState): Decision {
     state.status === "NONE" ? [{ type: "VmProvisioningStarted", data: { vmId, requestId, jobId } }] : [];
   const current = state.status === "NONE" ? null : state;
 
-  switch (command.type) {
-    case "RecordStage": {
-      const { stage } = command.data;
+  switch (update.kind) {
+    case "stage": {
+      const { stage } = update;
       const forward = current?.stage == null || stageIndex(stage) > stageIndex(current.stage);
       if (stage === "READY" || !forward) return ok(started);
       const previous = current ? runningStage(current, at) : null;
       return ok([...started, { type: "VmProvisioningStageReached", data: { vmId, stage, previous } }]);
     }
-    case "RecordSuccess": {
-      const { vmwareId, vmName, hostname, ipAddress, warning } = command.data.vm;
+    case "succeeded": {
+      const { vmwareId, vmName, hostname, ipAddress, warning } = update.vm;
       const last = current ? runningStage(current, at) : null;
       const stageDurations = [...(current?.completedStages ?? []), ...(last ? [last] : [])];
       const data = { vmId, vmwareId, vmName, hostname, ipAddress, warning: warning ?? null, stageDurations };
       return ok([...started, { type: "VmProvisioned", data }]);
     }
-    case "RecordFailure":
+    case "failed":
       return ok([
         ...started,
         {
           type: "VmProvisioningFailed",
-          data: { vmId, stage: current?.stage ?? null, failure: command.data.failure },
+          data: { vmId, stage: current?.stage ?? null, failure: update.failure },
         },
       ]);
   }

@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import type { CallFailure } from "../durable-objects/agent-hub-calls.ts";
+import type { CallFailure } from "../agent-hub/pending-calls.ts";
 
 /** A call through a site's agent that did not get an answer, as the error tRPC clients understand. */
 export function callError(error: CallFailure, siteName: string): TRPCError {

@@ -1,36 +1,29 @@
 import type { Context as HonoContext } from "hono";
-import type { EdgeEnv } from "../app-env.ts";
 import { authenticate, bearerVerifierFor, tenantExistsIn } from "../auth/authenticate.ts";
 import type { Principal } from "../auth/principal.ts";
-import { parseVars } from "../env.ts";
-import { createChangeFeed } from "../feed/change-feed.ts";
-import { createJobDispatcher } from "../provisioning/dispatcher-factory.ts";
-import { createWorkflowDeps, type WorkflowDeps } from "../provisioning/workflow-deps.ts";
+import type { DispatchDeps } from "../commands/command-deps.ts";
+import { workerDeps } from "../deps.ts";
+import { type EdgeEnv, parseVars } from "../env.ts";
+import { logEvent } from "../log.ts";
 
 // a type alias (not an interface) so it satisfies the adapter's Record<string, unknown>
 export type TrpcContext = {
   env: Env;
   /** null when the caller presented no valid credentials; procedures decide whether that is fine */
   principal: Principal | null;
-  deps: WorkflowDeps;
+  deps: DispatchDeps;
 };
 
 /** Context without a request, so tests can build one directly (and inject a test dispatcher or clock). */
 export function createContextInner(input: {
   env: Env;
   principal?: Principal | null;
-  deps?: WorkflowDeps;
+  deps?: DispatchDeps;
 }): TrpcContext {
   return {
     env: input.env,
     principal: input.principal ?? null,
-    deps:
-      input.deps ??
-      createWorkflowDeps({
-        db: input.env.DB,
-        dispatcher: createJobDispatcher(input.env),
-        feed: createChangeFeed(input.env),
-      }),
+    deps: input.deps ?? workerDeps(input.env),
   };
 }
 
@@ -42,14 +35,8 @@ export async function createContext(c: HonoContext<EdgeEnv>): Promise<TrpcContex
     verifyBearer: bearerVerifierFor(vars),
     tenantExists: tenantExistsIn(c.env.DB),
   });
-  if (auth.failure)
-    console.warn(JSON.stringify({ msg: "credentials refused", path: c.req.path, ...auth.failure }));
-  const deps = createWorkflowDeps({
-    db: c.env.DB,
-    dispatcher: createJobDispatcher(c.env),
-    feed: createChangeFeed(c.env),
-    // the outbox relay and feed notifications outlive the response; the sweeper covers a lost relay
-    defer: (work) => c.executionCtx.waitUntil(work()),
-  });
+  if (auth.failure) logEvent("warn", "credentials refused", { path: c.req.path, ...auth.failure });
+  // the outbox relay and feed notifications outlive the response; the sweeper covers a lost relay
+  const deps = workerDeps(c.env, { defer: (work) => c.executionCtx.waitUntil(work()) });
   return createContextInner({ env: c.env, principal: auth.principal, deps });
 }

@@ -1,6 +1,7 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { logEvent } from "../log.ts";
 
 const ALREADY_PROCESSED = "already processed or modified by another admin";
 
@@ -71,12 +72,9 @@ export function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: D
 export function logUnexpectedError(opts: { error: TRPCError; path?: string | undefined }): void {
   if (opts.error.code !== "INTERNAL_SERVER_ERROR") return;
   const cause = opts.error.cause;
-  console.error(
-    JSON.stringify({
-      msg: "procedure failed",
-      path: opts.path,
-      error: String(cause ?? opts.error),
-      stack: cause instanceof Error ? cause.stack : undefined,
-    }),
-  );
+  logEvent("error", "procedure failed", {
+    path: opts.path,
+    error: String(cause ?? opts.error),
+    stack: cause instanceof Error ? cause.stack : undefined,
+  });
 }

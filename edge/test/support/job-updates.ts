@@ -1,24 +1,16 @@
-import { env } from "cloudflare:workers";
 import type { ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
-import {
-  type JobUpdate,
-  type JobUpdateInput,
-  recordJobUpdate,
-} from "../../src/provisioning/record-job-update.ts";
+import type { JobReport, JobUpdate } from "@gantry/shared/protocol/job-report";
+import { recordJobUpdate } from "../../src/commands/record-job-update.ts";
 import type { TestWorkflow } from "./test-deps.ts";
 
 /** What the hub would pass for one agent frame about a request's job. */
-export function frame(
-  requestId: string,
-  update: JobUpdate,
-  overrides: Partial<JobUpdateInput> = {},
-): JobUpdateInput {
+export function frame(requestId: string, update: JobUpdate, overrides: Partial<JobReport> = {}): JobReport {
   return {
     tenantId: "acme",
     requestId,
     jobId: `job-${requestId}`,
-    leaseEpoch: 1,
+    epoch: 1,
     eventId: crypto.randomUUID(),
     agentId: "agent-1",
     update,
@@ -54,8 +46,7 @@ export const failure: ProvisioningFailure = {
 };
 
 /** Records a frame through the test's workflow deps (its clock and dispatcher). */
-export const record = (w: TestWorkflow, input: JobUpdateInput) =>
-  recordJobUpdate(env, input, { deps: w.deps });
+export const record = (w: TestWorkflow, report: JobReport) => recordJobUpdate(w.deps, report);
 
 /** Reports the four timed stages 10 s apart, then success; returns the results. */
 export async function provisionToReady(

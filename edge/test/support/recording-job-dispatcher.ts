@@ -1,8 +1,4 @@
-import {
-  type JobDispatch,
-  JobDispatchError,
-  type JobDispatcher,
-} from "../../src/provisioning/job-dispatcher.ts";
+import { type JobDispatch, JobDispatchError, type JobDispatcher } from "../../src/commands/job-dispatcher.ts";
 
 /**
  * Test double for the AgentHub's queue (another engineer's work in progress): records every dispatch,

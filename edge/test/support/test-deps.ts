@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
+import { createCommandDeps, type DispatchDeps } from "../../src/commands/command-deps.ts";
+import type { JobDispatcher } from "../../src/commands/job-dispatcher.ts";
 import type { SqlDatabase } from "../../src/event-store/stored-event.ts";
-import { type ChangeFeed, createChangeFeed } from "../../src/feed/change-feed.ts";
-import type { JobDispatcher } from "../../src/provisioning/job-dispatcher.ts";
-import { createWorkflowDeps, type WorkflowDeps } from "../../src/provisioning/workflow-deps.ts";
+import { type ChangeFeed, createChangeFeed } from "../../src/tenant-feed/change-feed.ts";
 import { RecordingJobDispatcher } from "./recording-job-dispatcher.ts";
 
 /** A clock tests move by hand: no sleeps, no real time. */
@@ -15,7 +15,7 @@ export class ManualClock {
 }
 
 export interface TestWorkflow {
-  deps: WorkflowDeps;
+  deps: DispatchDeps;
   clock: ManualClock;
   dispatcher: RecordingJobDispatcher;
   /** awaits the background work (outbox relays, feed notifications) the use-cases deferred */
@@ -28,14 +28,16 @@ export function testWorkflow(
   const clock = new ManualClock();
   const dispatcher = new RecordingJobDispatcher();
   const deferred: Promise<unknown>[] = [];
-  const deps = createWorkflowDeps({
-    db: options.db ?? env.DB,
+  const deps: DispatchDeps = {
+    ...createCommandDeps({
+      db: options.db ?? env.DB,
+      // the real TenantFeed objects: they never touch D1, which the rows-written budget proves
+      feed: options.feed ?? createChangeFeed(env),
+      clock: clock.now,
+      defer: (work) => deferred.push(work()),
+    }),
     dispatcher: options.dispatcher ?? dispatcher,
-    // the real TenantFeed objects: they never touch D1, which the rows-written budget proves
-    feed: options.feed ?? createChangeFeed(env),
-    clock: clock.now,
-    defer: (work) => deferred.push(work()),
-  });
+  };
   return {
     deps,
     clock,

@@ -77,7 +77,7 @@ export class LinkEdge {
   async enqueue(input: { tenantId: string; siteId: string; job: AgentJob }): Promise<unknown> {
     const res = await fetch(`${this.url}/agent/dev/enqueue`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", origin: this.url },
       body: JSON.stringify(input),
     });
     if (!res.ok) throw new Error(`enqueue failed: ${res.status} ${await res.text()}`);
@@ -99,7 +99,11 @@ export class LinkEdge {
   }
 
   async revoke(agentId: string): Promise<void> {
-    const res = await fetch(`${this.url}/agent/dev/agents/${agentId}/revoke`, { method: "POST" });
+    const res = await fetch(`${this.url}/agent/dev/agents/${agentId}/revoke`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: this.url },
+      body: "{}",
+    });
     if (!res.ok) throw new Error(`revoke failed: ${res.status} ${await res.text()}`);
   }
 

@@ -1,17 +1,17 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { createEnrollmentToken } from "../../agents/enrollment.ts";
-import { siteHub } from "../../agents/hub-handoff.ts";
-import { listAgents } from "../../agents/list-agents.ts";
-import { revokeAgent } from "../../agents/revoke-agent.ts";
-import { getSite } from "../../agents/site-settings.ts";
-import { describeWait } from "../../agents/wait-reason.ts";
+import { listAgents } from "../../agent-hub/list-agents.ts";
+import { revokeAgent } from "../../agent-hub/revoke-agent.ts";
+import { describeWait } from "../../agent-hub/wait-reason.ts";
+import { siteHub } from "../../stubs.ts";
+import { createEnrollmentToken } from "../../tenancy/enrollment.ts";
+import { siteSettings } from "../../tenancy/sites.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
 const SiteRef = z.object({ siteId: z.string().min(1).max(100) });
 
 async function siteOrNotFound(db: D1Database, tenantId: string, siteId: string) {
-  const site = await getSite(db, tenantId, siteId);
+  const site = await siteSettings(db, { tenantId, siteId });
   if (!site.ok) throw new TRPCError({ code: "NOT_FOUND", message: "site not found" });
   return site.value;
 }

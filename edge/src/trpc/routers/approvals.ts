@@ -4,11 +4,11 @@ import {
   RejectInput,
   StopProvisioningInput,
 } from "@gantry/shared/api/approvals";
-import { siteHub } from "../../agents/hub-handoff.ts";
+import { approveRequest } from "../../commands/approve-request.ts";
+import { rejectRequest } from "../../commands/reject-request.ts";
+import { stopProvisioning } from "../../commands/stop-provisioning.ts";
 import { pendingQueue } from "../../projections/request-queries.ts";
-import { approveRequest } from "../../provisioning/approve-request.ts";
-import { rejectRequest } from "../../provisioning/reject-request.ts";
-import { stopProvisioning } from "../../provisioning/stop-provisioning.ts";
+import { siteHub } from "../../stubs.ts";
 import { unwrap } from "../errors.ts";
 import { adminProcedure, router } from "../trpc.ts";
 

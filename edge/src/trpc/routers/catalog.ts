@@ -7,9 +7,10 @@ import type {
 import { ProjectId } from "@gantry/shared/api/ids";
 import { DEFAULT_VM_SIZE, VM_SIZE_CODES, VM_SIZES } from "@gantry/shared/domain/vm-size";
 import { z } from "zod";
-import { projectNetworks } from "../../agents/project-networks.ts";
-import { projectTemplates } from "../../agents/project-templates.ts";
-import { listProjects } from "../../provisioning/reference-data.ts";
+import { readSiteInventory } from "../../deps.ts";
+import { projectNetworks } from "../../tenancy/project-networks.ts";
+import { projectTemplates } from "../../tenancy/project-templates.ts";
+import { listProjects } from "../../tenancy/projects.ts";
 import { toTRPCError } from "../errors.ts";
 import { authedProcedure, router } from "../trpc.ts";
 
@@ -26,15 +27,21 @@ export const catalogRouter = router({
   }),
   /** Networks for the request form, from the inventory the project's site agent last reported. */
   networks: authedProcedure.input(ProjectRef).query(async ({ ctx, input }): Promise<ProjectNetworks> => {
-    const scope = { tenantId: ctx.principal.tenantId, projectId: input.projectId };
-    const networks = await projectNetworks(ctx.env, ctx.deps.db, scope);
+    const networks = await projectNetworks(ctx.deps.db, {
+      tenantId: ctx.principal.tenantId,
+      projectId: input.projectId,
+      inventoryOf: readSiteInventory(ctx.env),
+    });
     if (!networks) throw toTRPCError({ code: "PROJECT_NOT_FOUND", projectId: input.projectId });
     return networks;
   }),
   /** Templates of the project's site, from the same cached inventory; another tenant's project is missing. */
   templates: authedProcedure.input(ProjectRef).query(async ({ ctx, input }): Promise<ProjectTemplates> => {
-    const scope = { tenantId: ctx.principal.tenantId, projectId: input.projectId };
-    const templates = await projectTemplates(ctx.env, ctx.deps.db, scope);
+    const templates = await projectTemplates(ctx.deps.db, {
+      tenantId: ctx.principal.tenantId,
+      projectId: input.projectId,
+      inventoryOf: readSiteInventory(ctx.env),
+    });
     if (!templates) throw toTRPCError({ code: "PROJECT_NOT_FOUND", projectId: input.projectId });
     return templates;
   }),

@@ -6,8 +6,11 @@ import {
 } from "@gantry/shared/protocol/progress";
 import { TRPCError, tracked } from "@trpc/server";
 import { z } from "zod";
-import { openProgressStream, ProgressStreamUnavailableError } from "../../progress/open-progress-stream.ts";
-import { authorizeProgressViewer } from "../../progress/progress-access.ts";
+import {
+  openProgressStream,
+  ProgressStreamUnavailableError,
+} from "../../request-progress/open-progress-stream.ts";
+import { authorizeProgressViewer } from "../../request-progress/progress-access.ts";
 import { authedProcedure, router } from "../trpc.ts";
 
 export const WatchProgressInput = z

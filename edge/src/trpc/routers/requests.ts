@@ -7,15 +7,16 @@ import {
 import { type ChangeFrame, formatFeedCursor } from "@gantry/shared/protocol/change-feed";
 import { TRPCError, tracked } from "@trpc/server";
 import { ZodRealError, z } from "zod";
-import { isOfferedNetwork, projectNetworks } from "../../agents/project-networks.ts";
-import { requestWait } from "../../agents/request-wait.ts";
+import { requestWait } from "../../agent-hub/request-wait.ts";
 import { isAdmin } from "../../auth/principal.ts";
+import { cancelRequest } from "../../commands/cancel-request.ts";
+import { submitRequest } from "../../commands/submit-request.ts";
+import { readSiteInventory } from "../../deps.ts";
 import type { SqlDatabase } from "../../event-store/stored-event.ts";
-import { FeedUnavailableError, openChangeStream } from "../../feed/open-change-stream.ts";
 import { getRequestDetail } from "../../projections/request-detail.ts";
 import { listRequestsOf } from "../../projections/request-queries.ts";
-import { cancelRequest } from "../../provisioning/cancel-request.ts";
-import { submitRequest } from "../../provisioning/submit-request.ts";
+import { isOfferedNetwork, projectNetworks } from "../../tenancy/project-networks.ts";
+import { FeedUnavailableError, openChangeStream } from "../../tenant-feed/open-change-stream.ts";
 import { toTRPCError, unwrap } from "../errors.ts";
 import { authedProcedure, router } from "../trpc.ts";
 
@@ -39,8 +40,11 @@ async function checkNetwork(
   input: { projectId: string; networkPath?: string | undefined },
 ): Promise<void> {
   if (input.networkPath === undefined) return;
-  const scope = { tenantId: ctx.principal.tenantId, projectId: input.projectId };
-  const networks = await projectNetworks(ctx.env, ctx.deps.db, scope);
+  const networks = await projectNetworks(ctx.deps.db, {
+    tenantId: ctx.principal.tenantId,
+    projectId: input.projectId,
+    inventoryOf: readSiteInventory(ctx.env),
+  });
   // an unknown project is answered by the use-case (NOT_FOUND), not here
   if (!networks || isOfferedNetwork(networks, input.networkPath)) return;
   const message = "is not a network of this project's site; pick one the form offers";

@@ -1,5 +1,5 @@
 import type { SessionUser } from "@gantry/shared/api/session";
-import { getTenant } from "../../provisioning/reference-data.ts";
+import { getTenant } from "../../tenancy/tenants.ts";
 import { authedProcedure, router } from "../trpc.ts";
 
 export const sessionRouter = router({

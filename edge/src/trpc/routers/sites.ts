@@ -1,14 +1,14 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { siteHub } from "../../agents/hub-handoff.ts";
+import { readSiteInventory } from "../../deps.ts";
+import { siteHub } from "../../stubs.ts";
 import {
-  getSite,
   listSites,
   type SiteError,
   SiteSettingsInput,
-  siteInventory,
+  siteSettings,
   updateSite,
-} from "../../agents/site-settings.ts";
+} from "../../tenancy/sites.ts";
 import { callError } from "../agent-call-error.ts";
 import { adminProcedure, authedProcedure, router } from "../trpc.ts";
 
@@ -32,7 +32,7 @@ function siteError(error: SiteError): TRPCError {
 }
 
 async function siteOf(db: D1Database, tenantId: string, siteId: string) {
-  const site = await getSite(db, tenantId, siteId);
+  const site = await siteSettings(db, { tenantId, siteId });
   if (!site.ok) throw siteError(site.error);
   return site.value;
 }
@@ -46,10 +46,11 @@ export const sitesRouter = router({
 
   /** Placement picked from the reported inventory; every path is checked against it. */
   update: adminProcedure.input(SiteSettingsInput).mutation(async ({ ctx, input }) => {
-    const updated = await updateSite(ctx.env, {
+    const updated = await updateSite(ctx.env.DB, {
       tenantId: ctx.principal.tenantId,
       settings: input,
       now: new Date(),
+      inventoryOf: readSiteInventory(ctx.env),
     });
     if (!updated.ok) throw siteError(updated.error);
     return updated.value;
@@ -58,7 +59,7 @@ export const sitesRouter = router({
   /** The cached vCenter inventory (templates, networks, ...) the site's agent last reported. */
   inventory: authedProcedure.input(SiteRef).query(async ({ ctx, input }) => {
     const site = await siteOf(ctx.env.DB, ctx.principal.tenantId, input.siteId);
-    return siteInventory(ctx.env, site.siteId);
+    return readSiteInventory(ctx.env)(site.siteId);
   }),
 
   /**
@@ -82,7 +83,7 @@ export const sitesRouter = router({
         message: `the agent could not read the vCenter inventory: ${result.outcome.error.message}`,
       });
     }
-    return siteInventory(ctx.env, site.siteId);
+    return readSiteInventory(ctx.env)(site.siteId);
   }),
 
   /** Runs `vcenter.test` through a connected agent and names the check that failed. */

@@ -1,11 +1,11 @@
 import { ClearLeftoverInput, ListVmsInput } from "@gantry/shared/api/vms";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { siteHub } from "../../agents/hub-handoff.ts";
-import { visibleRequestSite } from "../../agents/request-site.ts";
+import { clearLeftover } from "../../commands/clear-leftover.ts";
 import { listLeftovers } from "../../projections/leftover-queries.ts";
 import { listVms } from "../../projections/request-queries.ts";
-import { clearLeftover } from "../../provisioning/clear-leftover.ts";
+import { visibleRequestSite } from "../../projections/request-site.ts";
+import { siteHub } from "../../stubs.ts";
 import { callError } from "../agent-call-error.ts";
 import { unwrap } from "../errors.ts";
 import { adminProcedure, authedProcedure, router } from "../trpc.ts";

@@ -1,0 +1,266 @@
+import { VM_SIZES } from "@gantry/shared/domain/vm-size";
+import type { DomainEvent } from "@gantry/shared/events/catalog";
+import type { EventMetadata } from "@gantry/shared/events/event-metadata";
+import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { EdgeEnv } from "../src/env.ts";
+import { type CommitInput, createEventStore, type EventStore } from "../src/event-store/append-to-stream.ts";
+import { type NewEvent, type StreamAppend, streamIds } from "../src/event-store/stored-event.ts";
+import { INLINE_PROJECTIONS } from "../src/projections/inline-projections.ts";
+import { rebuildProjections } from "../src/projections/rebuild-projections.ts";
+
+/**
+ * Measurement hooks for `npm run bench`, mounted at `/agent/dev/bench` by the dev Worker (dev-worker.ts)
+ * behind the guard of every dev route (local-dev-guard.ts). Never part of the production Worker.
+ *
+ * - `/d1-meter`: D1 rows written by every statement this isolate sends, read from D1's own
+ *   `meta.rows_written`. The tally is isolate-global: right for one local workerd, where the Worker and
+ *   both Durable Objects share an isolate, meaningless in production (many isolates). Nothing is
+ *   patched until a dev request asks for it.
+ * - `/append`: synthetic but valid request lifecycles through the real event store and inline projections.
+ * - `/rebuild`: the projection rebuild (compare only, nothing swapped), timed inside the Worker.
+ */
+
+const Meta = z.object({ meta: z.object({ rows_written: z.number() }) });
+const tally = { rowsWritten: 0, statements: 0, since: Date.now() };
+const metered: string[] = [];
+// wall time of each metered call (call → result), to tell time spent waiting on D1 from time spent elsewhere
+const callMs: number[] = [];
+const MAX_TIMINGS = 200_000;
+
+const at = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? null;
+
+function count(result: unknown): void {
+  for (const r of Array.isArray(result) ? result : [result]) {
+    const parsed = Meta.safeParse(r);
+    if (!parsed.success) continue;
+    tally.rowsWritten += parsed.data.meta.rows_written;
+    tally.statements += 1;
+  }
+}
+
+/**
+ * Wraps the binding's result-returning methods on their prototypes, once per isolate. `first()` and
+ * `raw()` drop D1's meta and cannot be counted; the edge only reads with them (a SELECT writes no rows).
+ */
+function installMeter(db: D1Database): string[] {
+  if (metered.length > 0) return metered;
+  const targets: Array<[string, unknown, string]> = [
+    ["D1Database", Object.getPrototypeOf(db), "batch"],
+    ["D1PreparedStatement", Object.getPrototypeOf(db.prepare("SELECT 1")), "run"],
+    ["D1PreparedStatement", Object.getPrototypeOf(db.prepare("SELECT 1")), "all"],
+  ];
+  for (const [owner, proto, name] of targets) {
+    const original: unknown = typeof proto === "object" && proto ? Reflect.get(proto, name) : undefined;
+    if (typeof proto !== "object" || !proto || typeof original !== "function") continue;
+    const wrapped = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+      const started = Date.now();
+      const result: unknown = await Reflect.apply(original, this, args);
+      if (callMs.length < MAX_TIMINGS) callMs.push(Date.now() - started);
+      count(result);
+      return result;
+    };
+    if (Reflect.set(proto, name, wrapped)) metered.push(`${owner}.${name}`);
+  }
+  return metered;
+}
+
+const AppendInput = z.object({
+  tenantId: z.string().regex(/^[a-z0-9-]{1,40}$/),
+  prefix: z.string().regex(/^[A-Za-z0-9_]{1,40}$/),
+  from: z.number().int().min(0),
+  count: z.number().int().min(1).max(500),
+  concurrency: z.number().int().min(1).max(16).default(4),
+  /** "commands": one commit per command, as the workflow writes; "lifecycle": one commit per request */
+  shape: z.enum(["commands", "lifecycle"]).default("commands"),
+});
+type AppendInput = z.infer<typeof AppendInput>;
+
+type Appended = [streamId: string, expectedVersion: number, events: NewEvent[]];
+const commit = (...appends: Appended[]): CommitInput => ({
+  appends: appends.map(([streamId, expectedVersion, events]) => ({ streamId, expectedVersion, events })),
+});
+
+/** The events of one synthetic request, stamped as the workflow stamps them, one second apart. */
+class SyntheticRequest {
+  readonly requestId: string;
+  readonly request: string;
+  readonly vm: string;
+  readonly #jobId: string;
+  readonly #tenantId: string;
+  readonly #index: number;
+  readonly #startedAt: number;
+
+  constructor(input: AppendInput, index: number) {
+    this.requestId = `req_${input.prefix}_${index}`;
+    this.request = streamIds.vmRequest(this.requestId);
+    this.vm = streamIds.vm(this.requestId);
+    this.#jobId = `job-${this.requestId}`;
+    this.#tenantId = input.tenantId;
+    this.#index = index;
+    this.#startedAt = Date.UTC(2026, 0, 1) + index * 60_000;
+  }
+
+  #recorded(actorKind: EventMetadata["actorKind"], second: number, events: DomainEvent[]): NewEvent[] {
+    return events.map((event) => ({
+      eventId: crypto.randomUUID(),
+      event,
+      metadata: {
+        tenantId: this.#tenantId,
+        actorId: actorKind === "user" ? "user-bench" : "agent-bench",
+        actorKind,
+        correlationId: this.requestId,
+        causationId: null,
+      },
+      occurredAt: new Date(this.#startedAt + second * 1000).toISOString(),
+    }));
+  }
+
+  submitted(): NewEvent[] {
+    const { requestId } = this;
+    return this.#recorded("user", 0, [
+      {
+        type: "VmRequestSubmitted",
+        data: {
+          requestId,
+          requester: { id: "user-bench", name: "Bench", email: "bench@bench.test" },
+          projectId: "proj-bench",
+          name: `bench-${this.#index}`,
+          size: "S",
+          spec: VM_SIZES.S,
+          justification: "synthetic event for the event store benchmark",
+          networkPath: null,
+        },
+      },
+    ]);
+  }
+
+  approved(): NewEvent[] {
+    return this.#recorded("user", 1, [
+      { type: "VmRequestApproved", data: { requestId: this.requestId, jobId: this.#jobId } },
+    ]);
+  }
+
+  /** The first report: the VM's stream opens with its first stage, the request turns PROVISIONING. */
+  started(): { vm: NewEvent[]; request: NewEvent[] } {
+    const { requestId } = this;
+    const ref = { requestId, jobId: this.#jobId, vmId: requestId };
+    return {
+      vm: [
+        ...this.#recorded("agent", 2, [{ type: "VmProvisioningStarted", data: ref }]),
+        ...this.stage(2, "CLONING", null),
+      ],
+      request: this.#recorded("agent", 2, [{ type: "VmRequestProvisioningStarted", data: ref }]),
+    };
+  }
+
+  stage(second: number, stage: ProvisioningStage, previous: ProvisioningStage | null): NewEvent[] {
+    const ran = previous ? { stage: previous, durationMs: 1000 } : null;
+    return this.#recorded("agent", second, [
+      { type: "VmProvisioningStageReached", data: { vmId: this.requestId, stage, previous: ran } },
+    ]);
+  }
+
+  ready(): { vm: NewEvent[]; request: NewEvent[] } {
+    const { requestId } = this;
+    const i = this.#index;
+    const vm = {
+      vmwareId: `vm-${i}`,
+      vmName: `bench-${i}`,
+      hostname: `bench-${i}`,
+      ipAddress: "10.0.0.1",
+      warning: null,
+    };
+    return {
+      vm: this.#recorded("agent", 6, [
+        { type: "VmProvisioned", data: { vmId: requestId, ...vm, stageDurations: [] } },
+      ]),
+      request: this.#recorded("agent", 6, [
+        { type: "VmRequestReady", data: { requestId, vmId: requestId, ...vm } },
+      ]),
+    };
+  }
+}
+
+/** One request's life as the workflow commits it: 10 events in 7 command-sized commits. */
+function lifecycle(input: AppendInput, index: number): CommitInput[] {
+  const r = new SyntheticRequest(input, index);
+  const started = r.started();
+  const ready = r.ready();
+  return [
+    commit([r.request, 0, r.submitted()]),
+    commit([r.request, 1, r.approved()]),
+    commit([r.vm, 0, started.vm], [r.request, 2, started.request]),
+    commit([r.vm, 2, r.stage(3, "CONFIGURING", "CLONING")]),
+    commit([r.vm, 3, r.stage(4, "POWERING_ON", "CONFIGURING")]),
+    commit([r.vm, 4, r.stage(5, "WAITING_FOR_NETWORK", "POWERING_ON")]),
+    commit([r.vm, 5, ready.vm], [r.request, 3, ready.request]),
+  ];
+}
+
+/** The same events as one commit per stream pair: the quickest valid way to fill the log. */
+function asOneCommit(commits: readonly CommitInput[]): CommitInput {
+  const byStream = new Map<string, StreamAppend>();
+  for (const append of commits.flatMap((c) => c.appends)) {
+    const seen = byStream.get(append.streamId);
+    if (seen) byStream.set(append.streamId, { ...seen, events: [...seen.events, ...append.events] });
+    else byStream.set(append.streamId, append);
+  }
+  return { appends: [...byStream.values()] };
+}
+
+async function appendLifecycle(store: EventStore, input: AppendInput, index: number) {
+  const commands = lifecycle(input, index);
+  const commits = input.shape === "commands" ? commands : [asOneCommit(commands)];
+  let rowsWritten = 0;
+  for (const commit of commits) {
+    const committed = await store.commit(commit);
+    if (!committed.ok) throw new Error(`synthetic append conflicted on ${committed.error.streamId}`);
+    rowsWritten += committed.value.rowsWritten;
+  }
+  return {
+    events: commits.flatMap((c) => c.appends).reduce((n, a) => n + a.events.length, 0),
+    commits: commits.length,
+    rowsWritten,
+  };
+}
+
+export const devBenchRoutes = new Hono<EdgeEnv>()
+  .post("/d1-meter/reset", (c) => {
+    const methods = installMeter(c.env.DB);
+    Object.assign(tally, { rowsWritten: 0, statements: 0, since: Date.now() });
+    callMs.length = 0;
+    return c.json({ metered: methods });
+  })
+  .get("/d1-meter", (c) => {
+    const sorted = [...callMs].sort((a, b) => a - b);
+    const calls = { count: sorted.length, p50: at(sorted, 50), p95: at(sorted, 95), p99: at(sorted, 99) };
+    return c.json({ ...tally, metered, callMs: calls });
+  })
+  .post("/append", async (c) => {
+    const input = AppendInput.safeParse(await c.req.json().catch(() => null));
+    if (!input.success) return c.json({ error: "INVALID_REQUEST", issues: input.error.issues }, 400);
+    const store = createEventStore(c.env.DB, INLINE_PROJECTIONS);
+    const started = Date.now();
+    const totals = { events: 0, commits: 0, rowsWritten: 0 };
+    let next = input.data.from;
+    const end = input.data.from + input.data.count;
+    // a few lifecycles at once, as concurrent requests would; each one's commits stay in order
+    const worker = async () => {
+      for (let i = next++; i < end; i = next++) {
+        const done = await appendLifecycle(store, input.data, i);
+        totals.events += done.events;
+        totals.commits += done.commits;
+        totals.rowsWritten += done.rowsWritten;
+      }
+    };
+    await Promise.all(Array.from({ length: input.data.concurrency }, worker));
+    return c.json({ ...totals, ms: Date.now() - started });
+  })
+  .post("/rebuild", async (c) => {
+    const started = Date.now();
+    const report = await rebuildProjections(c.env.DB);
+    return c.json({ ms: Date.now() - started, report });
+  });

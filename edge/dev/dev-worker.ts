@@ -1,0 +1,25 @@
+import { Hono } from "hono";
+import type { EdgeEnv } from "../src/env.ts";
+import production from "../src/index.ts";
+import { devBenchRoutes } from "./dev-bench.ts";
+import { hubDevRoutes } from "./hub-dev-routes.ts";
+import { localDevGuard } from "./local-dev-guard.ts";
+
+export { AgentHub, RequestProgress, TenantFeed } from "../src/index.ts";
+
+/**
+ * The Worker the local stack (`npm run dev`, the process tests, `npm run bench`) runs: the production
+ * Worker, unchanged, plus the dev-only routes under `/agent/dev/*`. It lives outside `edge/src`, so the
+ * production bundle (wrangler.toml's `main`) never contains it; a test builds that bundle to prove it.
+ */
+const dev = new Hono<EdgeEnv>()
+  .use("/agent/dev/*", localDevGuard())
+  .route("/agent/dev/bench", devBenchRoutes)
+  .route("/agent/dev", hubDevRoutes)
+  // everything else, and any /agent/dev path no dev route answers, is the production Worker's
+  .all("*", (c) => production.fetch(c.req.raw, c.env, c.executionCtx));
+
+export default {
+  fetch: dev.fetch,
+  scheduled: production.scheduled,
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,75 @@
+import { type SocketFacts, sendFrame, welcomedSockets } from "./agent-sockets.ts";
+import type { HubContext } from "./hub-context.ts";
+import type { Job } from "./job-queue.ts";
+
+export interface AgentSlot {
+  ws: WebSocket;
+  facts: SocketFacts;
+  capacity: number;
+  draining: boolean;
+  load: number;
+}
+
+/** Connected agents with what the hub knows of their capacity and current load. */
+export function agentSlots(hub: HubContext): AgentSlot[] {
+  const load = hub.queue.loadByAgent();
+  const seen = hub.roster.byId();
+  return welcomedSockets(hub.ctx).map(({ ws, facts }) => {
+    const agent = seen.get(facts.agentId);
+    return {
+      ws,
+      facts,
+      capacity: agent?.capacity ?? 0,
+      draining: agent?.draining ?? false,
+      load: load.get(facts.agentId) ?? 0,
+    };
+  });
+}
+
+function pick(slots: AgentSlot[], job: Job): AgentSlot | null {
+  let best: AgentSlot | null = null;
+  for (const slot of slots) {
+    const free = slot.capacity - slot.load;
+    if (slot.draining || free <= 0 || job.declinedBy === slot.facts.agentId) continue;
+    if (!best || free > best.capacity - best.load) best = slot;
+  }
+  return best;
+}
+
+/** Offers each queued job to the connected agent with the most free capacity. */
+export async function dispatchQueued(hub: HubContext): Promise<void> {
+  const queued = hub.queue.queued();
+  if (queued.length > 0) {
+    const slots = agentSlots(hub);
+    const now = hub.now();
+    for (const job of queued) {
+      const slot = pick(slots, job);
+      if (!slot) continue;
+      hub.queue.offer({
+        jobId: job.jobId,
+        agentId: slot.facts.agentId,
+        now,
+        offerTimeoutMs: hub.settings.offerTimeoutMs,
+      });
+      slot.load += 1;
+      sendFrame(slot.ws, { type: "job.offer", jobId: job.jobId, kind: job.kind, attempt: job.attempt + 1 });
+    }
+  }
+  await armSweep(hub);
+}
+
+// a stopped job's outcome that D1 refused is written again this much later
+const PENDING_OUTCOME_RETRY_MS = 30_000;
+
+/**
+ * One alarm per object: set it to the earliest offer or lease deadline, and no later than a retry of
+ * a stopped job's outcome still to be written, if there is either.
+ */
+export async function armSweep(hub: HubContext): Promise<void> {
+  const deadline = hub.queue.nextDeadline();
+  const retry = hub.queue.pendingOutcomes().length > 0 ? hub.now() + PENDING_OUTCOME_RETRY_MS : null;
+  const next = deadline === null ? retry : retry === null ? deadline : Math.min(deadline, retry);
+  if (next === null) return;
+  const current = await hub.ctx.storage.getAlarm();
+  if (current === null || current > next) await hub.ctx.storage.setAlarm(next);
+}

@@ -1,0 +1,101 @@
+import { type AgentSlot, agentSlots } from "./dispatch.ts";
+import type { HubContext } from "./hub-context.ts";
+import { readCounters, readMeta } from "./hub-storage.ts";
+import type { Job, JobState } from "./job-queue.ts";
+
+/** Why a job is not running yet; plain data so the API can say it in a sentence. */
+export type WaitReason =
+  | { code: "NO_AGENT_CONNECTED"; since: string | null }
+  | { code: "AGENTS_AT_CAPACITY"; connected: number }
+  | { code: "AGENTS_DRAINING"; connected: number }
+  | { code: "AWAITING_ACCEPTANCE"; agentId: string };
+
+export interface HubAgentStatus {
+  agentId: string;
+  name: string;
+  version: string | null;
+  connected: boolean;
+  lastSeenAt: string | null;
+  capacity: number;
+  draining: boolean;
+  jobsInFlight: number;
+}
+
+export interface HubJobStatus {
+  jobId: string;
+  requestId: string;
+  state: JobState;
+  agentId: string | null;
+  epoch: number;
+  attempt: number;
+  lastSeq: number;
+  /** Stages applied, in the order they arrived. */
+  stages: string[];
+  outcome: string | null;
+  leaseExpiresAt: string | null;
+  waiting: WaitReason | null;
+}
+
+export interface HubStatus {
+  agents: HubAgentStatus[];
+  jobs: HubJobStatus[];
+  counters: Record<string, number>;
+}
+
+export const ABSENT_SINCE = "agents_absent_since";
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** What every queued job's wait reason depends on: read once per status, not once per job. */
+export interface WaitContext {
+  slots: AgentSlot[];
+  absentSince: string | null;
+}
+
+export function waitContext(hub: HubContext): WaitContext {
+  return { slots: agentSlots(hub), absentSince: readMeta(hub.sql, ABSENT_SINCE) };
+}
+
+function waitReason(job: Job, wait: WaitContext): WaitReason | null {
+  if (job.state === "offered" && job.agentId) return { code: "AWAITING_ACCEPTANCE", agentId: job.agentId };
+  if (job.state !== "queued") return null;
+  const { slots, absentSince } = wait;
+  if (slots.length === 0) {
+    return { code: "NO_AGENT_CONNECTED", since: absentSince === null ? null : iso(Number(absentSince)) };
+  }
+  if (slots.every((s) => s.draining)) return { code: "AGENTS_DRAINING", connected: slots.length };
+  return { code: "AGENTS_AT_CAPACITY", connected: slots.length };
+}
+
+export function jobStatus(job: Job, wait: WaitContext): HubJobStatus {
+  return {
+    jobId: job.jobId,
+    requestId: job.requestId,
+    state: job.state,
+    agentId: job.agentId,
+    epoch: job.epoch,
+    attempt: job.attempt,
+    lastSeq: job.lastSeq,
+    stages: job.stages,
+    outcome: job.outcome,
+    leaseExpiresAt: iso(job.leaseExpiresAt),
+    waiting: waitReason(job, wait),
+  };
+}
+
+export function hubStatus(hub: HubContext): HubStatus {
+  const wait = waitContext(hub);
+  const connected = new Set(wait.slots.map((s) => s.facts.agentId));
+  const load = hub.queue.loadByAgent();
+  const agents = hub.roster.listed().map((a) => ({
+    agentId: a.agentId,
+    name: a.name,
+    version: a.version,
+    connected: connected.has(a.agentId),
+    lastSeenAt: iso(a.lastSeenAt),
+    capacity: a.capacity,
+    draining: a.draining,
+    jobsInFlight: load.get(a.agentId) ?? 0,
+  }));
+  const jobs = hub.queue.active().map((j) => jobStatus(j, wait));
+  return { agents, jobs, counters: readCounters(hub.sql) };
+}

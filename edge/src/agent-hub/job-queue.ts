@@ -1,0 +1,368 @@
+import { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
+import { AgentJob, type JobOutcome } from "@gantry/shared/protocol/agent";
+import { err, ok, type Result } from "@gantry/shared/result";
+import { z } from "zod";
+import { bumpCounter } from "./hub-storage.ts";
+
+export type JobState = "queued" | "offered" | "leased" | "done";
+
+/** One job of the site as the hub's parts see it. */
+export interface Job {
+  jobId: string;
+  tenantId: string;
+  siteId: string;
+  requestId: string;
+  kind: string;
+  /** queued -> offered -> leased -> done; offered and leased fall back to queued on expiry */
+  state: JobState;
+  /** the agent it is offered to or leased by */
+  agentId: string | null;
+  /** fencing token: incremented on every grant, carried by every later frame of the job */
+  epoch: number;
+  attempt: number;
+  /** the last durable frame applied */
+  lastSeq: number;
+  leaseExpiresAt: number | null;
+  /** the agent that declined it last; skipped until it renews */
+  declinedBy: string | null;
+  /** an admin stopped it while an agent held it */
+  cancelRequested: boolean;
+  outcome: string | null;
+  /** stages applied so far, in the order they arrived */
+  stages: ProvisioningStage[];
+}
+
+// the `jobs` table (hub-storage.ts): its rows never leave this file
+type JobRow = {
+  job_id: string;
+  tenant_id: string;
+  site_id: string;
+  request_id: string;
+  kind: string;
+  spec: string;
+  state: JobState;
+  agent_id: string | null;
+  epoch: number;
+  attempt: number;
+  last_seq: number;
+  offer_expires_at: number | null;
+  lease_expires_at: number | null;
+  declined_by: string | null;
+  cancel_requested: number;
+  /** 1 while a stopped job's outcome is not in the D1 log yet (stop-job.ts records it) */
+  outcome_pending: number;
+  outcome: string | null;
+  enqueued_at: number;
+  updated_at: number;
+  stages: string;
+};
+
+export type FrameRefusal = { code: "UNKNOWN_JOB" } | { code: "STALE_EPOCH"; current: number };
+
+export interface Grant {
+  job: AgentJob;
+  epoch: number;
+  attempt: number;
+  lastSeq: number;
+  stages: ProvisioningStage[];
+}
+
+const Stages = z.array(ProvisioningStage).catch([]);
+
+const toJob = (row: JobRow): Job => ({
+  jobId: row.job_id,
+  tenantId: row.tenant_id,
+  siteId: row.site_id,
+  requestId: row.request_id,
+  kind: row.kind,
+  state: row.state,
+  agentId: row.agent_id,
+  epoch: row.epoch,
+  attempt: row.attempt,
+  lastSeq: row.last_seq,
+  leaseExpiresAt: row.lease_expires_at,
+  declinedBy: row.declined_by,
+  cancelRequested: row.cancel_requested === 1,
+  outcome: row.outcome,
+  stages: Stages.parse(JSON.parse(row.stages)),
+});
+
+/**
+ * The job queue and its leases in the hub's SQLite, the only code that touches the `jobs` table.
+ * Every method is synchronous, so each one is atomic (no await between statements) and safe from
+ * interleaving.
+ */
+export class JobQueue {
+  constructor(private readonly sql: SqlStorage) {}
+
+  #row(jobId: string): JobRow | null {
+    return this.sql.exec<JobRow>("SELECT * FROM jobs WHERE job_id = ?", jobId).toArray()[0] ?? null;
+  }
+
+  #all(query: string, ...bindings: SqlStorageValue[]): Job[] {
+    return this.sql
+      .exec<JobRow>(query, ...bindings)
+      .toArray()
+      .map(toJob);
+  }
+
+  get(jobId: string): Job | null {
+    const row = this.#row(jobId);
+    return row ? toJob(row) : null;
+  }
+
+  /** Idempotent by job id: a second enqueue of the same job changes nothing. */
+  enqueue(input: { tenantId: string; siteId: string; job: AgentJob; now: number }): "queued" | "duplicate" {
+    const { job, now } = input;
+    const cursor = this.sql.exec(
+      `INSERT INTO jobs (job_id, tenant_id, site_id, request_id, kind, spec, state, enqueued_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?7) ON CONFLICT (job_id) DO NOTHING`,
+      job.jobId,
+      input.tenantId,
+      input.siteId,
+      job.requestId,
+      job.kind,
+      JSON.stringify(job),
+      now,
+    );
+    return cursor.rowsWritten > 0 ? "queued" : "duplicate";
+  }
+
+  queued(): Job[] {
+    return this.#all("SELECT * FROM jobs WHERE state = 'queued' ORDER BY enqueued_at, job_id");
+  }
+
+  active(): Job[] {
+    return this.#all("SELECT * FROM jobs WHERE state != 'done' ORDER BY enqueued_at, job_id");
+  }
+
+  /** Offered plus leased jobs per agent: what counts against its capacity. */
+  loadByAgent(): Map<string, number> {
+    const rows = this.sql
+      .exec<{ agent_id: string; n: number }>(
+        "SELECT agent_id, count(*) AS n FROM jobs WHERE state IN ('offered', 'leased') GROUP BY agent_id",
+      )
+      .toArray();
+    return new Map(rows.map((r) => [r.agent_id, r.n]));
+  }
+
+  offer(input: { jobId: string; agentId: string; now: number; offerTimeoutMs: number }): void {
+    this.sql.exec(
+      `UPDATE jobs SET state = 'offered', agent_id = ?2, offer_expires_at = ?3, updated_at = ?4
+       WHERE job_id = ?1 AND state = 'queued'`,
+      input.jobId,
+      input.agentId,
+      input.now + input.offerTimeoutMs,
+      input.now,
+    );
+  }
+
+  /** Accepting an offer grants the lease under a new epoch; a repeated accept returns the same grant. */
+  grant(input: {
+    jobId: string;
+    agentId: string;
+    now: number;
+    leaseTtlMs: number;
+  }): Result<Grant, { code: "NOT_OFFERED" }> {
+    const row = this.#row(input.jobId);
+    if (!row || row.agent_id !== input.agentId || (row.state !== "offered" && row.state !== "leased")) {
+      return err({ code: "NOT_OFFERED" });
+    }
+    if (row.state === "offered") {
+      this.sql.exec(
+        `UPDATE jobs SET state = 'leased', epoch = epoch + 1, attempt = attempt + 1, offer_expires_at = NULL,
+           lease_expires_at = ?2, updated_at = ?3 WHERE job_id = ?1`,
+        input.jobId,
+        input.now + input.leaseTtlMs,
+        input.now,
+      );
+      bumpCounter(this.sql, "leases_granted");
+    }
+    const granted = this.#row(input.jobId);
+    if (!granted) return err({ code: "NOT_OFFERED" });
+    return ok({
+      job: AgentJob.parse(JSON.parse(granted.spec)),
+      epoch: granted.epoch,
+      attempt: granted.attempt,
+      lastSeq: granted.last_seq,
+      stages: toJob(granted).stages,
+    });
+  }
+
+  /** Back to the queue after a decline; the decliner is skipped until it renews (and so re-states capacity). */
+  decline(input: { jobId: string; agentId: string; now: number }): void {
+    this.sql.exec(
+      `UPDATE jobs SET state = 'queued', agent_id = NULL, offer_expires_at = NULL, declined_by = ?2, updated_at = ?3
+       WHERE job_id = ?1 AND state = 'offered' AND agent_id = ?2`,
+      input.jobId,
+      input.agentId,
+      input.now,
+    );
+  }
+
+  clearDeclines(agentId: string): void {
+    this.sql.exec("UPDATE jobs SET declined_by = NULL WHERE declined_by = ?", agentId);
+  }
+
+  /** The fencing check every job frame passes before anything is applied. */
+  checkLease(input: { jobId: string; epoch: number; agentId: string }): Result<Job, FrameRefusal> {
+    const job = this.get(input.jobId);
+    if (!job) return err({ code: "UNKNOWN_JOB" });
+    if (job.state !== "leased" || job.epoch !== input.epoch || job.agentId !== input.agentId) {
+      return err({ code: "STALE_EPOCH", current: job.epoch });
+    }
+    return ok(job);
+  }
+
+  renew(input: { jobId: string; epoch: number; agentId: string; now: number; leaseTtlMs: number }): boolean {
+    const cursor = this.sql.exec(
+      `UPDATE jobs SET lease_expires_at = ?4, updated_at = ?5
+       WHERE job_id = ?1 AND epoch = ?2 AND agent_id = ?3 AND state = 'leased'`,
+      input.jobId,
+      input.epoch,
+      input.agentId,
+      input.now + input.leaseTtlMs,
+      input.now,
+    );
+    return cursor.rowsWritten > 0;
+  }
+
+  /** Records that frames up to `seq` are applied; conditional so a stale writer changes nothing. */
+  advance(input: {
+    jobId: string;
+    epoch: number;
+    seq: number;
+    stage: ProvisioningStage;
+    now: number;
+  }): boolean {
+    const cursor = this.sql.exec(
+      `UPDATE jobs SET last_seq = ?3, updated_at = ?4, stages = json_insert(stages, '$[#]', ?5)
+       WHERE job_id = ?1 AND epoch = ?2 AND state = 'leased' AND last_seq = ?3 - 1`,
+      input.jobId,
+      input.epoch,
+      input.seq,
+      input.now,
+      input.stage,
+    );
+    return cursor.rowsWritten > 0;
+  }
+
+  finish(input: { jobId: string; epoch: number; seq: number; outcome: JobOutcome; now: number }): boolean {
+    const outcome = input.outcome.ok
+      ? "succeeded"
+      : input.outcome.failure.code === "CANCELLED"
+        ? "cancelled"
+        : "failed";
+    const cursor = this.sql.exec(
+      `UPDATE jobs SET state = 'done', outcome = ?4, last_seq = ?3, lease_expires_at = NULL, updated_at = ?5
+       WHERE job_id = ?1 AND epoch = ?2 AND state = 'leased' AND last_seq = ?3 - 1`,
+      input.jobId,
+      input.epoch,
+      input.seq,
+      outcome,
+      input.now,
+    );
+    return cursor.rowsWritten > 0;
+  }
+
+  /**
+   * Puts a job an agent gives back (or loses) into the queue; the next grant fences the old epoch. A
+   * stopped job ends instead, its outcome pending. With `expiredBy`, only if its deadline really passed
+   * by then (a renewal may have landed since the expired rows were read).
+   */
+  requeue(input: { jobId: string; epoch: number; now: number; expiredBy?: number }): boolean {
+    const cursor = this.sql.exec(
+      `UPDATE jobs SET state = CASE WHEN cancel_requested = 1 THEN 'done' ELSE 'queued' END,
+         outcome = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE NULL END,
+         outcome_pending = cancel_requested,
+         agent_id = NULL, lease_expires_at = NULL, offer_expires_at = NULL, updated_at = ?3
+       WHERE job_id = ?1 AND epoch = ?2 AND state IN ('offered', 'leased')
+         AND (?4 IS NULL OR (CASE state WHEN 'leased' THEN lease_expires_at ELSE offer_expires_at END) <= ?4)`,
+      input.jobId,
+      input.epoch,
+      input.now,
+      input.expiredBy ?? null,
+    );
+    return cursor.rowsWritten > 0;
+  }
+
+  /** Stopped jobs whose outcome no agent reported and the D1 log does not hold yet. */
+  pendingOutcomes(): Job[] {
+    return this.#all("SELECT * FROM jobs WHERE outcome_pending = 1");
+  }
+
+  outcomeRecorded(jobId: string): void {
+    this.sql.exec("UPDATE jobs SET outcome_pending = 0 WHERE job_id = ?", jobId);
+  }
+
+  /** Jobs offered to or leased by an agent, e.g. to take them back on revoke or disconnect. */
+  heldBy(agentId: string, states: readonly JobState[] = ["offered", "leased"]): Job[] {
+    return this.#all("SELECT * FROM jobs WHERE agent_id = ?", agentId).filter((j) =>
+      states.includes(j.state),
+    );
+  }
+
+  /** Offers and leases whose deadline has passed by hub time. Reading them changes nothing. */
+  expired(now: number): Job[] {
+    return this.#all(
+      `SELECT * FROM jobs WHERE (state = 'leased' AND lease_expires_at <= ?1)
+         OR (state = 'offered' AND offer_expires_at <= ?1)`,
+      now,
+    );
+  }
+
+  nextDeadline(): number | null {
+    return (
+      this.sql
+        .exec<{ at: number | null }>(
+          `SELECT min(CASE state WHEN 'leased' THEN lease_expires_at ELSE offer_expires_at END) AS at
+           FROM jobs WHERE state IN ('offered', 'leased')`,
+        )
+        .one().at ?? null
+    );
+  }
+
+  /**
+   * Queued or offered jobs end here; a leased job is flagged and the agent is told to stop. With a
+   * `tombstone`, a job not (yet) queued is recorded as cancelled, so a dispatch arriving later (an
+   * outbox relay racing the stop) finds it and never runs it.
+   */
+  requestCancel(input: {
+    jobId: string;
+    now: number;
+    tombstone?: { tenantId: string; siteId: string; requestId: string };
+  }): "cancelled" | "cancelling" | "finished" | "unknown" {
+    const row = this.#row(input.jobId);
+    if (!row && input.tombstone) {
+      const t = input.tombstone;
+      this.sql.exec(
+        `INSERT INTO jobs (job_id, tenant_id, site_id, request_id, kind, spec, state, outcome, cancel_requested,
+           outcome_pending, enqueued_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 'provision-vm', '{}', 'done', 'cancelled', 1, 1, ?5, ?5)`,
+        input.jobId,
+        t.tenantId,
+        t.siteId,
+        t.requestId,
+        input.now,
+      );
+      return "cancelled";
+    }
+    if (!row) return "unknown";
+    if (row.state === "done") return "finished";
+    if (row.state === "leased") {
+      this.sql.exec(
+        "UPDATE jobs SET cancel_requested = 1, updated_at = ?2 WHERE job_id = ?1",
+        input.jobId,
+        input.now,
+      );
+      return "cancelling";
+    }
+    this.sql.exec(
+      `UPDATE jobs SET state = 'done', outcome = 'cancelled', cancel_requested = 1, outcome_pending = 1,
+         agent_id = NULL, offer_expires_at = NULL, updated_at = ?2 WHERE job_id = ?1`,
+      input.jobId,
+      input.now,
+    );
+    return "cancelled";
+  }
+}

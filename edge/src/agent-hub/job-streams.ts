@@ -1,0 +1,158 @@
+import type { AgentToEdge } from "@gantry/shared/protocol/agent";
+import type { JobReport, JobUpdate } from "@gantry/shared/protocol/job-report";
+import type { ProgressUpdate } from "@gantry/shared/protocol/progress-update";
+import { logEvent } from "../log.ts";
+import { type SocketFacts, sendFrame } from "./agent-sockets.ts";
+import type { HubContext } from "./hub-context.ts";
+import { bumpCounter } from "./hub-storage.ts";
+import type { Job } from "./job-queue.ts";
+
+type JobFrame = Extract<AgentToEdge, { type: "job.progress" | "job.result" }>;
+
+/** What a durable frame says, as the one report shape; null for a percent, which is never recorded. */
+function updateOf(frame: JobFrame): JobUpdate | null {
+  if (frame.type === "job.result") {
+    return frame.outcome.ok
+      ? { kind: "succeeded", vm: frame.outcome.vm, at: frame.at }
+      : { kind: "failed", failure: frame.outcome.failure, at: frame.at };
+  }
+  return frame.update.kind === "stage" ? frame.update : null;
+}
+
+/** How recording a frame went: in the log, refused for good (acked and counted), or to be resent. */
+type Recorded = "recorded" | "refused" | "resend";
+
+/**
+ * Applies job frames: fencing check, in-order dedup by seq, append to the D1 log, ack, then progress.
+ * Frames of one job run strictly one after another: recording awaits D1, during which a later frame
+ * of the same job could otherwise overtake it.
+ */
+export class JobStreams {
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(private readonly hub: HubContext) {}
+
+  apply(ws: WebSocket, facts: SocketFacts, frame: JobFrame): Promise<void> {
+    const prev = this.chains.get(frame.jobId) ?? Promise.resolve();
+    // a failed frame must not stall the frames queued behind it
+    const next = prev.catch(() => {}).then(() => this.applyOne(ws, facts, frame));
+    this.chains.set(frame.jobId, next);
+    return next.finally(() => {
+      if (this.chains.get(frame.jobId) === next) this.chains.delete(frame.jobId);
+    });
+  }
+
+  private async applyOne(ws: WebSocket, facts: SocketFacts, frame: JobFrame): Promise<void> {
+    const job = this.fence(ws, facts, frame);
+    if (!job) return;
+    const update = updateOf(frame);
+    if (!update) return this.publishPercent(job, frame);
+    if (!this.nextInOrder(ws, job, frame)) return;
+    const report: JobReport = {
+      tenantId: job.tenantId,
+      requestId: job.requestId,
+      jobId: job.jobId,
+      agentId: facts.agentId,
+      epoch: frame.epoch,
+      eventId: frame.id,
+      update,
+    };
+    const recorded = await this.record(ws, frame, report);
+    if (recorded === "resend") return;
+    // the lease may have moved while D1 was awaited; only the holder advances the stream
+    if (!this.advance(frame))
+      return this.refuseStale(ws, frame, this.hub.queue.get(frame.jobId)?.epoch ?? frame.epoch);
+    sendFrame(ws, { type: "ack", ref: frame.id, jobId: frame.jobId, seq: frame.seq });
+    // progress only ever shows what the log holds (R11)
+    if (recorded === "recorded") await this.publish(job, { ...update, requestId: job.requestId });
+    if (frame.type === "job.result") await this.hub.dispatch();
+  }
+
+  /** The fencing check: only the agent holding the lease, under its current epoch, reports on a job. */
+  private fence(ws: WebSocket, facts: SocketFacts, frame: JobFrame): Job | null {
+    const checked = this.hub.queue.checkLease({
+      jobId: frame.jobId,
+      epoch: frame.epoch,
+      agentId: facts.agentId,
+    });
+    if (checked.ok) return checked.value;
+    if (checked.error.code === "STALE_EPOCH") {
+      this.refuseStale(ws, frame, checked.error.current);
+      return null;
+    }
+    bumpCounter(this.hub.sql, "frames_unknown_job");
+    sendFrame(ws, { type: "error", code: "UNKNOWN_JOB", message: `no job ${frame.jobId}`, ref: frame.id });
+    return null;
+  }
+
+  /** A percent is ephemeral: shown only while its stage is the latest applied one, never recorded. */
+  private async publishPercent(job: Job, frame: JobFrame): Promise<void> {
+    if (frame.type === "job.progress" && frame.seq === job.lastSeq)
+      await this.publish(job, { ...frame.update, requestId: job.requestId });
+  }
+
+  /** Acks a frame already applied (a resend) and refuses one that skips ahead; true for the next one. */
+  private nextInOrder(ws: WebSocket, job: Job, frame: JobFrame): boolean {
+    if (frame.seq <= job.lastSeq) {
+      sendFrame(ws, { type: "ack", ref: frame.id, jobId: frame.jobId, seq: frame.seq });
+      return false;
+    }
+    if (frame.seq !== job.lastSeq + 1) {
+      sendFrame(ws, {
+        type: "error",
+        code: "SEQ_GAP",
+        message: `expected seq ${job.lastSeq + 1}`,
+        ref: frame.id,
+      });
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Appends the report to the D1 log. A failure that may pass asks the agent to resend; a refusal
+   * (unknown request, stage going backwards) will not change on resend, so it is acked and counted.
+   */
+  private async record(ws: WebSocket, frame: JobFrame, report: JobReport): Promise<Recorded> {
+    const recorded = await this.hub.sink.record(report);
+    if (recorded.ok) return "recorded";
+    const fields = { jobId: frame.jobId, seq: frame.seq, error: recorded.error };
+    if (recorded.error.retryable) {
+      logEvent("warn", "job update not recorded; agent will resend", fields);
+      sendFrame(ws, {
+        type: "error",
+        code: "TRY_AGAIN",
+        message: "could not record; resend later",
+        ref: frame.id,
+      });
+      return "resend";
+    }
+    bumpCounter(this.hub.sql, "updates_refused");
+    logEvent("warn", "job update refused by the workflow", fields);
+    return "refused";
+  }
+
+  /** Moves the job's stream past this frame, if the frame's lease still holds. */
+  private advance(frame: JobFrame): boolean {
+    const { jobId, epoch, seq } = frame;
+    const now = this.hub.now();
+    return frame.type === "job.result"
+      ? this.hub.queue.finish({ jobId, epoch, seq, outcome: frame.outcome, now })
+      : this.hub.queue.advance({ jobId, epoch, seq, stage: frame.update.stage, now });
+  }
+
+  private refuseStale(ws: WebSocket, frame: JobFrame, current: number): void {
+    bumpCounter(this.hub.sql, "frames_stale_epoch");
+    sendFrame(ws, {
+      type: "error",
+      code: "STALE_EPOCH",
+      message: `epoch ${frame.epoch} is stale (now ${current})`,
+      ref: frame.id,
+    });
+    sendFrame(ws, { type: "job.cancel", jobId: frame.jobId, epoch: frame.epoch, reason: "reassigned" });
+  }
+
+  private publish(job: Job, update: ProgressUpdate): Promise<void> {
+    return this.hub.sink.publish(update, { tenantId: job.tenantId });
+  }
+}

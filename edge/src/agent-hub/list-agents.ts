@@ -1,0 +1,43 @@
+import { siteHub } from "../stubs.ts";
+import { listAgentRecords } from "../tenancy/agent-registry.ts";
+import type { HubAgentStatus } from "./hub-status.ts";
+
+export interface AgentListItem {
+  agentId: string;
+  name: string;
+  siteId: string;
+  siteName: string;
+  version: string | null;
+  connected: boolean;
+  lastSeenAt: string | null;
+  jobsInFlight: number;
+  revoked: boolean;
+}
+
+/** The tenant's agents: D1 for who exists, each site's hub (one RPC per site) for what is live. */
+export async function listAgents(env: Env, tenantId: string): Promise<AgentListItem[]> {
+  const records = await listAgentRecords(env.DB, tenantId);
+  const siteIds = [...new Set(records.map((r) => r.siteId))];
+  const live = new Map<string, HubAgentStatus>();
+  await Promise.all(
+    siteIds.map(async (siteId) => {
+      const status = await siteHub(env, siteId).status();
+      for (const a of status.agents) live.set(a.agentId, a);
+    }),
+  );
+  return records.map((r) => {
+    const hub = live.get(r.agentId);
+    const lastSeen = Math.max(r.lastSeenAt ?? 0, hub?.lastSeenAt ? Date.parse(hub.lastSeenAt) : 0);
+    return {
+      agentId: r.agentId,
+      name: r.name,
+      siteId: r.siteId,
+      siteName: r.siteName ?? r.siteId,
+      version: hub?.version ?? r.version,
+      connected: !r.revoked && (hub?.connected ?? false),
+      lastSeenAt: lastSeen > 0 ? new Date(lastSeen).toISOString() : null,
+      jobsInFlight: hub?.jobsInFlight ?? 0,
+      revoked: r.revoked,
+    };
+  });
+}

@@ -1,0 +1,24 @@
+import type { RequestWait } from "@gantry/shared/api/requests";
+import type { Principal } from "../auth/principal.ts";
+import { visibleRequestSite } from "../projections/request-site.ts";
+import { jobIdFor } from "../provisioning/ids.ts";
+import { siteHub } from "../stubs.ts";
+import { describeWait } from "./wait-reason.ts";
+
+/**
+ * Why an approved request's job has not started, as its site's hub sees it now ("no agent connected
+ * for site Acme lab since 10:04 UTC"): the requester is told what the admins see instead of a bare
+ * "waiting". Null for a request that is not visible to the caller; `reason` null once the job runs.
+ */
+export async function requestWait(
+  env: Env,
+  input: { principal: Principal; requestId: string },
+): Promise<RequestWait | null> {
+  const { principal, requestId } = input;
+  const request = await visibleRequestSite(env.DB, principal, requestId);
+  if (!request) return null;
+  // only an approved request waits for an agent; once a stage arrived it is PROVISIONING
+  if (request.status !== "APPROVED") return { reason: null };
+  const job = await siteHub(env, request.siteId).jobStatus(jobIdFor(requestId));
+  return { reason: job?.waiting ? describeWait(job.waiting, request.siteName) : null };
+}

@@ -1,0 +1,110 @@
+import type { DomainError } from "@gantry/shared/domain/domain-error";
+import type { DomainEvent } from "@gantry/shared/events/catalog";
+import { err, ok, type Result } from "@gantry/shared/result";
+import type { Principal } from "../auth/principal.ts";
+import { jobIdFor } from "../provisioning/ids.ts";
+import {
+  decideSaga,
+  evolveSaga,
+  type PlacementContext,
+  type ProvisioningSagaState,
+} from "../provisioning/provisioning-saga.ts";
+import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
+import { getProject } from "../tenancy/projects.ts";
+import { getSite } from "../tenancy/sites.ts";
+import { getTenant } from "../tenancy/tenants.ts";
+import { userCommandContext } from "./command-context.ts";
+import type { DispatchDeps } from "./command-deps.ts";
+import { done, handleCommand } from "./handle-command.ts";
+import type { JobDispatch } from "./job-dispatcher.ts";
+import { outboxInsert } from "./job-outbox.ts";
+import { loadVmRequest } from "./load-aggregates.ts";
+import { relayJob } from "./outbox-relay.ts";
+import { visibleRequest } from "./request-access.ts";
+import { appendToRequest } from "./request-append.ts";
+
+export interface Decided {
+  requestId: string;
+  version: number;
+}
+
+async function placementFor(
+  deps: DispatchDeps,
+  scope: { tenantId: string; projectId: string },
+): Promise<Result<PlacementContext, DomainError>> {
+  const [tenant, project] = await Promise.all([
+    getTenant(deps.db, scope.tenantId),
+    getProject(deps.db, scope),
+  ]);
+  if (!tenant || !project) return err({ code: "PROJECT_NOT_FOUND", projectId: scope.projectId });
+  const site = await getSite(deps.db, { tenantId: scope.tenantId, siteId: project.siteId });
+  if (!site) return err({ code: "SITE_NOT_CONFIGURED", siteId: project.siteId });
+  return ok({ tenantId: tenant.id, tenant, project, site });
+}
+
+/** The jobs the saga dispatches for the approval's events: exactly one for a first approval. */
+function sagaDispatches(
+  events: readonly DomainEvent[],
+  input: { saga: ProvisioningSagaState; placement: PlacementContext },
+): Result<JobDispatch[], DomainError> {
+  const dispatches: JobDispatch[] = [];
+  let saga = input.saga;
+  for (const event of events) {
+    const commands = decideSaga({ event, state: saga, placement: input.placement });
+    if (!commands.ok) return commands;
+    for (const c of commands.value) if (c.type === "DispatchProvisioningJob") dispatches.push(c.data);
+    saga = evolveSaga(saga, event);
+  }
+  return ok(dispatches);
+}
+
+/**
+ * Approves a pending request at the version the admin saw and, in the same D1 batch, writes the one
+ * provisioning job to the outbox; the job is then relayed in the background (and by the sweeper).
+ * Two admins racing: one append wins, the other gets STALE_REQUEST_VERSION and nothing is written.
+ */
+export async function approveRequest(
+  deps: DispatchDeps,
+  input: { principal: Principal; requestId: string; expectedVersion: number },
+): Promise<Result<Decided & { jobId: string }, DomainError>> {
+  const { principal, requestId, expectedVersion } = input;
+  const stale = { code: "STALE_REQUEST_VERSION", requestId, expectedVersion } as const;
+  const jobId = jobIdFor(requestId);
+  return handleCommand(deps.store, {
+    load: () => loadVmRequest(deps.db, requestId),
+    decide: async (loaded) => {
+      const request = visibleRequest(principal, loaded);
+      if (!request) return done(err({ code: "REQUEST_NOT_FOUND", requestId }));
+      if (loaded.version !== expectedVersion) return done(err({ ...stale, actualVersion: loaded.version }));
+      const decided = decideVmRequest(
+        { type: "ApproveRequest", data: { requestId, approverId: principal.userId, jobId } },
+        request,
+      );
+      if (!decided.ok) return done(decided);
+      const placement = await placementFor(deps, {
+        tenantId: principal.tenantId,
+        projectId: request.projectId,
+      });
+      if (!placement.ok) return done(placement);
+      const dispatches = sagaDispatches(decided.value, { saga: loaded.saga, placement: placement.value });
+      if (!dispatches.ok) return done(dispatches);
+
+      const ctx = userCommandContext(deps, principal);
+      return appendToRequest(deps, {
+        loaded,
+        requestId,
+        requesterId: request.requester.id,
+        events: decided.value,
+        ctx,
+        sideEffects: dispatches.value.map((dispatch) =>
+          outboxInsert(deps.db, { dispatch, requestId, now: ctx.occurredAt }),
+        ),
+        answer: () => {
+          for (const dispatch of dispatches.value) deps.defer(() => relayJob(deps, dispatch));
+          return { requestId, version: expectedVersion + decided.value.length, jobId };
+        },
+      });
+    },
+    onConflict: (conflict) => err({ ...stale, actualVersion: conflict.actualVersion }),
+  });
+}

@@ -1,0 +1,51 @@
+import type { DomainEvent } from "@gantry/shared/events/catalog";
+import type { ActorKind } from "@gantry/shared/events/event-metadata";
+import type { Principal } from "../auth/principal.ts";
+import type { NewEvent } from "../event-store/stored-event.ts";
+import type { CommandDeps } from "./command-deps.ts";
+
+/** Metadata every event of one command shares; ids and time come from outside the deciders. */
+export interface CommandContext {
+  tenantId: string;
+  actor: { kind: ActorKind; id: string; name?: string };
+  correlationId: string;
+  causationId: string | null;
+  occurredAt: string;
+  /** the id of the n-th event this command appends; deterministic for agent reports (idempotency) */
+  eventId: (index: number) => string;
+  leaseEpoch?: number;
+}
+
+export function userCommandContext(deps: CommandDeps, principal: Principal): CommandContext {
+  const ids: string[] = [];
+  return {
+    tenantId: principal.tenantId,
+    actor: { kind: "user", id: principal.userId, name: principal.name },
+    correlationId: deps.newId(),
+    causationId: null,
+    occurredAt: deps.clock().toISOString(),
+    // the same index always yields the same id, so a retried append re-sends identical events
+    eventId: (index) => {
+      ids[index] ??= deps.newId();
+      return ids[index];
+    },
+  };
+}
+
+/** Wraps decided events in envelopes; `offset` numbers events when one command writes two streams. */
+export function toNewEvents(events: readonly DomainEvent[], ctx: CommandContext, offset = 0): NewEvent[] {
+  return events.map((event, i) => ({
+    eventId: ctx.eventId(offset + i),
+    event,
+    occurredAt: ctx.occurredAt,
+    metadata: {
+      tenantId: ctx.tenantId,
+      actorId: ctx.actor.id,
+      actorKind: ctx.actor.kind,
+      ...(ctx.actor.name === undefined ? {} : { actorName: ctx.actor.name }),
+      correlationId: ctx.correlationId,
+      causationId: ctx.causationId,
+      ...(ctx.leaseEpoch === undefined ? {} : { leaseEpoch: ctx.leaseEpoch }),
+    },
+  }));
+}

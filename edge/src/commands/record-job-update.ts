@@ -1,0 +1,210 @@
+import type { DomainError } from "@gantry/shared/domain/domain-error";
+import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
+import type { DomainEventType } from "@gantry/shared/events/catalog";
+import type { VmEvent } from "@gantry/shared/events/vm";
+import type { VmRequestEvent } from "@gantry/shared/events/vm-request";
+import type { JobReport } from "@gantry/shared/protocol/job-report";
+import { err, ok, type Result } from "@gantry/shared/result";
+import type { Committed } from "../event-store/append-to-stream.ts";
+import { EventStoreUnavailableError } from "../event-store/event-store-errors.ts";
+import type { StreamAppend } from "../event-store/stored-event.ts";
+import { logEvent } from "../log.ts";
+import { vmIdFor } from "../provisioning/ids.ts";
+import { decideSaga, type ProvisioningSagaState } from "../provisioning/provisioning-saga.ts";
+import type { VmState } from "../provisioning/vm.ts";
+import { decideVm } from "../provisioning/vm-decider.ts";
+import { type ExistingVmRequest, evolveVmRequest, type VmRequestState } from "../provisioning/vm-request.ts";
+import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
+import { announceCommitted } from "../tenant-feed/change-feed.ts";
+import { type CommandContext, toNewEvents } from "./command-context.ts";
+import type { CommandDeps } from "./command-deps.ts";
+import { type Decision, done, handleCommand } from "./handle-command.ts";
+import { afterCommit, type JobStreamCache } from "./job-stream-cache.ts";
+import { type LoadedJobStreams, loadVmRequestAndVm } from "./load-aggregates.ts";
+
+export interface JobUpdateRecorded {
+  /** false for repeats, stages that go backwards and anything after the run ended */
+  recorded: boolean;
+  events: DomainEventType[];
+  requestStatus: VmRequestStatus;
+  rowsWritten: number;
+}
+
+/** Plain data for the hub: `retryable` says whether to keep the frame un-acked and try again. */
+export interface JobUpdateError {
+  code: DomainError["code"] | "STORE_UNAVAILABLE";
+  retryable: boolean;
+  message: string;
+}
+
+// the VM's events, then what the saga makes of them for the request: both streams, one batch
+interface BothDecided {
+  vmEvents: VmEvent[];
+  requestEvents: VmRequestEvent[];
+  requestStatus: VmRequestStatus;
+}
+
+function decideBoth(
+  report: JobReport,
+  loaded: { request: ExistingVmRequest; saga: ProvisioningSagaState; vm: VmState },
+): Result<BothDecided, DomainError> {
+  const vmEvents = decideVm(report, loaded.vm);
+  if (!vmEvents.ok) return vmEvents;
+  let state: VmRequestState = loaded.request;
+  const requestEvents: VmRequestEvent[] = [];
+  for (const event of vmEvents.value) {
+    const commands = decideSaga({ event, state: loaded.saga });
+    if (!commands.ok) return commands;
+    for (const command of commands.value) {
+      if (command.type === "DispatchProvisioningJob") continue;
+      const decided = decideVmRequest(command, state);
+      if (!decided.ok) return decided;
+      for (const e of decided.value) {
+        requestEvents.push(e);
+        state = evolveVmRequest(state, e);
+      }
+    }
+  }
+  return ok({
+    vmEvents: vmEvents.value,
+    requestEvents,
+    requestStatus: state.status === "NONE" ? loaded.request.status : state.status,
+  });
+}
+
+/** The events of a report carry the agent as actor and the frame's id, numbered per event. */
+const reportContext = (report: JobReport): CommandContext => ({
+  tenantId: report.tenantId,
+  actor: { kind: "agent", id: report.agentId },
+  correlationId: report.jobId,
+  causationId: report.eventId,
+  occurredAt: report.update.at,
+  eventId: (index) => `${report.eventId}#${index}`,
+  leaseEpoch: report.epoch,
+});
+
+interface RecordInput {
+  deps: CommandDeps;
+  report: JobReport;
+  cache: JobStreamCache | undefined;
+}
+
+/** What one report means for the request and its VM, decided on the streams as loaded. */
+function decideReport(input: RecordInput, loaded: LoadedJobStreams): Decision<JobUpdateRecorded> {
+  const { report } = input;
+  const { requestId, jobId } = report;
+  const { request, vm } = loaded;
+  if (request.state.status === "NONE" || request.tenantId !== report.tenantId) {
+    return done(err({ code: "REQUEST_NOT_FOUND", requestId }));
+  }
+  if (request.state.jobId !== jobId) return done(err({ code: "JOB_MISMATCH", requestId, jobId }));
+  const unchanged = { recorded: false, events: [], requestStatus: request.state.status, rowsWritten: 0 };
+  if (vm.eventIds.some((id) => id.startsWith(`${report.eventId}#`))) return done(ok(unchanged));
+
+  const decided = decideBoth(report, { request: request.state, saga: request.saga, vm: vm.state });
+  if (!decided.ok) return done(decided);
+  const { vmEvents, requestEvents } = decided.value;
+  if (vmEvents.length === 0) return done(ok(unchanged));
+
+  const ctx = reportContext(report);
+  const vmAppend: StreamAppend = {
+    streamId: vm.streamId,
+    expectedVersion: vm.version,
+    events: toNewEvents(vmEvents, ctx),
+  };
+  const requestAppend: StreamAppend = {
+    streamId: request.streamId,
+    expectedVersion: request.version,
+    events: toNewEvents(requestEvents, ctx, vmEvents.length),
+  };
+  const requesterId = request.state.requester.id;
+  return {
+    kind: "commit",
+    commit: { appends: [vmAppend, requestAppend] },
+    answer: (committed) =>
+      afterRecorded(input, {
+        loaded,
+        decided: decided.value,
+        vmAppend,
+        requestAppend,
+        requesterId,
+        committed,
+      }),
+  };
+}
+
+/** Tells whoever must know about a committed report, and keeps the job's streams for its next one. */
+function afterRecorded(
+  input: RecordInput,
+  outcome: {
+    loaded: LoadedJobStreams;
+    decided: BothDecided;
+    vmAppend: StreamAppend;
+    requestAppend: StreamAppend;
+    requesterId: string;
+    committed: Committed;
+  },
+): JobUpdateRecorded {
+  const { deps, report, cache } = input;
+  const { loaded, decided, vmAppend, requestAppend, committed } = outcome;
+  const { update, requestId } = report;
+  const fresh = !committed.duplicate;
+  if (update.kind === "failed" && update.failure.cleanupFailed && fresh) {
+    // admins see it in the "needs attention" list; operators alert on this line
+    logEvent("error", "half-built VM left in vCenter", {
+      tenantId: report.tenantId,
+      requestId,
+      jobId: report.jobId,
+      detail: update.failure.technicalDetail.slice(0, 1000),
+    });
+  }
+  // a replayed report announces again: the feed drops versions it already has
+  const announced = { tenantId: report.tenantId, requestId, requesterId: outcome.requesterId };
+  announceCommitted(deps, { ...announced, append: requestAppend });
+  const { vmEvents, requestEvents, requestStatus } = decided;
+  const running = requestStatus !== "READY" && requestStatus !== "FAILED";
+  if (cache && running && fresh) {
+    const vmEventIds = vmAppend.events.map((e) => e.eventId);
+    const occurredAt = update.at;
+    cache.put(requestId, afterCommit(loaded, { vmEvents, requestEvents, vmEventIds, occurredAt }));
+  }
+  return {
+    recorded: fresh,
+    events: [...vmEvents, ...requestEvents].map((e) => e.type),
+    requestStatus,
+    rowsWritten: committed.rowsWritten,
+  };
+}
+
+const asUpdateError = (error: DomainError): JobUpdateError => ({
+  code: error.code,
+  // another report of the job kept landing first: the agent resends, and the next try decides afresh
+  retryable: error.code === "CONCURRENT_MODIFICATION",
+  message: JSON.stringify(error),
+});
+
+/**
+ * Records what an agent reported about a provisioning job: VM stage transitions and the outcome as
+ * events on the VM's stream, and the request's status changes (PROVISIONING, READY, FAILED) on its own,
+ * in one batch. Idempotent by the report's `eventId`; the hub calls it for reports already fenced by
+ * lease epoch. With a cache (the hub's), a job's next report decides on what its last commit left and
+ * skips the read.
+ */
+export async function recordJobUpdate(
+  deps: CommandDeps,
+  report: JobReport,
+  options: { cache?: JobStreamCache } = {},
+): Promise<Result<JobUpdateRecorded, JobUpdateError>> {
+  const input: RecordInput = { deps, report, cache: options.cache };
+  try {
+    const recorded = await handleCommand(deps.store, {
+      hint: options.cache?.take(report.requestId),
+      load: () => loadVmRequestAndVm(deps.db, report.requestId, vmIdFor(report.requestId)),
+      decide: (loaded) => decideReport(input, loaded),
+    });
+    return recorded.ok ? recorded : err(asUpdateError(recorded.error));
+  } catch (error) {
+    if (!(error instanceof EventStoreUnavailableError)) throw error;
+    return err({ code: "STORE_UNAVAILABLE", retryable: true, message: error.message });
+  }
+}

@@ -1,0 +1,99 @@
+import type { DomainError } from "@gantry/shared/domain/domain-error";
+import type { VmSize } from "@gantry/shared/domain/vm-size";
+import { err, ok, type Result } from "@gantry/shared/result";
+import type { Principal } from "../auth/principal.ts";
+import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
+import { getProject } from "../tenancy/projects.ts";
+import { userCommandContext } from "./command-context.ts";
+import type { CommandDeps } from "./command-deps.ts";
+import { done, handleCommand } from "./handle-command.ts";
+import { type LoadedVmRequest, loadVmRequest } from "./load-aggregates.ts";
+import { appendToRequest } from "./request-append.ts";
+
+export interface Submission {
+  idempotencyKey: string;
+  projectId: string;
+  name: string;
+  size: VmSize;
+  justification: string;
+  networkPath?: string | undefined;
+}
+
+export interface Submitted {
+  requestId: string;
+  version: number;
+  /** false when the idempotency key had already created this request */
+  created: boolean;
+}
+
+/**
+ * The request id is derived from (tenant, requester, idempotency key): a retried submit lands on the
+ * same stream, and UNIQUE(stream_id, version) makes it the idempotency record, with no extra table.
+ */
+export async function requestIdFor(input: {
+  tenantId: string;
+  userId: string;
+  idempotencyKey: string;
+}): Promise<string> {
+  const text = `${input.tenantId}\u0000${input.userId}\u0000${input.idempotencyKey}`;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  const hex = Array.from(digest.slice(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `req_${hex}`;
+}
+
+// the same key must mean the same request; anything else is a client bug we refuse loudly
+function replayOf(loaded: LoadedVmRequest, submission: Submission): Result<Submitted, DomainError> {
+  const { state } = loaded;
+  // only reached for a stream that exists; kept total so a surprise is an error value, not a crash
+  if (state.status === "NONE") return err({ code: "CONCURRENT_MODIFICATION", streamId: loaded.streamId });
+  const same =
+    state.projectId === submission.projectId &&
+    state.name === submission.name &&
+    state.size === submission.size &&
+    state.justification === submission.justification &&
+    state.networkPath === (submission.networkPath ?? null);
+  if (!same) return err({ code: "IDEMPOTENCY_KEY_REUSED", requestId: state.requestId });
+  return ok({ requestId: state.requestId, version: loaded.version, created: false });
+}
+
+/**
+ * Submits a VM request as PENDING; retrying with the same key returns the same request. A concurrent
+ * submit with the same key that wins the race is answered like any replay (the retry finds it).
+ */
+export async function submitRequest(
+  deps: CommandDeps,
+  input: { principal: Principal; submission: Submission },
+): Promise<Result<Submitted, DomainError>> {
+  const { principal, submission } = input;
+  const project = await getProject(deps.db, {
+    tenantId: principal.tenantId,
+    projectId: submission.projectId,
+  });
+  if (!project) return err({ code: "PROJECT_NOT_FOUND", projectId: submission.projectId });
+
+  const requestId = await requestIdFor({ ...principal, idempotencyKey: submission.idempotencyKey });
+  return handleCommand(deps.store, {
+    load: () => loadVmRequest(deps.db, requestId),
+    decide: (loaded) => {
+      if (loaded.state.status !== "NONE") return done(replayOf(loaded, submission));
+      const { idempotencyKey: _key, networkPath, ...fields } = submission;
+      const requester = { id: principal.userId, name: principal.name, email: principal.email };
+      const decided = decideVmRequest(
+        {
+          type: "SubmitRequest",
+          data: { requestId, requester, ...fields, networkPath: networkPath ?? null },
+        },
+        loaded.state,
+      );
+      if (!decided.ok) return done(decided);
+      return appendToRequest(deps, {
+        loaded,
+        requestId,
+        requesterId: principal.userId,
+        events: decided.value,
+        ctx: userCommandContext(deps, principal),
+        answer: () => ({ requestId, version: decided.value.length, created: true }),
+      });
+    },
+  });
+}

@@ -1,0 +1,173 @@
+import type { SqlDatabase } from "../event-store/stored-event.ts";
+
+// The D1 `agents` table (migration 0004): every enrolled agent of a tenant site, the hash of its
+// credential, whether it is revoked and its presence. Only this module reads or writes it.
+
+/** An enrolled agent as the tenant's admins see it, presence as D1 last heard it. */
+export interface AgentRecord {
+  agentId: string;
+  name: string;
+  siteId: string;
+  /** null when the site is gone (never written, but never trusted) */
+  siteName: string | null;
+  version: string | null;
+  connected: boolean;
+  /** ms since epoch; null before the first connection */
+  lastSeenAt: number | null;
+  revoked: boolean;
+}
+
+/** What authenticating a presented credential needs: whose it is, and whether it still counts. */
+export interface AgentCredential {
+  tenantId: string;
+  siteId: string;
+  name: string;
+  credentialHash: string;
+  revoked: boolean;
+}
+
+/** The insert of an enrolled agent, for the batch that consumes its enrollment token (enrollment.ts). */
+export const insertEnrolledAgent = (
+  db: SqlDatabase,
+  input: { agentId: string; name: string; credentialHash: string; tokenId: string; now: number },
+) =>
+  db
+    .prepare(
+      `INSERT INTO agents (id, tenant_id, site_id, name, credential_hash, enrolled_with, created_at)
+       SELECT ?1, tenant_id, site_id, ?2, ?3, id, ?4 FROM agent_enrollment_tokens
+       WHERE id = ?5 AND agent_id = ?1`,
+    )
+    .bind(input.agentId, input.name, input.credentialHash, input.now, input.tokenId);
+
+export async function findCredential(db: SqlDatabase, agentId: string): Promise<AgentCredential | null> {
+  const row = await db
+    .prepare("SELECT tenant_id, site_id, name, credential_hash, revoked_at FROM agents WHERE id = ?")
+    .bind(agentId)
+    .first<{
+      tenant_id: string;
+      site_id: string;
+      name: string;
+      credential_hash: string;
+      revoked_at: number | null;
+    }>();
+  if (!row) return null;
+  return {
+    tenantId: row.tenant_id,
+    siteId: row.site_id,
+    name: row.name,
+    credentialHash: row.credential_hash,
+    revoked: row.revoked_at !== null,
+  };
+}
+
+/**
+ * Where an agent belongs. With a tenant, an agent of another tenant reads like a missing one; without
+ * one (the local stack's dev routes only), any agent is found.
+ */
+export async function placeOfAgent(
+  db: SqlDatabase,
+  input: { agentId: string; tenantId?: string },
+): Promise<{ tenantId: string; siteId: string } | null> {
+  const row = await db
+    .prepare("SELECT tenant_id, site_id FROM agents WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2)")
+    .bind(input.agentId, input.tenantId ?? null)
+    .first<{ tenant_id: string; site_id: string }>();
+  return row ? { tenantId: row.tenant_id, siteId: row.site_id } : null;
+}
+
+/** The tenant's agents by name, with their site's name. */
+export async function listAgentRecords(db: SqlDatabase, tenantId: string): Promise<AgentRecord[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT a.id, a.name, a.site_id, s.name AS site_name, a.version, a.connected, a.last_seen_at, a.revoked_at
+       FROM agents a LEFT JOIN sites s ON s.id = a.site_id WHERE a.tenant_id = ? ORDER BY a.name`,
+    )
+    .bind(tenantId)
+    .all<{
+      id: string;
+      name: string;
+      site_id: string;
+      site_name: string | null;
+      version: string | null;
+      connected: number;
+      last_seen_at: number | null;
+      revoked_at: number | null;
+    }>();
+  return results.map((r) => ({
+    agentId: r.id,
+    name: r.name,
+    siteId: r.site_id,
+    siteName: r.site_name,
+    version: r.version,
+    connected: r.connected === 1,
+    lastSeenAt: r.last_seen_at,
+    revoked: r.revoked_at !== null,
+  }));
+}
+
+/** Refuses the agent's credential from now on; a second revoke keeps the first one's time and author. */
+export async function markRevoked(
+  db: SqlDatabase,
+  input: { agentId: string; revokedBy: string; now: number },
+): Promise<void> {
+  await db
+    .prepare(
+      "UPDATE agents SET revoked_at = ?2, revoked_by = ?3, connected = 0 WHERE id = ?1 AND revoked_at IS NULL",
+    )
+    .bind(input.agentId, input.now, input.revokedBy)
+    .run();
+}
+
+// Presence is written by the site's hub on connect and disconnect only (never per frame). The connection
+// id makes a late close of an old socket harmless to a newer connection.
+
+/** Called once the agent said hello, so a socket that never did (doctor's probe) changes nothing. */
+export async function markConnected(
+  db: SqlDatabase,
+  input: { agentId: string; connectionId: string; now: number; version: string },
+): Promise<void> {
+  await db
+    .prepare(
+      "UPDATE agents SET connected = 1, connection_id = ?2, last_seen_at = ?3, version = ?4 WHERE id = ?1",
+    )
+    .bind(input.agentId, input.connectionId, input.now, input.version)
+    .run();
+}
+
+export async function markDisconnected(
+  db: SqlDatabase,
+  input: { agentId: string; connectionId: string; now: number },
+): Promise<void> {
+  await db
+    .prepare("UPDATE agents SET connected = 0, last_seen_at = ?3 WHERE id = ?1 AND connection_id = ?2")
+    .bind(input.agentId, input.connectionId, input.now)
+    .run();
+}
+
+/**
+ * A connected agent's presence is refreshed this often (one D1 write per agent, not per frame), so a
+ * row left "connected" by a hub that died without a close event goes stale instead of lying forever.
+ */
+export const PRESENCE_REFRESH_MS = 5 * 60_000;
+const PRESENCE_STALE_MS = 2 * PRESENCE_REFRESH_MS + 60_000;
+
+export async function refreshPresence(
+  db: SqlDatabase,
+  input: { agentId: string; connectionId: string; now: number },
+): Promise<void> {
+  await db
+    .prepare("UPDATE agents SET last_seen_at = ?3 WHERE id = ?1 AND connection_id = ?2 AND connected = 1")
+    .bind(input.agentId, input.connectionId, input.now)
+    .run();
+}
+
+/** Agents with an open socket to their hub (and a fresh presence), for /healthz. */
+export async function countConnectedAgents(db: SqlDatabase, now = Date.now()): Promise<number> {
+  const row = await db
+    .prepare(
+      "SELECT count(*) AS n FROM agents WHERE connected = 1 AND revoked_at IS NULL AND last_seen_at > ?",
+    )
+    .bind(now - PRESENCE_STALE_MS)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}

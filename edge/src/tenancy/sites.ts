@@ -1,0 +1,149 @@
+import type { InventoryReport } from "@gantry/shared/jobs/inventory";
+import { InventoryPath, Placement } from "@gantry/shared/jobs/provision-vm-job";
+import { err, ok, type Result } from "@gantry/shared/result";
+import { z } from "zod";
+import type { SqlDatabase } from "../event-store/stored-event.ts";
+import type { ReadSiteInventory } from "./site-inventory.ts";
+
+// the sites table (migration 0002, placement from 0004): read and written only here
+
+export interface SiteRecord {
+  id: string;
+  tenantId: string;
+  slug: string;
+  name: string;
+  /** null until an admin picks placement from the agent's inventory */
+  placement: Placement | null;
+  networkPath: string | null;
+  updatedAt: string;
+}
+
+export const SiteSettingsInput = z.object({
+  siteId: z.string().min(1).max(100),
+  placement: Placement,
+  networkPath: InventoryPath,
+});
+export type SiteSettingsInput = z.infer<typeof SiteSettingsInput>;
+
+/** A site as its admin page shows it. */
+export interface SiteSettings {
+  siteId: string;
+  name: string;
+  placement: Placement | null;
+  networkPath: string | null;
+  updatedAt: string;
+}
+
+export type SiteError =
+  | { code: "SITE_NOT_FOUND"; siteId: string }
+  | { code: "NO_INVENTORY"; siteId: string }
+  | { code: "NOT_IN_INVENTORY"; field: string; path: string };
+
+interface SiteRow {
+  id: string;
+  tenant_id: string;
+  slug: string;
+  name: string;
+  placement: string | null;
+  network_path: string | null;
+  updated_at: string;
+}
+
+// placement that no longer parses counts as not configured, so a bad edit blocks approvals instead of
+// sending broken jobs
+const parsePlacement = (json: string | null) =>
+  json ? (Placement.safeParse(JSON.parse(json)).data ?? null) : null;
+
+/** A site of the tenant, its placement parsed by the shared schema; null for another tenant's site. */
+export async function getSite(
+  db: SqlDatabase,
+  scope: { tenantId: string; siteId: string },
+): Promise<SiteRecord | null> {
+  const row = await db
+    .prepare(
+      "SELECT id, tenant_id, slug, name, placement, network_path, updated_at FROM sites WHERE id = ? AND tenant_id = ?",
+    )
+    .bind(scope.siteId, scope.tenantId)
+    .first<SiteRow>();
+  if (!row) return null;
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    slug: row.slug,
+    name: row.name,
+    placement: parsePlacement(row.placement),
+    networkPath: row.network_path,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** A site's settings; another tenant's site is indistinguishable from a missing one. */
+export async function siteSettings(
+  db: SqlDatabase,
+  scope: { tenantId: string; siteId: string },
+): Promise<Result<SiteSettings, SiteError>> {
+  const site = await getSite(db, scope);
+  if (!site) return err({ code: "SITE_NOT_FOUND", siteId: scope.siteId });
+  const { id: siteId, name, placement, networkPath, updatedAt } = site;
+  return ok({ siteId, name, placement, networkPath, updatedAt });
+}
+
+export async function listSites(
+  db: SqlDatabase,
+  tenantId: string,
+): Promise<{ siteId: string; name: string }[]> {
+  const { results } = await db
+    .prepare("SELECT id, name FROM sites WHERE tenant_id = ? ORDER BY name")
+    .bind(tenantId)
+    .all<{ id: string; name: string }>();
+  return results.map((r) => ({ siteId: r.id, name: r.name }));
+}
+
+/** Every path of a placement must name something the site's agent actually reported. */
+export function checkAgainstInventory(
+  input: SiteSettingsInput,
+  report: InventoryReport,
+): Result<void, SiteError> {
+  const p = input.placement;
+  const checks: [string, string | undefined, { path: string }[]][] = [
+    ["placement.datacenterPath", p.datacenterPath, report.datacenters],
+    ["placement.templatePath", p.templatePath, report.templates],
+    ["placement.folderPath", p.folderPath, report.folders],
+    ["placement.poolPath", p.poolPath, report.pools],
+    ["placement.datastorePath", p.datastorePath, report.datastores],
+    ["networkPath", input.networkPath, report.networks],
+  ];
+  for (const [field, path, known] of checks) {
+    if (path !== undefined && !known.some((k) => k.path === path))
+      return err({ code: "NOT_IN_INVENTORY", field, path });
+  }
+  return ok(undefined);
+}
+
+/** Admin edit of a site's placement, validated against the inventory its agent reported. */
+export async function updateSite(
+  db: SqlDatabase,
+  input: { tenantId: string; settings: SiteSettingsInput; now: Date; inventoryOf: ReadSiteInventory },
+): Promise<Result<SiteSettings, SiteError>> {
+  const { tenantId, settings } = input;
+  const scope = { tenantId, siteId: settings.siteId };
+  const site = await siteSettings(db, scope);
+  if (!site.ok) return site;
+  const inventory = await input.inventoryOf(settings.siteId);
+  if (!inventory) return err({ code: "NO_INVENTORY", siteId: settings.siteId });
+  const valid = checkAgainstInventory(settings, inventory.report);
+  if (!valid.ok) return valid;
+  await db
+    .prepare(
+      "UPDATE sites SET placement = ?3, network_path = ?4, updated_at = ?5 WHERE id = ?1 AND tenant_id = ?2",
+    )
+    .bind(
+      settings.siteId,
+      tenantId,
+      JSON.stringify(settings.placement),
+      settings.networkPath,
+      input.now.toISOString(),
+    )
+    .run();
+  return siteSettings(db, scope);
+}
