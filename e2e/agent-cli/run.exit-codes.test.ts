@@ -3,14 +3,14 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { EXIT, exitCodeFor } from "@gantry/agent/main";
+import { type ManagedProcess, spawnManaged } from "@gantry/dev/processes";
+import { AGENT_CLI, REPO_ROOT } from "@gantry/dev/repo-paths";
 import { type AgentToEdge, CLOSE_CODES } from "@gantry/shared/protocol/agent";
 import { parseAgentFrame } from "@gantry/shared/protocol/agent-parse";
 import { PROTOCOL_VERSION } from "@gantry/shared/protocol/version";
 import { afterEach, describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
-import { type ManagedProcess, spawnManaged } from "../local/processes.ts";
-import { AGENT_CLI, REPO_ROOT } from "../local/repo-paths.ts";
-import { EXIT, exitCodeFor } from "../src/main.ts";
 
 const CREDENTIAL = "gac_test_exit";
 

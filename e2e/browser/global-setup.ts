@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startLocalStack } from "@gantry/agent/local-stack";
+import { startLocalStack } from "@gantry/dev/local-stack";
 import type { TestProject } from "vitest/node";
 import { z } from "zod";
 import { setCloneDelay, type VcsimEndpoint } from "./support/vcsim-control.ts";

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type EdgeStack, startEdgeStack } from "@gantry/agent/local-stack";
+import { type EdgeStack, startEdgeStack } from "@gantry/dev/local-stack";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, screenshot } from "./support/browser.ts";

@@ -1,7 +1,8 @@
+import { sampleJob } from "@gantry/agent/jobs/sample-job";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentProcess, newStateDir, runAgentCli, startAgent } from "./support/agent-process.ts";
 import { LinkEdge } from "./support/edge-process.ts";
-import { ALL_STAGES, linkJob, waitForJob } from "./support/jobs.ts";
+import { ALL_STAGES, waitForJob } from "./support/jobs.ts";
 import { LinkVcsim } from "./support/link-vcsim.ts";
 
 // sites are per test so each test gets its own hub; the lease is short so expiry takes seconds, and
@@ -67,7 +68,7 @@ describe("job delivery between the hub and real agents", () => {
       enrolledAgent("race-b", tokens[1]),
     ]);
     const started = Date.now();
-    await edge.enqueue({ tenantId, siteId, job: linkJob("race-1") });
+    await edge.enqueue({ tenantId, siteId, job: sampleJob("race-1") });
     const first = await Promise.race([a.waitForLog("job started"), b.waitForLog("job started")]);
     // the agent's own timestamp, so output buffering between processes does not count
     expect(Date.parse(String(first.time)) - started).toBeLessThan(1000);
@@ -91,7 +92,7 @@ describe("job delivery between the hub and real agents", () => {
     const clones = await vcsim.calls("CloneVM_Task");
     const [stateA, stateB] = await Promise.all([enroll("kill-a", tokens[2]), enroll("kill-b", tokens[3])]);
     const a = await start("kill-a", stateA);
-    await edge.enqueue({ tenantId, siteId, job: linkJob("kill-1") });
+    await edge.enqueue({ tenantId, siteId, job: sampleJob("kill-1") });
     await a.waitForLog("clone started");
     a.signal("SIGKILL");
     await a.proc.exited;
@@ -109,11 +110,11 @@ describe("job delivery between the hub and real agents", () => {
   it("SIGTERM drains: no new jobs, the running one finishes, the agent exits 0", async () => {
     const siteId = "site-drain";
     const a = await enrolledAgent("drain-a", tokens[4]);
-    await edge.enqueue({ tenantId, siteId, job: linkJob("drain-1") });
+    await edge.enqueue({ tenantId, siteId, job: sampleJob("drain-1") });
     await a.waitForLog("job started");
     a.signal("SIGTERM");
     await a.waitForLog(/"msg":"stopping gracefully/);
-    await edge.enqueue({ tenantId, siteId, job: linkJob("drain-2") });
+    await edge.enqueue({ tenantId, siteId, job: sampleJob("drain-2") });
     expect(await a.proc.exited).toBe(0);
     expect(await edge.jobStatus(siteId, "drain-1")).toMatchObject({ state: "done", outcome: "succeeded" });
     expect(await edge.jobStatus(siteId, "drain-2")).toMatchObject({
@@ -133,7 +134,7 @@ describe("job delivery between the hub and real agents", () => {
       vcsim.calls("PowerOnVM_Task"),
     ]);
     const a = await enrolledAgent("now-a", tokens[6]);
-    await edge.enqueue({ tenantId, siteId, job: linkJob("now-1") });
+    await edge.enqueue({ tenantId, siteId, job: sampleJob("now-1") });
     await a.waitForLog("clone started");
     a.signal("SIGTERM");
     await a.waitForLog(/"msg":"stopping gracefully/);

@@ -1,7 +1,8 @@
+import { sampleJob } from "@gantry/agent/jobs/sample-job";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentProcess, newStateDir, runAgentCli, startAgent } from "./support/agent-process.ts";
 import { LinkEdge } from "./support/edge-process.ts";
-import { ALL_STAGES, linkJob, waitForJob } from "./support/jobs.ts";
+import { ALL_STAGES, waitForJob } from "./support/jobs.ts";
 import { LinkVcsim } from "./support/link-vcsim.ts";
 
 // long enough that a restart of workerd (several seconds here) fits inside one lease; the renew
@@ -57,7 +58,7 @@ describe("the link under failure", () => {
     const clones = await vcsim.calls("CloneVM_Task");
     const agent = start("restart", await enrolled("restart", tokens[0]));
     await agent.waitForLog("connected to edge");
-    await edge.enqueue({ tenantId, siteId, job: linkJob("restart-1") });
+    await edge.enqueue({ tenantId, siteId, job: sampleJob("restart-1") });
     await waitForJob(edge, siteId, "restart-1", (s) => s.stages.includes("CLONING"));
     await edge.restart();
     await agent.waitForLog("reconnected to edge", 30_000);
@@ -75,7 +76,7 @@ describe("the link under failure", () => {
     const stateDir = await enrolled("resume", tokens[1]);
     const first = start("resume-1", stateDir);
     await first.waitForLog("connected to edge");
-    await edge.enqueue({ tenantId, siteId, job: linkJob("resume-1") });
+    await edge.enqueue({ tenantId, siteId, job: sampleJob("resume-1") });
     await first.waitForLog("clone started");
     first.signal("SIGKILL");
     await first.proc.exited;

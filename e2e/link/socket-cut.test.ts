@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { sampleJob } from "@gantry/agent/jobs/sample-job";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentProcess, newStateDir, runAgentCli, startAgent } from "./support/agent-process.ts";
 import { LinkEdge } from "./support/edge-process.ts";
-import { ALL_STAGES, linkJob, waitForJob } from "./support/jobs.ts";
+import { ALL_STAGES, waitForJob } from "./support/jobs.ts";
 import { LinkVcsim } from "./support/link-vcsim.ts";
 import { TcpProxy } from "./support/tcp-proxy.ts";
 
@@ -46,7 +47,7 @@ describe("the link cut for 30 s", () => {
     proxy = await TcpProxy.start({ host: "127.0.0.1", port: edge.port });
     agent = startAgent({ name: "cut", stateDir, edgeUrl: proxy.url, vcenter: vcsim.agentConfig(stateDir) });
     await agent.waitForLog("connected to edge");
-    await edge.enqueue({ tenantId, siteId, job: linkJob("cut-1") });
+    await edge.enqueue({ tenantId, siteId, job: sampleJob("cut-1") });
     await agent.waitForLog("clone started");
     await waitForJob(edge, siteId, "cut-1", (s) => s.lastSeq === 1);
 

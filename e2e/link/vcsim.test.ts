@@ -1,7 +1,8 @@
+import { sampleJob } from "@gantry/agent/jobs/sample-job";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentProcess, newStateDir, runAgentCli, startAgent } from "./support/agent-process.ts";
 import { LinkEdge } from "./support/edge-process.ts";
-import { ALL_STAGES, linkJob, waitForJob } from "./support/jobs.ts";
+import { ALL_STAGES, waitForJob } from "./support/jobs.ts";
 import { LinkVcsim } from "./support/link-vcsim.ts";
 
 const tenantId = "acme";
@@ -36,7 +37,7 @@ describe("the real provisioning handler behind the link", () => {
         timeout: 20_000,
       })
       .toContain(vcsim.handle.templatePath);
-    await edge.enqueue({ tenantId, siteId, job: linkJob("vcsim-1") });
+    await edge.enqueue({ tenantId, siteId, job: sampleJob("vcsim-1") });
     const done = await waitForJob(edge, siteId, "vcsim-1", (s) => s.state === "done", 60_000);
     expect(done).toMatchObject({ outcome: "succeeded", epoch: 1, stages: ALL_STAGES });
     const [vm] = await vcsim.vmsOf("req-vcsim-1");

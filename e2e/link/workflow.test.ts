@@ -1,7 +1,7 @@
+import { MARKER_REQUEST_ID } from "@gantry/agent/provisioning/vm-marker";
 import { VM_SIZES, VmSpec } from "@gantry/shared/domain/vm-size";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { MARKER_REQUEST_ID } from "../../src/provisioning/vm-marker.ts";
 import { type AgentProcess, newStateDir, runAgentCli, startAgent } from "./support/agent-process.ts";
 import { BrowserSession } from "./support/browser-session.ts";
 import { LinkEdge } from "./support/edge-process.ts";

@@ -1,7 +1,7 @@
+import type { JobContext } from "@gantry/agent/jobs/job-context";
+import type { Logger } from "@gantry/agent/log";
 import type { ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
-import type { JobContext } from "../../src/jobs/job-context.ts";
-import type { Logger } from "../../src/log.ts";
 import { memoryLogger } from "../vsphere/fixture.ts";
 
 export interface FakeJobContext extends JobContext {

@@ -1,9 +1,9 @@
-import type { VsphereClient } from "../../src/vsphere/client.ts";
-import { cloneVmTask } from "../../src/vsphere/methods/clone-vm-task.ts";
-import { findByInventoryPath } from "../../src/vsphere/methods/find-by-inventory-path.ts";
-import { retrievePropertiesEx } from "../../src/vsphere/methods/retrieve-properties-ex.ts";
-import { resultRef, waitForTask } from "../../src/vsphere/task.ts";
-import type { MoRef } from "../../src/vsphere/values.ts";
+import type { VsphereClient } from "@gantry/agent/vsphere/client";
+import { cloneVmTask } from "@gantry/agent/vsphere/methods/clone-vm-task";
+import { findByInventoryPath } from "@gantry/agent/vsphere/methods/find-by-inventory-path";
+import { retrievePropertiesEx } from "@gantry/agent/vsphere/methods/retrieve-properties-ex";
+import { resultRef, waitForTask } from "@gantry/agent/vsphere/task";
+import type { MoRef } from "@gantry/agent/vsphere/values";
 
 /** Every VM named `name` directly in the folder at `folderPath` (duplicates included). */
 export async function vmsNamed(client: VsphereClient, folderPath: string, name: string): Promise<MoRef[]> {

@@ -1,11 +1,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { loadConfig } from "@gantry/agent/config";
+import { configuredVcenter } from "@gantry/agent/main";
+import type { Vcenter } from "@gantry/agent/vcenter";
+import type { VcsimHandle } from "@gantry/vcsim/handle";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
-import { configuredVcenter } from "../../src/main.ts";
-import type { Vcenter } from "../../src/vcenter.ts";
-import type { VcsimHandle } from "../../vcsim/vcsim.ts";
 import { memoryLogger, startTestVcsim } from "../vsphere/fixture.ts";
 import { fakeJobContext, testJob } from "./fixture.ts";
 

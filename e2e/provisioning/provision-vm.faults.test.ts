@@ -1,12 +1,12 @@
+import { provisionVm } from "@gantry/agent/provisioning/provision-vm";
+import type { VsphereClient } from "@gantry/agent/vsphere/client";
+import { createRetryPolicy } from "@gantry/agent/vsphere/retry";
+import { RoundTripCounter } from "@gantry/agent/vsphere/round-trips";
+import { readVmState } from "@gantry/agent/vsphere/vm-state";
 import type { ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
 import { PROVISIONING_STAGES } from "@gantry/shared/jobs/provisioning-stage";
+import type { VcsimHandle } from "@gantry/vcsim/handle";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { provisionVm } from "../../src/provisioning/provision-vm.ts";
-import type { VsphereClient } from "../../src/vsphere/client.ts";
-import { createRetryPolicy } from "../../src/vsphere/retry.ts";
-import { RoundTripCounter } from "../../src/vsphere/round-trips.ts";
-import { readVmState } from "../../src/vsphere/vm-state.ts";
-import type { VcsimHandle } from "../../vcsim/vcsim.ts";
 import { clientFor, startTestVcsim } from "../vsphere/fixture.ts";
 import { type FakeJobContext, fakeJobContext, testJob } from "./fixture.ts";
 import { createForeignVm, vmsNamed } from "./inventory-helpers.ts";

@@ -1,9 +1,9 @@
+import { provisionVm } from "@gantry/agent/provisioning/provision-vm";
+import type { VsphereClient } from "@gantry/agent/vsphere/client";
+import { RoundTripCounter } from "@gantry/agent/vsphere/round-trips";
+import { readVmState } from "@gantry/agent/vsphere/vm-state";
+import type { VcsimHandle } from "@gantry/vcsim/handle";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { provisionVm } from "../../src/provisioning/provision-vm.ts";
-import type { VsphereClient } from "../../src/vsphere/client.ts";
-import { RoundTripCounter } from "../../src/vsphere/round-trips.ts";
-import { readVmState } from "../../src/vsphere/vm-state.ts";
-import type { VcsimHandle } from "../../vcsim/vcsim.ts";
 import { clientFor, startTestVcsim } from "../vsphere/fixture.ts";
 import { fakeJobContext, testJob } from "./fixture.ts";
 

@@ -1,7 +1,8 @@
-import { createLogger, type Logger } from "../../src/log.ts";
-import { createVsphereClient, type VsphereClient } from "../../src/vsphere/client.ts";
-import type { VsphereClientOptions, VsphereConfig } from "../../src/vsphere/config.ts";
-import { startVcsim, type VcsimHandle, type VcsimOptions } from "../../vcsim/vcsim.ts";
+import { createLogger, type Logger } from "@gantry/agent/log";
+import { createVsphereClient, type VsphereClient } from "@gantry/agent/vsphere/client";
+import type { VsphereClientOptions, VsphereConfig } from "@gantry/agent/vsphere/config";
+import { startVcsim, type VcsimOptions } from "@gantry/vcsim";
+import type { VcsimHandle } from "@gantry/vcsim/handle";
 
 export const USER = "gantry-agent";
 export const PASSWORD = 'pa&<ss>"word';

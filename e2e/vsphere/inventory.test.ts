@@ -1,10 +1,10 @@
+import { provisionVm } from "@gantry/agent/provisioning/provision-vm";
+import type { VsphereClient } from "@gantry/agent/vsphere/client";
+import { collectInventory } from "@gantry/agent/vsphere/inventory";
+import { RoundTripCounter } from "@gantry/agent/vsphere/round-trips";
 import { InventoryReport } from "@gantry/shared/jobs/inventory";
+import type { VcsimHandle } from "@gantry/vcsim/handle";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { provisionVm } from "../../src/provisioning/provision-vm.ts";
-import type { VsphereClient } from "../../src/vsphere/client.ts";
-import { collectInventory } from "../../src/vsphere/inventory.ts";
-import { RoundTripCounter } from "../../src/vsphere/round-trips.ts";
-import type { VcsimHandle } from "../../vcsim/vcsim.ts";
 import { fakeJobContext, testJob } from "../provisioning/fixture.ts";
 import { clientFor, startTestVcsim } from "./fixture.ts";
 

@@ -1,8 +1,8 @@
+import { isFault, VsphereFault } from "@gantry/agent/vsphere/faults";
+import { currentTime } from "@gantry/agent/vsphere/methods/current-time";
+import { findByInventoryPath } from "@gantry/agent/vsphere/methods/find-by-inventory-path";
+import type { VcsimHandle } from "@gantry/vcsim/handle";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isFault, VsphereFault } from "../../src/vsphere/faults.ts";
-import { currentTime } from "../../src/vsphere/methods/current-time.ts";
-import { findByInventoryPath } from "../../src/vsphere/methods/find-by-inventory-path.ts";
-import type { VcsimHandle } from "../../vcsim/vcsim.ts";
 import { clientFor, memoryLogger, PASSWORD, startTestVcsim } from "./fixture.ts";
 
 describe("vSphere session against vcsim", () => {

@@ -1,6 +1,6 @@
+import { testConnection } from "@gantry/agent/vsphere/test-connection";
+import type { VcsimHandle } from "@gantry/vcsim/handle";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testConnection } from "../../src/vsphere/test-connection.ts";
-import type { VcsimHandle } from "../../vcsim/vcsim.ts";
 import { configFor, memoryLogger, PASSWORD, startTestVcsim } from "./fixture.ts";
 
 describe("testConnection against vcsim", () => {

@@ -1,7 +1,7 @@
+import { createVsphereClient } from "@gantry/agent/vsphere/client";
+import { VsphereFault } from "@gantry/agent/vsphere/faults";
+import type { VcsimHandle } from "@gantry/vcsim/handle";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createVsphereClient } from "../../src/vsphere/client.ts";
-import { VsphereFault } from "../../src/vsphere/faults.ts";
-import type { VcsimHandle } from "../../vcsim/vcsim.ts";
 import { memoryLogger, startTestVcsim } from "./fixture.ts";
 
 describe("vCenter TLS trust", () => {

@@ -1,10 +1,10 @@
+import { provisionVm } from "@gantry/agent/provisioning/provision-vm";
+import type { VsphereClient } from "@gantry/agent/vsphere/client";
+import { findByInventoryPath } from "@gantry/agent/vsphere/methods/find-by-inventory-path";
+import { readVmStatus } from "@gantry/agent/vsphere/vm-status";
 import { VmLiveStatus } from "@gantry/shared/jobs/inventory";
+import type { VcsimHandle } from "@gantry/vcsim/handle";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { provisionVm } from "../../src/provisioning/provision-vm.ts";
-import type { VsphereClient } from "../../src/vsphere/client.ts";
-import { findByInventoryPath } from "../../src/vsphere/methods/find-by-inventory-path.ts";
-import { readVmStatus } from "../../src/vsphere/vm-status.ts";
-import type { VcsimHandle } from "../../vcsim/vcsim.ts";
 import { fakeJobContext, testJob } from "../provisioning/fixture.ts";
 import { clientFor, startTestVcsim } from "./fixture.ts";
 

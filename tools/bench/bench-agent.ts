@@ -1,10 +1,10 @@
+import { EdgeConnection } from "@gantry/agent/edge/edge-connection";
+import { createLogger } from "@gantry/agent/log";
+import { createEnrollmentToken } from "@gantry/dev/edge-admin";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import type { AgentJob, EdgeToAgent } from "@gantry/shared/protocol/agent";
 import { SUPPORTED_PROTOCOL_VERSIONS } from "@gantry/shared/protocol/version";
 import { z } from "zod";
-import { createEnrollmentToken } from "../local/edge-admin.ts";
-import { EdgeConnection } from "../src/edge/edge-connection.ts";
-import { createLogger } from "../src/log.ts";
 
 /** A job the hub granted to the bench agent. */
 export interface Grant {

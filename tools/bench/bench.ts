@@ -1,23 +1,18 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { startLocalStack } from "@gantry/dev/local-stack";
 import { z } from "zod";
-import { startLocalStack } from "../local/local-stack.ts";
 import { EdgeClient } from "./edge-client.ts";
 import { LogTap } from "./log-tap.ts";
 import { type GitFacts, machineFacts } from "./machine.ts";
-import {
-  type BenchResults,
-  summarizeBurst,
-  summarizeEventStore,
-  summarizeLatency,
-  summarizeOverhead,
-} from "./results.ts";
+import type { BenchResults } from "./results.ts";
 import { type BurstRun, runBurst } from "./scenario-burst.ts";
 import { runEventStore } from "./scenario-event-store.ts";
 import { enrollBenchAgents, type LatencyRun, runLatency } from "./scenario-latency.ts";
 import { runOverhead } from "./scenario-overhead.ts";
 import type { BenchArgs } from "./settings.ts";
+import { summarizeBurst, summarizeEventStore, summarizeLatency, summarizeOverhead } from "./summaries.ts";
 import { renderTable } from "./table.ts";
 import { checkTargets } from "./targets.ts";
 

@@ -1,7 +1,7 @@
+import { devLoginCookie } from "@gantry/dev/edge-admin";
 import { InventoryPath, Placement } from "@gantry/shared/jobs/provision-vm-job";
 import { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import { z } from "zod";
-import { devLoginCookie } from "../local/edge-admin.ts";
 
 /** What the bench reads of `requests.get`: the summary fields a screen (or a poller) shows. */
 export const RequestView = z.object({

@@ -1,13 +1,13 @@
+import { cloneSpecFor } from "@gantry/agent/provisioning/clone-spec";
+import { type ResolvedPlacement, resolvePlacement } from "@gantry/agent/provisioning/placement";
+import { createVsphereClient, type VsphereClient } from "@gantry/agent/vsphere/client";
+import { cloneVmTask } from "@gantry/agent/vsphere/methods/clone-vm-task";
+import { powerOnVmTask } from "@gantry/agent/vsphere/methods/power-on-vm-task";
+import { RoundTripCounter } from "@gantry/agent/vsphere/round-trips";
+import { resultRef, waitForTask } from "@gantry/agent/vsphere/task";
+import { GUEST_PATHS, guestStateFrom } from "@gantry/agent/vsphere/vm-state";
 import type { Placement, ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
-import { cloneSpecFor } from "../src/provisioning/clone-spec.ts";
-import { type ResolvedPlacement, resolvePlacement } from "../src/provisioning/placement.ts";
-import { createVsphereClient, type VsphereClient } from "../src/vsphere/client.ts";
-import { cloneVmTask } from "../src/vsphere/methods/clone-vm-task.ts";
-import { powerOnVmTask } from "../src/vsphere/methods/power-on-vm-task.ts";
-import { RoundTripCounter } from "../src/vsphere/round-trips.ts";
-import { resultRef, waitForTask } from "../src/vsphere/task.ts";
-import { GUEST_PATHS, guestStateFrom } from "../src/vsphere/vm-state.ts";
-import type { VcsimHandle } from "../vcsim/vcsim.ts";
+import type { VcsimHandle } from "@gantry/vcsim/handle";
 
 /**
  * The floor: the minimal SOAP sequence for the same vCenter work (reference §4), with our own client

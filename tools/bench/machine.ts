@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import os from "node:os";
-import { REPO_ROOT } from "../local/repo-paths.ts";
+import { REPO_ROOT } from "@gantry/dev/repo-paths";
 
 export interface MachineFacts {
   cpus: number;

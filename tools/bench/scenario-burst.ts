@@ -1,7 +1,7 @@
 import path from "node:path";
+import { type LocalAgent, startLocalAgent } from "@gantry/dev/local-agent";
+import type { LocalStack } from "@gantry/dev/local-stack";
 import { z } from "zod";
-import { type LocalAgent, startLocalAgent } from "../local/local-agent.ts";
-import type { LocalStack } from "../local/local-stack.ts";
 import { mapLimit, sleep } from "./concurrency.ts";
 import { assertSiteIdle } from "./drain.ts";
 import type { EdgeClient } from "./edge-client.ts";

@@ -1,7 +1,7 @@
 import path from "node:path";
+import { startLocalAgent } from "@gantry/dev/local-agent";
+import type { LocalStack } from "@gantry/dev/local-stack";
 import { z } from "zod";
-import { startLocalAgent } from "../local/local-agent.ts";
-import type { LocalStack } from "../local/local-stack.ts";
 import { sleep } from "./concurrency.ts";
 import { assertSiteIdle } from "./drain.ts";
 import type { EdgeClient } from "./edge-client.ts";

@@ -28,7 +28,7 @@ export interface BenchArgs {
   keepState: boolean;
 }
 
-const USAGE = `usage: npm run bench [-w @gantry/agent --] [--quick] [--only ${SCENARIOS.join(",")}]
+const USAGE = `usage: npm run bench [-w @gantry/bench --] [--quick] [--only ${SCENARIOS.join(",")}]
   [--runs N] [--in-flight 1,100] [--poll-every N] [--guest-boot-ms MS] [--live] [--keep-state]`;
 
 const positive = (name: string, raw: string | undefined, fallback: number): number => {

@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readdir, rm, symlink } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readlink, rm, symlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { REPO_ROOT } from "../local/repo-paths.ts";
+import { REPO_ROOT } from "@gantry/dev/repo-paths";
 
 export interface Snapshot {
   readonly dir: string;
@@ -33,7 +33,9 @@ export async function createSnapshot(): Promise<Snapshot> {
     if (entry !== "@gantry") await symlink(path.join(modules, entry), path.join(dir, "node_modules", entry));
   }
   for (const pkg of await readdir(path.join(modules, "@gantry"))) {
-    await symlink(`../../${pkg}`, path.join(dir, "node_modules/@gantry", pkg));
+    // npm links each workspace relatively (`../../tools/dev`), so the same link points into the copy
+    const link = path.join("node_modules/@gantry", pkg);
+    await symlink(await readlink(path.join(REPO_ROOT, link)), path.join(dir, link));
   }
   // the SPA the edge serves is a build output, not in git; the bench never loads it
   const webDist = path.join(REPO_ROOT, "web/dist");

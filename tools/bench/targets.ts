@@ -1,4 +1,4 @@
-import type { BurstSummary, LatencySummary, OverheadSummary, SoapSummary } from "./results.ts";
+import type { BurstSummary, LatencySummary, OverheadSummary, SoapSummary } from "./summaries.ts";
 
 export interface TargetCheck {
   name: string;

@@ -32,6 +32,12 @@ export interface EdgeProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * The Worker `wrangler dev` serves: none named here means wrangler.toml's `main`, the production entry.
+ * A dev entry that wraps it (dev-only routes) goes here as its path, e.g. `[path.join(REPO_ROOT, "edge/…")]`.
+ */
+const WORKER_SCRIPT: readonly string[] = [];
+
 // wrangler asks before applying migrations unless it believes it runs in CI, and phones home otherwise
 const wranglerEnv = (devTools = false): NodeJS.ProcessEnv => ({
   ...process.env,
@@ -97,6 +103,7 @@ export async function startEdgeProcess(options: EdgeProcessOptions): Promise<Edg
     args: [
       WRANGLER_BIN,
       "dev",
+      ...WORKER_SCRIPT,
       "--config",
       WRANGLER_CONFIG,
       "--ip",

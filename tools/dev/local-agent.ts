@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { VcsimHandle } from "../vcsim/vcsim.ts";
+import type { VcsimHandle } from "@gantry/vcsim/handle";
 import { createEnrollmentToken } from "./edge-admin.ts";
 import { freePort } from "./free-port.ts";
 import { type ManagedProcess, runToCompletion, spawnManaged } from "./processes.ts";

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { startVcsim, type VcsimHandle } from "../vcsim/vcsim.ts";
+import { startVcsim } from "@gantry/vcsim";
+import type { VcsimHandle } from "@gantry/vcsim/handle";
 import { buildWeb } from "./build-web.ts";
 import { type EdgeProcess, prepareEdgeState, startEdgeProcess } from "./edge-process.ts";
 import { type LocalAgent, startLocalAgent } from "./local-agent.ts";

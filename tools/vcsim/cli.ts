@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { startVcsim, type VcsimOptions } from "./vcsim.ts";
 
-const USAGE = `usage: npx tsx agent/vcsim/cli.ts [--listen 127.0.0.1:8989] [--no-tls] [--username U --password P]
+const USAGE = `usage: npx tsx tools/vcsim/cli.ts [--listen 127.0.0.1:8989] [--no-tls] [--username U --password P]
   [--session-idle-timeout-ms N] [--guest-boot-delay-ms N] [--guest-link-local-ms N]
   [--task-delay CloneVM_Task=2000,...]
   [--template /DC0/vm/ubuntu-22.04-tmpl] [--cert-dir DIR] [--stock]`;

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { UnavailableControl } from "./control.ts";
-import type { VcsimHandle } from "./vcsim.ts";
+import type { VcsimHandle } from "./handle.ts";
 
 const DEFAULT_TEMPLATE = "/DC0/vm/ubuntu-22.04-tmpl";
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { VcsimHandle } from "./handle.ts";
 import { diskEdit, nicEdit, readDevices } from "./test-support/clone-spec.ts";
 import { type Inventory, inventory, startClone } from "./test-support/inventory.ts";
 import { moref, refOf, type SoapSession } from "./test-support/soap-session.ts";
 import { loggedIn, startTestVcsim } from "./test-support/start.ts";
 import { watchTask, watchVm } from "./test-support/waits.ts";
 import { at, textAt } from "./test-support/xml-tree.ts";
-import type { VcsimHandle } from "./vcsim.ts";
 
 const GIB = 1024 * 1024;
 

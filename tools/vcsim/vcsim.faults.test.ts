@@ -1,12 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { VcsimHandle } from "./handle.ts";
 import { cloneArgs } from "./test-support/clone-spec.ts";
 import { type Inventory, inventory, startClone } from "./test-support/inventory.ts";
 import { type MoRef, refOf, SoapSession } from "./test-support/soap-session.ts";
 import { loggedIn, PASSWORD, startTestVcsim, USER } from "./test-support/start.ts";
 import { watchTask } from "./test-support/waits.ts";
 import { at } from "./test-support/xml-tree.ts";
-import type { VcsimHandle } from "./vcsim.ts";
 
 describe("fault injection", () => {
   let vcsim: VcsimHandle;

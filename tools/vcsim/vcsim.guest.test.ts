@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { VcsimHandle } from "./handle.ts";
 import { type Inventory, inventory, startClone } from "./test-support/inventory.ts";
 import { type MoRef, refOf, type SoapSession } from "./test-support/soap-session.ts";
 import { loggedIn, startTestVcsim } from "./test-support/start.ts";
 import { watchTask, watchVm } from "./test-support/waits.ts";
 import { at, kids } from "./test-support/xml-tree.ts";
-import type { VcsimHandle } from "./vcsim.ts";
 
 const BOOT_MS = 300;
 // 198.18.0.0/15: the benchmarking range, never a real host

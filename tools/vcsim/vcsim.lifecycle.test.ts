@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
+import { ensureVcsimBinary } from "./build-binary.ts";
 import { ReadyLine } from "./ready-line.ts";
-import { ensureVcsimBinary, startVcsim } from "./vcsim.ts";
+import { startVcsim } from "./vcsim.ts";
 
 async function spawnReady() {
   const child = spawn(await ensureVcsimBinary(), ["-listen=127.0.0.1:0", "-template="], {

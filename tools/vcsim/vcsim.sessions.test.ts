@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { VcsimHandle } from "./handle.ts";
 import type { SoapSession } from "./test-support/soap-session.ts";
 import { loggedIn, startTestVcsim } from "./test-support/start.ts";
-import type { VcsimHandle } from "./vcsim.ts";
 
 const SEARCH_INDEX = { type: "SearchIndex", value: "SearchIndex" };
 const find = (session: SoapSession) =>

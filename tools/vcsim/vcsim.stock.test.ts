@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { VcsimHandle } from "./handle.ts";
 import { type Inventory, inventory, startClone } from "./test-support/inventory.ts";
 import type { SoapSession } from "./test-support/soap-session.ts";
 import { loggedIn, startTestVcsim } from "./test-support/start.ts";
 import { watchTask } from "./test-support/waits.ts";
-import type { VcsimHandle } from "./vcsim.ts";
 
 describe("vcsim launcher with -stock", () => {
   let vcsim: VcsimHandle;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { VcsimHandle } from "./handle.ts";
 import { type Inventory, inventory, startClone } from "./test-support/inventory.ts";
 import { refOf, type SoapSession } from "./test-support/soap-session.ts";
 import { loggedIn, startTestVcsim } from "./test-support/start.ts";
 import { watchTask } from "./test-support/waits.ts";
 import { at } from "./test-support/xml-tree.ts";
-import type { VcsimHandle } from "./vcsim.ts";
 
 const CLONE_MS = 600;
 

@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import https from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { VcsimHandle } from "./handle.ts";
 import { SoapSession } from "./test-support/soap-session.ts";
 import { loggedIn, PASSWORD, startTestVcsim, USER } from "./test-support/start.ts";
 import { at, textAt } from "./test-support/xml-tree.ts";
-import type { VcsimHandle } from "./vcsim.ts";
 
 const SERVICE_INSTANCE = { type: "ServiceInstance", value: "ServiceInstance" };
 

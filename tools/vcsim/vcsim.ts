@@ -1,11 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { ensureVcsimBinary } from "./build-binary.ts";
-import { LauncherControl, type VcsimControl } from "./control.ts";
+import { LauncherControl } from "./control.ts";
 import { externalVcsim } from "./external.ts";
+import type { VcsimHandle } from "./handle.ts";
 import { spawnLauncher } from "./launcher-process.ts";
-
-export { ensureVcsimBinary } from "./build-binary.ts";
-export type { VcsimControl, VcsimFaultRule, VcsimSettings, VcsimVm } from "./control.ts";
 
 export interface VcsimOptions {
   /** host:port to listen on (default 127.0.0.1:0, a free port). */
@@ -36,22 +34,6 @@ export interface VcsimOptions {
   verbose?: boolean;
   /** Always start our launcher, even when VCSIM_URL points at an external simulator. */
   requireControl?: boolean;
-}
-
-export interface VcsimHandle {
-  /** SDK endpoint, e.g. https://127.0.0.1:8989/sdk */
-  readonly url: string;
-  readonly username: string;
-  readonly password: string;
-  /** PEM file to trust (the self-signed server certificate); absent without TLS. */
-  readonly caFile?: string;
-  /** SHA-256 thumbprint of the server certificate, "AA:BB:..." */
-  readonly sha256?: string;
-  readonly templatePath: string;
-  /** True when this is VCSIM_URL's simulator: then `control` methods throw. */
-  readonly external: boolean;
-  readonly control: VcsimControl;
-  stop(): Promise<void>;
 }
 
 /**

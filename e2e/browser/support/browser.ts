@@ -3,7 +3,7 @@ import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { inject } from "vitest";
 
-export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, "../../../screenshots");
+export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, "../screenshots");
 
 export const USERS = {
   alice: "alice@acme.test",

@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type ManagedProcess, spawnManaged } from "../../../local/processes.ts";
-import { AGENT_CLI, REPO_ROOT } from "../../../local/repo-paths.ts";
+import { type ManagedProcess, spawnManaged } from "@gantry/dev/processes";
+import { AGENT_CLI, REPO_ROOT } from "@gantry/dev/repo-paths";
 
 // one process with tsx as its loader, not the tsx CLI: that one runs the agent as its child and, when
 // the child does not confirm a relayed signal within 30 ms (a busy machine), SIGKILLs it

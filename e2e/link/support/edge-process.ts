@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { type EdgeProcess, prepareEdgeState, startEdgeProcess } from "@gantry/dev/edge-process";
 import type { AgentJob } from "@gantry/shared/protocol/agent";
-import { type EdgeProcess, prepareEdgeState, startEdgeProcess } from "../../../local/edge-process.ts";
 import { newEnrollmentToken } from "./enrollment-token.ts";
 
 export interface LinkEdgeOptions {

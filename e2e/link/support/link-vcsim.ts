@@ -1,10 +1,11 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { MARKER_REQUEST_ID } from "../../../src/provisioning/vm-marker.ts";
-import { type MoRef, moref, refOf, type SoapSession } from "../../../vcsim/test-support/soap-session.ts";
-import { loggedIn } from "../../../vcsim/test-support/start.ts";
-import { at, kids, textAt } from "../../../vcsim/test-support/xml-tree.ts";
-import { startVcsim, type VcsimHandle } from "../../../vcsim/vcsim.ts";
+import { MARKER_REQUEST_ID } from "@gantry/agent/provisioning/vm-marker";
+import { startVcsim } from "@gantry/vcsim";
+import type { VcsimHandle } from "@gantry/vcsim/handle";
+import { type MoRef, moref, refOf, type SoapSession } from "@gantry/vcsim/test-support/soap-session";
+import { loggedIn } from "@gantry/vcsim/test-support/start";
+import { at, kids, textAt } from "@gantry/vcsim/test-support/xml-tree";
 import type { AgentOptions } from "./agent-process.ts";
 
 /** A VM as the inventory shows it. */

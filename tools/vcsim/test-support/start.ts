@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { startVcsim, type VcsimHandle, type VcsimOptions } from "../vcsim.ts";
+import type { VcsimHandle } from "../handle.ts";
+import { startVcsim, type VcsimOptions } from "../vcsim.ts";
 import { SoapSession } from "./soap-session.ts";
 
 export const USER = "gantry";
