@@ -15,9 +15,11 @@ export interface LauncherProcess {
 /**
  * Spawns the launcher and resolves once it printed its ready line. stdin stays an open pipe: the
  * launcher exits when it closes, so a parent that dies (even by SIGKILL) never leaks a simulator.
+ * It runs in a process group of its own, so a Ctrl-C in the terminal reaches only its parent, which
+ * stops it when it chooses: the local stack stops it last, after the agents that still talk to it.
  */
 export async function spawnLauncher(binary: string, args: readonly string[]): Promise<LauncherProcess> {
-  const child = spawn(binary, [...args], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(binary, [...args], { stdio: ["pipe", "pipe", "pipe"], detached: true });
   const stderr: string[] = [];
   createInterface({ input: child.stderr }).on("line", (line) => {
     stderr.push(line);
