@@ -3,7 +3,9 @@ import { parseArgs } from "node:util";
 import { DEMO_USERS, startLocalStack } from "./local-stack.ts";
 import { REPO_ROOT } from "./repo-paths.ts";
 
-// `npm run dev`: the whole product locally; Ctrl-C stops every child we started
+// `npm run dev`: the whole product locally; Ctrl-C stops every child we started. package.json runs this
+// with `node --import tsx`, not the tsx CLI: the CLI SIGKILLs a child that does not confirm a signal
+// within 30 ms, which on a busy machine ends this process mid-shutdown and leaves wrangler running
 const { values } = parseArgs({
   options: {
     "edge-port": { type: "string", default: process.env.GANTRY_EDGE_PORT ?? "8787" },

@@ -6,7 +6,8 @@ import { loggedIn, startTestVcsim } from "./test-support/start.ts";
 import { watchTask } from "./test-support/waits.ts";
 import { at } from "./test-support/xml-tree.ts";
 
-const CLONE_MS = 600;
+// the task stays queued for a tenth of it: long enough for a busy machine to read it queued
+const CLONE_MS = 3000;
 
 describe("async task emulation", () => {
   let vcsim: VcsimHandle;
@@ -44,7 +45,7 @@ describe("async task emulation", () => {
   });
 
   it("delays any *_Task method given a delay, running the library's method at the end", async () => {
-    await vcsim.control.settings({ taskDelaysMs: { CloneVM_Task: CLONE_MS, PowerOffVM_Task: 200 } });
+    await vcsim.control.settings({ taskDelaysMs: { CloneVM_Task: CLONE_MS, PowerOffVM_Task: 1000 } });
     const vm = (await watchTask(session, await startClone(session, inv, { name: "slow-2", powerOn: true })))
       .result;
     if (!vm) throw new Error("clone failed");
