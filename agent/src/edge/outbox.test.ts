@@ -2,8 +2,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { linkJob } from "../../test/link/support/jobs.ts";
 import { Journal } from "../jobs/journal.ts";
+import { sampleJob } from "../jobs/sample-job.ts";
 import { Outbox } from "./outbox.ts";
 
 function setup(connected = true) {
@@ -115,4 +115,4 @@ describe("Outbox", () => {
 });
 
 const vm = { vmwareId: "vm-1", vmName: "web-app", hostname: "app", ipAddress: null };
-const jobSpec = linkJob("j");
+const jobSpec = sampleJob("j");

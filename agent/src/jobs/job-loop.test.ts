@@ -5,14 +5,14 @@ import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import type { AgentToEdge, EdgeToAgent, FrameBody } from "@gantry/shared/protocol/agent";
 import { err, ok } from "@gantry/shared/result";
 import { describe, expect, it } from "vitest";
-import { linkJob } from "../../test/link/support/jobs.ts";
 import { Outbox } from "../edge/outbox.ts";
 import { createLogger } from "../log.ts";
 import { createHandlerRegistry, type JobHandler } from "./handlers.ts";
 import { JobLoop } from "./job-loop.ts";
 import { Journal } from "./journal.ts";
+import { sampleJob } from "./sample-job.ts";
 
-const job = linkJob("j-1");
+const job = sampleJob("j-1");
 const vm = { vmwareId: "vm-1", vmName: "web-app", hostname: "app", ipAddress: null };
 const env = { v: 1, id: "e" };
 const offer: EdgeToAgent = { ...env, type: "job.offer", jobId: "j-1", kind: "provision-vm", attempt: 1 };
@@ -289,7 +289,7 @@ describe("JobLoop", () => {
       capacity: 2,
       outboxLimit: 3,
     });
-    const grant2: EdgeToAgent = { ...grant, jobId: "j-2", job: linkJob("j-2") };
+    const grant2: EdgeToAgent = { ...grant, jobId: "j-2", job: sampleJob("j-2") };
     loop.onFrame(offer);
     loop.onFrame({ ...offer, jobId: "j-2" });
     loop.onFrame(grant);

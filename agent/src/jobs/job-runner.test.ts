@@ -1,14 +1,14 @@
 import type { ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
 import { err, ok } from "@gantry/shared/result";
 import { describe, expect, it } from "vitest";
-import { linkJob } from "../../test/link/support/jobs.ts";
 import { createLogger } from "../log.ts";
 import type { JobHandler } from "./handlers.ts";
 import { type DurableFrame, JobRun } from "./job-runner.ts";
 import { LeaseClock } from "./lease-clock.ts";
 import { LeaseLostError } from "./lease-lost-error.ts";
+import { sampleJob } from "./sample-job.ts";
 
-const job = linkJob("j-1");
+const job = sampleJob("j-1");
 const vm = { vmwareId: "vm-1", vmName: "web-app", hostname: "app", ipAddress: "10.0.0.1" };
 const log = createLogger({ write: () => {} });
 

@@ -1,0 +1,71 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { inject } from "vitest";
+
+export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, "../screenshots");
+
+export const USERS = {
+  alice: "alice@acme.test",
+  adam: "adam@acme.test",
+  gina: "gina@globex.test",
+  gary: "gary@globex.test",
+} as const;
+
+export const edgeUrl = (): string => inject("edgeUrl");
+
+/** Debian's Chromium, headless, without the background traffic a test run never needs. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+export async function newContext(
+  browser: Browser,
+  viewport = { width: 1280, height: 900 },
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: edgeUrl(), viewport });
+  context.setDefaultTimeout(20_000);
+  return context;
+}
+
+/** Signs the context in through the dev login route, the way the sign-in page does. */
+export async function signIn(context: BrowserContext, email: string): Promise<void> {
+  const response = await context.request.post("/auth/dev-login", {
+    data: { email },
+    headers: { Origin: edgeUrl() },
+  });
+  if (!response.ok())
+    throw new Error(`dev login for ${email} failed: ${response.status()} ${await response.text()}`);
+}
+
+/** A fresh context signed in as `email`, with a page opened at `at`. */
+export async function signedInPage(
+  browser: Browser,
+  email: string,
+  options: { at?: string; viewport?: { width: number; height: number } } = {},
+): Promise<Page> {
+  const context = await newContext(browser, options.viewport);
+  await signIn(context, email);
+  const page = await context.newPage();
+  await page.goto(options.at ?? "/requests");
+  return page;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** A VM name nobody else in this run uses. */
+export const uniqueVmName = (prefix: string): string =>
+  `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`.slice(0, 40);

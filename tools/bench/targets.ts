@@ -1,0 +1,45 @@
+import type { BurstSummary, LatencySummary, OverheadSummary, SoapSummary } from "./summaries.ts";
+
+export interface TargetCheck {
+  name: string;
+  target: string;
+  actual: number;
+  met: boolean;
+  /** how far off a missed target is, in the target's unit and relative to it */
+  missedBy: string | null;
+}
+
+const check = (name: string, unit: string, actual: number, limit: number): TargetCheck => {
+  const met = actual <= limit;
+  const over = actual - limit;
+  return {
+    name,
+    target: `≤ ${limit}${unit}`,
+    actual,
+    met,
+    missedBy: met
+      ? null
+      : `${Math.round(over * 100) / 100}${unit} (${Math.round((over / limit) * 100)}% over)`,
+  };
+};
+
+/** The issue's targets for this round, checked against medians (errors: the worst run). */
+export function checkTargets(input: {
+  latency100: LatencySummary | null;
+  overhead: OverheadSummary | null;
+  soap: SoapSummary | null;
+  burst: BurstSummary | null;
+}): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  if (input.latency100)
+    checks.push(check("p99 stage latency, 100 in flight", " ms", input.latency100.push.p99.median, 100));
+  if (input.overhead)
+    checks.push(check("overhead ratio (approval → READY ÷ floor)", "", input.overhead.ratio.median, 1.25));
+  if (input.soap)
+    checks.push(check("SOAP round trips per VM incl. IP wait", "", input.soap.perVm.product.median, 12));
+  if (input.burst) {
+    checks.push(check("D1 rows written per request", "", input.burst.d1RowsPerRequest.median, 40));
+    checks.push(check("errors in the burst (worst run)", "", input.burst.errors.max, 0));
+  }
+  return checks;
+}
