@@ -21,8 +21,11 @@ function runInstall(bundle?: string): Promise<{ code: number | null; stdout: str
     writeFileSync(path.join(root, "dist/gantry-agent.mjs"), bundle);
   }
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(root, "bin/gantry-agent.mjs"), "--version"], (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [path.join(root, "bin/gantry-agent.mjs"), "--version"],
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
     );
   });
 }

@@ -66,7 +66,9 @@ export function createVcenter(
       } catch (error) {
         // at shutdown vCenter may be gone already (down, or the local stack's simulator stopped first):
         // the session then ends on vCenter's side when it idles out, and the agent still exits cleanly
-        log.warn("vcenter logout failed; the session will expire on vCenter's side", { error: String(error) });
+        log.warn("vcenter logout failed; the session will expire on vCenter's side", {
+          error: String(error),
+        });
       }
     },
   };
