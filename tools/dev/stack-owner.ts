@@ -10,7 +10,7 @@ let hurry: () => void = () => undefined;
 
 /** The first request stops the stack (or calls its start off); each further one hurries the agents. */
 const stop = () => {
-  if (stopping) return hurry();
+  if (stopping) hurry();
   stopping = true;
   startup.abort();
 };
