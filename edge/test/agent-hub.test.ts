@@ -57,13 +57,13 @@ describe("AgentHub handshake", () => {
     expect(await agent.next("error")).toMatchObject({ code: "HELLO_REQUIRED" });
   });
 
-  it("reports connected agents in /healthz", async () => {
+  it("reports connected agents in /healthz/details", async () => {
     const { credential } = await enrolledAgent(freshSite("healthz"));
-    const before = await (await exports.default.fetch("http://edge.test/healthz")).json<{
+    const before = await (await exports.default.fetch("http://127.0.0.1:8787/healthz/details")).json<{
       agentsConnected: number;
     }>();
     const { agent } = await helloAgent(credential);
-    const during = await (await exports.default.fetch("http://edge.test/healthz")).json<{
+    const during = await (await exports.default.fetch("http://127.0.0.1:8787/healthz/details")).json<{
       agentsConnected: number;
     }>();
     expect(during.agentsConnected).toBe(before.agentsConnected + 1);
@@ -73,7 +73,7 @@ describe("AgentHub handshake", () => {
         async () =>
           (
             await (
-              await exports.default.fetch("http://edge.test/healthz")
+              await exports.default.fetch("http://127.0.0.1:8787/healthz/details")
             ).json<{ agentsConnected: number }>()
           ).agentsConnected,
       )

@@ -35,12 +35,15 @@ export const progressConnect = new Hono<EdgeEnv>().get("/:requestId/connect", as
 
   const auth = await authenticate(c.req.raw, {
     vars,
+    db: c.env.DB,
     now: new Date(),
     verifyBearer: bearerVerifierFor(vars),
     tenantExists: tenantExistsIn(c.env.DB),
   });
   if (!auth.principal) {
     if (auth.failure) logEvent("warn", "credentials refused", { path: c.req.path, ...auth.failure });
+    if (auth.failure?.code === "IDP_UNAVAILABLE")
+      return c.text("sign-in could not be checked; try again", 503);
     return c.text("sign in first", 401);
   }
   const requestId = RequestId.safeParse(c.req.param("requestId"));

@@ -11,6 +11,11 @@ export type TrpcContext = {
   env: Env;
   /** null when the caller presented no valid credentials; procedures decide whether that is fine */
   principal: Principal | null;
+  /**
+   * The credentials may be fine but could not be checked now (the IdP's keys or token endpoint did not
+   * answer): signed-in procedures answer SERVICE_UNAVAILABLE instead of UNAUTHORIZED.
+   */
+  identityUnavailable?: boolean;
   deps: DispatchDeps;
 };
 
@@ -18,11 +23,13 @@ export type TrpcContext = {
 export function createContextInner(input: {
   env: Env;
   principal?: Principal | null;
+  identityUnavailable?: boolean;
   deps?: DispatchDeps;
 }): TrpcContext {
   return {
     env: input.env,
     principal: input.principal ?? null,
+    identityUnavailable: input.identityUnavailable ?? false,
     deps: input.deps ?? workerDeps(input.env),
   };
 }
@@ -31,6 +38,7 @@ export async function createContext(c: HonoContext<EdgeEnv>): Promise<TrpcContex
   const vars = parseVars(c.env);
   const auth = await authenticate(c.req.raw, {
     vars,
+    db: c.env.DB,
     now: new Date(),
     verifyBearer: bearerVerifierFor(vars),
     tenantExists: tenantExistsIn(c.env.DB),
@@ -38,5 +46,6 @@ export async function createContext(c: HonoContext<EdgeEnv>): Promise<TrpcContex
   if (auth.failure) logEvent("warn", "credentials refused", { path: c.req.path, ...auth.failure });
   // the outbox relay and feed notifications outlive the response; the sweeper covers a lost relay
   const deps = workerDeps(c.env, { defer: (work) => c.executionCtx.waitUntil(work()) });
-  return createContextInner({ env: c.env, principal: auth.principal, deps });
+  const identityUnavailable = auth.failure?.code === "IDP_UNAVAILABLE";
+  return createContextInner({ env: c.env, principal: auth.principal, identityUnavailable, deps });
 }

@@ -1,4 +1,5 @@
 import type { AppRouter } from "@gantry/edge/trpc";
+import { MAX_TRPC_BATCH_SIZE } from "@gantry/shared/api/limits";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 
 // same origin: the edge serves this app, so the session cookie and Origin header just work
@@ -9,7 +10,7 @@ export const trpc = createTRPCClient<AppRouter>({
     splitLink({
       condition: (op) => op.type === "subscription",
       true: httpSubscriptionLink({ url }),
-      false: httpBatchLink({ url }),
+      false: httpBatchLink({ url, maxItems: MAX_TRPC_BATCH_SIZE }),
     }),
   ],
 });
