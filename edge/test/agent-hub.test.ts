@@ -1,7 +1,8 @@
-import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { MAX_AGENT_FRAME_BYTES } from "@gantry/shared/protocol/version";
 import { describe, expect, it } from "vitest";
+import type { AgentHub } from "../src/agent-hub/agent-hub.ts";
 import {
   connectAgent,
   enrolledAgent,
@@ -295,10 +296,14 @@ describe("AgentHub leases", () => {
     expect((await takeJob(second.agent, "j-forgot")).epoch).toBe(2);
   });
 
-  it("closes an older socket of the same agent when a newer one says hello", async () => {
+  it("closes an older socket of the same agent that went quiet when a newer one says hello", async () => {
     const siteId = freshSite("supersede");
     const { credential } = await enrolledAgent(siteId);
     const first = await helloAgent(credential);
+    // not heard from for two renew intervals: half-open after a cut (agent-hub.duplicates.test.ts has the rest)
+    await runInDurableObject(hubOf(siteId), (_hub: AgentHub, state) => {
+      state.storage.sql.exec("UPDATE agents_seen SET last_seen_at = last_seen_at - 60000");
+    });
     await helloAgent(credential);
     expect((await first.agent.closed).code).toBe(4009);
   });

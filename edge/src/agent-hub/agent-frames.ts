@@ -222,9 +222,10 @@ async function onRenew(
   if (refused > 0) bumpCounter(hub.sql, "renewals_refused", refused);
   hub.roster.heartbeat({ agentId: facts.agentId, capacity: frame.capacity, draining: frame.draining, now });
   hub.queue.clearDeclines(facts.agentId);
+  // before the answer: the renewal that proves two copies ran at once is recorded when it is answered
+  await alertOnDuplicates(hub, facts);
   sendFrame(ws, { type: "lease.renewed", ref: frame.id, leaseTtlMs: hub.settings.leaseTtlMs, leases });
   resendCancels(hub, ws, facts.agentId);
   await keepPresenceFresh(hub, facts, now);
-  await alertOnDuplicates(hub, facts);
   await hub.dispatch();
 }

@@ -23,7 +23,8 @@ export async function createEnrollmentToken(
     tenantId: principal.tenantId,
     siteId,
     createdBy: principal.userId,
-    now: deps.clock().getTime(),
+    // real time, as the Worker that redeems it judges expiry by it
+    now: Date.now(),
   });
   const recorded = await recordTenancyEvent(deps, {
     tenantId: principal.tenantId,
@@ -49,7 +50,7 @@ export async function revokeEnrollmentToken(
   input: { principal: Principal; tokenId: string },
 ): Promise<Result<{ tokenId: string }, RevokeTokenError>> {
   const { principal, tokenId } = input;
-  const now = deps.clock().getTime();
+  const now = Date.now();
   const [token] = await listUnusedTokens(deps.db, { tenantId: principal.tenantId, now, tokenId });
   if (!token) return err({ code: "TOKEN_NOT_FOUND", tokenId });
   const recorded = await recordTenancyEvent(deps, {

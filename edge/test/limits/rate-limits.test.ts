@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import wranglerToml from "../../../wrangler.toml?raw";
 import { RATE_LIMITS } from "../../src/http/rate-limit.ts";
 import { enrolledAgent, freshSite } from "../agent-support.ts";
 
@@ -90,5 +91,30 @@ describe("rate limits (Workers Rate Limiting binding)", () => {
     );
     expect(allowed).toBeGreaterThanOrEqual(LIMITS.agentConnect);
     expect(response.headers.get("retry-after")).toBe("60");
+  }, 60_000);
+});
+
+describe("wrangler.toml's [[ratelimits]]", () => {
+  /** Each block's name, limit and period, read as deploy reads them. */
+  const bound = new Map(
+    wranglerToml
+      .split("[[ratelimits]]")
+      .slice(1)
+      .map((block) => [
+        /^name\s*=\s*"([^"]+)"/m.exec(block)?.[1] ?? "",
+        {
+          limit: Number(/limit\s*=\s*(\d+)/.exec(block)?.[1]),
+          period: Number(/period\s*=\s*(\d+)/.exec(block)?.[1]),
+        },
+      ]),
+  );
+
+  it("bind every limit the Worker uses, with the period it sends as Retry-After and the limit tested above", () => {
+    expect(bound.size).toBe(Object.keys(RATE_LIMITS).length);
+    for (const [name, limit] of Object.entries(RATE_LIMITS))
+      expect(bound.get(limit.binding)).toEqual({
+        limit: LIMITS[name as keyof typeof LIMITS],
+        period: limit.periodSeconds,
+      });
   });
 });

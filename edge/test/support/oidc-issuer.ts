@@ -35,7 +35,7 @@ export async function createTestIssuer() {
       claims?: Record<string, unknown>;
       /** seconds since epoch, or a jose time span ("5m") */
       expiresIn?: string | number;
-      audience?: string | string[];
+      audience?: string | readonly string[];
       issuer?: string;
       subject?: string;
       kid?: string;
@@ -56,7 +56,9 @@ export async function createTestIssuer() {
     })
       .setProtectedHeader({ alg: "RS256", kid, ...(typ === null ? {} : { typ }) })
       .setIssuer(options.issuer ?? ISSUER)
-      .setAudience(options.audience ?? AUDIENCE)
+      .setAudience(
+        typeof options.audience === "object" ? [...options.audience] : (options.audience ?? AUDIENCE),
+      )
       .setSubject(options.subject ?? "oidc-olga")
       .setIssuedAt()
       .setExpirationTime(options.expiresIn ?? "5m")

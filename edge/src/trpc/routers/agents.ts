@@ -36,9 +36,7 @@ export const agentsRouter = router({
   /** Tokens that could still enroll an agent (not used, withdrawn or expired), newest first; never their value. */
   enrollmentTokens: adminProcedure
     .input(z.object({}).strict().prefault({}))
-    .query(({ ctx }) =>
-      listUnusedTokens(ctx.deps.db, { tenantId: ctx.principal.tenantId, now: ctx.deps.clock().getTime() }),
-    ),
+    .query(({ ctx }) => listUnusedTokens(ctx.deps.db, { tenantId: ctx.principal.tenantId, now: Date.now() })),
 
   /** Withdraws an unused token before it expires; a used, withdrawn or expired one is NOT_FOUND. */
   revokeEnrollmentToken: adminProcedure
