@@ -65,7 +65,7 @@ describe("Content-Security-Policy", () => {
     const admin = await signedInPage(browser, USERS.adam, { at: "/sign-in" });
     problems.push(...(await watchViolations(admin)));
     for (const [path, heading] of [
-      ["/admin/approvals", "Approvals"],
+      ["/admin/approvals", "Approval queue"],
       ["/admin/agents", "Agents"],
       ["/admin/site", /Site/],
       ["/admin/sessions", "Sessions"],

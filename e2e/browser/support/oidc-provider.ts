@@ -8,7 +8,7 @@ import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-prov
  * customer's IdP (Keycloak, Entra ID, Auth0…): discovery, JWKS, authorization code with PKCE (required
  * for the public SPA client), refresh tokens, and JWT access tokens for the Gantry API (resource
  * indicators, `at+jwt`) carrying the claims the edge reads: `tenant`, `roles`, `email`, `name`. Everything
- * lives in memory. The one shortcut is the login page: the provider's interaction signs in the account
+ * lives in memory (one store shared by the instances a key rotation builds). The one shortcut is the login page: the provider's interaction signs in the account
  * the test chose (`signInAs`) and grants what the client asked for, so the browser passes straight through.
  */
 
@@ -37,6 +37,8 @@ export interface LocalOidcProvider {
 }
 
 const ACCESS_TOKEN_TTL_SECONDS = 300;
+/** The Gantry API as a resource indicator (an absolute URI); its tokens' `aud` is the edge's OIDC_AUDIENCE. */
+const API_RESOURCE = "urn:gantry:api";
 
 type Jwk = Record<string, unknown> & { kid: string };
 
@@ -50,6 +52,54 @@ const newSigningKey = (): Jwk => {
   };
 };
 
+type Payload = Record<string, unknown> & { grantId?: string; uid?: string; userCode?: string };
+
+/**
+ * oidc-provider's storage, in memory and shared by every Provider instance this module builds (a key
+ * rotation builds a new one: grants, sessions and refresh tokens must survive it, as at a real IdP).
+ */
+function sharedMemoryAdapter() {
+  const items = new Map<string, Payload>();
+  const index = new Map<string, string>();
+  return class SharedMemoryAdapter {
+    constructor(private readonly model: string) {}
+    private key(id: string) {
+      return `${this.model}:${id}`;
+    }
+    async upsert(id: string, payload: Payload) {
+      items.set(this.key(id), payload);
+      if (payload.uid) index.set(`uid:${payload.uid}`, id);
+      if (payload.userCode) index.set(`userCode:${payload.userCode}`, id);
+      if (payload.grantId) index.set(`grant:${payload.grantId}:${this.key(id)}`, id);
+    }
+    async find(id: string) {
+      return items.get(this.key(id));
+    }
+    async findByUid(uid: string) {
+      const id = index.get(`uid:${uid}`);
+      return id ? this.find(id) : undefined;
+    }
+    async findByUserCode(userCode: string) {
+      const id = index.get(`userCode:${userCode}`);
+      return id ? this.find(id) : undefined;
+    }
+    async consume(id: string) {
+      const item = items.get(this.key(id));
+      if (item) item.consumed = Math.floor(Date.now() / 1000);
+    }
+    async destroy(id: string) {
+      items.delete(this.key(id));
+    }
+    async revokeByGrantId(grantId: string) {
+      for (const key of index.keys()) {
+        if (!key.startsWith(`grant:${grantId}:`)) continue;
+        items.delete(key.slice(`grant:${grantId}:`.length));
+        index.delete(key);
+      }
+    }
+  };
+}
+
 export async function startOidcProvider(options: {
   audience: string;
   accessTokenTtlSeconds?: number;
@@ -61,6 +111,7 @@ export async function startOidcProvider(options: {
   // newest first: the provider signs with the first key of its set and publishes all of them
   let keys: Jwk[] = [newSigningKey()];
   const cookieKeys = [randomBytes(32).toString("hex")];
+  const adapter = sharedMemoryAdapter();
 
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -70,10 +121,13 @@ export async function startOidcProvider(options: {
     clients: clients.map((c) => ({
       ...c,
       token_endpoint_auth_method: "none",
+      // the provider signs with an ES256 key only
+      id_token_signed_response_alg: "ES256",
       grant_types: ["authorization_code", "refresh_token"],
       response_types: ["code"],
     })),
     jwks: { keys },
+    adapter,
     cookies: { keys: cookieKeys },
     claims: { openid: ["sub"], email: ["email"], profile: ["name"] },
     scopes: ["openid", "profile", "email", "offline_access"],
@@ -83,11 +137,11 @@ export async function startOidcProvider(options: {
       resourceIndicators: {
         enabled: true,
         // the SPA asks no `resource`: every token it gets is for the Gantry API
-        defaultResource: () => options.audience,
+        defaultResource: () => API_RESOURCE,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, resource) => ({
+        getResourceServerInfo: () => ({
           scope: "openid profile email",
-          audience: current?.audience ?? resource,
+          audience: current?.audience ?? options.audience,
           accessTokenFormat: "jwt",
           jwt: { sign: { alg: "ES256" } },
         }),
@@ -186,7 +240,7 @@ export async function startOidcProvider(options: {
     async rotateKeys() {
       const next = newSigningKey();
       keys = [next, ...keys];
-      // grants, sessions and refresh tokens live in the in-memory adapter, shared by both instances
+      // grants, sessions and refresh tokens are in the shared store: they outlive the old instance
       rebuild();
       return next.kid;
     },
