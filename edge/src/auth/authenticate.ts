@@ -1,5 +1,5 @@
 import { parse as parseCookies } from "hono/utils/cookie";
-import type { EdgeVars } from "../env.ts";
+import { type EdgeVars, parseVars } from "../env.ts";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
 import { getTenant } from "../tenancy/tenants.ts";
 import { type SessionRenewal, sessionPrincipal } from "./browser-session.ts";
@@ -98,4 +98,16 @@ export async function authenticate(
   return session.ok
     ? { principal: session.value, failure: null }
     : { principal: null, failure: session.error };
+}
+
+/** {@link authenticate} with everything taken from the Worker's bindings: what a route or tRPC asks. */
+export function authenticateRequest(request: Request, env: Env): Promise<Authentication> {
+  const vars = parseVars(env);
+  return authenticate(request, {
+    vars,
+    db: env.DB,
+    now: new Date(),
+    verifyBearer: bearerVerifierFor(vars),
+    tenantExists: tenantExistsIn(env.DB),
+  });
 }

@@ -3,12 +3,11 @@ import { type Context, Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { z } from "zod";
 import {
-  authenticate,
+  authenticateRequest,
   bearerVerifierFor,
   isSecureRequest,
   sessionCookie,
   sessionRenewalFor,
-  tenantExistsIn,
 } from "../auth/authenticate.ts";
 import { type IdpGrant, startSession } from "../auth/browser-session.ts";
 import { forgetSession } from "../auth/session-cache.ts";
@@ -123,14 +122,7 @@ export const authRoutes = new Hono<EdgeEnv>()
     if (input instanceof Response) return input;
     const cookie = sessionCookie(c.req.raw);
     if (input.everywhere) {
-      const vars = parseVars(c.env);
-      const auth = await authenticate(c.req.raw, {
-        vars,
-        db: c.env.DB,
-        now: new Date(),
-        verifyBearer: bearerVerifierFor(vars),
-        tenantExists: tenantExistsIn(c.env.DB),
-      });
+      const auth = await authenticateRequest(c.req.raw, c.env);
       if (!auth.principal) return c.json({ error: "sign in first" }, 401);
       const ended = await endSessionsOfPerson(workerDeps(c.env), {
         actor: auth.principal,

@@ -1,9 +1,9 @@
 import type { Context as HonoContext } from "hono";
-import { authenticate, bearerVerifierFor, tenantExistsIn } from "../auth/authenticate.ts";
+import { authenticateRequest } from "../auth/authenticate.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { DispatchDeps } from "../commands/command-deps.ts";
 import { workerDeps } from "../deps.ts";
-import { type EdgeEnv, parseVars } from "../env.ts";
+import type { EdgeEnv } from "../env.ts";
 import { logEvent } from "../log.ts";
 
 // a type alias (not an interface) so it satisfies the adapter's Record<string, unknown>
@@ -35,14 +35,7 @@ export function createContextInner(input: {
 }
 
 export async function createContext(c: HonoContext<EdgeEnv>): Promise<TrpcContext> {
-  const vars = parseVars(c.env);
-  const auth = await authenticate(c.req.raw, {
-    vars,
-    db: c.env.DB,
-    now: new Date(),
-    verifyBearer: bearerVerifierFor(vars),
-    tenantExists: tenantExistsIn(c.env.DB),
-  });
+  const auth = await authenticateRequest(c.req.raw, c.env);
   if (auth.failure) logEvent("warn", "credentials refused", { path: c.req.path, ...auth.failure });
   // the outbox relay and feed notifications outlive the response; the sweeper covers a lost relay
   const deps = workerDeps(c.env, { defer: (work) => c.executionCtx.waitUntil(work()) });
