@@ -12,6 +12,8 @@ export interface AgentListItem {
   lastSeenAt: string | null;
   jobsInFlight: number;
   revoked: boolean;
+  /** the last time two live connections of this agent's credential were seen, if any */
+  duplicateConnection: HubAgentStatus["duplicateConnection"];
 }
 
 /** The tenant's agents: D1 for who exists, each site's hub (one RPC per site) for what is live. */
@@ -38,6 +40,7 @@ export async function listAgents(env: Env, tenantId: string): Promise<AgentListI
       lastSeenAt: lastSeen > 0 ? new Date(lastSeen).toISOString() : null,
       jobsInFlight: hub?.jobsInFlight ?? 0,
       revoked: r.revoked,
+      duplicateConnection: hub?.duplicateConnection ?? null,
     };
   });
 }

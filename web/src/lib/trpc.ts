@@ -1,4 +1,5 @@
 import type { AppRouter } from "@gantry/edge/trpc";
+import { MAX_TRPC_BATCH_SIZE } from "@gantry/shared/api/limits";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, retryLink, splitLink } from "@trpc/client";
 import { readRetryDelayMs, shouldRetryRead } from "./read-retry.ts";
 
@@ -12,7 +13,7 @@ export const trpc = createTRPCClient<AppRouter>({
     splitLink({
       condition: (op) => op.type === "subscription",
       true: httpSubscriptionLink({ url }),
-      false: httpBatchLink({ url }),
+      false: httpBatchLink({ url, maxItems: MAX_TRPC_BATCH_SIZE }),
     }),
   ],
 });
