@@ -22,7 +22,7 @@ const connections = (run: DevRun) => run.lines.filter((l) => CONNECTED.test(l)).
 
 async function reconnected(run: DevRun, count: number) {
   await expect.poll(() => connections(run), { timeout: 60_000, interval: 100 }).toBe(count);
-  const health = Health.parse(await (await fetch(`http://127.0.0.1:${run.edgePort}/healthz`)).json());
+  const health = Health.parse(await (await fetch(`http://127.0.0.1:${run.edgePort}/healthz/details`)).json());
   expect(health.agentsConnected).toBe(1);
 }
 
