@@ -59,6 +59,7 @@ export function LeftoverNotice() {
                   title={`Is ${item.vmName} gone from vCenter?`}
                   confirmLabel="It is removed"
                   cancelLabel="Not yet"
+                  destructive
                   open={confirming() === item.requestId}
                   onOpenChange={(open) => {
                     setError(null);

@@ -5,6 +5,7 @@ import { createMemo, Show } from "solid-js";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { DecisionBar } from "../../components/DecisionBar.tsx";
 import { ReasonDialog } from "../../components/ReasonDialog.tsx";
+import { createRequestDialogs, type RequestDialog } from "../../lib/create-request-dialogs.ts";
 import {
   approveAction,
   cancelRequestAction,
@@ -12,7 +13,7 @@ import {
   rejectAction,
   stopProvisioningAction,
 } from "../../lib/queries.ts";
-import { createRequestDialogs, type RequestDialog } from "./create-request-dialogs.ts";
+import { toast } from "../../lib/toasts.ts";
 import { StoppingNotice } from "./StoppingNotice.tsx";
 
 const ALREADY_PROCESSED =
@@ -30,9 +31,14 @@ const STOP_TEXT = {
 
 /**
  * Cancel for the requester; approve/reject for an admin of the tenant while the request is pending;
- * stop for an admin while it is approved or provisioning.
+ * stop for an admin while it is approved or provisioning. Each confirms with a toast; a decision also
+ * tells the page (`onDecided`), which then offers the next request in the queue.
  */
-export function RequestActions(props: { detail: RequestDetail; session: SessionUser }) {
+export function RequestActions(props: {
+  detail: RequestDetail;
+  session: SessionUser;
+  onDecided: () => void;
+}) {
   const request = () => props.detail.request;
   const pending = () => request().status === "PENDING";
   const isRequester = () => request().requester.id === props.session.userId;
@@ -59,6 +65,10 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
   const errorIn = (which: RequestDialog) => (dialogs.isOpen(which) ? error() : null);
 
   const expectedVersion = createMemo(() => request().version);
+  const decided = (text: string) => () => {
+    toast(text);
+    props.onDecided();
+  };
 
   return (
     <div class="request-actions">
@@ -74,9 +84,15 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
           confirmLabel="Yes, cancel request"
           confirmClass="button button--danger"
           cancelLabel="Keep it"
+          destructive
           open={dialogs.isOpen("cancel")}
           onOpenChange={dialogs.onOpenChange("cancel")}
-          onConfirm={() => void run(() => cancel(request().requestId))}
+          onConfirm={() =>
+            void run(
+              () => cancel(request().requestId),
+              () => toast(`Cancelled ${request().name}. Nothing will be built.`),
+            )
+          }
           pending={cancelling.pending === true}
           error={error()}
         >
@@ -94,7 +110,10 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
             pending: approving.pending === true,
             error: errorIn("approve"),
             onApprove: () =>
-              void run(() => approve({ requestId: request().requestId, expectedVersion: expectedVersion() })),
+              void run(
+                () => approve({ requestId: request().requestId, expectedVersion: expectedVersion() }),
+                decided(`Approved ${request().name}. The agent starts building it now.`),
+              ),
           }}
           reject={{
             open: dialogs.isOpen("reject"),
@@ -103,8 +122,9 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
             error: errorIn("reject"),
             reasonError: reasonError(),
             onReject: (reason) =>
-              void run(() =>
-                reject({ requestId: request().requestId, expectedVersion: expectedVersion(), reason }),
+              void run(
+                () => reject({ requestId: request().requestId, expectedVersion: expectedVersion(), reason }),
+                decided(`Rejected ${request().name}. ${request().requester.name} sees your reason.`),
               ),
           }}
         />
@@ -114,7 +134,12 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
           text={STOP_TEXT}
           open={dialogs.isOpen("stop")}
           onOpenChange={dialogs.onOpenChange("stop")}
-          onSubmit={(reason) => void run(() => stop({ requestId: request().requestId, reason }))}
+          onSubmit={(reason) =>
+            void run(
+              () => stop({ requestId: request().requestId, reason }),
+              () => toast(`Stopping ${request().name}: the agent removes what it built.`),
+            )
+          }
           pending={stopping.pending === true}
           error={errorIn("stop")}
           reasonError={dialogs.isOpen("stop") ? reasonError() : null}
