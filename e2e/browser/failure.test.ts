@@ -66,6 +66,7 @@ describe("a failed provisioning", () => {
     await item.waitFor({ timeout: 90_000 });
     await item.getByRole("link", { name: "open the request" }).waitFor();
     await member.getByTestId("failure").getByText("Part of the VM was left in vCenter").waitFor();
+    await expectAccessible(admin, "the leftover VMs notice");
     await screenshot(admin, "admin-leftovers");
 
     await item.getByRole("button", { name: "Mark as removed…" }).click();

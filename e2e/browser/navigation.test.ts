@@ -114,11 +114,15 @@ describe("finding one's way", () => {
     await page.context().close();
   });
 
-  it("folds the admin navigation into a menu on a phone", async () => {
-    const page = await signedInPage(browser, USERS.adam, { at: "/admin/agents", viewport: PHONE });
+  it("folds the admin navigation into a menu on a phone, and only there", async () => {
+    const page = await signedInPage(browser, USERS.adam, { at: "/admin/agents" });
     await page.getByRole("heading", { name: "Agents" }).waitFor();
     const menu = page.getByRole("button", { name: "Menu" });
     const approvals = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Approvals" });
+    // on a desktop every link is in sight and there is no menu to open
+    expect(await menu.isVisible()).toBe(false);
+    expect(await approvals.isVisible()).toBe(true);
+    await page.setViewportSize(PHONE);
     expect(await menu.getAttribute("aria-expanded")).toBe("false");
     expect(await approvals.isVisible()).toBe(false);
     // brand and Menu on one row, who is signed in on the next: the page starts right below

@@ -125,6 +125,7 @@ describe("requesting a VM end to end", () => {
     await member.getByRole("link", { name }).first().waitFor();
     expect(await member.getByRole("link", { name }).count()).toBe(1);
     await screenshot(member, "my-requests");
+    await capturePage(member, "my-requests");
     await member.getByRole("link", { name }).click();
     await waitForStatus(member, "Waiting for approval");
     // the network picked is part of the request from now on

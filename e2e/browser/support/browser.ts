@@ -3,30 +3,18 @@ import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { inject } from "vitest";
 
-export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, "../screenshots");
+export { USERS } from "./shared-browser.ts";
 
-export const USERS = {
-  alice: "alice@acme.test",
-  adam: "adam@acme.test",
-  gina: "gina@globex.test",
-  gary: "gary@globex.test",
-} as const;
+export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, "../screenshots");
 
 export const edgeUrl = (): string => inject("edgeUrl");
 
-/** Debian's Chromium, headless, without the background traffic a test run never needs. */
+/**
+ * The run's one Chromium (started by global setup), connected to from this file. Closing what this
+ * returns closes the file's contexts, not the browser the other files use.
+ */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  return chromium.connect(inject("browserWsEndpoint"));
 }
 
 export async function newContext(
@@ -38,14 +26,14 @@ export async function newContext(
   return context;
 }
 
-/** Signs the context in through the dev login route, the way the sign-in page does. */
+/**
+ * Signs the context in as `email` with the session cookie global setup got from the dev login once
+ * for the run (the cookie is signed, not stored: a sign-out elsewhere does not end it here).
+ */
 export async function signIn(context: BrowserContext, email: string): Promise<void> {
-  const response = await context.request.post("/auth/dev-login", {
-    data: { email },
-    headers: { Origin: edgeUrl() },
-  });
-  if (!response.ok())
-    throw new Error(`dev login for ${email} failed: ${response.status()} ${await response.text()}`);
+  const cookies = inject("sessions")[email];
+  if (!cookies) throw new Error(`no session for ${email}: global setup signs in only the demo users`);
+  await context.addCookies(cookies);
 }
 
 /** A fresh context signed in as `email`, with a page opened at `at`. */

@@ -42,6 +42,8 @@ export async function capturePage(page: Page, name: string): Promise<void> {
       path: path.join(PAGE_SCREENSHOT_DIR, `${name}-${viewport.width}.png`),
       fullPage: true,
       animations: "disabled",
+      // a toast floats over the page: the picture is of the page itself (the toast stays for the test)
+      style: ".toasts { visibility: hidden; }",
     });
   }
   await page.setViewportSize(before);

@@ -43,6 +43,15 @@ const live = (state: Partial<LiveProgress["state"]>, clockOffsetMs = 0): LivePro
 
 const now = new Date("2026-11-22T10:01:00Z");
 
+const succeeded = {
+  at: "2026-11-22T10:05:00Z",
+  outcome: {
+    status: "succeeded" as const,
+    vm: { vmwareId: "vm-9", vmName: "web-web-01", hostname: "web-01", ipAddress: "10.0.0.9" },
+    warning: null,
+  },
+};
+
 describe("liveViewOf", () => {
   it("says what a pending request waits for", () => {
     expect(liveViewOf(detail("PENDING"), null, { now }).statusLine).toBe("Waiting for an admin to approve.");
@@ -91,14 +100,7 @@ describe("liveViewOf", () => {
     ).toBe(true);
     const finished = live({
       tooLong: true,
-      terminal: {
-        at: "2026-11-22T10:05:00Z",
-        outcome: {
-          status: "succeeded",
-          vm: { vmwareId: "vm-9", vmName: "web-web-01", hostname: "web-01", ipAddress: "10.0.0.9" },
-          warning: null,
-        },
-      },
+      terminal: succeeded,
     });
     const view = liveViewOf(detail("PROVISIONING"), finished, { now });
     expect(view.tooLong).toBe(false);
@@ -153,14 +155,7 @@ describe("liveViewOf", () => {
     const started = live({ currentStage: "CLONING", stages: [] });
     expect(liveViewOf(detail("APPROVED"), started, { now }).status).toBe("PROVISIONING");
     const done = live({
-      terminal: {
-        at: "2026-11-22T10:05:00Z",
-        outcome: {
-          status: "succeeded",
-          vm: { vmwareId: "vm-9", vmName: "web-web-01", hostname: "web-01", ipAddress: "10.0.0.9" },
-          warning: null,
-        },
-      },
+      terminal: succeeded,
     });
     expect(liveViewOf(detail("PROVISIONING"), done, { now }).status).toBe("READY");
     expect(liveViewOf(detail("APPROVED"), null, { now }).status).toBe("APPROVED");

@@ -1,18 +1,13 @@
 import type { RequestDetail } from "@gantry/shared/api/requests";
 import type { SessionUser } from "@gantry/shared/api/session";
 import { revalidate, useAction, useSubmission } from "@solidjs/router";
-import { createMemo, Show } from "solid-js";
+import { Show } from "solid-js";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { DecisionBar } from "../../components/DecisionBar.tsx";
 import { ReasonDialog } from "../../components/ReasonDialog.tsx";
+import { createDecision } from "../../lib/create-decision.ts";
 import { createRequestDialogs, type RequestDialog } from "../../lib/create-request-dialogs.ts";
-import {
-  approveAction,
-  cancelRequestAction,
-  getRequest,
-  rejectAction,
-  stopProvisioningAction,
-} from "../../lib/queries.ts";
+import { cancelRequestAction, getRequest, stopProvisioningAction } from "../../lib/queries.ts";
 import { toast } from "../../lib/toasts.ts";
 import { StoppingNotice } from "./StoppingNotice.tsx";
 
@@ -49,11 +44,7 @@ export function RequestActions(props: {
   const stopReason = () => stopEntry()?.detail ?? "stopped by an admin";
 
   const cancel = useAction(cancelRequestAction);
-  const approve = useAction(approveAction);
-  const reject = useAction(rejectAction);
   const cancelling = useSubmission(cancelRequestAction);
-  const approving = useSubmission(approveAction);
-  const rejecting = useSubmission(rejectAction);
   const stop = useAction(stopProvisioningAction);
   const stopping = useSubmission(stopProvisioningAction);
 
@@ -64,11 +55,15 @@ export function RequestActions(props: {
   // a dialog's own error shows only while it is open
   const errorIn = (which: RequestDialog) => (dialogs.isOpen(which) ? error() : null);
 
-  const expectedVersion = createMemo(() => request().version);
-  const decided = (text: string) => () => {
-    toast(text);
-    props.onDecided();
-  };
+  const decision = createDecision(
+    () => ({
+      requestId: request().requestId,
+      expectedVersion: request().version,
+      name: request().name,
+      requesterName: request().requester.name,
+    }),
+    { dialogs, onDecided: () => props.onDecided() },
+  );
 
   return (
     <div class="request-actions">
@@ -102,32 +97,7 @@ export function RequestActions(props: {
         </ConfirmDialog>
       </Show>
       <Show when={canDecide()}>
-        <DecisionBar
-          vmName={request().name}
-          approve={{
-            open: dialogs.isOpen("approve"),
-            onOpenChange: dialogs.onOpenChange("approve"),
-            pending: approving.pending === true,
-            error: errorIn("approve"),
-            onApprove: () =>
-              void run(
-                () => approve({ requestId: request().requestId, expectedVersion: expectedVersion() }),
-                decided(`Approved ${request().name}. The agent starts building it now.`),
-              ),
-          }}
-          reject={{
-            open: dialogs.isOpen("reject"),
-            onOpenChange: dialogs.onOpenChange("reject"),
-            pending: rejecting.pending === true,
-            error: errorIn("reject"),
-            reasonError: reasonError(),
-            onReject: (reason) =>
-              void run(
-                () => reject({ requestId: request().requestId, expectedVersion: expectedVersion(), reason }),
-                decided(`Rejected ${request().name}. ${request().requester.name} sees your reason.`),
-              ),
-          }}
-        />
+        <DecisionBar vmName={request().name} approve={decision.approve} reject={decision.reject} />
       </Show>
       <Show when={props.session.role === "admin" && running() && !stopRequested()}>
         <ReasonDialog
