@@ -5,6 +5,7 @@ import { type EdgeStack, startEdgeStack } from "@gantry/dev/local-stack";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, screenshot } from "./support/browser.ts";
+import { expectAccessible } from "./support/checks.ts";
 import { type LocalOidcProvider, type OidcAccount, startOidcProvider } from "./support/oidc-provider.ts";
 
 // production sign-in: an edge and a web build of their own, configured for single sign-on against a real
@@ -100,7 +101,8 @@ describe("signing in with single sign-on (OIDC, PKCE)", () => {
     await page.goto("/requests");
     await page.getByRole("button", { name: "Continue with single sign-on" }).waitFor();
     // the dev login is off: no seeded users to pick
-    expect(await page.getByRole("button", { name: /^Sign in as / }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: /@(acme|globex)\.test/ }).count()).toBe(0);
+    await expectAccessible(page, "the single sign-on page");
     await screenshot(page, "sign-in-sso");
 
     const visited = await continueWithSso(page);
@@ -192,6 +194,7 @@ describe("signing in with single sign-on (OIDC, PKCE)", () => {
         .filter({ hasText: "Gantry does not know your account yet. Ask your administrator for access." })
         .waitFor();
       await page.getByRole("link", { name: "Back to sign-in" }).waitFor();
+      await expectAccessible(page, "a refused single sign-on");
       // the IdP did issue the token: the edge is the one that refused it
       expect(idp.log.slice(seenBefore)).toContain("POST /token 200");
       await screenshot(page, shot);

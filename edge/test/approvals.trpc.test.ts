@@ -55,6 +55,22 @@ describe("approvals.pending", () => {
   });
 });
 
+describe("approvals.pendingCount", () => {
+  it("counts the tenant's requests waiting for a decision, for admins only", async () => {
+    const own = await createTestTenant(env.DB);
+    const w = testWorkflow();
+    const member = callerFor(own.member, w);
+    const admin = callerFor(own.admin, w);
+    expect(await admin.approvals.pendingCount()).toEqual({ count: 0 });
+    const first = await member.requests.create(requestInput(own.projectId));
+    await member.requests.create(requestInput(own.projectId));
+    expect(await admin.approvals.pendingCount()).toEqual({ count: 2 });
+    await admin.approvals.approve({ requestId: first.requestId, expectedVersion: first.version });
+    expect(await admin.approvals.pendingCount()).toEqual({ count: 1 });
+    expect(await codeOf(member.approvals.pendingCount())).toBe("FORBIDDEN");
+  });
+});
+
 describe("approvals.approve", () => {
   it("approves at the version seen and hands exactly one job to the site's agent pool", async () => {
     const w = testWorkflow();

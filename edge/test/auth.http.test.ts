@@ -115,6 +115,18 @@ describe("session cookie", () => {
     }
   });
 
+  it("answers session.current with null, not an error, when signed out or the cookie is bad", async () => {
+    const anonymous = await trpcQuery("session.current", undefined);
+    expect(anonymous.status).toBe(200);
+    expect((await body(anonymous)).result?.data).toBeNull();
+    const bad = await trpcQuery("session.current", undefined, { cookie: "gantry_session=nonsense" });
+    expect(bad.status).toBe(200);
+    expect((await body(bad)).result?.data).toBeNull();
+    const cookie = await devLogin("alice@acme.test");
+    const me = await trpcQuery("session.current", undefined, { cookie });
+    expect((await body(me)).result?.data).toMatchObject({ userId: "user-alice", tenantName: "Acme Corp" });
+  });
+
   it("ignores a __Host- cookie on plain http", async () => {
     const cookie = await sessionCookieFor(env.DB, alice);
     const value = cookie.split("=")[1] ?? "";

@@ -7,6 +7,8 @@ import { createContextInner } from "../src/trpc/context.ts";
 import { appRouter } from "../src/trpc/router.ts";
 import { createCallerFactory } from "../src/trpc/trpc.ts";
 import { enroll, helloAgent, type TestAgent } from "./agent-support.ts";
+import { callerFor, requestInput } from "./support/callers.ts";
+import { testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
 
 const caller = createCallerFactory(appRouter);
@@ -67,6 +69,30 @@ describe("sites router", () => {
     expect(await as(t.admin).sites.get({ siteId: t.siteId })).toMatchObject({
       placement: { poolPath: "/DC0/host/DC0_C0" },
     });
+  });
+
+  it("keeps how people reach the site's VMs, which the site's requests then show", async () => {
+    const { t } = await siteWithAgent();
+    const updated = await as(t.admin).sites.update({
+      ...settings(t.siteId),
+      dnsDomain: "Lab.Acme.test",
+      loginUser: "ubuntu",
+    });
+    expect(updated).toMatchObject({ dnsDomain: "lab.acme.test", loginUser: "ubuntu" });
+    const w = testWorkflow();
+    const { requestId } = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
+    expect((await callerFor(t.member, w).requests.get({ requestId })).access).toEqual({
+      dnsDomain: "lab.acme.test",
+      loginUser: "ubuntu",
+    });
+    // left out, both are cleared; a value a shell would misread is refused
+    expect(await as(t.admin).sites.update(settings(t.siteId))).toMatchObject({
+      dnsDomain: null,
+      loginUser: null,
+    });
+    await expect(
+      as(t.admin).sites.update({ ...settings(t.siteId), loginUser: "root; reboot" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
   it("rejects a placement path the inventory does not have, naming the field", async () => {

@@ -86,7 +86,8 @@ function templates(objects: InventoryObjects, details: ReadonlyMap<string, Objec
 }
 
 function isUplink(o: ObjectProps): boolean {
-  // vCenter marks uplink portgroups; vcsim does not, so its DVS0-DVUplinks-NN shows up as a network
+  // vCenter marks a switch's uplink portgroup (config.uplink from API 6.5, the system tag before): no VM
+  // attaches to it. Stock vcsim marks neither; our launcher adds both, as vCenter does
   return (
     o.text("config.uplink") === "true" || JSON.stringify(o.value("tag") ?? "").includes("SYSTEM/DVS.UPLINKPG")
   );

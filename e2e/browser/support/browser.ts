@@ -5,28 +5,16 @@ import { inject } from "vitest";
 
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, "../screenshots");
 
-export const USERS = {
-  alice: "alice@acme.test",
-  adam: "adam@acme.test",
-  gina: "gina@globex.test",
-  gary: "gary@globex.test",
-} as const;
+export { USERS } from "./shared-browser.ts";
 
 export const edgeUrl = (): string => inject("edgeUrl");
 
-/** Debian's Chromium, headless, without the background traffic a test run never needs. */
+/**
+ * The run's one Chromium (started by global setup), connected to from this file. Closing what this
+ * returns closes the file's contexts, not the browser the other files use.
+ */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  return chromium.connect(inject("browserWsEndpoint"));
 }
 
 /** @param baseUrl another edge than the run's shared one (a test with a stack of its own) */

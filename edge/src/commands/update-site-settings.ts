@@ -29,11 +29,11 @@ export async function updateSiteSettings(
     inventoryOf: input.inventoryOf,
   });
   if (!update.ok) return update;
-  const { siteId, placement, networkPath } = settings;
+  const { siteId, placement, networkPath, dnsDomain, loginUser } = settings;
   const recorded = await recordTenancyEvent(deps, {
     tenantId,
     streamId: streamIds.site(siteId),
-    event: { type: "SiteSettingsChanged", data: { siteId, placement, networkPath } },
+    event: { type: "SiteSettingsChanged", data: { siteId, placement, networkPath, dnsDomain, loginUser } },
     actor: personActor(principal),
     sideEffects: [update.value],
   });

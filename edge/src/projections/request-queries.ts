@@ -79,6 +79,15 @@ export function pendingQueue(
   });
 }
 
+/** How many requests of the tenant wait for a decision (the badge on the admins' Approvals link). */
+export async function pendingCount(db: SqlDatabase, tenantId: string): Promise<number> {
+  const row = await db
+    .prepare("SELECT count(*) AS n FROM request_summary WHERE tenant_id = ? AND status = 'PENDING'")
+    .bind(tenantId)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
 /**
  * VMs: every request that reached provisioning, most recently changed first; the tenant's for an admin
  * (`requesterId` null), only the requester's own for a member (the visibility of `requests.get`).

@@ -52,8 +52,8 @@ export const requestSummaryProjection: InlineProjection = {
             .prepare(
               `INSERT INTO ${target.table(REQUEST_SUMMARY)} (tenant_id, request_id, version, status, requester_id,
                  requester_name, requester_email, project_id, name, size, cpu, memory_gb, disk_gb, justification,
-                 created_at, updated_at)
-               VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                 network_path, created_at, updated_at)
+               VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             )
             .bind(
               e.metadata.tenantId,
@@ -69,6 +69,7 @@ export const requestSummaryProjection: InlineProjection = {
               d.spec.memoryGb,
               d.spec.diskGb,
               d.justification,
+              d.networkPath,
               e.occurredAt,
               e.occurredAt,
             ),

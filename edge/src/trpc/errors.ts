@@ -1,6 +1,7 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { ZodRealError } from "zod";
 import { logEvent } from "../log.ts";
 
 const ALREADY_PROCESSED = "already processed or modified by another admin";
@@ -22,6 +23,7 @@ const CODES: Readonly<Record<DomainError["code"], TRPC_ERROR_CODE_KEY>> = {
   JOB_MISMATCH: "CONFLICT",
   NO_LEFTOVER: "PRECONDITION_FAILED",
   REQUEST_NOT_STOPPABLE: "PRECONDITION_FAILED",
+  VM_NAME_TAKEN: "CONFLICT",
 };
 
 function messageFor(error: DomainError): string {
@@ -55,12 +57,40 @@ function messageFor(error: DomainError): string {
       return `only approved or provisioning requests can be stopped; this one is ${error.status}`;
     case "NO_LEFTOVER":
       return "this request's provisioning left no VM behind in vCenter";
+    case "VM_NAME_TAKEN":
+      return "is already used by a live request in this project; choose another name";
   }
 }
 
+// domain refusals about one input field: clients show them under that field, like a schema failure
+function fieldOf(error: DomainError): { path: string; input: unknown } | null {
+  return error.code === "VM_NAME_TAKEN" ? { path: "name", input: error.name } : null;
+}
+
+/**
+ * A refusal of one input field, shaped like a schema failure (`data.fields` names it), so clients show
+ * it under that field. The cause is a ZodRealError, not a ZodError: zod 4's ZodError is no Error, so
+ * tRPC would wrap it and the error formatter would lose the field.
+ */
+export function fieldError(
+  code: TRPC_ERROR_CODE_KEY,
+  field: { path: string; message: string; input: unknown },
+): TRPCError {
+  return new TRPCError({
+    code,
+    message: `${field.path} ${field.message}`,
+    cause: new ZodRealError([
+      { code: "custom", path: [field.path], message: field.message, input: field.input },
+    ]),
+  });
+}
+
 /** Maps an expected domain failure to the error tRPC clients understand (R7: once, at the edge). */
-export const toTRPCError = (error: DomainError): TRPCError =>
-  new TRPCError({ code: CODES[error.code], message: messageFor(error), cause: error });
+export function toTRPCError(error: DomainError): TRPCError {
+  const field = fieldOf(error);
+  if (field) return fieldError(CODES[error.code], { ...field, message: messageFor(error) });
+  return new TRPCError({ code: CODES[error.code], message: messageFor(error), cause: error });
+}
 
 /** Unwraps a use-case result or throws its mapped tRPC error. */
 export function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: DomainError }): T {

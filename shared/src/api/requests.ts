@@ -24,13 +24,22 @@ export const CreateRequestInput = z
 export type CreateRequestInput = z.input<typeof CreateRequestInput>;
 
 // list inputs may be omitted entirely: `prefault` runs `{}` through the schema, so page defaults apply
-export const ListRequestsInput = pageInput(10)
+export const ListRequestsInput = pageInput()
   .extend({ status: VmRequestStatus.optional() })
   .strict()
   .prefault({});
 export type ListRequestsInput = z.input<typeof ListRequestsInput>;
 
 export const GetRequestInput = z.object({ requestId: RequestId }).strict();
+
+/** `requests.nameAvailable`: whether a submit of this name in the project would be accepted now. */
+export const NameAvailabilityInput = z.object({ projectId: ProjectId, name: VmName }).strict();
+export type NameAvailabilityInput = z.input<typeof NameAvailabilityInput>;
+
+export interface NameAvailability {
+  /** false while another live request (pending, approved, provisioning or ready) of the project holds it */
+  available: boolean;
+}
 
 /** `requests.waiting`: why an approved request's job has not started yet; null once it runs. */
 export interface RequestWait {
@@ -56,6 +65,14 @@ export interface ProvisionedVmView {
   warning: string | null;
 }
 
+/** The network a request asked for. */
+export interface RequestedNetwork {
+  /** the requested network, or for `siteDefault` the site's default now; null while the site has none */
+  path: string | null;
+  /** the requester left the choice to the site (the job takes the site's default when approved) */
+  siteDefault: boolean;
+}
+
 /** One row of "my requests", the admin queue and the VM list. */
 export interface RequestSummary {
   requestId: string;
@@ -65,6 +82,7 @@ export interface RequestSummary {
   projectId: string;
   projectName: string | null;
   name: string;
+  network: RequestedNetwork;
   size: VmSize;
   spec: VmSpec;
   requester: PersonRef;
@@ -94,6 +112,8 @@ export interface TimelineEntry {
   actor: { kind: ActorKind; id: string; name: string | null };
   title: string;
   detail: string | null;
+  /** how long a stage took (a STAGE_REACHED entry whose stage has ended) */
+  durationMs?: number;
   /** fault names and task ids; present only for admins */
   technicalDetail?: string;
 }
@@ -113,6 +133,13 @@ export interface RequestDetail {
   stages: StageProgress[];
   /** remaining time from this tenant's average stage durations; null when not provisioning or unknown */
   etaMs: number | null;
+  /** how people reach the VM, as the request's site says (both set by an admin, both optional) */
+  access: {
+    /** the DNS domain the site's VMs live in: hostname.domain is the FQDN */
+    dnsDomain: string | null;
+    /** the user the site's template documents for logging in */
+    loginUser: string | null;
+  };
   /** admins only: who asked, and what else they asked for recently */
   requesterContext?: { requester: PersonRef; recentRequests: RequestSummary[] };
 }

@@ -24,6 +24,8 @@ export type DomainError =
   /** only approved or provisioning requests can be stopped */
   | { code: "REQUEST_NOT_STOPPABLE"; requestId: string; status: VmRequestStatus }
   /** clearing a leftover VM on a request whose provisioning left nothing behind */
-  | { code: "NO_LEFTOVER"; requestId: string };
+  | { code: "NO_LEFTOVER"; requestId: string }
+  /** another live request (pending, approved, provisioning or ready) of the project has this VM name */
+  | { code: "VM_NAME_TAKEN"; projectId: string; name: string };
 
 export type DomainErrorCode = DomainError["code"];

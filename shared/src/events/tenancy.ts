@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DnsDomain, LoginUser } from "../domain/vm-access.ts";
 import { InventoryPath, Placement } from "../jobs/provision-vm-job.ts";
 
 // Events of a tenant's own facts — its sites (`site:<siteId>`), agents (`agent:<agentId>`) and people
@@ -11,7 +12,14 @@ const Id = z.string().min(1).max(255);
 /** An admin changed where a site places VMs (picked from the agent's inventory). */
 export const SiteSettingsChanged = z.object({
   type: z.literal("SiteSettingsChanged"),
-  data: z.object({ siteId: Id, placement: Placement, networkPath: InventoryPath }),
+  data: z.object({
+    siteId: Id,
+    placement: Placement,
+    networkPath: InventoryPath,
+    // optional: events recorded before sites had them
+    dnsDomain: DnsDomain.nullable().optional(),
+    loginUser: LoginUser.nullable().optional(),
+  }),
 });
 
 /** An admin made a one-time enrollment token for a site (its value is never stored, only its hash). */

@@ -3,9 +3,11 @@ import { createSignal, For, Show } from "solid-js";
 import { AgentTable, type AgentView } from "../components/AgentTable.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { LeftoverNotice } from "../components/LeftoverNotice.tsx";
+import { PageHeader } from "../components/PageHeader.tsx";
 import { plainMessage } from "../lib/api-errors.ts";
 import { createNow } from "../lib/create-now.ts";
 import { getAgents, getSites, revokeAgentAction } from "../lib/queries.ts";
+import { toast } from "../lib/toasts.ts";
 import { EnrollAgentPanel } from "./agents/EnrollAgentPanel.tsx";
 import { RevokeAgentDialog } from "./agents/RevokeAgentDialog.tsx";
 import { SiteQueue } from "./agents/SiteQueue.tsx";
@@ -30,6 +32,7 @@ export default function AgentsPage() {
     try {
       await revoke(agent.agentId);
       setConfirming(null);
+      toast(`Revoked ${agent.name}. Its jobs go back to the queue.`);
     } catch (e) {
       setRevokeError(plainMessage(e));
     }
@@ -51,9 +54,7 @@ export default function AgentsPage() {
 
   return (
     <>
-      <div class="page-header">
-        <h1>Agents</h1>
-      </div>
+      <PageHeader title="Agents" />
       <LeftoverNotice />
       <Show when={agents()}>
         <Show

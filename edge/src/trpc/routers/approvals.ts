@@ -7,7 +7,7 @@ import {
 import { approveRequest } from "../../commands/approve-request.ts";
 import { rejectRequest } from "../../commands/reject-request.ts";
 import { stopProvisioning } from "../../commands/stop-provisioning.ts";
-import { pendingQueue } from "../../projections/request-queries.ts";
+import { pendingCount, pendingQueue } from "../../projections/request-queries.ts";
 import { siteHub } from "../../stubs.ts";
 import { unwrap } from "../errors.ts";
 import { adminProcedure, router } from "../trpc.ts";
@@ -19,6 +19,11 @@ export const approvalsRouter = router({
     .query(({ ctx, input }) =>
       pendingQueue(ctx.deps.db, { ...input, tenantId: ctx.principal.tenantId, now: ctx.deps.clock() }),
     ),
+
+  /** How many requests wait; the web refetches it when the change feed says a request entered or left the queue. */
+  pendingCount: adminProcedure.query(async ({ ctx }) => ({
+    count: await pendingCount(ctx.deps.db, ctx.principal.tenantId),
+  })),
 
   /** Approves at the version the admin saw and dispatches exactly one provisioning job. */
   approve: adminProcedure

@@ -1,11 +1,19 @@
+import type { RequestDetail } from "@gantry/shared/api/requests";
 import { createAsync, revalidate } from "@solidjs/router";
 import { createSignal, Suspense } from "solid-js";
 import { VmDetails } from "../../components/VmDetails.tsx";
 import { getVmStatus } from "../../lib/queries.ts";
 import type { VmView } from "../../lib/request-live-view.ts";
+import { vmAccess } from "../../lib/vm-access.ts";
 
 /** The VM card with its live status, read through the agent once ready and on "Refresh status". */
-export function VmPanel(props: { requestId: string; ready: boolean; failed: boolean; vm: VmView | null }) {
+export function VmPanel(props: {
+  requestId: string;
+  ready: boolean;
+  failed: boolean;
+  vm: VmView | null;
+  access: RequestDetail["access"];
+}) {
   const [liveError, setLiveError] = createSignal<unknown>(null);
   const [refreshing, setRefreshing] = createSignal(false);
   const live = createAsync(async () => {
@@ -35,6 +43,7 @@ export function VmPanel(props: { requestId: string; ready: boolean; failed: bool
       ipAddress={props.vm?.ipAddress ?? null}
       hostname={props.vm?.hostname ?? null}
       vmName={props.vm?.vmName ?? null}
+      access={props.vm ? vmAccess(props.vm, props.access) : { fqdn: null, login: null }}
       warning={props.vm?.warning ?? null}
       live={checking ? undefined : live()}
       liveError={checking ? null : liveError()}
