@@ -1,6 +1,7 @@
 import type { AgentToEdge } from "@gantry/shared/protocol/agent";
 import { CLOSE_CODES } from "@gantry/shared/protocol/agent";
 import { negotiateVersion } from "@gantry/shared/protocol/version";
+import { raiseLeaseFence } from "../commands/lease-fence.ts";
 import { logEvent } from "../log.ts";
 import { markConnected, PRESENCE_REFRESH_MS, refreshPresence } from "../tenancy/agent-registry.ts";
 import { agentTag, attachFacts, closeSocket, type SocketFacts, sendFrame } from "./agent-sockets.ts";
@@ -175,6 +176,11 @@ async function onAccept(
     });
     return;
   }
+  if (!(await fenceEarlierHolders(hub, { jobId: frame.jobId, epoch: grant.value.epoch }))) {
+    sendFrame(ws, { type: "error", code: "TRY_AGAIN", message: "could not grant the job yet", ref: frame.id });
+    await hub.dispatch();
+    return;
+  }
   sendFrame(ws, {
     type: "job.granted",
     jobId: frame.jobId,
@@ -186,6 +192,23 @@ async function onAccept(
     job: grant.value.job,
   });
   await hub.dispatch();
+}
+
+/**
+ * A re-grant (epoch 2 and up) raises the job's lease fence in D1 before the new holder hears of it, so
+ * a write of an earlier holder still on its way can never land while the new one builds. When D1
+ * cannot be reached the grant is taken back (the job is offered again later) rather than sent unfenced.
+ */
+async function fenceEarlierHolders(hub: HubContext, input: { jobId: string; epoch: number }) {
+  if (input.epoch < 2) return true;
+  try {
+    await raiseLeaseFence(hub.env.DB, input);
+    return true;
+  } catch (error) {
+    logEvent("warn", "lease fence not raised; grant taken back", { ...input, error: String(error) });
+    hub.queue.requeue({ jobId: input.jobId, epoch: input.epoch, now: hub.now() });
+    return false;
+  }
 }
 
 async function onRelease(

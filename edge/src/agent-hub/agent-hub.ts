@@ -44,7 +44,14 @@ import { JobStreams } from "./job-streams.ts";
 import { type CallFailure, type CallRequest, PendingCalls } from "./pending-calls.ts";
 import { SiteAnnouncer } from "./site-announcer.ts";
 import { closeSilentSockets, FrameRateLimit, HELLO_DEADLINE_MS, refuseFlood } from "./socket-guards.ts";
-import { recordPendingOutcomes, requeueJob, type StopOutcome, stopJob } from "./stop-job.ts";
+import {
+  recordPendingOutcomes,
+  requeueJob,
+  type StopOutcome,
+  stopJob,
+  takeBackUnansweredStops,
+  timeOutOverdueJobs,
+} from "./stop-job.ts";
 
 /**
  * Responsibilities: one object per tenant site (`site:<siteId>`). Holds the site's agent sockets
@@ -201,6 +208,9 @@ export class AgentHub extends DurableObject<Env> {
     try {
       const now = this.hub.now();
       this.takeBackExpired(now);
+      // every job has a deadline: past it, it is stopped; a stop its agent leaves unanswered is taken back
+      await timeOutOverdueJobs(this.hub);
+      takeBackUnansweredStops(this.hub);
       // stopped jobs no agent will report on, including earlier writes that failed
       await recordPendingOutcomes(this.hub);
       await this.hub.dispatch();

@@ -51,6 +51,11 @@ const MIGRATIONS: readonly string[] = [
   "ALTER TABLE agents_seen ADD COLUMN presence_at INTEGER",
   // 1 while a stopped job's CANCELLED outcome, which no agent will report, is not in the D1 log yet
   "ALTER TABLE jobs ADD COLUMN outcome_pending INTEGER NOT NULL DEFAULT 0",
+  // every job has a deadline: its first grant starts the hub's clock on it (AGENT_JOB_MAX_DURATION_MS);
+  // a stop (an admin's, or the deadline's) says why, and by when its agent must have answered
+  `ALTER TABLE jobs ADD COLUMN first_granted_at INTEGER;
+   ALTER TABLE jobs ADD COLUMN stop_reason TEXT;
+   ALTER TABLE jobs ADD COLUMN stop_deadline INTEGER;`,
 ];
 
 export function migrateHubStorage(sql: SqlStorage): void {

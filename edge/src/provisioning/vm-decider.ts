@@ -8,10 +8,10 @@ import type { VmState } from "./vm.ts";
 
 /**
  * The Vm aggregate's command is the agent's report itself (hub-fenced, see shared `JobReport`): the
- * stage it reached or the outcome, at the time the agent observed it (stage durations are measured on
- * the agent's clock).
+ * stage it reached or the outcome. Stage durations are measured on the edge's clock (`receivedAt`),
+ * never the agent's, so an agent with a wrong clock cannot skew ETAs.
  */
-export type VmReport = Pick<JobReport, "requestId" | "jobId" | "update">;
+export type VmReport = Pick<JobReport, "requestId" | "jobId" | "update" | "receivedAt">;
 
 /** An admin's word that the VM a failed cleanup left in vCenter has been removed by hand. */
 export interface ClearLeftover {
@@ -34,7 +34,7 @@ const runningStage = (state: Exclude<VmState, { status: "NONE" }>, at: string): 
  */
 export function decideVm(report: VmReport, state: VmState): Decision {
   const { requestId, jobId, update } = report;
-  const { at } = update;
+  const at = report.receivedAt;
   const vmId = vmIdFor(requestId);
   if (state.status !== "NONE" && state.jobId !== jobId)
     return err({ code: "JOB_MISMATCH", requestId, jobId });

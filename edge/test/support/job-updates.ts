@@ -13,6 +13,8 @@ export function frame(requestId: string, update: JobUpdate, overrides: Partial<J
     epoch: 1,
     eventId: crypto.randomUUID(),
     agentId: "agent-1",
+    // the hub's time of receipt; tests that do not care about clock skew receive it when it happened
+    receivedAt: update.at,
     update,
     ...overrides,
   };

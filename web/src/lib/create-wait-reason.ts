@@ -3,7 +3,8 @@ import { type Accessor, createEffect, createSignal, on, onCleanup } from "solid-
 import { trpc } from "./trpc.ts";
 
 /**
- * Why an approved request's job has not started (`requests.waiting`), asked again whenever the
+ * Why an approved request's job has not started, or why a provisioning one is being stopped
+ * (`requests.waiting`), asked again whenever the
  * request's detail is reloaded — the change feed reloads it on every pushed change and on reconnect.
  * A plain signal rather than a router query: the stepper's status line must never suspend (no layout
  * shift), and a failed ask just leaves the generic line.
@@ -13,7 +14,7 @@ export function createWaitReason(detail: Accessor<RequestDetail>): Accessor<stri
   createEffect(
     on(detail, (current) => {
       const { requestId, status } = current.request;
-      if (status !== "APPROVED") {
+      if (status !== "APPROVED" && status !== "PROVISIONING") {
         setReason(null);
         return;
       }

@@ -34,7 +34,8 @@ const RETRIABLE_CODES = new Set(["VCENTER_UNREACHABLE", "VCENTER_BUSY", "LEASE_L
 
 /**
  * Everything the detail page shows about the run, from the loaded detail plus the live stream.
- * @param waitReason why the site's hub has not started the approved job yet (`requests.waiting`)
+ * @param waitReason why the site's hub has not started the approved job yet, or why it is stopping
+ *   the running one (`requests.waiting`)
  */
 export function liveViewOf(
   detail: RequestDetail,
@@ -103,6 +104,8 @@ function statusLineOf(
         return waitReason
           ? `Approved, not started yet: ${waitReason}. Your admins can see this too.`
           : "Approved. Waiting for the site's agent to start.";
+      // a running job only has a reason when it is being stopped (too long, or by an admin)
+      if (waitReason) return `Stopping: ${waitReason}. Your admins can see this too.`;
       const eta = live ? formatEta(secondsRemaining(live, now)) : null;
       return eta ?? "Working on it…";
     }
