@@ -136,11 +136,24 @@ async function writePresence(hub: HubContext, input: { facts: SocketFacts; now: 
   }
 }
 
+/**
+ * Refreshes the agent's D1 presence every few minutes; an agent D1 says is revoked (a revocation whose
+ * hub call never arrived here) is refused from then on and its socket closed.
+ */
 async function keepPresenceFresh(hub: HubContext, facts: SocketFacts, now: number): Promise<void> {
   if (hub.roster.presenceFresh(facts.agentId, { now, freshMs: PRESENCE_REFRESH_MS })) return;
   hub.roster.presenceWritten(facts.agentId, now);
   try {
-    await refreshPresence(hub.env.DB, { agentId: facts.agentId, connectionId: facts.connectionId, now });
+    const presence = await refreshPresence(hub.env.DB, {
+      agentId: facts.agentId,
+      connectionId: facts.connectionId,
+      now,
+    });
+    if (!presence.revoked) return;
+    logEvent("warn", "revoked agent still connected; closing it", { agentId: facts.agentId });
+    hub.roster.revoke(facts.agentId);
+    for (const other of hub.ctx.getWebSockets(agentTag(facts.agentId)))
+      closeSocket(other, CLOSE_CODES.revoked, "agent revoked");
   } catch (error) {
     logEvent("warn", "presence not refreshed", { agentId: facts.agentId, error: String(error) });
   }
@@ -177,7 +190,12 @@ async function onAccept(
     return;
   }
   if (!(await fenceEarlierHolders(hub, { jobId: frame.jobId, epoch: grant.value.epoch }))) {
-    sendFrame(ws, { type: "error", code: "TRY_AGAIN", message: "could not grant the job yet", ref: frame.id });
+    sendFrame(ws, {
+      type: "error",
+      code: "TRY_AGAIN",
+      message: "could not grant the job yet",
+      ref: frame.id,
+    });
     await hub.dispatch();
     return;
   }

@@ -122,6 +122,9 @@ export class AgentHub extends DurableObject<Env> {
       const facts = factsOf(ws);
       if (!facts) return closeSocket(ws, 1011, "socket without identity");
       if (!this.rateLimit.take(facts.connectionId, this.hub.now())) return refuseFlood(this.hub, ws);
+      // a revocation bites on every frame, not only on connect: a socket its close missed goes now
+      if (this.hub.roster.isRevoked(facts.agentId))
+        return closeSocket(ws, CLOSE_CODES.revoked, "agent revoked");
       const frame = this.readFrame(ws, message);
       if (frame) await handleFrame(this.hub, this.streams, { ws, facts, frame });
     } catch (error) {

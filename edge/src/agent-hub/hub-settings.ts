@@ -16,9 +16,17 @@ const HubSettings = z.object({
    * told to stop. Above the agent's own waits (clone 60 min, retries included) so a healthy slow clone
    * is never cut; it catches what no agent-side deadline does (an agent stuck while renewing).
    */
-  AGENT_JOB_MAX_DURATION_MS: z.coerce.number().int().min(1000).default(180 * MINUTE),
+  AGENT_JOB_MAX_DURATION_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(180 * MINUTE),
   /** How long a stopped job's agent has to tear down and report before the hub says the outcome itself. */
-  AGENT_STOP_GRACE_MS: z.coerce.number().int().min(500).default(10 * MINUTE),
+  AGENT_STOP_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .min(500)
+    .default(10 * MINUTE),
 });
 
 export interface HubSettings {

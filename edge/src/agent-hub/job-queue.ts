@@ -266,7 +266,13 @@ export class JobQueue {
   finish(input: { jobId: string; epoch: number; seq: number; outcome: JobOutcome; now: number }): boolean {
     const code = input.outcome.ok ? null : input.outcome.failure.code;
     const outcome =
-      code === null ? "succeeded" : code === "CANCELLED" ? "cancelled" : code === "TIMED_OUT" ? "timed-out" : "failed";
+      code === null
+        ? "succeeded"
+        : code === "CANCELLED"
+          ? "cancelled"
+          : code === "TIMED_OUT"
+            ? "timed-out"
+            : "failed";
     const cursor = this.sql.exec(
       `UPDATE jobs SET state = 'done', outcome = ?4, last_seq = ?3, lease_expires_at = NULL, updated_at = ?5
        WHERE job_id = ?1 AND epoch = ?2 AND state = 'leased' AND last_seq = ?3 - 1`,

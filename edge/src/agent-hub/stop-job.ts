@@ -16,7 +16,11 @@ export type StopOutcome = "stopped" | "stopping" | "already-finished";
  */
 async function stop(
   hub: HubContext,
-  input: { jobId: string; reason: StopReason; tombstone?: { tenantId: string; siteId: string; requestId: string } },
+  input: {
+    jobId: string;
+    reason: StopReason;
+    tombstone?: { tenantId: string; siteId: string; requestId: string };
+  },
 ): Promise<StopOutcome> {
   const { jobId, reason } = input;
   const status = hub.queue.requestCancel({
@@ -118,7 +122,8 @@ export function timedOutFailure(
   return {
     code: "TIMED_OUT",
     userMessage: `Provisioning took longer than this site allows (${limit} min) and was stopped. Your admin has been told.`,
-    technicalDetail: `stopped by the edge after ${limit} min (AGENT_JOB_MAX_DURATION_MS); ${input.detail}`.slice(0, 4000),
+    technicalDetail:
+      `stopped by the edge after ${limit} min (AGENT_JOB_MAX_DURATION_MS); ${input.detail}`.slice(0, 4000),
     retriable: false,
     attempts: Math.max(1, input.attempts),
     cleanupFailed: input.cleanupFailed,

@@ -12,7 +12,10 @@ export const STALE_LEASE_GUARD = "stale_lease";
  * under an older epoch lands. Only ever raised (a late, lower write changes nothing). A first grant
  * needs none: there is no earlier holder to fence out.
  */
-export async function raiseLeaseFence(db: SqlDatabase, input: { jobId: string; epoch: number }): Promise<void> {
+export async function raiseLeaseFence(
+  db: SqlDatabase,
+  input: { jobId: string; epoch: number },
+): Promise<void> {
   await db
     .prepare(
       `INSERT INTO job_leases (job_id, epoch) VALUES (?1, ?2)

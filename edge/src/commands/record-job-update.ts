@@ -174,8 +174,12 @@ function afterRecorded(
   const running = requestStatus !== "READY" && requestStatus !== "FAILED";
   if (cache && running && fresh) {
     const vmEventIds = vmAppend.events.map((e) => e.eventId);
+    const requestEventIds = requestAppend.events.map((e) => e.eventId);
     const occurredAt = report.receivedAt;
-    cache.put(requestId, afterCommit(loaded, { vmEvents, requestEvents, vmEventIds, occurredAt }));
+    cache.put(
+      requestId,
+      afterCommit(loaded, { vmEvents, requestEvents, vmEventIds, requestEventIds, occurredAt }),
+    );
   }
   return {
     recorded: fresh,

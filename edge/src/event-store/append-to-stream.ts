@@ -146,7 +146,14 @@ export function createEventStore(db: SqlDatabase, projections: readonly InlinePr
       } catch (error) {
         const refused = refusedGuard(error, guards);
         if (refused) return err({ code: "GUARD_REFUSED", guard: refused.name });
-        const outcome = await inspect(db, input.appends);
+        const outcome = await inspect(db, input.appends).catch((lost: unknown) => {
+          // the log cannot even be asked: whether the batch landed is unknown, and only a retry with
+          // the same event ids (which cannot duplicate) will tell
+          throw new EventStoreUnavailableError(`append outcome unknown: ${String(error)}; ${String(lost)}`, {
+            cause: error,
+            retryable: isTransientD1Error(lost) || isTransientD1Error(error),
+          });
+        });
         if (outcome.kind === "applied") return ok({ streams, rowsWritten: 0, duplicate: true });
         if (outcome.kind === "conflict") return err(outcome.conflict);
         // nothing of ours is in the log: safe to send the very same batch again if D1 says transient

@@ -52,10 +52,20 @@ export function buildProvisionVmJob(source: JobSource): Result<ProvisionVmJob, D
     diskGb: spec.diskGb,
     networkPath,
     placement: site.placement,
-    annotation: annotationFor({ requestId, email: requester.email, tenant: tenant.slug, project: project.slug }),
+    annotation: annotationFor({
+      requestId,
+      email: requester.email,
+      tenant: tenant.slug,
+      project: project.slug,
+    }),
   } satisfies ProvisionVmJob);
   if (job.success) return ok(job.data);
   const issue = job.error.issues[0];
   const field = issue?.path.join(".") || "job";
-  return err({ code: "INVALID_JOB", requestId, field, problem: (issue?.message ?? "is invalid").slice(0, 200) });
+  return err({
+    code: "INVALID_JOB",
+    requestId,
+    field,
+    problem: (issue?.message ?? "is invalid").slice(0, 200),
+  });
 }

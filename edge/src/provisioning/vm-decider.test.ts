@@ -51,7 +51,11 @@ describe("Vm decider", () => {
   it("times stages by the edge's receipt, whatever the agent's clock says", () => {
     // an agent whose clock runs a day ahead: its `at` is metadata, the duration is the edge's 42 s
     const ahead = new Date(Date.parse(t(42)) + 86_400_000).toISOString();
-    const report: VmReport = { ...job, receivedAt: t(42), update: { kind: "stage", stage: "CONFIGURING", at: ahead } };
+    const report: VmReport = {
+      ...job,
+      receivedAt: t(42),
+      update: { kind: "stage", stage: "CONFIGURING", at: ahead },
+    };
     expect(given(startedAt(0), stageAt("CLONING", 0)).when(report)).toMatchObject({
       ok: true,
       value: [{ data: { previous: { stage: "CLONING", durationMs: 42_000 } } }],
@@ -89,7 +93,11 @@ describe("Vm decider", () => {
       stageAt("CLONING", 0),
       stageAt("CONFIGURING", 30, { stage: "CLONING", durationMs: 30_000 }),
     ];
-    const result = given(...history).when({ ...job, receivedAt: t(45), update: { kind: "succeeded", vm, at: t(45) } });
+    const result = given(...history).when({
+      ...job,
+      receivedAt: t(45),
+      update: { kind: "succeeded", vm, at: t(45) },
+    });
     expect(result).toEqual({
       ok: true,
       value: [
@@ -135,7 +143,13 @@ describe("Vm decider", () => {
       occurredAt: t(3),
     };
     expect(given(startedAt(0), done).when(stage("CONFIGURING", 4))).toEqual({ ok: true, value: [] });
-    expect(given(startedAt(0), done).when({ ...job, receivedAt: t(5), update: { kind: "succeeded", vm, at: t(5) } })).toEqual({
+    expect(
+      given(startedAt(0), done).when({
+        ...job,
+        receivedAt: t(5),
+        update: { kind: "succeeded", vm, at: t(5) },
+      }),
+    ).toEqual({
       ok: true,
       value: [],
     });

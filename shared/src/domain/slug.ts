@@ -15,4 +15,7 @@ export const Slug = z
 /** The project's VM name prefix (`{prefix}-{name}` in vCenter): 1–15 lowercase letters, digits, hyphens, starting alphanumeric. */
 export const VmPrefix = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,14}$/, "must be 1–15 lowercase letters, digits and hyphens, starting with a letter or digit");
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,14}$/,
+    "must be 1–15 lowercase letters, digits and hyphens, starting with a letter or digit",
+  );

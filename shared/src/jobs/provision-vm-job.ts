@@ -61,6 +61,8 @@ export const PROVISIONING_FAILURE_CODES = [
   "CANCELLED",
   /** a wait in vCenter passed its deadline (agent), or the job its maximum duration (edge) */
   "TIMED_OUT",
+  /** the edge could not hand the job to the site's agents (an invalid job, or dispatch kept failing) */
+  "UNDELIVERABLE",
   "LEASE_LOST",
   "UNKNOWN",
 ] as const;
