@@ -41,7 +41,8 @@ describe("the request workflow through the Worker", () => {
     const approve = { requestId, expectedVersion: seen?.version };
     const approved = await trpcMutation("approvals.approve", approve, adam);
     expect(approved.status).toBe(200);
-    expect((await trpcMutation("approvals.approve", approve, adam)).status).toBe(409);
+    // the same admin repeating the approval (its answer lost on the way) is answered as done, written once
+    expect((await trpcMutation("approvals.approve", approve, adam)).status).toBe(200);
 
     // whether or not the relay in waitUntil finished, the sweeper delivers it; the hub keeps one job
     await sweepOutbox(workerDeps(env, { clock: () => new Date(Date.now() + 60_000) }));

@@ -43,7 +43,14 @@ import { createJobReportSink } from "./job-reports.ts";
 import { JobStreams } from "./job-streams.ts";
 import { type CallFailure, type CallRequest, PendingCalls } from "./pending-calls.ts";
 import { SiteAnnouncer } from "./site-announcer.ts";
-import { closeSilentSockets, FrameRateLimit, HELLO_DEADLINE_MS, refuseFlood } from "./socket-guards.ts";
+import {
+  closeSilentSockets,
+  FrameRateLimit,
+  HELLO_DEADLINE_MS,
+  MALFORMED_RATE,
+  refuseFlood,
+  refuseGarbage,
+} from "./socket-guards.ts";
 import {
   recordPendingOutcomes,
   requeueJob,
@@ -64,6 +71,7 @@ export class AgentHub extends DurableObject<Env> {
   private readonly hub: HubContext;
   private readonly streams: JobStreams;
   private readonly rateLimit = new FrameRateLimit();
+  private readonly malformed = new FrameRateLimit(MALFORMED_RATE);
   private readonly announcer: SiteAnnouncer;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -127,6 +135,7 @@ export class AgentHub extends DurableObject<Env> {
         return closeSocket(ws, CLOSE_CODES.revoked, "agent revoked");
       const frame = this.readFrame(ws, message);
       if (frame) await handleFrame(this.hub, this.streams, { ws, facts, frame });
+      else if (!this.malformed.take(facts.connectionId, this.hub.now())) refuseGarbage(this.hub, ws);
     } catch (error) {
       // a bug must cost one frame, never the object and every other agent's socket
       bumpCounter(this.hub.sql, "frames_failed");
@@ -184,7 +193,10 @@ export class AgentHub extends DurableObject<Env> {
 
   private async onDisconnect(ws: WebSocket): Promise<void> {
     const facts = factsOf(ws);
-    if (facts) this.rateLimit.forget(facts.connectionId);
+    if (facts) {
+      this.rateLimit.forget(facts.connectionId);
+      this.malformed.forget(facts.connectionId);
+    }
     // a socket that never said hello (e.g. `gantry-agent doctor`) was never present
     if (!facts || facts.protocol === null) return;
     const now = this.hub.now();

@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
-import { EventStoreUnavailableError } from "../event-store/event-store-errors.ts";
+import { EventStoreUnavailableError, isTransientD1Error } from "../event-store/event-store-errors.ts";
 import type { TrpcContext } from "./context.ts";
 
 // the only initTRPC in the edge; routers import the builders they are allowed to use
@@ -32,10 +32,13 @@ export const createCallerFactory = t.createCallerFactory;
 const storeUnavailable = t.middleware(async ({ next }) => {
   const result = await next();
   const cause = result.ok ? null : result.error.cause;
-  if (!(cause instanceof EventStoreUnavailableError)) return result;
+  const store = cause instanceof EventStoreUnavailableError;
+  // a read that met the same trouble (D1 unreachable or overloaded) answers the same way
+  if (!store && !(cause instanceof Error && isTransientD1Error(cause))) return result;
+  const retryable = store ? cause.retryable : true;
   throw new TRPCError({
-    code: cause.retryable ? "SERVICE_UNAVAILABLE" : "INTERNAL_SERVER_ERROR",
-    message: cause.retryable
+    code: retryable ? "SERVICE_UNAVAILABLE" : "INTERNAL_SERVER_ERROR",
+    message: retryable
       ? "the database is busy or did not answer; try again in a moment (repeating this is safe)"
       : "the database refused the change",
     cause,
