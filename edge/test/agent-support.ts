@@ -164,3 +164,17 @@ export async function expireDeadlines(siteId: string) {
     state.storage.sql.exec("UPDATE jobs SET offer_expires_at = 1 WHERE state = 'offered'");
   });
 }
+
+/** Moves every job's first grant far enough back that it ran past the hub's maximum job duration. */
+export async function overrunJobs(siteId: string) {
+  await runInDurableObject(hubOf(siteId), (_hub: AgentHub, state) => {
+    state.storage.sql.exec("UPDATE jobs SET first_granted_at = 1 WHERE first_granted_at IS NOT NULL");
+  });
+}
+
+/** Moves the deadline by which stopped jobs' agents must report into the past. */
+export async function expireStopDeadlines(siteId: string) {
+  await runInDurableObject(hubOf(siteId), (_hub: AgentHub, state) => {
+    state.storage.sql.exec("UPDATE jobs SET stop_deadline = 1 WHERE stop_deadline IS NOT NULL");
+  });
+}

@@ -1,5 +1,6 @@
+import type { ProvisioningFailureCode } from "@gantry/shared/jobs/provision-vm-job";
 import { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
-import { AgentJob, type JobOutcome } from "@gantry/shared/protocol/agent";
+import { AgentJob } from "@gantry/shared/protocol/agent";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { z } from "zod";
 import { bumpCounter } from "./hub-storage.ts";
@@ -80,6 +81,12 @@ export interface Grant {
 }
 
 const Stages = z.array(ProvisioningStage).catch([]);
+
+/** The `outcome` of a job that ended with one of these failure codes; any other failure is "failed". */
+const ENDED_AS: Partial<Record<ProvisioningFailureCode, string>> = {
+  CANCELLED: "cancelled",
+  TIMED_OUT: "timed-out",
+};
 
 const toJob = (row: JobRow): Job => ({
   jobId: row.job_id,
@@ -263,16 +270,16 @@ export class JobQueue {
     return cursor.rowsWritten > 0;
   }
 
-  finish(input: { jobId: string; epoch: number; seq: number; outcome: JobOutcome; now: number }): boolean {
-    const code = input.outcome.ok ? null : input.outcome.failure.code;
-    const outcome =
-      code === null
-        ? "succeeded"
-        : code === "CANCELLED"
-          ? "cancelled"
-          : code === "TIMED_OUT"
-            ? "timed-out"
-            : "failed";
+  /** The job's last frame was applied: done, with how it ended ("succeeded", or the failure's code). */
+  finish(input: {
+    jobId: string;
+    epoch: number;
+    seq: number;
+    outcome: "succeeded" | ProvisioningFailureCode;
+    now: number;
+  }): boolean {
+    const code = input.outcome;
+    const outcome = code === "succeeded" ? code : (ENDED_AS[code] ?? "failed");
     const cursor = this.sql.exec(
       `UPDATE jobs SET state = 'done', outcome = ?4, last_seq = ?3, lease_expires_at = NULL, updated_at = ?5
        WHERE job_id = ?1 AND epoch = ?2 AND state = 'leased' AND last_seq = ?3 - 1`,

@@ -80,7 +80,7 @@ export class JobStreams {
     if (recorded === "stale")
       return this.refuseStale(ws, frame, this.hub.queue.get(frame.jobId)?.epoch ?? frame.epoch);
     // the lease may have moved while D1 was awaited; only the holder advances the stream
-    if (!this.advance(frame))
+    if (!this.advance(frame, update))
       return this.refuseStale(ws, frame, this.hub.queue.get(frame.jobId)?.epoch ?? frame.epoch);
     sendFrame(ws, { type: "ack", ref: frame.id, jobId: frame.jobId, seq: frame.seq });
     // progress only ever shows what the log holds (R11)
@@ -159,13 +159,14 @@ export class JobStreams {
     return "refused";
   }
 
-  /** Moves the job's stream past this frame, if the frame's lease still holds. */
-  private advance(frame: JobFrame): boolean {
+  /** Moves the job's stream past this frame (as recorded), if the frame's lease still holds. */
+  private advance(frame: JobFrame, update: JobUpdate): boolean {
     const { jobId, epoch, seq } = frame;
     const now = this.hub.now();
-    return frame.type === "job.result"
-      ? this.hub.queue.finish({ jobId, epoch, seq, outcome: frame.outcome, now })
-      : this.hub.queue.advance({ jobId, epoch, seq, stage: frame.update.stage, now });
+    if (update.kind === "stage")
+      return this.hub.queue.advance({ jobId, epoch, seq, stage: update.stage, now });
+    const outcome = update.kind === "succeeded" ? "succeeded" : update.failure.code;
+    return this.hub.queue.finish({ jobId, epoch, seq, outcome, now });
   }
 
   private refuseStale(ws: WebSocket, frame: JobFrame, current: number): void {
