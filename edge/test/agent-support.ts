@@ -110,15 +110,21 @@ export async function connectAgent(credential: string): Promise<TestAgent> {
   return agent;
 }
 
+/** Says hello as an agent of protocol 1 (the oldest the edge serves) unless told otherwise. */
 export async function helloAgent(
   credential: string,
-  opts: { capacity?: number; running?: { jobId: string; epoch: number }[]; calls?: string[] } = {},
+  opts: {
+    capacity?: number;
+    running?: { jobId: string; epoch: number }[];
+    calls?: string[];
+    protocols?: number[];
+  } = {},
 ) {
   const agent = await connectAgent(credential);
   agent.send({
     type: "hello",
     agent: { version: "0.1.0-test" },
-    protocols: [1],
+    protocols: opts.protocols ?? [1],
     capacity: opts.capacity ?? 1,
     draining: false,
     running: opts.running ?? [],

@@ -7,6 +7,7 @@ import { markConnected, PRESENCE_REFRESH_MS, refreshPresence } from "../tenancy/
 import { agentTag, attachFacts, closeSocket, type SocketFacts, sendFrame } from "./agent-sockets.ts";
 import type { HubContext } from "./hub-context.ts";
 import { bumpCounter } from "./hub-storage.ts";
+import type { PartRecorded } from "./inventory-cache.ts";
 import type { JobStreams } from "./job-streams.ts";
 import { recordPendingOutcomes, requeueJob } from "./stop-job.ts";
 
@@ -40,9 +41,19 @@ export async function handleFrame(
     case "job.result":
       return streams.apply(ws, facts, frame);
     case "inventory.report":
-      hub.inventory.record({ report: frame.report, agentId: facts.agentId, now: hub.now() });
-      sendFrame(ws, { type: "ack", ref: frame.id });
-      return;
+      return onInventory(
+        hub,
+        ws,
+        frame,
+        hub.inventory.record({ ...frame, agentId: facts.agentId, now: hub.now() }),
+      );
+    case "inventory.part":
+      return onInventory(
+        hub,
+        ws,
+        frame,
+        hub.inventory.recordPart({ ...frame, agentId: facts.agentId, now: hub.now() }),
+      );
     case "call.result":
       if (!hub.calls.answer(frame.ref, facts.agentId, frame.result))
         bumpCounter(hub.sql, "call_results_unmatched");
@@ -56,6 +67,18 @@ export async function handleFrame(
       });
       return;
   }
+}
+
+/** Acks an inventory frame, or says why its report was refused (it never replaces the current one). */
+function onInventory(hub: HubContext, ws: WebSocket, frame: { id: string }, recorded: PartRecorded): void {
+  if (recorded.status !== "refused") {
+    if (recorded.status === "current") bumpCounter(hub.sql, "inventory_reports");
+    sendFrame(ws, { type: "ack", ref: frame.id });
+    return;
+  }
+  bumpCounter(hub.sql, "inventory_refused");
+  const message = `inventory refused: ${recorded.reason}`.slice(0, 500);
+  sendFrame(ws, { type: "error", code: "MALFORMED_FRAME", message, ref: frame.id });
 }
 
 /**
