@@ -45,6 +45,7 @@ describe("the hub's maximum job duration", () => {
 
     // while its agent tears down: the requester's wait line and the admins' queue say why
     const wait = await callerFor(t.member, w).requests.waiting({ requestId });
+    expect(wait.stopping).toBe(true);
     expect(wait.reason).toMatch(
       /took longer than site .* allows \(180 min\); its agent is removing what it built/,
     );

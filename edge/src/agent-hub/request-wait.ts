@@ -19,7 +19,11 @@ export async function requestWait(
   const request = await visibleRequestSite(env.DB, principal, requestId);
   if (!request) return null;
   // an approved request waits for an agent; a provisioning one may be stopping (too long, or an admin)
-  if (request.status !== "APPROVED" && request.status !== "PROVISIONING") return { reason: null };
+  if (request.status !== "APPROVED" && request.status !== "PROVISIONING")
+    return { reason: null, stopping: false };
   const job = await siteHub(env, request.siteId).jobStatus(jobIdFor(requestId));
-  return { reason: job?.waiting ? describeWait(job.waiting, request.siteName) : null };
+  return {
+    reason: job?.waiting ? describeWait(job.waiting, request.siteName) : null,
+    stopping: job?.waiting?.code === "STOPPING",
+  };
 }

@@ -19,6 +19,12 @@ export interface ClearLeftover {
   data: { vmId: string; requestId: string; note: string | null };
 }
 
+/** The address a live status read found for the VM (through its site's agent). */
+export interface ObserveAddress {
+  type: "ObserveAddress";
+  data: { vmId: string; requestId: string; ipAddress: string; hostname: string | null };
+}
+
 type Decision = Result<VmEvent[], DomainError>;
 
 const elapsed = (from: string | null, to: string): number =>
@@ -77,4 +83,13 @@ export function decideClearLeftover(command: ClearLeftover, state: VmState): Dec
   if (state.status === "NONE" || state.leftover === "none") return err({ code: "NO_LEFTOVER", requestId });
   if (state.leftover === "cleared") return ok([]);
   return ok([{ type: "VmLeftoverCleared", data: { vmId, requestId, note } }]);
+}
+
+/**
+ * Records an address a live read found, once: only for a ready VM, and only when it differs from what
+ * is recorded (the address that arrived after the network wait, or a changed one). Idempotent.
+ */
+export function decideObserveAddress(command: ObserveAddress, state: VmState): Decision {
+  if (state.status !== "READY" || state.ipAddress === command.data.ipAddress) return ok([]);
+  return ok([{ type: "VmAddressObserved", data: command.data }]);
 }

@@ -53,6 +53,7 @@ const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
   VmProvisioned: { currentVersion: 1, upcasters: {} },
   VmProvisioningFailed: { currentVersion: 1, upcasters: {} },
   VmLeftoverCleared: { currentVersion: 1, upcasters: {} },
+  VmAddressObserved: { currentVersion: 1, upcasters: {} },
 };
 
 const isKnownType = (type: string): type is DomainEventType => Object.hasOwn(CATALOG, type);

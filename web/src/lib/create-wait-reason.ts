@@ -1,4 +1,4 @@
-import type { RequestDetail } from "@gantry/shared/api/requests";
+import type { RequestDetail, RequestWait } from "@gantry/shared/api/requests";
 import { type Accessor, createEffect, createSignal, on, onCleanup } from "solid-js";
 import { trpc } from "./trpc.ts";
 
@@ -9,8 +9,8 @@ import { trpc } from "./trpc.ts";
  * A plain signal rather than a router query: the stepper's status line must never suspend (no layout
  * shift), and a failed ask just leaves the generic line.
  */
-export function createWaitReason(detail: Accessor<RequestDetail>): Accessor<string | null> {
-  const [reason, setReason] = createSignal<string | null>(null);
+export function createWaitReason(detail: Accessor<RequestDetail>): Accessor<RequestWait | null> {
+  const [reason, setReason] = createSignal<RequestWait | null>(null);
   createEffect(
     on(detail, (current) => {
       const { requestId, status } = current.request;
@@ -24,7 +24,7 @@ export function createWaitReason(detail: Accessor<RequestDetail>): Accessor<stri
       });
       trpc.requests.waiting.query({ requestId }).then(
         (wait) => {
-          if (alive) setReason(wait.reason);
+          if (alive) setReason(wait);
         },
         () => {},
       );

@@ -1,4 +1,4 @@
-import type { RequestDetail } from "@gantry/shared/api/requests";
+import type { RequestDetail, RequestWait } from "@gantry/shared/api/requests";
 import type { TerminalOutcome } from "@gantry/shared/protocol/progress";
 import { formatEta } from "./format.ts";
 import { type LiveProgress, secondsRemaining } from "./progress-state.ts";
@@ -41,7 +41,7 @@ export function liveViewOf(
   detail: RequestDetail,
   live: LiveProgress | null,
   now: Date,
-  waitReason: string | null = null,
+  waitReason: RequestWait | null = null,
 ): LiveView {
   const request = detail.request;
   const state = live?.state ?? null;
@@ -85,7 +85,7 @@ function statusLineOf(
   live: LiveProgress | null,
   now: Date,
   steps: Step[],
-  waitReason: string | null,
+  wait: RequestWait | null,
 ): string | null {
   switch (detail.request.status) {
     case "PENDING":
@@ -101,11 +101,11 @@ function statusLineOf(
       if (steps.some((s) => s.state === "failed")) return null;
       if (steps.every((s) => s.state === "done")) return "Done.";
       if (!steps.some((s) => s.state === "current"))
-        return waitReason
-          ? `Approved, not started yet: ${waitReason}. Your admins can see this too.`
+        return wait?.reason && !wait.stopping
+          ? `Approved, not started yet: ${wait.reason}. Your admins can see this too.`
           : "Approved. Waiting for the site's agent to start.";
-      // a running job only has a reason when it is being stopped (too long, or by an admin)
-      if (waitReason) return `Stopping: ${waitReason}. Your admins can see this too.`;
+      // a running job has a reason only while it is being stopped (too long, or by an admin)
+      if (wait?.reason && wait.stopping) return `Stopping: ${wait.reason}. Your admins can see this too.`;
       const eta = live ? formatEta(secondsRemaining(live, now)) : null;
       return eta ?? "Working on it…";
     }

@@ -2,6 +2,7 @@ import { ClearLeftoverInput, ListVmsInput } from "@gantry/shared/api/vms";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { clearLeftover } from "../../commands/clear-leftover.ts";
+import { recordVmAddress } from "../../commands/record-vm-address.ts";
 import { listLeftovers } from "../../projections/leftover-queries.ts";
 import { listVms } from "../../projections/request-queries.ts";
 import { visibleRequestSite } from "../../projections/request-site.ts";
@@ -25,7 +26,11 @@ export const vmsRouter = router({
     .mutation(async ({ ctx, input }) =>
       unwrap(await clearLeftover(ctx.deps, { principal: ctx.principal, ...input })),
     ),
-  /** Live state of a request's VM (power, tools, IP, hostname), read through the site's agent. */
+  /**
+   * Live state of a request's VM (power, tools, IP, hostname), read through the site's agent. An
+   * address that differs from the one on record (one that arrived after provisioning's network wait)
+   * is recorded, so the card, lists and timeline show it from then on.
+   */
   status: authedProcedure
     .input(z.object({ requestId: z.string().min(1).max(100) }))
     .query(async ({ ctx, input }) => {
@@ -42,6 +47,11 @@ export const vmsRouter = router({
         throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "unexpected answer" });
       if (!result.outcome.ok)
         throw new TRPCError({ code: "NOT_FOUND", message: result.outcome.error.message });
-      return result.outcome.value;
+      const live = result.outcome.value;
+      if (live.ipAddress !== null && live.ipAddress !== row.ipAddress)
+        unwrap(
+          await recordVmAddress(ctx.deps, { principal: ctx.principal, requestId: input.requestId, live }),
+        );
+      return live;
     }),
 });
