@@ -131,6 +131,32 @@ describe("loadConfig", () => {
     });
   });
 
+  it("gives every wait on vCenter a deadline: a generous clone, the others proportionate, all configurable", () => {
+    expect(loadConfig({ file: file("waits-default.json", "{}"), env: {} })).toMatchObject({
+      ok: true,
+      value: {
+        config: {
+          waits: {
+            cloneMs: 3_600_000,
+            reconfigureMs: 600_000,
+            powerOnMs: 600_000,
+            networkMs: 120_000,
+            cleanupMs: 120_000,
+            quietMs: 60_000,
+          },
+        },
+      },
+    });
+    const loaded = loadConfig({
+      file: file("waits.json", JSON.stringify({ waits: { cloneMs: 7_200_000 } })),
+      env: { GANTRY_WAIT_QUIET_MS: "5000" },
+    });
+    expect(loaded).toMatchObject({
+      ok: true,
+      value: { config: { waits: { cloneMs: 7_200_000, quietMs: 5000 } } },
+    });
+  });
+
   it("lets the environment set the retry policy", () => {
     const loaded = loadConfig({
       file: file("retry-env.json", JSON.stringify({ retry: { attempts: 3 } })),

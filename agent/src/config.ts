@@ -61,6 +61,21 @@ export const AgentConfig = z.object({
     })
     .refine((r) => r.capMs >= r.baseMs, { message: "must be at least retry.baseMs", path: ["capMs"] })
     .prefault({}),
+  /**
+   * Every wait on vCenter has a deadline; past it the job fails TIMED_OUT and what it built is removed.
+   * `networkMs` is the exception: past it the VM is ready without an address (and a warning). A watch
+   * silent for `quietMs` reads its objects once more, in case an update was lost.
+   */
+  waits: z
+    .object({
+      cloneMs: Millis(1000, 86_400_000).default(60 * 60_000),
+      reconfigureMs: Millis(1000, 86_400_000).default(10 * 60_000),
+      powerOnMs: Millis(1000, 86_400_000).default(10 * 60_000),
+      networkMs: Millis(0, 86_400_000).default(120_000),
+      cleanupMs: Millis(1000, 86_400_000).default(120_000),
+      quietMs: Millis(0, 3_600_000).default(60_000),
+    })
+    .prefault({}),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
 
@@ -89,6 +104,12 @@ const ENV_PATHS: Record<string, string[]> = {
   GANTRY_RETRY_ATTEMPTS: ["retry", "attempts"],
   GANTRY_RETRY_BASE_MS: ["retry", "baseMs"],
   GANTRY_RETRY_CAP_MS: ["retry", "capMs"],
+  GANTRY_WAIT_CLONE_MS: ["waits", "cloneMs"],
+  GANTRY_WAIT_RECONFIGURE_MS: ["waits", "reconfigureMs"],
+  GANTRY_WAIT_POWER_ON_MS: ["waits", "powerOnMs"],
+  GANTRY_WAIT_NETWORK_MS: ["waits", "networkMs"],
+  GANTRY_WAIT_CLEANUP_MS: ["waits", "cleanupMs"],
+  GANTRY_WAIT_QUIET_MS: ["waits", "quietMs"],
 };
 
 function setPath(target: Record<string, unknown>, keys: string[], value: string): void {

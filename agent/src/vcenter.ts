@@ -6,7 +6,7 @@ import type { JobHandler } from "./jobs/handlers.ts";
 import type { Logger } from "./log.ts";
 import { type ProvisionOptions, provisionVm } from "./provisioning/provision-vm.ts";
 import { createVsphereClient } from "./vsphere/client.ts";
-import type { VsphereConfig } from "./vsphere/config.ts";
+import type { VsphereClientOptions, VsphereConfig } from "./vsphere/config.ts";
 import { collectInventory } from "./vsphere/inventory.ts";
 import { createRetryPolicy } from "./vsphere/retry.ts";
 import { type ConnectionCheckName, testConnection } from "./vsphere/test-connection.ts";
@@ -40,8 +40,9 @@ export function createVcenter(
   config: VsphereConfig,
   log: Logger,
   provisioning: ProvisionOptions = {},
+  clientOptions: VsphereClientOptions = {},
 ): Vcenter {
-  const client = createVsphereClient(config, { log });
+  const client = createVsphereClient(config, { ...clientOptions, log });
   return {
     provision: (job, ctx) => provisionVm(client, job, ctx, provisioning),
     testConnection: async (options = {}) => {
@@ -79,14 +80,20 @@ export function createVcenter(
  * Every job it runs is held to the config's placement allowlist and retry policy.
  */
 export function configuredVcenter(loaded: LoadedConfig, log: Logger): Vcenter | null {
-  const { vcenter: vc, allowlist, retry } = loaded.config;
+  const { vcenter: vc, allowlist, retry, waits } = loaded.config;
   if (!vc || loaded.vcenterPassword === null) return null;
-  return createVcenter({ ...vc, password: loaded.vcenterPassword }, log, {
+  const provisioning: ProvisionOptions = {
     allowlist,
     retryPolicy: createRetryPolicy({
       maxAttempts: retry.attempts,
       baseDelayMs: retry.baseMs,
       maxDelayMs: retry.capMs,
     }),
+    waits,
+    networkWaitMs: waits.networkMs,
+    compensationTimeoutMs: waits.cleanupMs,
+  };
+  return createVcenter({ ...vc, password: loaded.vcenterPassword }, log, provisioning, {
+    quietMs: waits.quietMs,
   });
 }

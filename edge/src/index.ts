@@ -1,3 +1,4 @@
+import { completeRevocations } from "./agent-hub/revoke-agent.ts";
 import { app } from "./app.ts";
 import { deleteSessionsEndedBefore } from "./auth/sessions.ts";
 import { sweepOutbox } from "./commands/outbox-relay.ts";
@@ -14,9 +15,11 @@ const SESSION_KEPT_AFTER_END_MS = 24 * 60 * 60 * 1000;
 export default {
   fetch: app.fetch,
   // every minute (wrangler.toml [triggers]): re-dispatch provisioning jobs the approval's relay did not
-  // confirm (outbox sweeper), and drop sessions a day past their hard end
+  // confirm (outbox sweeper), finish revocations whose hub did not confirm, and drop sessions a day past
+  // their hard end
   scheduled(controller, env, ctx) {
     ctx.waitUntil(sweepOutbox(workerDeps(env, { clock: () => new Date(controller.scheduledTime) })));
     ctx.waitUntil(deleteSessionsEndedBefore(env.DB, controller.scheduledTime - SESSION_KEPT_AFTER_END_MS));
+    ctx.waitUntil(completeRevocations(env, { now: controller.scheduledTime }));
   },
 } satisfies ExportedHandler<Env>;

@@ -118,15 +118,21 @@ export async function connectAgent(credential: string): Promise<TestAgent> {
   return agent;
 }
 
+/** Says hello as an agent of protocol 1 (the oldest the edge serves) unless told otherwise. */
 export async function helloAgent(
   credential: string,
-  opts: { capacity?: number; running?: { jobId: string; epoch: number }[]; calls?: string[] } = {},
+  opts: {
+    capacity?: number;
+    running?: { jobId: string; epoch: number }[];
+    calls?: string[];
+    protocols?: number[];
+  } = {},
 ) {
   const agent = await connectAgent(credential);
   agent.send({
     type: "hello",
     agent: { version: "0.1.0-test" },
-    protocols: [1],
+    protocols: opts.protocols ?? [1],
     capacity: opts.capacity ?? 1,
     draining: false,
     running: opts.running ?? [],
@@ -170,5 +176,19 @@ export async function expireDeadlines(siteId: string) {
   await runInDurableObject(hubOf(siteId), (_hub: AgentHub, state) => {
     state.storage.sql.exec("UPDATE jobs SET lease_expires_at = 1 WHERE state = 'leased'");
     state.storage.sql.exec("UPDATE jobs SET offer_expires_at = 1 WHERE state = 'offered'");
+  });
+}
+
+/** Moves every job's first grant far enough back that it ran past the hub's maximum job duration. */
+export async function overrunJobs(siteId: string) {
+  await runInDurableObject(hubOf(siteId), (_hub: AgentHub, state) => {
+    state.storage.sql.exec("UPDATE jobs SET first_granted_at = 1 WHERE first_granted_at IS NOT NULL");
+  });
+}
+
+/** Moves the deadline by which stopped jobs' agents must report into the past. */
+export async function expireStopDeadlines(siteId: string) {
+  await runInDurableObject(hubOf(siteId), (_hub: AgentHub, state) => {
+    state.storage.sql.exec("UPDATE jobs SET stop_deadline = 1 WHERE stop_deadline IS NOT NULL");
   });
 }

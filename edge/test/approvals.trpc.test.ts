@@ -122,12 +122,12 @@ describe("approvals.approve", () => {
     });
   });
 
-  it("answers an approval submitted twice with CONFLICT and still dispatches one job", async () => {
+  it("answers an approval its admin submits twice as done (a retry after a lost answer) and still dispatches one job", async () => {
     const w = testWorkflow();
     const { requestId, version } = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
     const admin = callerFor(t.admin, w);
-    await admin.approvals.approve({ requestId, expectedVersion: version });
-    expect(await codeOf(admin.approvals.approve({ requestId, expectedVersion: version }))).toBe("CONFLICT");
+    const first = await admin.approvals.approve({ requestId, expectedVersion: version });
+    expect(await admin.approvals.approve({ requestId, expectedVersion: version })).toEqual(first);
     await w.settle();
     expect(w.dispatcher.calls).toHaveLength(1);
     expect(await outboxRows(requestId)).toHaveLength(1);

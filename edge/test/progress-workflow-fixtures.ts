@@ -146,6 +146,7 @@ export async function record(tenant: TestTenant, requestId: string, update: JobU
     agentId: "agent-1",
     epoch: 1,
     eventId: uniqueId("frame"),
+    receivedAt: update.at,
     update,
   });
   if (!recorded.ok) throw new Error(`record failed: ${JSON.stringify(recorded.error)}`);

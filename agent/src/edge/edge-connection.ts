@@ -62,6 +62,7 @@ export class EdgeConnection {
   private lastFrameAt = 0;
   private renewIntervalMs = 30_000;
   private streakStartedAt: number | null = null;
+  private welcomedWith: number | null = null;
   lastHeartbeatAt: Date | null = null;
 
   constructor(private readonly options: EdgeConnectionOptions) {
@@ -70,6 +71,11 @@ export class EdgeConnection {
 
   get connected(): boolean {
     return this.welcomed;
+  }
+
+  /** The protocol version the edge welcomed this connection with; null while not welcomed. */
+  get protocol(): number | null {
+    return this.welcomed ? this.welcomedWith : null;
   }
 
   /**
@@ -197,6 +203,7 @@ export class EdgeConnection {
 
   private onWelcome(welcome: Welcome, handlers: ConnectionHandlers): void {
     this.welcomed = true;
+    this.welcomedWith = welcome.protocol;
     this.lastHeartbeatAt = new Date();
     this.renewIntervalMs = welcome.renewIntervalMs;
     if (this.streakStartedAt !== null) {

@@ -73,6 +73,7 @@ export class AgentRuntime {
     return new InventoryReporter({
       collect: () => vcenter.inventory(),
       send: (body) => this.connection.send(body),
+      protocol: () => this.connection.protocol,
       log: this.log,
     });
   }

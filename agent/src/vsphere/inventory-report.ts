@@ -1,4 +1,4 @@
-import type { InventoryReport } from "@gantry/shared/jobs/inventory";
+import { INVENTORY_LIMITS, type InventoryReport } from "@gantry/shared/jobs/inventory";
 import { parseHardware } from "./devices.ts";
 import { InventoryPaths } from "./inventory-paths.ts";
 import type { ObjectProps } from "./property-spec.ts";
@@ -53,16 +53,16 @@ export function inventoryReport(input: {
   return {
     collectedAt: new Date().toISOString(),
     vcenter: { apiVersion: input.about.apiVersion, fullName: input.about.fullName.slice(0, 200) },
-    datacenters: objects.of("Datacenter").flatMap(named).slice(0, 200),
-    templates: templates(objects, input.templateDetails).slice(0, 2000),
-    networks: networks(objects).slice(0, 2000),
+    datacenters: objects.of("Datacenter").flatMap(named).slice(0, INVENTORY_LIMITS.datacenters),
+    templates: templates(objects, input.templateDetails).slice(0, INVENTORY_LIMITS.templates),
+    networks: networks(objects).slice(0, INVENTORY_LIMITS.networks),
     folders: objects
       .of("Folder")
       .filter((o) => JSON.stringify(o.value("childType") ?? "").includes("VirtualMachine"))
       .flatMap(named)
-      .slice(0, 5000),
-    datastores: datastores(objects).slice(0, 2000),
-    pools: pools(objects).slice(0, 5000),
+      .slice(0, INVENTORY_LIMITS.folders),
+    datastores: datastores(objects).slice(0, INVENTORY_LIMITS.datastores),
+    pools: pools(objects).slice(0, INVENTORY_LIMITS.pools),
   };
 }
 

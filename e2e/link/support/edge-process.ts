@@ -85,13 +85,15 @@ export class LinkEdge {
     return (await res.json()) as { report: { templates: { path: string }[] }; agentId: string } | null;
   }
 
-  async revoke(agentId: string): Promise<void> {
+  /** Revokes through the dev route; `confirmed`: the site's hub closed the agent's sockets before answering. */
+  async revoke(agentId: string): Promise<{ requeued: number; confirmed: boolean }> {
     const res = await fetch(`${this.url}/agent/dev/agents/${agentId}/revoke`, {
       method: "POST",
       headers: { "content-type": "application/json", origin: this.url },
       body: "{}",
     });
     if (!res.ok) throw new Error(`revoke failed: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { value: { requeued: number; confirmed: boolean } }).value;
   }
 
   async stop(): Promise<void> {

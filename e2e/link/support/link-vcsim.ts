@@ -34,6 +34,7 @@ export class LinkVcsim {
   static async start(options: {
     guestBootDelayMs: number;
     taskDelaysMs?: Record<string, number>;
+    scale?: { folders?: number; pools?: number; networks?: number; templates?: number };
   }): Promise<LinkVcsim> {
     const handle = await startVcsim({ requireControl: true, ...options });
     try {

@@ -43,8 +43,22 @@ import { createJobReportSink } from "./job-reports.ts";
 import { JobStreams } from "./job-streams.ts";
 import { type CallFailure, type CallRequest, PendingCalls } from "./pending-calls.ts";
 import { SiteAnnouncer } from "./site-announcer.ts";
-import { closeSilentSockets, FrameRateLimit, HELLO_DEADLINE_MS, refuseFlood } from "./socket-guards.ts";
-import { recordPendingOutcomes, requeueJob, type StopOutcome, stopJob } from "./stop-job.ts";
+import {
+  closeSilentSockets,
+  FrameRateLimit,
+  HELLO_DEADLINE_MS,
+  MALFORMED_RATE,
+  refuseFlood,
+  refuseGarbage,
+} from "./socket-guards.ts";
+import {
+  recordPendingOutcomes,
+  requeueJob,
+  type StopOutcome,
+  stopJob,
+  takeBackUnansweredStops,
+  timeOutOverdueJobs,
+} from "./stop-job.ts";
 import { VmStatusCache } from "./vm-status-cache.ts";
 
 /**
@@ -58,6 +72,7 @@ export class AgentHub extends DurableObject<Env> {
   private readonly hub: HubContext;
   private readonly streams: JobStreams;
   private readonly rateLimit = new FrameRateLimit();
+  private readonly malformed = new FrameRateLimit(MALFORMED_RATE);
   private readonly announcer: SiteAnnouncer;
   private readonly vmStatuses = new VmStatusCache();
 
@@ -117,8 +132,12 @@ export class AgentHub extends DurableObject<Env> {
       const facts = factsOf(ws);
       if (!facts) return closeSocket(ws, 1011, "socket without identity");
       if (!this.rateLimit.take(facts.connectionId, this.hub.now())) return refuseFlood(this.hub, ws);
+      // a revocation bites on every frame, not only on connect: a socket its close missed goes now
+      if (this.hub.roster.isRevoked(facts.agentId))
+        return closeSocket(ws, CLOSE_CODES.revoked, "agent revoked");
       const frame = this.readFrame(ws, message);
       if (frame) await handleFrame(this.hub, this.streams, { ws, facts, frame });
+      else if (!this.malformed.take(facts.connectionId, this.hub.now())) refuseGarbage(this.hub, ws);
     } catch (error) {
       // a bug must cost one frame, never the object and every other agent's socket
       bumpCounter(this.hub.sql, "frames_failed");
@@ -176,7 +195,10 @@ export class AgentHub extends DurableObject<Env> {
 
   private async onDisconnect(ws: WebSocket): Promise<void> {
     const facts = factsOf(ws);
-    if (facts) this.rateLimit.forget(facts.connectionId);
+    if (facts) {
+      this.rateLimit.forget(facts.connectionId);
+      this.malformed.forget(facts.connectionId);
+    }
     // a socket that never said hello (e.g. `gantry-agent doctor`) was never present
     if (!facts || facts.protocol === null) return;
     const now = this.hub.now();
@@ -203,6 +225,9 @@ export class AgentHub extends DurableObject<Env> {
     try {
       const now = this.hub.now();
       this.takeBackExpired(now);
+      // every job has a deadline: past it, it is stopped; a stop its agent leaves unanswered is taken back
+      await timeOutOverdueJobs(this.hub);
+      takeBackUnansweredStops(this.hub);
       // stopped jobs no agent will report on, including earlier writes that failed
       await recordPendingOutcomes(this.hub);
       await this.hub.dispatch();

@@ -6,21 +6,37 @@ import { type SocketFacts, sendFrame } from "./agent-sockets.ts";
 import type { HubContext } from "./hub-context.ts";
 import { bumpCounter } from "./hub-storage.ts";
 import type { Job } from "./job-queue.ts";
+import { timedOutFailure } from "./stop-job.ts";
 
 type JobFrame = Extract<AgentToEdge, { type: "job.progress" | "job.result" }>;
 
-/** What a durable frame says, as the one report shape; null for a percent, which is never recorded. */
-function updateOf(frame: JobFrame): JobUpdate | null {
+/**
+ * What a durable frame says, as the one report shape; null for a percent, which is never recorded. A
+ * job the hub stopped for running too long ends TIMED_OUT: its agent, told to stop like for any stop,
+ * reports CANCELLED, and the reason is the hub's to give.
+ */
+function updateOf(hub: HubContext, job: Job, frame: JobFrame): JobUpdate | null {
   if (frame.type === "job.result") {
-    return frame.outcome.ok
-      ? { kind: "succeeded", vm: frame.outcome.vm, at: frame.at }
-      : { kind: "failed", failure: frame.outcome.failure, at: frame.at };
+    if (frame.outcome.ok) return { kind: "succeeded", vm: frame.outcome.vm, at: frame.at };
+    const reported = frame.outcome.failure;
+    const failure =
+      job.stopReason === "timed-out" && reported.code === "CANCELLED"
+        ? timedOutFailure(hub, {
+            detail: `its agent stopped it: ${reported.technicalDetail}`,
+            attempts: reported.attempts,
+            cleanupFailed: reported.cleanupFailed,
+          })
+        : reported;
+    return { kind: "failed", failure, at: frame.at };
   }
   return frame.update.kind === "stage" ? frame.update : null;
 }
 
-/** How recording a frame went: in the log, refused for good (acked and counted), or to be resent. */
-type Recorded = "recorded" | "refused" | "resend";
+/**
+ * How recording a frame went: in the log, refused for good (acked and counted), to be resent, or
+ * refused by D1's lease fence because a newer holder was granted the job meanwhile (never acked).
+ */
+type Recorded = "recorded" | "refused" | "resend" | "stale";
 
 /**
  * Applies job frames: fencing check, in-order dedup by seq, append to the D1 log, ack, then progress.
@@ -45,7 +61,7 @@ export class JobStreams {
   private async applyOne(ws: WebSocket, facts: SocketFacts, frame: JobFrame): Promise<void> {
     const job = this.fence(ws, facts, frame);
     if (!job) return;
-    const update = updateOf(frame);
+    const update = updateOf(this.hub, job, frame);
     if (!update) return this.publishPercent(job, frame);
     if (!this.nextInOrder(ws, job, frame)) return;
     const report: JobReport = {
@@ -55,16 +71,21 @@ export class JobStreams {
       agentId: facts.agentId,
       epoch: frame.epoch,
       eventId: frame.id,
+      // edge time orders and times everything; the agent's `at` travels on as metadata
+      receivedAt: new Date(this.hub.now()).toISOString(),
       update,
     };
     const recorded = await this.record(ws, frame, report);
     if (recorded === "resend") return;
+    if (recorded === "stale")
+      return this.refuseStale(ws, frame, this.hub.queue.get(frame.jobId)?.epoch ?? frame.epoch);
     // the lease may have moved while D1 was awaited; only the holder advances the stream
-    if (!this.advance(frame))
+    if (!this.advance(frame, update))
       return this.refuseStale(ws, frame, this.hub.queue.get(frame.jobId)?.epoch ?? frame.epoch);
     sendFrame(ws, { type: "ack", ref: frame.id, jobId: frame.jobId, seq: frame.seq });
     // progress only ever shows what the log holds (R11)
-    if (recorded === "recorded") await this.publish(job, { ...update, requestId: job.requestId });
+    if (recorded === "recorded")
+      await this.publish(job, { ...update, at: report.receivedAt, requestId: job.requestId });
     if (frame.type === "job.result") await this.hub.dispatch();
   }
 
@@ -87,8 +108,10 @@ export class JobStreams {
 
   /** A percent is ephemeral: shown only while its stage is the latest applied one, never recorded. */
   private async publishPercent(job: Job, frame: JobFrame): Promise<void> {
-    if (frame.type === "job.progress" && frame.seq === job.lastSeq)
-      await this.publish(job, { ...frame.update, requestId: job.requestId });
+    if (frame.type === "job.progress" && frame.seq === job.lastSeq) {
+      const at = new Date(this.hub.now()).toISOString();
+      await this.publish(job, { ...frame.update, at, requestId: job.requestId });
+    }
   }
 
   /** Acks a frame already applied (a resend) and refuses one that skips ahead; true for the next one. */
@@ -117,6 +140,10 @@ export class JobStreams {
     const recorded = await this.hub.sink.record(report);
     if (recorded.ok) return "recorded";
     const fields = { jobId: frame.jobId, seq: frame.seq, error: recorded.error };
+    if (recorded.error.code === "STALE_LEASE") {
+      logEvent("warn", "job update from a fenced-out holder refused by D1", fields);
+      return "stale";
+    }
     if (recorded.error.retryable) {
       logEvent("warn", "job update not recorded; agent will resend", fields);
       sendFrame(ws, {
@@ -132,13 +159,14 @@ export class JobStreams {
     return "refused";
   }
 
-  /** Moves the job's stream past this frame, if the frame's lease still holds. */
-  private advance(frame: JobFrame): boolean {
+  /** Moves the job's stream past this frame (as recorded), if the frame's lease still holds. */
+  private advance(frame: JobFrame, update: JobUpdate): boolean {
     const { jobId, epoch, seq } = frame;
     const now = this.hub.now();
-    return frame.type === "job.result"
-      ? this.hub.queue.finish({ jobId, epoch, seq, outcome: frame.outcome, now })
-      : this.hub.queue.advance({ jobId, epoch, seq, stage: frame.update.stage, now });
+    if (update.kind === "stage")
+      return this.hub.queue.advance({ jobId, epoch, seq, stage: update.stage, now });
+    const outcome = update.kind === "succeeded" ? "succeeded" : update.failure.code;
+    return this.hub.queue.finish({ jobId, epoch, seq, outcome, now });
   }
 
   private refuseStale(ws: WebSocket, frame: JobFrame, current: number): void {

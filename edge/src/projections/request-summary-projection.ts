@@ -120,6 +120,9 @@ export const requestSummaryProjection: InlineProjection = {
       }
       case "VmLeftoverCleared":
         return [update(target, e, { leftover_at: null, leftover_detail: null })];
+      // an address that arrived after the VM was ready: the card and lists show it from now on
+      case "VmAddressObserved":
+        return [update(target, e, { ip_address: event.data.ipAddress })];
       // the VM's start and outcome are mirrored by the request's own events above
       case "VmProvisioningStarted":
       case "VmProvisioned":

@@ -62,6 +62,12 @@ function render(event: DomainEvent): Rendered | null {
         title: "Half-built VM removed from vCenter by an admin",
         detail: event.data.note,
       };
+    case "VmAddressObserved":
+      return {
+        kind: "ADDRESS_OBSERVED",
+        title: "IP address reported",
+        detail: `VMware Tools reported ${event.data.ipAddress} after the VM was ready`,
+      };
     case "VmRequestProvisioningStarted":
     case "VmRequestReady":
     case "VmRequestFailed":

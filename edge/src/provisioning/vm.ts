@@ -15,6 +15,8 @@ export type VmState =
       completedStages: StageDuration[];
       /** a failed cleanup left a half-built VM in vCenter ("present") until an admin clears it */
       leftover: "none" | "present" | "cleared";
+      /** the VM's address as last recorded (at READY, or observed later); null while none is known */
+      ipAddress: string | null;
     };
 
 export const initialVmState: VmState = { status: "NONE" };
@@ -33,6 +35,7 @@ export function evolveVm(state: VmState, recorded: { event: VmEvent; occurredAt:
       stageStartedAt: null,
       completedStages: [],
       leftover: "none",
+      ipAddress: null,
     };
   }
   if (state.status === "NONE") return state;
@@ -49,10 +52,13 @@ export function evolveVm(state: VmState, recorded: { event: VmEvent; occurredAt:
         stage: "READY",
         stageStartedAt: occurredAt,
         completedStages: event.data.stageDurations,
+        ipAddress: event.data.ipAddress,
       };
     case "VmProvisioningFailed":
       return { ...state, status: "FAILED", leftover: event.data.failure.cleanupFailed ? "present" : "none" };
     case "VmLeftoverCleared":
       return { ...state, leftover: "cleared" };
+    case "VmAddressObserved":
+      return { ...state, ipAddress: event.data.ipAddress };
   }
 }

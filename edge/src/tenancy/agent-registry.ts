@@ -16,6 +16,8 @@ export interface AgentRecord {
   /** ms since epoch; null before the first connection */
   lastSeenAt: number | null;
   revoked: boolean;
+  /** revoked in D1, but its site's hub has not confirmed closing it yet (the revocation is retried) */
+  revocationPending: boolean;
 }
 
 /** What authenticating a presented credential needs: whose it is, and whether it still counts. */
@@ -119,7 +121,8 @@ export async function placeOfAgent(
 export async function listAgentRecords(db: SqlDatabase, tenantId: string): Promise<AgentRecord[]> {
   const { results } = await db
     .prepare(
-      `SELECT a.id, a.name, a.site_id, s.name AS site_name, a.version, a.connected, a.last_seen_at, a.revoked_at
+      `SELECT a.id, a.name, a.site_id, s.name AS site_name, a.version, a.connected, a.last_seen_at, a.revoked_at,
+         a.revoke_confirmed_at
        FROM agents a LEFT JOIN sites s ON s.id = a.site_id WHERE a.tenant_id = ? ORDER BY a.name`,
     )
     .bind(tenantId)
@@ -132,6 +135,7 @@ export async function listAgentRecords(db: SqlDatabase, tenantId: string): Promi
       connected: number;
       last_seen_at: number | null;
       revoked_at: number | null;
+      revoke_confirmed_at: number | null;
     }>();
   return results.map((r) => ({
     agentId: r.id,
@@ -142,6 +146,7 @@ export async function listAgentRecords(db: SqlDatabase, tenantId: string): Promi
     connected: r.connected === 1,
     lastSeenAt: r.last_seen_at,
     revoked: r.revoked_at !== null,
+    revocationPending: r.revoked_at !== null && r.revoke_confirmed_at === null,
   }));
 }
 
@@ -155,6 +160,35 @@ export const markRevoked = (db: SqlDatabase, input: { agentId: string; revokedBy
       "UPDATE agents SET revoked_at = ?2, revoked_by = ?3, connected = 0, next_credential_hash = NULL WHERE id = ?1 AND revoked_at IS NULL",
     )
     .bind(input.agentId, input.now, input.revokedBy);
+
+/** The site's hub closed the revoked agent's sockets and refuses it from now on. */
+export async function confirmRevoked(
+  db: SqlDatabase,
+  input: { agentId: string; now: number },
+): Promise<void> {
+  await db
+    .prepare(
+      "UPDATE agents SET revoke_confirmed_at = ?2 WHERE id = ?1 AND revoked_at IS NOT NULL AND revoke_confirmed_at IS NULL",
+    )
+    .bind(input.agentId, input.now)
+    .run();
+}
+
+/** Revoked agents whose hub has not confirmed yet, of one tenant or (the sweep) of all, oldest first. */
+export async function unconfirmedRevocations(
+  db: SqlDatabase,
+  input: { tenantId?: string; limit: number },
+): Promise<{ agentId: string; tenantId: string; siteId: string }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, tenant_id, site_id FROM agents
+       WHERE revoked_at IS NOT NULL AND revoke_confirmed_at IS NULL AND (?1 IS NULL OR tenant_id = ?1)
+       ORDER BY revoked_at LIMIT ?2`,
+    )
+    .bind(input.tenantId ?? null, input.limit)
+    .all<{ id: string; tenant_id: string; site_id: string }>();
+  return results.map((r) => ({ agentId: r.id, tenantId: r.tenant_id, siteId: r.site_id }));
+}
 
 // Presence is written by the site's hub on connect and disconnect only (never per frame). The connection
 // id makes a late close of an old socket harmless to a newer connection.
@@ -189,14 +223,22 @@ export async function markDisconnected(
 export const PRESENCE_REFRESH_MS = 5 * 60_000;
 const PRESENCE_STALE_MS = 2 * PRESENCE_REFRESH_MS + 60_000;
 
+/**
+ * Refreshes a connected agent's presence; false when its record says it must not be connected any more
+ * (revoked meanwhile), so a hub that was never told of a revocation still closes it within minutes.
+ */
 export async function refreshPresence(
   db: SqlDatabase,
   input: { agentId: string; connectionId: string; now: number },
-): Promise<void> {
-  await db
-    .prepare("UPDATE agents SET last_seen_at = ?3 WHERE id = ?1 AND connection_id = ?2 AND connected = 1")
+): Promise<{ revoked: boolean }> {
+  const row = await db
+    .prepare(
+      `UPDATE agents SET last_seen_at = CASE WHEN connected = 1 AND revoked_at IS NULL THEN ?3 ELSE last_seen_at END
+       WHERE id = ?1 AND connection_id = ?2 RETURNING revoked_at`,
+    )
     .bind(input.agentId, input.connectionId, input.now)
-    .run();
+    .first<{ revoked_at: number | null }>();
+  return { revoked: row?.revoked_at != null };
 }
 
 /** Agents with an open socket to their hub (and a fresh presence), for /healthz. */

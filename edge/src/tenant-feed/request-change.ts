@@ -28,6 +28,7 @@ export function statusAfter(event: DomainEvent): VmRequestStatus | null {
     case "VmProvisioned":
     case "VmProvisioningFailed":
     case "VmLeftoverCleared":
+    case "VmAddressObserved":
       return null;
     // a site's, agent's or person's facts are on streams of their own
     default:

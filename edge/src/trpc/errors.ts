@@ -11,6 +11,7 @@ const CODES: Readonly<Record<DomainError["code"], TRPC_ERROR_CODE_KEY>> = {
   REQUEST_NOT_FOUND: "NOT_FOUND",
   PROJECT_NOT_FOUND: "NOT_FOUND",
   SITE_NOT_CONFIGURED: "PRECONDITION_FAILED",
+  INVALID_JOB: "PRECONDITION_FAILED",
   REQUEST_ALREADY_EXISTS: "CONFLICT",
   IDEMPOTENCY_KEY_REUSED: "CONFLICT",
   REQUEST_ALREADY_PROCESSED: "CONFLICT",
@@ -21,6 +22,7 @@ const CODES: Readonly<Record<DomainError["code"], TRPC_ERROR_CODE_KEY>> = {
   INVALID_TRANSITION: "PRECONDITION_FAILED",
   CONCURRENT_MODIFICATION: "CONFLICT",
   JOB_MISMATCH: "CONFLICT",
+  STALE_LEASE: "CONFLICT",
   NO_LEFTOVER: "PRECONDITION_FAILED",
   REQUEST_NOT_STOPPABLE: "PRECONDITION_FAILED",
   VM_NAME_TAKEN: "CONFLICT",
@@ -34,6 +36,8 @@ function messageFor(error: DomainError): string {
       return "project not found";
     case "SITE_NOT_CONFIGURED":
       return "the project's site has no placement yet; an admin must configure it first";
+    case "INVALID_JOB":
+      return `this request cannot be sent to its site's agent: ${error.field} ${error.problem}; an admin must fix the project or site settings first`;
     case "REQUEST_ALREADY_EXISTS":
       return "request already exists";
     case "IDEMPOTENCY_KEY_REUSED":
@@ -53,6 +57,8 @@ function messageFor(error: DomainError): string {
       return "the request changed while saving; try again";
     case "JOB_MISMATCH":
       return "the job does not belong to this request";
+    case "STALE_LEASE":
+      return "the job has been handed to another agent since this update was sent";
     case "REQUEST_NOT_STOPPABLE":
       return `only approved or provisioning requests can be stopped; this one is ${error.status}`;
     case "NO_LEFTOVER":

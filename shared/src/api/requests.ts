@@ -41,9 +41,13 @@ export interface NameAvailability {
   available: boolean;
 }
 
-/** `requests.waiting`: why an approved request's job has not started yet; null once it runs. */
+/**
+ * `requests.waiting`: why an approved request's job has not started yet, or why a running one is being
+ * stopped (`stopping`: it ran longer than its site allows, or an admin stopped it); null otherwise.
+ */
 export interface RequestWait {
   reason: string | null;
+  stopping: boolean;
 }
 
 export const CancelRequestInput = z
@@ -103,7 +107,8 @@ export type TimelineEntryKind =
   | "VM_READY"
   | "PROVISIONING_FAILED"
   | "STOP_REQUESTED"
-  | "LEFTOVER_CLEARED";
+  | "LEFTOVER_CLEARED"
+  | "ADDRESS_OBSERVED";
 
 /** One event of the request (or its VM), rendered for people. */
 export interface TimelineEntry {

@@ -70,6 +70,7 @@ const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
   AgentCredentialRotated: { currentVersion: 1, upcasters: {} },
   AgentDuplicateConnection: { currentVersion: 1, upcasters: {} },
   UserSessionsEnded: { currentVersion: 1, upcasters: {} },
+  VmAddressObserved: { currentVersion: 1, upcasters: {} },
 };
 
 const isKnownType = (type: string): type is DomainEventType => Object.hasOwn(CATALOG, type);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { InventoryReport, VmLiveStatus } from "../jobs/inventory.ts";
 import { ProvisionedVm, ProvisioningFailure, ProvisionVmJob } from "../jobs/provision-vm-job.ts";
 import { ProvisioningStage } from "../jobs/provisioning-stage.ts";
+import { InventoryPart, MAX_INVENTORY_PARTS } from "./inventory-parts.ts";
 
 // The agent ↔ edge wire protocol: one discriminated union per direction, every frame `{ v, id, type, ... }`.
 // Frames that belong to a job carry its fencing `epoch`; durable job frames carry a per-job `seq`.
@@ -153,7 +154,23 @@ export const AgentToEdge = z.discriminatedUnion("type", [
   Envelope.extend({ type: z.literal("job.progress"), ...JobRef.shape, seq: Seq, update: StageUpdate }),
   /** Always the last durable frame of a job's stream. */
   Envelope.extend({ type: z.literal("job.result"), ...JobRef.shape, seq: Seq, outcome: JobOutcome, at: At }),
+  /** Protocol 1: the whole report in one frame (64 KiB at most). */
   Envelope.extend({ type: z.literal("inventory.report"), seq: Seq, report: InventoryReport }),
+  /**
+   * Protocol 2: one of `total` parts of the report `reportId`; the hub replaces the site's report only
+   * once it holds every part, and orders reports by its own clock.
+   */
+  Envelope.extend({
+    type: z.literal("inventory.part"),
+    reportId: z.string().min(1).max(100),
+    index: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_INVENTORY_PARTS - 1),
+    total: z.number().int().min(1).max(MAX_INVENTORY_PARTS),
+    part: InventoryPart,
+  }),
   Envelope.extend({ type: z.literal("call.result"), ref: FrameId, result: AgentCallResult }),
   Envelope.extend({ type: z.literal("error"), ...ErrorBody }),
 ]);

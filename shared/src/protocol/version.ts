@@ -3,10 +3,14 @@
  * the hub accepts every version listed in SUPPORTED_PROTOCOL_VERSIONS so one rollout step
  * (old agents, new edge) keeps working.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
-/** Versions the edge still speaks, newest first. Shared with the agent, which offers its own list in `hello`. */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1];
+/**
+ * Versions the edge still speaks, newest first. Shared with the agent, which offers its own list in
+ * `hello`. 2: the inventory travels as `inventory.part` frames; failure codes TIMED_OUT and
+ * UNDELIVERABLE. An agent of version 1 keeps sending `inventory.report` and is served as before.
+ */
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [2, 1];
 
 /** Frames above this size close the socket with 1009 (well below the platform's 32 MiB). */
 export const MAX_AGENT_FRAME_BYTES = 64 * 1024;

@@ -8,6 +8,8 @@ export interface AgentView {
   version: string | null;
   connected: boolean;
   revoked: boolean;
+  /** revoked, but the site's hub has not confirmed closing it yet (retried; Revoke stays offered) */
+  revocationPending: boolean;
   lastSeenAt: string | null;
   jobsInFlight: number;
   /** a second live connection with this agent's credential was refused (a copy of it is running) */
@@ -46,7 +48,14 @@ export function AgentTable(props: {
                 </td>
                 <td data-label="Site">{agent.site}</td>
                 <td data-label="Connection">
-                  <Show when={!agent.revoked} fallback={<span class="badge badge--neutral">Revoked</span>}>
+                  <Show
+                    when={!agent.revoked}
+                    fallback={
+                      <span class="badge badge--neutral" data-testid="agent-connection">
+                        {agent.revocationPending ? "Revoking…" : "Revoked"}
+                      </span>
+                    }
+                  >
                     <span
                       class={`badge badge--${agent.connected ? "success" : "danger"}`}
                       data-testid="agent-connection"

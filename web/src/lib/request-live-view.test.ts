@@ -65,7 +65,9 @@ describe("liveViewOf", () => {
 
   it("says why an approved request has not started when the site's hub knows", () => {
     const reason = "no agent connected for site Acme lab since 10:04 UTC";
-    expect(liveViewOf(detail("APPROVED"), null, { now, waitReason: reason }).statusLine).toBe(
+    expect(
+      liveViewOf(detail("APPROVED"), null, { now, waitReason: { reason, stopping: false } }).statusLine,
+    ).toBe(
       "Approved, not started yet: no agent connected for site Acme lab since 10:04 UTC. Your admins can see this too.",
     );
     // once a stage runs, the hub's old reason no longer applies
@@ -75,9 +77,22 @@ describe("liveViewOf", () => {
         currentStage: "CLONING",
         stages: [{ stage: "CLONING", startedAt: "2026-11-22T10:00:30Z", endedAt: null }],
       }),
-      { now, waitReason: reason },
+      { now, waitReason: { reason, stopping: false } },
     );
     expect(running.statusLine).not.toContain(reason);
+  });
+
+  it("says why a running request is being stopped when the site's hub stops it", () => {
+    const reason = "it took longer than site Acme lab allows (180 min); its agent is removing what it built";
+    const stopping = liveViewOf(
+      detail("PROVISIONING"),
+      live({
+        currentStage: "CLONING",
+        stages: [{ stage: "CLONING", startedAt: "2026-11-22T10:00:30Z", endedAt: null }],
+      }),
+      { now, waitReason: { reason, stopping: true } },
+    );
+    expect(stopping.statusLine).toBe(`Stopping: ${reason}. Your admins can see this too.`);
   });
 
   it("counts down to the edge's ETA while running", () => {

@@ -1,4 +1,4 @@
-import type { RequestDetail } from "@gantry/shared/api/requests";
+import type { RequestDetail, RequestWait } from "@gantry/shared/api/requests";
 import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
 import type { TerminalOutcome } from "@gantry/shared/protocol/progress";
 import { formatEta } from "./format.ts";
@@ -37,8 +37,9 @@ const RETRIABLE_CODES = new Set(["VCENTER_UNREACHABLE", "VCENTER_BUSY", "LEASE_L
 
 export interface ViewContext {
   now: Date;
-  /** why the site's hub has not started the approved job yet (`requests.waiting`) */
-  waitReason?: string | null;
+  /** why the site's hub has not started the approved job yet, or why it is stopping the running one
+   * (`requests.waiting`) */
+  waitReason?: RequestWait | null;
   /** who is looking: the requester hears "Your VM is ready.", anyone else whose VM it is */
   viewerId?: string | null;
 }
@@ -118,9 +119,12 @@ function statusLineOf(
       if (steps.some((s) => s.state === "failed")) return null;
       if (steps.every((s) => s.state === "done")) return readyText;
       if (!steps.some((s) => s.state === "current"))
-        return waitReason
-          ? `Approved, not started yet: ${waitReason}. Your admins can see this too.`
+        return waitReason?.reason && !waitReason.stopping
+          ? `Approved, not started yet: ${waitReason.reason}. Your admins can see this too.`
           : "Approved. Waiting for the site's agent to start.";
+      // a running job has a reason only while it is being stopped (too long, or by an admin)
+      if (waitReason?.reason && waitReason.stopping)
+        return `Stopping: ${waitReason.reason}. Your admins can see this too.`;
       const eta = live ? formatEta(secondsRemaining(live, now)) : null;
       return eta ?? "Working on it…";
     }

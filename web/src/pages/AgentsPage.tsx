@@ -46,6 +46,7 @@ export default function AgentsPage() {
       version: a.version,
       connected: a.connected,
       revoked: a.revoked,
+      revocationPending: a.revocationPending,
       lastSeenAt: a.lastSeenAt,
       jobsInFlight: a.jobsInFlight,
       duplicateConnection: a.duplicateConnection,
@@ -69,7 +70,8 @@ export default function AgentsPage() {
             agents={rows()}
             now={now()}
             actions={(agent) => (
-              <Show when={!agent.revoked}>
+              // a revocation its site's hub has not confirmed yet can be pressed again
+              <Show when={!agent.revoked || agent.revocationPending}>
                 <RevokeAgentDialog
                   agent={agent}
                   open={confirming() === agent.agentId}

@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { isAdmin } from "../../auth/principal.ts";
 import { clearLeftover } from "../../commands/clear-leftover.ts";
+import { recordVmAddress } from "../../commands/record-vm-address.ts";
 import { listLeftovers } from "../../projections/leftover-queries.ts";
 import { listVms } from "../../projections/request-queries.ts";
 import { visibleRequestSite } from "../../projections/request-site.ts";
@@ -33,6 +34,8 @@ export const vmsRouter = router({
   /**
    * Live state of a request's VM (power, tools, IP, hostname), read through the site's agent; answers
    * from the hub's few-seconds cache of that VM, and never asks about more VMs at once than the hub allows.
+   * An address that differs from the one on record (one that arrived after provisioning's network wait)
+   * is recorded, so the card, lists and timeline show it from then on.
    */
   status: authedProcedure
     .input(z.object({ requestId: z.string().min(1).max(100) }))
@@ -48,6 +51,11 @@ export const vmsRouter = router({
         throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "unexpected answer" });
       if (!result.outcome.ok)
         throw new TRPCError({ code: "NOT_FOUND", message: result.outcome.error.message });
-      return result.outcome.value;
+      const live = result.outcome.value;
+      if (live.ipAddress !== null && live.ipAddress !== row.ipAddress)
+        unwrap(
+          await recordVmAddress(ctx.deps, { principal: ctx.principal, requestId: input.requestId, live }),
+        );
+      return live;
     }),
 });

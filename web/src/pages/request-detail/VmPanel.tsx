@@ -2,11 +2,15 @@ import type { RequestDetail } from "@gantry/shared/api/requests";
 import { createAsync, revalidate } from "@solidjs/router";
 import { createSignal, Suspense } from "solid-js";
 import { VmDetails } from "../../components/VmDetails.tsx";
-import { getVmStatus } from "../../lib/queries.ts";
+import { getRequest, getVmStatus } from "../../lib/queries.ts";
 import type { VmView } from "../../lib/request-live-view.ts";
 import { vmAccess } from "../../lib/vm-access.ts";
 
-/** The VM card with its live status, read through the agent once ready and on "Refresh status". */
+/**
+ * The VM card with its live status, read through the agent once ready and on "Refresh status". The
+ * address shown is the live one when the agent answered (the edge records it if it was new), else the
+ * one on record.
+ */
 export function VmPanel(props: {
   requestId: string;
   ready: boolean;
@@ -21,6 +25,9 @@ export function VmPanel(props: {
     try {
       const status = await getVmStatus(props.requestId);
       setLiveError(null);
+      // an address the record did not have yet is recorded by the edge: reload the history to show it
+      if (status.ipAddress !== null && status.ipAddress !== props.vm?.ipAddress)
+        void revalidate(getRequest.keyFor(props.requestId));
       return status;
     } catch (error) {
       // the agent may be offline: say so beside the status instead of failing the page
@@ -40,7 +47,7 @@ export function VmPanel(props: {
     <VmDetails
       ready={props.ready && props.vm !== null}
       failed={props.failed}
-      ipAddress={props.vm?.ipAddress ?? null}
+      ipAddress={(checking ? undefined : live()?.ipAddress) ?? props.vm?.ipAddress ?? null}
       hostname={props.vm?.hostname ?? null}
       vmName={props.vm?.vmName ?? null}
       access={props.vm ? vmAccess(props.vm, props.access) : { fqdn: null, login: null }}
