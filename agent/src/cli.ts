@@ -6,25 +6,17 @@ import { parseArgs } from "node:util";
 import { formatCheck, runDoctor } from "./cli/doctor.ts";
 import { enroll } from "./cli/enroll.ts";
 import { DEFAULT_UNIT_OPTIONS, renderUnit } from "./cli/systemd-unit.ts";
+import { upgradeCommand } from "./cli/upgrade.ts";
+import { overview, VERBS, verbHelp } from "./cli/usage.ts";
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./log.ts";
 import { AgentRuntime } from "./runtime/agent-runtime.ts";
 import { EXIT } from "./runtime/exit-codes.ts";
 import { loadState } from "./state-file.ts";
+import { execInto, planHandover, underSystemd } from "./upgrade/handover.ts";
+import { ReleaseStore } from "./upgrade/release-store.ts";
 import { configuredVcenter } from "./vcenter.ts";
-import { AGENT_VERSION } from "./version.ts";
-
-const USAGE = `gantry-agent ${AGENT_VERSION}
-
-Usage:
-  gantry-agent enroll --edge <url> --token <token> [--name <name>] [--state-dir <dir>] [--force]
-  gantry-agent run [--config <file>]
-  gantry-agent doctor [--config <file>] [--template <inventory path>]
-  gantry-agent service install [--config <file>] [--user <user>] [--exec <command>] [--unit-file <path>]
-  gantry-agent --version
-
-Config: JSON file (default /etc/gantry-agent/config.json, or $GANTRY_AGENT_CONFIG) plus GANTRY_* variables.
-`;
+import { AGENT_VERSION, RELEASE_PUBLIC_KEY } from "./version.ts";
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 const fail = (line: string, code: number = EXIT.failure) => {
@@ -48,7 +40,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   try {
     parsed = parse(argv);
   } catch (error) {
-    return fail(`${(error as Error).message}\n\n${USAGE}`, EXIT.usage);
+    return fail(`${(error as Error).message}\n\n${overview()}`, EXIT.usage);
   }
   const { values, positionals } = parsed;
   const command = positionals.join(" ");
@@ -56,6 +48,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
     print(AGENT_VERSION);
     return EXIT.ok;
   }
+  if (positionals[0] === "help" || values.help || command === "") return helpCommand(positionals, values.help);
   switch (command) {
     case "enroll":
       return enrollCommand(values, env);
@@ -65,15 +58,33 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
       return doctorCommand(values, env);
     case "service install":
       return serviceInstallCommand(values, env);
+    case "upgrade":
+      return upgradeCliCommand(values, env);
     default:
-      return fail(command ? `unknown command "${command}"\n\n${USAGE}` : USAGE, EXIT.usage);
+      return fail(`unknown command "${command}"\n\n${overview()}`, EXIT.usage);
   }
+}
+
+/** `help`, `help <verb>`, `<verb> --help`, `--help`: usage on stdout, exit 0; no command at all: exit 2. */
+function helpCommand(positionals: string[], asked: boolean | undefined): number {
+  const words = positionals[0] === "help" ? positionals.slice(1) : positionals;
+  const verb = words.join(" ");
+  if (verb === "") {
+    if (positionals.length === 0 && !asked) return fail(`no command given\n\n${overview()}`, EXIT.usage);
+    process.stdout.write(overview());
+    return EXIT.ok;
+  }
+  const text = verbHelp(verb);
+  if (!text) return fail(`unknown command "${verb}"; commands: ${Object.keys(VERBS).join(", ")}`, EXIT.usage);
+  process.stdout.write(text);
+  return EXIT.ok;
 }
 
 type Options = ReturnType<typeof parse>["values"];
 
 async function enrollCommand(values: Options, env: NodeJS.ProcessEnv): Promise<number> {
-  if (!values.edge || !values.token) return fail(`enroll needs --edge and --token\n\n${USAGE}`, EXIT.usage);
+  if (!values.edge || !values.token)
+    return fail(`enroll needs --edge and --token\n\n${verbHelp("enroll")}`, EXIT.usage);
   const stateDir = values["state-dir"] ?? env.GANTRY_STATE_DIR ?? configStateDir(values.config, env);
   const result = await enroll({
     edgeUrl: values.edge,
@@ -96,9 +107,44 @@ async function enrollCommand(values: Options, env: NodeJS.ProcessEnv): Promise<n
 async function runCommand(values: Options, env: NodeJS.ProcessEnv): Promise<number> {
   const loaded = configOrExit(values.config, env);
   if (!loaded.ok) return EXIT.usage;
+  const { config } = loaded.value;
+  const state = loadState(config.stateDir);
+  if (!state.ok) return fail(state.error, EXIT.usage);
+  const log = createLogger({ level: config.logLevel, base: { agentId: state.value.agentId } });
+  const newer = await planHandover({
+    store: new ReleaseStore(config.stateDir),
+    ownVersion: AGENT_VERSION,
+    ownExec: process.execPath,
+    publicKey: RELEASE_PUBLIC_KEY,
+    env,
+    now: Date.now(),
+    log,
+  });
+  if (newer) {
+    log.info("handing over to the downloaded release", { from: AGENT_VERSION, executable: newer });
+    execInto(newer, env);
+  }
+  const runtime = new AgentRuntime({ loaded: loaded.value, state: state.value });
+  const code = await runtime.run();
+  // under systemd the exit code asks for the restart (Restart=on-failure); elsewhere we re-execute
+  if (code === EXIT.restart && runtime.restartInto && !underSystemd(env)) execInto(runtime.restartInto, env);
+  return code;
+}
+
+async function upgradeCliCommand(values: Options, env: NodeJS.ProcessEnv): Promise<number> {
+  const loaded = configOrExit(values.config, env);
+  if (!loaded.ok) return EXIT.usage;
   const state = loadState(loaded.value.config.stateDir);
   if (!state.ok) return fail(state.error, EXIT.usage);
-  return new AgentRuntime({ loaded: loaded.value, state: state.value }).run();
+  const timeoutSec = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutSec !== undefined && !(timeoutSec > 0)) return fail("--timeout needs a number of seconds", EXIT.usage);
+  return upgradeCommand({
+    loaded: loaded.value,
+    state: state.value,
+    ...(timeoutSec === undefined ? {} : { timeoutMs: timeoutSec * 1000 }),
+    print,
+    fail: (line) => fail(line),
+  });
 }
 
 async function doctorCommand(values: Options, env: NodeJS.ProcessEnv): Promise<number> {
@@ -140,6 +186,8 @@ function parse(argv: readonly string[]) {
     allowPositionals: true,
     options: {
       version: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+      timeout: { type: "string" },
       config: { type: "string" },
       edge: { type: "string" },
       token: { type: "string" },

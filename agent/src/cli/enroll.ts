@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { chownSync, existsSync, statSync } from "node:fs";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { z } from "zod";
 import { saveState, stateFile } from "../state-file.ts";
@@ -50,5 +50,10 @@ export async function enroll(input: {
     return err({ code: "EDGE_UNREACHABLE", message: `enrollment failed with HTTP ${res.status}` });
   }
   saveState(input.stateDir, { ...body.data, edgeUrl: input.edgeUrl, enrolledAt: new Date().toISOString() });
+  // root enrolls on behalf of the service user: the credential belongs to whoever owns the state directory
+  if (process.getuid?.() === 0) {
+    const { uid, gid } = statSync(input.stateDir);
+    chownSync(file, uid, gid);
+  }
   return ok({ agentId: body.data.agentId, siteId: body.data.siteId, file });
 }
