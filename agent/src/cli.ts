@@ -152,7 +152,12 @@ async function doctorCommand(values: Options, env: NodeJS.ProcessEnv): Promise<n
   if (!loaded.ok) return EXIT.usage;
   const log = createLogger({ level: "error", write: () => {} });
   const vcenter = configuredVcenter(loaded.value, log);
-  const checks = await runDoctor({ loaded: loaded.value, vcenter, template: values.template });
+  const checks = await runDoctor({
+    loaded: loaded.value,
+    vcenter,
+    template: values.template,
+    ...(values["unit-file"] ? { unitFile: values["unit-file"] } : {}),
+  });
   await vcenter?.close();
   for (const c of checks) print(formatCheck(c));
   return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failure;

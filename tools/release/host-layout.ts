@@ -31,6 +31,8 @@ fi
 chown root:${HOST.user} ${HOST.configDir} ${HOST.configFile}
 chmod 0750 ${HOST.configDir}
 chmod 0640 ${HOST.configFile}
+# systemd's LoadCredential= refuses to start without its file: an empty one until vCenter is configured
+[ -e ${HOST.configDir}/vcenter-password ] || install -m 0600 /dev/null ${HOST.configDir}/vcenter-password
 install -d -m 0700 -o ${HOST.user} -g ${HOST.user} ${HOST.stateDir}
 if [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi`;
 

@@ -3,6 +3,7 @@ import type { LoadedConfig } from "../config.ts";
 import { connectUrl } from "../edge/edge-connection.ts";
 import { loadState } from "../state-file.ts";
 import type { Vcenter } from "../vcenter.ts";
+import { checkBinarySignature, checkUnitHardening, findUnitFile } from "./doctor-install.ts";
 
 export interface Check {
   name: string;
@@ -36,9 +37,15 @@ export async function runDoctor(input: {
   loaded: LoadedConfig;
   vcenter: Vcenter | null;
   template?: string;
+  /** the unit to check; default: the installed gantry-agent.service */
+  unitFile?: string;
 }): Promise<Check[]> {
   const { config } = input.loaded;
-  const checks: Check[] = [{ name: "config", ok: true, detail: "configuration is valid" }];
+  const checks: Check[] = [
+    await checkBinarySignature(),
+    checkUnitHardening(input.unitFile ?? findUnitFile()),
+    { name: "config", ok: true, detail: "configuration is valid" },
+  ];
   const state = loadState(config.stateDir);
   if (!state.ok) {
     checks.push({

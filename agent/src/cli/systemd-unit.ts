@@ -10,12 +10,37 @@ export interface UnitOptions {
 
 export const DEFAULT_UNIT_OPTIONS: UnitOptions = {
   user: "gantry-agent",
-  execStart: "/usr/bin/node /opt/gantry-agent/bin/gantry-agent.mjs run",
+  execStart: "/opt/gantry-agent/bin/gantry-agent run",
   configFile: "/etc/gantry-agent/config.json",
   stateDir: "/var/lib/gantry-agent",
   passwordFile: "/etc/gantry-agent/vcenter-password",
   gracePeriodMs: 300_000,
 };
+
+/**
+ * The sandbox of the service: written into every unit and checked by `doctor`. It may write only its
+ * state directory (where upgrades land too); no MemoryDenyWriteExecute, V8's JIT needs W+X pages.
+ */
+export const HARDENING: readonly (readonly [string, string])[] = [
+  ["NoNewPrivileges", "yes"],
+  ["ProtectSystem", "strict"],
+  ["ProtectHome", "yes"],
+  ["PrivateTmp", "yes"],
+  ["PrivateDevices", "yes"],
+  ["ProtectKernelTunables", "yes"],
+  ["ProtectKernelModules", "yes"],
+  ["ProtectKernelLogs", "yes"],
+  ["ProtectControlGroups", "yes"],
+  ["ProtectClock", "yes"],
+  ["ProtectHostname", "yes"],
+  ["RestrictAddressFamilies", "AF_INET AF_INET6 AF_UNIX"],
+  ["RestrictNamespaces", "yes"],
+  ["RestrictRealtime", "yes"],
+  ["RestrictSUIDSGID", "yes"],
+  ["LockPersonality", "yes"],
+  ["SystemCallArchitectures", "native"],
+  ["CapabilityBoundingSet", ""],
+];
 
 export function renderUnit(o: UnitOptions): string {
   // systemd must wait longer than our own grace period, or it kills jobs the agent meant to finish
@@ -33,6 +58,7 @@ ExecStart=${o.execStart} --config ${o.configFile}
 Environment=GANTRY_STATE_DIR=${o.stateDir}
 # the vCenter password reaches the agent as $CREDENTIALS_DIRECTORY/vcenter-password, never via the environment
 LoadCredential=vcenter-password:${o.passwordFile}
+# exit 75 = drained for an upgrade (or its rollback): restarted like a failure, into the new version
 Restart=on-failure
 RestartSec=5
 # 3 = credential rejected or revoked, 4 = protocol version refused: restarting cannot help
@@ -43,18 +69,7 @@ TimeoutStopSec=${stopTimeoutSec}
 StateDirectory=${o.stateDir.replace(/^\/var\/lib\//, "")}
 StateDirectoryMode=0700
 UMask=0077
-NoNewPrivileges=yes
-ProtectSystem=strict
-ProtectHome=yes
-PrivateTmp=yes
-PrivateDevices=yes
-ProtectKernelTunables=yes
-ProtectKernelModules=yes
-ProtectControlGroups=yes
-RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX
-RestrictNamespaces=yes
-LockPersonality=yes
-CapabilityBoundingSet=
+${HARDENING.map(([k, v]) => `${k}=${v}`).join("\n")}
 
 [Install]
 WantedBy=multi-user.target
