@@ -34,7 +34,8 @@ describe("gantry-agent CLI", () => {
       out = "";
       expect(await runCli(argv, {})).toBe(0);
       expect(out).toContain("Usage: gantry-agent <command>");
-      for (const verb of ["enroll", "run", "doctor", "upgrade", "service install"]) expect(out).toContain(verb);
+      for (const verb of ["enroll", "run", "doctor", "upgrade", "service install"])
+        expect(out).toContain(verb);
     }
     expect(errOut).toBe("");
   });

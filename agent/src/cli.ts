@@ -48,7 +48,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
     print(AGENT_VERSION);
     return EXIT.ok;
   }
-  if (positionals[0] === "help" || values.help || command === "") return helpCommand(positionals, values.help);
+  if (positionals[0] === "help" || values.help || command === "")
+    return helpCommand(positionals, values.help);
   switch (command) {
     case "enroll":
       return enrollCommand(values, env);
@@ -137,7 +138,8 @@ async function upgradeCliCommand(values: Options, env: NodeJS.ProcessEnv): Promi
   const state = loadState(loaded.value.config.stateDir);
   if (!state.ok) return fail(state.error, EXIT.usage);
   const timeoutSec = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeoutSec !== undefined && !(timeoutSec > 0)) return fail("--timeout needs a number of seconds", EXIT.usage);
+  if (timeoutSec !== undefined && !(timeoutSec > 0))
+    return fail("--timeout needs a number of seconds", EXIT.usage);
   return upgradeCommand({
     loaded: loaded.value,
     state: state.value,

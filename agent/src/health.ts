@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
-import { tokenMatches } from "./upgrade/control-token.ts";
 import type { UpgradeAnswer, UpgradeStatus } from "./upgrade/agent-upgrader.ts";
+import { tokenMatches } from "./upgrade/control-token.ts";
 
 export interface HealthSnapshot {
   connected: boolean;

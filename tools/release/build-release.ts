@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { sha256OfFile } from "@gantry/agent/upgrade/release-signature";
 import {
   type AgentRelease,
   CHECKSUMS_FILE,
@@ -9,7 +10,6 @@ import {
   type ReleaseFile,
   releaseFileNames,
 } from "@gantry/shared/releases/agent-release";
-import { sha256OfFile } from "@gantry/agent/upgrade/release-signature";
 import { buildDeb } from "./deb.ts";
 import { NODE_VERSION } from "./node-binaries.ts";
 import { type ReleaseKey, signFile } from "./release-key.ts";
@@ -61,7 +61,13 @@ export async function buildRelease(options: ReleaseOptions): Promise<BuiltReleas
   const files: ReleaseFile[] = [];
   const record = async (name: string, kind: ReleaseFile["kind"], arch?: ReleaseArch) => {
     const file = path.join(dir, name);
-    files.push({ name, kind, ...(arch ? { arch } : {}), size: statSync(file).size, sha256: await sha256OfFile(file) });
+    files.push({
+      name,
+      kind,
+      ...(arch ? { arch } : {}),
+      size: statSync(file).size,
+      sha256: await sha256OfFile(file),
+    });
   };
   for (const arch of options.arches) {
     const names = releaseFileNames(options.version, arch);
@@ -92,7 +98,9 @@ export async function buildRelease(options: ReleaseOptions): Promise<BuiltReleas
 function inputsHash(bundle: string, options: ReleaseOptions): string {
   const hash = createHash("sha256");
   hash.update(readFileSync(bundle));
-  hash.update(JSON.stringify([options.version, options.arches, options.packages, options.key.publicKey, NODE_VERSION]));
+  hash.update(
+    JSON.stringify([options.version, options.arches, options.packages, options.key.publicKey, NODE_VERSION]),
+  );
   for (const source of BUILD_SOURCES) hash.update(readFileSync(path.join(import.meta.dirname, source)));
   return hash.digest("hex");
 }

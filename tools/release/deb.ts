@@ -37,7 +37,8 @@ if [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi`),
 };
 
 /** The unit the packages install: the hardened one `service install` writes, running the installed executable. */
-export const packagedUnit = () => renderUnit({ ...DEFAULT_UNIT_OPTIONS, execStart: `${HOST.executable} run` });
+export const packagedUnit = () =>
+  renderUnit({ ...DEFAULT_UNIT_OPTIONS, execStart: `${HOST.executable} run` });
 
 /**
  * Builds the .deb with `dpkg-deb --build --root-owner-group`: every file root-owned in the archive;
@@ -70,7 +71,9 @@ export function buildDeb(input: {
   mkdirSync(path.join(root, "usr/bin"), { recursive: true });
   symlinkSync(HOST.executable, path.join(root, "usr/bin/gantry-agent"));
 
-  const installedKb = Math.ceil(Number(execFileSync("du", ["-sk", root], { encoding: "utf8" }).split("\t")[0]));
+  const installedKb = Math.ceil(
+    Number(execFileSync("du", ["-sk", root], { encoding: "utf8" }).split("\t")[0]),
+  );
   place("DEBIAN/control", 0o644, {
     text: `Package: gantry-agent
 Version: ${debianVersion(input.version)}
@@ -90,5 +93,7 @@ Description: Gantry agent: builds self-service VMs in your vCenter
   place("DEBIAN/conffiles", 0o644, { text: `${HOST.configFile}\n` });
   for (const [name, text] of Object.entries(MAINTAINER_SCRIPTS)) place(`DEBIAN/${name}`, 0o755, { text });
   // gzip -6: about a third of xz's time for a few MB more; every dpkg reads it
-  execFileSync("dpkg-deb", ["--root-owner-group", "-Zgzip", "-z6", "--build", root, input.out], { stdio: "pipe" });
+  execFileSync("dpkg-deb", ["--root-owner-group", "-Zgzip", "-z6", "--build", root, input.out], {
+    stdio: "pipe",
+  });
 }

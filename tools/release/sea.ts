@@ -42,7 +42,11 @@ export async function prepareBlob(input: {
 }
 
 /** Copies the architecture's Node, strips it (x64: 17 MB of debug info) and injects the blob. */
-export async function buildExecutable(input: { arch: ReleaseArch; blob: string; out: string }): Promise<void> {
+export async function buildExecutable(input: {
+  arch: ReleaseArch;
+  blob: string;
+  out: string;
+}): Promise<void> {
   rmSync(input.out, { force: true });
   const node = nodeBinary(input.arch);
   if (input.arch === "x64") execFileSync("strip", ["-o", input.out, node]);
@@ -54,7 +58,9 @@ export async function buildExecutable(input: { arch: ReleaseArch; blob: string; 
   const stderr = process.stderr.write;
   console.log = () => {};
   process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
-    String(chunk).startsWith("warning: Can't find string offset") ? true : stderr.call(process.stderr, chunk, ...rest)) as typeof stderr;
+    String(chunk).startsWith("warning: Can't find string offset")
+      ? true
+      : stderr.call(process.stderr, chunk, ...rest)) as typeof stderr;
   try {
     await inject(input.out, "NODE_SEA_BLOB", readFileSync(input.blob), { sentinelFuse: SENTINEL_FUSE });
   } finally {

@@ -32,6 +32,9 @@ describe("doctor: the service's hardening", () => {
   });
 
   it("fails with a hint when no unit is installed", () => {
-    expect(checkUnitHardening(null)).toMatchObject({ ok: false, hint: expect.stringContaining("Debian package") });
+    expect(checkUnitHardening(null)).toMatchObject({
+      ok: false,
+      hint: expect.stringContaining("Debian package"),
+    });
   });
 });

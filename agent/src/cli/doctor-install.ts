@@ -21,14 +21,33 @@ export async function checkBinarySignature(executable = process.execPath): Promi
   if (!(await runsAsExecutable()))
     return { name, ok: true, detail: "running from sources under Node: no release executable to verify" };
   if (!RELEASE_PUBLIC_KEY)
-    return { name, ok: false, detail: "this executable has no release key compiled in", hint: "install a release build" };
+    return {
+      name,
+      ok: false,
+      detail: "this executable has no release key compiled in",
+      hint: "install a release build",
+    };
   const verified = await verifyExecutable(executable, RELEASE_PUBLIC_KEY);
   return verified.ok
-    ? { name, ok: true, detail: `${executable} is signed by the release key (sha256 ${verified.value.slice(0, 16)}…)` }
-    : { name, ok: false, detail: `${executable}: ${verified.error}`, hint: "reinstall the package from the edge" };
+    ? {
+        name,
+        ok: true,
+        detail: `${executable} is signed by the release key (sha256 ${verified.value.slice(0, 16)}…)`,
+      }
+    : {
+        name,
+        ok: false,
+        detail: `${executable}: ${verified.error}`,
+        hint: "reinstall the package from the edge",
+      };
 }
 
-const UNIT_DIRS = ["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"];
+const UNIT_DIRS = [
+  "/etc/systemd/system",
+  "/run/systemd/system",
+  "/usr/lib/systemd/system",
+  "/lib/systemd/system",
+];
 
 /**
  * The unit as systemd would read it: the first unit file found (in systemd's order) and its drop-ins
@@ -74,7 +93,11 @@ export function checkUnitHardening(unitFile: string | null = findUnitFile()): Ch
   const user = settings.get("User") ?? "";
   if (user === "" || user === "root") loosened.unshift("User=<a system user, not root>");
   return loosened.length === 0
-    ? { name, ok: true, detail: `${unitFile}: runs as ${user}, all ${HARDENING.length} sandbox settings in force` }
+    ? {
+        name,
+        ok: true,
+        detail: `${unitFile}: runs as ${user}, all ${HARDENING.length} sandbox settings in force`,
+      }
     : {
         name,
         ok: false,

@@ -46,8 +46,7 @@ export async function upgradeCommand(input: {
       input.print(
         `upgrading ${answer.from} → ${answer.to}: release verified; the agent drains (running jobs finish), then restarts`,
       );
-      const timeoutMs =
-        input.timeoutMs ?? config.gracePeriodMs + config.upgrade.connectDeadlineMs + 60_000;
+      const timeoutMs = input.timeoutMs ?? config.gracePeriodMs + config.upgrade.connectDeadlineMs + 60_000;
       return followUpgrade(control?.url ?? "", answer, timeoutMs, input);
     }
   }

@@ -7,7 +7,8 @@ interface Verb {
   details: string;
 }
 
-const CONFIG_OPTION = "  --config <file>   the agent's config (default /etc/gantry-agent/config.json or $GANTRY_AGENT_CONFIG)";
+const CONFIG_OPTION =
+  "  --config <file>   the agent's config (default /etc/gantry-agent/config.json or $GANTRY_AGENT_CONFIG)";
 
 export const VERBS: Record<string, Verb> = {
   enroll: {
@@ -51,7 +52,8 @@ agent running, the release is installed for the next start. Set "upgrade": {"aut
 config to upgrade on its own.`,
   },
   "service install": {
-    usage: "gantry-agent service install [--config <file>] [--user <user>] [--exec <command>] [--unit-file <path>]",
+    usage:
+      "gantry-agent service install [--config <file>] [--user <user>] [--exec <command>] [--unit-file <path>]",
     summary: "write the hardened systemd unit (the Debian package ships it already)",
     details: `Options:
 ${CONFIG_OPTION}

@@ -85,7 +85,8 @@ export class AgentUpgrader {
 
   async upgrade(trigger: "manual" | "automatic"): Promise<UpgradeAnswer> {
     const { deps } = this;
-    if (this.state.phase !== "idle") return { status: "busy", phase: this.state.phase, target: this.state.target };
+    if (this.state.phase !== "idle")
+      return { status: "busy", phase: this.state.phase, target: this.state.target };
     this.state = { phase: "downloading", target: null, lastError: null };
     const prepared = await prepareUpgrade({
       edgeUrl: deps.edgeUrl,
@@ -130,8 +131,10 @@ export class AgentUpgrader {
       restoring: trial.previous ?? "the installed executable",
     });
     this.state = { phase: "restarting", target: trial.previous, lastError: "did not connect in time" };
-    void this.deps.drain().then(() =>
-      this.deps.restart(trial.previous ? this.store.executable(trial.previous) : trial.previousExec),
-    );
+    void this.deps
+      .drain()
+      .then(() =>
+        this.deps.restart(trial.previous ? this.store.executable(trial.previous) : trial.previousExec),
+      );
   }
 }

@@ -19,7 +19,10 @@ describe("prepareUpgrade: nothing unverified reaches the store", () => {
     edge.publish(testRelease({ version: "1.1.0", key }));
     const store = new ReleaseStore(tempStateDir());
     const prepared = await prepare(store);
-    expect(prepared).toEqual({ ok: true, value: { version: "1.1.0", executable: store.executable("1.1.0") } });
+    expect(prepared).toEqual({
+      ok: true,
+      value: { version: "1.1.0", executable: store.executable("1.1.0") },
+    });
     expect(readFileSync(store.executable("1.1.0"), "utf8")).toContain("echo 1.1.0");
     expect(store.current()).toBeNull();
   });
@@ -52,6 +55,9 @@ describe("prepareUpgrade: nothing unverified reaches the store", () => {
     const store = new ReleaseStore(tempStateDir());
     expect(await prepare(store, "1.1.0")).toMatchObject({ ok: false, error: { code: "UP_TO_DATE" } });
     expect(await prepare(store, "2.0.0")).toMatchObject({ ok: false, error: { code: "UP_TO_DATE" } });
-    expect(await prepare(store, "1.0.0", null)).toMatchObject({ ok: false, error: { code: "UNSIGNED_BUILD" } });
+    expect(await prepare(store, "1.0.0", null)).toMatchObject({
+      ok: false,
+      error: { code: "UNSIGNED_BUILD" },
+    });
   });
 });

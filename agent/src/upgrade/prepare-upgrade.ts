@@ -43,7 +43,10 @@ export async function prepareUpgrade(
 ): Promise<Result<PreparedUpgrade, { code: UpgradeRefusal; message: string }>> {
   const refuse = (code: UpgradeRefusal, message: string) => err({ code, message });
   if (!input.publicKey)
-    return refuse("UNSIGNED_BUILD", "this build has no release key compiled in, so it cannot verify a release");
+    return refuse(
+      "UNSIGNED_BUILD",
+      "this build has no release key compiled in, so it cannot verify a release",
+    );
   const release = await fetchCurrentRelease(input.edgeUrl);
   if (!release.ok) return refuse("NO_RELEASE", release.error);
   const { version } = release.value;
@@ -54,7 +57,8 @@ export async function prepareUpgrade(
   const names = releaseFileNames(version, input.arch as ReleaseArch);
   const exe = release.value.files.find((f) => f.name === names.executable && f.kind === "executable");
   const sig = release.value.files.find((f) => f.name === names.signature && f.kind === "signature");
-  if (!exe || !sig) return refuse("NO_BUILD_FOR_ARCH", `release ${version} has no linux-${input.arch} executable`);
+  if (!exe || !sig)
+    return refuse("NO_BUILD_FOR_ARCH", `release ${version} has no linux-${input.arch} executable`);
 
   const staging = input.store.staging();
   const keep = async (): Promise<Result<void, { code: UpgradeRefusal; message: string }>> => {

@@ -19,7 +19,15 @@ function storeWith(...versions: string[]) {
 }
 
 const handover = (store: ReleaseStore, now: number, env: NodeJS.ProcessEnv = {}) =>
-  planHandover({ store, ownVersion: "1.0.0", ownExec: "/opt/gantry-agent/bin/gantry-agent", publicKey: null, env, now, log: quiet });
+  planHandover({
+    store,
+    ownVersion: "1.0.0",
+    ownExec: "/opt/gantry-agent/bin/gantry-agent",
+    publicKey: null,
+    env,
+    now,
+    log: quiet,
+  });
 
 describe("ReleaseStore: switch, confirm, roll back", () => {
   it("switches under trial and keeps only the confirmed version", () => {

@@ -100,7 +100,13 @@ export class ReleaseStore {
   /** Switches to a verified release under trial: it must connect before `deadline` or is rolled back. */
   switchTo(version: string, trial: { previousExec: string; deadline: number }): void {
     const previous = this.current()?.version ?? null;
-    this.writeTrial({ version, previous, previousExec: trial.previousExec, deadline: trial.deadline, starts: 0 });
+    this.writeTrial({
+      version,
+      previous,
+      previousExec: trial.previousExec,
+      deadline: trial.deadline,
+      starts: 0,
+    });
     this.point(version);
   }
 

@@ -1,3 +1,5 @@
+import { isNewerVersion } from "@gantry/shared/releases/version-order";
+import { currentRelease } from "../releases/release-bucket.ts";
 import { siteHub } from "../stubs.ts";
 import { listAgentRecords } from "../tenancy/agent-registry.ts";
 import type { HubAgentStatus } from "./hub-status.ts";
@@ -12,11 +14,16 @@ export interface AgentListItem {
   lastSeenAt: string | null;
   jobsInFlight: number;
   revoked: boolean;
+  /** the edge's current release when it is newer than this agent's version, else null */
+  upgradeTo: string | null;
 }
 
 /** The tenant's agents: D1 for who exists, each site's hub (one RPC per site) for what is live. */
 export async function listAgents(env: Env, tenantId: string): Promise<AgentListItem[]> {
-  const records = await listAgentRecords(env.DB, tenantId);
+  const [records, release] = await Promise.all([
+    listAgentRecords(env.DB, tenantId),
+    currentRelease(env.AGENT_RELEASES),
+  ]);
   const siteIds = [...new Set(records.map((r) => r.siteId))];
   const live = new Map<string, HubAgentStatus>();
   await Promise.all(
@@ -28,16 +35,18 @@ export async function listAgents(env: Env, tenantId: string): Promise<AgentListI
   return records.map((r) => {
     const hub = live.get(r.agentId);
     const lastSeen = Math.max(r.lastSeenAt ?? 0, hub?.lastSeenAt ? Date.parse(hub.lastSeenAt) : 0);
+    const version = hub?.version ?? r.version;
     return {
       agentId: r.agentId,
       name: r.name,
       siteId: r.siteId,
       siteName: r.siteName ?? r.siteId,
-      version: hub?.version ?? r.version,
+      version,
       connected: !r.revoked && (hub?.connected ?? false),
       lastSeenAt: lastSeen > 0 ? new Date(lastSeen).toISOString() : null,
       jobsInFlight: hub?.jobsInFlight ?? 0,
       revoked: r.revoked,
+      upgradeTo: release && version && isNewerVersion(release.version, version) ? release.version : null,
     };
   });
 }

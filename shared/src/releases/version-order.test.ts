@@ -3,7 +3,16 @@ import { compareVersions, isNewerVersion } from "./version-order.ts";
 
 describe("compareVersions", () => {
   it("orders releases and prereleases as semver does", () => {
-    const sorted = ["0.1.0-alpha", "0.1.0-alpha.2", "0.1.0-alpha.10", "0.1.0-beta", "0.1.0", "0.1.1", "0.10.0", "1.0.0"];
+    const sorted = [
+      "0.1.0-alpha",
+      "0.1.0-alpha.2",
+      "0.1.0-alpha.10",
+      "0.1.0-beta",
+      "0.1.0",
+      "0.1.1",
+      "0.10.0",
+      "1.0.0",
+    ];
     const shuffled = [...sorted].reverse();
     expect(shuffled.sort(compareVersions)).toEqual(sorted);
   });

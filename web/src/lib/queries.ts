@@ -80,6 +80,7 @@ export const getVmStatus = query((requestId: string) => trpc.vms.status.query({ 
 // admin: agents and sites
 
 export const getAgents = query(() => trpc.agents.list.query(), "agents.list");
+export const getAgentRelease = query(() => trpc.agents.release.query(), "agents.release");
 export const getSites = query(() => trpc.sites.list.query(), "sites.list");
 export const getSite = query((siteId: string) => trpc.sites.get.query({ siteId }), "sites.get");
 export const getSiteInventory = query(

@@ -44,6 +44,7 @@ export default function AgentsPage() {
       revoked: a.revoked,
       lastSeenAt: a.lastSeenAt,
       jobsInFlight: a.jobsInFlight,
+      upgradeTo: a.upgradeTo,
     }));
 
   return (

@@ -1,13 +1,24 @@
-import { useAction, useSubmission } from "@solidjs/router";
+import { createAsync, useAction, useSubmission } from "@solidjs/router";
 import { createMemo, createSignal, For, Show } from "solid-js";
 import { SecretReveal } from "../../components/SecretReveal.tsx";
 import { plainMessage } from "../../lib/api-errors.ts";
 import { formatDateTime } from "../../lib/format.ts";
-import { createEnrollmentTokenAction } from "../../lib/queries.ts";
+import { createEnrollmentTokenAction, getAgentRelease } from "../../lib/queries.ts";
+
+/**
+ * What an operator pastes on the agent's host: with a published release, the one-line install (download
+ * from this edge, checksum, package, enroll); without one, the enroll command of an agent built by hand.
+ */
+export function installCommand(origin: string, token: string, release: { version: string } | null): string {
+  return release
+    ? `curl -fsSL ${origin}/agent/install.sh | sudo sh -s -- --token ${token}`
+    : `gantry-agent enroll --edge ${origin} --token ${token}`;
+}
 
 /** Creates a one-time enrollment token for a site and shows it exactly once. */
 export function EnrollAgentPanel(props: { sites: readonly { siteId: string; name: string }[] }) {
   const create = useAction(createEnrollmentTokenAction);
+  const release = createAsync(() => getAgentRelease());
   const submission = useSubmission(createEnrollmentTokenAction);
   const [siteId, setSiteId] = createSignal<string | null>(null);
   const chosen = createMemo(() => siteId() ?? props.sites[0]?.siteId ?? "");
@@ -30,7 +41,11 @@ export function EnrollAgentPanel(props: { sites: readonly { siteId: string; name
     <section class="card" aria-labelledby="enroll-title">
       <h2 id="enroll-title">Add an agent</h2>
       <p class="muted">
-        Create a one-time token, then run the enroll command on a machine that can reach your vCenter.
+        Create a one-time token, then run the command it shows, as root, on a Linux machine that can reach
+        your vCenter
+        <Show when={release()} fallback=".">
+          {(r) => <>: it installs agent {r().version} and enrolls it.</>}
+        </Show>
       </p>
       <div class="toolbar">
         <Show when={props.sites.length > 1}>
@@ -74,7 +89,7 @@ export function EnrollAgentPanel(props: { sites: readonly { siteId: string; name
             label="Enrollment token"
             secret={issued().token}
             hint={`It works once, until ${formatDateTime(issued().expiresAt)}.`}
-            command={`gantry-agent enroll --edge ${location.origin} --token ${issued().token}`}
+            command={installCommand(location.origin, issued().token, release() ?? null)}
           />
         )}
       </Show>
