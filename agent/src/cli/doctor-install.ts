@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { verifyExecutable } from "../upgrade/prepare-upgrade.ts";
 import { RELEASE_PUBLIC_KEY } from "../version.ts";
-import type { Check } from "./doctor.ts";
+import type { Check } from "./check.ts";
 import { HARDENING } from "./systemd-unit.ts";
 
 /** Whether this process runs from a single executable (a release build) rather than Node and a script. */

@@ -3,14 +3,8 @@ import type { LoadedConfig } from "../config.ts";
 import { connectUrl } from "../edge/edge-connection.ts";
 import { loadState } from "../state-file.ts";
 import type { Vcenter } from "../vcenter.ts";
+import type { Check } from "./check.ts";
 import { checkBinarySignature, checkUnitHardening, findUnitFile } from "./doctor-install.ts";
-
-export interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-  hint?: string;
-}
 
 function probeCredential(edgeUrl: string, credential: string): Promise<{ ok: boolean; detail: string }> {
   return new Promise((resolve) => {
@@ -100,6 +94,3 @@ export async function runDoctor(input: {
   for (const c of report.checks) checks.push({ ...c, name: `vcenter ${c.name}` });
   return checks;
 }
-
-export const formatCheck = (c: Check) =>
-  `${c.ok ? "PASS" : "FAIL"}  ${c.name}: ${c.detail}${!c.ok && c.hint ? `\n      hint: ${c.hint}` : ""}`;
