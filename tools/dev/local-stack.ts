@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { localRelease, publishToLocalEdge } from "@gantry/release/publish";
 import { startVcsim } from "@gantry/vcsim";
 import type { VcsimHandle } from "@gantry/vcsim/handle";
 import { buildWeb } from "./build-web.ts";
@@ -70,6 +71,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }, 60_000);
     sweeper.unref();
     stoppers.push(async () => clearInterval(sweeper));
+    // only when this checkout built a release (npm run build -w @gantry/release): the Agents page's install
+    // command and agent upgrades then have something to download
+    const releaseDir = localRelease();
+    const published = releaseDir
+      ? publishToLocalEdge(edge.url, releaseDir).catch((error: unknown) => {
+          process.stderr.write(`local agent release not published: ${String(error)}\n`);
+          return null;
+        })
+      : Promise.resolve(null);
 
     const agents: LocalAgent[] = [];
     for (let i = 0; i < (options.agents ?? 1); i++) {
@@ -84,6 +94,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       agents.push(agent);
     }
 
+    const release = await published;
     const devJsonPath = path.join(options.stateDir, "dev.json");
     await writeFile(
       devJsonPath,
@@ -100,6 +111,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           },
           users: DEMO_USERS,
           agents: agents.map((a) => ({ name: a.name, stateDir: a.stateDir, healthUrl: a.healthUrl })),
+          agentRelease: release?.version ?? null,
         },
         null,
         2,
