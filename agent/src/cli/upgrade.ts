@@ -47,7 +47,7 @@ export async function upgradeCommand(input: {
         `upgrading ${answer.from} → ${answer.to}: release verified; the agent drains (running jobs finish), then restarts`,
       );
       const timeoutMs = input.timeoutMs ?? config.gracePeriodMs + config.upgrade.connectDeadlineMs + 60_000;
-      return followUpgrade(control?.url ?? "", answer, timeoutMs, input);
+      return followUpgrade(config.stateDir, answer, timeoutMs, input);
     }
   }
 }
@@ -69,7 +69,7 @@ async function askRunningAgent(url: string, token: string): Promise<UpgradeAnswe
 
 /** Polls the health endpoint (through the restart) until the new version is connected, or the old one is back. */
 async function followUpgrade(
-  url: string,
+  stateDir: string,
   answer: Extract<UpgradeAnswer, { status: "started" }>,
   timeoutMs: number,
   out: { print: Print; fail: Print },
@@ -77,6 +77,8 @@ async function followUpgrade(
   const deadline = Date.now() + timeoutMs;
   let sawRestart = false;
   while (Date.now() < deadline) {
+    // the restarted agent writes its endpoint anew (a port of 0 in the config picks another one)
+    const url = readControl(stateDir)?.url;
     const health = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) })
       .then((r) => r.json() as Promise<HealthSnapshot>)
       .catch(() => null);
