@@ -37,7 +37,7 @@ export async function publishToLocalEdge(
   const release = options.manifest ?? readRelease(dir);
   const files = release.files.filter(options.only ?? (() => true));
   for (const file of files) {
-    const body = options.replace?.get(file.name) ?? readFileSync(path.join(dir, file.name));
+    const body = Uint8Array.from(options.replace?.get(file.name) ?? readFileSync(path.join(dir, file.name)));
     const res = await fetch(`${edgeUrl}/agent/dev/releases/${release.version}/${file.name}`, {
       method: "PUT",
       headers: { "content-type": "application/octet-stream", origin: edgeUrl, "x-sha256": file.sha256 },

@@ -3,7 +3,6 @@ import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from "no
 import path from "node:path";
 import { bundleAgent } from "@gantry/agent/build";
 import type { ReleaseArch } from "@gantry/shared/releases/agent-release";
-import { inject } from "postject";
 import { HOST_NODE, nodeBinary } from "./node-binaries.ts";
 
 // https://nodejs.org/api/single-executable-applications.html: the fuse Node looks for, and the note
@@ -62,6 +61,8 @@ export async function buildExecutable(input: {
       ? true
       : stderr.call(process.stderr, chunk, ...rest)) as typeof stderr;
   try {
+    // loaded only when an executable is built: it compiles LIEF (WebAssembly), seconds on a busy machine
+    const { inject } = await import("postject");
     await inject(input.out, "NODE_SEA_BLOB", readFileSync(input.blob), { sentinelFuse: SENTINEL_FUSE });
   } finally {
     console.log = log;
