@@ -13,6 +13,9 @@ import { LinkVcsim } from "./support/link-vcsim.ts";
 // The agent as operators get it: the release build's single executable (no TypeScript, no tsx), enrolled
 // and run against a real edge and VCSIM, then upgraded to a newer build that the edge serves from its
 // release bucket, while a job runs. The clone takes 12 s so the upgrade starts in the middle of it.
+// Each of the last two tests moves a 100 MB executable into the local R2 bucket and out again, which
+// miniflare does at about 10 MB/s on a loaded machine: they get minutes, not the default minute.
+const MOVES_AN_EXECUTABLE = { timeout: 240_000 };
 
 const builds = readTestBuilds();
 const tenantId = "acme";
@@ -94,7 +97,7 @@ describe("the single executable against a real edge and VCSIM", () => {
     expect(await vcsim.vmsOf("req-rel-1")).toEqual([expect.objectContaining({ powerState: "poweredOn" })]);
   });
 
-  it("refuses a tampered download and keeps running the version it has", async () => {
+  it("refuses a tampered download and keeps running the version it has", MOVES_AN_EXECUTABLE, async () => {
     const dir = builds.next.dir;
     const release = readRelease(dir);
     const exe = release.files.find((f) => f.kind === "executable");
@@ -117,24 +120,28 @@ describe("the single executable against a real edge and VCSIM", () => {
     ]);
   });
 
-  it("upgrades while a job runs: the job ends READY, the new version connects, no second VM", async () => {
-    await publishToLocalEdge(edge.url, builds.next.dir, {
-      only: (f) => f.kind === "executable" || f.kind === "signature",
-    });
-    const clones = await vcsim.calls("CloneVM_Task");
-    await edge.enqueue({ tenantId, siteId, job: sampleJob("rel-2") });
-    await agent.waitForLog(/"msg":"clone started".*"rel-2"|"jobId":"rel-2".*"msg":"clone started"/, 30_000);
-    const upgrade = await cli(["upgrade", "--config", configFile, "--timeout", "180"]);
-    expect(upgrade.code, upgrade.output).toBe(0);
-    expect(upgrade.output).toContain(`upgrading ${builds.previous.version} → ${builds.next.version}`);
-    expect(upgrade.output).toContain(`upgraded to ${builds.next.version}; connected to the edge`);
-    await agent.waitForLog("upgrade confirmed: connected to the edge", 30_000);
-    const done = await waitForJob(edge, siteId, "rel-2", (s) => s.state === "done", 60_000);
-    expect(done).toMatchObject({ outcome: "succeeded", epoch: 1, attempt: 1, stages: ALL_STAGES });
-    expect(await vcsim.vmsOf("req-rel-2")).toEqual([expect.objectContaining({ powerState: "poweredOn" })]);
-    expect((await vcsim.calls("CloneVM_Task")) - clones).toBe(1);
-    expect(await hubAgents()).toEqual([
-      expect.objectContaining({ version: builds.next.version, connected: true }),
-    ]);
-  });
+  it(
+    "upgrades while a job runs: the job ends READY, the new version connects, no second VM",
+    MOVES_AN_EXECUTABLE,
+    async () => {
+      await publishToLocalEdge(edge.url, builds.next.dir, {
+        only: (f) => f.kind === "executable" || f.kind === "signature",
+      });
+      const clones = await vcsim.calls("CloneVM_Task");
+      await edge.enqueue({ tenantId, siteId, job: sampleJob("rel-2") });
+      await agent.waitForLog(/"msg":"clone started".*"rel-2"|"jobId":"rel-2".*"msg":"clone started"/, 30_000);
+      const upgrade = await cli(["upgrade", "--config", configFile, "--timeout", "180"]);
+      expect(upgrade.code, upgrade.output).toBe(0);
+      expect(upgrade.output).toContain(`upgrading ${builds.previous.version} → ${builds.next.version}`);
+      expect(upgrade.output).toContain(`upgraded to ${builds.next.version}; connected to the edge`);
+      await agent.waitForLog("upgrade confirmed: connected to the edge", 30_000);
+      const done = await waitForJob(edge, siteId, "rel-2", (s) => s.state === "done", 60_000);
+      expect(done).toMatchObject({ outcome: "succeeded", epoch: 1, attempt: 1, stages: ALL_STAGES });
+      expect(await vcsim.vmsOf("req-rel-2")).toEqual([expect.objectContaining({ powerState: "poweredOn" })]);
+      expect((await vcsim.calls("CloneVM_Task")) - clones).toBe(1);
+      expect(await hubAgents()).toEqual([
+        expect.objectContaining({ version: builds.next.version, connected: true }),
+      ]);
+    },
+  );
 });

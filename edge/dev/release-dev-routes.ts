@@ -29,7 +29,8 @@ export const releaseDevRoutes = new Hono<EdgeEnv>()
     await storeReleaseFile(c.env.AGENT_RELEASES, {
       version: version.data,
       name: name.data,
-      body: await c.req.arrayBuffer(),
+      // streamed: a request body has a known length, which R2 needs, and is never held whole in memory
+      body: c.req.raw.body,
       sha256,
     });
     return c.body(null, 204);

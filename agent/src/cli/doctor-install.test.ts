@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { formatCheck } from "./check.ts";
 import { checkUnitHardening } from "./doctor-install.ts";
 import { DEFAULT_UNIT_OPTIONS, renderUnit } from "./systemd-unit.ts";
 
@@ -31,10 +32,15 @@ describe("doctor: the service's hardening", () => {
     expect(check.hint).toContain("daemon-reload");
   });
 
-  it("fails with a hint when no unit is installed", () => {
-    expect(checkUnitHardening(null)).toMatchObject({
-      ok: false,
-      hint: expect.stringContaining("Debian package"),
-    });
+  it("skips, saying how to get the sandbox, when no unit is installed", () => {
+    const check = checkUnitHardening(null);
+    expect(check).toMatchObject({ skipped: true, detail: expect.stringContaining("Debian package") });
+    expect(formatCheck(check)).toMatch(/^SKIP {2}service hardening: /);
+  });
+
+  it("prints a failed check with its hint", () => {
+    expect(formatCheck({ name: "x", ok: false, detail: "broken", hint: "fix it" })).toBe(
+      "FAIL  x: broken\n      hint: fix it",
+    );
   });
 });

@@ -19,7 +19,12 @@ async function runsAsExecutable(): Promise<boolean> {
 export async function checkBinarySignature(executable = process.execPath): Promise<Check> {
   const name = "binary signature";
   if (!(await runsAsExecutable()))
-    return { name, ok: true, detail: "running from sources under Node: no release executable to verify" };
+    return {
+      name,
+      ok: true,
+      skipped: true,
+      detail: "running from sources under Node: no release executable to verify",
+    };
   if (!RELEASE_PUBLIC_KEY)
     return {
       name,
@@ -78,15 +83,20 @@ export function findUnitFile(name = "gantry-agent.service"): string | null {
   return null;
 }
 
-/** Every hardening setting of our unit still in force (a drop-in may have loosened one), and not as root. */
+/**
+ * Every hardening setting of our unit still in force (a drop-in may have loosened one), and not as root.
+ * Without a unit there is nothing to check (the agent runs in the foreground or a container): skipped,
+ * saying what the operator does without.
+ */
 export function checkUnitHardening(unitFile: string | null = findUnitFile()): Check {
   const name = "service hardening";
   if (!unitFile)
     return {
       name,
-      ok: false,
-      detail: "no gantry-agent.service installed",
-      hint: "install the Debian package, or run gantry-agent service install",
+      ok: true,
+      skipped: true,
+      detail:
+        "no gantry-agent.service installed, so no systemd sandbox; the Debian package or install.sh installs it, or run gantry-agent service install",
     };
   const settings = readUnitSettings(unitFile);
   const loosened = HARDENING.filter(([k, v]) => settings.get(k) !== v).map(([k, v]) => `${k}=${v}`);
