@@ -4,12 +4,14 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { formatCheck } from "./cli/check.ts";
+import { configure } from "./cli/configure.ts";
 import { runDoctor } from "./cli/doctor.ts";
 import { enroll } from "./cli/enroll.ts";
+import { readPassword } from "./cli/read-password.ts";
 import { DEFAULT_UNIT_OPTIONS, renderUnit } from "./cli/systemd-unit.ts";
 import { upgradeCommand } from "./cli/upgrade.ts";
 import { overview, VERBS, verbHelp } from "./cli/usage.ts";
-import { loadConfig } from "./config.ts";
+import { DEFAULT_CONFIG_FILE, loadConfig } from "./config.ts";
 import { createLogger } from "./log.ts";
 import { AgentRuntime } from "./runtime/agent-runtime.ts";
 import { EXIT } from "./runtime/exit-codes.ts";
@@ -54,6 +56,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   switch (command) {
     case "enroll":
       return enrollCommand(values, env);
+    case "configure":
+      return configureCommand(values, env);
     case "run":
       return runCommand(values, env);
     case "doctor":
@@ -102,6 +106,46 @@ async function enrollCommand(values: Options, env: NodeJS.ProcessEnv): Promise<n
     );
   print(
     `enrolled agent ${result.value.agentId} for site ${result.value.siteId}; credential saved in ${result.value.file}`,
+  );
+  return EXIT.ok;
+}
+
+async function configureCommand(values: Options, env: NodeJS.ProcessEnv): Promise<number> {
+  if (!values.vcenter || !values.username)
+    return fail(`configure needs --vcenter and --username\n\n${verbHelp("configure")}`, EXIT.usage);
+  const configFile = path.resolve(values.config ?? env.GANTRY_AGENT_CONFIG ?? DEFAULT_CONFIG_FILE);
+  let password: string;
+  try {
+    password = await readPassword({
+      file: values["password-file"],
+      prompt: `vCenter password for ${values.username}: `,
+    });
+  } catch (error) {
+    return fail(`cannot read the password: ${(error as Error).message}`, EXIT.usage);
+  }
+  const check = !values["no-check"];
+  const result = await configure({
+    configFile,
+    url: values.vcenter,
+    username: values.username,
+    password,
+    ...(values["ca-file"] !== undefined && { caFile: values["ca-file"] }),
+    ...(values.thumbprint !== undefined && { thumbprintSha256: values.thumbprint }),
+    check,
+  });
+  if (!result.ok) {
+    if (result.error.code === "CHECK_FAILED") {
+      for (const c of result.error.report.checks) print(formatCheck({ ...c, name: `vcenter ${c.name}` }));
+      return fail(`${result.error.message}\nnothing written; --no-check writes it without logging in`);
+    }
+    return fail(`${result.error.message}; nothing written`, EXIT.usage);
+  }
+  for (const c of result.value.report?.checks ?? []) print(formatCheck({ ...c, name: `vcenter ${c.name}` }));
+  print(
+    `wrote the vcenter section of ${result.value.configFile} and the password to ${result.value.passwordFile} (owner only)${check ? "" : "; not checked (--no-check): run gantry-agent doctor once vCenter is reachable"}`,
+  );
+  print(
+    "Start the service: sudo systemctl enable --now gantry-agent (running already? systemctl restart gantry-agent)",
   );
   return EXIT.ok;
 }
@@ -206,6 +250,12 @@ function parse(argv: readonly string[]) {
       user: { type: "string" },
       exec: { type: "string" },
       "unit-file": { type: "string" },
+      vcenter: { type: "string" },
+      username: { type: "string" },
+      "password-file": { type: "string" },
+      "ca-file": { type: "string" },
+      thumbprint: { type: "string" },
+      "no-check": { type: "boolean" },
     },
   });
 }

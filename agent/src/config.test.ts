@@ -53,6 +53,21 @@ describe("loadConfig", () => {
     });
   });
 
+  it("prefers systemd's credential to passwordFile (which the service user may not read)", () => {
+    const creds = mkdtempSync(path.join(tmpdir(), "gantry-creds-"));
+    writeFileSync(path.join(creds, "vcenter-password"), "from-systemd\n");
+    const cfg = file(
+      "vc-both.json",
+      JSON.stringify({
+        vcenter: { url: "https://vc.local", username: "svc", passwordFile: path.join(dir, "unreadable") },
+      }),
+    );
+    expect(loadConfig({ file: cfg, env: { CREDENTIALS_DIRECTORY: creds } })).toMatchObject({
+      ok: true,
+      value: { vcenterPassword: "from-systemd" },
+    });
+  });
+
   it("fails when vCenter is configured without a password source", () => {
     const cfg = file("nopw.json", JSON.stringify({ vcenter: { url: "https://vc.local", username: "svc" } }));
     expect(loadConfig({ file: cfg, env: {} })).toMatchObject({ ok: false });

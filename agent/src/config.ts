@@ -113,7 +113,9 @@ function readPassword(config: AgentConfig, env: NodeJS.ProcessEnv): Result<strin
   const fromSystemd = env.CREDENTIALS_DIRECTORY
     ? path.join(env.CREDENTIALS_DIRECTORY, "vcenter-password")
     : null;
-  const file = config.vcenter.passwordFile ?? (fromSystemd && existsSync(fromSystemd) ? fromSystemd : null);
+  // under systemd the credential it hands over wins: the service user may not read passwordFile itself
+  // (root-only), which is the file LoadCredential= copies and what `doctor` as root reads
+  const file = fromSystemd && existsSync(fromSystemd) ? fromSystemd : (config.vcenter.passwordFile ?? null);
   if (!file) {
     return err("vcenter.passwordFile: required (or LoadCredential=vcenter-password:<file> under systemd)");
   }

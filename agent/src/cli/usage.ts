@@ -22,6 +22,23 @@ export const VERBS: Record<string, Verb> = {
   --force            enroll again over an existing credential
 Run as root, the credential file takes the owner of its state directory (the service user).`,
   },
+  configure: {
+    usage:
+      "gantry-agent configure --vcenter <url> --username <user> [--password-file <file>] [--ca-file <pem> | --thumbprint <sha256>] [--no-check] [--config <file>]",
+    summary: "set the vCenter this agent works in, check the login, save config and password",
+    details: `Options:
+  --vcenter <url>          vCenter, e.g. https://vcenter.example.com (the SDK path /sdk is added)
+  --username <user>        the service account, e.g. gantry@vsphere.local
+  --password-file <file>   read the password from this file (default: stdin; a hidden prompt on a terminal)
+  --ca-file <pem>          trust vCenter's certificate through this CA (default: the host's CAs)
+  --thumbprint <sha256>    or pin vCenter's certificate by its SHA-256 fingerprint
+  --no-check               write without logging in (vCenter not reachable from here yet)
+${CONFIG_OPTION}
+Logs in to vCenter first and writes nothing if that fails (an untrusted certificate: its fingerprint is
+shown, to compare and pin). Then sets the config's "vcenter" section, keeping the rest, and stores the
+password in vcenter-password beside the config: root-only 0600, handed to the service by systemd
+(LoadCredential=), never in the config. Run as root, the config stays root:<its directory's group> 0640.`,
+  },
   run: {
     usage: "gantry-agent run [--config <file>]",
     summary: "connect to the edge and run jobs (what the systemd service runs)",
@@ -38,7 +55,8 @@ Exit codes: 0 stopped, 2 bad config or not enrolled, 3 credential refused or rev
 ${CONFIG_OPTION}
   --template <path>  also check that this template exists in vCenter
   --unit-file <path> the systemd unit to check (default: the installed gantry-agent.service)
-Prints one PASS/FAIL line per check with a hint; exits 1 if any failed.`,
+Prints one PASS/FAIL/SKIP line per check (SKIP: does not apply here, e.g. no systemd unit installed),
+a hint under each failure; exits 1 if any failed.`,
   },
   upgrade: {
     usage: "gantry-agent upgrade [--config <file>] [--timeout <seconds>]",
