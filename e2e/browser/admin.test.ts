@@ -34,6 +34,16 @@ describe("admin pages", () => {
     const token = (await admin.getByTestId("secret").textContent()) ?? "";
     expect(token.length).toBeGreaterThan(20);
     await admin.getByText("shown only this once").waitFor();
+    // the three commands from here to a running agent: install and enroll with this token, vCenter, start
+    const commands = await admin.getByTestId("command").allTextContents();
+    expect(commands).toHaveLength(3);
+    expect(commands[0]).toMatch(
+      new RegExp(
+        `(curl -fsSL ${edgeUrl()}/agent/install\\.sh \\| sudo sh -s -- |gantry-agent enroll --edge ${edgeUrl()} )--token ${token}$`,
+      ),
+    );
+    expect(commands[1]).toMatch(/^sudo gantry-agent configure --vcenter /);
+    expect(commands[2]).toBe("sudo systemctl enable --now gantry-agent");
     await screenshot(admin, "enrollment-token");
 
     // a machine next to vCenter redeems the token (what `gantry-agent enroll` does)

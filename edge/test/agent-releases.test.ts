@@ -94,6 +94,10 @@ describe("the edge serves agent releases from R2", () => {
     }
     expect(script).toContain("sha256sum -c --quiet -");
     expect(script).toContain('gantry-agent "$@"');
+    // then the other two of the three commands: vCenter, start
+    expect(script).toMatch(
+      /sudo gantry-agent configure --vcenter [^\n]*\n\s*sudo systemctl enable --now gantry-agent/,
+    );
   });
 
   it("lists each agent's version and whether the current release is an upgrade for it", async () => {

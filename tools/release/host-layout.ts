@@ -42,8 +42,10 @@ export const NEXT_STEPS_SH = `cat <<'EOF'
 Gantry agent installed (${HOST.executable}, unit ${HOST.unitName}). Next:
 
   sudo gantry-agent enroll --edge https://<your Gantry> --token <token from the Agents page>
+  sudo gantry-agent configure --vcenter https://<your vCenter> --username <service account>
   sudo systemctl enable --now gantry-agent
 
-vCenter settings: "vcenter" in ${HOST.configFile}; its password in ${HOST.configDir}/vcenter-password
-(root-only, handed to the service by systemd). "gantry-agent doctor" checks the whole setup.
+configure logs in to vCenter, writes "vcenter" in ${HOST.configFile} and the password to
+${HOST.configDir}/vcenter-password (root-only, handed to the service by systemd).
+"gantry-agent doctor" checks the whole setup.
 EOF`;

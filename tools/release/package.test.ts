@@ -123,6 +123,7 @@ describe("the Debian package", () => {
       `install -d -m 0700 -o gantry-agent -g gantry-agent ${HOST.stateDir}`,
     );
     expect(script("postinst")).toContain("sudo gantry-agent enroll --edge");
+    expect(script("postinst")).toContain("sudo gantry-agent configure --vcenter");
     expect(script("postinst")).toContain("sudo systemctl enable --now gantry-agent");
     expect(script("prerm")).toMatch(/remove\|deconfigure\)[\s\S]*systemctl stop gantry-agent.service/);
     expect(script("postrm")).toMatch(new RegExp(`purge\\)\\n\\s*#[^\\n]*\\n\\s*rm -rf ${HOST.stateDir}`));

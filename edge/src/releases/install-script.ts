@@ -59,7 +59,13 @@ esac
 set -- enroll --edge "$edge" --token "$token" --state-dir /var/lib/gantry-agent
 [ -z "$name" ] || set -- "$@" --name "$name"
 gantry-agent "$@"
-echo
-echo "Enrolled. Start the service:  sudo systemctl enable --now gantry-agent"
+cat <<'EOF'
+
+Enrolled. Next, point the agent at vCenter (it logs in to check; it asks for the password, kept root-only)
+and start the hardened service:
+
+  sudo gantry-agent configure --vcenter https://<your vCenter> --username <service account>
+  sudo systemctl enable --now gantry-agent
+EOF
 `;
 }

@@ -1,7 +1,12 @@
-import { createSignal, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 
-/** A secret shown exactly once, with a copy button and a plain warning. */
-export function SecretReveal(props: { label: string; secret: string; hint: string; command?: string }) {
+/** A secret shown exactly once, with a copy button, a plain warning and the commands that use it, in order. */
+export function SecretReveal(props: {
+  label: string;
+  secret: string;
+  hint: string;
+  commands?: readonly string[];
+}) {
   const [copied, setCopied] = createSignal(false);
   const copy = async () => {
     try {
@@ -19,13 +24,19 @@ export function SecretReveal(props: { label: string; secret: string; hint: strin
       <code class="secret-box" data-testid="secret">
         {props.secret}
       </code>
-      <Show when={props.command}>
-        {(command) => (
-          <>
-            <p>On the agent's machine:</p>
-            <code class="secret-box">{command()}</code>
-          </>
-        )}
+      <Show when={props.commands?.length}>
+        <p>On the agent's machine:</p>
+        <ol class="command-steps">
+          <For each={props.commands}>
+            {(command) => (
+              <li>
+                <code class="secret-box" data-testid="command">
+                  {command}
+                </code>
+              </li>
+            )}
+          </For>
+        </ol>
       </Show>
       <button type="button" class="button button--small" onClick={() => void copy()}>
         Copy token

@@ -6,13 +6,23 @@ import { formatDateTime } from "../../lib/format.ts";
 import { createEnrollmentTokenAction, getAgentRelease } from "../../lib/queries.ts";
 
 /**
- * What an operator pastes on the agent's host: with a published release, the one-line install (download
- * from this edge, checksum, package, enroll); without one, the enroll command of an agent built by hand.
+ * What an operator runs on the agent's host, in order: install and enroll (with a published release, the
+ * one-line install: download from this edge, checksum, package, enroll; without one, the enroll command
+ * of an agent installed by hand), then point it at vCenter (it logs in to check, and asks for the
+ * password), then start the hardened service.
  */
-export function installCommand(origin: string, token: string, release: { version: string } | null): string {
-  return release
-    ? `curl -fsSL ${origin}/agent/install.sh | sudo sh -s -- --token ${token}`
-    : `gantry-agent enroll --edge ${origin} --token ${token}`;
+export function installCommands(
+  origin: string,
+  token: string,
+  release: { version: string } | null,
+): readonly string[] {
+  return [
+    release
+      ? `curl -fsSL ${origin}/agent/install.sh | sudo sh -s -- --token ${token}`
+      : `sudo gantry-agent enroll --edge ${origin} --token ${token}`,
+    "sudo gantry-agent configure --vcenter https://<your vCenter> --username <service account>",
+    "sudo systemctl enable --now gantry-agent",
+  ];
 }
 
 /** Creates a one-time enrollment token for a site and shows it exactly once. */
@@ -41,10 +51,10 @@ export function EnrollAgentPanel(props: { sites: readonly { siteId: string; name
     <section class="card" aria-labelledby="enroll-title">
       <h2 id="enroll-title">Add an agent</h2>
       <p class="muted">
-        Create a one-time token, then run the command it shows, as root, on a Linux machine that can reach
-        your vCenter
-        <Show when={release()} fallback=".">
-          {(r) => <>: it installs agent {r().version} and enrolls it.</>}
+        Create a one-time token, then run the three commands it shows on a Linux machine that can reach your
+        vCenter
+        <Show when={release()} fallback=": enroll, connect to vCenter, start.">
+          {(r) => <>: install agent {r().version} and enroll it, connect it to vCenter, start it.</>}
         </Show>
       </p>
       <div class="toolbar">
@@ -89,7 +99,7 @@ export function EnrollAgentPanel(props: { sites: readonly { siteId: string; name
             label="Enrollment token"
             secret={issued().token}
             hint={`It works once, until ${formatDateTime(issued().expiresAt)}.`}
-            command={installCommand(location.origin, issued().token, release() ?? null)}
+            commands={installCommands(location.origin, issued().token, release() ?? null)}
           />
         )}
       </Show>
