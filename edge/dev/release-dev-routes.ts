@@ -29,8 +29,9 @@ export const releaseDevRoutes = new Hono<EdgeEnv>()
     await storeReleaseFile(c.env.AGENT_RELEASES, {
       version: version.data,
       name: name.data,
-      // streamed: a request body has a known length, which R2 needs, and is never held whole in memory
-      body: c.req.raw.body,
+      // buffered: streaming the request body into the local R2 bucket was faster (8 s instead of 22 s for
+      // 100 MB) but once in four uploads workerd closed the connection mid-body (EPIPE at the client)
+      body: await c.req.arrayBuffer(),
       sha256,
     });
     return c.body(null, 204);
