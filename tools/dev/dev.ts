@@ -23,7 +23,7 @@ const port = (name: string, raw: string | undefined): number => {
   return n;
 };
 
-const stack = await startLocalStack({
+const starting = startLocalStack({
   stateDir: path.join(REPO_ROOT, ".gantry"),
   edgePort: port("edge-port", values["edge-port"]),
   vcsimPort: port("vcsim-port", values["vcsim-port"]),
@@ -31,18 +31,31 @@ const stack = await startLocalStack({
   devTools: true,
 });
 
+// handlers first: a Ctrl-C while the stack still starts must stop what it started too (the children run
+// in process groups of their own, so the terminal's SIGINT never reaches them: only we can stop them)
 let stopping = false;
 const shutdown = async () => {
   if (stopping) return;
   stopping = true;
   console.log("\nStopping the local stack…");
-  await stack.stop();
+  // a start that fails stops what it started itself; one still starting is stopped once it is up
+  const started = await starting.catch(() => null);
+  await started?.stop();
   process.exit(0);
 };
 process.on("SIGINT", () => void shutdown());
 process.on("SIGTERM", () => void shutdown());
 
-console.log(`
+const stack = await starting;
+// unless Ctrl-C came while it started: then shutdown() stops it and ends the process
+if (!stopping) {
+  void stack.release.then((release) => {
+    if (release && !stopping)
+      console.log(
+        `Agent release ${release.version} published: the Agents page's install command downloads it.`,
+      );
+  });
+  console.log(`
 Gantry is running: ${stack.edgeUrl}
   vCenter simulator  ${stack.vcsim.url}  (${stack.vcsim.username} / ${stack.vcsim.password})
   agents             ${stack.agents.map((a) => a.name).join(", ") || "none"}
@@ -50,3 +63,4 @@ Gantry is running: ${stack.edgeUrl}
 Sign in with one of the demo users (dev login, no password):
 ${DEMO_USERS.map((u) => `  ${u.email.padEnd(20)} ${u.role.padEnd(7)} ${u.tenant}`).join("\n")}
 Press Ctrl-C to stop.`);
+}

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { localRelease, publishToLocalEdge } from "@gantry/release/publish";
+import type { AgentRelease } from "@gantry/shared/releases/agent-release";
 import { startVcsim } from "@gantry/vcsim";
 import type { VcsimHandle } from "@gantry/vcsim/handle";
 import { buildWeb } from "./build-web.ts";
@@ -28,6 +29,11 @@ export interface LocalStack {
   readonly edge: EdgeProcess;
   readonly agents: readonly LocalAgent[];
   readonly devJsonPath: string;
+  /**
+   * The release this checkout built, published into the edge in the background (100+ MB into the local
+   * R2 bucket takes half a minute: the stack does not wait for it); null when none was built or it failed.
+   */
+  readonly release: Promise<AgentRelease | null>;
   stop(): Promise<void>;
 }
 
@@ -94,7 +100,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       agents.push(agent);
     }
 
-    const release = await published;
     const devJsonPath = path.join(options.stateDir, "dev.json");
     await writeFile(
       devJsonPath,
@@ -111,14 +116,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           },
           users: DEMO_USERS,
           agents: agents.map((a) => ({ name: a.name, stateDir: a.stateDir, healthUrl: a.healthUrl })),
-          agentRelease: release?.version ?? null,
         },
         null,
         2,
       )}\n`,
       { mode: 0o600 },
     );
-    return { edgeUrl: edge.url, vcsim, edge, agents, devJsonPath, stop };
+    return { edgeUrl: edge.url, vcsim, edge, agents, devJsonPath, release: published, stop };
   } catch (error) {
     await stop();
     throw error;

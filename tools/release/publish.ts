@@ -38,7 +38,7 @@ export async function publishToLocalEdge(
   const files = release.files.filter(options.only ?? (() => true));
   for (const file of files) {
     const body = Uint8Array.from(options.replace?.get(file.name) ?? readFileSync(path.join(dir, file.name)));
-    const res = await fetch(`${edgeUrl}/agent/dev/releases/${release.version}/${file.name}`, {
+    const res = await putWithRetry(`${edgeUrl}/agent/dev/releases/${release.version}/${file.name}`, {
       method: "PUT",
       headers: { "content-type": "application/octet-stream", origin: edgeUrl, "x-sha256": file.sha256 },
       body,
@@ -53,6 +53,22 @@ export async function publishToLocalEdge(
   });
   if (!res.ok) throw new Error(`publishing ${release.version} failed: ${res.status} ${await res.text()}`);
   return offered;
+}
+
+/**
+ * A PUT (idempotent) tried again when the connection breaks: `wrangler dev` reloads its Worker when a
+ * file it watches changes (a web build, an edit) and drops a 100 MB upload in flight (EPIPE here).
+ * An HTTP answer, even an error, is returned as it is.
+ */
+async function putWithRetry(url: string, init: RequestInit, attempts = 3): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      process.stderr.write(`upload to ${url} broke off (${String(error)}); trying again\n`);
+    }
+  }
 }
 
 /** `npm run publish -w @gantry/release -- --dir dist/<version> [--bucket gantry-agent-releases]`: production. */

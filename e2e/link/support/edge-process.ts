@@ -58,6 +58,7 @@ export class LinkEdge {
     this.edge = await startEdgeProcess({
       persistTo: this.persistTo,
       prepare: false,
+      echo: process.env.GANTRY_TEST_ECHO === "1",
       ...(port === undefined ? {} : { port }),
       vars: {
         AGENT_LEASE_TTL_MS: String(this.options.leaseTtlMs),
