@@ -8,10 +8,12 @@ import { configure } from "./cli/configure.ts";
 import { runDoctor } from "./cli/doctor.ts";
 import { enroll } from "./cli/enroll.ts";
 import { readPassword } from "./cli/read-password.ts";
+import { rotateCredential } from "./cli/rotate.ts";
 import { DEFAULT_UNIT_OPTIONS, renderUnit } from "./cli/systemd-unit.ts";
 import { upgradeCommand } from "./cli/upgrade.ts";
 import { overview, VERBS, verbHelp } from "./cli/usage.ts";
-import { DEFAULT_CONFIG_FILE, loadConfig } from "./config.ts";
+import { type AgentConfig, DEFAULT_CONFIG_FILE, loadConfig } from "./config.ts";
+import { checkEdgeUrl } from "./edge/edge-url.ts";
 import { createLogger } from "./log.ts";
 import { AgentRuntime } from "./runtime/agent-runtime.ts";
 import { EXIT } from "./runtime/exit-codes.ts";
@@ -60,6 +62,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
       return configureCommand(values, env);
     case "run":
       return runCommand(values, env);
+    case "rotate":
+      return rotateCommand(values, env);
     case "doctor":
       return doctorCommand(values, env);
     case "service install":
@@ -88,9 +92,26 @@ function helpCommand(positionals: string[], asked: boolean | undefined): number 
 
 type Options = ReturnType<typeof parse>["values"];
 
+/** The edge URL as `checkEdgeUrl` allows it, warning on stderr when it is plain http by permission. */
+function allowedEdge(raw: string, allowInsecure: boolean): string | null {
+  const checked = checkEdgeUrl(raw, { allowInsecure });
+  if (!checked.ok) {
+    fail(checked.error);
+    return null;
+  }
+  if (checked.value.insecure)
+    process.stderr.write(
+      `gantry-agent: WARNING: ${raw} is plain http: the credential travels in clear text\n`,
+    );
+  return raw;
+}
+
 async function enrollCommand(values: Options, env: NodeJS.ProcessEnv): Promise<number> {
   if (!values.edge || !values.token)
     return fail(`enroll needs --edge and --token\n\n${verbHelp("enroll")}`, EXIT.usage);
+  const allowInsecure =
+    values["allow-insecure-edge"] ?? configOf(values.config, env)?.allowInsecureEdge ?? false;
+  if (allowedEdge(values.edge, allowInsecure) === null) return EXIT.usage;
   const stateDir = values["state-dir"] ?? env.GANTRY_STATE_DIR ?? configStateDir(values.config, env);
   const result = await enroll({
     edgeUrl: values.edge,
@@ -156,6 +177,10 @@ async function runCommand(values: Options, env: NodeJS.ProcessEnv): Promise<numb
   const { config } = loaded.value;
   const state = loadState(config.stateDir);
   if (!state.ok) return fail(state.error, EXIT.usage);
+  const edge = checkEdgeUrl(config.edgeUrl ?? state.value.edgeUrl, {
+    allowInsecure: config.allowInsecureEdge,
+  });
+  if (!edge.ok) return fail(edge.error, EXIT.usage);
   const log = createLogger({ level: config.logLevel, base: { agentId: state.value.agentId } });
   const newer = await planHandover({
     store: new ReleaseStore(config.stateDir),
@@ -170,7 +195,11 @@ async function runCommand(values: Options, env: NodeJS.ProcessEnv): Promise<numb
     log.info("handing over to the downloaded release", { from: AGENT_VERSION, executable: newer });
     execInto(newer, env);
   }
-  const runtime = new AgentRuntime({ loaded: loaded.value, state: state.value });
+  const runtime = new AgentRuntime({
+    loaded: loaded.value,
+    state: state.value,
+    insecureEdge: edge.value.insecure,
+  });
   const code = await runtime.run();
   // under systemd the exit code asks for the restart (Restart=on-failure); elsewhere we re-execute
   if (code === EXIT.restart && runtime.restartInto && !underSystemd(env)) execInto(runtime.restartInto, env);
@@ -192,6 +221,27 @@ async function upgradeCliCommand(values: Options, env: NodeJS.ProcessEnv): Promi
     print,
     fail: (line) => fail(line),
   });
+}
+
+async function rotateCommand(values: Options, env: NodeJS.ProcessEnv): Promise<number> {
+  const loaded = configOrExit(values.config, env);
+  if (!loaded.ok) return EXIT.usage;
+  const { config } = loaded.value;
+  const stateDir = values["state-dir"] ?? config.stateDir;
+  const state = loadState(stateDir);
+  if (!state.ok) return fail(state.error, EXIT.usage);
+  const edgeUrl = allowedEdge(config.edgeUrl ?? state.value.edgeUrl, config.allowInsecureEdge);
+  if (edgeUrl === null) return EXIT.usage;
+  const rotated = await rotateCredential({ stateDir, edgeUrl });
+  if (!rotated.ok)
+    return fail(
+      rotated.error.message,
+      rotated.error.code === "CREDENTIAL_REFUSED" ? EXIT.credentialRejected : EXIT.failure,
+    );
+  print(
+    `new credential for agent ${rotated.value.agentId} saved in ${rotated.value.file}; the old one stops working once the agent reconnects with the new one`,
+  );
+  return EXIT.ok;
 }
 
 async function doctorCommand(values: Options, env: NodeJS.ProcessEnv): Promise<number> {
@@ -218,7 +268,9 @@ function serviceInstallCommand(values: Options, env: NodeJS.ProcessEnv): number 
   const unit = renderUnit({
     ...DEFAULT_UNIT_OPTIONS,
     user,
-    execStart: values.exec ?? `${process.execPath} ${path.resolve(process.argv[1] ?? "gantry-agent")} run`,
+    execStart: values.exec
+      ? values.exec.split(/\s+/).filter(Boolean)
+      : [process.execPath, path.resolve(process.argv[1] ?? "gantry-agent"), "run"],
     configFile: path.resolve(values.config ?? DEFAULT_UNIT_OPTIONS.configFile),
     stateDir: config.stateDir,
     passwordFile: config.vcenter?.passwordFile ?? DEFAULT_UNIT_OPTIONS.passwordFile,
@@ -256,13 +308,18 @@ function parse(argv: readonly string[]) {
       "ca-file": { type: "string" },
       thumbprint: { type: "string" },
       "no-check": { type: "boolean" },
+      "allow-insecure-edge": { type: "boolean" },
     },
   });
 }
 
-function configStateDir(file: string | undefined, env: NodeJS.ProcessEnv): string {
+function configOf(file: string | undefined, env: NodeJS.ProcessEnv): AgentConfig | null {
   const loaded = loadConfig({ file, env });
-  return loaded.ok ? loaded.value.config.stateDir : "/var/lib/gantry-agent";
+  return loaded.ok ? loaded.value.config : null;
+}
+
+function configStateDir(file: string | undefined, env: NodeJS.ProcessEnv): string {
+  return configOf(file, env)?.stateDir ?? "/var/lib/gantry-agent";
 }
 
 const invokedDirectly =

@@ -53,18 +53,46 @@ describe("loadConfig", () => {
     });
   });
 
-  it("prefers systemd's credential to passwordFile (which the service user may not read)", () => {
+  it("prefers systemd's credential over a passwordFile the service user may not read", () => {
     const creds = mkdtempSync(path.join(tmpdir(), "gantry-creds-"));
     writeFileSync(path.join(creds, "vcenter-password"), "from-systemd\n");
+    // the root-only file LoadCredential= reads for us: unreadable to the agent (here: it does not exist)
     const cfg = file(
-      "vc-both.json",
+      "both.json",
       JSON.stringify({
-        vcenter: { url: "https://vc.local", username: "svc", passwordFile: path.join(dir, "unreadable") },
+        vcenter: {
+          url: "https://vc.local",
+          username: "svc",
+          passwordFile: path.join(dir, "root-only-password"),
+        },
       }),
     );
     expect(loadConfig({ file: cfg, env: { CREDENTIALS_DIRECTORY: creds } })).toMatchObject({
       ok: true,
       value: { vcenterPassword: "from-systemd" },
+    });
+    // outside systemd the file is what there is
+    writeFileSync(path.join(dir, "root-only-password"), "from-file\n");
+    expect(loadConfig({ file: cfg, env: {} })).toMatchObject({
+      ok: true,
+      value: { vcenterPassword: "from-file" },
+    });
+  });
+
+  it("reads allowInsecureEdge from the file or GANTRY_ALLOW_INSECURE_EDGE, off by default", () => {
+    const plain = file("insecure-default.json", "{}");
+    expect(loadConfig({ file: plain, env: {} })).toMatchObject({
+      ok: true,
+      value: { config: { allowInsecureEdge: false } },
+    });
+    expect(loadConfig({ file: plain, env: { GANTRY_ALLOW_INSECURE_EDGE: "true" } })).toMatchObject({
+      ok: true,
+      value: { config: { allowInsecureEdge: true } },
+    });
+    const on = file("insecure-on.json", JSON.stringify({ allowInsecureEdge: true }));
+    expect(loadConfig({ file: on, env: {} })).toMatchObject({
+      ok: true,
+      value: { config: { allowInsecureEdge: true } },
     });
   });
 

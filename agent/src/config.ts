@@ -24,6 +24,13 @@ const VcenterSection = z.object({
 export const AgentConfig = z.object({
   /** Normally taken from the state file written by `enroll`; set here to override. */
   edgeUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Lets the agent talk to an edge that is not on this machine over plain http (the credential then
+   * travels in clear text); logged loudly at every start. Off: https, or loopback, only.
+   */
+  allowInsecureEdge: z
+    .union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")])
+    .default(false),
   stateDir: z.string().min(1).default("/var/lib/gantry-agent"),
   concurrency: z.coerce.number().int().min(1).max(16).default(2),
   /** How long SIGTERM waits for running jobs before releasing them to the queue. */
@@ -77,6 +84,7 @@ export interface LoadedConfig {
 
 const ENV_PATHS: Record<string, string[]> = {
   GANTRY_EDGE_URL: ["edgeUrl"],
+  GANTRY_ALLOW_INSECURE_EDGE: ["allowInsecureEdge"],
   GANTRY_STATE_DIR: ["stateDir"],
   GANTRY_CONCURRENCY: ["concurrency"],
   GANTRY_GRACE_PERIOD_MS: ["gracePeriodMs"],
@@ -108,13 +116,16 @@ function setPath(target: Record<string, unknown>, keys: string[], value: string)
   if (last) node[last] = value;
 }
 
+/**
+ * The vCenter password. systemd's credential ($CREDENTIALS_DIRECTORY/vcenter-password, from
+ * LoadCredential=) wins over `passwordFile`: under the unit, `passwordFile` names the root-only file
+ * systemd reads for us, which the service user cannot open (EACCES, and a restart every 5 s).
+ */
 function readPassword(config: AgentConfig, env: NodeJS.ProcessEnv): Result<string | null, string> {
   if (!config.vcenter) return ok(null);
   const fromSystemd = env.CREDENTIALS_DIRECTORY
     ? path.join(env.CREDENTIALS_DIRECTORY, "vcenter-password")
     : null;
-  // under systemd the credential it hands over wins: the service user may not read passwordFile itself
-  // (root-only), which is the file LoadCredential= copies and what `doctor` as root reads
   const file = fromSystemd && existsSync(fromSystemd) ? fromSystemd : (config.vcenter.passwordFile ?? null);
   if (!file) {
     return err("vcenter.passwordFile: required (or LoadCredential=vcenter-password:<file> under systemd)");

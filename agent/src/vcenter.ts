@@ -21,6 +21,7 @@ export interface Vcenter {
   inventory(signal?: AbortSignal): Promise<InventoryReport>;
   /** SOAP round trips of the shared session since start, in total and per method (health endpoint). */
   roundTrips(): { total: number; byMethod: Record<string, number> };
+  /** Logs out; a logout that fails is logged, never thrown. */
   close(): Promise<void>;
 }
 
@@ -59,7 +60,17 @@ export function createVcenter(
     },
     inventory: (signal) => collectInventory(client, { signal }),
     roundTrips: () => client.roundTrips.snapshot(),
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } catch (error) {
+        // at shutdown vCenter may be gone already (down, or the local stack's simulator stopped first):
+        // the session then ends on vCenter's side when it idles out, and the agent still exits cleanly
+        log.warn("vcenter logout failed; the session will expire on vCenter's side", {
+          error: String(error),
+        });
+      }
+    },
   };
 }
 

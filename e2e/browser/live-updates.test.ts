@@ -159,7 +159,7 @@ describe("pushed changes instead of polling", () => {
     await member.goto("/requests");
     await waitForLive(member);
     expect(open).toBe(1);
-    await member.getByRole("button", { name: "Sign out" }).click();
+    await member.getByRole("button", { name: "Sign out", exact: true }).click();
     await member.getByRole("heading", { name: "Sign in to Gantry" }).waitFor();
     await expect.poll(() => open).toBe(0);
     expect(await member.locator("main[data-live]").count()).toBe(0);

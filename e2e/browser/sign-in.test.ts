@@ -33,7 +33,7 @@ describe("signing in", () => {
   it("signs out back to the sign-in page, and the app then asks for a sign-in again", async () => {
     const page = await signedInPage(browser, USERS.adam);
     await page.getByTestId("user-role").filter({ hasText: "admin" }).waitFor();
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await page.getByRole("heading", { name: "Sign in to Gantry" }).waitFor();
     await page.goto("/requests");
     await page.getByRole("heading", { name: "Sign in to Gantry" }).waitFor();

@@ -4,7 +4,7 @@ import type { AgentToEdge, EdgeToAgent, FrameBody } from "@gantry/shared/protoco
 import { parseEdgeFrame } from "@gantry/shared/protocol/agent-parse";
 import type { AgentHub } from "../src/agent-hub/agent-hub.ts";
 import { siteHub } from "../src/stubs.ts";
-import { createEnrollmentToken } from "../src/tenancy/enrollment.ts";
+import { newEnrollmentToken } from "../src/tenancy/enrollment.ts";
 
 const ORIGIN = "http://edge.test";
 
@@ -14,8 +14,16 @@ let counter = 0;
 /** A site id no other test uses, so each test gets its own hub. */
 export const freshSite = (label: string) => `site-${label}-${++counter}-${crypto.randomUUID().slice(0, 8)}`;
 
+/** A token stored directly, as an admin's would be (without its audit event: tests of the hub need none). */
 export async function newToken(siteId: string, now = Date.now()) {
-  return createEnrollmentToken(env.DB, { tenantId: "tenant-a", siteId, createdBy: "admin@test", now });
+  const { token, insert } = await newEnrollmentToken(env.DB, {
+    tenantId: "tenant-a",
+    siteId,
+    createdBy: "admin@test",
+    now,
+  });
+  await insert.run();
+  return token;
 }
 
 export async function enroll(token: string, name = "agent-1") {

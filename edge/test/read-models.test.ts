@@ -21,18 +21,44 @@ async function approved(w: ReturnType<typeof testWorkflow>) {
 }
 
 describe("vms.list", () => {
-  it("lists the tenant's VMs once provisioning started, to every member of the tenant", async () => {
+  it("lists VMs once provisioning started: all of the tenant's to an admin", async () => {
     const w = testWorkflow();
     const ready = await approved(w);
     await provisionToReady(w, { requestId: ready, tenantId: t.tenantId, start });
     const pendingOnly = await approved(w);
-    const vms = await callerFor(t.otherMember, w).vms.list({});
+    const vms = await callerFor(t.admin, w).vms.list({});
     expect(vms.items.map((v) => [v.requestId, v.vmStatus])).toContainEqual([ready, "READY"]);
     expect(vms.items.map((v) => v.requestId)).not.toContain(pendingOnly);
     expect(vms.items.find((v) => v.requestId === ready)?.vm).toMatchObject({
       vmwareId: "vm-1001",
       ipAddress: "10.0.0.5",
     });
+  });
+
+  it("shows a member only their own VMs, as requests.get would (no one else's names, emails or IPs)", async () => {
+    const own = await createTestTenant(env.DB);
+    const w = testWorkflow();
+    const { requestId: theirs, version } = await callerFor(own.member, w).requests.create(
+      requestInput(own.projectId),
+    );
+    await callerFor(own.admin, w).approvals.approve({ requestId: theirs, expectedVersion: version });
+    await provisionToReady(w, { requestId: theirs, tenantId: own.tenantId, start });
+    const mine = await callerFor(own.otherMember, w).requests.create(requestInput(own.projectId));
+    await callerFor(own.admin, w).approvals.approve({
+      requestId: mine.requestId,
+      expectedVersion: mine.version,
+    });
+    await provisionToReady(w, { requestId: mine.requestId, tenantId: own.tenantId, start });
+
+    const seen = await callerFor(own.otherMember, w).vms.list({});
+    expect(seen.items.map((v) => v.requestId)).toEqual([mine.requestId]);
+    expect(seen.total).toBe(1);
+    await expect(callerFor(own.otherMember, w).requests.get({ requestId: theirs })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect((await callerFor(own.admin, w).vms.list({})).items.map((v) => v.requestId).sort()).toEqual(
+      [theirs, mine.requestId].sort(),
+    );
   });
 
   it("answers UNAUTHORIZED when signed out", async () => {

@@ -46,10 +46,14 @@ async function siteWithAgent(): Promise<{ t: TestTenant; agent: TestAgent }> {
 }
 
 describe("sites router", () => {
-  it("serves the inventory the site's agent reported", async () => {
+  it("serves the inventory the site's agent reported to admins only", async () => {
     const { t } = await siteWithAgent();
-    expect(await as(t.member).sites.inventory({ siteId: t.siteId })).toMatchObject({
+    expect(await as(t.admin).sites.inventory({ siteId: t.siteId })).toMatchObject({
       report: { templates: [{ name: "ubuntu" }] },
+    });
+    // a member picks a network from what the project offers (catalog), never the whole vCenter
+    await expect(as(t.member).sites.inventory({ siteId: t.siteId })).rejects.toMatchObject({
+      code: "FORBIDDEN",
     });
   });
 
@@ -130,7 +134,7 @@ describe("sites router", () => {
     expect(await pending).toMatchObject({
       report: { collectedAt: fresh.collectedAt, networks: fresh.networks },
     });
-    expect(await as(t.member).sites.inventory({ siteId: t.siteId })).toMatchObject({
+    expect(await as(t.admin).sites.inventory({ siteId: t.siteId })).toMatchObject({
       report: { collectedAt: fresh.collectedAt },
     });
     // a periodic check that began before the refresh arrives after it: the newer report stays
@@ -140,7 +144,7 @@ describe("sites router", () => {
       report: { ...report, collectedAt: "2026-11-22T10:59:00.000Z" },
     });
     await agent.next("ack");
-    expect(await as(t.member).sites.inventory({ siteId: t.siteId })).toMatchObject({
+    expect(await as(t.admin).sites.inventory({ siteId: t.siteId })).toMatchObject({
       report: { collectedAt: fresh.collectedAt, networks: fresh.networks },
     });
     await expect(as(t.member).sites.refreshInventory({ siteId: t.siteId })).rejects.toMatchObject({
@@ -206,7 +210,7 @@ describe("sites router", () => {
     await expect(as(t.admin).sites.get({ siteId: other.siteId })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
-    await expect(as(t.member).sites.inventory({ siteId: other.siteId })).rejects.toMatchObject({
+    await expect(as(t.admin).sites.inventory({ siteId: other.siteId })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   });

@@ -38,7 +38,7 @@ if [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi`),
 
 /** The unit the packages install: the hardened one `service install` writes, running the installed executable. */
 export const packagedUnit = () =>
-  renderUnit({ ...DEFAULT_UNIT_OPTIONS, execStart: `${HOST.executable} run` });
+  renderUnit({ ...DEFAULT_UNIT_OPTIONS, execStart: [HOST.executable, "run"] });
 
 /**
  * Builds the .deb with `dpkg-deb --build --root-owner-group`: every file root-owned in the archive;

@@ -23,7 +23,7 @@ export function localRelease(): string | null {
  * Uploads a built release to a local edge (dev Worker) and makes it current. `only` limits the files
  * (an upgrade needs the executables and signatures, not the packages); `replace` swaps a file's bytes
  * for others (a test's tampered download) while the manifest keeps the original's checksum unless
- * `manifest` is given too.
+ * `manifest` is given too. `signal` calls the upload off (the local stack stops it before the edge).
  */
 export async function publishToLocalEdge(
   edgeUrl: string,
@@ -32,16 +32,19 @@ export async function publishToLocalEdge(
     only?: (f: AgentRelease["files"][number]) => boolean;
     replace?: Map<string, Buffer>;
     manifest?: AgentRelease;
+    signal?: AbortSignal;
   } = {},
 ): Promise<AgentRelease> {
   const release = options.manifest ?? readRelease(dir);
   const files = release.files.filter(options.only ?? (() => true));
+  const signal = options.signal ?? null;
   for (const file of files) {
     const body = Uint8Array.from(options.replace?.get(file.name) ?? readFileSync(path.join(dir, file.name)));
     const res = await putWithRetry(`${edgeUrl}/agent/dev/releases/${release.version}/${file.name}`, {
       method: "PUT",
       headers: { "content-type": "application/octet-stream", origin: edgeUrl, "x-sha256": file.sha256 },
       body,
+      signal,
     });
     if (!res.ok) throw new Error(`upload of ${file.name} failed: ${res.status} ${await res.text()}`);
   }
@@ -50,6 +53,7 @@ export async function publishToLocalEdge(
     method: "POST",
     headers: { "content-type": "application/json", origin: edgeUrl },
     body: JSON.stringify(offered),
+    signal,
   });
   if (!res.ok) throw new Error(`publishing ${release.version} failed: ${res.status} ${await res.text()}`);
   return offered;
@@ -65,7 +69,7 @@ async function putWithRetry(url: string, init: RequestInit, attempts = 3): Promi
     try {
       return await fetch(url, init);
     } catch (error) {
-      if (attempt >= attempts) throw error;
+      if (attempt >= attempts || init.signal?.aborted) throw error;
       process.stderr.write(`upload to ${url} broke off (${String(error)}); trying again\n`);
     }
   }

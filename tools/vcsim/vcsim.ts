@@ -34,6 +34,8 @@ export interface VcsimOptions {
   verbose?: boolean;
   /** Always start our launcher, even when VCSIM_URL points at an external simulator. */
   requireControl?: boolean;
+  /** Calls the start off: a launcher build or start in progress is stopped and the promise rejects. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -44,8 +46,8 @@ export async function startVcsim(options: VcsimOptions = {}): Promise<VcsimHandl
   const externalUrl = process.env.VCSIM_URL;
   if (externalUrl && !options.requireControl) return externalVcsim(externalUrl, options.templatePath);
 
-  const binary = await ensureVcsimBinary();
-  const launcher = await spawnLauncher(binary, launcherArgs(options));
+  const binary = await ensureVcsimBinary(options.signal);
+  const launcher = await spawnLauncher(binary, launcherArgs(options), options.signal);
   const { ready } = launcher;
   const ca = ready.certFile === undefined ? undefined : await readFile(ready.certFile, "utf8");
   return {

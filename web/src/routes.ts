@@ -72,6 +72,7 @@ export const routes: RouteDefinition[] = [
       },
       { path: "/admin/agents", component: lazy(() => import("./pages/AgentsPage.tsx")) },
       { path: "/admin/site", component: lazy(() => import("./pages/SiteSettingsPage.tsx")) },
+      { path: "/admin/sessions", component: lazy(() => import("./pages/SessionsPage.tsx")) },
       { path: "*", component: lazy(() => import("./pages/NotFoundPage.tsx")) },
     ],
   },

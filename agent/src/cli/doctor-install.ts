@@ -56,9 +56,10 @@ const UNIT_DIRS = [
 
 /**
  * The unit as systemd would read it: the first unit file found (in systemd's order) and its drop-ins
- * in name order, later assignments winning. Enough to check the [Service] settings we depend on.
+ * in name order, every assignment of a setting in the order read (a single-valued setting: the last one
+ * counts; a list like SystemCallFilter=: they add up). Enough to check the [Service] settings we depend on.
  */
-export function readUnitSettings(unitFile: string): Map<string, string> {
+export function readUnitSettings(unitFile: string): Map<string, string[]> {
   const name = path.basename(unitFile);
   const dropIns = UNIT_DIRS.flatMap((dir) => {
     const d = path.join(dir, `${name}.d`);
@@ -68,14 +69,35 @@ export function readUnitSettings(unitFile: string): Map<string, string> {
           .map((f) => path.join(d, f))
       : [];
   }).sort((a, b) => path.basename(a).localeCompare(path.basename(b)));
-  const settings = new Map<string, string>();
+  const settings = new Map<string, string[]>();
   for (const file of [unitFile, ...dropIns]) {
     for (const line of readFileSync(file, "utf8").split("\n")) {
       const match = /^\s*([A-Za-z]+)\s*=\s*(.*?)\s*$/.exec(line);
-      if (match?.[1]) settings.set(match[1], match[2] ?? "");
+      if (!match?.[1]) continue;
+      const values = settings.get(match[1]) ?? [];
+      values.push(match[2] ?? "");
+      settings.set(match[1], values);
     }
   }
   return settings;
+}
+
+/**
+ * The hardening settings a unit does not have in force: a setting's last assignments must be exactly
+ * ours (one for a single-valued setting, all of them in order for one we list twice), so a drop-in
+ * that changes or adds to one (a capability after `CapabilityBoundingSet=`) is reported.
+ */
+function missingHardening(settings: Map<string, string[]>): string[] {
+  const expected = new Map<string, string[]>();
+  for (const [k, v] of HARDENING) expected.set(k, [...(expected.get(k) ?? []), v]);
+  const missing: string[] = [];
+  for (const [k, values] of expected) {
+    const actual = (settings.get(k) ?? []).slice(-values.length);
+    values.forEach((v, i) => {
+      if (actual.length !== values.length || actual[i] !== v) missing.push(`${k}=${v}`);
+    });
+  }
+  return missing;
 }
 
 export function findUnitFile(name = "gantry-agent.service"): string | null {
@@ -99,8 +121,8 @@ export function checkUnitHardening(unitFile: string | null = findUnitFile()): Ch
         "no gantry-agent.service installed, so no systemd sandbox; the Debian package or install.sh installs it, or run gantry-agent service install",
     };
   const settings = readUnitSettings(unitFile);
-  const loosened = HARDENING.filter(([k, v]) => settings.get(k) !== v).map(([k, v]) => `${k}=${v}`);
-  const user = settings.get("User") ?? "";
+  const loosened = missingHardening(settings);
+  const user = settings.get("User")?.at(-1) ?? "";
   if (user === "" || user === "root") loosened.unshift("User=<a system user, not root>");
   return loosened.length === 0
     ? {

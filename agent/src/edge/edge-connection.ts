@@ -16,7 +16,8 @@ export type FatalReason =
 
 export interface EdgeConnectionOptions {
   edgeUrl: string;
-  credential: string;
+  /** the agent's credential, asked for at each connect (a rotation saves a new one meanwhile) */
+  credential: string | (() => string);
   log: Logger;
   backoff: BackoffOptions;
   connectTimeoutMs?: number;
@@ -108,8 +109,9 @@ export class EdgeConnection {
 
   private open(handlers: ConnectionHandlers): void {
     const { options } = this;
+    const credential = typeof options.credential === "string" ? options.credential : options.credential();
     const ws = new WebSocket(connectUrl(options.edgeUrl), {
-      headers: { Authorization: `Bearer ${options.credential}` },
+      headers: { Authorization: `Bearer ${credential}` },
       handshakeTimeout: options.connectTimeoutMs ?? 10_000,
       maxPayload: 1024 * 1024,
     });

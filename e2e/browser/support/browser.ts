@@ -29,20 +29,22 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** @param baseUrl another edge than the run's shared one (a test with a stack of its own) */
 export async function newContext(
   browser: Browser,
   viewport = { width: 1280, height: 900 },
+  baseUrl = edgeUrl(),
 ): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: edgeUrl(), viewport });
+  const context = await browser.newContext({ baseURL: baseUrl, viewport });
   context.setDefaultTimeout(20_000);
   return context;
 }
 
 /** Signs the context in through the dev login route, the way the sign-in page does. */
-export async function signIn(context: BrowserContext, email: string): Promise<void> {
+export async function signIn(context: BrowserContext, email: string, baseUrl = edgeUrl()): Promise<void> {
   const response = await context.request.post("/auth/dev-login", {
     data: { email },
-    headers: { Origin: edgeUrl() },
+    headers: { Origin: baseUrl },
   });
   if (!response.ok())
     throw new Error(`dev login for ${email} failed: ${response.status()} ${await response.text()}`);
@@ -52,10 +54,10 @@ export async function signIn(context: BrowserContext, email: string): Promise<vo
 export async function signedInPage(
   browser: Browser,
   email: string,
-  options: { at?: string; viewport?: { width: number; height: number } } = {},
+  options: { at?: string; viewport?: { width: number; height: number }; edgeUrl?: string } = {},
 ): Promise<Page> {
-  const context = await newContext(browser, options.viewport);
-  await signIn(context, email);
+  const context = await newContext(browser, options.viewport, options.edgeUrl);
+  await signIn(context, email, options.edgeUrl);
   const page = await context.newPage();
   await page.goto(options.at ?? "/requests");
   return page;

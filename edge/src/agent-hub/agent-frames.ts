@@ -4,6 +4,7 @@ import { negotiateVersion } from "@gantry/shared/protocol/version";
 import { logEvent } from "../log.ts";
 import { markConnected, PRESENCE_REFRESH_MS, refreshPresence } from "../tenancy/agent-registry.ts";
 import { agentTag, attachFacts, closeSocket, type SocketFacts, sendFrame } from "./agent-sockets.ts";
+import { alertOnDuplicates, refuseSecondConnection } from "./duplicate-connections.ts";
 import type { HubContext } from "./hub-context.ts";
 import { bumpCounter } from "./hub-storage.ts";
 import type { JobStreams } from "./job-streams.ts";
@@ -58,12 +59,14 @@ export async function handleFrame(
 }
 
 /**
- * The handshake: agree on a protocol version, make this the agent's only socket, note what it says about
- * itself, settle the jobs it still runs from before, welcome it, then offer it work.
+ * The handshake: agree on a protocol version, refuse it while another connection of the agent is live
+ * (duplicate-connections.ts), make this the agent's only socket, note what it says about itself, settle
+ * the jobs it still runs from before, welcome it, then offer it work.
  */
 async function onHello(hub: HubContext, ws: WebSocket, facts: SocketFacts, frame: Frame<"hello">) {
   const protocol = negotiateVersion(frame.protocols);
   if (protocol === null) return refuseVersion(hub, ws, frame);
+  if (refuseSecondConnection(hub, ws, facts)) return;
   supersedeOlderSockets(hub, ws, facts.agentId);
   attachFacts(ws, { ...facts, protocol, calls: frame.calls ?? null });
   const now = hub.now();
@@ -91,7 +94,7 @@ function refuseVersion(hub: HubContext, ws: WebSocket, frame: Frame<"hello">): v
   closeSocket(ws, CLOSE_CODES.versionRefused, "protocol version refused");
 }
 
-/** The newest connection of an agent wins: an older one is usually half-open after a network cut. */
+/** Older connections still open here have gone quiet (half-open after a cut): the new one replaces them. */
 function supersedeOlderSockets(hub: HubContext, ws: WebSocket, agentId: string): void {
   for (const other of hub.ctx.getWebSockets(agentTag(agentId))) {
     if (other !== ws) closeSocket(other, CLOSE_CODES.superseded, "superseded by a newer connection");
@@ -219,6 +222,8 @@ async function onRenew(
   if (refused > 0) bumpCounter(hub.sql, "renewals_refused", refused);
   hub.roster.heartbeat({ agentId: facts.agentId, capacity: frame.capacity, draining: frame.draining, now });
   hub.queue.clearDeclines(facts.agentId);
+  // before the answer: the renewal that proves two copies ran at once is recorded when it is answered
+  await alertOnDuplicates(hub, facts);
   sendFrame(ws, { type: "lease.renewed", ref: frame.id, leaseTtlMs: hub.settings.leaseTtlMs, leases });
   resendCancels(hub, ws, facts.agentId);
   await keepPresenceFresh(hub, facts, now);

@@ -45,6 +45,7 @@ import { type CallFailure, type CallRequest, PendingCalls } from "./pending-call
 import { SiteAnnouncer } from "./site-announcer.ts";
 import { closeSilentSockets, FrameRateLimit, HELLO_DEADLINE_MS, refuseFlood } from "./socket-guards.ts";
 import { recordPendingOutcomes, requeueJob, type StopOutcome, stopJob } from "./stop-job.ts";
+import { VmStatusCache } from "./vm-status-cache.ts";
 
 /**
  * Responsibilities: one object per tenant site (`site:<siteId>`). Holds the site's agent sockets
@@ -58,6 +59,7 @@ export class AgentHub extends DurableObject<Env> {
   private readonly streams: JobStreams;
   private readonly rateLimit = new FrameRateLimit();
   private readonly announcer: SiteAnnouncer;
+  private readonly vmStatuses = new VmStatusCache();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -310,6 +312,18 @@ export class AgentHub extends DurableObject<Env> {
   /** The latest inventory an agent of this site reported, if any. */
   async inventory(): Promise<SiteInventory | null> {
     return this.hub.inventory.latest();
+  }
+
+  /**
+   * A VM's live power state, tools, IP and hostname: from the last few seconds' answer, else asked of an
+   * agent, with concurrent askers sharing one call and a bound on how many VMs are asked at once.
+   */
+  async vmStatus(vmwareId: string): Promise<Result<AgentCallResult, CallFailure>> {
+    return this.vmStatuses.read({
+      vmwareId,
+      now: this.hub.now(),
+      ask: () => this.callAgent({ call: { method: "vm.status", vmwareId } }),
+    });
   }
 
   /** Asks a connected agent (the least busy) for live VM status or a vCenter connectivity test. */

@@ -19,6 +19,8 @@ export interface HubAgentStatus {
   capacity: number;
   draining: boolean;
   jobsInFlight: number;
+  /** two live connections of this agent's credential were seen (see duplicate-connections.ts) */
+  duplicateConnection: { alertAt: string; refusedAt: string; refusedFrom: string } | null;
 }
 
 export interface HubJobStatus {
@@ -95,6 +97,13 @@ export function hubStatus(hub: HubContext): HubStatus {
     capacity: a.capacity,
     draining: a.draining,
     jobsInFlight: load.get(a.agentId) ?? 0,
+    duplicateConnection: a.duplicateAlert
+      ? {
+          alertAt: new Date(a.duplicateAlert.alertAt).toISOString(),
+          refusedAt: new Date(a.duplicateAlert.refusedAt).toISOString(),
+          refusedFrom: a.duplicateAlert.refusedFrom,
+        }
+      : null,
   }));
   const jobs = hub.queue.active().map((j) => jobStatus(j, wait));
   return { agents, jobs, counters: readCounters(hub.sql) };

@@ -51,6 +51,11 @@ const MIGRATIONS: readonly string[] = [
   "ALTER TABLE agents_seen ADD COLUMN presence_at INTEGER",
   // 1 while a stopped job's CANCELLED outcome, which no agent will report, is not in the D1 log yet
   "ALTER TABLE jobs ADD COLUMN outcome_pending INTEGER NOT NULL DEFAULT 0",
+  // connections refused because another one of the same agent was live (agent-roster.ts), and the alert
+  `ALTER TABLE agents_seen ADD COLUMN refused_count INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE agents_seen ADD COLUMN refused_at INTEGER;
+   ALTER TABLE agents_seen ADD COLUMN refused_from TEXT;
+   ALTER TABLE agents_seen ADD COLUMN alert_at INTEGER;`,
 ];
 
 export function migrateHubStorage(sql: SqlStorage): void {

@@ -16,6 +16,8 @@ export interface AgentListItem {
   revoked: boolean;
   /** the edge's current release when it is newer than this agent's version, else null */
   upgradeTo: string | null;
+  /** the last time two live connections of this agent's credential were seen, if any */
+  duplicateConnection: HubAgentStatus["duplicateConnection"];
 }
 
 /** The tenant's agents: D1 for who exists, each site's hub (one RPC per site) for what is live. */
@@ -47,6 +49,7 @@ export async function listAgents(env: Env, tenantId: string): Promise<AgentListI
       jobsInFlight: hub?.jobsInFlight ?? 0,
       revoked: r.revoked,
       upgradeTo: release && version && isNewerVersion(release.version, version) ? release.version : null,
+      duplicateConnection: hub?.duplicateConnection ?? null,
     };
   });
 }

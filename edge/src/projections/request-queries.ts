@@ -79,12 +79,19 @@ export function pendingQueue(
   });
 }
 
-/** The tenant's VMs: every request that reached provisioning, most recently changed first. */
-export function listVms(db: SqlDatabase, input: Paging & { tenantId: string }): Promise<Page<VmListItem>> {
+/**
+ * VMs: every request that reached provisioning, most recently changed first; the tenant's for an admin
+ * (`requesterId` null), only the requester's own for a member (the visibility of `requests.get`).
+ */
+export function listVms(
+  db: SqlDatabase,
+  input: Paging & { tenantId: string; requesterId: string | null },
+): Promise<Page<VmListItem>> {
   return paged(db, {
-    where: "r.tenant_id = ? AND r.status IN ('PROVISIONING', 'READY', 'FAILED')",
+    where:
+      "r.tenant_id = ? AND (? IS NULL OR r.requester_id = ?) AND r.status IN ('PROVISIONING', 'READY', 'FAILED')",
     order: "r.updated_at DESC, r.request_id DESC",
-    params: [input.tenantId],
+    params: [input.tenantId, input.requesterId, input.requesterId],
     paging: input,
     // the WHERE clause admits only the three VM statuses
     map: (row) => ({ ...toRequestSummary(row), vmStatus: row.status as VmListItem["vmStatus"] }),

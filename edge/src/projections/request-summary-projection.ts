@@ -1,15 +1,21 @@
+import { isTenancyEvent } from "@gantry/shared/events/catalog";
+import type { VmEvent } from "@gantry/shared/events/vm";
+import type { VmRequestEvent } from "@gantry/shared/events/vm-request";
 import type { InlineProjection, ProjectionTarget } from "../event-store/inline-projection.ts";
 import type { RecordedEvent } from "../event-store/stored-event.ts";
 import { requestIdOfVm } from "../provisioning/ids.ts";
 
 export const REQUEST_SUMMARY = "request_summary";
 
+/** An event of a request's or its VM's stream. */
+type RequestRecorded = RecordedEvent & { event: VmRequestEvent | VmEvent };
+
 /** The request an event is about: request events name it, VM events name the VM that shares its id. */
-export const requestIdOfEvent = ({ event }: Pick<RecordedEvent, "event">): string =>
+export const requestIdOfEvent = ({ event }: Pick<RequestRecorded, "event">): string =>
   "requestId" in event.data ? event.data.requestId : requestIdOfVm(event.data.vmId);
 
 // one UPDATE per event keeps the row economy: updates cost one write whatever columns change
-function update(target: ProjectionTarget, e: RecordedEvent, set: Record<string, string | number | null>) {
+function update(target: ProjectionTarget, e: RequestRecorded, set: Record<string, string | number | null>) {
   const assignments = Object.keys(set)
     .map((column) => `${column} = ?`)
     .join(", ");
@@ -33,8 +39,11 @@ const decision = (e: RecordedEvent, reason: string | null) => ({
 export const requestSummaryProjection: InlineProjection = {
   name: "request-summary",
   tables: [REQUEST_SUMMARY],
-  project(e, target) {
-    const { event } = e;
+  project(recorded, target) {
+    const { event } = recorded;
+    // a site's, agent's or person's facts are not about any request
+    if (isTenancyEvent(event)) return [];
+    const e: RequestRecorded = { ...recorded, event };
     switch (event.type) {
       case "VmRequestSubmitted": {
         const d = event.data;

@@ -65,6 +65,9 @@ function render(event: DomainEvent): Rendered | null {
     case "VmRequestReady":
     case "VmRequestFailed":
       return null;
+    // never on a request's streams
+    default:
+      return null;
   }
 }
 

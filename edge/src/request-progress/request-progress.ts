@@ -18,7 +18,14 @@ import { PercentCoalescer } from "./percent-coalescer.ts";
 import { type ProgressConfig, progressConfig } from "./progress-config.ts";
 import { initialFacts, type ProgressFacts } from "./progress-facts.ts";
 import { loadProgressLog } from "./progress-log.ts";
-import { acceptSubscriber, broadcast, closeAll, readClientMessage, sendFrames } from "./progress-sockets.ts";
+import {
+  acceptSubscriber,
+  broadcast,
+  closeAll,
+  readClientMessage,
+  sendFrames,
+  subscriberRefusal,
+} from "./progress-sockets.ts";
 import { RequestProgressStore } from "./progress-store.ts";
 import { catchUpWithLog, newEpoch, rebuildFromLog } from "./rebuild.ts";
 import { buildSnapshot, openStage, percentFrame } from "./snapshot.ts";
@@ -154,6 +161,8 @@ export class RequestProgress extends DurableObject<Env> {
     if (!facts || facts.tenantId !== subscriber.tenantId || facts.requestId !== subscriber.requestId) {
       return new Response("not found", { status: 404 });
     }
+    const refused = subscriberRefusal(this.ctx, subscriber.viewerId);
+    if (refused) return refused;
     if (needsReconcile(facts, Date.now(), this.#config.reconcileOnConnectMs)) {
       // a long-silent run may have ended with a publish the hub dropped; a failed check is not fatal
       await this.#reconcile().catch((error: unknown) => {

@@ -1,7 +1,8 @@
 import type { SqlDatabase } from "../event-store/stored-event.ts";
 
-// The D1 `agents` table (migration 0004): every enrolled agent of a tenant site, the hash of its
-// credential, whether it is revoked and its presence. Only this module reads or writes it.
+// The D1 `agents` table (migrations 0004, 0011): every enrolled agent of a tenant site, the hash of its
+// credential (and of the next one while it rotates), whether it is revoked and its presence. Only this
+// module reads or writes it.
 
 /** An enrolled agent as the tenant's admins see it, presence as D1 last heard it. */
 export interface AgentRecord {
@@ -23,10 +24,16 @@ export interface AgentCredential {
   siteId: string;
   name: string;
   credentialHash: string;
+  /** the rotated credential's hash, until the agent first connects with it */
+  nextCredentialHash: string | null;
   revoked: boolean;
 }
 
-/** The insert of an enrolled agent, for the batch that consumes its enrollment token (enrollment.ts). */
+/**
+ * The insert of an enrolled agent, for the batch that consumes its enrollment token (enrollment.ts).
+ * Tenant and site come from the token this agent consumed; when it did not (the token was used or
+ * withdrawn meanwhile) they are NULL, and the NOT NULL constraint aborts the whole batch.
+ */
 export const insertEnrolledAgent = (
   db: SqlDatabase,
   input: { agentId: string; name: string; credentialHash: string; tokenId: string; now: number },
@@ -34,20 +41,25 @@ export const insertEnrolledAgent = (
   db
     .prepare(
       `INSERT INTO agents (id, tenant_id, site_id, name, credential_hash, enrolled_with, created_at)
-       SELECT ?1, tenant_id, site_id, ?2, ?3, id, ?4 FROM agent_enrollment_tokens
-       WHERE id = ?5 AND agent_id = ?1`,
+       VALUES (?1,
+         (SELECT tenant_id FROM agent_enrollment_tokens WHERE id = ?5 AND agent_id = ?1),
+         (SELECT site_id FROM agent_enrollment_tokens WHERE id = ?5 AND agent_id = ?1),
+         ?2, ?3, ?5, ?4)`,
     )
     .bind(input.agentId, input.name, input.credentialHash, input.now, input.tokenId);
 
 export async function findCredential(db: SqlDatabase, agentId: string): Promise<AgentCredential | null> {
   const row = await db
-    .prepare("SELECT tenant_id, site_id, name, credential_hash, revoked_at FROM agents WHERE id = ?")
+    .prepare(
+      "SELECT tenant_id, site_id, name, credential_hash, next_credential_hash, revoked_at FROM agents WHERE id = ?",
+    )
     .bind(agentId)
     .first<{
       tenant_id: string;
       site_id: string;
       name: string;
       credential_hash: string;
+      next_credential_hash: string | null;
       revoked_at: number | null;
     }>();
   if (!row) return null;
@@ -56,9 +68,33 @@ export async function findCredential(db: SqlDatabase, agentId: string): Promise<
     siteId: row.site_id,
     name: row.name,
     credentialHash: row.credential_hash,
+    nextCredentialHash: row.next_credential_hash,
     revoked: row.revoked_at !== null,
   };
 }
+
+/**
+ * Stores the hash of an agent's next credential (`gantry-agent rotate`); the current one keeps working
+ * until the agent connects with the new one. A second rotation before that replaces the pending one.
+ */
+export async function setNextCredential(
+  db: SqlDatabase,
+  input: { agentId: string; credentialHash: string },
+): Promise<void> {
+  await db
+    .prepare("UPDATE agents SET next_credential_hash = ?2 WHERE id = ?1 AND revoked_at IS NULL")
+    .bind(input.agentId, input.credentialHash)
+    .run();
+}
+
+/** The rotated credential replaces the old one, which stops working (for the batch of its audit event). */
+export const promoteNextCredential = (db: SqlDatabase, input: { agentId: string; credentialHash: string }) =>
+  db
+    .prepare(
+      `UPDATE agents SET credential_hash = next_credential_hash, next_credential_hash = NULL
+       WHERE id = ?1 AND next_credential_hash = ?2 AND revoked_at IS NULL`,
+    )
+    .bind(input.agentId, input.credentialHash);
 
 /**
  * Where an agent belongs. With a tenant, an agent of another tenant reads like a missing one; without
@@ -67,12 +103,16 @@ export async function findCredential(db: SqlDatabase, agentId: string): Promise<
 export async function placeOfAgent(
   db: SqlDatabase,
   input: { agentId: string; tenantId?: string },
-): Promise<{ tenantId: string; siteId: string } | null> {
+): Promise<{ tenantId: string; siteId: string; name: string; revoked: boolean } | null> {
   const row = await db
-    .prepare("SELECT tenant_id, site_id FROM agents WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2)")
+    .prepare(
+      "SELECT tenant_id, site_id, name, revoked_at FROM agents WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2)",
+    )
     .bind(input.agentId, input.tenantId ?? null)
-    .first<{ tenant_id: string; site_id: string }>();
-  return row ? { tenantId: row.tenant_id, siteId: row.site_id } : null;
+    .first<{ tenant_id: string; site_id: string; name: string; revoked_at: number | null }>();
+  return row
+    ? { tenantId: row.tenant_id, siteId: row.site_id, name: row.name, revoked: row.revoked_at !== null }
+    : null;
 }
 
 /** The tenant's agents by name, with their site's name. */
@@ -105,18 +145,16 @@ export async function listAgentRecords(db: SqlDatabase, tenantId: string): Promi
   }));
 }
 
-/** Refuses the agent's credential from now on; a second revoke keeps the first one's time and author. */
-export async function markRevoked(
-  db: SqlDatabase,
-  input: { agentId: string; revokedBy: string; now: number },
-): Promise<void> {
-  await db
+/**
+ * Refuses the agent's credential from now on (for the batch of its audit event); a second revoke keeps
+ * the first one's time and author.
+ */
+export const markRevoked = (db: SqlDatabase, input: { agentId: string; revokedBy: string; now: number }) =>
+  db
     .prepare(
-      "UPDATE agents SET revoked_at = ?2, revoked_by = ?3, connected = 0 WHERE id = ?1 AND revoked_at IS NULL",
+      "UPDATE agents SET revoked_at = ?2, revoked_by = ?3, connected = 0, next_credential_hash = NULL WHERE id = ?1 AND revoked_at IS NULL",
     )
-    .bind(input.agentId, input.now, input.revokedBy)
-    .run();
-}
+    .bind(input.agentId, input.now, input.revokedBy);
 
 // Presence is written by the site's hub on connect and disconnect only (never per frame). The connection
 // id makes a late close of an old socket harmless to a newer connection.

@@ -120,30 +120,32 @@ export function checkAgainstInventory(
   return ok(undefined);
 }
 
-/** Admin edit of a site's placement, validated against the inventory its agent reported. */
-export async function updateSite(
+/**
+ * An admin's edit of a site's placement, checked against the inventory its agent reported: the update
+ * to commit (with its audit event, in commands/update-site-settings.ts), or why it cannot be.
+ */
+export async function checkSiteSettings(
   db: SqlDatabase,
   input: { tenantId: string; settings: SiteSettingsInput; now: Date; inventoryOf: ReadSiteInventory },
-): Promise<Result<SiteSettings, SiteError>> {
+): Promise<Result<D1PreparedStatement, SiteError>> {
   const { tenantId, settings } = input;
-  const scope = { tenantId, siteId: settings.siteId };
-  const site = await siteSettings(db, scope);
+  const site = await siteSettings(db, { tenantId, siteId: settings.siteId });
   if (!site.ok) return site;
   const inventory = await input.inventoryOf(settings.siteId);
   if (!inventory) return err({ code: "NO_INVENTORY", siteId: settings.siteId });
   const valid = checkAgainstInventory(settings, inventory.report);
   if (!valid.ok) return valid;
-  await db
-    .prepare(
-      "UPDATE sites SET placement = ?3, network_path = ?4, updated_at = ?5 WHERE id = ?1 AND tenant_id = ?2",
-    )
-    .bind(
-      settings.siteId,
-      tenantId,
-      JSON.stringify(settings.placement),
-      settings.networkPath,
-      input.now.toISOString(),
-    )
-    .run();
-  return siteSettings(db, scope);
+  return ok(
+    db
+      .prepare(
+        "UPDATE sites SET placement = ?3, network_path = ?4, updated_at = ?5 WHERE id = ?1 AND tenant_id = ?2",
+      )
+      .bind(
+        settings.siteId,
+        tenantId,
+        JSON.stringify(settings.placement),
+        settings.networkPath,
+        input.now.toISOString(),
+      ),
+  );
 }

@@ -29,6 +29,9 @@ export function statusAfter(event: DomainEvent): VmRequestStatus | null {
     case "VmProvisioningFailed":
     case "VmLeftoverCleared":
       return null;
+    // a site's, agent's or person's facts are on streams of their own
+    default:
+      return null;
   }
 }
 

@@ -78,3 +78,10 @@ export function logUnexpectedError(opts: { error: TRPCError; path?: string | und
     stack: cause instanceof Error ? cause.stack : undefined,
   });
 }
+
+/** One person holds too many live streams: close a tab (or wait for stale ones to drop) and retry. */
+export const tooManyStreams = (): TRPCError =>
+  new TRPCError({
+    code: "TOO_MANY_REQUESTS",
+    message: "too many live updates open for you at once; close some tabs and try again",
+  });

@@ -28,6 +28,11 @@ export const publicProcedure = t.procedure;
 
 /** Any signed-in member of a tenant; the principal is non-null downstream. */
 export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.principal && ctx.identityUnavailable)
+    throw new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: "the identity provider did not answer; your sign-in could not be checked, try again shortly",
+    });
   if (!ctx.principal) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first" });
   return next({ ctx: { ...ctx, principal: ctx.principal } });
 });

@@ -78,6 +78,6 @@ describe("agent dev routes of the dev Worker (DEV_LOGIN on)", () => {
   });
 
   it("passes every other route to the production Worker", async () => {
-    expect(await (await get("/healthz")).json()).toMatchObject({ ok: true });
+    expect(await (await get("/healthz/details")).json()).toMatchObject({ ok: true });
   });
 });

@@ -16,14 +16,27 @@ export type AuditAction =
   | "REQUEST_REJECTED"
   | "REQUEST_CANCELLED"
   | "PROVISIONING_STOPPED"
-  | "LEFTOVER_CLEARED";
+  | "LEFTOVER_CLEARED"
+  | "SITE_SETTINGS_CHANGED"
+  | "ENROLLMENT_TOKEN_CREATED"
+  | "ENROLLMENT_TOKEN_REVOKED"
+  | "AGENT_ENROLLED"
+  | "AGENT_REVOKED"
+  | "AGENT_CREDENTIAL_ROTATED"
+  | "AGENT_DUPLICATE_CONNECTION"
+  | "SESSIONS_ENDED";
+
+/** What an audit entry is about. */
+export type AuditSubjectKind = "request" | "site" | "agent" | "user";
 
 export interface AuditEntry {
   position: number;
   at: string;
   actor: { id: string; name: string | null };
   action: AuditAction;
-  requestId: string;
+  subject: { kind: AuditSubjectKind; id: string };
+  /** the request, for entries about one; null for a site's, agent's or person's */
+  requestId: string | null;
   summary: string;
 }
 

@@ -12,6 +12,8 @@ export interface AgentView {
   jobsInFlight: number;
   /** the edge's current release when newer than this agent's version */
   upgradeTo: string | null;
+  /** a second live connection with this agent's credential was refused (a copy of it is running) */
+  duplicateConnection: { alertAt: string; refusedAt: string; refusedFrom: string } | null;
 }
 
 /** The tenant's agents: connected?, version, last seen, jobs; `actions` renders per-row buttons. */
@@ -53,6 +55,15 @@ export function AgentTable(props: {
                     >
                       {agent.connected ? "Connected" : "Disconnected"}
                     </span>
+                  </Show>
+                  <Show when={!agent.revoked && agent.duplicateConnection}>
+                    {(alert) => (
+                      <p class="notice notice--danger" role="alert" data-testid="agent-duplicate">
+                        A second copy of this agent tried to connect from {alert().refusedFrom} (
+                        {formatRelative(alert().refusedAt, props.now)}) while it was connected. If that was
+                        not you, revoke it and enroll it again.
+                      </p>
+                    )}
                   </Show>
                 </td>
                 <td data-label="Version">

@@ -14,7 +14,8 @@ export function AppHeader(props: {
   tenant: string;
   role: string;
   signingOut: boolean;
-  onSignOut: () => void;
+  /** `everywhere`: every session of the person, on every device */
+  onSignOut: (everywhere: boolean) => void;
 }) {
   return (
     <header class="app-header">
@@ -50,10 +51,18 @@ export function AppHeader(props: {
           <button
             type="button"
             class="button button--small"
-            onClick={() => props.onSignOut()}
+            onClick={() => props.onSignOut(false)}
             disabled={props.signingOut}
           >
             Sign out
+          </button>
+          <button
+            type="button"
+            class="button button--small"
+            onClick={() => props.onSignOut(true)}
+            disabled={props.signingOut}
+          >
+            Sign out everywhere
           </button>
         </div>
       </div>

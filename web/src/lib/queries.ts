@@ -81,6 +81,19 @@ export const getVmStatus = query((requestId: string) => trpc.vms.status.query({ 
 
 export const getAgents = query(() => trpc.agents.list.query(), "agents.list");
 export const getAgentRelease = query(() => trpc.agents.release.query(), "agents.release");
+export const getEnrollmentTokens = query(
+  () => trpc.agents.enrollmentTokens.query({}),
+  "agents.enrollmentTokens",
+);
+export const revokeEnrollmentTokenAction = action(
+  (tokenId: string) => trpc.agents.revokeEnrollmentToken.mutate({ tokenId }),
+  "agents.revokeEnrollmentToken",
+);
+export const getSignedIn = query(() => trpc.sessions.list.query({}), "sessions.list");
+export const endSessionsAction = action(
+  (userId: string) => trpc.sessions.end.mutate({ userId }),
+  "sessions.end",
+);
 export const getSites = query(() => trpc.sites.list.query(), "sites.list");
 export const getSite = query((siteId: string) => trpc.sites.get.query({ siteId }), "sites.get");
 export const getSiteInventory = query(

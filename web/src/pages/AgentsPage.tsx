@@ -9,6 +9,7 @@ import { getAgents, getSites, revokeAgentAction } from "../lib/queries.ts";
 import { EnrollAgentPanel } from "./agents/EnrollAgentPanel.tsx";
 import { RevokeAgentDialog } from "./agents/RevokeAgentDialog.tsx";
 import { SiteQueue } from "./agents/SiteQueue.tsx";
+import { UnusedTokens } from "./agents/UnusedTokens.tsx";
 
 /**
  * Agents (connected?, version, last seen, jobs), why jobs wait, enrollment tokens and revocation. Kept
@@ -45,7 +46,9 @@ export default function AgentsPage() {
       lastSeenAt: a.lastSeenAt,
       jobsInFlight: a.jobsInFlight,
       upgradeTo: a.upgradeTo,
+      duplicateConnection: a.duplicateConnection,
     }));
+  const siteName = (siteId: string) => sites()?.find((s) => s.siteId === siteId)?.name ?? siteId;
 
   return (
     <>
@@ -88,6 +91,7 @@ export default function AgentsPage() {
         <For each={sites() ?? []}>{(site) => <SiteQueue siteId={site.siteId} siteName={site.name} />}</For>
       </section>
       <Show when={sites()}>{(list) => <EnrollAgentPanel sites={list()} />}</Show>
+      <UnusedTokens siteName={siteName} />
     </>
   );
 }

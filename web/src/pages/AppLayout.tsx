@@ -16,6 +16,7 @@ const ADMIN_NAV: NavItem[] = [
   { href: "/admin/approvals", label: "Approvals" },
   { href: "/admin/agents", label: "Agents" },
   { href: "/admin/site", label: "Site settings" },
+  { href: "/admin/sessions", label: "Sessions" },
 ];
 
 /**
@@ -31,10 +32,10 @@ export default function AppLayout(props: RouteSectionProps) {
     () => `/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`,
   );
 
-  const onSignOut = async () => {
+  const onSignOut = async (everywhere: boolean) => {
     setSigningOut(true);
     try {
-      await signOut();
+      await signOut({ everywhere });
     } finally {
       setSigningOut(false);
       navigate("/sign-in", { replace: true });
@@ -66,7 +67,7 @@ export default function AppLayout(props: RouteSectionProps) {
                     tenant={user().tenantName ?? user().tenantId}
                     role={user().role}
                     signingOut={signingOut()}
-                    onSignOut={() => void onSignOut()}
+                    onSignOut={(everywhere) => void onSignOut(everywhere)}
                   />
                   <main id="main" class="app-main" tabIndex={-1} data-live={live()}>
                     <ErrorBoundary

@@ -16,8 +16,12 @@ import type { SqlDatabase } from "../../event-store/stored-event.ts";
 import { getRequestDetail } from "../../projections/request-detail.ts";
 import { listRequestsOf } from "../../projections/request-queries.ts";
 import { isOfferedNetwork, projectNetworks } from "../../tenancy/project-networks.ts";
-import { FeedUnavailableError, openChangeStream } from "../../tenant-feed/open-change-stream.ts";
-import { toTRPCError, unwrap } from "../errors.ts";
+import {
+  FeedUnavailableError,
+  openChangeStream,
+  TooManyStreamsError,
+} from "../../tenant-feed/open-change-stream.ts";
+import { tooManyStreams, toTRPCError, unwrap } from "../errors.ts";
 import { authedProcedure, router } from "../trpc.ts";
 
 export const WatchChangesInput = z
@@ -122,6 +126,7 @@ export const requestsRouter = router({
       frames = await openChangeStream(ctx.env, subscriber, signal);
     } catch (error) {
       if (error instanceof FeedUnavailableError) throw feedInterrupted(error);
+      if (error instanceof TooManyStreamsError) throw tooManyStreams();
       throw error;
     }
     for await (const frame of frames) {

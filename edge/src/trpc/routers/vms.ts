@@ -1,6 +1,7 @@
 import { ClearLeftoverInput, ListVmsInput } from "@gantry/shared/api/vms";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { isAdmin } from "../../auth/principal.ts";
 import { clearLeftover } from "../../commands/clear-leftover.ts";
 import { listLeftovers } from "../../projections/leftover-queries.ts";
 import { listVms } from "../../projections/request-queries.ts";
@@ -11,10 +12,14 @@ import { unwrap } from "../errors.ts";
 import { adminProcedure, authedProcedure, router } from "../trpc.ts";
 
 export const vmsRouter = router({
-  /** The tenant's VMs: provisioning, ready or failed. */
-  list: authedProcedure
-    .input(ListVmsInput)
-    .query(({ ctx, input }) => listVms(ctx.deps.db, { ...input, tenantId: ctx.principal.tenantId })),
+  /** VMs (provisioning, ready or failed) as `requests.get` would show them: a member's own, all for an admin. */
+  list: authedProcedure.input(ListVmsInput).query(({ ctx, input }) =>
+    listVms(ctx.deps.db, {
+      ...input,
+      tenantId: ctx.principal.tenantId,
+      requesterId: isAdmin(ctx.principal) ? null : ctx.principal.userId,
+    }),
+  ),
   /** Half-built VMs that failed cleanups left in vCenter: admins must remove them by hand. */
   leftovers: adminProcedure
     .input(z.object({}).strict().prefault({}))
@@ -25,7 +30,10 @@ export const vmsRouter = router({
     .mutation(async ({ ctx, input }) =>
       unwrap(await clearLeftover(ctx.deps, { principal: ctx.principal, ...input })),
     ),
-  /** Live state of a request's VM (power, tools, IP, hostname), read through the site's agent. */
+  /**
+   * Live state of a request's VM (power, tools, IP, hostname), read through the site's agent; answers
+   * from the hub's few-seconds cache of that VM, and never asks about more VMs at once than the hub allows.
+   */
   status: authedProcedure
     .input(z.object({ requestId: z.string().min(1).max(100) }))
     .query(async ({ ctx, input }) => {
@@ -33,9 +41,7 @@ export const vmsRouter = router({
       if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "request not found" });
       if (!row.vmwareId)
         throw new TRPCError({ code: "PRECONDITION_FAILED", message: "the VM does not exist yet" });
-      const answer = await siteHub(ctx.env, row.siteId).callAgent({
-        call: { method: "vm.status", vmwareId: row.vmwareId },
-      });
+      const answer = await siteHub(ctx.env, row.siteId).vmStatus(row.vmwareId);
       if (!answer.ok) throw callError(answer.error, row.siteName);
       const result = answer.value;
       if (result.method !== "vm.status")
