@@ -175,7 +175,8 @@ function publishLocalRelease(edgeUrl: string, parts: StartedParts): Promise<Agen
   const upload = new AbortController();
   const published = publishToLocalEdge(edgeUrl, releaseDir, { signal: upload.signal }).catch(
     (error: unknown) => {
-      if (!upload.signal.aborted) process.stderr.write(`local agent release not published: ${String(error)}\n`);
+      if (!upload.signal.aborted)
+        process.stderr.write(`local agent release not published: ${String(error)}\n`);
       return null;
     },
   );

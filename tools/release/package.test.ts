@@ -92,7 +92,7 @@ describe("the Debian package", () => {
     const unit = path.join(root, `usr/lib/systemd/system/${HOST.unitName}`);
     expect(checkUnitHardening(unit)).toMatchObject({ ok: true });
     expect(readFileSync(unit, "utf8")).toContain(
-      `ExecStart=${HOST.executable} run --config ${HOST.configFile}`,
+      `ExecStart="${HOST.executable}" "run" "--config" "${HOST.configFile}"`,
     );
     const installed = path.join(root, HOST.executable.slice(1));
     expect(await sha256OfFile(installed)).toBe(await sha256OfFile(executable));

@@ -32,6 +32,20 @@ describe("doctor: the service's hardening", () => {
     expect(check.hint).toContain("daemon-reload");
   });
 
+  it("reads a setting given twice as systemd does: both filters must be there, and nothing added after", () => {
+    const unit = renderUnit(DEFAULT_UNIT_OPTIONS);
+    const oneFilter = checkUnitHardening(unitIn(unit.replace("SystemCallFilter=@system-service\n", "")));
+    expect(oneFilter.ok).toBe(false);
+    expect(oneFilter.detail).toContain("SystemCallFilter=@system-service");
+    const capability = checkUnitHardening(
+      unitIn(
+        unit.replace("AmbientCapabilities=\n", "AmbientCapabilities=\nCapabilityBoundingSet=CAP_SYS_ADMIN\n"),
+      ),
+    );
+    expect(capability.ok).toBe(false);
+    expect(capability.detail).toContain("CapabilityBoundingSet=");
+  });
+
   it("skips, saying how to get the sandbox, when no unit is installed", () => {
     const check = checkUnitHardening(null);
     expect(check).toMatchObject({ skipped: true, detail: expect.stringContaining("Debian package") });
