@@ -44,8 +44,8 @@ export interface LocalStack {
    */
   readonly release: Promise<AgentRelease | null>;
   /**
-   * Stops everything in order: the agents drain first, then the release upload is called off, then the
-   * edge, then VCSIM. Safe to call twice.
+   * Stops everything in order: the release upload is called off, the agents drain, then the edge stops,
+   * then VCSIM. Safe to call twice.
    */
   stop(): Promise<void>;
   /** While stopping: the agents are asked once more (they hand their jobs back now, then exit now). */
@@ -115,9 +115,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }, SWEEP_EVERY_MS);
     sweeper.unref();
     parts.add("", async () => clearInterval(sweeper));
-    // only when this checkout built a release (npm run build -w @gantry/release): the Agents page's install
-    // command and agent upgrades then have something to download
-    const published = publishLocalRelease(edge.url, parts);
 
     const agents: LocalAgent[] = [];
     for (let i = 0; i < (options.agents ?? 1); i++) {
@@ -140,6 +137,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       );
       agents.push(agent);
     }
+
+    // only when this checkout built a release (npm run build -w @gantry/release): the Agents page's install
+    // command and agent upgrades then have something to download. After the agents: a few hundred MB into
+    // the local bucket keep workerd busy, and an enrollment or a first connection must not wait behind it
+    const published = publishLocalRelease(edge.url, parts);
 
     const devJsonPath = path.join(options.stateDir, "dev.json");
     await writeDevJson(devJsonPath, edge, vcsim, agents);
