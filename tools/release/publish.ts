@@ -60,9 +60,9 @@ export async function publishToLocalEdge(
 }
 
 /**
- * A PUT (idempotent) tried again when the connection breaks: `wrangler dev` reloads its Worker when a
- * file it watches changes (a web build, an edit) and drops a 100 MB upload in flight (EPIPE here).
- * An HTTP answer, even an error, is returned as it is.
+ * A PUT (idempotent) tried again when the connection breaks (an edge restarted under it: a 100 MB upload
+ * in flight ends with EPIPE here), unless it was called off. An HTTP answer, even an error, is returned
+ * as it is.
  */
 async function putWithRetry(url: string, init: RequestInit, attempts = 3): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
