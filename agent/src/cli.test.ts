@@ -29,6 +29,35 @@ describe("gantry-agent CLI", () => {
     expect(out.trim()).toBe(AGENT_VERSION);
   });
 
+  it("--help, -h and help print the overview on stdout and exit 0", async () => {
+    for (const argv of [["--help"], ["-h"], ["help"]]) {
+      out = "";
+      expect(await runCli(argv, {})).toBe(0);
+      expect(out).toContain("Usage: gantry-agent <command>");
+      for (const verb of ["enroll", "run", "doctor", "upgrade", "service install"])
+        expect(out).toContain(verb);
+    }
+    expect(errOut).toBe("");
+  });
+
+  it("help <verb> and <verb> --help print that command's options and exit 0", async () => {
+    expect(await runCli(["help", "enroll"], {})).toBe(0);
+    expect(out).toContain("Usage: gantry-agent enroll --edge <url> --token <token>");
+    out = "";
+    expect(await runCli(["upgrade", "--help"], {})).toBe(0);
+    expect(out).toContain("Usage: gantry-agent upgrade");
+    out = "";
+    expect(await runCli(["help", "service", "install"], {})).toBe(0);
+    expect(out).toContain("--unit-file <path>");
+  });
+
+  it("help for an unknown command and no command at all exit 2", async () => {
+    expect(await runCli(["help", "fly"], {})).toBe(2);
+    expect(errOut).toContain('unknown command "fly"');
+    expect(await runCli([], {})).toBe(2);
+    expect(errOut).toContain("no command given");
+  });
+
   it("exits 2 with usage on an unknown command", async () => {
     expect(await runCli(["fly"], {})).toBe(2);
     expect(errOut).toContain('unknown command "fly"');

@@ -76,6 +76,18 @@ export const AgentConfig = z.object({
       quietMs: Millis(0, 3_600_000).default(60_000),
     })
     .prefault({}),
+  /**
+   * Upgrades from the edge's current release (always verified against the release key compiled in).
+   * `gantry-agent upgrade` asks for one; `automatic` also checks every `checkIntervalMs`. A new version
+   * that has not connected within `connectDeadlineMs` is rolled back.
+   */
+  upgrade: z
+    .object({
+      automatic: z.union([z.boolean(), z.stringbool()]).default(false),
+      checkIntervalMs: Millis(60_000, 7 * 86_400_000).default(3_600_000),
+      connectDeadlineMs: Millis(5_000, 3_600_000).default(120_000),
+    })
+    .prefault({}),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
 
@@ -110,6 +122,8 @@ const ENV_PATHS: Record<string, string[]> = {
   GANTRY_WAIT_NETWORK_MS: ["waits", "networkMs"],
   GANTRY_WAIT_CLEANUP_MS: ["waits", "cleanupMs"],
   GANTRY_WAIT_QUIET_MS: ["waits", "quietMs"],
+  GANTRY_UPGRADE_AUTOMATIC: ["upgrade", "automatic"],
+  GANTRY_UPGRADE_CONNECT_DEADLINE_MS: ["upgrade", "connectDeadlineMs"],
 };
 
 function setPath(target: Record<string, unknown>, keys: string[], value: string): void {

@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { waitForConnectedAgent } from "./support/agent.ts";
@@ -37,20 +36,21 @@ describe("admin pages", () => {
     const token = (await admin.getByTestId("secret").textContent()) ?? "";
     expect(token.length).toBeGreaterThan(20);
     await admin.getByText("shown only this once").waitFor();
-    // the command to run is the README's, with this edge and the token in it, and copies whole
-    const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
-    const documented = /sudo node \/opt\/gantry-agent\/bin\/gantry-agent\.mjs enroll[^\n]*\\\n[^\n]*/.exec(
-      readme,
-    )?.[0];
-    expect(documented).toBeTruthy();
-    const command = (documented ?? "")
-      .replace("https://gantry.example.com", edgeUrl())
-      .replace("get_…", token);
-    expect(await admin.getByTestId("secret-command").textContent()).toBe(command);
+    // the three commands from here to a running agent: install and enroll with this token, vCenter, start
+    const commands = await admin.getByTestId("command").allTextContents();
+    expect(commands).toHaveLength(3);
+    expect(commands[0]).toMatch(
+      new RegExp(
+        `(curl -fsSL ${edgeUrl()}/agent/install\\.sh \\| sudo sh -s -- |gantry-agent enroll --edge ${edgeUrl()} )--token ${token} --name dc1-agent-1$`,
+      ),
+    );
+    expect(commands[1]).toMatch(/^sudo gantry-agent configure --vcenter /);
+    expect(commands[2]).toBe("sudo systemctl enable --now gantry-agent");
+    // each copies whole
     await admin.context().grantPermissions(["clipboard-read", "clipboard-write"]);
-    await admin.getByRole("button", { name: "Copy command" }).click();
-    await admin.getByTestId("toast").getByText("Command copied.").waitFor();
-    expect(await admin.evaluate(() => navigator.clipboard.readText())).toBe(command);
+    await admin.getByRole("button", { name: "Copy command 1" }).click();
+    await admin.getByTestId("toast").getByText("Command 1 copied.").waitFor();
+    expect(await admin.evaluate(() => navigator.clipboard.readText())).toBe(commands[0]);
     await expectAccessible(admin, "the enrollment token");
     await screenshot(admin, "enrollment-token");
 

@@ -3,6 +3,7 @@ import { trpcServer } from "@hono/trpc-server";
 import { Hono } from "hono";
 import type { EdgeEnv } from "./env.ts";
 import { agentRoutes } from "./http/agent-connect.ts";
+import { agentReleaseRoutes } from "./http/agent-releases.ts";
 import { authRoutes } from "./http/auth-routes.ts";
 import { csrfGuard } from "./http/csrf-guard.ts";
 import { healthz } from "./http/healthz.ts";
@@ -25,6 +26,7 @@ app.route("/auth", authRoutes);
 
 app.route("/healthz", healthz);
 app.route("/agent", agentRoutes);
+app.route("/agent", agentReleaseRoutes);
 app.route("/progress", progressConnect);
 app.use(
   "/trpc/*",

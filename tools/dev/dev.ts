@@ -37,6 +37,9 @@ const { values } = (() => {
         "state-dir": { type: "string", default: path.join(REPO_ROOT, ".gantry") },
         agents: { type: "string", default: "1" },
         "build-web": { type: "boolean", default: true },
+        // a release this checkout built is published into the local edge, for the Agents page's install
+        // command and upgrades; --no-publish-release keeps the edge free of that upload (tests)
+        "publish-release": { type: "boolean", default: true },
         quiet: { type: "boolean", default: false },
       },
       allowNegative: true,
@@ -63,6 +66,7 @@ const settings: StackSettings = {
   vcsimPort: integer("vcsim-port", values["vcsim-port"], 1, 65_535),
   agents: integer("agents", values.agents, 0, 8),
   buildWeb: values["build-web"],
+  publishRelease: values["publish-release"],
   echo: !values.quiet,
 };
 

@@ -1,5 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { localRelease, publishToLocalEdge } from "@gantry/release/publish";
+import type { AgentRelease } from "@gantry/shared/releases/agent-release";
 import { startVcsim } from "@gantry/vcsim";
 import type { VcsimHandle } from "@gantry/vcsim/handle";
 import { buildWeb } from "./build-web.ts";
@@ -18,6 +20,11 @@ export interface LocalStackOptions {
   /** Start an agent again when it exits on its own (see LocalAgentOptions.restart); `npm run dev` does. */
   restartAgents?: boolean;
   buildWeb?: boolean;
+  /**
+   * Publish the release this checkout built (if any) into the edge, in the background; `npm run dev`
+   * does. Off by default: the upload keeps workerd busy for half a minute.
+   */
+  publishRelease?: boolean;
   echo?: boolean;
   /** Simulator guest boot delay; the stepper is easier to watch with a few seconds. */
   guestBootDelayMs?: number;
@@ -35,7 +42,16 @@ export interface LocalStack {
   readonly edge: LocalEdge;
   readonly agents: readonly LocalAgent[];
   readonly devJsonPath: string;
-  /** Stops everything in order: the agents drain first, then the edge, then VCSIM. Safe to call twice. */
+  /**
+   * The release this checkout built, published into the edge in the background (100+ MB into the local
+   * R2 bucket takes half a minute: the stack does not wait for it); null when none was built, it failed
+   * or the stack stopped first.
+   */
+  readonly release: Promise<AgentRelease | null>;
+  /**
+   * Stops everything in order: the release upload is called off, the agents drain, then the edge stops,
+   * then VCSIM. Safe to call twice.
+   */
   stop(): Promise<void>;
   /** While stopping: the agents are asked once more (they hand their jobs back now, then exit now). */
   hurry(): void;
@@ -127,6 +143,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       agents.push(agent);
     }
 
+    // only when this checkout built a release (npm run build -w @gantry/release): the Agents page's install
+    // command and agent upgrades then have something to download. After the agents: a few hundred MB into
+    // the local bucket keep workerd busy, and an enrollment or a first connection must not wait behind it
+    const published = options.publishRelease ? publishLocalRelease(edge.url, parts) : Promise.resolve(null);
+
     const devJsonPath = path.join(options.stateDir, "dev.json");
     await writeDevJson(devJsonPath, edge, vcsim, agents);
     signal?.throwIfAborted();
@@ -136,6 +157,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       edge,
       agents,
       devJsonPath,
+      release: published,
       stop: () => parts.stopAll(),
       hurry: () => parts.hurry(),
     };
@@ -147,6 +169,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   } finally {
     signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/**
+ * Uploads the release this checkout built (if any) into the edge's local bucket, in the background. The
+ * upload is a part of the stack: a stop calls it off and waits for it before the edge goes, so no request
+ * is in flight when workerd stops.
+ */
+function publishLocalRelease(edgeUrl: string, parts: StartedParts): Promise<AgentRelease | null> {
+  const releaseDir = localRelease();
+  if (!releaseDir) return Promise.resolve(null);
+  const upload = new AbortController();
+  const published = publishToLocalEdge(edgeUrl, releaseDir, { signal: upload.signal }).catch(
+    (error: unknown) => {
+      if (!upload.signal.aborted)
+        process.stderr.write(`local agent release not published: ${String(error)}\n`);
+      return null;
+    },
+  );
+  parts.add("the release upload", async () => {
+    upload.abort();
+    await published;
+  });
+  return published;
 }
 
 /** Endpoints and credentials of the running stack, for tools and tests that drive it (mode 0600). */

@@ -43,6 +43,7 @@ try {
     agents: settings.agents,
     restartAgents: true,
     buildWeb: settings.buildWeb,
+    publishRelease: settings.publishRelease,
     echo: settings.echo,
     devTools: true,
     progress: say,
@@ -71,6 +72,11 @@ Gantry is running: ${running.edgeUrl}
 Sign in with one of the demo users (dev login, no password):
 ${DEMO_USERS.map((u) => `  ${u.email.padEnd(20)} ${u.role.padEnd(7)} ${u.tenant}`).join("\n")}
 Press Ctrl-C to stop.`);
+  // the release upload runs on after the announcement (see LocalStack.release)
+  void running.release.then((release) => {
+    if (release && !stopping)
+      say(`Agent release ${release.version} published: the Agents page's install command downloads it.`);
+  });
 }
 await new Promise((resolve) => {
   if (startup.signal.aborted) resolve(undefined);

@@ -7,6 +7,7 @@ export const StackSettings = z.object({
   vcsimPort: z.number().int().min(1).max(65_535),
   agents: z.number().int().min(0),
   buildWeb: z.boolean(),
+  publishRelease: z.boolean(),
   echo: z.boolean(),
 });
 export type StackSettings = z.infer<typeof StackSettings>;

@@ -4,13 +4,8 @@ import { connectUrl } from "../edge/edge-connection.ts";
 import { checkEdgeUrl } from "../edge/edge-url.ts";
 import { loadState } from "../state-file.ts";
 import type { Vcenter } from "../vcenter.ts";
-
-export interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-  hint?: string;
-}
+import type { Check } from "./check.ts";
+import { checkBinarySignature, checkUnitHardening, findUnitFile } from "./doctor-install.ts";
 
 function probeCredential(edgeUrl: string, credential: string): Promise<{ ok: boolean; detail: string }> {
   return new Promise((resolve) => {
@@ -37,9 +32,15 @@ export async function runDoctor(input: {
   loaded: LoadedConfig;
   vcenter: Vcenter | null;
   template?: string;
+  /** the unit to check; default: the installed gantry-agent.service */
+  unitFile?: string;
 }): Promise<Check[]> {
   const { config } = input.loaded;
-  const checks: Check[] = [{ name: "config", ok: true, detail: "configuration is valid" }];
+  const checks: Check[] = [
+    await checkBinarySignature(),
+    checkUnitHardening(input.unitFile ?? findUnitFile()),
+    { name: "config", ok: true, detail: "configuration is valid" },
+  ];
   const state = loadState(config.stateDir);
   if (!state.ok) {
     checks.push({
@@ -105,6 +106,3 @@ export async function runDoctor(input: {
   for (const c of report.checks) checks.push({ ...c, name: `vcenter ${c.name}` });
   return checks;
 }
-
-export const formatCheck = (c: Check) =>
-  `${c.ok ? "PASS" : "FAIL"}  ${c.name}: ${c.detail}${!c.ok && c.hint ? `\n      hint: ${c.hint}` : ""}`;

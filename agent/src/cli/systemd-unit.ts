@@ -11,7 +11,7 @@ export interface UnitOptions {
 
 export const DEFAULT_UNIT_OPTIONS: UnitOptions = {
   user: "gantry-agent",
-  execStart: ["/usr/bin/node", "/opt/gantry-agent/bin/gantry-agent.mjs", "run"],
+  execStart: ["/opt/gantry-agent/bin/gantry-agent", "run"],
   configFile: "/etc/gantry-agent/config.json",
   stateDir: "/var/lib/gantry-agent",
   passwordFile: "/etc/gantry-agent/vcenter-password",
@@ -25,36 +25,44 @@ export const DEFAULT_UNIT_OPTIONS: UnitOptions = {
 export const quoteArg = (arg: string): string =>
   `"${arg.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("%", "%%")}"`;
 
-/** The sandbox the unit runs in; `systemd-analyze security` rates it "OK" (a test keeps it so). */
-export const HARDENING: readonly string[] = [
-  "NoNewPrivileges=yes",
-  "ProtectSystem=strict",
-  "ProtectHome=yes",
-  "PrivateTmp=yes",
-  "PrivateDevices=yes",
-  "PrivateMounts=yes",
-  "DevicePolicy=closed",
-  "ProtectKernelTunables=yes",
-  "ProtectKernelModules=yes",
-  "ProtectKernelLogs=yes",
-  "ProtectControlGroups=yes",
-  "ProtectClock=yes",
-  "ProtectHostname=yes",
-  "ProtectProc=invisible",
-  "ProcSubset=pid",
-  "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
-  "RestrictNamespaces=yes",
-  "RestrictRealtime=yes",
-  "RestrictSUIDSGID=yes",
-  "LockPersonality=yes",
-  "RemoveIPC=yes",
-  "KeyringMode=private",
-  "CapabilityBoundingSet=",
-  "AmbientCapabilities=",
-  "SystemCallArchitectures=native",
-  "SystemCallFilter=@system-service",
-  "SystemCallFilter=~@privileged @mount @debug @cpu-emulation @obsolete @raw-io @reboot @swap @clock @module",
-  "SystemCallErrorNumber=EPERM",
+/**
+ * The sandbox of the service, as [setting, value]: written into every unit and checked by `doctor`, so
+ * the two cannot disagree. `systemd-analyze security` rates it "OK" (a test keeps it so). It may write
+ * only its state directory (where upgrades land too). A setting listed twice (SystemCallFilter=) adds up,
+ * as systemd reads it.
+ */
+export const HARDENING: readonly (readonly [string, string])[] = [
+  ["NoNewPrivileges", "yes"],
+  ["ProtectSystem", "strict"],
+  ["ProtectHome", "yes"],
+  ["PrivateTmp", "yes"],
+  ["PrivateDevices", "yes"],
+  ["PrivateMounts", "yes"],
+  ["DevicePolicy", "closed"],
+  ["ProtectKernelTunables", "yes"],
+  ["ProtectKernelModules", "yes"],
+  ["ProtectKernelLogs", "yes"],
+  ["ProtectControlGroups", "yes"],
+  ["ProtectClock", "yes"],
+  ["ProtectHostname", "yes"],
+  ["ProtectProc", "invisible"],
+  ["ProcSubset", "pid"],
+  ["RestrictAddressFamilies", "AF_INET AF_INET6 AF_UNIX"],
+  ["RestrictNamespaces", "yes"],
+  ["RestrictRealtime", "yes"],
+  ["RestrictSUIDSGID", "yes"],
+  ["LockPersonality", "yes"],
+  ["RemoveIPC", "yes"],
+  ["KeyringMode", "private"],
+  ["CapabilityBoundingSet", ""],
+  ["AmbientCapabilities", ""],
+  ["SystemCallArchitectures", "native"],
+  ["SystemCallFilter", "@system-service"],
+  [
+    "SystemCallFilter",
+    "~@privileged @mount @debug @cpu-emulation @obsolete @raw-io @reboot @swap @clock @module",
+  ],
+  ["SystemCallErrorNumber", "EPERM"],
   // MemoryDenyWriteExecute= stays off: V8's JIT needs writable-then-executable pages
 ];
 
@@ -75,6 +83,7 @@ ExecStart=${execStart}
 Environment=GANTRY_STATE_DIR=${o.stateDir}
 # the vCenter password reaches the agent as $CREDENTIALS_DIRECTORY/vcenter-password, never via the environment
 LoadCredential=vcenter-password:${o.passwordFile}
+# exit 75 = drained for an upgrade (or its rollback): restarted like a failure, into the new version
 Restart=on-failure
 RestartSec=5
 # 3 = credential rejected or revoked, 4 = protocol version refused: restarting cannot help
@@ -85,7 +94,7 @@ TimeoutStopSec=${stopTimeoutSec}
 StateDirectory=${o.stateDir.replace(/^\/var\/lib\//, "")}
 StateDirectoryMode=0700
 UMask=0077
-${HARDENING.join("\n")}
+${HARDENING.map(([k, v]) => `${k}=${v}`).join("\n")}
 
 [Install]
 WantedBy=multi-user.target

@@ -10,8 +10,10 @@ import { JobLoop } from "../jobs/job-loop.ts";
 import { Journal } from "../jobs/journal.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { type AgentState, loadState } from "../state-file.ts";
+import { AgentUpgrader } from "../upgrade/agent-upgrader.ts";
+import { issueControl } from "../upgrade/control-token.ts";
 import { configuredVcenter, type Vcenter } from "../vcenter.ts";
-import { AGENT_VERSION } from "../version.ts";
+import { AGENT_VERSION, RELEASE_PUBLIC_KEY } from "../version.ts";
 import { EXIT, exitCodeFor } from "./exit-codes.ts";
 import { StopSignals } from "./stop-signals.ts";
 
@@ -23,7 +25,8 @@ const DRAIN_TIMEOUT_MS = 5000;
  * logger → journal → vCenter → connection → outbox → inventory → job loop. The connection is built
  * before the parts that send through it and dials only once `run` hands it the job loop's handlers.
  * Lifecycle (R13, buildkite poolSignals): SIGTERM once drains (finish within the grace period, hand
- * back the rest), twice stops now, three times exits at once; a refusal for good exits 3 or 4.
+ * back the rest), twice stops now, three times exits at once; a refusal for good exits 3 or 4; an
+ * upgrade drains the same way and resolves `EXIT.restart` with the executable to run next.
  */
 export class AgentRuntime {
   private readonly config: AgentConfig;
@@ -37,6 +40,9 @@ export class AgentRuntime {
   private readonly outbox: Outbox;
   private readonly inventory: InventoryReporter | null;
   private readonly loop: JobLoop;
+  private readonly upgrader: AgentUpgrader;
+  /** after exit code `restart`: the executable to run next */
+  private restartTarget: string | null = null;
   /** settled once, by whichever comes first: a signal's stop finishing, or the edge refusing for good */
   private readonly exit = Promise.withResolvers<number>();
 
@@ -65,6 +71,30 @@ export class AgentRuntime {
     });
     this.inventory = this.createInventoryReporter();
     this.loop = this.createJobLoop();
+    this.upgrader = this.createUpgrader(input.loaded.config.edgeUrl ?? input.state.edgeUrl);
+  }
+
+  /** What to run after `run` resolved `EXIT.restart`. */
+  get restartInto(): string | null {
+    return this.restartTarget;
+  }
+
+  private createUpgrader(edgeUrl: string): AgentUpgrader {
+    return new AgentUpgrader({
+      settings: this.config.upgrade,
+      stateDir: this.config.stateDir,
+      edgeUrl,
+      ownVersion: AGENT_VERSION,
+      ownExec: process.execPath,
+      publicKey: RELEASE_PUBLIC_KEY,
+      arch: process.arch,
+      log: this.log,
+      drain: () => this.loop.stopGracefully(this.config.gracePeriodMs),
+      restart: (executable) => {
+        this.restartTarget = executable;
+        this.exit.resolve(EXIT.restart);
+      },
+    });
   }
 
   private createInventoryReporter(): InventoryReporter | null {
@@ -107,6 +137,7 @@ export class AgentRuntime {
     signals.listen();
     this.connect();
     this.inventory?.start();
+    this.upgrader.start();
     this.log.info("agent started", {
       version: AGENT_VERSION,
       concurrency: this.config.concurrency,
@@ -114,6 +145,7 @@ export class AgentRuntime {
     });
     const code = await this.exit.promise;
     await this.finishJobs(code);
+    this.upgrader.stop();
     this.inventory?.stop();
     this.connection.stop();
     await health?.close();
@@ -146,7 +178,15 @@ export class AgentRuntime {
   private async startHealth() {
     const { host, port } = this.config.health;
     if (port < 0) return null;
-    const health = await startHealthServer({ host, port, snapshot: () => this.healthSnapshot() });
+    const health = await startHealthServer({
+      host,
+      port,
+      snapshot: () => this.healthSnapshot(),
+      control: {
+        issueToken: (url) => issueControl(this.config.stateDir, url),
+        upgrade: () => this.upgrader.upgrade("manual"),
+      },
+    });
     this.log.info("health endpoint listening", { port: health.port, host });
     return health;
   }
@@ -160,6 +200,7 @@ export class AgentRuntime {
       agentId: this.state.agentId,
       version: AGENT_VERSION,
       vcenterRoundTrips: this.vcenter?.roundTrips() ?? null,
+      upgrade: this.upgrader.status(),
     };
   }
 
@@ -170,6 +211,7 @@ export class AgentRuntime {
       hello: () => loop.hello(),
       onWelcome: (welcome) => {
         loop.onWelcome(welcome);
+        this.upgrader.connected();
         void inventory?.report(true);
       },
       onFrame: (frame) => loop.onFrame(frame),
@@ -203,7 +245,7 @@ export class AgentRuntime {
    * (whatever is left stays journaled for the next start).
    */
   private async finishJobs(code: number): Promise<void> {
-    if (code !== EXIT.ok) await this.loop.stopNow();
+    if (code !== EXIT.ok && code !== EXIT.restart) await this.loop.stopNow();
     else if (!(await this.outbox.drained(DRAIN_TIMEOUT_MS)))
       this.log.warn("exiting with unacknowledged frames", { frames: this.outbox.size });
   }

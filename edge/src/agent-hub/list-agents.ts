@@ -1,3 +1,5 @@
+import { isNewerVersion } from "@gantry/shared/releases/version-order";
+import { currentRelease } from "../releases/release-bucket.ts";
 import { siteHub } from "../stubs.ts";
 import { listAgentRecords } from "../tenancy/agent-registry.ts";
 import type { HubAgentStatus } from "./hub-status.ts";
@@ -13,6 +15,8 @@ export interface AgentListItem {
   lastSeenAt: string | null;
   jobsInFlight: number;
   revoked: boolean;
+  /** the edge's current release when it is newer than this agent's version, else null */
+  upgradeTo: string | null;
   /** the last time two live connections of this agent's credential were seen, if any */
   duplicateConnection: HubAgentStatus["duplicateConnection"];
   /** revoked, but its hub has not confirmed closing it yet: the page keeps offering Revoke */
@@ -24,7 +28,10 @@ export interface AgentListItem {
  * "connected" is what the hub holds right now. A revocation its hub never confirmed is retried first.
  */
 export async function listAgents(env: Env, tenantId: string, now = Date.now()): Promise<AgentListItem[]> {
-  const before = await listAgentRecords(env.DB, tenantId);
+  const [before, release] = await Promise.all([
+    listAgentRecords(env.DB, tenantId),
+    currentRelease(env.AGENT_RELEASES),
+  ]);
   const records = before.some((r) => r.revocationPending)
     ? (await completeRevocations(env, { tenantId, now })) > 0
       ? await listAgentRecords(env.DB, tenantId)
@@ -41,16 +48,18 @@ export async function listAgents(env: Env, tenantId: string, now = Date.now()): 
   return records.map((r) => {
     const hub = live.get(r.agentId);
     const lastSeen = Math.max(r.lastSeenAt ?? 0, hub?.lastSeenAt ? Date.parse(hub.lastSeenAt) : 0);
+    const version = hub?.version ?? r.version;
     return {
       agentId: r.agentId,
       name: r.name,
       siteId: r.siteId,
       siteName: r.siteName ?? r.siteId,
-      version: hub?.version ?? r.version,
+      version,
       connected: !r.revoked && (hub?.connected ?? false),
       lastSeenAt: lastSeen > 0 ? new Date(lastSeen).toISOString() : null,
       jobsInFlight: hub?.jobsInFlight ?? 0,
       revoked: r.revoked,
+      upgradeTo: release && version && isNewerVersion(release.version, version) ? release.version : null,
       duplicateConnection: hub?.duplicateConnection ?? null,
       revocationPending: r.revocationPending,
     };

@@ -50,6 +50,8 @@ export class DevRun {
     const args = devArgs([
       ...["--state-dir", this.stateDir, "--edge-port", String(ports.edge)],
       ...["--vcsim-port", String(ports.vcsim), "--agents", String(options.agents ?? 1), "--no-build-web"],
+      // a built release's upload (hundreds of MB) would keep the edge busy while the tests time it
+      "--no-publish-release",
     ]);
     // a parent that only runs dev.ts and waits, as an IDE task or a test runner would
     const parent = `require("node:child_process").spawn(process.execPath, ${JSON.stringify(args)}, { stdio: "inherit" }); setInterval(() => {}, 60000);`;

@@ -12,6 +12,8 @@ export interface AgentView {
   revocationPending: boolean;
   lastSeenAt: string | null;
   jobsInFlight: number;
+  /** the edge's current release when newer than this agent's version */
+  upgradeTo: string | null;
   /** a second live connection with this agent's credential was refused (a copy of it is running) */
   duplicateConnection: { alertAt: string; refusedAt: string; refusedFrom: string } | null;
 }
@@ -75,6 +77,17 @@ export function AgentTable(props: {
                 </td>
                 <td data-label="Version">
                   <span class="mono">{agent.version ?? "—"}</span>
+                  <Show when={agent.upgradeTo}>
+                    {(to) => (
+                      <span
+                        class="badge badge--warning"
+                        data-testid="agent-upgrade"
+                        title={`Run "sudo gantry-agent upgrade" on the agent's host`}
+                      >
+                        {`Upgrade to ${to()} available`}
+                      </span>
+                    )}
+                  </Show>
                 </td>
                 <td data-label="Last seen" class="tabular">
                   {/* a connected agent is seen right now; its heartbeats are not pushed to the page */}

@@ -1,13 +1,15 @@
-import { Show } from "solid-js";
+import { For, Show } from "solid-js";
 import { CopyButton } from "./CopyButton.tsx";
 
-/** A secret shown exactly once, with copy buttons (the secret; the command that uses it) and a plain warning. */
+/**
+ * A secret shown exactly once, with a plain warning, a copy button, and the commands that use it in order,
+ * each with its own copy button.
+ */
 export function SecretReveal(props: {
   label: string;
   secret: string;
   hint: string;
-  /** the command to run with the secret in it, shown and copied whole */
-  command?: string;
+  commands?: readonly string[];
   commandLabel?: string;
 }) {
   return (
@@ -21,18 +23,22 @@ export function SecretReveal(props: {
         </code>
         <CopyButton value={props.secret} what={props.label.toLowerCase()} />
       </div>
-      <Show when={props.command}>
-        {(command) => (
-          <>
-            <p>{props.commandLabel ?? "On the agent's machine:"}</p>
-            <div class="copyable">
-              <pre class="secret-box" data-testid="secret-command">
-                {command()}
-              </pre>
-              <CopyButton value={command()} what="command" />
-            </div>
-          </>
-        )}
+      <Show when={props.commands?.length}>
+        <p>{props.commandLabel ?? "On the agent's machine:"}</p>
+        <ol class="command-steps">
+          <For each={props.commands}>
+            {(command, index) => (
+              <li>
+                <div class="copyable">
+                  <code class="secret-box" data-testid="command">
+                    {command}
+                  </code>
+                  <CopyButton value={command} what={`command ${index() + 1}`} />
+                </div>
+              </li>
+            )}
+          </For>
+        </ol>
       </Show>
     </div>
   );

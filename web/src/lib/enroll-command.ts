@@ -5,12 +5,24 @@ export const EXAMPLE_AGENT_NAME = "dc1-agent-1";
 export const isAgentName = (name: string): boolean => /^[\w.-]{1,100}$/.test(name);
 
 /**
- * The enroll command exactly as the root README's "Installing the agent" shows it, with this edge's
- * origin, the one-time token and the agent's name filled in (a browser test holds the two together).
+ * What an operator runs on the agent's host, in order: install and enroll (with a published release, the
+ * one-line install: download from this edge, checksum, package, enroll; without one, the enroll command
+ * of an agent installed by hand), then point it at vCenter (it logs in to check, and asks for the
+ * password), then start the hardened service.
  */
-export function enrollCommand(input: { edge: string; token: string; name: string }): string {
-  return (
-    `sudo node /opt/gantry-agent/bin/gantry-agent.mjs enroll --edge ${input.edge} --token ${input.token} \\\n` +
-    `     --name ${input.name} --state-dir /var/lib/gantry-agent`
-  );
+export function installCommands(input: {
+  origin: string;
+  token: string;
+  /** the agent's name on the Agents page */
+  name: string;
+  release: { version: string } | null;
+}): readonly string[] {
+  const { origin, token, name, release } = input;
+  return [
+    release
+      ? `curl -fsSL ${origin}/agent/install.sh | sudo sh -s -- --token ${token} --name ${name}`
+      : `sudo gantry-agent enroll --edge ${origin} --token ${token} --name ${name}`,
+    "sudo gantry-agent configure --vcenter https://<your vCenter> --username <service account>",
+    "sudo systemctl enable --now gantry-agent",
+  ];
 }

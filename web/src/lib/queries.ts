@@ -79,6 +79,7 @@ export const getVmStatus = query((requestId: string) => trpc.vms.status.query({ 
 // admin: agents and sites
 
 export const getAgents = query(() => trpc.agents.list.query(), "agents.list");
+export const getAgentRelease = query(() => trpc.agents.release.query(), "agents.release");
 export const getEnrollmentTokens = query(
   () => trpc.agents.enrollmentTokens.query({}),
   "agents.enrollmentTokens",

@@ -49,6 +49,7 @@ export default function AgentsPage() {
       revocationPending: a.revocationPending,
       lastSeenAt: a.lastSeenAt,
       jobsInFlight: a.jobsInFlight,
+      upgradeTo: a.upgradeTo,
       duplicateConnection: a.duplicateConnection,
     }));
   const siteName = (siteId: string) => sites()?.find((s) => s.siteId === siteId)?.name ?? siteId;

@@ -5,6 +5,7 @@ import { revokeAgent } from "../../agent-hub/revoke-agent.ts";
 import { describeWait } from "../../agent-hub/wait-reason.ts";
 import { createEnrollmentToken, revokeEnrollmentToken } from "../../commands/enrollment-tokens.ts";
 import { personActor } from "../../commands/record-tenancy-event.ts";
+import { currentRelease } from "../../releases/release-bucket.ts";
 import { siteHub } from "../../stubs.ts";
 import { listUnusedTokens } from "../../tenancy/enrollment.ts";
 import { siteSettings } from "../../tenancy/sites.ts";
@@ -24,6 +25,12 @@ const concurrentWrite = () =>
 export const agentsRouter = router({
   /** The tenant's agents: name, site, version, connected?, last seen, jobs in flight, alerts. */
   list: adminProcedure.query(({ ctx }) => listAgents(ctx.env, ctx.principal.tenantId)),
+
+  /** The agent release this edge offers (for the install command and "upgrade available"), or null. */
+  release: adminProcedure.query(async ({ ctx }) => {
+    const release = await currentRelease(ctx.env.AGENT_RELEASES);
+    return release ? { version: release.version, publishedAt: release.publishedAt } : null;
+  }),
 
   /** A one-time registration token for a site, valid one hour; the value is shown only in this answer. */
   createEnrollmentToken: adminProcedure.input(SiteRef).mutation(async ({ ctx, input }) => {

@@ -1,15 +1,16 @@
-import { useAction, useSubmission } from "@solidjs/router";
+import { createAsync, useAction, useSubmission } from "@solidjs/router";
 import { createMemo, createSignal, For, Show } from "solid-js";
 import { FieldError } from "../../components/FieldError.tsx";
 import { SecretReveal } from "../../components/SecretReveal.tsx";
 import { plainMessage } from "../../lib/api-errors.ts";
-import { EXAMPLE_AGENT_NAME, enrollCommand, isAgentName } from "../../lib/enroll-command.ts";
+import { EXAMPLE_AGENT_NAME, installCommands, isAgentName } from "../../lib/enroll-command.ts";
 import { formatDateTime } from "../../lib/format.ts";
-import { createEnrollmentTokenAction } from "../../lib/queries.ts";
+import { createEnrollmentTokenAction, getAgentRelease } from "../../lib/queries.ts";
 
-/** Creates a one-time enrollment token for a site and shows it exactly once, in the README's command. */
+/** Creates a one-time enrollment token for a site and shows it exactly once, in the commands that use it. */
 export function EnrollAgentPanel(props: { sites: readonly { siteId: string; name: string }[] }) {
   const create = useAction(createEnrollmentTokenAction);
+  const release = createAsync(() => getAgentRelease());
   const submission = useSubmission(createEnrollmentTokenAction);
   const [siteId, setSiteId] = createSignal<string | null>(null);
   const chosen = createMemo(() => siteId() ?? props.sites[0]?.siteId ?? "");
@@ -37,8 +38,11 @@ export function EnrollAgentPanel(props: { sites: readonly { siteId: string; name
     <section class="card" aria-labelledby="enroll-title">
       <h2 id="enroll-title">Add an agent</h2>
       <p class="muted">
-        Install the agent on a Linux machine that reaches your vCenter (see the README's "Installing the
-        agent"), create a one-time token here, then run the enroll command it shows there.
+        Create a one-time token, then run the three commands it shows on a Linux machine that can reach your
+        vCenter
+        <Show when={release()} fallback=": enroll, connect to vCenter, start.">
+          {(r) => <>: install agent {r().version} and enroll it, connect it to vCenter, start it.</>}
+        </Show>
       </p>
       <div class="toolbar">
         <Show when={props.sites.length > 1}>
@@ -96,11 +100,12 @@ export function EnrollAgentPanel(props: { sites: readonly { siteId: string; name
             label="Enrollment token"
             secret={issued().token}
             hint={`It works once, until ${formatDateTime(issued().expiresAt)}.`}
-            commandLabel="On the agent's machine, as root:"
-            command={enrollCommand({
-              edge: location.origin,
+            commandLabel="On the agent's machine, in order:"
+            commands={installCommands({
+              origin: location.origin,
               token: issued().token,
               name: isAgentName(agentName()) ? agentName() : EXAMPLE_AGENT_NAME,
+              release: release() ?? null,
             })}
           />
         )}
