@@ -130,6 +130,11 @@ describe("finding one's way", () => {
     expect(header).toBeLessThan(120);
     await menu.click();
     expect(await menu.getAttribute("aria-expanded")).toBe("true");
+    // the header keeps one sign-out on a phone; the other is in the menu
+    await page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("button", { name: "Sign out everywhere" })
+      .waitFor();
     await expectAccessible(page, "the open menu");
     await approvals.click();
     await page.getByRole("heading", { name: "Approval queue" }).waitFor();

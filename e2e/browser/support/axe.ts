@@ -1,8 +1,11 @@
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 
-// axe-core is injected into the page under test only: it never reaches the app's bundle
-const AXE_SCRIPT = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+// axe-core is injected into the page under test only: it never reaches the app's bundle. Evaluated
+// through the DevTools protocol, not as a <script>: the app's Content-Security-Policy (script-src 'self')
+// rightly refuses inline scripts, and the tests must not switch it off (csp.test.ts watches it).
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 interface AxeViolation {
   id: string;
@@ -18,7 +21,7 @@ interface AxeViolation {
  */
 export async function axeViolations(page: Page): Promise<string[]> {
   const loaded = await page.evaluate(() => "axe" in window);
-  if (!loaded) await page.addScriptTag({ path: AXE_SCRIPT });
+  if (!loaded) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async (): Promise<AxeViolation[]> => {
     type AxeRun = (
       context: Document,

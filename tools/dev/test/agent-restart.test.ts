@@ -49,5 +49,6 @@ describe("the local agent under npm run dev", () => {
     expect(run.output).not.toMatch(/^Stopping/m);
     run.ctrlC();
     await run.expectCleanStop();
-  });
+    // a stack start and two agent starts: on a loaded 2-core machine each takes tens of seconds
+  }, 300_000);
 });

@@ -83,6 +83,17 @@ export function AppHeader(props: {
                 </li>
               )}
             </For>
+            {/* on a phone the header keeps one sign-out; the other waits in the menu (layout.css) */}
+            <li class="main-nav__sign-out-everywhere">
+              <button
+                type="button"
+                class="button button--small"
+                onClick={() => props.onSignOut(true)}
+                disabled={props.signingOut}
+              >
+                Sign out everywhere
+              </button>
+            </li>
           </ul>
         </nav>
         <div class="user-menu" data-testid="user-menu">
@@ -107,7 +118,7 @@ export function AppHeader(props: {
           </button>
           <button
             type="button"
-            class="button button--small"
+            class="button button--small user-menu__sign-out-everywhere"
             onClick={() => props.onSignOut(true)}
             disabled={props.signingOut}
           >
