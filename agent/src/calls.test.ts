@@ -8,6 +8,7 @@ const vcenterDouble = (overrides: Partial<Vcenter>): Vcenter => ({
   provision: async () => {
     throw new Error("unused");
   },
+  actions: {},
   testConnection: async () => ({ checks: [{ name: "login", ok: true, detail: "ok" }] }),
   vmStatus: async () => err({ code: "VM_NOT_FOUND", message: "gone" }),
   inventory: async () => {

@@ -80,6 +80,8 @@ export class JobLoop {
       draining: this.draining,
       running: this.heldLeases(),
       calls: [...this.options.calls],
+      // the hub offers only these kinds: an agent without a vCenter names none
+      jobs: [...this.options.handlers.keys()],
     };
   }
 

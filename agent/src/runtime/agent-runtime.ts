@@ -76,7 +76,7 @@ export class AgentRuntime {
       journal: this.journal,
       outbox: this.outbox,
       sender: this.connection,
-      handlers: createHandlerRegistry({ "provision-vm": vcenter?.provision }),
+      handlers: createHandlerRegistry({ "provision-vm": vcenter?.provision, ...vcenter?.actions }),
       capacity: this.config.concurrency,
       version: AGENT_VERSION,
       log: this.log,

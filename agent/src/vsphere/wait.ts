@@ -20,6 +20,11 @@ export interface WatchRequest<TResult> {
   readonly signal?: AbortSignal | undefined;
   /** Round trips made for this watch are added here too. */
   readonly counter?: RoundTripCounter | undefined;
+  /**
+   * Read the objects' current state once the filter exists (one more round trip), so a state reached
+   * just before it was created counts: vcsim reports a new filter's objects only when something changes.
+   */
+  readonly seed?: boolean | undefined;
 }
 
 interface Watcher {
@@ -111,7 +116,7 @@ export class PropertyWaiter {
     if (request.signal?.aborted) onAbort();
     // vCenter reports a new filter's objects on the next wait, but vcsim only when some object
     // changes after the filter exists; with a long poll already running, read the start state
-    if (this.#inFlight !== undefined && !done) await this.#seed(watcher);
+    if ((this.#inFlight !== undefined || request.seed === true) && !done) await this.#seed(watcher);
     if (!done) this.#ensureLoop();
     return promise;
   }

@@ -8,6 +8,7 @@ import type { HubContext } from "./hub-context.ts";
 import { bumpCounter } from "./hub-storage.ts";
 import type { JobStreams } from "./job-streams.ts";
 import { recordPendingOutcomes, requeueJob } from "./stop-job.ts";
+import { recordObservations } from "./vm-observations.ts";
 
 type Frame<TType extends AgentToEdge["type"]> = Extract<AgentToEdge, { type: TType }>;
 
@@ -42,6 +43,8 @@ export async function handleFrame(
       hub.inventory.record({ report: frame.report, agentId: facts.agentId, now: hub.now() });
       sendFrame(ws, { type: "ack", ref: frame.id });
       return;
+    case "vm.observed":
+      return recordObservations(hub, { ws, facts, frame });
     case "call.result":
       if (!hub.calls.answer(frame.ref, facts.agentId, frame.result))
         bumpCounter(hub.sql, "call_results_unmatched");
@@ -65,7 +68,7 @@ async function onHello(hub: HubContext, ws: WebSocket, facts: SocketFacts, frame
   const protocol = negotiateVersion(frame.protocols);
   if (protocol === null) return refuseVersion(hub, ws, frame);
   supersedeOlderSockets(hub, ws, facts.agentId);
-  attachFacts(ws, { ...facts, protocol, calls: frame.calls ?? null });
+  attachFacts(ws, { ...facts, protocol, calls: frame.calls ?? null, jobs: frame.jobs ?? null });
   const now = hub.now();
   const { version } = frame.agent;
   const { capacity, draining } = frame;

@@ -1,3 +1,4 @@
+import { LEGACY_AGENT_JOBS } from "@gantry/shared/protocol/agent";
 import { type SocketFacts, sendFrame, welcomedSockets } from "./agent-sockets.ts";
 import type { HubContext } from "./hub-context.ts";
 import type { Job } from "./job-queue.ts";
@@ -26,17 +27,22 @@ export function agentSlots(hub: HubContext): AgentSlot[] {
   });
 }
 
+/** The job kinds an agent runs: those it named in its hello, or provisioning only for an older one. */
+export const jobsOf = (facts: SocketFacts): readonly string[] => facts.jobs ?? LEGACY_AGENT_JOBS;
+
 function pick(slots: AgentSlot[], job: Job): AgentSlot | null {
   let best: AgentSlot | null = null;
   for (const slot of slots) {
     const free = slot.capacity - slot.load;
     if (slot.draining || free <= 0 || job.declinedBy === slot.facts.agentId) continue;
+    // an agent is never offered a kind it did not name (an older one could not run it)
+    if (!jobsOf(slot.facts).includes(job.kind)) continue;
     if (!best || free > best.capacity - best.load) best = slot;
   }
   return best;
 }
 
-/** Offers each queued job to the connected agent with the most free capacity. */
+/** Offers each queued job to the connected agent with the most free capacity that runs its kind. */
 export async function dispatchQueued(hub: HubContext): Promise<void> {
   const queued = hub.queue.queued();
   if (queued.length > 0) {

@@ -1,5 +1,5 @@
 import { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
-import { AgentJob, type JobOutcome } from "@gantry/shared/protocol/agent";
+import { AgentJob, type JobResultOutcome } from "@gantry/shared/protocol/agent";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { z } from "zod";
 import { bumpCounter } from "./hub-storage.ts";
@@ -86,6 +86,19 @@ const toJob = (row: JobRow): Job => ({
   outcome: row.outcome,
   stages: Stages.parse(JSON.parse(row.stages)),
 });
+
+/** A job's failure code; null when it succeeded. Provisioning and VM actions alike. */
+function failureCodeOf(outcome: JobResultOutcome): string | null {
+  if ("status" in outcome) return outcome.status === "failed" ? outcome.failure.code : null;
+  return outcome.ok ? null : outcome.failure.code;
+}
+
+/** How a job ended, in the one word the queue keeps. */
+function outcomeOf(outcome: JobResultOutcome): "succeeded" | "cancelled" | "failed" {
+  const code = failureCodeOf(outcome);
+  if (code === null) return "succeeded";
+  return code === "CANCELLED" ? "cancelled" : "failed";
+}
 
 /**
  * The job queue and its leases in the hub's SQLite, the only code that touches the `jobs` table.
@@ -227,16 +240,20 @@ export class JobQueue {
     return cursor.rowsWritten > 0;
   }
 
-  /** Records that frames up to `seq` are applied; conditional so a stale writer changes nothing. */
+  /**
+   * Records that frames up to `seq` are applied, and the provisioning stage the frame reached (null for a
+   * VM action's step); conditional so a stale writer changes nothing.
+   */
   advance(input: {
     jobId: string;
     epoch: number;
     seq: number;
-    stage: ProvisioningStage;
+    stage: ProvisioningStage | null;
     now: number;
   }): boolean {
     const cursor = this.sql.exec(
-      `UPDATE jobs SET last_seq = ?3, updated_at = ?4, stages = json_insert(stages, '$[#]', ?5)
+      `UPDATE jobs SET last_seq = ?3, updated_at = ?4,
+         stages = CASE WHEN ?5 IS NULL THEN stages ELSE json_insert(stages, '$[#]', ?5) END
        WHERE job_id = ?1 AND epoch = ?2 AND state = 'leased' AND last_seq = ?3 - 1`,
       input.jobId,
       input.epoch,
@@ -247,12 +264,14 @@ export class JobQueue {
     return cursor.rowsWritten > 0;
   }
 
-  finish(input: { jobId: string; epoch: number; seq: number; outcome: JobOutcome; now: number }): boolean {
-    const outcome = input.outcome.ok
-      ? "succeeded"
-      : input.outcome.failure.code === "CANCELLED"
-        ? "cancelled"
-        : "failed";
+  finish(input: {
+    jobId: string;
+    epoch: number;
+    seq: number;
+    outcome: JobResultOutcome;
+    now: number;
+  }): boolean {
+    const outcome = outcomeOf(input.outcome);
     const cursor = this.sql.exec(
       `UPDATE jobs SET state = 'done', outcome = ?4, last_seq = ?3, lease_expires_at = NULL, updated_at = ?5
        WHERE job_id = ?1 AND epoch = ?2 AND state = 'leased' AND last_seq = ?3 - 1`,
@@ -330,7 +349,7 @@ export class JobQueue {
   requestCancel(input: {
     jobId: string;
     now: number;
-    tombstone?: { tenantId: string; siteId: string; requestId: string };
+    tombstone?: { tenantId: string; siteId: string; requestId: string; kind?: string };
   }): "cancelled" | "cancelling" | "finished" | "unknown" {
     const row = this.#row(input.jobId);
     if (!row && input.tombstone) {
@@ -338,12 +357,13 @@ export class JobQueue {
       this.sql.exec(
         `INSERT INTO jobs (job_id, tenant_id, site_id, request_id, kind, spec, state, outcome, cancel_requested,
            outcome_pending, enqueued_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, 'provision-vm', '{}', 'done', 'cancelled', 1, 1, ?5, ?5)`,
+         VALUES (?1, ?2, ?3, ?4, ?6, '{}', 'done', 'cancelled', 1, 1, ?5, ?5)`,
         input.jobId,
         t.tenantId,
         t.siteId,
         t.requestId,
         input.now,
+        t.kind ?? "provision-vm",
       );
       return "cancelled";
     }

@@ -1,6 +1,5 @@
 import type { AgentToEdge } from "@gantry/shared/protocol/agent";
 import type { JobReport, JobUpdate } from "@gantry/shared/protocol/job-report";
-import type { ProgressUpdate } from "@gantry/shared/protocol/progress-update";
 import { logEvent } from "../log.ts";
 import { type SocketFacts, sendFrame } from "./agent-sockets.ts";
 import type { HubContext } from "./hub-context.ts";
@@ -12,11 +11,18 @@ type JobFrame = Extract<AgentToEdge, { type: "job.progress" | "job.result" }>;
 /** What a durable frame says, as the one report shape; null for a percent, which is never recorded. */
 function updateOf(frame: JobFrame): JobUpdate | null {
   if (frame.type === "job.result") {
-    return frame.outcome.ok
-      ? { kind: "succeeded", vm: frame.outcome.vm, at: frame.at }
-      : { kind: "failed", failure: frame.outcome.failure, at: frame.at };
+    const { outcome, at } = frame;
+    // a VM action's outcome (protocol 3), or provisioning's
+    if ("status" in outcome) {
+      return outcome.status === "done"
+        ? { kind: "action-done", result: outcome.result, at }
+        : { kind: "action-failed", failure: outcome.failure, at };
+    }
+    return outcome.ok
+      ? { kind: "succeeded", vm: outcome.vm, at }
+      : { kind: "failed", failure: outcome.failure, at };
   }
-  return frame.update.kind === "stage" ? frame.update : null;
+  return frame.update.kind === "percent" ? null : frame.update;
 }
 
 /** How recording a frame went: in the log, refused for good (acked and counted), or to be resent. */
@@ -64,7 +70,8 @@ export class JobStreams {
       return this.refuseStale(ws, frame, this.hub.queue.get(frame.jobId)?.epoch ?? frame.epoch);
     sendFrame(ws, { type: "ack", ref: frame.id, jobId: frame.jobId, seq: frame.seq });
     // progress only ever shows what the log holds (R11)
-    if (recorded === "recorded") await this.publish(job, { ...update, requestId: job.requestId });
+    if (recorded === "recorded")
+      await this.hub.sink.publish(update, { tenantId: job.tenantId, requestId: job.requestId });
     if (frame.type === "job.result") await this.hub.dispatch();
   }
 
@@ -87,8 +94,11 @@ export class JobStreams {
 
   /** A percent is ephemeral: shown only while its stage is the latest applied one, never recorded. */
   private async publishPercent(job: Job, frame: JobFrame): Promise<void> {
-    if (frame.type === "job.progress" && frame.seq === job.lastSeq)
-      await this.publish(job, { ...frame.update, requestId: job.requestId });
+    if (frame.type === "job.progress" && frame.update.kind === "percent" && frame.seq === job.lastSeq)
+      await this.hub.sink.publishPercent(
+        { ...frame.update, requestId: job.requestId },
+        { tenantId: job.tenantId },
+      );
   }
 
   /** Acks a frame already applied (a resend) and refuses one that skips ahead; true for the next one. */
@@ -138,7 +148,7 @@ export class JobStreams {
     const now = this.hub.now();
     return frame.type === "job.result"
       ? this.hub.queue.finish({ jobId, epoch, seq, outcome: frame.outcome, now })
-      : this.hub.queue.advance({ jobId, epoch, seq, stage: frame.update.stage, now });
+      : this.hub.queue.advance({ jobId, epoch, seq, stage: stageOf(frame.update), now });
   }
 
   private refuseStale(ws: WebSocket, frame: JobFrame, current: number): void {
@@ -151,8 +161,8 @@ export class JobStreams {
     });
     sendFrame(ws, { type: "job.cancel", jobId: frame.jobId, epoch: frame.epoch, reason: "reassigned" });
   }
-
-  private publish(job: Job, update: ProgressUpdate): Promise<void> {
-    return this.hub.sink.publish(update, { tenantId: job.tenantId });
-  }
 }
+
+/** The provisioning stage a progress frame applies (remembered for a re-run); null for an action's step. */
+const stageOf = (update: Extract<JobFrame, { type: "job.progress" }>["update"]) =>
+  update.kind === "step" ? null : update.stage;

@@ -14,13 +14,13 @@ export type StopOutcome = "stopped" | "stopping" | "already-finished";
  */
 export async function stopJob(
   hub: HubContext,
-  input: { jobId: string; tenantId: string; siteId: string; requestId: string },
+  input: { jobId: string; tenantId: string; siteId: string; requestId: string; kind?: string },
 ): Promise<StopOutcome> {
-  const { jobId, tenantId, siteId, requestId } = input;
+  const { jobId, tenantId, siteId, requestId, kind } = input;
   const status = hub.queue.requestCancel({
     jobId,
     now: hub.now(),
-    tombstone: { tenantId, siteId, requestId },
+    tombstone: { tenantId, siteId, requestId, ...(kind === undefined ? {} : { kind }) },
   });
   const job = hub.queue.get(jobId);
   if (status === "cancelling" && job) {
@@ -56,6 +56,7 @@ export async function recordPendingOutcomes(hub: HubContext): Promise<void> {
 
 /** The outcome of a stopped job no agent reports, said by the hub in the agent's stead. */
 function stoppedReport(job: Job, at: string): JobReport {
+  if (job.kind.startsWith("vm.")) return stoppedActionReport(job, at);
   // an agent held it: it may have started a clone whose stage frame never arrived, so say so
   const mayHaveBuilt = job.attempt > 0;
   const failure: ProvisioningFailure = {
@@ -80,6 +81,32 @@ function stoppedReport(job: Job, at: string): JobReport {
   };
 }
 
+/** A VM action stopped before any agent reported its outcome (its deadline passed): CANCELLED. */
+function stoppedActionReport(job: Job, at: string): JobReport {
+  return {
+    tenantId: job.tenantId,
+    requestId: job.requestId,
+    jobId: job.jobId,
+    agentId: job.agentId ?? "hub",
+    epoch: job.epoch,
+    eventId: `stopped:${job.jobId}`,
+    update: {
+      kind: "action-failed",
+      failure: {
+        code: "CANCELLED",
+        userMessage: "",
+        technicalDetail:
+          job.attempt > 0
+            ? `stopped while its agent was unreachable (attempt ${job.attempt}); it may have changed the VM in part`
+            : "stopped before an agent started the job; nothing was done",
+        retriable: false,
+        attempts: Math.max(1, job.attempt),
+      },
+      at,
+    },
+  };
+}
+
 async function recordStopped(hub: HubContext, job: Job): Promise<boolean> {
   const report = stoppedReport(job, new Date(hub.now()).toISOString());
   const recorded = await hub.sink.record(report);
@@ -97,7 +124,7 @@ async function recordStopped(hub: HubContext, job: Job): Promise<boolean> {
   }
   // progress only ever shows what the log holds: a repeat that recorded nothing publishes nothing
   if (recorded.value.recorded) {
-    await hub.sink.publish({ ...report.update, requestId: job.requestId }, { tenantId: job.tenantId });
+    await hub.sink.publish(report.update, { tenantId: job.tenantId, requestId: job.requestId });
   }
   return true;
 }

@@ -1,11 +1,12 @@
-import { ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
+import { AgentJob } from "@gantry/shared/protocol/agent";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
 import { logEvent } from "../log.ts";
 import type { JobDispatch } from "./job-dispatcher.ts";
 
-// the job_outbox table (migration 0003): rows are written with the approval, relayed, then marked
+// the job_outbox table (migration 0003): rows are written with the approval (or a VM action), relayed,
+// then marked
 
-/** The outbox row for a job; goes into the same batch as the approval event. */
+/** The outbox row for a job; goes into the same batch as the event that asks for it. */
 export const outboxInsert = (
   db: SqlDatabase,
   input: { dispatch: JobDispatch; requestId: string; now: string },
@@ -67,7 +68,7 @@ export async function undispatchedJobs(
     .bind(query.createdBefore, query.maxAttempts, query.limit)
     .all<{ tenant_id: string; site_id: string; job: string; attempts: number }>();
   return results.flatMap((row) => {
-    const job = ProvisionVmJob.safeParse(JSON.parse(row.job));
+    const job = AgentJob.safeParse(JSON.parse(row.job));
     if (!job.success) {
       logEvent("error", "outbox row does not parse as a job", { error: job.error.message });
       return [];

@@ -5,7 +5,7 @@ import { markDispatched, markDispatchFailed, undispatchedJobs } from "./job-outb
 
 export interface RelayDeps {
   db: SqlDatabase;
-  dispatcher: JobDispatcher;
+  dispatcher: Pick<JobDispatcher, "dispatch">;
   clock: () => Date;
 }
 

@@ -1,6 +1,9 @@
 import type { AuditAction } from "@gantry/shared/api/audit";
 import type { DomainEvent } from "@gantry/shared/events/catalog";
+import type { EventMetadata } from "@gantry/shared/events/event-metadata";
 import type { InlineProjection } from "../event-store/inline-projection.ts";
+import { requestIdOfEvent } from "./request-summary-projection.ts";
+import { vmAuditEntry } from "./vm-audit-entries.ts";
 
 export const AUDIT_LOG = "audit_log";
 
@@ -36,16 +39,23 @@ const entryFor = (event: DomainEvent): { action: AuditAction; summary: string } 
   }
 };
 
+/** A person's decision on a request, a command on a VM, or what vCenter showed of a VM behind Gantry's back. */
+const auditEntry = (event: DomainEvent, metadata: EventMetadata) =>
+  metadata.actorKind === "user"
+    ? (entryFor(event) ?? vmAuditEntry(event, metadata))
+    : vmAuditEntry(event, metadata);
+
 /**
- * Who did what when: one row per action a person took. Agent progress is on each request's timeline,
- * which keeps this table (and its writes) to the decisions an auditor asks about.
+ * Who did what when: one row per action a person took, and one per change made to a VM outside Gantry
+ * (its agent the reporter). Agent progress is on each request's and VM's timeline, which keeps this table
+ * (and its writes) to what an auditor asks about.
  */
 export const auditLogProjection: InlineProjection = {
   name: "audit-log",
   tables: [AUDIT_LOG],
   project(e, target) {
-    const entry = e.metadata.actorKind === "user" ? entryFor(e.event) : null;
-    if (!entry || !("requestId" in e.event.data)) return [];
+    const entry = auditEntry(e.event, e.metadata);
+    if (!entry) return [];
     return [
       target.db
         .prepare(
@@ -61,7 +71,7 @@ export const auditLogProjection: InlineProjection = {
           e.metadata.actorId,
           e.metadata.actorName ?? null,
           entry.action,
-          e.event.data.requestId,
+          requestIdOfEvent(e),
           entry.summary,
         ),
     ];

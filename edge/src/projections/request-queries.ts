@@ -1,7 +1,6 @@
 import { type PendingRequest, WAITING_LONG_MS } from "@gantry/shared/api/approvals";
 import type { Page } from "@gantry/shared/api/paging";
 import type { RequestSummary } from "@gantry/shared/api/requests";
-import type { VmListItem } from "@gantry/shared/api/vms";
 import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
 import { SUMMARY_SELECT, type SummaryRow, toRequestSummary } from "./summary-row.ts";
@@ -76,18 +75,6 @@ export function pendingQueue(
         waitingLong: waitingMs > WAITING_LONG_MS,
       };
     },
-  });
-}
-
-/** The tenant's VMs: every request that reached provisioning, most recently changed first. */
-export function listVms(db: SqlDatabase, input: Paging & { tenantId: string }): Promise<Page<VmListItem>> {
-  return paged(db, {
-    where: "r.tenant_id = ? AND r.status IN ('PROVISIONING', 'READY', 'FAILED')",
-    order: "r.updated_at DESC, r.request_id DESC",
-    params: [input.tenantId],
-    paging: input,
-    // the WHERE clause admits only the three VM statuses
-    map: (row) => ({ ...toRequestSummary(row), vmStatus: row.status as VmListItem["vmStatus"] }),
   });
 }
 

@@ -65,6 +65,9 @@ function render(event: DomainEvent): Rendered | null {
     case "VmRequestReady":
     case "VmRequestFailed":
       return null;
+    // the VM's life after READY has its own timeline (vms.get)
+    default:
+      return null;
   }
 }
 

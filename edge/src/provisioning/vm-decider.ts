@@ -1,7 +1,7 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import type { StageDuration, VmEvent } from "@gantry/shared/events/vm";
 import { stageIndex } from "@gantry/shared/jobs/provisioning-stage";
-import type { JobReport } from "@gantry/shared/protocol/job-report";
+import type { JobReport, ProvisioningUpdate } from "@gantry/shared/protocol/job-report";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { vmIdFor } from "./ids.ts";
 import type { VmState } from "./vm.ts";
@@ -11,7 +11,7 @@ import type { VmState } from "./vm.ts";
  * stage it reached or the outcome, at the time the agent observed it (stage durations are measured on
  * the agent's clock).
  */
-export type VmReport = Pick<JobReport, "requestId" | "jobId" | "update">;
+export type VmReport = Pick<JobReport, "requestId" | "jobId"> & { update: ProvisioningUpdate };
 
 /** An admin's word that the VM a failed cleanup left in vCenter has been removed by hand. */
 export interface ClearLeftover {

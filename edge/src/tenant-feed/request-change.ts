@@ -29,6 +29,9 @@ export function statusAfter(event: DomainEvent): VmRequestStatus | null {
     case "VmProvisioningFailed":
     case "VmLeftoverCleared":
       return null;
+    // the VM's life after READY is told as `vm` changes (announceVmCommitted)
+    default:
+      return null;
   }
 }
 

@@ -2,6 +2,7 @@ import type { DomainError } from "@gantry/shared/domain/domain-error";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { logEvent } from "../log.ts";
+import { vmRefusalMessage } from "../provisioning/vm-refusals.ts";
 
 const ALREADY_PROCESSED = "already processed or modified by another admin";
 
@@ -22,6 +23,16 @@ const CODES: Readonly<Record<DomainError["code"], TRPC_ERROR_CODE_KEY>> = {
   JOB_MISMATCH: "CONFLICT",
   NO_LEFTOVER: "PRECONDITION_FAILED",
   REQUEST_NOT_STOPPABLE: "PRECONDITION_FAILED",
+  VM_NOT_FOUND: "NOT_FOUND",
+  VM_BUSY: "CONFLICT",
+  ACTION_NOT_APPLICABLE: "PRECONDITION_FAILED",
+  CONFIRMATION_MISMATCH: "BAD_REQUEST",
+  DISK_SHRINK_REFUSED: "PRECONDITION_FAILED",
+  SNAPSHOT_CAP_REACHED: "PRECONDITION_FAILED",
+  SNAPSHOT_NOT_FOUND: "NOT_FOUND",
+  RESIZE_PENDING: "CONFLICT",
+  APPROVAL_NOT_FOUND: "NOT_FOUND",
+  NO_AGENT_CAN_RUN: "PRECONDITION_FAILED",
 };
 
 function messageFor(error: DomainError): string {
@@ -55,6 +66,17 @@ function messageFor(error: DomainError): string {
       return `only approved or provisioning requests can be stopped; this one is ${error.status}`;
     case "NO_LEFTOVER":
       return "this request's provisioning left no VM behind in vCenter";
+    case "VM_NOT_FOUND":
+    case "VM_BUSY":
+    case "ACTION_NOT_APPLICABLE":
+    case "CONFIRMATION_MISMATCH":
+    case "DISK_SHRINK_REFUSED":
+    case "SNAPSHOT_CAP_REACHED":
+    case "SNAPSHOT_NOT_FOUND":
+    case "RESIZE_PENDING":
+    case "APPROVAL_NOT_FOUND":
+    case "NO_AGENT_CAN_RUN":
+      return vmRefusalMessage(error);
   }
 }
 

@@ -16,13 +16,30 @@ export type AuditAction =
   | "REQUEST_REJECTED"
   | "REQUEST_CANCELLED"
   | "PROVISIONING_STOPPED"
-  | "LEFTOVER_CLEARED";
+  | "LEFTOVER_CLEARED"
+  // the VM after READY: each command a person gave (why is in the summary), and what vCenter showed
+  | "VM_POWER_ON"
+  | "VM_POWER_OFF"
+  | "VM_SHUTDOWN_GUEST"
+  | "VM_RESTART"
+  | "VM_DELETE"
+  | "VM_RESIZE"
+  | "VM_SNAPSHOT_CREATE"
+  | "VM_SNAPSHOT_REVERT"
+  | "VM_SNAPSHOT_DELETE"
+  | "VM_RESIZE_REQUESTED"
+  | "VM_RESIZE_APPROVED"
+  | "VM_RESIZE_REJECTED"
+  | "VM_RESIZE_WITHDRAWN"
+  | "VM_CHANGED_OUTSIDE_GANTRY"
+  | "VM_GONE";
 
 export interface AuditEntry {
   position: number;
   at: string;
   actor: { id: string; name: string | null };
   action: AuditAction;
+  /** the request, or for VM_* actions the VM (which shares its request's id) */
   requestId: string;
   summary: string;
 }

@@ -53,6 +53,15 @@ const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
   VmProvisioned: { currentVersion: 1, upcasters: {} },
   VmProvisioningFailed: { currentVersion: 1, upcasters: {} },
   VmLeftoverCleared: { currentVersion: 1, upcasters: {} },
+  VmActionRequested: { currentVersion: 1, upcasters: {} },
+  VmActionStepReached: { currentVersion: 1, upcasters: {} },
+  VmActionSucceeded: { currentVersion: 1, upcasters: {} },
+  VmActionFailed: { currentVersion: 1, upcasters: {} },
+  VmResizeRequested: { currentVersion: 1, upcasters: {} },
+  VmResizeApproved: { currentVersion: 1, upcasters: {} },
+  VmResizeRejected: { currentVersion: 1, upcasters: {} },
+  VmDriftObserved: { currentVersion: 1, upcasters: {} },
+  VmGone: { currentVersion: 1, upcasters: {} },
 };
 
 const isKnownType = (type: string): type is DomainEventType => Object.hasOwn(CATALOG, type);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ProvisioningFailure } from "../jobs/provision-vm-job.ts";
 import { ProvisioningStage } from "../jobs/provisioning-stage.ts";
+import { VmLifecycleEvent } from "./vm-lifecycle.ts";
 
 // events of the Vm stream: one per provisioning stage transition, never percentages
 
@@ -72,5 +73,6 @@ export const VmEvent = z.discriminatedUnion("type", [
   VmProvisioned,
   VmProvisioningFailed,
   VmLeftoverCleared,
+  ...VmLifecycleEvent.options,
 ]);
 export type VmEvent = z.infer<typeof VmEvent>;

@@ -90,7 +90,98 @@ const agentFrames: AgentToEdge[] = [
     },
   },
   { ...base, type: "error", code: "INTERNAL", message: "boom" },
+  {
+    ...base,
+    type: "hello",
+    agent: { version: "0.2.0" },
+    protocols: [3, 1],
+    capacity: 2,
+    draining: false,
+    running: [],
+    jobs: ["provision-vm", "vm.power-off"],
+  },
+  {
+    ...base,
+    type: "job.progress",
+    jobId: "job-2",
+    epoch: 1,
+    seq: 1,
+    update: { kind: "step", step: "SHUTTING_DOWN_GUEST", detail: { fallbackAfterSeconds: 120 }, at },
+  },
+  {
+    ...base,
+    type: "job.result",
+    jobId: "job-2",
+    epoch: 1,
+    seq: 2,
+    at,
+    outcome: {
+      status: "done",
+      result: {
+        facts: {
+          name: "web-app01",
+          powerState: "poweredOff",
+          cpu: 2,
+          memoryMb: 2048,
+          diskGb: 20,
+          ipAddress: null,
+          hostname: null,
+        },
+        snapshot: null,
+        note: "powered off after the guest ignored shutdown for 120 s",
+      },
+    },
+  },
+  {
+    ...base,
+    type: "job.result",
+    jobId: "job-3",
+    epoch: 1,
+    seq: 1,
+    at,
+    outcome: {
+      status: "failed",
+      failure: {
+        code: "MARKER_MISMATCH",
+        userMessage: "not ours",
+        technicalDetail: "gantry.requestId is req-9",
+        retriable: false,
+        attempts: 1,
+      },
+    },
+  },
+  {
+    ...base,
+    type: "vm.observed",
+    observations: [
+      {
+        kind: "seen",
+        requestId: "req-1",
+        vmwareId: "vm-1",
+        at,
+        facts: {
+          name: "renamed",
+          powerState: "poweredOn",
+          cpu: 4,
+          memoryMb: 4096,
+          diskGb: 20,
+          ipAddress: "10.0.0.1",
+          hostname: "app01",
+        },
+      },
+      { kind: "gone", requestId: "req-2", vmwareId: "vm-2", at },
+    ],
+  },
 ];
+
+const powerOffJob = {
+  kind: "vm.power-off" as const,
+  jobId: "job-act_1",
+  requestId: "req-1",
+  vmwareId: "vm-1",
+  vmName: "web-app01",
+  deadline: at,
+};
 
 const edgeFrames: EdgeToAgent[] = [
   {
@@ -114,6 +205,17 @@ const edgeFrames: EdgeToAgent[] = [
     lastSeq: 0,
     stages: [],
     job,
+  },
+  {
+    ...base,
+    type: "job.granted",
+    jobId: "job-act_1",
+    epoch: 1,
+    attempt: 1,
+    leaseTtlMs: 90_000,
+    lastSeq: 0,
+    stages: [],
+    job: powerOffJob,
   },
   { ...base, type: "job.cancel", jobId: "job-1", epoch: 1, reason: "requested" },
   {
@@ -163,6 +265,25 @@ describe("agent protocol", () => {
     if (!parsed.ok) expect(parsed.error).toMatchObject({ code: "MALFORMED_FRAME", ref: "f-1" });
     if (!parsed.ok && parsed.error.code === "MALFORMED_FRAME")
       expect(parsed.error.message).toContain("epoch");
+  });
+
+  it("rejects a drift report of more than 100 VMs", () => {
+    const seen = { kind: "gone", requestId: "req-1", vmwareId: "vm-1", at };
+    const raw = JSON.stringify({ ...base, type: "vm.observed", observations: Array(101).fill(seen) });
+    expect(parseAgentFrame(raw)).toMatchObject({ ok: false, error: { code: "MALFORMED_FRAME" } });
+  });
+
+  it("rejects an action outcome that mixes a provisioning result in", () => {
+    const raw = JSON.stringify({
+      ...base,
+      type: "job.result",
+      jobId: "job-2",
+      epoch: 1,
+      seq: 1,
+      at,
+      outcome: { status: "done" },
+    });
+    expect(parseAgentFrame(raw)).toMatchObject({ ok: false, error: { code: "MALFORMED_FRAME" } });
   });
 
   it("rejects a frame without a type", () => {
