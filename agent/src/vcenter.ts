@@ -2,6 +2,7 @@ import type { InventoryReport, VmLiveStatus } from "@gantry/shared/jobs/inventor
 import type { CallError, ConnectivityCheck, VcenterTestReport } from "@gantry/shared/protocol/agent";
 import { err, type Result } from "@gantry/shared/result";
 import type { LoadedConfig } from "./config.ts";
+import { DriftCollector } from "./drift/drift-collector.ts";
 import type { Handlers, JobHandler } from "./jobs/handlers.ts";
 import type { ActionOptions } from "./lifecycle/action-run.ts";
 import { vmActionHandlers } from "./lifecycle/vm-action-handlers.ts";
@@ -19,6 +20,8 @@ export interface Vcenter {
   provision: JobHandler;
   /** a handler for every VM action (`vm.*` job kinds) */
   actions: Handlers;
+  /** the drift watch's view of every VM with our marker, on the shared session */
+  driftCollector(): DriftCollector;
   /** Reachable, login, and (given a path) template found: one named check each, with a hint on failure. */
   testConnection(options?: { templatePath?: string }): Promise<VcenterTestReport>;
   vmStatus(vmwareId: string, signal?: AbortSignal): Promise<Result<VmLiveStatus, CallError>>;
@@ -49,6 +52,7 @@ export function createVcenter(
   return {
     provision: (job, ctx) => provisionVm(client, job, ctx, provisioning),
     actions: vmActionHandlers(client, actions),
+    driftCollector: () => new DriftCollector(client, log),
     testConnection: async (options = {}) => {
       const report = await testConnection(config, { ...options, log });
       const checks: ConnectivityCheck[] = report.checks.map((c) => ({

@@ -1,5 +1,6 @@
 import { answerCall } from "../calls.ts";
 import type { AgentConfig, LoadedConfig } from "../config.ts";
+import { DriftWatch } from "../drift/drift-watch.ts";
 import { EdgeConnection, type FatalReason } from "../edge/edge-connection.ts";
 import { Outbox } from "../edge/outbox.ts";
 import { type HealthSnapshot, startHealthServer } from "../health.ts";
@@ -33,6 +34,7 @@ export class AgentRuntime {
   private readonly connection: EdgeConnection;
   private readonly outbox: Outbox;
   private readonly inventory: InventoryReporter | null;
+  private readonly drift: DriftWatch | null;
   private readonly loop: JobLoop;
   /** settled once, by whichever comes first: a signal's stop finishing, or the edge refusing for good */
   private readonly exit = Promise.withResolvers<number>();
@@ -56,7 +58,20 @@ export class AgentRuntime {
       send: (raw) => this.connection.sendRaw(raw),
     });
     this.inventory = this.createInventoryReporter();
+    this.drift = this.createDriftWatch();
     this.loop = this.createJobLoop();
+  }
+
+  private createDriftWatch(): DriftWatch | null {
+    const { vcenter } = this;
+    const { drift } = this.config;
+    if (!vcenter || !drift.enabled) return null;
+    return new DriftWatch({
+      collector: vcenter.driftCollector(),
+      settings: { minIntervalMs: drift.minIntervalMs, maxWaitSeconds: drift.maxWaitSeconds },
+      log: this.log,
+      send: (body) => this.connection.send(body),
+    });
   }
 
   private createInventoryReporter(): InventoryReporter | null {
@@ -70,7 +85,7 @@ export class AgentRuntime {
   }
 
   private createJobLoop(): JobLoop {
-    const { vcenter, inventory } = this;
+    const { vcenter, inventory, drift } = this;
     const refreshInventory = inventory ? () => inventory.refresh() : null;
     return new JobLoop({
       journal: this.journal,
@@ -83,6 +98,9 @@ export class AgentRuntime {
       answerCall: (call) => answerCall({ vcenter, refreshInventory }, call),
       // without a vCenter it can answer none of them, so the hub asks another agent of the site
       calls: vcenter ? ["vm.status", "vcenter.test", "inventory.refresh"] : [],
+      ...(drift && {
+        watch: { started: (job) => drift.hold(job.requestId), ended: (job) => drift.release(job.requestId) },
+      }),
     });
   }
 
@@ -98,6 +116,7 @@ export class AgentRuntime {
     signals.listen();
     this.connect();
     this.inventory?.start();
+    this.drift?.start();
     this.log.info("agent started", {
       version: AGENT_VERSION,
       concurrency: this.config.concurrency,
@@ -106,6 +125,7 @@ export class AgentRuntime {
     const code = await this.exit.promise;
     await this.finishJobs(code);
     this.inventory?.stop();
+    await this.drift?.stop();
     this.connection.stop();
     await health?.close();
     await this.vcenter?.close();
@@ -142,14 +162,18 @@ export class AgentRuntime {
 
   /** Dials the edge; from the welcome on, its frames and ticks drive the job loop. */
   private connect(): void {
-    const { loop, inventory } = this;
+    const { loop, inventory, drift } = this;
     this.connection.start({
       hello: () => loop.hello(),
       onWelcome: (welcome) => {
         loop.onWelcome(welcome);
         void inventory?.report(true);
+        drift?.welcomed(welcome.protocol);
       },
-      onFrame: (frame) => loop.onFrame(frame),
+      // the drift watch's acks and refusals are its own; everything else is the job loop's
+      onFrame: (frame) => {
+        if (!drift?.onFrame(frame)) loop.onFrame(frame);
+      },
       onTick: () => loop.onTick(),
       onDisconnected: () => {},
       onFatal: (reason) => this.refused(reason),

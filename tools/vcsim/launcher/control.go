@@ -55,7 +55,7 @@ func (l *launcher) handleSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	now := l.settings.snapshot()
 	out := settingsOut{
-		GuestBootDelayMs: now.guestBootDelay.Milliseconds(),
+		GuestBootDelayMs:     now.guestBootDelay.Milliseconds(),
 		GuestLinkLocalMs:     now.guestLinkLocal.Milliseconds(),
 		GuestShutdownDelayMs: now.guestShutdown.Milliseconds(),
 		TaskDelays:           map[string]int64{},

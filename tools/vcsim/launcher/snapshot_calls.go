@@ -116,4 +116,3 @@ func snapshotItem(vm *simulator.VirtualMachine, ref types.ManagedObjectReference
 	}
 	return find(vm.Snapshot.RootSnapshotList)
 }
-
