@@ -13,7 +13,7 @@ export type ActionInput =
   | { kind: "shutdown-guest"; timeoutSeconds: number }
   | { kind: "restart"; timeoutSeconds: number }
   | { kind: "delete"; confirmName: string }
-  | { kind: "resize"; size: VmSize; powerCycle: boolean; timeoutSeconds: number }
+  | { kind: "resize"; size: VmSize; powerCycle: boolean; keepDisk: boolean; timeoutSeconds: number }
   | { kind: "snapshot-create"; name: string; withMemory: boolean }
   | { kind: "snapshot-revert"; snapshotId: string }
   | { kind: "snapshot-delete"; snapshotId: string };
@@ -51,6 +51,12 @@ export type StateRefusal = Extract<
 
 const notApplicable = (vm: ManagedVm, kind: VmActionKind, why: string): Decision =>
   err({ code: "ACTION_NOT_APPLICABLE", vmId: vm.vmId, kind, why, status: vm.status });
+
+/** The hardware a resize to `size` gives the VM: the size's CPU and memory, and a disk that never shrinks. */
+export const resizedSpec = (vm: ManagedVm, size: VmSize): VmSpec => {
+  const target = specFor(size);
+  return { ...target, diskGb: Math.max(target.diskGb, vm.spec.diskGb) };
+};
 
 /** Any of CPU, memory or disk grows: an admin must approve it, like a request. */
 export const isResizeUp = (from: VmSpec, to: VmSpec): boolean =>
@@ -127,9 +133,15 @@ function refusedInput(vm: ManagedVm, input: ActionInput): Decision | null {
         : err({ code: "CONFIRMATION_MISMATCH", vmId: vm.vmId });
     }
     case "resize": {
-      const to = specFor(input.size);
-      if (to.diskGb < vm.spec.diskGb)
-        return err({ code: "DISK_SHRINK_REFUSED", vmId: vm.vmId, fromGb: vm.spec.diskGb, toGb: to.diskGb });
+      const target = specFor(input.size);
+      if (target.diskGb < vm.spec.diskGb && !input.keepDisk)
+        return err({
+          code: "DISK_SHRINK_REFUSED",
+          vmId: vm.vmId,
+          fromGb: vm.spec.diskGb,
+          toGb: target.diskGb,
+        });
+      const to = resizedSpec(vm, input.size);
       const same = to.cpu === vm.spec.cpu && to.memoryGb === vm.spec.memoryGb && to.diskGb === vm.spec.diskGb;
       return same ? notApplicable(vm, "resize", `it already has the ${input.size} size`) : null;
     }
@@ -152,7 +164,7 @@ function actionOf(vm: ManagedVm, input: ActionInput, approvalId: string | null):
       return {
         kind: "resize",
         from: { size: vm.currentSize, spec: vm.spec },
-        to: { size: input.size, spec: specFor(input.size) },
+        to: { size: input.size, spec: resizedSpec(vm, input.size) },
         powerCycle: input.powerCycle,
         timeoutSeconds: input.timeoutSeconds,
         approvalId,
@@ -210,8 +222,8 @@ export function decideVmAction(command: RequestVmAction, vm: ManagedVm): Decisio
     };
     return ok({ kind: "done", events: [requested, done] });
   }
-  if (input.kind === "resize" && isResizeUp(vm.spec, specFor(input.size))) {
-    const to = { size: input.size, spec: specFor(input.size) };
+  if (input.kind === "resize" && isResizeUp(vm.spec, resizedSpec(vm, input.size))) {
+    const to = { size: input.size, spec: resizedSpec(vm, input.size) };
     const from = { size: vm.currentSize, spec: vm.spec };
     const approval: VmEvent = {
       type: "VmResizeRequested",

@@ -30,7 +30,7 @@ export function vmRefusalMessage(error: VmRefusal): string {
     case "CONFIRMATION_MISMATCH":
       return "the name typed does not match the VM's name; type it exactly to confirm the deletion";
     case "DISK_SHRINK_REFUSED":
-      return `a disk can only grow: the VM has ${error.fromGb} GB, this size ${error.toGb} GB`;
+      return `a disk can only grow: the VM has ${error.fromGb} GB, this size ${error.toGb} GB; resize with keepDisk to keep the VM's ${error.fromGb} GB disk`;
     case "SNAPSHOT_CAP_REACHED":
       return `this VM already has ${error.cap} snapshots, the most it may keep; delete one first`;
     case "SNAPSHOT_NOT_FOUND":

@@ -214,13 +214,16 @@ export const DeleteVmInput = ActionInput.extend({ confirmName: z.string().max(20
 export type DeleteVmInput = z.input<typeof DeleteVmInput>;
 
 /**
- * To another size of the catalogue. CPU and RAM change; the disk only grows (a smaller disk is refused).
- * A resize up waits for an admin's approval. When the VM runs and cannot take the change hot, it needs a
- * power cycle, done only with `powerCycle: true`; without it the resize is refused, saying why.
+ * To another size of the catalogue. CPU and RAM change; the disk only grows: a size with a smaller disk
+ * than the VM's is refused, saying so, unless `keepDisk` asks to keep the VM's disk as it is. A resize
+ * up (any of CPU, RAM, disk grows) waits for an admin's approval. When the VM runs and cannot take the
+ * change hot, it needs a power cycle, done only with `powerCycle: true`; without it the resize is
+ * refused, saying why.
  */
 export const ResizeVmInput = ActionInput.extend({
   size: VmSize,
   powerCycle: z.boolean().default(false),
+  keepDisk: z.boolean().default(false),
 }).strict();
 export type ResizeVmInput = z.input<typeof ResizeVmInput>;
 

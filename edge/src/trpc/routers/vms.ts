@@ -117,7 +117,7 @@ export const vmsRouter = router({
     .mutation(({ ctx, input }) =>
       act(ctx, { ...input, input: () => ({ kind: "delete", confirmName: input.confirmName }) }),
     ),
-  /** To another catalogue size; up waits for an admin (`awaiting-approval`); disks never shrink. */
+  /** To another catalogue size; up waits for an admin (`awaiting-approval`); disks never shrink (`keepDisk`). */
   resize: authedProcedure.input(ResizeVmInput).mutation(({ ctx, input }) =>
     act(ctx, {
       ...input,
@@ -125,6 +125,7 @@ export const vmsRouter = router({
         kind: "resize",
         size: input.size,
         powerCycle: input.powerCycle,
+        keepDisk: input.keepDisk,
         timeoutSeconds: policy.guestTimeoutSeconds,
       }),
     }),
