@@ -11,7 +11,10 @@ describe("VM power actions against vcsim", () => {
   const power = async (moref: string) => (await vcsim.control.vm({ moref })).powerState;
 
   beforeAll(async () => {
-    vcsim = await startTestVcsim({ guestBootDelayMs: 100, guestShutdownDelayMs: 200 });
+    // a guest begins a shutdown or reboot 1.5 s after Tools took the call (a real one takes seconds): the
+    // restart watches for Tools going down only once RebootGuest has answered, so a reboot over (down
+    // and back up) before that watch's first read would look ignored and be reset; 200 ms did, under load
+    vcsim = await startTestVcsim({ guestBootDelayMs: 100, guestShutdownDelayMs: 1500 });
     client = clientFor(vcsim);
   });
   afterAll(async () => {

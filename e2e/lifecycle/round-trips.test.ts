@@ -13,9 +13,9 @@ describe("SOAP round trips per VM action", () => {
   let client: VsphereClient;
 
   beforeAll(async () => {
-    // a guest that takes a second to act on a shutdown or reboot: the restart's watch sees Tools go
+    // a guest that takes 1.5 s to act on a shutdown or reboot: the restart's watch sees Tools go
     // down (a reboot over before the watch's first read would look ignored, and be reset)
-    vcsim = await startTestVcsim({ guestBootDelayMs: 100, guestShutdownDelayMs: 1000 });
+    vcsim = await startTestVcsim({ guestBootDelayMs: 100, guestShutdownDelayMs: 1500 });
     client = clientFor(vcsim);
   });
   afterAll(async () => {
@@ -27,7 +27,8 @@ describe("SOAP round trips per VM action", () => {
   async function cost(job: VmActionJob) {
     await vcsim.control.resetCounts();
     const { result } = await runAction(client, job);
-    if (!result.ok) throw new Error(`${job.kind} failed: ${result.error.code} ${result.error.technicalDetail}`);
+    if (!result.ok)
+      throw new Error(`${job.kind} failed: ${result.error.code} ${result.error.technicalDetail}`);
     const counts = await vcsim.control.counts();
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     return { total, counts };
@@ -39,11 +40,13 @@ describe("SOAP round trips per VM action", () => {
     const run = async (label: string, job: VmActionJob) => {
       figures[label] = await cost(job);
     };
+    // the restart first, on the VM as provisioning left it: after a power cycle the simulator's guest was
+    // once seen not to go down on RebootGuest, so the restart fell back to a reset (see the report)
+    await run("restart", actionJob("vm.restart", vm, { timeoutSeconds: 30 }));
     await run("power-off", actionJob("vm.power-off", vm, {}));
     await run("power-on", actionJob("vm.power-on", vm, {}));
     await run("shutdown-guest", actionJob("vm.shutdown-guest", vm, { timeoutSeconds: 30 }));
     await run("power-on (again)", actionJob("vm.power-on", vm, {}));
-    await run("restart", actionJob("vm.restart", vm, { timeoutSeconds: 30 }));
     await run(
       "snapshot-create",
       actionJob("vm.snapshot-create", vm, { name: "measured", withMemory: false }),
