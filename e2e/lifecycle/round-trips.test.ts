@@ -13,9 +13,11 @@ describe("SOAP round trips per VM action", () => {
   let client: VsphereClient;
 
   beforeAll(async () => {
-    // a guest that takes 1.5 s to act on a shutdown or reboot: the restart's watch sees Tools go
-    // down (a reboot over before the watch's first read would look ignored, and be reset)
-    vcsim = await startTestVcsim({ guestBootDelayMs: 100, guestShutdownDelayMs: 1500 });
+    // a guest begins a shutdown or reboot 1.5 s after Tools took the call and stays down 1 s while it
+    // reboots (a real one takes longer). The restart watches for Tools going down; a reboot over before
+    // that watch's first read, or whose down and up land in one WaitForUpdatesEx answer (which shows only
+    // the end state), looks ignored and is reset: with 200 ms / 100 ms it was, under load
+    vcsim = await startTestVcsim({ guestBootDelayMs: 1000, guestShutdownDelayMs: 1500 });
     client = clientFor(vcsim);
   });
   afterAll(async () => {
@@ -40,8 +42,6 @@ describe("SOAP round trips per VM action", () => {
     const run = async (label: string, job: VmActionJob) => {
       figures[label] = await cost(job);
     };
-    // the restart first, on the VM as provisioning left it: after a power cycle the simulator's guest was
-    // once seen not to go down on RebootGuest, so the restart fell back to a reset (see the report)
     await run("restart", actionJob("vm.restart", vm, { timeoutSeconds: 30 }));
     await run("power-off", actionJob("vm.power-off", vm, {}));
     await run("power-on", actionJob("vm.power-on", vm, {}));
