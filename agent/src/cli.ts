@@ -5,8 +5,10 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { formatCheck, runDoctor } from "./cli/doctor.ts";
 import { enroll } from "./cli/enroll.ts";
+import { rotateCredential } from "./cli/rotate.ts";
 import { DEFAULT_UNIT_OPTIONS, renderUnit } from "./cli/systemd-unit.ts";
-import { loadConfig } from "./config.ts";
+import { type AgentConfig, loadConfig } from "./config.ts";
+import { checkEdgeUrl } from "./edge/edge-url.ts";
 import { createLogger } from "./log.ts";
 import { AgentRuntime } from "./runtime/agent-runtime.ts";
 import { EXIT } from "./runtime/exit-codes.ts";
@@ -18,12 +20,15 @@ const USAGE = `gantry-agent ${AGENT_VERSION}
 
 Usage:
   gantry-agent enroll --edge <url> --token <token> [--name <name>] [--state-dir <dir>] [--force]
+                      [--allow-insecure-edge]
   gantry-agent run [--config <file>]
+  gantry-agent rotate [--config <file>] [--state-dir <dir>]
   gantry-agent doctor [--config <file>] [--template <inventory path>]
   gantry-agent service install [--config <file>] [--user <user>] [--exec <command>] [--unit-file <path>]
   gantry-agent --version
 
 Config: JSON file (default /etc/gantry-agent/config.json, or $GANTRY_AGENT_CONFIG) plus GANTRY_* variables.
+The edge must be https:// (or on this machine); allowInsecureEdge / --allow-insecure-edge overrides that.
 `;
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -61,6 +66,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
       return enrollCommand(values, env);
     case "run":
       return runCommand(values, env);
+    case "rotate":
+      return rotateCommand(values, env);
     case "doctor":
       return doctorCommand(values, env);
     case "service install":
@@ -72,8 +79,25 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
 
 type Options = ReturnType<typeof parse>["values"];
 
+/** The edge URL as `checkEdgeUrl` allows it, warning on stderr when it is plain http by permission. */
+function allowedEdge(raw: string, allowInsecure: boolean): string | null {
+  const checked = checkEdgeUrl(raw, { allowInsecure });
+  if (!checked.ok) {
+    fail(checked.error);
+    return null;
+  }
+  if (checked.value.insecure)
+    process.stderr.write(
+      `gantry-agent: WARNING: ${raw} is plain http: the credential travels in clear text\n`,
+    );
+  return raw;
+}
+
 async function enrollCommand(values: Options, env: NodeJS.ProcessEnv): Promise<number> {
   if (!values.edge || !values.token) return fail(`enroll needs --edge and --token\n\n${USAGE}`, EXIT.usage);
+  const allowInsecure =
+    values["allow-insecure-edge"] ?? configOf(values.config, env)?.allowInsecureEdge ?? false;
+  if (allowedEdge(values.edge, allowInsecure) === null) return EXIT.usage;
   const stateDir = values["state-dir"] ?? env.GANTRY_STATE_DIR ?? configStateDir(values.config, env);
   const result = await enroll({
     edgeUrl: values.edge,
@@ -96,9 +120,39 @@ async function enrollCommand(values: Options, env: NodeJS.ProcessEnv): Promise<n
 async function runCommand(values: Options, env: NodeJS.ProcessEnv): Promise<number> {
   const loaded = configOrExit(values.config, env);
   if (!loaded.ok) return EXIT.usage;
-  const state = loadState(loaded.value.config.stateDir);
+  const { config } = loaded.value;
+  const state = loadState(config.stateDir);
   if (!state.ok) return fail(state.error, EXIT.usage);
-  return new AgentRuntime({ loaded: loaded.value, state: state.value }).run();
+  const edge = checkEdgeUrl(config.edgeUrl ?? state.value.edgeUrl, {
+    allowInsecure: config.allowInsecureEdge,
+  });
+  if (!edge.ok) return fail(edge.error, EXIT.usage);
+  return new AgentRuntime({
+    loaded: loaded.value,
+    state: state.value,
+    insecureEdge: edge.value.insecure,
+  }).run();
+}
+
+async function rotateCommand(values: Options, env: NodeJS.ProcessEnv): Promise<number> {
+  const loaded = configOrExit(values.config, env);
+  if (!loaded.ok) return EXIT.usage;
+  const { config } = loaded.value;
+  const stateDir = values["state-dir"] ?? config.stateDir;
+  const state = loadState(stateDir);
+  if (!state.ok) return fail(state.error, EXIT.usage);
+  const edgeUrl = allowedEdge(config.edgeUrl ?? state.value.edgeUrl, config.allowInsecureEdge);
+  if (edgeUrl === null) return EXIT.usage;
+  const rotated = await rotateCredential({ stateDir, edgeUrl });
+  if (!rotated.ok)
+    return fail(
+      rotated.error.message,
+      rotated.error.code === "CREDENTIAL_REFUSED" ? EXIT.credentialRejected : EXIT.failure,
+    );
+  print(
+    `new credential for agent ${rotated.value.agentId} saved in ${rotated.value.file}; the old one stops working once the agent reconnects with the new one`,
+  );
+  return EXIT.ok;
 }
 
 async function doctorCommand(values: Options, env: NodeJS.ProcessEnv): Promise<number> {
@@ -120,7 +174,9 @@ function serviceInstallCommand(values: Options, env: NodeJS.ProcessEnv): number 
   const unit = renderUnit({
     ...DEFAULT_UNIT_OPTIONS,
     user,
-    execStart: values.exec ?? `${process.execPath} ${path.resolve(process.argv[1] ?? "gantry-agent")} run`,
+    execStart: values.exec
+      ? values.exec.split(/\s+/).filter(Boolean)
+      : [process.execPath, path.resolve(process.argv[1] ?? "gantry-agent"), "run"],
     configFile: path.resolve(values.config ?? DEFAULT_UNIT_OPTIONS.configFile),
     stateDir: config.stateDir,
     passwordFile: config.vcenter?.passwordFile ?? DEFAULT_UNIT_OPTIONS.passwordFile,
@@ -150,13 +206,18 @@ function parse(argv: readonly string[]) {
       user: { type: "string" },
       exec: { type: "string" },
       "unit-file": { type: "string" },
+      "allow-insecure-edge": { type: "boolean" },
     },
   });
 }
 
-function configStateDir(file: string | undefined, env: NodeJS.ProcessEnv): string {
+function configOf(file: string | undefined, env: NodeJS.ProcessEnv): AgentConfig | null {
   const loaded = loadConfig({ file, env });
-  return loaded.ok ? loaded.value.config.stateDir : "/var/lib/gantry-agent";
+  return loaded.ok ? loaded.value.config : null;
+}
+
+function configStateDir(file: string | undefined, env: NodeJS.ProcessEnv): string {
+  return configOf(file, env)?.stateDir ?? "/var/lib/gantry-agent";
 }
 
 const invokedDirectly =

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { EdgeEnv } from "../src/env.ts";
+import { securityHeadersMiddleware } from "../src/http/security-headers.ts";
 import production from "../src/index.ts";
 import { devBenchRoutes } from "./dev-bench.ts";
 import { hubDevRoutes } from "./hub-dev-routes.ts";
@@ -13,7 +14,7 @@ export { AgentHub, RequestProgress, TenantFeed } from "../src/index.ts";
  * production bundle (wrangler.toml's `main`) never contains it; a test builds that bundle to prove it.
  */
 const dev = new Hono<EdgeEnv>()
-  .use("/agent/dev/*", localDevGuard())
+  .use("/agent/dev/*", securityHeadersMiddleware(), localDevGuard())
   .route("/agent/dev/bench", devBenchRoutes)
   .route("/agent/dev", hubDevRoutes)
   // everything else, and any /agent/dev path no dev route answers, is the production Worker's

@@ -1,6 +1,7 @@
 import WebSocket from "ws";
 import type { LoadedConfig } from "../config.ts";
 import { connectUrl } from "../edge/edge-connection.ts";
+import { checkEdgeUrl } from "../edge/edge-url.ts";
 import { loadState } from "../state-file.ts";
 import type { Vcenter } from "../vcenter.ts";
 
@@ -55,6 +56,17 @@ export async function runDoctor(input: {
     detail: `agent ${state.value.agentId} of site ${state.value.siteId}`,
   });
   const edgeUrl = config.edgeUrl ?? state.value.edgeUrl;
+  const allowed = checkEdgeUrl(edgeUrl, { allowInsecure: config.allowInsecureEdge });
+  if (!allowed.ok) {
+    checks.push({ name: "edge URL", ok: false, detail: allowed.error, hint: "use the edge's https:// URL" });
+    return checks;
+  }
+  if (allowed.value.insecure)
+    checks.push({
+      name: "edge URL",
+      ok: false,
+      detail: `${edgeUrl} is plain http: the credential travels in clear text`,
+    });
   try {
     const res = await fetch(new URL("/healthz", edgeUrl), { signal: AbortSignal.timeout(10_000) });
     checks.push({

@@ -2,6 +2,7 @@ import { answerCall } from "../calls.ts";
 import type { AgentConfig, LoadedConfig } from "../config.ts";
 import { DriftWatch } from "../drift/drift-watch.ts";
 import { EdgeConnection, type FatalReason } from "../edge/edge-connection.ts";
+import { INSECURE_EDGE_WARNING } from "../edge/edge-url.ts";
 import { Outbox } from "../edge/outbox.ts";
 import { type HealthSnapshot, startHealthServer } from "../health.ts";
 import { InventoryReporter } from "../inventory-reporter.ts";
@@ -9,7 +10,7 @@ import { createHandlerRegistry } from "../jobs/handlers.ts";
 import { JobLoop } from "../jobs/job-loop.ts";
 import { Journal } from "../jobs/journal.ts";
 import { createLogger, type Logger } from "../log.ts";
-import type { AgentState } from "../state-file.ts";
+import { type AgentState, loadState } from "../state-file.ts";
 import { configuredVcenter, type Vcenter } from "../vcenter.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { EXIT, exitCodeFor } from "./exit-codes.ts";
@@ -28,6 +29,8 @@ const DRAIN_TIMEOUT_MS = 5000;
 export class AgentRuntime {
   private readonly config: AgentConfig;
   private readonly state: AgentState;
+  /** the operator allowed plain http to an edge off this machine: said loudly at every start */
+  private readonly insecureEdge: boolean;
   private readonly log: Logger;
   private readonly journal: Journal;
   private readonly vcenter: Vcenter | null;
@@ -39,16 +42,21 @@ export class AgentRuntime {
   /** settled once, by whichever comes first: a signal's stop finishing, or the edge refusing for good */
   private readonly exit = Promise.withResolvers<number>();
 
-  constructor(input: { loaded: LoadedConfig; state: AgentState }) {
+  constructor(input: { loaded: LoadedConfig; state: AgentState; insecureEdge?: boolean }) {
     const { config } = input.loaded;
     this.config = config;
     this.state = input.state;
+    this.insecureEdge = input.insecureEdge ?? false;
     this.log = createLogger({ level: config.logLevel, base: { agentId: input.state.agentId } });
     this.journal = Journal.open(config.stateDir);
     this.vcenter = configuredVcenter(input.loaded, this.log);
     this.connection = new EdgeConnection({
       edgeUrl: config.edgeUrl ?? input.state.edgeUrl,
-      credential: input.state.credential,
+      // read again at each connect: `gantry-agent rotate` saves a new one that the next reconnect uses
+      credential: () => {
+        const current = loadState(config.stateDir);
+        return current.ok ? current.value.credential : input.state.credential;
+      },
       log: this.log,
       backoff: config.reconnect,
     });
@@ -80,6 +88,7 @@ export class AgentRuntime {
     return new InventoryReporter({
       collect: () => vcenter.inventory(),
       send: (body) => this.connection.send(body),
+      protocol: () => this.connection.protocol,
       log: this.log,
     });
   }
@@ -106,7 +115,7 @@ export class AgentRuntime {
 
   /** Runs until a stop or a refusal for good; resolves the process's exit code. */
   async run(): Promise<number> {
-    this.announceVcenter();
+    this.announceStart();
     const health = await this.startHealth();
     const signals = new StopSignals({
       graceful: (signal) => this.drain(signal),
@@ -134,7 +143,21 @@ export class AgentRuntime {
     return code;
   }
 
-  private announceVcenter(): void {
+  private announceStart(): void {
+    if (this.insecureEdge) {
+      this.log.error(INSECURE_EDGE_WARNING, { edgeUrl: this.config.edgeUrl ?? this.state.edgeUrl });
+      process.stderr.write(`gantry-agent: ${INSECURE_EDGE_WARNING}\n`);
+    }
+    const setAside = this.journal.setAside;
+    if (setAside) {
+      this.log.error("the job journal could not be read; starting without it (the edge requeues its jobs)", {
+        reason: setAside.reason,
+        movedTo: setAside.movedTo,
+      });
+      process.stderr.write(
+        `gantry-agent: the job journal could not be read (${setAside.reason}); moved to ${setAside.movedTo ?? "(could not move it)"}\n`,
+      );
+    }
     if (!this.vcenter) this.log.warn("no vCenter configured: this agent declines provisioning jobs");
     else if (this.config.allowlist)
       this.log.info("placement allowlist in force", { kinds: Object.keys(this.config.allowlist) });

@@ -68,11 +68,12 @@ export async function dispatchQueued(hub: HubContext): Promise<void> {
 const PENDING_OUTCOME_RETRY_MS = 30_000;
 
 /**
- * One alarm per object: set it to the earliest offer or lease deadline, and no later than a retry of
- * a stopped job's outcome still to be written, if there is either.
+ * One alarm per object: set it to the earliest deadline (an offer or lease expiring, a job reaching its
+ * maximum duration, a stopped job's agent out of time), and no later than a retry of a stopped job's
+ * outcome still to be written, if there is either.
  */
 export async function armSweep(hub: HubContext): Promise<void> {
-  const deadline = hub.queue.nextDeadline();
+  const deadline = hub.queue.nextDeadline(hub.settings.jobMaxDurationMs);
   const retry = hub.queue.pendingOutcomes().length > 0 ? hub.now() + PENDING_OUTCOME_RETRY_MS : null;
   const next = deadline === null ? retry : retry === null ? deadline : Math.min(deadline, retry);
   if (next === null) return;

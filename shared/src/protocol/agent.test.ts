@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AgentToEdge, EdgeToAgent } from "./agent.ts";
-import { parseAgentFrame, parseEdgeFrame, utf8Length } from "./agent-parse.ts";
+import { parseAgentFrame, parseEdgeFrame } from "./agent-parse.ts";
+import { utf8Length } from "./utf8.ts";
 import { MAX_AGENT_FRAME_BYTES, negotiateVersion, PROTOCOL_VERSION } from "./version.ts";
 
 const at = "2026-11-22T10:04:00.000Z";

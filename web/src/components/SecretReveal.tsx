@@ -1,38 +1,39 @@
-import { createSignal, Show } from "solid-js";
+import { Show } from "solid-js";
+import { CopyButton } from "./CopyButton.tsx";
 
-/** A secret shown exactly once, with a copy button and a plain warning. */
-export function SecretReveal(props: { label: string; secret: string; hint: string; command?: string }) {
-  const [copied, setCopied] = createSignal(false);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(props.secret);
-      setCopied(true);
-    } catch {
-      setCopied(false);
-    }
-  };
+/** A secret shown exactly once, with copy buttons (the secret; the command that uses it) and a plain warning. */
+export function SecretReveal(props: {
+  label: string;
+  secret: string;
+  hint: string;
+  /** the command to run with the secret in it, shown and copied whole */
+  command?: string;
+  commandLabel?: string;
+}) {
   return (
     <div class="notice notice--warning" data-testid="secret-reveal">
       <p>
         <strong>{props.label}</strong> — shown only this once. {props.hint}
       </p>
-      <code class="secret-box" data-testid="secret">
-        {props.secret}
-      </code>
+      <div class="copyable">
+        <code class="secret-box" data-testid="secret">
+          {props.secret}
+        </code>
+        <CopyButton value={props.secret} what={props.label.toLowerCase()} />
+      </div>
       <Show when={props.command}>
         {(command) => (
           <>
-            <p>On the agent's machine:</p>
-            <code class="secret-box">{command()}</code>
+            <p>{props.commandLabel ?? "On the agent's machine:"}</p>
+            <div class="copyable">
+              <pre class="secret-box" data-testid="secret-command">
+                {command()}
+              </pre>
+              <CopyButton value={command()} what="command" />
+            </div>
           </>
         )}
       </Show>
-      <button type="button" class="button button--small" onClick={() => void copy()}>
-        Copy token
-      </button>
-      <span class="muted" aria-live="polite">
-        <Show when={copied()}> Copied.</Show>
-      </span>
     </div>
   );
 }
