@@ -2,10 +2,10 @@ import { env } from "cloudflare:workers";
 import { VM_ACTION_JOB_KINDS } from "@gantry/shared/jobs/vm-action-job";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hubJobDispatcher } from "../src/deps.ts";
-import { createEnrollmentToken } from "../src/tenancy/enrollment.ts";
-import { connectAgent, enroll, hubOf, type TestAgent } from "./agent-support.ts";
+import { connectAgent, hubOf, type TestAgent } from "./agent-support.ts";
 import { callerFor, freshKey } from "./support/callers.ts";
 import { seedReferenceData } from "./support/seed.ts";
+import { enrollTenantAgent } from "./support/tenant-agents.ts";
 import { testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
 import { readyVm, vmFacts } from "./support/vms.ts";
@@ -17,13 +17,7 @@ const at = () => new Date().toISOString();
 
 /** An agent of the tenant's site, enrolled and welcomed; `jobs` absent: an agent older than protocol 3. */
 async function agentOf(t: TestTenant, input: { name: string; protocols: number[]; jobs?: string[] }) {
-  const token = await createEnrollmentToken(env.DB, {
-    tenantId: t.tenantId,
-    siteId: t.siteId,
-    createdBy: "test",
-    now: Date.now(),
-  });
-  const { credential } = await (await enroll(token.token, input.name)).json<{ credential: string }>();
+  const { credential } = await enrollTenantAgent(t, input.name);
   const agent = await connectAgent(credential);
   agent.send({
     type: "hello",
@@ -218,7 +212,7 @@ describe("drift reports through the site's hub", () => {
     expect(gone.vm.status).toBe("GONE");
     expect(gone.actions.filter((a) => a.available).map((a) => a.kind)).toEqual(["delete"]);
     const audit = (await callerFor(t.admin, w).audit.list({})).items.filter(
-      (e) => [changed, destroyed].includes(e.requestId) && e.action.startsWith("VM_"),
+      (e) => [changed, destroyed].includes(e.requestId ?? "") && e.action.startsWith("VM_"),
     );
     expect(audit.map((e) => e.action).sort()).toEqual(["VM_CHANGED_OUTSIDE_GANTRY", "VM_GONE"]);
     agent.ws.close();
