@@ -102,7 +102,7 @@ describe("the hub refuses a revoked agent on every frame", () => {
 
   it("closes an agent D1 says is revoked at its next presence refresh, even if its hub was never told", async () => {
     const { t, agentId, agent } = await connectedAgent();
-    await markRevoked(env.DB, { agentId, revokedBy: t.admin.userId, now: Date.now() });
+    await markRevoked(env.DB, { agentId, revokedBy: t.admin.userId, now: Date.now() }).run();
     // its presence is due for a refresh
     await runInDurableObject(hubOf(t.siteId), (_hub: AgentHub, state) => {
       state.storage.sql.exec("UPDATE agents_seen SET presence_at = 1 WHERE agent_id = ?", agentId);
