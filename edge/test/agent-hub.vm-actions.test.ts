@@ -65,9 +65,18 @@ describe("VM actions through the site's hub", () => {
       message: expect.stringMatching(/version 0\.2\.0 or later/),
     });
 
+    // protocol 2 (inventory in parts) has no VM actions, even if the agent names them
+    const { agent: v2agent, welcome: v2 } = await agentOf(t, {
+      name: "v2",
+      protocols: [2, 1],
+      jobs: ["provision-vm", ...VM_ACTION_JOB_KINDS],
+    });
+    expect(v2.protocol).toBe(2);
+    expect((await hubOf(t.siteId).capabilities()).jobs).toEqual(["provision-vm"]);
+
     const { agent: current, welcome: v3 } = await agentOf(t, {
       name: "current",
-      protocols: [3, 1],
+      protocols: [3, 2, 1],
       jobs: ["provision-vm", ...VM_ACTION_JOB_KINDS],
     });
     expect(v3.protocol).toBe(3);
@@ -84,8 +93,9 @@ describe("VM actions through the site's hub", () => {
       vmwareId: "vm-1001",
       requestId: vmId,
     });
-    // the older agent was never offered it
+    // the older agents were never offered it
     expect(legacy.received.filter((f) => f.type === "job.offer")).toEqual([]);
+    expect(v2agent.received.filter((f) => f.type === "job.offer")).toEqual([]);
 
     // the agent's frames land on the VM's stream: a step, then the outcome; each acked
     current.send({
@@ -122,6 +132,7 @@ describe("VM actions through the site's hub", () => {
     ]);
     expect((await hubOf(t.siteId).jobStatus(grant.jobId))?.outcome).toBe("succeeded");
     legacy.ws.close();
+    v2agent.ws.close();
     current.ws.close();
   });
 

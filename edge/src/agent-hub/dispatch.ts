@@ -1,4 +1,5 @@
 import { LEGACY_AGENT_JOBS } from "@gantry/shared/protocol/agent";
+import { VM_ACTIONS_PROTOCOL } from "@gantry/shared/protocol/version";
 import { type SocketFacts, sendFrame, welcomedSockets } from "./agent-sockets.ts";
 import type { HubContext } from "./hub-context.ts";
 import type { Job } from "./job-queue.ts";
@@ -28,7 +29,11 @@ export function agentSlots(hub: HubContext): AgentSlot[] {
 }
 
 /** The job kinds an agent runs: those it named in its hello, or provisioning only for an older one. */
-export const jobsOf = (facts: SocketFacts): readonly string[] => facts.jobs ?? LEGACY_AGENT_JOBS;
+export const jobsOf = (facts: SocketFacts): readonly string[] =>
+  // below protocol 3 (1, or 2 with inventory in parts) an agent runs provisioning only, whatever it names
+  facts.protocol !== null && facts.protocol >= VM_ACTIONS_PROTOCOL
+    ? (facts.jobs ?? LEGACY_AGENT_JOBS)
+    : LEGACY_AGENT_JOBS;
 
 function pick(slots: AgentSlot[], job: Job): AgentSlot | null {
   let best: AgentSlot | null = null;
