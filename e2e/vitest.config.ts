@@ -8,11 +8,17 @@ export default defineConfig({
     hookTimeout: 180_000,
     projects: [
       {
-        // the agent's vSphere client and provisioning against a real VCSIM, and `gantry-agent run` as a process
+        // the agent's vSphere client, provisioning and VM actions against a real VCSIM, and `gantry-agent
+        // run` as a process
         extends: true,
         test: {
           name: "agent",
-          include: ["vsphere/**/*.test.ts", "provisioning/**/*.test.ts", "agent-cli/**/*.test.ts"],
+          include: [
+            "vsphere/**/*.test.ts",
+            "provisioning/**/*.test.ts",
+            "lifecycle/**/*.test.ts",
+            "agent-cli/**/*.test.ts",
+          ],
         },
       },
       {

@@ -8,6 +8,10 @@ const vcenterDouble = (overrides: Partial<Vcenter>): Vcenter => ({
   provision: async () => {
     throw new Error("unused");
   },
+  actions: {},
+  driftCollector: () => {
+    throw new Error("unused");
+  },
   testConnection: async () => ({ checks: [{ name: "login", ok: true, detail: "ok" }] }),
   vmStatus: async () => err({ code: "VM_NOT_FOUND", message: "gone" }),
   inventory: async () => {

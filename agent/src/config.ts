@@ -62,6 +62,17 @@ export const AgentConfig = z.object({
     .refine((r) => r.capMs >= r.baseMs, { message: "must be at least retry.baseMs", path: ["capMs"] })
     .prefault({}),
   /**
+   * The drift watch: changes made in vCenter to Gantry's VMs behind Gantry's back, reported to the edge.
+   * One long poll; after a change it waits `minIntervalMs` before asking again, so changes are batched.
+   */
+  drift: z
+    .object({
+      enabled: z.boolean().default(true),
+      minIntervalMs: Millis(50, 600_000).default(10_000),
+      maxWaitSeconds: z.coerce.number().int().min(1).max(600).default(60),
+    })
+    .prefault({}),
+  /**
    * Every wait on vCenter has a deadline; past it the job fails TIMED_OUT and what it built is removed.
    * `networkMs` is the exception: past it the VM is ready without an address (and a warning). A watch
    * silent for `quietMs` reads its objects once more, in case an update was lost.
@@ -116,6 +127,7 @@ const ENV_PATHS: Record<string, string[]> = {
   GANTRY_RETRY_ATTEMPTS: ["retry", "attempts"],
   GANTRY_RETRY_BASE_MS: ["retry", "baseMs"],
   GANTRY_RETRY_CAP_MS: ["retry", "capMs"],
+  GANTRY_DRIFT_MIN_INTERVAL_MS: ["drift", "minIntervalMs"],
   GANTRY_WAIT_CLONE_MS: ["waits", "cloneMs"],
   GANTRY_WAIT_RECONFIGURE_MS: ["waits", "reconfigureMs"],
   GANTRY_WAIT_POWER_ON_MS: ["waits", "powerOnMs"],

@@ -2,7 +2,10 @@ import type { InventoryReport, VmLiveStatus } from "@gantry/shared/jobs/inventor
 import type { CallError, ConnectivityCheck, VcenterTestReport } from "@gantry/shared/protocol/agent";
 import { err, type Result } from "@gantry/shared/result";
 import type { LoadedConfig } from "./config.ts";
-import type { JobHandler } from "./jobs/handlers.ts";
+import { DriftCollector } from "./drift/drift-collector.ts";
+import type { Handlers, JobHandler } from "./jobs/handlers.ts";
+import type { ActionOptions } from "./lifecycle/action-run.ts";
+import { vmActionHandlers } from "./lifecycle/vm-action-handlers.ts";
 import type { Logger } from "./log.ts";
 import { type ProvisionOptions, provisionVm } from "./provisioning/provision-vm.ts";
 import { createVsphereClient } from "./vsphere/client.ts";
@@ -15,6 +18,10 @@ import { readVmStatus } from "./vsphere/vm-status.ts";
 /** Everything the agent does with its vCenter: the job handler, the edge's calls, inventory. */
 export interface Vcenter {
   provision: JobHandler;
+  /** a handler for every VM action (`vm.*` job kinds) */
+  actions: Handlers;
+  /** the drift watch's view of every VM with our marker, on the shared session */
+  driftCollector(): DriftCollector;
   /** Reachable, login, and (given a path) template found: one named check each, with a hint on failure. */
   testConnection(options?: { templatePath?: string }): Promise<VcenterTestReport>;
   vmStatus(vmwareId: string, signal?: AbortSignal): Promise<Result<VmLiveStatus, CallError>>;
@@ -40,11 +47,14 @@ export function createVcenter(
   config: VsphereConfig,
   log: Logger,
   provisioning: ProvisionOptions = {},
+  actions: ActionOptions = {},
   clientOptions: VsphereClientOptions = {},
 ): Vcenter {
   const client = createVsphereClient(config, { ...clientOptions, log });
   return {
     provision: (job, ctx) => provisionVm(client, job, ctx, provisioning),
+    actions: vmActionHandlers(client, actions),
+    driftCollector: () => new DriftCollector(client, log),
     testConnection: async (options = {}) => {
       const report = await testConnection(config, { ...options, log });
       const checks: ConnectivityCheck[] = report.checks.map((c) => ({
@@ -82,18 +92,25 @@ export function createVcenter(
 export function configuredVcenter(loaded: LoadedConfig, log: Logger): Vcenter | null {
   const { vcenter: vc, allowlist, retry, waits } = loaded.config;
   if (!vc || loaded.vcenterPassword === null) return null;
+  const retryPolicy = createRetryPolicy({
+    maxAttempts: retry.attempts,
+    baseDelayMs: retry.baseMs,
+    maxDelayMs: retry.capMs,
+  });
   const provisioning: ProvisionOptions = {
     allowlist,
-    retryPolicy: createRetryPolicy({
-      maxAttempts: retry.attempts,
-      baseDelayMs: retry.baseMs,
-      maxDelayMs: retry.capMs,
-    }),
+    retryPolicy,
     waits,
     networkWaitMs: waits.networkMs,
     compensationTimeoutMs: waits.cleanupMs,
   };
-  return createVcenter({ ...vc, password: loaded.vcenterPassword }, log, provisioning, {
-    quietMs: waits.quietMs,
-  });
+  return createVcenter(
+    { ...vc, password: loaded.vcenterPassword },
+    log,
+    provisioning,
+    { retryPolicy },
+    {
+      quietMs: waits.quietMs,
+    },
+  );
 }

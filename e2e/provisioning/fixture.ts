@@ -2,11 +2,14 @@ import type { JobContext } from "@gantry/agent/jobs/job-context";
 import type { Logger } from "@gantry/agent/log";
 import type { ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
+import type { StepDetail, VmActionStep } from "@gantry/shared/jobs/vm-action-job";
 import { memoryLogger } from "../vsphere/fixture.ts";
 
 export interface FakeJobContext extends JobContext {
   readonly stages: ProvisioningStage[];
   readonly percents: { stage: ProvisioningStage; percent: number }[];
+  /** a VM action's steps, in order */
+  readonly steps: { step: VmActionStep; detail: StepDetail }[];
   readonly lines: string[];
   /** Number of assertLease() calls (one before every mutating vCenter call). */
   leaseChecks: number;
@@ -43,6 +46,7 @@ export function fakeJobContext(options: { attempt?: number; log?: Logger } = {})
     attempt: options.attempt ?? 1,
     stages: [],
     percents: [],
+    steps: [],
     lines: memory.lines,
     leaseChecks: 0,
     reportStage(stage) {
@@ -51,6 +55,10 @@ export function fakeJobContext(options: { attempt?: number; log?: Logger } = {})
     },
     reportPercent(stage, percent) {
       ctx.percents.push({ stage, percent });
+      notify();
+    },
+    reportStep(step, detail = {}) {
+      ctx.steps.push({ step, detail });
       notify();
     },
     reached: (stage) => when(() => (ctx.stages.includes(stage) ? true : undefined)).then(() => undefined),

@@ -21,6 +21,7 @@ export function hubJobDispatcher(env: Pick<Env, "AGENT_HUB">): JobDispatcher {
         });
       }
     },
+    capabilities: (siteId) => siteHub(env, siteId).capabilities(),
   };
 }
 

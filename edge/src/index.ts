@@ -1,8 +1,10 @@
 import { completeRevocations } from "./agent-hub/revoke-agent.ts";
 import { app } from "./app.ts";
 import { deleteSessionsEndedBefore } from "./auth/sessions.ts";
+import { expireVmActions } from "./commands/expire-vm-actions.ts";
 import { sweepOutbox } from "./commands/outbox-relay.ts";
 import { workerDeps } from "./deps.ts";
+import { siteHub } from "./stubs.ts";
 
 export { AgentHub } from "./agent-hub/agent-hub.ts";
 export { RequestProgress } from "./request-progress/request-progress.ts";
@@ -14,11 +16,13 @@ const SESSION_KEPT_AFTER_END_MS = 24 * 60 * 60 * 1000;
 /** The production Worker. The local stack runs `edge/dev/dev-worker.ts`, which wraps this one. */
 export default {
   fetch: app.fetch,
-  // every minute (wrangler.toml [triggers]): re-dispatch provisioning jobs the approval's relay did not
-  // confirm (outbox sweeper), finish revocations whose hub did not confirm, and drop sessions a day past
-  // their hard end
+  // every minute (wrangler.toml [triggers]): re-dispatch jobs whose relay right after the command was not
+  // confirmed (outbox sweeper), end VM actions that ran past their deadline, finish revocations whose hub
+  // did not confirm, and drop sessions a day past their hard end
   scheduled(controller, env, ctx) {
-    ctx.waitUntil(sweepOutbox(workerDeps(env, { clock: () => new Date(controller.scheduledTime) })));
+    const deps = workerDeps(env, { clock: () => new Date(controller.scheduledTime) });
+    ctx.waitUntil(sweepOutbox(deps));
+    ctx.waitUntil(expireVmActions(deps, (job) => siteHub(env, job.siteId).stopJob(job)));
     ctx.waitUntil(deleteSessionsEndedBefore(env.DB, controller.scheduledTime - SESSION_KEPT_AFTER_END_MS));
     ctx.waitUntil(completeRevocations(env, { now: controller.scheduledTime }));
   },

@@ -71,8 +71,9 @@ describe("approvals: the job is built and checked before the approval commits", 
     await callerFor(t.admin, w).approvals.approve({ requestId, expectedVersion: version });
     await w.settle();
     const [dispatch] = w.dispatcher.calls;
-    expect(ProvisionVmJob.safeParse(dispatch?.job).success).toBe(true);
-    expect(dispatch?.job.annotation).toContain(member.email.slice(0, 100));
+    const job = ProvisionVmJob.safeParse(dispatch?.job);
+    expect(job.success).toBe(true);
+    expect(job.data?.annotation).toContain(member.email.slice(0, 100));
   });
 
   it("has database checks that match the slug schemas: the tables refuse what a job could not carry", async () => {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import type { VmSize } from "@gantry/shared/domain/vm-size";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
-import type { JobUpdate } from "@gantry/shared/protocol/job-report";
+import type { ProvisioningUpdate } from "@gantry/shared/protocol/job-report";
 import type { Principal } from "../src/auth/principal.ts";
 import { approveRequest } from "../src/commands/approve-request.ts";
 import { createCommandDeps, type DispatchDeps } from "../src/commands/command-deps.ts";
@@ -22,7 +22,10 @@ const TEMPLATE_NAMES: readonly TemplateName[] = ["ubuntu", "windows"];
 
 const deps = (): DispatchDeps => ({
   ...createCommandDeps({ db: env.DB, feed: createChangeFeed(env) }),
-  dispatcher: { dispatch: async () => {} },
+  dispatcher: {
+    dispatch: async () => {},
+    capabilities: async () => ({ connected: 0, jobs: [], versions: [] }),
+  },
 });
 
 export interface TestTenant {
@@ -138,7 +141,11 @@ export async function approvedRequest(
 }
 
 /** Records what an agent reported, as the hub does before publishing it. */
-export async function record(tenant: TestTenant, requestId: string, update: JobUpdate): Promise<void> {
+export async function record(
+  tenant: TestTenant,
+  requestId: string,
+  update: ProvisioningUpdate,
+): Promise<void> {
   const recorded = await recordJobUpdate(deps(), {
     tenantId: tenant.tenantId,
     requestId,
@@ -152,7 +159,7 @@ export async function record(tenant: TestTenant, requestId: string, update: JobU
   if (!recorded.ok) throw new Error(`record failed: ${JSON.stringify(recorded.error)}`);
 }
 
-export const stageAt = (stage: ProvisioningStage, atMs: number): JobUpdate => ({
+export const stageAt = (stage: ProvisioningStage, atMs: number): ProvisioningUpdate => ({
   kind: "stage",
   stage,
   at: iso(atMs),
@@ -180,7 +187,11 @@ export async function failedRun(tenant: TestTenant, requestId: string): Promise<
 }
 
 /** What the agent hub does with a durable frame: record it in D1, then publish it to the progress object. */
-export async function report(tenant: TestTenant, requestId: string, update: JobUpdate): Promise<void> {
+export async function report(
+  tenant: TestTenant,
+  requestId: string,
+  update: ProvisioningUpdate,
+): Promise<void> {
   await record(tenant, requestId, update);
   const published = await progressStub(requestId).publish(
     { ...update, requestId },

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import type { JobReport } from "@gantry/shared/protocol/job-report";
+import type { JobReport, ProvisioningUpdate } from "@gantry/shared/protocol/job-report";
 import { beforeAll, describe, expect, it } from "vitest";
 import { JobStreamCache } from "../src/commands/job-stream-cache.ts";
 import { loadVmRequestAndVm } from "../src/commands/load-aggregates.ts";
@@ -31,7 +31,7 @@ function setup() {
   const db = new CallCountingD1(env.DB);
   const w = testWorkflow({ db });
   const cache = new JobStreamCache();
-  const record = (report: JobReport, withCache = true) =>
+  const record = (report: JobReport & { update: ProvisioningUpdate }, withCache = true) =>
     recordJobUpdate(w.deps, report, withCache ? { cache } : {});
   /** D1 round trips one call makes */
   const callsOf = async (work: () => Promise<unknown>) => {

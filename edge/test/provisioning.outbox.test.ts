@@ -74,6 +74,7 @@ describe("job outbox", () => {
     const { requestId, version } = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
     const refusing = {
       dispatch: async () => Promise.reject(new JobDispatchError("invalid job", { retryable: false })),
+      capabilities: () => w.deps.dispatcher.capabilities(t.siteId),
     };
     await callerFor(t.admin, { ...w, deps: { ...w.deps, dispatcher: refusing } }).approvals.approve({
       requestId,

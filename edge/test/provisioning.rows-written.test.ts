@@ -1,12 +1,14 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { approveRequest } from "../src/commands/approve-request.ts";
+import { requestVmAction } from "../src/commands/request-vm-action.ts";
 import { submitRequest } from "../src/commands/submit-request.ts";
 import { MeteredD1 } from "./support/d1-wrappers.ts";
 import { provisionToReady } from "./support/job-updates.ts";
 import { seedReferenceData } from "./support/seed.ts";
 import { testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
+import { readyVm, report, vmFacts } from "./support/vms.ts";
 
 /** The D1 economy target: rows written per request from submit to READY, index entries included. */
 const BUDGET = 40;
@@ -62,5 +64,55 @@ describe("D1 rows written per request", () => {
     expect(db.rowsWritten).toBeLessThanOrEqual(BUDGET);
     // catches a metering mistake that would make the budget meaningless
     expect(db.rowsWritten).toBeGreaterThanOrEqual(20);
+  });
+});
+
+/** What one VM action costs, from the command through a step to its outcome. */
+const ACTION_BUDGET = 20;
+
+describe("D1 rows written per VM action", () => {
+  it(`stays within ${ACTION_BUDGET} rows for a power off: command + outbox + relay, a step, the outcome`, async () => {
+    const vmId = await readyVm(testWorkflow(), t);
+    const db = new MeteredD1(env.DB);
+    const w = testWorkflow({ db });
+    const policy = { snapshotCap: 3, guestTimeoutSeconds: 120, actionBudgetSeconds: 600 };
+    const steps: Record<string, number> = {};
+    const measure = async (step: string, work: () => Promise<unknown>) => {
+      const before = db.rowsWritten;
+      await work();
+      steps[step] = db.rowsWritten - before;
+    };
+    let actionId = "";
+    await measure("command + outbox + relay", async () => {
+      const accepted = await requestVmAction(w.deps, {
+        principal: t.member,
+        vmId,
+        idempotencyKey: crypto.randomUUID(),
+        reason: null,
+        input: { kind: "power-off" },
+        policy,
+      });
+      if (!accepted.ok || !accepted.value.actionId) throw new Error("refused");
+      actionId = accepted.value.actionId;
+      await w.settle();
+    });
+    const at = new Date().toISOString();
+    await measure("step", () =>
+      report(w, t, { vmId, actionId, update: { kind: "step", step: "POWERING_OFF", detail: {}, at } }),
+    );
+    await measure("outcome", () =>
+      report(w, t, {
+        vmId,
+        actionId,
+        update: {
+          kind: "action-done",
+          result: { facts: vmFacts({ powerState: "poweredOff" }), snapshot: null, note: null },
+          at,
+        },
+      }),
+    );
+    console.info(JSON.stringify({ rowsWrittenPerAction: db.rowsWritten, steps }));
+    expect(db.rowsWritten).toBeLessThanOrEqual(ACTION_BUDGET);
+    expect(db.rowsWritten).toBeGreaterThanOrEqual(8);
   });
 });

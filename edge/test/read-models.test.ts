@@ -21,18 +21,28 @@ async function approved(w: ReturnType<typeof testWorkflow>) {
 }
 
 describe("vms.list", () => {
-  it("lists VMs once provisioning started: all of the tenant's to an admin", async () => {
+  it("lists a VM once READY to its owner and the tenant's admins, not to other members", async () => {
     const w = testWorkflow();
     const ready = await approved(w);
     await provisionToReady(w, { requestId: ready, tenantId: t.tenantId, start });
     const pendingOnly = await approved(w);
-    const vms = await callerFor(t.admin, w).vms.list({});
-    expect(vms.items.map((v) => [v.requestId, v.vmStatus])).toContainEqual([ready, "READY"]);
-    expect(vms.items.map((v) => v.requestId)).not.toContain(pendingOnly);
-    expect(vms.items.find((v) => v.requestId === ready)?.vm).toMatchObject({
-      vmwareId: "vm-1001",
+    const mine = await callerFor(t.member, w).vms.list({});
+    expect(mine.items.map((v) => [v.vmId, v.status, v.powerState])).toContainEqual([
+      ready,
+      "READY",
+      "poweredOn",
+    ]);
+    expect(mine.items.map((v) => v.vmId)).not.toContain(pendingOnly);
+    expect(mine.items.find((v) => v.vmId === ready)).toMatchObject({
+      vmName: "web-api-01",
       ipAddress: "10.0.0.5",
+      owner: { id: t.member.userId },
+      spec: { cpu: 4, memoryGb: 8, diskGb: 100 },
+      expiresAt: null,
+      action: null,
     });
+    expect((await callerFor(t.admin, w).vms.list({})).items.map((v) => v.vmId)).toContain(ready);
+    expect((await callerFor(t.otherMember, w).vms.list({})).items.map((v) => v.vmId)).not.toContain(ready);
   });
 
   it("shows a member only their own VMs, as requests.get would (no one else's names, emails or IPs)", async () => {

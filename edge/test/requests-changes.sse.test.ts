@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { CHANGE_FEED_PROTOCOL_VERSION } from "@gantry/shared/protocol/change-feed";
 import { beforeAll, describe, expect, it } from "vitest";
 import { approveAs, submitAs, watchChanges, watchFromNow } from "./feed-fixtures.ts";
 import { cookieFor } from "./progress-http-fixtures.ts";
@@ -22,7 +23,7 @@ describe("requests.changes over SSE", () => {
     const reader = await watchChanges(t.member);
     expect(reader.sse.response.headers.get("content-type")).toContain("text/event-stream");
     const { id, frame: first } = await reader.next();
-    expect(first).toMatchObject({ v: 1, type: "sync" });
+    expect(first).toMatchObject({ v: CHANGE_FEED_PROTOCOL_VERSION, type: "sync" });
     expect(id).toBe(`${first.epoch}.${first.seq}`);
     await reader.cancel();
   });

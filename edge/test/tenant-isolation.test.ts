@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { enroll, helloAgent } from "./agent-support.ts";
-import { type Caller, callerFor, requestInput } from "./support/callers.ts";
-import { frame, record, stageAt } from "./support/job-updates.ts";
+import { type Caller, callerFor, freshKey, requestInput } from "./support/callers.ts";
+import { frame, provisionToReady, record, stageAt } from "./support/job-updates.ts";
 import { ACME_WEB, adam, alice, GLOBEX_SHOP, gary, gina } from "./support/principals.ts";
 import { seedReferenceData } from "./support/seed.ts";
 import { emptyReport } from "./support/tenant-agents.ts";
@@ -12,6 +12,9 @@ const w = testWorkflow();
 let acmeRequest = { requestId: "", version: 0 };
 const ACME_SITE = "site-acme-vcsim";
 let acmeAgentId = "";
+/** a READY VM of alice's, with a resize waiting for approval */
+let acmeVm = "";
+let acmeApproval = "";
 
 const placement = {
   datacenterPath: "/DC0",
@@ -33,6 +36,19 @@ beforeAll(async () => {
   await seedReferenceData(env.DB);
   acmeRequest = await callerFor(alice, w).requests.create(requestInput(ACME_WEB));
   await callerFor(gina, w).requests.create(requestInput(GLOBEX_SHOP));
+  const vmRequest = await callerFor(alice, w).requests.create(requestInput(ACME_WEB));
+  await callerFor(adam, w).approvals.approve({
+    requestId: vmRequest.requestId,
+    expectedVersion: vmRequest.version,
+  });
+  await provisionToReady(w, { requestId: vmRequest.requestId, tenantId: "acme", start: new Date() });
+  acmeVm = vmRequest.requestId;
+  const resize = await callerFor(alice, w).vms.resize({
+    vmId: acmeVm,
+    idempotencyKey: freshKey(),
+    size: "XL",
+  });
+  acmeApproval = resize.approvalId ?? "";
   // acme's site has a connected agent with an inventory, so a leak past the tenant check would show
   const token = await callerFor(adam, w).agents.createEnrollmentToken({ siteId: ACME_SITE });
   const enrolled = await (await enroll(token.token, "acme-lab")).json<{
@@ -56,7 +72,7 @@ async function outcome(call: Promise<unknown>) {
   }
 }
 
-type Kind = "request" | "project" | "site" | "agent";
+type Kind = "request" | "project" | "site" | "agent" | "vm";
 
 /** An id of each kind that exists in acme, and one that exists nowhere. */
 const ids = (kind: Kind) =>
@@ -65,6 +81,7 @@ const ids = (kind: Kind) =>
     project: { foreign: ACME_WEB, missing: "proj-none" },
     site: { foreign: ACME_SITE, missing: "site-none" },
     agent: { foreign: acmeAgentId, missing: "agent-none" },
+    vm: { foreign: acmeVm, missing: "req_00000000000000000000000000000000" },
   })[kind];
 
 /** A subscription answers its first frame or its error once iterated. */
@@ -112,6 +129,45 @@ const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][
   ["agents.createEnrollmentToken", "site", (api, id) => api.agents.createEnrollmentToken({ siteId: id })],
   ["agents.queue", "site", (api, id) => api.agents.queue({ siteId: id })],
   ["agents.revoke", "agent", (api, id) => api.agents.revoke({ agentId: id })],
+  // the VM after READY: every procedure that names a VM
+  ["vms.get", "vm", (api, id) => api.vms.get({ vmId: id })],
+  ["vms.powerOn", "vm", (api, id) => api.vms.powerOn({ vmId: id, idempotencyKey: freshKey() })],
+  ["vms.powerOff", "vm", (api, id) => api.vms.powerOff({ vmId: id, idempotencyKey: freshKey() })],
+  ["vms.shutdownGuest", "vm", (api, id) => api.vms.shutdownGuest({ vmId: id, idempotencyKey: freshKey() })],
+  ["vms.restart", "vm", (api, id) => api.vms.restart({ vmId: id, idempotencyKey: freshKey() })],
+  [
+    "vms.delete",
+    "vm",
+    (api, id) => api.vms.delete({ vmId: id, idempotencyKey: freshKey(), confirmName: "web-api-01" }),
+  ],
+  ["vms.resize", "vm", (api, id) => api.vms.resize({ vmId: id, idempotencyKey: freshKey(), size: "L" })],
+  ["vms.withdrawResize", "vm", (api, id) => api.vms.withdrawResize({ vmId: id, approvalId: acmeApproval })],
+  [
+    "vms.createSnapshot",
+    "vm",
+    (api, id) => api.vms.createSnapshot({ vmId: id, idempotencyKey: freshKey(), name: "intruder" }),
+  ],
+  [
+    "vms.revertSnapshot",
+    "vm",
+    (api, id) => api.vms.revertSnapshot({ vmId: id, idempotencyKey: freshKey(), snapshotId: "snapshot-1" }),
+  ],
+  [
+    "vms.deleteSnapshot",
+    "vm",
+    (api, id) => api.vms.deleteSnapshot({ vmId: id, idempotencyKey: freshKey(), snapshotId: "snapshot-1" }),
+  ],
+  [
+    "approvals.approveResize",
+    "vm",
+    (api, id) => api.approvals.approveResize({ vmId: id, approvalId: acmeApproval }),
+  ],
+  [
+    "approvals.rejectResize",
+    "vm",
+    (api, id) =>
+      api.approvals.rejectResize({ vmId: id, approvalId: acmeApproval, reason: "not yours to decide" }),
+  ],
 ];
 
 describe("cross-tenant sweep", () => {
@@ -140,6 +196,10 @@ describe("cross-tenant sweep", () => {
     });
     const agents = await callerFor(adam, w).agents.list();
     expect(agents.find((a) => a.agentId === acmeAgentId)).toMatchObject({ revoked: false, connected: true });
+    const vm = await callerFor(alice, w).vms.get({ vmId: acmeVm });
+    expect(vm.vm).toMatchObject({ status: "READY", action: null, snapshotCount: 0 });
+    expect(vm.pendingResize).toMatchObject({ approvalId: acmeApproval });
+    expect(vm.timeline.map((e) => e.kind)).toEqual(["PROVISIONED", "RESIZE_REQUESTED"]);
   });
 
   it("shows lists, queues, VMs, audit and catalogue of the caller's tenant only", async () => {
@@ -148,6 +208,10 @@ describe("cross-tenant sweep", () => {
     expect((await callerFor(gina, w).requests.list({})).items.map((r) => r.requestId)).not.toContain(acmeId);
     expect((await globex.approvals.pending({})).items.map((r) => r.requestId)).not.toContain(acmeId);
     expect((await globex.vms.list({})).items.map((r) => r.requestId)).not.toContain(acmeId);
+    expect((await globex.vms.list({ status: "DELETED" })).items).toEqual([]);
+    expect((await globex.vms.list({})).items.map((v) => v.vmId)).not.toContain(acmeVm);
+    expect((await globex.approvals.resizes({})).items.map((r) => r.vmId)).not.toContain(acmeVm);
+    expect((await callerFor(adam, w).approvals.resizes({})).items.map((r) => r.vmId)).toContain(acmeVm);
     expect((await globex.audit.list({})).items.map((e) => e.requestId)).not.toContain(acmeId);
     expect((await globex.catalog.projects()).map((p) => p.projectId)).toEqual([
       "proj-globex-analytics",

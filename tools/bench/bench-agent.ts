@@ -1,14 +1,16 @@
 import { EdgeConnection } from "@gantry/agent/edge/edge-connection";
 import { createLogger } from "@gantry/agent/log";
 import { createEnrollmentToken } from "@gantry/dev/edge-admin";
+import type { ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
-import type { AgentJob, EdgeToAgent } from "@gantry/shared/protocol/agent";
+import type { EdgeToAgent } from "@gantry/shared/protocol/agent";
 import { SUPPORTED_PROTOCOL_VERSIONS } from "@gantry/shared/protocol/version";
 import { z } from "zod";
 
 /** A job the hub granted to the bench agent. */
 export interface Grant {
-  job: AgentJob;
+  /** only provisioning: the bench agent's hello names no job kinds, so it is offered nothing else */
+  job: ProvisionVmJob;
   grantedAt: number;
 }
 
@@ -186,6 +188,7 @@ export class BenchAgent {
         else this.send({ type: "job.decline", jobId: frame.jobId, reason: "at-capacity" });
         return;
       case "job.granted":
+        if (frame.job.kind !== "provision-vm") return;
         this.held.set(frame.jobId, { epoch: frame.epoch, seq: frame.lastSeq });
         this.onGrant({ job: frame.job, grantedAt: performance.now() });
         return;

@@ -17,6 +17,8 @@ export interface VcsimFaultRule {
 
 export interface VcsimSettings {
   guestBootDelayMs: number;
+  /** How long a guest takes to act on ShutdownGuest or RebootGuest. */
+  guestShutdownDelayMs: number;
   /** After booting, how long a guest reports only link-local addresses before its real one (0: none). */
   guestLinkLocalMs: number;
   /** Per-method async task durations; setting it replaces the whole map. */
@@ -49,11 +51,25 @@ export const VcsimVm = z.object({
     hostName: z.string(),
   }),
   customizationPending: z.boolean(),
+  cpuHotAddEnabled: z.boolean(),
+  memoryHotAddEnabled: z.boolean(),
+  /** depth first; `state` poweredOn only for a snapshot with memory */
+  snapshots: z.array(z.object({ moref: z.string(), name: z.string(), state: z.string() })),
   folder: z.string().optional(),
   resourcePool: z.string().optional(),
   host: z.string().optional(),
 });
 export type VcsimVm = z.infer<typeof VcsimVm>;
+
+/** How one VM's emulated guest treats ShutdownGuest and RebootGuest (default: it obeys, with Tools). */
+export interface VcsimGuestBehaviour {
+  /** accepts ShutdownGuest but never stops (so a client's fallback runs) */
+  ignoresShutdown?: boolean;
+  /** accepts RebootGuest but never restarts */
+  ignoresReboot?: boolean;
+  /** VMware Tools not installed: the guest never reports Tools, ShutdownGuest and RebootGuest fault */
+  noTools?: boolean;
+}
 
 /** The launcher's control API (`/_gantry/`). Not available on an external simulator. */
 export interface VcsimControl {
@@ -68,11 +84,14 @@ export interface VcsimControl {
   settings(update?: Partial<VcsimSettings>): Promise<VcsimSettings>;
   /** One VM by moref value or by (unique) name. */
   vm(query: { moref: string } | { name: string }): Promise<VcsimVm>;
+  /** Sets how one VM's guest behaves from now on (replacing what was set before). */
+  guest(query: { moref: string } | { name: string }, behaviour: VcsimGuestBehaviour): Promise<void>;
 }
 
 const Counts = z.record(z.string(), z.number().int());
 const SettingsBody = z.object({
   guestBootDelayMs: z.number().int(),
+  guestShutdownDelayMs: z.number().int(),
   guestLinkLocalMs: z.number().int(),
   taskDelays: z.record(z.string(), z.number().int()),
 });
@@ -113,6 +132,9 @@ export class LauncherControl implements VcsimControl {
     const body = {
       ...(update.guestBootDelayMs === undefined ? {} : { guestBootDelayMs: update.guestBootDelayMs }),
       ...(update.guestLinkLocalMs === undefined ? {} : { guestLinkLocalMs: update.guestLinkLocalMs }),
+      ...(update.guestShutdownDelayMs === undefined
+        ? {}
+        : { guestShutdownDelayMs: update.guestShutdownDelayMs }),
       ...(update.taskDelaysMs === undefined ? {} : { taskDelays: update.taskDelaysMs }),
     };
     const empty = Object.keys(body).length === 0;
@@ -121,6 +143,7 @@ export class LauncherControl implements VcsimControl {
     );
     return {
       guestBootDelayMs: out.guestBootDelayMs,
+      guestShutdownDelayMs: out.guestShutdownDelayMs,
       guestLinkLocalMs: out.guestLinkLocalMs,
       taskDelaysMs: out.taskDelays,
     };
@@ -129,6 +152,10 @@ export class LauncherControl implements VcsimControl {
   async vm(query: { moref: string } | { name: string }): Promise<VcsimVm> {
     const search = new URLSearchParams("moref" in query ? { moref: query.moref } : { name: query.name });
     return VcsimVm.parse(await this.#call("GET", `vm?${search}`));
+  }
+
+  async guest(query: { moref: string } | { name: string }, behaviour: VcsimGuestBehaviour): Promise<void> {
+    await this.#call("POST", "guest", { ...query, ...behaviour });
   }
 
   async #call(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<unknown> {
@@ -175,6 +202,9 @@ export class UnavailableControl implements VcsimControl {
     return this.#fail();
   }
   vm(): Promise<VcsimVm> {
+    return this.#fail();
+  }
+  guest(): Promise<void> {
     return this.#fail();
   }
 

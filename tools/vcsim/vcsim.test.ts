@@ -92,11 +92,13 @@ describe("vcsim launcher", () => {
     });
     expect(changed).toEqual({
       guestBootDelayMs: 70,
+      guestShutdownDelayMs: 300,
       guestLinkLocalMs: 40,
       taskDelaysMs: { PowerOnVM_Task: 10 },
     });
-    expect(await vcsim.control.settings({ taskDelaysMs: {} })).toEqual({
+    expect(await vcsim.control.settings({ taskDelaysMs: {}, guestShutdownDelayMs: 20 })).toEqual({
       guestBootDelayMs: 70,
+      guestShutdownDelayMs: 20,
       guestLinkLocalMs: 40,
       taskDelaysMs: {},
     });

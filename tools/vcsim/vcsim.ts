@@ -17,6 +17,8 @@ export interface VcsimOptions {
   sessionIdleTimeoutMs?: number;
   /** Power-on until tools run and an IP appears (default 1000). */
   guestBootDelayMs?: number;
+  /** How long a guest takes to act on ShutdownGuest or RebootGuest (default 300). */
+  guestShutdownDelayMs?: number;
   /**
    * After booting, how long a guest reports only link-local addresses (169.254/16 and fe80::) before
    * its real one, like a guest whose DHCP answer is late (default 0: none).
@@ -79,6 +81,8 @@ function launcherArgs(options: VcsimOptions): string[] {
   }
   if (options.guestBootDelayMs !== undefined) args.push(`-guest-boot-delay=${options.guestBootDelayMs}ms`);
   if (options.guestLinkLocalMs !== undefined) args.push(`-guest-link-local=${options.guestLinkLocalMs}ms`);
+  if (options.guestShutdownDelayMs !== undefined)
+    args.push(`-guest-shutdown-delay=${options.guestShutdownDelayMs}ms`);
   if (options.taskDelaysMs !== undefined) {
     const delays = Object.entries(options.taskDelaysMs).map(([method, ms]) => `${method}=${ms}ms`);
     args.push(`-task-delay=${delays.join(",")}`);

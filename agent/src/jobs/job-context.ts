@@ -1,4 +1,5 @@
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
+import type { StepDetail, VmActionStep } from "@gantry/shared/jobs/vm-action-job";
 import type { Logger } from "../log.ts";
 
 /**
@@ -11,6 +12,8 @@ export interface JobContext {
   readonly log: Logger;
   /** A stage transition: persisted at the edge as an event. Call once per stage, in order. */
   reportStage(stage: ProvisioningStage): void;
+  /** A VM action's step ("shutting down the guest"): persisted at the edge, shown on every open page. */
+  reportStep(step: VmActionStep, detail?: StepDetail): void;
   /** Ephemeral progress within a stage (e.g. clone task percent); may be coalesced, never persisted. */
   reportPercent(stage: ProvisioningStage, percent: number): void;
   /**

@@ -2,6 +2,7 @@ import type {
   AgentCall,
   AgentCallMethod,
   AgentCallResult,
+  AgentJob,
   AgentToEdge,
   EdgeToAgent,
   FrameBody,
@@ -33,6 +34,8 @@ export interface JobLoopOptions {
   answerCall(call: AgentCall): Promise<AgentCallResult>;
   /** The calls `answerCall` can serve, said in hello so the hub asks only an agent that can. */
   calls: readonly AgentCallMethod[];
+  /** Told when a job starts and ends working on its VM (the drift watch holds the VM meanwhile). */
+  watch?: { started(job: AgentJob): void; ended(job: AgentJob): void };
   monotonic?: () => number;
 }
 
@@ -80,6 +83,8 @@ export class JobLoop {
       draining: this.draining,
       running: this.heldLeases(),
       calls: [...this.options.calls],
+      // the hub offers only these kinds: an agent without a vCenter names none
+      jobs: [...this.options.handlers.keys()],
     };
   }
 
@@ -271,10 +276,14 @@ export class JobLoop {
     // registered before the handler starts: a stage it reports at once may find the outbox full and must stop it
     const running: Running = { run, lease, epoch, done: Promise.resolve() };
     this.runs.set(job.jobId, running);
-    running.done = run.run().then(
-      (outcome) => this.finished(job.jobId, epoch, run, outcome),
-      (error: unknown) => log.error("job run crashed", { error: String(error) }),
-    );
+    this.options.watch?.started(job);
+    running.done = run
+      .run()
+      .then(
+        (outcome) => this.finished(job.jobId, epoch, run, outcome),
+        (error: unknown) => log.error("job run crashed", { error: String(error) }),
+      )
+      .finally(() => this.options.watch?.ended(job));
   }
 
   private emitDurable(jobId: string, frame: DurableFrame): void {

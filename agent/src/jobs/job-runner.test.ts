@@ -2,7 +2,7 @@ import type { ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
 import { err, ok } from "@gantry/shared/result";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../log.ts";
-import type { JobHandler } from "./handlers.ts";
+import { type JobHandler, runProvision } from "./handlers.ts";
 import { type DurableFrame, JobRun } from "./job-runner.ts";
 import { LeaseClock } from "./lease-clock.ts";
 import { LeaseLostError } from "./lease-lost-error.ts";
@@ -23,7 +23,7 @@ function runner(
   const run = new JobRun({
     job,
     attempt: 1,
-    handler,
+    handler: runProvision(handler),
     lease,
     log,
     stagesReported: options.stages ?? [],

@@ -1,8 +1,8 @@
-import type { ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
-import type { AgentJob, JobOutcome, StageUpdate } from "@gantry/shared/protocol/agent";
+import type { StepDetail, VmActionStep } from "@gantry/shared/jobs/vm-action-job";
+import type { AgentJob, JobResultOutcome, StageUpdate } from "@gantry/shared/protocol/agent";
 import type { Logger } from "../log.ts";
-import type { JobHandler } from "./handlers.ts";
+import type { RunJob } from "./handlers.ts";
 import type { JobContext } from "./job-context.ts";
 import type { LeaseClock } from "./lease-clock.ts";
 import { LeaseLostError } from "./lease-lost-error.ts";
@@ -13,12 +13,12 @@ export type StopCause = "cancelled" | "lease-lost" | "shutdown";
 /** A job frame that must reach the edge exactly once: a stage, or the result (always last). */
 export type DurableFrame =
   | { type: "job.progress"; update: StageUpdate }
-  | { type: "job.result"; outcome: JobOutcome; at: string };
+  | { type: "job.result"; outcome: JobResultOutcome; at: string };
 
 export interface JobRunOptions {
   job: AgentJob;
   attempt: number;
-  handler: JobHandler;
+  handler: RunJob;
   lease: LeaseClock;
   log: Logger;
   /** Stages already applied at the edge by an earlier attempt; reported again they would be noise. */
@@ -31,17 +31,10 @@ export interface JobRunOptions {
 
 const PERCENT_EVERY_MS = 1000;
 
-function failureOf(error: unknown, attempt: number): ProvisioningFailure {
-  const lost = error instanceof LeaseLostError;
-  return {
-    code: lost ? "LEASE_LOST" : "UNKNOWN",
-    userMessage: lost ? "The agent lost its claim on the job." : "The agent hit an unexpected error.",
-    technicalDetail:
-      error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 4000) : String(error),
-    retriable: true,
-    attempts: attempt,
-    cleanupFailed: false,
-  };
+/** The failure code of an outcome, whichever kind of job it ends; null for a success. */
+function failureCodeOf(outcome: JobResultOutcome): string | null {
+  if ("status" in outcome) return outcome.status === "failed" ? outcome.failure.code : null;
+  return outcome.ok ? null : outcome.failure.code;
 }
 
 /** One job run: implements JobContext for the handler and reports "finished" last (buildkite run_job.go). */
@@ -80,6 +73,12 @@ export class JobRun {
           update: { kind: "stage", stage, at: now().toISOString() },
         });
       },
+      reportStep: (step: VmActionStep, detail: StepDetail = {}) => {
+        options.emitDurable({
+          type: "job.progress",
+          update: { kind: "step", step, detail, at: now().toISOString() },
+        });
+      },
       reportPercent: (stage, percent) => {
         const t = Date.now();
         if (t - this.lastPercentAt < PERCENT_EVERY_MS) return;
@@ -97,18 +96,11 @@ export class JobRun {
         }
       },
     };
-    let outcome: JobOutcome;
-    try {
-      const result = await options.handler(options.job, ctx);
-      outcome = result.ok ? { ok: true, vm: result.value } : { ok: false, failure: result.error };
-    } catch (error) {
-      outcome = { ok: false, failure: failureOf(error, options.attempt) };
-    }
+    // runners turn every expected and unexpected failure into an outcome (handlers.ts)
+    const outcome = await options.handler(options.job, ctx);
     // a lost lease means someone else may own the job now: report nothing, hand it back
     const lost =
-      this.cause === "lease-lost" ||
-      this.cause === "shutdown" ||
-      (!outcome.ok && outcome.failure.code === "LEASE_LOST");
+      this.cause === "lease-lost" || this.cause === "shutdown" || failureCodeOf(outcome) === "LEASE_LOST";
     if (lost) return "abandoned";
     options.emitDurable({ type: "job.result", outcome, at: now().toISOString() });
     return "reported";

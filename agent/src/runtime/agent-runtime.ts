@@ -1,5 +1,6 @@
 import { answerCall } from "../calls.ts";
 import type { AgentConfig, LoadedConfig } from "../config.ts";
+import { DriftWatch } from "../drift/drift-watch.ts";
 import { EdgeConnection, type FatalReason } from "../edge/edge-connection.ts";
 import { INSECURE_EDGE_WARNING } from "../edge/edge-url.ts";
 import { Outbox } from "../edge/outbox.ts";
@@ -39,6 +40,7 @@ export class AgentRuntime {
   private readonly connection: EdgeConnection;
   private readonly outbox: Outbox;
   private readonly inventory: InventoryReporter | null;
+  private readonly drift: DriftWatch | null;
   private readonly loop: JobLoop;
   private readonly upgrader: AgentUpgrader;
   /** after exit code `restart`: the executable to run next */
@@ -70,6 +72,7 @@ export class AgentRuntime {
       send: (raw) => this.connection.sendRaw(raw),
     });
     this.inventory = this.createInventoryReporter();
+    this.drift = this.createDriftWatch();
     this.loop = this.createJobLoop();
     this.upgrader = this.createUpgrader(input.loaded.config.edgeUrl ?? input.state.edgeUrl);
   }
@@ -97,6 +100,18 @@ export class AgentRuntime {
     });
   }
 
+  private createDriftWatch(): DriftWatch | null {
+    const { vcenter } = this;
+    const { drift } = this.config;
+    if (!vcenter || !drift.enabled) return null;
+    return new DriftWatch({
+      collector: vcenter.driftCollector(),
+      settings: { minIntervalMs: drift.minIntervalMs, maxWaitSeconds: drift.maxWaitSeconds },
+      log: this.log,
+      send: (body) => this.connection.send(body),
+    });
+  }
+
   private createInventoryReporter(): InventoryReporter | null {
     const { vcenter } = this;
     if (!vcenter) return null;
@@ -109,19 +124,22 @@ export class AgentRuntime {
   }
 
   private createJobLoop(): JobLoop {
-    const { vcenter, inventory } = this;
+    const { vcenter, inventory, drift } = this;
     const refreshInventory = inventory ? () => inventory.refresh() : null;
     return new JobLoop({
       journal: this.journal,
       outbox: this.outbox,
       sender: this.connection,
-      handlers: createHandlerRegistry({ "provision-vm": vcenter?.provision }),
+      handlers: createHandlerRegistry({ "provision-vm": vcenter?.provision, ...vcenter?.actions }),
       capacity: this.config.concurrency,
       version: AGENT_VERSION,
       log: this.log,
       answerCall: (call) => answerCall({ vcenter, refreshInventory }, call),
       // without a vCenter it can answer none of them, so the hub asks another agent of the site
       calls: vcenter ? ["vm.status", "vcenter.test", "inventory.refresh"] : [],
+      ...(drift && {
+        watch: { started: (job) => drift.hold(job.requestId), ended: (job) => drift.release(job.requestId) },
+      }),
     });
   }
 
@@ -138,6 +156,7 @@ export class AgentRuntime {
     this.connect();
     this.inventory?.start();
     this.upgrader.start();
+    this.drift?.start();
     this.log.info("agent started", {
       version: AGENT_VERSION,
       concurrency: this.config.concurrency,
@@ -147,6 +166,7 @@ export class AgentRuntime {
     await this.finishJobs(code);
     this.upgrader.stop();
     this.inventory?.stop();
+    await this.drift?.stop();
     this.connection.stop();
     await health?.close();
     await this.vcenter?.close();
@@ -206,15 +226,19 @@ export class AgentRuntime {
 
   /** Dials the edge; from the welcome on, its frames and ticks drive the job loop. */
   private connect(): void {
-    const { loop, inventory } = this;
+    const { loop, inventory, drift } = this;
     this.connection.start({
       hello: () => loop.hello(),
       onWelcome: (welcome) => {
         loop.onWelcome(welcome);
         this.upgrader.connected();
         void inventory?.report(true);
+        drift?.welcomed(welcome.protocol);
       },
-      onFrame: (frame) => loop.onFrame(frame),
+      // the drift watch's acks and refusals are its own; everything else is the job loop's
+      onFrame: (frame) => {
+        if (!drift?.onFrame(frame)) loop.onFrame(frame);
+      },
       onTick: () => loop.onTick(),
       onDisconnected: () => {},
       onFatal: (reason) => this.refused(reason),

@@ -21,6 +21,11 @@ export interface WatchRequest<TResult> {
   /** Round trips made for this watch are added here too. */
   readonly counter?: RoundTripCounter | undefined;
   /**
+   * Read the objects' current state once the filter exists (one more round trip), so a state reached
+   * just before it was created counts: vcsim reports a new filter's objects only when something changes.
+   */
+  readonly seed?: boolean | undefined;
+  /**
    * The watch fails with a `WaitTimeout` fault when it has not ended by then (ms from its start);
    * `what` names what it waited for, for the message. Without it, only the caller's signal ends it.
    */
@@ -160,8 +165,8 @@ export class PropertyWaiter {
     if (request.signal?.aborted) onAbort();
     // vCenter reports a new filter's objects on the next wait, but vcsim only when some object
     // changes after the filter exists; with the loop already running (a poll in flight, or about to
-    // be sent with the version it has), read the start state
-    if (this.#running && !done) await this.#seed(watcher);
+    // be sent with the version it has), or when the caller asks, read the start state
+    if ((this.#running || request.seed === true) && !done) await this.#seed(watcher);
     if (!done) {
       listen();
       this.#ensureLoop();

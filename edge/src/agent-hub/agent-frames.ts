@@ -11,6 +11,7 @@ import { bumpCounter } from "./hub-storage.ts";
 import type { PartRecorded } from "./inventory-cache.ts";
 import type { JobStreams } from "./job-streams.ts";
 import { recordPendingOutcomes, requeueJob } from "./stop-job.ts";
+import { recordObservations } from "./vm-observations.ts";
 
 type Frame<TType extends AgentToEdge["type"]> = Extract<AgentToEdge, { type: TType }>;
 
@@ -55,6 +56,8 @@ export async function handleFrame(
         frame,
         hub.inventory.recordPart({ ...frame, agentId: facts.agentId, now: hub.now() }),
       );
+    case "vm.observed":
+      return recordObservations(hub, { ws, facts, frame });
     case "call.result":
       if (!hub.calls.answer(frame.ref, facts.agentId, frame.result))
         bumpCounter(hub.sql, "call_results_unmatched");
@@ -92,7 +95,7 @@ async function onHello(hub: HubContext, ws: WebSocket, facts: SocketFacts, frame
   if (protocol === null) return refuseVersion(hub, ws, frame);
   if (refuseSecondConnection(hub, ws, facts)) return;
   supersedeOlderSockets(hub, ws, facts.agentId);
-  attachFacts(ws, { ...facts, protocol, calls: frame.calls ?? null });
+  attachFacts(ws, { ...facts, protocol, calls: frame.calls ?? null, jobs: frame.jobs ?? null });
   const now = hub.now();
   const { version } = frame.agent;
   const { capacity, draining } = frame;

@@ -23,7 +23,7 @@ import {
   sendFrame,
   welcomedSockets,
 } from "./agent-sockets.ts";
-import { agentSlots, dispatchQueued } from "./dispatch.ts";
+import { agentSlots, dispatchQueued, jobsOf } from "./dispatch.ts";
 import { readHandoff } from "./handoff.ts";
 import type { HubContext } from "./hub-context.ts";
 import { readHubSettings } from "./hub-settings.ts";
@@ -118,6 +118,7 @@ export class AgentHub extends DurableObject<Env> {
       connectedAt: this.hub.now(),
       protocol: null,
       calls: null,
+      jobs: null,
     };
     this.ctx.acceptWebSocket(server, [agentTag(who.agentId)]);
     attachFacts(server, facts);
@@ -296,7 +297,13 @@ export class AgentHub extends DurableObject<Env> {
   }
 
   /** An admin's stop: a job not started ends here with its outcome recorded; a running one is told to stop. */
-  async stopJob(input: { jobId: string; tenantId: string; siteId: string; requestId: string }): Promise<{
+  async stopJob(input: {
+    jobId: string;
+    tenantId: string;
+    siteId: string;
+    requestId: string;
+    kind?: string;
+  }): Promise<{
     stop: StopOutcome;
   }> {
     const stop = await stopJob(this.hub, input);
@@ -332,6 +339,17 @@ export class AgentHub extends DurableObject<Env> {
 
   async connectedAgents(): Promise<number> {
     return agentSlots(this.hub).length;
+  }
+
+  /** What the connected agents can run: the job kinds they named (or provisioning only), their versions. */
+  async capabilities(): Promise<{ connected: number; jobs: string[]; versions: string[] }> {
+    const slots = agentSlots(this.hub);
+    const versions = this.hub.roster.byId();
+    return {
+      connected: slots.length,
+      jobs: [...new Set(slots.flatMap((s) => jobsOf(s.facts)))],
+      versions: [...new Set(slots.flatMap((s) => versions.get(s.facts.agentId)?.version ?? []))],
+    };
   }
 
   /** The latest inventory an agent of this site reported, if any. */

@@ -1,3 +1,5 @@
+import { LEGACY_AGENT_JOBS } from "@gantry/shared/protocol/agent";
+import { VM_ACTIONS_PROTOCOL } from "@gantry/shared/protocol/version";
 import { type SocketFacts, sendFrame, welcomedSockets } from "./agent-sockets.ts";
 import type { HubContext } from "./hub-context.ts";
 import type { Job } from "./job-queue.ts";
@@ -26,17 +28,26 @@ export function agentSlots(hub: HubContext): AgentSlot[] {
   });
 }
 
+/** The job kinds an agent runs: those it named in its hello, or provisioning only for an older one. */
+export const jobsOf = (facts: SocketFacts): readonly string[] =>
+  // below protocol 3 (1, or 2 with inventory in parts) an agent runs provisioning only, whatever it names
+  facts.protocol !== null && facts.protocol >= VM_ACTIONS_PROTOCOL
+    ? (facts.jobs ?? LEGACY_AGENT_JOBS)
+    : LEGACY_AGENT_JOBS;
+
 function pick(slots: AgentSlot[], job: Job): AgentSlot | null {
   let best: AgentSlot | null = null;
   for (const slot of slots) {
     const free = slot.capacity - slot.load;
     if (slot.draining || free <= 0 || job.declinedBy === slot.facts.agentId) continue;
+    // an agent is never offered a kind it did not name (an older one could not run it)
+    if (!jobsOf(slot.facts).includes(job.kind)) continue;
     if (!best || free > best.capacity - best.load) best = slot;
   }
   return best;
 }
 
-/** Offers each queued job to the connected agent with the most free capacity. */
+/** Offers each queued job to the connected agent with the most free capacity that runs its kind. */
 export async function dispatchQueued(hub: HubContext): Promise<void> {
   const queued = hub.queue.queued();
   if (queued.length > 0) {

@@ -1,5 +1,6 @@
 import type { ProvisioningFailureCode } from "@gantry/shared/jobs/provision-vm-job";
 import { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
+import type { VmActionFailureCode } from "@gantry/shared/jobs/vm-action-job";
 import { AgentJob } from "@gantry/shared/protocol/agent";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { z } from "zod";
@@ -83,7 +84,7 @@ export interface Grant {
 const Stages = z.array(ProvisioningStage).catch([]);
 
 /** The `outcome` of a job that ended with one of these failure codes; any other failure is "failed". */
-const ENDED_AS: Partial<Record<ProvisioningFailureCode, string>> = {
+const ENDED_AS: Partial<Record<ProvisioningFailureCode | VmActionFailureCode, string>> = {
   CANCELLED: "cancelled",
   TIMED_OUT: "timed-out",
 };
@@ -250,16 +251,20 @@ export class JobQueue {
     return cursor.rowsWritten > 0;
   }
 
-  /** Records that frames up to `seq` are applied; conditional so a stale writer changes nothing. */
+  /**
+   * Records that frames up to `seq` are applied, and the provisioning stage the frame reached (null for a
+   * VM action's step); conditional so a stale writer changes nothing.
+   */
   advance(input: {
     jobId: string;
     epoch: number;
     seq: number;
-    stage: ProvisioningStage;
+    stage: ProvisioningStage | null;
     now: number;
   }): boolean {
     const cursor = this.sql.exec(
-      `UPDATE jobs SET last_seq = ?3, updated_at = ?4, stages = json_insert(stages, '$[#]', ?5)
+      `UPDATE jobs SET last_seq = ?3, updated_at = ?4,
+         stages = CASE WHEN ?5 IS NULL THEN stages ELSE json_insert(stages, '$[#]', ?5) END
        WHERE job_id = ?1 AND epoch = ?2 AND state = 'leased' AND last_seq = ?3 - 1`,
       input.jobId,
       input.epoch,
@@ -270,12 +275,15 @@ export class JobQueue {
     return cursor.rowsWritten > 0;
   }
 
-  /** The job's last frame was applied: done, with how it ended ("succeeded", or the failure's code). */
+  /**
+   * The job's last frame was applied: done, with how it ended ("succeeded", or the failure's code of a
+   * provisioning job or a VM action).
+   */
   finish(input: {
     jobId: string;
     epoch: number;
     seq: number;
-    outcome: "succeeded" | ProvisioningFailureCode;
+    outcome: "succeeded" | ProvisioningFailureCode | VmActionFailureCode;
     now: number;
   }): boolean {
     const code = input.outcome;
@@ -389,7 +397,8 @@ export class JobQueue {
     reason?: StopReason;
     /** how long a holding agent has to report the job's end before the hub takes it back */
     graceMs: number;
-    tombstone?: { tenantId: string; siteId: string; requestId: string };
+    /** `kind`: the job's (a VM action's `vm.*`); provision-vm when not given */
+    tombstone?: { tenantId: string; siteId: string; requestId: string; kind?: string };
   }): "cancelled" | "cancelling" | "finished" | "unknown" {
     const reason = input.reason ?? "requested";
     const outcome = reason === "timed-out" ? "timed-out" : "cancelled";
@@ -399,7 +408,7 @@ export class JobQueue {
       this.sql.exec(
         `INSERT INTO jobs (job_id, tenant_id, site_id, request_id, kind, spec, state, outcome, cancel_requested,
            outcome_pending, stop_reason, enqueued_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, 'provision-vm', '{}', 'done', ?6, 1, 1, ?7, ?5, ?5)`,
+         VALUES (?1, ?2, ?3, ?4, ?8, '{}', 'done', ?6, 1, 1, ?7, ?5, ?5)`,
         input.jobId,
         t.tenantId,
         t.siteId,
@@ -407,6 +416,7 @@ export class JobQueue {
         input.now,
         outcome,
         reason,
+        t.kind ?? "provision-vm",
       );
       return "cancelled";
     }

@@ -1,4 +1,4 @@
-import type { JobReport } from "@gantry/shared/protocol/job-report";
+import { isActionUpdate, type JobReport, type JobUpdate } from "@gantry/shared/protocol/job-report";
 import type { ProgressUpdate } from "@gantry/shared/protocol/progress-update";
 import type { Result } from "@gantry/shared/result";
 import { JobStreamCache } from "../commands/job-stream-cache.ts";
@@ -7,15 +7,33 @@ import {
   type JobUpdateRecorded,
   recordJobUpdate,
 } from "../commands/record-job-update.ts";
+import { recordVmActionUpdate } from "../commands/record-vm-action-update.ts";
+import {
+  type ObservationsRecorded,
+  type ObservationsReport,
+  recordVmObservations,
+} from "../commands/record-vm-observations.ts";
 import { hubDeps } from "../deps.ts";
 import { logEvent } from "../log.ts";
 import { requestProgress } from "../stubs.ts";
+
+type PercentUpdate = Extract<ProgressUpdate, { kind: "percent" }>;
 
 /** Where the hub sends what agents report: the D1 log first, then the (best-effort) progress fan-out. */
 export interface JobReportSink {
   /** `recorded` false: the log already held it (a resend or a repeat), nothing was written */
   record(report: JobReport): Promise<Result<JobUpdateRecorded, JobUpdateError>>;
-  publish(update: ProgressUpdate, origin: { tenantId: string }): Promise<void>;
+  /**
+   * After a report is in the log: a provisioning stage or outcome goes to its request's live progress.
+   * A VM action's needs nothing here: recording it told the VM's pages (the tenant's change feed).
+   */
+  publish(update: JobUpdate, origin: { tenantId: string; requestId: string }): Promise<void>;
+  /** A clone's percent: ephemeral, never recorded. */
+  publishPercent(update: PercentUpdate, origin: { tenantId: string }): Promise<void>;
+  /** What an agent's drift watch saw of the site's VMs. */
+  recordObservations(
+    report: ObservationsReport,
+  ): Promise<Result<ObservationsRecorded, { retryable: boolean; message: string }>>;
 }
 
 /** Progress is a cache of the log (R11): a failed publish costs a redraw, never the frame. */
@@ -38,7 +56,17 @@ export function createJobReportSink(env: Env): JobReportSink {
   // one per hub: the streams of the jobs it runs, as its last commits left them
   const cache = new JobStreamCache();
   return {
-    record: (report) => recordJobUpdate(deps, report, { cache }),
-    publish: (update, origin) => publishProgress(env, update, origin),
+    record: (report) => {
+      const { update } = report;
+      return isActionUpdate(update)
+        ? recordVmActionUpdate(deps, { ...report, update })
+        : recordJobUpdate(deps, { ...report, update }, { cache });
+    },
+    publish: async (update, origin) => {
+      if (isActionUpdate(update)) return;
+      await publishProgress(env, { ...update, requestId: origin.requestId }, origin);
+    },
+    publishPercent: (update, origin) => publishProgress(env, update, origin),
+    recordObservations: (report) => recordVmObservations(deps, report),
   };
 }

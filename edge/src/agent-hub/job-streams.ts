@@ -1,14 +1,17 @@
 import type { AgentToEdge } from "@gantry/shared/protocol/agent";
 import type { JobReport, JobUpdate } from "@gantry/shared/protocol/job-report";
-import type { ProgressUpdate } from "@gantry/shared/protocol/progress-update";
 import { logEvent } from "../log.ts";
 import { type SocketFacts, sendFrame } from "./agent-sockets.ts";
 import type { HubContext } from "./hub-context.ts";
 import { bumpCounter } from "./hub-storage.ts";
 import type { Job } from "./job-queue.ts";
-import { timedOutFailure } from "./stop-job.ts";
+import { timedOutActionFailure, timedOutFailure } from "./stop-job.ts";
 
 type JobFrame = Extract<AgentToEdge, { type: "job.progress" | "job.result" }>;
+
+/** How a job ended, as recorded: "succeeded", or the failure's code (provisioning and VM actions alike). */
+const outcomeCodeOf = (update: Exclude<JobUpdate, { kind: "stage" | "step" }>) =>
+  update.kind === "succeeded" || update.kind === "action-done" ? "succeeded" : update.failure.code;
 
 /**
  * What a durable frame says, as the one report shape; null for a percent, which is never recorded. A
@@ -17,19 +20,31 @@ type JobFrame = Extract<AgentToEdge, { type: "job.progress" | "job.result" }>;
  */
 function updateOf(hub: HubContext, job: Job, frame: JobFrame): JobUpdate | null {
   if (frame.type === "job.result") {
-    if (frame.outcome.ok) return { kind: "succeeded", vm: frame.outcome.vm, at: frame.at };
-    const reported = frame.outcome.failure;
+    const { outcome, at } = frame;
+    const timedOut = job.stopReason === "timed-out";
+    // a VM action's outcome (protocol 3), or provisioning's
+    if ("status" in outcome) {
+      if (outcome.status === "done") return { kind: "action-done", result: outcome.result, at };
+      const reported = outcome.failure;
+      const failure =
+        timedOut && reported.code === "CANCELLED"
+          ? timedOutActionFailure(hub, { detail: `its agent stopped it: ${reported.technicalDetail}` })
+          : reported;
+      return { kind: "action-failed", failure, at };
+    }
+    if (outcome.ok) return { kind: "succeeded", vm: outcome.vm, at };
+    const reported = outcome.failure;
     const failure =
-      job.stopReason === "timed-out" && reported.code === "CANCELLED"
+      timedOut && reported.code === "CANCELLED"
         ? timedOutFailure(hub, {
             detail: `its agent stopped it: ${reported.technicalDetail}`,
             attempts: reported.attempts,
             cleanupFailed: reported.cleanupFailed,
           })
         : reported;
-    return { kind: "failed", failure, at: frame.at };
+    return { kind: "failed", failure, at };
   }
-  return frame.update.kind === "stage" ? frame.update : null;
+  return frame.update.kind === "percent" ? null : frame.update;
 }
 
 /**
@@ -85,7 +100,10 @@ export class JobStreams {
     sendFrame(ws, { type: "ack", ref: frame.id, jobId: frame.jobId, seq: frame.seq });
     // progress only ever shows what the log holds (R11)
     if (recorded === "recorded")
-      await this.publish(job, { ...update, at: report.receivedAt, requestId: job.requestId });
+      await this.hub.sink.publish(
+        { ...update, at: report.receivedAt },
+        { tenantId: job.tenantId, requestId: job.requestId },
+      );
     if (frame.type === "job.result") await this.hub.dispatch();
   }
 
@@ -108,9 +126,13 @@ export class JobStreams {
 
   /** A percent is ephemeral: shown only while its stage is the latest applied one, never recorded. */
   private async publishPercent(job: Job, frame: JobFrame): Promise<void> {
-    if (frame.type === "job.progress" && frame.seq === job.lastSeq) {
+    if (frame.type === "job.progress" && frame.update.kind === "percent" && frame.seq === job.lastSeq) {
+      // edge time, like every update the progress shows
       const at = new Date(this.hub.now()).toISOString();
-      await this.publish(job, { ...frame.update, at, requestId: job.requestId });
+      await this.hub.sink.publishPercent(
+        { ...frame.update, at, requestId: job.requestId },
+        { tenantId: job.tenantId },
+      );
     }
   }
 
@@ -165,8 +187,8 @@ export class JobStreams {
     const now = this.hub.now();
     if (update.kind === "stage")
       return this.hub.queue.advance({ jobId, epoch, seq, stage: update.stage, now });
-    const outcome = update.kind === "succeeded" ? "succeeded" : update.failure.code;
-    return this.hub.queue.finish({ jobId, epoch, seq, outcome, now });
+    if (update.kind === "step") return this.hub.queue.advance({ jobId, epoch, seq, stage: null, now });
+    return this.hub.queue.finish({ jobId, epoch, seq, outcome: outcomeCodeOf(update), now });
   }
 
   private refuseStale(ws: WebSocket, frame: JobFrame, current: number): void {
@@ -178,9 +200,5 @@ export class JobStreams {
       ref: frame.id,
     });
     sendFrame(ws, { type: "job.cancel", jobId: frame.jobId, epoch: frame.epoch, reason: "reassigned" });
-  }
-
-  private publish(job: Job, update: ProgressUpdate): Promise<void> {
-    return this.hub.sink.publish(update, { tenantId: job.tenantId });
   }
 }

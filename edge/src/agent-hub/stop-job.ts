@@ -1,4 +1,5 @@
 import type { ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
+import type { VmActionFailure } from "@gantry/shared/jobs/vm-action-job";
 import type { JobReport } from "@gantry/shared/protocol/job-report";
 import { logEvent } from "../log.ts";
 import { sendFrame, welcomedSockets } from "./agent-sockets.ts";
@@ -19,7 +20,7 @@ async function stop(
   input: {
     jobId: string;
     reason: StopReason;
-    tombstone?: { tenantId: string; siteId: string; requestId: string };
+    tombstone?: { tenantId: string; siteId: string; requestId: string; kind?: string };
   },
 ): Promise<StopOutcome> {
   const { jobId, reason } = input;
@@ -43,13 +44,17 @@ async function stop(
   return "stopped";
 }
 
-/** An admin's stop. A job not (yet) queued is recorded as stopped, so a late dispatch never runs it. */
+/**
+ * An admin's stop, or the edge's for a VM action past its deadline. A job not (yet) queued is recorded
+ * as stopped (as a job of `kind`, provision-vm by default), so a late dispatch never runs it.
+ */
 export function stopJob(
   hub: HubContext,
-  input: { jobId: string; tenantId: string; siteId: string; requestId: string },
+  input: { jobId: string; tenantId: string; siteId: string; requestId: string; kind?: string },
 ): Promise<StopOutcome> {
-  const { jobId, tenantId, siteId, requestId } = input;
-  return stop(hub, { jobId, reason: "requested", tombstone: { tenantId, siteId, requestId } });
+  const { jobId, tenantId, siteId, requestId, kind } = input;
+  const tombstone = { tenantId, siteId, requestId, ...(kind === undefined ? {} : { kind }) };
+  return stop(hub, { jobId, reason: "requested", tombstone });
 }
 
 /**
@@ -132,6 +137,7 @@ export function timedOutFailure(
 
 /** The outcome of a stopped job no agent reports, said by the hub in the agent's stead. */
 function stoppedReport(hub: HubContext, job: Job, at: string): JobReport {
+  if (job.kind.startsWith("vm.")) return stoppedActionReport(hub, job, at);
   // an agent held it: it may have started a clone whose stage frame never arrived, so say so
   const mayHaveBuilt = job.attempt > 0;
   const lastStage = job.stages.at(-1) ?? "none";
@@ -162,6 +168,57 @@ function stoppedReport(hub: HubContext, job: Job, at: string): JobReport {
   };
 }
 
+/**
+ * What a VM action's job stopped by the hub for running past the site's maximum job duration says
+ * (the action's own, shorter deadline is the edge's sweep's: `expireVmActions`).
+ */
+export function timedOutActionFailure(
+  hub: Pick<HubContext, "settings">,
+  input: { detail: string; attempts?: number },
+): VmActionFailure {
+  const limit = minutes(hub.settings.jobMaxDurationMs);
+  return {
+    code: "TIMED_OUT",
+    userMessage: "",
+    technicalDetail:
+      `stopped by the edge after ${limit} min (AGENT_JOB_MAX_DURATION_MS); ${input.detail}`.slice(0, 4000),
+    retriable: true,
+    attempts: Math.max(1, input.attempts ?? 1),
+  };
+}
+
+/**
+ * A VM action stopped before any agent reported its outcome (its deadline passed, or the hub's maximum
+ * job duration): CANCELLED, or TIMED_OUT when the hub stopped it for running too long.
+ */
+function stoppedActionReport(hub: HubContext, job: Job, at: string): JobReport {
+  const detail =
+    job.attempt > 0
+      ? `stopped while its agent was unreachable (attempt ${job.attempt}); it may have changed the VM in part`
+      : "stopped before an agent started the job; nothing was done";
+  const failure: VmActionFailure =
+    job.stopReason === "timed-out"
+      ? timedOutActionFailure(hub, { detail, attempts: job.attempt })
+      : {
+          code: "CANCELLED",
+          userMessage: "",
+          technicalDetail: detail,
+          retriable: false,
+          attempts: Math.max(1, job.attempt),
+        };
+  return {
+    tenantId: job.tenantId,
+    requestId: job.requestId,
+    jobId: job.jobId,
+    agentId: job.agentId ?? "hub",
+    epoch: job.epoch,
+    // one outcome per job, however often this runs
+    eventId: `stopped:${job.jobId}`,
+    receivedAt: at,
+    update: { kind: "action-failed", failure, at },
+  };
+}
+
 async function recordStopped(hub: HubContext, job: Job): Promise<boolean> {
   const report = stoppedReport(hub, job, new Date(hub.now()).toISOString());
   const recorded = await hub.sink.record(report);
@@ -179,7 +236,7 @@ async function recordStopped(hub: HubContext, job: Job): Promise<boolean> {
   }
   // progress only ever shows what the log holds: a repeat that recorded nothing publishes nothing
   if (recorded.value.recorded) {
-    await hub.sink.publish({ ...report.update, requestId: job.requestId }, { tenantId: job.tenantId });
+    await hub.sink.publish(report.update, { tenantId: job.tenantId, requestId: job.requestId });
   }
   return true;
 }

@@ -1,10 +1,18 @@
-import type { ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
+import type { AgentJob } from "@gantry/shared/protocol/agent";
 
-/** A job on its way to the agent pool of a tenant's site. */
+/** A job on its way to the agent pool of a tenant's site: a provisioning run or an action on a VM. */
 export interface JobDispatch {
   tenantId: string;
   siteId: string;
-  job: ProvisionVmJob;
+  job: AgentJob;
+}
+
+/** What a site's connected agents can run now: how many are connected and the job kinds they name. */
+export interface SiteCapabilities {
+  connected: number;
+  jobs: readonly string[];
+  /** the versions the connected agents report, for telling people what to update */
+  versions: readonly string[];
 }
 
 /**
@@ -14,6 +22,8 @@ export interface JobDispatch {
  */
 export interface JobDispatcher {
   dispatch(input: JobDispatch): Promise<void>;
+  /** Asked before a VM action is accepted, so an action no connected agent can run is refused at once. */
+  capabilities(siteId: string): Promise<SiteCapabilities>;
 }
 
 /** The pool refused or could not be reached; `retryable: false` means retrying will not help. */

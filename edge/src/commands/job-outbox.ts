@@ -1,11 +1,11 @@
-import { ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
+import { AgentJob } from "@gantry/shared/protocol/agent";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
 import type { JobDispatch } from "./job-dispatcher.ts";
 
-// the job_outbox table (migrations 0003, 0008): rows are written with the approval, relayed, then marked
-// dispatched, or failed when they can never be sent. Only this module has SQL on it.
+// the job_outbox table (migrations 0003, 0008): rows are written with the approval (or a VM action),
+// relayed, then marked dispatched, or failed when they can never be sent. Only this module has SQL on it.
 
-/** The outbox row for a job; goes into the same batch as the approval event. */
+/** The outbox row for a job; goes into the same batch as the event that asks for it. */
 export const outboxInsert = (
   db: SqlDatabase,
   input: { dispatch: JobDispatch; requestId: string; now: string },
@@ -67,6 +67,8 @@ export interface OutboxRowRef {
   siteId: string;
   requestId: string;
   attempts: number;
+  /** the job's kind as stored (`provision-vm`, `vm.*`), even when the rest does not parse; null if unknown */
+  jobKind: string | null;
 }
 
 /** An undispatched row: its job, or why it cannot be read (it will never be sendable). */
@@ -95,14 +97,16 @@ export async function undispatchedJobs(
       attempts: number;
     }>();
   return results.map((row): PendingDispatch => {
+    const raw = safeJson(row.job);
     const ref: OutboxRowRef = {
       jobId: row.job_id,
       tenantId: row.tenant_id,
       siteId: row.site_id,
       requestId: row.request_id,
       attempts: row.attempts,
+      jobKind: kindOf(raw),
     };
-    const job = ProvisionVmJob.safeParse(safeJson(row.job));
+    const job = AgentJob.safeParse(raw);
     if (!job.success) {
       const issue = job.error.issues[0];
       const problem = `its job does not parse: ${issue?.path.join(".") || "(job)"} ${issue?.message ?? ""}`;
@@ -111,6 +115,9 @@ export async function undispatchedJobs(
     return { ...ref, kind: "job", dispatch: { tenantId: row.tenant_id, siteId: row.site_id, job: job.data } };
   });
 }
+
+const kindOf = (raw: unknown): string | null =>
+  typeof raw === "object" && raw !== null && "kind" in raw && typeof raw.kind === "string" ? raw.kind : null;
 
 const safeJson = (text: string): unknown => {
   try {

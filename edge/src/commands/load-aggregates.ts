@@ -57,8 +57,8 @@ export async function loadVm(db: SqlDatabase, vmId: string): Promise<LoadedVm> {
 
 function foldVm(streamId: string, { version, events }: LoadedStream): LoadedVm {
   let state = initialVmState;
-  for (const { event, occurredAt } of events) {
-    if (isVmEvent(event)) state = evolveVm(state, { event, occurredAt });
+  for (const { event, occurredAt, metadata } of events) {
+    if (isVmEvent(event)) state = evolveVm(state, { event, occurredAt, metadata });
   }
   return { streamId, version, state, eventIds: events.map((e) => e.eventId) };
 }

@@ -1,4 +1,5 @@
 import type { JobReport } from "@gantry/shared/protocol/job-report";
+import type { Result } from "@gantry/shared/result";
 import { logEvent } from "../log.ts";
 import type { DispatchDeps } from "./command-deps.ts";
 import { type JobDispatch, JobDispatchError } from "./job-dispatcher.ts";
@@ -9,7 +10,8 @@ import {
   type OutboxRowRef,
   undispatchedJobs,
 } from "./job-outbox.ts";
-import { recordJobUpdate } from "./record-job-update.ts";
+import { type JobUpdateError, type JobUpdateRecorded, recordJobUpdate } from "./record-job-update.ts";
+import { recordVmActionUpdate } from "./record-vm-action-update.ts";
 
 /** The relay writes to the outbox and, for a job that can never be sent, fails its request in the log. */
 export type RelayDeps = DispatchDeps;
@@ -37,6 +39,7 @@ export async function relayJob(deps: RelayDeps, dispatch: JobDispatch): Promise<
       tenantId: dispatch.tenantId,
       siteId: dispatch.siteId,
       requestId: dispatch.job.requestId,
+      jobKind: dispatch.job.kind,
     };
     if (error instanceof JobDispatchError && !error.retryable) {
       await giveUp(deps, ref, `the site's hub refused the job: ${error.message}`);
@@ -85,13 +88,18 @@ export async function sweepOutbox(
 
 /**
  * A job that will never reach an agent: the row is marked failed (the reason stays on it) and the
- * request fails with a sentence the requester can read and the detail its admins can, instead of
- * staying APPROVED forever. Never throws; a failed write is retried by the next sweep.
+ * request (or, for a VM action's job, the action) fails with a sentence its owner can read and the
+ * detail its admins can, instead of waiting forever. Never throws; a failed write is retried by the
+ * next sweep.
  */
 async function giveUp(deps: RelayDeps, row: Omit<OutboxRowRef, "attempts">, reason: string): Promise<void> {
   const now = deps.clock().toISOString();
-  logEvent("error", "job can never be dispatched; its request fails", { jobId: row.jobId, reason });
-  const report: JobReport = {
+  logEvent("error", "job can never be dispatched; its request or action fails", { jobId: row.jobId, reason });
+  const technicalDetail = `outbox row ${row.jobId} (site ${row.siteId}) marked failed: ${reason}`.slice(
+    0,
+    4000,
+  );
+  const base = {
     tenantId: row.tenantId,
     requestId: row.requestId,
     jobId: row.jobId,
@@ -100,24 +108,38 @@ async function giveUp(deps: RelayDeps, row: Omit<OutboxRowRef, "attempts">, reas
     // one outcome per job, however often this runs
     eventId: `undeliverable:${row.jobId}`,
     receivedAt: now,
-    update: {
-      kind: "failed",
-      at: now,
-      failure: {
-        code: "UNDELIVERABLE",
-        userMessage: "This request could not be handed to the site's agents. Your admin has been told.",
-        technicalDetail: `outbox row ${row.jobId} (site ${row.siteId}) marked failed: ${reason}`.slice(
-          0,
-          4000,
-        ),
-        retriable: false,
-        attempts: 1,
-        cleanupFailed: false,
-      },
-    },
-  };
+  } satisfies Omit<JobReport, "update">;
   try {
-    const recorded = await recordJobUpdate(deps, report);
+    const recorded: Result<JobUpdateRecorded, JobUpdateError> = row.jobKind?.startsWith("vm.")
+      ? await recordVmActionUpdate(deps, {
+          ...base,
+          update: {
+            kind: "action-failed",
+            at: now,
+            failure: {
+              code: "UNDELIVERABLE",
+              userMessage: "",
+              technicalDetail,
+              retriable: true,
+              attempts: 1,
+            },
+          },
+        })
+      : await recordJobUpdate(deps, {
+          ...base,
+          update: {
+            kind: "failed",
+            at: now,
+            failure: {
+              code: "UNDELIVERABLE",
+              userMessage: "This request could not be handed to the site's agents. Your admin has been told.",
+              technicalDetail,
+              retriable: false,
+              attempts: 1,
+              cleanupFailed: false,
+            },
+          },
+        });
     // a retryable failure leaves the row in the window: the next sweep tries again
     if (!recorded.ok && recorded.error.retryable) return;
     await markUndeliverable(deps.db, { jobId: row.jobId, reason, now });

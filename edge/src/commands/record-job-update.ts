@@ -3,7 +3,7 @@ import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
 import type { DomainEventType } from "@gantry/shared/events/catalog";
 import type { VmEvent } from "@gantry/shared/events/vm";
 import type { VmRequestEvent } from "@gantry/shared/events/vm-request";
-import type { JobReport } from "@gantry/shared/protocol/job-report";
+import type { JobReport, ProvisioningUpdate } from "@gantry/shared/protocol/job-report";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { Committed } from "../event-store/append-to-stream.ts";
 import { EventStoreUnavailableError } from "../event-store/event-store-errors.ts";
@@ -46,7 +46,7 @@ interface BothDecided {
 }
 
 function decideBoth(
-  report: JobReport,
+  report: ProvisioningReport,
   loaded: { request: ExistingVmRequest; saga: ProvisioningSagaState; vm: VmState },
 ): Result<BothDecided, DomainError> {
   const vmEvents = decideVm(report, loaded.vm);
@@ -77,7 +77,7 @@ function decideBoth(
  * The events of a report carry the agent as actor and the frame's id, numbered per event; they
  * happened when the hub received them (edge time), the agent's own time is kept beside it.
  */
-const reportContext = (report: JobReport): CommandContext => ({
+export const reportContext = (report: JobReport): CommandContext => ({
   tenantId: report.tenantId,
   actor: { kind: "agent", id: report.agentId },
   correlationId: report.jobId,
@@ -88,9 +88,12 @@ const reportContext = (report: JobReport): CommandContext => ({
   agentAt: report.update.at,
 });
 
+/** A report of a provisioning job (a VM action's goes to recordVmActionUpdate). */
+type ProvisioningReport = JobReport & { update: ProvisioningUpdate };
+
 interface RecordInput {
   deps: CommandDeps;
-  report: JobReport;
+  report: ProvisioningReport;
   cache: JobStreamCache | undefined;
 }
 
@@ -209,7 +212,7 @@ const asUpdateError = (error: DomainError): JobUpdateError => ({
  */
 export async function recordJobUpdate(
   deps: CommandDeps,
-  report: JobReport,
+  report: ProvisioningReport,
   options: { cache?: JobStreamCache } = {},
 ): Promise<Result<JobUpdateRecorded, JobUpdateError>> {
   const input: RecordInput = { deps, report, cache: options.cache };

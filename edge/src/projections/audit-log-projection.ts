@@ -3,6 +3,8 @@ import { type DomainEvent, isTenancyEvent } from "@gantry/shared/events/catalog"
 import type { TenancyEvent } from "@gantry/shared/events/tenancy";
 import type { InlineProjection } from "../event-store/inline-projection.ts";
 import type { RecordedEvent } from "../event-store/stored-event.ts";
+import { requestIdOfEvent } from "./request-summary-projection.ts";
+import { vmAuditEntry } from "./vm-audit-entries.ts";
 
 export const AUDIT_LOG = "audit_log";
 
@@ -127,15 +129,27 @@ function tenancyEntry(event: TenancyEvent): Entry {
   }
 }
 
+/**
+ * A tenant's own facts, a person's decision on a request, a command on a VM, or what vCenter showed of a
+ * VM behind Gantry's back.
+ */
 function entryOf(e: RecordedEvent): Entry | null {
-  if (isTenancyEvent(e.event)) return tenancyEntry(e.event);
-  return e.metadata.actorKind === "user" ? requestEntry(e.event) : null;
+  const { event, metadata } = e;
+  if (isTenancyEvent(event)) return tenancyEntry(event);
+  const request = metadata.actorKind === "user" ? requestEntry(event) : null;
+  if (request) return request;
+  const vm = vmAuditEntry(event, metadata);
+  if (!vm) return null;
+  // a VM shares its id with the request that built it
+  const vmId = requestIdOfEvent({ event });
+  return { ...vm, subject: { kind: "vm", id: vmId }, requestId: vmId };
 }
 
 /**
- * Who did what when: one row per action a person took on a request, and every change of a tenant's own
- * facts (sites, agents, enrollment tokens, sessions) whoever caused it. Agent progress is on each
- * request's timeline, which keeps this table (and its writes) to what an auditor asks about.
+ * Who did what when: one row per action a person took on a request or a VM, one per change made to a VM
+ * outside Gantry (its agent the reporter), and every change of a tenant's own facts (sites, agents,
+ * enrollment tokens, sessions) whoever caused it. Agent progress is on each request's and VM's timeline,
+ * which keeps this table (and its writes) to what an auditor asks about.
  */
 export const auditLogProjection: InlineProjection = {
   name: "audit-log",

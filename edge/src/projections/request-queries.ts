@@ -1,7 +1,6 @@
 import { type PendingRequest, WAITING_LONG_MS } from "@gantry/shared/api/approvals";
 import type { Page } from "@gantry/shared/api/paging";
 import type { RequestSummary } from "@gantry/shared/api/requests";
-import type { VmListItem } from "@gantry/shared/api/vms";
 import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
 import { SUMMARY_SELECT, type SummaryRow, toRequestSummary } from "./summary-row.ts";
@@ -86,25 +85,6 @@ export async function pendingCount(db: SqlDatabase, tenantId: string): Promise<n
     .bind(tenantId)
     .first<{ n: number }>();
   return row?.n ?? 0;
-}
-
-/**
- * VMs: every request that reached provisioning, most recently changed first; the tenant's for an admin
- * (`requesterId` null), only the requester's own for a member (the visibility of `requests.get`).
- */
-export function listVms(
-  db: SqlDatabase,
-  input: Paging & { tenantId: string; requesterId: string | null },
-): Promise<Page<VmListItem>> {
-  return paged(db, {
-    where:
-      "r.tenant_id = ? AND (? IS NULL OR r.requester_id = ?) AND r.status IN ('PROVISIONING', 'READY', 'FAILED')",
-    order: "r.updated_at DESC, r.request_id DESC",
-    params: [input.tenantId, input.requesterId, input.requesterId],
-    paging: input,
-    // the WHERE clause admits only the three VM statuses
-    map: (row) => ({ ...toRequestSummary(row), vmStatus: row.status as VmListItem["vmStatus"] }),
-  });
 }
 
 /** Up to `limit` other requests by the same person, newest first (admin request detail). */

@@ -1,9 +1,11 @@
 import { isTenancyEvent } from "@gantry/shared/events/catalog";
 import type { VmEvent } from "@gantry/shared/events/vm";
+import { VmLifecycleEvent } from "@gantry/shared/events/vm-lifecycle";
 import type { VmRequestEvent } from "@gantry/shared/events/vm-request";
 import type { InlineProjection, ProjectionTarget } from "../event-store/inline-projection.ts";
 import type { RecordedEvent } from "../event-store/stored-event.ts";
 import { requestIdOfVm } from "../provisioning/ids.ts";
+import { type ColumnValue, vmSummaryColumns } from "./vm-summary-columns.ts";
 
 export const REQUEST_SUMMARY = "request_summary";
 
@@ -15,17 +17,27 @@ export const requestIdOfEvent = ({ event }: Pick<RequestRecorded, "event">): str
   "requestId" in event.data ? event.data.requestId : requestIdOfVm(event.data.vmId);
 
 // one UPDATE per event keeps the row economy: updates cost one write whatever columns change
-function update(target: ProjectionTarget, e: RequestRecorded, set: Record<string, string | number | null>) {
-  const assignments = Object.keys(set)
-    .map((column) => `${column} = ?`)
+function update(target: ProjectionTarget, e: RequestRecorded, set: Record<string, ColumnValue>) {
+  const entries = Object.entries(set);
+  const assignments = entries
+    .map(([column, value]) =>
+      typeof value === "object" && value !== null ? `${column} = max(0, ${column} + ?)` : `${column} = ?`,
+    )
     .join(", ");
+  const values = entries.map(([, value]) =>
+    typeof value === "object" && value !== null ? value.add : value,
+  );
   const requestId = requestIdOfEvent(e);
   return target.db
     .prepare(
       `UPDATE ${target.table(REQUEST_SUMMARY)} SET ${assignments}, updated_at = ? WHERE tenant_id = ? AND request_id = ?`,
     )
-    .bind(...Object.values(set), e.occurredAt, e.metadata.tenantId, requestId);
+    .bind(...values, e.occurredAt, e.metadata.tenantId, requestId);
 }
+
+const LIFECYCLE_TYPES = new Set<string>(VmLifecycleEvent.options.map((o) => o.shape.type.value));
+const isLifecycle = (e: RecordedEvent): e is RecordedEvent & { event: VmLifecycleEvent } =>
+  LIFECYCLE_TYPES.has(e.event.type);
 
 const decision = (e: RecordedEvent, reason: string | null) => ({
   version: e.version,
@@ -44,6 +56,7 @@ export const requestSummaryProjection: InlineProjection = {
     // a site's, agent's or person's facts are not about any request
     if (isTenancyEvent(event)) return [];
     const e: RequestRecorded = { ...recorded, event };
+    if (isLifecycle(e)) return [update(target, e, vmSummaryColumns(e))];
     switch (event.type) {
       case "VmRequestSubmitted": {
         const d = event.data;
@@ -100,6 +113,10 @@ export const requestSummaryProjection: InlineProjection = {
             hostname: d.hostname,
             ip_address: d.ipAddress,
             vm_warning: d.warning,
+            // the VM's life starts here: My VMs lists it from now on
+            vm_status: "READY",
+            vm_ready_at: e.occurredAt,
+            vm_power_state: "poweredOn",
           }),
         ];
       }
@@ -126,6 +143,8 @@ export const requestSummaryProjection: InlineProjection = {
       // the VM's start and outcome are mirrored by the request's own events above
       case "VmProvisioningStarted":
       case "VmProvisioned":
+        return [];
+      default:
         return [];
     }
   },

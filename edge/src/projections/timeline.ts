@@ -72,7 +72,7 @@ function render(event: DomainEvent): Rendered | null {
     case "VmRequestReady":
     case "VmRequestFailed":
       return null;
-    // never on a request's streams
+    // the VM's life after READY has its own timeline (vms.get); tenancy events are never on a request's streams
     default:
       return null;
   }

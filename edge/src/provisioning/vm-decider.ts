@@ -1,7 +1,7 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import type { StageDuration, VmEvent } from "@gantry/shared/events/vm";
 import { stageIndex } from "@gantry/shared/jobs/provisioning-stage";
-import type { JobReport } from "@gantry/shared/protocol/job-report";
+import type { JobReport, ProvisioningUpdate } from "@gantry/shared/protocol/job-report";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { vmIdFor } from "./ids.ts";
 import type { VmState } from "./vm.ts";
@@ -11,7 +11,7 @@ import type { VmState } from "./vm.ts";
  * stage it reached or the outcome. Stage durations are measured on the edge's clock (`receivedAt`),
  * never the agent's, so an agent with a wrong clock cannot skew ETAs.
  */
-export type VmReport = Pick<JobReport, "requestId" | "jobId" | "update" | "receivedAt">;
+export type VmReport = Pick<JobReport, "requestId" | "jobId" | "receivedAt"> & { update: ProvisioningUpdate };
 
 /** An admin's word that the VM a failed cleanup left in vCenter has been removed by hand. */
 export interface ClearLeftover {
@@ -90,6 +90,9 @@ export function decideClearLeftover(command: ClearLeftover, state: VmState): Dec
  * is recorded (the address that arrived after the network wait, or a changed one). Idempotent.
  */
 export function decideObserveAddress(command: ObserveAddress, state: VmState): Decision {
-  if (state.status !== "READY" || state.ipAddress === command.data.ipAddress) return ok([]);
+  if (state.status !== "READY") return ok([]);
+  // after READY the VM's known facts (which actions change: a power off forgets the address) hold it
+  const recorded = state.lifecycle ? state.lifecycle.facts.ipAddress : state.ipAddress;
+  if (recorded === command.data.ipAddress) return ok([]);
   return ok([{ type: "VmAddressObserved", data: command.data }]);
 }

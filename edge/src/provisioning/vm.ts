@@ -1,6 +1,8 @@
 import type { VmStatus } from "@gantry/shared/domain/request-status";
+import type { EventMetadata } from "@gantry/shared/events/event-metadata";
 import type { StageDuration, VmEvent } from "@gantry/shared/events/vm";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
+import { evolveLifecycle, initialLifecycle, type VmLifecycle } from "./vm-lifecycle.ts";
 
 /** What the Vm aggregate remembers: where provisioning is, and since when (for stage durations). */
 export type VmState =
@@ -15,14 +17,22 @@ export type VmState =
       completedStages: StageDuration[];
       /** a failed cleanup left a half-built VM in vCenter ("present") until an admin clears it */
       leftover: "none" | "present" | "cleared";
+      /** its life after READY (actions, snapshots, drift); null before */
+      lifecycle: VmLifecycle | null;
       /** the VM's address as last recorded (at READY, or observed later); null while none is known */
       ipAddress: string | null;
     };
 
 export const initialVmState: VmState = { status: "NONE" };
 
-/** Folds one event; stage timing comes from the event's time, so this takes the envelope. */
-export function evolveVm(state: VmState, recorded: { event: VmEvent; occurredAt: string }): VmState {
+/**
+ * Folds one event; stage timing comes from the event's time and lifecycle events name their actor, so
+ * this takes the envelope.
+ */
+export function evolveVm(
+  state: VmState,
+  recorded: { event: VmEvent; occurredAt: string; metadata?: Pick<EventMetadata, "actorId" | "actorName"> },
+): VmState {
   const { event, occurredAt } = recorded;
   if (event.type === "VmProvisioningStarted") {
     const { vmId, requestId, jobId } = event.data;
@@ -35,6 +45,7 @@ export function evolveVm(state: VmState, recorded: { event: VmEvent; occurredAt:
       stageStartedAt: null,
       completedStages: [],
       leftover: "none",
+      lifecycle: null,
       ipAddress: null,
     };
   }
@@ -45,20 +56,36 @@ export function evolveVm(state: VmState, recorded: { event: VmEvent; occurredAt:
       const completedStages = previous ? [...state.completedStages, previous] : state.completedStages;
       return { ...state, stage: event.data.stage, stageStartedAt: occurredAt, completedStages };
     }
-    case "VmProvisioned":
+    case "VmProvisioned": {
+      const { vmwareId, vmName, hostname, ipAddress } = event.data;
       return {
         ...state,
         status: "READY",
         stage: "READY",
         stageStartedAt: occurredAt,
         completedStages: event.data.stageDurations,
-        ipAddress: event.data.ipAddress,
+        lifecycle: initialLifecycle({ vmwareId, vmName, hostname, ipAddress, readyAt: occurredAt }),
+        ipAddress,
       };
+    }
     case "VmProvisioningFailed":
       return { ...state, status: "FAILED", leftover: event.data.failure.cleanupFailed ? "present" : "none" };
     case "VmLeftoverCleared":
       return { ...state, leftover: "cleared" };
-    case "VmAddressObserved":
-      return { ...state, ipAddress: event.data.ipAddress };
+    case "VmAddressObserved": {
+      // a live read found the address (one that arrived after the network wait, or a changed one)
+      const { ipAddress } = event.data;
+      const lifecycle = state.lifecycle && {
+        ...state.lifecycle,
+        facts: { ...state.lifecycle.facts, ipAddress },
+      };
+      return { ...state, ipAddress, lifecycle };
+    }
+    default: {
+      // the rest is the VM's life after READY; before it, such an event is not possible
+      if (!state.lifecycle) return state;
+      const lifecycle = evolveLifecycle(state.lifecycle, { ...recorded, event });
+      return { ...state, status: lifecycle.status, lifecycle };
+    }
   }
 }

@@ -12,3 +12,12 @@ export interface TenantRecord {
 export async function getTenant(db: SqlDatabase, tenantId: string): Promise<TenantRecord | null> {
   return db.prepare("SELECT id, slug, name FROM tenants WHERE id = ?").bind(tenantId).first<TenantRecord>();
 }
+
+/** The tenant's own cap on snapshots per VM; null when it has none (the deployment's applies). */
+export async function tenantSnapshotCap(db: SqlDatabase, tenantId: string): Promise<number | null> {
+  const row = await db
+    .prepare("SELECT vm_snapshot_cap FROM tenants WHERE id = ?")
+    .bind(tenantId)
+    .first<{ vm_snapshot_cap: number | null }>();
+  return row?.vm_snapshot_cap ?? null;
+}

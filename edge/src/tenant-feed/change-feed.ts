@@ -1,4 +1,4 @@
-import type { RequestChange, SiteChange } from "@gantry/shared/protocol/change-feed";
+import type { RequestChange, SiteChange, VmChange } from "@gantry/shared/protocol/change-feed";
 import type { StreamAppend } from "../event-store/stored-event.ts";
 import { logEvent } from "../log.ts";
 import { tenantFeed } from "../stubs.ts";
@@ -10,6 +10,8 @@ export interface ChangeFeed {
   publish(tenantId: string, change: RequestChange): Promise<void>;
   /** A site's agents, jobs or VMs left in its vCenter changed (admins only); best effort too. */
   publishSite(tenantId: string, site: SiteChange): Promise<void>;
+  /** A VM changed (an action, its steps, drift); its owner and the admins are told. Best effort. */
+  publishVm(tenantId: string, change: VmChange): Promise<void>;
 }
 
 /** The TenantFeed objects of this Worker's namespace. */
@@ -28,6 +30,15 @@ export function createChangeFeed(env: Pick<Env, "TENANT_FEED">): ChangeFeed {
       }
     },
     publishSite: (tenantId, site) => announceSite(env, { tenantId, site }),
+    async publishVm(tenantId, change) {
+      try {
+        const published = await tenantFeed(env, tenantId).publishVm(change, { tenantId });
+        if (!published.ok)
+          logEvent("warn", "change feed refused a VM change", { vmId: change.vmId, ...published.error });
+      } catch (error) {
+        logEvent("warn", "change feed unreachable", { vmId: change.vmId, error: String(error) });
+      }
+    },
   };
 }
 
@@ -65,4 +76,31 @@ export function announceCommitted(
 ): void {
   const change = requestChangeOf(input);
   if (change) deps.defer(() => deps.feed.publish(input.tenantId, change));
+}
+
+/**
+ * Tells the tenant's feed that a VM's stream moved (in the background, like request changes): its
+ * owner's and the admins' open pages refetch what they show of it.
+ */
+export function announceVmCommitted(
+  deps: { feed: ChangeFeed; defer: (work: () => Promise<unknown>) => void },
+  input: {
+    tenantId: string;
+    vmId: string;
+    ownerId: string;
+    status: VmChange["status"];
+    append: StreamAppend;
+  },
+): void {
+  const { append } = input;
+  const last = append.events.at(-1);
+  if (!last) return;
+  const change: VmChange = {
+    vmId: input.vmId,
+    ownerId: input.ownerId,
+    status: input.status,
+    version: append.expectedVersion + append.events.length,
+    at: last.occurredAt,
+  };
+  deps.defer(() => deps.feed.publishVm(input.tenantId, change));
 }

@@ -4,6 +4,7 @@ import {
   parseFeedCursor,
   RequestChange,
   SiteChange,
+  VmChange,
 } from "@gantry/shared/protocol/change-feed";
 import { z } from "zod";
 
@@ -28,6 +29,16 @@ const EntryRow = z.discriminatedUnion("kind", [
     at: z.string(),
   }),
   z.object({ seq: z.number().int(), kind: z.literal("site"), site_id: z.string(), at: z.string() }),
+  // a VM's change reuses the request columns: its id (the request's), its owner, status and stream version
+  z.object({
+    seq: z.number().int(),
+    kind: z.literal("vm"),
+    request_id: z.string(),
+    requester_id: z.string(),
+    status: z.string(),
+    version: z.number().int(),
+    at: z.string(),
+  }),
 ]);
 type EntryRow = z.infer<typeof EntryRow>;
 
@@ -44,6 +55,16 @@ function frameOf(epoch: string, raw: unknown): ChangeFrame | null {
     const site = SiteChange.safeParse({ siteId: entry.site_id, at: entry.at });
     return site.success ? { v, epoch, seq: entry.seq, type: "site", site: site.data } : null;
   }
+  if (entry.kind === "vm") {
+    const vm = VmChange.safeParse({
+      vmId: entry.request_id,
+      ownerId: entry.requester_id,
+      status: entry.status,
+      version: entry.version,
+      at: entry.at,
+    });
+    return vm.success ? { v, epoch, seq: entry.seq, type: "vm", vm: vm.data } : null;
+  }
   const change = RequestChange.safeParse({
     requestId: entry.request_id,
     requesterId: entry.requester_id,
@@ -56,7 +77,7 @@ function frameOf(epoch: string, raw: unknown): ChangeFrame | null {
 
 /**
  * The TenantFeed object's SQLite: the tenant it serves, its epoch and last seq, and a bounded replay
- * buffer of entries (request changes for everyone allowed, site changes for admins). Every method is
+ * buffer of entries (request and VM changes for everyone allowed, site changes for admins). Every method is
  * synchronous (SQL calls only), so each runs as one implicit transaction and nothing interleaves.
  */
 export class TenantFeedStore {
@@ -104,13 +125,7 @@ export class TenantFeedStore {
    * version of the request (a repeated notification, or one that arrived after a later one).
    */
   appendChange(change: RequestChange): ChangeFrame | null {
-    const newest = this.#sql
-      .exec<{ version: number | null }>(
-        "SELECT max(version) AS version FROM feed_entries WHERE request_id = ?",
-        change.requestId,
-      )
-      .toArray()[0]?.version;
-    if (newest != null && newest >= change.version) return null;
+    if (this.#hasVersion("request", change.requestId, change.version)) return null;
     const seq = this.#next();
     this.#sql.exec(
       "INSERT INTO feed_entries (seq, kind, request_id, requester_id, status, version, at) VALUES (?, 'request', ?, ?, ?, ?, ?)",
@@ -122,6 +137,34 @@ export class TenantFeedStore {
       change.at,
     );
     return { v, epoch: this.#ensure().epoch, seq, type: "change", change };
+  }
+
+  /** Buffers a VM change; null when the buffer already has this or a newer version of the VM. */
+  appendVm(change: VmChange): ChangeFrame | null {
+    if (this.#hasVersion("vm", change.vmId, change.version)) return null;
+    const seq = this.#next();
+    this.#sql.exec(
+      "INSERT INTO feed_entries (seq, kind, request_id, requester_id, status, version, at) VALUES (?, 'vm', ?, ?, ?, ?, ?)",
+      seq,
+      change.vmId,
+      change.ownerId,
+      change.status,
+      change.version,
+      change.at,
+    );
+    return { v, epoch: this.#ensure().epoch, seq, type: "vm", vm: change };
+  }
+
+  // a request and its VM share an id but not a stream: versions compare within one kind only
+  #hasVersion(kind: "request" | "vm", id: string, version: number): boolean {
+    const newest = this.#sql
+      .exec<{ version: number | null }>(
+        "SELECT max(version) AS version FROM feed_entries WHERE request_id = ? AND kind = ?",
+        id,
+        kind,
+      )
+      .toArray()[0]?.version;
+    return newest != null && newest >= version;
   }
 
   /** Buffers a site change (the hub already dropped ones that change nothing visible). */
@@ -163,7 +206,7 @@ export class TenantFeedStore {
     const rows = input.seesAll
       ? this.#sql.exec("SELECT * FROM feed_entries WHERE seq > ? ORDER BY seq", cursor.seq)
       : this.#sql.exec(
-          "SELECT * FROM feed_entries WHERE seq > ? AND kind = 'request' AND requester_id = ? ORDER BY seq",
+          "SELECT * FROM feed_entries WHERE seq > ? AND kind IN ('request', 'vm') AND requester_id = ? ORDER BY seq",
           cursor.seq,
           input.viewerId,
         );

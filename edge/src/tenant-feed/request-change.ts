@@ -30,7 +30,8 @@ export function statusAfter(event: DomainEvent): VmRequestStatus | null {
     case "VmLeftoverCleared":
     case "VmAddressObserved":
       return null;
-    // a site's, agent's or person's facts are on streams of their own
+    // a site's, agent's or person's facts are on streams of their own; the VM's life after READY is
+    // told as `vm` changes (announceVmCommitted)
     default:
       return null;
   }

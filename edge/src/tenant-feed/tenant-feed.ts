@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { type ChangeFrame, RequestChange, SiteChange } from "@gantry/shared/protocol/change-feed";
+import { type ChangeFrame, RequestChange, SiteChange, VmChange } from "@gantry/shared/protocol/change-feed";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { z } from "zod";
 import { logEvent } from "../log.ts";
@@ -40,7 +40,8 @@ const personTag = (viewerId: string) => `person:${viewerId}`;
 const CLOSE = { policy: 1008, tooLarge: 1009 } as const;
 
 /**
- * Responsibilities: one object per tenant (`tenant:<tenantId>`), a change feed of request summaries.
+ * Responsibilities: one object per tenant (`tenant:<tenantId>`), a change feed of request summaries
+ * and VMs (`publishVm`: a VM's owner and the admins get it).
  * - Receives `publish(change)` over RPC after an append committed in D1 (and `publishSite` from a
  *   site's AgentHub), keeps it in a bounded replay buffer in SQLite and pushes it at once to the
  *   hibernatable sockets allowed to see it: admins' everything, members' only their own requests' changes.
@@ -75,6 +76,26 @@ export class TenantFeed extends DurableObject<Env> {
     const frame = this.#store.appendChange(parsed.data);
     if (!frame) return ok({ seq: this.#store.lastSeq, applied: false });
     this.#broadcast(frame, [ALL_TAG, viewerTag(parsed.data.requesterId)]);
+    return ok({ seq: frame.seq, applied: true });
+  }
+
+  /** Buffers one VM change and pushes it to its owner and the tenant's admins. Idempotent per VM version. */
+  async publishVm(change: VmChange, origin: FeedOrigin): Promise<Result<FeedReceipt, FeedPublishError>> {
+    const parsed = VmChange.safeParse(change);
+    const from = FeedOrigin.safeParse(origin);
+    if (!parsed.success || !from.success) {
+      return err({
+        code: "INVALID_CHANGE",
+        message: "publishVm(change, { tenantId }) did not match its schema",
+      });
+    }
+    if (!this.#store.pinTenant(from.data.tenantId)) {
+      logEvent("warn", "feed publish refused", { vmId: parsed.data.vmId });
+      return err({ code: "WRONG_OBJECT", message: "this object serves another tenant" });
+    }
+    const frame = this.#store.appendVm(parsed.data);
+    if (!frame) return ok({ seq: this.#store.lastSeq, applied: false });
+    this.#broadcast(frame, [ALL_TAG, viewerTag(parsed.data.ownerId)]);
     return ok({ seq: frame.seq, applied: true });
   }
 

@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodRealError } from "zod";
 import { logEvent } from "../log.ts";
+import { vmRefusalMessage } from "../provisioning/vm-refusals.ts";
 
 const ALREADY_PROCESSED = "already processed or modified by another admin";
 
@@ -25,6 +26,16 @@ const CODES: Readonly<Record<DomainError["code"], TRPC_ERROR_CODE_KEY>> = {
   STALE_LEASE: "CONFLICT",
   NO_LEFTOVER: "PRECONDITION_FAILED",
   REQUEST_NOT_STOPPABLE: "PRECONDITION_FAILED",
+  VM_NOT_FOUND: "NOT_FOUND",
+  VM_BUSY: "CONFLICT",
+  ACTION_NOT_APPLICABLE: "PRECONDITION_FAILED",
+  CONFIRMATION_MISMATCH: "BAD_REQUEST",
+  DISK_SHRINK_REFUSED: "PRECONDITION_FAILED",
+  SNAPSHOT_CAP_REACHED: "PRECONDITION_FAILED",
+  SNAPSHOT_NOT_FOUND: "NOT_FOUND",
+  RESIZE_PENDING: "CONFLICT",
+  APPROVAL_NOT_FOUND: "NOT_FOUND",
+  NO_AGENT_CAN_RUN: "PRECONDITION_FAILED",
   VM_NAME_TAKEN: "CONFLICT",
 };
 
@@ -63,6 +74,17 @@ function messageFor(error: DomainError): string {
       return `only approved or provisioning requests can be stopped; this one is ${error.status}`;
     case "NO_LEFTOVER":
       return "this request's provisioning left no VM behind in vCenter";
+    case "VM_NOT_FOUND":
+    case "VM_BUSY":
+    case "ACTION_NOT_APPLICABLE":
+    case "CONFIRMATION_MISMATCH":
+    case "DISK_SHRINK_REFUSED":
+    case "SNAPSHOT_CAP_REACHED":
+    case "SNAPSHOT_NOT_FOUND":
+    case "RESIZE_PENDING":
+    case "APPROVAL_NOT_FOUND":
+    case "NO_AGENT_CAN_RUN":
+      return vmRefusalMessage(error);
     case "VM_NAME_TAKEN":
       return "is already used by a live request in this project; choose another name";
   }

@@ -1,11 +1,15 @@
 import type { ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
-import type { JobReport, JobUpdate } from "@gantry/shared/protocol/job-report";
+import type { JobReport, ProvisioningUpdate } from "@gantry/shared/protocol/job-report";
 import { recordJobUpdate } from "../../src/commands/record-job-update.ts";
 import type { TestWorkflow } from "./test-deps.ts";
 
 /** What the hub would pass for one agent frame about a request's job. */
-export function frame(requestId: string, update: JobUpdate, overrides: Partial<JobReport> = {}): JobReport {
+export function frame(
+  requestId: string,
+  update: ProvisioningUpdate,
+  overrides: Partial<Omit<JobReport, "update">> = {},
+): JobReport & { update: ProvisioningUpdate } {
   return {
     tenantId: "acme",
     requestId,
@@ -20,13 +24,13 @@ export function frame(requestId: string, update: JobUpdate, overrides: Partial<J
   };
 }
 
-export const stageAt = (stage: ProvisioningStage, at: Date): JobUpdate => ({
+export const stageAt = (stage: ProvisioningStage, at: Date): ProvisioningUpdate => ({
   kind: "stage",
   stage,
   at: at.toISOString(),
 });
 
-export const succeededAt = (at: Date, ipAddress: string | null = "10.0.0.5"): JobUpdate => ({
+export const succeededAt = (at: Date, ipAddress: string | null = "10.0.0.5"): ProvisioningUpdate => ({
   kind: "succeeded",
   at: at.toISOString(),
   vm: {
@@ -48,7 +52,8 @@ export const failure: ProvisioningFailure = {
 };
 
 /** Records a frame through the test's workflow deps (its clock and dispatcher). */
-export const record = (w: TestWorkflow, report: JobReport) => recordJobUpdate(w.deps, report);
+export const record = (w: TestWorkflow, report: JobReport & { update: ProvisioningUpdate }) =>
+  recordJobUpdate(w.deps, report);
 
 /** Reports the four timed stages 10 s apart, then success; returns the results. */
 export async function provisionToReady(

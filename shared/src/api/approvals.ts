@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { RejectReason } from "../domain/request-text.ts";
-import { ProjectId, RequestId } from "./ids.ts";
+import type { VmSize, VmSpec } from "../domain/vm-size.ts";
+import { EntityId, ProjectId, RequestId } from "./ids.ts";
 import { pageInput } from "./paging.ts";
-import type { RequestSummary } from "./requests.ts";
+import type { PersonRef, RequestSummary } from "./requests.ts";
 
 /** Requests waiting longer than this are flagged in the admin queue. */
 export const WAITING_LONG_MS = 48 * 60 * 60 * 1000;
@@ -39,3 +40,37 @@ export interface PendingRequest extends RequestSummary {
   waitingMs: number;
   waitingLong: boolean;
 }
+
+/** `approvals.resizes`: resizes up waiting for an admin, oldest first; like the request queue. */
+export const PendingResizesInput = pageInput(25)
+  .extend({ projectId: ProjectId.optional() })
+  .strict()
+  .prefault({});
+export type PendingResizesInput = z.input<typeof PendingResizesInput>;
+
+export interface PendingResize {
+  vmId: string;
+  approvalId: string;
+  name: string;
+  vmName: string;
+  projectId: string;
+  projectName: string | null;
+  owner: PersonRef;
+  from: { size: VmSize; spec: VmSpec };
+  to: { size: VmSize; spec: VmSpec };
+  powerCycle: boolean;
+  reason: string | null;
+  requestedBy: { id: string; name: string | null };
+  requestedAt: string;
+  waitingMs: number;
+  waitingLong: boolean;
+}
+
+/** Approving runs the resize at once; nobody approves their own resize. */
+export const ApproveResizeInput = z.object({ vmId: EntityId, approvalId: EntityId }).strict();
+export type ApproveResizeInput = z.input<typeof ApproveResizeInput>;
+
+export const RejectResizeInput = z
+  .object({ vmId: EntityId, approvalId: EntityId, reason: RejectReason })
+  .strict();
+export type RejectResizeInput = z.input<typeof RejectResizeInput>;

@@ -17,6 +17,22 @@ export type AuditAction =
   | "REQUEST_CANCELLED"
   | "PROVISIONING_STOPPED"
   | "LEFTOVER_CLEARED"
+  // the VM after READY: each command a person gave (why is in the summary), and what vCenter showed
+  | "VM_POWER_ON"
+  | "VM_POWER_OFF"
+  | "VM_SHUTDOWN_GUEST"
+  | "VM_RESTART"
+  | "VM_DELETE"
+  | "VM_RESIZE"
+  | "VM_SNAPSHOT_CREATE"
+  | "VM_SNAPSHOT_REVERT"
+  | "VM_SNAPSHOT_DELETE"
+  | "VM_RESIZE_REQUESTED"
+  | "VM_RESIZE_APPROVED"
+  | "VM_RESIZE_REJECTED"
+  | "VM_RESIZE_WITHDRAWN"
+  | "VM_CHANGED_OUTSIDE_GANTRY"
+  | "VM_GONE"
   | "SITE_SETTINGS_CHANGED"
   | "ENROLLMENT_TOKEN_CREATED"
   | "ENROLLMENT_TOKEN_REVOKED"
@@ -27,7 +43,7 @@ export type AuditAction =
   | "SESSIONS_ENDED";
 
 /** What an audit entry is about. */
-export type AuditSubjectKind = "request" | "site" | "agent" | "user";
+export type AuditSubjectKind = "request" | "vm" | "site" | "agent" | "user";
 
 export interface AuditEntry {
   position: number;
@@ -35,7 +51,10 @@ export interface AuditEntry {
   actor: { id: string; name: string | null };
   action: AuditAction;
   subject: { kind: AuditSubjectKind; id: string };
-  /** the request, for entries about one; null for a site's, agent's or person's */
+  /**
+   * the request, for entries about one; for VM_* entries the VM's request (a VM shares its request's id);
+   * null for a site's, agent's or person's
+   */
   requestId: string | null;
   summary: string;
 }

@@ -1,4 +1,5 @@
-import type { VmRequestStatus } from "./request-status.ts";
+import type { VmRequestStatus, VmStatus } from "./request-status.ts";
+import type { VmActionKind } from "./vm-actions.ts";
 
 /**
  * Expected failures of the request workflow, as plain data with a literal `code` so they cross
@@ -29,6 +30,23 @@ export type DomainError =
   | { code: "REQUEST_NOT_STOPPABLE"; requestId: string; status: VmRequestStatus }
   /** clearing a leftover VM on a request whose provisioning left nothing behind */
   | { code: "NO_LEFTOVER"; requestId: string }
+  // -- the VM after READY --
+  /** no VM of that id the caller may see (another tenant's, another member's, or none at all) */
+  | { code: "VM_NOT_FOUND"; vmId: string }
+  /** one action at a time: another runs on the VM */
+  | { code: "VM_BUSY"; vmId: string; running: VmActionKind; actionId: string; since: string }
+  /** the action makes no sense in the VM's state (power on a running VM, anything on a deleted one) */
+  | { code: "ACTION_NOT_APPLICABLE"; vmId: string; kind: VmActionKind; why: string; status: VmStatus }
+  /** the typed name does not match the VM's */
+  | { code: "CONFIRMATION_MISMATCH"; vmId: string }
+  | { code: "DISK_SHRINK_REFUSED"; vmId: string; fromGb: number; toGb: number }
+  | { code: "SNAPSHOT_CAP_REACHED"; vmId: string; cap: number }
+  | { code: "SNAPSHOT_NOT_FOUND"; vmId: string; snapshotId: string }
+  /** a resize up already waits for approval */
+  | { code: "RESIZE_PENDING"; vmId: string; approvalId: string }
+  | { code: "APPROVAL_NOT_FOUND"; vmId: string; approvalId: string }
+  /** the site has no connected agent that runs this action (none at all, or only older ones) */
+  | { code: "NO_AGENT_CAN_RUN"; kind: VmActionKind; siteName: string; connected: number; minVersion: string }
   /** another live request (pending, approved, provisioning or ready) of the project has this VM name */
   | { code: "VM_NAME_TAKEN"; projectId: string; name: string };
 

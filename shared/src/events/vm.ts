@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ProvisioningFailure } from "../jobs/provision-vm-job.ts";
 import { ProvisioningStage } from "../jobs/provisioning-stage.ts";
+import { VmLifecycleEvent } from "./vm-lifecycle.ts";
 
 // events of the Vm stream: one per provisioning stage transition, never percentages
 
@@ -86,6 +87,7 @@ export const VmEvent = z.discriminatedUnion("type", [
   VmProvisioned,
   VmProvisioningFailed,
   VmLeftoverCleared,
+  ...VmLifecycleEvent.options,
   VmAddressObserved,
 ]);
 export type VmEvent = z.infer<typeof VmEvent>;

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { AgentToEdge, EdgeToAgent } from "./agent.ts";
 import { parseAgentFrame, parseEdgeFrame } from "./agent-parse.ts";
 import { utf8Length } from "./utf8.ts";
-import { MAX_AGENT_FRAME_BYTES, negotiateVersion, PROTOCOL_VERSION } from "./version.ts";
+import {
+  MAX_AGENT_FRAME_BYTES,
+  negotiateVersion,
+  PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from "./version.ts";
 
 const at = "2026-11-22T10:04:00.000Z";
 const job = {
@@ -91,7 +96,98 @@ const agentFrames: AgentToEdge[] = [
     },
   },
   { ...base, type: "error", code: "INTERNAL", message: "boom" },
+  {
+    ...base,
+    type: "hello",
+    agent: { version: "0.2.0" },
+    protocols: [3, 1],
+    capacity: 2,
+    draining: false,
+    running: [],
+    jobs: ["provision-vm", "vm.power-off"],
+  },
+  {
+    ...base,
+    type: "job.progress",
+    jobId: "job-2",
+    epoch: 1,
+    seq: 1,
+    update: { kind: "step", step: "SHUTTING_DOWN_GUEST", detail: { fallbackAfterSeconds: 120 }, at },
+  },
+  {
+    ...base,
+    type: "job.result",
+    jobId: "job-2",
+    epoch: 1,
+    seq: 2,
+    at,
+    outcome: {
+      status: "done",
+      result: {
+        facts: {
+          name: "web-app01",
+          powerState: "poweredOff",
+          cpu: 2,
+          memoryMb: 2048,
+          diskGb: 20,
+          ipAddress: null,
+          hostname: null,
+        },
+        snapshot: null,
+        note: "powered off after the guest ignored shutdown for 120 s",
+      },
+    },
+  },
+  {
+    ...base,
+    type: "job.result",
+    jobId: "job-3",
+    epoch: 1,
+    seq: 1,
+    at,
+    outcome: {
+      status: "failed",
+      failure: {
+        code: "MARKER_MISMATCH",
+        userMessage: "not ours",
+        technicalDetail: "gantry.requestId is req-9",
+        retriable: false,
+        attempts: 1,
+      },
+    },
+  },
+  {
+    ...base,
+    type: "vm.observed",
+    observations: [
+      {
+        kind: "seen",
+        requestId: "req-1",
+        vmwareId: "vm-1",
+        at,
+        facts: {
+          name: "renamed",
+          powerState: "poweredOn",
+          cpu: 4,
+          memoryMb: 4096,
+          diskGb: 20,
+          ipAddress: "10.0.0.1",
+          hostname: "app01",
+        },
+      },
+      { kind: "gone", requestId: "req-2", vmwareId: "vm-2", at },
+    ],
+  },
 ];
+
+const powerOffJob = {
+  kind: "vm.power-off" as const,
+  jobId: "job-act_1",
+  requestId: "req-1",
+  vmwareId: "vm-1",
+  vmName: "web-app01",
+  deadline: at,
+};
 
 const edgeFrames: EdgeToAgent[] = [
   {
@@ -115,6 +211,17 @@ const edgeFrames: EdgeToAgent[] = [
     lastSeq: 0,
     stages: [],
     job,
+  },
+  {
+    ...base,
+    type: "job.granted",
+    jobId: "job-act_1",
+    epoch: 1,
+    attempt: 1,
+    leaseTtlMs: 90_000,
+    lastSeq: 0,
+    stages: [],
+    job: powerOffJob,
   },
   { ...base, type: "job.cancel", jobId: "job-1", epoch: 1, reason: "requested" },
   {
@@ -166,6 +273,25 @@ describe("agent protocol", () => {
       expect(parsed.error.message).toContain("epoch");
   });
 
+  it("rejects a drift report of more than 100 VMs", () => {
+    const seen = { kind: "gone", requestId: "req-1", vmwareId: "vm-1", at };
+    const raw = JSON.stringify({ ...base, type: "vm.observed", observations: Array(101).fill(seen) });
+    expect(parseAgentFrame(raw)).toMatchObject({ ok: false, error: { code: "MALFORMED_FRAME" } });
+  });
+
+  it("rejects an action outcome that mixes a provisioning result in", () => {
+    const raw = JSON.stringify({
+      ...base,
+      type: "job.result",
+      jobId: "job-2",
+      epoch: 1,
+      seq: 1,
+      at,
+      outcome: { status: "done" },
+    });
+    expect(parseAgentFrame(raw)).toMatchObject({ ok: false, error: { code: "MALFORMED_FRAME" } });
+  });
+
   it("rejects a frame without a type", () => {
     expect(parseEdgeFrame(JSON.stringify({ v: 1, id: "a" }))).toMatchObject({
       ok: false,
@@ -195,5 +321,13 @@ describe("negotiateVersion", () => {
 
   it("returns null when the sides share no version", () => {
     expect(negotiateVersion([7], [1])).toBeNull();
+  });
+
+  it("speaks 3 (VM actions, inventory in parts), 2 (inventory in parts) and 1 with the edge's own list", () => {
+    expect(SUPPORTED_PROTOCOL_VERSIONS).toEqual([3, 2, 1]);
+    expect(PROTOCOL_VERSION).toBe(3);
+    expect(negotiateVersion([3, 2, 1])).toBe(3);
+    expect(negotiateVersion([2, 1])).toBe(2);
+    expect(negotiateVersion([1])).toBe(1);
   });
 });

@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { VmFacts } from "../domain/vm-facts.ts";
 import { InventoryReport, VmLiveStatus } from "../jobs/inventory.ts";
 import { ProvisionedVm, ProvisioningFailure, ProvisionVmJob } from "../jobs/provision-vm-job.ts";
 import { ProvisioningStage } from "../jobs/provisioning-stage.ts";
+import { StepDetail, VmActionJob, VmActionOutcome, VmActionStep } from "../jobs/vm-action-job.ts";
 import { InventoryPart, MAX_INVENTORY_PARTS } from "./inventory-parts.ts";
 
 // The agent ↔ edge wire protocol: one discriminated union per direction, every frame `{ v, id, type, ... }`.
@@ -17,9 +19,12 @@ const At = z.string().datetime();
 const Envelope = z.object({ v: z.number().int().min(1).max(1000), id: FrameId });
 
 /** Job kinds the agent may be handed; closed set shared with the agent's handler registry. */
-export const AgentJob = z.discriminatedUnion("kind", [ProvisionVmJob]);
+export const AgentJob = z.discriminatedUnion("kind", [ProvisionVmJob, ...VmActionJob.options]);
 export type AgentJob = z.infer<typeof AgentJob>;
 export type AgentJobKind = AgentJob["kind"];
+
+/** What an agent that names no job kinds in its hello runs: those of the first protocol release. */
+export const LEGACY_AGENT_JOBS: readonly AgentJobKind[] = ["provision-vm"];
 
 /** Closed set of error codes in `error` frames, shared by both sides. */
 export const AgentErrorCode = z.enum([
@@ -99,6 +104,8 @@ export type AgentCallResult = z.infer<typeof AgentCallResult>;
 
 export const StageUpdate = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("stage"), stage: ProvisioningStage, at: At }),
+  /** Since v3: a step of a VM action; durable like a stage. */
+  z.object({ kind: z.literal("step"), step: VmActionStep, detail: StepDetail.default({}), at: At }),
   /** Ephemeral: reuses the seq of its stage, is never acked or persisted. */
   z.object({
     kind: z.literal("percent"),
@@ -114,6 +121,34 @@ export const JobOutcome = z.discriminatedUnion("ok", [
   z.object({ ok: z.literal(false), failure: ProvisioningFailure }),
 ]);
 export type JobOutcome = z.infer<typeof JobOutcome>;
+
+/** What `job.result` carries: a provisioning outcome, or (since v3) a VM action's. */
+export const JobResultOutcome = z.union([JobOutcome, VmActionOutcome]);
+export type JobResultOutcome = z.infer<typeof JobResultOutcome>;
+
+/**
+ * One VM carrying our marker, as the agent's drift watch sees it in vCenter now, or gone (destroyed).
+ * `requestId` is the marker's value: the edge takes it only for a VM of the agent's own tenant and site.
+ */
+export const VmObservation = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("seen"),
+    requestId: z.string().min(1).max(100),
+    vmwareId: z.string().min(1).max(200),
+    facts: VmFacts,
+    at: At,
+  }),
+  z.object({
+    kind: z.literal("gone"),
+    requestId: z.string().min(1).max(100),
+    vmwareId: z.string().min(1).max(200),
+    at: At,
+  }),
+]);
+export type VmObservation = z.infer<typeof VmObservation>;
+
+/** Observations per `vm.observed` frame: well inside the 64 KiB frame limit. */
+export const MAX_OBSERVATIONS_PER_FRAME = 100;
 
 const JobRef = z.object({ jobId: JobId, epoch: Epoch });
 
@@ -132,6 +167,11 @@ export const AgentToEdge = z.discriminatedUnion("type", [
      * agents older than this field, which answer LEGACY_AGENT_CALLS. Unknown names are kept as text.
      */
     calls: z.array(z.string().max(40)).max(20).optional(),
+    /**
+     * Since v3: the job kinds it runs (`provision-vm`, `vm.power-off`, ...), so the hub offers it only
+     * those; absent from older agents, which run LEGACY_AGENT_JOBS. Unknown names are kept as text.
+     */
+    jobs: z.array(z.string().max(40)).max(40).optional(),
   }),
   Envelope.extend({ type: z.literal("job.accept"), jobId: JobId }),
   Envelope.extend({
@@ -153,8 +193,13 @@ export const AgentToEdge = z.discriminatedUnion("type", [
   }),
   Envelope.extend({ type: z.literal("job.progress"), ...JobRef.shape, seq: Seq, update: StageUpdate }),
   /** Always the last durable frame of a job's stream. */
-  Envelope.extend({ type: z.literal("job.result"), ...JobRef.shape, seq: Seq, outcome: JobOutcome, at: At }),
-  /** Protocol 1: the whole report in one frame (64 KiB at most). */
+  Envelope.extend({
+    type: z.literal("job.result"),
+    ...JobRef.shape,
+    seq: Seq,
+    outcome: JobResultOutcome,
+    at: At,
+  }),
   Envelope.extend({ type: z.literal("inventory.report"), seq: Seq, report: InventoryReport }),
   /**
    * Protocol 2: one of `total` parts of the report `reportId`; the hub replaces the site's report only
@@ -172,6 +217,14 @@ export const AgentToEdge = z.discriminatedUnion("type", [
     part: InventoryPart,
   }),
   Envelope.extend({ type: z.literal("call.result"), ref: FrameId, result: AgentCallResult }),
+  /**
+   * Since v3: VMs with our marker that vCenter shows otherwise than the agent last reported (drift
+   * candidates; the edge decides), or gone. Batched; acked by `ack`, resent on TRY_AGAIN.
+   */
+  Envelope.extend({
+    type: z.literal("vm.observed"),
+    observations: z.array(VmObservation).min(1).max(MAX_OBSERVATIONS_PER_FRAME),
+  }),
   Envelope.extend({ type: z.literal("error"), ...ErrorBody }),
 ]);
 export type AgentToEdge = z.infer<typeof AgentToEdge>;

@@ -19,6 +19,13 @@ const frames: ChangeFrame[] = [
   { v, epoch: "abc123def", seq: 0, type: "sync" },
   { v, epoch: "abc123def", seq: 7, type: "change", change },
   { v, epoch: "abc123def", seq: 8, type: "site", site: { siteId: "site-acme-vcsim", at: change.at } },
+  {
+    v,
+    epoch: "abc123def",
+    seq: 9,
+    type: "vm",
+    vm: { vmId: "req_0123abcd", ownerId: "user-alice", status: "READY", version: 7, at: change.at },
+  },
 ];
 
 describe("ChangeFrame", () => {

@@ -1,15 +1,16 @@
 import { z } from "zod";
 import { RequestId } from "../api/ids.ts";
-import { VmRequestStatus } from "../domain/request-status.ts";
+import { VmRequestStatus, VmStatus } from "../domain/request-status.ts";
 import { err, ok, type Result } from "../result.ts";
 
 // The edge → browser change feed of a tenant (TenantFeed object, over tRPC `requests.changes` SSE). It
-// says *that* something changed — a request's summary, or (for admins) a site's agents and job queue —
-// never what it says now: clients refetch what they show. Every frame is `{ v, epoch, seq, type, ... }`;
+// says *that* something changed — a request's summary, a VM (its state, power, running action and its
+// steps), or (for admins) a site's agents and job queue — never what it says now: clients refetch what
+// they show. Every frame is `{ v, epoch, seq, type, ... }`;
 // `seq` counts changes per feed incarnation (`epoch`).
 
 /** Bump when a frame variant is added or changed; clients skip frames they cannot parse. */
-export const CHANGE_FEED_PROTOCOL_VERSION = 1;
+export const CHANGE_FEED_PROTOCOL_VERSION = 2;
 
 /** Identifies one incarnation of a feed's storage; a cursor from another epoch gets a `sync` frame. */
 export const FeedEpoch = z.string().regex(/^[a-z0-9]{6,32}$/);
@@ -25,6 +26,21 @@ export const RequestChange = z
   })
   .strict();
 export type RequestChange = z.infer<typeof RequestChange>;
+
+/**
+ * A VM moved to stream `version`: an action was asked for, reached a step, ended; a resize waits or was
+ * decided; vCenter showed a change made outside Gantry. Its owner and the tenant's admins get it.
+ */
+export const VmChange = z
+  .object({
+    vmId: RequestId,
+    ownerId: z.string().min(1).max(200),
+    status: VmStatus,
+    version: z.number().int().min(1),
+    at: z.string().datetime(),
+  })
+  .strict();
+export type VmChange = z.infer<typeof VmChange>;
 
 /** For admins only: what the agents page shows of a site (its agents, its job queue) changed. */
 export const SiteChange = z
@@ -46,6 +62,8 @@ export const ChangeFrame = z.discriminatedUnion("type", [
   Envelope.extend({ type: z.literal("sync") }).strict(),
   Envelope.extend({ type: z.literal("change"), change: RequestChange }).strict(),
   Envelope.extend({ type: z.literal("site"), site: SiteChange }).strict(),
+  /** since v2 */
+  Envelope.extend({ type: z.literal("vm"), vm: VmChange }).strict(),
 ]);
 export type ChangeFrame = z.infer<typeof ChangeFrame>;
 

@@ -19,6 +19,7 @@ type config struct {
 	templatePath       string
 	guestBootDelay     time.Duration
 	guestLinkLocal     time.Duration
+	guestShutdownDelay time.Duration
 	taskDelays         map[string]time.Duration
 	stock              bool
 	stdinExit          bool
@@ -39,6 +40,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&cfg.templatePath, "template", "/DC0/vm/ubuntu-22.04-tmpl", "inventory path of the template prepared at start (empty: none)")
 	fs.DurationVar(&cfg.guestBootDelay, "guest-boot-delay", time.Second, "time from power-on until VMware Tools and an IP address appear")
 	fs.DurationVar(&cfg.guestLinkLocal, "guest-link-local", 0, "after booting, how long the guest reports only link-local addresses (169.254/16, fe80::/10) before its real one (0: none)")
+	fs.DurationVar(&cfg.guestShutdownDelay, "guest-shutdown-delay", 300*time.Millisecond, "time a guest takes to act on ShutdownGuest or RebootGuest")
 	fs.StringVar(&taskDelays, "task-delay", "", "per-method async task durations, e.g. CloneVM_Task=2s,ReconfigVM_Task=200ms")
 	fs.BoolVar(&cfg.stock, "stock", false, "plain library behaviour: no guest, task, clone or fault-handling emulation")
 	fs.BoolVar(&cfg.stdinExit, "stdin-exit", true, "exit when stdin is closed (so a dead parent never leaks a simulator)")

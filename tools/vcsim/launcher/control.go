@@ -23,15 +23,17 @@ func (l *launcher) controlHandler() http.Handler {
 }
 
 type settingsOut struct {
-	GuestBootDelayMs int64            `json:"guestBootDelayMs"`
-	GuestLinkLocalMs int64            `json:"guestLinkLocalMs"`
-	TaskDelays       map[string]int64 `json:"taskDelays"`
+	GuestBootDelayMs     int64            `json:"guestBootDelayMs"`
+	GuestLinkLocalMs     int64            `json:"guestLinkLocalMs"`
+	GuestShutdownDelayMs int64            `json:"guestShutdownDelayMs"`
+	TaskDelays           map[string]int64 `json:"taskDelays"`
 }
 
 type settingsBody struct {
-	GuestBootDelayMs *int64           `json:"guestBootDelayMs,omitempty"`
-	GuestLinkLocalMs *int64           `json:"guestLinkLocalMs,omitempty"`
-	TaskDelays       map[string]int64 `json:"taskDelays,omitempty"`
+	GuestBootDelayMs     *int64           `json:"guestBootDelayMs,omitempty"`
+	GuestLinkLocalMs     *int64           `json:"guestLinkLocalMs,omitempty"`
+	GuestShutdownDelayMs *int64           `json:"guestShutdownDelayMs,omitempty"`
+	TaskDelays           map[string]int64 `json:"taskDelays,omitempty"`
 }
 
 func (l *launcher) handleSettings(w http.ResponseWriter, r *http.Request) {
@@ -53,9 +55,10 @@ func (l *launcher) handleSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	now := l.settings.snapshot()
 	out := settingsOut{
-		GuestBootDelayMs: now.guestBootDelay.Milliseconds(),
-		GuestLinkLocalMs: now.guestLinkLocal.Milliseconds(),
-		TaskDelays:       map[string]int64{},
+		GuestBootDelayMs:     now.guestBootDelay.Milliseconds(),
+		GuestLinkLocalMs:     now.guestLinkLocal.Milliseconds(),
+		GuestShutdownDelayMs: now.guestShutdown.Milliseconds(),
+		TaskDelays:           map[string]int64{},
 	}
 	for method, d := range now.taskDelays {
 		out.TaskDelays[method] = d.Milliseconds()
@@ -75,6 +78,12 @@ func (l *launcher) applySettings(body settingsBody) error {
 			return fmt.Errorf("guestLinkLocalMs must not be negative")
 		}
 		l.settings.setLinkLocalPhase(time.Duration(*body.GuestLinkLocalMs) * time.Millisecond)
+	}
+	if body.GuestShutdownDelayMs != nil {
+		if *body.GuestShutdownDelayMs < 0 {
+			return fmt.Errorf("guestShutdownDelayMs must not be negative")
+		}
+		l.settings.setShutdownDelay(time.Duration(*body.GuestShutdownDelayMs) * time.Millisecond)
 	}
 	if body.TaskDelays != nil {
 		delays := make(map[string]time.Duration, len(body.TaskDelays))

@@ -44,4 +44,25 @@ func (l *launcher) registerControlExtras(mux *http.ServeMux) {
 		return map[string]int{"dropped": dropSessions()}, nil
 	}))
 	mux.HandleFunc("/_gantry/vm", only(http.MethodGet, l.vmInfo))
+	mux.HandleFunc("/_gantry/guest", only(http.MethodPost, l.setGuestBehaviour))
+}
+
+type guestRequest struct {
+	Moref string `json:"moref"`
+	Name  string `json:"name"`
+	guestBehaviour
+}
+
+// setGuestBehaviour answers POST /_gantry/guest {moref|name, ignoresShutdown, ignoresReboot, noTools}.
+func (l *launcher) setGuestBehaviour(r *http.Request) (any, error) {
+	var req guestRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return nil, err
+	}
+	vm, err := findVM(req.Moref, req.Name)
+	if err != nil {
+		return nil, err
+	}
+	l.guest.setBehaviour(vm, req.guestBehaviour)
+	return req.guestBehaviour, nil
 }

@@ -44,6 +44,12 @@ func (l *launcher) emulated(call *soapCall) bool {
 		l.handleCustomize(call)
 	case "ReconfigVM_Task":
 		l.handleReconfig(call)
+	case "ShutdownGuest", "RebootGuest":
+		l.handleGuestPower(call)
+	case "CreateSnapshot_Task":
+		l.handleCreateSnapshot(call)
+	case "RevertToSnapshot_Task":
+		l.handleRevertSnapshot(call)
 	default:
 		return false
 	}

@@ -17,8 +17,9 @@ type guestEmulator struct {
 	settings *settings
 	ips      *ipPool
 
-	mu  sync.Mutex
-	vms map[types.ManagedObjectReference]*guestState
+	mu         sync.Mutex
+	vms        map[types.ManagedObjectReference]*guestState
+	behaviours map[types.ManagedObjectReference]guestBehaviour
 }
 
 // guestState is what the emulated guest remembers across reboots.
@@ -36,7 +37,12 @@ type guestState struct {
 }
 
 func newGuestEmulator(s *settings) *guestEmulator {
-	return &guestEmulator{settings: s, ips: newIPPool(), vms: map[types.ManagedObjectReference]*guestState{}}
+	return &guestEmulator{
+		settings:   s,
+		ips:        newIPPool(),
+		vms:        map[types.ManagedObjectReference]*guestState{},
+		behaviours: map[types.ManagedObjectReference]guestBehaviour{},
+	}
 }
 
 // state returns the guest state for ref; the caller holds g.mu.
@@ -86,6 +92,7 @@ func (g *guestEmulator) forget(ref types.ManagedObjectReference) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	delete(g.vms, ref)
+	delete(g.behaviours, ref)
 }
 
 // powerChanged reacts to a VM's new power state; it runs inside the
@@ -130,6 +137,10 @@ func (g *guestEmulator) stillBooted(ref types.ManagedObjectReference, generation
 
 // boot finishes booting ref's guest unless the power state changed since.
 func (g *guestEmulator) boot(ref types.ManagedObjectReference, generation int) {
+	// a guest without VMware Tools boots, but nothing reports it
+	if g.behaviour(ref).NoTools {
+		return
+	}
 	g.stillBooted(ref, generation, func(vm *simulator.VirtualMachine, s *guestState) func() {
 		customized := s.pending != nil
 		g.applyIdentity(s, vm)

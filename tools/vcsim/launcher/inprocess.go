@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
+
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/methods"
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
 )
@@ -41,4 +44,24 @@ func faultOf(err error) types.BaseMethodFault {
 		return soap.ToVimFault(err)
 	}
 	return &types.SystemError{Reason: err.Error()}
+}
+
+// powerOffInProcess powers ref off through the library (every watcher sees it); the fault, or nil.
+func (l *launcher) powerOffInProcess(ctx context.Context, ref types.ManagedObjectReference) types.BaseMethodFault {
+	res, err := methods.PowerOffVM_Task(ctx, l.client, &types.PowerOffVM_Task{This: ref})
+	if err != nil {
+		return faultOf(err)
+	}
+	_, fault := taskOutcome(res.Returnval)
+	return fault
+}
+
+// powerOnInProcess powers ref on through the library; the fault, or nil.
+func (l *launcher) powerOnInProcess(ctx context.Context, ref types.ManagedObjectReference) types.BaseMethodFault {
+	res, err := methods.PowerOnVM_Task(ctx, l.client, &types.PowerOnVM_Task{This: ref})
+	if err != nil {
+		return faultOf(err)
+	}
+	_, fault := taskOutcome(res.Returnval)
+	return fault
 }

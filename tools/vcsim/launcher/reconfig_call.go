@@ -1,11 +1,14 @@
 package main
 
 import (
+	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/types"
 )
 
-// handleReconfig fixes up the device changes (see prepareDeviceChanges) and
-// runs the library's ReconfigVM_Task, after the task delay if one is set.
+// handleReconfig fixes up the device changes (see prepareDeviceChanges), refuses
+// what a running VM cannot take without a power cycle (hotChangeFault), runs
+// the library's ReconfigVM_Task after the task delay if one is set, and posts
+// the configuration changes the library does not (configChanged).
 func (l *launcher) handleReconfig(call *soapCall) {
 	if !l.authenticated(call) {
 		return
@@ -24,7 +27,14 @@ func (l *launcher) handleReconfig(call *soapCall) {
 		if fault := prepareDeviceChanges(vm, req.Spec.DeviceChange, false); fault != nil {
 			return nil, fault
 		}
-		return invokeTask(method)
+		if fault := hotChangeFault(vm, req.Spec); fault != nil {
+			return nil, fault
+		}
+		var before configFacts
+		simulator.Map.WithLock(vm, func() { before = factsOfConfig(vm) })
+		result, fault := invokeTask(method)
+		configChanged(vm, before)
+		return result, fault
 	})
 	writeTaskResponse(call.w, call.method, ref)
 }

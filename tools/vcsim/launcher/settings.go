@@ -10,6 +10,7 @@ type settings struct {
 	mu             sync.Mutex
 	guestBootDelay time.Duration
 	guestLinkLocal time.Duration
+	guestShutdown  time.Duration
 	taskDelays     map[string]time.Duration
 }
 
@@ -17,11 +18,17 @@ type settings struct {
 type settingsSnapshot struct {
 	guestBootDelay time.Duration
 	guestLinkLocal time.Duration
+	guestShutdown  time.Duration
 	taskDelays     map[string]time.Duration
 }
 
 func newSettings(cfg config) *settings {
-	return &settings{guestBootDelay: cfg.guestBootDelay, guestLinkLocal: cfg.guestLinkLocal, taskDelays: cfg.taskDelays}
+	return &settings{
+		guestBootDelay: cfg.guestBootDelay,
+		guestLinkLocal: cfg.guestLinkLocal,
+		guestShutdown:  cfg.guestShutdownDelay,
+		taskDelays:     cfg.taskDelays,
+	}
 }
 
 func (s *settings) bootDelay() time.Duration {
@@ -35,6 +42,19 @@ func (s *settings) linkLocalPhase() time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.guestLinkLocal
+}
+
+// shutdownDelay is how long a guest takes to act on ShutdownGuest or RebootGuest.
+func (s *settings) shutdownDelay() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.guestShutdown
+}
+
+func (s *settings) setShutdownDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.guestShutdown = d
 }
 
 func (s *settings) taskDelay(method string) time.Duration {
@@ -69,5 +89,10 @@ func (s *settings) snapshot() settingsSnapshot {
 	for k, v := range s.taskDelays {
 		delays[k] = v
 	}
-	return settingsSnapshot{guestBootDelay: s.guestBootDelay, guestLinkLocal: s.guestLinkLocal, taskDelays: delays}
+	return settingsSnapshot{
+		guestBootDelay: s.guestBootDelay,
+		guestLinkLocal: s.guestLinkLocal,
+		guestShutdown:  s.guestShutdown,
+		taskDelays:     delays,
+	}
 }

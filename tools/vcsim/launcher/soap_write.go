@@ -92,6 +92,24 @@ func writeTaskResponse(w http.ResponseWriter, method string, task types.ManagedO
 	}})
 }
 
+// emptyResponse is the answer of a method that returns nothing (ShutdownGuest).
+type emptyResponse struct {
+	XMLName xml.Name
+	Xmlns   string `xml:"xmlns,attr"`
+}
+
+type emptyBody struct {
+	Response *emptyResponse
+}
+
+// writeEmptyResponse answers a method without a return value.
+func writeEmptyResponse(w http.ResponseWriter, method string) {
+	writeEnvelope(w, http.StatusOK, emptyBody{Response: &emptyResponse{
+		XMLName: xml.Name{Local: method + "Response"},
+		Xmlns:   "urn:vim25",
+	}})
+}
+
 func writeEnvelope(w http.ResponseWriter, status int, body any) {
 	out, err := encodeEnvelope(body)
 	if err != nil {

@@ -69,9 +69,17 @@ func (l *launcher) prepareTemplate(ctx context.Context, templatePath string) err
 }
 
 func (l *launcher) reconfigure(ctx context.Context, ref types.ManagedObjectReference, spec types.VirtualMachineConfigSpec) (types.ManagedObjectReference, error) {
+	vm := vmObject(ref)
+	var before configFacts
+	if vm != nil {
+		simulator.Map.WithLock(vm, func() { before = factsOfConfig(vm) })
+	}
 	res, err := methods.ReconfigVM_Task(ctx, l.client, &types.ReconfigVM_Task{This: ref, Spec: spec})
 	if err != nil {
 		return types.ManagedObjectReference{}, err
+	}
+	if vm != nil {
+		configChanged(vm, before)
 	}
 	return res.Returnval, nil
 }

@@ -24,6 +24,9 @@ type vmSummary struct {
 	NICs                 []nicSummary      `json:"nics"`
 	Guest                guestSummary      `json:"guest"`
 	CustomizationPending bool              `json:"customizationPending"`
+	CpuHotAddEnabled     bool              `json:"cpuHotAddEnabled"`
+	MemoryHotAddEnabled  bool              `json:"memoryHotAddEnabled"`
+	Snapshots            []snapshotSummary `json:"snapshots"`
 	Folder               string            `json:"folder,omitempty"`
 	ResourcePool         string            `json:"resourcePool,omitempty"`
 	Host                 string            `json:"host,omitempty"`
@@ -34,6 +37,13 @@ type diskSummary struct {
 	Label        string `json:"label"`
 	FileName     string `json:"fileName"`
 	CapacityInKB int64  `json:"capacityInKB"`
+}
+
+type snapshotSummary struct {
+	Moref string `json:"moref"`
+	Name  string `json:"name"`
+	// the power state it captured: poweredOn only with memory
+	State string `json:"state"`
 }
 
 type nicSummary struct {
@@ -88,18 +98,31 @@ func findVM(moref, name string) (*simulator.VirtualMachine, error) {
 func summarize(vm *simulator.VirtualMachine) vmSummary {
 	config := vm.Config
 	out := vmSummary{
-		Moref:             vm.Self.Value,
-		Name:              vm.Name,
-		PowerState:        string(vm.Runtime.PowerState),
-		Template:          config.Template,
-		NumCPU:            config.Hardware.NumCPU,
-		NumCoresPerSocket: config.Hardware.NumCoresPerSocket,
-		MemoryMB:          config.Hardware.MemoryMB,
-		GuestID:           config.GuestId,
-		Annotation:        config.Annotation,
-		ExtraConfig:       map[string]string{},
-		Disks:             []diskSummary{},
-		NICs:              []nicSummary{},
+		Moref:               vm.Self.Value,
+		Name:                vm.Name,
+		PowerState:          string(vm.Runtime.PowerState),
+		Template:            config.Template,
+		NumCPU:              config.Hardware.NumCPU,
+		NumCoresPerSocket:   config.Hardware.NumCoresPerSocket,
+		MemoryMB:            config.Hardware.MemoryMB,
+		GuestID:             config.GuestId,
+		Annotation:          config.Annotation,
+		ExtraConfig:         map[string]string{},
+		Disks:               []diskSummary{},
+		NICs:                []nicSummary{},
+		Snapshots:           []snapshotSummary{},
+		CpuHotAddEnabled:    isSet(config.CpuHotAddEnabled),
+		MemoryHotAddEnabled: isSet(config.MemoryHotAddEnabled),
+	}
+	if vm.Snapshot != nil {
+		var walk func(items []types.VirtualMachineSnapshotTree)
+		walk = func(items []types.VirtualMachineSnapshotTree) {
+			for _, item := range items {
+				out.Snapshots = append(out.Snapshots, snapshotSummary{Moref: item.Snapshot.Value, Name: item.Name, State: string(item.State)})
+				walk(item.ChildSnapshotList)
+			}
+		}
+		walk(vm.Snapshot.RootSnapshotList)
 	}
 	for _, option := range config.ExtraConfig {
 		value := option.GetOptionValue()

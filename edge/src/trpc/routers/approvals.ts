@@ -1,14 +1,20 @@
 import {
   ApproveInput,
+  ApproveResizeInput,
   PendingQueueInput,
+  PendingResizesInput,
   RejectInput,
+  RejectResizeInput,
   StopProvisioningInput,
 } from "@gantry/shared/api/approvals";
 import { approveRequest } from "../../commands/approve-request.ts";
+import { decideResizeApproval } from "../../commands/decide-resize.ts";
 import { rejectRequest } from "../../commands/reject-request.ts";
 import { stopProvisioning } from "../../commands/stop-provisioning.ts";
 import { pendingCount, pendingQueue } from "../../projections/request-queries.ts";
+import { pendingResizes } from "../../projections/vm-queries.ts";
 import { siteHub } from "../../stubs.ts";
+import { vmPolicyFor } from "../../tenancy/vm-policy.ts";
 import { unwrap } from "../errors.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
@@ -43,5 +49,30 @@ export const approvalsRouter = router({
     const stopJob = async (job: Parameters<ReturnType<typeof siteHub>["stopJob"]>[0]) =>
       (await siteHub(ctx.env, job.siteId).stopJob(job)).stop;
     return unwrap(await stopProvisioning(ctx.deps, stopJob, { principal: ctx.principal, ...input }));
+  }),
+
+  /** Resizes up waiting for an admin, oldest first, long waits flagged: the second half of the queue. */
+  resizes: adminProcedure
+    .input(PendingResizesInput)
+    .query(({ ctx, input }) =>
+      pendingResizes(ctx.deps.db, { ...input, tenantId: ctx.principal.tenantId, now: ctx.deps.clock() }),
+    ),
+
+  /** Approves a resize up (never one's own); the resize runs at once, its job on the way to the site. */
+  approveResize: adminProcedure.input(ApproveResizeInput).mutation(async ({ ctx, input }) => {
+    const policy = await vmPolicyFor(ctx.env, ctx.deps.db, ctx.principal.tenantId);
+    const verdict = { verdict: "approve" as const };
+    return unwrap(
+      await decideResizeApproval(ctx.deps, { principal: ctx.principal, ...input, verdict, policy }),
+    );
+  }),
+
+  rejectResize: adminProcedure.input(RejectResizeInput).mutation(async ({ ctx, input }) => {
+    const policy = await vmPolicyFor(ctx.env, ctx.deps.db, ctx.principal.tenantId);
+    const { reason, ...target } = input;
+    const verdict = { verdict: "reject" as const, reason };
+    return unwrap(
+      await decideResizeApproval(ctx.deps, { principal: ctx.principal, ...target, verdict, policy }),
+    );
   }),
 });

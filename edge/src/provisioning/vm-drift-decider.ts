@@ -1,0 +1,32 @@
+import type { DomainError } from "@gantry/shared/domain/domain-error";
+import { DRIFT_FIELDS, type DriftChange } from "@gantry/shared/domain/vm-facts";
+import type { VmEvent } from "@gantry/shared/events/vm";
+import type { VmObservation } from "@gantry/shared/protocol/agent";
+import { ok, type Result } from "@gantry/shared/result";
+import { believedFacts, type ManagedVm } from "./managed-vm.ts";
+
+/** The facts that differ between what Gantry believes and what vCenter shows; empty when none. */
+export function driftBetween(
+  vm: ManagedVm,
+  observed: Extract<VmObservation, { kind: "seen" }>["facts"],
+): DriftChange[] {
+  const believed = believedFacts(vm);
+  return DRIFT_FIELDS.flatMap((field) =>
+    believed[field] === observed[field] ? [] : [{ field, from: believed[field], to: observed[field] }],
+  );
+}
+
+/**
+ * What the agent's drift watch saw means for the VM: "changed outside Gantry" when vCenter shows it
+ * otherwise than Gantry left it, GONE when it was destroyed. Nothing while one of Gantry's own actions
+ * runs on it (that action's outcome says what it did), nor for a VM that is not READY, nor for an
+ * observation of another VM (a moref that is not this VM's).
+ */
+export function decideObservation(observation: VmObservation, vm: ManagedVm): Result<VmEvent[], DomainError> {
+  if (vm.status !== "READY" || vm.running || observation.vmwareId !== vm.vmwareId) return ok([]);
+  if (observation.kind === "gone")
+    return ok([{ type: "VmGone", data: { vmId: vm.vmId, vmwareId: vm.vmwareId } }]);
+  const changes = driftBetween(vm, observation.facts);
+  if (changes.length === 0) return ok([]);
+  return ok([{ type: "VmDriftObserved", data: { vmId: vm.vmId, changes, observed: observation.facts } }]);
+}
