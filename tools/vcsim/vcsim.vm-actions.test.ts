@@ -9,8 +9,9 @@ import { at } from "./test-support/xml-tree.ts";
 // what the launcher adds for VM actions after READY: guest shutdown and reboot through Tools, the
 // hot-add rules of a running VM's reconfigure, config changes told to watchers, snapshots' power state
 
-const BOOT_MS = 100;
-const SHUTDOWN_MS = 200;
+// long enough that a loaded machine sets up its watch before the guest changes state
+const BOOT_MS = 800;
+const SHUTDOWN_MS = 1000;
 
 let vcsim: VcsimHandle;
 let session: SoapSession;
