@@ -19,7 +19,9 @@ let agent: AgentProcess | null = null;
 
 beforeAll(async () => {
   [{ edge, tokens }, vcsim] = await Promise.all([
-    LinkEdge.start({ leaseTtlMs: 30_000, renewIntervalMs: 1000, tokens: [{ tenantId, siteId }] }),
+    // the renewal rhythm of a deployment (no lease runs out here): the agent's "edge silent" check is twice the
+    // renewal interval, which at 1 s a loaded test machine's busy workerd could outlast while it takes the parts
+    LinkEdge.start({ leaseTtlMs: 30_000, renewIntervalMs: 10_000, tokens: [{ tenantId, siteId }] }),
     LinkVcsim.start({ guestBootDelayMs: 300, scale: SCALE }),
   ]);
 });
