@@ -10,6 +10,9 @@ ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, name = excluded.name;
 INSERT INTO users (id, tenant_id, email, name, role) VALUES
   ('user-alice', 'acme', 'alice@acme.test', 'Alice Member', 'member'),
   ('user-adam', 'acme', 'adam@acme.test', 'Adam Admin', 'admin'),
+  -- Sam is the person whose sessions the browser tests end (e2e/browser/sessions.test.ts): nothing else
+  -- signs in as Sam, so ending them never signs out a test running beside it
+  ('user-sam', 'acme', 'sam@acme.test', 'Sam Member', 'member'),
   ('user-gina', 'globex', 'gina@globex.test', 'Gina Member', 'member'),
   ('user-gary', 'globex', 'gary@globex.test', 'Gary Admin', 'admin')
 ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, email = excluded.email, name = excluded.name, role = excluded.role;

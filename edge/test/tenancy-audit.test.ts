@@ -25,7 +25,12 @@ describe("enrollment tokens", () => {
     const listed = await as(t.admin).agents.enrollmentTokens({});
     expect(listed.map((x) => x.tokenId).sort()).toEqual([made.tokenId, other.tokenId].sort());
     expect(JSON.stringify(listed)).not.toContain(made.token);
-    expect(listed[0]).toMatchObject({ siteId: t.siteId, createdBy: t.admin.userId });
+    // the maker by name too, so the agents page says who made it rather than an id
+    expect(listed[0]).toMatchObject({
+      siteId: t.siteId,
+      createdBy: t.admin.userId,
+      createdByName: t.admin.name,
+    });
 
     await as(t.admin).agents.revokeEnrollmentToken({ tokenId: made.tokenId });
     expect((await as(t.admin).agents.enrollmentTokens({})).map((x) => x.tokenId)).toEqual([other.tokenId]);

@@ -17,6 +17,8 @@ export const CHROMIUM = {
 export const USERS = {
   alice: "alice@acme.test",
   adam: "adam@acme.test",
+  /** only sessions.test.ts signs in as Sam: it ends Sam's sessions, which would sign out any other file */
+  sam: "sam@acme.test",
   gina: "gina@globex.test",
   gary: "gary@globex.test",
 } as const;

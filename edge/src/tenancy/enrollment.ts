@@ -103,6 +103,8 @@ export interface UnusedEnrollmentToken {
   tokenId: string;
   siteId: string;
   createdBy: string;
+  /** the maker's name as the page shows it; null when the person is no longer a user of the tenant */
+  createdByName: string | null;
   createdAt: string;
   expiresAt: string;
 }
@@ -114,17 +116,27 @@ export async function listUnusedTokens(
 ): Promise<UnusedEnrollmentToken[]> {
   const { results } = await db
     .prepare(
-      `SELECT id, site_id, created_by, created_at, expires_at FROM agent_enrollment_tokens
-       WHERE tenant_id = ?1 AND consumed_at IS NULL AND revoked_at IS NULL AND expires_at > ?2
-         AND (?3 IS NULL OR id = ?3)
-       ORDER BY created_at DESC LIMIT 200`,
+      `SELECT t.id, t.site_id, t.created_by, u.name AS created_by_name, t.created_at, t.expires_at
+       FROM agent_enrollment_tokens t
+       LEFT JOIN users u ON u.id = t.created_by AND u.tenant_id = t.tenant_id
+       WHERE t.tenant_id = ?1 AND t.consumed_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > ?2
+         AND (?3 IS NULL OR t.id = ?3)
+       ORDER BY t.created_at DESC LIMIT 200`,
     )
     .bind(input.tenantId, input.now, input.tokenId ?? null)
-    .all<{ id: string; site_id: string; created_by: string; created_at: number; expires_at: number }>();
+    .all<{
+      id: string;
+      site_id: string;
+      created_by: string;
+      created_by_name: string | null;
+      created_at: number;
+      expires_at: number;
+    }>();
   return results.map((r) => ({
     tokenId: r.id,
     siteId: r.site_id,
     createdBy: r.created_by,
+    createdByName: r.created_by_name,
     createdAt: new Date(r.created_at).toISOString(),
     expiresAt: new Date(r.expires_at).toISOString(),
   }));
