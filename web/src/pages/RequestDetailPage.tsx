@@ -56,6 +56,11 @@ function RequestView(props: { detail: RequestDetail; session: SessionUser }) {
           <span class="mono">{request().name}</span> <StatusBadge status={status()} />
         </h1>
         <RequestActions detail={props.detail} session={props.session} />
+        <Show when={status() === "READY"}>
+          <A href={`/vms/${request().requestId}`} class="button">
+            Open the VM
+          </A>
+        </Show>
       </div>
       <ClosedNotice status={status()} reason={request().decision?.reason ?? ""} />
       <div class="two-columns">
