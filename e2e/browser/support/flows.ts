@@ -204,7 +204,7 @@ export async function stampWhenShown(
 }
 
 /** The data of a tRPC call's answer (no transformer: plain JSON under `result.data`). */
-async function trpcCall<TData>(
+export async function trpcCall<TData>(
   context: BrowserContext,
   call: { path: string; input?: unknown; schema: z.ZodType<TData> },
 ): Promise<TData> {

@@ -8,6 +8,7 @@ import { Pager } from "../components/Pager.tsx";
 import { QueueFilter } from "../components/QueueFilter.tsx";
 import { readListParams } from "../lib/list-params.ts";
 import { getPendingApprovals, getProjects } from "../lib/queries.ts";
+import { ResizeQueue } from "./approvals/ResizeQueue.tsx";
 
 const DEFAULT_PAGE_SIZE = 25;
 
@@ -89,6 +90,7 @@ export default function ApprovalsPage() {
           </Switch>
         )}
       </Show>
+      <ResizeQueue projectId={params().projectId} />
     </>
   );
 }
