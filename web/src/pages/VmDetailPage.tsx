@@ -1,6 +1,6 @@
 import type { VmDetail } from "@gantry/shared/api/vms";
 import { A, createAsync, useParams } from "@solidjs/router";
-import { ErrorBoundary, Match, Show, Switch } from "solid-js";
+import { createEffect, ErrorBoundary, Match, Show, Switch } from "solid-js";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { isNotFound } from "../lib/api-errors.ts";
 import { createNow } from "../lib/create-now.ts";
@@ -57,6 +57,9 @@ function VmView(props: { detail: VmDetail }) {
   const now = createNow(60_000);
   const vm = () => props.detail.vm;
   const status = () => VM_STATUS_LABELS[vm().status];
+  createEffect(() => {
+    document.title = `${vm().name} · Gantry`;
+  });
   return (
     <>
       <div class="page-header">

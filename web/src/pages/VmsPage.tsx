@@ -1,5 +1,5 @@
 import { A, createAsync, useNavigate, useSearchParams } from "@solidjs/router";
-import { createMemo, Match, Show, Switch } from "solid-js";
+import { createEffect, createMemo, Match, Show, Switch } from "solid-js";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { Pager } from "../components/Pager.tsx";
 import { createNow } from "../lib/create-now.ts";
@@ -25,6 +25,10 @@ export default function VmsPage() {
   const vms = createAsync(() => getVms(vmListInput(params())));
   const projects = createAsync(() => (isAdmin() ? getProjects() : Promise.resolve(null)));
   const now = createNow(60_000);
+  // the tab names the page (PageHeading does this on the web-product branch; use it once merged)
+  createEffect(() => {
+    document.title = `${isAdmin() ? "VMs" : "My VMs"} · Gantry`;
+  });
 
   const go = (next: Partial<VmListParams>) =>
     navigate(`/vms${vmListSearch({ ...params(), page: 1, ...next })}`);

@@ -1,7 +1,7 @@
 import * as AlertDialog from "@kobalte/core/alert-dialog";
 import { createSignal, type JSX, Show } from "solid-js";
 import { DialogFooter } from "../../components/DialogFooter.tsx";
-import { plainMessage } from "../../lib/api-errors.ts";
+import { asSentence, plainMessage } from "../../lib/api-errors.ts";
 import { newIdempotencyKey } from "../../lib/idempotency-key.ts";
 
 /**
@@ -96,7 +96,7 @@ export function ActionDialog(props: {
       <Show when={props.disabled && props.disabledReason}>
         {(why) => (
           <span class="muted vm-action__why" id={reasonId()}>
-            {why()}
+            {asSentence(why())}
           </span>
         )}
       </Show>

@@ -6,7 +6,7 @@ import {
 } from "@gantry/shared/domain/vm-actions";
 import { useAction } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
-import { plainMessage } from "../../lib/api-errors.ts";
+import { asSentence, plainMessage } from "../../lib/api-errors.ts";
 import { newIdempotencyKey } from "../../lib/idempotency-key.ts";
 import { powerOffAction, powerOnAction, restartVmAction, shutdownGuestAction } from "../../lib/queries.ts";
 import { availabilityOf } from "../../lib/vm-view.ts";
@@ -103,7 +103,7 @@ export function PowerActions(props: { detail: VmDetail }) {
           <Show when={!can("power-on").available && can("power-on").reason}>
             {(why) => (
               <span class="muted vm-action__why" id="power-on-why">
-                {why()}
+                {asSentence(why())}
               </span>
             )}
           </Show>

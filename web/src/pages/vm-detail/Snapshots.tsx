@@ -2,6 +2,7 @@ import type { VmDetail, VmSnapshotView } from "@gantry/shared/api/vms";
 import { SNAPSHOT_NAME_MAX } from "@gantry/shared/domain/vm-actions";
 import { useAction } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
+import { asSentence } from "../../lib/api-errors.ts";
 import { formatDateTime, formatDuration } from "../../lib/format.ts";
 import { createSnapshotAction, deleteSnapshotAction, revertSnapshotAction } from "../../lib/queries.ts";
 import { availabilityOf, isOldSnapshot } from "../../lib/vm-view.ts";
@@ -99,7 +100,7 @@ export function Snapshots(props: { detail: VmDetail }) {
         </ul>
       </Show>
       <Show when={!can("snapshot-revert").available && count() > 0 && can("snapshot-revert").reason}>
-        {(why) => <p class="muted">{why()}</p>}
+        {(why) => <p class="muted">{asSentence(why())}</p>}
       </Show>
       <ActionDialog
         id="snapshot-create"
