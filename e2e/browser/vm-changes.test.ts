@@ -1,8 +1,14 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser, newContext, screenshot, signIn, USERS, uniqueVmName } from "./support/browser.ts";
+import { launchBrowser, screenshot, uniqueVmName } from "./support/browser.ts";
 import { waitForLive } from "./support/flows.ts";
-import { actionStatus, powerOffBehindGantrysBack, provisionReadyVm, vmDetail } from "./support/vms.ts";
+import {
+  actionStatus,
+  behindGantrysBack,
+  VM_FIXTURE_TIMEOUT_MS,
+  vmDetail,
+  vmFixture,
+} from "./support/vms.ts";
 
 // Snapshots, resize and drift on one VM built for this file (size M): the member acts on one page, a
 // second open page shows each change as it is pushed.
@@ -28,17 +34,17 @@ describe("changing a VM: snapshots, resize, drift", () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    memberContext = await newContext(browser);
-    await signIn(memberContext, USERS.alice);
-    adminContext = await newContext(browser);
-    await signIn(adminContext, USERS.adam);
-    vmId = await provisionReadyVm(memberContext, adminContext, { name, size: "M" });
-    acting = await memberContext.newPage();
-    watching = await memberContext.newPage();
+    ({
+      member: memberContext,
+      admin: adminContext,
+      vmId,
+      acting,
+      watching,
+    } = await vmFixture(browser, { name, size: "M" }));
     await acting.goto(`/vms/${vmId}`);
     await watching.goto(`/vms/${vmId}`);
     await waitForLive(watching);
-  });
+  }, VM_FIXTURE_TIMEOUT_MS);
   afterAll(async () => {
     await browser?.close();
   });
@@ -133,7 +139,7 @@ describe("changing a VM: snapshots, resize, drift", () => {
   it("shows a power off made straight in vCenter on the open page as a change outside Gantry", async () => {
     await watching.getByTestId("vm-power").getByText("Running").waitFor();
     const { vmwareId } = (await vmDetail(memberContext, vmId)).vm;
-    await powerOffBehindGantrysBack(inject("vcsim"), vmwareId);
+    await behindGantrysBack(inject("vcsim"), "PowerOffVM_Task", vmwareId);
     await watching
       .getByTestId("vm-drift")
       .getByText("Changed outside Gantry: power")
@@ -141,5 +147,22 @@ describe("changing a VM: snapshots, resize, drift", () => {
     await watching.getByTestId("vm-power").getByText("Powered off").waitFor();
     await watching.getByRole("list", { name: "VM history" }).getByText("Changed outside Gantry").waitFor();
     await screenshot(watching, "vm-page-drift");
+  });
+
+  it("marks a VM destroyed in vCenter as gone, and clears it from the list once deleted here", async () => {
+    const { vmwareId } = (await vmDetail(memberContext, vmId)).vm;
+    await behindGantrysBack(inject("vcsim"), "Destroy_Task", vmwareId);
+    await watching.getByTestId("vm-status").getByText("Gone").waitFor({ timeout: 30_000 });
+    await watching.getByTestId("vm-state-notice").getByText("deleted outside Gantry").waitFor();
+    // nothing is left to power or resize; only the delete that clears it is offered
+    expect(await watching.getByRole("button", { name: "Power on" }).count()).toBe(0);
+    await screenshot(watching, "vm-page-gone");
+    await acting.getByRole("button", { name: "Delete VM…" }).click();
+    const dialog = acting.getByRole("alertdialog");
+    await dialog.getByLabel(/to confirm/).fill(name);
+    await dialog.getByRole("button", { name: "Delete for good" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await watching.getByTestId("vm-status").getByText("Deleted").waitFor({ timeout: 30_000 });
+    await watching.getByRole("list", { name: "VM history" }).getByText("Deleted outside Gantry").waitFor();
   });
 });

@@ -1,16 +1,8 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  launchBrowser,
-  newContext,
-  screenshot,
-  signedInPage,
-  signIn,
-  USERS,
-  uniqueVmName,
-} from "./support/browser.ts";
+import { launchBrowser, screenshot, signedInPage, USERS, uniqueVmName } from "./support/browser.ts";
 import { markDocument, sameDocument, waitForLive } from "./support/flows.ts";
-import { actionStatus, provisionReadyVm, setGuest, vmDetail } from "./support/vms.ts";
+import { actionStatus, setGuest, VM_FIXTURE_TIMEOUT_MS, vmDetail, vmFixture } from "./support/vms.ts";
 
 // My VMs and the VM page's power actions and delete, on one VM built for this file (project Web):
 // every action asked for on one page shows its steps and outcome live on a second open page.
@@ -27,14 +19,14 @@ describe("My VMs and the VM page", () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    memberContext = await newContext(browser);
-    await signIn(memberContext, USERS.alice);
-    adminContext = await newContext(browser);
-    await signIn(adminContext, USERS.adam);
-    vmId = await provisionReadyVm(memberContext, adminContext, { name, project: "Web" });
-    acting = await memberContext.newPage();
-    watching = await memberContext.newPage();
-  });
+    ({
+      member: memberContext,
+      admin: adminContext,
+      vmId,
+      acting,
+      watching,
+    } = await vmFixture(browser, { name, project: "Web" }));
+  }, VM_FIXTURE_TIMEOUT_MS);
   afterAll(async () => {
     await browser?.close();
   });
@@ -172,6 +164,10 @@ describe("My VMs and the VM page", () => {
     await actionStatus(watching).getByText("powering off if it has not stopped after 10 s").waitFor();
     // while it runs, no second action can be asked for, and the page says why
     expect(await watching.getByRole("button", { name: "Restart" }).isDisabled()).toBe(true);
+    await watching
+      .getByText(/^Shut down guest is still running on this VM/)
+      .first()
+      .waitFor();
     await screenshot(watching, "vm-page-action-running");
     // the fallback step itself lasts a moment; the outcome and the history say what happened
     await actionStatus(watching)

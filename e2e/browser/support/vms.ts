@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { SoapSession } from "@gantry/vcsim/test-support/soap-session";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { z } from "zod";
+import { newContext, signIn, USERS } from "./browser.ts";
 import { trpcCall, waitForStatus } from "./flows.ts";
 import { type VcsimEndpoint, vcsimControl } from "./vcsim-control.ts";
 
@@ -48,6 +49,25 @@ export async function provisionReadyVm(
   return requestId;
 }
 
+/** Provisioning a VM in a `beforeAll` may wait behind other files' jobs on the one local agent. */
+export const VM_FIXTURE_TIMEOUT_MS = 150_000;
+
+/**
+ * One file's VM: Alice's (approved by Adam) and two of her pages on it, one that acts and one that only
+ * watches, so every test can prove a change reached a second open page.
+ */
+export async function vmFixture(
+  browser: Browser,
+  options: { name: string; size?: "S" | "M" | "L" | "XL"; project?: string },
+): Promise<{ member: BrowserContext; admin: BrowserContext; vmId: string; acting: Page; watching: Page }> {
+  const member = await newContext(browser);
+  await signIn(member, USERS.alice);
+  const admin = await newContext(browser);
+  await signIn(admin, USERS.adam);
+  const vmId = await provisionReadyVm(member, admin, options);
+  return { member, admin, vmId, acting: await member.newPage(), watching: await member.newPage() };
+}
+
 /** The VM as `vms.get` answers the context's user. */
 export const vmDetail = (context: BrowserContext, vmId: string) =>
   trpcCall(context, {
@@ -64,8 +84,15 @@ export const setGuest = (
   guest: { name: string; ignoresShutdown?: boolean; ignoresReboot?: boolean },
 ): Promise<void> => vcsimControl(endpoint, "guest", guest);
 
-/** Powers a VM off straight in vCenter, behind Gantry's back (the simulator's default credentials). */
-export async function powerOffBehindGantrysBack(endpoint: VcsimEndpoint, vmwareId: string): Promise<void> {
+/**
+ * Calls `method` (`PowerOffVM_Task`, `Destroy_Task`) on a VM straight in vCenter, behind Gantry's back
+ * (the simulator's default credentials).
+ */
+export async function behindGantrysBack(
+  endpoint: VcsimEndpoint,
+  method: "PowerOffVM_Task" | "Destroy_Task",
+  vmwareId: string,
+): Promise<void> {
   const session = new SoapSession(
     endpoint.sdkUrl,
     endpoint.caFile ? readFileSync(endpoint.caFile, "utf8") : undefined,
@@ -73,7 +100,7 @@ export async function powerOffBehindGantrysBack(endpoint: VcsimEndpoint, vmwareI
   try {
     const login = await session.login("user", "pass");
     if (login.fault) throw new Error(`vcsim login: ${login.fault}`);
-    await session.ok("PowerOffVM_Task", { type: "VirtualMachine", value: vmwareId });
+    await session.ok(method, { type: "VirtualMachine", value: vmwareId });
   } finally {
     session.close();
   }
