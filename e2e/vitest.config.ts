@@ -42,6 +42,8 @@ export default defineConfig({
           globalSetup: ["browser/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 60_000,
+          // a poll waits on the page like a locator does (20 s), not vitest's default second
+          expect: { poll: { timeout: 20_000 } },
         },
       },
     ],

@@ -29,6 +29,35 @@ describe("gantry-agent CLI", () => {
     expect(out.trim()).toBe(AGENT_VERSION);
   });
 
+  it("--help, -h and help print the overview on stdout and exit 0", async () => {
+    for (const argv of [["--help"], ["-h"], ["help"]]) {
+      out = "";
+      expect(await runCli(argv, {})).toBe(0);
+      expect(out).toContain("Usage: gantry-agent <command>");
+      for (const verb of ["enroll", "run", "doctor", "upgrade", "service install"])
+        expect(out).toContain(verb);
+    }
+    expect(errOut).toBe("");
+  });
+
+  it("help <verb> and <verb> --help print that command's options and exit 0", async () => {
+    expect(await runCli(["help", "enroll"], {})).toBe(0);
+    expect(out).toContain("Usage: gantry-agent enroll --edge <url> --token <token>");
+    out = "";
+    expect(await runCli(["upgrade", "--help"], {})).toBe(0);
+    expect(out).toContain("Usage: gantry-agent upgrade");
+    out = "";
+    expect(await runCli(["help", "service", "install"], {})).toBe(0);
+    expect(out).toContain("--unit-file <path>");
+  });
+
+  it("help for an unknown command and no command at all exit 2", async () => {
+    expect(await runCli(["help", "fly"], {})).toBe(2);
+    expect(errOut).toContain('unknown command "fly"');
+    expect(await runCli([], {})).toBe(2);
+    expect(errOut).toContain("no command given");
+  });
+
   it("exits 2 with usage on an unknown command", async () => {
     expect(await runCli(["fly"], {})).toBe(2);
     expect(errOut).toContain('unknown command "fly"');
@@ -60,6 +89,60 @@ describe("gantry-agent CLI", () => {
     expect(errOut).toContain("cannot reach");
   });
 
+  it("refuses to enroll with a plain-http edge that is not on this machine, unless told, then warns", async () => {
+    const stateDir = dir();
+    const args = [
+      "enroll",
+      "--edge",
+      "http://gantry.example.com",
+      "--token",
+      "get_x",
+      "--state-dir",
+      stateDir,
+    ];
+    expect(await runCli(args, {})).toBe(2);
+    expect(errOut).toContain("refusing plain http");
+    errOut = "";
+    // allowed: it warns, then tries (and cannot reach the made-up edge)
+    expect(await runCli([...args, "--edge", "http://127.0.0.2:9", "--allow-insecure-edge"], {})).toBe(1);
+    expect(
+      await runCli(
+        [...args.slice(0, 2), "http://192.0.2.1:9", ...args.slice(3), "--allow-insecure-edge"],
+        {},
+      ),
+    ).toBe(1);
+    expect(errOut).toContain("WARNING: http://192.0.2.1:9 is plain http");
+  });
+
+  it("refuses to run against a plain-http edge recorded at enrollment, unless allowed", async () => {
+    const stateDir = dir();
+    writeFileSync(
+      path.join(stateDir, "agent.json"),
+      JSON.stringify({
+        edgeUrl: "http://gantry.example.com",
+        agentId: "a1",
+        tenantId: "t1",
+        siteId: "s1",
+        name: "n",
+        credential: "gac_x",
+        enrolledAt: new Date().toISOString(),
+      }),
+      { mode: 0o600 },
+    );
+    expect(
+      await runCli(["run"], {
+        GANTRY_STATE_DIR: stateDir,
+        GANTRY_AGENT_CONFIG: path.join(dir(), "none.json"),
+      }),
+    ).toBe(2);
+    expect(errOut).toContain("no such file");
+    errOut = "";
+    const config = path.join(dir(), "c.json");
+    writeFileSync(config, JSON.stringify({ stateDir }));
+    expect(await runCli(["run", "--config", config], {})).toBe(2);
+    expect(errOut).toContain("refusing plain http");
+  });
+
   it("writes a systemd unit with a stop timeout longer than the grace period", async () => {
     const d = dir();
     const config = path.join(d, "c.json");
@@ -81,7 +164,7 @@ describe("gantry-agent CLI", () => {
       ),
     ).toBe(0);
     const unit = readFileSync(unitFile, "utf8");
-    expect(unit).toContain(`ExecStart=/usr/bin/gantry-agent run --config ${config}`);
+    expect(unit).toContain(`ExecStart="/usr/bin/gantry-agent" "run" "--config" "${config}"`);
     expect(unit).toContain("TimeoutStopSec=150");
     expect(out).toContain("useradd --system");
   });

@@ -53,6 +53,49 @@ describe("loadConfig", () => {
     });
   });
 
+  it("prefers systemd's credential over a passwordFile the service user may not read", () => {
+    const creds = mkdtempSync(path.join(tmpdir(), "gantry-creds-"));
+    writeFileSync(path.join(creds, "vcenter-password"), "from-systemd\n");
+    // the root-only file LoadCredential= reads for us: unreadable to the agent (here: it does not exist)
+    const cfg = file(
+      "both.json",
+      JSON.stringify({
+        vcenter: {
+          url: "https://vc.local",
+          username: "svc",
+          passwordFile: path.join(dir, "root-only-password"),
+        },
+      }),
+    );
+    expect(loadConfig({ file: cfg, env: { CREDENTIALS_DIRECTORY: creds } })).toMatchObject({
+      ok: true,
+      value: { vcenterPassword: "from-systemd" },
+    });
+    // outside systemd the file is what there is
+    writeFileSync(path.join(dir, "root-only-password"), "from-file\n");
+    expect(loadConfig({ file: cfg, env: {} })).toMatchObject({
+      ok: true,
+      value: { vcenterPassword: "from-file" },
+    });
+  });
+
+  it("reads allowInsecureEdge from the file or GANTRY_ALLOW_INSECURE_EDGE, off by default", () => {
+    const plain = file("insecure-default.json", "{}");
+    expect(loadConfig({ file: plain, env: {} })).toMatchObject({
+      ok: true,
+      value: { config: { allowInsecureEdge: false } },
+    });
+    expect(loadConfig({ file: plain, env: { GANTRY_ALLOW_INSECURE_EDGE: "true" } })).toMatchObject({
+      ok: true,
+      value: { config: { allowInsecureEdge: true } },
+    });
+    const on = file("insecure-on.json", JSON.stringify({ allowInsecureEdge: true }));
+    expect(loadConfig({ file: on, env: {} })).toMatchObject({
+      ok: true,
+      value: { config: { allowInsecureEdge: true } },
+    });
+  });
+
   it("fails when vCenter is configured without a password source", () => {
     const cfg = file("nopw.json", JSON.stringify({ vcenter: { url: "https://vc.local", username: "svc" } }));
     expect(loadConfig({ file: cfg, env: {} })).toMatchObject({ ok: false });
@@ -85,6 +128,32 @@ describe("loadConfig", () => {
     expect(loadConfig({ file: cfg, env: {} })).toMatchObject({
       ok: true,
       value: { config: { allowlist, retry: { attempts: 2, baseMs: 5, capMs: 20 } } },
+    });
+  });
+
+  it("gives every wait on vCenter a deadline: a generous clone, the others proportionate, all configurable", () => {
+    expect(loadConfig({ file: file("waits-default.json", "{}"), env: {} })).toMatchObject({
+      ok: true,
+      value: {
+        config: {
+          waits: {
+            cloneMs: 3_600_000,
+            reconfigureMs: 600_000,
+            powerOnMs: 600_000,
+            networkMs: 120_000,
+            cleanupMs: 120_000,
+            quietMs: 60_000,
+          },
+        },
+      },
+    });
+    const loaded = loadConfig({
+      file: file("waits.json", JSON.stringify({ waits: { cloneMs: 7_200_000 } })),
+      env: { GANTRY_WAIT_QUIET_MS: "5000" },
+    });
+    expect(loaded).toMatchObject({
+      ok: true,
+      value: { config: { waits: { cloneMs: 7_200_000, quietMs: 5000 } } },
     });
   });
 

@@ -24,6 +24,13 @@ const VcenterSection = z.object({
 export const AgentConfig = z.object({
   /** Normally taken from the state file written by `enroll`; set here to override. */
   edgeUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Lets the agent talk to an edge that is not on this machine over plain http (the credential then
+   * travels in clear text); logged loudly at every start. Off: https, or loopback, only.
+   */
+  allowInsecureEdge: z
+    .union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")])
+    .default(false),
   stateDir: z.string().min(1).default("/var/lib/gantry-agent"),
   concurrency: z.coerce.number().int().min(1).max(16).default(2),
   /** How long SIGTERM waits for running jobs before releasing them to the queue. */
@@ -65,6 +72,33 @@ export const AgentConfig = z.object({
       maxWaitSeconds: z.coerce.number().int().min(1).max(600).default(60),
     })
     .prefault({}),
+  /**
+   * Every wait on vCenter has a deadline; past it the job fails TIMED_OUT and what it built is removed.
+   * `networkMs` is the exception: past it the VM is ready without an address (and a warning). A watch
+   * silent for `quietMs` reads its objects once more, in case an update was lost.
+   */
+  waits: z
+    .object({
+      cloneMs: Millis(1000, 86_400_000).default(60 * 60_000),
+      reconfigureMs: Millis(1000, 86_400_000).default(10 * 60_000),
+      powerOnMs: Millis(1000, 86_400_000).default(10 * 60_000),
+      networkMs: Millis(0, 86_400_000).default(120_000),
+      cleanupMs: Millis(1000, 86_400_000).default(120_000),
+      quietMs: Millis(0, 3_600_000).default(60_000),
+    })
+    .prefault({}),
+  /**
+   * Upgrades from the edge's current release (always verified against the release key compiled in).
+   * `gantry-agent upgrade` asks for one; `automatic` also checks every `checkIntervalMs`. A new version
+   * that has not connected within `connectDeadlineMs` is rolled back.
+   */
+  upgrade: z
+    .object({
+      automatic: z.union([z.boolean(), z.stringbool()]).default(false),
+      checkIntervalMs: Millis(60_000, 7 * 86_400_000).default(3_600_000),
+      connectDeadlineMs: Millis(5_000, 3_600_000).default(120_000),
+    })
+    .prefault({}),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
 
@@ -76,6 +110,7 @@ export interface LoadedConfig {
 
 const ENV_PATHS: Record<string, string[]> = {
   GANTRY_EDGE_URL: ["edgeUrl"],
+  GANTRY_ALLOW_INSECURE_EDGE: ["allowInsecureEdge"],
   GANTRY_STATE_DIR: ["stateDir"],
   GANTRY_CONCURRENCY: ["concurrency"],
   GANTRY_GRACE_PERIOD_MS: ["gracePeriodMs"],
@@ -93,6 +128,14 @@ const ENV_PATHS: Record<string, string[]> = {
   GANTRY_RETRY_BASE_MS: ["retry", "baseMs"],
   GANTRY_RETRY_CAP_MS: ["retry", "capMs"],
   GANTRY_DRIFT_MIN_INTERVAL_MS: ["drift", "minIntervalMs"],
+  GANTRY_WAIT_CLONE_MS: ["waits", "cloneMs"],
+  GANTRY_WAIT_RECONFIGURE_MS: ["waits", "reconfigureMs"],
+  GANTRY_WAIT_POWER_ON_MS: ["waits", "powerOnMs"],
+  GANTRY_WAIT_NETWORK_MS: ["waits", "networkMs"],
+  GANTRY_WAIT_CLEANUP_MS: ["waits", "cleanupMs"],
+  GANTRY_WAIT_QUIET_MS: ["waits", "quietMs"],
+  GANTRY_UPGRADE_AUTOMATIC: ["upgrade", "automatic"],
+  GANTRY_UPGRADE_CONNECT_DEADLINE_MS: ["upgrade", "connectDeadlineMs"],
 };
 
 function setPath(target: Record<string, unknown>, keys: string[], value: string): void {
@@ -106,12 +149,17 @@ function setPath(target: Record<string, unknown>, keys: string[], value: string)
   if (last) node[last] = value;
 }
 
+/**
+ * The vCenter password. systemd's credential ($CREDENTIALS_DIRECTORY/vcenter-password, from
+ * LoadCredential=) wins over `passwordFile`: under the unit, `passwordFile` names the root-only file
+ * systemd reads for us, which the service user cannot open (EACCES, and a restart every 5 s).
+ */
 function readPassword(config: AgentConfig, env: NodeJS.ProcessEnv): Result<string | null, string> {
   if (!config.vcenter) return ok(null);
   const fromSystemd = env.CREDENTIALS_DIRECTORY
     ? path.join(env.CREDENTIALS_DIRECTORY, "vcenter-password")
     : null;
-  const file = config.vcenter.passwordFile ?? (fromSystemd && existsSync(fromSystemd) ? fromSystemd : null);
+  const file = fromSystemd && existsSync(fromSystemd) ? fromSystemd : (config.vcenter.passwordFile ?? null);
   if (!file) {
     return err("vcenter.passwordFile: required (or LoadCredential=vcenter-password:<file> under systemd)");
   }

@@ -9,6 +9,7 @@ const snapshot = {
   agentId: "a",
   version: "t",
   vcenterRoundTrips: { total: 11, byMethod: { CloneVM_Task: 1 } },
+  upgrade: { phase: "idle" as const, target: null, lastError: null },
 };
 
 describe("startHealthServer", () => {

@@ -18,8 +18,9 @@ export type AgentState = z.infer<typeof AgentState>;
 
 export const stateFile = (stateDir: string) => path.join(stateDir, "agent.json");
 
-export function saveState(stateDir: string, state: AgentState): void {
-  writeFileAtomic(stateFile(stateDir), `${JSON.stringify(state, null, 2)}\n`, 0o600);
+/** @param owner who the file belongs to (root enrolling for the service user), from its first byte on */
+export function saveState(stateDir: string, state: AgentState, owner?: { uid: number; gid: number }): void {
+  writeFileAtomic(stateFile(stateDir), `${JSON.stringify(state, null, 2)}\n`, 0o600, owner);
 }
 
 export function loadState(stateDir: string): Result<AgentState, string> {

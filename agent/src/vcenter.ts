@@ -9,7 +9,7 @@ import { vmActionHandlers } from "./lifecycle/vm-action-handlers.ts";
 import type { Logger } from "./log.ts";
 import { type ProvisionOptions, provisionVm } from "./provisioning/provision-vm.ts";
 import { createVsphereClient } from "./vsphere/client.ts";
-import type { VsphereConfig } from "./vsphere/config.ts";
+import type { VsphereClientOptions, VsphereConfig } from "./vsphere/config.ts";
 import { collectInventory } from "./vsphere/inventory.ts";
 import { createRetryPolicy } from "./vsphere/retry.ts";
 import { type ConnectionCheckName, testConnection } from "./vsphere/test-connection.ts";
@@ -28,6 +28,7 @@ export interface Vcenter {
   inventory(signal?: AbortSignal): Promise<InventoryReport>;
   /** SOAP round trips of the shared session since start, in total and per method (health endpoint). */
   roundTrips(): { total: number; byMethod: Record<string, number> };
+  /** Logs out; a logout that fails is logged, never thrown. */
   close(): Promise<void>;
 }
 
@@ -47,8 +48,9 @@ export function createVcenter(
   log: Logger,
   provisioning: ProvisionOptions = {},
   actions: ActionOptions = {},
+  clientOptions: VsphereClientOptions = {},
 ): Vcenter {
-  const client = createVsphereClient(config, { log });
+  const client = createVsphereClient(config, { ...clientOptions, log });
   return {
     provision: (job, ctx) => provisionVm(client, job, ctx, provisioning),
     actions: vmActionHandlers(client, actions),
@@ -69,7 +71,17 @@ export function createVcenter(
     },
     inventory: (signal) => collectInventory(client, { signal }),
     roundTrips: () => client.roundTrips.snapshot(),
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } catch (error) {
+        // at shutdown vCenter may be gone already (down, or the local stack's simulator stopped first):
+        // the session then ends on vCenter's side when it idles out, and the agent still exits cleanly
+        log.warn("vcenter logout failed; the session will expire on vCenter's side", {
+          error: String(error),
+        });
+      }
+    },
   };
 }
 
@@ -78,17 +90,27 @@ export function createVcenter(
  * Every job it runs is held to the config's placement allowlist and retry policy.
  */
 export function configuredVcenter(loaded: LoadedConfig, log: Logger): Vcenter | null {
-  const { vcenter: vc, allowlist, retry } = loaded.config;
+  const { vcenter: vc, allowlist, retry, waits } = loaded.config;
   if (!vc || loaded.vcenterPassword === null) return null;
   const retryPolicy = createRetryPolicy({
     maxAttempts: retry.attempts,
     baseDelayMs: retry.baseMs,
     maxDelayMs: retry.capMs,
   });
+  const provisioning: ProvisionOptions = {
+    allowlist,
+    retryPolicy,
+    waits,
+    networkWaitMs: waits.networkMs,
+    compensationTimeoutMs: waits.cleanupMs,
+  };
   return createVcenter(
     { ...vc, password: loaded.vcenterPassword },
     log,
-    { allowlist, retryPolicy },
+    provisioning,
     { retryPolicy },
+    {
+      quietMs: waits.quietMs,
+    },
   );
 }

@@ -8,7 +8,7 @@ import { type ManagedProcess, spawnManaged } from "@gantry/dev/processes";
 import { AGENT_CLI, REPO_ROOT } from "@gantry/dev/repo-paths";
 import { type AgentToEdge, CLOSE_CODES } from "@gantry/shared/protocol/agent";
 import { parseAgentFrame } from "@gantry/shared/protocol/agent-parse";
-import { PROTOCOL_VERSION } from "@gantry/shared/protocol/version";
+import { PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from "@gantry/shared/protocol/version";
 import { afterEach, describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
 
@@ -128,7 +128,7 @@ describe("gantry-agent run against an edge that refuses it", () => {
     const agent = runAgent(edge.url);
     expect(await agent.exited).toBe(EXIT.protocolRefused);
     expect(agent.tail()).toContain(`gantry-agent: the edge refused protocol version ${PROTOCOL_VERSION}`);
-    expect(edge.seen.hellos.map((h) => h.protocols)).toEqual([[PROTOCOL_VERSION]]);
+    expect(edge.seen.hellos.map((h) => h.protocols)).toEqual([SUPPORTED_PROTOCOL_VERSIONS]);
     expect(edge.seen.upgrades).toBe(1);
     expect(edge.seen.badFrames).toEqual([]);
   });

@@ -2,6 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { waitForConnectedAgent } from "./support/agent.ts";
 import { edgeUrl, launchBrowser, screenshot, signedInPage, USERS } from "./support/browser.ts";
+import { capturePage, expectAccessible } from "./support/checks.ts";
 import { injectVcsimFault } from "./support/vcsim-control.ts";
 
 describe("admin pages", () => {
@@ -27,6 +28,7 @@ describe("admin pages", () => {
     expect(await row.locator('td[data-label="Last seen"]').textContent()).toBe("Now");
     expect(await row.locator('td[data-label="Jobs running"]').textContent()).toMatch(/^\d+$/);
     await screenshot(admin, "agents");
+    await capturePage(admin, "agents");
   });
 
   it("shows a new enrollment token once, and revokes the agent enrolled with it", async () => {
@@ -34,6 +36,22 @@ describe("admin pages", () => {
     const token = (await admin.getByTestId("secret").textContent()) ?? "";
     expect(token.length).toBeGreaterThan(20);
     await admin.getByText("shown only this once").waitFor();
+    // the three commands from here to a running agent: install and enroll with this token, vCenter, start
+    const commands = await admin.getByTestId("command").allTextContents();
+    expect(commands).toHaveLength(3);
+    expect(commands[0]).toMatch(
+      new RegExp(
+        `(curl -fsSL ${edgeUrl()}/agent/install\\.sh \\| sudo sh -s -- |gantry-agent enroll --edge ${edgeUrl()} )--token ${token} --name dc1-agent-1$`,
+      ),
+    );
+    expect(commands[1]).toMatch(/^sudo gantry-agent configure --vcenter /);
+    expect(commands[2]).toBe("sudo systemctl enable --now gantry-agent");
+    // each copies whole
+    await admin.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await admin.getByRole("button", { name: "Copy command 1" }).click();
+    await admin.getByTestId("toast").getByText("Command 1 copied.").waitFor();
+    expect(await admin.evaluate(() => navigator.clipboard.readText())).toBe(commands[0]);
+    await expectAccessible(admin, "the enrollment token");
     await screenshot(admin, "enrollment-token");
 
     // a machine next to vCenter redeems the token (what `gantry-agent enroll` does)
@@ -50,8 +68,11 @@ describe("admin pages", () => {
     expect(await row.locator('td[data-label="Last seen"]').textContent()).toBe("Never");
     await row.getByRole("button", { name: "Revoke…" }).click();
     await admin.getByRole("alertdialog").getByText("Revoke spare-agent?").waitFor();
+    // destructive: the dialog opens on "Keep it"
+    await expect.poll(() => admin.evaluate(() => document.activeElement?.textContent)).toBe("Keep it");
     await admin.getByRole("button", { name: "Revoke agent" }).click();
     await row.getByText("Revoked").waitFor();
+    await admin.getByTestId("toast").getByText("Revoked spare-agent.").waitFor();
   });
 
   it("saves placement picked from the agent's inventory and tests the vCenter connection through the agent", async () => {
@@ -59,11 +80,31 @@ describe("admin pages", () => {
     await admin.goto("/admin/site");
     const pool = admin.getByLabel("Cluster or resource pool");
     await pool.waitFor({ timeout: 60_000 });
+    // the page names the site it edits, and says what its default network means for members
+    await admin.getByRole("heading", { name: "Site settings · Acme lab (VCSIM)" }).waitFor();
+    await admin.getByText("Members may pick another network the agent reports").waitFor();
+    const networks = await admin.getByLabel("Default network").locator("option").allTextContents();
+    expect(networks.filter((n) => n.includes("DVUplinks"))).toEqual([]);
     const cluster = await pool.locator("option", { hasText: "(cluster)" }).first().getAttribute("value");
     expect(cluster).toBeTruthy();
     await pool.selectOption(cluster ?? "");
+    // how people reach the VMs: a bad value is refused at its field, a good one kept
+    const domain = admin.getByLabel("DNS domain (optional)");
+    await domain.fill("lab..acme");
     await admin.getByRole("button", { name: "Save settings" }).click();
-    await admin.getByText("Saved. New requests use these settings.").waitFor();
+    await admin.getByText("The DNS domain must be a DNS domain such as lab.example.com.").waitFor();
+    expect(await domain.getAttribute("aria-invalid")).toBe("true");
+    await domain.fill("lab.acme.test");
+    await admin.getByLabel("Login user (optional)").fill("ubuntu");
+    await admin.getByRole("button", { name: "Save settings" }).click();
+    await admin
+      .getByTestId("toast")
+      .getByText("Saved. New requests for Acme lab (VCSIM) use these settings.")
+      .waitFor();
+    await admin.reload();
+    await admin.getByLabel("DNS domain (optional)").waitFor();
+    await expect.poll(() => admin.getByLabel("DNS domain (optional)").inputValue()).toBe("lab.acme.test");
+    expect(await admin.getByLabel("Login user (optional)").inputValue()).toBe("ubuntu");
 
     // vCenter refuses the agent's credentials once: the result names the check that failed
     await injectVcsimFault(inject("vcsim"), { method: "Login", match: "userName", fault: "InvalidLogin" });
@@ -82,6 +123,7 @@ describe("admin pages", () => {
     await admin.getByTestId("connection-result").getByText("All checks passed").waitFor({ timeout: 45_000 });
     expect(await checks.filter({ hasText: "template" }).getByText("OK", { exact: true }).count()).toBe(1);
     await screenshot(admin, "site-settings");
+    await capturePage(admin, "site-settings");
   });
 
   it("reads the site's inventory again from vCenter on demand", async () => {

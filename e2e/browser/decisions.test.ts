@@ -1,7 +1,13 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, screenshot, signedInPage, USERS, uniqueVmName } from "./support/browser.ts";
-import { createCancelledRequests, submitRequest, waitForStatus } from "./support/flows.ts";
+import { capturePage, expectAccessible } from "./support/checks.ts";
+import {
+  createCancelledRequests,
+  createRequestViaApi,
+  submitRequest,
+  waitForStatus,
+} from "./support/flows.ts";
 
 const requestIdsOn = (page: Page) =>
   page
@@ -109,25 +115,95 @@ describe("deciding on and cancelling requests", () => {
     expect(sent).toEqual([]);
 
     await reason.fill("Please use the shared staging VM instead.");
+    await expectAccessible(admin, "the reject dialog");
     await screenshot(admin, "reject-dialog");
     await dialog.getByRole("button", { name: "Reject request" }).click();
     await dialog.waitFor({ state: "detached" });
     await waitForStatus(admin, "Rejected");
     expect(sent).toHaveLength(1);
+    await admin.getByTestId("toast").getByText(`Rejected ${newer}. Alice Member sees your reason.`).waitFor();
+    // the deciding admin goes on with the next request waiting, without going back to the queue
+    const next = admin.getByTestId("next-in-queue");
+    await next.getByText("Next in queue:").waitFor();
+    const nextHref = await next.getByRole("link", { name: "Open next request" }).getAttribute("href");
+    expect(nextHref).toMatch(/^\/requests\/req_/);
+    expect(nextHref).not.toBe(`/requests/${newerId}`);
+    await capturePage(admin, "request-decided");
 
     await waitForStatus(member, "Rejected");
     await member.getByTestId("rejected").getByText("Please use the shared staging VM instead.").waitFor();
+    await member.getByTestId("decided-by").getByText("Adam Admin").waitFor();
+    // nothing ran: the summary and history stand side by side, no empty column before them
+    const firstColumn = member.locator(".two-columns > div").first();
+    await firstColumn.getByRole("heading", { name: "Summary" }).waitFor();
     await screenshot(member, "request-rejected");
+    await capturePage(member, "request-rejected");
+
+    // "Request again" starts the form from this request, for the member to change and send
+    await member.getByTestId("rejected").getByRole("link", { name: "Request again" }).click();
+    await member.getByRole("heading", { name: "New request" }).waitFor();
+    await expect.poll(() => member.getByLabel("VM name").inputValue()).toBe(newer);
+    expect(await member.getByLabel("Project").locator("option:checked").textContent()).toBe("Web");
+    expect(await member.getByLabel("Justification").inputValue()).toBe(
+      "Needed for the browser tests of Gantry.",
+    );
+    await expectAccessible(member, "the form filled in from a rejected request");
   });
 
-  it("cancels a pending request after a confirmation", async () => {
+  it("cancels a pending request after a confirmation, as the requester's own doing", async () => {
     await member.goto(`/requests/${olderId}`);
     await member.getByRole("button", { name: "Cancel request…" }).click();
     await member.getByRole("alertdialog").getByText("Cancel this request?").waitFor();
+    await expectAccessible(member, "the cancel confirmation");
     await member.getByRole("button", { name: "Yes, cancel request" }).click();
     await waitForStatus(member, "Cancelled");
     await member.getByTestId("cancelled").waitFor();
+    await member.getByTestId("toast").getByText(`Cancelled ${older}. Nothing will be built.`).waitFor();
     expect(await member.getByRole("button", { name: "Cancel request…" }).count()).toBe(0);
+    // withdrawn by the requester, not decided by anyone
+    expect(await member.getByText("Decided by").count()).toBe(0);
+    expect(await member.getByTestId("decided-by").textContent()).toMatch(/^You · /);
+    await admin.goto(`/requests/${olderId}`);
+    await admin.getByText("Cancelled by").waitFor();
+    await admin.getByTestId("decided-by").getByText("Alice Member").waitFor();
+  });
+
+  it("approves and rejects from the queue, with the same confirmations", async () => {
+    const toApprove = uniqueVmName("queue-ok");
+    const toReject = uniqueVmName("queue-no");
+    await createRequestViaApi(member.context(), { name: toApprove, project: "Data" });
+    await createRequestViaApi(member.context(), { name: toReject, project: "Data" });
+    await admin.goto("/admin/approvals");
+    const row = (name: string) => admin.locator("tr[data-request-id]").filter({ hasText: name });
+    await row(toReject).waitFor();
+    // every list starts with the same page size
+    expect(await admin.getByLabel("Per page").inputValue()).toBe("25");
+    expect(await row(toApprove).locator('td[data-label="Network"]').textContent()).toBe(
+      "DC0_DVPG0 (site default)",
+    );
+    await capturePage(admin, "approval-queue");
+
+    await row(toApprove)
+      .getByRole("button", { name: `Approve… ${toApprove}` })
+      .click();
+    const confirm = admin.getByRole("alertdialog");
+    await confirm.getByText("Approve this request?").waitFor();
+    await confirm.getByRole("button", { name: "Approve and provision" }).click();
+    await admin
+      .getByTestId("toast")
+      .getByText(`Approved ${toApprove}. The agent starts building it now.`)
+      .waitFor();
+    await row(toApprove).waitFor({ state: "detached" });
+
+    await row(toReject)
+      .getByRole("button", { name: `Reject… ${toReject}` })
+      .click();
+    const dialog = admin.getByRole("dialog");
+    await dialog.getByLabel("Reason").fill("One test VM is enough for this project.");
+    await dialog.getByRole("button", { name: "Reject request" }).click();
+    await admin.getByTestId("toast").getByText(`Rejected ${toReject}.`).waitFor();
+    await row(toReject).waitFor({ state: "detached" });
+    await expectAccessible(admin, "the queue after deciding");
   });
 
   it("narrows my requests with the status filter and pages through them, both kept in the URL", async () => {
@@ -147,10 +223,14 @@ describe("deciding on and cancelling requests", () => {
     expect((await pagerOf(member, "My requests pages")).total).toBeLessThan(all.total);
     await screenshot(member, "requests-filtered-cancelled");
 
-    // more cancelled requests than a page of 10 (the default size) holds, all newer than `older`
+    // more cancelled requests than a page of 10 holds, all newer than `older`
+    expect(await member.getByLabel("Per page").inputValue()).toBe("25");
     await createCancelledRequests(member.context(), 11);
     await member.reload();
     await member.locator("tr[data-request-id]").first().waitFor();
+    await member.getByLabel("Per page").selectOption("10");
+    await member.waitForURL((url) => url.search === "?status=CANCELLED&size=10");
+    await member.locator("tr[data-request-id]").nth(10).waitFor({ state: "detached" });
     const first = await pagerOf(member, "My requests pages");
     expect(first.page).toBe(1);
     expect(first.total).toBeGreaterThanOrEqual(12);
@@ -161,7 +241,10 @@ describe("deciding on and cancelling requests", () => {
 
     await pager.getByRole("link", { name: "Next" }).click();
     await member.waitForURL(
-      (url) => url.searchParams.get("status") === "CANCELLED" && url.searchParams.get("page") === "2",
+      (url) =>
+        url.searchParams.get("status") === "CANCELLED" &&
+        url.searchParams.get("size") === "10" &&
+        url.searchParams.get("page") === "2",
     );
     await member.getByRole("link", { name: older }).waitFor();
     expect((await pagerOf(member, "My requests pages")).page).toBe(2);
@@ -175,7 +258,7 @@ describe("deciding on and cancelling requests", () => {
     await member.getByRole("link", { name: older }).waitFor();
     expect(await member.getByLabel("Status").inputValue()).toBe("CANCELLED");
     await pager.getByRole("link", { name: "Previous" }).click();
-    await member.waitForURL((url) => url.search === "?status=CANCELLED");
+    await member.waitForURL((url) => url.search === "?status=CANCELLED&size=10");
     await member.getByRole("link", { name: older }).waitFor({ state: "detached" });
   });
 

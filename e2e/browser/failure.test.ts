@@ -2,6 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { waitForConnectedAgent } from "./support/agent.ts";
 import { launchBrowser, screenshot, signedInPage, USERS, uniqueVmName } from "./support/browser.ts";
+import { expectAccessible } from "./support/checks.ts";
 import { submitRequest, waitForStatus } from "./support/flows.ts";
 import { injectVcsimFault, vcsimVm } from "./support/vcsim-control.ts";
 
@@ -32,10 +33,18 @@ describe("a failed provisioning", () => {
     const failure = member.getByTestId("failure");
     await failure.getByText("The VM could not be created.").waitFor({ timeout: 90_000 });
     await failure.getByText("Nothing was left behind in vCenter.").waitFor();
-    await failure.getByRole("link", { name: "Start a new request" }).waitFor();
     await member.locator('[data-step="CLONING"][data-state="failed"]').waitFor();
     await waitForStatus(member, "Failed");
+    await expectAccessible(member, "a failed request");
     await screenshot(member, "request-failed");
+    // the admin sees the failure, without the requester's way to ask again
+    await admin.getByTestId("failure").getByText("The VM could not be created.").waitFor();
+    expect(await admin.getByTestId("failure").getByRole("link", { name: "Request again" }).count()).toBe(0);
+    // the requester asks again from the failed request: the form starts as it was, the name free again
+    await failure.getByRole("link", { name: "Request again" }).click();
+    await member.getByRole("heading", { name: "New request" }).waitFor();
+    await expect.poll(() => member.getByLabel("VM name").inputValue()).toBe(name);
+    await member.getByTestId("name-available").waitFor();
   });
 
   it("leaves admins a notice of a VM its cleanup could not remove, until one of them clears it", async () => {
@@ -57,6 +66,7 @@ describe("a failed provisioning", () => {
     await item.waitFor({ timeout: 90_000 });
     await item.getByRole("link", { name: "open the request" }).waitFor();
     await member.getByTestId("failure").getByText("Part of the VM was left in vCenter").waitFor();
+    await expectAccessible(admin, "the leftover VMs notice");
     await screenshot(admin, "admin-leftovers");
 
     await item.getByRole("button", { name: "Mark as removed…" }).click();

@@ -5,6 +5,7 @@ import path from "node:path";
 import { startLocalStack } from "@gantry/dev/local-stack";
 import type { TestProject } from "vitest/node";
 import { z } from "zod";
+import { launchBrowserServer } from "./support/shared-browser.ts";
 import { setCloneDelay, type VcsimEndpoint } from "./support/vcsim-control.ts";
 
 declare module "vitest" {
@@ -12,7 +13,19 @@ declare module "vitest" {
     edgeUrl: string;
     /** the simulator's control API (fault injection), reached with its self-signed certificate */
     vcsim: VcsimEndpoint;
+    /** the one Chromium every file connects to (playwright's browser server) */
+    browserWsEndpoint: string;
   }
+}
+
+/**
+ * One Chromium for the whole run, shared by every file. Sign-ins stay per context: sessions live at the
+ * edge, so a test that signs out would end a session other files shared.
+ */
+async function shareBrowser(project: TestProject): Promise<() => Promise<void>> {
+  const server = await launchBrowserServer();
+  project.provide("browserWsEndpoint", server.wsEndpoint());
+  return () => server.close();
 }
 
 // a clone that takes a few seconds (reporting 10…90 %) so the stepper's percent is visible
@@ -36,7 +49,7 @@ export default async function setup(project: TestProject) {
     await setCloneDelay(vcsim, CLONE_DELAY_MS);
     project.provide("edgeUrl", dev.edgeUrl);
     project.provide("vcsim", vcsim);
-    return;
+    return shareBrowser(project);
   }
 
   const stateDir = await mkdtemp(path.join(tmpdir(), "gantry-web-browser-"));
@@ -52,7 +65,9 @@ export default async function setup(project: TestProject) {
   console.log(`local stack up at ${stack.edgeUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   project.provide("edgeUrl", stack.edgeUrl);
   project.provide("vcsim", { sdkUrl: stack.vcsim.url, caFile: stack.vcsim.caFile ?? null });
+  const closeBrowser = await shareBrowser(project);
   return async () => {
+    await closeBrowser();
     await stack.stop();
     await rm(stateDir, { recursive: true, force: true });
   };

@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, signedInPage, USERS, uniqueVmName } from "./support/browser.ts";
+import { expectAccessible } from "./support/checks.ts";
 import { waitForStatus } from "./support/flows.ts";
 
 /** Presses Tab until the focused element's label or text matches `name`; fails after `max` presses. */
@@ -53,9 +54,32 @@ describe("keyboard use", () => {
     await tabTo(page, /Cancel request/);
     await page.keyboard.press("Enter");
     await page.getByRole("alertdialog").waitFor();
+    // a destructive confirmation opens on the way back: Enter now would keep the request
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Keep it");
     await tabTo(page, /Yes, cancel request/, 5);
     await page.keyboard.press("Enter");
     await waitForStatus(page, "Cancelled");
+    await page.context().close();
+  });
+
+  it("keeps the request when Enter is pressed right after a destructive confirmation opens", async () => {
+    const page = await signedInPage(browser, USERS.alice, { at: "/requests/new" });
+    await page.getByLabel("VM name").fill(uniqueVmName("enter"));
+    await page.getByLabel("Justification").fill("Checking where a confirmation puts focus.");
+    await page.getByRole("button", { name: "Submit request" }).click();
+    await waitForStatus(page, "Waiting for approval");
+    await page.getByRole("button", { name: "Cancel request…" }).focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("alertdialog");
+    await dialog.waitFor();
+    // each button is named by the words it shows (no "Dismiss" behind "Keep it")
+    await dialog.getByRole("button", { name: "Keep it", exact: true }).waitFor();
+    await dialog.getByRole("button", { name: "Yes, cancel request", exact: true }).waitFor();
+    await expectAccessible(page, "the cancel confirmation");
+    await page.keyboard.press("Enter");
+    await dialog.waitFor({ state: "detached" });
+    await waitForStatus(page, "Waiting for approval");
+    expect(await page.getByRole("button", { name: "Cancel request…" }).count()).toBe(1);
     await page.context().close();
   });
 

@@ -76,10 +76,16 @@ describe("pushed changes instead of polling", () => {
   it("shows an admin's open queue a new submission without a reload, with one refetch", async () => {
     const admin = await signedInPage(browser, USERS.gary, { at: "/admin/approvals" });
     const queue = countReads(admin, "approvals.pending");
+    const counts = countReads(admin, "approvals.pendingCount");
     await admin.getByRole("heading", { name: "Approval queue" }).waitFor();
     await waitForLive(admin);
     await queue.fromQuiet();
+    await counts.fromQuiet();
     await markDocument(admin);
+    // the badge on Approvals: how many wait (none shown for none)
+    const badge = admin.getByRole("navigation", { name: "Main" }).getByTestId("nav-count");
+    const waitingBefore =
+      (await badge.count()) === 0 ? 0 : Number.parseInt((await badge.textContent()) ?? "", 10);
 
     const member = await signedInPage(browser, USERS.gina, { at: "/requests/new" });
     const name = uniqueVmName("queued");
@@ -88,11 +94,15 @@ describe("pushed changes instead of polling", () => {
     await submitRequest(member, { name });
     await admin.getByRole("link", { name }).waitFor({ timeout: 10_000 });
     console.info(JSON.stringify({ pushToQueueMs: Math.round((await shownAt()) - submittedAt()) }));
+    // the badge counts it too, from the same push
+    await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe(`${waitingBefore + 1} waiting`);
     expect(queue.count(), await queue.describe()).toBe(1);
+    expect(counts.count(), await counts.describe()).toBe(1);
     expect(await sameDocument(admin)).toBe(true);
 
     await admin.waitForTimeout(QUIET_MS);
     expect(queue.count(), await queue.describe()).toBe(1);
+    expect(counts.count(), await counts.describe()).toBe(1);
     await member.context().close();
     await admin.context().close();
   });
@@ -159,7 +169,7 @@ describe("pushed changes instead of polling", () => {
     await member.goto("/requests");
     await waitForLive(member);
     expect(open).toBe(1);
-    await member.getByRole("button", { name: "Sign out" }).click();
+    await member.getByRole("button", { name: "Sign out", exact: true }).click();
     await member.getByRole("heading", { name: "Sign in to Gantry" }).waitFor();
     await expect.poll(() => open).toBe(0);
     expect(await member.locator("main[data-live]").count()).toBe(0);

@@ -2,13 +2,16 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { waitForConnectedAgent } from "./support/agent.ts";
 import { launchBrowser, screenshot, signedInPage, USERS, uniqueVmName } from "./support/browser.ts";
+import { capturePage, expectAccessible, PHONE } from "./support/checks.ts";
 import {
   catalogSizes,
   recordStepper,
+  setSiteAccess,
   stepperLog,
   submitRequest,
   waitForLive,
   waitForStatus,
+  whenStepTurns,
 } from "./support/flows.ts";
 import { vcsimVm } from "./support/vcsim-control.ts";
 
@@ -122,8 +125,20 @@ describe("requesting a VM end to end", () => {
     await member.getByRole("link", { name }).first().waitFor();
     expect(await member.getByRole("link", { name }).count()).toBe(1);
     await screenshot(member, "my-requests");
+    await capturePage(member, "my-requests");
     await member.getByRole("link", { name }).click();
     await waitForStatus(member, "Waiting for approval");
+    // the network picked is part of the request from now on
+    expect(await member.getByTestId("request-network").textContent()).toBe("VM Network");
+    await member
+      .getByRole("list", { name: "Request history" })
+      .locator('li[data-kind="SUBMITTED"]')
+      .getByText(/, on network VM Network$/)
+      .waitFor();
+    // nothing to check or refresh on a VM that does not exist yet
+    expect(await member.getByRole("button", { name: "Refresh status" }).count()).toBe(0);
+    expect(await member.getByTestId("vm-power").count()).toBe(0);
+    await capturePage(member, "request-pending");
     await recordStepper(member);
   });
 
@@ -136,17 +151,31 @@ describe("requesting a VM end to end", () => {
       .locator("tr[data-request-id]")
       .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-created-at") ?? ""));
     expect(created).toEqual([...created].sort());
+    const row = admin.locator("tr[data-request-id]").filter({ hasText: name });
+    expect(await row.locator('td[data-label="Network"]').textContent()).toBe("VM Network");
     await screenshot(admin, "approval-queue");
     await admin.getByRole("link", { name }).click();
     const requester = admin.getByTestId("requester");
     await requester.getByText(USERS.alice).waitFor();
     await requester.getByText("Alice Member").waitFor();
-    await screenshot(admin, "admin-request-detail");
+    expect(await admin.getByTestId("request-network").textContent()).toBe("VM Network");
+    await capturePage(admin, "admin-request-detail");
   });
 
+  // what the badge and the VM card say the moment the stepper turns: they never lag behind it
+  let atCloning: Awaited<ReturnType<typeof whenStepTurns>> = async () => ({ badge: "", ip: "" });
+  let atReady = atCloning;
+
   it("approves after a confirmation", async () => {
+    // the clone takes a few seconds: everything that watches it is in place before the approval
+    await waitForConnectedAgent(browser);
+    atCloning = await whenStepTurns(member, "CLONING", "current");
+    atReady = await whenStepTurns(member, "READY", "done");
+    // the site says how its VMs are reached, so the ready VM shows its FQDN and how to log in
+    await setSiteAccess(admin.context(), { dnsDomain: "lab.acme.test", loginUser: "ubuntu" });
     await admin.getByRole("button", { name: "Approve…" }).click();
     await admin.getByRole("alertdialog").getByText("Approve this request?").waitFor();
+    await expectAccessible(admin, "the approve confirmation");
     await screenshot(admin, "approve-confirm");
     await admin.getByRole("button", { name: "Approve and provision" }).click();
     await admin.getByRole("alertdialog").waitFor({ state: "detached" });
@@ -154,7 +183,6 @@ describe("requesting a VM end to end", () => {
   });
 
   it("lets the member watch every stage complete live, then shows the IP and VM status", async () => {
-    await waitForConnectedAgent(browser);
     // the simulator's clone takes a few seconds and reports its progress
     await member
       .locator('[data-step="CLONING"][data-state="current"]')
@@ -165,9 +193,26 @@ describe("requesting a VM end to end", () => {
       await member.locator(`[data-step="${stage}"][data-state="done"]`).waitFor({ timeout: 90_000 });
     }
     await waitForStatus(member, "Ready");
+    expect((await atCloning()).badge).toBe("Provisioning");
+    const ready = await atReady();
+    expect(ready.badge).toBe("Ready");
+    expect(ready.ip).toMatch(/\d+\.\d+\.\d+\.\d+/);
+    await member.getByTestId("stepper-status").getByText("Your VM is ready.").waitFor();
     const ip = member.getByTestId("vm-ip");
     await ip.filter({ hasText: /\d+\.\d+\.\d+\.\d+/ }).waitFor();
     await member.getByTestId("vm-hostname").filter({ hasText: name }).waitFor();
+    await member.getByTestId("vm-fqdn").getByText(`${name}.lab.acme.test`).waitFor();
+    await member.getByTestId("vm-login").getByText(`ssh ubuntu@${name}.lab.acme.test`).waitFor();
+    // each value copies as it is shown
+    await member.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    const address = (await ip.locator(".mono").textContent()) ?? "";
+    await ip.getByRole("button", { name: "Copy IP address" }).click();
+    await member.getByTestId("toast").getByText("IP address copied.").waitFor();
+    expect(await member.evaluate(() => navigator.clipboard.readText())).toBe(address);
+    await member.getByTestId("vm-login").getByRole("button", { name: "Copy login command" }).click();
+    await expect
+      .poll(() => member.evaluate(() => navigator.clipboard.readText()))
+      .toBe(`ssh ubuntu@${name}.lab.acme.test`);
     await member
       .getByTestId("vm-power")
       .filter({ hasText: /Running|Powered off|Suspended|Unknown/ })
@@ -175,6 +220,8 @@ describe("requesting a VM end to end", () => {
     await member.getByRole("button", { name: "Refresh status" }).click();
     await member.getByRole("button", { name: "Refresh status" }).waitFor();
     await screenshot(member, "request-ready");
+    // the admin, who approved, is told whose VM is ready
+    await admin.getByTestId("stepper-status").getByText("Alice Member's VM is ready.").waitFor();
     // the VM vCenter built sits on the network the member picked
     const vm = await vcsimVm(inject("vcsim"), vcenterName);
     expect(vm.nics.map((n) => n.network)).toEqual([expect.stringContaining("VM Network")]);
@@ -187,13 +234,21 @@ describe("requesting a VM end to end", () => {
     for (const stage of STAGES) expect(log).toContainEqual([stage, "done"]);
     expect(log).toContainEqual(["CLONING", "pending"]);
 
-    // and the finished page still fits a phone
-    await member.setViewportSize({ width: 360, height: 740 });
+    // and the finished page fits a phone, with the VM's address before the finished steps
+    await member.setViewportSize(PHONE);
     expect(
       await member.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
     ).toBeLessThanOrEqual(0);
+    const top = (testId: string) =>
+      member.getByTestId(testId).evaluate((el) => el.getBoundingClientRect().top + window.scrollY);
+    const progressTop = await member
+      .getByRole("heading", { name: "Progress" })
+      .evaluate((el) => el.getBoundingClientRect().top + window.scrollY);
+    expect(await top("vm-ip")).toBeLessThan(progressTop);
+    expect(await top("vm-ip")).toBeLessThan(450);
     await screenshot(member, "request-ready-360");
     await member.setViewportSize({ width: 1280, height: 900 });
+    await capturePage(member, "request-ready");
   });
 
   it("lists the finished request's history in order, and the time each step finished", async () => {
@@ -207,6 +262,12 @@ describe("requesting a VM end to end", () => {
     expect(at).toEqual([...at].sort());
     await history.locator('li[data-kind="SUBMITTED"]').getByText("Alice Member").waitFor();
     await history.locator('li[data-kind="APPROVED"]').getByText("Adam Admin").waitFor();
+    // each stage says how long it took, not only when it happened
+    const took = await history
+      .locator('li[data-kind="STAGE_REACHED"] [data-testid="stage-duration"]')
+      .allTextContents();
+    expect(took).toHaveLength(4);
+    for (const text of took) expect(text).toMatch(/^ · took (under 1 s|\d+ s|\d+ min( \d+ s)?)$/);
 
     // every step is done, each with the time it finished, in order, as a wall-clock time
     const steps = await member.locator("[data-step]").evaluateAll((rows) =>

@@ -1,6 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, newContext, screenshot, signedInPage, USERS } from "./support/browser.ts";
+import { expectAccessible } from "./support/checks.ts";
 
 describe("signing in", () => {
   let browser: Browser;
@@ -17,11 +18,12 @@ describe("signing in", () => {
     await page.goto("/requests");
     await page.getByRole("heading", { name: "Sign in to Gantry" }).waitFor();
     for (const email of Object.values(USERS)) {
-      await page.getByRole("button", { name: `Sign in as ${email}` }).waitFor();
+      // each button is named by what it shows: who you become
+      await page.getByRole("button", { name: email }).waitFor();
     }
     await screenshot(page, "sign-in");
 
-    await page.getByRole("button", { name: `Sign in as ${USERS.alice}` }).click();
+    await page.getByRole("button", { name: USERS.alice }).click();
     await page.getByRole("heading", { name: "My requests" }).waitFor();
     const menu = (await page.getByTestId("user-menu").textContent()) ?? "";
     expect(menu).toContain("Alice");
@@ -33,7 +35,7 @@ describe("signing in", () => {
   it("signs out back to the sign-in page, and the app then asks for a sign-in again", async () => {
     const page = await signedInPage(browser, USERS.adam);
     await page.getByTestId("user-role").filter({ hasText: "admin" }).waitFor();
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await page.getByRole("heading", { name: "Sign in to Gantry" }).waitFor();
     await page.goto("/requests");
     await page.getByRole("heading", { name: "Sign in to Gantry" }).waitFor();
@@ -44,6 +46,7 @@ describe("signing in", () => {
     // Gary only ever decides: Gina submits in the push tests (Globex has no agent, so counts are exact)
     const page = await signedInPage(browser, USERS.gary);
     await page.getByRole("heading", { name: "You have no requests yet" }).waitFor();
+    await expectAccessible(page, "an empty request list");
     await screenshot(page, "requests-empty");
     await page.getByRole("link", { name: "Request your first VM" }).click();
     await page.getByRole("heading", { name: "New request" }).waitFor();

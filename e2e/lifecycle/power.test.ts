@@ -11,7 +11,11 @@ describe("VM power actions against vcsim", () => {
   const power = async (moref: string) => (await vcsim.control.vm({ moref })).powerState;
 
   beforeAll(async () => {
-    vcsim = await startTestVcsim({ guestBootDelayMs: 100, guestShutdownDelayMs: 200 });
+    // a guest begins a shutdown or reboot 1.5 s after Tools took the call and stays down 1 s while it
+    // reboots (a real one takes longer). The restart watches for Tools going down; a reboot over before
+    // that watch's first read, or whose down and up land in one WaitForUpdatesEx answer (which shows only
+    // the end state), looks ignored and is reset: with 200 ms / 100 ms it was, under load
+    vcsim = await startTestVcsim({ guestBootDelayMs: 1000, guestShutdownDelayMs: 1500 });
     client = clientFor(vcsim);
   });
   afterAll(async () => {

@@ -115,8 +115,11 @@ describe("gantry-agent enroll (real edge)", () => {
     await runAgentCli(["enroll", "--edge", edge.url, "--token", tokens[3] ?? "", "--state-dir", stateDir]);
     const agent = start({ name: "revoked", stateDir });
     const connected = await agent.waitForLog("connected to edge");
-    await edge.revoke(String(connected.agentId));
+    // the hub closed the agent's socket before the revocation answered (no waiting for a heartbeat or a
+    // presence refresh), and the agent learnt it from that close, not from a refused reconnect
+    expect(await edge.revoke(String(connected.agentId))).toMatchObject({ confirmed: true });
     await agent.waitForLog("the agent was revoked by an administrator");
+    expect(agent.proc.tail()).not.toMatch(/reconnect/);
     expect(await agent.proc.exited).toBe(3);
     const again = start({ name: "revoked-again", stateDir });
     await again.waitForLog(/refused the agent credential \(HTTP 401\)/);

@@ -67,11 +67,11 @@ describe("job delivery between the hub and real agents", () => {
       enrolledAgent("race-a", tokens[0]),
       enrolledAgent("race-b", tokens[1]),
     ]);
-    const started = Date.now();
     await edge.enqueue({ tenantId, siteId, job: sampleJob("race-1") });
     const first = await Promise.race([a.waitForLog("job started"), b.waitForLog("job started")]);
-    // the agent's own timestamp, so output buffering between processes does not count
-    expect(Date.parse(String(first.time)) - started).toBeLessThan(1000);
+    // pushed on the sockets the agents already had: neither reconnected to fetch it (how quickly it
+    // arrives is a figure of `npm run bench`, not a test)
+    for (const agent of [a, b]) expect(agent.proc.tail()).not.toMatch(/disconnected from edge|reconnecting/);
     const done = await waitForJob(edge, siteId, "race-1", (s) => s.state === "done");
     expect(done).toMatchObject({
       outcome: "succeeded",

@@ -56,7 +56,7 @@ const Detail = z
 const Networks = z.object({ networks: z.array(z.object({ path: z.string() }).loose()) }).loose();
 
 describe("the request workflow over the link", () => {
-  it("an approved request is taken by the enrolled agent within a second and ends READY with the VM it asked for", async () => {
+  it("an approved request is pushed to the enrolled agent and ends READY with the VM it asked for", async () => {
     const stateDir = newStateDir("workflow");
     expect(
       (await runAgentCli(["enroll", "--edge", edge.url, "--token", tokens[0] ?? "", "--state-dir", stateDir]))
@@ -85,13 +85,14 @@ describe("the request workflow over the link", () => {
         justification: "process-level test of the agent link",
       }),
     );
-    const approvedAt = Date.now();
     await adam.mutation("approvals.approve", {
       requestId: created.requestId,
       expectedVersion: created.version,
     });
-    const started = await agent.waitForLog("job started");
-    expect(Date.parse(String(started.time)) - approvedAt).toBeLessThan(1000);
+    await agent.waitForLog("job started");
+    // pushed on the socket the agent already had: it never reconnected to fetch it (how quickly it arrives
+    // is a figure of `npm run bench`, not a test)
+    expect(agent.proc.tail()).not.toMatch(/disconnected from edge|reconnecting/);
     await agent.waitForLog("job finished");
     const readDetail = async () =>
       Detail.parse(await alice.query("requests.get", { requestId: created.requestId })).request;

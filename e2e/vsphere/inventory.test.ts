@@ -60,6 +60,12 @@ describe("collectInventory against vcsim", () => {
     expect(report.networks.some((n) => n.name === "DVS0")).toBe(false);
   });
 
+  it("leaves out the distributed switch's uplink portgroup, which no VM can attach to", () => {
+    // the simulator (our launcher) marks DVS0-DVUplinks-<n> as vCenter does: config.uplink and its tag
+    expect(report.networks.filter((n) => n.name.includes("DVUplinks"))).toEqual([]);
+    expect(report.networks.filter((n) => n.kind === "distributed").map((n) => n.name)).toEqual(["DC0_DVPG0"]);
+  });
+
   it("reports datastore capacity and free space, and clusters, hosts and child pools", () => {
     const ds = report.datastores.find((d) => d.path === "/DC0/datastore/LocalDS_0");
     expect(ds?.capacityGb).toBeGreaterThan(0);

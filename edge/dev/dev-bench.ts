@@ -217,7 +217,12 @@ async function appendLifecycle(store: EventStore, input: AppendInput, index: num
   let rowsWritten = 0;
   for (const commit of commits) {
     const committed = await store.commit(commit);
-    if (!committed.ok) throw new Error(`synthetic append conflicted on ${committed.error.streamId}`);
+    if (!committed.ok)
+      throw new Error(
+        committed.error.code === "GUARD_REFUSED"
+          ? `synthetic append refused by guard ${committed.error.guard}`
+          : `synthetic append conflicted on ${committed.error.streamId}`,
+      );
     rowsWritten += committed.value.rowsWritten;
   }
   return {

@@ -1,9 +1,11 @@
 import { Hono } from "hono";
 import type { EdgeEnv } from "../src/env.ts";
+import { securityHeadersMiddleware } from "../src/http/security-headers.ts";
 import production from "../src/index.ts";
 import { devBenchRoutes } from "./dev-bench.ts";
 import { hubDevRoutes } from "./hub-dev-routes.ts";
 import { localDevGuard } from "./local-dev-guard.ts";
+import { releaseDevRoutes } from "./release-dev-routes.ts";
 
 export { AgentHub, RequestProgress, TenantFeed } from "../src/index.ts";
 
@@ -13,6 +15,9 @@ export { AgentHub, RequestProgress, TenantFeed } from "../src/index.ts";
  * production bundle (wrangler.toml's `main`) never contains it; a test builds that bundle to prove it.
  */
 const dev = new Hono<EdgeEnv>()
+  .use("/agent/dev/*", securityHeadersMiddleware())
+  // before the guard below: release files are raw bytes, not JSON (the route checks host and Origin itself)
+  .route("/agent/dev/releases", releaseDevRoutes)
   .use("/agent/dev/*", localDevGuard())
   .route("/agent/dev/bench", devBenchRoutes)
   .route("/agent/dev", hubDevRoutes)

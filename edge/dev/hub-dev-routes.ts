@@ -2,6 +2,7 @@ import { AgentJob } from "@gantry/shared/protocol/agent";
 import { Hono } from "hono";
 import { z } from "zod";
 import { revokeAgent } from "../src/agent-hub/revoke-agent.ts";
+import { workerDeps } from "../src/deps.ts";
 import type { EdgeEnv } from "../src/env.ts";
 import { siteHub } from "../src/stubs.ts";
 import { placeOfAgent } from "../src/tenancy/agent-registry.ts";
@@ -33,11 +34,10 @@ export const hubDevRoutes = new Hono<EdgeEnv>()
     const agentId = c.req.param("agentId");
     const place = await placeOfAgent(c.env.DB, { agentId });
     if (!place) return c.json({ error: "AGENT_NOT_FOUND" }, 404);
-    const revoked = await revokeAgent(c.env, {
+    const revoked = await revokeAgent(c.env, workerDeps(c.env), {
       tenantId: place.tenantId,
       agentId,
-      revokedBy: "dev",
-      now: Date.now(),
+      actor: { kind: "system", id: "dev", name: "local stack" },
     });
     return c.json(revoked);
   });

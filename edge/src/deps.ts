@@ -1,7 +1,7 @@
 import { type CommandDeps, createCommandDeps, type DispatchDeps } from "./commands/command-deps.ts";
 import { JobDispatchError, type JobDispatcher } from "./commands/job-dispatcher.ts";
 import { siteHub } from "./stubs.ts";
-import type { ReadSiteInventory } from "./tenancy/site-inventory.ts";
+import { type ReadSiteInventory, withoutUplinks } from "./tenancy/site-inventory.ts";
 import { createChangeFeed } from "./tenant-feed/change-feed.ts";
 
 // The one place the edge's collaborators are built from the Worker's bindings: a Worker request
@@ -43,5 +43,5 @@ export const hubDeps = (env: Env): CommandDeps =>
 /** A site's cached inventory, from its hub. */
 export const readSiteInventory =
   (env: Pick<Env, "AGENT_HUB">): ReadSiteInventory =>
-  (siteId) =>
-    siteHub(env, siteId).inventory();
+  async (siteId) =>
+    withoutUplinks(await siteHub(env, siteId).inventory());

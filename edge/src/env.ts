@@ -26,8 +26,22 @@ const EdgeVars = z.object({
   OIDC_ALGORITHMS: commaList.pipe(
     z.array(z.enum(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"])),
   ),
-  /** HMAC key of the session cookie: `.dev.vars`/`--var` locally, a Worker secret in production. */
+  /**
+   * The SPA's OIDC client id: with it, the edge keeps the refresh token the sign-in brought and renews the
+   * session at the IdP's token endpoint; without it, a session ends when its access token does.
+   */
+  OIDC_CLIENT_ID: z.string().default(""),
+  /** how long after an unknown `kid` the JWKS may be fetched again (a rotated key is picked up after it) */
+  OIDC_JWKS_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  /** how often a signed-in session is confirmed with the IdP again (role changes bite within this) */
+  SESSION_REVALIDATE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  /**
+   * Key material of the sessions (the refresh tokens they hold are encrypted with a key derived from it):
+   * `.dev.vars`/`--var` locally, a Worker secret in production. Without it no session is started.
+   */
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** An operator's bearer token for `/healthz/details` (a Worker secret); unset: only the local stack. */
+  HEALTHZ_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   /** Only ever set in `.dev.vars` or test bindings; never in wrangler.toml. */
   DEV_LOGIN: z
     .enum(["on", "off"])

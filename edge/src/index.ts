@@ -1,4 +1,6 @@
+import { completeRevocations } from "./agent-hub/revoke-agent.ts";
 import { app } from "./app.ts";
+import { deleteSessionsEndedBefore } from "./auth/sessions.ts";
 import { expireVmActions } from "./commands/expire-vm-actions.ts";
 import { sweepOutbox } from "./commands/outbox-relay.ts";
 import { workerDeps } from "./deps.ts";
@@ -8,14 +10,20 @@ export { AgentHub } from "./agent-hub/agent-hub.ts";
 export { RequestProgress } from "./request-progress/request-progress.ts";
 export { TenantFeed } from "./tenant-feed/tenant-feed.ts";
 
+/** Ended and expired sessions stay a day for inspection, then the minute sweep deletes them. */
+const SESSION_KEPT_AFTER_END_MS = 24 * 60 * 60 * 1000;
+
 /** The production Worker. The local stack runs `edge/dev/dev-worker.ts`, which wraps this one. */
 export default {
   fetch: app.fetch,
   // every minute (wrangler.toml [triggers]): re-dispatch jobs whose relay right after the command was not
-  // confirmed, and end VM actions that ran past their deadline
+  // confirmed (outbox sweeper), end VM actions that ran past their deadline, finish revocations whose hub
+  // did not confirm, and drop sessions a day past their hard end
   scheduled(controller, env, ctx) {
     const deps = workerDeps(env, { clock: () => new Date(controller.scheduledTime) });
     ctx.waitUntil(sweepOutbox(deps));
     ctx.waitUntil(expireVmActions(deps, (job) => siteHub(env, job.siteId).stopJob(job)));
+    ctx.waitUntil(deleteSessionsEndedBefore(env.DB, controller.scheduledTime - SESSION_KEPT_AFTER_END_MS));
+    ctx.waitUntil(completeRevocations(env, { now: controller.scheduledTime }));
   },
 } satisfies ExportedHandler<Env>;

@@ -1,6 +1,7 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AgentHub } from "../src/agent-hub/agent-hub.ts";
+import { readHubSettings } from "../src/agent-hub/hub-settings.ts";
 import {
   enrolledAgent,
   expireDeadlines,
@@ -34,6 +35,15 @@ const offerDeadline = (siteId: string, jobId: string) =>
         .one().offer_expires_at,
   );
 
+/** When the job's maximum duration, counted from its first grant, runs out. */
+const maxDurationDeadline = (siteId: string, jobId: string) =>
+  runInDurableObject(hubOf(siteId), (_hub: AgentHub, state) => {
+    const { first_granted_at } = state.storage.sql
+      .exec<{ first_granted_at: number }>("SELECT first_granted_at FROM jobs WHERE job_id = ?", jobId)
+      .one();
+    return first_granted_at + readHubSettings(env).jobMaxDurationMs;
+  });
+
 /** Says the agent has no room, so a job the sweep takes back stays queued instead of being re-offered. */
 async function full(agent: TestAgent) {
   agent.send({ type: "lease.renew", leases: [], capacity: 0, draining: false });
@@ -64,14 +74,14 @@ describe("AgentHub sweep alarm", () => {
     expect(await alarmOf(siteId)).toBe(next);
   });
 
-  it("leaves no alarm once nothing is offered or leased, and arms again when a job is offered", async () => {
+  it("leaves only the job's maximum duration armed once nothing is offered or leased, and arms again when a job is offered", async () => {
     const { siteId, agent } = await siteHolding("idle", ["idle-1"]);
     await expireDeadlines(siteId);
     expect(await runDurableObjectAlarm(hubOf(siteId))).toBe(true);
     expect(await hubOf(siteId).jobStatus("idle-1")).toMatchObject({ state: "queued" });
-    expect(await alarmOf(siteId)).toBeNull();
-    // nothing left to run: the next alarm is the one the next offer or lease sets
-    expect(await runDurableObjectAlarm(hubOf(siteId))).toBe(false);
+    // nothing offered or leased: the one alarm left is the job's maximum duration, counted from its first
+    // grant (a job that can never be placed again still ends)
+    expect(await alarmOf(siteId)).toBe(await maxDurationDeadline(siteId, "idle-1"));
     agent.send({ type: "lease.renew", leases: [], capacity: 1, draining: false });
     expect((await agent.next("job.offer")).jobId).toBe("idle-1");
     const deadline = await offerDeadline(siteId, "idle-1");

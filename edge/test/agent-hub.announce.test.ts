@@ -67,6 +67,7 @@ describe("visibleState", () => {
     capacity: 2,
     draining: false,
     jobsInFlight: 1,
+    duplicateConnection: null,
   };
   const job: HubJobStatus = {
     jobId: "job-1",

@@ -9,11 +9,65 @@ describe("AgentHub guards", () => {
   it("closes a socket that floods the hub with 1008 and counts it", async () => {
     const siteId = freshSite("flood");
     const { agent } = await helloAgent((await enrolledAgent(siteId)).credential);
-    // far beyond the burst, and cheap to handle, so even a slow runner cannot refill the bucket in time
-    for (let i = 0; i < 1000; i++) agent.sendRaw(`{"v":1,"id":"f${i}","type":"noise"}`);
+    // valid frames (an agent's error report) far beyond the burst, and cheap to handle, so even a slow
+    // runner cannot refill the bucket in time
+    for (let i = 0; i < 1000; i++)
+      agent.sendRaw(`{"v":1,"id":"f${i}","type":"error","code":"INTERNAL","message":"noise"}`);
     expect((await agent.closed).code).toBe(1008);
     expect((await hubOf(siteId).status()).counters.frames_rate_limited).toBeGreaterThanOrEqual(1);
   }, 20_000);
+
+  it("answers a few malformed frames with errors, and closes a socket that keeps sending them", async () => {
+    const siteId = freshSite("garbage");
+    const { agent } = await helloAgent((await enrolledAgent(siteId)).credential);
+    agent.sendRaw("not json");
+    expect(await agent.next("error")).toMatchObject({ code: "MALFORMED_FRAME" });
+    agent.send({ type: "lease.renew", leases: [], capacity: 1, draining: false });
+    await agent.next("lease.renewed");
+    for (let i = 0; i < 12; i++) agent.sendRaw(i % 2 ? `{"v":1,"id":"g${i}","type":"noise"}` : "{");
+    expect(await agent.closed).toMatchObject({ code: 1008, reason: "too many malformed frames" });
+    expect((await hubOf(siteId).status()).counters).toMatchObject({ frames_malformed_closed: 1 });
+  });
+
+  it("never lets a __proto__ key in a frame pollute anything, and handles the frame as if it were absent", async () => {
+    const siteId = freshSite("proto");
+    const { credential } = await enrolledAgent(siteId);
+    const agent = await connectAgent(credential);
+    agent.sendRaw(
+      JSON.stringify({
+        v: 1,
+        id: "h1",
+        type: "hello",
+        agent: { version: "0.1.0-test" },
+        protocols: [1],
+        capacity: 1,
+        draining: false,
+        running: [],
+      }).replace('{"v":1', '{"__proto__":{"polluted":"yes","capacity":64},"v":1'),
+    );
+    const welcome = await agent.next("welcome");
+    expect(welcome.agentId).toBeTruthy();
+    agent.sendRaw(
+      '{"v":1,"id":"r1","type":"lease.renew","capacity":1,"draining":false,' +
+        '"leases":[{"__proto__":{"ok":true,"epoch":9},"jobId":"job-none","epoch":1}],"__proto__":{"isAdmin":true}}',
+    );
+    expect((await agent.next("lease.renewed")).leases).toEqual([{ jobId: "job-none", epoch: 1, ok: false }]);
+    agent.sendRaw('{"__proto__":{"type":"hello","id":"x"}}');
+    expect(await agent.next("error")).toMatchObject({ code: "MALFORMED_FRAME" });
+    const polluted = await runInDurableObject(hubOf(siteId), () => {
+      const probe: Record<string, unknown> = {};
+      return [
+        probe.polluted,
+        probe.isAdmin,
+        probe.ok,
+        probe.type,
+        Object.hasOwn(Object.prototype, "polluted"),
+      ];
+    });
+    expect(polluted).toEqual([undefined, undefined, undefined, undefined, false]);
+    // the hello's own capacity counted, not the one hidden behind __proto__
+    expect((await hubOf(siteId).status()).agents).toMatchObject([{ capacity: 1, connected: true }]);
+  });
 
   it("closes a socket that never says hello once its deadline passed", async () => {
     const siteId = freshSite("nohello");

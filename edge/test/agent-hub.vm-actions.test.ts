@@ -2,10 +2,10 @@ import { env } from "cloudflare:workers";
 import { VM_ACTION_JOB_KINDS } from "@gantry/shared/jobs/vm-action-job";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hubJobDispatcher } from "../src/deps.ts";
-import { createEnrollmentToken } from "../src/tenancy/enrollment.ts";
-import { connectAgent, enroll, hubOf, type TestAgent } from "./agent-support.ts";
+import { connectAgent, hubOf, type TestAgent } from "./agent-support.ts";
 import { callerFor, freshKey } from "./support/callers.ts";
 import { seedReferenceData } from "./support/seed.ts";
+import { enrollTenantAgent } from "./support/tenant-agents.ts";
 import { testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
 import { readyVm, vmFacts } from "./support/vms.ts";
@@ -17,13 +17,7 @@ const at = () => new Date().toISOString();
 
 /** An agent of the tenant's site, enrolled and welcomed; `jobs` absent: an agent older than protocol 3. */
 async function agentOf(t: TestTenant, input: { name: string; protocols: number[]; jobs?: string[] }) {
-  const token = await createEnrollmentToken(env.DB, {
-    tenantId: t.tenantId,
-    siteId: t.siteId,
-    createdBy: "test",
-    now: Date.now(),
-  });
-  const { credential } = await (await enroll(token.token, input.name)).json<{ credential: string }>();
+  const { credential } = await enrollTenantAgent(t, input.name);
   const agent = await connectAgent(credential);
   agent.send({
     type: "hello",
@@ -71,9 +65,18 @@ describe("VM actions through the site's hub", () => {
       message: expect.stringMatching(/version 0\.2\.0 or later/),
     });
 
+    // protocol 2 (inventory in parts) has no VM actions, even if the agent names them
+    const { agent: v2agent, welcome: v2 } = await agentOf(t, {
+      name: "v2",
+      protocols: [2, 1],
+      jobs: ["provision-vm", ...VM_ACTION_JOB_KINDS],
+    });
+    expect(v2.protocol).toBe(2);
+    expect((await hubOf(t.siteId).capabilities()).jobs).toEqual(["provision-vm"]);
+
     const { agent: current, welcome: v3 } = await agentOf(t, {
       name: "current",
-      protocols: [3, 1],
+      protocols: [3, 2, 1],
       jobs: ["provision-vm", ...VM_ACTION_JOB_KINDS],
     });
     expect(v3.protocol).toBe(3);
@@ -90,8 +93,9 @@ describe("VM actions through the site's hub", () => {
       vmwareId: "vm-1001",
       requestId: vmId,
     });
-    // the older agent was never offered it
+    // the older agents were never offered it
     expect(legacy.received.filter((f) => f.type === "job.offer")).toEqual([]);
+    expect(v2agent.received.filter((f) => f.type === "job.offer")).toEqual([]);
 
     // the agent's frames land on the VM's stream: a step, then the outcome; each acked
     current.send({
@@ -128,6 +132,7 @@ describe("VM actions through the site's hub", () => {
     ]);
     expect((await hubOf(t.siteId).jobStatus(grant.jobId))?.outcome).toBe("succeeded");
     legacy.ws.close();
+    v2agent.ws.close();
     current.ws.close();
   });
 
@@ -218,7 +223,7 @@ describe("drift reports through the site's hub", () => {
     expect(gone.vm.status).toBe("GONE");
     expect(gone.actions.filter((a) => a.available).map((a) => a.kind)).toEqual(["delete"]);
     const audit = (await callerFor(t.admin, w).audit.list({})).items.filter(
-      (e) => [changed, destroyed].includes(e.requestId) && e.action.startsWith("VM_"),
+      (e) => [changed, destroyed].includes(e.requestId ?? "") && e.action.startsWith("VM_"),
     );
     expect(audit.map((e) => e.action).sort()).toEqual(["VM_CHANGED_OUTSIDE_GANTRY", "VM_GONE"]);
     agent.ws.close();

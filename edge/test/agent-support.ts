@@ -4,7 +4,7 @@ import type { AgentToEdge, EdgeToAgent, FrameBody } from "@gantry/shared/protoco
 import { parseEdgeFrame } from "@gantry/shared/protocol/agent-parse";
 import type { AgentHub } from "../src/agent-hub/agent-hub.ts";
 import { siteHub } from "../src/stubs.ts";
-import { createEnrollmentToken } from "../src/tenancy/enrollment.ts";
+import { newEnrollmentToken } from "../src/tenancy/enrollment.ts";
 
 const ORIGIN = "http://edge.test";
 
@@ -14,8 +14,16 @@ let counter = 0;
 /** A site id no other test uses, so each test gets its own hub. */
 export const freshSite = (label: string) => `site-${label}-${++counter}-${crypto.randomUUID().slice(0, 8)}`;
 
+/** A token stored directly, as an admin's would be (without its audit event: tests of the hub need none). */
 export async function newToken(siteId: string, now = Date.now()) {
-  return createEnrollmentToken(env.DB, { tenantId: "tenant-a", siteId, createdBy: "admin@test", now });
+  const { token, insert } = await newEnrollmentToken(env.DB, {
+    tenantId: "tenant-a",
+    siteId,
+    createdBy: "admin@test",
+    now,
+  });
+  await insert.run();
+  return token;
 }
 
 export async function enroll(token: string, name = "agent-1") {
@@ -110,15 +118,21 @@ export async function connectAgent(credential: string): Promise<TestAgent> {
   return agent;
 }
 
+/** Says hello as an agent of protocol 1 (the oldest the edge serves) unless told otherwise. */
 export async function helloAgent(
   credential: string,
-  opts: { capacity?: number; running?: { jobId: string; epoch: number }[]; calls?: string[] } = {},
+  opts: {
+    capacity?: number;
+    running?: { jobId: string; epoch: number }[];
+    calls?: string[];
+    protocols?: number[];
+  } = {},
 ) {
   const agent = await connectAgent(credential);
   agent.send({
     type: "hello",
     agent: { version: "0.1.0-test" },
-    protocols: [1],
+    protocols: opts.protocols ?? [1],
     capacity: opts.capacity ?? 1,
     draining: false,
     running: opts.running ?? [],
@@ -162,5 +176,19 @@ export async function expireDeadlines(siteId: string) {
   await runInDurableObject(hubOf(siteId), (_hub: AgentHub, state) => {
     state.storage.sql.exec("UPDATE jobs SET lease_expires_at = 1 WHERE state = 'leased'");
     state.storage.sql.exec("UPDATE jobs SET offer_expires_at = 1 WHERE state = 'offered'");
+  });
+}
+
+/** Moves every job's first grant far enough back that it ran past the hub's maximum job duration. */
+export async function overrunJobs(siteId: string) {
+  await runInDurableObject(hubOf(siteId), (_hub: AgentHub, state) => {
+    state.storage.sql.exec("UPDATE jobs SET first_granted_at = 1 WHERE first_granted_at IS NOT NULL");
+  });
+}
+
+/** Moves the deadline by which stopped jobs' agents must report into the past. */
+export async function expireStopDeadlines(siteId: string) {
+  await runInDurableObject(hubOf(siteId), (_hub: AgentHub, state) => {
+    state.storage.sql.exec("UPDATE jobs SET stop_deadline = 1 WHERE stop_deadline IS NOT NULL");
   });
 }

@@ -68,9 +68,13 @@ describe("agents router", () => {
     }>();
     const { agent } = await helloAgent(credential);
     await expect(as(other.admin).agents.revoke({ agentId })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect(await as(t.admin).agents.revoke({ agentId })).toEqual({ requeued: 0 });
+    expect(await as(t.admin).agents.revoke({ agentId })).toEqual({ requeued: 0, confirmed: true });
     expect((await agent.closed).code).toBe(4001);
-    expect((await as(t.admin).agents.list())[0]).toMatchObject({ revoked: true, connected: false });
+    expect((await as(t.admin).agents.list())[0]).toMatchObject({
+      revoked: true,
+      revocationPending: false,
+      connected: false,
+    });
   });
 
   it("says why a queued job waits", async () => {

@@ -26,12 +26,15 @@ describe("OIDC access token verifier", () => {
     expect(result).toEqual({
       ok: true,
       value: {
-        userId: "oidc-olga",
-        tenantId: "acme",
-        role: "admin",
-        email: "olga@acme.test",
-        name: "Olga OIDC",
-        via: "bearer",
+        principal: {
+          userId: "oidc-olga",
+          tenantId: "acme",
+          role: "admin",
+          email: "olga@acme.test",
+          name: "Olga OIDC",
+          via: "bearer",
+        },
+        expiresAt: expect.any(Number),
       },
     });
   });
@@ -41,7 +44,7 @@ describe("OIDC access token verifier", () => {
       settings,
       createLocalJWKSet(issuer.jwks),
     )(await issuer.token({ claims: { roles: ["viewer"] } }));
-    expect(result.ok && result.value.role).toBe("member");
+    expect(result.ok && result.value.principal.role).toBe("member");
   });
 
   it.each([
@@ -62,6 +65,55 @@ describe("OIDC access token verifier", () => {
     ["garbage", async () => "not.a.jwt", "INVALID_TOKEN"],
   ])("refuses %s", async (_case, makeToken, code) => {
     expect(await failureOf(await makeToken())).toBe(code);
+  });
+
+  it.each([
+    [
+      "an ID token (typ JWT, with a nonce)",
+      { typ: "JWT", claims: { nonce: "n-123" } },
+      "an ID token (nonce)",
+    ],
+    ["an ID token carrying at_hash", { typ: "JWT", claims: { at_hash: "abc" } }, "an ID token (at_hash)"],
+    [
+      "a token addressed to the SPA too",
+      { typ: "JWT", audience: [AUDIENCE, "gantry-web"] },
+      "an ID token (audience is the client)",
+    ],
+    [
+      "Keycloak's ID token (typ ID in the payload)",
+      { typ: "JWT", claims: { typ: "ID" } },
+      "an ID token (typ ID)",
+    ],
+    ["a token without typ", { typ: null }, "typ (none)"],
+    ["a logout token", { typ: "logout+jwt" }, "typ logout+jwt"],
+  ] as const)("refuses %s as not an access token", async (_case, options, detail) => {
+    const token = await issuer.token(options);
+    const result = await createOidcVerifier(
+      { ...settings, clientId: "gantry-web" },
+      createLocalJWKSet(issuer.jwks),
+    )(token);
+    expect(result).toEqual({ ok: false, error: { code: "NOT_AN_ACCESS_TOKEN", detail } });
+  });
+
+  it("accepts an access token typed plain JWT (Entra ID, Keycloak) when nothing makes it an ID token", async () => {
+    const token = await issuer.token({ typ: "JWT", claims: { scope: "gantry" } });
+    expect(await failureOf(token)).toBe("verified");
+  });
+
+  it("refuses a subject or email longer than Gantry keeps, and cuts a long name to 200 characters", async () => {
+    const verify = createOidcVerifier(settings, createLocalJWKSet(issuer.jwks));
+    expect(await verify(await issuer.token({ subject: "s".repeat(256) }))).toEqual({
+      ok: false,
+      error: { code: "CLAIM_TOO_LONG", detail: "the sub claim is longer than 255 characters" },
+    });
+    expect(await verify(await issuer.token({ claims: { email: `${"e".repeat(245)}@acme.test` } }))).toEqual({
+      ok: false,
+      error: { code: "CLAIM_TOO_LONG", detail: "the email claim is longer than 254 characters" },
+    });
+    const longName = await verify(
+      await issuer.token({ subject: "s".repeat(255), claims: { name: "N".repeat(300) } }),
+    );
+    expect(longName.ok && longName.value.principal.name).toBe("N".repeat(200));
   });
 
   it("refetches the JWKS for an unknown key at most once per cooldown", async () => {

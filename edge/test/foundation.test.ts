@@ -2,8 +2,8 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 
 describe("edge foundation", () => {
-  it("answers /healthz once the Worker and D1 are up", async () => {
-    const res = await exports.default.fetch("http://edge.test/healthz");
+  it("answers /healthz/details to the local stack once the Worker and D1 are up", async () => {
+    const res = await exports.default.fetch("http://127.0.0.1:8787/healthz/details");
     expect(res.status).toBe(200);
     const body = await res.json<{ ok: boolean; agentsConnected: number }>();
     expect(body.ok).toBe(true);

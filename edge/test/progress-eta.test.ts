@@ -67,8 +67,13 @@ describe("slowThreshold", () => {
     expect(slowThreshold({ stats: slowTemplate, stages: cloning })).toBe(t0 + 1_200_000);
   });
 
-  it("is null without history or before the first stage", () => {
-    expect(slowThreshold({ stats: null, stages: cloning })).toBeNull();
+  it("is ten minutes after the start for a first run of a template and size (no history)", () => {
+    expect(slowThreshold({ stats: null, stages: cloning })).toBe(t0 + SLOW_FLOOR_MS);
+    expect(slowThreshold({ stats: { runs: 0, averageMs: {} }, stages: cloning })).toBe(t0 + SLOW_FLOOR_MS);
+  });
+
+  it("follows a configured floor, and is null before the first stage", () => {
+    expect(slowThreshold({ stats: null, stages: cloning, floorMs: 5000 })).toBe(t0 + 5000);
     expect(slowThreshold({ stats, stages: [] })).toBeNull();
   });
 });

@@ -2,18 +2,14 @@ import { env, exports } from "cloudflare:workers";
 import type { ProgressFrame } from "@gantry/shared/protocol/progress";
 import { parseProgressFrame } from "@gantry/shared/protocol/progress";
 import type { Principal } from "../src/auth/principal.ts";
-import { LOCAL_COOKIE, signSession } from "../src/auth/session-cookie.ts";
 import { FrameReader } from "./progress-fixtures.ts";
+import { sessionCookieFor } from "./support/sessions.ts";
 
 // reaching the progress routes the way browsers do: through the Worker's fetch, with a session cookie
 
 export const ORIGIN = "http://127.0.0.1:8787";
 
-export async function cookieFor(principal: Principal): Promise<string> {
-  const secret = env.SESSION_SECRET;
-  if (!secret) throw new Error("SESSION_SECRET is not bound in the test config");
-  return `${LOCAL_COOKIE}=${await signSession(principal, { secret, now: new Date() })}`;
-}
+export const cookieFor = (principal: Principal): Promise<string> => sessionCookieFor(env.DB, principal);
 
 export interface SseEvent {
   event: string | null;

@@ -74,6 +74,12 @@ describe("markSlowIfDue", () => {
   it("does nothing before the threshold", () => {
     expect(markSlowIfDue(running, t0 + SLOW_FLOOR_MS - 1)).toEqual({ facts: running, frames: [] });
   });
+
+  it("flags a first run (no history) at the configured floor", () => {
+    const first = applyTransition(fresh(null), stageUpdate("req-1", "CLONING", iso(t0)), clock).facts;
+    expect(markSlowIfDue(first, t0 + 1999, 2000).frames).toEqual([]);
+    expect(markSlowIfDue(first, t0 + 2000, 2000).frames).toMatchObject([{ type: "slow", eta: null }]);
+  });
 });
 
 describe("nextWakeUp and isExpired", () => {

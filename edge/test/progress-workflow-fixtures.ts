@@ -153,6 +153,7 @@ export async function record(
     agentId: "agent-1",
     epoch: 1,
     eventId: uniqueId("frame"),
+    receivedAt: update.at,
     update,
   });
   if (!recorded.ok) throw new Error(`record failed: ${JSON.stringify(recorded.error)}`);

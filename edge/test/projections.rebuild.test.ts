@@ -68,7 +68,12 @@ describe("projection rebuild", () => {
       expect(table).toMatchObject({ onlyInLive: 0, onlyInRebuilt: 0 });
       expect(table.rebuiltRows).toBe(table.liveRows);
     }
-    expect(report.tables.map((c) => c.table)).toEqual(["request_summary", "audit_log", "stage_runs"]);
+    expect(report.tables.map((c) => c.table)).toEqual([
+      "request_summary",
+      "audit_log",
+      "stage_runs",
+      "vm_names",
+    ]);
   });
 
   it("reports a drifted live table and repairs it on swap", async () => {

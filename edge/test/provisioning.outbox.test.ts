@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createCommandDeps } from "../src/commands/command-deps.ts";
 import { JobDispatchError } from "../src/commands/job-dispatcher.ts";
-import { relayJob, SWEEP_GRACE_MS, sweepOutbox } from "../src/commands/outbox-relay.ts";
+import { SWEEP_GRACE_MS, sweepOutbox } from "../src/commands/outbox-relay.ts";
 import { hubJobDispatcher } from "../src/deps.ts";
 import worker from "../src/index.ts";
 import { callerFor, requestInput } from "./support/callers.ts";
@@ -18,9 +18,14 @@ beforeAll(async () => {
 });
 
 const outboxRow = (requestId: string) =>
-  env.DB.prepare("SELECT dispatched_at, attempts, last_error FROM job_outbox WHERE request_id = ?")
+  env.DB.prepare("SELECT dispatched_at, failed_at, attempts, last_error FROM job_outbox WHERE request_id = ?")
     .bind(requestId)
-    .first<{ dispatched_at: string | null; attempts: number; last_error: string | null }>();
+    .first<{
+      dispatched_at: string | null;
+      failed_at: string | null;
+      attempts: number;
+      last_error: string | null;
+    }>();
 
 describe("job outbox", () => {
   it("re-dispatches a job whose relay never ran (the Worker died after the append)", async () => {
@@ -39,10 +44,10 @@ describe("job outbox", () => {
 
     expect(await sweepOutbox(w.deps)).toMatchObject({ dispatched: 0 });
     w.clock.advance(SWEEP_GRACE_MS + 1000);
-    expect(await sweepOutbox(w.deps)).toEqual({ dispatched: 1, failed: 0 });
+    expect(await sweepOutbox(w.deps)).toEqual({ dispatched: 1, failed: 0, undeliverable: 0 });
     expect(w.dispatcher.queued.get(`job-${requestId}`)?.job.requestId).toBe(requestId);
     expect((await outboxRow(requestId))?.dispatched_at).not.toBeNull();
-    expect(await sweepOutbox(w.deps)).toEqual({ dispatched: 0, failed: 0 });
+    expect(await sweepOutbox(w.deps)).toEqual({ dispatched: 0, failed: 0, undeliverable: 0 });
   });
 
   it("keeps a job whose dispatch failed and delivers it on a later sweep", async () => {
@@ -64,39 +69,95 @@ describe("job outbox", () => {
     expect(w.dispatcher.queued.size).toBe(1);
   });
 
-  it("reports a refused dispatch as failed without throwing", async () => {
+  it("marks a dispatch the hub refuses for good as failed and fails its request, without throwing", async () => {
     const w = testWorkflow();
+    const { requestId, version } = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
     const refusing = {
       dispatch: async () => Promise.reject(new JobDispatchError("invalid job", { retryable: false })),
+      capabilities: () => w.deps.dispatcher.capabilities(t.siteId),
     };
-    const outcome = await relayJob(
-      { ...w.deps, dispatcher: refusing },
-      {
-        tenantId: t.tenantId,
-        siteId: t.siteId,
-        job: {
-          kind: "provision-vm",
-          jobId: "job-refused",
-          requestId: "refused",
-          tenantSlug: "acme",
-          projectSlug: "web",
-          vmName: "web-refused",
-          hostname: "refused",
-          cpu: 2,
-          memoryMb: 4096,
-          diskGb: 50,
-          networkPath: "/DC0/network/DC0_DVPG0",
-          placement: {
-            datacenterPath: "/DC0",
-            templatePath: "/DC0/vm/t",
-            folderPath: "/DC0/vm",
-            poolPath: "/DC0/host/DC0_C0/Resources",
-          },
-          annotation: "test",
-        },
-      },
+    await callerFor(t.admin, { ...w, deps: { ...w.deps, dispatcher: refusing } }).approvals.approve({
+      requestId,
+      expectedVersion: version,
+    });
+    await w.settle();
+    expect(await outboxRow(requestId)).toMatchObject({
+      dispatched_at: null,
+      failed_at: expect.any(String),
+      last_error: expect.stringContaining("invalid job"),
+    });
+    const detail = await callerFor(t.member, w).requests.get({ requestId });
+    expect(detail.request).toMatchObject({
+      status: "FAILED",
+      failure: { code: "UNDELIVERABLE", userMessage: expect.stringContaining("could not be handed") },
+    });
+    // out of the sweeper's window for good
+    w.clock.advance(SWEEP_GRACE_MS + 1000);
+    expect(await sweepOutbox(w.deps)).toEqual({ dispatched: 0, failed: 0, undeliverable: 0 });
+  });
+
+  it("fails the request of a row whose job no longer parses, instead of keeping it APPROVED", async () => {
+    const w = testWorkflow();
+    const dropped = {
+      ...createCommandDeps({ db: env.DB, feed: w.deps.feed, clock: w.clock.now, defer: () => undefined }),
+      dispatcher: w.dispatcher,
+    };
+    const { requestId, version } = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
+    await callerFor(t.admin, { ...w, deps: dropped }).approvals.approve({
+      requestId,
+      expectedVersion: version,
+    });
+    await env.DB.prepare(`UPDATE job_outbox SET job = '{"kind":"provision-vm"}' WHERE request_id = ?`)
+      .bind(requestId)
+      .run();
+    w.clock.advance(SWEEP_GRACE_MS + 1000);
+    expect(await sweepOutbox(w.deps)).toMatchObject({ dispatched: 0, undeliverable: 1 });
+    expect(w.dispatcher.calls).toEqual([]);
+    expect(await outboxRow(requestId)).toMatchObject({
+      failed_at: expect.any(String),
+      last_error: expect.stringContaining("does not parse"),
+    });
+    const admin = await callerFor(t.admin, w).requests.get({ requestId });
+    expect(admin.request).toMatchObject({ status: "FAILED", failure: { code: "UNDELIVERABLE" } });
+    expect(admin.timeline.at(-1)).toMatchObject({
+      kind: "PROVISIONING_FAILED",
+      technicalDetail: expect.stringContaining("does not parse"),
+    });
+  });
+
+  it("never lets rows that can never be sent hold back the rows behind them", async () => {
+    const w = testWorkflow();
+    // more unsendable rows than one sweep reads, all older than a good one
+    const old = new Date(w.clock.now().getTime() - 3_600_000);
+    await env.DB.batch(
+      Array.from({ length: 55 }, (_, i) =>
+        env.DB.prepare(
+          "INSERT INTO job_outbox (job_id, tenant_id, site_id, request_id, job, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        ).bind(
+          `job-junk-${i}-${t.tenantId}`,
+          t.tenantId,
+          t.siteId,
+          `junk-${i}-${t.tenantId}`,
+          "{}",
+          new Date(old.getTime() + i).toISOString(),
+        ),
+      ),
     );
-    expect(outcome).toBe("failed");
+    const dropped = {
+      ...createCommandDeps({ db: env.DB, feed: w.deps.feed, clock: w.clock.now, defer: () => undefined }),
+      dispatcher: w.dispatcher,
+    };
+    const { requestId, version } = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
+    await callerFor(t.admin, { ...w, deps: dropped }).approvals.approve({
+      requestId,
+      expectedVersion: version,
+    });
+    w.clock.advance(SWEEP_GRACE_MS + 1000);
+    const first = await sweepOutbox(w.deps);
+    const second = await sweepOutbox(w.deps);
+    expect(first.undeliverable + second.undeliverable).toBeGreaterThanOrEqual(55);
+    expect(w.dispatcher.queued.get(`job-${requestId}`)?.job.requestId).toBe(requestId);
+    expect((await outboxRow(requestId))?.dispatched_at).not.toBeNull();
   });
 
   it("dispatches through the site's AgentHub, which queues a job once however often it is sent", async () => {

@@ -45,6 +45,32 @@ describe("vms.list", () => {
     expect((await callerFor(t.otherMember, w).vms.list({})).items.map((v) => v.vmId)).not.toContain(ready);
   });
 
+  it("shows a member only their own VMs, as requests.get would (no one else's names, emails or IPs)", async () => {
+    const own = await createTestTenant(env.DB);
+    const w = testWorkflow();
+    const { requestId: theirs, version } = await callerFor(own.member, w).requests.create(
+      requestInput(own.projectId),
+    );
+    await callerFor(own.admin, w).approvals.approve({ requestId: theirs, expectedVersion: version });
+    await provisionToReady(w, { requestId: theirs, tenantId: own.tenantId, start });
+    const mine = await callerFor(own.otherMember, w).requests.create(requestInput(own.projectId));
+    await callerFor(own.admin, w).approvals.approve({
+      requestId: mine.requestId,
+      expectedVersion: mine.version,
+    });
+    await provisionToReady(w, { requestId: mine.requestId, tenantId: own.tenantId, start });
+
+    const seen = await callerFor(own.otherMember, w).vms.list({});
+    expect(seen.items.map((v) => v.requestId)).toEqual([mine.requestId]);
+    expect(seen.total).toBe(1);
+    await expect(callerFor(own.otherMember, w).requests.get({ requestId: theirs })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect((await callerFor(own.admin, w).vms.list({})).items.map((v) => v.requestId).sort()).toEqual(
+      [theirs, mine.requestId].sort(),
+    );
+  });
+
   it("answers UNAUTHORIZED when signed out", async () => {
     expect(await codeOf(callerFor(null, testWorkflow()).vms.list({}))).toBe("UNAUTHORIZED");
   });

@@ -91,4 +91,48 @@ describe("network choice on a request", () => {
     const list = await caller(createContextInner({ env, principal: t.member })).requests.list({});
     expect(list.items).toHaveLength(0);
   });
+
+  it("shows the requested network on the request, in the lists and in the admin's queue", async () => {
+    const t = await tenantWithReportingAgent();
+    const as = (principal: TestTenant["member"]) => caller(createContextInner({ env, principal }));
+    const picked = await as(t.member).requests.create({
+      ...request(t, "/DC0/network/VM Network"),
+      name: "net-02",
+    });
+    const byDefault = await as(t.member).requests.create({ ...request(t), name: "net-03" });
+    const detail = await as(t.member).requests.get({ requestId: picked.requestId });
+    expect(detail.request.network).toEqual({ path: "/DC0/network/VM Network", siteDefault: false });
+    expect(detail.timeline[0]?.detail).toMatch(/on network VM Network$/);
+    // left to the site: the site's default network now
+    const queue = await as(t.admin).approvals.pending({});
+    expect(queue.items.find((r) => r.requestId === byDefault.requestId)?.network).toEqual({
+      path: "/DC0/network/DC0_DVPG0",
+      siteDefault: true,
+    });
+    const mine = await as(t.member).requests.list({});
+    expect(mine.items.map((r) => r.network.path).sort()).toEqual([
+      "/DC0/network/DC0_DVPG0",
+      "/DC0/network/VM Network",
+    ]);
+  });
+
+  it("offers no uplink portgroup, even from an agent that still reports one", async () => {
+    const t = await createTestTenant(env.DB);
+    const uplink = {
+      path: "/DC0/network/DVS0-DVUplinks-9",
+      name: "DVS0-DVUplinks-9",
+      kind: "distributed" as const,
+    };
+    await reportingAgent(t, { ...report, networks: [...report.networks, uplink] });
+    const member = caller(createContextInner({ env, principal: t.member }));
+    const networks = await member.catalog.networks({ projectId: t.projectId });
+    expect(networks.networks.map((n) => n.name)).toEqual(["VM Network", "DC0_DVPG0"]);
+    await expect(member.requests.create(request(t, uplink.path))).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    const inventory = await caller(createContextInner({ env, principal: t.admin })).sites.inventory({
+      siteId: t.siteId,
+    });
+    expect(inventory?.report.networks.map((n) => n.name)).toEqual(["VM Network", "DC0_DVPG0"]);
+  });
 });

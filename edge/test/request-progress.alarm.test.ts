@@ -80,12 +80,23 @@ describe("RequestProgress ETA and slow notice", () => {
     expect(await reader.next()).toMatchObject({ type: "stage", seq: 3, tooLong: true });
   });
 
-  it("never flags a run without history", async () => {
+  it("flags a first run (no history, so no ETA) after ten minutes like any other", async () => {
     const requestId = uniqueId("req");
     const stub = progressStub(requestId);
     await stub.publish(stageUpdate(requestId, "CLONING", iso(Date.now() - 3 * SLOW_FLOOR_MS)), tenant);
     const reader = await subscribe(subscriber(requestId));
+    expect(await reader.next()).toMatchObject({ type: "snapshot", state: { tooLong: true, eta: null } });
+  });
+
+  it("arms the ten-minute alarm for a first run and pushes the notice when it fires", async () => {
+    const requestId = uniqueId("req");
+    const stub = progressStub(requestId);
+    const start = Date.now() - SLOW_FLOOR_MS + 400;
+    await stub.publish(stageUpdate(requestId, "CLONING", iso(start)), tenant);
+    const reader = await subscribe(subscriber(requestId));
     expect(await reader.next()).toMatchObject({ type: "snapshot", state: { tooLong: false, eta: null } });
+    expect(await alarmOf(requestId)).toBe(start + SLOW_FLOOR_MS);
+    expect(await reader.next()).toMatchObject({ type: "slow", eta: null });
   });
 });
 

@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { formatProgressCursor } from "@gantry/shared/protocol/progress";
 import { describe, expect, it } from "vitest";
 import { subscriberUpgrade } from "../src/request-progress/subscriber.ts";
-import { progressStub, rewriteFacts, stageUpdate, subscribe, subscriber } from "./progress-fixtures.ts";
+import { iso, progressStub, rewriteFacts, stageUpdate, subscribe, subscriber } from "./progress-fixtures.ts";
 import {
   approve,
   approvedRequest,
@@ -19,7 +19,7 @@ describe("RequestProgress rebuild from the log", () => {
   it("rebuilds stage times and the tenant from D1 for a first subscriber", async () => {
     const tenant = await seedTenant();
     const requestId = await approvedRequest(tenant);
-    const t0 = Date.parse("2026-11-22T10:00:00.000Z");
+    const t0 = Date.now() - 120_000;
     await record(tenant, requestId, stageAt("CLONING", t0));
     await record(tenant, requestId, stageAt("CONFIGURING", t0 + 90_000));
     const reader = await subscribe(subscriber(requestId, { tenantId: tenant.tenantId }));
@@ -28,8 +28,8 @@ describe("RequestProgress rebuild from the log", () => {
       seq: 2,
       state: {
         stages: [
-          { stage: "CLONING", startedAt: "2026-11-22T10:00:00.000Z", endedAt: "2026-11-22T10:01:30.000Z" },
-          { stage: "CONFIGURING", startedAt: "2026-11-22T10:01:30.000Z", endedAt: null },
+          { stage: "CLONING", startedAt: iso(t0), endedAt: iso(t0 + 90_000) },
+          { stage: "CONFIGURING", startedAt: iso(t0 + 90_000), endedAt: null },
         ],
         currentStage: "CONFIGURING",
         eta: null,
@@ -165,7 +165,7 @@ describe("RequestProgress rebuild from the log", () => {
   it("pushes a missed terminal state to open sockets when its check-the-log alarm fires", async () => {
     const tenant = await seedTenant();
     const requestId = await approvedRequest(tenant);
-    await report(tenant, requestId, stageAt("CLONING", Date.now() - 600_000));
+    await report(tenant, requestId, stageAt("CLONING", Date.now() - 300_000));
     const reader = await subscribe(subscriber(requestId, { tenantId: tenant.tenantId }));
     await reader.next();
     await failedRun(tenant, requestId);

@@ -6,7 +6,8 @@ import { initialFacts } from "../src/request-progress/progress-facts.ts";
 import { REPLAY_BUFFER_FRAMES, RequestProgressStore } from "../src/request-progress/progress-store.ts";
 import { progressStub, uniqueId } from "./progress-fixtures.ts";
 
-const at = "2026-11-22T10:00:00.000Z";
+// a run that started just now: inside the "taking longer than usual" threshold
+const at = new Date().toISOString();
 const facts = (lastSeq: number) => ({
   ...initialFacts({ requestId: "req-1", tenantId: "tenant-a", epoch: "abcdef123456", stats: null, now: 0 }),
   lastSeq,
@@ -94,6 +95,11 @@ describe("progressConfig", () => {
   it("keeps a finished run for a day unless told otherwise", () => {
     expect(progressConfig({}).retentionMs).toBe(86_400_000);
     expect(progressConfig({ PROGRESS_RETENTION_SECONDS: "60" }).retentionMs).toBe(60_000);
+  });
+
+  it("says a run is taking longer than usual after ten minutes at the soonest, unless told otherwise", () => {
+    expect(progressConfig({}).slowFloorMs).toBe(600_000);
+    expect(progressConfig({ PROGRESS_SLOW_FLOOR_SECONDS: "2" }).slowFloorMs).toBe(2000);
   });
 
   it("names a retention that is not a positive number of seconds", () => {

@@ -17,31 +17,31 @@ describe("RequestProgress publish", () => {
   it("pushes every stage to a subscriber in order with its timestamp", async () => {
     const requestId = uniqueId("req");
     const stub = progressStub(requestId);
-    await stub.publish(stageUpdate(requestId, "CLONING", "2026-11-22T10:00:00.000Z"), tenant);
+    // a run that started a minute ago, well inside the "taking longer" threshold
+    const t0 = Date.now() - 60_000;
+    await stub.publish(stageUpdate(requestId, "CLONING", iso(t0)), tenant);
     const reader = await subscribe(subscriber(requestId));
     expect((await reader.next()).type).toBe("snapshot");
 
     const stages = ["CONFIGURING", "POWERING_ON", "WAITING_FOR_NETWORK", "READY"] as const;
     for (const [i, stage] of stages.entries()) {
-      await stub.publish(
-        stageUpdate(requestId, stage, iso(Date.parse("2026-11-22T10:01:00.000Z") + i * 60_000)),
-        tenant,
-      );
+      await stub.publish(stageUpdate(requestId, stage, iso(t0 + (i + 1) * 10_000)), tenant);
     }
     const frames = await reader.take(4);
     expect(frames.map((f) => (f.type === "stage" ? [f.seq, f.stage, f.at] : f.type))).toEqual([
-      [2, "CONFIGURING", "2026-11-22T10:01:00.000Z"],
-      [3, "POWERING_ON", "2026-11-22T10:02:00.000Z"],
-      [4, "WAITING_FOR_NETWORK", "2026-11-22T10:03:00.000Z"],
-      [5, "READY", "2026-11-22T10:04:00.000Z"],
+      [2, "CONFIGURING", iso(t0 + 10_000)],
+      [3, "POWERING_ON", iso(t0 + 20_000)],
+      [4, "WAITING_FOR_NETWORK", iso(t0 + 30_000)],
+      [5, "READY", iso(t0 + 40_000)],
     ]);
   });
 
   it("starts a subscription with a snapshot of stage times and no eta without history", async () => {
     const requestId = uniqueId("req");
     const stub = progressStub(requestId);
-    await stub.publish(stageUpdate(requestId, "CLONING", "2026-11-22T10:00:00.000Z"), tenant);
-    await stub.publish(stageUpdate(requestId, "CONFIGURING", "2026-11-22T10:03:00.000Z"), tenant);
+    const t0 = Date.now() - 60_000;
+    await stub.publish(stageUpdate(requestId, "CLONING", iso(t0)), tenant);
+    await stub.publish(stageUpdate(requestId, "CONFIGURING", iso(t0 + 30_000)), tenant);
     const reader = await subscribe(subscriber(requestId));
     const snapshot = await reader.next();
     expect(snapshot).toMatchObject({
@@ -50,8 +50,8 @@ describe("RequestProgress publish", () => {
       requestId,
       state: {
         stages: [
-          { stage: "CLONING", startedAt: "2026-11-22T10:00:00.000Z", endedAt: "2026-11-22T10:03:00.000Z" },
-          { stage: "CONFIGURING", startedAt: "2026-11-22T10:03:00.000Z", endedAt: null },
+          { stage: "CLONING", startedAt: iso(t0), endedAt: iso(t0 + 30_000) },
+          { stage: "CONFIGURING", startedAt: iso(t0 + 30_000), endedAt: null },
         ],
         currentStage: "CONFIGURING",
         percent: null,

@@ -35,17 +35,21 @@ describe("requests.waiting", () => {
     const member = callerFor(t.member, w);
     expect(await member.requests.waiting({ requestId })).toEqual({
       reason: "no agent has connected for site Lab yet",
+      stopping: false,
     });
 
     const agent = await helloAgent((await enrollTenantAgent(t, "a")).credential);
     await takeJob(agent.agent, `job-${requestId}`);
-    expect(await member.requests.waiting({ requestId })).toEqual({ reason: null });
+    expect(await member.requests.waiting({ requestId })).toEqual({ reason: null, stopping: false });
   });
 
   it("says nothing for a request that does not wait for an agent", async () => {
     const { t, w } = await tenantWithHub();
     const { requestId } = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
-    expect(await callerFor(t.member, w).requests.waiting({ requestId })).toEqual({ reason: null });
+    expect(await callerFor(t.member, w).requests.waiting({ requestId })).toEqual({
+      reason: null,
+      stopping: false,
+    });
   });
 
   it("answers other tenants and other members exactly like a missing request", async () => {
@@ -59,6 +63,7 @@ describe("requests.waiting", () => {
     }
     expect(await callerFor(t.admin, w).requests.waiting({ requestId })).toEqual({
       reason: "no agent has connected for site Lab yet",
+      stopping: false,
     });
   });
 });

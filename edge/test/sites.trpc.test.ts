@@ -7,6 +7,8 @@ import { createContextInner } from "../src/trpc/context.ts";
 import { appRouter } from "../src/trpc/router.ts";
 import { createCallerFactory } from "../src/trpc/trpc.ts";
 import { enroll, helloAgent, type TestAgent } from "./agent-support.ts";
+import { callerFor, requestInput } from "./support/callers.ts";
+import { testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
 
 const caller = createCallerFactory(appRouter);
@@ -46,10 +48,14 @@ async function siteWithAgent(): Promise<{ t: TestTenant; agent: TestAgent }> {
 }
 
 describe("sites router", () => {
-  it("serves the inventory the site's agent reported", async () => {
+  it("serves the inventory the site's agent reported to admins only", async () => {
     const { t } = await siteWithAgent();
-    expect(await as(t.member).sites.inventory({ siteId: t.siteId })).toMatchObject({
+    expect(await as(t.admin).sites.inventory({ siteId: t.siteId })).toMatchObject({
       report: { templates: [{ name: "ubuntu" }] },
+    });
+    // a member picks a network from what the project offers (catalog), never the whole vCenter
+    await expect(as(t.member).sites.inventory({ siteId: t.siteId })).rejects.toMatchObject({
+      code: "FORBIDDEN",
     });
   });
 
@@ -63,6 +69,30 @@ describe("sites router", () => {
     expect(await as(t.admin).sites.get({ siteId: t.siteId })).toMatchObject({
       placement: { poolPath: "/DC0/host/DC0_C0" },
     });
+  });
+
+  it("keeps how people reach the site's VMs, which the site's requests then show", async () => {
+    const { t } = await siteWithAgent();
+    const updated = await as(t.admin).sites.update({
+      ...settings(t.siteId),
+      dnsDomain: "Lab.Acme.test",
+      loginUser: "ubuntu",
+    });
+    expect(updated).toMatchObject({ dnsDomain: "lab.acme.test", loginUser: "ubuntu" });
+    const w = testWorkflow();
+    const { requestId } = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
+    expect((await callerFor(t.member, w).requests.get({ requestId })).access).toEqual({
+      dnsDomain: "lab.acme.test",
+      loginUser: "ubuntu",
+    });
+    // left out, both are cleared; a value a shell would misread is refused
+    expect(await as(t.admin).sites.update(settings(t.siteId))).toMatchObject({
+      dnsDomain: null,
+      loginUser: null,
+    });
+    await expect(
+      as(t.admin).sites.update({ ...settings(t.siteId), loginUser: "root; reboot" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
   it("rejects a placement path the inventory does not have, naming the field", async () => {
@@ -130,18 +160,16 @@ describe("sites router", () => {
     expect(await pending).toMatchObject({
       report: { collectedAt: fresh.collectedAt, networks: fresh.networks },
     });
-    expect(await as(t.member).sites.inventory({ siteId: t.siteId })).toMatchObject({
+    expect(await as(t.admin).sites.inventory({ siteId: t.siteId })).toMatchObject({
       report: { collectedAt: fresh.collectedAt },
     });
-    // a periodic check that began before the refresh arrives after it: the newer report stays
-    agent.send({
-      type: "inventory.report",
-      seq: 3,
-      report: { ...report, collectedAt: "2026-11-22T10:59:00.000Z" },
-    });
+    // reports are ordered by the hub's clock, never the agent's: the one that arrived last is current
+    // (an agent reads and sends one report at a time, so the last to arrive is also its newest read)
+    const later = { ...report, collectedAt: "2026-11-22T10:59:00.000Z" };
+    agent.send({ type: "inventory.report", seq: 3, report: later });
     await agent.next("ack");
-    expect(await as(t.member).sites.inventory({ siteId: t.siteId })).toMatchObject({
-      report: { collectedAt: fresh.collectedAt, networks: fresh.networks },
+    expect(await as(t.admin).sites.inventory({ siteId: t.siteId })).toMatchObject({
+      report: { collectedAt: later.collectedAt, networks: report.networks },
     });
     await expect(as(t.member).sites.refreshInventory({ siteId: t.siteId })).rejects.toMatchObject({
       code: "FORBIDDEN",
@@ -206,7 +234,7 @@ describe("sites router", () => {
     await expect(as(t.admin).sites.get({ siteId: other.siteId })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
-    await expect(as(t.member).sites.inventory({ siteId: other.siteId })).rejects.toMatchObject({
+    await expect(as(t.admin).sites.inventory({ siteId: other.siteId })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   });

@@ -52,10 +52,11 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
     buildWeb: false,
     guestBootDelayMs: settings.guestBootDelayMs,
   });
-  const edgeLog = new LogTap([stack.edge.process.child.stdout, stack.edge.process.child.stderr]);
+  const edgeLog = new LogTap([stack.edge.output]);
   try {
     const client = await EdgeClient.signIn(stack.edgeUrl);
-    const edgePid = stack.edge.process.child.pid ?? 0;
+    // the edge runs in this process (Miniflare): its workerd is one of our children
+    const edgePid = process.pid;
     // fails here, before anything is measured, when the edge lacks the bench's dev hooks
     await client.dev("POST", "/agent/dev/bench/d1-meter/reset", z.unknown(), {});
 

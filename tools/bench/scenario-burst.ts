@@ -44,8 +44,8 @@ export interface BurstRun {
 
 const HubCounters = z.object({ counters: z.record(z.string(), z.number()) });
 const Meter = z.object({ rowsWritten: z.number() });
-// counters that move in every healthy run
-const ROUTINE_COUNTERS = new Set(["leases_granted", "jobs_released"]);
+// counters that move in every healthy run (each fresh agent reports its inventory once)
+const ROUTINE_COUNTERS = new Set(["leases_granted", "jobs_released", "inventory_reports"]);
 
 const troubleCounters = (before: Record<string, number>, after: Record<string, number>) =>
   Object.fromEntries(

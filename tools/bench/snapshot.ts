@@ -13,10 +13,10 @@ export interface Snapshot {
 }
 
 /**
- * A frozen copy of HEAD to run the bench from. `wrangler dev` reloads the Worker whenever a source file
- * it bundled changes, which aborts requests mid-flight (503 "worker restarted") and drops every socket;
- * with others editing the tree during a 10-minute run, the live tree is neither stable nor the commit
- * the results name. The copy has its own workspace links and shares the installed packages.
+ * A frozen copy of HEAD to run the bench from. The edge is bundled when the stack starts and every agent
+ * a scenario starts runs the sources of that moment; with others editing the tree during a 10-minute run,
+ * the live tree is neither stable nor the commit the results name. The copy has its own workspace links
+ * and shares the installed packages.
  */
 export async function createSnapshot(): Promise<Snapshot> {
   const git = (...args: string[]) => execFileSync("git", args, { cwd: REPO_ROOT, encoding: "utf8" }).trim();

@@ -7,6 +7,8 @@ export interface BuildWebOptions {
   outDir?: string;
   /** Build-time settings (`VITE_*`, e.g. the OIDC issuer) on top of our environment. */
   env?: Record<string, string>;
+  /** Stops the build when aborted. */
+  signal?: AbortSignal;
 }
 
 /** Builds the SPA (into web/dist unless told otherwise), which the edge serves as static assets. */
@@ -19,5 +21,6 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<void> {
     cwd: WEB_DIR,
     env: { ...process.env, ...options.env },
     echo: options.echo ?? false,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
 }

@@ -7,12 +7,22 @@ export interface ManagedProcess {
   readonly child: ChildProcess;
   /** Resolves with the first output line matching `pattern`; rejects on timeout or early exit. */
   waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
-  /** Resolves with the exit code (or null when killed by a signal). */
+  /** Resolves with the exit code (or null when a signal ended it). */
   readonly exited: Promise<number | null>;
+  /** Settles once the process is gone, with its exit code or the signal that ended it. */
+  readonly ended: Promise<ProcessExit>;
   /** The last lines of output, for error messages. */
   tail(): string;
-  /** SIGTERM to the whole process group, SIGKILL after `graceMs`. */
+  /** Sends `signal` unless the process is gone. */
+  signal(signal: NodeJS.Signals): void;
+  /** SIGTERM, SIGKILL after `graceMs`; resolves once the process is gone. */
   stop(graceMs?: number): Promise<void>;
+}
+
+export interface ProcessExit {
+  /** null when a signal ended it */
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 export interface SpawnOptions {
@@ -23,19 +33,22 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   /** Print each line as `[name] line` to our stdout. */
   echo?: boolean;
-  /** Keep stdin open: some children (our vcsim launcher) exit when it closes, so they never outlive us. */
-  keepStdin?: boolean;
+  /** Stops the process (SIGTERM, then SIGKILL) when aborted: a start-up that is called off. */
+  signal?: AbortSignal;
 }
 
 const TAIL_LINES = 40;
 
+/**
+ * Spawns a child in our own process group, so that whoever ends this process's group ends it too. The
+ * local stack's owner runs in a group of its own (see dev.ts), which a terminal's Ctrl-C never reaches:
+ * the owner alone decides when and in what order its children stop.
+ */
 export function spawnManaged(options: SpawnOptions): ManagedProcess {
-  // a process group of its own, so stop() also reaches grandchildren (wrangler starts workerd)
   const child = spawn(options.command, [...options.args], {
     cwd: options.cwd,
     env: options.env ?? process.env,
-    stdio: [options.keepStdin ? "pipe" : "ignore", "pipe", "pipe"],
-    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
   });
   const recent: string[] = [];
   const watchers = new Set<(line: string) => void>();
@@ -48,11 +61,13 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) createInterface({ input: stream }).on("line", onLine);
   }
-  const exited = new Promise<number | null>((resolve) => {
-    child.on("exit", (code) => resolve(code));
-    child.on("error", () => resolve(-1));
+  const ended = new Promise<ProcessExit>((resolve) => {
+    child.on("exit", (code, signal) => resolve({ code, signal }));
+    child.on("error", () => resolve({ code: -1, signal: null }));
   });
+  const exited = ended.then((exit) => exit.code);
   const tail = () => recent.join("\n");
+  const gone = () => child.exitCode !== null || child.signalCode !== null || child.pid === undefined;
 
   const waitFor = (pattern: RegExp, timeoutMs: number) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
@@ -73,36 +88,43 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
       }, timeoutMs);
       watchers.add(watcher);
       for (const line of recent) watcher(line);
-      void exited.then((code) => {
+      void ended.then((exit) => {
         if (!watchers.has(watcher)) return;
         done();
-        reject(new Error(`${options.name} exited (${code}) before printing ${pattern}\n${tail()}`));
+        reject(new Error(`${options.name} ${describeExit(exit)} before printing ${pattern}\n${tail()}`));
       });
     });
 
+  const signal = (name: NodeJS.Signals) => {
+    if (!gone()) child.kill(name);
+  };
   const stop = async (graceMs = 5000) => {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-    signalGroup(child.pid, "SIGTERM");
-    const timer = setTimeout(() => child.pid !== undefined && signalGroup(child.pid, "SIGKILL"), graceMs);
-    await exited;
+    if (gone()) return;
+    signal("SIGTERM");
+    const timer = setTimeout(() => signal("SIGKILL"), graceMs);
+    await ended;
     clearTimeout(timer);
   };
+  if (options.signal) {
+    const onAbort = () => void stop();
+    if (options.signal.aborted) onAbort();
+    else options.signal.addEventListener("abort", onAbort, { once: true });
+    void ended.then(() => options.signal?.removeEventListener("abort", onAbort));
+  }
 
-  return { name: options.name, child, waitFor, exited, tail, stop };
+  return { name: options.name, child, waitFor, exited, ended, tail, signal, stop };
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
+/** "exited 1", "was killed by SIGKILL": for log lines and errors. */
+export function describeExit(exit: ProcessExit): string {
+  return exit.signal ? `was ended by ${exit.signal}` : `exited ${exit.code}`;
 }
 
 /** Runs a command to completion; rejects with its output tail on a non-zero exit. */
 export async function runToCompletion(options: SpawnOptions): Promise<string> {
   const proc = spawnManaged(options);
-  const code = await proc.exited;
-  if (code !== 0) throw new Error(`${options.name} failed with exit code ${code}\n${proc.tail()}`);
+  const exit = await proc.ended;
+  options.signal?.throwIfAborted();
+  if (exit.code !== 0) throw new Error(`${options.name} ${describeExit(exit)}\n${proc.tail()}`);
   return proc.tail();
 }

@@ -1,10 +1,12 @@
 import path from "node:path";
 
-/** Paths of the repository that the local stack drives as black boxes (processes, not imports). */
+/** Paths of the repository that the local stack drives as black boxes (processes and bundles, not imports). */
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 export const WRANGLER_CONFIG = path.join(REPO_ROOT, "wrangler.toml");
-export const WRANGLER_BIN = path.join(REPO_ROOT, "node_modules/wrangler/bin/wrangler.js");
+/** The Worker the local stack runs: the production Worker plus the dev-only routes. */
+export const DEV_WORKER = path.join(REPO_ROOT, "edge/dev/dev-worker.ts");
 export const VITE_BIN = path.join(REPO_ROOT, "node_modules/vite/bin/vite.js");
+export const MIGRATIONS_DIR = path.join(REPO_ROOT, "edge/migrations");
 export const SEED_SQL = path.join(REPO_ROOT, "edge/local/seed.sql");
 export const WEB_DIR = path.join(REPO_ROOT, "web");
 export const AGENT_CLI = path.join(REPO_ROOT, "agent/src/cli.ts");

@@ -20,13 +20,14 @@ const APT_PACKAGES = ["golang-go", "golang-github-vmware-govmomi-dev"];
  * current launcher sources. Installs Go and govmomi with apt-get when they are missing and we are root.
  * @throws when Go or govmomi is missing and cannot be installed, or when the build fails.
  */
-export async function ensureVcsimBinary(): Promise<string> {
+export async function ensureVcsimBinary(signal?: AbortSignal): Promise<string> {
   const binary = path.join(cacheDir(), `vcsim-${await sourceHash()}`);
   if (await isExecutable(binary)) return binary;
 
   const go = await ensureToolchain();
+  signal?.throwIfAborted();
   await mkdir(path.dirname(binary), { recursive: true });
-  await buildOnce(binary, () => build(go, binary));
+  await buildOnce(binary, () => build(go, binary, signal), signal);
   await pruneOldBinaries(path.dirname(binary), binary);
   return binary;
 }
@@ -43,7 +44,8 @@ async function pruneOldBinaries(dir: string, keep: string): Promise<void> {
   }
 }
 
-async function build(go: string, binary: string): Promise<void> {
+/** `go build`; aborting kills the compiler (the partial file is removed). */
+async function build(go: string, binary: string, signal?: AbortSignal): Promise<void> {
   // build under a private name and rename: nobody ever runs a half-written file
   const partial = `${binary}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
@@ -51,6 +53,7 @@ async function build(go: string, binary: string): Promise<void> {
       cwd: LAUNCHER_DIR,
       env: { ...process.env, GO111MODULE: "off", GOPATH, GOFLAGS: "" },
       maxBuffer: 16 * 1024 * 1024,
+      ...(signal === undefined ? {} : { signal }),
     });
     await rename(partial, binary);
   } catch (error) {

@@ -7,11 +7,17 @@ const POLL_MS = 250;
 
 /**
  * Runs `build` unless `target` exists, with at most one builder at a time across processes (test
- * files start in parallel workers; without this each would compile the same launcher).
+ * files start in parallel workers; without this each would compile the same launcher). Waiting for
+ * another builder ends when `signal` aborts.
  */
-export async function buildOnce(target: string, build: () => Promise<void>): Promise<void> {
+export async function buildOnce(
+  target: string,
+  build: () => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
   const lock = `${target}.lock`;
   for (;;) {
+    signal?.throwIfAborted();
     if (await isExecutable(target)) return;
     const handle = await open(lock, "wx").catch((error: unknown) => {
       if (isCode(error, "EEXIST")) return undefined;

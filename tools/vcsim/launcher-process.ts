@@ -17,8 +17,14 @@ export interface LauncherProcess {
  * launcher exits when it closes, so a parent that dies (even by SIGKILL) never leaks a simulator.
  * It runs in a process group of its own, so a Ctrl-C in the terminal reaches only its parent, which
  * stops it when it chooses: the local stack stops it last, after the agents that still talk to it.
+ * Aborting `signal` before it is ready kills it and rejects.
  */
-export async function spawnLauncher(binary: string, args: readonly string[]): Promise<LauncherProcess> {
+export async function spawnLauncher(
+  binary: string,
+  args: readonly string[],
+  signal?: AbortSignal,
+): Promise<LauncherProcess> {
+  signal?.throwIfAborted();
   const child = spawn(binary, [...args], { stdio: ["pipe", "pipe", "pipe"], detached: true });
   const stderr: string[] = [];
   createInterface({ input: child.stderr }).on("line", (line) => {
@@ -28,7 +34,15 @@ export async function spawnLauncher(binary: string, args: readonly string[]): Pr
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
 
-  const ready = await waitForReady(child, () => stderr.join("\n"));
+  const kill = () => child.kill("SIGKILL");
+  signal?.addEventListener("abort", kill, { once: true });
+  const ready = await waitForReady(child, () => stderr.join("\n")).finally(() =>
+    signal?.removeEventListener("abort", kill),
+  );
+  if (signal?.aborted) {
+    await stopChild(child, exited);
+    signal.throwIfAborted();
+  }
   // from here on the simulator must not keep the parent's event loop alive
   child.unref();
   for (const stream of [child.stdin, child.stdout, child.stderr]) {

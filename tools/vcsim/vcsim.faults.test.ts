@@ -64,14 +64,15 @@ describe("fault injection", () => {
   });
 
   it("fails the task only after the method's task delay", async () => {
-    await vcsim.control.settings({ taskDelaysMs: { CloneVM_Task: 300 } });
+    // long enough that a loaded machine still sets up its watch while the task runs
+    await vcsim.control.settings({ taskDelaysMs: { CloneVM_Task: 1500 } });
     await vcsim.control.injectFault({ method: "CloneVM_Task", fault: "HostCommunication" });
     try {
       const started = Date.now();
       const trace = await watchTask(session, await startClone(session, inv, { name: "slow-fail" }));
       expect(trace).toMatchObject({ state: "error", fault: "HostCommunication" });
       expect(trace.states).toContain("running");
-      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
     } finally {
       await vcsim.control.settings({ taskDelaysMs: {} });
     }

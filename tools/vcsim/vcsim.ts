@@ -36,6 +36,13 @@ export interface VcsimOptions {
   verbose?: boolean;
   /** Always start our launcher, even when VCSIM_URL points at an external simulator. */
   requireControl?: boolean;
+  /** Calls the start off: a launcher build or start in progress is stopped and the promise rejects. */
+  signal?: AbortSignal;
+  /**
+   * A vCenter of ordinary size: VM folders (/DC0/vm/scale-NN/folder-NNNNN), resource pools under the
+   * cluster, distributed portgroups and templates (/DC0/vm/scale-templates/tmpl-NNNN), besides the model.
+   */
+  scale?: { folders?: number; pools?: number; networks?: number; templates?: number };
 }
 
 /**
@@ -46,8 +53,8 @@ export async function startVcsim(options: VcsimOptions = {}): Promise<VcsimHandl
   const externalUrl = process.env.VCSIM_URL;
   if (externalUrl && !options.requireControl) return externalVcsim(externalUrl, options.templatePath);
 
-  const binary = await ensureVcsimBinary();
-  const launcher = await spawnLauncher(binary, launcherArgs(options));
+  const binary = await ensureVcsimBinary(options.signal);
+  const launcher = await spawnLauncher(binary, launcherArgs(options), options.signal);
   const { ready } = launcher;
   const ca = ready.certFile === undefined ? undefined : await readFile(ready.certFile, "utf8");
   return {
@@ -82,6 +89,10 @@ function launcherArgs(options: VcsimOptions): string[] {
   }
   if (options.templatePath !== undefined) args.push(`-template=${options.templatePath}`);
   if (options.stock) args.push("-stock");
+  if (options.scale !== undefined) {
+    const kinds = Object.entries(options.scale).map(([kind, count]) => `${kind}=${count}`);
+    args.push(`-scale=${kinds.join(",")}`);
+  }
   if (options.verbose || process.env.VCSIM_DEBUG) args.push("-verbose");
   return args;
 }

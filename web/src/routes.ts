@@ -9,37 +9,58 @@ import {
   getSizes,
   getVm,
 } from "./lib/queries.ts";
+import { adminPage, adminPreload } from "./pages/AdminRoute.tsx";
 import AppLayout from "./pages/AppLayout.tsx";
 
 // pages load lazily (admin pages never reach a member's browser); preloads start their reads on hover/navigation.
 // list-params reads shared schemas (zod), so it is loaded with the pages, not in the first bundle.
 const listParams = () => import("./lib/list-params.ts");
 
-const preloadRequests = ({ location }: RoutePreloadFuncArgs) => {
-  void listParams().then(({ readListParams }) => {
-    const params = readListParams(new URLSearchParams(location.search), 10);
-    return getMyRequests({
-      page: params.page,
-      pageSize: params.pageSize,
-      status: params.status ?? undefined,
+// A signed-out visitor is sent to sign in: their reads would only be refused (and logged as errors).
+// Each preload reads the route's params and search at once, in the router's navigation, and starts its
+// reads once the session says someone is signed in.
+const signedIn =
+  (prepare: (args: RoutePreloadFuncArgs) => () => void) =>
+  (args: RoutePreloadFuncArgs): void => {
+    const start = prepare(args);
+    void getSession().then((user) => {
+      if (user) start();
     });
-  });
-};
+  };
 
-const preloadNewRequest = () => {
+const preloadRequests = signedIn(({ location }) => {
+  const search = new URLSearchParams(location.search);
+  return () =>
+    void listParams().then(({ readListParams }) => {
+      const params = readListParams(search);
+      return getMyRequests({
+        page: params.page,
+        pageSize: params.pageSize,
+        status: params.status ?? undefined,
+      });
+    });
+});
+
+const preloadNewRequest = signedIn(() => () => {
   void getSizes();
   void getProjects();
-};
+});
 
-const preloadRequest = ({ params }: RoutePreloadFuncArgs) => {
-  if (params.id) void getRequest(params.id);
-};
+const preloadRequest = signedIn(({ params }) => {
+  const id = params.id;
+  return () => {
+    if (id) void getRequest(id);
+  };
+});
 
 const preloadApprovals = ({ location }: RoutePreloadFuncArgs) => {
-  void listParams().then(({ readListParams }) => {
-    const params = readListParams(new URLSearchParams(location.search), 25);
-    return getPendingApprovals({ page: params.page, pageSize: params.pageSize });
-  });
+  const search = new URLSearchParams(location.search);
+  adminPreload(() => {
+    void listParams().then(({ readListParams }) => {
+      const params = readListParams(search);
+      return getPendingApprovals({ page: params.page, pageSize: params.pageSize });
+    });
+  })();
 };
 
 export const routes: RouteDefinition[] = [
@@ -76,11 +97,12 @@ export const routes: RouteDefinition[] = [
       },
       {
         path: "/admin/approvals",
-        component: lazy(() => import("./pages/ApprovalsPage.tsx")),
+        component: adminPage(() => import("./pages/ApprovalsPage.tsx")),
         preload: preloadApprovals,
       },
-      { path: "/admin/agents", component: lazy(() => import("./pages/AgentsPage.tsx")) },
-      { path: "/admin/site", component: lazy(() => import("./pages/SiteSettingsPage.tsx")) },
+      { path: "/admin/agents", component: adminPage(() => import("./pages/AgentsPage.tsx")) },
+      { path: "/admin/site", component: adminPage(() => import("./pages/SiteSettingsPage.tsx")) },
+      { path: "/admin/sessions", component: adminPage(() => import("./pages/SessionsPage.tsx")) },
       { path: "*", component: lazy(() => import("./pages/NotFoundPage.tsx")) },
     ],
   },

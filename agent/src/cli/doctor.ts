@@ -1,15 +1,11 @@
 import WebSocket from "ws";
 import type { LoadedConfig } from "../config.ts";
 import { connectUrl } from "../edge/edge-connection.ts";
+import { checkEdgeUrl } from "../edge/edge-url.ts";
 import { loadState } from "../state-file.ts";
 import type { Vcenter } from "../vcenter.ts";
-
-export interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-  hint?: string;
-}
+import type { Check } from "./check.ts";
+import { checkBinarySignature, checkUnitHardening, findUnitFile } from "./doctor-install.ts";
 
 function probeCredential(edgeUrl: string, credential: string): Promise<{ ok: boolean; detail: string }> {
   return new Promise((resolve) => {
@@ -36,9 +32,15 @@ export async function runDoctor(input: {
   loaded: LoadedConfig;
   vcenter: Vcenter | null;
   template?: string;
+  /** the unit to check; default: the installed gantry-agent.service */
+  unitFile?: string;
 }): Promise<Check[]> {
   const { config } = input.loaded;
-  const checks: Check[] = [{ name: "config", ok: true, detail: "configuration is valid" }];
+  const checks: Check[] = [
+    await checkBinarySignature(),
+    checkUnitHardening(input.unitFile ?? findUnitFile()),
+    { name: "config", ok: true, detail: "configuration is valid" },
+  ];
   const state = loadState(config.stateDir);
   if (!state.ok) {
     checks.push({
@@ -55,6 +57,17 @@ export async function runDoctor(input: {
     detail: `agent ${state.value.agentId} of site ${state.value.siteId}`,
   });
   const edgeUrl = config.edgeUrl ?? state.value.edgeUrl;
+  const allowed = checkEdgeUrl(edgeUrl, { allowInsecure: config.allowInsecureEdge });
+  if (!allowed.ok) {
+    checks.push({ name: "edge URL", ok: false, detail: allowed.error, hint: "use the edge's https:// URL" });
+    return checks;
+  }
+  if (allowed.value.insecure)
+    checks.push({
+      name: "edge URL",
+      ok: false,
+      detail: `${edgeUrl} is plain http: the credential travels in clear text`,
+    });
   try {
     const res = await fetch(new URL("/healthz", edgeUrl), { signal: AbortSignal.timeout(10_000) });
     checks.push({
@@ -93,6 +106,3 @@ export async function runDoctor(input: {
   for (const c of report.checks) checks.push({ ...c, name: `vcenter ${c.name}` });
   return checks;
 }
-
-export const formatCheck = (c: Check) =>
-  `${c.ok ? "PASS" : "FAIL"}  ${c.name}: ${c.detail}${!c.ok && c.hint ? `\n      hint: ${c.hint}` : ""}`;

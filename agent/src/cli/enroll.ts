@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { z } from "zod";
 import { saveState, stateFile } from "../state-file.ts";
@@ -49,6 +49,13 @@ export async function enroll(input: {
   if (!res.ok || !body.success) {
     return err({ code: "EDGE_UNREACHABLE", message: `enrollment failed with HTTP ${res.status}` });
   }
-  saveState(input.stateDir, { ...body.data, edgeUrl: input.edgeUrl, enrolledAt: new Date().toISOString() });
+  // root enrolls on behalf of the service user: the credential belongs to whoever owns the state directory
+  mkdirSync(input.stateDir, { recursive: true, mode: 0o700 });
+  const owner = process.getuid?.() === 0 ? statSync(input.stateDir) : undefined;
+  saveState(
+    input.stateDir,
+    { ...body.data, edgeUrl: input.edgeUrl, enrolledAt: new Date().toISOString() },
+    owner && { uid: owner.uid, gid: owner.gid },
+  );
   return ok({ agentId: body.data.agentId, siteId: body.data.siteId, file });
 }

@@ -1,7 +1,9 @@
-import { readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_UNIT_OPTIONS, renderUnit } from "./systemd-unit.ts";
+import { DEFAULT_UNIT_OPTIONS, quoteArg, renderUnit } from "./systemd-unit.ts";
 
 describe("renderUnit", () => {
   it("matches the committed unit template", () => {
@@ -24,10 +26,47 @@ describe("renderUnit", () => {
       "Restart=on-failure",
       "NoNewPrivileges=yes",
       "ProtectSystem=strict",
-      "LoadCredential=vcenter-password:",
+      "SystemCallFilter=@system-service",
+      "SystemCallArchitectures=native",
+      "ProtectClock=yes",
+      "ProtectKernelLogs=yes",
+      "RestrictSUIDSGID=yes",
+      "ProtectProc=invisible",
+      "CapabilityBoundingSet=",
     ]) {
-      expect(unit).toContain(line);
+      expect(unit.split("\n")).toContain(line);
     }
+    expect(unit).toMatch(/^LoadCredential=vcenter-password:/m);
     expect(unit).not.toMatch(/PASSWORD=/);
+  });
+
+  it("quotes every ExecStart argument, so a path with a space stays one word", () => {
+    const unit = renderUnit({
+      ...DEFAULT_UNIT_OPTIONS,
+      execStart: ["/opt/node 22/bin/node", "/opt/gantry agent/gantry-agent.mjs", "run"],
+      configFile: "/etc/gantry-agent/config 100%.json",
+    });
+    expect(unit).toContain(
+      'ExecStart="/opt/node 22/bin/node" "/opt/gantry agent/gantry-agent.mjs" "run" "--config" "/etc/gantry-agent/config 100%%.json"',
+    );
+    expect(quoteArg('say "hi"\\now')).toBe('"say \\"hi\\"\\\\now"');
+  });
+
+  // the tool is on Debian hosts with systemd (this one, CI): rate the unit as an operator would
+  const analyzer = spawnSync("systemd-analyze", ["--version"]).status === 0;
+  it(`rates "OK" or better under systemd-analyze security${analyzer ? "" : " (systemd-analyze absent: the directives above stand in)"}`, () => {
+    if (!analyzer) {
+      expect(renderUnit(DEFAULT_UNIT_OPTIONS)).toContain("SystemCallFilter=~@privileged");
+      return;
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), "gantry-unit-"));
+    const file = path.join(dir, "gantry-agent.service");
+    writeFileSync(file, renderUnit(DEFAULT_UNIT_OPTIONS));
+    const out = execFileSync("systemd-analyze", ["security", "--offline=true", "--no-pager", file], {
+      encoding: "utf8",
+    });
+    const overall = /Overall exposure level for gantry-agent\.service: ([\d.]+) (\w+)/.exec(out);
+    expect(overall?.[2]).toMatch(/^(OK|SAFE|PERFECT)$/);
+    expect(Number(overall?.[1])).toBeLessThan(5);
   });
 });

@@ -16,7 +16,8 @@ export type FatalReason =
 
 export interface EdgeConnectionOptions {
   edgeUrl: string;
-  credential: string;
+  /** the agent's credential, asked for at each connect (a rotation saves a new one meanwhile) */
+  credential: string | (() => string);
   log: Logger;
   backoff: BackoffOptions;
   connectTimeoutMs?: number;
@@ -61,6 +62,7 @@ export class EdgeConnection {
   private lastFrameAt = 0;
   private renewIntervalMs = 30_000;
   private streakStartedAt: number | null = null;
+  private welcomedWith: number | null = null;
   lastHeartbeatAt: Date | null = null;
 
   constructor(private readonly options: EdgeConnectionOptions) {
@@ -69,6 +71,11 @@ export class EdgeConnection {
 
   get connected(): boolean {
     return this.welcomed;
+  }
+
+  /** The protocol version the edge welcomed this connection with; null while not welcomed. */
+  get protocol(): number | null {
+    return this.welcomed ? this.welcomedWith : null;
   }
 
   /**
@@ -108,8 +115,9 @@ export class EdgeConnection {
 
   private open(handlers: ConnectionHandlers): void {
     const { options } = this;
+    const credential = typeof options.credential === "string" ? options.credential : options.credential();
     const ws = new WebSocket(connectUrl(options.edgeUrl), {
-      headers: { Authorization: `Bearer ${options.credential}` },
+      headers: { Authorization: `Bearer ${credential}` },
       handshakeTimeout: options.connectTimeoutMs ?? 10_000,
       maxPayload: 1024 * 1024,
     });
@@ -195,6 +203,7 @@ export class EdgeConnection {
 
   private onWelcome(welcome: Welcome, handlers: ConnectionHandlers): void {
     this.welcomed = true;
+    this.welcomedWith = welcome.protocol;
     this.lastHeartbeatAt = new Date();
     this.renewIntervalMs = welcome.renewIntervalMs;
     if (this.streakStartedAt !== null) {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import { AgentJob } from "@gantry/shared/protocol/agent";
@@ -33,6 +33,21 @@ const JournalState = z.object({
 });
 type JournalState = z.infer<typeof JournalState>;
 
+/** A journal that could not be read, moved aside so the agent starts clean instead of crash-looping. */
+export interface SetAside {
+  reason: string;
+  /** where the unreadable file went; null when even moving it failed (it is then overwritten) */
+  movedTo: string | null;
+}
+
+const empty = (): JournalState => ({ jobs: {}, outbox: [] });
+
+function readJournal(file: string): JournalState {
+  const parsed = JournalState.safeParse(JSON.parse(readFileSync(file, "utf8")));
+  if (!parsed.success) throw new Error(`not a journal: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  return parsed.data;
+}
+
 /**
  * The agent's local journal of jobs in flight and unacknowledged frames, in one file written
  * atomically on every change, so a restarted agent resumes its jobs and resends exactly what the
@@ -42,14 +57,30 @@ export class Journal {
   private constructor(
     private readonly file: string,
     private state: JournalState,
+    /** set when the file on disk could not be read at open (see {@link Journal.open}) */
+    readonly setAside: SetAside | null = null,
   ) {}
 
-  static open(stateDir: string): Journal {
+  /**
+   * Opens the journal of `stateDir`. One that cannot be read (permissions, torn JSON, another shape) is
+   * worth less than a clean start — the edge requeues what we forget — but never silently: it is moved
+   * to `journal.json.unreadable-<time>` for a human to look at, and `setAside` says so for the log.
+   */
+  static open(stateDir: string, now: Date = new Date()): Journal {
     const file = path.join(stateDir, "journal.json");
-    if (!existsSync(file)) return new Journal(file, { jobs: {}, outbox: [] });
-    const parsed = JournalState.safeParse(JSON.parse(readFileSync(file, "utf8")));
-    // a journal we cannot read is worth less than a clean start: the edge requeues what we forget
-    return new Journal(file, parsed.success ? parsed.data : { jobs: {}, outbox: [] });
+    if (!existsSync(file)) return new Journal(file, empty());
+    try {
+      return new Journal(file, readJournal(file));
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      const movedTo = `${file}.unreadable-${now.toISOString().replaceAll(":", "-")}`;
+      try {
+        renameSync(file, movedTo);
+        return new Journal(file, empty(), { reason, movedTo });
+      } catch {
+        return new Journal(file, empty(), { reason, movedTo: null });
+      }
+    }
   }
 
   jobs(): JournaledJob[] {

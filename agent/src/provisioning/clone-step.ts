@@ -54,9 +54,12 @@ export async function cloneVm(
       signal: run.ctx.signal,
       counter: run.counter,
       onProgress: (p) => run.stages.percent("CLONING", p),
+      deadline: { ms: run.options.waits.cloneMs, what: `the clone (${task.value})` },
     }).catch((err: unknown) => {
-      // the task's own failure ended it; anything else (a stop, a dropped call) left it running
-      if (err instanceof VsphereFault && err.source === "task") track(task, false);
+      // the task's own failure ended it; anything else (a stop, a dropped call, our deadline) left it
+      // running, and the failure path waits for it before cleaning up
+      if (err instanceof VsphereFault && err.source === "task" && !isFault(err, "WaitTimeout"))
+        track(task, false);
       throw err;
     });
     track(task, false);

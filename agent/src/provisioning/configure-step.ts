@@ -53,5 +53,9 @@ export async function ensureConfigured(run: RunContext, vm: VmState): Promise<vo
   });
   run.ctx.assertLease();
   const task = await reconfigVmTask(run.vim, vm.ref, spec);
-  await waitForTask(run.client.waiter, task, { signal: run.ctx.signal, counter: run.counter });
+  await waitForTask(run.client.waiter, task, {
+    signal: run.ctx.signal,
+    counter: run.counter,
+    deadline: { ms: run.options.waits.reconfigureMs, what: `the reconfiguration (${task.value})` },
+  });
 }

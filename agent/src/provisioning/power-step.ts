@@ -65,6 +65,12 @@ async function waitForNetwork(
       },
       signal: AbortSignal.any([run.ctx.signal, budget.signal]),
       counter: run.counter,
+      // the power-on must end in time; the address then has the network budget, after which the VM
+      // counts as ready without one
+      deadline: {
+        ms: run.options.waits.powerOnMs + run.options.networkWaitMs,
+        what: powerOnTask ? `the power-on (${powerOnTask.value})` : "VMware Tools",
+      },
       check: (state) => {
         if (powerOnTask !== undefined && timer === undefined) {
           const t = taskSnapshot(state, powerOnTask);

@@ -16,7 +16,7 @@ import { isLeaseLost, ProvisioningStop } from "./failure/provisioning-stop.ts";
 import { placementKey } from "./placement.ts";
 import { projectFolderPath } from "./project-folder.ts";
 import { attemptOnce } from "./provision-attempt.ts";
-import type { ProvisioningRun } from "./run-context.ts";
+import { DEFAULT_WAIT_DEADLINES, type ProvisioningRun, type WaitDeadlines } from "./run-context.ts";
 import { StageReporter } from "./stage-reporter.ts";
 
 export interface ProvisionOptions {
@@ -30,6 +30,8 @@ export interface ProvisionOptions {
   domain?: string;
   /** Deadline for powering off and destroying a failed VM. Default 2 minutes. */
   compensationTimeoutMs?: number;
+  /** How long each wait on vCenter may take (default: clone 60 min, reconfigure and power-on 10). */
+  waits?: Partial<WaitDeadlines>;
   /** Receives this job's SOAP round trips (one is created otherwise; the total is logged). */
   counter?: RoundTripCounter;
 }
@@ -76,6 +78,7 @@ function beginRun(
       domain: options.domain ?? "localdomain",
       networkWaitMs: options.networkWaitMs ?? 120_000,
       cleanupTimeoutMs: options.compensationTimeoutMs ?? 120_000,
+      waits: { ...DEFAULT_WAIT_DEADLINES, ...options.waits },
     },
   };
 }

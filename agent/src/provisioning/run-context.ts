@@ -8,6 +8,22 @@ import type { Vim } from "../vsphere/vim.ts";
 import type { ResolvedPlacement } from "./placement.ts";
 import type { StageReporter } from "./stage-reporter.ts";
 
+/** How long each wait on vCenter may take before the run fails TIMED_OUT (the agent config's `waits`). */
+export interface WaitDeadlines {
+  /** CloneVM_Task: generous, a full clone of a large template on busy storage takes a while */
+  readonly cloneMs: number;
+  /** ReconfigVM_Task, when the clone's configuration needs fixing */
+  readonly reconfigureMs: number;
+  /** PowerOnVM_Task, until the VM runs */
+  readonly powerOnMs: number;
+}
+
+export const DEFAULT_WAIT_DEADLINES: WaitDeadlines = {
+  cloneMs: 60 * 60_000,
+  reconfigureMs: 10 * 60_000,
+  powerOnMs: 10 * 60_000,
+};
+
 export interface RunSettings {
   /** LinuxPrep needs a domain; vCenter writes it into the guest's hosts file. */
   readonly domain: string;
@@ -15,6 +31,7 @@ export interface RunSettings {
   readonly networkWaitMs: number;
   /** Deadline for finding and removing what a failed run built (its own, not the job's signal). */
   readonly cleanupTimeoutMs: number;
+  readonly waits: WaitDeadlines;
 }
 
 /** Facts that outlive one attempt: the VM once we know it is ours, its folder, the current step. */

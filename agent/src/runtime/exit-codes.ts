@@ -1,7 +1,15 @@
 import type { FatalReason } from "../edge/edge-connection.ts";
 
 /** Exit codes of `run`; systemd's RestartPreventExitStatus= lists the unrecoverable ones. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, credentialRejected: 3, protocolRefused: 4 } as const;
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  credentialRejected: 3,
+  protocolRefused: 4,
+  /** drained for an upgrade (or its rollback): systemd restarts the service (Restart=on-failure) */
+  restart: 75,
+} as const;
 
 /** The exit code for a reason the edge gave to stop for good; restarting would be refused again. */
 export function exitCodeFor(reason: FatalReason): number {

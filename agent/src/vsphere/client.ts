@@ -69,6 +69,7 @@ export function createVsphereClient(
   const waiter = new PropertyWaiter(session, {
     maxWaitSeconds: options.waitMaxSeconds ?? 30,
     callTimeoutMs,
+    quietMs: options.quietMs ?? 60_000,
     log,
   });
   const scope = (s: CallScope = {}): Vim => ({

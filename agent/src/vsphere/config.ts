@@ -43,6 +43,8 @@ export interface VsphereClientOptions {
   keepAliveIdleMs?: number;
   /** `maxWaitSeconds` of each `WaitForUpdatesEx` long poll. Default 30. */
   waitMaxSeconds?: number;
+  /** A watch silent this long reads its objects once more (see `WaiterOptions.quietMs`). Default 60 s. */
+  quietMs?: number;
   /** Sockets kept open to vCenter. Default 8. */
   maxSockets?: number;
   /** How long resolved placement morefs stay cached. Default 10 min. */

@@ -1,4 +1,4 @@
-import type { InventoryReport } from "@gantry/shared/jobs/inventory";
+import { INVENTORY_LIMITS, type InventoryReport } from "@gantry/shared/jobs/inventory";
 import { parseHardware } from "./devices.ts";
 import { InventoryPaths } from "./inventory-paths.ts";
 import type { ObjectProps } from "./property-spec.ts";
@@ -53,16 +53,16 @@ export function inventoryReport(input: {
   return {
     collectedAt: new Date().toISOString(),
     vcenter: { apiVersion: input.about.apiVersion, fullName: input.about.fullName.slice(0, 200) },
-    datacenters: objects.of("Datacenter").flatMap(named).slice(0, 200),
-    templates: templates(objects, input.templateDetails).slice(0, 2000),
-    networks: networks(objects).slice(0, 2000),
+    datacenters: objects.of("Datacenter").flatMap(named).slice(0, INVENTORY_LIMITS.datacenters),
+    templates: templates(objects, input.templateDetails).slice(0, INVENTORY_LIMITS.templates),
+    networks: networks(objects).slice(0, INVENTORY_LIMITS.networks),
     folders: objects
       .of("Folder")
       .filter((o) => JSON.stringify(o.value("childType") ?? "").includes("VirtualMachine"))
       .flatMap(named)
-      .slice(0, 5000),
-    datastores: datastores(objects).slice(0, 2000),
-    pools: pools(objects).slice(0, 5000),
+      .slice(0, INVENTORY_LIMITS.folders),
+    datastores: datastores(objects).slice(0, INVENTORY_LIMITS.datastores),
+    pools: pools(objects).slice(0, INVENTORY_LIMITS.pools),
   };
 }
 
@@ -86,7 +86,8 @@ function templates(objects: InventoryObjects, details: ReadonlyMap<string, Objec
 }
 
 function isUplink(o: ObjectProps): boolean {
-  // vCenter marks uplink portgroups; vcsim does not, so its DVS0-DVUplinks-NN shows up as a network
+  // vCenter marks a switch's uplink portgroup (config.uplink from API 6.5, the system tag before): no VM
+  // attaches to it. Stock vcsim marks neither; our launcher adds both, as vCenter does
   return (
     o.text("config.uplink") === "true" || JSON.stringify(o.value("tag") ?? "").includes("SYSTEM/DVS.UPLINKPG")
   );

@@ -1,7 +1,7 @@
 import { faultFromTaskError, VsphereFault } from "./faults.ts";
 import type { RoundTripCounter } from "./round-trips.ts";
 import type { MoRef } from "./values.ts";
-import type { PropertyWaiter } from "./wait.ts";
+import type { PropertyWaiter, WatchRequest } from "./wait.ts";
 import type { WatchState } from "./watch-state.ts";
 import type { XmlElement } from "./xml.ts";
 
@@ -52,6 +52,8 @@ export interface WaitForTaskOptions {
   onProgress?: ((percent: number) => void) | undefined;
   signal?: AbortSignal | undefined;
   counter?: RoundTripCounter | undefined;
+  /** Fail with a `WaitTimeout` fault if the task has not ended by then. */
+  deadline?: WatchRequest<unknown>["deadline"];
 }
 
 /**
@@ -68,6 +70,7 @@ export async function waitForTask(
     spec: { propSet: [{ type: "Task", paths: TASK_PATHS }], objectSet: [{ obj: task }] },
     signal: options.signal,
     counter: options.counter,
+    deadline: options.deadline,
     check: (state) => {
       const snap = taskSnapshot(state, task);
       if (snap.progress !== undefined && snap.progress !== lastProgress && snap.state === "running") {

@@ -25,6 +25,23 @@ export interface WatchRequest<TResult> {
    * just before it was created counts: vcsim reports a new filter's objects only when something changes.
    */
   readonly seed?: boolean | undefined;
+  /**
+   * The watch fails with a `WaitTimeout` fault when it has not ended by then (ms from its start);
+   * `what` names what it waited for, for the message. Without it, only the caller's signal ends it.
+   */
+  readonly deadline?: { readonly ms: number; readonly what: string } | undefined;
+}
+
+/** A wait passed its deadline: what vCenter was to do did not happen in time (not retried). */
+export function waitTimeout(what: string, waitedMs: number): VsphereFault {
+  const minutes = Math.max(1, Math.round(waitedMs / 60_000));
+  return new VsphereFault({
+    name: "WaitTimeout",
+    message: `vCenter did not finish ${what} within ${minutes} min`,
+    source: "task",
+    retryable: false,
+    fields: { what, waitedMs },
+  });
 }
 
 interface Watcher {
@@ -35,6 +52,8 @@ interface Watcher {
   /** Returns true when the watcher finished. */
   readonly evaluate: () => boolean;
   readonly fail: (err: unknown) => void;
+  /** An update arrived for it: the silence it measures starts again. */
+  readonly heard: () => void;
 }
 
 interface Collector {
@@ -45,6 +64,12 @@ interface Collector {
 export interface WaiterOptions {
   maxWaitSeconds: number;
   callTimeoutMs: number;
+  /**
+   * A watch that has heard nothing this long reads its objects once more (one RetrievePropertiesEx),
+   * so an update the long poll never delivered (a filter created between two polls, on a task that
+   * had already ended) cannot leave it waiting forever. Once per silence; 0 turns it off.
+   */
+  quietMs: number;
   log: Logger;
 }
 
@@ -81,9 +106,13 @@ export class PropertyWaiter {
       reject = rej;
     });
     let done = false;
+    let quietTimer: ReturnType<typeof setTimeout> | undefined;
+    let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
     const finish = (settle: () => void) => {
       if (done) return;
       done = true;
+      clearTimeout(quietTimer);
+      clearTimeout(deadlineTimer);
       request.signal?.removeEventListener("abort", onAbort);
       const key = refKey(watcher.filter);
       if (this.#watchers.get(key) === watcher) this.#watchers.delete(key);
@@ -107,27 +136,56 @@ export class PropertyWaiter {
         return true;
       },
       fail: (err) => finish(() => reject(err)),
+      heard: () => listen(),
     };
     const onAbort = () => watcher.fail(request.signal?.reason);
+    // silence is measured from the last update; when it lasts, the objects are read once more
+    const listen = () => {
+      clearTimeout(quietTimer);
+      if (done || this.#options.quietMs <= 0) return;
+      quietTimer = setTimeout(() => {
+        if (done) return;
+        this.#options.log.info("watch heard nothing; reading its objects again", {
+          quietMs: this.#options.quietMs,
+          deadline: request.deadline?.what,
+        });
+        void this.#seed(watcher, { reread: true });
+      }, this.#options.quietMs);
+      quietTimer.unref?.();
+    };
+    const { deadline } = request;
+    if (deadline !== undefined) {
+      deadlineTimer = setTimeout(() => watcher.fail(waitTimeout(deadline.what, deadline.ms)), deadline.ms);
+      deadlineTimer.unref?.();
+    }
 
     watcher.filter = await this.#createFilter(request.spec, request.counter);
     this.#watchers.set(refKey(watcher.filter), watcher);
     request.signal?.addEventListener("abort", onAbort, { once: true });
     if (request.signal?.aborted) onAbort();
     // vCenter reports a new filter's objects on the next wait, but vcsim only when some object
-    // changes after the filter exists; with a long poll already running, read the start state
-    if ((this.#inFlight !== undefined || request.seed === true) && !done) await this.#seed(watcher);
-    if (!done) this.#ensureLoop();
+    // changes after the filter exists; with the loop already running (a poll in flight, or about to
+    // be sent with the version it has), or when the caller asks, read the start state
+    if ((this.#running || request.seed === true) && !done) await this.#seed(watcher);
+    if (!done) {
+      listen();
+      this.#ensureLoop();
+    }
     return promise;
   }
 
-  async #seed(watcher: Watcher): Promise<void> {
+  /**
+   * Reads the watch's objects as they are now and checks them. A failed read fails the watch when it
+   * reads its start state; a re-read after a silence is only a second chance, so its failure is logged.
+   */
+  async #seed(watcher: Watcher, options: { reread?: boolean } = {}): Promise<void> {
     try {
       const objects = await retrievePropertiesEx(this.#vim(watcher.counter), [watcher.spec]);
       watcher.state.applyRetrieved(objects);
       if (objects.length > 0) watcher.evaluate();
     } catch (err) {
-      watcher.fail(err);
+      if (!options.reread) watcher.fail(err);
+      else this.#options.log.warn("re-reading a silent watch failed", { error: String(err) });
     }
   }
 
@@ -273,6 +331,7 @@ export class PropertyWaiter {
       if (watcher === undefined) continue;
       for (const o of f.objects) watcher.state.apply(o);
       touched.add(watcher);
+      watcher.heard();
     }
     // check once per batch: vcsim replays queued changes after an object's current state
     for (const w of touched) w.evaluate();

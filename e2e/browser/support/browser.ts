@@ -5,44 +5,34 @@ import { inject } from "vitest";
 
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, "../screenshots");
 
-export const USERS = {
-  alice: "alice@acme.test",
-  adam: "adam@acme.test",
-  gina: "gina@globex.test",
-  gary: "gary@globex.test",
-} as const;
+export { USERS } from "./shared-browser.ts";
 
 export const edgeUrl = (): string => inject("edgeUrl");
 
-/** Debian's Chromium, headless, without the background traffic a test run never needs. */
+/**
+ * The run's one Chromium (started by global setup), connected to from this file. Closing what this
+ * returns closes the file's contexts, not the browser the other files use.
+ */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  return chromium.connect(inject("browserWsEndpoint"));
 }
 
+/** @param baseUrl another edge than the run's shared one (a test with a stack of its own) */
 export async function newContext(
   browser: Browser,
   viewport = { width: 1280, height: 900 },
+  baseUrl = edgeUrl(),
 ): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: edgeUrl(), viewport });
+  const context = await browser.newContext({ baseURL: baseUrl, viewport });
   context.setDefaultTimeout(20_000);
   return context;
 }
 
 /** Signs the context in through the dev login route, the way the sign-in page does. */
-export async function signIn(context: BrowserContext, email: string): Promise<void> {
+export async function signIn(context: BrowserContext, email: string, baseUrl = edgeUrl()): Promise<void> {
   const response = await context.request.post("/auth/dev-login", {
     data: { email },
-    headers: { Origin: edgeUrl() },
+    headers: { Origin: baseUrl },
   });
   if (!response.ok())
     throw new Error(`dev login for ${email} failed: ${response.status()} ${await response.text()}`);
@@ -52,10 +42,10 @@ export async function signIn(context: BrowserContext, email: string): Promise<vo
 export async function signedInPage(
   browser: Browser,
   email: string,
-  options: { at?: string; viewport?: { width: number; height: number } } = {},
+  options: { at?: string; viewport?: { width: number; height: number }; edgeUrl?: string } = {},
 ): Promise<Page> {
-  const context = await newContext(browser, options.viewport);
-  await signIn(context, email);
+  const context = await newContext(browser, options.viewport, options.edgeUrl);
+  await signIn(context, email, options.edgeUrl);
   const page = await context.newPage();
   await page.goto(options.at ?? "/requests");
   return page;

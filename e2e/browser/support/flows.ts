@@ -234,6 +234,34 @@ export const catalogSizes = (context: BrowserContext) =>
     ),
   });
 
+/** The context's user's projects, as the form lists them. */
+export const projectsOf = (context: BrowserContext) =>
+  trpcCall(context, {
+    path: "catalog.projects",
+    schema: z.array(z.object({ projectId: z.string(), name: z.string(), vmPrefix: z.string() })),
+  });
+
+/** Submits a request straight through the API (the form is not what the test is about); returns its id. */
+export async function createRequestViaApi(
+  context: BrowserContext,
+  options: { name: string; project?: string },
+): Promise<string> {
+  const projects = await projectsOf(context);
+  const project = options.project ? projects.find((p) => p.name === options.project) : projects[0];
+  if (!project) throw new Error(`no project ${options.project ?? ""} for the signed-in user`);
+  const { requestId } = await trpcCall(context, {
+    path: "requests.create",
+    input: {
+      idempotencyKey: crypto.randomUUID(),
+      projectId: project.projectId,
+      name: options.name,
+      justification: "Made by the browser tests through the API.",
+    },
+    schema: z.object({ requestId: z.string() }),
+  });
+  return requestId;
+}
+
 /**
  * Creates `count` requests for the first project as the context's user straight through the API and
  * cancels each one, so a list has pages to turn without a form filled `count` times.
@@ -257,4 +285,77 @@ export async function createCancelledRequests(context: BrowserContext, count: nu
     });
     await trpcCall(context, { path: "requests.cancel", input: { requestId }, schema: z.unknown() });
   }
+}
+
+/**
+ * Sets how people reach the first site's VMs (its DNS domain and login user) through `sites.update`,
+ * keeping its placement and default network as they are.
+ */
+export async function setSiteAccess(
+  context: BrowserContext,
+  access: { dnsDomain: string | null; loginUser: string | null },
+): Promise<void> {
+  const [site] = await trpcCall(context, {
+    path: "sites.list",
+    schema: z.array(z.object({ siteId: z.string() })),
+  });
+  if (!site) throw new Error("the signed-in admin's tenant has no site");
+  const current = await trpcCall(context, {
+    path: `sites.get?input=${encodeURIComponent(JSON.stringify({ siteId: site.siteId }))}`,
+    schema: z.object({ placement: z.record(z.string(), z.string()), networkPath: z.string() }),
+  });
+  await trpcCall(context, {
+    path: "sites.update",
+    input: { siteId: site.siteId, placement: current.placement, networkPath: current.networkPath, ...access },
+    schema: z.unknown(),
+  });
+}
+
+/**
+ * Notes, the moment a stepper row first reaches `state`, what the status badge and the VM card's IP
+ * address say (in the same DOM update, by a MutationObserver), so a test can prove they keep up with it.
+ * @returns resolves to that snapshot once the row got there
+ */
+export async function whenStepTurns(
+  page: Page,
+  step: string,
+  state: string,
+): Promise<() => Promise<{ badge: string; ip: string }>> {
+  const key = `${step}:${state}`;
+  await page.evaluate(
+    ({ step, state, key }) => {
+      const w = window as unknown as { __atStep?: Record<string, { badge: string; ip: string }> };
+      w.__atStep ??= {};
+      const seen = w.__atStep;
+      const check = () => {
+        if (seen[key] || !document.querySelector(`[data-step="${step}"][data-state="${state}"]`)) return;
+        seen[key] = {
+          badge: document.querySelector("h1 .badge")?.textContent ?? "",
+          ip: document.querySelector('[data-testid="vm-ip"]')?.textContent ?? "",
+        };
+      };
+      new MutationObserver(check).observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true,
+      });
+    },
+    { step, state, key },
+  );
+  return async () => {
+    await page.waitForFunction(
+      (key) => (window as unknown as { __atStep?: Record<string, unknown> }).__atStep?.[key] !== undefined,
+      key,
+      { timeout: 90_000 },
+    );
+    return page.evaluate(
+      (key) =>
+        (window as unknown as { __atStep: Record<string, { badge: string; ip: string }> }).__atStep[key] ?? {
+          badge: "",
+          ip: "",
+        },
+      key,
+    );
+  };
 }

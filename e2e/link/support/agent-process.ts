@@ -27,6 +27,10 @@ export interface AgentOptions {
   edgeUrl?: string;
   concurrency?: number;
   gracePeriodMs?: number;
+  /** A built executable to run instead of the TypeScript sources (the release tests). */
+  executable?: string;
+  /** How long a new version has to connect after an upgrade before it is rolled back. */
+  connectDeadlineMs?: number;
   /** Omitted: the agent has no vCenter and declines provisioning jobs. */
   vcenter?: { url: string; username: string; passwordFile: string; insecure?: boolean; caFile?: string };
 }
@@ -52,14 +56,15 @@ export function startAgent(options: AgentOptions): AgentProcess {
     logLevel: "debug",
     reconnect: { baseMs: 100, capMs: 500, minUptimeMs: 2000 },
     ...(options.edgeUrl ? { edgeUrl: options.edgeUrl } : {}),
+    ...(options.connectDeadlineMs ? { upgrade: { connectDeadlineMs: options.connectDeadlineMs } } : {}),
     ...(options.vcenter ? { vcenter: options.vcenter } : {}),
   };
   const configFile = path.join(options.stateDir, "config.json");
   writeFileSync(configFile, JSON.stringify(config));
   const proc = spawnManaged({
     name: options.name,
-    command: process.execPath,
-    args: agentArgs(["run", "--config", configFile]),
+    command: options.executable ?? process.execPath,
+    args: options.executable ? ["run", "--config", configFile] : agentArgs(["run", "--config", configFile]),
     cwd: REPO_ROOT,
     echo: process.env.GANTRY_TEST_ECHO === "1",
   });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type EdgeProcess, prepareEdgeState, startEdgeProcess } from "@gantry/dev/edge-process";
+import { type LocalEdge, startEdge } from "@gantry/dev/edge-server";
 import type { AgentJob } from "@gantry/shared/protocol/agent";
 import { newEnrollmentToken } from "./enrollment-token.ts";
 
@@ -18,17 +18,14 @@ export interface TokenRequest {
 }
 
 /**
- * `wrangler dev` with its own temp state for one test file: migrations applied, then seed and
- * enrollment tokens in one `d1 execute`, all before the Worker starts (so nothing else writes the
- * SQLite files at the same time); lease timings through the hub's optional vars; restartable on the
- * same state without preparing it again.
+ * The local stack's edge (Miniflare in this process, as `npm run dev` runs it) with its own temp state for
+ * one test file: migrations, seed and enrollment tokens applied before the Worker answers anyone; lease
+ * timings through the hub's optional vars; restartable on the same port and state.
  */
 export class LinkEdge {
-  private edge: EdgeProcess | null = null;
-
   private constructor(
     readonly persistTo: string,
-    private readonly options: LinkEdgeOptions,
+    private readonly edge: LocalEdge,
   ) {}
 
   static async start(
@@ -38,40 +35,30 @@ export class LinkEdge {
     const issued = options.tokens.map((t) =>
       newEnrollmentToken({ ...t, ...(t.expired ? { now: Date.now() - 7_200_000 } : {}) }),
     );
-    await prepareEdgeState({ persistTo, seed: true, extraSql: issued.map((t) => t.sql).join("\n") });
-    const edge = new LinkEdge(persistTo, options);
-    await edge.boot();
-    return { edge, tokens: issued.map((t) => t.token) };
+    const edge = await startEdge({
+      persistTo,
+      extraStatements: issued.map((t) => t.sql),
+      vars: {
+        AGENT_LEASE_TTL_MS: String(options.leaseTtlMs),
+        AGENT_RENEW_INTERVAL_MS: String(options.renewIntervalMs),
+        AGENT_OFFER_TIMEOUT_MS: String(options.offerTimeoutMs ?? 2000),
+      },
+      echo: process.env.GANTRY_TEST_ECHO === "1",
+    });
+    return { edge: new LinkEdge(persistTo, edge), tokens: issued.map((t) => t.token) };
   }
 
   get url(): string {
-    if (!this.edge) throw new Error("edge is not running");
     return this.edge.url;
   }
 
   get port(): number {
-    if (!this.edge) throw new Error("edge is not running");
     return this.edge.port;
   }
 
-  private async boot(port?: number): Promise<void> {
-    this.edge = await startEdgeProcess({
-      persistTo: this.persistTo,
-      prepare: false,
-      ...(port === undefined ? {} : { port }),
-      vars: {
-        AGENT_LEASE_TTL_MS: String(this.options.leaseTtlMs),
-        AGENT_RENEW_INTERVAL_MS: String(this.options.renewIntervalMs),
-        AGENT_OFFER_TIMEOUT_MS: String(this.options.offerTimeoutMs ?? 2000),
-      },
-    });
-  }
-
   /** Stops workerd and starts it again on the same port and state: every DO and socket restarts. */
-  async restart(): Promise<void> {
-    const port = this.port;
-    await this.edge?.stop();
-    await this.boot(port);
+  restart(): Promise<void> {
+    return this.edge.restart();
   }
 
   async enqueue(input: { tenantId: string; siteId: string; job: AgentJob }): Promise<unknown> {
@@ -98,17 +85,19 @@ export class LinkEdge {
     return (await res.json()) as { report: { templates: { path: string }[] }; agentId: string } | null;
   }
 
-  async revoke(agentId: string): Promise<void> {
+  /** Revokes through the dev route; `confirmed`: the site's hub closed the agent's sockets before answering. */
+  async revoke(agentId: string): Promise<{ requeued: number; confirmed: boolean }> {
     const res = await fetch(`${this.url}/agent/dev/agents/${agentId}/revoke`, {
       method: "POST",
       headers: { "content-type": "application/json", origin: this.url },
       body: "{}",
     });
     if (!res.ok) throw new Error(`revoke failed: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { value: { requeued: number; confirmed: boolean } }).value;
   }
 
   async stop(): Promise<void> {
-    await this.edge?.stop();
+    await this.edge.stop();
     rmSync(this.persistTo, { recursive: true, force: true });
   }
 }

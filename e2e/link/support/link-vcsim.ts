@@ -27,13 +27,14 @@ const COLLECTOR: MoRef = { type: "PropertyCollector", value: "propertyCollector"
 export class LinkVcsim {
   private constructor(
     readonly handle: VcsimHandle,
-    private readonly soap: SoapSession,
+    private soap: SoapSession,
     private readonly root: { rootFolder: MoRef; viewManager: MoRef },
   ) {}
 
   static async start(options: {
     guestBootDelayMs: number;
     taskDelaysMs?: Record<string, number>;
+    scale?: { folders?: number; pools?: number; networks?: number; templates?: number };
   }): Promise<LinkVcsim> {
     const handle = await startVcsim({ requireControl: true, ...options });
     try {
@@ -49,13 +50,17 @@ export class LinkVcsim {
     }
   }
 
-  /** The agent config's `vcenter` section; the password goes to a 0600 file in the agent's state dir. */
-  agentConfig(stateDir: string): NonNullable<AgentOptions["vcenter"]> {
+  /**
+   * The agent config's `vcenter` section; the password goes to a 0600 file in the agent's state dir.
+   * @param username another account than the tests' own (the simulator takes any), so a fault can be
+   *   injected into the agent's logins alone
+   */
+  agentConfig(stateDir: string, username = this.handle.username): NonNullable<AgentOptions["vcenter"]> {
     const passwordFile = path.join(stateDir, "vcenter-password");
     writeFileSync(passwordFile, this.handle.password, { mode: 0o600 });
     return {
       url: this.handle.url,
-      username: this.handle.username,
+      username,
       passwordFile,
       ...(this.handle.caFile ? { caFile: this.handle.caFile } : { insecure: true }),
     };
@@ -68,6 +73,18 @@ export class LinkVcsim {
 
   /** Every VM in the inventory whose extraConfig carries our marker for `requestId`. */
   async vmsOf(requestId: string): Promise<InventoryVm[]> {
+    try {
+      return await this.markedVms(requestId);
+    } catch (error) {
+      // a test that ended every vCenter session ended ours too
+      if (!String(error).includes("NotAuthenticated")) throw error;
+      this.soap.close();
+      this.soap = await loggedIn(this.handle);
+      return this.markedVms(requestId);
+    }
+  }
+
+  private async markedVms(requestId: string): Promise<InventoryVm[]> {
     const view = refOf(
       at(
         await this.soap.ok(

@@ -1,11 +1,14 @@
 import type { AgentToEdge } from "@gantry/shared/protocol/agent";
 import { CLOSE_CODES } from "@gantry/shared/protocol/agent";
 import { negotiateVersion } from "@gantry/shared/protocol/version";
+import { raiseLeaseFence } from "../commands/lease-fence.ts";
 import { logEvent } from "../log.ts";
 import { markConnected, PRESENCE_REFRESH_MS, refreshPresence } from "../tenancy/agent-registry.ts";
 import { agentTag, attachFacts, closeSocket, type SocketFacts, sendFrame } from "./agent-sockets.ts";
+import { alertOnDuplicates, refuseSecondConnection } from "./duplicate-connections.ts";
 import type { HubContext } from "./hub-context.ts";
 import { bumpCounter } from "./hub-storage.ts";
+import type { PartRecorded } from "./inventory-cache.ts";
 import type { JobStreams } from "./job-streams.ts";
 import { recordPendingOutcomes, requeueJob } from "./stop-job.ts";
 import { recordObservations } from "./vm-observations.ts";
@@ -40,9 +43,19 @@ export async function handleFrame(
     case "job.result":
       return streams.apply(ws, facts, frame);
     case "inventory.report":
-      hub.inventory.record({ report: frame.report, agentId: facts.agentId, now: hub.now() });
-      sendFrame(ws, { type: "ack", ref: frame.id });
-      return;
+      return onInventory(
+        hub,
+        ws,
+        frame,
+        hub.inventory.record({ ...frame, agentId: facts.agentId, now: hub.now() }),
+      );
+    case "inventory.part":
+      return onInventory(
+        hub,
+        ws,
+        frame,
+        hub.inventory.recordPart({ ...frame, agentId: facts.agentId, now: hub.now() }),
+      );
     case "vm.observed":
       return recordObservations(hub, { ws, facts, frame });
     case "call.result":
@@ -60,13 +73,27 @@ export async function handleFrame(
   }
 }
 
+/** Acks an inventory frame, or says why its report was refused (it never replaces the current one). */
+function onInventory(hub: HubContext, ws: WebSocket, frame: { id: string }, recorded: PartRecorded): void {
+  if (recorded.status !== "refused") {
+    if (recorded.status === "current") bumpCounter(hub.sql, "inventory_reports");
+    sendFrame(ws, { type: "ack", ref: frame.id });
+    return;
+  }
+  bumpCounter(hub.sql, "inventory_refused");
+  const message = `inventory refused: ${recorded.reason}`.slice(0, 500);
+  sendFrame(ws, { type: "error", code: "MALFORMED_FRAME", message, ref: frame.id });
+}
+
 /**
- * The handshake: agree on a protocol version, make this the agent's only socket, note what it says about
- * itself, settle the jobs it still runs from before, welcome it, then offer it work.
+ * The handshake: agree on a protocol version, refuse it while another connection of the agent is live
+ * (duplicate-connections.ts), make this the agent's only socket, note what it says about itself, settle
+ * the jobs it still runs from before, welcome it, then offer it work.
  */
 async function onHello(hub: HubContext, ws: WebSocket, facts: SocketFacts, frame: Frame<"hello">) {
   const protocol = negotiateVersion(frame.protocols);
   if (protocol === null) return refuseVersion(hub, ws, frame);
+  if (refuseSecondConnection(hub, ws, facts)) return;
   supersedeOlderSockets(hub, ws, facts.agentId);
   attachFacts(ws, { ...facts, protocol, calls: frame.calls ?? null, jobs: frame.jobs ?? null });
   const now = hub.now();
@@ -94,7 +121,7 @@ function refuseVersion(hub: HubContext, ws: WebSocket, frame: Frame<"hello">): v
   closeSocket(ws, CLOSE_CODES.versionRefused, "protocol version refused");
 }
 
-/** The newest connection of an agent wins: an older one is usually half-open after a network cut. */
+/** Older connections still open here have gone quiet (half-open after a cut): the new one replaces them. */
 function supersedeOlderSockets(hub: HubContext, ws: WebSocket, agentId: string): void {
   for (const other of hub.ctx.getWebSockets(agentTag(agentId))) {
     if (other !== ws) closeSocket(other, CLOSE_CODES.superseded, "superseded by a newer connection");
@@ -138,11 +165,24 @@ async function writePresence(hub: HubContext, input: { facts: SocketFacts; now: 
   }
 }
 
+/**
+ * Refreshes the agent's D1 presence every few minutes; an agent D1 says is revoked (a revocation whose
+ * hub call never arrived here) is refused from then on and its socket closed.
+ */
 async function keepPresenceFresh(hub: HubContext, facts: SocketFacts, now: number): Promise<void> {
   if (hub.roster.presenceFresh(facts.agentId, { now, freshMs: PRESENCE_REFRESH_MS })) return;
   hub.roster.presenceWritten(facts.agentId, now);
   try {
-    await refreshPresence(hub.env.DB, { agentId: facts.agentId, connectionId: facts.connectionId, now });
+    const presence = await refreshPresence(hub.env.DB, {
+      agentId: facts.agentId,
+      connectionId: facts.connectionId,
+      now,
+    });
+    if (!presence.revoked) return;
+    logEvent("warn", "revoked agent still connected; closing it", { agentId: facts.agentId });
+    hub.roster.revoke(facts.agentId);
+    for (const other of hub.ctx.getWebSockets(agentTag(facts.agentId)))
+      closeSocket(other, CLOSE_CODES.revoked, "agent revoked");
   } catch (error) {
     logEvent("warn", "presence not refreshed", { agentId: facts.agentId, error: String(error) });
   }
@@ -178,6 +218,16 @@ async function onAccept(
     });
     return;
   }
+  if (!(await fenceEarlierHolders(hub, { jobId: frame.jobId, epoch: grant.value.epoch }))) {
+    sendFrame(ws, {
+      type: "error",
+      code: "TRY_AGAIN",
+      message: "could not grant the job yet",
+      ref: frame.id,
+    });
+    await hub.dispatch();
+    return;
+  }
   sendFrame(ws, {
     type: "job.granted",
     jobId: frame.jobId,
@@ -189,6 +239,23 @@ async function onAccept(
     job: grant.value.job,
   });
   await hub.dispatch();
+}
+
+/**
+ * A re-grant (epoch 2 and up) raises the job's lease fence in D1 before the new holder hears of it, so
+ * a write of an earlier holder still on its way can never land while the new one builds. When D1
+ * cannot be reached the grant is taken back (the job is offered again later) rather than sent unfenced.
+ */
+async function fenceEarlierHolders(hub: HubContext, input: { jobId: string; epoch: number }) {
+  if (input.epoch < 2) return true;
+  try {
+    await raiseLeaseFence(hub.env.DB, input);
+    return true;
+  } catch (error) {
+    logEvent("warn", "lease fence not raised; grant taken back", { ...input, error: String(error) });
+    hub.queue.requeue({ jobId: input.jobId, epoch: input.epoch, now: hub.now() });
+    return false;
+  }
 }
 
 async function onRelease(
@@ -222,6 +289,8 @@ async function onRenew(
   if (refused > 0) bumpCounter(hub.sql, "renewals_refused", refused);
   hub.roster.heartbeat({ agentId: facts.agentId, capacity: frame.capacity, draining: frame.draining, now });
   hub.queue.clearDeclines(facts.agentId);
+  // before the answer: the renewal that proves two copies ran at once is recorded when it is answered
+  await alertOnDuplicates(hub, facts);
   sendFrame(ws, { type: "lease.renewed", ref: frame.id, leaseTtlMs: hub.settings.leaseTtlMs, leases });
   resendCancels(hub, ws, facts.agentId);
   await keepPresenceFresh(hub, facts, now);

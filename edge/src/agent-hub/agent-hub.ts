@@ -43,8 +43,23 @@ import { createJobReportSink } from "./job-reports.ts";
 import { JobStreams } from "./job-streams.ts";
 import { type CallFailure, type CallRequest, PendingCalls } from "./pending-calls.ts";
 import { SiteAnnouncer } from "./site-announcer.ts";
-import { closeSilentSockets, FrameRateLimit, HELLO_DEADLINE_MS, refuseFlood } from "./socket-guards.ts";
-import { recordPendingOutcomes, requeueJob, type StopOutcome, stopJob } from "./stop-job.ts";
+import {
+  closeSilentSockets,
+  FrameRateLimit,
+  HELLO_DEADLINE_MS,
+  MALFORMED_RATE,
+  refuseFlood,
+  refuseGarbage,
+} from "./socket-guards.ts";
+import {
+  recordPendingOutcomes,
+  requeueJob,
+  type StopOutcome,
+  stopJob,
+  takeBackUnansweredStops,
+  timeOutOverdueJobs,
+} from "./stop-job.ts";
+import { VmStatusCache } from "./vm-status-cache.ts";
 
 /**
  * Responsibilities: one object per tenant site (`site:<siteId>`). Holds the site's agent sockets
@@ -57,7 +72,9 @@ export class AgentHub extends DurableObject<Env> {
   private readonly hub: HubContext;
   private readonly streams: JobStreams;
   private readonly rateLimit = new FrameRateLimit();
+  private readonly malformed = new FrameRateLimit(MALFORMED_RATE);
   private readonly announcer: SiteAnnouncer;
+  private readonly vmStatuses = new VmStatusCache();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -116,8 +133,12 @@ export class AgentHub extends DurableObject<Env> {
       const facts = factsOf(ws);
       if (!facts) return closeSocket(ws, 1011, "socket without identity");
       if (!this.rateLimit.take(facts.connectionId, this.hub.now())) return refuseFlood(this.hub, ws);
+      // a revocation bites on every frame, not only on connect: a socket its close missed goes now
+      if (this.hub.roster.isRevoked(facts.agentId))
+        return closeSocket(ws, CLOSE_CODES.revoked, "agent revoked");
       const frame = this.readFrame(ws, message);
       if (frame) await handleFrame(this.hub, this.streams, { ws, facts, frame });
+      else if (!this.malformed.take(facts.connectionId, this.hub.now())) refuseGarbage(this.hub, ws);
     } catch (error) {
       // a bug must cost one frame, never the object and every other agent's socket
       bumpCounter(this.hub.sql, "frames_failed");
@@ -175,7 +196,10 @@ export class AgentHub extends DurableObject<Env> {
 
   private async onDisconnect(ws: WebSocket): Promise<void> {
     const facts = factsOf(ws);
-    if (facts) this.rateLimit.forget(facts.connectionId);
+    if (facts) {
+      this.rateLimit.forget(facts.connectionId);
+      this.malformed.forget(facts.connectionId);
+    }
     // a socket that never said hello (e.g. `gantry-agent doctor`) was never present
     if (!facts || facts.protocol === null) return;
     const now = this.hub.now();
@@ -202,6 +226,9 @@ export class AgentHub extends DurableObject<Env> {
     try {
       const now = this.hub.now();
       this.takeBackExpired(now);
+      // every job has a deadline: past it, it is stopped; a stop its agent leaves unanswered is taken back
+      await timeOutOverdueJobs(this.hub);
+      takeBackUnansweredStops(this.hub);
       // stopped jobs no agent will report on, including earlier writes that failed
       await recordPendingOutcomes(this.hub);
       await this.hub.dispatch();
@@ -328,6 +355,18 @@ export class AgentHub extends DurableObject<Env> {
   /** The latest inventory an agent of this site reported, if any. */
   async inventory(): Promise<SiteInventory | null> {
     return this.hub.inventory.latest();
+  }
+
+  /**
+   * A VM's live power state, tools, IP and hostname: from the last few seconds' answer, else asked of an
+   * agent, with concurrent askers sharing one call and a bound on how many VMs are asked at once.
+   */
+  async vmStatus(vmwareId: string): Promise<Result<AgentCallResult, CallFailure>> {
+    return this.vmStatuses.read({
+      vmwareId,
+      now: this.hub.now(),
+      ask: () => this.callAgent({ call: { method: "vm.status", vmwareId } }),
+    });
   }
 
   /** Asks a connected agent (the least busy) for live VM status or a vCenter connectivity test. */

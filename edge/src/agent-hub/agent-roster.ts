@@ -9,6 +9,26 @@ export interface RosterAgent {
   draining: boolean;
   /** ms since epoch */
   lastSeenAt: number | null;
+  /** the last alert about two live connections of this agent, if any */
+  duplicateAlert: DuplicateAlert | null;
+}
+
+/** Two connections of one agent credential were live at once (agent-frames.ts says when that is). */
+export interface DuplicateAlert {
+  /** ms since epoch: when the alert was raised */
+  alertAt: number;
+  /** the last refused connection: when, and from where */
+  refusedAt: number;
+  refusedFrom: string;
+}
+
+/** Refused connections not yet alerted on: raised once the live connection proves itself again. */
+export interface PendingRefusals {
+  count: number;
+  refusedAt: number;
+  refusedFrom: string;
+  /** when the last alert was raised, to space them out */
+  lastAlertAt: number | null;
 }
 
 // the `agents_seen` table (hub-storage.ts): its rows never leave this file
@@ -22,6 +42,10 @@ type SeenRow = {
   last_seen_at: number | null;
   revoked: number;
   presence_at: number | null;
+  refused_count: number;
+  refused_at: number | null;
+  refused_from: string | null;
+  alert_at: number | null;
 };
 
 const toAgent = (row: SeenRow): RosterAgent => ({
@@ -31,6 +55,10 @@ const toAgent = (row: SeenRow): RosterAgent => ({
   capacity: row.capacity,
   draining: row.draining === 1,
   lastSeenAt: row.last_seen_at,
+  duplicateAlert:
+    row.alert_at !== null && row.refused_at !== null
+      ? { alertAt: row.alert_at, refusedAt: row.refused_at, refusedFrom: row.refused_from ?? "unknown" }
+      : null,
 });
 
 /**
@@ -91,6 +119,56 @@ export class AgentRoster {
        ON CONFLICT (agent_id) DO UPDATE SET revoked = 1`,
       agentId,
     );
+  }
+
+  /** When the agent was last heard from: its hello or its latest renewal (null: never). */
+  lastHeard(agentId: string): number | null {
+    const row = this.#sql
+      .exec<Pick<SeenRow, "last_seen_at">>("SELECT last_seen_at FROM agents_seen WHERE agent_id = ?", agentId)
+      .toArray()[0];
+    return row?.last_seen_at ?? null;
+  }
+
+  /** A connection of the agent was refused because another one was live. */
+  refusedConnection(agentId: string, input: { at: number; from: string }): void {
+    this.#sql.exec(
+      `UPDATE agents_seen SET refused_count = refused_count + 1, refused_at = ?2, refused_from = ?3
+       WHERE agent_id = ?1`,
+      agentId,
+      input.at,
+      input.from.slice(0, 64),
+    );
+  }
+
+  /** Refusals since the last alert, or null when there are none. */
+  pendingRefusals(agentId: string): PendingRefusals | null {
+    const row = this.#sql
+      .exec<Pick<SeenRow, "refused_count" | "refused_at" | "refused_from" | "alert_at">>(
+        "SELECT refused_count, refused_at, refused_from, alert_at FROM agents_seen WHERE agent_id = ?",
+        agentId,
+      )
+      .toArray()[0];
+    if (!row || row.refused_count === 0 || row.refused_at === null) return null;
+    return {
+      count: row.refused_count,
+      refusedAt: row.refused_at,
+      refusedFrom: row.refused_from ?? "unknown",
+      lastAlertAt: row.alert_at,
+    };
+  }
+
+  /** The refusals were alerted on (the count starts again; when and from where stay for the page). */
+  alerted(agentId: string, now: number): void {
+    this.#sql.exec(
+      "UPDATE agents_seen SET refused_count = 0, alert_at = ?2 WHERE agent_id = ?1",
+      agentId,
+      now,
+    );
+  }
+
+  /** The refusals were the agent's own restart, not a second copy: nothing to alert on. */
+  forgetRefusals(agentId: string): void {
+    this.#sql.exec("UPDATE agents_seen SET refused_count = 0 WHERE agent_id = ?1", agentId);
   }
 
   isRevoked(agentId: string): boolean {

@@ -16,6 +16,8 @@ export const SocketFacts = z.object({
   calls: z.array(z.string()).nullable().default(null),
   /** The job kinds the agent said it runs; null when it named none (older than protocol 3: provisioning only). */
   jobs: z.array(z.string()).nullable().default(null),
+  /** where the connection came from (sockets accepted before the field existed say "unknown") */
+  remoteAddress: z.string().default("unknown"),
 });
 export type SocketFacts = z.infer<typeof SocketFacts>;
 

@@ -1,4 +1,5 @@
 import { LEGACY_AGENT_JOBS } from "@gantry/shared/protocol/agent";
+import { VM_ACTIONS_PROTOCOL } from "@gantry/shared/protocol/version";
 import { type SocketFacts, sendFrame, welcomedSockets } from "./agent-sockets.ts";
 import type { HubContext } from "./hub-context.ts";
 import type { Job } from "./job-queue.ts";
@@ -28,7 +29,11 @@ export function agentSlots(hub: HubContext): AgentSlot[] {
 }
 
 /** The job kinds an agent runs: those it named in its hello, or provisioning only for an older one. */
-export const jobsOf = (facts: SocketFacts): readonly string[] => facts.jobs ?? LEGACY_AGENT_JOBS;
+export const jobsOf = (facts: SocketFacts): readonly string[] =>
+  // below protocol 3 (1, or 2 with inventory in parts) an agent runs provisioning only, whatever it names
+  facts.protocol !== null && facts.protocol >= VM_ACTIONS_PROTOCOL
+    ? (facts.jobs ?? LEGACY_AGENT_JOBS)
+    : LEGACY_AGENT_JOBS;
 
 function pick(slots: AgentSlot[], job: Job): AgentSlot | null {
   let best: AgentSlot | null = null;
@@ -68,11 +73,12 @@ export async function dispatchQueued(hub: HubContext): Promise<void> {
 const PENDING_OUTCOME_RETRY_MS = 30_000;
 
 /**
- * One alarm per object: set it to the earliest offer or lease deadline, and no later than a retry of
- * a stopped job's outcome still to be written, if there is either.
+ * One alarm per object: set it to the earliest deadline (an offer or lease expiring, a job reaching its
+ * maximum duration, a stopped job's agent out of time), and no later than a retry of a stopped job's
+ * outcome still to be written, if there is either.
  */
 export async function armSweep(hub: HubContext): Promise<void> {
-  const deadline = hub.queue.nextDeadline();
+  const deadline = hub.queue.nextDeadline(hub.settings.jobMaxDurationMs);
   const retry = hub.queue.pendingOutcomes().length > 0 ? hub.now() + PENDING_OUTCOME_RETRY_MS : null;
   const next = deadline === null ? retry : retry === null ? deadline : Math.min(deadline, retry);
   if (next === null) return;

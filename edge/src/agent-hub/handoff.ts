@@ -9,6 +9,7 @@ const HEADERS = {
   tenantId: "x-gantry-tenant-id",
   siteId: "x-gantry-site-id",
   name: "x-gantry-agent-name",
+  remoteAddress: "x-gantry-agent-address",
 } as const;
 
 const Handoff = z.object({
@@ -16,9 +17,14 @@ const Handoff = z.object({
   tenantId: z.string().min(1).max(100),
   siteId: z.string().min(1).max(100),
   name: z.string().min(1).max(200),
+  /** where the connection came from, as Cloudflare saw it (named in a duplicate-connection alert) */
+  remoteAddress: z.string().max(64).catch("unknown"),
 });
 
-export function handoffRequest(url: string, upgrade: Request, who: AgentIdentity): Request {
+/** Who connects, as the Worker authenticated them, and from where. */
+export type HandedOffAgent = AgentIdentity & { remoteAddress: string };
+
+export function handoffRequest(url: string, upgrade: Request, who: HandedOffAgent): Request {
   const headers = new Headers({ Upgrade: "websocket" });
   for (const h of ["sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol"]) {
     const v = upgrade.headers.get(h);
@@ -28,15 +34,17 @@ export function handoffRequest(url: string, upgrade: Request, who: AgentIdentity
   headers.set(HEADERS.tenantId, who.tenantId);
   headers.set(HEADERS.siteId, who.siteId);
   headers.set(HEADERS.name, encodeURIComponent(who.name));
+  headers.set(HEADERS.remoteAddress, who.remoteAddress.slice(0, 64));
   return new Request(url, { headers });
 }
 
-export function readHandoff(request: Request): AgentIdentity | null {
+export function readHandoff(request: Request): HandedOffAgent | null {
   const parsed = Handoff.safeParse({
     agentId: request.headers.get(HEADERS.agentId),
     tenantId: request.headers.get(HEADERS.tenantId),
     siteId: request.headers.get(HEADERS.siteId),
     name: decodeURIComponent(request.headers.get(HEADERS.name) ?? ""),
+    remoteAddress: request.headers.get(HEADERS.remoteAddress) ?? "unknown",
   });
   return parsed.success ? parsed.data : null;
 }

@@ -1,14 +1,19 @@
 import { type AgentSlot, agentSlots } from "./dispatch.ts";
 import type { HubContext } from "./hub-context.ts";
 import { readCounters, readMeta } from "./hub-storage.ts";
-import type { Job, JobState } from "./job-queue.ts";
+import type { Job, JobState, StopReason } from "./job-queue.ts";
 
-/** Why a job is not running yet; plain data so the API can say it in a sentence. */
+/**
+ * Why a job is not running yet, or why a running one is ending; plain data so the API can say it in a
+ * sentence. `STOPPING`: stopped (by an admin, or by the site's maximum job duration) while its agent
+ * tears down what it built, which it must report by `deadline`.
+ */
 export type WaitReason =
   | { code: "NO_AGENT_CONNECTED"; since: string | null }
   | { code: "AGENTS_AT_CAPACITY"; connected: number }
   | { code: "AGENTS_DRAINING"; connected: number }
-  | { code: "AWAITING_ACCEPTANCE"; agentId: string };
+  | { code: "AWAITING_ACCEPTANCE"; agentId: string }
+  | { code: "STOPPING"; reason: StopReason; maxMinutes: number; deadline: string | null };
 
 export interface HubAgentStatus {
   agentId: string;
@@ -19,6 +24,8 @@ export interface HubAgentStatus {
   capacity: number;
   draining: boolean;
   jobsInFlight: number;
+  /** two live connections of this agent's credential were seen (see duplicate-connections.ts) */
+  duplicateConnection: { alertAt: string; refusedAt: string; refusedFrom: string } | null;
 }
 
 export interface HubJobStatus {
@@ -49,13 +56,22 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export interface WaitContext {
   slots: AgentSlot[];
   absentSince: string | null;
+  maxMinutes: number;
 }
 
 export function waitContext(hub: HubContext): WaitContext {
-  return { slots: agentSlots(hub), absentSince: readMeta(hub.sql, ABSENT_SINCE) };
+  return {
+    slots: agentSlots(hub),
+    absentSince: readMeta(hub.sql, ABSENT_SINCE),
+    maxMinutes: Math.round(hub.settings.jobMaxDurationMs / 60_000),
+  };
 }
 
 function waitReason(job: Job, wait: WaitContext): WaitReason | null {
+  if (job.state === "leased" && job.cancelRequested) {
+    const reason = job.stopReason ?? "requested";
+    return { code: "STOPPING", reason, maxMinutes: wait.maxMinutes, deadline: iso(job.stopDeadline) };
+  }
   if (job.state === "offered" && job.agentId) return { code: "AWAITING_ACCEPTANCE", agentId: job.agentId };
   if (job.state !== "queued") return null;
   const { slots, absentSince } = wait;
@@ -95,6 +111,13 @@ export function hubStatus(hub: HubContext): HubStatus {
     capacity: a.capacity,
     draining: a.draining,
     jobsInFlight: load.get(a.agentId) ?? 0,
+    duplicateConnection: a.duplicateAlert
+      ? {
+          alertAt: new Date(a.duplicateAlert.alertAt).toISOString(),
+          refusedAt: new Date(a.duplicateAlert.refusedAt).toISOString(),
+          refusedFrom: a.duplicateAlert.refusedFrom,
+        }
+      : null,
   }));
   const jobs = hub.queue.active().map((j) => jobStatus(j, wait));
   return { agents, jobs, counters: readCounters(hub.sql) };

@@ -1,5 +1,6 @@
 // Storage of one AgentHub (DO SQLite): the schema of every table, and the counters and meta tables. Each
-// other table has one owner: jobs → JobQueue, agents_seen → AgentRoster, inventory → InventoryCache.
+// other table has one owner: jobs → JobQueue, agents_seen → AgentRoster, inventory_parts and
+// inventory_current → InventoryCache.
 // Versioned by our own table because PRAGMA user_version is unavailable; each entry runs once, in order,
 // inside blockConcurrencyWhile.
 const MIGRATIONS: readonly string[] = [
@@ -51,6 +52,39 @@ const MIGRATIONS: readonly string[] = [
   "ALTER TABLE agents_seen ADD COLUMN presence_at INTEGER",
   // 1 while a stopped job's CANCELLED outcome, which no agent will report, is not in the D1 log yet
   "ALTER TABLE jobs ADD COLUMN outcome_pending INTEGER NOT NULL DEFAULT 0",
+  // connections refused because another one of the same agent was live (agent-roster.ts), and the alert
+  `ALTER TABLE agents_seen ADD COLUMN refused_count INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE agents_seen ADD COLUMN refused_at INTEGER;
+   ALTER TABLE agents_seen ADD COLUMN refused_from TEXT;
+   ALTER TABLE agents_seen ADD COLUMN alert_at INTEGER;`,
+  // every job has a deadline: its first grant starts the hub's clock on it (AGENT_JOB_MAX_DURATION_MS);
+  // a stop (an admin's, or the deadline's) says why, and by when its agent must have answered
+  `ALTER TABLE jobs ADD COLUMN first_granted_at INTEGER;
+   ALTER TABLE jobs ADD COLUMN stop_reason TEXT;
+   ALTER TABLE jobs ADD COLUMN stop_deadline INTEGER;`,
+  // the inventory travels in parts (protocol 2): each report's parts are kept apart until all of them
+  // arrived, then the report becomes current by hub time; a protocol-1 report is a report of one part
+  `CREATE TABLE inventory_parts (
+     report_id TEXT NOT NULL,
+     idx INTEGER NOT NULL,
+     total INTEGER NOT NULL,
+     agent_id TEXT NOT NULL,
+     body TEXT NOT NULL,
+     received_at INTEGER NOT NULL,
+     PRIMARY KEY (report_id, idx)
+   );
+   CREATE INDEX inventory_parts_agent ON inventory_parts (agent_id, report_id);
+   CREATE TABLE inventory_current (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     report_id TEXT NOT NULL,
+     agent_id TEXT NOT NULL,
+     received_at INTEGER NOT NULL
+   );
+   INSERT INTO inventory_parts (report_id, idx, total, agent_id, body, received_at)
+     SELECT 'migrated', 0, 1, agent_id, report, received_at FROM inventory WHERE id = 1;
+   INSERT INTO inventory_current (id, report_id, agent_id, received_at)
+     SELECT 1, 'migrated', agent_id, received_at FROM inventory WHERE id = 1;
+   DROP TABLE inventory;`,
 ];
 
 export function migrateHubStorage(sql: SqlStorage): void {

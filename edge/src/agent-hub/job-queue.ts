@@ -1,10 +1,15 @@
+import type { ProvisioningFailureCode } from "@gantry/shared/jobs/provision-vm-job";
 import { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
-import { AgentJob, type JobResultOutcome } from "@gantry/shared/protocol/agent";
+import type { VmActionFailureCode } from "@gantry/shared/jobs/vm-action-job";
+import { AgentJob } from "@gantry/shared/protocol/agent";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { z } from "zod";
 import { bumpCounter } from "./hub-storage.ts";
 
 export type JobState = "queued" | "offered" | "leased" | "done";
+
+/** Why a job was stopped: an admin asked, or it ran past the site's maximum job duration. */
+export type StopReason = "requested" | "timed-out";
 
 /** One job of the site as the hub's parts see it. */
 export interface Job {
@@ -25,8 +30,14 @@ export interface Job {
   leaseExpiresAt: number | null;
   /** the agent that declined it last; skipped until it renews */
   declinedBy: string | null;
-  /** an admin stopped it while an agent held it */
+  /** an admin stopped it, or its deadline did, while an agent held it */
   cancelRequested: boolean;
+  /** why it was stopped; null while it was not */
+  stopReason: StopReason | null;
+  /** a stopped job's agent must have reported by then, or the hub takes the job back and says so itself */
+  stopDeadline: number | null;
+  /** when an agent first held it: the hub's maximum job duration counts from here */
+  firstGrantedAt: number | null;
   outcome: string | null;
   /** stages applied so far, in the order they arrived */
   stages: ProvisioningStage[];
@@ -51,6 +62,9 @@ type JobRow = {
   cancel_requested: number;
   /** 1 while a stopped job's outcome is not in the D1 log yet (stop-job.ts records it) */
   outcome_pending: number;
+  first_granted_at: number | null;
+  stop_reason: StopReason | null;
+  stop_deadline: number | null;
   outcome: string | null;
   enqueued_at: number;
   updated_at: number;
@@ -69,6 +83,12 @@ export interface Grant {
 
 const Stages = z.array(ProvisioningStage).catch([]);
 
+/** The `outcome` of a job that ended with one of these failure codes; any other failure is "failed". */
+const ENDED_AS: Partial<Record<ProvisioningFailureCode | VmActionFailureCode, string>> = {
+  CANCELLED: "cancelled",
+  TIMED_OUT: "timed-out",
+};
+
 const toJob = (row: JobRow): Job => ({
   jobId: row.job_id,
   tenantId: row.tenant_id,
@@ -83,22 +103,12 @@ const toJob = (row: JobRow): Job => ({
   leaseExpiresAt: row.lease_expires_at,
   declinedBy: row.declined_by,
   cancelRequested: row.cancel_requested === 1,
+  stopReason: row.stop_reason,
+  stopDeadline: row.stop_deadline,
+  firstGrantedAt: row.first_granted_at,
   outcome: row.outcome,
   stages: Stages.parse(JSON.parse(row.stages)),
 });
-
-/** A job's failure code; null when it succeeded. Provisioning and VM actions alike. */
-function failureCodeOf(outcome: JobResultOutcome): string | null {
-  if ("status" in outcome) return outcome.status === "failed" ? outcome.failure.code : null;
-  return outcome.ok ? null : outcome.failure.code;
-}
-
-/** How a job ended, in the one word the queue keeps. */
-function outcomeOf(outcome: JobResultOutcome): "succeeded" | "cancelled" | "failed" {
-  const code = failureCodeOf(outcome);
-  if (code === null) return "succeeded";
-  return code === "CANCELLED" ? "cancelled" : "failed";
-}
 
 /**
  * The job queue and its leases in the hub's SQLite, the only code that touches the `jobs` table.
@@ -184,7 +194,8 @@ export class JobQueue {
     if (row.state === "offered") {
       this.sql.exec(
         `UPDATE jobs SET state = 'leased', epoch = epoch + 1, attempt = attempt + 1, offer_expires_at = NULL,
-           lease_expires_at = ?2, updated_at = ?3 WHERE job_id = ?1`,
+           lease_expires_at = ?2, updated_at = ?3, first_granted_at = COALESCE(first_granted_at, ?3)
+         WHERE job_id = ?1`,
         input.jobId,
         input.now + input.leaseTtlMs,
         input.now,
@@ -264,14 +275,19 @@ export class JobQueue {
     return cursor.rowsWritten > 0;
   }
 
+  /**
+   * The job's last frame was applied: done, with how it ended ("succeeded", or the failure's code of a
+   * provisioning job or a VM action).
+   */
   finish(input: {
     jobId: string;
     epoch: number;
     seq: number;
-    outcome: JobResultOutcome;
+    outcome: "succeeded" | ProvisioningFailureCode | VmActionFailureCode;
     now: number;
   }): boolean {
-    const outcome = outcomeOf(input.outcome);
+    const code = input.outcome;
+    const outcome = code === "succeeded" ? code : (ENDED_AS[code] ?? "failed");
     const cursor = this.sql.exec(
       `UPDATE jobs SET state = 'done', outcome = ?4, last_seq = ?3, lease_expires_at = NULL, updated_at = ?5
        WHERE job_id = ?1 AND epoch = ?2 AND state = 'leased' AND last_seq = ?3 - 1`,
@@ -292,7 +308,8 @@ export class JobQueue {
   requeue(input: { jobId: string; epoch: number; now: number; expiredBy?: number }): boolean {
     const cursor = this.sql.exec(
       `UPDATE jobs SET state = CASE WHEN cancel_requested = 1 THEN 'done' ELSE 'queued' END,
-         outcome = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE NULL END,
+         outcome = CASE WHEN cancel_requested = 0 THEN NULL
+           WHEN stop_reason = 'timed-out' THEN 'timed-out' ELSE 'cancelled' END,
          outcome_pending = cancel_requested,
          agent_id = NULL, lease_expires_at = NULL, offer_expires_at = NULL, updated_at = ?3
        WHERE job_id = ?1 AND epoch = ?2 AND state IN ('offered', 'leased')
@@ -330,14 +347,41 @@ export class JobQueue {
     );
   }
 
-  nextDeadline(): number | null {
+  /**
+   * The earliest moment the sweep has work: an offer or lease expiring, a job reaching the maximum
+   * duration, or a stopped job's agent running out of time to answer.
+   */
+  nextDeadline(maxDurationMs: number): number | null {
     return (
       this.sql
         .exec<{ at: number | null }>(
-          `SELECT min(CASE state WHEN 'leased' THEN lease_expires_at ELSE offer_expires_at END) AS at
-           FROM jobs WHERE state IN ('offered', 'leased')`,
+          `SELECT min(at) AS at FROM (
+             SELECT CASE state WHEN 'leased' THEN lease_expires_at ELSE offer_expires_at END AS at
+               FROM jobs WHERE state IN ('offered', 'leased')
+             UNION ALL SELECT first_granted_at + ?1 FROM jobs
+               WHERE state != 'done' AND stop_reason IS NULL AND first_granted_at IS NOT NULL
+             UNION ALL SELECT stop_deadline FROM jobs WHERE state = 'leased' AND stop_deadline IS NOT NULL)`,
+          maxDurationMs,
         )
         .one().at ?? null
+    );
+  }
+
+  /** Jobs not finished and not stopped yet whose first grant is `maxDurationMs` or more ago. */
+  overdue(now: number, maxDurationMs: number): Job[] {
+    return this.#all(
+      `SELECT * FROM jobs WHERE state != 'done' AND stop_reason IS NULL
+         AND first_granted_at IS NOT NULL AND first_granted_at + ?2 <= ?1`,
+      now,
+      maxDurationMs,
+    );
+  }
+
+  /** Stopped jobs an agent still holds past the time it had to report their end. */
+  stopsPastDeadline(now: number): Job[] {
+    return this.#all(
+      "SELECT * FROM jobs WHERE state = 'leased' AND stop_deadline IS NOT NULL AND stop_deadline <= ?",
+      now,
     );
   }
 
@@ -349,20 +393,29 @@ export class JobQueue {
   requestCancel(input: {
     jobId: string;
     now: number;
+    /** why (default: an admin asked) */
+    reason?: StopReason;
+    /** how long a holding agent has to report the job's end before the hub takes it back */
+    graceMs: number;
+    /** `kind`: the job's (a VM action's `vm.*`); provision-vm when not given */
     tombstone?: { tenantId: string; siteId: string; requestId: string; kind?: string };
   }): "cancelled" | "cancelling" | "finished" | "unknown" {
+    const reason = input.reason ?? "requested";
+    const outcome = reason === "timed-out" ? "timed-out" : "cancelled";
     const row = this.#row(input.jobId);
     if (!row && input.tombstone) {
       const t = input.tombstone;
       this.sql.exec(
         `INSERT INTO jobs (job_id, tenant_id, site_id, request_id, kind, spec, state, outcome, cancel_requested,
-           outcome_pending, enqueued_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?6, '{}', 'done', 'cancelled', 1, 1, ?5, ?5)`,
+           outcome_pending, stop_reason, enqueued_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?8, '{}', 'done', ?6, 1, 1, ?7, ?5, ?5)`,
         input.jobId,
         t.tenantId,
         t.siteId,
         t.requestId,
         input.now,
+        outcome,
+        reason,
         t.kind ?? "provision-vm",
       );
       return "cancelled";
@@ -370,18 +423,24 @@ export class JobQueue {
     if (!row) return "unknown";
     if (row.state === "done") return "finished";
     if (row.state === "leased") {
+      // a second stop keeps the first one's reason and deadline
       this.sql.exec(
-        "UPDATE jobs SET cancel_requested = 1, updated_at = ?2 WHERE job_id = ?1",
+        `UPDATE jobs SET cancel_requested = 1, updated_at = ?2, stop_reason = COALESCE(stop_reason, ?3),
+           stop_deadline = COALESCE(stop_deadline, ?4) WHERE job_id = ?1`,
         input.jobId,
         input.now,
+        reason,
+        input.now + input.graceMs,
       );
       return "cancelling";
     }
     this.sql.exec(
-      `UPDATE jobs SET state = 'done', outcome = 'cancelled', cancel_requested = 1, outcome_pending = 1,
+      `UPDATE jobs SET state = 'done', outcome = ?3, cancel_requested = 1, outcome_pending = 1, stop_reason = ?4,
          agent_id = NULL, offer_expires_at = NULL, updated_at = ?2 WHERE job_id = ?1`,
       input.jobId,
       input.now,
+      outcome,
+      reason,
     );
     return "cancelled";
   }

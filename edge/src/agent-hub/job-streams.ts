@@ -5,28 +5,53 @@ import { type SocketFacts, sendFrame } from "./agent-sockets.ts";
 import type { HubContext } from "./hub-context.ts";
 import { bumpCounter } from "./hub-storage.ts";
 import type { Job } from "./job-queue.ts";
+import { timedOutActionFailure, timedOutFailure } from "./stop-job.ts";
 
 type JobFrame = Extract<AgentToEdge, { type: "job.progress" | "job.result" }>;
 
-/** What a durable frame says, as the one report shape; null for a percent, which is never recorded. */
-function updateOf(frame: JobFrame): JobUpdate | null {
+/** How a job ended, as recorded: "succeeded", or the failure's code (provisioning and VM actions alike). */
+const outcomeCodeOf = (update: Exclude<JobUpdate, { kind: "stage" | "step" }>) =>
+  update.kind === "succeeded" || update.kind === "action-done" ? "succeeded" : update.failure.code;
+
+/**
+ * What a durable frame says, as the one report shape; null for a percent, which is never recorded. A
+ * job the hub stopped for running too long ends TIMED_OUT: its agent, told to stop like for any stop,
+ * reports CANCELLED, and the reason is the hub's to give.
+ */
+function updateOf(hub: HubContext, job: Job, frame: JobFrame): JobUpdate | null {
   if (frame.type === "job.result") {
     const { outcome, at } = frame;
+    const timedOut = job.stopReason === "timed-out";
     // a VM action's outcome (protocol 3), or provisioning's
     if ("status" in outcome) {
-      return outcome.status === "done"
-        ? { kind: "action-done", result: outcome.result, at }
-        : { kind: "action-failed", failure: outcome.failure, at };
+      if (outcome.status === "done") return { kind: "action-done", result: outcome.result, at };
+      const reported = outcome.failure;
+      const failure =
+        timedOut && reported.code === "CANCELLED"
+          ? timedOutActionFailure(hub, { detail: `its agent stopped it: ${reported.technicalDetail}` })
+          : reported;
+      return { kind: "action-failed", failure, at };
     }
-    return outcome.ok
-      ? { kind: "succeeded", vm: outcome.vm, at }
-      : { kind: "failed", failure: outcome.failure, at };
+    if (outcome.ok) return { kind: "succeeded", vm: outcome.vm, at };
+    const reported = outcome.failure;
+    const failure =
+      timedOut && reported.code === "CANCELLED"
+        ? timedOutFailure(hub, {
+            detail: `its agent stopped it: ${reported.technicalDetail}`,
+            attempts: reported.attempts,
+            cleanupFailed: reported.cleanupFailed,
+          })
+        : reported;
+    return { kind: "failed", failure, at };
   }
   return frame.update.kind === "percent" ? null : frame.update;
 }
 
-/** How recording a frame went: in the log, refused for good (acked and counted), or to be resent. */
-type Recorded = "recorded" | "refused" | "resend";
+/**
+ * How recording a frame went: in the log, refused for good (acked and counted), to be resent, or
+ * refused by D1's lease fence because a newer holder was granted the job meanwhile (never acked).
+ */
+type Recorded = "recorded" | "refused" | "resend" | "stale";
 
 /**
  * Applies job frames: fencing check, in-order dedup by seq, append to the D1 log, ack, then progress.
@@ -51,7 +76,7 @@ export class JobStreams {
   private async applyOne(ws: WebSocket, facts: SocketFacts, frame: JobFrame): Promise<void> {
     const job = this.fence(ws, facts, frame);
     if (!job) return;
-    const update = updateOf(frame);
+    const update = updateOf(this.hub, job, frame);
     if (!update) return this.publishPercent(job, frame);
     if (!this.nextInOrder(ws, job, frame)) return;
     const report: JobReport = {
@@ -61,17 +86,24 @@ export class JobStreams {
       agentId: facts.agentId,
       epoch: frame.epoch,
       eventId: frame.id,
+      // edge time orders and times everything; the agent's `at` travels on as metadata
+      receivedAt: new Date(this.hub.now()).toISOString(),
       update,
     };
     const recorded = await this.record(ws, frame, report);
     if (recorded === "resend") return;
+    if (recorded === "stale")
+      return this.refuseStale(ws, frame, this.hub.queue.get(frame.jobId)?.epoch ?? frame.epoch);
     // the lease may have moved while D1 was awaited; only the holder advances the stream
-    if (!this.advance(frame))
+    if (!this.advance(frame, update))
       return this.refuseStale(ws, frame, this.hub.queue.get(frame.jobId)?.epoch ?? frame.epoch);
     sendFrame(ws, { type: "ack", ref: frame.id, jobId: frame.jobId, seq: frame.seq });
     // progress only ever shows what the log holds (R11)
     if (recorded === "recorded")
-      await this.hub.sink.publish(update, { tenantId: job.tenantId, requestId: job.requestId });
+      await this.hub.sink.publish(
+        { ...update, at: report.receivedAt },
+        { tenantId: job.tenantId, requestId: job.requestId },
+      );
     if (frame.type === "job.result") await this.hub.dispatch();
   }
 
@@ -94,11 +126,14 @@ export class JobStreams {
 
   /** A percent is ephemeral: shown only while its stage is the latest applied one, never recorded. */
   private async publishPercent(job: Job, frame: JobFrame): Promise<void> {
-    if (frame.type === "job.progress" && frame.update.kind === "percent" && frame.seq === job.lastSeq)
+    if (frame.type === "job.progress" && frame.update.kind === "percent" && frame.seq === job.lastSeq) {
+      // edge time, like every update the progress shows
+      const at = new Date(this.hub.now()).toISOString();
       await this.hub.sink.publishPercent(
-        { ...frame.update, requestId: job.requestId },
+        { ...frame.update, at, requestId: job.requestId },
         { tenantId: job.tenantId },
       );
+    }
   }
 
   /** Acks a frame already applied (a resend) and refuses one that skips ahead; true for the next one. */
@@ -127,6 +162,10 @@ export class JobStreams {
     const recorded = await this.hub.sink.record(report);
     if (recorded.ok) return "recorded";
     const fields = { jobId: frame.jobId, seq: frame.seq, error: recorded.error };
+    if (recorded.error.code === "STALE_LEASE") {
+      logEvent("warn", "job update from a fenced-out holder refused by D1", fields);
+      return "stale";
+    }
     if (recorded.error.retryable) {
       logEvent("warn", "job update not recorded; agent will resend", fields);
       sendFrame(ws, {
@@ -142,13 +181,14 @@ export class JobStreams {
     return "refused";
   }
 
-  /** Moves the job's stream past this frame, if the frame's lease still holds. */
-  private advance(frame: JobFrame): boolean {
+  /** Moves the job's stream past this frame (as recorded), if the frame's lease still holds. */
+  private advance(frame: JobFrame, update: JobUpdate): boolean {
     const { jobId, epoch, seq } = frame;
     const now = this.hub.now();
-    return frame.type === "job.result"
-      ? this.hub.queue.finish({ jobId, epoch, seq, outcome: frame.outcome, now })
-      : this.hub.queue.advance({ jobId, epoch, seq, stage: stageOf(frame.update), now });
+    if (update.kind === "stage")
+      return this.hub.queue.advance({ jobId, epoch, seq, stage: update.stage, now });
+    if (update.kind === "step") return this.hub.queue.advance({ jobId, epoch, seq, stage: null, now });
+    return this.hub.queue.finish({ jobId, epoch, seq, outcome: outcomeCodeOf(update), now });
   }
 
   private refuseStale(ws: WebSocket, frame: JobFrame, current: number): void {
@@ -162,7 +202,3 @@ export class JobStreams {
     sendFrame(ws, { type: "job.cancel", jobId: frame.jobId, epoch: frame.epoch, reason: "reassigned" });
   }
 }
-
-/** The provisioning stage a progress frame applies (remembered for a re-run); null for an action's step. */
-const stageOf = (update: Extract<JobFrame, { type: "job.progress" }>["update"]) =>
-  update.kind === "step" ? null : update.stage;

@@ -6,7 +6,9 @@ export type CallFailure =
   /** agents are connected, but none answers this call (older than it, or without a vCenter) */
   | { code: "NO_AGENT_CAN_ANSWER"; method: string }
   | { code: "CALL_TIMEOUT"; timeoutMs: number }
-  | { code: "AGENT_DISCONNECTED" };
+  | { code: "AGENT_DISCONNECTED" }
+  /** the hub already asks its agents as many things as it lets itself at once (vm-status-cache.ts) */
+  | { code: "TOO_MANY_CALLS"; limit: number };
 
 export type CallRequest = { call: AgentCall; timeoutMs?: number };
 

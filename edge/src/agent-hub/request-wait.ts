@@ -6,9 +6,10 @@ import { siteHub } from "../stubs.ts";
 import { describeWait } from "./wait-reason.ts";
 
 /**
- * Why an approved request's job has not started, as its site's hub sees it now ("no agent connected
- * for site Acme lab since 10:04 UTC"): the requester is told what the admins see instead of a bare
- * "waiting". Null for a request that is not visible to the caller; `reason` null once the job runs.
+ * Why an approved request's job has not started, or why a running one is being stopped, as its site's
+ * hub sees it now ("no agent connected for site Acme lab since 10:04 UTC"): the requester is told what
+ * the admins see instead of a bare "waiting". Null for a request that is not visible to the caller;
+ * `reason` null while the job runs normally.
  */
 export async function requestWait(
   env: Env,
@@ -17,8 +18,12 @@ export async function requestWait(
   const { principal, requestId } = input;
   const request = await visibleRequestSite(env.DB, principal, requestId);
   if (!request) return null;
-  // only an approved request waits for an agent; once a stage arrived it is PROVISIONING
-  if (request.status !== "APPROVED") return { reason: null };
+  // an approved request waits for an agent; a provisioning one may be stopping (too long, or an admin)
+  if (request.status !== "APPROVED" && request.status !== "PROVISIONING")
+    return { reason: null, stopping: false };
   const job = await siteHub(env, request.siteId).jobStatus(jobIdFor(requestId));
-  return { reason: job?.waiting ? describeWait(job.waiting, request.siteName) : null };
+  return {
+    reason: job?.waiting ? describeWait(job.waiting, request.siteName) : null,
+    stopping: job?.waiting?.code === "STOPPING",
+  };
 }

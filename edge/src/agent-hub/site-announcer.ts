@@ -11,7 +11,15 @@ import { readMeta } from "./hub-storage.ts";
  */
 export function visibleState(status: Pick<HubStatus, "agents" | "jobs">): string {
   return JSON.stringify({
-    agents: status.agents.map((a) => [a.agentId, a.name, a.version, a.connected, a.draining, a.jobsInFlight]),
+    agents: status.agents.map((a) => [
+      a.agentId,
+      a.name,
+      a.version,
+      a.connected,
+      a.draining,
+      a.jobsInFlight,
+      a.duplicateConnection?.alertAt ?? null,
+    ]),
     jobs: status.jobs.map((j) => [j.jobId, j.requestId, j.state, j.agentId, j.attempt, j.waiting]),
   });
 }

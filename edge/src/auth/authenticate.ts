@@ -1,12 +1,11 @@
-import { err, ok, type Result } from "@gantry/shared/result";
 import { parse as parseCookies } from "hono/utils/cookie";
-import type { EdgeVars } from "../env.ts";
+import { type EdgeVars, parseVars } from "../env.ts";
+import type { SqlDatabase } from "../event-store/stored-event.ts";
 import { getTenant } from "../tenancy/tenants.ts";
-import { createOidcVerifier, remoteKeySet, type TokenFailure } from "./oidc-verifier.ts";
+import { type SessionRenewal, sessionPrincipal } from "./browser-session.ts";
+import { type BearerVerifier, createOidcVerifier, remoteKeySet } from "./oidc-verifier.ts";
 import type { Principal } from "./principal.ts";
-import { sessionCookieName, verifySession } from "./session-cookie.ts";
-
-export type BearerVerifier = (token: string) => Promise<Result<Principal, TokenFailure>>;
+import { sessionCookieName } from "./session-cookie.ts";
 
 export type AuthFailure = { code: string; detail?: string };
 
@@ -23,14 +22,26 @@ export function bearerVerifierFor(vars: EdgeVars): BearerVerifier | null {
   if (!vars.OIDC_ISSUER || !vars.OIDC_AUDIENCE || !vars.OIDC_JWKS_URL) return null;
   const algorithms = vars.OIDC_ALGORITHMS.length > 0 ? vars.OIDC_ALGORITHMS : DEFAULT_ALGORITHMS;
   return createOidcVerifier(
-    { issuer: vars.OIDC_ISSUER, audience: vars.OIDC_AUDIENCE, algorithms },
-    remoteKeySet(vars.OIDC_JWKS_URL),
+    {
+      issuer: vars.OIDC_ISSUER,
+      audience: vars.OIDC_AUDIENCE,
+      algorithms,
+      ...(vars.OIDC_CLIENT_ID ? { clientId: vars.OIDC_CLIENT_ID } : {}),
+    },
+    remoteKeySet(vars.OIDC_JWKS_URL, { cooldownMs: vars.OIDC_JWKS_COOLDOWN_SECONDS * 1000 }),
   );
 }
 
-/** Whether a tenant is on record; session cookies are only issued for such tenants. */
+/** How sessions renew at the IdP: with OIDC and the SPA's client id configured, else not at all. */
+export function sessionRenewalFor(vars: EdgeVars): SessionRenewal | null {
+  const verify = bearerVerifierFor(vars);
+  if (!verify || !vars.OIDC_CLIENT_ID) return null;
+  return { issuer: vars.OIDC_ISSUER, clientId: vars.OIDC_CLIENT_ID, verify };
+}
+
+/** Whether a tenant is on record; sessions are only started for such tenants. */
 export const tenantExistsIn =
-  (db: D1Database) =>
+  (db: SqlDatabase) =>
   async (tenantId: string): Promise<boolean> =>
     (await getTenant(db, tenantId)) !== null;
 
@@ -56,6 +67,7 @@ export async function authenticate(
   request: Request,
   deps: {
     vars: EdgeVars;
+    db: SqlDatabase;
     now: Date;
     verifyBearer: BearerVerifier | null;
     /** a genuine token for a tenant Gantry has no record of opens nothing (one IdP may serve many) */
@@ -67,24 +79,35 @@ export async function authenticate(
     if (!deps.verifyBearer) return { principal: null, failure: { code: "OIDC_NOT_CONFIGURED" } };
     const verified = await deps.verifyBearer(token);
     if (!verified.ok) return { principal: null, failure: verified.error };
-    if (!(await deps.tenantExists(verified.value.tenantId)))
+    if (!(await deps.tenantExists(verified.value.principal.tenantId)))
       return { principal: null, failure: { code: "UNKNOWN_TENANT" } };
-    return { principal: verified.value, failure: null };
+    return { principal: verified.value.principal, failure: null };
   }
   const cookie = sessionCookie(request);
   if (cookie === null) return { principal: null, failure: null };
-  const session = await sessionFromCookie(cookie, deps);
+  // without the secret no session was started, and none can renew: fail closed
+  const secret = deps.vars.SESSION_SECRET;
+  if (!secret) return { principal: null, failure: { code: "SESSION_SECRET_MISSING" } };
+  const session = await sessionPrincipal(cookie, {
+    db: deps.db,
+    now: deps.now.getTime(),
+    secret,
+    revalidateMs: deps.vars.SESSION_REVALIDATE_SECONDS * 1000,
+    renewal: sessionRenewalFor(deps.vars),
+  });
   return session.ok
     ? { principal: session.value, failure: null }
     : { principal: null, failure: session.error };
 }
 
-async function sessionFromCookie(
-  cookie: string,
-  deps: { vars: EdgeVars; now: Date },
-): Promise<Result<Principal, AuthFailure>> {
-  // without a secret no cookie can be trusted: fail closed
-  if (!deps.vars.SESSION_SECRET) return err({ code: "SESSION_SECRET_MISSING" });
-  const verified = await verifySession(cookie, { secret: deps.vars.SESSION_SECRET, now: deps.now });
-  return verified.ok ? ok(verified.value) : verified;
+/** {@link authenticate} with everything taken from the Worker's bindings: what a route or tRPC asks. */
+export function authenticateRequest(request: Request, env: Env): Promise<Authentication> {
+  const vars = parseVars(env);
+  return authenticate(request, {
+    vars,
+    db: env.DB,
+    now: new Date(),
+    verifyBearer: bearerVerifierFor(vars),
+    tenantExists: tenantExistsIn(env.DB),
+  });
 }

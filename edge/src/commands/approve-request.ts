@@ -60,8 +60,10 @@ function sagaDispatches(
 
 /**
  * Approves a pending request at the version the admin saw and, in the same D1 batch, writes the one
- * provisioning job to the outbox; the job is then relayed in the background (and by the sweeper).
- * Two admins racing: one append wins, the other gets STALE_REQUEST_VERSION and nothing is written.
+ * provisioning job to the outbox; the job is then relayed in the background (and by the sweeper). The
+ * job is built and checked against its schema first: one the hub would refuse is refused here, with
+ * nothing committed. Two admins racing: one append wins, the other gets STALE_REQUEST_VERSION and
+ * nothing is written; the winner repeating its approval is answered as done.
  */
 export async function approveRequest(
   deps: DispatchDeps,
@@ -70,12 +72,19 @@ export async function approveRequest(
   const { principal, requestId, expectedVersion } = input;
   const stale = { code: "STALE_REQUEST_VERSION", requestId, expectedVersion } as const;
   const jobId = jobIdFor(requestId);
+  // the same admin approving the same version always writes the same event id: a repeat after a lost
+  // answer (D1 or the network) finds its own approval and is answered as done, never written twice
+  const approvalId = `approval:${requestId}@${expectedVersion}:${principal.userId}`;
   return handleCommand(deps.store, {
     load: () => loadVmRequest(deps.db, requestId),
     decide: async (loaded) => {
       const request = visibleRequest(principal, loaded);
       if (!request) return done(err({ code: "REQUEST_NOT_FOUND", requestId }));
-      if (loaded.version !== expectedVersion) return done(err({ ...stale, actualVersion: loaded.version }));
+      if (loaded.version !== expectedVersion) {
+        if (loaded.eventIds.includes(`${approvalId}#0`))
+          return done(ok({ requestId, version: expectedVersion + 1, jobId }));
+        return done(err({ ...stale, actualVersion: loaded.version }));
+      }
       const decided = decideVmRequest(
         { type: "ApproveRequest", data: { requestId, approverId: principal.userId, jobId } },
         request,
@@ -89,7 +98,7 @@ export async function approveRequest(
       const dispatches = sagaDispatches(decided.value, { saga: loaded.saga, placement: placement.value });
       if (!dispatches.ok) return done(dispatches);
 
-      const ctx = userCommandContext(deps, principal);
+      const ctx = { ...userCommandContext(deps, principal), eventId: (i: number) => `${approvalId}#${i}` };
       return appendToRequest(deps, {
         loaded,
         requestId,

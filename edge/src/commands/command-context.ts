@@ -14,6 +14,8 @@ export interface CommandContext {
   /** the id of the n-th event this command appends; deterministic for agent reports (idempotency) */
   eventId: (index: number) => string;
   leaseEpoch?: number;
+  /** an agent's own time for what it reported (metadata only; `occurredAt` is the edge's) */
+  agentAt?: string;
 }
 
 export function userCommandContext(deps: CommandDeps, principal: Principal): CommandContext {
@@ -46,6 +48,7 @@ export function toNewEvents(events: readonly DomainEvent[], ctx: CommandContext,
       correlationId: ctx.correlationId,
       causationId: ctx.causationId,
       ...(ctx.leaseEpoch === undefined ? {} : { leaseEpoch: ctx.leaseEpoch }),
+      ...(ctx.agentAt === undefined ? {} : { agentAt: ctx.agentAt }),
     },
   }));
 }

@@ -1,7 +1,7 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { CommitInput, Committed, EventStore } from "../event-store/append-to-stream.ts";
-import type { StreamVersionConflict } from "../event-store/event-store-errors.ts";
+import type { GuardRefusal, StreamVersionConflict } from "../event-store/event-store-errors.ts";
 import type { NewEvent, StreamAppend } from "../event-store/stored-event.ts";
 
 /** What a command decided on the state it loaded. */
@@ -22,6 +22,11 @@ export interface CommandHandler<TState, TValue> {
   hint?: TState | undefined;
   /** answers a conflict at once instead of deciding again (an admin acted on a version that is gone) */
   onConflict?: (conflict: StreamVersionConflict) => Result<TValue, DomainError>;
+  /**
+   * answers a commit a guard refused (a condition on the write failed; deciding again cannot help).
+   * Required when the decision carries guards.
+   */
+  onRefused?: (refusal: GuardRefusal) => Result<TValue, DomainError>;
   /** fresh loads before a conflict is given up on; default 2 (one retry against the fresh state) */
   attempts?: number;
 }
@@ -62,6 +67,7 @@ export async function handleCommand<TState, TValue>(
     if (decision.kind === "commit") {
       const committed = await store.commit(decision.commit);
       if (committed.ok) return ok(decision.answer(committed.value));
+      if (committed.error.code === "GUARD_REFUSED") return refused(handler, committed.error);
     }
   }
   const attempts = handler.attempts ?? 2;
@@ -70,8 +76,17 @@ export async function handleCommand<TState, TValue>(
     if (decision.kind === "done") return decision.result;
     const committed = await store.commit(decision.commit);
     if (committed.ok) return ok(decision.answer(committed.value));
-    if (handler.onConflict) return handler.onConflict(committed.error);
-    if (attempt >= attempts)
-      return err({ code: "CONCURRENT_MODIFICATION", streamId: committed.error.streamId });
+    const refusal = committed.error;
+    if (refusal.code === "GUARD_REFUSED") return refused(handler, refusal);
+    if (handler.onConflict) return handler.onConflict(refusal);
+    if (attempt >= attempts) return err({ code: "CONCURRENT_MODIFICATION", streamId: refusal.streamId });
   }
+}
+
+function refused<TState, TValue>(
+  handler: CommandHandler<TState, TValue>,
+  refusal: GuardRefusal,
+): Result<TValue, DomainError> {
+  if (handler.onRefused) return handler.onRefused(refusal);
+  throw new Error(`commit refused by guard ${refusal.guard}, which its command does not answer`);
 }

@@ -10,6 +10,7 @@ export interface CommittedUpdate {
   vmEvents: readonly VmEvent[];
   requestEvents: readonly VmRequestEvent[];
   vmEventIds: readonly string[];
+  requestEventIds: readonly string[];
   occurredAt: string;
 }
 
@@ -28,6 +29,7 @@ export function afterCommit(loaded: LoadedJobStreams, update: CommittedUpdate): 
       version: loaded.request.version + update.requestEvents.length,
       state,
       saga,
+      eventIds: [...loaded.request.eventIds, ...update.requestEventIds],
     },
     vm: {
       ...loaded.vm,

@@ -16,6 +16,8 @@ export interface LoadedVmRequest {
   saga: ProvisioningSagaState;
   /** from the first event's metadata; null when the request does not exist */
   tenantId: string | null;
+  /** every event id in the stream: an admin's repeated approval recognises its own first one */
+  eventIds: string[];
 }
 
 export async function loadVmRequest(db: SqlDatabase, requestId: string): Promise<LoadedVmRequest> {
@@ -30,7 +32,14 @@ function foldVmRequest(streamId: string, { version, events }: LoadedStream): Loa
     if (isVmRequestEvent(event)) state = evolveVmRequest(state, event);
     saga = evolveSaga(saga, event);
   }
-  return { streamId, version, state, saga, tenantId: events[0]?.metadata.tenantId ?? null };
+  return {
+    streamId,
+    version,
+    state,
+    saga,
+    tenantId: events[0]?.metadata.tenantId ?? null,
+    eventIds: events.map((e) => e.eventId),
+  };
 }
 
 export interface LoadedVm {

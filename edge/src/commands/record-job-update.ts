@@ -20,6 +20,7 @@ import { type CommandContext, toNewEvents } from "./command-context.ts";
 import type { CommandDeps } from "./command-deps.ts";
 import { type Decision, done, handleCommand } from "./handle-command.ts";
 import { afterCommit, type JobStreamCache } from "./job-stream-cache.ts";
+import { leaseGuard } from "./lease-fence.ts";
 import { type LoadedJobStreams, loadVmRequestAndVm } from "./load-aggregates.ts";
 
 export interface JobUpdateRecorded {
@@ -72,15 +73,19 @@ function decideBoth(
   });
 }
 
-/** The events of a report carry the agent as actor and the frame's id, numbered per event. */
+/**
+ * The events of a report carry the agent as actor and the frame's id, numbered per event; they
+ * happened when the hub received them (edge time), the agent's own time is kept beside it.
+ */
 export const reportContext = (report: JobReport): CommandContext => ({
   tenantId: report.tenantId,
   actor: { kind: "agent", id: report.agentId },
   correlationId: report.jobId,
   causationId: report.eventId,
-  occurredAt: report.update.at,
+  occurredAt: report.receivedAt,
   eventId: (index) => `${report.eventId}#${index}`,
   leaseEpoch: report.epoch,
+  agentAt: report.update.at,
 });
 
 /** A report of a provisioning job (a VM action's goes to recordVmActionUpdate). */
@@ -123,7 +128,11 @@ function decideReport(input: RecordInput, loaded: LoadedJobStreams): Decision<Jo
   const requesterId = request.state.requester.id;
   return {
     kind: "commit",
-    commit: { appends: [vmAppend, requestAppend] },
+    // the lease epoch is a condition of the write: a holder fenced out since the hub checked is refused
+    commit: {
+      appends: [vmAppend, requestAppend],
+      guards: [leaseGuard(input.deps.db, { jobId, epoch: report.epoch })],
+    },
     answer: (committed) =>
       afterRecorded(input, {
         loaded,
@@ -168,8 +177,12 @@ function afterRecorded(
   const running = requestStatus !== "READY" && requestStatus !== "FAILED";
   if (cache && running && fresh) {
     const vmEventIds = vmAppend.events.map((e) => e.eventId);
-    const occurredAt = update.at;
-    cache.put(requestId, afterCommit(loaded, { vmEvents, requestEvents, vmEventIds, occurredAt }));
+    const requestEventIds = requestAppend.events.map((e) => e.eventId);
+    const occurredAt = report.receivedAt;
+    cache.put(
+      requestId,
+      afterCommit(loaded, { vmEvents, requestEvents, vmEventIds, requestEventIds, occurredAt }),
+    );
   }
   return {
     recorded: fresh,
@@ -179,6 +192,10 @@ function afterRecorded(
   };
 }
 
+/**
+ * `STALE_LEASE`: the report's epoch is below the job's fence in D1 (a newer holder exists); nothing
+ * was written and a resend under the same epoch cannot change that.
+ */
 const asUpdateError = (error: DomainError): JobUpdateError => ({
   code: error.code,
   // another report of the job kept landing first: the agent resends, and the next try decides afresh
@@ -204,6 +221,8 @@ export async function recordJobUpdate(
       hint: options.cache?.take(report.requestId),
       load: () => loadVmRequestAndVm(deps.db, report.requestId, vmIdFor(report.requestId)),
       decide: (loaded) => decideReport(input, loaded),
+      // a newer lease was granted while this report was on its way: it must never land
+      onRefused: () => err({ code: "STALE_LEASE", jobId: report.jobId, epoch: report.epoch }),
     });
     return recorded.ok ? recorded : err(asUpdateError(recorded.error));
   } catch (error) {

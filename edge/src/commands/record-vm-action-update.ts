@@ -4,6 +4,7 @@ import { EventStoreUnavailableError } from "../event-store/event-store-errors.ts
 import { decideActionReport } from "../provisioning/vm-report-decider.ts";
 import type { CommandDeps } from "./command-deps.ts";
 import { done, handleCommand } from "./handle-command.ts";
+import { leaseGuard } from "./lease-fence.ts";
 import { type JobUpdateError, type JobUpdateRecorded, reportContext } from "./record-job-update.ts";
 import { type LoadedManagedVm, loadManagedVm } from "./vm-access.ts";
 import { appendToVm } from "./vm-append.ts";
@@ -11,7 +12,8 @@ import { appendToVm } from "./vm-append.ts";
 /**
  * Records what an agent reported about a VM action's job (a step, the outcome) on the VM's stream, and
  * tells the VM's open pages. Idempotent by the report's `eventId`; the hub calls it for reports already
- * fenced by lease epoch. A report about an action that no longer runs is acknowledged and dropped.
+ * fenced by lease epoch, and the D1 lease fence refuses (`STALE_LEASE`) one a newer grant overtook. A
+ * report about an action that no longer runs is acknowledged and dropped.
  */
 export async function recordVmActionUpdate(
   deps: CommandDeps,
@@ -41,9 +43,13 @@ export async function recordVmActionUpdate(
           ownerId: vm.ownerId,
           events,
           ctx: reportContext(report),
+          // the lease epoch is a condition of the write: a holder fenced out since the hub checked is refused
+          guards: [leaseGuard(deps.db, { jobId, epoch: report.epoch })],
           answer: () => ({ ...unchanged, recorded: events.length > 0, events: events.map((e) => e.type) }),
         });
       },
+      // a newer lease was granted while this report was on its way: it must never land
+      onRefused: () => err({ code: "STALE_LEASE", jobId, epoch: report.epoch }),
     });
     if (recorded.ok) return recorded;
     // another frame of the VM landed first: the agent resends, and the next try decides afresh

@@ -2,6 +2,8 @@ import type { DomainError } from "@gantry/shared/domain/domain-error";
 import type { VmSize } from "@gantry/shared/domain/vm-size";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { Principal } from "../auth/principal.ts";
+import { EventStoreUnavailableError } from "../event-store/event-store-errors.ts";
+import { liveRequestNamed } from "../projections/vm-names.ts";
 import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
 import { getProject } from "../tenancy/projects.ts";
 import { userCommandContext } from "./command-context.ts";
@@ -58,7 +60,9 @@ function replayOf(loaded: LoadedVmRequest, submission: Submission): Result<Submi
 
 /**
  * Submits a VM request as PENDING; retrying with the same key returns the same request. A concurrent
- * submit with the same key that wins the race is answered like any replay (the retry finds it).
+ * submit with the same key that wins the race is answered like any replay (the retry finds it). A name
+ * another live request of the project holds is refused (VM_NAME_TAKEN), also when two submits of it
+ * race: the name's row commits with the events, so the second batch fails and finds the name taken.
  */
 export async function submitRequest(
   deps: CommandDeps,
@@ -72,28 +76,44 @@ export async function submitRequest(
   if (!project) return err({ code: "PROJECT_NOT_FOUND", projectId: submission.projectId });
 
   const requestId = await requestIdFor({ ...principal, idempotencyKey: submission.idempotencyKey });
-  return handleCommand(deps.store, {
-    load: () => loadVmRequest(deps.db, requestId),
-    decide: (loaded) => {
-      if (loaded.state.status !== "NONE") return done(replayOf(loaded, submission));
-      const { idempotencyKey: _key, networkPath, ...fields } = submission;
-      const requester = { id: principal.userId, name: principal.name, email: principal.email };
-      const decided = decideVmRequest(
-        {
-          type: "SubmitRequest",
-          data: { requestId, requester, ...fields, networkPath: networkPath ?? null },
-        },
-        loaded.state,
-      );
-      if (!decided.ok) return done(decided);
-      return appendToRequest(deps, {
-        loaded,
-        requestId,
-        requesterId: principal.userId,
-        events: decided.value,
-        ctx: userCommandContext(deps, principal),
-        answer: () => ({ requestId, version: decided.value.length, created: true }),
-      });
-    },
-  });
+  const name = { tenantId: principal.tenantId, projectId: submission.projectId, name: submission.name };
+  const nameTaken = async (): Promise<DomainError | null> => {
+    const holder = await liveRequestNamed(deps.db, name);
+    return holder !== null && holder !== requestId
+      ? { code: "VM_NAME_TAKEN", projectId: submission.projectId, name: submission.name }
+      : null;
+  };
+  try {
+    return await handleCommand(deps.store, {
+      load: () => loadVmRequest(deps.db, requestId),
+      decide: async (loaded) => {
+        if (loaded.state.status !== "NONE") return done(replayOf(loaded, submission));
+        const taken = await nameTaken();
+        if (taken) return done(err(taken));
+        const { idempotencyKey: _key, networkPath, ...fields } = submission;
+        const requester = { id: principal.userId, name: principal.name, email: principal.email };
+        const decided = decideVmRequest(
+          {
+            type: "SubmitRequest",
+            data: { requestId, requester, ...fields, networkPath: networkPath ?? null },
+          },
+          loaded.state,
+        );
+        if (!decided.ok) return done(decided);
+        return appendToRequest(deps, {
+          loaded,
+          requestId,
+          requesterId: principal.userId,
+          events: decided.value,
+          ctx: userCommandContext(deps, principal),
+          answer: () => ({ requestId, version: decided.value.length, created: true }),
+        });
+      },
+    });
+  } catch (error) {
+    // the name's key refused the batch: another submit of this name committed between check and append
+    const taken = error instanceof EventStoreUnavailableError ? await nameTaken() : null;
+    if (taken) return err(taken);
+    throw error;
+  }
 }

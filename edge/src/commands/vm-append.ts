@@ -1,4 +1,5 @@
 import type { VmEvent } from "@gantry/shared/events/vm";
+import type { CommitGuard } from "../event-store/append-to-stream.ts";
 import type { NewEvent, StreamAppend } from "../event-store/stored-event.ts";
 import { evolveVm } from "../provisioning/vm.ts";
 import { announceVmCommitted } from "../tenant-feed/change-feed.ts";
@@ -27,6 +28,8 @@ export function appendToVm<TValue>(
     events: readonly VmEvent[];
     ctx: CommandContext;
     sideEffects?: readonly D1PreparedStatement[];
+    /** conditions of the write (a job update's lease fence); the command must answer their refusal */
+    guards?: readonly CommitGuard[];
     answer: (append: StreamAppend) => TValue;
   },
 ): Decision<TValue> {
@@ -34,7 +37,7 @@ export function appendToVm<TValue>(
   const vmStream = loaded.streams.vm;
   const events = toNewEvents(input.events, ctx);
   const status = statusAfter(loaded, events);
-  return appendTo(vmStream, events, {
+  const decision = appendTo(vmStream, events, {
     ...(input.sideEffects === undefined ? {} : { sideEffects: input.sideEffects }),
     answer: (append) => {
       const value = input.answer(append);
@@ -43,4 +46,6 @@ export function appendToVm<TValue>(
       return value;
     },
   });
+  if (decision.kind !== "commit" || !input.guards?.length) return decision;
+  return { ...decision, commit: { ...decision.commit, guards: input.guards } };
 }

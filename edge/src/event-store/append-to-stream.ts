@@ -2,6 +2,7 @@ import { encodeEvent } from "@gantry/shared/events/catalog";
 import { err, ok, type Result } from "@gantry/shared/result";
 import {
   EventStoreUnavailableError,
+  type GuardRefusal,
   isTransientD1Error,
   type StreamVersionConflict,
 } from "./event-store-errors.ts";
@@ -16,10 +17,21 @@ export interface Committed {
   duplicate: boolean;
 }
 
+/**
+ * A condition on the whole write: a statement that aborts the batch with `RAISE(ABORT, 'gantry:<name>')`
+ * (through a trigger) when the condition fails, and writes nothing when it holds.
+ */
+export interface CommitGuard {
+  name: string;
+  statement: D1PreparedStatement;
+}
+
 export interface CommitInput {
   appends: readonly StreamAppend[];
   /** more writes that must commit with the events, e.g. outbox rows */
   sideEffects?: readonly D1PreparedStatement[];
+  /** conditions checked in the same batch; a failed one refuses the commit with nothing written */
+  guards?: readonly CommitGuard[];
 }
 
 export interface EventStore {
@@ -34,7 +46,14 @@ export interface EventStore {
   commit(input: CommitInput): Promise<AppendResult>;
 }
 
-export type AppendResult = Result<Committed, StreamVersionConflict>;
+export type CommitRefusal = StreamVersionConflict | GuardRefusal;
+export type AppendResult = Result<Committed, CommitRefusal>;
+
+/** The guard whose abort message the error carries, if any. */
+const refusedGuard = (error: unknown, guards: readonly CommitGuard[]): CommitGuard | undefined => {
+  const message = String(error instanceof Error ? error.message : error);
+  return guards.find((g) => message.includes(`gantry:${g.name}`));
+};
 
 const MAX_ATTEMPTS = 3;
 
@@ -110,7 +129,9 @@ export function createEventStore(db: SqlDatabase, projections: readonly InlinePr
     }));
     const events = input.appends.flatMap(recorded);
     if (events.length === 0) return ok({ streams, rowsWritten: 0, duplicate: false });
+    const guards = input.guards ?? [];
     const statements = [
+      ...guards.map((g) => g.statement),
       ...events.flatMap((event) => [
         insertEvent(db, event),
         ...projections.flatMap((p) => p.project(event, target)),
@@ -123,7 +144,16 @@ export function createEventStore(db: SqlDatabase, projections: readonly InlinePr
         const rowsWritten = results.reduce((n, r) => n + (r.meta.rows_written ?? 0), 0);
         return ok({ streams, rowsWritten, duplicate: false });
       } catch (error) {
-        const outcome = await inspect(db, input.appends);
+        const refused = refusedGuard(error, guards);
+        if (refused) return err({ code: "GUARD_REFUSED", guard: refused.name });
+        const outcome = await inspect(db, input.appends).catch((lost: unknown) => {
+          // the log cannot even be asked: whether the batch landed is unknown, and only a retry with
+          // the same event ids (which cannot duplicate) will tell
+          throw new EventStoreUnavailableError(`append outcome unknown: ${String(error)}; ${String(lost)}`, {
+            cause: error,
+            retryable: isTransientD1Error(lost) || isTransientD1Error(error),
+          });
+        });
         if (outcome.kind === "applied") return ok({ streams, rowsWritten: 0, duplicate: true });
         if (outcome.kind === "conflict") return err(outcome.conflict);
         // nothing of ours is in the log: safe to send the very same batch again if D1 says transient

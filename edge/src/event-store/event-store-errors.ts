@@ -7,6 +7,15 @@ export interface StreamVersionConflict {
 }
 
 /**
+ * A guard statement of the batch aborted it (nothing was written): a condition the caller put on the
+ * write no longer holds, e.g. a newer lease on the job. `guard` is the guard's name.
+ */
+export interface GuardRefusal {
+  code: "GUARD_REFUSED";
+  guard: string;
+}
+
+/**
  * D1 failed in a way the store could not resolve. `retryable` follows Cloudflare's list of transient
  * D1 errors; a retry must reuse the same event ids so it cannot duplicate anything.
  */
@@ -27,6 +36,9 @@ export class EventDecodeError extends Error {
 
 const TRANSIENT = [
   "network connection lost",
+  // "D1 DB is overloaded. Requests queued for too long." / "Too many requests queued."
+  "overloaded",
+  "too many requests queued",
   "storage caused object to be reset",
   "reset because its code was updated",
   "cannot resolve d1 db due to transient issue",

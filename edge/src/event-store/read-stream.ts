@@ -30,6 +30,15 @@ export async function readStream(db: SqlDatabase, streamId: string): Promise<Loa
   }
 }
 
+/** A stream's current version without reading its events (0 when empty): for appends that decide nothing. */
+export async function readStreamVersion(db: SqlDatabase, streamId: string): Promise<number> {
+  const row = await db
+    .prepare("SELECT COALESCE(MAX(version), 0) AS v FROM events WHERE stream_id = ?")
+    .bind(streamId)
+    .first<{ v: number }>();
+  return row?.v ?? 0;
+}
+
 /**
  * Reads a few short streams in one D1 call (a request and its VM: one round trip instead of two), each
  * in version order. Streams too long for one page are read again one by one.

@@ -34,4 +34,10 @@ export interface StreamAppend {
 export const streamIds = {
   vmRequest: (requestId: string) => `vm-request:${requestId}`,
   vm: (vmId: string) => `vm:${vmId}`,
+  /** a tenant site's settings and enrollment tokens */
+  site: (siteId: string) => `site:${siteId}`,
+  /** an agent's enrolment, credential and revocation */
+  agent: (agentId: string) => `agent:${agentId}`,
+  /** a person's sessions; people are per tenant (an OIDC subject is only unique within its issuer) */
+  user: (tenantId: string, userId: string) => `user:${tenantId}:${userId}`,
 };

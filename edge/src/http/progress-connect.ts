@@ -1,12 +1,6 @@
 import { RequestId } from "@gantry/shared/api/ids";
 import { Hono } from "hono";
-import {
-  authenticate,
-  bearerToken,
-  bearerVerifierFor,
-  sessionCookie,
-  tenantExistsIn,
-} from "../auth/authenticate.ts";
+import { authenticateRequest, bearerToken, sessionCookie } from "../auth/authenticate.ts";
 import type { EdgeEnv } from "../env.ts";
 import { parseVars } from "../env.ts";
 import { logEvent } from "../log.ts";
@@ -33,14 +27,11 @@ export const progressConnect = new Hono<EdgeEnv>().get("/:requestId/connect", as
   const originAllowed = origin === undefined ? bearerOnly : vars.ALLOWED_ORIGINS.includes(origin);
   if (!originAllowed) return c.text("origin not allowed", 403);
 
-  const auth = await authenticate(c.req.raw, {
-    vars,
-    now: new Date(),
-    verifyBearer: bearerVerifierFor(vars),
-    tenantExists: tenantExistsIn(c.env.DB),
-  });
+  const auth = await authenticateRequest(c.req.raw, c.env);
   if (!auth.principal) {
     if (auth.failure) logEvent("warn", "credentials refused", { path: c.req.path, ...auth.failure });
+    if (auth.failure?.code === "IDP_UNAVAILABLE")
+      return c.text("sign-in could not be checked; try again", 503);
     return c.text("sign in first", 401);
   }
   const requestId = RequestId.safeParse(c.req.param("requestId"));

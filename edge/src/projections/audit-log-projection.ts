@@ -1,67 +1,168 @@
-import type { AuditAction } from "@gantry/shared/api/audit";
-import type { DomainEvent } from "@gantry/shared/events/catalog";
-import type { EventMetadata } from "@gantry/shared/events/event-metadata";
+import type { AuditAction, AuditSubjectKind } from "@gantry/shared/api/audit";
+import { type DomainEvent, isTenancyEvent } from "@gantry/shared/events/catalog";
+import type { TenancyEvent } from "@gantry/shared/events/tenancy";
 import type { InlineProjection } from "../event-store/inline-projection.ts";
+import type { RecordedEvent } from "../event-store/stored-event.ts";
 import { requestIdOfEvent } from "./request-summary-projection.ts";
 import { vmAuditEntry } from "./vm-audit-entries.ts";
 
 export const AUDIT_LOG = "audit_log";
 
-const entryFor = (event: DomainEvent): { action: AuditAction; summary: string } | null => {
+interface Entry {
+  action: AuditAction;
+  subject: { kind: AuditSubjectKind; id: string };
+  requestId: string | null;
+  summary: string;
+}
+
+const aboutRequest = (requestId: string, action: AuditAction, summary: string): Entry => ({
+  action,
+  subject: { kind: "request", id: requestId },
+  requestId,
+  summary,
+});
+
+/** What a person did to a request (agent progress is on the request's timeline instead). */
+function requestEntry(event: DomainEvent): Entry | null {
   switch (event.type) {
     case "VmRequestSubmitted": {
-      const { name, size, projectId } = event.data;
-      return {
-        action: "REQUEST_SUBMITTED",
-        summary: `requested VM ${name} (${size}) in project ${projectId}`,
-      };
+      const { requestId, name, size, projectId } = event.data;
+      return aboutRequest(
+        requestId,
+        "REQUEST_SUBMITTED",
+        `requested VM ${name} (${size}) in project ${projectId}`,
+      );
     }
     case "VmRequestApproved":
-      return { action: "REQUEST_APPROVED", summary: `approved; job ${event.data.jobId}` };
+      return aboutRequest(event.data.requestId, "REQUEST_APPROVED", `approved; job ${event.data.jobId}`);
     case "VmRequestRejected":
-      return { action: "REQUEST_REJECTED", summary: `rejected: ${event.data.reason}` };
-    case "VmRequestCancelled":
-      return {
-        action: "REQUEST_CANCELLED",
-        summary: event.data.reason ? `cancelled: ${event.data.reason}` : "cancelled",
-      };
+      return aboutRequest(event.data.requestId, "REQUEST_REJECTED", `rejected: ${event.data.reason}`);
+    case "VmRequestCancelled": {
+      const { requestId, reason } = event.data;
+      return aboutRequest(requestId, "REQUEST_CANCELLED", reason ? `cancelled: ${reason}` : "cancelled");
+    }
     case "VmRequestStopRequested":
-      return { action: "PROVISIONING_STOPPED", summary: `stopped provisioning: ${event.data.reason}` };
-    case "VmLeftoverCleared":
-      return {
-        action: "LEFTOVER_CLEARED",
-        summary: event.data.note
-          ? `cleared the half-built VM left in vCenter: ${event.data.note}`
-          : "cleared the half-built VM left in vCenter",
-      };
+      return aboutRequest(
+        event.data.requestId,
+        "PROVISIONING_STOPPED",
+        `stopped provisioning: ${event.data.reason}`,
+      );
+    case "VmLeftoverCleared": {
+      const { requestId, note } = event.data;
+      const summary = "cleared the half-built VM left in vCenter";
+      return aboutRequest(requestId, "LEFTOVER_CLEARED", note ? `${summary}: ${note}` : summary);
+    }
     default:
       return null;
   }
-};
+}
 
-/** A person's decision on a request, a command on a VM, or what vCenter showed of a VM behind Gantry's back. */
-const auditEntry = (event: DomainEvent, metadata: EventMetadata) =>
-  metadata.actorKind === "user"
-    ? (entryFor(event) ?? vmAuditEntry(event, metadata))
-    : vmAuditEntry(event, metadata);
+/** A tenant's own facts, whoever caused them (a person, an agent redeeming a token, the hub's alert). */
+function tenancyEntry(event: TenancyEvent): Entry {
+  const site = (id: string) => ({ kind: "site" as const, id });
+  const agent = (id: string) => ({ kind: "agent" as const, id });
+  switch (event.type) {
+    case "SiteSettingsChanged": {
+      const { siteId, placement, networkPath } = event.data;
+      return {
+        action: "SITE_SETTINGS_CHANGED",
+        subject: site(siteId),
+        requestId: null,
+        summary: `placement set to template ${placement.templatePath}, folder ${placement.folderPath}, pool ${placement.poolPath}, network ${networkPath}`,
+      };
+    }
+    case "EnrollmentTokenCreated":
+      return {
+        action: "ENROLLMENT_TOKEN_CREATED",
+        subject: site(event.data.siteId),
+        requestId: null,
+        summary: `created enrollment token ${event.data.tokenId}, valid until ${event.data.expiresAt}`,
+      };
+    case "EnrollmentTokenRevoked":
+      return {
+        action: "ENROLLMENT_TOKEN_REVOKED",
+        subject: site(event.data.siteId),
+        requestId: null,
+        summary: `revoked unused enrollment token ${event.data.tokenId}`,
+      };
+    case "AgentEnrolled":
+      return {
+        action: "AGENT_ENROLLED",
+        subject: agent(event.data.agentId),
+        requestId: null,
+        summary: `agent ${event.data.name} enrolled for site ${event.data.siteId} with token ${event.data.tokenId}`,
+      };
+    case "AgentRevoked":
+      return {
+        action: "AGENT_REVOKED",
+        subject: agent(event.data.agentId),
+        requestId: null,
+        summary: `revoked agent ${event.data.agentId} of site ${event.data.siteId}`,
+      };
+    case "AgentCredentialRotated":
+      return {
+        action: "AGENT_CREDENTIAL_ROTATED",
+        subject: agent(event.data.agentId),
+        requestId: null,
+        summary: "the agent replaced its credential; the old one no longer works",
+      };
+    case "AgentDuplicateConnection": {
+      const { refusedFrom, attempts } = event.data;
+      return {
+        action: "AGENT_DUPLICATE_CONNECTION",
+        subject: agent(event.data.agentId),
+        requestId: null,
+        summary: `a second connection with this agent's credential (from ${refusedFrom}, ${attempts} attempt(s)) was refused while the first one was live: revoke the agent and enroll it again if this was not a second copy of it`,
+      };
+    }
+    case "UserSessionsEnded": {
+      const { userId, reason, sessions } = event.data;
+      const how =
+        reason === "signed-out-everywhere" ? "signed out everywhere" : "an admin ended the sessions";
+      return {
+        action: "SESSIONS_ENDED",
+        subject: { kind: "user", id: userId },
+        requestId: null,
+        summary: `${how} (${sessions} session(s))`,
+      };
+    }
+  }
+}
 
 /**
- * Who did what when: one row per action a person took, and one per change made to a VM outside Gantry
- * (its agent the reporter). Agent progress is on each request's and VM's timeline, which keeps this table
- * (and its writes) to what an auditor asks about.
+ * A tenant's own facts, a person's decision on a request, a command on a VM, or what vCenter showed of a
+ * VM behind Gantry's back.
+ */
+function entryOf(e: RecordedEvent): Entry | null {
+  const { event, metadata } = e;
+  if (isTenancyEvent(event)) return tenancyEntry(event);
+  const request = metadata.actorKind === "user" ? requestEntry(event) : null;
+  if (request) return request;
+  const vm = vmAuditEntry(event, metadata);
+  if (!vm) return null;
+  // a VM shares its id with the request that built it
+  const vmId = requestIdOfEvent({ event });
+  return { ...vm, subject: { kind: "vm", id: vmId }, requestId: vmId };
+}
+
+/**
+ * Who did what when: one row per action a person took on a request or a VM, one per change made to a VM
+ * outside Gantry (its agent the reporter), and every change of a tenant's own facts (sites, agents,
+ * enrollment tokens, sessions) whoever caused it. Agent progress is on each request's and VM's timeline,
+ * which keeps this table (and its writes) to what an auditor asks about.
  */
 export const auditLogProjection: InlineProjection = {
   name: "audit-log",
   tables: [AUDIT_LOG],
   project(e, target) {
-    const entry = auditEntry(e.event, e.metadata);
+    const entry = entryOf(e);
     if (!entry) return [];
     return [
       target.db
         .prepare(
           // the position is assigned by the events insert earlier in this same batch
-          `INSERT INTO ${target.table(AUDIT_LOG)} (tenant_id, position, occurred_at, actor_id, actor_name, action, request_id, summary)
-           VALUES (?, (SELECT position FROM events WHERE stream_id = ? AND version = ?), ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO ${target.table(AUDIT_LOG)} (tenant_id, position, occurred_at, actor_id, actor_name, action, request_id, subject, summary)
+           VALUES (?, (SELECT position FROM events WHERE stream_id = ? AND version = ?), ?, ?, ?, ?, ?, ?, ?)`,
         )
         .bind(
           e.metadata.tenantId,
@@ -71,7 +172,8 @@ export const auditLogProjection: InlineProjection = {
           e.metadata.actorId,
           e.metadata.actorName ?? null,
           entry.action,
-          requestIdOfEvent(e),
+          entry.requestId,
+          `${entry.subject.kind}:${entry.subject.id}`,
           entry.summary,
         ),
     ];

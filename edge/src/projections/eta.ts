@@ -46,15 +46,18 @@ export function computeEta(input: {
 }
 
 /**
- * The moment (ms since epoch) a run counts as taking longer than usual: elapsed time past both
- * ten minutes and twice the expected total. Null without history or before the first stage.
+ * The moment (ms since epoch) a run counts as taking longer than usual: elapsed time past both the
+ * floor (ten minutes unless configured) and twice the expected total. A first run of a template and
+ * size has no expected total: the floor alone decides. Null before the first stage.
  */
 export function slowThreshold(input: {
   stats: StageStats | null;
   stages: readonly StageTiming[];
+  floorMs?: number;
 }): number | null {
+  const floorMs = input.floorMs ?? SLOW_FLOOR_MS;
   const total = expectedTotalMs(input.stats);
   const first = input.stages[0];
-  if (total === null || !first) return null;
-  return Date.parse(first.startedAt) + Math.max(SLOW_FLOOR_MS, 2 * total);
+  if (!first) return null;
+  return Date.parse(first.startedAt) + Math.max(floorMs, 2 * (total ?? 0));
 }

@@ -53,6 +53,7 @@ export async function getRequestDetail(
     timeline: timelineOf(events, { admin }),
     stages,
     etaMs: etaMsOf(stats, stages, input.now),
+    access: { dnsDomain: row.site_dns_domain, loginUser: row.site_login_user },
   };
   if (!admin) return detail;
   const recentRequests = await recentRequestsBy(db, {

@@ -78,6 +78,15 @@ export function pendingQueue(
   });
 }
 
+/** How many requests of the tenant wait for a decision (the badge on the admins' Approvals link). */
+export async function pendingCount(db: SqlDatabase, tenantId: string): Promise<number> {
+  const row = await db
+    .prepare("SELECT count(*) AS n FROM request_summary WHERE tenant_id = ? AND status = 'PENDING'")
+    .bind(tenantId)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
 /** Up to `limit` other requests by the same person, newest first (admin request detail). */
 export async function recentRequestsBy(
   db: SqlDatabase,

@@ -4,6 +4,8 @@ import { isAdmin, type Principal } from "../auth/principal.ts";
 export interface RequestSite {
   status: string;
   vmwareId: string | null;
+  /** the VM's address on record (null until one is known) */
+  ipAddress: string | null;
   siteId: string;
   siteName: string;
 }
@@ -19,7 +21,7 @@ export async function visibleRequestSite(
 ): Promise<RequestSite | null> {
   const row = await db
     .prepare(
-      `SELECT r.status, r.vmware_id, r.requester_id, p.site_id, s.name AS site_name FROM request_summary r
+      `SELECT r.status, r.vmware_id, r.ip_address, r.requester_id, p.site_id, s.name AS site_name FROM request_summary r
        JOIN projects p ON p.id = r.project_id JOIN sites s ON s.id = p.site_id
        WHERE r.tenant_id = ? AND r.request_id = ?`,
     )
@@ -27,10 +29,17 @@ export async function visibleRequestSite(
     .first<{
       status: string;
       vmware_id: string | null;
+      ip_address: string | null;
       requester_id: string;
       site_id: string;
       site_name: string;
     }>();
   if (!row || (!isAdmin(principal) && row.requester_id !== principal.userId)) return null;
-  return { status: row.status, vmwareId: row.vmware_id, siteId: row.site_id, siteName: row.site_name };
+  return {
+    status: row.status,
+    vmwareId: row.vmware_id,
+    ipAddress: row.ip_address,
+    siteId: row.site_id,
+    siteName: row.site_name,
+  };
 }

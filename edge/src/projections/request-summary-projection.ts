@@ -1,4 +1,7 @@
+import { isTenancyEvent } from "@gantry/shared/events/catalog";
+import type { VmEvent } from "@gantry/shared/events/vm";
 import { VmLifecycleEvent } from "@gantry/shared/events/vm-lifecycle";
+import type { VmRequestEvent } from "@gantry/shared/events/vm-request";
 import type { InlineProjection, ProjectionTarget } from "../event-store/inline-projection.ts";
 import type { RecordedEvent } from "../event-store/stored-event.ts";
 import { requestIdOfVm } from "../provisioning/ids.ts";
@@ -6,12 +9,15 @@ import { type ColumnValue, vmSummaryColumns } from "./vm-summary-columns.ts";
 
 export const REQUEST_SUMMARY = "request_summary";
 
+/** An event of a request's or its VM's stream. */
+type RequestRecorded = RecordedEvent & { event: VmRequestEvent | VmEvent };
+
 /** The request an event is about: request events name it, VM events name the VM that shares its id. */
-export const requestIdOfEvent = ({ event }: Pick<RecordedEvent, "event">): string =>
+export const requestIdOfEvent = ({ event }: Pick<RequestRecorded, "event">): string =>
   "requestId" in event.data ? event.data.requestId : requestIdOfVm(event.data.vmId);
 
 // one UPDATE per event keeps the row economy: updates cost one write whatever columns change
-function update(target: ProjectionTarget, e: RecordedEvent, set: Record<string, ColumnValue>) {
+function update(target: ProjectionTarget, e: RequestRecorded, set: Record<string, ColumnValue>) {
   const entries = Object.entries(set);
   const assignments = entries
     .map(([column, value]) =>
@@ -45,9 +51,12 @@ const decision = (e: RecordedEvent, reason: string | null) => ({
 export const requestSummaryProjection: InlineProjection = {
   name: "request-summary",
   tables: [REQUEST_SUMMARY],
-  project(e, target) {
+  project(recorded, target) {
+    const { event } = recorded;
+    // a site's, agent's or person's facts are not about any request
+    if (isTenancyEvent(event)) return [];
+    const e: RequestRecorded = { ...recorded, event };
     if (isLifecycle(e)) return [update(target, e, vmSummaryColumns(e))];
-    const { event } = e;
     switch (event.type) {
       case "VmRequestSubmitted": {
         const d = event.data;
@@ -56,8 +65,8 @@ export const requestSummaryProjection: InlineProjection = {
             .prepare(
               `INSERT INTO ${target.table(REQUEST_SUMMARY)} (tenant_id, request_id, version, status, requester_id,
                  requester_name, requester_email, project_id, name, size, cpu, memory_gb, disk_gb, justification,
-                 created_at, updated_at)
-               VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                 network_path, created_at, updated_at)
+               VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             )
             .bind(
               e.metadata.tenantId,
@@ -73,6 +82,7 @@ export const requestSummaryProjection: InlineProjection = {
               d.spec.memoryGb,
               d.spec.diskGb,
               d.justification,
+              d.networkPath,
               e.occurredAt,
               e.occurredAt,
             ),
@@ -127,6 +137,9 @@ export const requestSummaryProjection: InlineProjection = {
       }
       case "VmLeftoverCleared":
         return [update(target, e, { leftover_at: null, leftover_detail: null })];
+      // an address that arrived after the VM was ready: the card and lists show it from now on
+      case "VmAddressObserved":
+        return [update(target, e, { ip_address: event.data.ipAddress })];
       // the VM's start and outcome are mirrored by the request's own events above
       case "VmProvisioningStarted":
       case "VmProvisioned":

@@ -4,9 +4,15 @@ import type { VmSize } from "@gantry/shared/domain/vm-size";
 import type { ProvisioningFailureCode } from "@gantry/shared/jobs/provision-vm-job";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 
-/** request_summary joined with the project's name; every read of the summary selects this. */
-export const SUMMARY_SELECT = `SELECT r.*, p.name AS project_name FROM request_summary r
-  LEFT JOIN projects p ON p.id = r.project_id AND p.tenant_id = r.tenant_id`;
+/**
+ * request_summary joined with the project's name and what its site says about networks and reaching
+ * its VMs; every read of the summary selects this.
+ */
+export const SUMMARY_SELECT = `SELECT r.*, p.name AS project_name, s.network_path AS site_network_path,
+    s.dns_domain AS site_dns_domain, s.login_user AS site_login_user
+  FROM request_summary r
+  LEFT JOIN projects p ON p.id = r.project_id AND p.tenant_id = r.tenant_id
+  LEFT JOIN sites s ON s.id = p.site_id AND s.tenant_id = r.tenant_id`;
 
 // column types as written by the projection, which only ever writes values of these enums
 export interface SummaryRow {
@@ -40,6 +46,11 @@ export interface SummaryRow {
   vm_warning: string | null;
   failure_code: ProvisioningFailureCode | null;
   failure_message: string | null;
+  /** the requested network; null = the site's default */
+  network_path: string | null;
+  site_network_path: string | null;
+  site_dns_domain: string | null;
+  site_login_user: string | null;
 }
 
 export function toRequestSummary(row: SummaryRow): RequestSummary {
@@ -50,6 +61,10 @@ export function toRequestSummary(row: SummaryRow): RequestSummary {
     projectId: row.project_id,
     projectName: row.project_name,
     name: row.name,
+    network: {
+      path: row.network_path ?? row.site_network_path,
+      siteDefault: row.network_path === null,
+    },
     size: row.size,
     spec: { cpu: row.cpu, memoryGb: row.memory_gb, diskGb: row.disk_gb },
     requester: { id: row.requester_id, name: row.requester_name, email: row.requester_email },

@@ -103,6 +103,50 @@ describe("timeline", () => {
     ]);
   });
 
+  it("gives each ended stage its duration, and none to a stage still running", () => {
+    const at = (s: number) => `2026-03-02T12:00:${String(s).padStart(2, "0")}.000Z`;
+    const reached = (
+      stage: "CLONING" | "CONFIGURING",
+      previous: null | { stage: "CLONING"; durationMs: number },
+      s: number,
+    ) => stored({ type: "VmProvisioningStageReached", data: { vmId: "r", stage, previous } }, at(s));
+    const run = [
+      reached("CLONING", null, 1),
+      reached("CONFIGURING", { stage: "CLONING", durationMs: 12_000 }, 13),
+    ];
+    expect(timelineOf(run, { admin: false }).map((e) => [e.title, e.durationMs])).toEqual([
+      ["Cloning the template", 12_000],
+      ["Configuring hardware", undefined],
+    ]);
+  });
+
+  it("names the requested network when the request was submitted, or the site's default", () => {
+    const submitted = (networkPath: string | null) =>
+      stored(
+        {
+          type: "VmRequestSubmitted",
+          data: {
+            requestId: "r",
+            requester: { id: "u", name: "Alice", email: "a@x.test" },
+            projectId: "p",
+            name: "web-01",
+            size: "M",
+            spec: { cpu: 2, memoryGb: 4, diskGb: 40 },
+            justification: "why not",
+            networkPath,
+          },
+        },
+        "2026-03-02T09:00:00.000Z",
+        "user",
+      );
+    expect(timelineOf([submitted("/DC0/network/VM Network")], { admin: false })[0]?.detail).toMatch(
+      /, on network VM Network$/,
+    );
+    expect(timelineOf([submitted(null)], { admin: false })[0]?.detail).toMatch(
+      /, on the site's default network$/,
+    );
+  });
+
   it("renders nothing for no events", () => {
     expect(timelineOf([], { admin: true })).toEqual([]);
     expect(stagesOf([])).toEqual([]);

@@ -18,11 +18,12 @@ type Rendered = { kind: TimelineEntryKind; title: string; detail: string | null;
 function render(event: DomainEvent): Rendered | null {
   switch (event.type) {
     case "VmRequestSubmitted": {
-      const { name, size, spec } = event.data;
+      const { name, size, spec, networkPath } = event.data;
+      const network = networkPath ? `network ${networkPath.split("/").at(-1)}` : "the site's default network";
       return {
         kind: "SUBMITTED",
         title: "Request submitted",
-        detail: `${name}, size ${size} (${spec.cpu} vCPU, ${spec.memoryGb} GB RAM, ${spec.diskGb} GB disk)`,
+        detail: `${name}, size ${size} (${spec.cpu} vCPU, ${spec.memoryGb} GB RAM, ${spec.diskGb} GB disk), on ${network}`,
       };
     }
     case "VmRequestApproved":
@@ -61,11 +62,17 @@ function render(event: DomainEvent): Rendered | null {
         title: "Half-built VM removed from vCenter by an admin",
         detail: event.data.note,
       };
+    case "VmAddressObserved":
+      return {
+        kind: "ADDRESS_OBSERVED",
+        title: "IP address reported",
+        detail: `VMware Tools reported ${event.data.ipAddress} after the VM was ready`,
+      };
     case "VmRequestProvisioningStarted":
     case "VmRequestReady":
     case "VmRequestFailed":
       return null;
-    // the VM's life after READY has its own timeline (vms.get)
+    // the VM's life after READY has its own timeline (vms.get); tenancy events are never on a request's streams
     default:
       return null;
   }
@@ -76,6 +83,9 @@ function render(event: DomainEvent): Rendered | null {
  * timeline table to write). Technical failure detail is kept for admins only.
  */
 export function timelineOf(events: readonly StoredEvent[], viewer: { admin: boolean }): TimelineEntry[] {
+  // each stage's duration, in the order the stages were reached (null while it runs)
+  const durations = stagesOf(events).map((s) => s.durationMs);
+  let stagesSeen = 0;
   return events.flatMap((stored, i) => {
     const rendered = render(stored.event);
     if (!rendered) return [];
@@ -90,11 +100,13 @@ export function timelineOf(events: readonly StoredEvent[], viewer: { admin: bool
       return [];
     const { technicalDetail, ...visible } = rendered;
     const { actorKind, actorId, actorName } = stored.metadata;
+    const durationMs = stored.event.type === "VmProvisioningStageReached" ? durations[stagesSeen++] : null;
     return [
       {
         at: stored.occurredAt,
         actor: { kind: actorKind, id: actorId, name: actorName ?? null },
         ...visible,
+        ...(durationMs === null || durationMs === undefined ? {} : { durationMs }),
         ...(viewer.admin && technicalDetail !== undefined ? { technicalDetail } : {}),
       },
     ];

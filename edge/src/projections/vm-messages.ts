@@ -58,6 +58,7 @@ const FAILURES: Readonly<Record<VmActionFailureCode, string>> = {
   TIMED_OUT: "It did not finish in time; the site's agent may be offline. Check the VM before you try again.",
   CANCELLED: "It was stopped before it finished.",
   LEASE_LOST: "The site's agent lost contact while working on it. Check the VM before you try again.",
+  UNDELIVERABLE: "It could not be handed to the site's agents. Your admin has been told.",
   UNKNOWN: "Something unexpected went wrong. Your admin has been told.",
 };
 

@@ -26,7 +26,7 @@ const given = (...events: Given[]) => ({
 const stage = (
   s: "CLONING" | "CONFIGURING" | "POWERING_ON" | "WAITING_FOR_NETWORK" | "READY",
   at: number,
-): VmReport => ({ ...job, update: { kind: "stage", stage: s, at: t(at) } });
+): VmReport => ({ ...job, receivedAt: t(at), update: { kind: "stage", stage: s, at: t(at) } });
 const vm = { vmwareId: "vm-42", vmName: "web-web-01", hostname: "web-01", ipAddress: "10.0.0.5" };
 const failure: ProvisioningFailure = {
   code: "TASK_FAILED",
@@ -45,6 +45,20 @@ describe("Vm decider", () => {
         { type: "VmProvisioningStarted", data: ref },
         { type: "VmProvisioningStageReached", data: { vmId: ref.vmId, stage: "CLONING", previous: null } },
       ],
+    });
+  });
+
+  it("times stages by the edge's receipt, whatever the agent's clock says", () => {
+    // an agent whose clock runs a day ahead: its `at` is metadata, the duration is the edge's 42 s
+    const ahead = new Date(Date.parse(t(42)) + 86_400_000).toISOString();
+    const report: VmReport = {
+      ...job,
+      receivedAt: t(42),
+      update: { kind: "stage", stage: "CONFIGURING", at: ahead },
+    };
+    expect(given(startedAt(0), stageAt("CLONING", 0)).when(report)).toMatchObject({
+      ok: true,
+      value: [{ data: { previous: { stage: "CLONING", durationMs: 42_000 } } }],
     });
   });
 
@@ -79,7 +93,11 @@ describe("Vm decider", () => {
       stageAt("CLONING", 0),
       stageAt("CONFIGURING", 30, { stage: "CLONING", durationMs: 30_000 }),
     ];
-    const result = given(...history).when({ ...job, update: { kind: "succeeded", vm, at: t(45) } });
+    const result = given(...history).when({
+      ...job,
+      receivedAt: t(45),
+      update: { kind: "succeeded", vm, at: t(45) },
+    });
     expect(result).toEqual({
       ok: true,
       value: [
@@ -102,6 +120,7 @@ describe("Vm decider", () => {
   it("records a failure with the stage it happened in", () => {
     const result = given(startedAt(0), stageAt("CLONING", 0)).when({
       ...job,
+      receivedAt: t(9),
       update: { kind: "failed", failure, at: t(9) },
     });
     expect(result).toEqual({
@@ -111,7 +130,7 @@ describe("Vm decider", () => {
   });
 
   it("opens the stream when the first report is already the outcome", () => {
-    const result = given().when({ ...job, update: { kind: "failed", failure, at: t(1) } });
+    const result = given().when({ ...job, receivedAt: t(1), update: { kind: "failed", failure, at: t(1) } });
     expect(result.ok && result.value.map((e) => e.type)).toEqual([
       "VmProvisioningStarted",
       "VmProvisioningFailed",
@@ -124,7 +143,13 @@ describe("Vm decider", () => {
       occurredAt: t(3),
     };
     expect(given(startedAt(0), done).when(stage("CONFIGURING", 4))).toEqual({ ok: true, value: [] });
-    expect(given(startedAt(0), done).when({ ...job, update: { kind: "succeeded", vm, at: t(5) } })).toEqual({
+    expect(
+      given(startedAt(0), done).when({
+        ...job,
+        receivedAt: t(5),
+        update: { kind: "succeeded", vm, at: t(5) },
+      }),
+    ).toEqual({
       ok: true,
       value: [],
     });
@@ -134,6 +159,7 @@ describe("Vm decider", () => {
     const result = given(startedAt(0)).when({
       ...job,
       jobId: "job-other",
+      receivedAt: t(1),
       update: { kind: "stage", stage: "CLONING", at: t(1) },
     });
     expect(result.ok ? "ok" : result.error.code).toBe("JOB_MISMATCH");

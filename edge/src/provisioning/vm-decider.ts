@@ -8,15 +8,21 @@ import type { VmState } from "./vm.ts";
 
 /**
  * The Vm aggregate's command is the agent's report itself (hub-fenced, see shared `JobReport`): the
- * stage it reached or the outcome, at the time the agent observed it (stage durations are measured on
- * the agent's clock).
+ * stage it reached or the outcome. Stage durations are measured on the edge's clock (`receivedAt`),
+ * never the agent's, so an agent with a wrong clock cannot skew ETAs.
  */
-export type VmReport = Pick<JobReport, "requestId" | "jobId"> & { update: ProvisioningUpdate };
+export type VmReport = Pick<JobReport, "requestId" | "jobId" | "receivedAt"> & { update: ProvisioningUpdate };
 
 /** An admin's word that the VM a failed cleanup left in vCenter has been removed by hand. */
 export interface ClearLeftover {
   type: "ClearLeftover";
   data: { vmId: string; requestId: string; note: string | null };
+}
+
+/** The address a live status read found for the VM (through its site's agent). */
+export interface ObserveAddress {
+  type: "ObserveAddress";
+  data: { vmId: string; requestId: string; ipAddress: string; hostname: string | null };
 }
 
 type Decision = Result<VmEvent[], DomainError>;
@@ -34,7 +40,7 @@ const runningStage = (state: Exclude<VmState, { status: "NONE" }>, at: string): 
  */
 export function decideVm(report: VmReport, state: VmState): Decision {
   const { requestId, jobId, update } = report;
-  const { at } = update;
+  const at = report.receivedAt;
   const vmId = vmIdFor(requestId);
   if (state.status !== "NONE" && state.jobId !== jobId)
     return err({ code: "JOB_MISMATCH", requestId, jobId });
@@ -77,4 +83,16 @@ export function decideClearLeftover(command: ClearLeftover, state: VmState): Dec
   if (state.status === "NONE" || state.leftover === "none") return err({ code: "NO_LEFTOVER", requestId });
   if (state.leftover === "cleared") return ok([]);
   return ok([{ type: "VmLeftoverCleared", data: { vmId, requestId, note } }]);
+}
+
+/**
+ * Records an address a live read found, once: only for a ready VM, and only when it differs from what
+ * is recorded (the address that arrived after the network wait, or a changed one). Idempotent.
+ */
+export function decideObserveAddress(command: ObserveAddress, state: VmState): Decision {
+  if (state.status !== "READY") return ok([]);
+  // after READY the VM's known facts (which actions change: a power off forgets the address) hold it
+  const recorded = state.lifecycle ? state.lifecycle.facts.ipAddress : state.ipAddress;
+  if (recorded === command.data.ipAddress) return ok([]);
+  return ok([{ type: "VmAddressObserved", data: command.data }]);
 }

@@ -19,6 +19,8 @@ export type VmState =
       leftover: "none" | "present" | "cleared";
       /** its life after READY (actions, snapshots, drift); null before */
       lifecycle: VmLifecycle | null;
+      /** the VM's address as last recorded (at READY, or observed later); null while none is known */
+      ipAddress: string | null;
     };
 
 export const initialVmState: VmState = { status: "NONE" };
@@ -44,6 +46,7 @@ export function evolveVm(
       completedStages: [],
       leftover: "none",
       lifecycle: null,
+      ipAddress: null,
     };
   }
   if (state.status === "NONE") return state;
@@ -62,12 +65,22 @@ export function evolveVm(
         stageStartedAt: occurredAt,
         completedStages: event.data.stageDurations,
         lifecycle: initialLifecycle({ vmwareId, vmName, hostname, ipAddress, readyAt: occurredAt }),
+        ipAddress,
       };
     }
     case "VmProvisioningFailed":
       return { ...state, status: "FAILED", leftover: event.data.failure.cleanupFailed ? "present" : "none" };
     case "VmLeftoverCleared":
       return { ...state, leftover: "cleared" };
+    case "VmAddressObserved": {
+      // a live read found the address (one that arrived after the network wait, or a changed one)
+      const { ipAddress } = event.data;
+      const lifecycle = state.lifecycle && {
+        ...state.lifecycle,
+        facts: { ...state.lifecycle.facts, ipAddress },
+      };
+      return { ...state, ipAddress, lifecycle };
+    }
     default: {
       // the rest is the VM's life after READY; before it, such an event is not possible
       if (!state.lifecycle) return state;

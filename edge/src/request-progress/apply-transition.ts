@@ -4,7 +4,7 @@ import {
   type ProgressFrame,
   type TerminalOutcome,
 } from "@gantry/shared/protocol/progress";
-import { computeEta, slowThreshold } from "../projections/eta.ts";
+import { computeEta, SLOW_FLOOR_MS, slowThreshold } from "../projections/eta.ts";
 import type { ProgressFacts, ProgressTransition } from "./progress-facts.ts";
 
 /** Frames that advance `seq` and are kept in the replay buffer. */
@@ -78,8 +78,8 @@ export function applyTransition(
 }
 
 /** Marks the run as taking longer than usual once the edge's clock passes the threshold; once only. */
-export function markSlowIfDue(facts: ProgressFacts, now: number): Applied {
-  const threshold = slowThreshold(facts);
+export function markSlowIfDue(facts: ProgressFacts, now: number, floorMs = SLOW_FLOOR_MS): Applied {
+  const threshold = slowThreshold({ ...facts, floorMs });
   if (facts.terminal || facts.slowAt !== null || threshold === null || now < threshold) {
     return { facts, frames: [] };
   }
@@ -99,6 +99,8 @@ export interface Keeping {
   reconcileAfterMs: number;
   /** the longest the alarm waits between two checks */
   reconcileMaxMs: number;
+  /** "taking longer than usual" never before this much time (default ten minutes) */
+  slowFloorMs?: number;
 }
 
 /** Whether the object should clear itself now: retention over, or a run silent for too long. */
@@ -130,6 +132,6 @@ export function recheckAt(facts: ProgressFacts, keeping: Keeping): number {
 export function nextWakeUp(facts: ProgressFacts, keeping: Keeping): number {
   if (facts.terminal && facts.retainUntil !== null) return facts.retainUntil;
   const abandonAt = facts.touchedAt + keeping.abandonedAfterMs;
-  const slowAt = facts.slowAt === null ? slowThreshold(facts) : null;
+  const slowAt = facts.slowAt === null ? slowThreshold({ ...facts, floorMs: keeping.slowFloorMs }) : null;
   return Math.min(abandonAt, recheckAt(facts, keeping), slowAt ?? Number.POSITIVE_INFINITY);
 }

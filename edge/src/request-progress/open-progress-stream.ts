@@ -3,8 +3,11 @@ import { err, ok, type Result } from "@gantry/shared/result";
 import { socketFrames } from "../streams/socket-frames.ts";
 import { type Subscriber, subscriberUpgrade } from "./subscriber.ts";
 
-/** The object refused the subscriber: no such request, or another tenant's (indistinguishable on purpose). */
-export type OpenStreamError = { code: "NOT_FOUND" };
+/**
+ * The object refused the subscriber: no such request, or another tenant's (indistinguishable on
+ * purpose); or the viewer already holds as many streams of it as one may.
+ */
+export type OpenStreamError = { code: "NOT_FOUND" } | { code: "TOO_MANY_STREAMS" };
 
 /** The object could not answer (rebuild from D1 failed, or it was unreachable); retrying may help. */
 export class ProgressStreamUnavailableError extends Error {
@@ -33,6 +36,7 @@ export async function openProgressStream(
   const stub = namespace.get(namespace.idFromName(subscriber.requestId));
   const res = await stub.fetch(subscriberUpgrade(subscriber));
   if (res.status === 404) return err({ code: "NOT_FOUND" });
+  if (res.status === 429) return err({ code: "TOO_MANY_STREAMS" });
   const ws = res.webSocket;
   if (!ws) throw new ProgressStreamUnavailableError(`progress object answered ${res.status}`);
   ws.accept();

@@ -11,6 +11,8 @@ const ProgressVars = z.object({
     .min(1)
     .max(30 * DAY_SECONDS)
     .default(DAY_SECONDS),
+  /** "taking longer than usual" is never said before this much time: ten minutes; tests use less */
+  PROGRESS_SLOW_FLOOR_SECONDS: z.coerce.number().int().min(1).max(DAY_SECONDS).default(600),
 });
 
 export interface ProgressConfig {
@@ -27,6 +29,8 @@ export interface ProgressConfig {
   percentIntervalMs: number;
   /** how many past successful runs the ETA averages over */
   statsRuns: number;
+  /** a run is "taking longer than usual" no sooner than this (also the whole rule for a first run) */
+  slowFloorMs: number;
 }
 
 /** @throws with every bad field named, like the edge's own vars */
@@ -45,5 +49,6 @@ export function progressConfig(env: object): ProgressConfig {
     reconcileOnConnectMs: 30_000,
     percentIntervalMs: 100,
     statsRuns: 20,
+    slowFloorMs: parsed.data.PROGRESS_SLOW_FLOOR_SECONDS * 1000,
   };
 }

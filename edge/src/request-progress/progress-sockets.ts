@@ -13,6 +13,25 @@ import { fullBucket, takeToken } from "./token-bucket.ts";
 /** Tags split sockets by what they may see, so a broadcast renders each frame once per audience. */
 const DETAIL_TAG = "detail";
 const PLAIN_TAG = "plain";
+/** Each socket also carries its viewer's tag: what the per-viewer cap counts. */
+const viewerTag = (viewerId: string) => `viewer:${viewerId}`;
+
+/**
+ * Sockets one viewer may hold on one request's progress (browser tabs and SSE streams together), and
+ * sockets the object takes at all: beyond them a new one is refused, so one person cannot crowd out the
+ * others watching the same request.
+ */
+export const MAX_SUBSCRIBERS_PER_VIEWER = 10;
+export const MAX_SUBSCRIBERS = 1_000;
+
+/** Why a subscriber cannot be taken now, or null when it can. */
+export function subscriberRefusal(ctx: DurableObjectState, viewerId: string): Response | null {
+  if (ctx.getWebSockets(viewerTag(viewerId)).length >= MAX_SUBSCRIBERS_PER_VIEWER)
+    return new Response("too many live streams of this request for this person", { status: 429 });
+  if (ctx.getWebSockets().length >= MAX_SUBSCRIBERS)
+    return new Response("too many subscribers", { status: 503 });
+  return null;
+}
 
 /** Malformed frames a browser may send before its socket is closed with 1008. */
 export const MAX_STRIKES = 3;
@@ -48,7 +67,10 @@ export function acceptSubscriber(
   subscriber: Subscriber,
 ): { client: WebSocket; server: WebSocket } {
   const { 0: client, 1: server } = new WebSocketPair();
-  ctx.acceptWebSocket(server, [subscriber.seesTechnicalDetail ? DETAIL_TAG : PLAIN_TAG]);
+  ctx.acceptWebSocket(server, [
+    subscriber.seesTechnicalDetail ? DETAIL_TAG : PLAIN_TAG,
+    viewerTag(subscriber.viewerId),
+  ]);
   const attachment: Attachment = {
     viewerId: subscriber.viewerId,
     tenantId: subscriber.tenantId,

@@ -8,7 +8,7 @@ import type { RequestProgressLog } from "./progress-log.ts";
  */
 export function rebuildFromLog(
   log: RequestProgressLog,
-  clock: { epoch: string; now: number; retentionMs: number },
+  clock: { epoch: string; now: number; retentionMs: number; slowFloorMs?: number },
 ): Applied {
   const { requestId, tenantId, stats } = log;
   const facts = initialFacts({ requestId, tenantId, epoch: clock.epoch, stats, now: clock.now });
@@ -22,7 +22,7 @@ export function rebuildFromLog(
 export function catchUpWithLog(
   facts: ProgressFacts,
   log: RequestProgressLog,
-  clock: { now: number; retentionMs: number },
+  clock: { now: number; retentionMs: number; slowFloorMs?: number },
 ): Applied {
   const { now, retentionMs } = clock;
   let current = facts;
@@ -32,7 +32,7 @@ export function catchUpWithLog(
     current = applied.facts;
     frames.push(...applied.frames);
   }
-  const slow = markSlowIfDue(current, now);
+  const slow = markSlowIfDue(current, now, clock.slowFloorMs);
   return { facts: { ...slow.facts, syncedAt: now }, frames: [...frames, ...slow.frames] };
 }
 

@@ -18,7 +18,14 @@ import { PercentCoalescer } from "./percent-coalescer.ts";
 import { type ProgressConfig, progressConfig } from "./progress-config.ts";
 import { initialFacts, type ProgressFacts } from "./progress-facts.ts";
 import { loadProgressLog } from "./progress-log.ts";
-import { acceptSubscriber, broadcast, closeAll, readClientMessage, sendFrames } from "./progress-sockets.ts";
+import {
+  acceptSubscriber,
+  broadcast,
+  closeAll,
+  readClientMessage,
+  sendFrames,
+  subscriberRefusal,
+} from "./progress-sockets.ts";
 import { RequestProgressStore } from "./progress-store.ts";
 import { catchUpWithLog, newEpoch, rebuildFromLog } from "./rebuild.ts";
 import { buildSnapshot, openStage, percentFrame } from "./snapshot.ts";
@@ -116,7 +123,7 @@ export class RequestProgress extends DurableObject<Env> {
     const learned = await this.#learnStatsAtStart(facts, data);
     const now = Date.now();
     const applied = applyTransition(learned, data, { now, retentionMs: this.#config.retentionMs });
-    const slow = markSlowIfDue(applied.facts, now);
+    const slow = markSlowIfDue(applied.facts, now, this.#config.slowFloorMs);
     await this.#commit({ facts: slow.facts, frames: [...applied.frames, ...slow.frames] });
     return ok({ seq: slow.facts.lastSeq, applied: applied.frames.length > 0 });
   }
@@ -154,6 +161,8 @@ export class RequestProgress extends DurableObject<Env> {
     if (!facts || facts.tenantId !== subscriber.tenantId || facts.requestId !== subscriber.requestId) {
       return new Response("not found", { status: 404 });
     }
+    const refused = subscriberRefusal(this.ctx, subscriber.viewerId);
+    if (refused) return refused;
     if (needsReconcile(facts, Date.now(), this.#config.reconcileOnConnectMs)) {
       // a long-silent run may have ended with a publish the hub dropped; a failed check is not fatal
       await this.#reconcile().catch((error: unknown) => {
@@ -161,7 +170,7 @@ export class RequestProgress extends DurableObject<Env> {
       });
     }
     const now = Date.now();
-    await this.#commit(markSlowIfDue(this.#facts ?? facts, now));
+    await this.#commit(markSlowIfDue(this.#facts ?? facts, now, this.#config.slowFloorMs));
     const current = this.#facts ?? facts;
     const { client, server } = acceptSubscriber(this.ctx, subscriber);
     const live = this.#percent.latest;
@@ -199,7 +208,7 @@ export class RequestProgress extends DurableObject<Env> {
       // reconciling always records when it checked, so it commits and re-arms the alarm itself
       if (!facts.terminal && now >= recheckAt(facts, this.#config)) return await this.#reconcile();
       // the alarm that woke us is spent: re-arm even when nothing changed (an early or repeated run)
-      if (!(await this.#commit(markSlowIfDue(facts, now)))) await this.#syncAlarm();
+      if (!(await this.#commit(markSlowIfDue(facts, now, this.#config.slowFloorMs)))) await this.#syncAlarm();
     } catch (error) {
       if ((info?.retryCount ?? 0) < ALARM_RETRY_LIMIT) throw error;
       await this.ctx.storage.setAlarm(Date.now() + ALARM_REARM_MS);
@@ -247,7 +256,7 @@ export class RequestProgress extends DurableObject<Env> {
     const now = Date.now();
     const epoch = newEpoch();
     let applied: Applied;
-    if (log) applied = rebuildFromLog(log, { epoch, now, retentionMs: this.#config.retentionMs });
+    if (log) applied = rebuildFromLog(log, { epoch, now, ...this.#config });
     else if (key.tenantId) {
       const facts = initialFacts({
         requestId: key.requestId,
@@ -278,7 +287,7 @@ export class RequestProgress extends DurableObject<Env> {
     const now = Date.now();
     const usable = log !== null && log.tenantId === current.tenantId;
     const caught = usable
-      ? catchUpWithLog(current, log, { now, retentionMs: this.#config.retentionMs })
+      ? catchUpWithLog(current, log, { now, ...this.#config })
       : { facts: { ...current, syncedAt: now }, frames: [] };
     await this.#commit(caught);
   }

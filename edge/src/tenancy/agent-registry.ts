@@ -1,7 +1,8 @@
 import type { SqlDatabase } from "../event-store/stored-event.ts";
 
-// The D1 `agents` table (migration 0004): every enrolled agent of a tenant site, the hash of its
-// credential, whether it is revoked and its presence. Only this module reads or writes it.
+// The D1 `agents` table (migrations 0004, 0011): every enrolled agent of a tenant site, the hash of its
+// credential (and of the next one while it rotates), whether it is revoked and its presence. Only this
+// module reads or writes it.
 
 /** An enrolled agent as the tenant's admins see it, presence as D1 last heard it. */
 export interface AgentRecord {
@@ -15,6 +16,8 @@ export interface AgentRecord {
   /** ms since epoch; null before the first connection */
   lastSeenAt: number | null;
   revoked: boolean;
+  /** revoked in D1, but its site's hub has not confirmed closing it yet (the revocation is retried) */
+  revocationPending: boolean;
 }
 
 /** What authenticating a presented credential needs: whose it is, and whether it still counts. */
@@ -23,10 +26,16 @@ export interface AgentCredential {
   siteId: string;
   name: string;
   credentialHash: string;
+  /** the rotated credential's hash, until the agent first connects with it */
+  nextCredentialHash: string | null;
   revoked: boolean;
 }
 
-/** The insert of an enrolled agent, for the batch that consumes its enrollment token (enrollment.ts). */
+/**
+ * The insert of an enrolled agent, for the batch that consumes its enrollment token (enrollment.ts).
+ * Tenant and site come from the token this agent consumed; when it did not (the token was used or
+ * withdrawn meanwhile) they are NULL, and the NOT NULL constraint aborts the whole batch.
+ */
 export const insertEnrolledAgent = (
   db: SqlDatabase,
   input: { agentId: string; name: string; credentialHash: string; tokenId: string; now: number },
@@ -34,20 +43,25 @@ export const insertEnrolledAgent = (
   db
     .prepare(
       `INSERT INTO agents (id, tenant_id, site_id, name, credential_hash, enrolled_with, created_at)
-       SELECT ?1, tenant_id, site_id, ?2, ?3, id, ?4 FROM agent_enrollment_tokens
-       WHERE id = ?5 AND agent_id = ?1`,
+       VALUES (?1,
+         (SELECT tenant_id FROM agent_enrollment_tokens WHERE id = ?5 AND agent_id = ?1),
+         (SELECT site_id FROM agent_enrollment_tokens WHERE id = ?5 AND agent_id = ?1),
+         ?2, ?3, ?5, ?4)`,
     )
     .bind(input.agentId, input.name, input.credentialHash, input.now, input.tokenId);
 
 export async function findCredential(db: SqlDatabase, agentId: string): Promise<AgentCredential | null> {
   const row = await db
-    .prepare("SELECT tenant_id, site_id, name, credential_hash, revoked_at FROM agents WHERE id = ?")
+    .prepare(
+      "SELECT tenant_id, site_id, name, credential_hash, next_credential_hash, revoked_at FROM agents WHERE id = ?",
+    )
     .bind(agentId)
     .first<{
       tenant_id: string;
       site_id: string;
       name: string;
       credential_hash: string;
+      next_credential_hash: string | null;
       revoked_at: number | null;
     }>();
   if (!row) return null;
@@ -56,9 +70,33 @@ export async function findCredential(db: SqlDatabase, agentId: string): Promise<
     siteId: row.site_id,
     name: row.name,
     credentialHash: row.credential_hash,
+    nextCredentialHash: row.next_credential_hash,
     revoked: row.revoked_at !== null,
   };
 }
+
+/**
+ * Stores the hash of an agent's next credential (`gantry-agent rotate`); the current one keeps working
+ * until the agent connects with the new one. A second rotation before that replaces the pending one.
+ */
+export async function setNextCredential(
+  db: SqlDatabase,
+  input: { agentId: string; credentialHash: string },
+): Promise<void> {
+  await db
+    .prepare("UPDATE agents SET next_credential_hash = ?2 WHERE id = ?1 AND revoked_at IS NULL")
+    .bind(input.agentId, input.credentialHash)
+    .run();
+}
+
+/** The rotated credential replaces the old one, which stops working (for the batch of its audit event). */
+export const promoteNextCredential = (db: SqlDatabase, input: { agentId: string; credentialHash: string }) =>
+  db
+    .prepare(
+      `UPDATE agents SET credential_hash = next_credential_hash, next_credential_hash = NULL
+       WHERE id = ?1 AND next_credential_hash = ?2 AND revoked_at IS NULL`,
+    )
+    .bind(input.agentId, input.credentialHash);
 
 /**
  * Where an agent belongs. With a tenant, an agent of another tenant reads like a missing one; without
@@ -67,19 +105,24 @@ export async function findCredential(db: SqlDatabase, agentId: string): Promise<
 export async function placeOfAgent(
   db: SqlDatabase,
   input: { agentId: string; tenantId?: string },
-): Promise<{ tenantId: string; siteId: string } | null> {
+): Promise<{ tenantId: string; siteId: string; name: string; revoked: boolean } | null> {
   const row = await db
-    .prepare("SELECT tenant_id, site_id FROM agents WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2)")
+    .prepare(
+      "SELECT tenant_id, site_id, name, revoked_at FROM agents WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2)",
+    )
     .bind(input.agentId, input.tenantId ?? null)
-    .first<{ tenant_id: string; site_id: string }>();
-  return row ? { tenantId: row.tenant_id, siteId: row.site_id } : null;
+    .first<{ tenant_id: string; site_id: string; name: string; revoked_at: number | null }>();
+  return row
+    ? { tenantId: row.tenant_id, siteId: row.site_id, name: row.name, revoked: row.revoked_at !== null }
+    : null;
 }
 
 /** The tenant's agents by name, with their site's name. */
 export async function listAgentRecords(db: SqlDatabase, tenantId: string): Promise<AgentRecord[]> {
   const { results } = await db
     .prepare(
-      `SELECT a.id, a.name, a.site_id, s.name AS site_name, a.version, a.connected, a.last_seen_at, a.revoked_at
+      `SELECT a.id, a.name, a.site_id, s.name AS site_name, a.version, a.connected, a.last_seen_at, a.revoked_at,
+         a.revoke_confirmed_at
        FROM agents a LEFT JOIN sites s ON s.id = a.site_id WHERE a.tenant_id = ? ORDER BY a.name`,
     )
     .bind(tenantId)
@@ -92,6 +135,7 @@ export async function listAgentRecords(db: SqlDatabase, tenantId: string): Promi
       connected: number;
       last_seen_at: number | null;
       revoked_at: number | null;
+      revoke_confirmed_at: number | null;
     }>();
   return results.map((r) => ({
     agentId: r.id,
@@ -102,20 +146,48 @@ export async function listAgentRecords(db: SqlDatabase, tenantId: string): Promi
     connected: r.connected === 1,
     lastSeenAt: r.last_seen_at,
     revoked: r.revoked_at !== null,
+    revocationPending: r.revoked_at !== null && r.revoke_confirmed_at === null,
   }));
 }
 
-/** Refuses the agent's credential from now on; a second revoke keeps the first one's time and author. */
-export async function markRevoked(
+/**
+ * Refuses the agent's credential from now on (for the batch of its audit event); a second revoke keeps
+ * the first one's time and author.
+ */
+export const markRevoked = (db: SqlDatabase, input: { agentId: string; revokedBy: string; now: number }) =>
+  db
+    .prepare(
+      "UPDATE agents SET revoked_at = ?2, revoked_by = ?3, connected = 0, next_credential_hash = NULL WHERE id = ?1 AND revoked_at IS NULL",
+    )
+    .bind(input.agentId, input.now, input.revokedBy);
+
+/** The site's hub closed the revoked agent's sockets and refuses it from now on. */
+export async function confirmRevoked(
   db: SqlDatabase,
-  input: { agentId: string; revokedBy: string; now: number },
+  input: { agentId: string; now: number },
 ): Promise<void> {
   await db
     .prepare(
-      "UPDATE agents SET revoked_at = ?2, revoked_by = ?3, connected = 0 WHERE id = ?1 AND revoked_at IS NULL",
+      "UPDATE agents SET revoke_confirmed_at = ?2 WHERE id = ?1 AND revoked_at IS NOT NULL AND revoke_confirmed_at IS NULL",
     )
-    .bind(input.agentId, input.now, input.revokedBy)
+    .bind(input.agentId, input.now)
     .run();
+}
+
+/** Revoked agents whose hub has not confirmed yet, of one tenant or (the sweep) of all, oldest first. */
+export async function unconfirmedRevocations(
+  db: SqlDatabase,
+  input: { tenantId?: string; limit: number },
+): Promise<{ agentId: string; tenantId: string; siteId: string }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, tenant_id, site_id FROM agents
+       WHERE revoked_at IS NOT NULL AND revoke_confirmed_at IS NULL AND (?1 IS NULL OR tenant_id = ?1)
+       ORDER BY revoked_at LIMIT ?2`,
+    )
+    .bind(input.tenantId ?? null, input.limit)
+    .all<{ id: string; tenant_id: string; site_id: string }>();
+  return results.map((r) => ({ agentId: r.id, tenantId: r.tenant_id, siteId: r.site_id }));
 }
 
 // Presence is written by the site's hub on connect and disconnect only (never per frame). The connection
@@ -151,14 +223,22 @@ export async function markDisconnected(
 export const PRESENCE_REFRESH_MS = 5 * 60_000;
 const PRESENCE_STALE_MS = 2 * PRESENCE_REFRESH_MS + 60_000;
 
+/**
+ * Refreshes a connected agent's presence; false when its record says it must not be connected any more
+ * (revoked meanwhile), so a hub that was never told of a revocation still closes it within minutes.
+ */
 export async function refreshPresence(
   db: SqlDatabase,
   input: { agentId: string; connectionId: string; now: number },
-): Promise<void> {
-  await db
-    .prepare("UPDATE agents SET last_seen_at = ?3 WHERE id = ?1 AND connection_id = ?2 AND connected = 1")
+): Promise<{ revoked: boolean }> {
+  const row = await db
+    .prepare(
+      `UPDATE agents SET last_seen_at = CASE WHEN connected = 1 AND revoked_at IS NULL THEN ?3 ELSE last_seen_at END
+       WHERE id = ?1 AND connection_id = ?2 RETURNING revoked_at`,
+    )
     .bind(input.agentId, input.connectionId, input.now)
-    .run();
+    .first<{ revoked_at: number | null }>();
+  return { revoked: row?.revoked_at != null };
 }
 
 /** Agents with an open socket to their hub (and a fresh presence), for /healthz. */

@@ -10,19 +10,36 @@ export interface AgentIdentity {
   name: string;
 }
 
+export interface AuthenticatedAgent {
+  identity: AgentIdentity;
+  /**
+   * The agent presented the credential it rotated to, for the first time: the caller promotes it (the
+   * old one stops working) and records the rotation. Its hash is here for that conditional update.
+   */
+  rotatedTo: string | null;
+}
+
 export type AgentAuthError = { code: "AGENT_CREDENTIAL_INVALID" };
 
-/** Checks an `Authorization: Bearer` credential against the stored hash; revoked agents are refused. */
+/**
+ * Checks an `Authorization: Bearer` credential against the stored hash, or the hash of the credential
+ * the agent is rotating to; revoked agents are refused.
+ */
 export async function authenticateAgent(
   db: SqlDatabase,
   authorization: string | undefined,
-): Promise<Result<AgentIdentity, AgentAuthError>> {
+): Promise<Result<AuthenticatedAgent, AgentAuthError>> {
   const bearer = /^Bearer (\S+)$/.exec(authorization ?? "")?.[1];
   const presented = bearer ? await readSecret(AGENT_CREDENTIAL_PREFIX, bearer) : null;
   if (!presented) return err({ code: "AGENT_CREDENTIAL_INVALID" });
   const stored = await findCredential(db, presented.id);
   // compare even when the row is missing so timing does not reveal which agent ids exist
-  const matches = hashesEqual(stored?.credentialHash ?? "0".repeat(64), presented.hash);
-  if (!stored || !matches || stored.revoked) return err({ code: "AGENT_CREDENTIAL_INVALID" });
-  return ok({ agentId: presented.id, tenantId: stored.tenantId, siteId: stored.siteId, name: stored.name });
+  const current = hashesEqual(stored?.credentialHash ?? "0".repeat(64), presented.hash);
+  const next = hashesEqual(stored?.nextCredentialHash ?? "0".repeat(64), presented.hash);
+  if (!stored || !(current || next) || stored.revoked) return err({ code: "AGENT_CREDENTIAL_INVALID" });
+  const { tenantId, siteId, name } = stored;
+  return ok({
+    identity: { agentId: presented.id, tenantId, siteId, name },
+    rotatedTo: next && !current ? presented.hash : null,
+  });
 }

@@ -26,9 +26,8 @@ export async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** A fresh id + 256-bit secret under `prefix`. */
-export async function issueSecret(prefix: string): Promise<IssuedSecret> {
-  const id = crypto.randomUUID();
+/** A fresh 256-bit secret under `prefix`, with a fresh id (or the given one: a rotated credential). */
+export async function issueSecret(prefix: string, id: string = crypto.randomUUID()): Promise<IssuedSecret> {
   const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));
   return { value: `${prefix}_${id}_${secret}`, id, hash: await sha256Hex(secret) };
 }

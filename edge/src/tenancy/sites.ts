@@ -1,3 +1,4 @@
+import { DnsDomain, LoginUser } from "@gantry/shared/domain/vm-access";
 import type { InventoryReport } from "@gantry/shared/jobs/inventory";
 import { InventoryPath, Placement } from "@gantry/shared/jobs/provision-vm-job";
 import { err, ok, type Result } from "@gantry/shared/result";
@@ -5,7 +6,7 @@ import { z } from "zod";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
 import type { ReadSiteInventory } from "./site-inventory.ts";
 
-// the sites table (migration 0002, placement from 0004): read and written only here
+// the sites table (migration 0002, placement from 0004, access from 0013): read and written only here
 
 export interface SiteRecord {
   id: string;
@@ -15,13 +16,20 @@ export interface SiteRecord {
   /** null until an admin picks placement from the agent's inventory */
   placement: Placement | null;
   networkPath: string | null;
+  /** how people reach the site's VMs; null where the admin has not said */
+  dnsDomain: string | null;
+  loginUser: string | null;
   updatedAt: string;
 }
 
 export const SiteSettingsInput = z.object({
   siteId: z.string().min(1).max(100),
   placement: Placement,
+  /** preselected on the request form; members may pick another network the agent reported */
   networkPath: InventoryPath,
+  /** null (or left out) clears it */
+  dnsDomain: DnsDomain.nullable().default(null),
+  loginUser: LoginUser.nullable().default(null),
 });
 export type SiteSettingsInput = z.infer<typeof SiteSettingsInput>;
 
@@ -31,6 +39,8 @@ export interface SiteSettings {
   name: string;
   placement: Placement | null;
   networkPath: string | null;
+  dnsDomain: string | null;
+  loginUser: string | null;
   updatedAt: string;
 }
 
@@ -46,6 +56,8 @@ interface SiteRow {
   name: string;
   placement: string | null;
   network_path: string | null;
+  dns_domain: string | null;
+  login_user: string | null;
   updated_at: string;
 }
 
@@ -61,7 +73,8 @@ export async function getSite(
 ): Promise<SiteRecord | null> {
   const row = await db
     .prepare(
-      "SELECT id, tenant_id, slug, name, placement, network_path, updated_at FROM sites WHERE id = ? AND tenant_id = ?",
+      `SELECT id, tenant_id, slug, name, placement, network_path, dns_domain, login_user, updated_at
+       FROM sites WHERE id = ? AND tenant_id = ?`,
     )
     .bind(scope.siteId, scope.tenantId)
     .first<SiteRow>();
@@ -73,6 +86,8 @@ export async function getSite(
     name: row.name,
     placement: parsePlacement(row.placement),
     networkPath: row.network_path,
+    dnsDomain: row.dns_domain,
+    loginUser: row.login_user,
     updatedAt: row.updated_at,
   };
 }
@@ -84,8 +99,8 @@ export async function siteSettings(
 ): Promise<Result<SiteSettings, SiteError>> {
   const site = await getSite(db, scope);
   if (!site) return err({ code: "SITE_NOT_FOUND", siteId: scope.siteId });
-  const { id: siteId, name, placement, networkPath, updatedAt } = site;
-  return ok({ siteId, name, placement, networkPath, updatedAt });
+  const { id: siteId, name, placement, networkPath, dnsDomain, loginUser, updatedAt } = site;
+  return ok({ siteId, name, placement, networkPath, dnsDomain, loginUser, updatedAt });
 }
 
 export async function listSites(
@@ -101,7 +116,7 @@ export async function listSites(
 
 /** Every path of a placement must name something the site's agent actually reported. */
 export function checkAgainstInventory(
-  input: SiteSettingsInput,
+  input: Pick<SiteSettingsInput, "placement" | "networkPath">,
   report: InventoryReport,
 ): Result<void, SiteError> {
   const p = input.placement;
@@ -120,30 +135,35 @@ export function checkAgainstInventory(
   return ok(undefined);
 }
 
-/** Admin edit of a site's placement, validated against the inventory its agent reported. */
-export async function updateSite(
+/**
+ * An admin's edit of a site's placement, checked against the inventory its agent reported: the update
+ * to commit (with its audit event, in commands/update-site-settings.ts), or why it cannot be.
+ */
+export async function checkSiteSettings(
   db: SqlDatabase,
   input: { tenantId: string; settings: SiteSettingsInput; now: Date; inventoryOf: ReadSiteInventory },
-): Promise<Result<SiteSettings, SiteError>> {
+): Promise<Result<D1PreparedStatement, SiteError>> {
   const { tenantId, settings } = input;
-  const scope = { tenantId, siteId: settings.siteId };
-  const site = await siteSettings(db, scope);
+  const site = await siteSettings(db, { tenantId, siteId: settings.siteId });
   if (!site.ok) return site;
   const inventory = await input.inventoryOf(settings.siteId);
   if (!inventory) return err({ code: "NO_INVENTORY", siteId: settings.siteId });
   const valid = checkAgainstInventory(settings, inventory.report);
   if (!valid.ok) return valid;
-  await db
-    .prepare(
-      "UPDATE sites SET placement = ?3, network_path = ?4, updated_at = ?5 WHERE id = ?1 AND tenant_id = ?2",
-    )
-    .bind(
-      settings.siteId,
-      tenantId,
-      JSON.stringify(settings.placement),
-      settings.networkPath,
-      input.now.toISOString(),
-    )
-    .run();
-  return siteSettings(db, scope);
+  return ok(
+    db
+      .prepare(
+        `UPDATE sites SET placement = ?3, network_path = ?4, dns_domain = ?5, login_user = ?6, updated_at = ?7
+         WHERE id = ?1 AND tenant_id = ?2`,
+      )
+      .bind(
+        settings.siteId,
+        tenantId,
+        JSON.stringify(settings.placement),
+        settings.networkPath,
+        settings.dnsDomain,
+        settings.loginUser,
+        input.now.toISOString(),
+      ),
+  );
 }

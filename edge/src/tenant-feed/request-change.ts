@@ -28,8 +28,10 @@ export function statusAfter(event: DomainEvent): VmRequestStatus | null {
     case "VmProvisioned":
     case "VmProvisioningFailed":
     case "VmLeftoverCleared":
+    case "VmAddressObserved":
       return null;
-    // the VM's life after READY is told as `vm` changes (announceVmCommitted)
+    // a site's, agent's or person's facts are on streams of their own; the VM's life after READY is
+    // told as `vm` changes (announceVmCommitted)
     default:
       return null;
   }

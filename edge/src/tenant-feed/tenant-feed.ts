@@ -24,9 +24,17 @@ export interface FeedReceipt {
 /** Subscribers one tenant's feed accepts; beyond it, new ones are refused (the client retries later). */
 export const MAX_FEED_SUBSCRIBERS = 10_000;
 
+/**
+ * Streams one person may hold open on the feed (a tab each, with room for reconnects): beyond it their
+ * next one is refused with 429, so no member can use up the tenant's cap and lock everyone else out.
+ */
+export const MAX_FEED_SUBSCRIBERS_PER_PERSON = 20;
+
 /** Admin sockets get every change; a member's socket only changes of their own requests. */
 const ALL_TAG = "all";
 const viewerTag = (viewerId: string) => `viewer:${viewerId}`;
+/** Every socket, admin's or member's, also carries its person's tag: what the per-person cap counts. */
+const personTag = (viewerId: string) => `person:${viewerId}`;
 
 /** Socket close codes; shared with nobody but the Worker that reads the socket. */
 const CLOSE = { policy: 1008, tooLarge: 1009 } as const;
@@ -121,13 +129,18 @@ export class TenantFeed extends DurableObject<Env> {
       logEvent("warn", "feed subscriber of another tenant refused", { viewerId: subscriber.viewerId });
       return new Response("not found", { status: 404 });
     }
+    if (this.ctx.getWebSockets(personTag(subscriber.viewerId)).length >= MAX_FEED_SUBSCRIBERS_PER_PERSON) {
+      logEvent("warn", "feed subscriber over the per-person cap", { viewerId: subscriber.viewerId });
+      return new Response("too many live streams for this person", { status: 429 });
+    }
     if (this.ctx.getWebSockets().length >= MAX_FEED_SUBSCRIBERS) {
       return new Response("too many subscribers", { status: 503 });
     }
     // no await from here on: the replay and the accept see the same buffer, so no change falls between
     const frames = this.#store.framesFor(subscriber);
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server, [subscriber.seesAll ? ALL_TAG : viewerTag(subscriber.viewerId)]);
+    const audience = subscriber.seesAll ? ALL_TAG : viewerTag(subscriber.viewerId);
+    this.ctx.acceptWebSocket(server, [audience, personTag(subscriber.viewerId)]);
     for (const frame of frames) trySend(server, JSON.stringify(frame));
     return new Response(null, { status: 101, webSocket: client });
   }

@@ -24,5 +24,10 @@ export function callError(error: CallFailure, siteName: string): TRPCError {
         code: "PRECONDITION_FAILED",
         message: `the agent of site ${siteName} disconnected`,
       });
+    case "TOO_MANY_CALLS":
+      return new TRPCError({
+        code: "TOO_MANY_REQUESTS",
+        message: `the agents of site ${siteName} are already reading ${error.limit} VMs; try again in a moment`,
+      });
   }
 }

@@ -1,9 +1,9 @@
 import type { Context as HonoContext } from "hono";
-import { authenticate, bearerVerifierFor, tenantExistsIn } from "../auth/authenticate.ts";
+import { authenticateRequest } from "../auth/authenticate.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { DispatchDeps } from "../commands/command-deps.ts";
 import { workerDeps } from "../deps.ts";
-import { type EdgeEnv, parseVars } from "../env.ts";
+import type { EdgeEnv } from "../env.ts";
 import { logEvent } from "../log.ts";
 
 // a type alias (not an interface) so it satisfies the adapter's Record<string, unknown>
@@ -11,6 +11,11 @@ export type TrpcContext = {
   env: Env;
   /** null when the caller presented no valid credentials; procedures decide whether that is fine */
   principal: Principal | null;
+  /**
+   * The credentials may be fine but could not be checked now (the IdP's keys or token endpoint did not
+   * answer): signed-in procedures answer SERVICE_UNAVAILABLE instead of UNAUTHORIZED.
+   */
+  identityUnavailable?: boolean;
   deps: DispatchDeps;
 };
 
@@ -18,25 +23,22 @@ export type TrpcContext = {
 export function createContextInner(input: {
   env: Env;
   principal?: Principal | null;
+  identityUnavailable?: boolean;
   deps?: DispatchDeps;
 }): TrpcContext {
   return {
     env: input.env,
     principal: input.principal ?? null,
+    identityUnavailable: input.identityUnavailable ?? false,
     deps: input.deps ?? workerDeps(input.env),
   };
 }
 
 export async function createContext(c: HonoContext<EdgeEnv>): Promise<TrpcContext> {
-  const vars = parseVars(c.env);
-  const auth = await authenticate(c.req.raw, {
-    vars,
-    now: new Date(),
-    verifyBearer: bearerVerifierFor(vars),
-    tenantExists: tenantExistsIn(c.env.DB),
-  });
+  const auth = await authenticateRequest(c.req.raw, c.env);
   if (auth.failure) logEvent("warn", "credentials refused", { path: c.req.path, ...auth.failure });
   // the outbox relay and feed notifications outlive the response; the sweeper covers a lost relay
   const deps = workerDeps(c.env, { defer: (work) => c.executionCtx.waitUntil(work()) });
-  return createContextInner({ env: c.env, principal: auth.principal, deps });
+  const identityUnavailable = auth.failure?.code === "IDP_UNAVAILABLE";
+  return createContextInner({ env: c.env, principal: auth.principal, identityUnavailable, deps });
 }

@@ -1,6 +1,7 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { ZodRealError } from "zod";
 import { logEvent } from "../log.ts";
 import { vmRefusalMessage } from "../provisioning/vm-refusals.ts";
 
@@ -11,6 +12,7 @@ const CODES: Readonly<Record<DomainError["code"], TRPC_ERROR_CODE_KEY>> = {
   REQUEST_NOT_FOUND: "NOT_FOUND",
   PROJECT_NOT_FOUND: "NOT_FOUND",
   SITE_NOT_CONFIGURED: "PRECONDITION_FAILED",
+  INVALID_JOB: "PRECONDITION_FAILED",
   REQUEST_ALREADY_EXISTS: "CONFLICT",
   IDEMPOTENCY_KEY_REUSED: "CONFLICT",
   REQUEST_ALREADY_PROCESSED: "CONFLICT",
@@ -21,6 +23,7 @@ const CODES: Readonly<Record<DomainError["code"], TRPC_ERROR_CODE_KEY>> = {
   INVALID_TRANSITION: "PRECONDITION_FAILED",
   CONCURRENT_MODIFICATION: "CONFLICT",
   JOB_MISMATCH: "CONFLICT",
+  STALE_LEASE: "CONFLICT",
   NO_LEFTOVER: "PRECONDITION_FAILED",
   REQUEST_NOT_STOPPABLE: "PRECONDITION_FAILED",
   VM_NOT_FOUND: "NOT_FOUND",
@@ -33,6 +36,7 @@ const CODES: Readonly<Record<DomainError["code"], TRPC_ERROR_CODE_KEY>> = {
   RESIZE_PENDING: "CONFLICT",
   APPROVAL_NOT_FOUND: "NOT_FOUND",
   NO_AGENT_CAN_RUN: "PRECONDITION_FAILED",
+  VM_NAME_TAKEN: "CONFLICT",
 };
 
 function messageFor(error: DomainError): string {
@@ -43,6 +47,8 @@ function messageFor(error: DomainError): string {
       return "project not found";
     case "SITE_NOT_CONFIGURED":
       return "the project's site has no placement yet; an admin must configure it first";
+    case "INVALID_JOB":
+      return `this request cannot be sent to its site's agent: ${error.field} ${error.problem}; an admin must fix the project or site settings first`;
     case "REQUEST_ALREADY_EXISTS":
       return "request already exists";
     case "IDEMPOTENCY_KEY_REUSED":
@@ -62,6 +68,8 @@ function messageFor(error: DomainError): string {
       return "the request changed while saving; try again";
     case "JOB_MISMATCH":
       return "the job does not belong to this request";
+    case "STALE_LEASE":
+      return "the job has been handed to another agent since this update was sent";
     case "REQUEST_NOT_STOPPABLE":
       return `only approved or provisioning requests can be stopped; this one is ${error.status}`;
     case "NO_LEFTOVER":
@@ -77,12 +85,40 @@ function messageFor(error: DomainError): string {
     case "APPROVAL_NOT_FOUND":
     case "NO_AGENT_CAN_RUN":
       return vmRefusalMessage(error);
+    case "VM_NAME_TAKEN":
+      return "is already used by a live request in this project; choose another name";
   }
 }
 
+// domain refusals about one input field: clients show them under that field, like a schema failure
+function fieldOf(error: DomainError): { path: string; input: unknown } | null {
+  return error.code === "VM_NAME_TAKEN" ? { path: "name", input: error.name } : null;
+}
+
+/**
+ * A refusal of one input field, shaped like a schema failure (`data.fields` names it), so clients show
+ * it under that field. The cause is a ZodRealError, not a ZodError: zod 4's ZodError is no Error, so
+ * tRPC would wrap it and the error formatter would lose the field.
+ */
+export function fieldError(
+  code: TRPC_ERROR_CODE_KEY,
+  field: { path: string; message: string; input: unknown },
+): TRPCError {
+  return new TRPCError({
+    code,
+    message: `${field.path} ${field.message}`,
+    cause: new ZodRealError([
+      { code: "custom", path: [field.path], message: field.message, input: field.input },
+    ]),
+  });
+}
+
 /** Maps an expected domain failure to the error tRPC clients understand (R7: once, at the edge). */
-export const toTRPCError = (error: DomainError): TRPCError =>
-  new TRPCError({ code: CODES[error.code], message: messageFor(error), cause: error });
+export function toTRPCError(error: DomainError): TRPCError {
+  const field = fieldOf(error);
+  if (field) return fieldError(CODES[error.code], { ...field, message: messageFor(error) });
+  return new TRPCError({ code: CODES[error.code], message: messageFor(error), cause: error });
+}
 
 /** Unwraps a use-case result or throws its mapped tRPC error. */
 export function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: DomainError }): T {
@@ -100,3 +136,10 @@ export function logUnexpectedError(opts: { error: TRPCError; path?: string | und
     stack: cause instanceof Error ? cause.stack : undefined,
   });
 }
+
+/** One person holds too many live streams: close a tab (or wait for stale ones to drop) and retry. */
+export const tooManyStreams = (): TRPCError =>
+  new TRPCError({
+    code: "TOO_MANY_REQUESTS",
+    message: "too many live updates open for you at once; close some tabs and try again",
+  });

@@ -5,6 +5,7 @@ import { catalogRouter } from "./routers/catalog.ts";
 import { progressRouter } from "./routers/progress.ts";
 import { requestsRouter } from "./routers/requests.ts";
 import { sessionRouter } from "./routers/session.ts";
+import { sessionsRouter } from "./routers/sessions.ts";
 import { sitesRouter } from "./routers/sites.ts";
 import { vmsRouter } from "./routers/vms.ts";
 import { publicProcedure, router } from "./trpc.ts";
@@ -12,6 +13,7 @@ import { publicProcedure, router } from "./trpc.ts";
 export const appRouter = router({
   health: publicProcedure.query(() => ({ ok: true as const })),
   session: sessionRouter,
+  sessions: sessionsRouter,
   catalog: catalogRouter,
   requests: requestsRouter,
   approvals: approvalsRouter,

@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
+import { EventStoreUnavailableError, isTransientD1Error } from "../event-store/event-store-errors.ts";
 import type { TrpcContext } from "./context.ts";
 
 // the only initTRPC in the edge; routers import the builders they are allowed to use
@@ -23,11 +24,37 @@ const t = initTRPC.context<TrpcContext>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/**
+ * D1 busy ("overloaded") or unreachable is a clear, retryable answer (503) instead of an opaque 500.
+ * Every write is safe to repeat: the event store re-sends the same event ids, and a repeat finds
+ * what landed (an approval answers as done, a submission by its idempotency key).
+ */
+const storeUnavailable = t.middleware(async ({ next }) => {
+  const result = await next();
+  const cause = result.ok ? null : result.error.cause;
+  const store = cause instanceof EventStoreUnavailableError;
+  // a read that met the same trouble (D1 unreachable or overloaded) answers the same way
+  if (!store && !(cause instanceof Error && isTransientD1Error(cause))) return result;
+  const retryable = store ? cause.retryable : true;
+  throw new TRPCError({
+    code: retryable ? "SERVICE_UNAVAILABLE" : "INTERNAL_SERVER_ERROR",
+    message: retryable
+      ? "the database is busy or did not answer; try again in a moment (repeating this is safe)"
+      : "the database refused the change",
+    cause,
+  });
+});
+
 /** Open to anyone; currently only liveness. */
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(storeUnavailable);
 
 /** Any signed-in member of a tenant; the principal is non-null downstream. */
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.principal && ctx.identityUnavailable)
+    throw new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: "the identity provider did not answer; your sign-in could not be checked, try again shortly",
+    });
   if (!ctx.principal) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first" });
   return next({ ctx: { ...ctx, principal: ctx.principal } });
 });

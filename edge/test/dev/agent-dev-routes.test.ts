@@ -56,7 +56,7 @@ describe("agent dev routes of the dev Worker (DEV_LOGIN on)", () => {
     const { agentId, credential } = await enrolledAgent(freshSite("dev-revoke"));
     expect(await (await post(`/agent/dev/agents/${agentId}/revoke`, {})).json()).toEqual({
       ok: true,
-      value: { requeued: 0 },
+      value: { requeued: 0, confirmed: true },
     });
     expect((await openSocket(credential)).status).toBe(401);
     expect((await post("/agent/dev/agents/no-such-agent/revoke", {})).status).toBe(404);
@@ -78,6 +78,6 @@ describe("agent dev routes of the dev Worker (DEV_LOGIN on)", () => {
   });
 
   it("passes every other route to the production Worker", async () => {
-    expect(await (await get("/healthz")).json()).toMatchObject({ ok: true });
+    expect(await (await get("/healthz/details")).json()).toMatchObject({ ok: true });
   });
 });

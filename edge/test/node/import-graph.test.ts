@@ -19,7 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["tenant-feed", "projections"],
   ["auth"],
   ["tenancy"],
-  ["provisioning", "event-store", "streams"],
+  ["provisioning", "event-store", "streams", "releases"],
   ["stubs.ts", "env.ts", "log.ts"],
 ];
 

@@ -90,3 +90,62 @@ export class CallCountingD1 implements SqlDatabase {
     return this.db.batch<T>(statements);
   }
 }
+
+const LOST = "D1_ERROR: Network connection lost.";
+const OVERLOADED = "D1_ERROR: D1 DB is overloaded. Requests queued for too long.";
+
+/**
+ * A D1 that misbehaves on cue, for the approval's fault cases:
+ * - `loseNextAnswer()`: the next batch commits, then D1 is unreachable (every call throws) until
+ *   `reconnect()` — the writer cannot even read the log to learn that its write landed;
+ * - `overloaded = n`: the next n batches are refused as overloaded without committing anything.
+ */
+export class FlakyD1 implements SqlDatabase {
+  overloaded = 0;
+  batches = 0;
+  #loseNext = false;
+  #down = false;
+
+  constructor(private readonly db: D1Database) {}
+
+  loseNextAnswer(): void {
+    this.#loseNext = true;
+  }
+
+  reconnect(): void {
+    this.#down = false;
+  }
+
+  prepare(query: string): D1PreparedStatement {
+    const guard =
+      <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+      (...args: A): Promise<R> =>
+        this.#down ? Promise.reject(new Error(LOST)) : call(...args);
+    const wrap = (statement: D1PreparedStatement): D1PreparedStatement =>
+      new Proxy(statement, {
+        get(target, prop, receiver) {
+          if (prop === "bind") return (...values: unknown[]) => wrap(target.bind(...values));
+          const value = Reflect.get(target, prop, receiver);
+          const io = prop === "all" || prop === "first" || prop === "run" || prop === "raw";
+          return io && typeof value === "function" ? guard(value.bind(target)) : value;
+        },
+      });
+    return wrap(this.db.prepare(query));
+  }
+
+  async batch<T = unknown>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
+    this.batches += 1;
+    if (this.#down) throw new Error(LOST);
+    if (this.overloaded > 0) {
+      this.overloaded -= 1;
+      throw new Error(OVERLOADED);
+    }
+    const results = await this.db.batch<T>(statements);
+    if (this.#loseNext) {
+      this.#loseNext = false;
+      this.#down = true;
+      throw new Error(LOST);
+    }
+    return results;
+  }
+}

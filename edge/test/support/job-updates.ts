@@ -17,6 +17,8 @@ export function frame(
     epoch: 1,
     eventId: crypto.randomUUID(),
     agentId: "agent-1",
+    // the hub's time of receipt; tests that do not care about clock skew receive it when it happened
+    receivedAt: update.at,
     update,
     ...overrides,
   };
@@ -56,7 +58,7 @@ export const record = (w: TestWorkflow, report: JobReport & { update: Provisioni
 /** Reports the four timed stages 10 s apart, then success; returns the results. */
 export async function provisionToReady(
   w: TestWorkflow,
-  input: { requestId: string; tenantId: string; start: Date },
+  input: { requestId: string; tenantId: string; start: Date; ipAddress?: string | null },
 ) {
   const at = (s: number) => new Date(input.start.getTime() + s * 1000);
   const stages: ProvisioningStage[] = ["CLONING", "CONFIGURING", "POWERING_ON", "WAITING_FOR_NETWORK"];
@@ -66,6 +68,9 @@ export async function provisionToReady(
       await record(w, frame(input.requestId, stageAt(stage, at(i * 10)), { tenantId: input.tenantId })),
     );
   }
-  results.push(await record(w, frame(input.requestId, succeededAt(at(45)), { tenantId: input.tenantId })));
+  const ip = input.ipAddress === undefined ? "10.0.0.5" : input.ipAddress;
+  results.push(
+    await record(w, frame(input.requestId, succeededAt(at(45), ip), { tenantId: input.tenantId })),
+  );
   return results;
 }

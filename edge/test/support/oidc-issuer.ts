@@ -1,26 +1,52 @@
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from "jose";
 
 export const ISSUER = "https://idp.test/realms/gantry";
 export const AUDIENCE = "gantry-api";
+export const CLIENT_ID = "gantry-web";
 
-/** A test identity provider: one RS256 signing key published in a JWKS, plus a key nobody published. */
+type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
+
+/**
+ * A test identity provider: RS256 signing keys published in a JWKS (one at first; `rotate()` publishes a
+ * second and signs with it from then on), plus a key nobody published.
+ */
 export async function createTestIssuer() {
-  const published = await generateKeyPair("RS256", { extractable: true });
+  const keys: { kid: string; pair: KeyPair }[] = [
+    { kid: "key-1", pair: await generateKeyPair("RS256", { extractable: true }) },
+  ];
   const unpublished = await generateKeyPair("RS256", { extractable: true });
-  const jwk: JWK = { ...(await exportJWK(published.publicKey)), kid: "key-1", alg: "RS256", use: "sig" };
-  const jwks = { keys: [jwk] };
+  const jwks: { keys: JWK[] } = { keys: [] };
+  const publish = async () => {
+    jwks.keys = await Promise.all(
+      keys.map(async ({ kid, pair }) => ({
+        ...(await exportJWK(pair.publicKey)),
+        kid,
+        alg: "RS256",
+        use: "sig",
+      })),
+    );
+  };
+  await publish();
+  const current = () => keys.at(-1) as { kid: string; pair: KeyPair };
 
-  /** Signs an access token; override claims or the key to build the bad ones. */
+  /** Signs an access token; override claims, header or key to build the bad ones. */
   async function token(
     options: {
       claims?: Record<string, unknown>;
+      /** seconds since epoch, or a jose time span ("5m") */
       expiresIn?: string | number;
-      audience?: string;
+      audience?: string | readonly string[];
+      issuer?: string;
+      subject?: string;
       kid?: string;
       unknownKey?: boolean;
+      /** the header's `typ`; null leaves it out */
+      typ?: string | null;
     } = {},
   ) {
-    const kid = options.kid ?? (options.unknownKey ? "key-unknown" : "key-1");
+    const signer = current();
+    const kid = options.kid ?? (options.unknownKey ? "key-unknown" : signer.kid);
+    const typ = options.typ === undefined ? "at+jwt" : options.typ;
     return new SignJWT({
       tenant: "acme",
       roles: ["admin"],
@@ -28,16 +54,42 @@ export async function createTestIssuer() {
       name: "Olga OIDC",
       ...options.claims,
     })
-      .setProtectedHeader({ alg: "RS256", kid, typ: "at+jwt" })
-      .setIssuer(ISSUER)
-      .setAudience(options.audience ?? AUDIENCE)
-      .setSubject("oidc-olga")
+      .setProtectedHeader({ alg: "RS256", kid, ...(typ === null ? {} : { typ }) })
+      .setIssuer(options.issuer ?? ISSUER)
+      .setAudience(
+        typeof options.audience === "object" ? [...options.audience] : (options.audience ?? AUDIENCE),
+      )
+      .setSubject(options.subject ?? "oidc-olga")
       .setIssuedAt()
       .setExpirationTime(options.expiresIn ?? "5m")
-      .sign(options.unknownKey ? unpublished.privateKey : published.privateKey);
+      .sign(options.unknownKey ? unpublished.privateKey : signer.pair.privateKey);
   }
 
-  return { jwks, token };
+  /**
+   * The algorithm-confusion forgery: HS256 with the issuer's published RSA public key (its PEM text) as
+   * the HMAC secret, which a verifier that trusts the token's `alg` would accept.
+   */
+  async function hs256WithPublicKey(claims: Record<string, unknown> = {}) {
+    const pem = await exportSPKI(current().pair.publicKey);
+    return new SignJWT({ tenant: "acme", roles: ["admin"], email: "mallory@acme.test", ...claims })
+      .setProtectedHeader({ alg: "HS256", kid: current().kid, typ: "at+jwt" })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject("oidc-mallory")
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(new TextEncoder().encode(pem));
+  }
+
+  /** Publishes a new key beside the old one and signs with it from now on. */
+  async function rotate(): Promise<string> {
+    const kid = `key-${keys.length + 1}`;
+    keys.push({ kid, pair: await generateKeyPair("RS256", { extractable: true }) });
+    await publish();
+    return kid;
+  }
+
+  return { jwks, token, hs256WithPublicKey, rotate };
 }
 
 const b64 = (value: unknown) =>

@@ -45,6 +45,7 @@ export function actionReport(
     agentId: "agent-1",
     epoch: 1,
     eventId: crypto.randomUUID(),
+    receivedAt: input.update.at,
     update: input.update,
   };
 }

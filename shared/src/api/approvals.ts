@@ -8,7 +8,7 @@ import type { PersonRef, RequestSummary } from "./requests.ts";
 /** Requests waiting longer than this are flagged in the admin queue. */
 export const WAITING_LONG_MS = 48 * 60 * 60 * 1000;
 
-export const PendingQueueInput = pageInput(25)
+export const PendingQueueInput = pageInput()
   .extend({ projectId: ProjectId.optional() })
   .strict()
   .prefault({});

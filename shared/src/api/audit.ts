@@ -32,15 +32,30 @@ export type AuditAction =
   | "VM_RESIZE_REJECTED"
   | "VM_RESIZE_WITHDRAWN"
   | "VM_CHANGED_OUTSIDE_GANTRY"
-  | "VM_GONE";
+  | "VM_GONE"
+  | "SITE_SETTINGS_CHANGED"
+  | "ENROLLMENT_TOKEN_CREATED"
+  | "ENROLLMENT_TOKEN_REVOKED"
+  | "AGENT_ENROLLED"
+  | "AGENT_REVOKED"
+  | "AGENT_CREDENTIAL_ROTATED"
+  | "AGENT_DUPLICATE_CONNECTION"
+  | "SESSIONS_ENDED";
+
+/** What an audit entry is about. */
+export type AuditSubjectKind = "request" | "vm" | "site" | "agent" | "user";
 
 export interface AuditEntry {
   position: number;
   at: string;
   actor: { id: string; name: string | null };
   action: AuditAction;
-  /** the request, or for VM_* actions the VM (which shares its request's id) */
-  requestId: string;
+  subject: { kind: AuditSubjectKind; id: string };
+  /**
+   * the request, for entries about one; for VM_* entries the VM's request (a VM shares its request's id);
+   * null for a site's, agent's or person's
+   */
+  requestId: string | null;
   summary: string;
 }
 

@@ -24,7 +24,7 @@ export const CreateRequestInput = z
 export type CreateRequestInput = z.input<typeof CreateRequestInput>;
 
 // list inputs may be omitted entirely: `prefault` runs `{}` through the schema, so page defaults apply
-export const ListRequestsInput = pageInput(10)
+export const ListRequestsInput = pageInput()
   .extend({ status: VmRequestStatus.optional() })
   .strict()
   .prefault({});
@@ -32,9 +32,22 @@ export type ListRequestsInput = z.input<typeof ListRequestsInput>;
 
 export const GetRequestInput = z.object({ requestId: RequestId }).strict();
 
-/** `requests.waiting`: why an approved request's job has not started yet; null once it runs. */
+/** `requests.nameAvailable`: whether a submit of this name in the project would be accepted now. */
+export const NameAvailabilityInput = z.object({ projectId: ProjectId, name: VmName }).strict();
+export type NameAvailabilityInput = z.input<typeof NameAvailabilityInput>;
+
+export interface NameAvailability {
+  /** false while another live request (pending, approved, provisioning or ready) of the project holds it */
+  available: boolean;
+}
+
+/**
+ * `requests.waiting`: why an approved request's job has not started yet, or why a running one is being
+ * stopped (`stopping`: it ran longer than its site allows, or an admin stopped it); null otherwise.
+ */
 export interface RequestWait {
   reason: string | null;
+  stopping: boolean;
 }
 
 export const CancelRequestInput = z
@@ -56,6 +69,14 @@ export interface ProvisionedVmView {
   warning: string | null;
 }
 
+/** The network a request asked for. */
+export interface RequestedNetwork {
+  /** the requested network, or for `siteDefault` the site's default now; null while the site has none */
+  path: string | null;
+  /** the requester left the choice to the site (the job takes the site's default when approved) */
+  siteDefault: boolean;
+}
+
 /** One row of "my requests", the admin queue and the VM list. */
 export interface RequestSummary {
   requestId: string;
@@ -65,6 +86,7 @@ export interface RequestSummary {
   projectId: string;
   projectName: string | null;
   name: string;
+  network: RequestedNetwork;
   size: VmSize;
   spec: VmSpec;
   requester: PersonRef;
@@ -85,7 +107,8 @@ export type TimelineEntryKind =
   | "VM_READY"
   | "PROVISIONING_FAILED"
   | "STOP_REQUESTED"
-  | "LEFTOVER_CLEARED";
+  | "LEFTOVER_CLEARED"
+  | "ADDRESS_OBSERVED";
 
 /** One event of the request (or its VM), rendered for people. */
 export interface TimelineEntry {
@@ -94,6 +117,8 @@ export interface TimelineEntry {
   actor: { kind: ActorKind; id: string; name: string | null };
   title: string;
   detail: string | null;
+  /** how long a stage took (a STAGE_REACHED entry whose stage has ended) */
+  durationMs?: number;
   /** fault names and task ids; present only for admins */
   technicalDetail?: string;
 }
@@ -113,6 +138,13 @@ export interface RequestDetail {
   stages: StageProgress[];
   /** remaining time from this tenant's average stage durations; null when not provisioning or unknown */
   etaMs: number | null;
+  /** how people reach the VM, as the request's site says (both set by an admin, both optional) */
+  access: {
+    /** the DNS domain the site's VMs live in: hostname.domain is the FQDN */
+    dnsDomain: string | null;
+    /** the user the site's template documents for logging in */
+    loginUser: string | null;
+  };
   /** admins only: who asked, and what else they asked for recently */
   requesterContext?: { requester: PersonRef; recentRequests: RequestSummary[] };
 }

@@ -9,6 +9,8 @@ export type DomainError =
   | { code: "REQUEST_NOT_FOUND"; requestId: string }
   | { code: "PROJECT_NOT_FOUND"; projectId: string }
   | { code: "SITE_NOT_CONFIGURED"; siteId: string }
+  /** the job an approval would dispatch does not pass the job schema: nothing is committed */
+  | { code: "INVALID_JOB"; requestId: string; field: string; problem: string }
   | { code: "REQUEST_ALREADY_EXISTS"; requestId: string }
   | { code: "IDEMPOTENCY_KEY_REUSED"; requestId: string }
   /** approve/reject on a request that is no longer PENDING */
@@ -22,6 +24,8 @@ export type DomainError =
   | { code: "INVALID_TRANSITION"; streamId: string; from: string; attempted: string }
   | { code: "CONCURRENT_MODIFICATION"; streamId: string }
   | { code: "JOB_MISMATCH"; requestId: string; jobId: string }
+  /** a job update under a lease epoch older than the job's newest grant: refused, nothing written */
+  | { code: "STALE_LEASE"; jobId: string; epoch: number }
   /** only approved or provisioning requests can be stopped */
   | { code: "REQUEST_NOT_STOPPABLE"; requestId: string; status: VmRequestStatus }
   /** clearing a leftover VM on a request whose provisioning left nothing behind */
@@ -42,6 +46,8 @@ export type DomainError =
   | { code: "RESIZE_PENDING"; vmId: string; approvalId: string }
   | { code: "APPROVAL_NOT_FOUND"; vmId: string; approvalId: string }
   /** the site has no connected agent that runs this action (none at all, or only older ones) */
-  | { code: "NO_AGENT_CAN_RUN"; kind: VmActionKind; siteName: string; connected: number; minVersion: string };
+  | { code: "NO_AGENT_CAN_RUN"; kind: VmActionKind; siteName: string; connected: number; minVersion: string }
+  /** another live request (pending, approved, provisioning or ready) of the project has this VM name */
+  | { code: "VM_NAME_TAKEN"; projectId: string; name: string };
 
 export type DomainErrorCode = DomainError["code"];

@@ -15,6 +15,8 @@ const MESSAGES: Readonly<Record<ProvisioningFailureCode, string>> = {
   VCENTER_BUSY: "vCenter was too busy to finish the job. Provisioning can be retried later.",
   TASK_FAILED: "vCenter could not finish creating the VM. Your admin has been told.",
   CANCELLED: "Provisioning was stopped before it finished.",
+  UNDELIVERABLE: "The request could not be handed to the site's agents. Your admin has been told.",
+  TIMED_OUT: "Provisioning took longer than this site allows and was stopped. Your admin has been told.",
   LEASE_LOST: "The agent lost contact while provisioning. Your admin has been told.",
   UNKNOWN: "Something unexpected went wrong while creating the VM. Your admin has been told.",
 };

@@ -1,11 +1,16 @@
 import { z } from "zod";
 import { VM_SIZES, VmSize } from "../domain/vm-size.ts";
 import { err, ok, type Result } from "../result.ts";
+import { TenancyEvent } from "./tenancy.ts";
 import { VmEvent } from "./vm.ts";
 import { VmRequestEvent } from "./vm-request.ts";
 
 /** Every event the edge stores, as a discriminated union on `type`. */
-export const DomainEvent = z.discriminatedUnion("type", [...VmRequestEvent.options, ...VmEvent.options]);
+export const DomainEvent = z.discriminatedUnion("type", [
+  ...VmRequestEvent.options,
+  ...VmEvent.options,
+  ...TenancyEvent.options,
+]);
 export type DomainEvent = z.infer<typeof DomainEvent>;
 export type DomainEventType = DomainEvent["type"];
 
@@ -17,6 +22,10 @@ export const isVmRequestEvent = (event: DomainEvent): event is VmRequestEvent =>
   VM_REQUEST_TYPES.has(event.type);
 /** Events of a Vm stream. */
 export const isVmEvent = (event: DomainEvent): event is VmEvent => VM_TYPES.has(event.type);
+
+const TENANCY_TYPES = new Set<string>(TenancyEvent.options.map((o) => o.shape.type.value));
+/** Events of a tenant's sites, agents and people (tenancy.ts). */
+export const isTenancyEvent = (event: DomainEvent): event is TenancyEvent => TENANCY_TYPES.has(event.type);
 
 /** Turns a stored payload of schema version `n` into the shape of version `n + 1`. */
 type Upcaster = (payload: unknown) => unknown;
@@ -62,6 +71,15 @@ const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
   VmResizeRejected: { currentVersion: 1, upcasters: {} },
   VmDriftObserved: { currentVersion: 1, upcasters: {} },
   VmGone: { currentVersion: 1, upcasters: {} },
+  SiteSettingsChanged: { currentVersion: 1, upcasters: {} },
+  EnrollmentTokenCreated: { currentVersion: 1, upcasters: {} },
+  EnrollmentTokenRevoked: { currentVersion: 1, upcasters: {} },
+  AgentEnrolled: { currentVersion: 1, upcasters: {} },
+  AgentRevoked: { currentVersion: 1, upcasters: {} },
+  AgentCredentialRotated: { currentVersion: 1, upcasters: {} },
+  AgentDuplicateConnection: { currentVersion: 1, upcasters: {} },
+  UserSessionsEnded: { currentVersion: 1, upcasters: {} },
+  VmAddressObserved: { currentVersion: 1, upcasters: {} },
 };
 
 const isKnownType = (type: string): type is DomainEventType => Object.hasOwn(CATALOG, type);

@@ -15,5 +15,10 @@ export const EventMetadata = z.object({
   causationId: z.string().min(1).nullable(),
   /** set on events reported by an agent: the lease epoch the hub fenced the frame with */
   leaseEpoch: z.number().int().nonnegative().optional(),
+  /**
+   * set on events reported by an agent: when the agent says it happened, by its own clock. Kept for
+   * operators only; `occurred_at` is the edge's time of receipt, which orders and times everything.
+   */
+  agentAt: z.string().datetime().optional(),
 });
 export type EventMetadata = z.infer<typeof EventMetadata>;

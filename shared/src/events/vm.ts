@@ -67,6 +67,20 @@ export const VmLeftoverCleared = z.object({
   }),
 });
 
+/**
+ * The VM's address as vCenter reported it later, when someone refreshed its status: an address that
+ * arrived after provisioning's network wait ended (the VM was ready without one), or a changed one.
+ */
+export const VmAddressObserved = z.object({
+  type: z.literal("VmAddressObserved"),
+  data: z.object({
+    vmId: z.string().min(1),
+    requestId: z.string().min(1),
+    ipAddress: z.string().min(1).max(100),
+    hostname: z.string().max(255).nullable(),
+  }),
+});
+
 export const VmEvent = z.discriminatedUnion("type", [
   VmProvisioningStarted,
   VmProvisioningStageReached,
@@ -74,5 +88,6 @@ export const VmEvent = z.discriminatedUnion("type", [
   VmProvisioningFailed,
   VmLeftoverCleared,
   ...VmLifecycleEvent.options,
+  VmAddressObserved,
 ]);
 export type VmEvent = z.infer<typeof VmEvent>;

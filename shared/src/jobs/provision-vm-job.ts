@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Slug } from "../domain/slug.ts";
 
 /** An absolute vSphere inventory path such as `/DC0/vm/templates/ubuntu-22.04`. */
 export const InventoryPath = z
@@ -19,13 +20,16 @@ export const Placement = z.object({
 });
 export type Placement = z.infer<typeof Placement>;
 
+/** vCenter's notes field as the job carries it; the edge shortens what it puts there to fit. */
+export const ANNOTATION_MAX = 1000;
+
 /** Everything the agent needs to provision one VM. The job id is the idempotency key of the whole run. */
 export const ProvisionVmJob = z.object({
   kind: z.literal("provision-vm"),
   jobId: z.string().min(1).max(100),
   requestId: z.string().min(1).max(100),
-  tenantSlug: z.string().regex(/^[a-z0-9-]{1,40}$/),
-  projectSlug: z.string().regex(/^[a-z0-9-]{1,40}$/),
+  tenantSlug: Slug,
+  projectSlug: Slug,
   /** `{projectPrefix}-{name}`: the VM's name in vCenter. */
   vmName: z.string().min(3).max(80),
   /** Guest hostname (the requested name), applied with LinuxPrep customization. */
@@ -37,7 +41,7 @@ export const ProvisionVmJob = z.object({
   networkPath: InventoryPath,
   placement: Placement,
   /** Shown in vCenter's notes so an operator can tell whose VM this is. */
-  annotation: z.string().max(1000),
+  annotation: z.string().max(ANNOTATION_MAX),
 });
 export type ProvisionVmJob = z.infer<typeof ProvisionVmJob>;
 
@@ -55,6 +59,10 @@ export const PROVISIONING_FAILURE_CODES = [
   "VCENTER_BUSY",
   "TASK_FAILED",
   "CANCELLED",
+  /** a wait in vCenter passed its deadline (agent), or the job its maximum duration (edge) */
+  "TIMED_OUT",
+  /** the edge could not hand the job to the site's agents (an invalid job, or dispatch kept failing) */
+  "UNDELIVERABLE",
   "LEASE_LOST",
   "UNKNOWN",
 ] as const;

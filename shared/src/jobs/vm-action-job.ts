@@ -125,6 +125,8 @@ export const VM_ACTION_FAILURE_CODES = [
   "TIMED_OUT",
   "CANCELLED",
   "LEASE_LOST",
+  /** the edge could never hand the action's job to the site's hub (said by the edge, never an agent) */
+  "UNDELIVERABLE",
   "UNKNOWN",
 ] as const;
 export const VmActionFailureCode = z.enum(VM_ACTION_FAILURE_CODES);

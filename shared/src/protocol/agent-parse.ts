@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { err, ok, type Result } from "../result.ts";
 import { AgentToEdge, EdgeToAgent } from "./agent.ts";
+import { utf8Length } from "./utf8.ts";
 import { MAX_AGENT_FRAME_BYTES } from "./version.ts";
 
 /** Why a raw frame was refused; becomes an `error` frame (or close 1009 for TOO_LARGE). */
@@ -16,21 +17,6 @@ const typesOf = (schema: typeof AgentToEdge | typeof EdgeToAgent): ReadonlySet<s
 
 const AGENT_TYPES = typesOf(AgentToEdge);
 const EDGE_TYPES = typesOf(EdgeToAgent);
-
-/** UTF-8 byte length without TextEncoder, which `shared` may not assume. */
-export function utf8Length(s: string): number {
-  let bytes = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
 
 function parseWith<TFrame>(
   raw: string,

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { AgentToEdge, EdgeToAgent } from "./agent.ts";
-import { parseAgentFrame, parseEdgeFrame, utf8Length } from "./agent-parse.ts";
-import { MAX_AGENT_FRAME_BYTES, negotiateVersion, PROTOCOL_VERSION } from "./version.ts";
+import { parseAgentFrame, parseEdgeFrame } from "./agent-parse.ts";
+import { utf8Length } from "./utf8.ts";
+import {
+  MAX_AGENT_FRAME_BYTES,
+  negotiateVersion,
+  PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from "./version.ts";
 
 const at = "2026-11-22T10:04:00.000Z";
 const job = {
@@ -315,5 +321,13 @@ describe("negotiateVersion", () => {
 
   it("returns null when the sides share no version", () => {
     expect(negotiateVersion([7], [1])).toBeNull();
+  });
+
+  it("speaks 3 (VM actions, inventory in parts), 2 (inventory in parts) and 1 with the edge's own list", () => {
+    expect(SUPPORTED_PROTOCOL_VERSIONS).toEqual([3, 2, 1]);
+    expect(PROTOCOL_VERSION).toBe(3);
+    expect(negotiateVersion([3, 2, 1])).toBe(3);
+    expect(negotiateVersion([2, 1])).toBe(2);
+    expect(negotiateVersion([1])).toBe(1);
   });
 });

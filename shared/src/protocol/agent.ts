@@ -4,6 +4,7 @@ import { InventoryReport, VmLiveStatus } from "../jobs/inventory.ts";
 import { ProvisionedVm, ProvisioningFailure, ProvisionVmJob } from "../jobs/provision-vm-job.ts";
 import { ProvisioningStage } from "../jobs/provisioning-stage.ts";
 import { StepDetail, VmActionJob, VmActionOutcome, VmActionStep } from "../jobs/vm-action-job.ts";
+import { InventoryPart, MAX_INVENTORY_PARTS } from "./inventory-parts.ts";
 
 // The agent ↔ edge wire protocol: one discriminated union per direction, every frame `{ v, id, type, ... }`.
 // Frames that belong to a job carry its fencing `epoch`; durable job frames carry a per-job `seq`.
@@ -200,6 +201,21 @@ export const AgentToEdge = z.discriminatedUnion("type", [
     at: At,
   }),
   Envelope.extend({ type: z.literal("inventory.report"), seq: Seq, report: InventoryReport }),
+  /**
+   * Protocol 2: one of `total` parts of the report `reportId`; the hub replaces the site's report only
+   * once it holds every part, and orders reports by its own clock.
+   */
+  Envelope.extend({
+    type: z.literal("inventory.part"),
+    reportId: z.string().min(1).max(100),
+    index: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_INVENTORY_PARTS - 1),
+    total: z.number().int().min(1).max(MAX_INVENTORY_PARTS),
+    part: InventoryPart,
+  }),
   Envelope.extend({ type: z.literal("call.result"), ref: FrameId, result: AgentCallResult }),
   /**
    * Since v3: VMs with our marker that vCenter shows otherwise than the agent last reported (drift

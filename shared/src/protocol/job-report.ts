@@ -5,7 +5,7 @@ import { StepDetail, VmActionFailure, VmActionResult, VmActionStep } from "../jo
 
 const At = z.string().datetime();
 
-/** A provisioning stage the agent started, at the agent's clock. */
+/** A provisioning stage the agent started; `at` is the agent's clock, kept as metadata only (see `JobReport.receivedAt`). */
 export const StageReport = z.object({ kind: z.literal("stage"), stage: ProvisioningStage, at: At });
 /** The VM is ready. */
 export const SuccessReport = z.object({ kind: z.literal("succeeded"), vm: ProvisionedVm, at: At });
@@ -65,6 +65,12 @@ export const JobReport = z.object({
   epoch: z.number().int().min(0),
   /** the frame's id, stable across resends, so one report is never recorded twice */
   eventId: z.string().min(1).max(200),
+  /**
+   * When the hub received it, by the hub's clock: the events' `occurred_at` and every duration come
+   * from this, never from the agent's clock (`update.at`, kept in the events' metadata as `agentAt`),
+   * so one agent with a wrong clock cannot reorder or skew anything.
+   */
+  receivedAt: z.string().datetime(),
   update: JobUpdate,
 });
 export type JobReport = z.infer<typeof JobReport>;

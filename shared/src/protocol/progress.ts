@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ProvisioningFailureCode } from "../jobs/provision-vm-job.ts";
 import { ProvisioningStage } from "../jobs/provisioning-stage.ts";
 import { err, ok, type Result } from "../result.ts";
-import { utf8Length } from "./agent-parse.ts";
+import { utf8Length } from "./utf8.ts";
 
 // The edge → browser live-progress protocol (RequestProgress object, over a WebSocket or tRPC SSE).
 // Every frame is `{ v, seq, type, ... }`. `seq` counts durable frames (stage, slow, terminal) per object

@@ -6,11 +6,14 @@
 export const PROTOCOL_VERSION = 3;
 
 /**
- * Versions the edge still speaks, newest first. Shared with the agent, which offers its own list in `hello`.
+ * Versions the edge still speaks, newest first. Shared with the agent, which offers its own list in
+ * `hello`. 2: the inventory travels as `inventory.part` frames; failure codes TIMED_OUT and
+ * UNDELIVERABLE. An agent of version 1 keeps sending `inventory.report` and is served as before.
  * 3 adds the VM actions (job kinds `vm.*` named in `hello.jobs`, `step` progress, action outcomes) and
  * `vm.observed` (drift); an agent that negotiates less is never offered an action and sends no drift.
+ * A version-3 agent sends its inventory in parts, as in 2.
  */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [3, 1];
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [3, 2, 1];
 
 /** The first protocol version with VM actions and drift reports. */
 export const VM_ACTIONS_PROTOCOL = 3;

@@ -24,11 +24,12 @@ type config struct {
 	stock              bool
 	stdinExit          bool
 	verbose            bool
+	scale              scale
 }
 
 func parseFlags(args []string) (config, error) {
 	var cfg config
-	var taskDelays string
+	var taskDelays, scaleSpec string
 	fs := flag.NewFlagSet("vcsim-launcher", flag.ContinueOnError)
 	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8989", "address to listen on (port 0 picks a free port)")
 	fs.BoolVar(&cfg.tls, "tls", true, "serve HTTPS with a freshly generated certificate")
@@ -44,6 +45,7 @@ func parseFlags(args []string) (config, error) {
 	fs.BoolVar(&cfg.stock, "stock", false, "plain library behaviour: no guest, task, clone or fault-handling emulation")
 	fs.BoolVar(&cfg.stdinExit, "stdin-exit", true, "exit when stdin is closed (so a dead parent never leaks a simulator)")
 	fs.BoolVar(&cfg.verbose, "verbose", false, "also log the library's own messages to stderr")
+	fs.StringVar(&scaleSpec, "scale", "", "a larger inventory: folders=N,pools=N,networks=N,templates=N (VM folders, resource pools, distributed portgroups, templates)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -55,6 +57,9 @@ func parseFlags(args []string) (config, error) {
 		return cfg, err
 	}
 	cfg.taskDelays = delays
+	if cfg.scale, err = parseScale(scaleSpec); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
 }
 

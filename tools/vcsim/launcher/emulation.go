@@ -6,5 +6,6 @@ func (l *launcher) startEmulation() {
 	if l.cfg.stock {
 		return
 	}
+	markUplinkPortgroups()
 	l.startGuestEmulation()
 }

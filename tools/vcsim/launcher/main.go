@@ -51,6 +51,7 @@ func run(cfg config) error {
 	defer ln.Close()
 	simulator.SessionIdleTimeout = cfg.sessionIdleTimeout
 	model := simulator.VPX()
+	cfg.scale.applyToModel(model)
 	if err := model.Create(); err != nil {
 		return fmt.Errorf("create model: %w", err)
 	}
@@ -66,6 +67,9 @@ func run(cfg config) error {
 		if err := l.prepareTemplate(ctx, cfg.templatePath); err != nil {
 			return fmt.Errorf("prepare template %s: %w", cfg.templatePath, err)
 		}
+	}
+	if err := l.populate(ctx, cfg.scale); err != nil {
+		return fmt.Errorf("scale the inventory: %w", err)
 	}
 	l.startEmulation()
 

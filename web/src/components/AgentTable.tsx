@@ -8,8 +8,14 @@ export interface AgentView {
   version: string | null;
   connected: boolean;
   revoked: boolean;
+  /** revoked, but the site's hub has not confirmed closing it yet (retried; Revoke stays offered) */
+  revocationPending: boolean;
   lastSeenAt: string | null;
   jobsInFlight: number;
+  /** the edge's current release when newer than this agent's version */
+  upgradeTo: string | null;
+  /** a second live connection with this agent's credential was refused (a copy of it is running) */
+  duplicateConnection: { alertAt: string; refusedAt: string; refusedFrom: string } | null;
 }
 
 /** The tenant's agents: connected?, version, last seen, jobs; `actions` renders per-row buttons. */
@@ -44,7 +50,14 @@ export function AgentTable(props: {
                 </td>
                 <td data-label="Site">{agent.site}</td>
                 <td data-label="Connection">
-                  <Show when={!agent.revoked} fallback={<span class="badge badge--neutral">Revoked</span>}>
+                  <Show
+                    when={!agent.revoked}
+                    fallback={
+                      <span class="badge badge--neutral" data-testid="agent-connection">
+                        {agent.revocationPending ? "Revoking…" : "Revoked"}
+                      </span>
+                    }
+                  >
                     <span
                       class={`badge badge--${agent.connected ? "success" : "danger"}`}
                       data-testid="agent-connection"
@@ -52,9 +65,29 @@ export function AgentTable(props: {
                       {agent.connected ? "Connected" : "Disconnected"}
                     </span>
                   </Show>
+                  <Show when={!agent.revoked && agent.duplicateConnection}>
+                    {(alert) => (
+                      <p class="notice notice--danger" role="alert" data-testid="agent-duplicate">
+                        A second copy of this agent tried to connect from {alert().refusedFrom} (
+                        {formatRelative(alert().refusedAt, props.now)}) while it was connected. If that was
+                        not you, revoke it and enroll it again.
+                      </p>
+                    )}
+                  </Show>
                 </td>
                 <td data-label="Version">
                   <span class="mono">{agent.version ?? "—"}</span>
+                  <Show when={agent.upgradeTo}>
+                    {(to) => (
+                      <span
+                        class="badge badge--warning"
+                        data-testid="agent-upgrade"
+                        title={`Run "sudo gantry-agent upgrade" on the agent's host`}
+                      >
+                        {`Upgrade to ${to()} available`}
+                      </span>
+                    )}
+                  </Show>
                 </td>
                 <td data-label="Last seen" class="tabular">
                   {/* a connected agent is seen right now; its heartbeats are not pushed to the page */}

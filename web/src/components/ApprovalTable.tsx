@@ -1,10 +1,17 @@
 import type { PendingRequest } from "@gantry/shared/api/approvals";
 import { A } from "@solidjs/router";
-import { For, Show } from "solid-js";
+import { For, type JSX, Show } from "solid-js";
 import { formatDateTime, formatDuration } from "../lib/format.ts";
+import { requestedNetworkText } from "../lib/network-name.ts";
 
-/** The approval queue, oldest first; requests waiting more than 48 h are highlighted and labelled. */
-export function ApprovalTable(props: { requests: readonly PendingRequest[] }) {
+/**
+ * The approval queue, oldest first; requests waiting more than 48 h are highlighted and labelled.
+ * `actions` renders each row's decision buttons.
+ */
+export function ApprovalTable(props: {
+  requests: readonly PendingRequest[];
+  actions: (request: PendingRequest) => JSX.Element;
+}) {
   return (
     <div class="table-frame">
       <table class="data-table">
@@ -15,7 +22,11 @@ export function ApprovalTable(props: { requests: readonly PendingRequest[] }) {
             <th scope="col">Requested by</th>
             <th scope="col">Project</th>
             <th scope="col">Size</th>
+            <th scope="col">Network</th>
             <th scope="col">Waiting</th>
+            <th scope="col">
+              <span class="visually-hidden">Decision</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -35,6 +46,7 @@ export function ApprovalTable(props: { requests: readonly PendingRequest[] }) {
                 <td data-label="Requested by">{request.requester.name}</td>
                 <td data-label="Project">{request.projectName ?? request.projectId}</td>
                 <td data-label="Size">{request.size}</td>
+                <td data-label="Network">{requestedNetworkText(request.network)}</td>
                 <td data-label="Waiting" class="tabular">
                   <span title={formatDateTime(request.createdAt)}>
                     {formatDuration(request.waitingMs / 1000)}
@@ -44,6 +56,7 @@ export function ApprovalTable(props: { requests: readonly PendingRequest[] }) {
                     <span class="badge badge--warning">Waiting long</span>
                   </Show>
                 </td>
+                <td data-label="Decision">{props.actions(request)}</td>
               </tr>
             )}
           </For>

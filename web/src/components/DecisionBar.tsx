@@ -11,6 +11,8 @@ export interface DialogState {
 /** Approve (after a confirmation) or reject (with a reason) a pending request. */
 export function DecisionBar(props: {
   vmName: string;
+  /** in a list of requests: each button's name also says which request it decides */
+  inList?: boolean;
   approve: DialogState & { onApprove: () => void };
   reject: DialogState & { onReject: (reason: string) => void; reasonError: string | null };
 }) {
@@ -18,6 +20,7 @@ export function DecisionBar(props: {
     <div class="form-actions">
       <ConfirmDialog
         triggerLabel="Approve…"
+        triggerDetail={props.inList ? props.vmName : undefined}
         triggerClass="button button--primary"
         title="Approve this request?"
         confirmLabel="Approve and provision"
@@ -33,6 +36,7 @@ export function DecisionBar(props: {
         </p>
       </ConfirmDialog>
       <RejectDialog
+        triggerDetail={props.inList ? props.vmName : undefined}
         open={props.reject.open}
         onOpenChange={props.reject.onOpenChange}
         onReject={props.reject.onReject}

@@ -1,5 +1,8 @@
 import { Show } from "solid-js";
-import { plainMessage } from "../lib/api-errors.ts";
+import { errorCode, plainMessage } from "../lib/api-errors.ts";
+
+// trying again cannot change these answers
+const FINAL = new Set(["FORBIDDEN", "NOT_FOUND", "UNAUTHORIZED", "BAD_REQUEST"]);
 
 /** A failed load or action, told plainly, with a retry when one makes sense. */
 export function ErrorNotice(props: { error: unknown; title?: string; onRetry?: () => void }) {
@@ -11,7 +14,7 @@ export function ErrorNotice(props: { error: unknown; title?: string; onRetry?: (
         </p>
       </Show>
       <p>{plainMessage(props.error)}</p>
-      <Show when={props.onRetry}>
+      <Show when={!FINAL.has(errorCode(props.error) ?? "") && props.onRetry}>
         {(retry) => (
           <button type="button" class="button button--small" onClick={() => retry()()}>
             Try again

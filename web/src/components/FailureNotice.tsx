@@ -1,8 +1,10 @@
-import { A } from "@solidjs/router";
 import { Show } from "solid-js";
+import { RequestAgainLink } from "./RequestAgainLink.tsx";
 
 /** A failed run told plainly: what happened, what Gantry did about it, and what to do next. */
 export function FailureNotice(props: {
+  /** set for the requester: "Request again" fills the form in from this request */
+  requestAgain: string | null;
   message: string;
   retriable: boolean;
   cleanupFailed: boolean;
@@ -32,9 +34,7 @@ export function FailureNotice(props: {
           </details>
         )}
       </Show>
-      <A href="/requests/new" class="button button--small">
-        Start a new request
-      </A>
+      <Show when={props.requestAgain}>{(requestId) => <RequestAgainLink requestId={requestId()} />}</Show>
     </div>
   );
 }

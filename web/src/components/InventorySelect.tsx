@@ -1,12 +1,12 @@
-import { For, Show } from "solid-js";
+import { createMemo, createSignal, For, Show } from "solid-js";
+import { FILTER_FROM, filterChoices, type InventoryOption } from "../lib/inventory-filter.ts";
 import { FieldError } from "./FieldError.tsx";
 
-export interface InventoryOption {
-  path: string;
-  label: string;
-}
-
-/** One placement choice from the agent's reported inventory; the path is shown so admins can tell twins apart. */
+/**
+ * One placement choice from the agent's reported inventory; the path is shown so admins can tell twins
+ * apart. A long list gets a filter (by name or path) and never renders more than a couple of hundred
+ * options, so the picker stays quick with a large vCenter; the chosen value always stays listed.
+ */
 export function InventorySelect(props: {
   id: string;
   label: string;
@@ -17,9 +17,35 @@ export function InventorySelect(props: {
   error: string | null;
   optional?: boolean;
 }) {
+  const [filter, setFilter] = createSignal("");
+  const filterable = () => props.options.length > FILTER_FROM;
+  const choices = createMemo(() => filterChoices(props.options, filter(), props.value));
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>
+      <Show when={filterable()}>
+        <input
+          id={`${props.id}-filter`}
+          class="input"
+          type="search"
+          autocomplete="off"
+          spellcheck={false}
+          placeholder="Filter by name or path"
+          aria-label={`Filter ${props.label.toLowerCase()} choices`}
+          aria-controls={props.id}
+          aria-describedby={`${props.id}-count`}
+          value={filter()}
+          onInput={(e) => setFilter(e.currentTarget.value)}
+        />
+        <span
+          id={`${props.id}-count`}
+          class="field__hint"
+          aria-live="polite"
+          data-testid={`${props.id}-count`}
+        >
+          {choices().countText}
+        </span>
+      </Show>
       <select
         id={props.id}
         class="select"
@@ -38,7 +64,7 @@ export function InventorySelect(props: {
             {`${props.value} (not in the latest inventory)`}
           </option>
         </Show>
-        <For each={props.options}>
+        <For each={choices().shown}>
           {(o) => (
             <option value={o.path} selected={o.path === props.value}>
               {`${o.label} — ${o.path}`}

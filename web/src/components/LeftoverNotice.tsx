@@ -3,6 +3,7 @@ import { createSignal, For, Show } from "solid-js";
 import { plainMessage } from "../lib/api-errors.ts";
 import { formatDateTime } from "../lib/format.ts";
 import { clearLeftoverAction, getLeftovers } from "../lib/queries.ts";
+import { toast } from "../lib/toasts.ts";
 import { ConfirmDialog } from "./ConfirmDialog.tsx";
 
 /**
@@ -17,11 +18,12 @@ export function LeftoverNotice() {
   const [confirming, setConfirming] = createSignal<string | null>(null);
   const [error, setError] = createSignal<string | null>(null);
 
-  const onClear = async (requestId: string) => {
+  const onClear = async (requestId: string, vmName: string) => {
     setError(null);
     try {
       await clear(requestId);
       setConfirming(null);
+      toast(`Marked ${vmName} as removed from vCenter.`);
     } catch (e) {
       setError(plainMessage(e));
     }
@@ -59,12 +61,13 @@ export function LeftoverNotice() {
                   title={`Is ${item.vmName} gone from vCenter?`}
                   confirmLabel="It is removed"
                   cancelLabel="Not yet"
+                  destructive
                   open={confirming() === item.requestId}
                   onOpenChange={(open) => {
                     setError(null);
                     setConfirming(open ? item.requestId : null);
                   }}
-                  onConfirm={() => void onClear(item.requestId)}
+                  onConfirm={() => void onClear(item.requestId, item.vmName)}
                   pending={clearing.pending === true}
                   error={error()}
                 >

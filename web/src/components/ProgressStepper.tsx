@@ -79,6 +79,8 @@ export function ProgressStepper(props: {
   /** replaces the status line once the run has failed */
   failure: FailureView | null;
   showTechnicalDetail: boolean;
+  /** the request to fill the form in from after a failure; null unless the viewer asked for it */
+  requestAgain: string | null;
 }) {
   return (
     <div class="stepper-frame">
@@ -93,6 +95,7 @@ export function ProgressStepper(props: {
           <Match when={props.failure}>
             {(failure) => (
               <FailureNotice
+                requestAgain={props.requestAgain}
                 message={failure().message}
                 retriable={failure().retriable}
                 cleanupFailed={failure().cleanupFailed}

@@ -1,6 +1,7 @@
 import type { ProjectOption } from "@gantry/shared/api/catalog";
-import { PAGE_SIZES, type PageSize } from "@gantry/shared/api/paging";
+import type { PageSize } from "@gantry/shared/api/paging";
 import { For } from "solid-js";
+import { PageSizeSelect } from "./PageSizeSelect.tsx";
 
 /** Project filter and page size for the approval queue; changes apply at once. */
 export function QueueFilter(props: {
@@ -31,26 +32,7 @@ export function QueueFilter(props: {
           </For>
         </select>
       </div>
-      <div class="field">
-        <label for="queue-size">Per page</label>
-        <select
-          id="queue-size"
-          class="select"
-          onChange={(e) => {
-            const value = Number(e.currentTarget.value);
-            const size = PAGE_SIZES.find((s) => s === value);
-            if (size) props.onPageSize(size);
-          }}
-        >
-          <For each={PAGE_SIZES}>
-            {(size) => (
-              <option value={String(size)} selected={props.pageSize === size}>
-                {size}
-              </option>
-            )}
-          </For>
-        </select>
-      </div>
+      <PageSizeSelect id="queue-size" value={props.pageSize} onChange={props.onPageSize} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { REJECT_REASON_MAX, REJECT_REASON_MIN, RejectReason } from "@gantry/shared/domain/request-text";
 // a namespace import keeps Content a plain dialog (see ConfirmDialog.tsx)
 import * as Dialog from "@kobalte/core/dialog";
-import { createMemo, createSignal } from "solid-js";
+import { createMemo, createSignal, Show } from "solid-js";
 import { DialogFooter } from "./DialogFooter.tsx";
 import { FieldError } from "./FieldError.tsx";
 
@@ -22,6 +22,8 @@ export interface ReasonDialogText {
  */
 export function ReasonDialog(props: {
   text: ReasonDialogText;
+  /** read after the trigger's label by screen readers only ("web-01"), as on ConfirmDialog */
+  triggerDetail?: string;
   open: boolean;
   onOpenChange: (open: boolean) => void;
   onSubmit: (reason: string) => void;
@@ -49,7 +51,12 @@ export function ReasonDialog(props: {
   };
   return (
     <Dialog.Root open={props.open} onOpenChange={props.onOpenChange}>
-      <Dialog.Trigger class="button">{props.text.trigger}</Dialog.Trigger>
+      <Dialog.Trigger class="button">
+        {props.text.trigger}
+        <Show when={props.triggerDetail}>
+          <span class="visually-hidden"> {props.triggerDetail}</span>
+        </Show>
+      </Dialog.Trigger>
       <Dialog.Portal>
         <Dialog.Overlay class="dialog-overlay" />
         <div class="dialog-positioner">
@@ -81,7 +88,12 @@ export function ReasonDialog(props: {
                 actionClass="button button--danger"
                 actionLabel={props.text.submit}
                 pendingLabel={props.text.submitting}
-                close={<Dialog.CloseButton class="button">Back</Dialog.CloseButton>}
+                // Kobalte names a close button "Dismiss" unless told: its name must be what it says
+                close={
+                  <Dialog.CloseButton class="button" aria-label="Back">
+                    Back
+                  </Dialog.CloseButton>
+                }
               />
             </form>
           </Dialog.Content>

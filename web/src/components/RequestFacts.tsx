@@ -1,11 +1,18 @@
 import type { RequestDetail } from "@gantry/shared/api/requests";
 import { Show } from "solid-js";
 import { formatDateTime } from "../lib/format.ts";
+import { requestedNetworkText } from "../lib/network-name.ts";
 
 type DetailRequest = RequestDetail["request"];
 
-/** The request's summary: who asked for what, for which project, and why. */
-export function RequestFacts(props: { request: DetailRequest }) {
+// what the recorded decision was: the requester withdrawing is no admin's decision
+const DECIDED: Partial<Record<DetailRequest["status"], string>> = {
+  REJECTED: "Rejected by",
+  CANCELLED: "Cancelled by",
+};
+
+/** The request's summary: who asked for what, for which project and network, and why. */
+export function RequestFacts(props: { request: DetailRequest; viewerId: string }) {
   return (
     <section class="card" aria-labelledby="summary-title">
       <h2 id="summary-title">Summary</h2>
@@ -17,6 +24,8 @@ export function RequestFacts(props: { request: DetailRequest }) {
           {props.request.size} · {props.request.spec.cpu} vCPU · {props.request.spec.memoryGb} GB RAM ·{" "}
           {props.request.spec.diskGb} GB disk
         </dd>
+        <dt>Network</dt>
+        <dd data-testid="request-network">{requestedNetworkText(props.request.network)}</dd>
         <dt>Requested by</dt>
         <dd>
           {props.request.requester.name} <span class="muted">({props.request.requester.email})</span>
@@ -30,9 +39,9 @@ export function RequestFacts(props: { request: DetailRequest }) {
         <Show when={props.request.decision}>
           {(decision) => (
             <>
-              <dt>Decided by</dt>
-              <dd>
-                {decision().byName ?? decision().by} ·{" "}
+              <dt>{DECIDED[props.request.status] ?? "Approved by"}</dt>
+              <dd data-testid="decided-by">
+                {decision().by === props.viewerId ? "You" : (decision().byName ?? decision().by)} ·{" "}
                 <time dateTime={decision().at} class="tabular">
                   {formatDateTime(decision().at)}
                 </time>

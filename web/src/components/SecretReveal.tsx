@@ -1,38 +1,45 @@
-import { createSignal, Show } from "solid-js";
+import { For, Show } from "solid-js";
+import { CopyButton } from "./CopyButton.tsx";
 
-/** A secret shown exactly once, with a copy button and a plain warning. */
-export function SecretReveal(props: { label: string; secret: string; hint: string; command?: string }) {
-  const [copied, setCopied] = createSignal(false);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(props.secret);
-      setCopied(true);
-    } catch {
-      setCopied(false);
-    }
-  };
+/**
+ * A secret shown exactly once, with a plain warning, a copy button, and the commands that use it in order,
+ * each with its own copy button.
+ */
+export function SecretReveal(props: {
+  label: string;
+  secret: string;
+  hint: string;
+  commands?: readonly string[];
+  commandLabel?: string;
+}) {
   return (
     <div class="notice notice--warning" data-testid="secret-reveal">
       <p>
         <strong>{props.label}</strong> — shown only this once. {props.hint}
       </p>
-      <code class="secret-box" data-testid="secret">
-        {props.secret}
-      </code>
-      <Show when={props.command}>
-        {(command) => (
-          <>
-            <p>On the agent's machine:</p>
-            <code class="secret-box">{command()}</code>
-          </>
-        )}
+      <div class="copyable">
+        <code class="secret-box" data-testid="secret">
+          {props.secret}
+        </code>
+        <CopyButton value={props.secret} what={props.label.toLowerCase()} />
+      </div>
+      <Show when={props.commands?.length}>
+        <p>{props.commandLabel ?? "On the agent's machine:"}</p>
+        <ol class="command-steps">
+          <For each={props.commands}>
+            {(command, index) => (
+              <li>
+                <div class="copyable">
+                  <code class="secret-box" data-testid="command">
+                    {command}
+                  </code>
+                  <CopyButton value={command} what={`command ${index() + 1}`} />
+                </div>
+              </li>
+            )}
+          </For>
+        </ol>
       </Show>
-      <button type="button" class="button button--small" onClick={() => void copy()}>
-        Copy token
-      </button>
-      <span class="muted" aria-live="polite">
-        <Show when={copied()}> Copied.</Show>
-      </span>
     </div>
   );
 }

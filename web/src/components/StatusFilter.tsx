@@ -1,7 +1,8 @@
-import { PAGE_SIZES, type PageSize } from "@gantry/shared/api/paging";
+import type { PageSize } from "@gantry/shared/api/paging";
 import { VM_REQUEST_STATUSES, type VmRequestStatus } from "@gantry/shared/domain/request-status";
 import { For } from "solid-js";
 import { statusLabel } from "../lib/request-status.ts";
+import { PageSizeSelect } from "./PageSizeSelect.tsx";
 
 /** Status filter and page size; changes apply immediately (no submit button to find). */
 export function StatusFilter(props: {
@@ -35,27 +36,7 @@ export function StatusFilter(props: {
           </For>
         </select>
       </div>
-      <div class="field">
-        <label for="page-size">Per page</label>
-        <select
-          id="page-size"
-          class="select"
-          value={String(props.pageSize)}
-          onChange={(e) => {
-            const value = Number(e.currentTarget.value);
-            const size = PAGE_SIZES.find((s) => s === value);
-            if (size) props.onPageSize(size);
-          }}
-        >
-          <For each={PAGE_SIZES}>
-            {(size) => (
-              <option value={String(size)} selected={props.pageSize === size}>
-                {size}
-              </option>
-            )}
-          </For>
-        </select>
-      </div>
+      <PageSizeSelect id="page-size" value={props.pageSize} onChange={props.onPageSize} />
     </div>
   );
 }

@@ -1,6 +1,8 @@
 import type { TimelineEntry } from "@gantry/shared/api/requests";
 import { For, Show } from "solid-js";
-import { formatDateTime } from "../lib/format.ts";
+import { formatDateTime, formatDuration } from "../lib/format.ts";
+
+const tookText = (ms: number) => (ms < 1000 ? "under 1 s" : formatDuration(ms / 1000));
 
 const actorText = (entry: TimelineEntry): string => {
   switch (entry.actor.kind) {
@@ -13,7 +15,7 @@ const actorText = (entry: TimelineEntry): string => {
   }
 };
 
-/** Every event of the request, oldest first. */
+/** Every event of the request, oldest first; a stage that ended says how long it took. */
 export function Timeline(props: { entries: readonly TimelineEntry[] }) {
   return (
     <ol class="timeline" aria-label="Request history">
@@ -23,6 +25,9 @@ export function Timeline(props: { entries: readonly TimelineEntry[] }) {
             <div class="timeline__title">{entry.title}</div>
             <div class="timeline__meta tabular">
               <time dateTime={entry.at}>{formatDateTime(entry.at)}</time> · {actorText(entry)}
+              <Show when={entry.durationMs !== undefined}>
+                <span data-testid="stage-duration"> · took {tookText(entry.durationMs ?? 0)}</span>
+              </Show>
             </div>
             <Show when={entry.detail}>{(detail) => <p>{detail()}</p>}</Show>
             <Show when={entry.technicalDetail}>

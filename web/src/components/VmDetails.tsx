@@ -1,7 +1,9 @@
 import type { VmLiveStatus } from "@gantry/shared/jobs/inventory";
-import { Match, Show, Switch } from "solid-js";
+import { type JSX, Match, Show, Switch } from "solid-js";
 import { plainMessage } from "../lib/api-errors.ts";
 import { formatClock } from "../lib/format.ts";
+import type { VmAccess } from "../lib/vm-access.ts";
+import { CopyButton } from "./CopyButton.tsx";
 
 const POWER: Record<VmLiveStatus["powerState"], { label: string; tone: string }> = {
   poweredOn: { label: "Running", tone: "success" },
@@ -10,9 +12,45 @@ const POWER: Record<VmLiveStatus["powerState"], { label: string; tone: string }>
   unknown: { label: "Unknown", tone: "neutral" },
 };
 
+const PENDING = "Appears when the VM is ready";
+
+/** A value people copy: shown in mono with a Copy button, or a placeholder until there is one. */
+function Copyable(props: { value: string | null; what: string; fallback: string; testId: string }) {
+  return (
+    <dd data-testid={props.testId}>
+      <Show when={props.value} fallback={<span class="muted">{props.fallback}</span>}>
+        {(value) => (
+          <span class="copyable">
+            <span class="mono">{value()}</span>
+            <CopyButton value={value()} what={props.what} />
+          </span>
+        )}
+      </Show>
+    </dd>
+  );
+}
+
+function LiveStatus(props: { live: VmLiveStatus | undefined }): JSX.Element {
+  return (
+    <Switch fallback={<span class="muted">Not checked yet</span>}>
+      <Match when={props.live}>
+        {(live) => (
+          <>
+            <span class={`badge badge--${POWER[live().powerState].tone}`}>
+              {POWER[live().powerState].label}
+            </span>{" "}
+            <span class="muted tabular">checked {formatClock(live().checkedAt)}</span>
+          </>
+        )}
+      </Match>
+    </Switch>
+  );
+}
+
 /**
- * The VM once it exists. The card is drawn (with placeholders) from approval on, so its arrival
- * never pushes the rest of the page down.
+ * The VM once it exists: its address, names and how to log in, each with a Copy button, and its live
+ * power state. Drawn with placeholders from approval on, so its arrival never pushes the page down;
+ * what only a built VM has (its power state, "Refresh status") appears with it.
  */
 export function VmDetails(props: {
   ready: boolean;
@@ -21,51 +59,53 @@ export function VmDetails(props: {
   ipAddress: string | null;
   hostname: string | null;
   vmName: string | null;
+  access: VmAccess;
   warning: string | null;
   live: VmLiveStatus | undefined;
   liveError: unknown;
   refreshing: boolean;
   onRefresh: () => void;
 }) {
-  const pending = "Appears when the VM is ready";
+  const whenReady = (value: string | null) => (props.ready ? value : null);
   return (
-    <section class="card" aria-labelledby="vm-details-title">
+    <section class="card vm-card" aria-labelledby="vm-details-title" data-ready={props.ready}>
       <h2 id="vm-details-title">VM</h2>
       <Show when={!props.failed} fallback={<p class="muted">No VM was created.</p>}>
         <dl class="facts">
           <dt>IP address</dt>
-          <dd data-testid="vm-ip">
-            <Show when={props.ready} fallback={<span class="muted">{pending}</span>}>
-              <span class="mono">{props.ipAddress ?? "No address yet"}</span>
-            </Show>
-          </dd>
+          <Copyable
+            testId="vm-ip"
+            what="IP address"
+            value={whenReady(props.ipAddress)}
+            fallback={props.ready ? "No address yet" : PENDING}
+          />
           <dt>Hostname</dt>
-          <dd data-testid="vm-hostname">
-            <Show when={props.ready} fallback={<span class="muted">{pending}</span>}>
-              <span class="mono">{props.hostname ?? "—"}</span>
-            </Show>
-          </dd>
+          <Copyable
+            testId="vm-hostname"
+            what="hostname"
+            value={whenReady(props.hostname)}
+            fallback={props.ready ? "—" : PENDING}
+          />
+          <Show when={props.ready && props.access.fqdn}>
+            <dt>FQDN</dt>
+            <Copyable testId="vm-fqdn" what="FQDN" value={props.access.fqdn} fallback="" />
+          </Show>
+          <Show when={props.ready && props.access.login}>
+            <dt>Log in</dt>
+            <Copyable testId="vm-login" what="login command" value={props.access.login} fallback="" />
+          </Show>
           <dt>Name in vCenter</dt>
           <dd>
-            <Show when={props.vmName} fallback={<span class="muted">{pending}</span>}>
+            <Show when={props.vmName} fallback={<span class="muted">{PENDING}</span>}>
               {(name) => <span class="mono">{name()}</span>}
             </Show>
           </dd>
-          <dt>Status</dt>
-          <dd data-testid="vm-power">
-            <Switch fallback={<span class="muted">{props.ready ? "Not checked yet" : pending}</span>}>
-              <Match when={props.live}>
-                {(live) => (
-                  <>
-                    <span class={`badge badge--${POWER[live().powerState].tone}`}>
-                      {POWER[live().powerState].label}
-                    </span>{" "}
-                    <span class="muted tabular">checked {formatClock(live().checkedAt)}</span>
-                  </>
-                )}
-              </Match>
-            </Switch>
-          </dd>
+          <Show when={props.ready}>
+            <dt>Status</dt>
+            <dd data-testid="vm-power">
+              <LiveStatus live={props.live} />
+            </dd>
+          </Show>
         </dl>
       </Show>
       <Show when={props.warning}>{(warning) => <p class="notice notice--warning">{warning()}</p>}</Show>
@@ -74,14 +114,13 @@ export function VmDetails(props: {
           Could not read the VM's status: {plainMessage(props.liveError)}
         </p>
       </Show>
-      <Show when={!props.failed}>
-        {/* drawn before the VM exists, so its arrival does not move anything */}
+      <Show when={props.ready && !props.failed}>
         <div class="card__actions">
           <button
             type="button"
             class="button button--small"
             onClick={() => props.onRefresh()}
-            disabled={!props.ready || props.refreshing}
+            disabled={props.refreshing}
             aria-busy={props.refreshing}
           >
             {props.refreshing ? "Checking…" : "Refresh status"}

@@ -56,6 +56,8 @@ export function createNewRequestForm(sources: {
     errorFor: (field: RequestField): string | null =>
       (shows(field) && checked()[field]) || serverError(field, serverErrors()),
     networkError: () => serverError("networkPath", serverErrors()),
+    /** the name passes the edge's own rules (whether it is free is asked separately) */
+    nameIsValid: () => checked().name === null,
     formError: createMemo(() => {
       const error = sources.submitError();
       if (!error) return null;

@@ -9,6 +9,7 @@ import {
   getLeftovers,
   getMyRequests,
   getPendingApprovals,
+  getPendingCount,
   getPendingResizes,
   getRequest,
   getSiteQueue,
@@ -30,7 +31,7 @@ const REFRESH_INTERVAL_MS = 250;
 /**
  * Push, don't poll: the signed-in user's request changes (tRPC `requests.changes`) revalidate exactly the
  * cached reads they make stale — that request's detail, the user's own list when the request is theirs,
- * an admin's approval queue when a request entered or left it, and (admins only) a site's agents and
+ * an admin's approval queue and its count when a request entered or left it, and (admins only) a site's agents and
  * job queue when its hub says they changed. Only reads on screen refetch; the rest are marked stale.
  * Whenever the stream starts without a replay (on connect, or a resume the feed could not serve), what
  * is on screen is refetched once, since the feed is not the source of truth. Closes with the owner
@@ -56,7 +57,7 @@ export function createRequestChanges(viewer: Accessor<FeedViewer>): Accessor<Fee
         throttle.request([
           getRequest.keyFor(refresh.requestId),
           ...(refresh.myRequests ? [getMyRequests.key] : []),
-          ...(refresh.approvals ? [getPendingApprovals.key] : []),
+          ...(refresh.approvals ? [getPendingApprovals.key, getPendingCount.key] : []),
           ...(refresh.leftovers ? [getLeftovers.key] : []),
         ]);
       },
@@ -73,6 +74,7 @@ export function createRequestChanges(viewer: Accessor<FeedViewer>): Accessor<Fee
         const lists = admin
           ? [
               getPendingApprovals.key,
+              getPendingCount.key,
               getPendingResizes.key,
               getAgents.key,
               getSiteQueue.key,

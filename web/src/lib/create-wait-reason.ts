@@ -1,19 +1,20 @@
-import type { RequestDetail } from "@gantry/shared/api/requests";
+import type { RequestDetail, RequestWait } from "@gantry/shared/api/requests";
 import { type Accessor, createEffect, createSignal, on, onCleanup } from "solid-js";
 import { trpc } from "./trpc.ts";
 
 /**
- * Why an approved request's job has not started (`requests.waiting`), asked again whenever the
+ * Why an approved request's job has not started, or why a provisioning one is being stopped
+ * (`requests.waiting`), asked again whenever the
  * request's detail is reloaded — the change feed reloads it on every pushed change and on reconnect.
  * A plain signal rather than a router query: the stepper's status line must never suspend (no layout
  * shift), and a failed ask just leaves the generic line.
  */
-export function createWaitReason(detail: Accessor<RequestDetail>): Accessor<string | null> {
-  const [reason, setReason] = createSignal<string | null>(null);
+export function createWaitReason(detail: Accessor<RequestDetail>): Accessor<RequestWait | null> {
+  const [reason, setReason] = createSignal<RequestWait | null>(null);
   createEffect(
     on(detail, (current) => {
       const { requestId, status } = current.request;
-      if (status !== "APPROVED") {
+      if (status !== "APPROVED" && status !== "PROVISIONING") {
         setReason(null);
         return;
       }
@@ -23,7 +24,7 @@ export function createWaitReason(detail: Accessor<RequestDetail>): Accessor<stri
       });
       trpc.requests.waiting.query({ requestId }).then(
         (wait) => {
-          if (alive) setReason(wait.reason);
+          if (alive) setReason(wait);
         },
         () => {},
       );

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { authorizeUrl, codeChallenge, randomToken } from "./pkce.ts";
 
 // production sign-in: authorization code + PKCE against the tenant's IdP, then the edge trades the
-// access token for its httpOnly session cookie (POST /auth/session). Configured at build time.
+// access token (and the refresh token, which it keeps to renew the session) for its httpOnly session
+// cookie (POST /auth/session). Configured at build time.
 
 const Config = z.object({
   issuer: z.string().url(),
@@ -13,7 +14,10 @@ const Config = z.object({
 type Config = z.infer<typeof Config>;
 
 const Discovery = z.object({ authorization_endpoint: z.string().url(), token_endpoint: z.string().url() });
-const TokenResponse = z.object({ access_token: z.string().min(1) });
+const TokenResponse = z.object({
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1).max(4096).optional(),
+});
 const Pending = z.object({ state: z.string(), verifier: z.string(), next: z.string() });
 
 const STORAGE_KEY = "gantry.oidc";
@@ -50,6 +54,7 @@ export async function startOidcSignIn(config: Config, next: string): Promise<voi
       scope: config.scope,
       state,
       challenge: await codeChallenge(verifier),
+      nonce: randomToken(16),
       ...(config.audience ? { audience: config.audience } : {}),
     }),
   );
@@ -79,11 +84,15 @@ export async function completeOidcSignIn(config: Config, search: URLSearchParams
   });
   if (!tokenResponse.ok)
     throw new Error("The sign-in service did not accept the sign-in. Please start again.");
-  const { access_token } = TokenResponse.parse(await tokenResponse.json());
+  const tokens = TokenResponse.parse(await tokenResponse.json());
+  // the refresh token goes to the edge, which renews the session with it; this page keeps neither token
   const session = await fetch("/auth/session", {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ accessToken: access_token }),
+    body: JSON.stringify({
+      accessToken: tokens.access_token,
+      ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}),
+    }),
     credentials: "same-origin",
   });
   if (!session.ok)

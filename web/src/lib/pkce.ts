@@ -22,6 +22,8 @@ export interface AuthorizeRequest {
   scope: string;
   state: string;
   challenge: string;
+  /** OIDC's nonce: the ID token the IdP issues carries it, which is how the edge tells it from an access token */
+  nonce?: string;
   audience?: string;
 }
 
@@ -35,6 +37,7 @@ export function authorizeUrl(request: AuthorizeRequest): string {
   url.searchParams.set("state", request.state);
   url.searchParams.set("code_challenge", request.challenge);
   url.searchParams.set("code_challenge_method", "S256");
+  if (request.nonce) url.searchParams.set("nonce", request.nonce);
   if (request.audience) url.searchParams.set("audience", request.audience);
   return url.toString();
 }

@@ -23,27 +23,24 @@ import type {
 } from "@gantry/shared/api/vms";
 import type { Placement } from "@gantry/shared/jobs/provision-vm-job";
 import { action, query } from "@solidjs/router";
-import { isUnauthorized } from "./api-errors.ts";
 import { trpc } from "./trpc.ts";
 
-/** What `sites.update` takes: placement and default network picked from the reported inventory. */
+/**
+ * What `sites.update` takes: placement and default network picked from the reported inventory, and
+ * how people reach the VMs (null: not set).
+ */
 export interface SiteSettingsUpdate {
   siteId: string;
   placement: Placement;
   networkPath: string;
+  dnsDomain: string | null;
+  loginUser: string | null;
 }
 
 // every tRPC read goes through a keyed query: preloads, dedupes, and `revalidate(key)` refreshes it
 
-/** The signed-in user, or null when there is no session. */
-export const getSession = query(async (): Promise<SessionUser | null> => {
-  try {
-    return await trpc.session.me.query();
-  } catch (error) {
-    if (isUnauthorized(error)) return null;
-    throw error;
-  }
-}, "session");
+/** The signed-in user, or null when there is no session (an answer, not an error: no 401 to log). */
+export const getSession = query((): Promise<SessionUser | null> => trpc.session.current.query(), "session");
 
 export const getSizes = query(() => trpc.catalog.sizes.query(), "catalog.sizes");
 export const getProjects = query(() => trpc.catalog.projects.query(), "catalog.projects");
@@ -65,6 +62,8 @@ export const getPendingApprovals = query(
   (input: NonNullable<PendingQueueInput>) => trpc.approvals.pending.query(input),
   "approvals.pending",
 );
+/** The badge on the admins' Approvals link; refetched when the change feed says the queue moved. */
+export const getPendingCount = query(() => trpc.approvals.pendingCount.query(), "approvals.pendingCount");
 
 // mutations: actions revalidate every cached read when they finish, so lists and details catch up
 
@@ -100,6 +99,20 @@ export const getVmStatus = query((requestId: string) => trpc.vms.status.query({ 
 // admin: agents and sites
 
 export const getAgents = query(() => trpc.agents.list.query(), "agents.list");
+export const getAgentRelease = query(() => trpc.agents.release.query(), "agents.release");
+export const getEnrollmentTokens = query(
+  () => trpc.agents.enrollmentTokens.query({}),
+  "agents.enrollmentTokens",
+);
+export const revokeEnrollmentTokenAction = action(
+  (tokenId: string) => trpc.agents.revokeEnrollmentToken.mutate({ tokenId }),
+  "agents.revokeEnrollmentToken",
+);
+export const getSignedIn = query(() => trpc.sessions.list.query({}), "sessions.list");
+export const endSessionsAction = action(
+  (userId: string) => trpc.sessions.end.mutate({ userId }),
+  "sessions.end",
+);
 export const getSites = query(() => trpc.sites.list.query(), "sites.list");
 export const getSite = query((siteId: string) => trpc.sites.get.query({ siteId }), "sites.get");
 export const getSiteInventory = query(

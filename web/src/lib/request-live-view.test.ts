@@ -14,6 +14,7 @@ const detail = (
     projectId: "proj-acme-web",
     projectName: "Web",
     name: "web-01",
+    network: { path: "/DC0/network/VM Network", siteDefault: true },
     size: "M",
     spec: { cpu: 4, memoryGb: 8, diskGb: 100 },
     requester: { id: "user-alice", name: "Alice Member", email: "alice@acme.test" },
@@ -29,6 +30,7 @@ const detail = (
   timeline: [],
   stages: [],
   etaMs: null,
+  access: { dnsDomain: null, loginUser: null },
 });
 
 const live = (state: Partial<LiveProgress["state"]>, clockOffsetMs = 0): LiveProgress => ({
@@ -41,20 +43,31 @@ const live = (state: Partial<LiveProgress["state"]>, clockOffsetMs = 0): LivePro
 
 const now = new Date("2026-11-22T10:01:00Z");
 
+const succeeded = {
+  at: "2026-11-22T10:05:00Z",
+  outcome: {
+    status: "succeeded" as const,
+    vm: { vmwareId: "vm-9", vmName: "web-web-01", hostname: "web-01", ipAddress: "10.0.0.9" },
+    warning: null,
+  },
+};
+
 describe("liveViewOf", () => {
   it("says what a pending request waits for", () => {
-    expect(liveViewOf(detail("PENDING"), null, now).statusLine).toBe("Waiting for an admin to approve.");
+    expect(liveViewOf(detail("PENDING"), null, { now }).statusLine).toBe("Waiting for an admin to approve.");
   });
 
   it("says an approved request waits for the agent until a stage starts", () => {
-    expect(liveViewOf(detail("APPROVED"), null, now).statusLine).toBe(
+    expect(liveViewOf(detail("APPROVED"), null, { now }).statusLine).toBe(
       "Approved. Waiting for the site's agent to start.",
     );
   });
 
   it("says why an approved request has not started when the site's hub knows", () => {
     const reason = "no agent connected for site Acme lab since 10:04 UTC";
-    expect(liveViewOf(detail("APPROVED"), null, now, reason).statusLine).toBe(
+    expect(
+      liveViewOf(detail("APPROVED"), null, { now, waitReason: { reason, stopping: false } }).statusLine,
+    ).toBe(
       "Approved, not started yet: no agent connected for site Acme lab since 10:04 UTC. Your admins can see this too.",
     );
     // once a stage runs, the hub's old reason no longer applies
@@ -64,10 +77,22 @@ describe("liveViewOf", () => {
         currentStage: "CLONING",
         stages: [{ stage: "CLONING", startedAt: "2026-11-22T10:00:30Z", endedAt: null }],
       }),
-      now,
-      reason,
+      { now, waitReason: { reason, stopping: false } },
     );
     expect(running.statusLine).not.toContain(reason);
+  });
+
+  it("says why a running request is being stopped when the site's hub stops it", () => {
+    const reason = "it took longer than site Acme lab allows (180 min); its agent is removing what it built";
+    const stopping = liveViewOf(
+      detail("PROVISIONING"),
+      live({
+        currentStage: "CLONING",
+        stages: [{ stage: "CLONING", startedAt: "2026-11-22T10:00:30Z", endedAt: null }],
+      }),
+      { now, waitReason: { reason, stopping: true } },
+    );
+    expect(stopping.statusLine).toBe(`Stopping: ${reason}. Your admins can see this too.`);
   });
 
   it("counts down to the edge's ETA while running", () => {
@@ -78,7 +103,7 @@ describe("liveViewOf", () => {
         stages: [{ stage: "CLONING", startedAt: "2026-11-22T10:00:30Z", endedAt: null }],
         eta: { expectedTotalMs: 90_000, finishAt: "2026-11-22T10:02:20Z", runs: 4 },
       }),
-      now,
+      { now },
     );
     expect(view.statusLine).toBe("About 1 min 20 s left");
     expect(view.steps[1]?.state).toBe("current");
@@ -86,20 +111,13 @@ describe("liveViewOf", () => {
 
   it("shows the longer-than-usual flag only while the run is going", () => {
     expect(
-      liveViewOf(detail("PROVISIONING"), live({ currentStage: "CLONING", tooLong: true }), now).tooLong,
+      liveViewOf(detail("PROVISIONING"), live({ currentStage: "CLONING", tooLong: true }), { now }).tooLong,
     ).toBe(true);
     const finished = live({
       tooLong: true,
-      terminal: {
-        at: "2026-11-22T10:05:00Z",
-        outcome: {
-          status: "succeeded",
-          vm: { vmwareId: "vm-9", vmName: "web-web-01", hostname: "web-01", ipAddress: "10.0.0.9" },
-          warning: null,
-        },
-      },
+      terminal: succeeded,
     });
-    const view = liveViewOf(detail("PROVISIONING"), finished, now);
+    const view = liveViewOf(detail("PROVISIONING"), finished, { now });
     expect(view.tooLong).toBe(false);
     expect(view.vm).toEqual({
       vmwareId: "vm-9",
@@ -128,7 +146,7 @@ describe("liveViewOf", () => {
           },
         },
       }),
-      now,
+      { now },
     );
     expect(view.failure).toEqual({
       message: "vCenter could not be reached.",
@@ -140,11 +158,29 @@ describe("liveViewOf", () => {
     expect(view.announcement).toBe("Provisioning failed during powering on.");
   });
 
+  it("tells the requester theirs is ready, and anyone else whose VM it is", () => {
+    const ready = detail("READY");
+    expect(liveViewOf(ready, null, { now, viewerId: "user-alice" }).statusLine).toBe("Your VM is ready.");
+    expect(liveViewOf(ready, null, { now, viewerId: "user-adam" }).announcement).toBe(
+      "Alice Member's VM is ready.",
+    );
+  });
+
+  it("runs the status ahead of the loaded summary as soon as the stream knows more", () => {
+    const started = live({ currentStage: "CLONING", stages: [] });
+    expect(liveViewOf(detail("APPROVED"), started, { now }).status).toBe("PROVISIONING");
+    const done = live({
+      terminal: succeeded,
+    });
+    expect(liveViewOf(detail("PROVISIONING"), done, { now }).status).toBe("READY");
+    expect(liveViewOf(detail("APPROVED"), null, { now }).status).toBe("APPROVED");
+  });
+
   it("falls back to the summary's failure and VM when there is no stream", () => {
     const failed = liveViewOf(
       detail("FAILED", { failure: { code: "VCENTER_BUSY", userMessage: "vCenter was too busy." } }),
       null,
-      now,
+      { now },
     );
     expect(failed.failure?.retriable).toBe(true);
     const ready = liveViewOf(
@@ -158,9 +194,10 @@ describe("liveViewOf", () => {
         },
       }),
       null,
-      now,
+      { now },
     );
     expect(ready.vm?.ipAddress).toBe("10.0.0.5");
-    expect(ready.statusLine).toBe("Done.");
+    expect(ready.statusLine).toBe("Alice Member's VM is ready.");
+    expect(ready.status).toBe("READY");
   });
 });

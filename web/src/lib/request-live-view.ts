@@ -1,4 +1,5 @@
-import type { RequestDetail } from "@gantry/shared/api/requests";
+import type { RequestDetail, RequestWait } from "@gantry/shared/api/requests";
+import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
 import type { TerminalOutcome } from "@gantry/shared/protocol/progress";
 import { formatEta } from "./format.ts";
 import { type LiveProgress, secondsRemaining } from "./progress-state.ts";
@@ -20,6 +21,8 @@ export interface VmView {
 }
 
 export interface LiveView {
+  /** the request's status as the stream knows it, ahead of the loaded summary (the badge, the VM card) */
+  status: VmRequestStatus;
   steps: Step[];
   announcement: string;
   statusLine: string | null;
@@ -32,20 +35,35 @@ type Failed = Extract<TerminalOutcome, { status: "failed" }>;
 
 const RETRIABLE_CODES = new Set(["VCENTER_UNREACHABLE", "VCENTER_BUSY", "LEASE_LOST"]);
 
-/**
- * Everything the detail page shows about the run, from the loaded detail plus the live stream.
- * @param waitReason why the site's hub has not started the approved job yet (`requests.waiting`)
- */
-export function liveViewOf(
-  detail: RequestDetail,
-  live: LiveProgress | null,
-  now: Date,
-  waitReason: string | null = null,
-): LiveView {
+export interface ViewContext {
+  now: Date;
+  /** why the site's hub has not started the approved job yet, or why it is stopping the running one
+   * (`requests.waiting`) */
+  waitReason?: RequestWait | null;
+  /** who is looking: the requester hears "Your VM is ready.", anyone else whose VM it is */
+  viewerId?: string | null;
+}
+
+/** The status the stream already knows: its outcome, or a stage started before the summary caught up. */
+function liveStatus(status: VmRequestStatus, live: LiveProgress | null): VmRequestStatus {
+  const outcome = live?.state.terminal?.outcome.status;
+  if (outcome === "succeeded") return "READY";
+  if (outcome === "failed") return "FAILED";
+  if (status === "APPROVED" && live && (live.state.currentStage !== null || live.state.stages.length > 0))
+    return "PROVISIONING";
+  return status;
+}
+
+/** Everything the detail page shows about the run, from the loaded detail plus the live stream. */
+export function liveViewOf(detail: RequestDetail, live: LiveProgress | null, context: ViewContext): LiveView {
   const request = detail.request;
   const state = live?.state ?? null;
   const steps = deriveSteps(stepperInputFrom(request, detail.stages, state));
   const outcome = state?.terminal?.outcome ?? null;
+  const readyText =
+    context.viewerId === request.requester.id
+      ? "Your VM is ready."
+      : `${request.requester.name}'s VM is ready.`;
 
   let failure: FailureView | null = null;
   if (outcome?.status === "failed") failure = failureFromOutcome(outcome);
@@ -63,9 +81,10 @@ export function liveViewOf(
   else if (request.vm) vm = request.vm;
 
   return {
+    status: liveStatus(request.status, live),
     steps,
-    announcement: describeProgress(steps),
-    statusLine: statusLineOf(detail, live, now, steps, waitReason),
+    announcement: describeProgress(steps, readyText),
+    statusLine: statusLineOf(detail, live, steps, { ...context, readyText }),
     tooLong: state?.tooLong === true && state.terminal === null,
     failure,
     vm,
@@ -82,10 +101,10 @@ const failureFromOutcome = (outcome: Failed): FailureView => ({
 function statusLineOf(
   detail: RequestDetail,
   live: LiveProgress | null,
-  now: Date,
   steps: Step[],
-  waitReason: string | null,
+  context: ViewContext & { readyText: string },
 ): string | null {
+  const { now, waitReason = null, readyText } = context;
   switch (detail.request.status) {
     case "PENDING":
       return "Waiting for an admin to approve.";
@@ -94,15 +113,18 @@ function statusLineOf(
     case "FAILED":
       return null;
     case "READY":
-      return "Done.";
+      return readyText;
     case "APPROVED":
     case "PROVISIONING": {
       if (steps.some((s) => s.state === "failed")) return null;
-      if (steps.every((s) => s.state === "done")) return "Done.";
+      if (steps.every((s) => s.state === "done")) return readyText;
       if (!steps.some((s) => s.state === "current"))
-        return waitReason
-          ? `Approved, not started yet: ${waitReason}. Your admins can see this too.`
+        return waitReason?.reason && !waitReason.stopping
+          ? `Approved, not started yet: ${waitReason.reason}. Your admins can see this too.`
           : "Approved. Waiting for the site's agent to start.";
+      // a running job has a reason only while it is being stopped (too long, or by an admin)
+      if (waitReason?.reason && waitReason.stopping)
+        return `Stopping: ${waitReason.reason}. Your admins can see this too.`;
       const eta = live ? formatEta(secondsRemaining(live, now)) : null;
       return eta ?? "Working on it…";
     }

@@ -64,4 +64,36 @@ describe("stepperInputFrom", () => {
     expect(stepperInputFrom(request, [], live).outcome).toBe("failed");
     expect(stepperInputFrom({ ...request, status: "READY" }, [], null).outcome).toBe("succeeded");
   });
+
+  it("holds a READY stage back until the outcome with the VM arrives", () => {
+    const reached = {
+      ...emptyProgressState(),
+      stages: [
+        {
+          stage: "WAITING_FOR_NETWORK" as const,
+          startedAt: "2026-11-22T10:04:00Z",
+          endedAt: "2026-11-22T10:05:00Z",
+        },
+        { stage: "READY" as const, startedAt: "2026-11-22T10:05:00Z", endedAt: null },
+      ],
+      currentStage: "READY" as const,
+    };
+    const held = stepperInputFrom(request, [], reached);
+    expect(held.currentStage).toBe("WAITING_FOR_NETWORK");
+    expect(held.stageTimes.READY).toBeUndefined();
+    expect(held.outcome).toBe("running");
+    const done = stepperInputFrom(request, [], {
+      ...reached,
+      terminal: {
+        at: "2026-11-22T10:05:00Z",
+        outcome: {
+          status: "succeeded" as const,
+          vm: { vmwareId: "vm-9", vmName: "web-web-01", hostname: "web-01", ipAddress: "10.0.0.9" },
+          warning: null,
+        },
+      },
+    });
+    expect(done).toMatchObject({ currentStage: "READY", outcome: "succeeded" });
+    expect(done.stageTimes.READY).toBe("2026-11-22T10:05:00Z");
+  });
 });

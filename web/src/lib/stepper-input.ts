@@ -38,11 +38,19 @@ export function stepperInputFrom(
   const stageTimes: Partial<Record<ProvisioningStage, string>> = {};
   for (const s of stages) stageTimes[s.stage] = s.startedAt;
   for (const s of live?.stages ?? []) stageTimes[s.stage] = s.startedAt;
+  const outcome = outcomeOf(request.status, live);
+  let currentStage = live?.currentStage ?? request.stage;
+  // the run ends with the VM it built: a READY stage frame comes a moment before the outcome that
+  // carries the VM's address, and until then the stepper, the badge and the VM card hold back together
+  if (currentStage === "READY" && outcome !== "succeeded") {
+    currentStage = "WAITING_FOR_NETWORK";
+    delete stageTimes.READY;
+  }
   return {
     createdAt: request.createdAt,
     stageTimes,
-    currentStage: live?.currentStage ?? request.stage,
+    currentStage,
     percent: live?.percent ?? null,
-    outcome: outcomeOf(request.status, live),
+    outcome,
   };
 }

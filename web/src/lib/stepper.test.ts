@@ -111,7 +111,10 @@ describe("describeProgress", () => {
   });
 
   it("announces readiness and failure plainly", () => {
-    expect(describeProgress(deriveSteps({ ...base, outcome: "succeeded" }))).toBe("Your VM is ready.");
+    expect(describeProgress(deriveSteps({ ...base, outcome: "succeeded" }))).toBe("The VM is ready.");
+    expect(describeProgress(deriveSteps({ ...base, outcome: "succeeded" }), "Your VM is ready.")).toBe(
+      "Your VM is ready.",
+    );
     expect(describeProgress(deriveSteps({ ...base, outcome: "failed", currentStage: "CLONING" }))).toBe(
       "Provisioning failed during cloning.",
     );

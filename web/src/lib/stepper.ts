@@ -81,14 +81,15 @@ const clampPercent = (n: number) => Math.min(100, Math.max(0, Math.round(n)));
 
 /**
  * One sentence for the stepper's live region. It changes per stage, not per percent, so screen readers
- * hear each step once; the percent stays readable on the progress bar.
+ * hear each step once; the percent stays readable on the progress bar. `readyText` is the end, said
+ * to whoever watches ("Your VM is ready." to the requester).
  */
-export function describeProgress(steps: readonly Step[]): string {
+export function describeProgress(steps: readonly Step[], readyText = "The VM is ready."): string {
   const failed = steps.find((s) => s.state === "failed");
   if (failed) return `Provisioning failed during ${failed.label.toLowerCase()}.`;
   const current = steps.find((s) => s.state === "current");
   if (current) return `${current.label} in progress.`;
   const last = steps[steps.length - 1];
-  if (last && last.state === "done") return "Your VM is ready.";
+  if (last && last.state === "done") return readyText;
   return "Waiting to start.";
 }

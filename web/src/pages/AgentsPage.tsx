@@ -3,12 +3,15 @@ import { createSignal, For, Show } from "solid-js";
 import { AgentTable, type AgentView } from "../components/AgentTable.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { LeftoverNotice } from "../components/LeftoverNotice.tsx";
+import { PageHeader } from "../components/PageHeader.tsx";
 import { plainMessage } from "../lib/api-errors.ts";
 import { createNow } from "../lib/create-now.ts";
 import { getAgents, getSites, revokeAgentAction } from "../lib/queries.ts";
+import { toast } from "../lib/toasts.ts";
 import { EnrollAgentPanel } from "./agents/EnrollAgentPanel.tsx";
 import { RevokeAgentDialog } from "./agents/RevokeAgentDialog.tsx";
 import { SiteQueue } from "./agents/SiteQueue.tsx";
+import { UnusedTokens } from "./agents/UnusedTokens.tsx";
 
 /**
  * Agents (connected?, version, last seen, jobs), why jobs wait, enrollment tokens and revocation. Kept
@@ -29,6 +32,7 @@ export default function AgentsPage() {
     try {
       await revoke(agent.agentId);
       setConfirming(null);
+      toast(`Revoked ${agent.name}. Its jobs go back to the queue.`);
     } catch (e) {
       setRevokeError(plainMessage(e));
     }
@@ -42,15 +46,17 @@ export default function AgentsPage() {
       version: a.version,
       connected: a.connected,
       revoked: a.revoked,
+      revocationPending: a.revocationPending,
       lastSeenAt: a.lastSeenAt,
       jobsInFlight: a.jobsInFlight,
+      upgradeTo: a.upgradeTo,
+      duplicateConnection: a.duplicateConnection,
     }));
+  const siteName = (siteId: string) => sites()?.find((s) => s.siteId === siteId)?.name ?? siteId;
 
   return (
     <>
-      <div class="page-header">
-        <h1>Agents</h1>
-      </div>
+      <PageHeader title="Agents" />
       <LeftoverNotice />
       <Show when={agents()}>
         <Show
@@ -65,7 +71,8 @@ export default function AgentsPage() {
             agents={rows()}
             now={now()}
             actions={(agent) => (
-              <Show when={!agent.revoked}>
+              // a revocation its site's hub has not confirmed yet can be pressed again
+              <Show when={!agent.revoked || agent.revocationPending}>
                 <RevokeAgentDialog
                   agent={agent}
                   open={confirming() === agent.agentId}
@@ -87,6 +94,7 @@ export default function AgentsPage() {
         <For each={sites() ?? []}>{(site) => <SiteQueue siteId={site.siteId} siteName={site.name} />}</For>
       </section>
       <Show when={sites()}>{(list) => <EnrollAgentPanel sites={list()} />}</Show>
+      <UnusedTokens siteName={siteName} />
     </>
   );
 }

@@ -2,9 +2,10 @@ import { createAsync, Navigate, type RouteSectionProps, useLocation, useNavigate
 import { createMemo, createSignal, ErrorBoundary, Match, Show, Suspense, Switch } from "solid-js";
 import { AppHeader, type NavItem } from "../components/AppHeader.tsx";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
+import { ToastRegion } from "../components/ToastRegion.tsx";
 import { isUnauthorized } from "../lib/api-errors.ts";
 import { createRequestChanges } from "../lib/create-request-changes.ts";
-import { getSession } from "../lib/queries.ts";
+import { getPendingCount, getSession } from "../lib/queries.ts";
 import { signOut } from "../lib/sign-out.ts";
 
 const MEMBER_NAV: NavItem[] = [
@@ -12,16 +13,21 @@ const MEMBER_NAV: NavItem[] = [
   { href: "/requests/new", label: "New request" },
   { href: "/vms", label: "My VMs" },
 ];
-const ADMIN_NAV: NavItem[] = [
-  ...MEMBER_NAV,
-  { href: "/admin/approvals", label: "Approvals" },
-  { href: "/admin/agents", label: "Agents" },
-  { href: "/admin/site", label: "Site settings" },
-];
+
+function adminNav(pending: () => number | undefined): NavItem[] {
+  return [
+    ...MEMBER_NAV,
+    { href: "/admin/approvals", label: "Approvals", count: pending, countLabel: "waiting" },
+    { href: "/admin/agents", label: "Agents" },
+    { href: "/admin/site", label: "Site settings" },
+    { href: "/admin/sessions", label: "Sessions" },
+  ];
+}
 
 /**
- * The signed-in frame: header with who you are, navigation, and the page. No session → sign-in. While
- * signed in, one app-wide subscription to the tenant's request changes keeps every page's data fresh.
+ * The signed-in frame: header with who you are, navigation, the page and the toasts. No session →
+ * sign-in. While signed in, one app-wide subscription to the tenant's request changes keeps every
+ * page's data fresh (and an admin's count of requests waiting for approval).
  */
 export default function AppLayout(props: RouteSectionProps) {
   const session = createAsync(() => getSession());
@@ -32,10 +38,10 @@ export default function AppLayout(props: RouteSectionProps) {
     () => `/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`,
   );
 
-  const onSignOut = async () => {
+  const onSignOut = async (everywhere: boolean) => {
     setSigningOut(true);
     try {
-      await signOut();
+      await signOut({ everywhere });
     } finally {
       setSigningOut(false);
       navigate("/sign-in", { replace: true });
@@ -55,19 +61,24 @@ export default function AppLayout(props: RouteSectionProps) {
             {(user) => {
               // lives exactly as long as the signed-in frame: sign-out unmounts it and closes the stream
               const live = createRequestChanges(() => ({ userId: user().userId, role: user().role }));
+              // a badge, not the page: a failed count shows no badge rather than an error
+              const pending = createAsync(async () => {
+                if (user().role !== "admin") return undefined;
+                return (await getPendingCount().catch(() => undefined))?.count;
+              });
               return (
                 <>
                   <a class="skip-link" href="#main">
                     Skip to content
                   </a>
                   <AppHeader
-                    nav={user().role === "admin" ? ADMIN_NAV : MEMBER_NAV}
+                    nav={user().role === "admin" ? adminNav(pending) : MEMBER_NAV}
                     name={user().name}
                     email={user().email}
                     tenant={user().tenantName ?? user().tenantId}
                     role={user().role}
                     signingOut={signingOut()}
-                    onSignOut={() => void onSignOut()}
+                    onSignOut={(everywhere) => void onSignOut(everywhere)}
                   />
                   <main id="main" class="app-main" tabIndex={-1} data-live={live()}>
                     <ErrorBoundary
@@ -80,6 +91,7 @@ export default function AppLayout(props: RouteSectionProps) {
                       <Suspense fallback={<p class="muted">Loading…</p>}>{props.children}</Suspense>
                     </ErrorBoundary>
                   </main>
+                  <ToastRegion />
                 </>
               );
             }}

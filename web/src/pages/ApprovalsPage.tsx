@@ -1,46 +1,42 @@
-import type { PageSize } from "@gantry/shared/api/paging";
 import { A, createAsync, useNavigate, useSearchParams } from "@solidjs/router";
 import { createMemo, Match, Show, Switch } from "solid-js";
 import { ApprovalTable } from "../components/ApprovalTable.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { LeftoverNotice } from "../components/LeftoverNotice.tsx";
+import { PageHeader } from "../components/PageHeader.tsx";
 import { Pager } from "../components/Pager.tsx";
 import { QueueFilter } from "../components/QueueFilter.tsx";
-import { readListParams } from "../lib/list-params.ts";
-import { getPendingApprovals, getProjects } from "../lib/queries.ts";
+import { type ListParams, listSearch, readListParams } from "../lib/list-params.ts";
+import { getPendingApprovals, getProjects, getSession } from "../lib/queries.ts";
+import { QueueDecision } from "./approvals/QueueDecision.tsx";
 import { ResizeQueue } from "./approvals/ResizeQueue.tsx";
 
-const DEFAULT_PAGE_SIZE = 25;
-
-interface QueueParams {
-  page: number;
-  pageSize: PageSize;
+interface QueueParams extends ListParams {
   projectId: string | null;
 }
 
-function queueSearch(params: QueueParams): string {
-  const search = new URLSearchParams();
-  if (params.projectId) search.set("project", params.projectId);
-  if (params.pageSize !== DEFAULT_PAGE_SIZE) search.set("size", String(params.pageSize));
-  if (params.page > 1) search.set("page", String(params.page));
-  const text = search.toString();
-  return `/admin/approvals${text ? `?${text}` : ""}`;
-}
+const queueSearch = ({ projectId, ...list }: QueueParams): string =>
+  `/admin/approvals${listSearch(list, { project: projectId })}`;
 
-/** Pending requests of the tenant, oldest first; more than 48 h of waiting is highlighted. */
+/**
+ * Pending requests of the tenant, oldest first, each decided on its row or on its page; more than 48 h
+ * of waiting is highlighted.
+ */
 export default function ApprovalsPage() {
   const [search] = useSearchParams();
   const navigate = useNavigate();
   const projects = createAsync(() => getProjects());
+  const session = createAsync(() => getSession());
   const params = createMemo((): QueueParams => {
     const raw = new URLSearchParams();
     for (const key of ["page", "size"] as const) {
       const value = search[key];
       if (typeof value === "string") raw.set(key, value);
     }
-    const list = readListParams(raw, DEFAULT_PAGE_SIZE);
+    const list = readListParams(raw);
     const project = typeof search.project === "string" ? search.project : null;
-    return { page: list.page, pageSize: list.pageSize, projectId: project };
+    // the queue holds pending requests only: no status filter
+    return { ...list, status: null, projectId: project };
   });
   const queue = createAsync(() => {
     const { page, pageSize, projectId } = params();
@@ -51,9 +47,7 @@ export default function ApprovalsPage() {
 
   return (
     <>
-      <div class="page-header">
-        <h1>Approval queue</h1>
-      </div>
+      <PageHeader title="Approval queue" />
       <LeftoverNotice />
       <QueueFilter
         projects={projects() ?? []}
@@ -75,10 +69,13 @@ export default function ApprovalsPage() {
             </Match>
             <Match when={page().total > 0}>
               <p class="muted">
-                Oldest first. Open a request to see its details and approve or reject it.
+                Oldest first. Approve or reject here, or open a request to see who asked and why.
                 <Show when={longWaits() > 0}> {longWaits()} waiting for more than 48 hours.</Show>
               </p>
-              <ApprovalTable requests={page().items} />
+              <ApprovalTable
+                requests={page().items}
+                actions={(request) => <QueueDecision request={request} adminId={session()?.userId ?? ""} />}
+              />
               <Pager
                 label="Approval queue pages"
                 page={page().page}

@@ -1,14 +1,36 @@
-import { createAsync, useAction, useBeforeLeave, useNavigate, useSubmission } from "@solidjs/router";
-import { onMount } from "solid-js";
+import type { RequestDetail } from "@gantry/shared/api/requests";
+import {
+  createAsync,
+  useAction,
+  useBeforeLeave,
+  useNavigate,
+  useSearchParams,
+  useSubmission,
+} from "@solidjs/router";
+import { createEffect, createMemo, onMount, Suspense } from "solid-js";
 import { NetworkSelect } from "../components/NetworkSelect.tsx";
+import { PageHeader } from "../components/PageHeader.tsx";
 import { SizeCards } from "../components/SizeCards.tsx";
+import { createNameCheck } from "../lib/create-name-check.ts";
 import { createNewRequestForm } from "../lib/create-new-request-form.ts";
 import { makeInputKeys } from "../lib/idempotency-key.ts";
-import { createRequestAction, getNetworks, getProjects, getSizes } from "../lib/queries.ts";
+import { createRequestAction, getNetworks, getProjects, getRequest, getSizes } from "../lib/queries.ts";
+import { toast } from "../lib/toasts.ts";
 import { JustificationField } from "./new-request/JustificationField.tsx";
 import { ProjectField } from "./new-request/ProjectField.tsx";
 import { SubmitRow } from "./new-request/SubmitRow.tsx";
 import { VmNameField } from "./new-request/VmNameField.tsx";
+
+const NAME_TAKEN = "Another request in this project already uses this name. Choose another one.";
+
+/** The earlier request "Request again" starts from (`?from=`), or null; a missing one is just no start. */
+function createStartingPoint() {
+  const [search] = useSearchParams();
+  return createAsync(async (): Promise<RequestDetail | null> => {
+    const from = typeof search.from === "string" ? search.from : null;
+    return from ? getRequest(from).catch(() => null) : null;
+  });
+}
 
 export default function NewRequestPage() {
   const sizes = createAsync(() => getSizes());
@@ -19,12 +41,38 @@ export default function NewRequestPage() {
   onMount(() => submission.clear());
 
   const form = createNewRequestForm({ projects, sizes, submitError: () => submission.error });
-  // networks belong to the project's site: switching project resets the pick to that site's default
+  // networks belong to the project's site: switching project resets the pick to that site's default.
+  // They load under their own Suspense below, so a project change never blanks the page or moves focus
   const networks = createAsync(() =>
     form.projectId() ? getNetworks(form.projectId()) : Promise.resolve(undefined),
   );
   // a double click, or a retry after a lost response, creates one request
   const keyFor = makeInputKeys();
+
+  // "Request again": the form starts as the earlier request was, once
+  const start = createStartingPoint();
+  let started = false;
+  createEffect(() => {
+    const from = start();
+    if (started || !from) return;
+    started = true;
+    const r = from.request;
+    form.set({
+      name: r.name,
+      projectId: r.projectId,
+      size: r.size,
+      networkPath: !r.network.siteDefault && r.network.path ? r.network.path : "",
+      justification: r.justification,
+    });
+  });
+
+  const localNameError = () => form.errorFor("name");
+  const project = () => form.project();
+  const nameKey = createMemo(() =>
+    form.nameIsValid() && form.projectId() ? { projectId: form.projectId(), name: form.values.name } : null,
+  );
+  const availability = createNameCheck(nameKey);
+  const nameError = () => localNameError() ?? (availability() === "taken" ? NAME_TAKEN : null);
 
   // leaving with typed-in text asks first; a successful submit leaves freely
   let submitted = false;
@@ -38,15 +86,15 @@ export default function NewRequestPage() {
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     if (submission.pending) return;
+    const focus = (field: string) => formRef?.querySelector<HTMLElement>(`[name="${field}"]`)?.focus();
     const checked = form.attempt();
-    if (checked.invalid !== null) {
-      formRef?.querySelector<HTMLElement>(`[name="${checked.invalid}"]`)?.focus();
-      return;
-    }
+    if (checked.invalid !== null) return focus(checked.invalid);
+    if (availability() === "taken") return focus("name");
     try {
       const created = await createRequest({ idempotencyKey: keyFor(checked.input), ...checked.input });
       submitted = true;
       navigate(`/requests/${created.requestId}`);
+      toast(`Request for ${checked.input.name} submitted. An admin of your team decides on it next.`);
     } catch {
       // shown through submission.error; resubmitting the same input reuses the key, so it cannot duplicate
     }
@@ -54,9 +102,7 @@ export default function NewRequestPage() {
 
   return (
     <>
-      <div class="page-header">
-        <h1>New request</h1>
-      </div>
+      <PageHeader title="New request" />
       <form
         ref={formRef}
         class="card"
@@ -66,8 +112,9 @@ export default function NewRequestPage() {
       >
         <VmNameField
           value={form.values.name}
-          vmPrefix={form.project()?.vmPrefix}
-          error={form.errorFor("name")}
+          vcenterName={nameKey() && project() ? `${project()?.vmPrefix}-${form.values.name}` : null}
+          availability={availability()}
+          error={nameError()}
           onInput={(name) => form.set("name", name)}
           onBlur={() => form.touch("name")}
         />
@@ -78,12 +125,14 @@ export default function NewRequestPage() {
           onChange={(projectId) => form.set({ projectId, networkPath: "" })}
           onBlur={() => form.touch("projectId")}
         />
-        <NetworkSelect
-          networks={networks()}
-          value={form.values.networkPath}
-          error={form.networkError()}
-          onChange={(path) => form.set("networkPath", path)}
-        />
+        <Suspense fallback={<NetworkSelect networks={undefined} value="" error={null} onChange={() => {}} />}>
+          <NetworkSelect
+            networks={networks()}
+            value={form.values.networkPath}
+            error={form.networkError()}
+            onChange={(path) => form.set("networkPath", path)}
+          />
+        </Suspense>
         <fieldset class="field">
           <legend>Size</legend>
           <SizeCards

@@ -1,5 +1,6 @@
 import { A, query, useNavigate } from "@solidjs/router";
 import { createSignal, onMount, Show } from "solid-js";
+import { PageHeading } from "../components/PageHeader.tsx";
 import { completeOidcSignIn, oidcConfig } from "../lib/oidc.ts";
 
 /** Where the IdP sends the browser back: redeem the code, open the session, continue. */
@@ -23,7 +24,7 @@ export default function OidcCallbackPage() {
   return (
     <main class="centered-panel" id="main">
       <section class="card">
-        <h1>{error() ? "Sign-in did not work" : "Signing you in…"}</h1>
+        <PageHeading title={error() ? "Sign-in did not work" : "Signing you in…"} />
         <Show when={error()} fallback={<p class="muted">One moment.</p>}>
           {(message) => (
             <>

@@ -1,8 +1,9 @@
 import type { RequestDetail } from "@gantry/shared/api/requests";
 import type { SessionUser } from "@gantry/shared/api/session";
 import { A, createAsync, revalidate, useParams } from "@solidjs/router";
-import { createMemo, ErrorBoundary, Match, Show, Switch } from "solid-js";
+import { createMemo, createSignal, ErrorBoundary, Match, Show, Switch } from "solid-js";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
+import { PageHeader } from "../components/PageHeader.tsx";
 import { ProgressStepper } from "../components/ProgressStepper.tsx";
 import { RequesterContext } from "../components/RequesterContext.tsx";
 import { RequestFacts } from "../components/RequestFacts.tsx";
@@ -15,13 +16,14 @@ import { createWaitReason } from "../lib/create-wait-reason.ts";
 import { getRequest, getSession } from "../lib/queries.ts";
 import { liveViewOf } from "../lib/request-live-view.ts";
 import { ClosedNotice } from "./request-detail/ClosedNotice.tsx";
+import { NextInQueue } from "./request-detail/NextInQueue.tsx";
 import { RequestActions } from "./request-detail/RequestActions.tsx";
 import { VmPanel } from "./request-detail/VmPanel.tsx";
 
 function RequestNotFound() {
   return (
     <section class="card" data-testid="not-found">
-      <h1>Request not found</h1>
+      <PageHeader title="Request not found" />
       <p>There is no request at this address that you can see. It may belong to another team.</p>
       <A href="/requests" class="button">
         Back to my requests
@@ -45,27 +47,72 @@ function RequestView(props: { detail: RequestDetail; session: SessionUser }) {
   });
   const now = createNow(1000);
   const waitReason = createWaitReason(() => props.detail);
-  const view = createMemo(() => liveViewOf(props.detail, stream.progress, now(), waitReason()));
+  const view = createMemo(() =>
+    liveViewOf(props.detail, stream.progress, {
+      now: now(),
+      waitReason: waitReason(),
+      viewerId: props.session.userId,
+    }),
+  );
   const showsRun = () => status() !== "REJECTED" && status() !== "CANCELLED";
   const isAdmin = () => props.session.role === "admin";
+  const isRequester = () => request().requester.id === props.session.userId;
+  // this admin just decided here: offer the next request of the queue
+  const [decided, setDecided] = createSignal(false);
+
+  const facts = () => (
+    <>
+      <RequestFacts request={request()} viewerId={props.session.userId} />
+      <Show when={props.detail.requesterContext}>
+        {(context) => <RequesterContext requester={context().requester} recent={context().recentRequests} />}
+      </Show>
+    </>
+  );
+  const history = () => (
+    <section class="card" aria-labelledby="history-title">
+      <h2 id="history-title">History</h2>
+      <Timeline entries={props.detail.timeline} />
+    </section>
+  );
 
   return (
     <>
-      <div class="page-header">
-        <h1>
-          <span class="mono">{request().name}</span> <StatusBadge status={status()} />
-        </h1>
-        <RequestActions detail={props.detail} session={props.session} />
+      <PageHeader
+        title={`Request ${request().name}`}
+        heading={
+          <>
+            <span class="mono">{request().name}</span> <StatusBadge status={view().status} />
+          </>
+        }
+      >
+        <RequestActions detail={props.detail} session={props.session} onDecided={() => setDecided(true)} />
         <Show when={status() === "READY"}>
           <A href={`/vms/${request().requestId}`} class="button">
             Open the VM
           </A>
         </Show>
-      </div>
-      <ClosedNotice status={status()} reason={request().decision?.reason ?? ""} />
-      <div class="two-columns">
-        <div>
-          <Show when={showsRun()}>
+      </PageHeader>
+      <Show when={decided() && isAdmin()}>
+        <NextInQueue decided={request().requestId} adminId={props.session.userId} />
+      </Show>
+      <ClosedNotice
+        requestId={request().requestId}
+        status={status()}
+        reason={request().decision?.reason ?? ""}
+        isRequester={isRequester()}
+      />
+      <Show
+        when={showsRun()}
+        fallback={
+          // nothing ran: the summary beside the history, no empty column
+          <div class="two-columns">
+            <div>{facts()}</div>
+            <div>{history()}</div>
+          </div>
+        }
+      >
+        <div class="two-columns">
+          <div class="run-column">
             <section class="card" aria-labelledby="progress-title">
               <h2 id="progress-title">Progress</h2>
               <ProgressStepper
@@ -75,29 +122,23 @@ function RequestView(props: { detail: RequestDetail; session: SessionUser }) {
                 tooLong={view().tooLong}
                 failure={view().failure}
                 showTechnicalDetail={isAdmin()}
+                requestAgain={isRequester() ? request().requestId : null}
               />
             </section>
             <VmPanel
               requestId={request().requestId}
-              ready={status() === "READY"}
+              ready={view().status === "READY"}
               failed={view().failure !== null}
               vm={view().vm}
+              access={props.detail.access}
             />
-          </Show>
+          </div>
+          <div>
+            {facts()}
+            {history()}
+          </div>
         </div>
-        <div>
-          <RequestFacts request={request()} />
-          <Show when={props.detail.requesterContext}>
-            {(context) => (
-              <RequesterContext requester={context().requester} recent={context().recentRequests} />
-            )}
-          </Show>
-          <section class="card" aria-labelledby="history-title">
-            <h2 id="history-title">History</h2>
-            <Timeline entries={props.detail.timeline} />
-          </section>
-        </div>
-      </div>
+      </Show>
     </>
   );
 }

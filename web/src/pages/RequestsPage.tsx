@@ -1,14 +1,13 @@
 import { A, createAsync, useNavigate, useSearchParams } from "@solidjs/router";
 import { createMemo, Match, Show, Switch } from "solid-js";
 import { EmptyState } from "../components/EmptyState.tsx";
+import { PageHeader } from "../components/PageHeader.tsx";
 import { Pager } from "../components/Pager.tsx";
 import { RequestTable } from "../components/RequestTable.tsx";
 import { StatusFilter } from "../components/StatusFilter.tsx";
 import { type ListParams, listSearch, readListParams } from "../lib/list-params.ts";
 import { getMyRequests } from "../lib/queries.ts";
 import { statusLabel } from "../lib/request-status.ts";
-
-const DEFAULT_PAGE_SIZE = 10;
 
 export default function RequestsPage() {
   const [search] = useSearchParams();
@@ -19,14 +18,14 @@ export default function RequestsPage() {
       const value = search[key];
       if (typeof value === "string") raw.set(key, value);
     }
-    return readListParams(raw, DEFAULT_PAGE_SIZE);
+    return readListParams(raw);
   });
   const requests = createAsync(() =>
     getMyRequests({ page: params().page, pageSize: params().pageSize, status: params().status ?? undefined }),
   );
 
   const go = (next: Partial<ListParams>) =>
-    navigate(`/requests${listSearch({ ...params(), page: 1, ...next }, DEFAULT_PAGE_SIZE)}`);
+    navigate(`/requests${listSearch({ ...params(), page: 1, ...next })}`);
   const filterLabel = createMemo(() => {
     const status = params().status;
     return status ? statusLabel(status) : "";
@@ -46,12 +45,11 @@ export default function RequestsPage() {
 
   return (
     <>
-      <div class="page-header">
-        <h1>My requests</h1>
+      <PageHeader title="My requests">
         <A href="/requests/new" class="button button--primary">
           New request
         </A>
-      </div>
+      </PageHeader>
       <Show when={requests()}>
         {(page) => (
           <Switch>
@@ -79,7 +77,7 @@ export default function RequestsPage() {
                 page={page().page}
                 pageCount={pageCount()}
                 total={page().total}
-                hrefFor={(n) => `/requests${listSearch({ ...params(), page: n }, DEFAULT_PAGE_SIZE)}`}
+                hrefFor={(n) => `/requests${listSearch({ ...params(), page: n })}`}
               />
             </Match>
           </Switch>

@@ -1,5 +1,6 @@
 import { createAsync, query, useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, For, Show, Suspense } from "solid-js";
+import { PageHeading } from "../components/PageHeader.tsx";
 import { type DevUser, devLogin, getDevUsers } from "../lib/dev-login.ts";
 import { oidcConfig, startOidcSignIn } from "../lib/oidc.ts";
 
@@ -15,12 +16,12 @@ function DevUserList(props: { users: readonly DevUser[]; busy: boolean; onPick: 
         <For each={props.users}>
           {(user) => (
             <li>
+              {/* the button's name is what it shows: who you become */}
               <button
                 type="button"
                 class="button sign-in-user"
                 onClick={() => props.onPick(user.email)}
                 disabled={props.busy}
-                aria-label={`Sign in as ${user.email}`}
               >
                 <span>
                   <strong>{user.name}</strong>
@@ -71,7 +72,7 @@ export default function SignInPage() {
   return (
     <main class="centered-panel" id="main">
       <section class="card">
-        <h1>Sign in to Gantry</h1>
+        <PageHeading title="Sign in">Sign in to Gantry</PageHeading>
         <p class="muted">Self-service VMs for your datacenter.</p>
         <Suspense fallback={<p class="muted">Loading sign-in options…</p>}>
           <Show when={sso}>

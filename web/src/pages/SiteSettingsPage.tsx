@@ -1,6 +1,7 @@
 import { createAsync, useSearchParams } from "@solidjs/router";
 import { createMemo, For, Show } from "solid-js";
 import { EmptyState } from "../components/EmptyState.tsx";
+import { PageHeader } from "../components/PageHeader.tsx";
 import { getSite, getSiteInventory, getSites } from "../lib/queries.ts";
 import { ConnectionTest } from "./site-settings/ConnectionTest.tsx";
 import { SiteForm } from "./site-settings/SiteForm.tsx";
@@ -17,6 +18,8 @@ function SiteSection(props: { siteId: string }) {
             siteName={current().name}
             placement={current().placement}
             networkPath={current().networkPath}
+            dnsDomain={current().dnsDomain}
+            loginUser={current().loginUser}
             inventory={inventory() ?? null}
           />
           <ConnectionTest siteId={current().siteId} />
@@ -26,7 +29,10 @@ function SiteSection(props: { siteId: string }) {
   );
 }
 
-/** Where a site's VMs go (template, folder, pool, datastore, network) and whether vCenter answers. */
+/**
+ * Where a site's VMs go (template, folder, pool, datastore, network), how people reach them, and
+ * whether vCenter answers; the heading names the site being edited.
+ */
 export default function SiteSettingsPage() {
   const sites = createAsync(() => getSites());
   const [search, setSearch] = useSearchParams();
@@ -36,10 +42,18 @@ export default function SiteSettingsPage() {
     return list.find((s) => s.siteId === wanted)?.siteId ?? list[0]?.siteId ?? null;
   });
 
+  const siteName = () => sites()?.find((s) => s.siteId === siteId())?.name ?? null;
   return (
     <>
-      <div class="page-header">
-        <h1>Site settings</h1>
+      <PageHeader
+        title={siteName() ? `Site settings: ${siteName()}` : "Site settings"}
+        heading={
+          <>
+            Site settings
+            <Show when={siteName()}>{(name) => <span class="page-title__subject"> · {name()}</span>}</Show>
+          </>
+        }
+      >
         <Show when={(sites()?.length ?? 0) > 1}>
           <div class="field">
             <label for="site-picker">Site</label>
@@ -59,7 +73,7 @@ export default function SiteSettingsPage() {
             </select>
           </div>
         </Show>
-      </div>
+      </PageHeader>
       <Show when={sites()?.length === 0}>
         <EmptyState title="No sites yet">
           <p>A site is one vCenter reached through your agents. Ask Gantry support to add yours.</p>

@@ -26,6 +26,10 @@ function classify(err: unknown, job: ProvisionVmJob): { code: ProvisioningFailur
   const lineage = faultLineage(err.name);
   const is = (name: string) => lineage.includes(name);
   const where = job.placement.poolPath;
+  if (is("WaitTimeout")) {
+    const what = typeof err.fields.what === "string" ? err.fields.what.replace(/ \(.*\)$/, "") : "a step";
+    return { code: "TIMED_OUT", user: `vCenter did not finish ${what} in time; ${ADMIN}.` };
+  }
   if (is("NotAuthenticated")) {
     return { code: "VCENTER_UNREACHABLE", user: `The agent kept losing its vCenter session; ${ADMIN}.` };
   }

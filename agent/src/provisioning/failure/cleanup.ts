@@ -47,15 +47,13 @@ export async function removeHalfBuiltVm(run: ProvisioningRun, vm: MoRef): Promis
   }
 }
 
-/** Our VM of the job's name in `folder`, looked up on a fresh deadline; undefined if none or on error. */
+/**
+ * Our VM of the job's name in `folder`, looked up on a fresh deadline; undefined if there is none.
+ * @throws when vCenter could not be asked (no session, unreachable): then nobody knows whether one stands
+ */
 export async function findLeftoverVm(run: ProvisioningRun, folder: MoRef): Promise<MoRef | undefined> {
   const vim = run.client.scope({ signal: AbortSignal.timeout(30_000), counter: run.counter });
-  try {
-    const vm = await findChild(vim, folder, run.job.vmName);
-    const state = vm === undefined ? undefined : await readVmState(vim, vm);
-    return state !== undefined && carriesMarker(state, run.job) ? state.ref : undefined;
-  } catch (err) {
-    run.log.warn("could not look for a leftover VM", { error: String(err) });
-    return undefined;
-  }
+  const vm = await findChild(vim, folder, run.job.vmName);
+  const state = vm === undefined ? undefined : await readVmState(vim, vm);
+  return state !== undefined && carriesMarker(state, run.job) ? state.ref : undefined;
 }

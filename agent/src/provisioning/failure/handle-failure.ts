@@ -37,7 +37,14 @@ export async function handleFailure(
 /** Finds the run's VM, wherever it stands, and removes it; true when nothing of ours is left. */
 async function removeWhatWasBuilt(run: ProvisioningRun, error: unknown): Promise<boolean> {
   const { memory } = run;
-  memory.vm ??= (await vmOfAbandonedClone(run)) ?? (await leftoverVm(run, error));
+  try {
+    memory.vm ??= (await vmOfAbandonedClone(run)) ?? (await leftoverVm(run, error));
+  } catch (lookup) {
+    // vCenter could not be asked (its login refused, unreachable) while a clone may have made a VM: not
+    // "nothing left", which would leave that VM without an owner, but a leftover for an admin to check
+    run.log.error("could not look for a leftover VM; an admin must check vCenter", { error: String(lookup) });
+    return false;
+  }
   return memory.vm === undefined ? true : removeHalfBuiltVm(run, memory.vm);
 }
 

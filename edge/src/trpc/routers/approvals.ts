@@ -11,7 +11,7 @@ import { approveRequest } from "../../commands/approve-request.ts";
 import { decideResizeApproval } from "../../commands/decide-resize.ts";
 import { rejectRequest } from "../../commands/reject-request.ts";
 import { stopProvisioning } from "../../commands/stop-provisioning.ts";
-import { pendingQueue } from "../../projections/request-queries.ts";
+import { pendingCount, pendingQueue } from "../../projections/request-queries.ts";
 import { pendingResizes } from "../../projections/vm-queries.ts";
 import { siteHub } from "../../stubs.ts";
 import { vmPolicyFor } from "../../tenancy/vm-policy.ts";
@@ -25,6 +25,11 @@ export const approvalsRouter = router({
     .query(({ ctx, input }) =>
       pendingQueue(ctx.deps.db, { ...input, tenantId: ctx.principal.tenantId, now: ctx.deps.clock() }),
     ),
+
+  /** How many requests wait; the web refetches it when the change feed says a request entered or left the queue. */
+  pendingCount: adminProcedure.query(async ({ ctx }) => ({
+    count: await pendingCount(ctx.deps.db, ctx.principal.tenantId),
+  })),
 
   /** Approves at the version the admin saw and dispatches exactly one provisioning job. */
   approve: adminProcedure

@@ -11,6 +11,7 @@ import {
   ProgressStreamUnavailableError,
 } from "../../request-progress/open-progress-stream.ts";
 import { authorizeProgressViewer } from "../../request-progress/progress-access.ts";
+import { tooManyStreams } from "../errors.ts";
 import { authedProcedure, router } from "../trpc.ts";
 
 export const WatchProgressInput = z
@@ -46,7 +47,7 @@ export const progressRouter = router({
       if (error instanceof ProgressStreamUnavailableError) throw interrupted(error);
       throw error;
     }
-    if (!opened.ok) throw notFound();
+    if (!opened.ok) throw opened.error.code === "TOO_MANY_STREAMS" ? tooManyStreams() : notFound();
     // a resumed stream starts in the cursor's epoch; a snapshot (always first otherwise) names its own
     let epoch = parseProgressCursor(after)?.epoch ?? null;
     for await (const frame of opened.value) {

@@ -3,10 +3,12 @@ import {
   CreateRequestInput,
   GetRequestInput,
   ListRequestsInput,
+  type NameAvailability,
+  NameAvailabilityInput,
 } from "@gantry/shared/api/requests";
 import { type ChangeFrame, formatFeedCursor } from "@gantry/shared/protocol/change-feed";
 import { TRPCError, tracked } from "@trpc/server";
-import { ZodRealError, z } from "zod";
+import { z } from "zod";
 import { requestWait } from "../../agent-hub/request-wait.ts";
 import { isAdmin } from "../../auth/principal.ts";
 import { cancelRequest } from "../../commands/cancel-request.ts";
@@ -15,9 +17,14 @@ import { readSiteInventory } from "../../deps.ts";
 import type { SqlDatabase } from "../../event-store/stored-event.ts";
 import { getRequestDetail } from "../../projections/request-detail.ts";
 import { listRequestsOf } from "../../projections/request-queries.ts";
+import { liveRequestNamed } from "../../projections/vm-names.ts";
 import { isOfferedNetwork, projectNetworks } from "../../tenancy/project-networks.ts";
-import { FeedUnavailableError, openChangeStream } from "../../tenant-feed/open-change-stream.ts";
-import { toTRPCError, unwrap } from "../errors.ts";
+import {
+  FeedUnavailableError,
+  openChangeStream,
+  TooManyStreamsError,
+} from "../../tenant-feed/open-change-stream.ts";
+import { fieldError, tooManyStreams, toTRPCError, unwrap } from "../errors.ts";
 import { authedProcedure, router } from "../trpc.ts";
 
 export const WatchChangesInput = z
@@ -47,13 +54,10 @@ async function checkNetwork(
   });
   // an unknown project is answered by the use-case (NOT_FOUND), not here
   if (!networks || isOfferedNetwork(networks, input.networkPath)) return;
-  const message = "is not a network of this project's site; pick one the form offers";
-  throw new TRPCError({
-    code: "BAD_REQUEST",
-    message: `networkPath ${message}`,
-    // ZodRealError, not ZodError: zod 4's ZodError is no Error, so tRPC would wrap it and the error
-    // formatter would lose the field
-    cause: new ZodRealError([{ code: "custom", path: ["networkPath"], message, input: input.networkPath }]),
+  throw fieldError("BAD_REQUEST", {
+    path: "networkPath",
+    message: "is not a network of this project's site; pick one the form offers",
+    input: input.networkPath,
   });
 }
 
@@ -64,6 +68,17 @@ export const requestsRouter = router({
     const submitted = unwrap(await submitRequest(ctx.deps, { principal: ctx.principal, submission: input }));
     return { requestId: submitted.requestId, version: submitted.version };
   }),
+
+  /**
+   * Whether the name is free in the project, for the form to say so while the person types; the submit
+   * checks again. Another tenant's project answers like an unknown one: nothing holds a name there.
+   */
+  nameAvailable: authedProcedure.input(NameAvailabilityInput).query(
+    async ({ ctx, input }): Promise<NameAvailability> => ({
+      available:
+        (await liveRequestNamed(ctx.deps.db, { tenantId: ctx.principal.tenantId, ...input })) === null,
+    }),
+  ),
 
   /** The caller's own requests, newest first. */
   list: authedProcedure.input(ListRequestsInput).query(({ ctx, input }) =>
@@ -122,6 +137,7 @@ export const requestsRouter = router({
       frames = await openChangeStream(ctx.env, subscriber, signal);
     } catch (error) {
       if (error instanceof FeedUnavailableError) throw feedInterrupted(error);
+      if (error instanceof TooManyStreamsError) throw tooManyStreams();
       throw error;
     }
     for await (const frame of frames) {

@@ -1,21 +1,18 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { updateSiteSettings } from "../../commands/update-site-settings.ts";
 import { readSiteInventory } from "../../deps.ts";
 import { siteHub } from "../../stubs.ts";
-import {
-  listSites,
-  type SiteError,
-  SiteSettingsInput,
-  siteSettings,
-  updateSite,
-} from "../../tenancy/sites.ts";
+import { listSites, type SiteError, SiteSettingsInput, siteSettings } from "../../tenancy/sites.ts";
 import { callError } from "../agent-call-error.ts";
 import { adminProcedure, authedProcedure, router } from "../trpc.ts";
 
 const SiteRef = z.object({ siteId: z.string().min(1).max(100) });
 
-function siteError(error: SiteError): TRPCError {
+function siteError(error: SiteError | { code: "CONCURRENT_MODIFICATION" }): TRPCError {
   switch (error.code) {
+    case "CONCURRENT_MODIFICATION":
+      return new TRPCError({ code: "CONFLICT", message: "the site changed at the same moment; try again" });
     case "SITE_NOT_FOUND":
       return new TRPCError({ code: "NOT_FOUND", message: "site not found" });
     case "NO_INVENTORY":
@@ -46,18 +43,20 @@ export const sitesRouter = router({
 
   /** Placement picked from the reported inventory; every path is checked against it. */
   update: adminProcedure.input(SiteSettingsInput).mutation(async ({ ctx, input }) => {
-    const updated = await updateSite(ctx.env.DB, {
-      tenantId: ctx.principal.tenantId,
+    const updated = await updateSiteSettings(ctx.deps, {
+      principal: ctx.principal,
       settings: input,
-      now: new Date(),
       inventoryOf: readSiteInventory(ctx.env),
     });
     if (!updated.ok) throw siteError(updated.error);
     return updated.value;
   }),
 
-  /** The cached vCenter inventory (templates, networks, ...) the site's agent last reported. */
-  inventory: authedProcedure.input(SiteRef).query(async ({ ctx, input }) => {
+  /**
+   * The cached vCenter inventory (templates, networks, ...) the site's agent last reported; admins only
+   * (members get the networks a project offers from `catalog`, never the whole vCenter).
+   */
+  inventory: adminProcedure.input(SiteRef).query(async ({ ctx, input }) => {
     const site = await siteOf(ctx.env.DB, ctx.principal.tenantId, input.siteId);
     return readSiteInventory(ctx.env)(site.siteId);
   }),
@@ -103,6 +102,4 @@ export const sitesRouter = router({
     const checks = result.outcome.value.checks;
     return { ok: checks.every((c) => c.ok), failed: checks.filter((c) => !c.ok).map((c) => c.name), checks };
   }),
-
-  /** Live power state, tools, IP and hostname of a request's VM, read through the site's agent. */
 });

@@ -18,6 +18,7 @@ import { z } from "zod";
 import { isAdmin } from "../../auth/principal.ts";
 import { clearLeftover } from "../../commands/clear-leftover.ts";
 import { decideResizeApproval } from "../../commands/decide-resize.ts";
+import { recordVmAddress } from "../../commands/record-vm-address.ts";
 import { requestVmAction } from "../../commands/request-vm-action.ts";
 import { listLeftovers } from "../../projections/leftover-queries.ts";
 import { visibleRequestSite } from "../../projections/request-site.ts";
@@ -169,7 +170,12 @@ export const vmsRouter = router({
     .mutation(async ({ ctx, input }) =>
       unwrap(await clearLeftover(ctx.deps, { principal: ctx.principal, ...input })),
     ),
-  /** Live state of a request's VM (power, tools, IP, hostname), read through the site's agent. */
+  /**
+   * Live state of a request's VM (power, tools, IP, hostname), read through the site's agent; answers
+   * from the hub's few-seconds cache of that VM, and never asks about more VMs at once than the hub allows.
+   * An address that differs from the one on record (one that arrived after provisioning's network wait)
+   * is recorded, so the card, lists and timeline show it from then on.
+   */
   status: authedProcedure
     .input(z.object({ requestId: z.string().min(1).max(100) }))
     .query(async ({ ctx, input }) => {
@@ -177,15 +183,18 @@ export const vmsRouter = router({
       if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "request not found" });
       if (!row.vmwareId)
         throw new TRPCError({ code: "PRECONDITION_FAILED", message: "the VM does not exist yet" });
-      const answer = await siteHub(ctx.env, row.siteId).callAgent({
-        call: { method: "vm.status", vmwareId: row.vmwareId },
-      });
+      const answer = await siteHub(ctx.env, row.siteId).vmStatus(row.vmwareId);
       if (!answer.ok) throw callError(answer.error, row.siteName);
       const result = answer.value;
       if (result.method !== "vm.status")
         throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "unexpected answer" });
       if (!result.outcome.ok)
         throw new TRPCError({ code: "NOT_FOUND", message: result.outcome.error.message });
-      return result.outcome.value;
+      const live = result.outcome.value;
+      if (live.ipAddress !== null && live.ipAddress !== row.ipAddress)
+        unwrap(
+          await recordVmAddress(ctx.deps, { principal: ctx.principal, requestId: input.requestId, live }),
+        );
+      return live;
     }),
 });

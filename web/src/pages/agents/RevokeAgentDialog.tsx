@@ -18,6 +18,7 @@ export function RevokeAgentDialog(props: {
       confirmLabel="Revoke agent"
       confirmClass="button button--danger"
       cancelLabel="Keep it"
+      destructive
       open={props.open}
       onOpenChange={(open) => props.onOpenChange(open)}
       onConfirm={() => props.onConfirm()}

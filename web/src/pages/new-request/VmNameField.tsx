@@ -1,11 +1,17 @@
 import { VM_NAME_MAX, VM_NAME_MIN } from "@gantry/shared/domain/vm-name";
-import { Show } from "solid-js";
+import { Match, Show, Switch } from "solid-js";
 import { FieldError } from "../../components/FieldError.tsx";
+import type { NameCheck } from "../../lib/make-name-check.ts";
 
-/** The VM name, with the name it gets in vCenter (the project's prefix before it) once both are known. */
+/**
+ * The VM name, with the name it gets in vCenter (the project's prefix before it) once the name is
+ * valid, and whether it is still free in the project.
+ */
 export function VmNameField(props: {
   value: string;
-  vmPrefix: string | undefined;
+  /** the name in vCenter; null while the name is not valid */
+  vcenterName: string | null;
+  availability: NameCheck | null;
   error: string | null;
   onInput: (value: string) => void;
   onBlur: () => void;
@@ -28,9 +34,27 @@ export function VmNameField(props: {
       />
       <span id="vm-name-hint" class="field__hint">
         {VM_NAME_MIN}–{VM_NAME_MAX} lowercase letters, digits and hyphens; it also becomes the hostname.
-        <Show when={props.vmPrefix !== undefined && props.value}>
-          {" "}
-          In vCenter: <span class="mono">{`${props.vmPrefix}-${props.value}`}</span>
+        <Show when={props.vcenterName}>
+          {(name) => (
+            <>
+              {" "}
+              In vCenter:{" "}
+              <span class="mono" data-testid="vcenter-name">
+                {name()}
+              </span>
+              <Switch>
+                <Match when={props.availability === "checking"}>
+                  <span class="muted"> · checking…</span>
+                </Match>
+                <Match when={props.availability === "available"}>
+                  <span class="field__ok" data-testid="name-available">
+                    {" "}
+                    · available
+                  </span>
+                </Match>
+              </Switch>
+            </>
+          )}
         </Show>
       </span>
       <FieldError id="vm-name-error" message={props.error} />

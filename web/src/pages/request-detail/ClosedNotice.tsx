@@ -1,9 +1,17 @@
 import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
-import { A } from "@solidjs/router";
 import { Show } from "solid-js";
+import { RequestAgainLink } from "../../components/RequestAgainLink.tsx";
 
-/** Why a request that never ran ended: rejected (with the admin's reason) or cancelled. */
-export function ClosedNotice(props: { status: VmRequestStatus; reason: string }) {
+/**
+ * Why a request that never ran ended: rejected (with the admin's reason) or cancelled. The requester
+ * can ask again with the form filled in from this request.
+ */
+export function ClosedNotice(props: {
+  requestId: string;
+  status: VmRequestStatus;
+  reason: string;
+  isRequester: boolean;
+}) {
   return (
     <>
       <Show when={props.status === "REJECTED"}>
@@ -11,15 +19,21 @@ export function ClosedNotice(props: { status: VmRequestStatus; reason: string })
           <p>
             <strong>This request was rejected.</strong> {props.reason}
           </p>
-          <A href="/requests/new" class="button button--small">
-            Start a new request
-          </A>
+          <Show when={props.isRequester}>
+            <p>
+              Change what the reason asks for and send it again: the form starts filled in from this request.
+            </p>
+            <RequestAgainLink requestId={props.requestId} />
+          </Show>
         </div>
       </Show>
       <Show when={props.status === "CANCELLED"}>
-        <p class="notice" data-testid="cancelled">
-          This request was cancelled. Nothing was built.
-        </p>
+        <div class="notice" data-testid="cancelled">
+          <p>This request was cancelled. Nothing was built.</p>
+          <Show when={props.isRequester}>
+            <RequestAgainLink requestId={props.requestId} />
+          </Show>
+        </div>
       </Show>
     </>
   );

@@ -1,18 +1,14 @@
 import type { RequestDetail } from "@gantry/shared/api/requests";
 import type { SessionUser } from "@gantry/shared/api/session";
 import { revalidate, useAction, useSubmission } from "@solidjs/router";
-import { createMemo, Show } from "solid-js";
+import { Show } from "solid-js";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { DecisionBar } from "../../components/DecisionBar.tsx";
 import { ReasonDialog } from "../../components/ReasonDialog.tsx";
-import {
-  approveAction,
-  cancelRequestAction,
-  getRequest,
-  rejectAction,
-  stopProvisioningAction,
-} from "../../lib/queries.ts";
-import { createRequestDialogs, type RequestDialog } from "./create-request-dialogs.ts";
+import { createDecision } from "../../lib/create-decision.ts";
+import { createRequestDialogs, type RequestDialog } from "../../lib/create-request-dialogs.ts";
+import { cancelRequestAction, getRequest, stopProvisioningAction } from "../../lib/queries.ts";
+import { toast } from "../../lib/toasts.ts";
 import { StoppingNotice } from "./StoppingNotice.tsx";
 
 const ALREADY_PROCESSED =
@@ -30,9 +26,14 @@ const STOP_TEXT = {
 
 /**
  * Cancel for the requester; approve/reject for an admin of the tenant while the request is pending;
- * stop for an admin while it is approved or provisioning.
+ * stop for an admin while it is approved or provisioning. Each confirms with a toast; a decision also
+ * tells the page (`onDecided`), which then offers the next request in the queue.
  */
-export function RequestActions(props: { detail: RequestDetail; session: SessionUser }) {
+export function RequestActions(props: {
+  detail: RequestDetail;
+  session: SessionUser;
+  onDecided: () => void;
+}) {
   const request = () => props.detail.request;
   const pending = () => request().status === "PENDING";
   const isRequester = () => request().requester.id === props.session.userId;
@@ -43,11 +44,7 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
   const stopReason = () => stopEntry()?.detail ?? "stopped by an admin";
 
   const cancel = useAction(cancelRequestAction);
-  const approve = useAction(approveAction);
-  const reject = useAction(rejectAction);
   const cancelling = useSubmission(cancelRequestAction);
-  const approving = useSubmission(approveAction);
-  const rejecting = useSubmission(rejectAction);
   const stop = useAction(stopProvisioningAction);
   const stopping = useSubmission(stopProvisioningAction);
 
@@ -58,7 +55,15 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
   // a dialog's own error shows only while it is open
   const errorIn = (which: RequestDialog) => (dialogs.isOpen(which) ? error() : null);
 
-  const expectedVersion = createMemo(() => request().version);
+  const decision = createDecision(
+    () => ({
+      requestId: request().requestId,
+      expectedVersion: request().version,
+      name: request().name,
+      requesterName: request().requester.name,
+    }),
+    { dialogs, onDecided: () => props.onDecided() },
+  );
 
   return (
     <div class="request-actions">
@@ -74,9 +79,15 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
           confirmLabel="Yes, cancel request"
           confirmClass="button button--danger"
           cancelLabel="Keep it"
+          destructive
           open={dialogs.isOpen("cancel")}
           onOpenChange={dialogs.onOpenChange("cancel")}
-          onConfirm={() => void run(() => cancel(request().requestId))}
+          onConfirm={() =>
+            void run(
+              () => cancel(request().requestId),
+              () => toast(`Cancelled ${request().name}. Nothing will be built.`),
+            )
+          }
           pending={cancelling.pending === true}
           error={error()}
         >
@@ -86,35 +97,19 @@ export function RequestActions(props: { detail: RequestDetail; session: SessionU
         </ConfirmDialog>
       </Show>
       <Show when={canDecide()}>
-        <DecisionBar
-          vmName={request().name}
-          approve={{
-            open: dialogs.isOpen("approve"),
-            onOpenChange: dialogs.onOpenChange("approve"),
-            pending: approving.pending === true,
-            error: errorIn("approve"),
-            onApprove: () =>
-              void run(() => approve({ requestId: request().requestId, expectedVersion: expectedVersion() })),
-          }}
-          reject={{
-            open: dialogs.isOpen("reject"),
-            onOpenChange: dialogs.onOpenChange("reject"),
-            pending: rejecting.pending === true,
-            error: errorIn("reject"),
-            reasonError: reasonError(),
-            onReject: (reason) =>
-              void run(() =>
-                reject({ requestId: request().requestId, expectedVersion: expectedVersion(), reason }),
-              ),
-          }}
-        />
+        <DecisionBar vmName={request().name} approve={decision.approve} reject={decision.reject} />
       </Show>
       <Show when={props.session.role === "admin" && running() && !stopRequested()}>
         <ReasonDialog
           text={STOP_TEXT}
           open={dialogs.isOpen("stop")}
           onOpenChange={dialogs.onOpenChange("stop")}
-          onSubmit={(reason) => void run(() => stop({ requestId: request().requestId, reason }))}
+          onSubmit={(reason) =>
+            void run(
+              () => stop({ requestId: request().requestId, reason }),
+              () => toast(`Stopping ${request().name}: the agent removes what it built.`),
+            )
+          }
           pending={stopping.pending === true}
           error={errorIn("stop")}
           reasonError={dialogs.isOpen("stop") ? reasonError() : null}

@@ -1,11 +1,23 @@
+import type { RequestDetail } from "@gantry/shared/api/requests";
 import { createAsync, revalidate } from "@solidjs/router";
 import { createSignal, Suspense } from "solid-js";
 import { VmDetails } from "../../components/VmDetails.tsx";
-import { getVmStatus } from "../../lib/queries.ts";
+import { getRequest, getVmStatus } from "../../lib/queries.ts";
 import type { VmView } from "../../lib/request-live-view.ts";
+import { vmAccess } from "../../lib/vm-access.ts";
 
-/** The VM card with its live status, read through the agent once ready and on "Refresh status". */
-export function VmPanel(props: { requestId: string; ready: boolean; failed: boolean; vm: VmView | null }) {
+/**
+ * The VM card with its live status, read through the agent once ready and on "Refresh status". The
+ * address shown is the live one when the agent answered (the edge records it if it was new), else the
+ * one on record.
+ */
+export function VmPanel(props: {
+  requestId: string;
+  ready: boolean;
+  failed: boolean;
+  vm: VmView | null;
+  access: RequestDetail["access"];
+}) {
   const [liveError, setLiveError] = createSignal<unknown>(null);
   const [refreshing, setRefreshing] = createSignal(false);
   const live = createAsync(async () => {
@@ -13,6 +25,9 @@ export function VmPanel(props: { requestId: string; ready: boolean; failed: bool
     try {
       const status = await getVmStatus(props.requestId);
       setLiveError(null);
+      // an address the record did not have yet is recorded by the edge: reload the history to show it
+      if (status.ipAddress !== null && status.ipAddress !== props.vm?.ipAddress)
+        void revalidate(getRequest.keyFor(props.requestId));
       return status;
     } catch (error) {
       // the agent may be offline: say so beside the status instead of failing the page
@@ -32,9 +47,10 @@ export function VmPanel(props: { requestId: string; ready: boolean; failed: bool
     <VmDetails
       ready={props.ready && props.vm !== null}
       failed={props.failed}
-      ipAddress={props.vm?.ipAddress ?? null}
+      ipAddress={(checking ? undefined : live()?.ipAddress) ?? props.vm?.ipAddress ?? null}
       hostname={props.vm?.hostname ?? null}
       vmName={props.vm?.vmName ?? null}
+      access={props.vm ? vmAccess(props.vm, props.access) : { fqdn: null, login: null }}
       warning={props.vm?.warning ?? null}
       live={checking ? undefined : live()}
       liveError={checking ? null : liveError()}

@@ -2,6 +2,7 @@ import { useAction, useSubmission } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { plainMessage } from "../../lib/api-errors.ts";
 import { refreshInventoryAction } from "../../lib/queries.ts";
+import { toast } from "../../lib/toasts.ts";
 
 /**
  * "Read again from vCenter": agents report their inventory on connect and on a periodic check, so a
@@ -18,6 +19,7 @@ export function InventoryRefresh(props: { siteId: string }) {
     setError(null);
     try {
       await refresh(props.siteId);
+      toast("Read the inventory again from vCenter.", "info");
     } catch (e) {
       setError(plainMessage(e));
     }

@@ -3,11 +3,18 @@ import type { Placement } from "@gantry/shared/jobs/provision-vm-job";
 import { useAction, useSubmission } from "@solidjs/router";
 import { createMemo, createSignal, For, Show } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
+import { FieldError } from "../../components/FieldError.tsx";
 import { InventorySelect } from "../../components/InventorySelect.tsx";
 import { plainMessage } from "../../lib/api-errors.ts";
 import { fieldErrorsOf } from "../../lib/field-errors.ts";
 import { formatDateTime } from "../../lib/format.ts";
 import { updateSiteAction } from "../../lib/queries.ts";
+import {
+  ACCESS_FIELDS,
+  type AccessField,
+  type AccessValues,
+  accessUpdate,
+} from "../../lib/site-access-form.ts";
 import {
   fieldOfMessage,
   optionsFor,
@@ -16,6 +23,7 @@ import {
   savedValues,
   toUpdate,
 } from "../../lib/site-form.ts";
+import { toast } from "../../lib/toasts.ts";
 import { InventoryRefresh } from "./InventoryRefresh.tsx";
 
 const LABELS: Record<SiteField, { label: string; hint: string }> = {
@@ -24,18 +32,44 @@ const LABELS: Record<SiteField, { label: string; hint: string }> = {
   folderPath: { label: "Folder", hint: "VMs go into <folder>/<tenant>/<project>, created when missing." },
   poolPath: { label: "Cluster or resource pool", hint: "Where the VMs run." },
   datastorePath: { label: "Datastore", hint: "Optional; without one vCenter uses the template's." },
-  networkPath: { label: "Default network", hint: "The network every new VM is attached to." },
+  networkPath: {
+    label: "Default network",
+    hint: "Preselected on the request form. Members may pick another network the agent reports; a request that names none gets this one.",
+  },
 };
 
-/** Placement and default network picked from the agent's report. */
+const ACCESS_LABELS: Record<AccessField, { label: string; hint: string; placeholder: string }> = {
+  dnsDomain: {
+    label: "DNS domain (optional)",
+    hint: "The domain the VMs' hostnames live in: the request page then shows each VM's FQDN.",
+    placeholder: "lab.example.com",
+  },
+  loginUser: {
+    label: "Login user (optional)",
+    hint: "The user your template documents for the first login: the request page then shows the ssh command.",
+    placeholder: "ubuntu",
+  },
+};
+
+/** Placement and default network picked from the agent's report, and how people reach the VMs. */
 export function SiteForm(props: {
   siteId: string;
   siteName: string;
   placement: Placement | null;
   networkPath: string | null;
+  dnsDomain: string | null;
+  loginUser: string | null;
   inventory: { report: InventoryReport; receivedAt: string } | null;
 }) {
   const [edits, setEdits] = createStore<Partial<Record<SiteField, string>>>({});
+  const [accessEdits, setAccessEdits] = createStore<Partial<AccessValues>>({});
+  const access = createMemo(
+    (): AccessValues => ({
+      dnsDomain: props.dnsDomain ?? "",
+      loginUser: props.loginUser ?? "",
+      ...accessEdits,
+    }),
+  );
   const saved = createMemo(() => savedValues(props.placement, props.networkPath));
   const values = createMemo(() => ({ ...saved(), ...edits }));
   const options = createMemo(() =>
@@ -44,10 +78,9 @@ export function SiteForm(props: {
 
   const save = useAction(updateSiteAction);
   const saving = useSubmission(updateSiteAction);
-  const [fieldErrors, setFieldErrors] = createSignal<Partial<Record<SiteField, string>>>({});
-  const [formMessage, setFormMessage] = createSignal<{ tone: "success" | "danger"; text: string } | null>(
-    null,
-  );
+  const [fieldErrors, setFieldErrors] = createSignal<Partial<Record<SiteField | AccessField, string>>>({});
+  // a failed save says why here, beside the button; a successful one confirms with a toast
+  const [formError, setFormError] = createSignal<string | null>(null);
 
   // a saved path the agent no longer reports would be refused on save: say so before that
   const staleMessage = (field: SiteField, choices: readonly { path: string }[]) => {
@@ -60,24 +93,31 @@ export function SiteForm(props: {
   const onSave = async (event: SubmitEvent) => {
     event.preventDefault();
     if (saving.pending) return;
-    setFormMessage(null);
+    setFormError(null);
     const update = toUpdate(props.siteId, values());
     if (!update.ok) {
       setFieldErrors({ [update.field]: `Choose a ${LABELS[update.field].label.toLowerCase()}.` });
       document.getElementById(`site-${update.field}`)?.focus();
       return;
     }
+    const reach = accessUpdate(access());
+    if (!reach.ok) {
+      setFieldErrors({ [reach.field]: reach.message });
+      document.getElementById(`site-${reach.field}`)?.focus();
+      return;
+    }
     setFieldErrors({});
     try {
-      await save(update.value);
+      await save({ ...update.value, ...reach.value });
       setEdits(reconcile({}));
-      setFormMessage({ tone: "success", text: "Saved. New requests use these settings." });
+      setAccessEdits(reconcile({}));
+      toast(`Saved. New requests for ${props.siteName} use these settings.`);
     } catch (e) {
       const fromFields = fieldErrorsOf(e);
       const field = e instanceof Error ? fieldOfMessage(e.message) : null;
       if (field) setFieldErrors({ [field]: "This is no longer in the agent's inventory. Choose again." });
       else if (Object.keys(fromFields).length > 0) setFieldErrors({ networkPath: fromFields.networkPath });
-      setFormMessage({ tone: "danger", text: plainMessage(e) });
+      setFormError(plainMessage(e));
     }
   };
 
@@ -116,10 +156,33 @@ export function SiteForm(props: {
               />
             )}
           </For>
-          <div class="field__error" role="status">
-            <Show when={formMessage()}>
-              {(message) => <span class={message().tone === "success" ? "muted" : ""}>{message().text}</span>}
-            </Show>
+          <fieldset class="fieldset">
+            <legend>How people reach the VMs</legend>
+            <For each={ACCESS_FIELDS}>
+              {(field) => (
+                <div class="field">
+                  <label for={`site-${field}`}>{ACCESS_LABELS[field].label}</label>
+                  <input
+                    id={`site-${field}`}
+                    class="input mono"
+                    value={access()[field]}
+                    placeholder={ACCESS_LABELS[field].placeholder}
+                    autocomplete="off"
+                    spellcheck={false}
+                    onInput={(e) => setAccessEdits(field, e.currentTarget.value)}
+                    aria-invalid={fieldErrors()[field] ? "true" : "false"}
+                    aria-describedby={`site-${field}-hint site-${field}-error`}
+                  />
+                  <span id={`site-${field}-hint`} class="field__hint">
+                    {ACCESS_LABELS[field].hint}
+                  </span>
+                  <FieldError id={`site-${field}-error`} message={fieldErrors()[field]} />
+                </div>
+              )}
+            </For>
+          </fieldset>
+          <div role="alert">
+            <Show when={formError()}>{(message) => <p class="notice notice--danger">{message()}</p>}</Show>
           </div>
           <div class="form-actions">
             <button type="submit" class="button button--primary" disabled={saving.pending === true}>

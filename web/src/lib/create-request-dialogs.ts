@@ -1,13 +1,14 @@
 import { createSignal } from "solid-js";
-import { isConflict, plainMessage } from "../../lib/api-errors.ts";
-import { fieldErrorsOf, sentence } from "../../lib/field-errors.ts";
+import { isConflict, plainMessage } from "./api-errors.ts";
+import { fieldErrorsOf, sentence } from "./field-errors.ts";
 
 export type RequestDialog = "cancel" | "approve" | "reject" | "stop";
 
 /**
- * The request page's action dialogs: at most one open, with the error of its last try (a bad reason
- * under the reason field, anything else in the dialog). A conflict — someone else decided first —
- * closes the dialog and is remembered, so the page can say so while it shows their decision.
+ * A request's action dialogs (on its page, or on its row in the approval queue): at most one open,
+ * with the error of its last try (a bad reason under the reason field, anything else in the dialog).
+ * A conflict — someone else decided first — closes the dialog and is remembered, so the page can say
+ * so while it shows their decision.
  */
 export function createRequestDialogs(options: { onConflict: () => Promise<unknown> }) {
   const [open, setOpen] = createSignal<RequestDialog | null>(null);
@@ -26,12 +27,16 @@ export function createRequestDialogs(options: { onConflict: () => Promise<unknow
       setReasonError(null);
       setOpen(isOpen ? which : null);
     },
-    /** Runs a dialog's action: closes it on success, else keeps it open with what went wrong. */
-    run: async (task: () => Promise<unknown>) => {
+    /**
+     * Runs a dialog's action: closes it on success and calls `done` (which confirms it, a toast),
+     * else keeps it open with what went wrong.
+     */
+    run: async (task: () => Promise<unknown>, done?: () => void) => {
       setError(null);
       try {
         await task();
         setOpen(null);
+        done?.();
       } catch (e) {
         if (isConflict(e)) {
           // someone else decided first: close the dialog and show their decision

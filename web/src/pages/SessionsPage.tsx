@@ -1,0 +1,93 @@
+import { createAsync, useAction, useSubmission } from "@solidjs/router";
+import { createSignal, For, Show } from "solid-js";
+import { EmptyState } from "../components/EmptyState.tsx";
+import { plainMessage } from "../lib/api-errors.ts";
+import { createNow } from "../lib/create-now.ts";
+import { formatRelative } from "../lib/format.ts";
+import { endSessionsAction, getSignedIn } from "../lib/queries.ts";
+
+/**
+ * Who is signed in to the tenant, and an admin's way to sign someone out on every device at once (their
+ * next request is signed out). Minimal on purpose: the people page of the administration work takes it over.
+ */
+export default function SessionsPage() {
+  const people = createAsync(() => getSignedIn());
+  const now = createNow(60_000);
+  const end = useAction(endSessionsAction);
+  const ending = useSubmission(endSessionsAction);
+  const [error, setError] = createSignal<string | null>(null);
+
+  const onEnd = async (userId: string) => {
+    setError(null);
+    try {
+      await end(userId);
+    } catch (e) {
+      setError(plainMessage(e));
+    }
+  };
+
+  return (
+    <>
+      <div class="page-header">
+        <h1>Sessions</h1>
+      </div>
+      <Show when={error()}>
+        {(message) => (
+          <p class="notice notice--danger" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
+      <Show when={people()}>
+        {(list) => (
+          <Show when={list().length > 0} fallback={<EmptyState title="Nobody is signed in" />}>
+            <div class="table-frame">
+              <table class="data-table">
+                <caption class="visually-hidden">People signed in</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Person</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">Sessions</th>
+                    <th scope="col">Last sign-in</th>
+                    <th scope="col">
+                      <span class="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={list()}>
+                    {(person) => (
+                      <tr data-person={person.email}>
+                        <td data-label="Person">
+                          {person.name} <span class="muted">{person.email}</span>
+                        </td>
+                        <td data-label="Role">{person.role}</td>
+                        <td data-label="Sessions" class="tabular">
+                          {person.sessions}
+                        </td>
+                        <td data-label="Last sign-in" class="tabular">
+                          {formatRelative(person.lastSignInAt, now())}
+                        </td>
+                        <td data-label="Actions">
+                          <button
+                            type="button"
+                            class="button button--small"
+                            disabled={ending.pending === true}
+                            onClick={() => void onEnd(person.userId)}
+                          >
+                            End sessions
+                          </button>
+                        </td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+          </Show>
+        )}
+      </Show>
+    </>
+  );
+}
