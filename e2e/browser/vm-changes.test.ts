@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser, screenshot, uniqueVmName } from "./support/browser.ts";
+import { expectAccessible } from "./support/checks.ts";
 import { waitForLive } from "./support/flows.ts";
 import {
   actionStatus,
@@ -22,11 +23,12 @@ describe("changing a VM: snapshots, resize, drift", () => {
   let vmId = "";
 
   /** Takes a snapshot through the dialog and waits until the second page lists it. */
-  async function takeSnapshot(snapshot: string, withMemory = false) {
+  async function takeSnapshot(snapshot: string, withMemory = false, check = false) {
     await acting.getByRole("button", { name: "Take snapshot…" }).click();
     const dialog = acting.getByRole("alertdialog");
     await dialog.getByLabel("Name").fill(snapshot);
     if (withMemory) await dialog.getByLabel(/Include the guest's memory/).check();
+    if (check) await expectAccessible(acting, "the snapshot dialog");
     await dialog.getByRole("button", { name: "Take snapshot" }).click();
     await dialog.waitFor({ state: "detached" });
     await watching.locator(`li[data-snapshot="${snapshot}"]`).waitFor({ timeout: 30_000 });
@@ -51,7 +53,7 @@ describe("changing a VM: snapshots, resize, drift", () => {
 
   it("takes snapshots up to the cap, reverts to one and deletes one, each seen live", async () => {
     await acting.getByTestId("snapshot-cap").getByText("0 of 3").waitFor();
-    await takeSnapshot("before-upgrade", true);
+    await takeSnapshot("before-upgrade", true, true);
     await watching.locator('li[data-snapshot="before-upgrade"]').getByText("with memory").waitFor();
     await watching
       .locator('li[data-snapshot="before-upgrade"]')
@@ -66,18 +68,21 @@ describe("changing a VM: snapshots, resize, drift", () => {
     const why = await take.getAttribute("aria-describedby");
     expect(why).toBeTruthy();
     expect(await watching.locator(`#${why}`).textContent()).toMatch(/3/);
+    await expectAccessible(watching, "the VM page with snapshots at the cap");
     await screenshot(watching, "vm-snapshots-at-cap");
 
     const first = acting.locator('li[data-snapshot="before-upgrade"]');
     await first.getByRole("button", { name: "Revert" }).click();
     let dialog = acting.getByRole("alertdialog");
     await dialog.getByText("The guest resumes running as it was.").waitFor();
+    await expectAccessible(acting, "the revert dialog");
     await dialog.getByRole("button", { name: "Revert" }).click();
     await dialog.waitFor({ state: "detached" });
     await actionStatus(watching).getByText("Revert to snapshot: done").waitFor({ timeout: 30_000 });
 
     await acting.locator('li[data-snapshot="second"]').getByRole("button", { name: "Delete" }).click();
     dialog = acting.getByRole("alertdialog");
+    await expectAccessible(acting, "the delete snapshot dialog");
     await dialog.getByRole("button", { name: "Delete snapshot" }).click();
     await dialog.waitFor({ state: "detached" });
     await watching.locator('li[data-snapshot="second"]').waitFor({ state: "detached", timeout: 30_000 });
@@ -104,6 +109,7 @@ describe("changing a VM: snapshots, resize, drift", () => {
     dialog = acting.getByRole("alertdialog");
     await dialog.getByRole("radio", { name: /^S\b/ }).check();
     await dialog.getByLabel(/Power-cycle the VM/).check();
+    await expectAccessible(acting, "the resize dialog");
     await screenshot(acting, "vm-resize-dialog");
     await dialog.getByRole("button", { name: "Resize" }).click();
     await dialog.waitFor({ state: "detached" });
@@ -126,8 +132,10 @@ describe("changing a VM: snapshots, resize, drift", () => {
     await admin.goto("/admin/approvals");
     const row = admin.locator(`tr[data-resize-vm="${vmId}"]`);
     await row.getByText("S → M").waitFor();
+    await expectAccessible(admin, "the approvals queue with a resize");
     await screenshot(admin, "approvals-with-resize");
     await row.getByRole("button", { name: "Approve…" }).click();
+    await expectAccessible(admin, "the resize approval dialog");
     await admin.getByRole("alertdialog").getByRole("button", { name: "Approve and resize" }).click();
     await row.waitFor({ state: "detached" });
     await watching.getByTestId("pending-resize").waitFor({ state: "detached" });
@@ -146,6 +154,7 @@ describe("changing a VM: snapshots, resize, drift", () => {
       .waitFor({ timeout: 30_000 });
     await watching.getByTestId("vm-power").getByText("Powered off").waitFor();
     await watching.getByRole("list", { name: "VM history" }).getByText("Changed outside Gantry").waitFor();
+    await expectAccessible(watching, "the VM page with drift");
     await screenshot(watching, "vm-page-drift");
   });
 
@@ -156,6 +165,7 @@ describe("changing a VM: snapshots, resize, drift", () => {
     await watching.getByTestId("vm-state-notice").getByText("deleted outside Gantry").waitFor();
     // nothing is left to power or resize; only the delete that clears it is offered
     expect(await watching.getByRole("button", { name: "Power on" }).count()).toBe(0);
+    await expectAccessible(watching, "a gone VM");
     await screenshot(watching, "vm-page-gone");
     await acting.getByRole("button", { name: "Delete VM…" }).click();
     const dialog = acting.getByRole("alertdialog");

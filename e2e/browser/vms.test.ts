@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser, screenshot, signedInPage, USERS, uniqueVmName } from "./support/browser.ts";
+import { capturePage, expectAccessible } from "./support/checks.ts";
 import { markDocument, sameDocument, waitForLive } from "./support/flows.ts";
 import { actionStatus, setGuest, VM_FIXTURE_TIMEOUT_MS, vmDetail, vmFixture } from "./support/vms.ts";
 
@@ -44,12 +45,8 @@ describe("My VMs and the VM page", () => {
     await expect(row.locator('td[data-label="Expires"]').textContent()).resolves.toBe("Never");
     // a member's list has no owner column: it only ever holds their own VMs
     expect(await acting.getByRole("columnheader", { name: "Owner" }).count()).toBe(0);
-    await screenshot(acting, "my-vms-1280");
-    await acting.setViewportSize({ width: 360, height: 800 });
-    const overflow = await acting.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-    await screenshot(acting, "my-vms-360");
-    await acting.setViewportSize({ width: 1280, height: 900 });
+    // axe at 1280 and 360 px, nothing scrolls sideways on a phone, and the README's pictures
+    await capturePage(acting, "my-vms");
 
     // another tenant's member sees neither the VM in their list nor its page
     const other = await signedInPage(browser, USERS.gina, { at: "/vms" });
@@ -57,6 +54,7 @@ describe("My VMs and the VM page", () => {
     await other.getByText("You have no VMs yet").waitFor();
     await other.goto(`/vms/${vmId}`);
     await other.getByRole("heading", { name: "VM not found" }).waitFor();
+    await expectAccessible(other, "a VM of another tenant");
     await other.context().close();
   });
 
@@ -90,6 +88,7 @@ describe("My VMs and the VM page", () => {
     await row.waitFor({ state: "detached" });
     await admin.getByLabel("Power").selectOption({ label: "Running" });
     await row.waitFor();
+    await expectAccessible(admin, "the tenant's VMs, filtered");
     await screenshot(admin, "vms-admin-filtered");
     await admin.close();
   });
@@ -104,14 +103,10 @@ describe("My VMs and the VM page", () => {
     await acting.waitForURL(`**/requests/${vmId}`);
     await acting.getByRole("link", { name: "Open the VM" }).click();
     await acting.waitForURL(`**/vms/${vmId}`);
-    await screenshot(acting, "vm-page-1280");
-    await acting.setViewportSize({ width: 360, height: 800 });
-    await acting.getByRole("heading", { name }).waitFor();
-    expect(
-      await acting.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
-    ).toBeLessThanOrEqual(0);
-    await screenshot(acting, "vm-page-360");
-    await acting.setViewportSize({ width: 1280, height: 900 });
+    // arriving by a link, the heading takes focus and names the tab
+    await expect.poll(() => acting.evaluate(() => document.activeElement?.tagName)).toBe("H1");
+    expect(await acting.title()).toBe(`${name} · Gantry`);
+    await capturePage(acting, "vm-page");
 
     await watching.goto(`/vms/${vmId}`);
     await waitForLive(watching);
@@ -128,11 +123,18 @@ describe("My VMs and the VM page", () => {
     await expect
       .poll(() => acting.evaluate(() => document.activeElement?.textContent))
       .toBe("Keep it as it is");
+    await expectAccessible(acting, "the power off dialog");
     await dialog.getByLabel(/Why/).fill("Browser test: power off");
     await dialog.getByRole("button", { name: "Power off" }).click();
     await dialog.waitFor({ state: "detached" });
+    await acting
+      .getByTestId("toast")
+      .getByText(/^Powering off /)
+      .waitFor();
 
     await actionStatus(watching).getByText("Power off: done").waitFor({ timeout: 30_000 });
+    // the outcome is confirmed with a toast on every open page, too
+    await watching.getByTestId("toast").getByText(`${name} — Power off: done.`).waitFor();
     await watching.getByTestId("vm-power").getByText("Powered off").waitFor();
     await listRow.getByText("Powered off").waitFor();
     expect(await sameDocument(watching)).toBe(true);
@@ -148,6 +150,7 @@ describe("My VMs and the VM page", () => {
   it("restarts the guest, and tells every page when a shutdown falls back to a power off", async () => {
     await acting.getByRole("button", { name: "Restart" }).click();
     let dialog = acting.getByRole("alertdialog");
+    await expectAccessible(acting, "the restart dialog");
     await dialog.getByRole("button", { name: "Restart" }).click();
     await dialog.waitFor({ state: "detached" });
     await actionStatus(watching).getByText("Restart: done").waitFor({ timeout: 30_000 });
@@ -159,6 +162,7 @@ describe("My VMs and the VM page", () => {
     dialog = acting.getByRole("alertdialog");
     await dialog.getByLabel("Seconds to wait for the guest").fill("10");
     await dialog.getByText("If it has not stopped after 10 s, Gantry powers it off.").waitFor();
+    await expectAccessible(acting, "the shut down dialog");
     await dialog.getByRole("button", { name: "Shut down" }).click();
     await dialog.waitFor({ state: "detached" });
     await actionStatus(watching).getByText("powering off if it has not stopped after 10 s").waitFor();
@@ -178,6 +182,7 @@ describe("My VMs and the VM page", () => {
       .getByText("The guest did not shut down after 10 s: powering off")
       .waitFor();
     await watching.getByTestId("vm-power").getByText("Powered off").waitFor();
+    await expectAccessible(watching, "the VM page after a fallback");
     await setGuest(inject("vcsim"), { name: vmName });
   });
 
@@ -191,6 +196,7 @@ describe("My VMs and the VM page", () => {
     await dialog.getByLabel(/to confirm/).fill(`${name}-typo`);
     await dialog.getByText("That is not this VM's name.").waitFor();
     expect(await confirm.isDisabled()).toBe(true);
+    await expectAccessible(acting, "the delete dialog with a wrong name");
     await screenshot(acting, "vm-delete-dialog");
     await dialog.getByLabel(/to confirm/).fill(name);
     expect(await confirm.isDisabled()).toBe(false);

@@ -1,9 +1,9 @@
-import { PAGE_SIZES, type PageSize } from "@gantry/shared/api/paging";
+import { DEFAULT_PAGE_SIZE, PAGE_SIZES, type PageSize } from "@gantry/shared/api/paging";
 import { ListedVmStatus } from "@gantry/shared/api/vms";
 import { VmPowerState } from "@gantry/shared/domain/vm-actions";
 
-/** `vms.list`'s own default, which the other lists share. */
-export const VM_PAGE_SIZE: PageSize = 25;
+/** Every list's default page size (`vms.list`'s too). */
+export const VM_PAGE_SIZE: PageSize = DEFAULT_PAGE_SIZE;
 
 /** My VMs' view as the URL holds it, so back, reload and a shared link keep the filters. */
 export interface VmListParams {

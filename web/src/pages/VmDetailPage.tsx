@@ -1,7 +1,8 @@
 import type { VmDetail } from "@gantry/shared/api/vms";
 import { A, createAsync, useParams } from "@solidjs/router";
-import { createEffect, ErrorBoundary, Match, Show, Switch } from "solid-js";
+import { ErrorBoundary, Match, Show, Switch } from "solid-js";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
+import { PageHeader } from "../components/PageHeader.tsx";
 import { isNotFound } from "../lib/api-errors.ts";
 import { createNow } from "../lib/create-now.ts";
 import { getVm } from "../lib/queries.ts";
@@ -17,7 +18,7 @@ import { VmHistory } from "./vm-detail/VmHistory.tsx";
 function VmNotFound() {
   return (
     <section class="card" data-testid="not-found">
-      <h1>VM not found</h1>
+      <PageHeader title="VM not found" />
       <p>There is no VM at this address that you can see. It may belong to another team.</p>
       <A href="/vms" class="button">
         Back to my VMs
@@ -57,22 +58,23 @@ function VmView(props: { detail: VmDetail }) {
   const now = createNow(60_000);
   const vm = () => props.detail.vm;
   const status = () => VM_STATUS_LABELS[vm().status];
-  createEffect(() => {
-    document.title = `${vm().name} · Gantry`;
-  });
   return (
     <>
-      <div class="page-header">
-        <h1>
-          <span class="mono">{vm().name}</span>{" "}
-          <span class={`badge badge--${status().tone}`} data-testid="vm-status">
-            {status().label}
-          </span>
-        </h1>
+      <PageHeader
+        title={vm().name}
+        heading={
+          <>
+            <span class="mono">{vm().name}</span>{" "}
+            <span class={`badge badge--${status().tone}`} data-testid="vm-status">
+              {status().label}
+            </span>
+          </>
+        }
+      >
         <A href="/vms" class="button">
           All VMs
         </A>
-      </div>
+      </PageHeader>
       <StateNotices detail={props.detail} />
       <ActionFeedback detail={props.detail} />
       <div class="two-columns">

@@ -1,6 +1,7 @@
 import { A, createAsync, useNavigate, useSearchParams } from "@solidjs/router";
-import { createEffect, createMemo, Match, Show, Switch } from "solid-js";
+import { createMemo, Match, Show, Switch } from "solid-js";
 import { EmptyState } from "../components/EmptyState.tsx";
+import { PageHeader } from "../components/PageHeader.tsx";
 import { Pager } from "../components/Pager.tsx";
 import { createNow } from "../lib/create-now.ts";
 import { getProjects, getSession, getVms } from "../lib/queries.ts";
@@ -25,10 +26,6 @@ export default function VmsPage() {
   const vms = createAsync(() => getVms(vmListInput(params())));
   const projects = createAsync(() => (isAdmin() ? getProjects() : Promise.resolve(null)));
   const now = createNow(60_000);
-  // the tab names the page (PageHeading does this on the web-product branch; use it once merged)
-  createEffect(() => {
-    document.title = `${isAdmin() ? "VMs" : "My VMs"} · Gantry`;
-  });
 
   const go = (next: Partial<VmListParams>) =>
     navigate(`/vms${vmListSearch({ ...params(), page: 1, ...next })}`);
@@ -75,12 +72,11 @@ export default function VmsPage() {
 
   return (
     <>
-      <div class="page-header">
-        <h1>{isAdmin() ? "VMs" : "My VMs"}</h1>
+      <PageHeader title={isAdmin() ? "VMs" : "My VMs"}>
         <A href="/requests/new" class="button button--primary">
           New request
         </A>
-      </div>
+      </PageHeader>
       <Show when={vms()}>
         {(page) => (
           <Switch>

@@ -26,6 +26,7 @@ function ResizeDecision(props: { resize: PendingResize }) {
         disabledReason={null}
         title={`Resize ${props.resize.name} to ${props.resize.to.size}?`}
         confirmLabel="Approve and resize"
+        confirmed={() => `Approved: ${props.resize.name} is resized to ${props.resize.to.size} now.`}
         onConfirm={() => approve(target())}
       >
         <p>
@@ -44,6 +45,7 @@ function ResizeDecision(props: { resize: PendingResize }) {
         confirmClass="button button--danger"
         canConfirm={reasonOk()}
         onOpen={() => setReason("")}
+        confirmed={() => `Rejected the resize of ${props.resize.name}. The owner sees your reason.`}
         onConfirm={() => reject({ ...target(), reason: reason().trim() })}
       >
         <div class="field">

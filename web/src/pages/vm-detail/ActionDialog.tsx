@@ -3,12 +3,13 @@ import { createSignal, type JSX, Show } from "solid-js";
 import { DialogFooter } from "../../components/DialogFooter.tsx";
 import { asSentence, plainMessage } from "../../lib/api-errors.ts";
 import { newIdempotencyKey } from "../../lib/idempotency-key.ts";
+import { toast } from "../../lib/toasts.ts";
 
 /**
  * A VM action behind a trigger and a confirmation. The trigger is disabled with the reason beside it
  * when the edge says the action cannot run now. Initial focus is on the safe button, so one Enter never
  * acts; focus returns to the trigger on close. One idempotency key per opening: a retry after a lost
- * answer is the same action.
+ * answer is the same action. Once the edge took it, a toast says so (the outcome follows on the page).
  */
 export function ActionDialog(props: {
   id: string;
@@ -23,6 +24,8 @@ export function ActionDialog(props: {
   /** false keeps the confirm button disabled (e.g. the typed name does not match yet) */
   canConfirm?: boolean;
   onConfirm: (idempotencyKey: string) => Promise<unknown>;
+  /** the toast once the edge took the action ("Power off of web-01 requested. …"), read when confirmed */
+  confirmed: () => string;
   onOpen?: () => void;
 }) {
   const [open, setOpen] = createSignal(false);
@@ -45,6 +48,7 @@ export function ActionDialog(props: {
     try {
       await props.onConfirm(key);
       setOpen(false);
+      toast(props.confirmed());
     } catch (e) {
       setError(plainMessage(e));
     } finally {

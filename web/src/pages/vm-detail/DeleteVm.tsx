@@ -36,6 +36,7 @@ export function DeleteVm(props: { detail: VmDetail }) {
           setTyped("");
           setReason("");
         }}
+        confirmed={() => `Deleting ${vm().name}. Its history stays here.`}
         onConfirm={(idempotencyKey) =>
           remove({ vmId: vm().vmId, idempotencyKey, confirmName: typed(), reason: reason() })
         }

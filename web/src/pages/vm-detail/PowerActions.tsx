@@ -9,6 +9,7 @@ import { createSignal, Show } from "solid-js";
 import { asSentence, plainMessage } from "../../lib/api-errors.ts";
 import { newIdempotencyKey } from "../../lib/idempotency-key.ts";
 import { powerOffAction, powerOnAction, restartVmAction, shutdownGuestAction } from "../../lib/queries.ts";
+import { toast } from "../../lib/toasts.ts";
 import { availabilityOf } from "../../lib/vm-view.ts";
 import { ActionDialog } from "./ActionDialog.tsx";
 
@@ -63,6 +64,7 @@ export function PowerActions(props: { detail: VmDetail }) {
   const shutdown = useAction(shutdownGuestAction);
   const restart = useAction(restartVmAction);
   const vmId = () => props.detail.vm.vmId;
+  const name = () => props.detail.vm.name;
   const can = (kind: VmActionKind) => availabilityOf(props.detail.actions, kind);
   const [reason, setReason] = createSignal("");
   const [timeout, setTimeout] = createSignal("");
@@ -79,6 +81,7 @@ export function PowerActions(props: { detail: VmDetail }) {
     setStartError(null);
     try {
       await powerOn({ vmId: vmId(), idempotencyKey: newIdempotencyKey() });
+      toast(`Powering on ${name()}.`);
     } catch (e) {
       setStartError(plainMessage(e));
     } finally {
@@ -116,6 +119,7 @@ export function PowerActions(props: { detail: VmDetail }) {
           title="Shut down the guest?"
           confirmLabel="Shut down"
           onOpen={reset}
+          confirmed={() => `Shutting down ${name()}: progress shows at the top of the page.`}
           onConfirm={(idempotencyKey) =>
             shutdown({ vmId: vmId(), idempotencyKey, reason: reason(), timeoutSeconds: seconds() })
           }
@@ -137,6 +141,7 @@ export function PowerActions(props: { detail: VmDetail }) {
           title="Restart the guest?"
           confirmLabel="Restart"
           onOpen={reset}
+          confirmed={() => `Restarting ${name()}: progress shows at the top of the page.`}
           onConfirm={(idempotencyKey) =>
             restart({ vmId: vmId(), idempotencyKey, reason: reason(), timeoutSeconds: seconds() })
           }
@@ -159,6 +164,7 @@ export function PowerActions(props: { detail: VmDetail }) {
           confirmLabel="Power off"
           confirmClass="button button--danger"
           onOpen={reset}
+          confirmed={() => `Powering off ${name()}.`}
           onConfirm={(idempotencyKey) => powerOff({ vmId: vmId(), idempotencyKey, reason: reason() })}
         >
           <p>Like pulling the plug: unsaved work in the guest is lost. Shut down is the gentle way.</p>

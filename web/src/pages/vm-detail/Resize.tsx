@@ -74,6 +74,11 @@ export function Resize(props: { detail: VmDetail }) {
           setTarget(props.detail.vm.size);
           setConsent(false);
         }}
+        confirmed={() =>
+          plan()?.up
+            ? `Asked to resize ${props.detail.vm.name} to ${target()}: an admin decides on it next.`
+            : `Resizing ${props.detail.vm.name} to ${target()}.`
+        }
         onConfirm={(idempotencyKey) =>
           resize({
             vmId: props.detail.vm.vmId,

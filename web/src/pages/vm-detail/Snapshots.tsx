@@ -66,6 +66,7 @@ export function Snapshots(props: { detail: VmDetail }) {
                     title={`Revert to “${snapshot.name}”?`}
                     confirmLabel="Revert"
                     confirmClass="button button--danger"
+                    confirmed={() => `Reverting to “${snapshot.name}”.`}
                     onConfirm={(idempotencyKey) =>
                       revert({ vmId: vmId(), idempotencyKey, snapshotId: snapshot.snapshotId })
                     }
@@ -87,6 +88,7 @@ export function Snapshots(props: { detail: VmDetail }) {
                     title={`Delete snapshot “${snapshot.name}”?`}
                     confirmLabel="Delete snapshot"
                     confirmClass="button button--danger"
+                    confirmed={() => `Deleting snapshot “${snapshot.name}”.`}
                     onConfirm={(idempotencyKey) =>
                       remove({ vmId: vmId(), idempotencyKey, snapshotId: snapshot.snapshotId })
                     }
@@ -114,6 +116,7 @@ export function Snapshots(props: { detail: VmDetail }) {
           setName("");
           setWithMemory(false);
         }}
+        confirmed={() => `Taking snapshot “${name().trim()}”.`}
         onConfirm={(idempotencyKey) =>
           create({ vmId: vmId(), idempotencyKey, name: name().trim(), withMemory: withMemory() })
         }

@@ -1,9 +1,9 @@
 import type { VmDetail } from "@gantry/shared/api/vms";
 import { A } from "@solidjs/router";
 import { Show } from "solid-js";
+import { CopyButton } from "../../components/CopyButton.tsx";
 import { formatDateTime, formatRelative } from "../../lib/format.ts";
 import { POWER_LABELS, specText } from "../../lib/vm-view.ts";
-import { CopyValue } from "./CopyValue.tsx";
 
 /** What the VM is: where, how big, how to reach it, whose, since when. */
 export function VmFacts(props: { vm: VmDetail["vm"]; now: Date }) {
@@ -19,13 +19,27 @@ export function VmFacts(props: { vm: VmDetail["vm"]; now: Date }) {
         <dt>IP address</dt>
         <dd>
           <Show when={props.vm.ipAddress} fallback={<span class="muted">No address</span>}>
-            {(ip) => <CopyValue value={ip()} what="IP address" testId="vm-ip" />}
+            {(ip) => (
+              <>
+                <span class="mono" data-testid="vm-ip">
+                  {ip()}
+                </span>{" "}
+                <CopyButton value={ip()} what="IP address" />
+              </>
+            )}
           </Show>
         </dd>
         <dt>Hostname</dt>
         <dd>
           <Show when={props.vm.hostname} fallback={<span class="muted">—</span>}>
-            {(host) => <CopyValue value={host()} what="hostname" testId="vm-hostname" />}
+            {(host) => (
+              <>
+                <span class="mono" data-testid="vm-hostname">
+                  {host()}
+                </span>{" "}
+                <CopyButton value={host()} what="hostname" />
+              </>
+            )}
           </Show>
         </dd>
         <dt>Size</dt>

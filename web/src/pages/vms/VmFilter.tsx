@@ -1,8 +1,9 @@
 import type { ProjectOption } from "@gantry/shared/api/catalog";
-import { PAGE_SIZES, type PageSize } from "@gantry/shared/api/paging";
+import type { PageSize } from "@gantry/shared/api/paging";
 import { type ListedVmStatus, ListedVmStatus as ListedVmStatusSchema } from "@gantry/shared/api/vms";
 import type { VmPowerState } from "@gantry/shared/domain/vm-actions";
 import { For, Show } from "solid-js";
+import { PageSizeSelect } from "../../components/PageSizeSelect.tsx";
 import { POWER_LABELS, VM_STATUS_LABELS } from "../../lib/vm-view.ts";
 
 const STATUSES = ListedVmStatusSchema.options;
@@ -89,26 +90,7 @@ export function VmFilter(props: {
           </For>
         </select>
       </div>
-      <div class="field">
-        <label for="vm-page-size">Per page</label>
-        <select
-          id="vm-page-size"
-          class="select"
-          onChange={(e) => {
-            const value = Number(e.currentTarget.value);
-            const size = PAGE_SIZES.find((s) => s === value);
-            if (size) props.onPageSize(size);
-          }}
-        >
-          <For each={PAGE_SIZES}>
-            {(size) => (
-              <option value={String(size)} selected={props.pageSize === size}>
-                {size}
-              </option>
-            )}
-          </For>
-        </select>
-      </div>
+      <PageSizeSelect id="vm-page-size" value={props.pageSize} onChange={props.onPageSize} />
     </div>
   );
 }
