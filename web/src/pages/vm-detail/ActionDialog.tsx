@@ -62,7 +62,7 @@ export function ActionDialog(props: {
         <AlertDialog.Trigger
           class={props.triggerClass ?? "button"}
           disabled={props.disabled}
-          aria-describedby={props.disabledReason ? reasonId() : undefined}
+          aria-describedby={props.disabled && props.disabledReason ? reasonId() : undefined}
         >
           {props.triggerLabel}
         </AlertDialog.Trigger>

@@ -98,7 +98,9 @@ export function PowerActions(props: { detail: VmDetail }) {
             type="button"
             class="button button--primary"
             disabled={!can("power-on").available || starting()}
-            aria-describedby={can("power-on").reason ? "power-on-why" : undefined}
+            aria-describedby={
+              !can("power-on").available && can("power-on").reason ? "power-on-why" : undefined
+            }
             onClick={() => void start()}
           >
             {starting() ? "Asking…" : "Power on"}
