@@ -37,8 +37,16 @@ const DevJson = z.object({
 });
 
 /**
- * One local stack (VCSIM, Miniflare edge serving the fresh web build, one enrolled agent) for the whole
- * run. With GANTRY_DEV_JSON pointing at a running stack's dev.json (`npm run dev` writes .gantry/dev.json),
+ * The stack's agents for Acme's site. Two, so the files that build a VM for themselves (vms, vm-changes)
+ * and then keep their VM busy with power, snapshot and resize jobs never leave another file's clone
+ * waiting for the one agent: each agent takes one job of a VM's stream at a time, and a job goes to
+ * whichever agent is free. No test counts the agents (they find "a connected one").
+ */
+const AGENTS = 2;
+
+/**
+ * One local stack (VCSIM, Miniflare edge serving the fresh web build, `AGENTS` enrolled agents) for the
+ * whole run. With GANTRY_DEV_JSON pointing at a running stack's dev.json (`npm run dev` writes .gantry/dev.json),
  * the tests use that stack instead, which makes iterating on them quick.
  */
 export default async function setup(project: TestProject) {
@@ -56,7 +64,7 @@ export default async function setup(project: TestProject) {
   const started = Date.now();
   const stack = await startLocalStack({
     stateDir,
-    agents: 1,
+    agents: AGENTS,
     // long enough to see "Waiting for network" in the stepper, short enough to keep the run quick
     guestBootDelayMs: 1500,
     echo: process.env.GANTRY_ECHO === "1",

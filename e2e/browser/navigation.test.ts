@@ -107,7 +107,7 @@ describe("finding one's way", () => {
       // a member's navigation lists no admin pages either
       expect(
         await page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents(),
-      ).toEqual(["My requests", "New request"]);
+      ).toEqual(["My requests", "New request", "My VMs"]);
     }
     await expectAccessible(page, "the admins-only page");
     expect(errors).toEqual([]);

@@ -7,6 +7,7 @@ import "./styles/layout.css";
 import "./styles/controls.css";
 import "./styles/components.css";
 import "./styles/stepper.css";
+import "./styles/vm.css";
 
 const root = document.getElementById("root");
 if (root) render(() => <Router>{routes}</Router>, root);

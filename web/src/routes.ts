@@ -7,6 +7,7 @@ import {
   getRequest,
   getSession,
   getSizes,
+  getVm,
 } from "./lib/queries.ts";
 import { adminPage, adminPreload } from "./pages/AdminRoute.tsx";
 import AppLayout from "./pages/AppLayout.tsx";
@@ -85,6 +86,14 @@ export const routes: RouteDefinition[] = [
         path: "/requests/:id",
         component: lazy(() => import("./pages/RequestDetailPage.tsx")),
         preload: preloadRequest,
+      },
+      { path: "/vms", component: lazy(() => import("./pages/VmsPage.tsx")) },
+      {
+        path: "/vms/:id",
+        component: lazy(() => import("./pages/VmDetailPage.tsx")),
+        preload: ({ params }) => {
+          if (params.id) void getVm(params.id);
+        },
       },
       {
         path: "/admin/approvals",

@@ -1,10 +1,19 @@
 import type { TimelineEntry } from "@gantry/shared/api/requests";
+import type { VmTimelineEntry } from "@gantry/shared/api/vms";
 import { For, Show } from "solid-js";
 import { formatDateTime, formatDuration } from "../lib/format.ts";
 
 const tookText = (ms: number) => (ms < 1000 ? "under 1 s" : formatDuration(ms / 1000));
 
-const actorText = (entry: TimelineEntry): string => {
+/** What both histories have in common: a request's entries and a VM's. */
+type Entry = Pick<
+  TimelineEntry | VmTimelineEntry,
+  "at" | "kind" | "actor" | "title" | "detail" | "technicalDetail"
+> & {
+  durationMs?: number;
+};
+
+const actorText = (entry: Entry): string => {
   switch (entry.actor.kind) {
     case "user":
       return entry.actor.name ?? "A user";
@@ -15,10 +24,13 @@ const actorText = (entry: TimelineEntry): string => {
   }
 };
 
-/** Every event of the request, oldest first; a stage that ended says how long it took. */
-export function Timeline(props: { entries: readonly TimelineEntry[] }) {
+/**
+ * Every event of a request or a VM, oldest first: who did what and why; a stage that ended says how
+ * long it took.
+ */
+export function Timeline(props: { entries: readonly Entry[]; label?: string }) {
   return (
-    <ol class="timeline" aria-label="Request history">
+    <ol class="timeline" aria-label={props.label ?? "Request history"}>
       <For each={props.entries}>
         {(entry) => (
           <li data-kind={entry.kind}>

@@ -14,7 +14,8 @@ export const isNotFound = (error: unknown) => errorCode(error) === "NOT_FOUND";
 export const isUnauthorized = (error: unknown) => errorCode(error) === "UNAUTHORIZED";
 export const isConflict = (error: unknown) => errorCode(error) === "CONFLICT";
 
-const asSentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1).replace(/\.?$/, ".")}`;
+export const asSentence = (text: string) =>
+  `${text.charAt(0).toUpperCase()}${text.slice(1).replace(/\.?$/, ".")}`;
 
 /** A sentence a person can act on, never a stack trace. */
 export function plainMessage(error: unknown): string {

@@ -10,8 +10,11 @@ import {
   getMyRequests,
   getPendingApprovals,
   getPendingCount,
+  getPendingResizes,
   getRequest,
   getSiteQueue,
+  getVm,
+  getVms,
 } from "./queries.ts";
 import { trpc } from "./trpc.ts";
 import { trpcStream } from "./trpc-stream.ts";
@@ -58,13 +61,27 @@ export function createRequestChanges(viewer: Accessor<FeedViewer>): Accessor<Fee
           ...(refresh.leftovers ? [getLeftovers.key] : []),
         ]);
       },
+      // a VM frame: that VM's page and the VM lists (My VMs, an admin's) refetch what they show
+      onVm: (vm) =>
+        throttle.request([
+          getVm.keyFor(vm.vmId),
+          getVms.key,
+          ...(viewer().role === "admin" ? [getPendingResizes.key] : []),
+        ]),
       onSite: (site) => throttle.request([getAgents.key, getSiteQueue.keyFor(site.siteId), getLeftovers.key]),
       onSync: () => {
         const admin = viewer().role === "admin";
         const lists = admin
-          ? [getPendingApprovals.key, getPendingCount.key, getAgents.key, getSiteQueue.key, getLeftovers.key]
+          ? [
+              getPendingApprovals.key,
+              getPendingCount.key,
+              getPendingResizes.key,
+              getAgents.key,
+              getSiteQueue.key,
+              getLeftovers.key,
+            ]
           : [];
-        throttle.request([getMyRequests.key, getRequest.key, ...lists]);
+        throttle.request([getMyRequests.key, getRequest.key, getVms.key, getVm.key, ...lists]);
       },
       onConnection: setConnection,
     });

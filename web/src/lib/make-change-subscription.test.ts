@@ -10,12 +10,14 @@ function harness(options: { isFatal?: (error: unknown) => boolean } = {}) {
   const states: FeedConnection[] = [];
   const changes: RequestChange[] = [];
   const sites: string[] = [];
+  const vms: string[] = [];
   let syncs = 0;
   const keeper = makeChangeSubscription({
     subscribe: fakes.subscribe,
     isFatal: options.isFatal ?? ((error) => error === "UNAUTHORIZED"),
     onChange: (c) => changes.push(c),
     onSite: (s) => sites.push(s.siteId),
+    onVm: (vm) => vms.push(`${vm.vmId}@${vm.version}`),
     onSync: () => {
       syncs += 1;
     },
@@ -33,6 +35,7 @@ function harness(options: { isFatal?: (error: unknown) => boolean } = {}) {
     states,
     changes,
     sites,
+    vms,
     syncs: () => syncs,
     advance: clock.advance,
     last: fakes.last,
@@ -79,6 +82,18 @@ describe("makeChangeSubscription", () => {
     h.send({ v: 1, epoch: "ep0001", seq: 5, type: "site", site: { siteId: "site-1", at: change.at } });
     expect(h.sites).toEqual(["site-1"]);
     expect(h.changes).toHaveLength(0);
+  });
+
+  it("hands on VM changes (an action's step, its end, drift) with the cursor moved past them", () => {
+    const h = harness();
+    h.send(sync(4));
+    const vm = { vmId: "req_1", ownerId: "user-mia", status: "READY" as const, version: 7, at: change.at };
+    h.send({ v: 2, epoch: "ep0001", seq: 5, type: "vm", vm });
+    expect(h.vms).toEqual(["req_1@7"]);
+    expect(h.changes).toEqual([]);
+    h.last().handlers.onError("network");
+    h.runRetry();
+    expect(h.last().input).toEqual({ lastEventId: "ep0001.5" });
   });
 
   it("refetches once more when a resume starts over with sync, and not when it replays exactly", () => {

@@ -3,6 +3,7 @@ import {
   parseFeedCursor,
   type RequestChange,
   type SiteChange,
+  type VmChange,
 } from "@gantry/shared/protocol/change-feed";
 import { makeReconnectingStream, type OpenStream, type StreamTiming } from "./make-reconnecting-stream.ts";
 import { TrackedEvent } from "./tracked-event.ts";
@@ -17,6 +18,8 @@ export interface ChangeSubscriptionOptions extends StreamTiming {
   onChange: (change: RequestChange) => void;
   /** admins only: a site's agents or job queue changed */
   onSite: (site: SiteChange) => void;
+  /** a VM moved: an action asked for, a step, its end, a resize decided, drift, gone */
+  onVm?: (vm: VmChange) => void;
   /**
    * The stream starts here without a replay (the first connection, or a resume the feed could not
    * serve exactly): whatever changed before is unknown, so refetch what is on screen.
@@ -56,6 +59,9 @@ export function makeChangeSubscription(options: ChangeSubscriptionOptions): { cl
         break;
       case "site":
         options.onSite(frame.data.site);
+        break;
+      case "vm":
+        options.onVm?.(frame.data.vm);
         break;
       case "sync":
         options.onSync();

@@ -1,6 +1,26 @@
-import type { ApproveInput, PendingQueueInput, RejectInput } from "@gantry/shared/api/approvals";
+import type {
+  ApproveInput,
+  ApproveResizeInput,
+  PendingQueueInput,
+  PendingResizesInput,
+  RejectInput,
+  RejectResizeInput,
+} from "@gantry/shared/api/approvals";
 import type { CreateRequestInput, ListRequestsInput } from "@gantry/shared/api/requests";
 import type { SessionUser } from "@gantry/shared/api/session";
+import type {
+  CreateSnapshotInput,
+  DeleteSnapshotInput,
+  DeleteVmInput,
+  ListVmsInput,
+  PowerOffVmInput,
+  PowerOnVmInput,
+  ResizeVmInput,
+  RestartVmInput,
+  RevertSnapshotInput,
+  ShutdownGuestInput,
+  WithdrawResizeInput,
+} from "@gantry/shared/api/vms";
 import type { Placement } from "@gantry/shared/jobs/provision-vm-job";
 import { action, query } from "@solidjs/router";
 import { trpc } from "./trpc.ts";
@@ -125,4 +145,54 @@ export const refreshInventoryAction = action(
 export const testConnectionAction = action(
   (siteId: string) => trpc.sites.testConnection.mutate({ siteId }),
   "sites.testConnection",
+);
+
+// the VM after READY: My VMs, the VM page and its actions (each answers at once; the change feed then
+// pushes the action's steps and outcome to every open page)
+
+export const getVms = query((input: NonNullable<ListVmsInput>) => trpc.vms.list.query(input), "vms.list");
+export const getVm = query((vmId: string) => trpc.vms.get.query({ vmId }), "vms.get");
+export const getPendingResizes = query(
+  (input: NonNullable<PendingResizesInput>) => trpc.approvals.resizes.query(input),
+  "approvals.resizes",
+);
+
+export const powerOnAction = action((input: PowerOnVmInput) => trpc.vms.powerOn.mutate(input), "vms.powerOn");
+export const powerOffAction = action(
+  (input: PowerOffVmInput) => trpc.vms.powerOff.mutate(input),
+  "vms.powerOff",
+);
+export const shutdownGuestAction = action(
+  (input: ShutdownGuestInput) => trpc.vms.shutdownGuest.mutate(input),
+  "vms.shutdownGuest",
+);
+export const restartVmAction = action(
+  (input: RestartVmInput) => trpc.vms.restart.mutate(input),
+  "vms.restart",
+);
+export const deleteVmAction = action((input: DeleteVmInput) => trpc.vms.delete.mutate(input), "vms.delete");
+export const resizeVmAction = action((input: ResizeVmInput) => trpc.vms.resize.mutate(input), "vms.resize");
+export const withdrawResizeAction = action(
+  (input: WithdrawResizeInput) => trpc.vms.withdrawResize.mutate(input),
+  "vms.withdrawResize",
+);
+export const createSnapshotAction = action(
+  (input: CreateSnapshotInput) => trpc.vms.createSnapshot.mutate(input),
+  "vms.createSnapshot",
+);
+export const revertSnapshotAction = action(
+  (input: RevertSnapshotInput) => trpc.vms.revertSnapshot.mutate(input),
+  "vms.revertSnapshot",
+);
+export const deleteSnapshotAction = action(
+  (input: DeleteSnapshotInput) => trpc.vms.deleteSnapshot.mutate(input),
+  "vms.deleteSnapshot",
+);
+export const approveResizeAction = action(
+  (input: ApproveResizeInput) => trpc.approvals.approveResize.mutate(input),
+  "approvals.approveResize",
+);
+export const rejectResizeAction = action(
+  (input: RejectResizeInput) => trpc.approvals.rejectResize.mutate(input),
+  "approvals.rejectResize",
 );

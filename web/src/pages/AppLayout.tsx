@@ -11,6 +11,7 @@ import { signOut } from "../lib/sign-out.ts";
 const MEMBER_NAV: NavItem[] = [
   { href: "/requests", label: "My requests" },
   { href: "/requests/new", label: "New request" },
+  { href: "/vms", label: "My VMs" },
 ];
 
 function adminNav(pending: () => number | undefined): NavItem[] {

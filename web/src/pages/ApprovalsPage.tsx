@@ -9,6 +9,7 @@ import { QueueFilter } from "../components/QueueFilter.tsx";
 import { type ListParams, listSearch, readListParams } from "../lib/list-params.ts";
 import { getPendingApprovals, getProjects, getSession } from "../lib/queries.ts";
 import { QueueDecision } from "./approvals/QueueDecision.tsx";
+import { ResizeQueue } from "./approvals/ResizeQueue.tsx";
 
 interface QueueParams extends ListParams {
   projectId: string | null;
@@ -86,6 +87,7 @@ export default function ApprovalsPage() {
           </Switch>
         )}
       </Show>
+      <ResizeQueue projectId={params().projectId} />
     </>
   );
 }

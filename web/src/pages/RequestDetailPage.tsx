@@ -86,6 +86,11 @@ function RequestView(props: { detail: RequestDetail; session: SessionUser }) {
         }
       >
         <RequestActions detail={props.detail} session={props.session} onDecided={() => setDecided(true)} />
+        <Show when={status() === "READY"}>
+          <A href={`/vms/${request().requestId}`} class="button">
+            Open the VM
+          </A>
+        </Show>
       </PageHeader>
       <Show when={decided() && isAdmin()}>
         <NextInQueue decided={request().requestId} adminId={props.session.userId} />

@@ -1,0 +1,118 @@
+import type { PendingResize } from "@gantry/shared/api/approvals";
+import { REJECT_REASON_MAX, REJECT_REASON_MIN } from "@gantry/shared/domain/request-text";
+import { A, createAsync, useAction } from "@solidjs/router";
+import { createSignal, For, Show } from "solid-js";
+import { formatDuration } from "../../lib/format.ts";
+import { approveResizeAction, getPendingResizes, rejectResizeAction } from "../../lib/queries.ts";
+import { specText } from "../../lib/vm-view.ts";
+import { ActionDialog } from "../vm-detail/ActionDialog.tsx";
+
+function ResizeDecision(props: { resize: PendingResize }) {
+  const approve = useAction(approveResizeAction);
+  const reject = useAction(rejectResizeAction);
+  const [reason, setReason] = createSignal("");
+  const target = () => ({ vmId: props.resize.vmId, approvalId: props.resize.approvalId });
+  const reasonOk = () => {
+    const length = reason().trim().length;
+    return length >= REJECT_REASON_MIN && length <= REJECT_REASON_MAX;
+  };
+  return (
+    <div class="form-actions">
+      <ActionDialog
+        id={`approve-resize-${props.resize.approvalId}`}
+        triggerLabel="Approve…"
+        triggerClass="button button--small button--primary"
+        disabled={false}
+        disabledReason={null}
+        title={`Resize ${props.resize.name} to ${props.resize.to.size}?`}
+        confirmLabel="Approve and resize"
+        confirmed={() => `Approved: ${props.resize.name} is resized to ${props.resize.to.size} now.`}
+        onConfirm={() => approve(target())}
+      >
+        <p>
+          From {specText(props.resize.from.spec)} to {specText(props.resize.to.spec)}.
+          <Show when={props.resize.powerCycle}> The owner agreed to a power cycle.</Show>
+        </p>
+      </ActionDialog>
+      <ActionDialog
+        id={`reject-resize-${props.resize.approvalId}`}
+        triggerLabel="Reject…"
+        triggerClass="button button--small"
+        disabled={false}
+        disabledReason={null}
+        title={`Reject the resize of ${props.resize.name}?`}
+        confirmLabel="Reject"
+        confirmClass="button button--danger"
+        canConfirm={reasonOk()}
+        onOpen={() => setReason("")}
+        confirmed={() => `Rejected the resize of ${props.resize.name}. The owner sees your reason.`}
+        onConfirm={() => reject({ ...target(), reason: reason().trim() })}
+      >
+        <div class="field">
+          <label for={`resize-reason-${props.resize.approvalId}`}>
+            Reason ({REJECT_REASON_MIN}–{REJECT_REASON_MAX} characters, shown to the owner)
+          </label>
+          <textarea
+            id={`resize-reason-${props.resize.approvalId}`}
+            class="textarea"
+            maxLength={REJECT_REASON_MAX}
+            value={reason()}
+            onInput={(e) => setReason(e.currentTarget.value)}
+          />
+        </div>
+      </ActionDialog>
+    </div>
+  );
+}
+
+/** Resizes up waiting for an admin, oldest first, decided in place; nothing shown while none wait. */
+export function ResizeQueue(props: { projectId: string | null }) {
+  const resizes = createAsync(() =>
+    getPendingResizes({ page: 1, pageSize: 25, ...(props.projectId ? { projectId: props.projectId } : {}) }),
+  );
+  return (
+    <Show when={resizes()?.total}>
+      <section class="card" aria-labelledby="resize-queue-title">
+        <h2 id="resize-queue-title">Resizes waiting ({resizes()?.total})</h2>
+        <div class="table-frame">
+          <table class="data-table">
+            <caption class="visually-hidden">Resizes waiting for approval, oldest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">VM</th>
+                <th scope="col">Owner</th>
+                <th scope="col">From → to</th>
+                <th scope="col">Waiting</th>
+                <th scope="col">Decision</th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={resizes()?.items}>
+                {(resize) => (
+                  <tr data-resize-vm={resize.vmId}>
+                    <td data-label="VM">
+                      <A href={`/vms/${resize.vmId}`} class="mono">
+                        {resize.name}
+                      </A>
+                    </td>
+                    <td data-label="Owner">{resize.owner.name}</td>
+                    <td data-label="From → to">
+                      {resize.from.size} → {resize.to.size}
+                      <Show when={resize.reason}>{(why) => <div class="muted">{why()}</div>}</Show>
+                    </td>
+                    <td data-label="Waiting" class="tabular">
+                      {formatDuration(resize.waitingMs / 1000)}
+                    </td>
+                    <td data-label="Decision">
+                      <ResizeDecision resize={resize} />
+                    </td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </Show>
+  );
+}
