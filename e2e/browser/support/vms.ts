@@ -49,7 +49,7 @@ export async function provisionReadyVm(
   return requestId;
 }
 
-/** Provisioning a VM in a `beforeAll` may wait behind other files' jobs on the one local agent. */
+/** Provisioning a VM in a `beforeAll` may wait behind other files' jobs on the stack's agents. */
 export const VM_FIXTURE_TIMEOUT_MS = 150_000;
 
 /**
