@@ -53,7 +53,8 @@ export async function signedInPage(
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  // a full page of the run's one Chromium, busy with another file's pages too: more than a locator's 20 s
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true, timeout: 60_000 });
 }
 
 /** A VM name nobody else in this run uses. */

@@ -44,6 +44,8 @@ export async function capturePage(page: Page, name: string): Promise<void> {
       animations: "disabled",
       // a toast floats over the page: the picture is of the page itself (the toast stays for the test)
       style: ".toasts { visibility: hidden; }",
+      // the run's one Chromium is busy with another file's pages too: more than a locator's 20 s
+      timeout: 60_000,
     });
   }
   await page.setViewportSize(before);
