@@ -38,7 +38,8 @@ import {
 } from "./hub-status.ts";
 import { bumpCounter, migrateHubStorage, writeMeta } from "./hub-storage.ts";
 import { InventoryCache } from "./inventory-cache.ts";
-import { type Job, JobQueue } from "./job-queue.ts";
+import type { Job } from "./job.ts";
+import { JobQueue } from "./job-queue.ts";
 import { createJobReportSink } from "./job-reports.ts";
 import { JobStreams } from "./job-streams.ts";
 import { type CallFailure, type CallRequest, PendingCalls } from "./pending-calls.ts";

@@ -2,7 +2,7 @@ import { LEGACY_AGENT_JOBS } from "@gantry/shared/protocol/agent";
 import { VM_ACTIONS_PROTOCOL } from "@gantry/shared/protocol/version";
 import { type SocketFacts, sendFrame, welcomedSockets } from "./agent-sockets.ts";
 import type { HubContext } from "./hub-context.ts";
-import type { Job } from "./job-queue.ts";
+import type { Job } from "./job.ts";
 
 export interface AgentSlot {
   ws: WebSocket;

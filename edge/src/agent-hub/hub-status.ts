@@ -1,7 +1,7 @@
 import { type AgentSlot, agentSlots } from "./dispatch.ts";
 import type { HubContext } from "./hub-context.ts";
 import { readCounters, readMeta } from "./hub-storage.ts";
-import type { Job, JobState, StopReason } from "./job-queue.ts";
+import type { Job, JobState, StopReason } from "./job.ts";
 
 /**
  * Why a job is not running yet, or why a running one is ending; plain data so the API can say it in a

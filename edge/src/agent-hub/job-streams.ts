@@ -4,7 +4,7 @@ import { logEvent } from "../log.ts";
 import { type SocketFacts, sendFrame } from "./agent-sockets.ts";
 import type { HubContext } from "./hub-context.ts";
 import { bumpCounter } from "./hub-storage.ts";
-import type { Job } from "./job-queue.ts";
+import type { Job } from "./job.ts";
 import { timedOutActionFailure, timedOutFailure } from "./stop-job.ts";
 
 type JobFrame = Extract<AgentToEdge, { type: "job.progress" | "job.result" }>;

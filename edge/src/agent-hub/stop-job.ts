@@ -5,7 +5,7 @@ import { logEvent } from "../log.ts";
 import { sendFrame, welcomedSockets } from "./agent-sockets.ts";
 import type { HubContext } from "./hub-context.ts";
 import { bumpCounter } from "./hub-storage.ts";
-import type { Job, StopReason } from "./job-queue.ts";
+import type { Job, StopReason } from "./job.ts";
 
 export type StopOutcome = "stopped" | "stopping" | "already-finished";
 
