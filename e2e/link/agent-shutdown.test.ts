@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AgentProcess, newStateDir, runAgentCli, startAgent } from "./support/agent-process.ts";
+import { type AgentProcess, enrollNewAgent, startAgent } from "./support/agent-process.ts";
 import { LinkEdge } from "./support/edge-process.ts";
 import { LinkVcsim } from "./support/link-vcsim.ts";
 
@@ -23,17 +23,7 @@ afterAll(async () => {
 
 describe("gantry-agent run stopped after its vCenter went away", () => {
   it("logs the failed logout and exits 0, without a crash trace", async () => {
-    const stateDir = newStateDir("shutdown");
-    const enrolled = await runAgentCli([
-      "enroll",
-      "--edge",
-      edge.url,
-      "--token",
-      tokens[0] ?? "",
-      "--state-dir",
-      stateDir,
-    ]);
-    expect(enrolled.code).toBe(0);
+    const stateDir = await enrollNewAgent("shutdown", edge.url, tokens[0] ?? "");
     agent = startAgent({ name: "shutdown", stateDir, vcenter: vcsim.agentConfig(stateDir) });
     await agent.waitForLog("connected to edge");
     // the inventory report on connect logs in: there is a session to end

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type AgentProcess, newStateDir, runAgentCli, startAgent } from "./support/agent-process.ts";
+import { type AgentProcess, enrollNewAgent, startAgent } from "./support/agent-process.ts";
 import { BrowserSession } from "./support/browser-session.ts";
 import { LinkEdge } from "./support/edge-process.ts";
 import { LinkVcsim } from "./support/link-vcsim.ts";
@@ -48,11 +48,7 @@ const Inventory = z
 
 describe("a vCenter of ordinary size over the link", () => {
   it("reaches the edge complete in bounded frames, the agent stays connected, and a job runs", async () => {
-    const stateDir = newStateDir("scale");
-    expect(
-      (await runAgentCli(["enroll", "--edge", edge.url, "--token", tokens[0] ?? "", "--state-dir", stateDir]))
-        .code,
-    ).toBe(0);
+    const stateDir = await enrollNewAgent("scale", edge.url, tokens[0] ?? "");
     agent = startAgent({ name: "scale", stateDir, vcenter: vcsim.agentConfig(stateDir) });
     await agent.waitForLog("connected to edge");
 

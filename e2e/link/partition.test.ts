@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type AgentProcess, newStateDir, runAgentCli, startAgent } from "./support/agent-process.ts";
+import { type AgentProcess, enrollNewAgent, startAgent } from "./support/agent-process.ts";
 import { BrowserSession } from "./support/browser-session.ts";
 import { LinkEdge } from "./support/edge-process.ts";
 import { LinkVcsim } from "./support/link-vcsim.ts";
@@ -52,17 +52,7 @@ const HISTORY = [
 
 describe("a silent network partition longer than the lease", () => {
   it("the job ends with exactly one VM and the request is READY, not stuck", async () => {
-    const stateDir = newStateDir("partition");
-    const enrolled = await runAgentCli([
-      "enroll",
-      "--edge",
-      edge.url,
-      "--token",
-      tokens[0] ?? "",
-      "--state-dir",
-      stateDir,
-    ]);
-    expect(enrolled.code).toBe(0);
+    const stateDir = await enrollNewAgent("partition", edge.url, tokens[0] ?? "");
     proxy = await TcpProxy.start({ host: "127.0.0.1", port: edge.port });
     agent = startAgent({
       name: "partition",

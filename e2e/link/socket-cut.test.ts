@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { sampleJob } from "@gantry/agent/jobs/sample-job";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AgentProcess, newStateDir, runAgentCli, startAgent } from "./support/agent-process.ts";
+import { type AgentProcess, enrollNewAgent, startAgent } from "./support/agent-process.ts";
 import { LinkEdge } from "./support/edge-process.ts";
 import { ALL_STAGES, waitForJob } from "./support/jobs.ts";
 import { LinkVcsim } from "./support/link-vcsim.ts";
@@ -33,17 +33,7 @@ afterAll(async () => {
 
 describe("the link cut for 30 s", () => {
   it("the job runs on through the cut and the stages it reached arrive afterwards once, in order", async () => {
-    const stateDir = newStateDir("cut");
-    const enrolled = await runAgentCli([
-      "enroll",
-      "--edge",
-      edge.url,
-      "--token",
-      tokens[0] ?? "",
-      "--state-dir",
-      stateDir,
-    ]);
-    expect(enrolled.code).toBe(0);
+    const stateDir = await enrollNewAgent("cut", edge.url, tokens[0] ?? "");
     proxy = await TcpProxy.start({ host: "127.0.0.1", port: edge.port });
     agent = startAgent({ name: "cut", stateDir, edgeUrl: proxy.url, vcenter: vcsim.agentConfig(stateDir) });
     await agent.waitForLog("connected to edge");

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type AgentProcess, newStateDir, runAgentCli, startAgent } from "./support/agent-process.ts";
+import { type AgentProcess, enrollNewAgent, startAgent } from "./support/agent-process.ts";
 import { BrowserSession } from "./support/browser-session.ts";
 import { LinkEdge } from "./support/edge-process.ts";
 import { LinkVcsim } from "./support/link-vcsim.ts";
@@ -24,17 +24,7 @@ beforeAll(async () => {
     LinkEdge.start({ leaseTtlMs: 30_000, renewIntervalMs: 1000, tokens: [{ tenantId, siteId }] }),
     LinkVcsim.start({ guestBootDelayMs: 300, taskDelaysMs: { CloneVM_Task: 3000 } }),
   ]);
-  const stateDir = newStateDir("session");
-  const enrolled = await runAgentCli([
-    "enroll",
-    "--edge",
-    edge.url,
-    "--token",
-    tokens[0] ?? "",
-    "--state-dir",
-    stateDir,
-  ]);
-  expect(enrolled.code).toBe(0);
+  const stateDir = await enrollNewAgent("session", edge.url, tokens[0] ?? "");
   agent = startAgent({
     name: "session",
     stateDir,

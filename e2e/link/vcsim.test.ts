@@ -1,6 +1,6 @@
 import { sampleJob } from "@gantry/agent/jobs/sample-job";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AgentProcess, newStateDir, runAgentCli, startAgent } from "./support/agent-process.ts";
+import { type AgentProcess, enrollNewAgent, startAgent } from "./support/agent-process.ts";
 import { LinkEdge } from "./support/edge-process.ts";
 import { ALL_STAGES, waitForJob } from "./support/jobs.ts";
 import { LinkVcsim } from "./support/link-vcsim.ts";
@@ -25,11 +25,7 @@ afterAll(async () => {
 
 describe("the real provisioning handler behind the link", () => {
   it("reports the vCenter inventory on connect and provisions a VM in VCSIM end to end", async () => {
-    const stateDir = newStateDir("vcsim");
-    expect(
-      (await runAgentCli(["enroll", "--edge", edge.url, "--token", tokens[0] ?? "", "--state-dir", stateDir]))
-        .code,
-    ).toBe(0);
+    const stateDir = await enrollNewAgent("vcsim", edge.url, tokens[0] ?? "");
     agent = startAgent({ name: "vcsim-agent", stateDir, vcenter: vcsim.agentConfig(stateDir) });
     await agent.waitForLog("connected to edge");
     await expect

@@ -1,7 +1,7 @@
 import { sampleJob } from "@gantry/agent/jobs/sample-job";
 import type { VmSnapshotCreateJob } from "@gantry/shared/jobs/vm-action-job";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AgentProcess, newStateDir, runAgentCli, startAgent } from "./support/agent-process.ts";
+import { type AgentProcess, enrollNewAgent, startAgent } from "./support/agent-process.ts";
 import { LinkEdge } from "./support/edge-process.ts";
 import { waitForJob } from "./support/jobs.ts";
 import { LinkVcsim } from "./support/link-vcsim.ts";
@@ -35,17 +35,7 @@ function start(name: string, stateDir: string): AgentProcess {
 
 describe("VM actions over the link", () => {
   it("an agent killed mid-snapshot and restarted resumes the action and adopts the snapshot: one, not two", async () => {
-    const stateDir = newStateDir("vm-actions");
-    const enrolled = await runAgentCli([
-      "enroll",
-      "--edge",
-      edge.url,
-      "--token",
-      tokens[0] ?? "",
-      "--state-dir",
-      stateDir,
-    ]);
-    expect(enrolled.code).toBe(0);
+    const stateDir = await enrollNewAgent("vm-actions", edge.url, tokens[0] ?? "");
     const first = start("actions-1", stateDir);
     await first.waitForLog("connected to edge");
 

@@ -2,7 +2,7 @@ import { MARKER_REQUEST_ID } from "@gantry/agent/provisioning/vm-marker";
 import { VM_SIZES, VmSpec } from "@gantry/shared/domain/vm-size";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type AgentProcess, newStateDir, runAgentCli, startAgent } from "./support/agent-process.ts";
+import { type AgentProcess, enrollNewAgent, startAgent } from "./support/agent-process.ts";
 import { BrowserSession } from "./support/browser-session.ts";
 import { LinkEdge } from "./support/edge-process.ts";
 import { LinkVcsim } from "./support/link-vcsim.ts";
@@ -57,11 +57,7 @@ const Networks = z.object({ networks: z.array(z.object({ path: z.string() }).loo
 
 describe("the request workflow over the link", () => {
   it("an approved request is pushed to the enrolled agent and ends READY with the VM it asked for", async () => {
-    const stateDir = newStateDir("workflow");
-    expect(
-      (await runAgentCli(["enroll", "--edge", edge.url, "--token", tokens[0] ?? "", "--state-dir", stateDir]))
-        .code,
-    ).toBe(0);
+    const stateDir = await enrollNewAgent("workflow", edge.url, tokens[0] ?? "");
     agent = startAgent({ name: "workflow", stateDir, vcenter: vcsim.agentConfig(stateDir) });
     await agent.waitForLog("connected to edge");
 

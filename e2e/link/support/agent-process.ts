@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type ManagedProcess, spawnManaged } from "@gantry/dev/processes";
 import { AGENT_CLI, REPO_ROOT } from "@gantry/dev/repo-paths";
+import { expect } from "vitest";
 
 // one process with tsx as its loader, not the tsx CLI: that one runs the agent as its child and, when
 // the child does not confirm a relayed signal within 30 ms (a busy machine), SIGKILLs it
@@ -18,6 +19,25 @@ export async function runAgentCli(args: readonly string[]) {
   });
   const code = await proc.exited;
   return { code, output: proc.tail() };
+}
+
+/**
+ * A fresh state directory with an agent enrolled in it through `gantry-agent enroll`, as an operator does
+ * it; the enrolment must succeed.
+ */
+export async function enrollNewAgent(label: string, edgeUrl: string, token: string): Promise<string> {
+  const stateDir = newStateDir(label);
+  const enrolled = await runAgentCli([
+    "enroll",
+    "--edge",
+    edgeUrl,
+    "--token",
+    token,
+    "--state-dir",
+    stateDir,
+  ]);
+  expect(enrolled.code, enrolled.output).toBe(0);
+  return stateDir;
 }
 
 export interface AgentOptions {
