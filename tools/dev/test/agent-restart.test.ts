@@ -21,7 +21,7 @@ function agentProcess(run: DevRun) {
 const connections = (run: DevRun) => run.lines.filter((l) => CONNECTED.test(l)).length;
 
 async function reconnected(run: DevRun, count: number) {
-  await expect.poll(() => connections(run), { timeout: 60_000, interval: 100 }).toBe(count);
+  await expect.poll(() => connections(run), { timeout: 120_000, interval: 100 }).toBe(count);
   const health = Health.parse(await (await fetch(`http://127.0.0.1:${run.edgePort}/healthz/details`)).json());
   expect(health.agentsConnected).toBe(1);
 }
@@ -51,5 +51,5 @@ describe("the local agent under npm run dev", () => {
     run.ctrlC();
     await run.expectCleanStop();
     // a stack start and two agent starts: on a loaded 2-core machine each takes tens of seconds
-  }, 300_000);
+  }, 480_000);
 });

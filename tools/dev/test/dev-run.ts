@@ -84,8 +84,13 @@ export class DevRun {
     return this.lines.join("\n");
   }
 
-  /** Resolves once a line matches; fails with the output so far when dev.ts exits or `timeoutMs` passes. */
-  line(pattern: RegExp, timeoutMs = 90_000): Promise<string> {
+  /**
+   * Resolves once a line matches; fails with the output so far when dev.ts exits or `timeoutMs` passes.
+   * The default is generous because CI runs these stacks beside the edge's workerd suite on 2 cores, where a
+   * stack start (VCSIM, wrangler, an agent) took over 90 s; the stack's own start deadlines still end dev.ts
+   * (and so this wait) early when a part really fails.
+   */
+  line(pattern: RegExp, timeoutMs = 180_000): Promise<string> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const found = this.lines.find((l) => pattern.test(l));
