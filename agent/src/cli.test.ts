@@ -49,6 +49,18 @@ describe("gantry-agent CLI", () => {
     out = "";
     expect(await runCli(["help", "service", "install"], {})).toBe(0);
     expect(out).toContain("--unit-file <path>");
+    out = "";
+    expect(await runCli(["rotate", "--help"], {})).toBe(0);
+    expect(out).toContain("Usage: gantry-agent rotate");
+    out = "";
+    expect(await runCli(["help", "enroll"], {})).toBe(0);
+    expect(out).toContain("--allow-insecure-edge");
+  });
+
+  it("lists every command it runs in the overview", async () => {
+    expect(await runCli(["--help"], {})).toBe(0);
+    for (const verb of ["enroll", "configure", "run", "rotate", "doctor", "service install", "upgrade"])
+      expect(out).toMatch(new RegExp(`^  ${verb} +\\S`, "m"));
   });
 
   it("help for an unknown command and no command at all exit 2", async () => {

@@ -11,7 +11,7 @@ import { readPassword } from "./cli/read-password.ts";
 import { rotateCredential } from "./cli/rotate.ts";
 import { DEFAULT_UNIT_OPTIONS, renderUnit } from "./cli/systemd-unit.ts";
 import { upgradeCommand } from "./cli/upgrade.ts";
-import { overview, VERBS, verbHelp } from "./cli/usage.ts";
+import { overview, VERBS, type VerbName, verbHelp } from "./cli/usage.ts";
 import { type AgentConfig, DEFAULT_CONFIG_FILE, loadConfig } from "./config.ts";
 import { checkEdgeUrl } from "./edge/edge-url.ts";
 import { createLogger } from "./log.ts";
@@ -55,25 +55,22 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   }
   if (positionals[0] === "help" || values.help || command === "")
     return helpCommand(positionals, values.help);
-  switch (command) {
-    case "enroll":
-      return enrollCommand(values, env);
-    case "configure":
-      return configureCommand(values, env);
-    case "run":
-      return runCommand(values, env);
-    case "rotate":
-      return rotateCommand(values, env);
-    case "doctor":
-      return doctorCommand(values, env);
-    case "service install":
-      return serviceInstallCommand(values, env);
-    case "upgrade":
-      return upgradeCliCommand(values, env);
-    default:
-      return fail(`unknown command "${command}"\n\n${overview()}`, EXIT.usage);
-  }
+  const handler = Object.hasOwn(COMMANDS, command) ? COMMANDS[command as Command] : undefined;
+  if (!handler) return fail(`unknown command "${command}"\n\n${overview()}`, EXIT.usage);
+  return handler(values, env);
 }
+
+type Command = Exclude<VerbName, "help">;
+/** One handler per documented verb: adding a verb to usage.ts without a handler (or back) fails typecheck. */
+const COMMANDS: Record<Command, (values: Options, env: NodeJS.ProcessEnv) => Promise<number> | number> = {
+  enroll: (values, env) => enrollCommand(values, env),
+  configure: (values, env) => configureCommand(values, env),
+  run: (values, env) => runCommand(values, env),
+  rotate: (values, env) => rotateCommand(values, env),
+  doctor: (values, env) => doctorCommand(values, env),
+  "service install": (values, env) => serviceInstallCommand(values, env),
+  upgrade: (values, env) => upgradeCliCommand(values, env),
+};
 
 /** `help`, `help <verb>`, `<verb> --help`, `--help`: usage on stdout, exit 0; no command at all: exit 2. */
 function helpCommand(positionals: string[], asked: boolean | undefined): number {

@@ -1,9 +1,10 @@
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AgentOptions,
   type AgentProcess,
+  enrollNewAgent,
   newStateDir,
   runAgentCli,
   startAgent,
@@ -27,7 +28,7 @@ beforeAll(async () => {
     LinkEdge.start({
       leaseTtlMs: 6000,
       renewIntervalMs: 1000,
-      tokens: [SITE, SITE, { ...SITE, expired: true }, SITE],
+      tokens: [SITE, SITE, { ...SITE, expired: true }, SITE, SITE],
     }),
     LinkVcsim.start({ guestBootDelayMs: 300 }),
   ]);
@@ -124,5 +125,29 @@ describe("gantry-agent enroll (real edge)", () => {
     const again = start({ name: "revoked-again", stateDir });
     await again.waitForLog(/refused the agent credential \(HTTP 401\)/);
     expect(await again.proc.exited).toBe(3);
+  });
+
+  it("gantry-agent rotate saves a new credential the agent connects with; then the old one is refused", async () => {
+    const stateDir = await enrollNewAgent("rotate", edge.url, tokens[4] ?? "");
+    const credentialIn = () =>
+      (JSON.parse(readFileSync(path.join(stateDir, "agent.json"), "utf8")) as { credential: string })
+        .credential;
+    const old = credentialIn();
+    const rotated = await runAgentCli(["rotate", "--state-dir", stateDir]);
+    expect(rotated.code, rotated.output).toBe(0);
+    expect(rotated.output).toMatch(/new credential for agent .* saved in/);
+    expect(credentialIn()).not.toBe(old);
+    expect(statSync(path.join(stateDir, "agent.json")).mode & 0o777).toBe(0o600);
+
+    const agent = start({ name: "rotated", stateDir });
+    await agent.waitForLog("connected to edge");
+    // the edge kept the old credential until the new one connected; from then on it is refused
+    const withOld = await fetch(new URL("/agent/rotate", edge.url), {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${old}` },
+      body: "{}",
+    });
+    expect(withOld.status).toBe(401);
+    await agent.stop();
   });
 });

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { z } from "zod";
 import { loadState, saveState, stateFile } from "../state-file.ts";
@@ -41,6 +42,13 @@ export async function rotateCredential(input: {
   const body = RotateResponse.safeParse(await res.json().catch(() => null));
   if (!res.ok || !body.success || body.data.agentId !== state.value.agentId)
     return err({ code: "EDGE_UNREACHABLE", message: `rotation failed with HTTP ${res.status}` });
-  saveState(input.stateDir, { ...state.value, credential: body.data.credential });
-  return ok({ agentId: body.data.agentId, file: stateFile(input.stateDir) });
+  // root rotating for the service user: the new file keeps the old one's owner, or the service could not read it
+  const file = stateFile(input.stateDir);
+  const owner = process.getuid?.() === 0 ? statSync(file) : undefined;
+  saveState(
+    input.stateDir,
+    { ...state.value, credential: body.data.credential },
+    owner && { uid: owner.uid, gid: owner.gid },
+  );
+  return ok({ agentId: body.data.agentId, file });
 }

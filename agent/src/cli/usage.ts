@@ -10,9 +10,10 @@ interface Verb {
 const CONFIG_OPTION =
   "  --config <file>   the agent's config (default /etc/gantry-agent/config.json or $GANTRY_AGENT_CONFIG)";
 
-export const VERBS: Record<string, Verb> = {
+export const VERBS = {
   enroll: {
-    usage: "gantry-agent enroll --edge <url> --token <token> [--name <name>] [--state-dir <dir>] [--force]",
+    usage:
+      "gantry-agent enroll --edge <url> --token <token> [--name <name>] [--state-dir <dir>] [--force] [--allow-insecure-edge]",
     summary: "swap a one-time enrollment token for this agent's credential",
     details: `Options:
   --edge <url>       the Gantry edge, e.g. https://gantry.example.com
@@ -20,6 +21,8 @@ export const VERBS: Record<string, Verb> = {
   --name <name>      how the agent is listed (default: the host name)
   --state-dir <dir>  where the credential is saved (default /var/lib/gantry-agent)
   --force            enroll again over an existing credential
+  --allow-insecure-edge  accept a plain http:// edge (local development only: the credential travels in
+                     clear text); the config's "allowInsecureEdge" does the same
 Run as root, the credential file takes the owner of its state directory (the service user).`,
   },
   configure: {
@@ -47,6 +50,16 @@ ${CONFIG_OPTION}
 One SIGTERM drains (no new jobs, running ones finish within the grace period), a second stops now.
 Exit codes: 0 stopped, 2 bad config or not enrolled, 3 credential refused or revoked, 4 protocol refused,
 75 restarting for an upgrade.`,
+  },
+  rotate: {
+    usage: "gantry-agent rotate [--config <file>] [--state-dir <dir>]",
+    summary: "swap this agent's credential for a new one (the old one ends once the new one connects)",
+    details: `Options:
+${CONFIG_OPTION}
+  --state-dir <dir>  where the credential is kept (default: the config's stateDir)
+Asks the edge for a new credential with the current one and saves it atomically. The edge keeps the old
+credential working until the new one first connects, so an interrupted rotation loses nothing; a running
+agent uses the new credential at its next reconnect. Run as root, the file keeps its owner (the service user).`,
   },
   doctor: {
     usage: "gantry-agent doctor [--config <file>] [--template <inventory path>] [--unit-file <path>]",
@@ -84,11 +97,18 @@ ${CONFIG_OPTION}
     summary: "show this help, or a command's",
     details: "",
   },
-};
+} as const satisfies Record<string, Verb>;
+
+/** A command the CLI runs: every one has help, and (typed in cli.ts) every one with help has a handler. */
+export type VerbName = keyof typeof VERBS;
+
+const isVerb = (name: string): name is VerbName => Object.hasOwn(VERBS, name);
 
 export function overview(): string {
   const width = Math.max(...Object.keys(VERBS).map((v) => v.length));
-  const lines = Object.entries(VERBS).map(([name, v]) => `  ${name.padEnd(width)}  ${v.summary}`);
+  const lines = Object.entries(VERBS).map(
+    ([name, v]: [string, Verb]) => `  ${name.padEnd(width)}  ${v.summary}`,
+  );
   return `gantry-agent ${AGENT_VERSION}: the on-premises agent of Gantry (self-service VMware provisioning)
 
 Usage: gantry-agent <command> [options]
@@ -103,7 +123,7 @@ Run "gantry-agent help <command>" for a command's options.
 }
 
 export function verbHelp(name: string): string | null {
-  const verb = VERBS[name];
-  if (!verb) return null;
+  if (!isVerb(name)) return null;
+  const verb: Verb = VERBS[name];
   return `Usage: ${verb.usage}\n\n${verb.summary[0]?.toUpperCase()}${verb.summary.slice(1)}.\n${verb.details ? `\n${verb.details}\n` : ""}`;
 }
