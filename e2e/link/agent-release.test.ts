@@ -4,11 +4,13 @@ import { sampleJob } from "@gantry/agent/jobs/sample-job";
 import { spawnManaged } from "@gantry/dev/processes";
 import { publishToLocalEdge, readRelease } from "@gantry/release/publish";
 import { builtFile, readTestBuilds } from "@gantry/release/test-builds";
+import { ReleaseStore } from "@gantry/agent/upgrade/release-store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentProcess, newStateDir, startAgent } from "./support/agent-process.ts";
 import { LinkEdge } from "./support/edge-process.ts";
 import { ALL_STAGES, waitForJob } from "./support/jobs.ts";
 import { LinkVcsim } from "./support/link-vcsim.ts";
+import { TcpProxy } from "./support/tcp-proxy.ts";
 
 // The agent as operators get it: the release build's single executable (no TypeScript, no tsx), enrolled
 // and run against a real edge and VCSIM, then upgraded to a newer build that the edge serves from its
@@ -27,6 +29,7 @@ let agent: AgentProcess;
 let stateDir: string;
 let configFile: string;
 let installed: string;
+let proxy: TcpProxy | undefined;
 
 /** Installs the previous build the way the package does: the executable and its signature beside it. */
 function install(): string {
@@ -55,14 +58,21 @@ const hubAgents = async () =>
 
 beforeAll(async () => {
   [{ edge, tokens }, vcsim] = await Promise.all([
-    LinkEdge.start({ leaseTtlMs: 30_000, renewIntervalMs: 1000, tokens: [{ tenantId, siteId }] }),
+    LinkEdge.start({
+      leaseTtlMs: 30_000,
+      renewIntervalMs: 1000,
+      tokens: [
+        { tenantId, siteId },
+        { tenantId, siteId },
+      ],
+    }),
     LinkVcsim.start({ guestBootDelayMs: 300, taskDelaysMs: { CloneVM_Task: 12_000 } }),
   ]);
   installed = install();
 });
 afterAll(async () => {
   await agent?.stop();
-  await Promise.all([edge?.stop(), vcsim?.stop()]);
+  await Promise.all([edge?.stop(), vcsim?.stop(), proxy?.stop()]);
 });
 
 describe("the single executable against a real edge and VCSIM", () => {
@@ -142,6 +152,79 @@ describe("the single executable against a real edge and VCSIM", () => {
       expect(await hubAgents()).toEqual([
         expect.objectContaining({ version: builds.next.version, connected: true }),
       ]);
+    },
+  );
+
+  it(
+    "rolls back a new version that cannot reach the edge in time, after the running job ended READY",
+    MOVES_AN_EXECUTABLE,
+    async () => {
+      // the edge still serves the next build the previous test published; a second agent starts from the
+      // previous build and reaches the edge through a proxy that will refuse the new version's connection
+      await agent.stop();
+      proxy = await TcpProxy.start({ host: "127.0.0.1", port: Number(new URL(edge.url).port) });
+      const dir = newStateDir("rollback");
+      const enrolled = await cli([
+        "enroll",
+        "--edge",
+        edge.url,
+        "--token",
+        tokens[1] ?? "",
+        "--state-dir",
+        dir,
+      ]);
+      expect(enrolled.code, enrolled.output).toBe(0);
+      agent = startAgent({
+        name: "rollback-agent",
+        stateDir: dir,
+        executable: installed,
+        concurrency: 1,
+        edgeUrl: proxy.url,
+        connectDeadlineMs: 5000,
+        vcenter: vcsim.agentConfig(dir),
+      });
+      await agent.waitForLog("connected to edge", 30_000);
+      await edge.enqueue({ tenantId, siteId, job: sampleJob("rel-3") });
+      await agent.waitForLog(/"msg":"clone started".*"rel-3"|"jobId":"rel-3".*"msg":"clone started"/, 30_000);
+      const upgrade = cli(["upgrade", "--config", path.join(dir, "config.json"), "--timeout", "180"]);
+      // downloaded and verified; the 12 s clone holds the drain, so the switch cannot happen before this
+      await agent.waitForLog("upgrading: release verified, draining before the switch", 180_000);
+      proxy.refuseNew();
+      // waiting starts now: everything below may happen while the job is still being awaited
+      const startedAs = (version: string) =>
+        agent.waitForLog(
+          new RegExp(`^(?=.*"msg":"agent started")(?=.*"version":"${version.replace(/\./g, "\\.")}")`),
+          120_000,
+        );
+      const nextStarted = startedAs(builds.next.version);
+      const rolledBack = agent.waitForLog(
+        "upgrade rolled back: this version did not connect in time",
+        120_000,
+      );
+      const previousStarted = startedAs(builds.previous.version);
+      const done = await waitForJob(edge, siteId, "rel-3", (s) => s.state === "done", 60_000);
+      expect(done).toMatchObject({ outcome: "succeeded", stages: ALL_STAGES });
+      await nextStarted;
+      await rolledBack;
+      await previousStarted;
+      const reconnected = agent.waitForLog("connected to edge", 60_000);
+      proxy.restore();
+      await reconnected;
+      const followed = await upgrade;
+      expect(followed.code).toBe(1);
+      expect(followed.output).toContain(
+        `the upgrade to ${builds.next.version} was rolled back; ${builds.previous.version} is connected again`,
+      );
+      const store = new ReleaseStore(dir);
+      expect(store.current()).toBeNull();
+      // automatic upgrades skip it from now on
+      expect(store.failedVersions()).toEqual([builds.next.version]);
+      expect(await vcsim.vmsOf("req-rel-3")).toHaveLength(1);
+      await expect
+        .poll(async () => (await hubAgents()).filter((a) => a.connected).map((a) => a.version), {
+          timeout: 30_000,
+        })
+        .toEqual([builds.previous.version]);
     },
   );
 });

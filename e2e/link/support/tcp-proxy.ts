@@ -16,12 +16,14 @@ const drop = () => undefined;
  * - `blackhole()` stops forwarding without closing anything: bytes in either direction are dropped, a
  *   close is not passed on, new connections are accepted but never reach the target (a silent partition:
  *   packets lost, no RST, no FIN). Each end has to notice the silence on its own.
- * `restore()` ends either for new connections; a connection that lived through a blackhole stays silent,
+ * - `refuseNew()` keeps open connections and resets new ones (the edge unreachable for a process that
+ *   starts now, e.g. an agent restarting into a new version, while the running one still talks to it).
+ * `restore()` ends any of them for new connections; a connection that lived through a blackhole stays silent,
  * as one whose packets were lost for longer than TCP retries.
  */
 export class TcpProxy {
   private readonly pairs = new Set<Pair>();
-  private mode: "forward" | "cut" | "blackhole" = "forward";
+  private mode: "forward" | "cut" | "blackhole" | "refuse-new" = "forward";
 
   private constructor(
     private readonly server: Server,
@@ -52,6 +54,10 @@ export class TcpProxy {
     for (const pair of this.pairs) this.silence(pair);
   }
 
+  refuseNew(): void {
+    this.mode = "refuse-new";
+  }
+
   restore(): void {
     this.mode = "forward";
   }
@@ -62,7 +68,7 @@ export class TcpProxy {
   }
 
   private accept(client: Socket, target: { host: string; port: number }): void {
-    if (this.mode === "cut") {
+    if (this.mode === "cut" || this.mode === "refuse-new") {
       client.destroy();
       return;
     }
