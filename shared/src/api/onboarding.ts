@@ -34,6 +34,8 @@ export const OnboardTenantInput = z
   })
   .strict();
 export type OnboardTenantInput = z.input<typeof OnboardTenantInput>;
+/** The input after defaults: what the onboarding use case works with. */
+export type OnboardTenant = z.output<typeof OnboardTenantInput>;
 
 export interface OnboardedTenant {
   tenantId: string;
