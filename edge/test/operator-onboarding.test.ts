@@ -53,7 +53,9 @@ describe("POST /ops/tenants", () => {
       tenant_claim_value: slug,
       roles_claim: "groups",
     });
-    const admin = await env.DB.prepare("SELECT id, email, role FROM users WHERE tenant_id = ?").bind(slug).first();
+    const admin = await env.DB.prepare("SELECT id, email, role FROM users WHERE tenant_id = ?")
+      .bind(slug)
+      .first();
     expect(admin).toEqual({ id: `sub-${slug}`, email: `boss@${slug}.test`, role: "admin" });
 
     // the first admin signs in and finds the onboarding in the tenant's audit trail, by the operator
@@ -91,7 +93,10 @@ describe("POST /ops/tenants", () => {
     const slug = freshSlug();
     expect((await onboard(tenantBody(slug))).status).toBe(201);
 
-    const again = await onboard({ ...tenantBody(slug), admin: { email: `other@${slug}.test`, name: "Other" } });
+    const again = await onboard({
+      ...tenantBody(slug),
+      admin: { email: `other@${slug}.test`, name: "Other" },
+    });
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ error: "TENANT_EXISTS" });
 

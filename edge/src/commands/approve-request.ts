@@ -84,7 +84,10 @@ export async function approveRequest(
   return handleCommand(deps.store, {
     load: () => loadVmRequest(deps.db, requestId),
     decide: async (loaded) => {
-      const decidable = decidableRequest(principal, loaded, { requestId, approverOf: input.approverOf ?? [] });
+      const decidable = decidableRequest(principal, loaded, {
+        requestId,
+        approverOf: input.approverOf ?? [],
+      });
       if (!decidable.ok) return done(decidable);
       const request = decidable.value;
       if (loaded.version !== expectedVersion) {

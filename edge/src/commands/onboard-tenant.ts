@@ -66,7 +66,8 @@ export async function onboardTenant(
     if (!recorded.ok) return err({ code: "CONCURRENT_MODIFICATION" });
   } catch (error) {
     // a constraint refused the batch: another onboarding took the tenant, binding or e-mail meanwhile
-    const raced = error instanceof EventStoreUnavailableError ? await onboardingConflict(deps.db, tenant) : null;
+    const raced =
+      error instanceof EventStoreUnavailableError ? await onboardingConflict(deps.db, tenant) : null;
     if (raced) return err({ code: raced });
     throw error;
   }

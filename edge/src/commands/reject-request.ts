@@ -27,7 +27,10 @@ export async function rejectRequest(
   return handleCommand(deps.store, {
     load: () => loadVmRequest(deps.db, requestId),
     decide: (loaded) => {
-      const decidable = decidableRequest(principal, loaded, { requestId, approverOf: input.approverOf ?? [] });
+      const decidable = decidableRequest(principal, loaded, {
+        requestId,
+        approverOf: input.approverOf ?? [],
+      });
       if (!decidable.ok) return done(decidable);
       const request = decidable.value;
       if (loaded.version !== expectedVersion) return done(err({ ...stale, actualVersion: loaded.version }));

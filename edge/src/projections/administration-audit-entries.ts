@@ -85,7 +85,12 @@ export function administrationEntry(event: AdministrationEvent): AdministrationE
       return entry("SITE_ARCHIVED", "site", event.data.siteId, "archived the site");
     case "UserRoleChanged": {
       const { userId, role } = event.data;
-      return entry("USER_ROLE_CHANGED", "user", userId, role === "admin" ? "made a tenant admin" : "made a member");
+      return entry(
+        "USER_ROLE_CHANGED",
+        "user",
+        userId,
+        role === "admin" ? "made a tenant admin" : "made a member",
+      );
     }
   }
 }

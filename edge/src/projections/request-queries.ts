@@ -98,7 +98,9 @@ export async function pendingCount(
 ): Promise<number> {
   const scope = onlyProjects(approver.onlyProjects, "project_id");
   const row = await db
-    .prepare(`SELECT count(*) AS n FROM request_summary WHERE tenant_id = ? AND status = 'PENDING'${scope.sql}`)
+    .prepare(
+      `SELECT count(*) AS n FROM request_summary WHERE tenant_id = ? AND status = 'PENDING'${scope.sql}`,
+    )
     .bind(tenantId, ...scope.params)
     .first<{ n: number }>();
   return row?.n ?? 0;

@@ -9,7 +9,9 @@ export async function projectsApprovedBy(
   scope: { tenantId: string; userId: string },
 ): Promise<string[]> {
   const { results } = await db
-    .prepare("SELECT project_id FROM project_approvers WHERE tenant_id = ? AND user_id = ? ORDER BY project_id")
+    .prepare(
+      "SELECT project_id FROM project_approvers WHERE tenant_id = ? AND user_id = ? ORDER BY project_id",
+    )
     .bind(scope.tenantId, scope.userId)
     .all<{ project_id: string }>();
   return results.map((r) => r.project_id);

@@ -25,7 +25,10 @@ export interface NewTenant {
 export type OnboardingConflict = "TENANT_EXISTS" | "IDENTITY_BOUND" | "ADMIN_EMAIL_TAKEN";
 
 /** What of a new tenant is already on record, if anything (the batch's constraints guard the race). */
-export async function onboardingConflict(db: SqlDatabase, tenant: NewTenant): Promise<OnboardingConflict | null> {
+export async function onboardingConflict(
+  db: SqlDatabase,
+  tenant: NewTenant,
+): Promise<OnboardingConflict | null> {
   const row = await db
     .prepare(
       `SELECT
@@ -52,7 +55,9 @@ export async function onboardingConflict(db: SqlDatabase, tenant: NewTenant): Pr
 export function insertTenant(db: SqlDatabase, tenant: NewTenant): D1PreparedStatement[] {
   const { identity, admin } = tenant;
   return [
-    db.prepare("INSERT INTO tenants (id, slug, name) VALUES (?, ?, ?)").bind(tenant.tenantId, tenant.slug, tenant.name),
+    db
+      .prepare("INSERT INTO tenants (id, slug, name) VALUES (?, ?, ?)")
+      .bind(tenant.tenantId, tenant.slug, tenant.name),
     db
       .prepare(
         `INSERT INTO tenant_identity (tenant_id, issuer, tenant_claim, tenant_claim_value, roles_claim, created_at)

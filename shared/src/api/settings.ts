@@ -5,7 +5,11 @@ import { EntityId, ProjectId } from "./ids.ts";
 
 // Inputs of the settings area (tenant admins, issue 17); the web forms validate with the same schemas.
 
-export const DisplayName = z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters");
+export const DisplayName = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(200, "must be at most 200 characters");
 
 export const SiteId = EntityId;
 export const UserId = z.string().min(1).max(255);

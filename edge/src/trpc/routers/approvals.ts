@@ -40,23 +40,25 @@ export const approvalsRouter = router({
 
   /** Approves at the version the admin saw and dispatches exactly one provisioning job. */
   /** Tenant admins approve any project's requests, project approvers their projects'; nobody their own. */
-  approve: approverProcedure
-    .input(ApproveInput)
-    .mutation(async ({ ctx, input }) =>
-      unwrap(
-        await approveRequest(ctx.deps, {
-          principal: ctx.principal,
-          ...input,
-          approverOf: ctx.approverOf ?? [],
-        }),
-      ),
+  approve: approverProcedure.input(ApproveInput).mutation(async ({ ctx, input }) =>
+    unwrap(
+      await approveRequest(ctx.deps, {
+        principal: ctx.principal,
+        ...input,
+        approverOf: ctx.approverOf ?? [],
+      }),
     ),
+  ),
 
   reject: approverProcedure
     .input(RejectInput)
     .mutation(async ({ ctx, input }) =>
       unwrap(
-        await rejectRequest(ctx.deps, { principal: ctx.principal, ...input, approverOf: ctx.approverOf ?? [] }),
+        await rejectRequest(ctx.deps, {
+          principal: ctx.principal,
+          ...input,
+          approverOf: ctx.approverOf ?? [],
+        }),
       ),
     ),
 
