@@ -238,7 +238,9 @@ describe("cross-tenant sweep", () => {
       approverIds: [],
     });
     expect((await settings.sites()).find((x) => x.siteId === ACME_SITE)).toMatchObject({ archivedAt: null });
-    expect((await settings.people()).find((p) => p.userId === alice.userId)).toMatchObject({ role: "member" });
+    expect((await settings.people()).find((p) => p.userId === alice.userId)).toMatchObject({
+      role: "member",
+    });
   });
 
   it("shows lists, queues, VMs, audit and catalogue of the caller's tenant only", async () => {

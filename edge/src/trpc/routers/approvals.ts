@@ -50,17 +50,15 @@ export const approvalsRouter = router({
     ),
   ),
 
-  reject: approverProcedure
-    .input(RejectInput)
-    .mutation(async ({ ctx, input }) =>
-      unwrap(
-        await rejectRequest(ctx.deps, {
-          principal: ctx.principal,
-          ...input,
-          approverOf: ctx.approverOf ?? [],
-        }),
-      ),
+  reject: approverProcedure.input(RejectInput).mutation(async ({ ctx, input }) =>
+    unwrap(
+      await rejectRequest(ctx.deps, {
+        principal: ctx.principal,
+        ...input,
+        approverOf: ctx.approverOf ?? [],
+      }),
     ),
+  ),
 
   /** Stops an approved or provisioning request: its agent tears down what it built; ends FAILED (CANCELLED). */
   stopProvisioning: adminProcedure.input(StopProvisioningInput).mutation(async ({ ctx, input }) => {
