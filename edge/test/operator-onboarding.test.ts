@@ -3,11 +3,12 @@ import { describe, expect, it } from "vitest";
 import { createContextInner } from "../src/trpc/context.ts";
 import { appRouter } from "../src/trpc/router.ts";
 import { createCallerFactory } from "../src/trpc/trpc.ts";
+import { TEST_OPERATOR_SECRET } from "./support/seed.ts";
 
 // POST /ops/tenants: the operator's onboarding of a tenant, guarded by OPERATOR_SECRET (vitest.config.ts
 // binds a test value), against the production Worker.
 
-const OPERATOR_SECRET = "test-operator-secret-0123456789abcdef";
+const OPERATOR_SECRET = TEST_OPERATOR_SECRET;
 
 const onboard = (body: unknown, authorization: string | null = `Bearer ${OPERATOR_SECRET}`) =>
   exports.default.fetch(
