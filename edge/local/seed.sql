@@ -9,6 +9,9 @@ INSERT INTO users (id, tenant_id, email, name, role) VALUES
   -- Sam is the person whose sessions the browser tests end (e2e/browser/sessions.test.ts): nothing else
   -- signs in as Sam, so ending them never signs out a test running beside it
   ('user-sam', 'acme', 'sam@acme.test', 'Sam Member', 'member'),
+  -- Pat is named a project approver by the browser settings test (e2e/browser/settings.test.ts) alone, so
+  -- no other test's navigation or queue changes with it
+  ('user-pat', 'acme', 'pat@acme.test', 'Pat Member', 'member'),
   ('user-gina', 'globex', 'gina@globex.test', 'Gina Member', 'member')
 ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, email = excluded.email, name = excluded.name, role = excluded.role;
 

@@ -38,7 +38,7 @@ export interface TenantPerson {
 export async function listTenantPeople(db: SqlDatabase, tenantId: string): Promise<TenantPerson[]> {
   const { results } = await db
     .prepare(
-      "SELECT id AS userId, email, name, role FROM users WHERE tenant_id = ? ORDER BY role DESC, name, email",
+      "SELECT id AS userId, email, name, role FROM users WHERE tenant_id = ? ORDER BY role = 'admin' DESC, name, email",
     )
     .bind(tenantId)
     .all<TenantPerson>();
