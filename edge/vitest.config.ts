@@ -16,6 +16,7 @@ const RAISED_LIMITS = {
   SIGN_IN_LIMITER: unlimited("1001"),
   ENROLL_LIMITER: unlimited("1002"),
   AGENT_CONNECT_LIMITER: unlimited("1003"),
+  OPERATOR_LIMITER: unlimited("1004"),
 };
 
 export default defineConfig(async () => {
@@ -29,6 +30,7 @@ export default defineConfig(async () => {
           TEST_MIGRATIONS: migrations,
           DEV_LOGIN: "on",
           SESSION_SECRET: "test-session-secret-0123456789abcdef",
+          OPERATOR_SECRET: "test-operator-secret-0123456789abcdef",
         },
         ...(options.productionLimits ? {} : { ratelimits: RAISED_LIMITS }),
       },

@@ -1,20 +1,18 @@
--- Local and test reference data. Safe to apply any number of times: people and projects are upserted,
--- sites are only inserted so placement edited through the UI survives a re-seed.
--- Both sites point at VCSIM's default inventory.
-
-INSERT INTO tenants (id, slug, name) VALUES
-  ('acme', 'acme', 'Acme Corp'),
-  ('globex', 'globex', 'Globex Corporation')
-ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, name = excluded.name;
+-- Local and test demo data, applied after the demo tenants were onboarded through the operator path
+-- (`POST /ops/tenants` with edge/local/tenants.json: the tenants, their IdP binding and first admins Adam
+-- and Gary). Safe to apply any number of times: people and projects are upserted, sites are only
+-- inserted so placement edited through the UI survives a re-seed. Both sites point at VCSIM's default
+-- inventory. A tenant of your own needs none of this: onboard it, then use its settings area.
 
 INSERT INTO users (id, tenant_id, email, name, role) VALUES
   ('user-alice', 'acme', 'alice@acme.test', 'Alice Member', 'member'),
-  ('user-adam', 'acme', 'adam@acme.test', 'Adam Admin', 'admin'),
   -- Sam is the person whose sessions the browser tests end (e2e/browser/sessions.test.ts): nothing else
   -- signs in as Sam, so ending them never signs out a test running beside it
   ('user-sam', 'acme', 'sam@acme.test', 'Sam Member', 'member'),
-  ('user-gina', 'globex', 'gina@globex.test', 'Gina Member', 'member'),
-  ('user-gary', 'globex', 'gary@globex.test', 'Gary Admin', 'admin')
+  -- Pat is named a project approver by the browser settings test (e2e/browser/settings.test.ts) alone, so
+  -- no other test's navigation or queue changes with it
+  ('user-pat', 'acme', 'pat@acme.test', 'Pat Member', 'member'),
+  ('user-gina', 'globex', 'gina@globex.test', 'Gina Member', 'member')
 ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, email = excluded.email, name = excluded.name, role = excluded.role;
 
 INSERT OR IGNORE INTO sites (id, tenant_id, slug, name, placement, network_path, updated_at) VALUES

@@ -8,6 +8,7 @@ import { authRoutes } from "./http/auth-routes.ts";
 import { csrfGuard } from "./http/csrf-guard.ts";
 import { healthz } from "./http/healthz.ts";
 import { onError } from "./http/on-error.ts";
+import { opsRoutes } from "./http/ops-routes.ts";
 import { progressConnect } from "./http/progress-connect.ts";
 import { securityHeadersMiddleware } from "./http/security-headers.ts";
 import { createContext } from "./trpc/context.ts";
@@ -25,6 +26,7 @@ app.use("/auth/*", csrfGuard());
 app.route("/auth", authRoutes);
 
 app.route("/healthz", healthz);
+app.route("/ops", opsRoutes);
 app.route("/agent", agentRoutes);
 app.route("/agent", agentReleaseRoutes);
 app.route("/progress", progressConnect);

@@ -42,6 +42,11 @@ const EdgeVars = z.object({
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** An operator's bearer token for `/healthz/details` (a Worker secret); unset: only the local stack. */
   HEALTHZ_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  /**
+   * The operator's bearer token for `POST /ops/tenants` (onboarding a tenant; a Worker secret, never in
+   * wrangler.toml). Unset: the path answers 404, as if it did not exist.
+   */
+  OPERATOR_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** Only ever set in `.dev.vars` or test bindings; never in wrangler.toml. */
   DEV_LOGIN: z
     .enum(["on", "off"])

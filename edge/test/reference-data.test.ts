@@ -46,6 +46,7 @@ describe("reference data", () => {
         name: "Data",
         vmPrefix: "data",
         siteId: "site-acme-vcsim",
+        archivedAt: null,
       },
       {
         id: "proj-acme-web",
@@ -54,6 +55,7 @@ describe("reference data", () => {
         name: "Web",
         vmPrefix: "web",
         siteId: "site-acme-vcsim",
+        archivedAt: null,
       },
     ]);
   });
@@ -64,8 +66,8 @@ describe("reference data", () => {
     const users = await env.DB.prepare(
       "SELECT count(*) AS n FROM users WHERE tenant_id IN ('acme', 'globex')",
     ).first<{ n: number }>();
-    // the four demo users and Sam, whom only the browser session tests sign in as
-    expect(users?.n).toBe(5);
+    // the four demo users, Sam and Pat, whom only the browser session and settings tests sign in as
+    expect(users?.n).toBe(6);
   });
 });
 

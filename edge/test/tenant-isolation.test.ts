@@ -72,7 +72,7 @@ async function outcome(call: Promise<unknown>) {
   }
 }
 
-type Kind = "request" | "project" | "site" | "agent" | "vm";
+type Kind = "request" | "project" | "site" | "agent" | "vm" | "person";
 
 /** An id of each kind that exists in acme, and one that exists nowhere. */
 const ids = (kind: Kind) =>
@@ -82,7 +82,16 @@ const ids = (kind: Kind) =>
     site: { foreign: ACME_SITE, missing: "site-none" },
     agent: { foreign: acmeAgentId, missing: "agent-none" },
     vm: { foreign: acmeVm, missing: "req_00000000000000000000000000000000" },
+    person: { foreign: alice.userId, missing: "user-none" },
   })[kind];
+
+/** Valid settings.createProject / updateProject values in globex, the intruders' tenant. */
+const globexProject = (siteId = "site-globex-vcsim") => ({
+  name: "Intruder",
+  slug: `intruder-${crypto.randomUUID().slice(0, 8)}`,
+  vmPrefix: `in${crypto.randomUUID().slice(0, 8)}`,
+  siteId,
+});
 
 /** A subscription answers its first frame or its error once iterated. */
 async function firstFrame(stream: Promise<AsyncIterable<unknown>>) {
@@ -129,6 +138,27 @@ const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][
   ["agents.createEnrollmentToken", "site", (api, id) => api.agents.createEnrollmentToken({ siteId: id })],
   ["agents.queue", "site", (api, id) => api.agents.queue({ siteId: id })],
   ["agents.revoke", "agent", (api, id) => api.agents.revoke({ agentId: id })],
+  // the settings area (issue 17)
+  ["settings.createProject", "site", (api, id) => api.settings.createProject(globexProject(id))],
+  [
+    "settings.updateProject",
+    "project",
+    (api, id) => api.settings.updateProject({ projectId: id, ...globexProject() }),
+  ],
+  ["settings.archiveProject", "project", (api, id) => api.settings.archiveProject({ projectId: id })],
+  [
+    "settings.setApprover of a project",
+    "project",
+    (api, id) => api.settings.setApprover({ projectId: id, userId: gina.userId, approver: true }),
+  ],
+  [
+    "settings.setApprover naming a person",
+    "person",
+    (api, id) => api.settings.setApprover({ projectId: GLOBEX_SHOP, userId: id, approver: true }),
+  ],
+  ["settings.renameSite", "site", (api, id) => api.settings.renameSite({ siteId: id, name: "Mine now" })],
+  ["settings.archiveSite", "site", (api, id) => api.settings.archiveSite({ siteId: id })],
+  ["settings.setRole", "person", (api, id) => api.settings.setRole({ userId: id, role: "admin" })],
   // the VM after READY: every procedure that names a VM
   ["vms.get", "vm", (api, id) => api.vms.get({ vmId: id })],
   ["vms.powerOn", "vm", (api, id) => api.vms.powerOn({ vmId: id, idempotencyKey: freshKey() })],
@@ -200,6 +230,17 @@ describe("cross-tenant sweep", () => {
     expect(vm.vm).toMatchObject({ status: "READY", action: null, snapshotCount: 0 });
     expect(vm.pendingResize).toMatchObject({ approvalId: acmeApproval });
     expect(vm.timeline.map((e) => e.kind)).toEqual(["PROVISIONED", "RESIZE_REQUESTED"]);
+    const settings = callerFor(adam, w).settings;
+    expect((await settings.projects()).find((p) => p.projectId === ACME_WEB)).toMatchObject({
+      name: "Web",
+      slug: "web",
+      archivedAt: null,
+      approverIds: [],
+    });
+    expect((await settings.sites()).find((x) => x.siteId === ACME_SITE)).toMatchObject({ archivedAt: null });
+    expect((await settings.people()).find((p) => p.userId === alice.userId)).toMatchObject({
+      role: "member",
+    });
   });
 
   it("shows lists, queues, VMs, audit and catalogue of the caller's tenant only", async () => {
@@ -218,6 +259,10 @@ describe("cross-tenant sweep", () => {
       "proj-globex-shop",
     ]);
     expect((await callerFor(adam, w).approvals.pending({})).items.map((r) => r.requestId)).toContain(acmeId);
+    // the settings area lists the caller's tenant's projects, sites and people only
+    expect((await globex.settings.projects()).map((p) => p.projectId).sort()).not.toContain(ACME_WEB);
+    expect((await globex.settings.sites()).map((x) => x.siteId)).not.toContain(ACME_SITE);
+    expect((await globex.settings.people()).map((p) => p.userId)).not.toContain(alice.userId);
   });
 
   it("filters the approval queue by another tenant's project like by a missing one: nothing", async () => {

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import type { SourcelessWorkerOptions } from "wrangler";
-import { MIGRATIONS_DIR, REPO_ROOT, SEED_SQL, WRANGLER_CONFIG } from "./repo-paths.ts";
+import { DEMO_TENANTS, MIGRATIONS_DIR, REPO_ROOT, SEED_SQL, WRANGLER_CONFIG } from "./repo-paths.ts";
 
 /** One D1 migration: its file name (wrangler's bookkeeping key) and its statements. */
 export interface Migration {
@@ -24,6 +24,8 @@ export interface EdgeConfig {
   migrations: Migration[];
   /** edge/local/seed.sql, split into statements. */
   seed: string[];
+  /** edge/local/tenants.json: each demo tenant as `POST /ops/tenants` takes it. */
+  tenants: unknown[];
 }
 
 /** The fields of wrangler's config this module reads. */
@@ -90,6 +92,7 @@ async function fromWrangler(assetsDir: string | undefined): Promise<EdgeConfig> 
     define,
     migrations,
     seed: existsSync(SEED_SQL) ? await split(SEED_SQL) : [],
+    tenants: existsSync(DEMO_TENANTS) ? JSON.parse(await readFile(DEMO_TENANTS, "utf8")) : [],
   };
 }
 

@@ -75,6 +75,7 @@ export async function startEdge(options: EdgeOptions): Promise<LocalEdge> {
       ALLOWED_ORIGINS: `${origin},http://localhost:${port}`,
       DEV_LOGIN: "on",
       SESSION_SECRET: "local-stack-session-secret-not-for-production",
+      OPERATOR_SECRET: LOCAL_OPERATOR_SECRET,
       ...options.vars,
     },
     host: "127.0.0.1",
@@ -93,8 +94,10 @@ export async function startEdge(options: EdgeOptions): Promise<LocalEdge> {
 
   let miniflare: Miniflare | null = await open(miniflareOptions, port);
   try {
+    const worker = miniflare;
     await prepareEdgeState(await miniflare.getD1Database("DB"), config, {
       seed: options.seed ?? true,
+      onboard: () => onboardDemoTenants(worker, origin, config.tenants),
       ...(options.extraStatements === undefined ? {} : { extra: options.extraStatements }),
     });
   } catch (error) {
@@ -119,6 +122,26 @@ export async function startEdge(options: EdgeOptions): Promise<LocalEdge> {
 }
 
 type MiniflareOptions = ConstructorParameters<typeof Miniflare>[0];
+
+/** The local stack's operator secret (`POST /ops/tenants`); production sets its own Worker secret. */
+export const LOCAL_OPERATOR_SECRET = "local-stack-operator-secret-not-for-production";
+
+/**
+ * The demo tenants, onboarded as an operator would onboard a real one (the same use case, through the
+ * Worker); a tenant already on record (a restarted stack) answers 409 and is left as it is.
+ */
+async function onboardDemoTenants(worker: Miniflare, origin: string, tenants: readonly unknown[]) {
+  for (const tenant of tenants) {
+    const response = await worker.dispatchFetch(`${origin}/ops/tenants`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${LOCAL_OPERATOR_SECRET}` },
+      body: JSON.stringify(tenant),
+    });
+    const answer = await response.text();
+    if (response.status !== 201 && response.status !== 409)
+      throw new Error(`onboarding a demo tenant failed: HTTP ${response.status} ${answer}`);
+  }
+}
 
 /** A running Miniflare, or a disposed one and an error: a taken port names its holder. */
 async function open(options: MiniflareOptions, port: number): Promise<Miniflare> {

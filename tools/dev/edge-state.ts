@@ -19,14 +19,19 @@ const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS d1_migrations(
 
 /**
  * Applies the D1 migrations not applied yet, each with its bookkeeping row in one batch (all or nothing),
- * then the demo seed (idempotent) and `extra` statements. Runs through the edge's own D1 binding before
+ * then the demo tenants' onboarding and the demo seed (both idempotent) and `extra` statements. Runs through the edge's own D1 binding before
  * the edge answers anyone, so nothing else writes the database meanwhile.
  * @returns the names of the migrations it applied
  */
 export async function prepareEdgeState(
   db: LocalD1,
   config: Pick<EdgeConfig, "migrations" | "seed">,
-  options: { seed: boolean; extra?: readonly string[] },
+  options: {
+    seed: boolean;
+    extra?: readonly string[];
+    /** onboards the demo tenants through the Worker's operator path: after the migrations, before the seed */
+    onboard?: () => Promise<void>;
+  },
 ): Promise<string[]> {
   await db.batch([db.prepare(MIGRATIONS_TABLE)]);
   const done = new Set(
@@ -39,6 +44,7 @@ export async function prepareEdgeState(
       db.prepare("INSERT INTO d1_migrations (name) VALUES (?)").bind(migration.name),
     ]);
   }
+  if (options.seed) await options.onboard?.();
   const data = [...(options.seed ? config.seed : []), ...(options.extra ?? [])];
   if (data.length > 0) await db.batch(data.map((s) => db.prepare(s)));
   return pending.map((m) => m.name);

@@ -8,5 +8,7 @@ export const DEV_WORKER = path.join(REPO_ROOT, "edge/dev/dev-worker.ts");
 export const VITE_BIN = path.join(REPO_ROOT, "node_modules/vite/bin/vite.js");
 export const MIGRATIONS_DIR = path.join(REPO_ROOT, "edge/migrations");
 export const SEED_SQL = path.join(REPO_ROOT, "edge/local/seed.sql");
+/** The demo tenants, onboarded through the operator path (`POST /ops/tenants`) before the seed. */
+export const DEMO_TENANTS = path.join(REPO_ROOT, "edge/local/tenants.json");
 export const WEB_DIR = path.join(REPO_ROOT, "web");
 export const AGENT_CLI = path.join(REPO_ROOT, "agent/src/cli.ts");

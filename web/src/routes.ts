@@ -9,7 +9,7 @@ import {
   getSizes,
   getVm,
 } from "./lib/queries.ts";
-import { adminPage, adminPreload } from "./pages/AdminRoute.tsx";
+import { adminPage, adminPreload, approverPage } from "./pages/AdminRoute.tsx";
 import AppLayout from "./pages/AppLayout.tsx";
 
 // pages load lazily (admin pages never reach a member's browser); preloads start their reads on hover/navigation.
@@ -97,12 +97,22 @@ export const routes: RouteDefinition[] = [
       },
       {
         path: "/admin/approvals",
-        component: adminPage(() => import("./pages/ApprovalsPage.tsx")),
+        // tenant admins and project approvers (who see their projects' requests only)
+        component: approverPage(() => import("./pages/ApprovalsPage.tsx")),
         preload: preloadApprovals,
       },
       { path: "/admin/agents", component: adminPage(() => import("./pages/AgentsPage.tsx")) },
       { path: "/admin/site", component: adminPage(() => import("./pages/SiteSettingsPage.tsx")) },
       { path: "/admin/sessions", component: adminPage(() => import("./pages/SessionsPage.tsx")) },
+      {
+        path: "/settings",
+        component: adminPage(() => import("./pages/SettingsLayout.tsx")),
+        children: [
+          { path: "/", component: lazy(() => import("./pages/settings/ProjectsSettings.tsx")) },
+          { path: "/sites", component: lazy(() => import("./pages/settings/SitesSettings.tsx")) },
+          { path: "/people", component: lazy(() => import("./pages/settings/PeopleSettings.tsx")) },
+        ],
+      },
       { path: "*", component: lazy(() => import("./pages/NotFoundPage.tsx")) },
     ],
   },

@@ -19,6 +19,8 @@ export const USERS = {
   adam: "adam@acme.test",
   /** only sessions.test.ts signs in as Sam: it ends Sam's sessions, which would sign out any other file */
   sam: "sam@acme.test",
+  /** only settings.test.ts signs in as Pat: it names Pat a project approver */
+  pat: "pat@acme.test",
   gina: "gina@globex.test",
   gary: "gary@globex.test",
 } as const;

@@ -19,11 +19,25 @@ export class BrowserSession {
       body: JSON.stringify({ email }),
     });
     if (!res.ok) throw new Error(`dev login as ${email} failed: ${res.status} ${await res.text()}`);
-    const cookie = res.headers
+    return new BrowserSession(edgeUrl, BrowserSession.cookieOf(res));
+  }
+
+  /** Signs in as the SPA does after single sign-on: the IdP's access token traded for the session cookie. */
+  static async fromAccessToken(edgeUrl: string, accessToken: string): Promise<BrowserSession> {
+    const res = await fetch(`${edgeUrl}/auth/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: edgeUrl },
+      body: JSON.stringify({ accessToken }),
+    });
+    if (!res.ok) throw new Error(`sign-in with an access token failed: ${res.status} ${await res.text()}`);
+    return new BrowserSession(edgeUrl, BrowserSession.cookieOf(res));
+  }
+
+  private static cookieOf(res: Response): string {
+    return res.headers
       .getSetCookie()
       .map((c) => c.split(";")[0])
       .join("; ");
-    return new BrowserSession(edgeUrl, cookie);
   }
 
   async mutation(path: string, input: unknown): Promise<unknown> {

@@ -9,6 +9,8 @@ export interface LinkEdgeOptions {
   leaseTtlMs: number;
   renewIntervalMs: number;
   offerTimeoutMs?: number;
+  /** more Worker vars (e.g. the OIDC settings of a test identity provider) */
+  vars?: Record<string, string>;
 }
 
 export interface TokenRequest {
@@ -42,6 +44,7 @@ export class LinkEdge {
         AGENT_LEASE_TTL_MS: String(options.leaseTtlMs),
         AGENT_RENEW_INTERVAL_MS: String(options.renewIntervalMs),
         AGENT_OFFER_TIMEOUT_MS: String(options.offerTimeoutMs ?? 2000),
+        ...options.vars,
       },
       echo: process.env.GANTRY_TEST_ECHO === "1",
     });

@@ -20,7 +20,7 @@ import type { JobDispatch } from "./job-dispatcher.ts";
 import { outboxInsert } from "./job-outbox.ts";
 import { loadVmRequest } from "./load-aggregates.ts";
 import { relayJob } from "./outbox-relay.ts";
-import { visibleRequest } from "./request-access.ts";
+import { decidableRequest } from "./request-access.ts";
 import { appendToRequest } from "./request-append.ts";
 
 export interface Decided {
@@ -67,7 +67,13 @@ function sagaDispatches(
  */
 export async function approveRequest(
   deps: DispatchDeps,
-  input: { principal: Principal; requestId: string; expectedVersion: number },
+  input: {
+    principal: Principal;
+    requestId: string;
+    expectedVersion: number;
+    /** the projects the principal approves without being a tenant admin */
+    approverOf?: readonly string[];
+  },
 ): Promise<Result<Decided & { jobId: string }, DomainError>> {
   const { principal, requestId, expectedVersion } = input;
   const stale = { code: "STALE_REQUEST_VERSION", requestId, expectedVersion } as const;
@@ -78,8 +84,12 @@ export async function approveRequest(
   return handleCommand(deps.store, {
     load: () => loadVmRequest(deps.db, requestId),
     decide: async (loaded) => {
-      const request = visibleRequest(principal, loaded);
-      if (!request) return done(err({ code: "REQUEST_NOT_FOUND", requestId }));
+      const decidable = decidableRequest(principal, loaded, {
+        requestId,
+        approverOf: input.approverOf ?? [],
+      });
+      if (!decidable.ok) return done(decidable);
+      const request = decidable.value;
       if (loaded.version !== expectedVersion) {
         if (loaded.eventIds.includes(`${approvalId}#0`))
           return done(ok({ requestId, version: expectedVersion + 1, jobId }));

@@ -7,21 +7,32 @@ import { userCommandContext } from "./command-context.ts";
 import type { CommandDeps } from "./command-deps.ts";
 import { done, handleCommand } from "./handle-command.ts";
 import { loadVmRequest } from "./load-aggregates.ts";
-import { visibleRequest } from "./request-access.ts";
+import { decidableRequest } from "./request-access.ts";
 import { appendToRequest } from "./request-append.ts";
 
 /** Rejects a pending request with a reason, at the version the admin saw. */
 export async function rejectRequest(
   deps: CommandDeps,
-  input: { principal: Principal; requestId: string; expectedVersion: number; reason: string },
+  input: {
+    principal: Principal;
+    requestId: string;
+    expectedVersion: number;
+    reason: string;
+    /** the projects the principal approves without being a tenant admin */
+    approverOf?: readonly string[];
+  },
 ): Promise<Result<Decided, DomainError>> {
   const { principal, requestId, expectedVersion, reason } = input;
   const stale = { code: "STALE_REQUEST_VERSION", requestId, expectedVersion } as const;
   return handleCommand(deps.store, {
     load: () => loadVmRequest(deps.db, requestId),
     decide: (loaded) => {
-      const request = visibleRequest(principal, loaded);
-      if (!request) return done(err({ code: "REQUEST_NOT_FOUND", requestId }));
+      const decidable = decidableRequest(principal, loaded, {
+        requestId,
+        approverOf: input.approverOf ?? [],
+      });
+      if (!decidable.ok) return done(decidable);
+      const request = decidable.value;
       if (loaded.version !== expectedVersion) return done(err({ ...stale, actualVersion: loaded.version }));
       const decided = decideVmRequest(
         { type: "RejectRequest", data: { requestId, rejecterId: principal.userId, reason } },

@@ -74,6 +74,7 @@ export async function submitRequest(
     projectId: submission.projectId,
   });
   if (!project) return err({ code: "PROJECT_NOT_FOUND", projectId: submission.projectId });
+  if (project.archivedAt !== null) return err({ code: "PROJECT_ARCHIVED", projectId: project.id });
 
   const requestId = await requestIdFor({ ...principal, idempotencyKey: submission.idempotencyKey });
   const name = { tenantId: principal.tenantId, projectId: submission.projectId, name: submission.name };

@@ -40,4 +40,8 @@ export const streamIds = {
   agent: (agentId: string) => `agent:${agentId}`,
   /** a person's sessions; people are per tenant (an OIDC subject is only unique within its issuer) */
   user: (tenantId: string, userId: string) => `user:${tenantId}:${userId}`,
+  /** a tenant's onboarding (the operator path) */
+  tenant: (tenantId: string) => `tenant:${tenantId}`,
+  /** a project's settings and approvers */
+  project: (projectId: string) => `project:${projectId}`,
 };

@@ -13,7 +13,7 @@ import { type IdpGrant, startSession } from "../auth/browser-session.ts";
 import { forgetSession } from "../auth/session-cache.ts";
 import { isSessionToken, LOCAL_COOKIE, sessionIdHash } from "../auth/session-cookie.ts";
 import { endSession, SESSION_TTL_MS, type SessionIdentity, type SessionSource } from "../auth/sessions.ts";
-import { findUserByEmail, listUsers } from "../auth/users.ts";
+import { findUserByEmail, listUsers, recordSignIn } from "../auth/users.ts";
 import { endSessionsOfPerson } from "../commands/end-sessions.ts";
 import { workerDeps } from "../deps.ts";
 import type { EdgeEnv } from "../env.ts";
@@ -115,7 +115,9 @@ export const authRoutes = new Hono<EdgeEnv>()
     // a genuine token for a tenant Gantry has no record of opens nothing (one IdP may serve many tenants)
     if (!(await getTenant(c.env.DB, identity.tenantId))) return c.json({ error: "unknown tenant" }, 403);
     const grant = { expiresAt: verified.value.expiresAt, refreshToken: input.refreshToken ?? null };
-    return signIn(c, { identity, source: "oidc", grant });
+    // the person is on record from now on (the settings area lists them; an admin may promote them)
+    const role = await recordSignIn(c.env.DB, identity);
+    return signIn(c, { identity: { ...identity, role }, source: "oidc", grant });
   })
   .post("/logout", async (c) => {
     const input = await parseBody(c, LogoutInput);

@@ -2,17 +2,13 @@ import { type Context, Hono } from "hono";
 import type { EdgeEnv } from "../env.ts";
 import { parseVars } from "../env.ts";
 import { countConnectedAgents } from "../tenancy/agent-registry.ts";
-import { hashesEqual, sha256Hex } from "../tenancy/credentials.ts";
 import { isLocalDevRequest } from "./local-dev.ts";
+import { bearerIsSecret } from "./operator-secret.ts";
 
 /** An operator's view of the edge: answered to the local stack, or with the HEALTHZ_TOKEN secret. */
 async function mayReadDetails(c: Context<EdgeEnv>): Promise<boolean> {
   if (isLocalDevRequest(c)) return true;
-  const token = parseVars(c.env).HEALTHZ_TOKEN;
-  const presented = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
-  if (!token || !presented) return false;
-  // compare digests, so the comparison takes the same time whatever the presented value
-  return hashesEqual(await sha256Hex(presented), await sha256Hex(token));
+  return bearerIsSecret(c, parseVars(c.env).HEALTHZ_TOKEN);
 }
 
 /**

@@ -15,6 +15,8 @@ export const RATE_LIMITS = {
   enroll: { binding: "ENROLL_LIMITER", periodSeconds: 60 },
   /** GET /agent/connect, per client IP and per agent id named by the credential (before any D1 read) */
   agentConnect: { binding: "AGENT_CONNECT_LIMITER", periodSeconds: 60 },
+  /** POST /ops/tenants (the operator's onboarding), per client IP, before the secret is checked */
+  operator: { binding: "OPERATOR_LIMITER", periodSeconds: 60 },
 } as const satisfies Record<string, { binding: keyof Env; periodSeconds: 10 | 60 }>;
 export type RateLimitName = keyof typeof RATE_LIMITS;
 

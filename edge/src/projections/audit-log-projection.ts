@@ -3,6 +3,7 @@ import { type DomainEvent, isTenancyEvent } from "@gantry/shared/events/catalog"
 import type { TenancyEvent } from "@gantry/shared/events/tenancy";
 import type { InlineProjection } from "../event-store/inline-projection.ts";
 import type { RecordedEvent } from "../event-store/stored-event.ts";
+import { administrationEntry } from "./administration-audit-entries.ts";
 import { requestIdOfEvent } from "./request-summary-projection.ts";
 import { vmAuditEntry } from "./vm-audit-entries.ts";
 
@@ -126,6 +127,8 @@ function tenancyEntry(event: TenancyEvent): Entry {
         summary: `${how} (${sessions} session(s))`,
       };
     }
+    default:
+      return administrationEntry(event);
   }
 }
 

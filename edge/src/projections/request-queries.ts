@@ -56,15 +56,27 @@ export async function getSummaryRow(
 }
 
 /** The admin queue: pending requests oldest first, flagged when they waited more than 48 h. */
+/** A project approver sees only their projects' requests; a tenant admin (no list) sees all. */
+export interface ApproverScope {
+  onlyProjects?: readonly string[];
+}
+
+function onlyProjects(projectIds: readonly string[] | undefined, column: string) {
+  if (projectIds === undefined) return { sql: "", params: [] as string[] };
+  if (projectIds.length === 0) return { sql: " AND 0", params: [] as string[] };
+  return { sql: ` AND ${column} IN (${projectIds.map(() => "?").join(", ")})`, params: [...projectIds] };
+}
+
 export function pendingQueue(
   db: SqlDatabase,
-  input: Paging & { tenantId: string; projectId?: string; now: Date },
+  input: Paging & { tenantId: string; projectId?: string; now: Date } & ApproverScope,
 ): Promise<Page<PendingRequest>> {
   const project = input.projectId === undefined ? "" : " AND r.project_id = ?";
+  const scope = onlyProjects(input.onlyProjects, "r.project_id");
   return paged(db, {
-    where: `r.tenant_id = ? AND r.status = 'PENDING'${project}`,
+    where: `r.tenant_id = ? AND r.status = 'PENDING'${project}${scope.sql}`,
     order: "r.created_at ASC, r.request_id ASC",
-    params: [input.tenantId, ...(input.projectId === undefined ? [] : [input.projectId])],
+    params: [input.tenantId, ...(input.projectId === undefined ? [] : [input.projectId]), ...scope.params],
     paging: input,
     map: (row) => {
       const waitingMs = Math.max(0, input.now.getTime() - Date.parse(row.created_at));
@@ -79,10 +91,17 @@ export function pendingQueue(
 }
 
 /** How many requests of the tenant wait for a decision (the badge on the admins' Approvals link). */
-export async function pendingCount(db: SqlDatabase, tenantId: string): Promise<number> {
+export async function pendingCount(
+  db: SqlDatabase,
+  tenantId: string,
+  approver: ApproverScope = {},
+): Promise<number> {
+  const scope = onlyProjects(approver.onlyProjects, "project_id");
   const row = await db
-    .prepare("SELECT count(*) AS n FROM request_summary WHERE tenant_id = ? AND status = 'PENDING'")
-    .bind(tenantId)
+    .prepare(
+      `SELECT count(*) AS n FROM request_summary WHERE tenant_id = ? AND status = 'PENDING'${scope.sql}`,
+    )
+    .bind(tenantId, ...scope.params)
     .first<{ n: number }>();
   return row?.n ?? 0;
 }

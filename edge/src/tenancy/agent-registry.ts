@@ -251,3 +251,14 @@ export async function countConnectedAgents(db: SqlDatabase, now = Date.now()): P
     .first<{ n: number }>();
   return row?.n ?? 0;
 }
+
+/** How many agents of each of the tenant's sites are not revoked: a site with any cannot be archived. */
+export async function liveAgentsBySite(db: SqlDatabase, tenantId: string): Promise<Map<string, number>> {
+  const { results } = await db
+    .prepare(
+      "SELECT site_id, count(*) AS n FROM agents WHERE tenant_id = ? AND revoked_at IS NULL GROUP BY site_id",
+    )
+    .bind(tenantId)
+    .all<{ site_id: string; n: number }>();
+  return new Map(results.map((r) => [r.site_id, r.n]));
+}

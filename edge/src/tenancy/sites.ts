@@ -167,3 +167,80 @@ export async function checkSiteSettings(
       ),
   );
 }
+
+// the settings area (issue 17): a site's life, each statement committed with its event by
+// commands/site-administration.ts
+
+export interface SiteState {
+  siteId: string;
+  slug: string;
+  name: string;
+  archivedAt: string | null;
+  configured: boolean;
+}
+
+const SITE_STATE = `SELECT id AS siteId, slug, name, archived_at AS archivedAt,
+  (placement IS NOT NULL AND network_path IS NOT NULL) AS configured FROM sites`;
+
+const toState = (r: Omit<SiteState, "configured"> & { configured: number }): SiteState => ({
+  ...r,
+  configured: r.configured === 1,
+});
+
+/** A site of the tenant with its settings-area columns; null for a missing or another tenant's site. */
+export async function getSiteState(
+  db: SqlDatabase,
+  scope: { tenantId: string; siteId: string },
+): Promise<SiteState | null> {
+  const row = await db
+    .prepare(`${SITE_STATE} WHERE id = ? AND tenant_id = ?`)
+    .bind(scope.siteId, scope.tenantId)
+    .first<Omit<SiteState, "configured"> & { configured: number }>();
+  return row ? toState(row) : null;
+}
+
+/** Every site of the tenant, archived ones last. */
+export async function listSiteStates(db: SqlDatabase, tenantId: string): Promise<SiteState[]> {
+  const { results } = await db
+    .prepare(`${SITE_STATE} WHERE tenant_id = ? ORDER BY archived_at IS NOT NULL, name`)
+    .bind(tenantId)
+    .all<Omit<SiteState, "configured"> & { configured: number }>();
+  return results.map(toState);
+}
+
+export async function siteSlugTaken(
+  db: SqlDatabase,
+  scope: { tenantId: string; slug: string },
+): Promise<boolean> {
+  const row = await db
+    .prepare("SELECT 1 AS taken FROM sites WHERE tenant_id = ? AND slug = ?")
+    .bind(scope.tenantId, scope.slug)
+    .first<{ taken: number }>();
+  return row !== null;
+}
+
+export const insertSite = (
+  db: SqlDatabase,
+  input: { tenantId: string; siteId: string; slug: string; name: string; now: string },
+): D1PreparedStatement =>
+  db
+    .prepare("INSERT INTO sites (id, tenant_id, slug, name, updated_at) VALUES (?, ?, ?, ?, ?)")
+    .bind(input.siteId, input.tenantId, input.slug, input.name, input.now);
+
+export const renameSite = (
+  db: SqlDatabase,
+  input: { tenantId: string; siteId: string; name: string; now: string },
+): D1PreparedStatement =>
+  db
+    .prepare("UPDATE sites SET name = ?, updated_at = ? WHERE id = ? AND tenant_id = ?")
+    .bind(input.name, input.now, input.siteId, input.tenantId);
+
+export const archiveSite = (
+  db: SqlDatabase,
+  input: { tenantId: string; siteId: string; now: string },
+): D1PreparedStatement =>
+  db
+    .prepare(
+      "UPDATE sites SET archived_at = ?, updated_at = ? WHERE id = ? AND tenant_id = ? AND archived_at IS NULL",
+    )
+    .bind(input.now, input.now, input.siteId, input.tenantId);

@@ -19,6 +19,8 @@ const CODES: Readonly<Record<DomainError["code"], TRPC_ERROR_CODE_KEY>> = {
   STALE_REQUEST_VERSION: "CONFLICT",
   REQUEST_NOT_CANCELLABLE: "PRECONDITION_FAILED",
   SELF_APPROVAL_FORBIDDEN: "FORBIDDEN",
+  NOT_PROJECT_APPROVER: "FORBIDDEN",
+  PROJECT_ARCHIVED: "PRECONDITION_FAILED",
   NOT_REQUESTER: "FORBIDDEN",
   INVALID_TRANSITION: "PRECONDITION_FAILED",
   CONCURRENT_MODIFICATION: "CONFLICT",
@@ -60,6 +62,10 @@ function messageFor(error: DomainError): string {
       return `only pending requests can be cancelled; this one is ${error.status}`;
     case "SELF_APPROVAL_FORBIDDEN":
       return "you cannot approve or reject your own request";
+    case "NOT_PROJECT_APPROVER":
+      return "only a tenant admin or an approver of this request's project can decide it";
+    case "PROJECT_ARCHIVED":
+      return "this project is archived and takes no new request";
     case "NOT_REQUESTER":
       return "only the requester can cancel a request";
     case "INVALID_TRANSITION":

@@ -6,6 +6,7 @@ import { progressRouter } from "./routers/progress.ts";
 import { requestsRouter } from "./routers/requests.ts";
 import { sessionRouter } from "./routers/session.ts";
 import { sessionsRouter } from "./routers/sessions.ts";
+import { settingsRouter } from "./routers/settings.ts";
 import { sitesRouter } from "./routers/sites.ts";
 import { vmsRouter } from "./routers/vms.ts";
 import { publicProcedure, router } from "./trpc.ts";
@@ -22,6 +23,7 @@ export const appRouter = router({
   progress: progressRouter,
   agents: agentsRouter,
   sites: sitesRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { EventStoreUnavailableError, isTransientD1Error } from "../event-store/event-store-errors.ts";
+import { projectsApprovedBy } from "../tenancy/project-approvers.ts";
 import type { TrpcContext } from "./context.ts";
 
 // the only initTRPC in the edge; routers import the builders they are allowed to use
@@ -63,4 +64,16 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.principal.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "admins only" });
   return next();
+});
+
+/**
+ * Tenant admins and project approvers (issue 17): `approverOf` is null for an admin (every project), else
+ * the projects the person approves; someone who approves none gets FORBIDDEN.
+ */
+export const approverProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  if (ctx.principal.role === "admin") return next({ ctx: { approverOf: null } });
+  const approverOf = await projectsApprovedBy(ctx.env.DB, ctx.principal);
+  if (approverOf.length === 0)
+    throw new TRPCError({ code: "FORBIDDEN", message: "tenant admins and project approvers only" });
+  return next({ ctx: { approverOf } });
 });

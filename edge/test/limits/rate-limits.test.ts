@@ -7,7 +7,7 @@ import { enrolledAgent, freshSite } from "../agent-support.ts";
 // wrangler.toml's limits, unchanged (this project does not raise them): each case sends from an address
 // of its own until the binding says no. Windows are fixed and aligned to the clock, so a window that
 // rolls over mid-run lets a few more through: the 429 must come after at least `limit` calls, and come.
-const LIMITS = { signIn: 60, enroll: 30, agentConnect: 120 } as const;
+const LIMITS = { signIn: 60, enroll: 30, agentConnect: 120, operator: 10 } as const;
 
 let addresses = 0;
 const freshAddress = () => `198.51.100.${++addresses}`;
@@ -63,6 +63,8 @@ describe("rate limits (Workers Rate Limiting binding)", () => {
       (ip: string) => post("/agent/enroll", ip, { token: "get_x", name: "a" }),
     ],
     ["GET /agent/connect", "agentConnect", (ip: string) => connect(ip, "gac_not_a_credential")],
+    // a guesser of the operator secret is stopped before the secret is even compared
+    ["POST /ops/tenants", "operator", (ip: string) => post("/ops/tenants", ip, {})],
   ] as const;
 
   it.each(cases)(

@@ -1,4 +1,9 @@
+import { exports } from "cloudflare:workers";
 import seedSql from "../../local/seed.sql?raw";
+import demoTenants from "../../local/tenants.json";
+
+/** vitest.config.ts binds this OPERATOR_SECRET for the tests' Worker. */
+export const TEST_OPERATOR_SECRET = "test-operator-secret-0123456789abcdef";
 
 /** Splits the seed file into statements: it has no `;` inside strings, so line-ending `;` suffices. */
 const statements = seedSql
@@ -6,7 +11,25 @@ const statements = seedSql
   .map((s) => s.replace(/^\s*--.*$/gm, "").trim())
   .filter(Boolean);
 
-/** Applies edge/local/seed.sql, the same reference data the local stack uses; safe to repeat. */
+/** Onboards a tenant through the operator path of the production Worker; a tenant on record is left as is. */
+export async function onboardThroughOperatorPath(body: unknown): Promise<void> {
+  const response = await exports.default.fetch(
+    new Request("http://127.0.0.1:8787/ops/tenants", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${TEST_OPERATOR_SECRET}` },
+      body: JSON.stringify(body),
+    }),
+  );
+  if (response.status !== 201 && response.status !== 409)
+    throw new Error(`onboarding failed: HTTP ${response.status} ${await response.text()}`);
+  await response.body?.cancel();
+}
+
+/**
+ * The local stack's reference data: the demo tenants onboarded as an operator would (edge/local/tenants.json),
+ * then edge/local/seed.sql's demo sites, projects and people. Safe to repeat.
+ */
 export async function seedReferenceData(db: D1Database): Promise<void> {
+  for (const tenant of demoTenants) await onboardThroughOperatorPath(tenant);
   await db.batch(statements.map((s) => db.prepare(s)));
 }

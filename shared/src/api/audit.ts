@@ -40,10 +40,20 @@ export type AuditAction =
   | "AGENT_REVOKED"
   | "AGENT_CREDENTIAL_ROTATED"
   | "AGENT_DUPLICATE_CONNECTION"
-  | "SESSIONS_ENDED";
+  | "SESSIONS_ENDED"
+  // tenant administration (issue 17)
+  | "TENANT_ONBOARDED"
+  | "PROJECT_CREATED"
+  | "PROJECT_CHANGED"
+  | "PROJECT_ARCHIVED"
+  | "PROJECT_APPROVER_CHANGED"
+  | "SITE_CREATED"
+  | "SITE_RENAMED"
+  | "SITE_ARCHIVED"
+  | "USER_ROLE_CHANGED";
 
 /** What an audit entry is about. */
-export type AuditSubjectKind = "request" | "vm" | "site" | "agent" | "user";
+export type AuditSubjectKind = "request" | "vm" | "site" | "agent" | "user" | "project" | "tenant";
 
 export interface AuditEntry {
   position: number;

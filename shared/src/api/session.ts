@@ -32,4 +32,6 @@ export interface SessionUser {
   email: string;
   name: string;
   role: Role;
+  /** the projects whose requests this person approves as a project approver (admins approve all) */
+  approverOf?: string[];
 }

@@ -19,6 +19,10 @@ export type DomainError =
   | { code: "STALE_REQUEST_VERSION"; requestId: string; expectedVersion: number; actualVersion: number }
   | { code: "REQUEST_NOT_CANCELLABLE"; requestId: string; status: VmRequestStatus }
   | { code: "SELF_APPROVAL_FORBIDDEN"; requestId: string }
+  /** the caller is neither a tenant admin nor an approver of the request's project */
+  | { code: "NOT_PROJECT_APPROVER"; requestId: string; projectId: string }
+  /** the project was archived: it takes no new request */
+  | { code: "PROJECT_ARCHIVED"; projectId: string }
   /** only the requester may cancel; admins see the request but cannot withdraw it for them */
   | { code: "NOT_REQUESTER"; requestId: string }
   | { code: "INVALID_TRANSITION"; streamId: string; from: string; attempted: string }

@@ -79,6 +79,15 @@ const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
   AgentCredentialRotated: { currentVersion: 1, upcasters: {} },
   AgentDuplicateConnection: { currentVersion: 1, upcasters: {} },
   UserSessionsEnded: { currentVersion: 1, upcasters: {} },
+  TenantOnboarded: { currentVersion: 1, upcasters: {} },
+  ProjectCreated: { currentVersion: 1, upcasters: {} },
+  ProjectChanged: { currentVersion: 1, upcasters: {} },
+  ProjectArchived: { currentVersion: 1, upcasters: {} },
+  ProjectApproverChanged: { currentVersion: 1, upcasters: {} },
+  SiteCreated: { currentVersion: 1, upcasters: {} },
+  SiteRenamed: { currentVersion: 1, upcasters: {} },
+  SiteArchived: { currentVersion: 1, upcasters: {} },
+  UserRoleChanged: { currentVersion: 1, upcasters: {} },
   VmAddressObserved: { currentVersion: 1, upcasters: {} },
 };
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Slug, VmPrefix } from "../domain/slug.ts";
 import { DnsDomain, LoginUser } from "../domain/vm-access.ts";
 import { InventoryPath, Placement } from "../jobs/provision-vm-job.ts";
 
@@ -79,6 +80,87 @@ export const UserSessionsEnded = z.object({
   }),
 });
 
+/**
+ * An operator onboarded a tenant (`POST /ops/tenants`): it exists, is bound to its identity provider and
+ * has its first admin. The actor is the operator path (`system`), never a person of the tenant.
+ */
+export const TenantOnboarded = z.object({
+  type: z.literal("TenantOnboarded"),
+  data: z.object({
+    tenantId: Id,
+    slug: Slug,
+    name: z.string().min(1).max(200),
+    issuer: z.string().min(1).max(500),
+    tenantClaim: z.string().min(1).max(100),
+    tenantClaimValue: z.string().min(1).max(100),
+    rolesClaim: z.string().min(1).max(100),
+    adminUserId: Id,
+    adminEmail: z.string().min(3).max(254),
+  }),
+});
+
+/** An admin created a project (`project:<projectId>`). */
+export const ProjectCreated = z.object({
+  type: z.literal("ProjectCreated"),
+  data: z.object({
+    projectId: Id,
+    slug: Slug,
+    name: z.string().min(1).max(200),
+    vmPrefix: VmPrefix,
+    siteId: Id,
+    networkPath: InventoryPath.nullable(),
+  }),
+});
+
+/** An admin changed a project: its values after the change (slug and prefix only while it has no VM). */
+export const ProjectChanged = z.object({
+  type: z.literal("ProjectChanged"),
+  data: z.object({
+    projectId: Id,
+    slug: Slug,
+    name: z.string().min(1).max(200),
+    vmPrefix: VmPrefix,
+    siteId: Id,
+    networkPath: InventoryPath.nullable(),
+  }),
+});
+
+/** An admin archived a project: it takes no new request; its requests and VMs keep naming it. */
+export const ProjectArchived = z.object({
+  type: z.literal("ProjectArchived"),
+  data: z.object({ projectId: Id }),
+});
+
+/** An admin named a person approver of a project, or withdrew that. */
+export const ProjectApproverChanged = z.object({
+  type: z.literal("ProjectApproverChanged"),
+  data: z.object({ projectId: Id, userId: Id, approver: z.boolean() }),
+});
+
+/** An admin created a site (its placement is set later, from its agent's inventory). */
+export const SiteCreated = z.object({
+  type: z.literal("SiteCreated"),
+  data: z.object({ siteId: Id, slug: Slug, name: z.string().min(1).max(200) }),
+});
+
+/** An admin renamed a site. */
+export const SiteRenamed = z.object({
+  type: z.literal("SiteRenamed"),
+  data: z.object({ siteId: Id, name: z.string().min(1).max(200) }),
+});
+
+/** An admin archived a site that had no live project and no live agent. */
+export const SiteArchived = z.object({
+  type: z.literal("SiteArchived"),
+  data: z.object({ siteId: Id }),
+});
+
+/** An admin made a person a tenant admin, or a member again. */
+export const UserRoleChanged = z.object({
+  type: z.literal("UserRoleChanged"),
+  data: z.object({ userId: Id, role: z.enum(["member", "admin"]) }),
+});
+
 export const TenancyEvent = z.discriminatedUnion("type", [
   SiteSettingsChanged,
   EnrollmentTokenCreated,
@@ -88,5 +170,14 @@ export const TenancyEvent = z.discriminatedUnion("type", [
   AgentCredentialRotated,
   AgentDuplicateConnection,
   UserSessionsEnded,
+  TenantOnboarded,
+  ProjectCreated,
+  ProjectChanged,
+  ProjectArchived,
+  ProjectApproverChanged,
+  SiteCreated,
+  SiteRenamed,
+  SiteArchived,
+  UserRoleChanged,
 ]);
 export type TenancyEvent = z.infer<typeof TenancyEvent>;

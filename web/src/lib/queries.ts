@@ -9,6 +9,14 @@ import type {
 import type { CreateRequestInput, ListRequestsInput } from "@gantry/shared/api/requests";
 import type { SessionUser } from "@gantry/shared/api/session";
 import type {
+  CreateProjectInput,
+  CreateSiteInput,
+  ProjectApproverInput,
+  RenameSiteInput,
+  UpdateProjectInput,
+  UserRoleInput,
+} from "@gantry/shared/api/settings";
+import type {
   CreateSnapshotInput,
   DeleteSnapshotInput,
   DeleteVmInput,
@@ -195,4 +203,41 @@ export const approveResizeAction = action(
 export const rejectResizeAction = action(
   (input: RejectResizeInput) => trpc.approvals.rejectResize.mutate(input),
   "approvals.rejectResize",
+);
+
+// the settings area (tenant admins); like every action, its writes revalidate every cached read
+export const getSettingsProjects = query(() => trpc.settings.projects.query(), "settings.projects");
+export const getSettingsSites = query(() => trpc.settings.sites.query(), "settings.sites");
+export const getSettingsPeople = query(() => trpc.settings.people.query(), "settings.people");
+export const createProjectAction = action(
+  (input: CreateProjectInput) => trpc.settings.createProject.mutate(input),
+  "settings.createProject",
+);
+export const updateProjectAction = action(
+  (input: UpdateProjectInput) => trpc.settings.updateProject.mutate(input),
+  "settings.updateProject",
+);
+export const archiveProjectAction = action(
+  (projectId: string) => trpc.settings.archiveProject.mutate({ projectId }),
+  "settings.archiveProject",
+);
+export const setApproverAction = action(
+  (input: ProjectApproverInput) => trpc.settings.setApprover.mutate(input),
+  "settings.setApprover",
+);
+export const createSiteAction = action(
+  (input: CreateSiteInput) => trpc.settings.createSite.mutate(input),
+  "settings.createSite",
+);
+export const renameSiteAction = action(
+  (input: RenameSiteInput) => trpc.settings.renameSite.mutate(input),
+  "settings.renameSite",
+);
+export const archiveSiteAction = action(
+  (siteId: string) => trpc.settings.archiveSite.mutate({ siteId }),
+  "settings.archiveSite",
+);
+export const setRoleAction = action(
+  (input: UserRoleInput) => trpc.settings.setRole.mutate(input),
+  "settings.setRole",
 );

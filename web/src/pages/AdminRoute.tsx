@@ -1,3 +1,4 @@
+import type { SessionUser } from "@gantry/shared/api/session";
 import { A, createAsync, type RouteSectionProps } from "@solidjs/router";
 import { type Component, lazy, Show } from "solid-js";
 import { PageHeader } from "../components/PageHeader.tsx";
@@ -20,13 +21,25 @@ function AdminsOnly() {
  * a plain "for admins only" page for anyone else, without asking the edge for admin data first.
  */
 export function adminPage(load: () => Promise<{ default: Component<RouteSectionProps> }>) {
+  return gatedPage(load, (user) => user.role === "admin");
+}
+
+/** Like {@link adminPage}, also open to project approvers (the approval queue: their projects only). */
+export function approverPage(load: () => Promise<{ default: Component<RouteSectionProps> }>) {
+  return gatedPage(load, (user) => user.role === "admin" || (user.approverOf?.length ?? 0) > 0);
+}
+
+function gatedPage(
+  load: () => Promise<{ default: Component<RouteSectionProps> }>,
+  allowed: (user: SessionUser) => boolean,
+) {
   const Page = lazy(load);
   return (props: RouteSectionProps) => {
     const session = createAsync(() => getSession());
     return (
       <Show when={session()}>
         {(user) => (
-          <Show when={user().role === "admin"} fallback={<AdminsOnly />}>
+          <Show when={allowed(user())} fallback={<AdminsOnly />}>
             <Page {...props} />
           </Show>
         )}

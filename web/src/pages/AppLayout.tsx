@@ -1,3 +1,4 @@
+import type { SessionUser } from "@gantry/shared/api/session";
 import { createAsync, Navigate, type RouteSectionProps, useLocation, useNavigate } from "@solidjs/router";
 import { createMemo, createSignal, ErrorBoundary, Match, Show, Suspense, Switch } from "solid-js";
 import { AppHeader, type NavItem } from "../components/AppHeader.tsx";
@@ -14,15 +15,27 @@ const MEMBER_NAV: NavItem[] = [
   { href: "/vms", label: "My VMs" },
 ];
 
+const approvalsLink = (pending: () => number | undefined): NavItem => ({
+  href: "/admin/approvals",
+  label: "Approvals",
+  count: pending,
+  countLabel: "waiting",
+});
+
 function adminNav(pending: () => number | undefined): NavItem[] {
   return [
     ...MEMBER_NAV,
-    { href: "/admin/approvals", label: "Approvals", count: pending, countLabel: "waiting" },
+    approvalsLink(pending),
     { href: "/admin/agents", label: "Agents" },
     { href: "/admin/site", label: "Site settings" },
     { href: "/admin/sessions", label: "Sessions" },
+    { href: "/settings", label: "Settings" },
   ];
 }
+
+/** A member's links, and the approval queue when they approve some project's requests. */
+const memberNav = (user: SessionUser, pending: () => number | undefined): NavItem[] =>
+  (user.approverOf?.length ?? 0) > 0 ? [...MEMBER_NAV, approvalsLink(pending)] : MEMBER_NAV;
 
 /**
  * The signed-in frame: header with who you are, navigation, the page and the toasts. No session →
@@ -62,8 +75,9 @@ export default function AppLayout(props: RouteSectionProps) {
               // lives exactly as long as the signed-in frame: sign-out unmounts it and closes the stream
               const live = createRequestChanges(() => ({ userId: user().userId, role: user().role }));
               // a badge, not the page: a failed count shows no badge rather than an error
+              const approves = () => user().role === "admin" || (user().approverOf?.length ?? 0) > 0;
               const pending = createAsync(async () => {
-                if (user().role !== "admin") return undefined;
+                if (!approves()) return undefined;
                 return (await getPendingCount().catch(() => undefined))?.count;
               });
               return (
@@ -72,7 +86,7 @@ export default function AppLayout(props: RouteSectionProps) {
                     Skip to content
                   </a>
                   <AppHeader
-                    nav={user().role === "admin" ? adminNav(pending) : MEMBER_NAV}
+                    nav={user().role === "admin" ? adminNav(pending) : memberNav(user(), pending)}
                     name={user().name}
                     email={user().email}
                     tenant={user().tenantName ?? user().tenantId}

@@ -48,7 +48,10 @@ export default function ApprovalsPage() {
   return (
     <>
       <PageHeader title="Approval queue" />
-      <LeftoverNotice />
+      {/* leftovers and resizes are tenant admins' business; a project approver decides requests only */}
+      <Show when={session()?.role === "admin"}>
+        <LeftoverNotice />
+      </Show>
       <QueueFilter
         projects={projects() ?? []}
         projectId={params().projectId}
@@ -87,7 +90,9 @@ export default function ApprovalsPage() {
           </Switch>
         )}
       </Show>
-      <ResizeQueue projectId={params().projectId} />
+      <Show when={session()?.role === "admin"}>
+        <ResizeQueue projectId={params().projectId} />
+      </Show>
     </>
   );
 }

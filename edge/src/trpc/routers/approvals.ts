@@ -16,33 +16,49 @@ import { pendingResizes } from "../../projections/vm-queries.ts";
 import { siteHub } from "../../stubs.ts";
 import { vmPolicyFor } from "../../tenancy/vm-policy.ts";
 import { unwrap } from "../errors.ts";
-import { adminProcedure, router } from "../trpc.ts";
+import { adminProcedure, approverProcedure, router } from "../trpc.ts";
+
+/** null: a tenant admin, who sees every project's requests */
+const onlyTheirProjects = (approverOf: readonly string[] | null) =>
+  approverOf === null ? {} : { onlyProjects: approverOf };
 
 export const approvalsRouter = router({
   /** The tenant's pending requests, oldest first, long waits flagged. */
-  pending: adminProcedure
-    .input(PendingQueueInput)
-    .query(({ ctx, input }) =>
-      pendingQueue(ctx.deps.db, { ...input, tenantId: ctx.principal.tenantId, now: ctx.deps.clock() }),
-    ),
+  pending: approverProcedure.input(PendingQueueInput).query(({ ctx, input }) =>
+    pendingQueue(ctx.deps.db, {
+      ...input,
+      tenantId: ctx.principal.tenantId,
+      now: ctx.deps.clock(),
+      ...onlyTheirProjects(ctx.approverOf),
+    }),
+  ),
 
   /** How many requests wait; the web refetches it when the change feed says a request entered or left the queue. */
-  pendingCount: adminProcedure.query(async ({ ctx }) => ({
-    count: await pendingCount(ctx.deps.db, ctx.principal.tenantId),
+  pendingCount: approverProcedure.query(async ({ ctx }) => ({
+    count: await pendingCount(ctx.deps.db, ctx.principal.tenantId, onlyTheirProjects(ctx.approverOf)),
   })),
 
   /** Approves at the version the admin saw and dispatches exactly one provisioning job. */
-  approve: adminProcedure
-    .input(ApproveInput)
-    .mutation(async ({ ctx, input }) =>
-      unwrap(await approveRequest(ctx.deps, { principal: ctx.principal, ...input })),
+  /** Tenant admins approve any project's requests, project approvers their projects'; nobody their own. */
+  approve: approverProcedure.input(ApproveInput).mutation(async ({ ctx, input }) =>
+    unwrap(
+      await approveRequest(ctx.deps, {
+        principal: ctx.principal,
+        ...input,
+        approverOf: ctx.approverOf ?? [],
+      }),
     ),
+  ),
 
-  reject: adminProcedure
-    .input(RejectInput)
-    .mutation(async ({ ctx, input }) =>
-      unwrap(await rejectRequest(ctx.deps, { principal: ctx.principal, ...input })),
+  reject: approverProcedure.input(RejectInput).mutation(async ({ ctx, input }) =>
+    unwrap(
+      await rejectRequest(ctx.deps, {
+        principal: ctx.principal,
+        ...input,
+        approverOf: ctx.approverOf ?? [],
+      }),
     ),
+  ),
 
   /** Stops an approved or provisioning request: its agent tears down what it built; ends FAILED (CANCELLED). */
   stopProvisioning: adminProcedure.input(StopProvisioningInput).mutation(async ({ ctx, input }) => {

@@ -1,0 +1,96 @@
+import type { AuditAction, AuditSubjectKind } from "@gantry/shared/api/audit";
+import type { TenancyEvent } from "@gantry/shared/events/tenancy";
+
+type AdministrationEvent = Extract<
+  TenancyEvent,
+  {
+    type:
+      | "TenantOnboarded"
+      | "ProjectCreated"
+      | "ProjectChanged"
+      | "ProjectArchived"
+      | "ProjectApproverChanged"
+      | "SiteCreated"
+      | "SiteRenamed"
+      | "SiteArchived"
+      | "UserRoleChanged";
+  }
+>;
+
+interface AdministrationEntry {
+  action: AuditAction;
+  subject: { kind: AuditSubjectKind; id: string };
+  requestId: null;
+  summary: string;
+}
+
+const entry = (
+  action: AuditAction,
+  kind: AuditSubjectKind,
+  id: string,
+  summary: string,
+): AdministrationEntry => ({ action, subject: { kind, id }, requestId: null, summary });
+
+/** The audit entry of a settings change (issue 17): the operator's onboarding and every admin's edit. */
+export function administrationEntry(event: AdministrationEvent): AdministrationEntry {
+  switch (event.type) {
+    case "TenantOnboarded": {
+      const { tenantId, issuer, tenantClaim, tenantClaimValue, adminEmail } = event.data;
+      return entry(
+        "TENANT_ONBOARDED",
+        "tenant",
+        tenantId,
+        `tenant onboarded for issuer ${issuer} (${tenantClaim} = ${tenantClaimValue}); first admin ${adminEmail}`,
+      );
+    }
+    case "ProjectCreated": {
+      const { projectId, name, slug, vmPrefix, siteId } = event.data;
+      return entry(
+        "PROJECT_CREATED",
+        "project",
+        projectId,
+        `created project ${name} (${slug}, VM prefix ${vmPrefix}) on site ${siteId}`,
+      );
+    }
+    case "ProjectChanged": {
+      const { projectId, name, slug, vmPrefix, siteId, networkPath } = event.data;
+      return entry(
+        "PROJECT_CHANGED",
+        "project",
+        projectId,
+        `project is now ${name} (${slug}, VM prefix ${vmPrefix}) on site ${siteId}, network ${networkPath ?? "the site's default"}`,
+      );
+    }
+    case "ProjectArchived":
+      return entry("PROJECT_ARCHIVED", "project", event.data.projectId, "archived the project");
+    case "ProjectApproverChanged": {
+      const { projectId, userId, approver } = event.data;
+      return entry(
+        "PROJECT_APPROVER_CHANGED",
+        "project",
+        projectId,
+        approver ? `named ${userId} approver of the project` : `${userId} no longer approves the project`,
+      );
+    }
+    case "SiteCreated":
+      return entry(
+        "SITE_CREATED",
+        "site",
+        event.data.siteId,
+        `created site ${event.data.name} (${event.data.slug})`,
+      );
+    case "SiteRenamed":
+      return entry("SITE_RENAMED", "site", event.data.siteId, `renamed the site to ${event.data.name}`);
+    case "SiteArchived":
+      return entry("SITE_ARCHIVED", "site", event.data.siteId, "archived the site");
+    case "UserRoleChanged": {
+      const { userId, role } = event.data;
+      return entry(
+        "USER_ROLE_CHANGED",
+        "user",
+        userId,
+        role === "admin" ? "made a tenant admin" : "made a member",
+      );
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { createSignal, type JSX } from "solid-js";
+import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
+import { plainMessage } from "../../lib/api-errors.ts";
+import { toast } from "../../lib/toasts.ts";
+
+/**
+ * Archives a project or site after a confirmation; a refusal (something still uses it) stays in the
+ * dialog with the edge's reason.
+ */
+export function ArchiveButton(props: {
+  name: string;
+  what: "project" | "site";
+  children: JSX.Element;
+  archive: () => Promise<unknown>;
+}) {
+  const [open, setOpen] = createSignal(false);
+  const [pending, setPending] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  const onConfirm = async () => {
+    setPending(true);
+    setError(null);
+    try {
+      await props.archive();
+      setOpen(false);
+      toast(`Archived ${props.what} ${props.name}. Its history is kept.`);
+    } catch (e) {
+      setError(plainMessage(e));
+    } finally {
+      setPending(false);
+    }
+  };
+  return (
+    <ConfirmDialog
+      triggerLabel="Archive…"
+      triggerDetail={props.name}
+      triggerClass="button button--small"
+      title={`Archive ${props.what} ${props.name}?`}
+      confirmLabel={`Archive ${props.what}`}
+      confirmClass="button button--danger"
+      cancelLabel="Keep it"
+      destructive
+      open={open()}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (!next) setError(null);
+      }}
+      onConfirm={() => void onConfirm()}
+      pending={pending()}
+      error={error()}
+    >
+      {props.children}
+    </ConfirmDialog>
+  );
+}
