@@ -129,6 +129,8 @@ const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][
   ["agents.createEnrollmentToken", "site", (api, id) => api.agents.createEnrollmentToken({ siteId: id })],
   ["agents.queue", "site", (api, id) => api.agents.queue({ siteId: id })],
   ["agents.revoke", "agent", (api, id) => api.agents.revoke({ agentId: id })],
+  ["reconciliation.get", "site", (api, id) => api.reconciliation.get({ siteId: id })],
+  ["reconciliation.scan", "site", (api, id) => api.reconciliation.scan({ siteId: id })],
   // the VM after READY: every procedure that names a VM
   ["vms.get", "vm", (api, id) => api.vms.get({ vmId: id })],
   ["vms.powerOn", "vm", (api, id) => api.vms.powerOn({ vmId: id, idempotencyKey: freshKey() })],

@@ -4,6 +4,7 @@ import type { InventoryCache } from "./inventory-cache.ts";
 import type { JobQueue } from "./job-queue.ts";
 import type { JobReportSink } from "./job-reports.ts";
 import type { PendingCalls } from "./pending-calls.ts";
+import type { SiteScans } from "./site-scan.ts";
 
 /** What the hub's parts share: the object's state, the owners of its tables and its collaborators. */
 export interface HubContext {
@@ -17,6 +18,8 @@ export interface HubContext {
   readonly settings: HubSettings;
   readonly sink: JobReportSink;
   readonly calls: PendingCalls;
+  /** reconciliation scans: the one running, the parts arriving */
+  readonly scans: SiteScans;
   /** Hub time: the only clock leases are judged by. */
   now(): number;
   /** Offers queued jobs to agents with free capacity and re-arms the sweep alarm. */
