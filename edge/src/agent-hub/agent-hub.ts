@@ -78,6 +78,7 @@ export class AgentHub extends DurableObject<Env> {
   private readonly malformed = new FrameRateLimit(MALFORMED_RATE);
   private readonly announcer: SiteAnnouncer;
   private readonly vmStatuses = new VmStatusCache();
+  private readonly scans = new SiteScans();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -92,7 +93,7 @@ export class AgentHub extends DurableObject<Env> {
       settings: readHubSettings(env),
       sink: createJobReportSink(env),
       calls: new PendingCalls(),
-      scans: new SiteScans(),
+      scans: this.scans,
       now: () => Date.now(),
       dispatch: async () => {
         await dispatchQueued(this.hub);
@@ -381,7 +382,7 @@ export class AgentHub extends DurableObject<Env> {
     trigger: ScanTrigger,
     requestedBy: { id: string; name: string } | null = null,
   ): Promise<Result<ScanFigures, ScanFailure>> {
-    return this.hub.scans.scan(this.hub, trigger, requestedBy);
+    return this.scans.scan(this.hub, trigger, requestedBy);
   }
 
   /** Whether a connected agent can scan; when agents are connected but none can, what they need. */

@@ -6,7 +6,7 @@ import { err, ok, type Result } from "@gantry/shared/result";
 import { logEvent } from "../log.ts";
 import { type SocketFacts, sendFrame } from "./agent-sockets.ts";
 import { agentSlots } from "./dispatch.ts";
-import type { HubContext } from "./hub-context.ts";
+import type { HubContext, HubScans } from "./hub-context.ts";
 import { bumpCounter } from "./hub-storage.ts";
 import type { CallFailure } from "./pending-calls.ts";
 
@@ -38,7 +38,7 @@ interface Collecting {
  * `scan.part` frames collected in memory under the scan id (they die with the socket, as the call does),
  * then the whole handed to the recorder.
  */
-export class SiteScans {
+export class SiteScans implements HubScans {
   readonly #collecting = new Map<string, Collecting>();
   #running: Promise<Result<ScanFigures, ScanFailure>> | null = null;
   #lastReconnectScanAt = Number.NEGATIVE_INFINITY;
