@@ -9,6 +9,8 @@ export interface LinkEdgeOptions {
   leaseTtlMs: number;
   renewIntervalMs: number;
   offerTimeoutMs?: number;
+  /** RECONNECT_SCAN_SPACING_MS: 0 lets every reconnect scan (the hub's default is 5 min) */
+  reconnectScanSpacingMs?: number;
 }
 
 export interface TokenRequest {
@@ -42,6 +44,9 @@ export class LinkEdge {
         AGENT_LEASE_TTL_MS: String(options.leaseTtlMs),
         AGENT_RENEW_INTERVAL_MS: String(options.renewIntervalMs),
         AGENT_OFFER_TIMEOUT_MS: String(options.offerTimeoutMs ?? 2000),
+        ...(options.reconnectScanSpacingMs !== undefined && {
+          RECONNECT_SCAN_SPACING_MS: String(options.reconnectScanSpacingMs),
+        }),
       },
       echo: process.env.GANTRY_TEST_ECHO === "1",
     });

@@ -12,8 +12,6 @@ import type { CallFailure } from "./pending-calls.ts";
 
 /** A scan's answer (parts first, then the call's summary) may take this long: vCenter pages, then D1. */
 const SCAN_CALL_TIMEOUT_MS = 60_000;
-/** Reconnects closer together than this start no new scan (an agent flapping must not scan in a loop). */
-export const RECONNECT_SCAN_SPACING_MS = 5 * 60_000;
 
 export type ScanFailure =
   | CallFailure
@@ -59,7 +57,8 @@ export class SiteScans implements HubScans {
   afterReconnect(hub: HubContext, facts: SocketFacts): void {
     if (!canScan(facts)) return;
     const now = hub.now();
-    if (now - this.#lastReconnectScanAt < RECONNECT_SCAN_SPACING_MS) return;
+    // an agent flapping must not scan in a loop (hub-settings.ts: RECONNECT_SCAN_SPACING_MS)
+    if (now - this.#lastReconnectScanAt < hub.settings.reconnectScanSpacingMs) return;
     this.#lastReconnectScanAt = now;
     void this.scan(hub, "reconnect").then((result) => {
       if (!result.ok) logEvent("warn", "reconnect scan failed", { ...result.error });
