@@ -11,7 +11,12 @@ const TRIGGERS: Record<LastScan["trigger"], string> = {
 /** When the site was last scanned, by which agent, how long it took and what it cost vCenter. */
 export function ScanSummary(props: { scan: LastScan | null }) {
   return (
-    <section class="card" aria-labelledby="last-scan-title" data-testid="last-scan">
+    <section
+      class="card"
+      aria-labelledby="last-scan-title"
+      data-testid="last-scan"
+      data-scan-id={props.scan?.scanId ?? ""}
+    >
       <h2 id="last-scan-title">Last scan</h2>
       <Show when={props.scan} fallback={<p>This site has not been scanned yet.</p>}>
         {(scan) => (
