@@ -17,6 +17,9 @@ const vcenterDouble = (overrides: Partial<Vcenter>): Vcenter => ({
   inventory: async () => {
     throw new Error("unused");
   },
+  scanMarkedVms: async () => {
+    throw new Error("unused");
+  },
   roundTrips: () => ({ total: 0, byMethod: {} }),
   close: async () => {},
   ...overrides,

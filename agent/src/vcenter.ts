@@ -1,5 +1,6 @@
 import type { InventoryReport, VmLiveStatus } from "@gantry/shared/jobs/inventory";
 import type { CallError, ConnectivityCheck, VcenterTestReport } from "@gantry/shared/protocol/agent";
+import type { ScannedVm } from "@gantry/shared/protocol/vm-scan";
 import { err, type Result } from "@gantry/shared/result";
 import type { LoadedConfig } from "./config.ts";
 import { DriftCollector } from "./drift/drift-collector.ts";
@@ -8,10 +9,12 @@ import type { ActionOptions } from "./lifecycle/action-run.ts";
 import { vmActionHandlers } from "./lifecycle/vm-action-handlers.ts";
 import type { Logger } from "./log.ts";
 import { type ProvisionOptions, provisionVm } from "./provisioning/provision-vm.ts";
+import { scanMarkedVms } from "./reconcile/marker-scan.ts";
 import { createVsphereClient } from "./vsphere/client.ts";
 import type { VsphereClientOptions, VsphereConfig } from "./vsphere/config.ts";
 import { collectInventory } from "./vsphere/inventory.ts";
 import { createRetryPolicy } from "./vsphere/retry.ts";
+import type { RoundTripCounter } from "./vsphere/round-trips.ts";
 import { type ConnectionCheckName, testConnection } from "./vsphere/test-connection.ts";
 import { readVmStatus } from "./vsphere/vm-status.ts";
 
@@ -26,6 +29,8 @@ export interface Vcenter {
   testConnection(options?: { templatePath?: string }): Promise<VcenterTestReport>;
   vmStatus(vmwareId: string, signal?: AbortSignal): Promise<Result<VmLiveStatus, CallError>>;
   inventory(signal?: AbortSignal): Promise<InventoryReport>;
+  /** Every VM with our marker (reconciliation), its round trips counted on `counter`. */
+  scanMarkedVms(counter: RoundTripCounter, signal?: AbortSignal): Promise<ScannedVm[]>;
   /** SOAP round trips of the shared session since start, in total and per method (health endpoint). */
   roundTrips(): { total: number; byMethod: Record<string, number> };
   /** Logs out; a logout that fails is logged, never thrown. */
@@ -70,6 +75,7 @@ export function createVcenter(
       return status.ok ? status : err({ code: status.error.code, message: `no VM ${vmwareId} in vCenter` });
     },
     inventory: (signal) => collectInventory(client, { signal }),
+    scanMarkedVms: (counter, signal) => scanMarkedVms(client, { counter, signal }),
     roundTrips: () => client.roundTrips.snapshot(),
     close: async () => {
       try {

@@ -33,6 +33,8 @@ const EdgeVars = z.object({
   OIDC_CLIENT_ID: z.string().default(""),
   /** how long after an unknown `kid` the JWKS may be fetched again (a rotated key is picked up after it) */
   OIDC_JWKS_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  /** how often the cron has each site with a connected agent scanned for reconciliation (default hourly) */
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(604_800).default(3600),
   /** how often a signed-in session is confirmed with the IdP again (role changes bite within this) */
   SESSION_REVALIDATE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   /**

@@ -1,4 +1,5 @@
 import { completeRevocations } from "./agent-hub/revoke-agent.ts";
+import { runScheduledScans } from "./agent-hub/scheduled-scans.ts";
 import { app } from "./app.ts";
 import { deleteSessionsEndedBefore } from "./auth/sessions.ts";
 import { expireVmActions } from "./commands/expire-vm-actions.ts";
@@ -25,5 +26,7 @@ export default {
     ctx.waitUntil(expireVmActions(deps, (job) => siteHub(env, job.siteId).stopJob(job)));
     ctx.waitUntil(deleteSessionsEndedBefore(env.DB, controller.scheduledTime - SESSION_KEPT_AFTER_END_MS));
     ctx.waitUntil(completeRevocations(env, { now: controller.scheduledTime }));
+    // and scan each site with a connected agent for reconciliation when its last scan is an hour old
+    ctx.waitUntil(runScheduledScans(env, { now: controller.scheduledTime }));
   },
 } satisfies ExportedHandler<Env>;

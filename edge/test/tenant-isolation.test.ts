@@ -159,6 +159,8 @@ const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][
   ["settings.renameSite", "site", (api, id) => api.settings.renameSite({ siteId: id, name: "Mine now" })],
   ["settings.archiveSite", "site", (api, id) => api.settings.archiveSite({ siteId: id })],
   ["settings.setRole", "person", (api, id) => api.settings.setRole({ userId: id, role: "admin" })],
+  ["reconciliation.get", "site", (api, id) => api.reconciliation.get({ siteId: id })],
+  ["reconciliation.scan", "site", (api, id) => api.reconciliation.scan({ siteId: id })],
   // the VM after READY: every procedure that names a VM
   ["vms.get", "vm", (api, id) => api.vms.get({ vmId: id })],
   ["vms.powerOn", "vm", (api, id) => api.vms.powerOn({ vmId: id, idempotencyKey: freshKey() })],

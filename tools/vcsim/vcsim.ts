@@ -42,7 +42,15 @@ export interface VcsimOptions {
    * A vCenter of ordinary size: VM folders (/DC0/vm/scale-NN/folder-NNNNN), resource pools under the
    * cluster, distributed portgroups and templates (/DC0/vm/scale-templates/tmpl-NNNN), besides the model.
    */
-  scale?: { folders?: number; pools?: number; networks?: number; templates?: number };
+  scale?: {
+    folders?: number;
+    pools?: number;
+    networks?: number;
+    templates?: number;
+    /** plain VMs (/DC0/vm/scale-vms/vm-NNNN); the first `markers` carry gantry.requestId=unowned-NNNN */
+    vms?: number;
+    markers?: number;
+  };
 }
 
 /**

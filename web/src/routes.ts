@@ -113,6 +113,10 @@ export const routes: RouteDefinition[] = [
           { path: "/people", component: lazy(() => import("./pages/settings/PeopleSettings.tsx")) },
         ],
       },
+      {
+        path: "/admin/reconciliation",
+        component: adminPage(() => import("./pages/ReconciliationPage.tsx")),
+      },
       { path: "*", component: lazy(() => import("./pages/NotFoundPage.tsx")) },
     ],
   },

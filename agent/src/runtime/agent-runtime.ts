@@ -10,6 +10,7 @@ import { createHandlerRegistry } from "../jobs/handlers.ts";
 import { JobLoop } from "../jobs/job-loop.ts";
 import { Journal } from "../jobs/journal.ts";
 import { createLogger, type Logger } from "../log.ts";
+import { reportScan } from "../reconcile/scan-reporter.ts";
 import { type AgentState, loadState } from "../state-file.ts";
 import { AgentUpgrader } from "../upgrade/agent-upgrader.ts";
 import { issueControl } from "../upgrade/control-token.ts";
@@ -126,6 +127,17 @@ export class AgentRuntime {
   private createJobLoop(): JobLoop {
     const { vcenter, inventory, drift } = this;
     const refreshInventory = inventory ? () => inventory.refresh() : null;
+    const scanVms = vcenter
+      ? (scanId: string) =>
+          reportScan(
+            {
+              scan: (counter) => vcenter.scanMarkedVms(counter),
+              send: (body) => this.connection.send(body),
+              log: this.log,
+            },
+            scanId,
+          )
+      : null;
     return new JobLoop({
       journal: this.journal,
       outbox: this.outbox,
@@ -134,9 +146,9 @@ export class AgentRuntime {
       capacity: this.config.concurrency,
       version: AGENT_VERSION,
       log: this.log,
-      answerCall: (call) => answerCall({ vcenter, refreshInventory }, call),
+      answerCall: (call) => answerCall({ vcenter, refreshInventory, scanVms }, call),
       // without a vCenter it can answer none of them, so the hub asks another agent of the site
-      calls: vcenter ? ["vm.status", "vcenter.test", "inventory.refresh"] : [],
+      calls: vcenter ? ["vm.status", "vcenter.test", "inventory.refresh", "vms.scan"] : [],
       ...(drift && {
         watch: { started: (job) => drift.hold(job.requestId), ended: (job) => drift.release(job.requestId) },
       }),

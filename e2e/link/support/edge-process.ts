@@ -11,6 +11,8 @@ export interface LinkEdgeOptions {
   offerTimeoutMs?: number;
   /** more Worker vars (e.g. the OIDC settings of a test identity provider) */
   vars?: Record<string, string>;
+  /** RECONNECT_SCAN_SPACING_MS: 0 lets every reconnect scan (the hub's default is 5 min) */
+  reconnectScanSpacingMs?: number;
 }
 
 export interface TokenRequest {
@@ -45,6 +47,9 @@ export class LinkEdge {
         AGENT_RENEW_INTERVAL_MS: String(options.renewIntervalMs),
         AGENT_OFFER_TIMEOUT_MS: String(options.offerTimeoutMs ?? 2000),
         ...options.vars,
+        ...(options.reconnectScanSpacingMs !== undefined && {
+          RECONNECT_SCAN_SPACING_MS: String(options.reconnectScanSpacingMs),
+        }),
       },
       echo: process.env.GANTRY_TEST_ECHO === "1",
     });

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { MARKER_REQUEST_ID } from "@gantry/agent/provisioning/vm-marker";
-import { startVcsim } from "@gantry/vcsim";
+import { startVcsim, type VcsimOptions } from "@gantry/vcsim";
 import type { VcsimHandle } from "@gantry/vcsim/handle";
 import { type MoRef, moref, refOf, type SoapSession } from "@gantry/vcsim/test-support/soap-session";
 import { loggedIn } from "@gantry/vcsim/test-support/start";
@@ -34,7 +34,7 @@ export class LinkVcsim {
   static async start(options: {
     guestBootDelayMs: number;
     taskDelaysMs?: Record<string, number>;
-    scale?: { folders?: number; pools?: number; networks?: number; templates?: number };
+    scale?: VcsimOptions["scale"];
   }): Promise<LinkVcsim> {
     const handle = await startVcsim({ requireControl: true, ...options });
     try {
@@ -124,6 +124,20 @@ export class LinkVcsim {
     } finally {
       await this.soap.ok("DestroyView", view);
     }
+  }
+
+  /** Powers a VM off and destroys it, as someone in vCenter would behind Gantry's back. */
+  async destroyBehindGantrysBack(vm: string): Promise<void> {
+    const ref = { type: "VirtualMachine", value: vm };
+    const settle = async (method: string) => {
+      const task = refOf(at(await this.soap.ok(method, ref), "returnval"));
+      if (!task) throw new Error(`${method} returned no task`);
+      // without a configured task delay the simulator ends these tasks before answering the call
+      const state = (await this.soap.retrieve(task, ["info.state"])).get("info.state")?.text;
+      if (state !== "success") throw new Error(`${method} ended ${state ?? "without a state"}`);
+    };
+    await settle("PowerOffVM_Task");
+    await settle("Destroy_Task");
   }
 
   async stop(): Promise<void> {

@@ -58,6 +58,13 @@ export async function handleFrame(
       );
     case "vm.observed":
       return recordObservations(hub, { ws, facts, frame });
+    case "scan.part":
+      // not acked: the scan's call answer, sent after its last part, is what the agent waits for
+      if (!hub.scans.onPart(facts, frame)) {
+        bumpCounter(hub.sql, "scan_parts_unmatched");
+        sendFrame(ws, { type: "error", code: "UNKNOWN_JOB", message: "no such scan", ref: frame.id });
+      }
+      return;
     case "call.result":
       if (!hub.calls.answer(frame.ref, facts.agentId, frame.result))
         bumpCounter(hub.sql, "call_results_unmatched");
@@ -108,6 +115,7 @@ async function onHello(hub: HubContext, ws: WebSocket, facts: SocketFacts, frame
   resendCancels(hub, ws, agentId);
   await writePresence(hub, { facts, now, version });
   await hub.dispatch();
+  hub.scans.afterReconnect(hub, { ...facts, protocol, calls: frame.calls ?? null });
 }
 
 function refuseVersion(hub: HubContext, ws: WebSocket, frame: Frame<"hello">): void {

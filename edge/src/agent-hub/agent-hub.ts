@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import type { ScanFigures, ScanTrigger } from "@gantry/shared/domain/reconciliation";
 import {
   type AgentCallResult,
   AgentJob,
@@ -44,6 +45,7 @@ import { createJobReportSink } from "./job-reports.ts";
 import { JobStreams } from "./job-streams.ts";
 import { type CallFailure, type CallRequest, PendingCalls } from "./pending-calls.ts";
 import { SiteAnnouncer } from "./site-announcer.ts";
+import { canScan, SCAN_NEEDS, type ScanFailure, SiteScans } from "./site-scan.ts";
 import {
   closeSilentSockets,
   FrameRateLimit,
@@ -76,6 +78,7 @@ export class AgentHub extends DurableObject<Env> {
   private readonly malformed = new FrameRateLimit(MALFORMED_RATE);
   private readonly announcer: SiteAnnouncer;
   private readonly vmStatuses = new VmStatusCache();
+  private readonly scans = new SiteScans();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -90,6 +93,7 @@ export class AgentHub extends DurableObject<Env> {
       settings: readHubSettings(env),
       sink: createJobReportSink(env),
       calls: new PendingCalls(),
+      scans: this.scans,
       now: () => Date.now(),
       dispatch: async () => {
         await dispatchQueued(this.hub);
@@ -368,6 +372,24 @@ export class AgentHub extends DurableObject<Env> {
       now: this.hub.now(),
       ask: () => this.callAgent({ call: { method: "vm.status", vmwareId } }),
     });
+  }
+
+  /**
+   * A reconciliation scan of the site now (or the one running): an agent lists the VMs with our marker,
+   * the edge compares and records. NO_AGENT_CONNECTED / AGENT_TOO_OLD when no agent here can scan.
+   */
+  async scanSite(
+    trigger: ScanTrigger,
+    requestedBy: { id: string; name: string } | null = null,
+  ): Promise<Result<ScanFigures, ScanFailure>> {
+    return this.scans.scan(this.hub, trigger, requestedBy);
+  }
+
+  /** Whether a connected agent can scan; when agents are connected but none can, what they need. */
+  async scanner(): Promise<{ available: boolean; needs: string | null }> {
+    const slots = agentSlots(this.hub);
+    if (slots.some((s) => canScan(s.facts))) return { available: true, needs: null };
+    return { available: false, needs: slots.length > 0 ? SCAN_NEEDS : null };
   }
 
   /** Asks a connected agent (the least busy) for live VM status or a vCenter connectivity test. */

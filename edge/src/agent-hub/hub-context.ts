@@ -1,4 +1,6 @@
+import type { AgentToEdge } from "@gantry/shared/protocol/agent";
 import type { AgentRoster } from "./agent-roster.ts";
+import type { SocketFacts } from "./agent-sockets.ts";
 import type { HubSettings } from "./hub-settings.ts";
 import type { InventoryCache } from "./inventory-cache.ts";
 import type { JobQueue } from "./job-queue.ts";
@@ -17,8 +19,16 @@ export interface HubContext {
   readonly settings: HubSettings;
   readonly sink: JobReportSink;
   readonly calls: PendingCalls;
+  /** reconciliation scans (site-scan.ts): where their parts go, and the scan after a hello */
+  readonly scans: HubScans;
   /** Hub time: the only clock leases are judged by. */
   now(): number;
   /** Offers queued jobs to agents with free capacity and re-arms the sweep alarm. */
   dispatch(): Promise<void>;
+}
+
+/** The part of the hub's reconciliation scans (`SiteScans`) that frame handlers use. */
+export interface HubScans {
+  onPart(facts: SocketFacts, frame: Extract<AgentToEdge, { type: "scan.part" }>): boolean;
+  afterReconnect(hub: HubContext, facts: SocketFacts): void;
 }

@@ -27,6 +27,12 @@ const HubSettings = z.object({
     .int()
     .min(500)
     .default(10 * MINUTE),
+  /** Reconnects closer together than this start no new reconciliation scan (a flapping agent must not loop). */
+  RECONNECT_SCAN_SPACING_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5 * MINUTE),
 });
 
 export interface HubSettings {
@@ -35,6 +41,7 @@ export interface HubSettings {
   offerTimeoutMs: number;
   jobMaxDurationMs: number;
   stopGraceMs: number;
+  reconnectScanSpacingMs: number;
 }
 
 export function readHubSettings(env: object): HubSettings {
@@ -48,5 +55,6 @@ export function readHubSettings(env: object): HubSettings {
     offerTimeoutMs: s.AGENT_OFFER_TIMEOUT_MS,
     jobMaxDurationMs: s.AGENT_JOB_MAX_DURATION_MS,
     stopGraceMs: s.AGENT_STOP_GRACE_MS,
+    reconnectScanSpacingMs: s.RECONNECT_SCAN_SPACING_MS,
   };
 }

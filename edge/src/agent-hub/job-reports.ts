@@ -1,7 +1,9 @@
+import type { ScanFigures } from "@gantry/shared/domain/reconciliation";
 import { isActionUpdate, type JobReport, type JobUpdate } from "@gantry/shared/protocol/job-report";
 import type { ProgressUpdate } from "@gantry/shared/protocol/progress-update";
 import type { Result } from "@gantry/shared/result";
 import { JobStreamCache } from "../commands/job-stream-cache.ts";
+import { type ReconcileError, reconcileSite, type SiteScanReport } from "../commands/reconcile-site.ts";
 import {
   type JobUpdateError,
   type JobUpdateRecorded,
@@ -34,6 +36,8 @@ export interface JobReportSink {
   recordObservations(
     report: ObservationsReport,
   ): Promise<Result<ObservationsRecorded, { retryable: boolean; message: string }>>;
+  /** A reconciliation scan of the site, compared and recorded. */
+  reconcile(report: SiteScanReport): Promise<Result<ScanFigures, ReconcileError>>;
 }
 
 /** Progress is a cache of the log (R11): a failed publish costs a redraw, never the frame. */
@@ -68,5 +72,6 @@ export function createJobReportSink(env: Env): JobReportSink {
     },
     publishPercent: (update, origin) => publishProgress(env, update, origin),
     recordObservations: (report) => recordVmObservations(deps, report),
+    reconcile: (report) => reconcileSite(deps, report),
   };
 }

@@ -30,6 +30,8 @@ export interface ObservationsRecorded {
 /** Whether the read model already shows what the agent saw (or the VM is not for drift now). */
 function unchanged(believed: BelievedVm | undefined, observation: VmObservation): boolean {
   if (!believed || believed.busy || believed.vmwareId !== observation.vmwareId) return true;
+  // a missing VM seen again is back; gone again is nothing new
+  if (believed.missing) return observation.kind === "gone";
   if (observation.kind === "gone") return false;
   return DRIFT_FIELDS.every((field) => believed[field] === observation.facts[field]);
 }

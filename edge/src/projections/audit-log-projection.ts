@@ -59,10 +59,21 @@ function requestEntry(event: DomainEvent): Entry | null {
 }
 
 /** A tenant's own facts, whoever caused them (a person, an agent redeeming a token, the hub's alert). */
-function tenancyEntry(event: TenancyEvent): Entry {
+function tenancyEntry(event: TenancyEvent): Entry | null {
   const site = (id: string) => ({ kind: "site" as const, id });
   const agent = (id: string) => ({ kind: "agent" as const, id });
   switch (event.type) {
+    case "SiteScanned": {
+      // the schedule's and reconnects' scans are on the reconciliation page; an admin's ask is audited
+      if (event.data.trigger !== "on-demand") return null;
+      const { siteId, markerVms, unowned, missing } = event.data;
+      return {
+        action: "SITE_SCANNED",
+        subject: site(siteId),
+        requestId: null,
+        summary: `reconciliation scan: ${markerVms} VM(s) with our marker, ${unowned} unowned, ${missing} newly missing`,
+      };
+    }
     case "SiteSettingsChanged": {
       const { siteId, placement, networkPath } = event.data;
       return {

@@ -73,6 +73,11 @@ export function vmAuditEntry(
     }
     case "VmGone":
       return { action: "VM_GONE", summary: `destroyed outside Gantry (was ${event.data.vmwareId})` };
+    case "VmReappeared":
+      return {
+        action: "VM_REAPPEARED",
+        summary: `back in vCenter (${event.data.vmwareId}): no longer missing`,
+      };
     default:
       return null;
   }

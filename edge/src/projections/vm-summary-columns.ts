@@ -97,5 +97,7 @@ export function vmSummaryColumns(
       return { ...factsColumns(event.data.observed), vm_drifted_at: occurredAt };
     case "VmGone":
       return { vm_status: "GONE", vm_power_state: "unknown", ip_address: null };
+    case "VmReappeared":
+      return { vm_status: "READY", ...factsColumns(event.data.observed) };
   }
 }

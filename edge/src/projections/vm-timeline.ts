@@ -100,6 +100,12 @@ function render(event: DomainEvent, kinds: Map<string, VmActionKind>): Rendered 
     }
     case "VmGone":
       return entry("GONE", "Deleted outside Gantry", `vCenter no longer has ${event.data.vmwareId}`);
+    case "VmReappeared":
+      return entry(
+        "REAPPEARED",
+        "Back in vCenter",
+        `the reconciliation scan found ${event.data.vmwareId} again`,
+      );
     default:
       return null;
   }

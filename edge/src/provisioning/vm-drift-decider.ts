@@ -20,9 +20,14 @@ export function driftBetween(
  * What the agent's drift watch saw means for the VM: "changed outside Gantry" when vCenter shows it
  * otherwise than Gantry left it, GONE when it was destroyed. Nothing while one of Gantry's own actions
  * runs on it (that action's outcome says what it did), nor for a VM that is not READY, nor for an
- * observation of another VM (a moref that is not this VM's).
+ * observation of another VM (a moref that is not this VM's). A missing (GONE) VM seen again with its own
+ * moref (the reconciliation scan found it: re-registered, restored, a datastore back) is back: READY.
  */
 export function decideObservation(observation: VmObservation, vm: ManagedVm): Result<VmEvent[], DomainError> {
+  if (vm.status === "GONE" && observation.kind === "seen" && observation.vmwareId === vm.vmwareId) {
+    const { vmwareId, facts } = observation;
+    return ok([{ type: "VmReappeared", data: { vmId: vm.vmId, vmwareId, observed: facts } }]);
+  }
   if (vm.status !== "READY" || vm.running || observation.vmwareId !== vm.vmwareId) return ok([]);
   if (observation.kind === "gone")
     return ok([{ type: "VmGone", data: { vmId: vm.vmId, vmwareId: vm.vmwareId } }]);

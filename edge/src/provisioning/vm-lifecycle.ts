@@ -207,6 +207,8 @@ export function evolveLifecycle(state: VmLifecycle, recorded: LifecycleRecorded)
     }
     case "VmGone":
       return { ...state, status: "GONE", facts: { ...state.facts, powerState: "unknown", ipAddress: null } };
+    case "VmReappeared":
+      return { ...state, status: "READY", facts: { ...event.data.observed } };
   }
 }
 

@@ -3,6 +3,7 @@ import { approvalsRouter } from "./routers/approvals.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { catalogRouter } from "./routers/catalog.ts";
 import { progressRouter } from "./routers/progress.ts";
+import { reconciliationRouter } from "./routers/reconciliation.ts";
 import { requestsRouter } from "./routers/requests.ts";
 import { sessionRouter } from "./routers/session.ts";
 import { sessionsRouter } from "./routers/sessions.ts";
@@ -24,6 +25,7 @@ export const appRouter = router({
   agents: agentsRouter,
   sites: sitesRouter,
   settings: settingsRouter,
+  reconciliation: reconciliationRouter,
 });
 
 export type AppRouter = typeof appRouter;

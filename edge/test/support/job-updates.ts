@@ -30,11 +30,15 @@ export const stageAt = (stage: ProvisioningStage, at: Date): ProvisioningUpdate 
   at: at.toISOString(),
 });
 
-export const succeededAt = (at: Date, ipAddress: string | null = "10.0.0.5"): ProvisioningUpdate => ({
+export const succeededAt = (
+  at: Date,
+  ipAddress: string | null = "10.0.0.5",
+  vmwareId = "vm-1001",
+): ProvisioningUpdate => ({
   kind: "succeeded",
   at: at.toISOString(),
   vm: {
-    vmwareId: "vm-1001",
+    vmwareId,
     vmName: "web-api-01",
     hostname: "api-01",
     ipAddress,
@@ -58,7 +62,7 @@ export const record = (w: TestWorkflow, report: JobReport & { update: Provisioni
 /** Reports the four timed stages 10 s apart, then success; returns the results. */
 export async function provisionToReady(
   w: TestWorkflow,
-  input: { requestId: string; tenantId: string; start: Date; ipAddress?: string | null },
+  input: { requestId: string; tenantId: string; start: Date; ipAddress?: string | null; vmwareId?: string },
 ) {
   const at = (s: number) => new Date(input.start.getTime() + s * 1000);
   const stages: ProvisioningStage[] = ["CLONING", "CONFIGURING", "POWERING_ON", "WAITING_FOR_NETWORK"];
@@ -70,7 +74,10 @@ export async function provisionToReady(
   }
   const ip = input.ipAddress === undefined ? "10.0.0.5" : input.ipAddress;
   results.push(
-    await record(w, frame(input.requestId, succeededAt(at(45), ip), { tenantId: input.tenantId })),
+    await record(
+      w,
+      frame(input.requestId, succeededAt(at(45), ip, input.vmwareId), { tenantId: input.tenantId }),
+    ),
   );
   return results;
 }

@@ -13,7 +13,7 @@ import type { TestTenant } from "./test-tenant.ts";
 export async function readyVm(
   w: TestWorkflow,
   t: TestTenant,
-  options: { owner?: Principal; approver?: Principal; name?: string } = {},
+  options: { owner?: Principal; approver?: Principal; name?: string; vmwareId?: string } = {},
 ): Promise<string> {
   const owner = options.owner ?? t.member;
   const created = await callerFor(owner, w).requests.create(
@@ -27,6 +27,7 @@ export async function readyVm(
     requestId: created.requestId,
     tenantId: t.tenantId,
     start: w.clock.now(),
+    ...(options.vmwareId ? { vmwareId: options.vmwareId } : {}),
   });
   if (!results.every((r) => r.ok)) throw new Error("provisioning was refused");
   await w.settle();

@@ -111,7 +111,8 @@ export type VmTimelineEntryKind =
   | "RESIZE_REJECTED"
   | "RESIZE_WITHDRAWN"
   | "CHANGED_OUTSIDE_GANTRY"
-  | "GONE";
+  | "GONE"
+  | "REAPPEARED";
 
 /** One event of the VM's history, for people: who, what, why. */
 export interface VmTimelineEntry {

@@ -71,6 +71,8 @@ const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
   VmResizeRejected: { currentVersion: 1, upcasters: {} },
   VmDriftObserved: { currentVersion: 1, upcasters: {} },
   VmGone: { currentVersion: 1, upcasters: {} },
+  VmReappeared: { currentVersion: 1, upcasters: {} },
+  SiteScanned: { currentVersion: 1, upcasters: {} },
   SiteSettingsChanged: { currentVersion: 1, upcasters: {} },
   EnrollmentTokenCreated: { currentVersion: 1, upcasters: {} },
   EnrollmentTokenRevoked: { currentVersion: 1, upcasters: {} },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Slug, VmPrefix } from "../domain/slug.ts";
+import { MAX_UNOWNED_LISTED, ScanFigures, UnownedVm } from "../domain/reconciliation.ts";
 import { DnsDomain, LoginUser } from "../domain/vm-access.ts";
 import { InventoryPath, Placement } from "../jobs/provision-vm-job.ts";
 
@@ -161,8 +162,18 @@ export const UserRoleChanged = z.object({
   data: z.object({ userId: Id, role: z.enum(["member", "admin"]) }),
 });
 
+/**
+ * A reconciliation scan of the site ended: its figures and the marker VMs no live Gantry VM owns (the
+ * admin page's list is this event's projection; missing and drift are events on each VM's stream).
+ */
+export const SiteScanned = z.object({
+  type: z.literal("SiteScanned"),
+  data: ScanFigures.extend({ siteId: Id, unownedVms: z.array(UnownedVm).max(MAX_UNOWNED_LISTED) }),
+});
+
 export const TenancyEvent = z.discriminatedUnion("type", [
   SiteSettingsChanged,
+  SiteScanned,
   EnrollmentTokenCreated,
   EnrollmentTokenRevoked,
   AgentEnrolled,

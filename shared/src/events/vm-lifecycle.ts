@@ -122,6 +122,12 @@ export const VmGone = z.object({
   data: z.object({ vmId: z.string().min(1), vmwareId: z.string().min(1) }),
 });
 
+/** A VM that was missing (gone) is back in vCenter, as the reconciliation scan found it: no longer missing. */
+export const VmReappeared = z.object({
+  type: z.literal("VmReappeared"),
+  data: z.object({ vmId: z.string().min(1), vmwareId: z.string().min(1), observed: VmFacts }),
+});
+
 export const VmLifecycleEvent = z.discriminatedUnion("type", [
   VmActionRequested,
   VmActionStepReached,
@@ -132,5 +138,6 @@ export const VmLifecycleEvent = z.discriminatedUnion("type", [
   VmResizeRejected,
   VmDriftObserved,
   VmGone,
+  VmReappeared,
 ]);
 export type VmLifecycleEvent = z.infer<typeof VmLifecycleEvent>;

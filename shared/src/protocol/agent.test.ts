@@ -323,9 +323,10 @@ describe("negotiateVersion", () => {
     expect(negotiateVersion([7], [1])).toBeNull();
   });
 
-  it("speaks 3 (VM actions, inventory in parts), 2 (inventory in parts) and 1 with the edge's own list", () => {
-    expect(SUPPORTED_PROTOCOL_VERSIONS).toEqual([3, 2, 1]);
-    expect(PROTOCOL_VERSION).toBe(3);
+  it("speaks 4 (reconciliation scan), 3 (VM actions), 2 (inventory in parts) and 1 with the edge's own list", () => {
+    expect(SUPPORTED_PROTOCOL_VERSIONS).toEqual([4, 3, 2, 1]);
+    expect(PROTOCOL_VERSION).toBe(4);
+    expect(negotiateVersion([4, 3, 2, 1])).toBe(4);
     expect(negotiateVersion([3, 2, 1])).toBe(3);
     expect(negotiateVersion([2, 1])).toBe(2);
     expect(negotiateVersion([1])).toBe(1);

@@ -5,6 +5,7 @@ import { ProvisionedVm, ProvisioningFailure, ProvisionVmJob } from "../jobs/prov
 import { ProvisioningStage } from "../jobs/provisioning-stage.ts";
 import { StepDetail, VmActionJob, VmActionOutcome, VmActionStep } from "../jobs/vm-action-job.ts";
 import { InventoryPart, MAX_INVENTORY_PARTS } from "./inventory-parts.ts";
+import { MAX_SCAN_PARTS, ScanPart, VmScanSummary } from "./vm-scan.ts";
 
 // The agent ↔ edge wire protocol: one discriminated union per direction, every frame `{ v, id, type, ... }`.
 // Frames that belong to a job carry its fencing `epoch`; durable job frames carry a per-job `seq`.
@@ -85,6 +86,8 @@ export const AgentCall = z.discriminatedUnion("method", [
   z.object({ method: z.literal("vcenter.test"), templatePath: z.string().min(2).max(512).optional() }),
   /** Read the inventory from vCenter now and report it (an `inventory.report` frame) before answering. */
   z.object({ method: z.literal("inventory.refresh") }),
+  /** Since v4: list every VM with our marker now (`scan.part` frames under `scanId`), then answer. */
+  z.object({ method: z.literal("vms.scan"), scanId: z.string().min(1).max(100) }),
 ]);
 export type AgentCall = z.infer<typeof AgentCall>;
 export type AgentCallMethod = AgentCall["method"];
@@ -99,6 +102,7 @@ export const AgentCallResult = z.discriminatedUnion("method", [
   z.object({ method: z.literal("vm.status"), outcome: outcome(VmLiveStatus) }),
   z.object({ method: z.literal("vcenter.test"), outcome: outcome(VcenterTestReport) }),
   z.object({ method: z.literal("inventory.refresh"), outcome: outcome(InventoryRefreshed) }),
+  z.object({ method: z.literal("vms.scan"), outcome: outcome(VmScanSummary) }),
 ]);
 export type AgentCallResult = z.infer<typeof AgentCallResult>;
 
@@ -215,6 +219,18 @@ export const AgentToEdge = z.discriminatedUnion("type", [
       .max(MAX_INVENTORY_PARTS - 1),
     total: z.number().int().min(1).max(MAX_INVENTORY_PARTS),
     part: InventoryPart,
+  }),
+  /** Since v4: one of `total` parts of the reconciliation scan `scanId`, sent before the call's answer. */
+  Envelope.extend({
+    type: z.literal("scan.part"),
+    scanId: z.string().min(1).max(100),
+    index: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_SCAN_PARTS - 1),
+    total: z.number().int().min(1).max(MAX_SCAN_PARTS),
+    part: ScanPart,
   }),
   Envelope.extend({ type: z.literal("call.result"), ref: FrameId, result: AgentCallResult }),
   /**

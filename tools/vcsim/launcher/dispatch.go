@@ -50,6 +50,10 @@ func (l *launcher) emulated(call *soapCall) bool {
 		l.handleCreateSnapshot(call)
 	case "RevertToSnapshot_Task":
 		l.handleRevertSnapshot(call)
+	case "RetrievePropertiesEx":
+		return l.handlePagedRetrieve(call)
+	case "ContinueRetrievePropertiesEx":
+		return l.handleContinue(call)
 	default:
 		return false
 	}

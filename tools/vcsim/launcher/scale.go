@@ -21,6 +21,10 @@ type scale struct {
 	pools     int
 	networks  int
 	templates int
+	// plain VMs (/DC0/vm/scale-vms/vm-NNNN), powered off, the first `markers` of them
+	// carrying Gantry's marker (gantry.requestId=unowned-NNNN) as if left behind its back
+	vms     int
+	markers int
 }
 
 // parseScale reads "folders=5000,pools=1000,networks=500,templates=500".
@@ -45,9 +49,16 @@ func parseScale(s string) (scale, error) {
 			out.networks = n
 		case "templates":
 			out.templates = n
+		case "vms":
+			out.vms = n
+		case "markers":
+			out.markers = n
 		default:
-			return out, fmt.Errorf("-scale: unknown kind %q (folders, pools, networks, templates)", parts[0])
+			return out, fmt.Errorf("-scale: unknown kind %q (folders, pools, networks, templates, vms, markers)", parts[0])
 		}
+	}
+	if out.markers > out.vms {
+		return out, fmt.Errorf("-scale: markers=%d is more than vms=%d", out.markers, out.vms)
 	}
 	return out, nil
 }
@@ -67,7 +78,7 @@ func (s scale) applyToModel(model *simulator.Model) {
 // a hundred per group) and templates (/DC0/vm/scale-templates/tmpl-NNNN), made
 // through the library's own methods in process.
 func (l *launcher) populate(ctx context.Context, s scale) error {
-	if s.folders == 0 && s.templates == 0 {
+	if s.folders == 0 && s.templates == 0 && s.vms == 0 {
 		return nil
 	}
 	finder := find.NewFinder(l.client, false)
@@ -90,10 +101,51 @@ func (l *launcher) populate(ctx context.Context, s scale) error {
 			return fmt.Errorf("folder %d: %w", i, err)
 		}
 	}
+	if s.vms > 0 {
+		if err := l.populateVms(ctx, finder, folders.VmFolder, s.vms, s.markers); err != nil {
+			return err
+		}
+	}
 	if s.templates == 0 {
 		return nil
 	}
 	return l.populateTemplates(ctx, finder, folders.VmFolder, s.templates)
+}
+
+// populateVms adds plain VMs; the first `markers` carry Gantry's marker in their
+// extraConfig, set at creation, as a VM Gantry lost track of would.
+func (l *launcher) populateVms(ctx context.Context, finder *find.Finder, vmFolder *object.Folder, count, markers int) error {
+	into, err := vmFolder.CreateFolder(ctx, "scale-vms")
+	if err != nil {
+		return err
+	}
+	pool, err := finder.ResourcePool(ctx, "/DC0/host/DC0_C0/Resources")
+	if err != nil {
+		return err
+	}
+	for i := 0; i < count; i++ {
+		name := fmt.Sprintf("vm-%04d", i)
+		spec := types.VirtualMachineConfigSpec{
+			Name:     name,
+			GuestId:  templateGuestID,
+			NumCPUs:  templateCPUs,
+			MemoryMB: templateMemoryMB,
+			Files:    &types.VirtualMachineFileInfo{VmPathName: "[LocalDS_0]"},
+		}
+		if i < markers {
+			spec.ExtraConfig = []types.BaseOptionValue{
+				&types.OptionValue{Key: "gantry.requestId", Value: fmt.Sprintf("unowned-%04d", i)},
+			}
+		}
+		task, err := into.CreateVM(ctx, spec, pool, nil)
+		if err != nil {
+			return fmt.Errorf("vm %s: %w", name, err)
+		}
+		if _, err := task.WaitForResult(ctx, nil); err != nil {
+			return fmt.Errorf("vm %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 func (l *launcher) populateTemplates(ctx context.Context, finder *find.Finder, vmFolder *object.Folder, count int) error {

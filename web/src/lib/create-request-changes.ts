@@ -11,6 +11,7 @@ import {
   getPendingApprovals,
   getPendingCount,
   getPendingResizes,
+  getReconciliation,
   getRequest,
   getSiteQueue,
   getVm,
@@ -68,7 +69,14 @@ export function createRequestChanges(viewer: Accessor<FeedViewer>): Accessor<Fee
           getVms.key,
           ...(viewer().role === "admin" ? [getPendingResizes.key] : []),
         ]),
-      onSite: (site) => throttle.request([getAgents.key, getSiteQueue.keyFor(site.siteId), getLeftovers.key]),
+      // a site's agents, queue, leftovers or (after a scan) its reconciliation changed
+      onSite: (site) =>
+        throttle.request([
+          getAgents.key,
+          getSiteQueue.keyFor(site.siteId),
+          getLeftovers.key,
+          getReconciliation.keyFor(site.siteId),
+        ]),
       onSync: () => {
         const admin = viewer().role === "admin";
         const lists = admin
@@ -79,6 +87,7 @@ export function createRequestChanges(viewer: Accessor<FeedViewer>): Accessor<Fee
               getAgents.key,
               getSiteQueue.key,
               getLeftovers.key,
+              getReconciliation.key,
             ]
           : [];
         throttle.request([getMyRequests.key, getRequest.key, getVms.key, getVm.key, ...lists]);

@@ -150,6 +150,15 @@ export const refreshInventoryAction = action(
   (siteId: string) => trpc.sites.refreshInventory.mutate({ siteId }),
   "sites.refreshInventory",
 );
+/** A site's reconciliation: its last scan, unowned marker VMs and missing VMs (admins). */
+export const getReconciliation = query(
+  (siteId: string) => trpc.reconciliation.get.query({ siteId }),
+  "reconciliation.get",
+);
+export const scanSiteAction = action(
+  (siteId: string) => trpc.reconciliation.scan.mutate({ siteId }),
+  "reconciliation.scan",
+);
 export const testConnectionAction = action(
   (siteId: string) => trpc.sites.testConnection.mutate({ siteId }),
   "sites.testConnection",

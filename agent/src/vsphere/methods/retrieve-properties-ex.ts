@@ -7,12 +7,17 @@ import { el } from "../xml-write.ts";
  * PropertyCollector.RetrievePropertiesEx on the session's default collector, following
  * ContinueRetrievePropertiesEx tokens (vCenter pages large results; vcsim never does).
  * Read-only calls on the default collector are safe to share across jobs; only waits are not.
+ * `maxObjects` asks for pages of at most that many objects (vCenter may send fewer).
  */
-export async function retrievePropertiesEx(vim: Vim, specs: readonly FilterSpec[]): Promise<ObjectProps[]> {
+export async function retrievePropertiesEx(
+  vim: Vim,
+  specs: readonly FilterSpec[],
+  options: { maxObjects?: number } = {},
+): Promise<ObjectProps[]> {
   const { propertyCollector } = await vim.serviceContent();
   const res = await vim.invoke("RetrievePropertiesEx", propertyCollector, [
     ...specs.map((s) => filterSpecNode("specSet", s)),
-    el("options", []),
+    el("options", options.maxObjects === undefined ? [] : [el("maxObjects", options.maxObjects)]),
   ]);
   let result = returnval(res);
   const out: ObjectProps[] = [];

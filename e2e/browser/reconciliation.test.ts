@@ -1,0 +1,48 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitForConnectedAgent } from "./support/agent.ts";
+import { edgeUrl, launchBrowser, signedInPage, USERS } from "./support/browser.ts";
+import { expectAccessible } from "./support/checks.ts";
+
+// The reconciliation page against the local stack: its agent (protocol 4) scans the simulator's vCenter
+const scanIdOf = (page: Page) => page.getByTestId("last-scan").getAttribute("data-scan-id");
+
+describe("reconciliation page", () => {
+  let browser: Browser;
+  let admin: Page;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    await waitForConnectedAgent(browser);
+    admin = await signedInPage(browser, USERS.adam, { at: "/admin/reconciliation" });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("scans on demand and shows who ran it, what it found and what it cost; passes axe", async () => {
+    await admin.getByRole("heading", { level: 1, name: /Reconciliation/ }).waitFor();
+    const scan = admin.getByRole("button", { name: "Scan now" });
+    await expect.poll(() => scan.isEnabled()).toBe(true);
+    await scan.click();
+    await admin.getByText(/^Scanned: \d+ VM\(s\) with Gantry's marker/).waitFor();
+    const summary = admin.getByTestId("last-scan");
+    await summary.getByText(/started by an admin/).waitFor();
+    expect(await summary.textContent()).toMatch(/\d+ vCenter round trips/);
+    await admin.getByRole("heading", { name: "Unowned VMs" }).waitFor();
+    await admin.getByRole("heading", { name: "Missing VMs" }).waitFor();
+    await expectAccessible(admin, "the reconciliation page");
+  });
+
+  it("shows a scan another admin ran without a reload (pushed by the tenant feed)", async () => {
+    const before = await scanIdOf(admin);
+    expect(before).not.toBe("");
+    const other = await signedInPage(browser, USERS.adam, { at: "/requests" });
+    const response = await other.context().request.post("/trpc/reconciliation.scan", {
+      data: { siteId: "site-acme-vcsim" },
+      headers: { Origin: edgeUrl() },
+    });
+    expect(response.status()).toBe(200);
+    await expect.poll(() => scanIdOf(admin)).not.toBe(before);
+    await other.context().close();
+  });
+});

@@ -1,0 +1,64 @@
+import { ReconciliationSiteInput, type SiteReconciliation } from "@gantry/shared/api/reconciliation";
+import { TRPCError } from "@trpc/server";
+import type { ScanFailure } from "../../agent-hub/site-scan.ts";
+import { lastScanOf, missingVmsOf, unownedVmsOf } from "../../projections/reconciliation-projection.ts";
+import { siteHub } from "../../stubs.ts";
+import { siteSettings } from "../../tenancy/sites.ts";
+import { callError } from "../agent-call-error.ts";
+import { adminProcedure, router } from "../trpc.ts";
+
+/** The tenant's site, or NOT_FOUND: another tenant's site answers exactly like a missing one. */
+async function siteOf(db: D1Database, tenantId: string, siteId: string) {
+  const site = await siteSettings(db, { tenantId, siteId });
+  if (!site.ok) throw new TRPCError({ code: "NOT_FOUND", message: "site not found" });
+  return site.value;
+}
+
+function scanError(error: ScanFailure, siteName: string): TRPCError {
+  switch (error.code) {
+    case "AGENT_TOO_OLD":
+      return new TRPCError({
+        code: "PRECONDITION_FAILED",
+        message: `no connected agent of site ${siteName} can scan (connected: ${error.versions.join(", ") || "unknown"}): it needs ${error.needs}`,
+      });
+    case "SCAN_FAILED":
+    case "SCAN_INCOMPLETE":
+    case "NOT_RECORDED":
+      return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `the scan failed: ${error.message}` });
+    default:
+      return callError(error, siteName);
+  }
+}
+
+/** Reconciliation (issue 16): what vCenter holds with our marker against what Gantry believes. Admins only. */
+export const reconciliationRouter = router({
+  /** The site's last scan, its unowned marker VMs and its missing VMs, and whether an agent can scan. */
+  get: adminProcedure.input(ReconciliationSiteInput).query(async ({ ctx, input }) => {
+    const tenantId = ctx.principal.tenantId;
+    const site = await siteOf(ctx.env.DB, tenantId, input.siteId);
+    const scope = { tenantId, siteId: site.siteId };
+    const [lastScan, unowned, missing, scanner] = await Promise.all([
+      lastScanOf(ctx.env.DB, scope),
+      unownedVmsOf(ctx.env.DB, scope),
+      missingVmsOf(ctx.env.DB, scope),
+      siteHub(ctx.env, site.siteId).scanner(),
+    ]);
+    return {
+      siteId: site.siteId,
+      siteName: site.name,
+      lastScan,
+      unowned,
+      missing,
+      scanner,
+    } satisfies SiteReconciliation;
+  }),
+
+  /** Scans the site now (or joins the scan that runs) and answers its figures once recorded. */
+  scan: adminProcedure.input(ReconciliationSiteInput).mutation(async ({ ctx, input }) => {
+    const site = await siteOf(ctx.env.DB, ctx.principal.tenantId, input.siteId);
+    const { userId: id, name } = ctx.principal;
+    const scanned = await siteHub(ctx.env, site.siteId).scanSite("on-demand", { id, name });
+    if (!scanned.ok) throw scanError(scanned.error, site.name);
+    return scanned.value;
+  }),
+});

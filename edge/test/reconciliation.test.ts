@@ -1,0 +1,256 @@
+import { env } from "cloudflare:workers";
+import type { ScannedVm } from "@gantry/shared/protocol/vm-scan";
+import { beforeAll, describe, expect, it } from "vitest";
+import { reconcileSite } from "../src/commands/reconcile-site.ts";
+import { connectAgent, hubOf } from "./agent-support.ts";
+import { callerFor } from "./support/callers.ts";
+import { seedReferenceData } from "./support/seed.ts";
+import { enrollTenantAgent } from "./support/tenant-agents.ts";
+import { type TestWorkflow, testWorkflow } from "./support/test-deps.ts";
+import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
+import { readyVm } from "./support/vms.ts";
+
+// Reconciliation: a scan of the VMs with our marker against what Gantry believes (unowned, missing,
+// reappeared, drift), recorded as events with the admin page's projection; and the hub's scan through
+// an agent (parts, then the call's answer; an agent older than protocol 4 never asked)
+
+/** A marker VM as the agent's scan reports it; size M as readyVm builds it unless told otherwise. */
+const scanned = (marker: string, vmwareId: string, facts: Partial<ScannedVm["facts"]> = {}): ScannedVm => ({
+  markerRequestId: marker,
+  vmwareId,
+  instanceUuid: `uuid-${vmwareId}`,
+  facts: {
+    name: "web-api-01",
+    powerState: "poweredOn",
+    cpu: 4,
+    memoryMb: 8192,
+    diskGb: 100,
+    ipAddress: null,
+    hostname: null,
+    ...facts,
+  },
+});
+
+let scans = 0;
+/** Reconciles a scan that started an hour after the test clock's now (after every VM became READY). */
+function scan(w: TestWorkflow, t: TestTenant, vms: ScannedVm[]) {
+  scans += 1;
+  const startedAt = new Date(w.clock.now().getTime() + 3_600_000).toISOString();
+  return reconcileSite(w.deps, {
+    tenantId: t.tenantId,
+    siteId: t.siteId,
+    agentId: "agent-scan",
+    trigger: "schedule",
+    requestedBy: null,
+    summary: {
+      scanId: `scan-${scans}`,
+      startedAt,
+      durationMs: 120,
+      roundTrips: 3,
+      vmCount: vms.length,
+      parts: 1,
+    },
+    vms,
+  });
+}
+
+beforeAll(async () => {
+  await seedReferenceData(env.DB);
+});
+
+describe("comparing a scan with what Gantry believes", () => {
+  it("lists unowned marker VMs, marks a vanished VM missing, records drift, and clears missing when it is back", async () => {
+    const w = testWorkflow();
+    const t = await createTestTenant(env.DB);
+    const other = await createTestTenant(env.DB);
+    const same = await readyVm(w, t, { name: "same", vmwareId: "vm-2001" });
+    const resized = await readyVm(w, t, { name: "resized", vmwareId: "vm-2002" });
+    const vanished = await readyVm(w, t, { name: "vanished", vmwareId: "vm-2003" });
+    const foreign = await readyVm(w, other, { name: "foreign", vmwareId: "vm-2004" });
+    const first = await scan(w, t, [
+      scanned(same, "vm-2001"),
+      scanned(resized, "vm-2002", { cpu: 8 }),
+      scanned("req_left_behind", "vm-9001", { name: "old-test-01", powerState: "poweredOff" }),
+      // the marker names another tenant's VM: not this tenant's, so unowned here (and nothing leaks)
+      scanned(foreign, "vm-2004", { name: "foreign-01" }),
+    ]);
+    await w.settle();
+    expect(first).toEqual({
+      ok: true,
+      value: expect.objectContaining({ markerVms: 4, unowned: 2, missing: 1, drifted: 1, reappeared: 0 }),
+    });
+
+    const member = callerFor(t.member, w);
+    const gone = await member.vms.get({ vmId: vanished });
+    expect(gone.vm.status).toBe("GONE");
+    expect(gone.timeline.at(-1)).toMatchObject({ kind: "GONE", actor: { kind: "agent" } });
+    // the owner sees it on My VMs
+    expect((await member.vms.list({})).items.find((v) => v.vmId === vanished)?.status).toBe("GONE");
+    const drifted = await member.vms.get({ vmId: resized });
+    expect(drifted.timeline.at(-1)).toMatchObject({ kind: "CHANGED_OUTSIDE_GANTRY" });
+    // what the agent's scan does not read (the guest) is kept, not wiped
+    expect(drifted.vm).toMatchObject({ spec: { cpu: 8 }, ipAddress: "10.0.0.5" });
+    expect((await member.vms.get({ vmId: same })).timeline.map((e) => e.kind)).toEqual(["PROVISIONED"]);
+    // the other tenant's VM was not touched
+    expect((await callerFor(other.member, w).vms.get({ vmId: foreign })).vm.status).toBe("READY");
+
+    const page = await callerFor(t.admin, w).reconciliation.get({ siteId: t.siteId });
+    expect(page.lastScan).toMatchObject({
+      scanId: "scan-1",
+      agentId: "agent-scan",
+      trigger: "schedule",
+      roundTrips: 3,
+      durationMs: 120,
+      markerVms: 4,
+    });
+    expect(page.unowned.map((u) => [u.name, u.vmwareId, u.markerRequestId, u.powerState])).toEqual([
+      ["foreign-01", "vm-2004", foreign, "poweredOn"],
+      ["old-test-01", "vm-9001", "req_left_behind", "poweredOff"],
+    ]);
+    expect(page.missing.map((m) => [m.vmId, m.vmwareId, m.owner.id])).toEqual([
+      [vanished, "vm-2003", t.member.userId],
+    ]);
+    expect(page.scanner).toEqual({ available: false, needs: null });
+
+    // the same scan again: nothing new on any VM's stream, the page says the same
+    const again = await scan(w, t, [scanned(same, "vm-2001"), scanned(resized, "vm-2002", { cpu: 8 })]);
+    expect(again).toMatchObject({ ok: true, value: { missing: 0, drifted: 0, unowned: 0 } });
+    expect((await member.vms.get({ vmId: vanished })).timeline.filter((e) => e.kind === "GONE")).toHaveLength(
+      1,
+    );
+
+    // the VM is back (restored, re-registered with its moref): no longer missing
+    const back = await scan(w, t, [
+      scanned(same, "vm-2001"),
+      scanned(resized, "vm-2002", { cpu: 8 }),
+      scanned(vanished, "vm-2003", { name: "vanished-01" }),
+    ]);
+    await w.settle();
+    expect(back).toMatchObject({ ok: true, value: { reappeared: 1, missing: 0 } });
+    const returned = await member.vms.get({ vmId: vanished });
+    expect(returned.vm.status).toBe("READY");
+    expect(returned.timeline.at(-1)).toMatchObject({ kind: "REAPPEARED" });
+    const after = await callerFor(t.admin, w).reconciliation.get({ siteId: t.siteId });
+    expect(after.missing).toEqual([]);
+    expect(after.unowned).toEqual([]);
+  });
+
+  it("never marks missing a VM that became READY after the scan started", async () => {
+    const w = testWorkflow();
+    const t = await createTestTenant(env.DB);
+    const fresh = await readyVm(w, t, { vmwareId: "vm-3001" });
+    const startedAt = new Date(w.clock.now().getTime() - 3_600_000).toISOString();
+    const result = await reconcileSite(w.deps, {
+      tenantId: t.tenantId,
+      siteId: t.siteId,
+      agentId: "agent-scan",
+      trigger: "reconnect",
+      requestedBy: null,
+      summary: { scanId: "scan-early", startedAt, durationMs: 5, roundTrips: 3, vmCount: 0, parts: 1 },
+      vms: [],
+    });
+    expect(result).toMatchObject({ ok: true, value: { missing: 0 } });
+    expect((await callerFor(t.member, w).vms.get({ vmId: fresh })).vm.status).toBe("READY");
+  });
+});
+
+/** An agent of the tenant's site, welcomed with `protocols` and naming the calls it answers. */
+async function scanningAgent(t: TestTenant, protocols: number[], calls: string[]) {
+  const { credential } = await enrollTenantAgent(t, `agent-${protocols[0]}`);
+  const agent = await connectAgent(credential);
+  agent.send({
+    type: "hello",
+    agent: { version: protocols[0] === 4 ? "0.3.0" : "0.2.0" },
+    protocols,
+    capacity: 1,
+    draining: false,
+    running: [],
+    calls,
+  });
+  await agent.next("welcome");
+  return agent;
+}
+
+describe("the hub's scan through an agent", () => {
+  it("never asks an agent older than protocol 4, and says what the site needs", async () => {
+    const w = testWorkflow();
+    const t = await createTestTenant(env.DB);
+    const old = await scanningAgent(t, [3, 2, 1], ["vm.status", "vms.scan"]);
+    const refused = await callerFor(t.admin, w)
+      .reconciliation.scan({ siteId: t.siteId })
+      .catch((e: { code: string; message: string }) => e);
+    expect(refused).toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: expect.stringMatching(/0\.2\.0.*needs an agent that speaks protocol 4/),
+    });
+    const page = await callerFor(t.admin, w).reconciliation.get({ siteId: t.siteId });
+    expect(page.scanner).toEqual({ available: false, needs: expect.stringMatching(/protocol 4/) });
+    expect(old.received.filter((f) => f.type === "call")).toEqual([]);
+    old.ws.close();
+  });
+
+  it("scans when a protocol-4 agent connects and on demand: parts under one scan id, then the answer", async () => {
+    const w = testWorkflow();
+    const t = await createTestTenant(env.DB);
+    const vmId = await readyVm(w, t, { vmwareId: "vm-4001" });
+    const agent = await scanningAgent(t, [4, 3, 2, 1], ["vm.status", "vms.scan"]);
+    /** Answers the next scan call with `vms` in two parts. */
+    const answerScan = async (vms: ScannedVm[]) => {
+      const call = await agent.next("call");
+      if (call.call.method !== "vms.scan") throw new Error(`unexpected call ${call.call.method}`);
+      const { scanId } = call.call;
+      const halves = [vms.slice(0, 1), vms.slice(1)];
+      for (const [index, part] of halves.entries())
+        agent.send({ type: "scan.part", scanId, index, total: 2, part: { vms: part } });
+      agent.send({
+        type: "call.result",
+        ref: call.id,
+        result: {
+          method: "vms.scan",
+          outcome: {
+            ok: true,
+            value: {
+              scanId,
+              startedAt: new Date().toISOString(),
+              durationMs: 40,
+              roundTrips: 4,
+              vmCount: vms.length,
+              parts: 2,
+            },
+          },
+        },
+      });
+    };
+    // the reconnect's scan: one unowned VM besides ours
+    await answerScan([scanned(vmId, "vm-4001"), scanned("req_orphan", "vm-4999", { name: "orphan-01" })]);
+    const admin = callerFor(t.admin, w);
+    await expect
+      .poll(async () => (await admin.reconciliation.get({ siteId: t.siteId })).lastScan?.trigger, {
+        timeout: 5000,
+      })
+      .toBe("reconnect");
+    expect((await admin.reconciliation.get({ siteId: t.siteId })).unowned.map((u) => u.name)).toEqual([
+      "orphan-01",
+    ]);
+    expect((await hubOf(t.siteId).scanner()).available).toBe(true);
+
+    // on demand: the orphan was destroyed meanwhile, and so was ours (behind Gantry's back)
+    const asked = admin.reconciliation.scan({ siteId: t.siteId });
+    await answerScan([]);
+    expect(await asked).toMatchObject({ trigger: "on-demand", markerVms: 0, unowned: 0, roundTrips: 4 });
+    const page = await admin.reconciliation.get({ siteId: t.siteId });
+    expect(page.unowned).toEqual([]);
+    expect(page.missing.map((m) => m.vmId)).toEqual([vmId]);
+    agent.ws.close();
+  });
+
+  it("refuses a part of a scan it never asked for", async () => {
+    const t = await createTestTenant(env.DB);
+    const agent = await scanningAgent(t, [4], ["vms.scan"]);
+    // the reconnect's scan call: left unanswered here
+    await agent.next("call");
+    const id = agent.send({ type: "scan.part", scanId: "not-asked", index: 0, total: 1, part: { vms: [] } });
+    expect(await agent.next("error")).toMatchObject({ code: "UNKNOWN_JOB", ref: id });
+    agent.ws.close();
+  });
+});

@@ -1,0 +1,54 @@
+import type { SiteReconciliation } from "@gantry/shared/api/reconciliation";
+import { For, Show } from "solid-js";
+import { EmptyState } from "../../components/EmptyState.tsx";
+import { formatMemory } from "../../lib/format.ts";
+
+/** Marker VMs no live Gantry VM owns: left by a failed cleanup, a restored backup, a test. */
+export function UnownedTable(props: { unowned: SiteReconciliation["unowned"] }) {
+  return (
+    <section class="card" aria-labelledby="unowned-title" data-testid="unowned">
+      <h2 id="unowned-title">Unowned VMs</h2>
+      <Show
+        when={props.unowned.length > 0}
+        fallback={
+          <EmptyState title="Nothing unowned">
+            <p>Every VM with Gantry's marker belongs to a Gantry VM.</p>
+          </EmptyState>
+        }
+      >
+        <p>
+          These VMs carry Gantry's marker, but no Gantry VM owns them. Delete them in vCenter or keep them
+          there; the next scan updates this list.
+        </p>
+        <div class="table-frame">
+          <table class="data-table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">vCenter id</th>
+                <th scope="col">Power</th>
+                <th scope="col">Size</th>
+                <th scope="col">Marker names</th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={props.unowned}>
+                {(vm) => (
+                  <tr data-testid="unowned-vm">
+                    <td class="mono">{vm.name}</td>
+                    <td class="mono">{vm.vmwareId}</td>
+                    <td>{vm.powerState}</td>
+                    <td>
+                      {vm.cpu} vCPU, {formatMemory(vm.memoryMb)}, {vm.diskGb} GB
+                    </td>
+                    <td class="mono">{vm.markerRequestId}</td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
+      </Show>
+    </section>
+  );
+}
