@@ -52,7 +52,7 @@ describe("settings", () => {
     await admin.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Projects" }).click();
     await admin.getByRole("heading", { name: "Settings: Projects" }).waitFor();
     const form = admin.getByRole("form", { name: "New project" });
-    await form.getByLabel("Name").fill(PROJECT.name);
+    await form.getByLabel("Name", { exact: true }).fill(PROJECT.name);
     // the shared schema refuses it before anything is sent
     await form.getByLabel("Slug").fill("Team Space");
     await form.getByLabel("VM name prefix").fill(PROJECT.prefix);

@@ -52,6 +52,8 @@ describe("dev login", () => {
       email: "alice@acme.test",
       name: "Alice Member",
       role: "member",
+      // a member approves no project until an admin names them approver of one
+      approverOf: [],
     });
   });
 

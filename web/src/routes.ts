@@ -1,4 +1,4 @@
-import type { RouteDefinition, RoutePreloadFuncArgs } from "@solidjs/router";
+import { Navigate, type RouteDefinition, type RoutePreloadFuncArgs } from "@solidjs/router";
 import { lazy } from "solid-js";
 import {
   getMyRequests,
@@ -108,7 +108,9 @@ export const routes: RouteDefinition[] = [
         path: "/settings",
         component: adminPage(() => import("./pages/SettingsLayout.tsx")),
         children: [
-          { path: "/", component: lazy(() => import("./pages/settings/ProjectsSettings.tsx")) },
+          // the area opens on its first section
+          { path: "/", component: () => Navigate({ href: "/settings/projects" }) },
+          { path: "/projects", component: lazy(() => import("./pages/settings/ProjectsSettings.tsx")) },
           { path: "/sites", component: lazy(() => import("./pages/settings/SitesSettings.tsx")) },
           { path: "/people", component: lazy(() => import("./pages/settings/PeopleSettings.tsx")) },
         ],

@@ -29,7 +29,7 @@ function adminNav(pending: () => number | undefined): NavItem[] {
     { href: "/admin/agents", label: "Agents" },
     { href: "/admin/site", label: "Site settings" },
     { href: "/admin/sessions", label: "Sessions" },
-    { href: "/settings", label: "Settings" },
+    { href: "/settings/projects", label: "Settings" },
   ];
 }
 

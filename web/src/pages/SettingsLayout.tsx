@@ -4,7 +4,7 @@ import { PageHeader } from "../components/PageHeader.tsx";
 // the settings area's own navigation; one line per section (the lead adds lease policies, reconciliation,
 // audit and API tokens here)
 const SECTIONS = [
-  { href: "/settings", label: "Projects", title: "Projects" },
+  { href: "/settings/projects", label: "Projects", title: "Projects" },
   { href: "/settings/sites", label: "Sites", title: "Sites" },
   { href: "/settings/people", label: "People and roles", title: "People and roles" },
   // { href: "/admin/leases", label: "Lease policies", title: "Lease policies" },

@@ -57,7 +57,9 @@ export function ProjectForm(props: {
     if (pending()) return;
     setFormError(null);
     const v = values();
-    const input = { ...v, name: v.name.trim(), networkPath: v.networkPath.trim() || null };
+    // the select shows the first live site until another is picked (the sites may load after the form)
+    const siteId = v.siteId || props.sites.find((s) => s.archivedAt === null)?.siteId || "";
+    const input = { ...v, siteId, name: v.name.trim(), networkPath: v.networkPath.trim() || null };
     const checked = props.project
       ? checkForm(UpdateProjectInput, { projectId: props.project.projectId, ...input })
       : checkForm(CreateProjectInput, input);

@@ -22,83 +22,89 @@ export default function ProjectsSettings() {
   const edited = () => projects()?.find((p) => p.projectId === editing()) ?? null;
 
   return (
-    <Show when={projects() && sites()}>
-      <Show when={(projects() ?? []).length > 0} fallback={<EmptyState title="No projects yet" />}>
-        <div class="table-frame">
-          <table class="data-table">
-            <caption class="visually-hidden">Projects</caption>
-            <thead>
-              <tr>
-                <th scope="col">Project</th>
-                <th scope="col">VM prefix</th>
-                <th scope="col">Site</th>
-                <th scope="col">Requests</th>
-                <th scope="col">Approvers</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={projects()}>
-                {(project) => (
-                  <tr data-project={project.slug}>
-                    <td data-label="Project">
-                      {project.name} <span class="muted mono">{project.slug}</span>
-                      <Show when={project.archivedAt}>
-                        {" "}
-                        <span class="muted">(archived)</span>
-                      </Show>
-                    </td>
-                    <td data-label="VM prefix" class="mono">
-                      {project.vmPrefix}
-                    </td>
-                    <td data-label="Site">{siteName(project.siteId)}</td>
-                    <td data-label="Requests" class="tabular">
-                      {project.requests}
-                    </td>
-                    <td data-label="Approvers">
-                      {project.approverIds.length > 0
-                        ? project.approverIds.map(personName).join(", ")
-                        : "Admins"}
-                    </td>
-                    <td data-label="Actions">
-                      <Show when={!project.archivedAt}>
-                        <div class="card__actions">
-                          <button
-                            type="button"
-                            class="button button--small"
-                            onClick={() => setEditing(project.projectId)}
-                          >
-                            Edit<span class="visually-hidden"> {project.name}</span>
-                          </button>
-                          <ArchiveButton
-                            name={project.name}
-                            what="project"
-                            archive={() => archive(project.projectId)}
-                          >
-                            <p>
-                              Members can no longer request VMs in it. Its requests, VMs and history are kept.
-                              A project with live requests or VMs cannot be archived.
-                            </p>
-                          </ArchiveButton>
-                        </div>
-                      </Show>
-                    </td>
+    <Show when={projects()}>
+      {(list) => (
+        <>
+          <Show when={list().length > 0} fallback={<EmptyState title="No projects yet" />}>
+            <div class="table-frame">
+              <table class="data-table">
+                <caption class="visually-hidden">Projects</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Project</th>
+                    <th scope="col">VM prefix</th>
+                    <th scope="col">Site</th>
+                    <th scope="col">Requests</th>
+                    <th scope="col">Approvers</th>
+                    <th scope="col">
+                      <span class="visually-hidden">Actions</span>
+                    </th>
                   </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        </div>
-      </Show>
-      <Show
-        when={edited()}
-        keyed
-        fallback={<ProjectForm project={null} sites={sites() ?? []} onDone={() => setEditing(null)} />}
-      >
-        {(project) => <ProjectForm project={project} sites={sites() ?? []} onDone={() => setEditing(null)} />}
-      </Show>
+                </thead>
+                <tbody>
+                  <For each={list()}>
+                    {(project) => (
+                      <tr data-project={project.slug}>
+                        <td data-label="Project">
+                          {project.name} <span class="muted mono">{project.slug}</span>
+                          <Show when={project.archivedAt}>
+                            {" "}
+                            <span class="muted">(archived)</span>
+                          </Show>
+                        </td>
+                        <td data-label="VM prefix" class="mono">
+                          {project.vmPrefix}
+                        </td>
+                        <td data-label="Site">{siteName(project.siteId)}</td>
+                        <td data-label="Requests" class="tabular">
+                          {project.requests}
+                        </td>
+                        <td data-label="Approvers">
+                          {project.approverIds.length > 0
+                            ? project.approverIds.map(personName).join(", ")
+                            : "Admins"}
+                        </td>
+                        <td data-label="Actions">
+                          <Show when={!project.archivedAt}>
+                            <div class="card__actions">
+                              <button
+                                type="button"
+                                class="button button--small"
+                                onClick={() => setEditing(project.projectId)}
+                              >
+                                Edit<span class="visually-hidden"> {project.name}</span>
+                              </button>
+                              <ArchiveButton
+                                name={project.name}
+                                what="project"
+                                archive={() => archive(project.projectId)}
+                              >
+                                <p>
+                                  Members can no longer request VMs in it. Its requests, VMs and history are
+                                  kept. A project with live requests or VMs cannot be archived.
+                                </p>
+                              </ArchiveButton>
+                            </div>
+                          </Show>
+                        </td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+          </Show>
+          <Show
+            when={edited()}
+            keyed
+            fallback={<ProjectForm project={null} sites={sites() ?? []} onDone={() => setEditing(null)} />}
+          >
+            {(project) => (
+              <ProjectForm project={project} sites={sites() ?? []} onDone={() => setEditing(null)} />
+            )}
+          </Show>
+        </>
+      )}
     </Show>
   );
 }
