@@ -24,3 +24,14 @@ export async function listUsers(db: SqlDatabase): Promise<UserRecord[]> {
     .all<UserRecord>();
   return results;
 }
+
+/** A person's role and contact as Gantry knows them now, or null when it does not know them. */
+export async function findUserInTenant(
+  db: SqlDatabase,
+  input: { tenantId: string; userId: string },
+): Promise<Pick<UserRecord, "email" | "name" | "role"> | null> {
+  return db
+    .prepare("SELECT email, name, role FROM users WHERE tenant_id = ? AND id = ?")
+    .bind(input.tenantId, input.userId)
+    .first<Pick<UserRecord, "email" | "name" | "role">>();
+}

@@ -1,10 +1,34 @@
 import { z } from "zod";
+import { ActorKind } from "../events/event-metadata.ts";
+
+const Instant = z.iso.datetime({ offset: true });
+
+/**
+ * Which entries: by who caused them (a person's or agent's id, or every actor of a kind), by action, by
+ * project (entries about its requests and VMs) and by time (`from` inclusive, `to` exclusive).
+ */
+export const AuditFilter = z
+  .object({
+    actorId: z.string().trim().min(1).max(255).optional(),
+    actorKind: ActorKind.optional(),
+    action: z.string().regex(/^[A-Z_]{1,64}$/, "not an audit action").optional(),
+    projectId: z.string().trim().min(1).max(255).optional(),
+    from: Instant.optional(),
+    to: Instant.optional(),
+  })
+  .strict()
+  .refine((f) => !f.from || !f.to || Date.parse(f.from) < Date.parse(f.to), {
+    message: "the range ends before it starts",
+    path: ["to"],
+  });
+export type AuditFilter = z.infer<typeof AuditFilter>;
 
 /** Newest first; pass the previous page's `nextCursor` to go back in time. */
 export const ListAuditInput = z
   .object({
     cursor: z.number().int().min(1).optional(),
     limit: z.number().int().min(1).max(100).default(50),
+    filter: AuditFilter.optional(),
   })
   .strict()
   .prefault({});
@@ -40,15 +64,18 @@ export type AuditAction =
   | "AGENT_REVOKED"
   | "AGENT_CREDENTIAL_ROTATED"
   | "AGENT_DUPLICATE_CONNECTION"
-  | "SESSIONS_ENDED";
+  | "SESSIONS_ENDED"
+  | "API_TOKEN_CREATED"
+  | "API_TOKEN_REVOKED";
 
 /** What an audit entry is about. */
-export type AuditSubjectKind = "request" | "vm" | "site" | "agent" | "user";
+export type AuditSubjectKind = "request" | "vm" | "site" | "agent" | "user" | "token";
 
 export interface AuditEntry {
   position: number;
   at: string;
-  actor: { id: string; name: string | null };
+  /** `tokenId` when a person acted through an API token */
+  actor: { id: string; kind: ActorKind; name: string | null; tokenId: string | null };
   action: AuditAction;
   subject: { kind: AuditSubjectKind; id: string };
   /**

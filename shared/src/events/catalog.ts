@@ -79,6 +79,8 @@ const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
   AgentCredentialRotated: { currentVersion: 1, upcasters: {} },
   AgentDuplicateConnection: { currentVersion: 1, upcasters: {} },
   UserSessionsEnded: { currentVersion: 1, upcasters: {} },
+  ApiTokenCreated: { currentVersion: 1, upcasters: {} },
+  ApiTokenRevoked: { currentVersion: 1, upcasters: {} },
   VmAddressObserved: { currentVersion: 1, upcasters: {} },
 };
 

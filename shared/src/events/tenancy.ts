@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TokenScope } from "../api/tokens.ts";
 import { DnsDomain, LoginUser } from "../domain/vm-access.ts";
 import { InventoryPath, Placement } from "../jobs/provision-vm-job.ts";
 
@@ -79,6 +80,24 @@ export const UserSessionsEnded = z.object({
   }),
 });
 
+/** A person made a personal API token (its secret is never stored, only its SHA-256). */
+export const ApiTokenCreated = z.object({
+  type: z.literal("ApiTokenCreated"),
+  data: z.object({
+    tokenId: Id,
+    ownerId: Id,
+    name: z.string().max(80),
+    scopes: z.array(TokenScope).min(1),
+    expiresAt: z.string(),
+  }),
+});
+
+/** A token was revoked, by its owner or by an admin (the event's actor says who). */
+export const ApiTokenRevoked = z.object({
+  type: z.literal("ApiTokenRevoked"),
+  data: z.object({ tokenId: Id, ownerId: Id }),
+});
+
 export const TenancyEvent = z.discriminatedUnion("type", [
   SiteSettingsChanged,
   EnrollmentTokenCreated,
@@ -88,5 +107,7 @@ export const TenancyEvent = z.discriminatedUnion("type", [
   AgentCredentialRotated,
   AgentDuplicateConnection,
   UserSessionsEnded,
+  ApiTokenCreated,
+  ApiTokenRevoked,
 ]);
 export type TenancyEvent = z.infer<typeof TenancyEvent>;
