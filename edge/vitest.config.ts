@@ -16,6 +16,7 @@ const RAISED_LIMITS = {
   SIGN_IN_LIMITER: unlimited("1001"),
   ENROLL_LIMITER: unlimited("1002"),
   AGENT_CONNECT_LIMITER: unlimited("1003"),
+  API_TOKEN_LIMITER: unlimited("1017"),
 };
 
 export default defineConfig(async () => {

@@ -86,7 +86,10 @@ export const insertApiTokenStatement = (
     );
 
 /** The token a secret's hash names, whatever its state (the caller decides what revoked or expired means). */
-export async function findApiTokenByHash(db: SqlDatabase, secretHash: string): Promise<ApiTokenRecord | null> {
+export async function findApiTokenByHash(
+  db: SqlDatabase,
+  secretHash: string,
+): Promise<ApiTokenRecord | null> {
   const row = await db
     .prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE secret_hash = ?`)
     .bind(secretHash)
@@ -114,7 +117,9 @@ export async function listApiTokens(
   const owner = input.ownerId === undefined ? "" : " AND owner_id = ?";
   const binds = input.ownerId === undefined ? [input.tenantId] : [input.tenantId, input.ownerId];
   const { results } = await db
-    .prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE tenant_id = ?${owner} ORDER BY created_at DESC LIMIT 500`)
+    .prepare(
+      `SELECT ${COLUMNS} FROM api_tokens WHERE tenant_id = ?${owner} ORDER BY created_at DESC LIMIT 500`,
+    )
     .bind(...binds)
     .all<Row>();
   return results.map(toRecord);

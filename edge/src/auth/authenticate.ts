@@ -80,7 +80,9 @@ export async function authenticate(
   const token = bearerToken(request);
   if (token !== null && looksLikeApiToken(token)) {
     const byToken = await tokenPrincipal(token, { db: deps.db, now: deps.now.getTime() });
-    return byToken.ok ? { principal: byToken.value, failure: null } : { principal: null, failure: byToken.error };
+    return byToken.ok
+      ? { principal: byToken.value, failure: null }
+      : { principal: null, failure: byToken.error };
   }
   if (token !== null) {
     if (!deps.verifyBearer) return { principal: null, failure: { code: "OIDC_NOT_CONFIGURED" } };

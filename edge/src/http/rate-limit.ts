@@ -15,6 +15,8 @@ export const RATE_LIMITS = {
   enroll: { binding: "ENROLL_LIMITER", periodSeconds: 60 },
   /** GET /agent/connect, per client IP and per agent id named by the credential (before any D1 read) */
   agentConnect: { binding: "AGENT_CONNECT_LIMITER", periodSeconds: 60 },
+  /** /trpc with a personal API token, per client IP and per token (before its D1 lookup) */
+  apiToken: { binding: "API_TOKEN_LIMITER", periodSeconds: 60 },
 } as const satisfies Record<string, { binding: keyof Env; periodSeconds: 10 | 60 }>;
 export type RateLimitName = keyof typeof RATE_LIMITS;
 

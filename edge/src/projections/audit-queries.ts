@@ -1,4 +1,10 @@
-import type { AuditAction, AuditEntry, AuditFilter, AuditPage, AuditSubjectKind } from "@gantry/shared/api/audit";
+import type {
+  AuditAction,
+  AuditEntry,
+  AuditFilter,
+  AuditPage,
+  AuditSubjectKind,
+} from "@gantry/shared/api/audit";
 import type { ActorKind } from "@gantry/shared/events/event-metadata";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
 

@@ -7,6 +7,7 @@ import { requestsRouter } from "./routers/requests.ts";
 import { sessionRouter } from "./routers/session.ts";
 import { sessionsRouter } from "./routers/sessions.ts";
 import { sitesRouter } from "./routers/sites.ts";
+import { tokensRouter } from "./routers/tokens.ts";
 import { vmsRouter } from "./routers/vms.ts";
 import { publicProcedure, router } from "./trpc.ts";
 
@@ -22,6 +23,7 @@ export const appRouter = router({
   progress: progressRouter,
   agents: agentsRouter,
   sites: sitesRouter,
+  tokens: tokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

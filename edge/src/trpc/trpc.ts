@@ -1,8 +1,8 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
+import { scopeNeeded, tokenHolds } from "../auth/token-scopes.ts";
 import { EventStoreUnavailableError, isTransientD1Error } from "../event-store/event-store-errors.ts";
 import type { TrpcContext } from "./context.ts";
-import { scopeNeeded, tokenHolds } from "./token-scopes.ts";
 
 // the only initTRPC in the edge; routers import the builders they are allowed to use
 const t = initTRPC.context<TrpcContext>().create({
@@ -67,7 +67,10 @@ const withinTokenScope = (adminOnly: boolean) =>
     if (!grant) return next();
     const needed = scopeNeeded({ path, type, adminOnly });
     if (needed === null)
-      throw new TRPCError({ code: "FORBIDDEN", message: `${path} needs a signed-in person, not an API token` });
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `${path} needs a signed-in person, not an API token`,
+      });
     if (!tokenHolds(grant.scopes, needed))
       throw new TRPCError({ code: "FORBIDDEN", message: `this API token lacks the "${needed}" scope` });
     return next();

@@ -11,7 +11,10 @@ export const AuditFilter = z
   .object({
     actorId: z.string().trim().min(1).max(255).optional(),
     actorKind: ActorKind.optional(),
-    action: z.string().regex(/^[A-Z_]{1,64}$/, "not an audit action").optional(),
+    action: z
+      .string()
+      .regex(/^[A-Z_]{1,64}$/, "not an audit action")
+      .optional(),
     projectId: z.string().trim().min(1).max(255).optional(),
     from: Instant.optional(),
     to: Instant.optional(),
