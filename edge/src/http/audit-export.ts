@@ -12,7 +12,12 @@ import { listAudit } from "../projections/audit-queries.ts";
 const PAGE = 100;
 
 /** The CSV body: the header, then the filtered entries newest first, read one keyset page at a time. */
-function auditCsvStream(db: SqlDatabase, input: { tenantId: string; filter: AuditFilter }) {
+export function auditCsvStream(
+  db: SqlDatabase,
+  input: { tenantId: string; filter: AuditFilter; pageSize?: number },
+) {
+  const { tenantId, filter } = input;
+  const limit = input.pageSize ?? PAGE;
   const encoder = new TextEncoder();
   let cursor: number | undefined;
   let started = false;
@@ -23,7 +28,7 @@ function auditCsvStream(db: SqlDatabase, input: { tenantId: string; filter: Audi
         controller.enqueue(encoder.encode(csvRecord(AUDIT_CSV_HEADER)));
         return;
       }
-      const page = await listAudit(db, { ...input, limit: PAGE, ...(cursor ? { cursor } : {}) });
+      const page = await listAudit(db, { tenantId, filter, limit, ...(cursor ? { cursor } : {}) });
       if (page.items.length > 0) controller.enqueue(encoder.encode(page.items.map(auditCsvRecord).join("")));
       if (page.nextCursor === null) controller.close();
       else cursor = page.nextCursor;
