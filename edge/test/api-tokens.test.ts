@@ -11,7 +11,7 @@ import { createContextInner } from "../src/trpc/context.ts";
 import { appRouter } from "../src/trpc/router.ts";
 import { createCallerFactory } from "../src/trpc/trpc.ts";
 import { codeOf, requestInput } from "./support/callers.ts";
-import { body, LOCAL, trpcMutation, trpcQuery } from "./support/http.ts";
+import { body, LOCAL, trpcQuery } from "./support/http.ts";
 import { testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
 

@@ -103,6 +103,8 @@ export const routes: RouteDefinition[] = [
       { path: "/admin/agents", component: adminPage(() => import("./pages/AgentsPage.tsx")) },
       { path: "/admin/site", component: adminPage(() => import("./pages/SiteSettingsPage.tsx")) },
       { path: "/admin/sessions", component: adminPage(() => import("./pages/SessionsPage.tsx")) },
+      { path: "/admin/audit", component: adminPage(() => import("./pages/AuditPage.tsx")) },
+      { path: "/settings/tokens", component: lazy(() => import("./pages/TokensPage.tsx")) },
       { path: "*", component: lazy(() => import("./pages/NotFoundPage.tsx")) },
     ],
   },

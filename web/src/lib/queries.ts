@@ -6,8 +6,10 @@ import type {
   RejectInput,
   RejectResizeInput,
 } from "@gantry/shared/api/approvals";
+import type { AuditFilter } from "@gantry/shared/api/audit";
 import type { CreateRequestInput, ListRequestsInput } from "@gantry/shared/api/requests";
 import type { SessionUser } from "@gantry/shared/api/session";
+import type { CreateTokenInput } from "@gantry/shared/api/tokens";
 import type {
   CreateSnapshotInput,
   DeleteSnapshotInput,
@@ -195,4 +197,20 @@ export const approveResizeAction = action(
 export const rejectResizeAction = action(
   (input: RejectResizeInput) => trpc.approvals.rejectResize.mutate(input),
   "approvals.rejectResize",
+);
+
+// personal API tokens and the audit log
+
+export const getTokens = query((everyone: boolean) => trpc.tokens.list.query({ everyone }), "tokens.list");
+export const createTokenAction = action(
+  (input: CreateTokenInput) => trpc.tokens.create.mutate(input),
+  "tokens.create",
+);
+export const revokeTokenAction = action(
+  (tokenId: string) => trpc.tokens.revoke.mutate({ tokenId }),
+  "tokens.revoke",
+);
+export const getAudit = query(
+  (input: { cursor?: number; filter: AuditFilter }) => trpc.audit.list.query({ limit: 50, ...input }),
+  "audit.list",
 );

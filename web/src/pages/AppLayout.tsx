@@ -12,6 +12,7 @@ const MEMBER_NAV: NavItem[] = [
   { href: "/requests", label: "My requests" },
   { href: "/requests/new", label: "New request" },
   { href: "/vms", label: "My VMs" },
+  { href: "/settings/tokens", label: "API tokens" },
 ];
 
 function adminNav(pending: () => number | undefined): NavItem[] {
@@ -21,6 +22,7 @@ function adminNav(pending: () => number | undefined): NavItem[] {
     { href: "/admin/agents", label: "Agents" },
     { href: "/admin/site", label: "Site settings" },
     { href: "/admin/sessions", label: "Sessions" },
+    { href: "/admin/audit", label: "Audit" },
   ];
 }
 
