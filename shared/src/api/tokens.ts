@@ -16,12 +16,12 @@ export const TokenId = z.string().regex(/^tok_[0-9a-z]{1,64}$/, "not a token id"
 
 export const CreateTokenInput = z
   .object({
-    name: z.string().trim().min(1, "give the token a name").max(80),
+    name: z.string().trim().min(1, "is required").max(80),
     scopes: z
       .array(TokenScope)
-      .min(1, "pick at least one scope")
+      .min(1, "must include at least one")
       .max(TOKEN_SCOPES.length)
-      .refine((s) => new Set(s).size === s.length, "a scope is listed twice"),
+      .refine((s) => new Set(s).size === s.length, "must not list a scope twice"),
     expiresInDays: z.number().int().min(1).max(MAX_TOKEN_DAYS, `at most ${MAX_TOKEN_DAYS} days`),
   })
   .strict();
