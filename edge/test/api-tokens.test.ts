@@ -136,8 +136,10 @@ describe("using a token", () => {
     const submitted = await post("requests.create", requestInput(t.projectId), secret);
     expect(submitted.status).toBe(200);
     const { requestId } = (submitted.result?.data ?? {}) as { requestId: string };
-    const listed = await get("requests.list", {}, secret);
+    // the README's curl examples: a list with input, a query without any
+    const listed = await get("requests.list", { page: 1 }, secret);
     expect(JSON.stringify(listed.result?.data)).toContain(requestId);
+    expect((await get("catalog.projects", undefined, secret)).status).toBe(200);
 
     const [submittedEvent] = (await readStream(env.DB, streamIds.vmRequest(requestId))).events;
     expect(submittedEvent?.metadata).toMatchObject({
