@@ -13,6 +13,34 @@ const KINDS = [
 export const actionLabel = (action: string): string =>
   action.charAt(0) + action.slice(1).toLowerCase().replaceAll("_", " ");
 
+/** One filter's select: "any" first, then each choice as [value, label]. */
+function SelectField(props: {
+  id: string;
+  label: string;
+  any: string;
+  value: string;
+  options: readonly (readonly [string, string])[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} class="select" onChange={(e) => props.onChange(e.currentTarget.value)}>
+        <option value="" selected={props.value === ""}>
+          {props.any}
+        </option>
+        <For each={props.options}>
+          {([value, label]) => (
+            <option value={value} selected={props.value === value}>
+              {label}
+            </option>
+          )}
+        </For>
+      </select>
+    </div>
+  );
+}
+
 /** The audit page's filters: applied together with one button, so each change is one navigation. */
 export function AuditFilters(props: {
   filter: AuditFilter;
@@ -52,51 +80,30 @@ export function AuditFilters(props: {
           autocomplete="off"
         />
       </div>
-      <div class="field">
-        <label for="audit-actor-kind">Actor kind</label>
-        <select id="audit-actor-kind" class="select" onChange={(e) => setActorKind(e.currentTarget.value)}>
-          <option value="" selected={actorKind() === ""}>
-            Anyone
-          </option>
-          <For each={KINDS}>
-            {([kind, label]) => (
-              <option value={kind} selected={actorKind() === kind}>
-                {label}
-              </option>
-            )}
-          </For>
-        </select>
-      </div>
-      <div class="field">
-        <label for="audit-action">Action</label>
-        <select id="audit-action" class="select" onChange={(e) => setAction(e.currentTarget.value)}>
-          <option value="" selected={action() === ""}>
-            Any action
-          </option>
-          <For each={AUDIT_ACTIONS}>
-            {(a) => (
-              <option value={a} selected={action() === a}>
-                {actionLabel(a)}
-              </option>
-            )}
-          </For>
-        </select>
-      </div>
-      <div class="field">
-        <label for="audit-project">Project</label>
-        <select id="audit-project" class="select" onChange={(e) => setProjectId(e.currentTarget.value)}>
-          <option value="" selected={projectId() === ""}>
-            Any project
-          </option>
-          <For each={props.projects}>
-            {(p) => (
-              <option value={p.projectId} selected={projectId() === p.projectId}>
-                {p.name}
-              </option>
-            )}
-          </For>
-        </select>
-      </div>
+      <SelectField
+        id="audit-actor-kind"
+        label="Actor kind"
+        any="Anyone"
+        value={actorKind()}
+        options={KINDS}
+        onChange={setActorKind}
+      />
+      <SelectField
+        id="audit-action"
+        label="Action"
+        any="Any action"
+        value={action()}
+        options={AUDIT_ACTIONS.map((a) => [a, actionLabel(a)] as const)}
+        onChange={setAction}
+      />
+      <SelectField
+        id="audit-project"
+        label="Project"
+        any="Any project"
+        value={projectId()}
+        options={props.projects.map((p) => [p.projectId, p.name] as const)}
+        onChange={setProjectId}
+      />
       <div class="field">
         <label for="audit-from">From</label>
         <input
