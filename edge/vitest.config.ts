@@ -17,6 +17,7 @@ const RAISED_LIMITS = {
   ENROLL_LIMITER: unlimited("1002"),
   AGENT_CONNECT_LIMITER: unlimited("1003"),
   OPERATOR_LIMITER: unlimited("1004"),
+  API_TOKEN_LIMITER: unlimited("1017"),
 };
 
 export default defineConfig(async () => {

@@ -7,6 +7,7 @@ interface __BaseEnv_Env {
 	ENROLL_LIMITER: RateLimit;
 	AGENT_CONNECT_LIMITER: RateLimit;
 	OPERATOR_LIMITER: RateLimit;
+	API_TOKEN_LIMITER: RateLimit;
 	ASSETS: Fetcher;
 	ALLOWED_ORIGINS: string;
 	OIDC_ISSUER: string;

@@ -53,6 +53,8 @@ describe("finding one's way", () => {
       ["/admin/approvals", "Approval queue · Gantry"],
       ["/admin/agents", "Agents · Gantry"],
       ["/admin/site", "Site settings: Acme lab (VCSIM) · Gantry"],
+      ["/admin/audit", "Audit log · Gantry"],
+      ["/settings/tokens", "API tokens · Gantry"],
       ["/nowhere", "Page not found · Gantry"],
     ];
     for (const [path, title] of expected) {
@@ -100,14 +102,14 @@ describe("finding one's way", () => {
   it("tells a member plainly that an admin page is for admins, without errors or a pointless retry", async () => {
     const page = await signedInPage(browser, USERS.alice, { at: "about:blank" });
     const errors = pageErrors(page);
-    for (const path of ["/admin/approvals", "/admin/agents", "/admin/site"]) {
+    for (const path of ["/admin/approvals", "/admin/agents", "/admin/site", "/admin/audit"]) {
       await page.goto(path);
       await page.getByRole("heading", { name: "For admins only" }).waitFor();
       expect(await page.getByRole("button", { name: "Try again" }).count()).toBe(0);
       // a member's navigation lists no admin pages either
       expect(
         await page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents(),
-      ).toEqual(["My requests", "New request", "My VMs"]);
+      ).toEqual(["My requests", "New request", "My VMs", "API tokens"]);
     }
     await expectAccessible(page, "the admins-only page");
     expect(errors).toEqual([]);

@@ -4,6 +4,8 @@ import { Hono } from "hono";
 import type { EdgeEnv } from "./env.ts";
 import { agentRoutes } from "./http/agent-connect.ts";
 import { agentReleaseRoutes } from "./http/agent-releases.ts";
+import { apiTokenLimit } from "./http/api-token-limit.ts";
+import { auditExportRoutes } from "./http/audit-export.ts";
 import { authRoutes } from "./http/auth-routes.ts";
 import { csrfGuard } from "./http/csrf-guard.ts";
 import { healthz } from "./http/healthz.ts";
@@ -23,10 +25,12 @@ app.use("*", securityHeadersMiddleware());
 // state-changing browser routes: JSON only, from an allowed Origin (before the handlers below)
 app.use("/trpc/*", csrfGuard());
 app.use("/auth/*", csrfGuard());
+app.use("/trpc/*", apiTokenLimit());
 app.route("/auth", authRoutes);
 
 app.route("/healthz", healthz);
 app.route("/ops", opsRoutes);
+app.route("/exports", auditExportRoutes);
 app.route("/agent", agentRoutes);
 app.route("/agent", agentReleaseRoutes);
 app.route("/progress", progressConnect);

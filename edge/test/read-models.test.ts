@@ -91,7 +91,7 @@ describe("audit.list", () => {
     expect(first.items).toEqual([
       expect.objectContaining({
         action: "REQUEST_APPROVED",
-        actor: { id: own.admin.userId, name: own.admin.name },
+        actor: { id: own.admin.userId, kind: "user", name: own.admin.name, tokenId: null },
         requestId,
       }),
     ]);

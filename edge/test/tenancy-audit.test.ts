@@ -183,7 +183,7 @@ describe("site settings", () => {
     const changes = (await auditOf(t)).filter((e) => e.action === "SITE_SETTINGS_CHANGED");
     expect(changes).toEqual([
       expect.objectContaining({
-        actor: { id: t.admin.userId, name: t.admin.name },
+        actor: { id: t.admin.userId, kind: "user", name: t.admin.name, tokenId: null },
         subject: { kind: "site", id: t.siteId },
         summary: expect.stringContaining("template /DC0/vm/ubuntu"),
       }),

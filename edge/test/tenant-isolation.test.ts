@@ -1,7 +1,8 @@
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { enroll, helloAgent } from "./agent-support.ts";
 import { type Caller, callerFor, freshKey, requestInput } from "./support/callers.ts";
+import { devLogin } from "./support/http.ts";
 import { frame, provisionToReady, record, stageAt } from "./support/job-updates.ts";
 import { ACME_WEB, adam, alice, GLOBEX_SHOP, gary, gina } from "./support/principals.ts";
 import { seedReferenceData } from "./support/seed.ts";
@@ -15,6 +16,8 @@ let acmeAgentId = "";
 /** a READY VM of alice's, with a resize waiting for approval */
 let acmeVm = "";
 let acmeApproval = "";
+/** a live API token of alice's */
+let acmeToken = "";
 
 const placement = {
   datacenterPath: "/DC0",
@@ -49,6 +52,8 @@ beforeAll(async () => {
     size: "XL",
   });
   acmeApproval = resize.approvalId ?? "";
+  const made = await callerFor(alice, w).tokens.create({ name: "ci", scopes: ["read"], expiresInDays: 30 });
+  acmeToken = made.token.tokenId;
   // acme's site has a connected agent with an inventory, so a leak past the tenant check would show
   const token = await callerFor(adam, w).agents.createEnrollmentToken({ siteId: ACME_SITE });
   const enrolled = await (await enroll(token.token, "acme-lab")).json<{
@@ -72,7 +77,7 @@ async function outcome(call: Promise<unknown>) {
   }
 }
 
-type Kind = "request" | "project" | "site" | "agent" | "vm" | "person";
+type Kind = "request" | "project" | "site" | "agent" | "vm" | "person" | "token";
 
 /** An id of each kind that exists in acme, and one that exists nowhere. */
 const ids = (kind: Kind) =>
@@ -83,6 +88,7 @@ const ids = (kind: Kind) =>
     agent: { foreign: acmeAgentId, missing: "agent-none" },
     vm: { foreign: acmeVm, missing: "req_00000000000000000000000000000000" },
     person: { foreign: alice.userId, missing: "user-none" },
+    token: { foreign: acmeToken, missing: "tok_00000000000000000000000000000000" },
   })[kind];
 
 /** Valid settings.createProject / updateProject values in globex, the intruders' tenant. */
@@ -200,6 +206,7 @@ const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][
     (api, id) =>
       api.approvals.rejectResize({ vmId: id, approvalId: acmeApproval, reason: "not yours to decide" }),
   ],
+  ["tokens.revoke", "token", (api, id) => api.tokens.revoke({ tokenId: id })],
 ];
 
 describe("cross-tenant sweep", () => {
@@ -275,6 +282,44 @@ describe("cross-tenant sweep", () => {
     expect(foreign.items).toEqual([]);
     // the same filter finds the request for its own tenant's admin, so the emptiness above is the scoping
     expect((await byProject(adam, ACME_WEB)).items.map((r) => r.requestId)).toContain(acmeRequest.requestId);
+  });
+
+  it("filters the audit log and its CSV by another tenant's project or person like by a missing one", async () => {
+    const globex = callerFor(gary, w);
+    const filters = [
+      [{ projectId: ACME_WEB }, { projectId: "proj-none" }],
+      [{ actorId: alice.userId }, { actorId: "user-none" }],
+    ];
+    for (const [foreign, missing] of filters) {
+      const answer = await globex.audit.list({ filter: foreign });
+      expect(answer).toEqual(await globex.audit.list({ filter: missing }));
+      expect(answer.items).toEqual([]);
+      const csv = async (filter: Record<string, string>) =>
+        (
+          await exports.default.fetch(
+            new Request(`http://127.0.0.1:8787/exports/audit.csv?${new URLSearchParams(filter)}`, {
+              headers: { cookie: await devLogin(gary.email) },
+            }),
+          )
+        ).text();
+      const text = await csv(foreign ?? {});
+      expect(text).toBe(await csv(missing ?? {}));
+      expect(text.trim().split("\r\n")).toHaveLength(1);
+    }
+    // the same filter finds alice's entries for her own tenant's admin, so the emptiness above is the scoping
+    expect((await callerFor(adam, w).audit.list({ filter: { actorId: alice.userId } })).items).not.toEqual(
+      [],
+    );
+    // and gary's own export holds none of acme's history
+    const own = await exports.default.fetch(
+      new Request("http://127.0.0.1:8787/exports/audit.csv", {
+        headers: { cookie: await devLogin(gary.email) },
+      }),
+    );
+    expect(own.status).toBe(200);
+    const text = await own.text();
+    expect(text).not.toContain(alice.userId);
+    expect(text).not.toContain(acmeRequest.requestId);
   });
 
   it("refuses an agent report that names another tenant", async () => {

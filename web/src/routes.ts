@@ -119,6 +119,8 @@ export const routes: RouteDefinition[] = [
         path: "/admin/reconciliation",
         component: adminPage(() => import("./pages/ReconciliationPage.tsx")),
       },
+      { path: "/admin/audit", component: adminPage(() => import("./pages/AuditPage.tsx")) },
+      { path: "/settings/tokens", component: lazy(() => import("./pages/TokensPage.tsx")) },
       { path: "*", component: lazy(() => import("./pages/NotFoundPage.tsx")) },
     ],
   },

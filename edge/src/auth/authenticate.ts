@@ -2,10 +2,12 @@ import { parse as parseCookies } from "hono/utils/cookie";
 import { type EdgeVars, parseVars } from "../env.ts";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
 import { getTenant } from "../tenancy/tenants.ts";
+import { looksLikeApiToken } from "./api-token-secret.ts";
 import { type SessionRenewal, sessionPrincipal } from "./browser-session.ts";
 import { type BearerVerifier, createOidcVerifier, remoteKeySet } from "./oidc-verifier.ts";
 import type { Principal } from "./principal.ts";
 import { sessionCookieName } from "./session-cookie.ts";
+import { tokenPrincipal } from "./token-principal.ts";
 
 export type AuthFailure = { code: string; detail?: string };
 
@@ -60,8 +62,9 @@ export function sessionCookie(request: Request): string | null {
 }
 
 /**
- * Establishes who is calling: an OIDC bearer token (API clients) wins over the session cookie
- * (browsers). Anything presented but invalid yields no principal, never a fallback to the other.
+ * Establishes who is calling: a bearer (a personal API token `gpt_…`, else an OIDC access token) wins
+ * over the session cookie (browsers). Anything presented but invalid yields no principal, never a
+ * fallback to the other.
  */
 export async function authenticate(
   request: Request,
@@ -75,6 +78,12 @@ export async function authenticate(
   },
 ): Promise<Authentication> {
   const token = bearerToken(request);
+  if (token !== null && looksLikeApiToken(token)) {
+    const byToken = await tokenPrincipal(token, { db: deps.db, now: deps.now.getTime() });
+    return byToken.ok
+      ? { principal: byToken.value, failure: null }
+      : { principal: null, failure: byToken.error };
+  }
   if (token !== null) {
     if (!deps.verifyBearer) return { principal: null, failure: { code: "OIDC_NOT_CONFIGURED" } };
     const verified = await deps.verifyBearer(token);

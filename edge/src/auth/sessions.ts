@@ -233,3 +233,19 @@ export async function deleteSessionsEndedBefore(db: SqlDatabase, before: number)
   const result = await db.prepare("DELETE FROM sessions WHERE expires_at < ?").bind(before).run();
   return result.meta.changes;
 }
+
+/**
+ * The identity a person's newest session (live or not) carries: the role the IdP last gave them, for a
+ * person who is not in the `users` table (an OIDC sign-in). Null when they never signed in.
+ */
+export async function latestSessionIdentity(
+  db: SqlDatabase,
+  input: { tenantId: string; userId: string },
+): Promise<Omit<SessionIdentity, "tenantId" | "userId"> | null> {
+  return db
+    .prepare(
+      "SELECT email, name, role FROM sessions WHERE tenant_id = ? AND user_id = ? ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(input.tenantId, input.userId)
+    .first<{ email: string; name: string; role: Role }>();
+}

@@ -7,7 +7,8 @@ import type { CommandDeps } from "./command-deps.ts";
 /** Metadata every event of one command shares; ids and time come from outside the deciders. */
 export interface CommandContext {
   tenantId: string;
-  actor: { kind: ActorKind; id: string; name?: string };
+  /** `tokenId` when a person acted through an API token (kind "token", id the person's) */
+  actor: { kind: ActorKind; id: string; name?: string; tokenId?: string };
   correlationId: string;
   causationId: string | null;
   occurredAt: string;
@@ -18,11 +19,20 @@ export interface CommandContext {
   agentAt?: string;
 }
 
+/**
+ * A person as the actor of what they cause: signed in, or through one of their API tokens (then the
+ * events name the token too, so every use is attributable).
+ */
+export const actorOf = (principal: Principal): CommandContext["actor"] =>
+  principal.token
+    ? { kind: "token", id: principal.userId, name: principal.name, tokenId: principal.token.id }
+    : { kind: "user", id: principal.userId, name: principal.name };
+
 export function userCommandContext(deps: CommandDeps, principal: Principal): CommandContext {
   const ids: string[] = [];
   return {
     tenantId: principal.tenantId,
-    actor: { kind: "user", id: principal.userId, name: principal.name },
+    actor: actorOf(principal),
     correlationId: deps.newId(),
     causationId: null,
     occurredAt: deps.clock().toISOString(),
@@ -45,6 +55,7 @@ export function toNewEvents(events: readonly DomainEvent[], ctx: CommandContext,
       actorId: ctx.actor.id,
       actorKind: ctx.actor.kind,
       ...(ctx.actor.name === undefined ? {} : { actorName: ctx.actor.name }),
+      ...(ctx.actor.tokenId === undefined ? {} : { tokenId: ctx.actor.tokenId }),
       correlationId: ctx.correlationId,
       causationId: ctx.causationId,
       ...(ctx.leaseEpoch === undefined ? {} : { leaseEpoch: ctx.leaseEpoch }),

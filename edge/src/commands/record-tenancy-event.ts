@@ -1,24 +1,18 @@
-import type { ActorKind } from "@gantry/shared/events/event-metadata";
 import type { TenancyEvent } from "@gantry/shared/events/tenancy";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { Principal } from "../auth/principal.ts";
 import { readStreamVersion } from "../event-store/read-stream.ts";
-import { type CommandContext, toNewEvents } from "./command-context.ts";
+import { actorOf, type CommandContext, toNewEvents } from "./command-context.ts";
 import type { CommandDeps } from "./command-deps.ts";
 import { appendTo, handleCommand } from "./handle-command.ts";
 
-/** Who caused a tenancy fact: a person, an agent (its own enrolment or rotation), or the edge itself. */
-export interface TenancyActor {
-  kind: ActorKind;
-  id: string;
-  name?: string;
-}
+/**
+ * Who caused a tenancy fact: a person (signed in or through a token), an agent (its own enrolment or
+ * rotation), or the edge itself.
+ */
+export type TenancyActor = CommandContext["actor"];
 
-export const personActor = (principal: Principal): TenancyActor => ({
-  kind: "user",
-  id: principal.userId,
-  name: principal.name,
-});
+export const personActor = (principal: Principal): TenancyActor => actorOf(principal);
 
 export type TenancyWriteError = { code: "CONCURRENT_MODIFICATION"; streamId: string };
 

@@ -17,6 +17,8 @@ export const RATE_LIMITS = {
   agentConnect: { binding: "AGENT_CONNECT_LIMITER", periodSeconds: 60 },
   /** POST /ops/tenants (the operator's onboarding), per client IP, before the secret is checked */
   operator: { binding: "OPERATOR_LIMITER", periodSeconds: 60 },
+  /** /trpc with a personal API token, per client IP and per token (before its D1 lookup) */
+  apiToken: { binding: "API_TOKEN_LIMITER", periodSeconds: 60 },
 } as const satisfies Record<string, { binding: keyof Env; periodSeconds: 10 | 60 }>;
 export type RateLimitName = keyof typeof RATE_LIMITS;
 

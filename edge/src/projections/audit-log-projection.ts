@@ -1,5 +1,6 @@
 import type { AuditAction, AuditSubjectKind } from "@gantry/shared/api/audit";
 import { type DomainEvent, isTenancyEvent } from "@gantry/shared/events/catalog";
+import { isPersonActor } from "@gantry/shared/events/event-metadata";
 import type { TenancyEvent } from "@gantry/shared/events/tenancy";
 import type { InlineProjection } from "../event-store/inline-projection.ts";
 import type { RecordedEvent } from "../event-store/stored-event.ts";
@@ -138,6 +139,22 @@ function tenancyEntry(event: TenancyEvent): Entry | null {
         summary: `${how} (${sessions} session(s))`,
       };
     }
+    case "ApiTokenCreated": {
+      const { tokenId, name, scopes, expiresAt } = event.data;
+      return {
+        action: "API_TOKEN_CREATED",
+        subject: { kind: "token", id: tokenId },
+        requestId: null,
+        summary: `created API token "${name}" (${scopes.join(", ")}), valid until ${expiresAt}`,
+      };
+    }
+    case "ApiTokenRevoked":
+      return {
+        action: "API_TOKEN_REVOKED",
+        subject: { kind: "token", id: event.data.tokenId },
+        requestId: null,
+        summary: `revoked API token ${event.data.tokenId} of ${event.data.ownerId}`,
+      };
     default:
       return administrationEntry(event);
   }
@@ -150,7 +167,7 @@ function tenancyEntry(event: TenancyEvent): Entry | null {
 function entryOf(e: RecordedEvent): Entry | null {
   const { event, metadata } = e;
   if (isTenancyEvent(event)) return tenancyEntry(event);
-  const request = metadata.actorKind === "user" ? requestEntry(event) : null;
+  const request = isPersonActor(metadata.actorKind) ? requestEntry(event) : null;
   if (request) return request;
   const vm = vmAuditEntry(event, metadata);
   if (!vm) return null;
@@ -160,7 +177,8 @@ function entryOf(e: RecordedEvent): Entry | null {
 }
 
 /**
- * Who did what when: one row per action a person took on a request or a VM, one per change made to a VM
+ * Who did what when: one row per action a person took (signed in or through an API token) on a request
+ * or a VM, one per change made to a VM
  * outside Gantry (its agent the reporter), and every change of a tenant's own facts (sites, agents,
  * enrollment tokens, sessions) whoever caused it. Agent progress is on each request's and VM's timeline,
  * which keeps this table (and its writes) to what an auditor asks about.
@@ -175,8 +193,8 @@ export const auditLogProjection: InlineProjection = {
       target.db
         .prepare(
           // the position is assigned by the events insert earlier in this same batch
-          `INSERT INTO ${target.table(AUDIT_LOG)} (tenant_id, position, occurred_at, actor_id, actor_name, action, request_id, subject, summary)
-           VALUES (?, (SELECT position FROM events WHERE stream_id = ? AND version = ?), ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO ${target.table(AUDIT_LOG)} (tenant_id, position, occurred_at, actor_id, actor_name, action, request_id, subject, summary, actor_kind, token_id)
+           VALUES (?, (SELECT position FROM events WHERE stream_id = ? AND version = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .bind(
           e.metadata.tenantId,
@@ -189,6 +207,8 @@ export const auditLogProjection: InlineProjection = {
           entry.requestId,
           `${entry.subject.kind}:${entry.subject.id}`,
           entry.summary,
+          e.metadata.actorKind,
+          e.metadata.tokenId ?? null,
         ),
     ];
   },

@@ -1,7 +1,7 @@
 import type { AuditAction } from "@gantry/shared/api/audit";
 import { ACTION_LABELS, type VmActionKind } from "@gantry/shared/domain/vm-actions";
 import type { DomainEvent } from "@gantry/shared/events/catalog";
-import type { EventMetadata } from "@gantry/shared/events/event-metadata";
+import { type EventMetadata, isPersonActor } from "@gantry/shared/events/event-metadata";
 import type { VmAction } from "@gantry/shared/events/vm-lifecycle";
 
 const ACTIONS: Readonly<Record<VmActionKind, AuditAction>> = {
@@ -42,7 +42,7 @@ export function vmAuditEntry(
   event: DomainEvent,
   metadata: EventMetadata,
 ): { action: AuditAction; summary: string } | null {
-  const byPerson = metadata.actorKind === "user";
+  const byPerson = isPersonActor(metadata.actorKind);
   switch (event.type) {
     case "VmActionRequested": {
       const { action, reason } = event.data;

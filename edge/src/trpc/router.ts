@@ -9,6 +9,7 @@ import { sessionRouter } from "./routers/session.ts";
 import { sessionsRouter } from "./routers/sessions.ts";
 import { settingsRouter } from "./routers/settings.ts";
 import { sitesRouter } from "./routers/sites.ts";
+import { tokensRouter } from "./routers/tokens.ts";
 import { vmsRouter } from "./routers/vms.ts";
 import { publicProcedure, router } from "./trpc.ts";
 
@@ -26,6 +27,7 @@ export const appRouter = router({
   sites: sitesRouter,
   settings: settingsRouter,
   reconciliation: reconciliationRouter,
+  tokens: tokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
+import { scopeNeeded, tokenHolds } from "../auth/token-scopes.ts";
 import { EventStoreUnavailableError, isTransientD1Error } from "../event-store/event-store-errors.ts";
 import { projectsApprovedBy } from "../tenancy/project-approvers.ts";
 import type { TrpcContext } from "./context.ts";
@@ -49,8 +50,8 @@ const storeUnavailable = t.middleware(async ({ next }) => {
 /** Open to anyone; currently only liveness. */
 export const publicProcedure = t.procedure.use(storeUnavailable);
 
-/** Any signed-in member of a tenant; the principal is non-null downstream. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+/** Someone is signed in (or presents a token); the principal is non-null downstream. */
+const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.principal && ctx.identityUnavailable)
     throw new TRPCError({
       code: "SERVICE_UNAVAILABLE",
@@ -60,11 +61,32 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, principal: ctx.principal } });
 });
 
+/** A personal API token reaches only the procedures its scopes allow (token-scopes.ts). */
+const withinTokenScope = (adminOnly: boolean) =>
+  t.middleware(({ ctx, path, type, next }) => {
+    const grant = ctx.principal?.token;
+    if (!grant) return next();
+    const needed = scopeNeeded({ path, type, adminOnly });
+    if (needed === null)
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `${path} needs a signed-in person, not an API token`,
+      });
+    if (!tokenHolds(grant.scopes, needed))
+      throw new TRPCError({ code: "FORBIDDEN", message: `this API token lacks the "${needed}" scope` });
+    return next();
+  });
+
+/** Any signed-in member of a tenant; the principal is non-null downstream. */
+export const authedProcedure = signedInProcedure.use(withinTokenScope(false));
+
 /** Tenant admins only; a member gets FORBIDDEN. */
-export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (ctx.principal.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "admins only" });
-  return next();
-});
+export const adminProcedure = signedInProcedure
+  .use(({ ctx, next }) => {
+    if (ctx.principal.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "admins only" });
+    return next();
+  })
+  .use(withinTokenScope(true));
 
 /**
  * Tenant admins and project approvers (issue 17): `approverOf` is null for an admin (every project), else

@@ -7,7 +7,7 @@ import { enrolledAgent, freshSite } from "../agent-support.ts";
 // wrangler.toml's limits, unchanged (this project does not raise them): each case sends from an address
 // of its own until the binding says no. Windows are fixed and aligned to the clock, so a window that
 // rolls over mid-run lets a few more through: the 429 must come after at least `limit` calls, and come.
-const LIMITS = { signIn: 60, enroll: 30, agentConnect: 120, operator: 10 } as const;
+const LIMITS = { signIn: 60, enroll: 30, agentConnect: 120, operator: 10, apiToken: 300 } as const;
 
 let addresses = 0;
 const freshAddress = () => `198.51.100.${++addresses}`;
@@ -45,6 +45,19 @@ const connect = (ip: string, credential: string) =>
     }),
   );
 
+const randomApiToken = () =>
+  `gpt_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "")}`;
+
+const withApiToken = (ip: string, token: string) =>
+  exports.default.fetch(
+    new Request("http://127.0.0.1:8787/trpc/requests.list", {
+      headers: { authorization: `Bearer ${token}`, "cf-connecting-ip": ip },
+    }),
+  );
+
 describe("rate limits (Workers Rate Limiting binding)", () => {
   const cases = [
     [
@@ -65,6 +78,8 @@ describe("rate limits (Workers Rate Limiting binding)", () => {
     ["GET /agent/connect", "agentConnect", (ip: string) => connect(ip, "gac_not_a_credential")],
     // a guesser of the operator secret is stopped before the secret is even compared
     ["POST /ops/tenants", "operator", (ip: string) => post("/ops/tenants", ip, {})],
+    // a different (unknown) token each call: the address is what is counted here
+    ["GET /trpc with an API token", "apiToken", (ip: string) => withApiToken(ip, randomApiToken())],
   ] as const;
 
   it.each(cases)(
@@ -79,6 +94,7 @@ describe("rate limits (Workers Rate Limiting binding)", () => {
       const other = await send(freshAddress());
       expect(other.status).not.toBe(429);
     },
+    60_000,
   );
 
   it("limits one agent's connections whatever addresses they come from, and only once it proved itself", async () => {
@@ -93,6 +109,14 @@ describe("rate limits (Workers Rate Limiting binding)", () => {
     );
     expect(allowed).toBeGreaterThanOrEqual(LIMITS.agentConnect);
     expect(response.headers.get("retry-after")).toBe("60");
+  }, 60_000);
+
+  it("limits one API token whatever addresses it comes from", async () => {
+    const token = randomApiToken();
+    const { allowed } = await callsUntilRefused(() => withApiToken(freshAddress(), token), LIMITS.apiToken);
+    expect(allowed).toBeGreaterThanOrEqual(LIMITS.apiToken);
+    // another token from a fresh address is not affected
+    expect((await withApiToken(freshAddress(), randomApiToken())).status).toBe(401);
   }, 60_000);
 });
 

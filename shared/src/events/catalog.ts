@@ -90,6 +90,8 @@ const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
   SiteRenamed: { currentVersion: 1, upcasters: {} },
   SiteArchived: { currentVersion: 1, upcasters: {} },
   UserRoleChanged: { currentVersion: 1, upcasters: {} },
+  ApiTokenCreated: { currentVersion: 1, upcasters: {} },
+  ApiTokenRevoked: { currentVersion: 1, upcasters: {} },
   VmAddressObserved: { currentVersion: 1, upcasters: {} },
 };
 

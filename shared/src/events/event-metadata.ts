@@ -1,7 +1,10 @@
 import { z } from "zod";
 
-/** Who caused an event: a signed-in person, an on-prem agent, or the edge itself (sagas, sweepers). */
-export const ActorKind = z.enum(["user", "agent", "system"]);
+/**
+ * Who caused an event: a signed-in person, a person's API token (the actor id is still the person's, the
+ * token's id is `tokenId`), an on-prem agent, or the edge itself (sagas, sweepers).
+ */
+export const ActorKind = z.enum(["user", "token", "agent", "system"]);
 export type ActorKind = z.infer<typeof ActorKind>;
 
 /** Stored beside every event; the audit view and timeline read actors from here. */
@@ -11,6 +14,8 @@ export const EventMetadata = z.object({
   actorKind: ActorKind,
   /** a display name captured at the time, so history survives renames and unknown OIDC users */
   actorName: z.string().max(200).optional(),
+  /** set when actorKind is "token": which of the person's API tokens was used */
+  tokenId: z.string().min(1).max(80).optional(),
   correlationId: z.string().min(1),
   causationId: z.string().min(1).nullable(),
   /** set on events reported by an agent: the lease epoch the hub fenced the frame with */
@@ -22,3 +27,6 @@ export const EventMetadata = z.object({
   agentAt: z.string().datetime().optional(),
 });
 export type EventMetadata = z.infer<typeof EventMetadata>;
+
+/** A person acted: signed in, or through one of their API tokens. */
+export const isPersonActor = (kind: ActorKind): boolean => kind === "user" || kind === "token";

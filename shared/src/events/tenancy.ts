@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { Slug, VmPrefix } from "../domain/slug.ts";
+import { TokenScope } from "../api/tokens.ts";
 import { MAX_UNOWNED_LISTED, ScanFigures, UnownedVm } from "../domain/reconciliation.ts";
+import { Slug, VmPrefix } from "../domain/slug.ts";
 import { DnsDomain, LoginUser } from "../domain/vm-access.ts";
 import { InventoryPath, Placement } from "../jobs/provision-vm-job.ts";
 
@@ -171,6 +172,24 @@ export const SiteScanned = z.object({
   data: ScanFigures.extend({ siteId: Id, unownedVms: z.array(UnownedVm).max(MAX_UNOWNED_LISTED) }),
 });
 
+/** A person made a personal API token (its secret is never stored, only its SHA-256). */
+export const ApiTokenCreated = z.object({
+  type: z.literal("ApiTokenCreated"),
+  data: z.object({
+    tokenId: Id,
+    ownerId: Id,
+    name: z.string().max(80),
+    scopes: z.array(TokenScope).min(1),
+    expiresAt: z.string(),
+  }),
+});
+
+/** A token was revoked, by its owner or by an admin (the event's actor says who). */
+export const ApiTokenRevoked = z.object({
+  type: z.literal("ApiTokenRevoked"),
+  data: z.object({ tokenId: Id, ownerId: Id }),
+});
+
 export const TenancyEvent = z.discriminatedUnion("type", [
   SiteSettingsChanged,
   SiteScanned,
@@ -190,5 +209,7 @@ export const TenancyEvent = z.discriminatedUnion("type", [
   SiteRenamed,
   SiteArchived,
   UserRoleChanged,
+  ApiTokenCreated,
+  ApiTokenRevoked,
 ]);
 export type TenancyEvent = z.infer<typeof TenancyEvent>;

@@ -17,6 +17,8 @@ const actorText = (entry: Entry): string => {
   switch (entry.actor.kind) {
     case "user":
       return entry.actor.name ?? "A user";
+    case "token":
+      return `${entry.actor.name ?? "A user"} (API token)`;
     case "agent":
       return entry.actor.name ? `Agent ${entry.actor.name}` : "The agent";
     case "system":

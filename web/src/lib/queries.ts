@@ -6,6 +6,7 @@ import type {
   RejectInput,
   RejectResizeInput,
 } from "@gantry/shared/api/approvals";
+import type { AuditFilter } from "@gantry/shared/api/audit";
 import type { CreateRequestInput, ListRequestsInput } from "@gantry/shared/api/requests";
 import type { SessionUser } from "@gantry/shared/api/session";
 import type {
@@ -16,6 +17,7 @@ import type {
   UpdateProjectInput,
   UserRoleInput,
 } from "@gantry/shared/api/settings";
+import type { CreateTokenInput } from "@gantry/shared/api/tokens";
 import type {
   CreateSnapshotInput,
   DeleteSnapshotInput,
@@ -249,4 +251,20 @@ export const archiveSiteAction = action(
 export const setRoleAction = action(
   (input: UserRoleInput) => trpc.settings.setRole.mutate(input),
   "settings.setRole",
+);
+
+// personal API tokens and the audit log
+
+export const getTokens = query((everyone: boolean) => trpc.tokens.list.query({ everyone }), "tokens.list");
+export const createTokenAction = action(
+  (input: CreateTokenInput) => trpc.tokens.create.mutate(input),
+  "tokens.create",
+);
+export const revokeTokenAction = action(
+  (tokenId: string) => trpc.tokens.revoke.mutate({ tokenId }),
+  "tokens.revoke",
+);
+export const getAudit = query(
+  (input: { cursor?: number; filter: AuditFilter }) => trpc.audit.list.query({ limit: 50, ...input }),
+  "audit.list",
 );

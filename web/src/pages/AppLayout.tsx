@@ -13,6 +13,7 @@ const MEMBER_NAV: NavItem[] = [
   { href: "/requests", label: "My requests" },
   { href: "/requests/new", label: "New request" },
   { href: "/vms", label: "My VMs" },
+  { href: "/settings/tokens", label: "API tokens" },
 ];
 
 const approvalsLink = (pending: () => number | undefined): NavItem => ({
@@ -30,6 +31,8 @@ function adminNav(pending: () => number | undefined): NavItem[] {
     { href: "/admin/site", label: "Site settings" },
     { href: "/admin/sessions", label: "Sessions" },
     { href: "/settings/projects", label: "Settings" },
+    { href: "/admin/audit", label: "Audit" },
+    { href: "/admin/reconciliation", label: "Reconciliation" },
   ];
 }
 

@@ -1,0 +1,31 @@
+import type { TokenScope } from "@gantry/shared/api/tokens";
+
+/**
+ * The scope a personal API token needs for a procedure, or null when no token may call it. One table
+ * for the whole API, so a new procedure is classified by where it lives and what builder it uses:
+ * - the approval queue (`approvals.*`, reads and decisions) needs `approve`;
+ * - token management (`tokens.*`) and signing out (`sessions.*`) need a signed-in person: a token never
+ *   mints or revokes tokens, so a leaked one cannot keep itself alive;
+ * - other admin procedures need `admin`;
+ * - other reads need only `read` (every token has it);
+ * - a person's own writes on requests and VMs need `request`;
+ * - any other write is closed to tokens until it is given a scope here (fail closed).
+ * On top of the scope, the procedure's own role checks still apply to the token's owner.
+ */
+export function scopeNeeded(input: {
+  path: string;
+  type: "query" | "mutation" | "subscription";
+  adminOnly: boolean;
+}): TokenScope | null {
+  const resource = input.path.split(".")[0] ?? "";
+  if (resource === "tokens" || resource === "sessions") return null;
+  if (resource === "approvals") return "approve";
+  if (input.adminOnly) return "admin";
+  if (input.type !== "mutation") return "read";
+  if (resource === "requests" || resource === "vms") return "request";
+  return null;
+}
+
+/** Every token holds `read`; the others only as granted. */
+export const tokenHolds = (scopes: readonly TokenScope[], needed: TokenScope): boolean =>
+  needed === "read" || scopes.includes(needed);
