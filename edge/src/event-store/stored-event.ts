@@ -40,4 +40,6 @@ export const streamIds = {
   agent: (agentId: string) => `agent:${agentId}`,
   /** a person's sessions; people are per tenant (an OIDC subject is only unique within its issuer) */
   user: (tenantId: string, userId: string) => `user:${tenantId}:${userId}`,
+  /** a tenant's default lease policy (projectId null) or a project's own */
+  leasePolicy: (tenantId: string, projectId: string | null) => `lease-policy:${tenantId}:${projectId ?? "*"}`,
 };

@@ -126,6 +126,16 @@ function tenancyEntry(event: TenancyEvent): Entry {
         summary: `${how} (${sessions} session(s))`,
       };
     }
+    case "LeasePolicyChanged": {
+      const { projectId, policy } = event.data;
+      const subject = projectId
+        ? { kind: "project" as const, id: projectId }
+        : { kind: "tenant" as const, id: "lease-policy" };
+      const what = policy
+        ? `initial ${policy.initialTermSeconds} s, extension ≤ ${policy.maxExtensionSeconds} s, total ≤ ${policy.maxTotalSeconds} s, grace ${policy.graceSeconds} s, ${policy.enforcement}`
+        : "cleared (the tenant's default applies)";
+      return { action: "LEASE_POLICY_CHANGED", subject, requestId: null, summary: `lease policy ${what}` };
+    }
   }
 }
 

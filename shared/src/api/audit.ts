@@ -33,6 +33,13 @@ export type AuditAction =
   | "VM_RESIZE_WITHDRAWN"
   | "VM_CHANGED_OUTSIDE_GANTRY"
   | "VM_GONE"
+  // leases (issue 16): what people decided; the scheduler's warnings and enforcement are on the VM's timeline
+  | "VM_LEASE_EXTENDED"
+  | "VM_LEASE_EXTENSION_REQUESTED"
+  | "VM_LEASE_EXTENSION_REJECTED"
+  | "VM_LEASE_EXTENSION_WITHDRAWN"
+  | "VM_LEASE_EXEMPTED"
+  | "LEASE_POLICY_CHANGED"
   | "SITE_SETTINGS_CHANGED"
   | "ENROLLMENT_TOKEN_CREATED"
   | "ENROLLMENT_TOKEN_REVOKED"
@@ -43,7 +50,7 @@ export type AuditAction =
   | "SESSIONS_ENDED";
 
 /** What an audit entry is about. */
-export type AuditSubjectKind = "request" | "vm" | "site" | "agent" | "user";
+export type AuditSubjectKind = "request" | "vm" | "site" | "agent" | "user" | "project" | "tenant";
 
 export interface AuditEntry {
   position: number;

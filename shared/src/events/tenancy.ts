@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LeasePolicy } from "../domain/lease-policy.ts";
 import { DnsDomain, LoginUser } from "../domain/vm-access.ts";
 import { InventoryPath, Placement } from "../jobs/provision-vm-job.ts";
 
@@ -79,6 +80,12 @@ export const UserSessionsEnded = z.object({
   }),
 });
 
+/** An admin set (policy) or cleared (null: the tenant's default applies again) a project's or the tenant's lease policy. */
+export const LeasePolicyChanged = z.object({
+  type: z.literal("LeasePolicyChanged"),
+  data: z.object({ projectId: Id.nullable(), policy: LeasePolicy.nullable() }),
+});
+
 export const TenancyEvent = z.discriminatedUnion("type", [
   SiteSettingsChanged,
   EnrollmentTokenCreated,
@@ -88,5 +95,6 @@ export const TenancyEvent = z.discriminatedUnion("type", [
   AgentCredentialRotated,
   AgentDuplicateConnection,
   UserSessionsEnded,
+  LeasePolicyChanged,
 ]);
 export type TenancyEvent = z.infer<typeof TenancyEvent>;
