@@ -45,17 +45,15 @@ export const leasesRouter = router({
       pendingExtensions(ctx.deps.db, { ...input, tenantId: ctx.principal.tenantId, now: ctx.deps.clock() }),
     ),
 
-  approveExtension: adminProcedure
-    .input(ApproveExtensionInput)
-    .mutation(async ({ ctx, input }) =>
-      unwrap(
-        await decideLeaseExtension(ctx.deps, {
-          principal: ctx.principal,
-          ...input,
-          verdict: { verdict: "approve" },
-        }),
-      ),
+  approveExtension: adminProcedure.input(ApproveExtensionInput).mutation(async ({ ctx, input }) =>
+    unwrap(
+      await decideLeaseExtension(ctx.deps, {
+        principal: ctx.principal,
+        ...input,
+        verdict: { verdict: "approve" },
+      }),
     ),
+  ),
 
   rejectExtension: adminProcedure.input(RejectExtensionInput).mutation(async ({ ctx, input }) => {
     const { reason, ...target } = input;
@@ -64,17 +62,15 @@ export const leasesRouter = router({
   }),
 
   /** Its requester takes back an extension waiting for approval. */
-  withdrawExtension: authedProcedure
-    .input(WithdrawExtensionInput)
-    .mutation(async ({ ctx, input }) =>
-      unwrap(
-        await decideLeaseExtension(ctx.deps, {
-          principal: ctx.principal,
-          ...input,
-          verdict: { verdict: "withdraw" },
-        }),
-      ),
+  withdrawExtension: authedProcedure.input(WithdrawExtensionInput).mutation(async ({ ctx, input }) =>
+    unwrap(
+      await decideLeaseExtension(ctx.deps, {
+        principal: ctx.principal,
+        ...input,
+        verdict: { verdict: "withdraw" },
+      }),
     ),
+  ),
 
   /** An admin saves a VM in its grace period: a new end, or no enforcement for it. */
   rescue: adminProcedure.input(RescueLeaseInput).mutation(async ({ ctx, input }) => {
