@@ -1,6 +1,6 @@
 import type { LeasePolicy } from "@gantry/shared/domain/lease-policy";
 import type { VmEvent } from "@gantry/shared/events/vm";
-import { VmLeaseEvent } from "@gantry/shared/events/vm-lease";
+import { isVmLeaseEvent, type VmLeaseEvent } from "@gantry/shared/events/vm-lease";
 
 /** An extension past the policy, waiting for an admin. */
 export interface PendingExtension {
@@ -130,9 +130,6 @@ export function nextLeaseCheck(lease: LeaseState | null): string | null {
   }
 }
 
-const LEASE_TYPES = new Set<string>(VmLeaseEvent.options.map((o) => o.shape.type.value));
-const isLeaseEvent = (event: VmEvent): event is VmLeaseEvent => LEASE_TYPES.has(event.type);
-
 /**
  * Fills each lease event's `nextCheckAt` with what the lease asks of the scheduler once that event (and
  * those before it) are folded in: deciders build their events with a placeholder and pass them here last.
@@ -142,7 +139,7 @@ export function withNextChecks(lease: LeaseState | null, events: readonly VmEven
   const recorded = { occurredAt: "", actor: { id: "unknown", name: null } };
   let state = lease;
   return events.map((event) => {
-    if (!isLeaseEvent(event)) return event;
+    if (!isVmLeaseEvent(event)) return event;
     state = evolveLease(state, event, recorded);
     return { ...event, data: { ...event.data, nextCheckAt: nextLeaseCheck(state) } } as VmEvent;
   });

@@ -122,7 +122,9 @@ export type VmTimelineEntryKind =
   | "RESIZE_REJECTED"
   | "RESIZE_WITHDRAWN"
   | "CHANGED_OUTSIDE_GANTRY"
-  | "GONE";
+  | "GONE"
+  /** the lease: started, extended (or asked to be), warned, expired, ended, exempted */
+  | "LEASE";
 
 /** One event of the VM's history, for people: who, what, why. */
 export interface VmTimelineEntry {

@@ -93,3 +93,8 @@ export const VmLeaseEvent = z.discriminatedUnion("type", [
   VmLeaseExempted,
 ]);
 export type VmLeaseEvent = z.infer<typeof VmLeaseEvent>;
+
+const LEASE_TYPES = new Set<string>(VmLeaseEvent.options.map((o) => o.shape.type.value));
+/** A lease event among any others (of the VM's stream, or the whole catalogue). */
+export const isVmLeaseEvent = <T extends { type: string }>(event: T): event is T & VmLeaseEvent =>
+  LEASE_TYPES.has(event.type);
