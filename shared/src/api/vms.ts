@@ -189,6 +189,8 @@ export interface VmDetail {
   actions: VmActionAvailability[];
   /** what shutdown and restart wait before falling back, unless the command says otherwise */
   guestTimeoutSeconds: number;
+  /** the lease policy the VM's lease started with (what one extension may add, the total life); null without a lease */
+  leaseTerms: { maxExtensionSeconds: number; maxTotalSeconds: number; startedAt: string } | null;
   serverTime: string;
 }
 

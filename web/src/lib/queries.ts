@@ -6,6 +6,15 @@ import type {
   RejectInput,
   RejectResizeInput,
 } from "@gantry/shared/api/approvals";
+import type {
+  ApproveExtensionInput,
+  ExtendLeaseInput,
+  PendingExtensionsInput,
+  RejectExtensionInput,
+  RescueLeaseInput,
+  SetLeasePolicyInput,
+  WithdrawExtensionInput,
+} from "@gantry/shared/api/leases";
 import type { CreateRequestInput, ListRequestsInput } from "@gantry/shared/api/requests";
 import type { SessionUser } from "@gantry/shared/api/session";
 import type {
@@ -195,4 +204,35 @@ export const approveResizeAction = action(
 export const rejectResizeAction = action(
   (input: RejectResizeInput) => trpc.approvals.rejectResize.mutate(input),
   "approvals.rejectResize",
+);
+
+// leases (issue 16)
+export const getLeasePolicies = query(() => trpc.leases.policies.query(), "leases.policies");
+export const getPendingExtensions = query(
+  (input: NonNullable<PendingExtensionsInput>) => trpc.leases.pendingExtensions.query(input),
+  "leases.pendingExtensions",
+);
+export const setLeasePolicyAction = action(
+  (input: SetLeasePolicyInput) => trpc.leases.setPolicy.mutate(input),
+  "leases.setPolicy",
+);
+export const extendLeaseAction = action(
+  (input: ExtendLeaseInput) => trpc.leases.extend.mutate(input),
+  "leases.extend",
+);
+export const withdrawExtensionAction = action(
+  (input: WithdrawExtensionInput) => trpc.leases.withdrawExtension.mutate(input),
+  "leases.withdrawExtension",
+);
+export const approveExtensionAction = action(
+  (input: ApproveExtensionInput) => trpc.leases.approveExtension.mutate(input),
+  "leases.approveExtension",
+);
+export const rejectExtensionAction = action(
+  (input: RejectExtensionInput) => trpc.leases.rejectExtension.mutate(input),
+  "leases.rejectExtension",
+);
+export const rescueLeaseAction = action(
+  (input: RescueLeaseInput) => trpc.leases.rescue.mutate(input),
+  "leases.rescue",
 );
