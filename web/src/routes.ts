@@ -103,6 +103,7 @@ export const routes: RouteDefinition[] = [
       { path: "/admin/agents", component: adminPage(() => import("./pages/AgentsPage.tsx")) },
       { path: "/admin/site", component: adminPage(() => import("./pages/SiteSettingsPage.tsx")) },
       { path: "/admin/sessions", component: adminPage(() => import("./pages/SessionsPage.tsx")) },
+      { path: "/admin/leases", component: adminPage(() => import("./pages/LeasesPage.tsx")) },
       { path: "*", component: lazy(() => import("./pages/NotFoundPage.tsx")) },
     ],
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { leaseCountdown, leaseNotice } from "./lease-view.ts";
+import { formatSpan, leaseCountdown, leaseNotice, parseSpan } from "./lease-view.ts";
 
 describe("lease view", () => {
   const now = new Date("2026-03-02T09:00:00.000Z");
@@ -13,5 +13,18 @@ describe("lease view", () => {
     expect(leaseNotice({ phase: "active", destroyAt: null, pendingExtension: null })).toBeNull();
     expect(leaseNotice({ phase: "grace", destroyAt: "x", pendingExtension: null })).toMatch(/rescues/);
     expect(leaseNotice(null)).toBeNull();
+  });
+});
+
+describe("lease spans", () => {
+  it("reads what an admin types and writes it back the same way", () => {
+    expect(parseSpan("30d")).toBe(2_592_000);
+    expect(parseSpan(" 10m ")).toBe(600);
+    expect(parseSpan("90")).toBe(90);
+    expect(parseSpan("ten days")).toBeNull();
+    expect(formatSpan(2_592_000)).toBe("30d");
+    expect(formatSpan(600)).toBe("10m");
+    expect(formatSpan(90)).toBe("90s");
+    expect(formatSpan(0)).toBe("0s");
   });
 });

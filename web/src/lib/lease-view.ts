@@ -26,3 +26,24 @@ export function leaseNotice(lease: VmListItem["lease"]): string | null {
       return null;
   }
 }
+
+const UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** A duration as an admin types it: `90s`, `10m`, `2h`, `30d` (a bare number is seconds); null if unreadable. */
+export function parseSpan(text: string): number | null {
+  const match = /^\s*(\d+)\s*([smhd]?)\s*$/i.exec(text);
+  if (!match) return null;
+  return Number(match[1]) * (UNITS[(match[2] || "s").toLowerCase()] ?? 1);
+}
+
+/** Seconds in the largest unit that divides them: `30d`, `10m`, `90s` (what `parseSpan` reads back). */
+export function formatSpan(seconds: number): string {
+  for (const [unit, size] of [
+    ["d", 86_400],
+    ["h", 3600],
+    ["m", 60],
+  ] as const) {
+    if (seconds > 0 && seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}
