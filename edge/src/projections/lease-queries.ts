@@ -2,7 +2,8 @@ import { WAITING_LONG_MS } from "@gantry/shared/api/approvals";
 import type { PendingLeaseExtension } from "@gantry/shared/api/leases";
 import type { Page } from "@gantry/shared/api/paging";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
-import { toVmListItem, VM_SELECT, type VmRow } from "./vm-row.ts";
+import { vmRowsPage } from "./vm-queries.ts";
+import { toVmListItem } from "./vm-row.ts";
 
 export interface LeaseDue {
   tenantId: string;
@@ -40,19 +41,14 @@ export async function pendingExtensions(
 ): Promise<Page<PendingLeaseExtension>> {
   const { page, pageSize } = input;
   const scope = "r.tenant_id = ? AND r.vm_extension_approval_id IS NOT NULL AND r.vm_status = 'READY'";
-  const [rows, total] = await Promise.all([
-    db
-      .prepare(
-        `${VM_SELECT} WHERE ${scope} ORDER BY r.vm_extension_at ASC, r.request_id ASC LIMIT ? OFFSET ?`,
-      )
-      .bind(input.tenantId, pageSize, (page - 1) * pageSize)
-      .all<VmRow>(),
-    db
-      .prepare(`SELECT count(*) AS n FROM request_summary r WHERE ${scope}`)
-      .bind(input.tenantId)
-      .first<{ n: number }>(),
-  ]);
-  const items = rows.results.flatMap((row): PendingLeaseExtension[] => {
+  const { rows, total } = await vmRowsPage(db, {
+    where: scope,
+    params: [input.tenantId],
+    orderBy: "r.vm_extension_at ASC, r.request_id ASC",
+    page,
+    pageSize,
+  });
+  const items = rows.flatMap((row): PendingLeaseExtension[] => {
     const { vm_extension_approval_id: approvalId, vm_extension_to: to, vm_extension_at: at } = row;
     if (approvalId === null || to === null || at === null) return [];
     const vm = toVmListItem(row);
@@ -76,5 +72,5 @@ export async function pendingExtensions(
       },
     ];
   });
-  return { items, page, pageSize, total: total?.n ?? 0 };
+  return { items, page, pageSize, total };
 }

@@ -130,6 +130,7 @@ function extension(command: { approvalId: string; verdict: ExtensionVerdict }, v
       if (verdict.approverId === pending.requestedBy.id)
         return err({ code: "SELF_APPROVAL_FORBIDDEN", requestId: vmId });
       if (lease.phase === "ended") return refused(vm, "the lease has ended; the VM is being deleted");
+      if (lease.phase === "exempt") return refused(vm, "this VM is exempt from its lease; nothing to extend");
       const data = {
         nextCheckAt: null,
         vmId,
