@@ -117,5 +117,5 @@ describe("leases over the link", () => {
     expect(kept.vm.status).toBe("READY");
     expect(kept.timeline.map((e) => e.title)).not.toContain("Lease expired: powering off");
     expect((await vcsim.vmsOf(extended)).map((v) => v.powerState)).toEqual(["poweredOn"]);
-  });
+  }, 180_000);
 });

@@ -23,7 +23,12 @@ export default {
   // did not confirm, drop sessions a day past their hard end, and run the lease scheduler (warnings,
   // power-off at expiry, deletion after grace: exact to the minute, see commands/enforce-leases.ts)
   scheduled(controller, env, ctx) {
-    const deps = workerDeps(env, { clock: () => new Date(controller.scheduledTime) });
+    // background work of the sweeps (the lease scheduler's job relays, feed announcements) outlives no
+    // invocation: it is handed to waitUntil like the sweeps themselves
+    const deps = workerDeps(env, {
+      clock: () => new Date(controller.scheduledTime),
+      defer: (work) => ctx.waitUntil(work()),
+    });
     ctx.waitUntil(sweepOutbox(deps));
     ctx.waitUntil(expireVmActions(deps, (job) => siteHub(env, job.siteId).stopJob(job)));
     ctx.waitUntil(deleteSessionsEndedBefore(env.DB, controller.scheduledTime - SESSION_KEPT_AFTER_END_MS));
