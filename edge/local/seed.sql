@@ -25,3 +25,11 @@ INSERT INTO projects (id, tenant_id, slug, name, vm_prefix, site_id) VALUES
   ('proj-globex-shop', 'globex', 'shop', 'Shop', 'shop', 'site-globex-vcsim'),
   ('proj-globex-analytics', 'globex', 'analytics', 'Analytics', 'bi', 'site-globex-vcsim')
 ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, slug = excluded.slug, name = excluded.name, vm_prefix = excluded.vm_prefix, site_id = excluded.site_id;
+
+-- Leases (issue 16): Acme's Data project has a short lease so a developer can watch a VM expire — 10
+-- minutes, warnings at 5 and 1 minute, powered off at expiry, deleted 2 minutes later (the local stack
+-- fires the cron every minute). Inserted only once, like the sites, so an admin's edit at /admin/leases
+-- survives a re-seed; the other projects follow Gantry's default (30 days, hard, 7 days' grace).
+INSERT OR IGNORE INTO lease_policies (tenant_id, project_id, initial_term_seconds, max_extension_seconds,
+    max_total_seconds, grace_seconds, enforcement, warnings_seconds, updated_at, updated_by) VALUES
+  ('acme', 'proj-acme-data', 600, 600, 3600, 120, 'hard', '[300,60]', '2026-01-01T00:00:00.000Z', 'seed');

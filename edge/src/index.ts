@@ -2,10 +2,12 @@ import { completeRevocations } from "./agent-hub/revoke-agent.ts";
 import { runScheduledScans } from "./agent-hub/scheduled-scans.ts";
 import { app } from "./app.ts";
 import { deleteSessionsEndedBefore } from "./auth/sessions.ts";
+import { enforceLeases } from "./commands/enforce-leases.ts";
 import { expireVmActions } from "./commands/expire-vm-actions.ts";
 import { sweepOutbox } from "./commands/outbox-relay.ts";
 import { workerDeps } from "./deps.ts";
 import { siteHub } from "./stubs.ts";
+import { actionBudgetSeconds } from "./tenancy/vm-policy.ts";
 
 export { AgentHub } from "./agent-hub/agent-hub.ts";
 export { RequestProgress } from "./request-progress/request-progress.ts";
@@ -19,14 +21,21 @@ export default {
   fetch: app.fetch,
   // every minute (wrangler.toml [triggers]): re-dispatch jobs whose relay right after the command was not
   // confirmed (outbox sweeper), end VM actions that ran past their deadline, finish revocations whose hub
-  // did not confirm, and drop sessions a day past their hard end
+  // did not confirm, drop sessions a day past their hard end, and run the lease scheduler (warnings,
+  // power-off at expiry, deletion after grace: exact to the minute, see commands/enforce-leases.ts)
   scheduled(controller, env, ctx) {
-    const deps = workerDeps(env, { clock: () => new Date(controller.scheduledTime) });
+    // background work of the sweeps (the lease scheduler's job relays, feed announcements) outlives no
+    // invocation: it is handed to waitUntil like the sweeps themselves
+    const deps = workerDeps(env, {
+      clock: () => new Date(controller.scheduledTime),
+      defer: (work) => ctx.waitUntil(work()),
+    });
     ctx.waitUntil(sweepOutbox(deps));
     ctx.waitUntil(expireVmActions(deps, (job) => siteHub(env, job.siteId).stopJob(job)));
     ctx.waitUntil(deleteSessionsEndedBefore(env.DB, controller.scheduledTime - SESSION_KEPT_AFTER_END_MS));
     ctx.waitUntil(completeRevocations(env, { now: controller.scheduledTime }));
     // and scan each site with a connected agent for reconciliation when its last scan is an hour old
     ctx.waitUntil(runScheduledScans(env, { now: controller.scheduledTime }));
+    ctx.waitUntil(enforceLeases(deps, { actionBudgetSeconds: actionBudgetSeconds(env) }));
   },
 } satisfies ExportedHandler<Env>;

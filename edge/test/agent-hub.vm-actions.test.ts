@@ -126,6 +126,8 @@ describe("VM actions through the site's hub", () => {
     expect(detail.vm).toMatchObject({ powerState: "poweredOff", action: null });
     expect(detail.timeline.map((e) => [e.kind, e.actor.kind])).toEqual([
       ["PROVISIONED", "agent"],
+      // the lease starts in the same commit as READY, the agent's report
+      ["LEASE", "agent"],
       ["ACTION_REQUESTED", "user"],
       ["ACTION_STEP", "agent"],
       ["ACTION_SUCCEEDED", "agent"],

@@ -82,7 +82,8 @@ describe("recordJobUpdate", () => {
     const results = await provisionToReady(w, { requestId, tenantId: t.tenantId, start });
     expect(results.at(-1)).toMatchObject({
       ok: true,
-      value: { requestStatus: "READY", events: ["VmProvisioned", "VmRequestReady"] },
+      // the VM's lease starts in the same commit as READY
+      value: { requestStatus: "READY", events: ["VmProvisioned", "VmLeaseStarted", "VmRequestReady"] },
     });
 
     const detail = await callerFor(t.member, w).requests.get({ requestId });

@@ -10,8 +10,11 @@ import { testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
 import { readyVm, report, vmFacts } from "./support/vms.ts";
 
-/** The D1 economy target: rows written per request from submit to READY, index entries included. */
-const BUDGET = 40;
+/**
+ * The D1 economy target: rows written per request from submit to READY, index entries included. The
+ * lease that starts at READY (issue 16: its event and the summary's lease columns) costs 4 of them.
+ */
+const BUDGET = 44;
 
 let t: TestTenant;
 beforeAll(async () => {

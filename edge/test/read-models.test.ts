@@ -38,7 +38,9 @@ describe("vms.list", () => {
       ipAddress: "10.0.0.5",
       owner: { id: t.member.userId },
       spec: { cpu: 4, memoryGb: 8, diskGb: 100 },
-      expiresAt: null,
+      // Gantry's default lease (the test tenant has no policy): 30 days from READY
+      expiresAt: expect.any(String),
+      lease: { phase: "active", destroyAt: null, pendingExtension: null },
       action: null,
     });
     expect((await callerFor(t.admin, w).vms.list({})).items.map((v) => v.vmId)).toContain(ready);

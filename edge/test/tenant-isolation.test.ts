@@ -18,6 +18,8 @@ let acmeVm = "";
 let acmeApproval = "";
 /** a live API token of alice's */
 let acmeToken = "";
+/** and a lease extension past the policy waiting for approval */
+let acmeExtension = "";
 
 const placement = {
   datacenterPath: "/DC0",
@@ -54,6 +56,12 @@ beforeAll(async () => {
   acmeApproval = resize.approvalId ?? "";
   const made = await callerFor(alice, w).tokens.create({ name: "ci", scopes: ["read"], expiresInDays: 30 });
   acmeToken = made.token.tokenId;
+  const extension = await callerFor(alice, w).leases.extend({
+    vmId: acmeVm,
+    idempotencyKey: freshKey(),
+    seconds: 31 * 86_400,
+  });
+  acmeExtension = extension.approvalId ?? "";
   // acme's site has a connected agent with an inventory, so a leak past the tenant check would show
   const token = await callerFor(adam, w).agents.createEnrollmentToken({ siteId: ACME_SITE });
   const enrolled = await (await enroll(token.token, "acme-lab")).json<{
@@ -207,6 +215,49 @@ const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][
       api.approvals.rejectResize({ vmId: id, approvalId: acmeApproval, reason: "not yours to decide" }),
   ],
   ["tokens.revoke", "token", (api, id) => api.tokens.revoke({ tokenId: id })],
+  // leases
+  [
+    "leases.extend",
+    "vm",
+    (api, id) => api.leases.extend({ vmId: id, idempotencyKey: freshKey(), seconds: 60 }),
+  ],
+  [
+    "leases.approveExtension",
+    "vm",
+    (api, id) => api.leases.approveExtension({ vmId: id, approvalId: acmeExtension }),
+  ],
+  [
+    "leases.rejectExtension",
+    "vm",
+    (api, id) =>
+      api.leases.rejectExtension({ vmId: id, approvalId: acmeExtension, reason: "not yours to decide" }),
+  ],
+  [
+    "leases.withdrawExtension",
+    "vm",
+    (api, id) => api.leases.withdrawExtension({ vmId: id, approvalId: acmeExtension }),
+  ],
+  [
+    "leases.rescue",
+    "vm",
+    (api, id) => api.leases.rescue({ mode: "exempt", vmId: id, idempotencyKey: freshKey() }),
+  ],
+  [
+    "leases.setPolicy",
+    "project",
+    (api, id) =>
+      api.leases.setPolicy({
+        projectId: id,
+        policy: {
+          initialTermSeconds: 60,
+          maxExtensionSeconds: 60,
+          maxTotalSeconds: 60,
+          graceSeconds: 0,
+          enforcement: "hard",
+          warningsSeconds: [],
+        },
+      }),
+  ],
 ];
 
 describe("cross-tenant sweep", () => {
@@ -238,7 +289,10 @@ describe("cross-tenant sweep", () => {
     const vm = await callerFor(alice, w).vms.get({ vmId: acmeVm });
     expect(vm.vm).toMatchObject({ status: "READY", action: null, snapshotCount: 0 });
     expect(vm.pendingResize).toMatchObject({ approvalId: acmeApproval });
-    expect(vm.timeline.map((e) => e.kind)).toEqual(["PROVISIONED", "RESIZE_REQUESTED"]);
+    expect(vm.timeline.map((e) => e.kind)).toEqual(["PROVISIONED", "LEASE", "RESIZE_REQUESTED", "LEASE"]);
+    expect(vm.vm.lease).toMatchObject({ phase: "active", pendingExtension: { approvalId: acmeExtension } });
+    const policies = await callerFor(adam, w).leases.policies();
+    expect(policies.projects.find((p) => p.projectId === ACME_WEB)?.source).toBe("default");
     const settings = callerFor(adam, w).settings;
     expect((await settings.projects()).find((p) => p.projectId === ACME_WEB)).toMatchObject({
       name: "Web",
@@ -262,6 +316,11 @@ describe("cross-tenant sweep", () => {
     expect((await globex.vms.list({})).items.map((v) => v.vmId)).not.toContain(acmeVm);
     expect((await globex.approvals.resizes({})).items.map((r) => r.vmId)).not.toContain(acmeVm);
     expect((await callerFor(adam, w).approvals.resizes({})).items.map((r) => r.vmId)).toContain(acmeVm);
+    expect((await globex.leases.pendingExtensions({})).items.map((r) => r.vmId)).not.toContain(acmeVm);
+    expect((await callerFor(adam, w).leases.pendingExtensions({})).items.map((r) => r.vmId)).toContain(
+      acmeVm,
+    );
+    expect((await globex.leases.policies()).projects.map((p) => p.projectId)).not.toContain(ACME_WEB);
     expect((await globex.audit.list({})).items.map((e) => e.requestId)).not.toContain(acmeId);
     expect((await globex.catalog.projects()).map((p) => p.projectId)).toEqual([
       "proj-globex-analytics",

@@ -76,11 +76,13 @@ describe("vms.list and vms.get", () => {
       spec: { cpu: 4, memoryGb: 8, diskGb: 100 },
       vmwareId: "vm-1001",
       siteId: t.siteId,
-      expiresAt: null,
       action: null,
       snapshotCount: 0,
     });
-    expect(detail.timeline.map((e) => e.kind)).toEqual(["PROVISIONED"]);
+    // the lease starts at READY with the built-in policy's 30 days (no policy of the tenant's own)
+    expect(Date.parse(detail.vm.expiresAt ?? "") - Date.parse(detail.vm.createdAt)).toBe(30 * 86_400_000);
+    expect(detail.vm.lease).toEqual({ phase: "active", destroyAt: null, pendingExtension: null });
+    expect(detail.timeline.map((e) => e.kind)).toEqual(["PROVISIONED", "LEASE"]);
     expect(detail.snapshots).toEqual([]);
     expect(detail.snapshotCap).toBe(3);
     expect(detail.guestTimeoutSeconds).toBe(120);
@@ -207,13 +209,14 @@ describe("actions", () => {
     expect(detail.vm).toMatchObject({ powerState: "poweredOff", ipAddress: null, action: null });
     expect(detail.timeline.map((e) => [e.kind, e.title])).toEqual([
       ["PROVISIONED", "VM ready"],
+      ["LEASE", "Lease started"],
       ["ACTION_REQUESTED", "Shut down guest"],
       ["ACTION_STEP", "Shutting down the guest… (powering off if it has not stopped after 60 s)"],
       ["ACTION_STEP", "The guest did not shut down after 60 s: powering off…"],
       ["ACTION_SUCCEEDED", "Shut down guest: done"],
     ]);
-    expect(detail.timeline[1]?.actor).toMatchObject({ kind: "user", id: t.member.userId });
-    expect(detail.timeline[4]?.detail).toMatch(/did not shut down within 60 s/);
+    expect(detail.timeline[2]?.actor).toMatchObject({ kind: "user", id: t.member.userId });
+    expect(detail.timeline[5]?.detail).toMatch(/did not shut down within 60 s/);
     expect(detail.actions.find((a) => a.kind === "power-on")?.available).toBe(true);
   });
 
@@ -258,6 +261,7 @@ describe("actions", () => {
     expect(detail.vm.status).toBe("DELETED");
     expect(detail.timeline.map((e) => e.kind)).toEqual([
       "PROVISIONED",
+      "LEASE",
       "ACTION_REQUESTED",
       "ACTION_SUCCEEDED",
     ]);

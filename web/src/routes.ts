@@ -121,6 +121,7 @@ export const routes: RouteDefinition[] = [
       },
       { path: "/admin/audit", component: adminPage(() => import("./pages/AuditPage.tsx")) },
       { path: "/settings/tokens", component: lazy(() => import("./pages/TokensPage.tsx")) },
+      { path: "/admin/leases", component: adminPage(() => import("./pages/LeasesPage.tsx")) },
       { path: "*", component: lazy(() => import("./pages/NotFoundPage.tsx")) },
     ],
   },

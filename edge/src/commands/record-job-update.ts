@@ -13,8 +13,10 @@ import { vmIdFor } from "../provisioning/ids.ts";
 import { decideSaga, type ProvisioningSagaState } from "../provisioning/provisioning-saga.ts";
 import type { VmState } from "../provisioning/vm.ts";
 import { decideVm } from "../provisioning/vm-decider.ts";
+import { leaseStarted } from "../provisioning/vm-lease-decider.ts";
 import { type ExistingVmRequest, evolveVmRequest, type VmRequestState } from "../provisioning/vm-request.ts";
 import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
+import { effectiveLeasePolicy } from "../tenancy/lease-policies.ts";
 import { announceCommitted } from "../tenant-feed/change-feed.ts";
 import { type CommandContext, toNewEvents } from "./command-context.ts";
 import type { CommandDeps } from "./command-deps.ts";
@@ -97,8 +99,25 @@ interface RecordInput {
   cache: JobStreamCache | undefined;
 }
 
+/**
+ * The VM's lease starts with READY, in the same commit: the project's lease policy is read only for the
+ * report that makes the VM READY.
+ */
+async function withLease(
+  deps: CommandDeps,
+  input: { tenantId: string; projectId: string; readyAt: string; vmEvents: VmEvent[] },
+): Promise<VmEvent[]> {
+  const ready = input.vmEvents.find((e) => e.type === "VmProvisioned");
+  if (!ready) return input.vmEvents;
+  const { policy } = await effectiveLeasePolicy(deps.db, input);
+  return [...input.vmEvents, leaseStarted({ vmId: ready.data.vmId, readyAt: input.readyAt, policy })];
+}
+
 /** What one report means for the request and its VM, decided on the streams as loaded. */
-function decideReport(input: RecordInput, loaded: LoadedJobStreams): Decision<JobUpdateRecorded> {
+async function decideReport(
+  input: RecordInput,
+  loaded: LoadedJobStreams,
+): Promise<Decision<JobUpdateRecorded>> {
   const { report } = input;
   const { requestId, jobId } = report;
   const { request, vm } = loaded;
@@ -111,8 +130,14 @@ function decideReport(input: RecordInput, loaded: LoadedJobStreams): Decision<Jo
 
   const decided = decideBoth(report, { request: request.state, saga: request.saga, vm: vm.state });
   if (!decided.ok) return done(decided);
-  const { vmEvents, requestEvents } = decided.value;
-  if (vmEvents.length === 0) return done(ok(unchanged));
+  const { requestEvents } = decided.value;
+  if (decided.value.vmEvents.length === 0) return done(ok(unchanged));
+  const vmEvents = await withLease(input.deps, {
+    tenantId: report.tenantId,
+    projectId: request.state.projectId,
+    readyAt: report.receivedAt,
+    vmEvents: decided.value.vmEvents,
+  });
 
   const ctx = reportContext(report);
   const vmAppend: StreamAppend = {
@@ -136,7 +161,7 @@ function decideReport(input: RecordInput, loaded: LoadedJobStreams): Decision<Jo
     answer: (committed) =>
       afterRecorded(input, {
         loaded,
-        decided: decided.value,
+        decided: { ...decided.value, vmEvents },
         vmAppend,
         requestAppend,
         requesterId,

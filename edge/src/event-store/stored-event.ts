@@ -44,4 +44,6 @@ export const streamIds = {
   tenant: (tenantId: string) => `tenant:${tenantId}`,
   /** a project's settings and approvers */
   project: (projectId: string) => `project:${projectId}`,
+  /** a tenant's default lease policy (projectId null) or a project's own */
+  leasePolicy: (tenantId: string, projectId: string | null) => `lease-policy:${tenantId}:${projectId ?? "*"}`,
 };

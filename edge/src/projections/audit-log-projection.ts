@@ -155,6 +155,16 @@ function tenancyEntry(event: TenancyEvent): Entry | null {
         requestId: null,
         summary: `revoked API token ${event.data.tokenId} of ${event.data.ownerId}`,
       };
+    case "LeasePolicyChanged": {
+      const { projectId, policy } = event.data;
+      const subject = projectId
+        ? { kind: "project" as const, id: projectId }
+        : { kind: "tenant" as const, id: "lease-policy" };
+      const what = policy
+        ? `initial ${policy.initialTermSeconds} s, extension ≤ ${policy.maxExtensionSeconds} s, total ≤ ${policy.maxTotalSeconds} s, grace ${policy.graceSeconds} s, ${policy.enforcement}`
+        : "cleared (the tenant's default applies)";
+      return { action: "LEASE_POLICY_CHANGED", subject, requestId: null, summary: `lease policy ${what}` };
+    }
     default:
       return administrationEntry(event);
   }

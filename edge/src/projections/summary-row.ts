@@ -44,6 +44,7 @@ export interface SummaryRow {
   hostname: string | null;
   ip_address: string | null;
   vm_warning: string | null;
+  vm_expires_at: string | null;
   failure_code: ProvisioningFailureCode | null;
   failure_message: string | null;
   /** the requested network; null = the site's default */
@@ -80,6 +81,7 @@ export function toRequestSummary(row: SummaryRow): RequestSummary {
             hostname: row.hostname ?? "",
             ipAddress: row.ip_address,
             warning: row.vm_warning,
+            expiresAt: row.vm_expires_at,
           },
     failure:
       row.failure_code === null ? null : { code: row.failure_code, userMessage: row.failure_message ?? "" },

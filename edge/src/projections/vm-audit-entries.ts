@@ -78,6 +78,33 @@ export function vmAuditEntry(
         action: "VM_REAPPEARED",
         summary: `back in vCenter (${event.data.vmwareId}): no longer missing`,
       };
+    case "VmLeaseExtended": {
+      if (!byPerson) return null;
+      const { expiresAt, approvalId, reason } = event.data;
+      const how = approvalId ? "approved the extension" : "extended the lease";
+      return { action: "VM_LEASE_EXTENDED", summary: `${how} to ${expiresAt}${why(reason)}` };
+    }
+    case "VmLeaseExtensionRequested":
+      return byPerson
+        ? {
+            action: "VM_LEASE_EXTENSION_REQUESTED",
+            summary: `asked to extend the lease past its policy, to ${event.data.expiresAt}${why(event.data.reason)}`,
+          }
+        : null;
+    case "VmLeaseExtensionRejected": {
+      if (!byPerson) return null;
+      const { withdrawn, reason } = event.data;
+      return withdrawn
+        ? { action: "VM_LEASE_EXTENSION_WITHDRAWN", summary: "withdrew the lease extension request" }
+        : { action: "VM_LEASE_EXTENSION_REJECTED", summary: `rejected the lease extension${why(reason)}` };
+    }
+    case "VmLeaseExempted":
+      return byPerson
+        ? {
+            action: "VM_LEASE_EXEMPTED",
+            summary: `took the VM out of lease enforcement${why(event.data.reason)}`,
+          }
+        : null;
     default:
       return null;
   }

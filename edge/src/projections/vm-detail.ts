@@ -61,7 +61,7 @@ export async function getVmDetail(
   const siteId = row.site_id ?? "";
   const siteName = row.site_name ?? siteId;
   const agents = siteId ? await input.agents(siteId) : { connected: 0, jobs: [] };
-  const { pendingResize, lastFailure } = vm;
+  const { pendingResize, lastFailure, lease } = vm;
   return {
     version: Math.max(0, ...events.filter((e) => e.streamId === vmStream).map((e) => e.version)),
     vm: { ...toVmListItem(row), vmwareId: row.vmware_id, siteId, siteName, requestedSize: row.size },
@@ -89,6 +89,11 @@ export async function getVmDetail(
     },
     actions: vmActionAvailability(vm, { snapshotCap: input.snapshotCap, agents, siteName }),
     guestTimeoutSeconds: input.guestTimeoutSeconds,
+    leaseTerms: lease && {
+      maxExtensionSeconds: lease.policy.maxExtensionSeconds,
+      maxTotalSeconds: lease.policy.maxTotalSeconds,
+      startedAt: lease.startedAt,
+    },
     serverTime: now.toISOString(),
   };
 }

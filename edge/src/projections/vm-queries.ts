@@ -42,9 +42,25 @@ function where(filter: VmFilter): { sql: string; params: unknown[] } {
 export async function listVms(db: SqlDatabase, input: Paging & VmFilter): Promise<Page<VmListItem>> {
   const { page, pageSize } = input;
   const { sql, params } = where(input);
+  const { rows, total } = await vmRowsPage(db, {
+    where: sql,
+    params,
+    orderBy: "r.vm_ready_at DESC, r.request_id DESC",
+    page,
+    pageSize,
+  });
+  return { items: rows.map(toVmListItem), page, pageSize, total };
+}
+
+/** One page of VM rows matching `where` (with its `params`), and how many match in all. */
+export async function vmRowsPage(
+  db: SqlDatabase,
+  input: Paging & { where: string; params: readonly unknown[]; orderBy: string },
+): Promise<{ rows: VmRow[]; total: number }> {
+  const { page, pageSize, where: sql, params } = input;
   const [rows, total] = await Promise.all([
     db
-      .prepare(`${VM_SELECT} WHERE ${sql} ORDER BY r.vm_ready_at DESC, r.request_id DESC LIMIT ? OFFSET ?`)
+      .prepare(`${VM_SELECT} WHERE ${sql} ORDER BY ${input.orderBy} LIMIT ? OFFSET ?`)
       .bind(...params, pageSize, (page - 1) * pageSize)
       .all<VmRow>(),
     db
@@ -52,7 +68,7 @@ export async function listVms(db: SqlDatabase, input: Paging & VmFilter): Promis
       .bind(...params)
       .first<{ n: number }>(),
   ]);
-  return { items: rows.results.map(toVmListItem), page, pageSize, total: total?.n ?? 0 };
+  return { rows: rows.results, total: total?.n ?? 0 };
 }
 
 /** One VM's row (any status once READY), or null when the tenant has no such VM. */
@@ -72,17 +88,14 @@ export async function pendingResizes(
   const project = input.projectId === undefined ? "" : " AND r.project_id = ?";
   const params = [input.tenantId, ...(input.projectId === undefined ? [] : [input.projectId])];
   const scope = `r.tenant_id = ? AND r.vm_resize_approval_id IS NOT NULL AND r.vm_status = 'READY'${project}`;
-  const [rows, total] = await Promise.all([
-    db
-      .prepare(`${VM_SELECT} WHERE ${scope} ORDER BY r.vm_resize_at ASC, r.request_id ASC LIMIT ? OFFSET ?`)
-      .bind(...params, pageSize, (page - 1) * pageSize)
-      .all<VmRow>(),
-    db
-      .prepare(`SELECT count(*) AS n FROM request_summary r WHERE ${scope}`)
-      .bind(...params)
-      .first<{ n: number }>(),
-  ]);
-  const items = rows.results.flatMap((row): PendingResize[] => {
+  const { rows, total } = await vmRowsPage(db, {
+    where: scope,
+    params,
+    orderBy: "r.vm_resize_at ASC, r.request_id ASC",
+    page,
+    pageSize,
+  });
+  const items = rows.flatMap((row): PendingResize[] => {
     const { vm_resize_approval_id: approvalId, vm_resize_to: to, vm_resize_at: at } = row;
     if (approvalId === null || to === null || at === null) return [];
     const vm = toVmListItem(row);
@@ -107,5 +120,5 @@ export async function pendingResizes(
       },
     ];
   });
-  return { items, page, pageSize, total: total?.n ?? 0 };
+  return { items, page, pageSize, total };
 }

@@ -1,4 +1,4 @@
-import type { ListedVmStatus, VmListItem } from "@gantry/shared/api/vms";
+import type { ListedVmStatus, VmLeaseView, VmListItem } from "@gantry/shared/api/vms";
 import type { VmActionKind, VmPowerState } from "@gantry/shared/domain/vm-actions";
 import type { VmSize } from "@gantry/shared/domain/vm-size";
 import { StepDetail, type VmActionStep } from "@gantry/shared/jobs/vm-action-job";
@@ -55,6 +55,15 @@ export interface VmRow {
   vm_drifted_at: string | null;
   vm_snapshot_count: number;
   vm_expires_at: string | null;
+  vm_lease_phase: VmLeaseView["phase"] | null;
+  vm_lease_destroy_at: string | null;
+  vm_lease_next_at: string | null;
+  vm_extension_approval_id: string | null;
+  vm_extension_to: string | null;
+  vm_extension_by: string | null;
+  vm_extension_by_name: string | null;
+  vm_extension_reason: string | null;
+  vm_extension_at: string | null;
 }
 
 const detailOf = (raw: string | null): StepDetail => {
@@ -87,6 +96,16 @@ function runningAction(row: VmRow): VmListItem["action"] {
   };
 }
 
+function leaseOf(row: VmRow): VmLeaseView | null {
+  if (row.vm_lease_phase === null) return null;
+  const { vm_extension_approval_id: approvalId, vm_extension_to: expiresAt } = row;
+  return {
+    phase: row.vm_lease_phase,
+    destroyAt: row.vm_lease_destroy_at,
+    pendingExtension: approvalId === null || expiresAt === null ? null : { approvalId, expiresAt },
+  };
+}
+
 export function toVmListItem(row: VmRow): VmListItem {
   return {
     vmId: row.request_id,
@@ -109,6 +128,7 @@ export function toVmListItem(row: VmRow): VmListItem {
     createdAt: row.vm_ready_at,
     updatedAt: row.updated_at,
     expiresAt: row.vm_expires_at,
+    lease: leaseOf(row),
     action: runningAction(row),
     pendingResize:
       row.vm_resize_approval_id === null || row.vm_resize_to === null

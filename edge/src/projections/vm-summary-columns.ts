@@ -26,6 +26,18 @@ const NO_RESIZE = {
   vm_resize_at: null,
 } as const;
 
+const NO_EXTENSION = {
+  vm_extension_approval_id: null,
+  vm_extension_to: null,
+  vm_extension_by: null,
+  vm_extension_by_name: null,
+  vm_extension_reason: null,
+  vm_extension_at: null,
+} as const;
+
+/** The VM no longer exists: nothing of its lease is due any more. */
+const NO_LEASE_DUE = { vm_lease_next_at: null, vm_lease_destroy_at: null, ...NO_EXTENSION } as const;
+
 const factsColumns = (facts: VmFacts) => ({
   vm_name: facts.name,
   vm_power_state: facts.powerState,
@@ -65,7 +77,13 @@ export function vmSummaryColumns(
       const { kind, facts, size, snapshot } = event.data;
       const columns: Record<string, ColumnValue> = { ...NO_ACTION, ...(facts ? factsColumns(facts) : {}) };
       if (kind === "delete")
-        return { ...columns, vm_status: "DELETED", vm_power_state: "poweredOff", ip_address: null };
+        return {
+          ...columns,
+          ...NO_LEASE_DUE,
+          vm_status: "DELETED",
+          vm_power_state: "poweredOff",
+          ip_address: null,
+        };
       if (kind === "resize" && size) columns.vm_size = size;
       if (kind === "snapshot-create" && snapshot) columns.vm_snapshot_count = { add: 1 };
       if (kind === "snapshot-delete") columns.vm_snapshot_count = { add: -1 };
@@ -96,8 +114,55 @@ export function vmSummaryColumns(
     case "VmDriftObserved":
       return { ...factsColumns(event.data.observed), vm_drifted_at: occurredAt };
     case "VmGone":
-      return { vm_status: "GONE", vm_power_state: "unknown", ip_address: null };
+      return { ...NO_LEASE_DUE, vm_status: "GONE", vm_power_state: "unknown", ip_address: null };
     case "VmReappeared":
       return { vm_status: "READY", ...factsColumns(event.data.observed) };
+    case "VmLeaseStarted":
+      return {
+        vm_expires_at: event.data.expiresAt,
+        vm_lease_phase: "active",
+        vm_lease_next_at: event.data.nextCheckAt,
+      };
+    case "VmLeaseExtended": {
+      const { expiresAt, nextCheckAt, approvalId } = event.data;
+      return {
+        ...(approvalId ? NO_EXTENSION : {}),
+        vm_expires_at: expiresAt,
+        vm_lease_phase: "active",
+        vm_lease_destroy_at: null,
+        vm_lease_next_at: nextCheckAt,
+      };
+    }
+    case "VmLeaseExtensionRequested": {
+      const { approvalId, expiresAt, reason } = event.data;
+      return {
+        vm_extension_approval_id: approvalId,
+        vm_extension_to: expiresAt,
+        vm_extension_by: metadata.actorId,
+        vm_extension_by_name: metadata.actorName ?? null,
+        vm_extension_reason: reason,
+        vm_extension_at: occurredAt,
+      };
+    }
+    case "VmLeaseExtensionRejected":
+      return { ...NO_EXTENSION };
+    case "VmLeaseWarned":
+      return { vm_lease_next_at: event.data.nextCheckAt };
+    case "VmLeaseExpired": {
+      const { enforcement, destroyAt, nextCheckAt } = event.data;
+      return {
+        vm_lease_phase: enforcement === "hard" ? "grace" : "expired",
+        vm_lease_destroy_at: destroyAt,
+        vm_lease_next_at: nextCheckAt,
+      };
+    }
+    case "VmLeaseEnded":
+      return { ...NO_EXTENSION, vm_lease_phase: "ended", vm_lease_next_at: event.data.nextCheckAt };
+    case "VmLeaseExempted":
+      return {
+        vm_lease_phase: "exempt",
+        vm_lease_destroy_at: null,
+        vm_lease_next_at: event.data.nextCheckAt,
+      };
   }
 }

@@ -2,8 +2,10 @@ import type { VmTimelineEntry, VmTimelineEntryKind } from "@gantry/shared/api/vm
 import { ACTION_LABELS, type VmActionKind } from "@gantry/shared/domain/vm-actions";
 import type { DriftChange } from "@gantry/shared/domain/vm-facts";
 import type { DomainEvent } from "@gantry/shared/events/catalog";
+import { isVmLeaseEvent } from "@gantry/shared/events/vm-lease";
 import type { VmAction } from "@gantry/shared/events/vm-lifecycle";
 import type { StoredEvent } from "../event-store/stored-event.ts";
+import { leaseText } from "./lease-messages.ts";
 import { actionFailureMessage, actionMessage } from "./vm-messages.ts";
 
 type Rendered = Omit<VmTimelineEntry, "at" | "actor">;
@@ -107,7 +109,7 @@ function render(event: DomainEvent, kinds: Map<string, VmActionKind>): Rendered 
         `the reconciliation scan found ${event.data.vmwareId} again`,
       );
     default:
-      return null;
+      return isVmLeaseEvent(event) ? entry("LEASE", ...leaseText(event)) : null;
   }
 }
 

@@ -100,6 +100,8 @@ export function refusalFor(vm: ManagedVm, kind: VmActionKind, snapshotCap: numbe
   const power = vm.facts.powerState;
   switch (kind) {
     case "power-on":
+      if (vm.lease?.phase === "grace" || vm.lease?.phase === "ended")
+        return why("its lease has expired; an admin can rescue it");
       return power === "poweredOn" ? why("it is already running") : null;
     case "power-off":
       return power === "poweredOff" ? why("it is already powered off") : null;

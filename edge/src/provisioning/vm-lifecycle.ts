@@ -8,6 +8,7 @@ import type {
   VmActionFailure,
   VmActionStep,
 } from "@gantry/shared/jobs/vm-action-job";
+import { evolveLease, type LeaseState } from "./vm-lease.ts";
 
 /** Who did something, as the event's metadata said. */
 export interface ActorRef {
@@ -75,6 +76,8 @@ export interface VmLifecycle {
   actions: ReadonlyMap<string, ActionRecord>;
   lastFailure: { actionId: string; kind: VmActionKind; failure: VmActionFailure; at: string } | null;
   driftedAt: string | null;
+  /** its lease (issue 16); null for VMs that became READY before leases */
+  lease: LeaseState | null;
 }
 
 /** An event as the fold needs it: lifecycle events take their actor from the metadata. */
@@ -111,6 +114,7 @@ export function initialLifecycle(input: {
     actions: new Map(),
     lastFailure: null,
     driftedAt: null,
+    lease: null,
   };
 }
 
@@ -209,6 +213,8 @@ export function evolveLifecycle(state: VmLifecycle, recorded: LifecycleRecorded)
       return { ...state, status: "GONE", facts: { ...state.facts, powerState: "unknown", ipAddress: null } };
     case "VmReappeared":
       return { ...state, status: "READY", facts: { ...event.data.observed } };
+    default:
+      return { ...state, lease: evolveLease(state.lease, event, { occurredAt, actor: actorOf(recorded) }) };
   }
 }
 

@@ -42,3 +42,6 @@ export async function vmPolicyFor(env: object, db: SqlDatabase, tenantId: string
     actionBudgetSeconds: vars.VM_ACTION_BUDGET_S,
   };
 }
+
+/** The deployment's budget for an action (the lease scheduler's enforcement actions wait at least this long). */
+export const actionBudgetSeconds = (env: object): number => VmVars.parse(env).VM_ACTION_BUDGET_S;

@@ -39,6 +39,7 @@ const CODES: Readonly<Record<DomainError["code"], TRPC_ERROR_CODE_KEY>> = {
   APPROVAL_NOT_FOUND: "NOT_FOUND",
   NO_AGENT_CAN_RUN: "PRECONDITION_FAILED",
   VM_NAME_TAKEN: "CONFLICT",
+  LEASE_REFUSED: "PRECONDITION_FAILED",
 };
 
 function messageFor(error: DomainError): string {
@@ -93,6 +94,8 @@ function messageFor(error: DomainError): string {
       return vmRefusalMessage(error);
     case "VM_NAME_TAKEN":
       return "is already used by a live request in this project; choose another name";
+    case "LEASE_REFUSED":
+      return error.why;
   }
 }
 

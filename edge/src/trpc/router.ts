@@ -2,6 +2,7 @@ import { agentsRouter } from "./routers/agents.ts";
 import { approvalsRouter } from "./routers/approvals.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { catalogRouter } from "./routers/catalog.ts";
+import { leasesRouter } from "./routers/leases.ts";
 import { progressRouter } from "./routers/progress.ts";
 import { reconciliationRouter } from "./routers/reconciliation.ts";
 import { requestsRouter } from "./routers/requests.ts";
@@ -28,6 +29,7 @@ export const appRouter = router({
   settings: settingsRouter,
   reconciliation: reconciliationRouter,
   tokens: tokensRouter,
+  leases: leasesRouter,
 });
 
 export type AppRouter = typeof appRouter;

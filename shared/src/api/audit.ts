@@ -26,6 +26,13 @@ export const AUDIT_ACTIONS = [
   "VM_CHANGED_OUTSIDE_GANTRY",
   "VM_GONE",
   "VM_REAPPEARED",
+  // leases (issue 16): what people decided; the scheduler's warnings and enforcement are on the VM's timeline
+  "VM_LEASE_EXTENDED",
+  "VM_LEASE_EXTENSION_REQUESTED",
+  "VM_LEASE_EXTENSION_REJECTED",
+  "VM_LEASE_EXTENSION_WITHDRAWN",
+  "VM_LEASE_EXEMPTED",
+  "LEASE_POLICY_CHANGED",
   "SITE_SCANNED",
   "SITE_SETTINGS_CHANGED",
   "ENROLLMENT_TOKEN_CREATED",

@@ -67,6 +67,8 @@ export interface ProvisionedVmView {
   hostname: string;
   ipAddress: string | null;
   warning: string | null;
+  /** when the VM's lease ends (issue 16); null for VMs from before leases */
+  expiresAt: string | null;
 }
 
 /** The network a request asked for. */

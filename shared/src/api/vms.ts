@@ -60,6 +60,15 @@ export interface VmRunningAction {
 }
 
 /** One row of My VMs (and of an admin's VM list). */
+/** A VM's lease as lists and pages show it. */
+export interface VmLeaseView {
+  /** active | grace (hard: powered off, destroyed at destroyAt) | expired (soft) | ended | exempt */
+  phase: "active" | "grace" | "expired" | "ended" | "exempt";
+  destroyAt: string | null;
+  /** an extension past the policy waiting for an admin */
+  pendingExtension: { approvalId: string; expiresAt: string } | null;
+}
+
 export interface VmListItem {
   vmId: string;
   /** the request that built it (the same id) */
@@ -80,8 +89,10 @@ export interface VmListItem {
   /** when it became READY; its age counts from here */
   createdAt: string;
   updatedAt: string;
-  /** reserved for leases; always null for now */
+  /** when the VM's lease ends (issue 16); null for VMs from before leases */
   expiresAt: string | null;
+  /** the lease's phase and what waits on it; null for VMs from before leases */
+  lease: VmLeaseView | null;
   action: VmRunningAction | null;
   /** a resize up waiting for an admin */
   pendingResize: { approvalId: string; size: VmSize } | null;
@@ -112,7 +123,9 @@ export type VmTimelineEntryKind =
   | "RESIZE_WITHDRAWN"
   | "CHANGED_OUTSIDE_GANTRY"
   | "GONE"
-  | "REAPPEARED";
+  | "REAPPEARED"
+  /** the lease: started, extended (or asked to be), warned, expired, ended, exempted */
+  | "LEASE";
 
 /** One event of the VM's history, for people: who, what, why. */
 export interface VmTimelineEntry {
@@ -177,6 +190,8 @@ export interface VmDetail {
   actions: VmActionAvailability[];
   /** what shutdown and restart wait before falling back, unless the command says otherwise */
   guestTimeoutSeconds: number;
+  /** the lease policy the VM's lease started with (what one extension may add, the total life); null without a lease */
+  leaseTerms: { maxExtensionSeconds: number; maxTotalSeconds: number; startedAt: string } | null;
   serverTime: string;
 }
 

@@ -52,6 +52,8 @@ export type DomainError =
   /** the site has no connected agent that runs this action (none at all, or only older ones) */
   | { code: "NO_AGENT_CAN_RUN"; kind: VmActionKind; siteName: string; connected: number; minVersion: string }
   /** another live request (pending, approved, provisioning or ready) of the project has this VM name */
-  | { code: "VM_NAME_TAKEN"; projectId: string; name: string };
+  | { code: "VM_NAME_TAKEN"; projectId: string; name: string }
+  /** the lease cannot be extended, rescued or decided on now (`why` says why, for people) */
+  | { code: "LEASE_REFUSED"; vmId: string; why: string };
 
 export type DomainErrorCode = DomainError["code"];

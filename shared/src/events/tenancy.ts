@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TokenScope } from "../api/tokens.ts";
+import { LeasePolicy } from "../domain/lease-policy.ts";
 import { MAX_UNOWNED_LISTED, ScanFigures, UnownedVm } from "../domain/reconciliation.ts";
 import { Slug, VmPrefix } from "../domain/slug.ts";
 import { DnsDomain, LoginUser } from "../domain/vm-access.ts";
@@ -190,6 +191,12 @@ export const ApiTokenRevoked = z.object({
   data: z.object({ tokenId: Id, ownerId: Id }),
 });
 
+/** An admin set (policy) or cleared (null: the tenant's default applies again) a project's or the tenant's lease policy. */
+export const LeasePolicyChanged = z.object({
+  type: z.literal("LeasePolicyChanged"),
+  data: z.object({ projectId: Id.nullable(), policy: LeasePolicy.nullable() }),
+});
+
 export const TenancyEvent = z.discriminatedUnion("type", [
   SiteSettingsChanged,
   SiteScanned,
@@ -211,5 +218,6 @@ export const TenancyEvent = z.discriminatedUnion("type", [
   UserRoleChanged,
   ApiTokenCreated,
   ApiTokenRevoked,
+  LeasePolicyChanged,
 ]);
 export type TenancyEvent = z.infer<typeof TenancyEvent>;

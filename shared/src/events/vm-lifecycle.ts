@@ -3,6 +3,7 @@ import { VmActionKind, VmPowerState } from "../domain/vm-actions.ts";
 import { DriftChange, VmFacts } from "../domain/vm-facts.ts";
 import { VmSize, VmSpec } from "../domain/vm-size.ts";
 import { SnapshotInfo, StepDetail, VmActionFailure, VmActionStep } from "../jobs/vm-action-job.ts";
+import { VmLeaseEvent } from "./vm-lease.ts";
 
 // Events of the Vm stream after READY: every command on the VM (with who and why in the metadata), the
 // steps and outcome its job reported, resize approvals, and what vCenter showed behind Gantry's back.
@@ -139,5 +140,6 @@ export const VmLifecycleEvent = z.discriminatedUnion("type", [
   VmDriftObserved,
   VmGone,
   VmReappeared,
+  ...VmLeaseEvent.options,
 ]);
 export type VmLifecycleEvent = z.infer<typeof VmLifecycleEvent>;

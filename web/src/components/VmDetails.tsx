@@ -4,6 +4,7 @@ import { plainMessage } from "../lib/api-errors.ts";
 import { formatClock } from "../lib/format.ts";
 import type { VmAccess } from "../lib/vm-access.ts";
 import { CopyButton } from "./CopyButton.tsx";
+import { LeaseExpiry } from "./LeaseExpiry.tsx";
 
 const POWER: Record<VmLiveStatus["powerState"], { label: string; tone: string }> = {
   poweredOn: { label: "Running", tone: "success" },
@@ -61,6 +62,8 @@ export function VmDetails(props: {
   vmName: string | null;
   access: VmAccess;
   warning: string | null;
+  /** when the VM's lease ends; null without one */
+  expiresAt: string | null;
   live: VmLiveStatus | undefined;
   liveError: unknown;
   refreshing: boolean;
@@ -100,6 +103,16 @@ export function VmDetails(props: {
               {(name) => <span class="mono">{name()}</span>}
             </Show>
           </dd>
+          <Show when={props.ready && props.expiresAt}>
+            {(at) => (
+              <>
+                <dt>Expires</dt>
+                <dd>
+                  <LeaseExpiry vm={{ expiresAt: at(), lease: null }} />
+                </dd>
+              </>
+            )}
+          </Show>
           <Show when={props.ready}>
             <dt>Status</dt>
             <dd data-testid="vm-power">

@@ -7,6 +7,15 @@ import type {
   RejectResizeInput,
 } from "@gantry/shared/api/approvals";
 import type { AuditFilter } from "@gantry/shared/api/audit";
+import type {
+  ApproveExtensionInput,
+  ExtendLeaseInput,
+  PendingExtensionsInput,
+  RejectExtensionInput,
+  RescueLeaseInput,
+  SetLeasePolicyInput,
+  WithdrawExtensionInput,
+} from "@gantry/shared/api/leases";
 import type { CreateRequestInput, ListRequestsInput } from "@gantry/shared/api/requests";
 import type { SessionUser } from "@gantry/shared/api/session";
 import type {
@@ -267,4 +276,35 @@ export const revokeTokenAction = action(
 export const getAudit = query(
   (input: { cursor?: number; filter: AuditFilter }) => trpc.audit.list.query({ limit: 50, ...input }),
   "audit.list",
+);
+
+// leases (issue 16)
+export const getLeasePolicies = query(() => trpc.leases.policies.query(), "leases.policies");
+export const getPendingExtensions = query(
+  (input: NonNullable<PendingExtensionsInput>) => trpc.leases.pendingExtensions.query(input),
+  "leases.pendingExtensions",
+);
+export const setLeasePolicyAction = action(
+  (input: SetLeasePolicyInput) => trpc.leases.setPolicy.mutate(input),
+  "leases.setPolicy",
+);
+export const extendLeaseAction = action(
+  (input: ExtendLeaseInput) => trpc.leases.extend.mutate(input),
+  "leases.extend",
+);
+export const withdrawExtensionAction = action(
+  (input: WithdrawExtensionInput) => trpc.leases.withdrawExtension.mutate(input),
+  "leases.withdrawExtension",
+);
+export const approveExtensionAction = action(
+  (input: ApproveExtensionInput) => trpc.leases.approveExtension.mutate(input),
+  "leases.approveExtension",
+);
+export const rejectExtensionAction = action(
+  (input: RejectExtensionInput) => trpc.leases.rejectExtension.mutate(input),
+  "leases.rejectExtension",
+);
+export const rescueLeaseAction = action(
+  (input: RescueLeaseInput) => trpc.leases.rescue.mutate(input),
+  "leases.rescue",
 );

@@ -125,6 +125,8 @@ describe("liveViewOf", () => {
       hostname: "web-01",
       ipAddress: "10.0.0.9",
       warning: null,
+      // the stream does not know the lease: the summary read after READY does
+      expiresAt: null,
     });
     expect(view.steps.every((s) => s.state === "done")).toBe(true);
   });
@@ -191,6 +193,7 @@ describe("liveViewOf", () => {
           hostname: "web-01",
           ipAddress: "10.0.0.5",
           warning: null,
+          expiresAt: null,
         },
       }),
       null,

@@ -18,6 +18,8 @@ export interface VmView {
   hostname: string;
   ipAddress: string | null;
   warning: string | null;
+  /** when its lease ends: known once the summary is read after READY */
+  expiresAt: string | null;
 }
 
 export interface LiveView {
@@ -77,7 +79,8 @@ export function liveViewOf(detail: RequestDetail, live: LiveProgress | null, con
   }
 
   let vm: VmView | null = null;
-  if (outcome?.status === "succeeded") vm = { ...outcome.vm, warning: outcome.warning };
+  if (outcome?.status === "succeeded")
+    vm = { ...outcome.vm, warning: outcome.warning, expiresAt: request.vm?.expiresAt ?? null };
   else if (request.vm) vm = request.vm;
 
   return {

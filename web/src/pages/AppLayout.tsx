@@ -33,6 +33,7 @@ function adminNav(pending: () => number | undefined): NavItem[] {
     { href: "/settings/projects", label: "Settings" },
     { href: "/admin/audit", label: "Audit" },
     { href: "/admin/reconciliation", label: "Reconciliation" },
+    { href: "/admin/leases", label: "Leases" },
   ];
 }
 

@@ -8,6 +8,7 @@ import { Pager } from "../components/Pager.tsx";
 import { QueueFilter } from "../components/QueueFilter.tsx";
 import { type ListParams, listSearch, readListParams } from "../lib/list-params.ts";
 import { getPendingApprovals, getProjects, getSession } from "../lib/queries.ts";
+import { ExtensionQueue } from "./approvals/ExtensionQueue.tsx";
 import { QueueDecision } from "./approvals/QueueDecision.tsx";
 import { ResizeQueue } from "./approvals/ResizeQueue.tsx";
 
@@ -92,6 +93,7 @@ export default function ApprovalsPage() {
       </Show>
       <Show when={session()?.role === "admin"}>
         <ResizeQueue projectId={params().projectId} />
+        <ExtensionQueue />
       </Show>
     </>
   );

@@ -9,6 +9,7 @@ import { getVm } from "../lib/queries.ts";
 import { isActionable, latestDriftOf, VM_STATUS_LABELS } from "../lib/vm-view.ts";
 import { ActionFeedback } from "./vm-detail/ActionFeedback.tsx";
 import { DeleteVm } from "./vm-detail/DeleteVm.tsx";
+import { Lease } from "./vm-detail/Lease.tsx";
 import { PowerActions } from "./vm-detail/PowerActions.tsx";
 import { Resize } from "./vm-detail/Resize.tsx";
 import { Snapshots } from "./vm-detail/Snapshots.tsx";
@@ -80,6 +81,9 @@ function VmView(props: { detail: VmDetail }) {
       <div class="two-columns">
         <div>
           <VmFacts vm={vm()} now={now()} />
+          <Show when={vm().status === "READY"}>
+            <Lease detail={props.detail} />
+          </Show>
           <Show when={isActionable(vm())}>
             <PowerActions detail={props.detail} />
             <Resize detail={props.detail} />

@@ -52,6 +52,7 @@ export function VmPanel(props: {
       vmName={props.vm?.vmName ?? null}
       access={props.vm ? vmAccess(props.vm, props.access) : { fqdn: null, login: null }}
       warning={props.vm?.warning ?? null}
+      expiresAt={props.vm?.expiresAt ?? null}
       live={checking ? undefined : live()}
       liveError={checking ? null : liveError()}
       refreshing={checking || refreshing()}

@@ -2,6 +2,7 @@ import type { VmDetail } from "@gantry/shared/api/vms";
 import { A } from "@solidjs/router";
 import { Show } from "solid-js";
 import { CopyButton } from "../../components/CopyButton.tsx";
+import { LeaseExpiry } from "../../components/LeaseExpiry.tsx";
 import { formatDateTime, formatRelative } from "../../lib/format.ts";
 import { POWER_LABELS, specText } from "../../lib/vm-view.ts";
 
@@ -60,14 +61,10 @@ export function VmFacts(props: { vm: VmDetail["vm"]; now: Date }) {
           <span class="muted">({formatRelative(props.vm.createdAt, props.now)})</span>
         </dd>
         <Show when={props.vm.expiresAt}>
-          {(at) => (
-            <>
-              <dt>Expires</dt>
-              <dd class="tabular">
-                <time dateTime={at()}>{formatDateTime(at())}</time>
-              </dd>
-            </>
-          )}
+          <dt>Expires</dt>
+          <dd class="tabular">
+            <LeaseExpiry vm={props.vm} />
+          </dd>
         </Show>
         <dt>Request</dt>
         <dd>

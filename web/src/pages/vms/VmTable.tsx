@@ -1,6 +1,7 @@
 import type { VmListItem } from "@gantry/shared/api/vms";
 import { A } from "@solidjs/router";
 import { For, Show } from "solid-js";
+import { LeaseExpiry } from "../../components/LeaseExpiry.tsx";
 import { formatDateTime, formatRelative } from "../../lib/format.ts";
 import { POWER_LABELS, VM_STATUS_LABELS } from "../../lib/vm-view.ts";
 
@@ -72,9 +73,7 @@ export function VmTable(props: {
                   </time>
                 </td>
                 <td data-label="Expires" class="tabular">
-                  <Show when={vm.expiresAt} fallback={<span class="muted">Never</span>}>
-                    {(at) => <time dateTime={at()}>{formatDateTime(at())}</time>}
-                  </Show>
+                  <LeaseExpiry vm={vm} />
                 </td>
               </tr>
             )}

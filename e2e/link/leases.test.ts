@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { type AgentProcess, enrollNewAgent, startAgent } from "./support/agent-process.ts";
+import { BrowserSession } from "./support/browser-session.ts";
+import { LinkEdge } from "./support/edge-process.ts";
+import { LinkVcsim } from "./support/link-vcsim.ts";
+
+// Leases over the link on a compressed clock (issue 16): the project's policy is seconds long, and the
+// Worker's cron (the local stack's `/cdn-cgi/local/scheduled`) is fired on every poll, so the scheduler runs
+// far more often than once a minute — every duplicate run must be harmless. A real agent powers the VM off
+// and deletes it in VCSIM.
+const tenantId = "acme";
+const siteId = "site-acme-vcsim";
+const projectId = "proj-acme-web";
+let edge: LinkEdge;
+let tokens: string[];
+let vcsim: LinkVcsim;
+let agent: AgentProcess | null = null;
+
+beforeAll(async () => {
+  [{ edge, tokens }, vcsim] = await Promise.all([
+    LinkEdge.start({ leaseTtlMs: 30_000, renewIntervalMs: 1000, tokens: [{ tenantId, siteId }] }),
+    LinkVcsim.start({ guestBootDelayMs: 300 }),
+  ]);
+});
+afterAll(async () => {
+  await agent?.stop();
+  await Promise.all([edge?.stop(), vcsim?.stop()]);
+});
+
+const Created = z.object({ requestId: z.string(), version: z.number() });
+const Vm = z
+  .object({
+    vm: z.object({ status: z.string(), expiresAt: z.string().nullable() }).loose(),
+    timeline: z.array(z.object({ kind: z.string(), title: z.string() }).loose()),
+  })
+  .loose();
+
+describe("leases over the link", () => {
+  it("a VM expires, is powered off and deleted after grace, once; one extended before expiry keeps running", async () => {
+    const stateDir = await enrollNewAgent("leases", edge.url, tokens[0] ?? "");
+    agent = startAgent({ name: "leases", stateDir, vcenter: vcsim.agentConfig(stateDir) });
+    await agent.waitForLog("connected to edge");
+    const alice = await BrowserSession.signIn(edge.url, "alice@acme.test");
+    const adam = await BrowserSession.signIn(edge.url, "adam@acme.test");
+    await adam.mutation("leases.setPolicy", {
+      projectId,
+      policy: {
+        initialTermSeconds: 8,
+        maxExtensionSeconds: 3600,
+        maxTotalSeconds: 7200,
+        graceSeconds: 4,
+        enforcement: "hard",
+        warningsSeconds: [],
+      },
+    });
+    const provision = async (name: string) => {
+      const created = Created.parse(
+        await alice.mutation("requests.create", {
+          idempotencyKey: crypto.randomUUID(),
+          projectId,
+          name,
+          size: "S",
+          justification: "a VM whose lease runs out within seconds",
+        }),
+      );
+      await adam.mutation("approvals.approve", {
+        requestId: created.requestId,
+        expectedVersion: created.version,
+      });
+      return created.requestId;
+    };
+    const expiring = await provision("lease01");
+    const extended = await provision("lease02");
+    const vmOf = async (vmId: string) => Vm.parse(await alice.query("vms.get", { vmId }));
+    await expect
+      .poll(
+        async () => [
+          (await vmOf(expiring).catch(() => null))?.vm.status,
+          (await vmOf(extended).catch(() => null))?.vm.status,
+        ],
+        {
+          timeout: 60_000,
+        },
+      )
+      .toEqual(["READY", "READY"]);
+    // the second one's owner extends it before it expires: neither its power-off nor its deletion comes
+    await alice.mutation("leases.extend", {
+      vmId: extended,
+      idempotencyKey: crypto.randomUUID(),
+      seconds: 3600,
+    });
+
+    const cron = () => fetch(`${edge.url}/cdn-cgi/local/scheduled`).then((r) => r.text());
+    // powered off at expiry, then gone from vCenter at the end of grace
+    await expect
+      .poll(
+        async () => {
+          await cron();
+          return (await vcsim.vmsOf(expiring)).map((v) => v.powerState);
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toEqual([]);
+    await expect.poll(async () => (await vmOf(expiring)).vm.status, { timeout: 15_000 }).toBe("DELETED");
+    // more runs of the scheduler change nothing
+    await cron();
+    await cron();
+    const titles = (await vmOf(expiring)).timeline.map((e) => e.title);
+    expect(titles.filter((t) => t === "Lease expired: powering off")).toHaveLength(1);
+    expect(titles.filter((t) => t === "Power off")).toHaveLength(1);
+    expect(titles.filter((t) => t === "Lease ended: deleting the VM")).toHaveLength(1);
+    expect(titles.filter((t) => t === "Delete")).toHaveLength(1);
+    expect(titles.indexOf("Power off: done")).toBeLessThan(titles.indexOf("Delete"));
+
+    const kept = await vmOf(extended);
+    expect(kept.vm.status).toBe("READY");
+    expect(kept.timeline.map((e) => e.title)).not.toContain("Lease expired: powering off");
+    expect((await vcsim.vmsOf(extended)).map((v) => v.powerState)).toEqual(["poweredOn"]);
+  }, 180_000);
+});
