@@ -2,6 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { enroll } from "./agent-support.ts";
 import { callerFor, codeOf, requestInput } from "./support/callers.ts";
+import { trpcQuery } from "./support/http.ts";
+import { sessionCookieFor } from "./support/sessions.ts";
 import { testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
 
@@ -177,6 +179,21 @@ describe("settings: people and roles", () => {
     const admins = (await admin(t).people()).filter((p) => p.role === "admin").map((p) => p.userId);
     expect(admins).toEqual([t.admin.userId]);
     expect(await auditActions(t)).toContainEqual(["USER_ROLE_CHANGED", t.admin.userId]);
+  });
+
+  it("ends a demoted admin's sessions at once: they sign in again as a member", async () => {
+    const t = await createTestTenant(env.DB);
+    const cookie = await sessionCookieFor(env.DB, t.otherAdmin);
+    const audit = () => trpcQuery("audit.list", {}, { cookie });
+    expect((await audit()).status).toBe(200);
+    await admin(t).setRole({ userId: t.otherAdmin.userId, role: "member" });
+    expect((await audit()).status).toBe(401);
+    const session = await env.DB.prepare(
+      "SELECT ended_reason FROM sessions WHERE tenant_id = ? AND user_id = ?",
+    )
+      .bind(t.tenantId, t.otherAdmin.userId)
+      .first<{ ended_reason: string }>();
+    expect(session?.ended_reason).toBe("role-changed");
   });
 
   it("lists each person with the projects they approve", async () => {

@@ -16,7 +16,8 @@ export type EndReason =
   | "signed-out-everywhere"
   | "ended-by-admin"
   | "idp-refused"
-  | "idp-grant-expired";
+  | "idp-grant-expired"
+  | "role-changed";
 
 export interface SessionIdentity {
   userId: string;

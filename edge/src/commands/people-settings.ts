@@ -1,6 +1,8 @@
 import type { Role } from "@gantry/shared/api/session";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { Principal } from "../auth/principal.ts";
+import { forgetSessionsOf } from "../auth/session-cache.ts";
+import { endSessionsStatement } from "../auth/sessions.ts";
 import { countAdmins, getTenantPerson, setUserRole } from "../auth/users.ts";
 import { EventStoreUnavailableError } from "../event-store/event-store-errors.ts";
 import { streamIds } from "../event-store/stored-event.ts";
@@ -10,7 +12,9 @@ import type { SettingsError } from "./settings-error.ts";
 
 /**
  * Makes a person of the tenant an admin, or a member again; the last admin stays one (the update's own
- * guard holds that against two admins demoting each other at once). It bites at their next sign-in.
+ * guard holds that against two admins demoting each other at once). A promotion bites at their next
+ * sign-in; a demotion at once: their live sessions end in the same batch (a session carries the role it
+ * was signed in with, and an admin removed must not keep admin rights until it runs out).
  */
 export async function changeRole(
   deps: CommandDeps,
@@ -28,8 +32,21 @@ export async function changeRole(
       streamId: streamIds.user(tenantId, userId),
       event: { type: "UserRoleChanged", data: { userId, role } },
       actor: personActor(principal),
-      sideEffects: [setUserRole(deps.db, { tenantId, userId, role })],
+      sideEffects: [
+        setUserRole(deps.db, { tenantId, userId, role }),
+        ...(role === "member"
+          ? [
+              endSessionsStatement(deps.db, {
+                tenantId,
+                userId,
+                now: deps.clock().getTime(),
+                reason: "role-changed",
+              }),
+            ]
+          : []),
+      ],
     });
+    if (role === "member") forgetSessionsOf({ tenantId, userId });
     return recorded.ok ? ok({ userId, role }) : err({ code: "CONCURRENT_MODIFICATION" });
   } catch (error) {
     // the update's guard refused the batch: the last other admin was demoted at the same moment
