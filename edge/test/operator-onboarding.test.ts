@@ -72,7 +72,7 @@ describe("POST /ops/tenants", () => {
     expect(audit.items).toEqual([
       expect.objectContaining({
         action: "TENANT_ONBOARDED",
-        actor: { id: "operator", name: "Gantry operator" },
+        actor: { kind: "system", id: "operator", name: "Gantry operator", tokenId: null },
         subject: { kind: "tenant", id: slug },
       }),
     ]);

@@ -90,7 +90,11 @@ describe("comparing a scan with what Gantry believes", () => {
     expect(drifted.timeline.at(-1)).toMatchObject({ kind: "CHANGED_OUTSIDE_GANTRY" });
     // what the agent's scan does not read (the guest) is kept, not wiped
     expect(drifted.vm).toMatchObject({ spec: { cpu: 8 }, ipAddress: "10.0.0.5" });
-    expect((await member.vms.get({ vmId: same })).timeline.map((e) => e.kind)).toEqual(["PROVISIONED"]);
+    // a VM as recorded gets nothing from the scan: its timeline is READY and the lease that started with it
+    expect((await member.vms.get({ vmId: same })).timeline.map((e) => e.kind)).toEqual([
+      "PROVISIONED",
+      "LEASE",
+    ]);
     // the other tenant's VM was not touched
     expect((await callerFor(other.member, w).vms.get({ vmId: foreign })).vm.status).toBe("READY");
 
