@@ -3,7 +3,10 @@ import { app } from "./app.ts";
 import { deleteSessionsEndedBefore } from "./auth/sessions.ts";
 import { expireVmActions } from "./commands/expire-vm-actions.ts";
 import { sweepOutbox } from "./commands/outbox-relay.ts";
-import { workerDeps } from "./deps.ts";
+import { deliveryDeps, notifierDeps, workerDeps } from "./deps.ts";
+import { parseVars } from "./env.ts";
+import { deadLetters, deliverBatch } from "./notifications/deliver.ts";
+import { sweepNotifications } from "./notifications/notification-sweep.ts";
 import { siteHub } from "./stubs.ts";
 
 export { AgentHub } from "./agent-hub/agent-hub.ts";
@@ -18,12 +21,24 @@ export default {
   fetch: app.fetch,
   // every minute (wrangler.toml [triggers]): re-dispatch jobs whose relay right after the command was not
   // confirmed (outbox sweeper), end VM actions that ran past their deadline, finish revocations whose hub
-  // did not confirm, and drop sessions a day past their hard end
+  // did not confirm, drop sessions a day past their hard end, and sweep notifications
   scheduled(controller, env, ctx) {
     const deps = workerDeps(env, { clock: () => new Date(controller.scheduledTime) });
     ctx.waitUntil(sweepOutbox(deps));
     ctx.waitUntil(expireVmActions(deps, (job) => siteHub(env, job.siteId).stopJob(job)));
     ctx.waitUntil(deleteSessionsEndedBefore(env.DB, controller.scheduledTime - SESSION_KEPT_AFTER_END_MS));
     ctx.waitUntil(completeRevocations(env, { now: controller.scheduledTime }));
+    // notifications: catch up on the log, re-queue lost deliveries, tell admins of offline agents
+    ctx.waitUntil(
+      sweepNotifications(notifierDeps(env), {
+        now: controller.scheduledTime,
+        agentOfflineMs: parseVars(env).AGENT_OFFLINE_NOTIFY_MINUTES * 60_000,
+      }),
+    );
+  },
+  // the NOTIFICATIONS queue (e-mail, webhooks) and its dead-letter queue (wrangler.toml)
+  async queue(batch, env) {
+    if (batch.queue.endsWith("-dlq")) await deadLetters(batch, deliveryDeps(env));
+    else await deliverBatch(batch, deliveryDeps(env));
   },
 } satisfies ExportedHandler<Env>;

@@ -2,6 +2,7 @@ import { agentsRouter } from "./routers/agents.ts";
 import { approvalsRouter } from "./routers/approvals.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { catalogRouter } from "./routers/catalog.ts";
+import { notificationsRouter } from "./routers/notifications.ts";
 import { progressRouter } from "./routers/progress.ts";
 import { requestsRouter } from "./routers/requests.ts";
 import { sessionRouter } from "./routers/session.ts";
@@ -22,6 +23,7 @@ export const appRouter = router({
   progress: progressRouter,
   agents: agentsRouter,
   sites: sitesRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;
