@@ -2,7 +2,12 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { notifierDeps } from "../src/deps.ts";
-import { type DeliveryDeps, deadLetters, deliverBatch, retryDelaySeconds } from "../src/notifications/deliver.ts";
+import {
+  type DeliveryDeps,
+  deadLetters,
+  deliverBatch,
+  retryDelaySeconds,
+} from "../src/notifications/deliver.ts";
 import { type DeliveryRow, insertDelivery, readDelivery } from "../src/notifications/deliveries.ts";
 import { runNotifier } from "../src/notifications/notifier.ts";
 import { callerFor, codeOf, requestInput } from "./support/callers.ts";
