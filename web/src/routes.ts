@@ -103,6 +103,15 @@ export const routes: RouteDefinition[] = [
       { path: "/admin/agents", component: adminPage(() => import("./pages/AgentsPage.tsx")) },
       { path: "/admin/site", component: adminPage(() => import("./pages/SiteSettingsPage.tsx")) },
       { path: "/admin/sessions", component: adminPage(() => import("./pages/SessionsPage.tsx")) },
+      { path: "/notifications", component: lazy(() => import("./pages/InboxPage.tsx")) },
+      {
+        path: "/notifications/preferences",
+        component: lazy(() => import("./pages/NotificationPreferencesPage.tsx")),
+      },
+      {
+        path: "/admin/notifications",
+        component: adminPage(() => import("./pages/WebhooksPage.tsx")),
+      },
       { path: "*", component: lazy(() => import("./pages/NotFoundPage.tsx")) },
     ],
   },

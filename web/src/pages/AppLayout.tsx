@@ -5,22 +5,27 @@ import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { ToastRegion } from "../components/ToastRegion.tsx";
 import { isUnauthorized } from "../lib/api-errors.ts";
 import { createRequestChanges } from "../lib/create-request-changes.ts";
+import { getUnreadCount } from "../lib/notification-queries.ts";
 import { getPendingCount, getSession } from "../lib/queries.ts";
 import { signOut } from "../lib/sign-out.ts";
 
-const MEMBER_NAV: NavItem[] = [
-  { href: "/requests", label: "My requests" },
-  { href: "/requests/new", label: "New request" },
-  { href: "/vms", label: "My VMs" },
-];
-
-function adminNav(pending: () => number | undefined): NavItem[] {
+function memberNav(unread: () => number | undefined): NavItem[] {
   return [
-    ...MEMBER_NAV,
+    { href: "/requests", label: "My requests" },
+    { href: "/requests/new", label: "New request" },
+    { href: "/vms", label: "My VMs" },
+    { href: "/notifications", label: "Inbox", count: unread, countLabel: "unread" },
+  ];
+}
+
+function adminNav(pending: () => number | undefined, unread: () => number | undefined): NavItem[] {
+  return [
+    ...memberNav(unread),
     { href: "/admin/approvals", label: "Approvals", count: pending, countLabel: "waiting" },
     { href: "/admin/agents", label: "Agents" },
     { href: "/admin/site", label: "Site settings" },
     { href: "/admin/sessions", label: "Sessions" },
+    { href: "/admin/notifications", label: "Webhooks" },
   ];
 }
 
@@ -66,13 +71,15 @@ export default function AppLayout(props: RouteSectionProps) {
                 if (user().role !== "admin") return undefined;
                 return (await getPendingCount().catch(() => undefined))?.count;
               });
+              // the bell: pushed (an `inbox` frame refetches it), never polled
+              const unread = createAsync(async () => (await getUnreadCount().catch(() => undefined))?.unread);
               return (
                 <>
                   <a class="skip-link" href="#main">
                     Skip to content
                   </a>
                   <AppHeader
-                    nav={user().role === "admin" ? adminNav(pending) : MEMBER_NAV}
+                    nav={user().role === "admin" ? adminNav(pending, unread) : memberNav(unread)}
                     name={user().name}
                     email={user().email}
                     tenant={user().tenantName ?? user().tenantId}
