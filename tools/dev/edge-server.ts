@@ -75,6 +75,8 @@ export async function startEdge(options: EdgeOptions): Promise<LocalEdge> {
       ALLOWED_ORIGINS: `${origin},http://localhost:${port}`,
       DEV_LOGIN: "on",
       SESSION_SECRET: "local-stack-session-secret-not-for-production",
+      // webhooks to a receiver on this machine (http to loopback); a deployment never allows them
+      WEBHOOK_LOOPBACK: "on",
       ...options.vars,
     },
     host: "127.0.0.1",
