@@ -1,10 +1,10 @@
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { sampleJob } from "@gantry/agent/jobs/sample-job";
+import { ReleaseStore } from "@gantry/agent/upgrade/release-store";
 import { spawnManaged } from "@gantry/dev/processes";
 import { publishToLocalEdge, readRelease } from "@gantry/release/publish";
 import { builtFile, readTestBuilds } from "@gantry/release/test-builds";
-import { ReleaseStore } from "@gantry/agent/upgrade/release-store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentProcess, newStateDir, startAgent } from "./support/agent-process.ts";
 import { LinkEdge } from "./support/edge-process.ts";

@@ -13,6 +13,9 @@ INSERT INTO users (id, tenant_id, email, name, role) VALUES
   -- Sam is the person whose sessions the browser tests end (e2e/browser/sessions.test.ts): nothing else
   -- signs in as Sam, so ending them never signs out a test running beside it
   ('user-sam', 'acme', 'sam@acme.test', 'Sam Member', 'member'),
+  -- Nora's inbox is what the browser tests of notifications read (e2e/browser/notifications.test.ts):
+  -- nothing else signs in as Nora or decides about her requests, so her unread count is exact
+  ('user-nora', 'acme', 'nora@acme.test', 'Nora Member', 'member'),
   ('user-gina', 'globex', 'gina@globex.test', 'Gina Member', 'member'),
   ('user-gary', 'globex', 'gary@globex.test', 'Gary Admin', 'admin')
 ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, email = excluded.email, name = excluded.name, role = excluded.role;

@@ -19,6 +19,8 @@ export const USERS = {
   adam: "adam@acme.test",
   /** only sessions.test.ts signs in as Sam: it ends Sam's sessions, which would sign out any other file */
   sam: "sam@acme.test",
+  /** only notifications.test.ts signs in as Nora: her inbox holds exactly what that file causes */
+  nora: "nora@acme.test",
   gina: "gina@globex.test",
   gary: "gary@globex.test",
 } as const;

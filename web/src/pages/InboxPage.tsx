@@ -81,7 +81,7 @@ export default function InboxPage() {
                       <button
                         type="button"
                         class="button button--small"
-                        aria-label={`Mark "${item.title}" read`}
+                        aria-label={`Mark read: ${item.title}`}
                         onClick={() => void run(() => markRead([item.id]))}
                       >
                         Mark read

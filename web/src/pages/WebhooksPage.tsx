@@ -103,7 +103,9 @@ export default function WebhooksPage() {
         {(value) => (
           <div class="notice" role="status">
             <p>Signing secret (shown once; the receiver checks X-Gantry-Signature with it):</p>
-            <code data-testid="webhook-secret">{value()}</code>
+            <code class="break-all" data-testid="webhook-secret">
+              {value()}
+            </code>
           </div>
         )}
       </Show>
@@ -194,7 +196,7 @@ export default function WebhooksPage() {
                             <button
                               type="button"
                               class="button button--small"
-                              aria-label={`Retry "${d.title}"`}
+                              aria-label={`Retry: ${d.title}`}
                               onClick={() => void run(() => retry(d.id))}
                             >
                               Retry
