@@ -64,8 +64,9 @@ describe("reference data", () => {
     const users = await env.DB.prepare(
       "SELECT count(*) AS n FROM users WHERE tenant_id IN ('acme', 'globex')",
     ).first<{ n: number }>();
-    // the four demo users and Sam, whom only the browser session tests sign in as
-    expect(users?.n).toBe(5);
+    // the four demo users, Sam (only the browser session tests sign in as Sam) and Nora (only the
+    // browser notification tests)
+    expect(users?.n).toBe(6);
   });
 });
 

@@ -1,8 +1,8 @@
 import { A, createAsync, useAction } from "@solidjs/router";
-import { createSignal, For, Show } from "solid-js";
+import { For, Show } from "solid-js";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { PageHeader } from "../components/PageHeader.tsx";
-import { plainMessage } from "../lib/api-errors.ts";
+import { createFailure } from "../lib/create-failure.ts";
 import { createNow } from "../lib/create-now.ts";
 import { formatRelative } from "../lib/format.ts";
 import { getInbox, markAllReadAction, markReadAction } from "../lib/notification-queries.ts";
@@ -16,16 +16,9 @@ export default function InboxPage() {
   const now = createNow(60_000);
   const markRead = useAction(markReadAction);
   const markAll = useAction(markAllReadAction);
-  const [error, setError] = createSignal<string | null>(null);
+  const failure = createFailure();
 
-  const run = async (work: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await work();
-    } catch (e) {
-      setError(plainMessage(e));
-    }
-  };
+  const run = failure.attempt;
 
   return (
     <>
@@ -44,7 +37,7 @@ export default function InboxPage() {
           </button>
         </div>
       </PageHeader>
-      <Show when={error()}>
+      <Show when={failure.message()}>
         {(message) => (
           <p class="notice notice--danger" role="alert">
             {message()}

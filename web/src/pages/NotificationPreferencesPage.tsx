@@ -2,7 +2,7 @@ import type { NotificationKind } from "@gantry/shared/api/notifications";
 import { createAsync, useAction } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
 import { PageHeader } from "../components/PageHeader.tsx";
-import { plainMessage } from "../lib/api-errors.ts";
+import { createFailure } from "../lib/create-failure.ts";
 import { KIND_LABELS } from "../lib/notification-kinds.ts";
 import { getPreferences, setPreferenceAction } from "../lib/notification-queries.ts";
 
@@ -13,25 +13,22 @@ import { getPreferences, setPreferenceAction } from "../lib/notification-queries
 export default function NotificationPreferencesPage() {
   const preferences = createAsync(() => getPreferences());
   const save = useAction(setPreferenceAction);
-  const [error, setError] = createSignal<string | null>(null);
+  const failure = createFailure();
   const [saved, setSaved] = createSignal<string | null>(null);
 
-  const onChange = async (kind: NotificationKind, enabled: boolean) => {
-    setError(null);
+  const onChange = (kind: NotificationKind, enabled: boolean) => {
     setSaved(null);
-    try {
+    return failure.attempt(async () => {
       await save({ kind, channel: "email", enabled });
       setSaved(`${KIND_LABELS[kind].label}: e-mail ${enabled ? "on" : "off"}.`);
-    } catch (e) {
-      setError(plainMessage(e));
-    }
+    });
   };
 
   return (
     <>
       <PageHeader title="Notification preferences" />
       <p class="muted">Every notification is in your inbox. Choose which ones also come by e-mail.</p>
-      <Show when={error()}>
+      <Show when={failure.message()}>
         {(message) => (
           <p class="notice notice--danger" role="alert">
             {message()}

@@ -3,7 +3,7 @@ import { createAsync, useAction } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { PageHeader } from "../components/PageHeader.tsx";
-import { plainMessage } from "../lib/api-errors.ts";
+import { createFailure } from "../lib/create-failure.ts";
 import {
   createWebhookAction,
   deleteWebhookAction,
@@ -33,18 +33,11 @@ export default function WebhooksPage() {
   const retry = useAction(retryDeliveryAction);
   const [url, setUrl] = createSignal("");
   const [format, setFormat] = createSignal<WebhookFormat>("generic");
-  const [error, setError] = createSignal<string | null>(null);
+  const failure = createFailure();
   const [secret, setSecret] = createSignal<string | null>(null);
   const [testResult, setTestResult] = createSignal<string | null>(null);
 
-  const run = async (work: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await work();
-    } catch (e) {
-      setError(plainMessage(e));
-    }
-  };
+  const run = failure.attempt;
 
   const onAdd = (e: SubmitEvent) => {
     e.preventDefault();
@@ -65,7 +58,7 @@ export default function WebhooksPage() {
   return (
     <>
       <PageHeader title="Webhooks" />
-      <Show when={error()}>
+      <Show when={failure.message()}>
         {(message) => (
           <p class="notice notice--danger" role="alert">
             {message()}
