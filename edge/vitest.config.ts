@@ -32,6 +32,9 @@ export default defineConfig(async () => {
           DEV_LOGIN: "on",
           SESSION_SECRET: "test-session-secret-0123456789abcdef",
           OPERATOR_SECRET: "test-operator-secret-0123456789abcdef",
+          // webhooks to a receiver on this machine, and retries without waiting (dead-letter tests)
+          WEBHOOK_LOOPBACK: "on",
+          NOTIFY_RETRY_BASE_SECONDS: "0",
         },
         ...(options.productionLimits ? {} : { ratelimits: RAISED_LIMITS }),
       },

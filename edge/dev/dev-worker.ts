@@ -27,4 +27,5 @@ const dev = new Hono<EdgeEnv>()
 export default {
   fetch: dev.fetch,
   scheduled: production.scheduled,
+  queue: production.queue,
 } satisfies ExportedHandler<Env>;

@@ -12,6 +12,9 @@ INSERT INTO users (id, tenant_id, email, name, role) VALUES
   -- Pat is named a project approver by the browser settings test (e2e/browser/settings.test.ts) alone, so
   -- no other test's navigation or queue changes with it
   ('user-pat', 'acme', 'pat@acme.test', 'Pat Member', 'member'),
+  -- Nora's inbox is what the browser tests of notifications read (e2e/browser/notifications.test.ts):
+  -- nothing else signs in as Nora or decides about her requests, so her unread count is exact
+  ('user-nora', 'acme', 'nora@acme.test', 'Nora Member', 'member'),
   ('user-gina', 'globex', 'gina@globex.test', 'Gina Member', 'member')
 ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, email = excluded.email, name = excluded.name, role = excluded.role;
 

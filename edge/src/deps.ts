@@ -1,8 +1,16 @@
 import { type CommandDeps, createCommandDeps, type DispatchDeps } from "./commands/command-deps.ts";
 import { JobDispatchError, type JobDispatcher } from "./commands/job-dispatcher.ts";
+import { parseVars } from "./env.ts";
+import type { EventStore } from "./event-store/append-to-stream.ts";
+import { logEvent } from "./log.ts";
+import type { DeliveryDeps } from "./notifications/deliver.ts";
+import type { DeliveryQueue } from "./notifications/delivery-queue.ts";
+import { type NotifierDeps, runNotifier } from "./notifications/notifier.ts";
+import { emailSender, webhookSender } from "./notifications/senders.ts";
+import { resolveOverHttps } from "./notifications/webhook-url.ts";
 import { siteHub } from "./stubs.ts";
 import { type ReadSiteInventory, withoutUplinks } from "./tenancy/site-inventory.ts";
-import { createChangeFeed } from "./tenant-feed/change-feed.ts";
+import { announceInbox, createChangeFeed } from "./tenant-feed/change-feed.ts";
 
 // The one place the edge's collaborators are built from the Worker's bindings: a Worker request
 // (trpc/context.ts), the scheduled sweep (index.ts) and the AgentHub each take theirs from here.
@@ -30,15 +38,74 @@ export function workerDeps(
   env: Env,
   options: { defer?: (work: () => Promise<unknown>) => void; clock?: () => Date } = {},
 ): DispatchDeps {
-  return {
-    ...createCommandDeps({ db: env.DB, feed: createChangeFeed(env), ...options }),
-    dispatcher: hubJobDispatcher(env),
-  };
+  const deps = createCommandDeps({ db: env.DB, feed: createChangeFeed(env), ...options });
+  return { ...deps, store: notifyingAfterCommit(env, deps), dispatcher: hubJobDispatcher(env) };
 }
 
 /** The AgentHub's commands (recording what agents report): it dispatches no jobs, so it gets no dispatcher. */
-export const hubDeps = (env: Env): CommandDeps =>
-  createCommandDeps({ db: env.DB, feed: createChangeFeed(env) });
+export const hubDeps = (env: Env): CommandDeps => {
+  const deps = createCommandDeps({ db: env.DB, feed: createChangeFeed(env) });
+  return { ...deps, store: notifyingAfterCommit(env, deps) };
+};
+
+/** The notification process manager's collaborators: the log, the delivery queue, the bell. */
+export const notifierDeps = (env: Pick<Env, "DB" | "NOTIFICATIONS" | "TENANT_FEED">): NotifierDeps => ({
+  db: env.DB,
+  queue: env.NOTIFICATIONS as DeliveryQueue,
+  announceInbox: (tenantId, recipientIds) =>
+    announceInbox(env, { tenantId, recipientIds, at: new Date().toISOString() }),
+});
+
+/** The NOTIFICATIONS queue consumer's collaborators: the delivery table and one sender per channel. */
+export function deliveryDeps(env: Env): DeliveryDeps {
+  const vars = parseVars(env);
+  const clock = () => new Date();
+  return {
+    db: env.DB,
+    clock,
+    retryBaseSeconds: vars.NOTIFY_RETRY_BASE_SECONDS,
+    send: {
+      email: emailSender({
+        email: env.EMAIL,
+        from: { email: vars.NOTIFY_FROM, name: vars.NOTIFY_FROM_NAME },
+        appUrl: vars.APP_URL,
+      }),
+      webhook: webhookSender({
+        db: env.DB,
+        appUrl: vars.APP_URL,
+        allowLoopback: vars.WEBHOOK_LOOPBACK,
+        resolve: resolveOverHttps,
+        clock,
+      }),
+    },
+  };
+}
+
+/**
+ * Every commit wakes the notifier in the background (push, not a poll): it reads what is new after its
+ * checkpoint. The minute cron runs it too, so a wake-up lost with its isolate costs at most a minute.
+ */
+function notifyingAfterCommit(env: Env, deps: CommandDeps): EventStore {
+  const { store } = deps;
+  const wake = () =>
+    deps.defer(() =>
+      runNotifier(notifierDeps(env)).catch((error: unknown) =>
+        logEvent("warn", "notifier run failed; the minute cron retries", { error: String(error) }),
+      ),
+    );
+  return {
+    async commit(input) {
+      const result = await store.commit(input);
+      if (result.ok) wake();
+      return result;
+    },
+    async append(streamId, expectedVersion, events) {
+      const result = await store.append(streamId, expectedVersion, events);
+      if (result.ok) wake();
+      return result;
+    },
+  };
+}
 
 /** A site's cached inventory, from its hub. */
 export const readSiteInventory =

@@ -49,6 +49,23 @@ const EdgeVars = z.object({
    * wrangler.toml). Unset: the path answers 404, as if it did not exist.
    */
   OPERATOR_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** the e-mail sender of this deployment (an address of a domain onboarded to Email Sending) */
+  NOTIFY_FROM: z.email().default("gantry@example.com"),
+  NOTIFY_FROM_NAME: z.string().max(100).default("Gantry"),
+  /** where people open the app: links in e-mails and webhook payloads start with it */
+  APP_URL: z.url().default("http://127.0.0.1:8787"),
+  /** an agent offline longer than this is told to the tenant's admins */
+  AGENT_OFFLINE_NOTIFY_MINUTES: z.coerce.number().int().min(1).max(10_080).default(10),
+  /** the first retry of a failed delivery waits this long; each further one twice as long (capped) */
+  NOTIFY_RETRY_BASE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+  /**
+   * Webhooks to loopback addresses (plain http allowed): the local stack and tests only, set like
+   * DEV_LOGIN; a deployment refuses loopback, private and link-local targets.
+   */
+  WEBHOOK_LOOPBACK: z
+    .enum(["on", "off"])
+    .default("off")
+    .transform((v) => v === "on"),
   /** Only ever set in `.dev.vars` or test bindings; never in wrangler.toml. */
   DEV_LOGIN: z
     .enum(["on", "off"])

@@ -2,8 +2,10 @@ import { env } from "cloudflare:workers";
 import type { LeasePolicy } from "@gantry/shared/domain/lease-policy";
 import { beforeAll, describe, expect, it } from "vitest";
 import { enforceLeases } from "../src/commands/enforce-leases.ts";
+import { notifierDeps } from "../src/deps.ts";
 import { readStream } from "../src/event-store/read-stream.ts";
 import { streamIds } from "../src/event-store/stored-event.ts";
+import { runNotifier } from "../src/notifications/notifier.ts";
 import { vmIdFor } from "../src/provisioning/ids.ts";
 import { type Caller, callerFor, codeOf, freshKey } from "./support/callers.ts";
 import { MeteredD1 } from "./support/d1-wrappers.ts";
@@ -363,5 +365,28 @@ describe("the lease scheduler", () => {
     console.info(JSON.stringify({ rowsWrittenPerExpiryCycle: rows }));
     expect(rows).toBeGreaterThan(10);
     expect(rows).toBeLessThanOrEqual(40);
+  });
+});
+
+describe("lease notices", () => {
+  it("tell the owner of the warning and of the expiry, in the inbox", async () => {
+    const { w, readyAt } = await leasedVm();
+    const expiresAt = readyAt + SHORT.initialTermSeconds * 1000;
+    // 4 minutes before the end: the 5-minute warning is due
+    w.clock.advance(expiresAt - 4 * MIN - w.clock.now().getTime());
+    await sweep(w);
+    // past the end: the expiry (the 1-minute warning is stale by then)
+    w.clock.advance(5 * MIN);
+    await sweep(w);
+    await runNotifier(notifierDeps(env));
+    const { results } = await env.DB.prepare(
+      "SELECT title FROM notifications WHERE tenant_id = ? AND recipient_id = ? AND kind = 'vm.lease' ORDER BY created_at",
+    )
+      .bind(t.tenantId, t.member.userId)
+      .all<{ title: string }>();
+    expect(results.map((r) => r.title)).toEqual([
+      expect.stringMatching(/^The lease of .* ends /),
+      expect.stringMatching(/^The lease of .* ended$/),
+    ]);
   });
 });

@@ -66,8 +66,9 @@ describe("reference data", () => {
     const users = await env.DB.prepare(
       "SELECT count(*) AS n FROM users WHERE tenant_id IN ('acme', 'globex')",
     ).first<{ n: number }>();
-    // the four demo users, Sam and Pat, whom only the browser session and settings tests sign in as
-    expect(users?.n).toBe(6);
+    // the four demo users, and Sam, Pat and Nora, whom only the browser session, settings and notification
+    // tests sign in as
+    expect(users?.n).toBe(7);
   });
 });
 

@@ -76,6 +76,8 @@ export async function startEdge(options: EdgeOptions): Promise<LocalEdge> {
       DEV_LOGIN: "on",
       SESSION_SECRET: "local-stack-session-secret-not-for-production",
       OPERATOR_SECRET: LOCAL_OPERATOR_SECRET,
+      // webhooks to a receiver on this machine (http to loopback); a deployment never allows them
+      WEBHOOK_LOOPBACK: "on",
       ...options.vars,
     },
     host: "127.0.0.1",

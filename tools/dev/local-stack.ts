@@ -61,6 +61,7 @@ export const DEMO_USERS = [
   { email: "alice@acme.test", tenant: "acme", role: "member" },
   { email: "adam@acme.test", tenant: "acme", role: "admin" },
   { email: "sam@acme.test", tenant: "acme", role: "member" },
+  { email: "nora@acme.test", tenant: "acme", role: "member" },
   { email: "gina@globex.test", tenant: "globex", role: "member" },
   { email: "gary@globex.test", tenant: "globex", role: "admin" },
 ] as const;

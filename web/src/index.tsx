@@ -8,6 +8,7 @@ import "./styles/controls.css";
 import "./styles/components.css";
 import "./styles/stepper.css";
 import "./styles/vm.css";
+import "./styles/notifications.css";
 
 const root = document.getElementById("root");
 if (root) render(() => <Router>{routes}</Router>, root);

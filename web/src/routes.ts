@@ -122,6 +122,15 @@ export const routes: RouteDefinition[] = [
       { path: "/admin/audit", component: adminPage(() => import("./pages/AuditPage.tsx")) },
       { path: "/settings/tokens", component: lazy(() => import("./pages/TokensPage.tsx")) },
       { path: "/admin/leases", component: adminPage(() => import("./pages/LeasesPage.tsx")) },
+      { path: "/notifications", component: lazy(() => import("./pages/InboxPage.tsx")) },
+      {
+        path: "/notifications/preferences",
+        component: lazy(() => import("./pages/NotificationPreferencesPage.tsx")),
+      },
+      {
+        path: "/admin/notifications",
+        component: adminPage(() => import("./pages/WebhooksPage.tsx")),
+      },
       { path: "*", component: lazy(() => import("./pages/NotFoundPage.tsx")) },
     ],
   },

@@ -21,6 +21,8 @@ export const USERS = {
   sam: "sam@acme.test",
   /** only settings.test.ts signs in as Pat: it names Pat a project approver */
   pat: "pat@acme.test",
+  /** only notifications.test.ts signs in as Nora: her inbox holds exactly what that file causes */
+  nora: "nora@acme.test",
   gina: "gina@globex.test",
   gary: "gary@globex.test",
 } as const;

@@ -262,3 +262,31 @@ export async function liveAgentsBySite(db: SqlDatabase, tenantId: string): Promi
     .all<{ site_id: string; n: number }>();
   return new Map(results.map((r) => [r.site_id, r.n]));
 }
+
+export interface OfflineAgent {
+  id: string;
+  tenantId: string;
+  siteId: string;
+  name: string;
+  lastSeenAt: number;
+}
+
+/**
+ * Agents not revoked whose last sign of life is older than `before`: disconnected, or left "connected"
+ * by a hub that died (presence gone stale). For the offline notification; agents never connected are not.
+ */
+export async function agentsOfflineSince(
+  db: SqlDatabase,
+  input: { before: number; now: number; limit: number },
+): Promise<OfflineAgent[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, tenant_id AS tenantId, site_id AS siteId, name, last_seen_at AS lastSeenAt FROM agents
+       WHERE revoked_at IS NULL AND last_seen_at IS NOT NULL AND last_seen_at < ?1
+         AND (connected = 0 OR last_seen_at < ?2)
+       ORDER BY last_seen_at DESC LIMIT ?3`,
+    )
+    .bind(input.before, input.now - PRESENCE_STALE_MS, input.limit)
+    .all<OfflineAgent>();
+  return results;
+}

@@ -17,6 +17,22 @@ export async function projectsApprovedBy(
   return results.map((r) => r.project_id);
 }
 
+/** The people named approvers of a project, with what a notification needs to reach them. */
+export async function approverContacts(
+  db: SqlDatabase,
+  scope: { tenantId: string; projectId: string },
+): Promise<{ userId: string; email: string; name: string }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT u.id AS userId, u.email, u.name FROM project_approvers a
+       JOIN users u ON u.id = a.user_id AND u.tenant_id = a.tenant_id
+       WHERE a.tenant_id = ? AND a.project_id = ? ORDER BY u.id LIMIT 200`,
+    )
+    .bind(scope.tenantId, scope.projectId)
+    .all<{ userId: string; email: string; name: string }>();
+  return results;
+}
+
 /** Every approver of the tenant's projects, by project. */
 export async function approversByProject(db: SqlDatabase, tenantId: string): Promise<Map<string, string[]>> {
   const { results } = await db

@@ -42,6 +42,22 @@ export function createChangeFeed(env: Pick<Env, "TENANT_FEED">): ChangeFeed {
   };
 }
 
+/** Tells each person that their inbox has something new (the bell); best effort, never rejects. */
+export async function announceInbox(
+  env: Pick<Env, "TENANT_FEED">,
+  input: { tenantId: string; recipientIds: readonly string[]; at: string },
+): Promise<void> {
+  const feed = tenantFeed(env, input.tenantId);
+  for (const recipientId of input.recipientIds) {
+    try {
+      const published = await feed.publishInbox({ recipientId, at: input.at }, { tenantId: input.tenantId });
+      if (!published.ok) logEvent("warn", "change feed refused an inbox change", { ...published.error });
+    } catch (error) {
+      logEvent("warn", "change feed unreachable", { error: String(error) });
+    }
+  }
+}
+
 /**
  * Tells a tenant's admins that a site's agents, job queue or leftover VMs changed; best effort like
  * request changes (the admin pages refetch on reconnect), never rejects.

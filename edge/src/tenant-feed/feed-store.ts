@@ -105,6 +105,10 @@ export class TenantFeedStore {
     return this.#meta;
   }
 
+  get epoch(): string {
+    return this.#ensure().epoch;
+  }
+
   get lastSeq(): number {
     return this.#ensure().last_seq;
   }

@@ -1,5 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
-import { type ChangeFrame, RequestChange, SiteChange, VmChange } from "@gantry/shared/protocol/change-feed";
+import {
+  CHANGE_FEED_PROTOCOL_VERSION,
+  type ChangeFrame,
+  InboxChange,
+  RequestChange,
+  SiteChange,
+  VmChange,
+} from "@gantry/shared/protocol/change-feed";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { z } from "zod";
 import { logEvent } from "../log.ts";
@@ -116,6 +123,37 @@ export class TenantFeed extends DurableObject<Env> {
     const frame = this.#store.appendSite(parsed.data);
     this.#broadcast(frame, [ALL_TAG]);
     return ok({ seq: frame.seq, applied: true });
+  }
+
+  /**
+   * Tells one person's open pages that their inbox changed. Not buffered: it is pushed to that person's
+   * sockets only, and a page that missed it refetches the count on its next `sync`.
+   */
+  async publishInbox(
+    change: InboxChange,
+    origin: FeedOrigin,
+  ): Promise<Result<FeedReceipt, FeedPublishError>> {
+    const parsed = InboxChange.safeParse(change);
+    const from = FeedOrigin.safeParse(origin);
+    if (!parsed.success || !from.success) {
+      return err({
+        code: "INVALID_CHANGE",
+        message: "publishInbox(change, { tenantId }) did not match its schema",
+      });
+    }
+    if (!this.#store.pinTenant(from.data.tenantId)) {
+      return err({ code: "WRONG_OBJECT", message: "this object serves another tenant" });
+    }
+    const seq = this.#store.lastSeq;
+    const frame: ChangeFrame = {
+      v: CHANGE_FEED_PROTOCOL_VERSION,
+      epoch: this.#store.epoch,
+      seq,
+      type: "inbox",
+      inbox: parsed.data,
+    };
+    this.#broadcast(frame, [personTag(parsed.data.recipientId)]);
+    return ok({ seq, applied: true });
   }
 
   /** Only for WebSocket upgrades from this Worker, carrying the already-authorized subscriber. */

@@ -3,6 +3,7 @@ import { approvalsRouter } from "./routers/approvals.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { catalogRouter } from "./routers/catalog.ts";
 import { leasesRouter } from "./routers/leases.ts";
+import { notificationsRouter } from "./routers/notifications.ts";
 import { progressRouter } from "./routers/progress.ts";
 import { reconciliationRouter } from "./routers/reconciliation.ts";
 import { requestsRouter } from "./routers/requests.ts";
@@ -30,6 +31,7 @@ export const appRouter = router({
   reconciliation: reconciliationRouter,
   tokens: tokensRouter,
   leases: leasesRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

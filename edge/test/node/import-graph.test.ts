@@ -15,7 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["http", "trpc"],
   ["agent-hub", "request-progress"],
   ["deps.ts"],
-  ["commands"],
+  ["commands", "notifications"],
   ["tenant-feed", "projections"],
   ["auth"],
   ["tenancy"],

@@ -10,7 +10,7 @@ import { err, ok, type Result } from "../result.ts";
 // `seq` counts changes per feed incarnation (`epoch`).
 
 /** Bump when a frame variant is added or changed; clients skip frames they cannot parse. */
-export const CHANGE_FEED_PROTOCOL_VERSION = 2;
+export const CHANGE_FEED_PROTOCOL_VERSION = 3;
 
 /** Identifies one incarnation of a feed's storage; a cursor from another epoch gets a `sync` frame. */
 export const FeedEpoch = z.string().regex(/^[a-z0-9]{6,32}$/);
@@ -48,6 +48,15 @@ export const SiteChange = z
   .strict();
 export type SiteChange = z.infer<typeof SiteChange>;
 
+/**
+ * Since v3, to one person only: their inbox has a new notification (the bell refetches its count). Not
+ * kept in the replay buffer: a reconnecting page refetches the count on `sync` anyway.
+ */
+export const InboxChange = z
+  .object({ recipientId: z.string().min(1).max(200), at: z.string().datetime() })
+  .strict();
+export type InboxChange = z.infer<typeof InboxChange>;
+
 const Envelope = z.object({
   v: z.number().int().min(1).max(1000),
   epoch: FeedEpoch,
@@ -64,6 +73,8 @@ export const ChangeFrame = z.discriminatedUnion("type", [
   Envelope.extend({ type: z.literal("site"), site: SiteChange }).strict(),
   /** since v2 */
   Envelope.extend({ type: z.literal("vm"), vm: VmChange }).strict(),
+  /** since v3; `seq` is the feed's last one (an inbox frame takes no place in the buffer) */
+  Envelope.extend({ type: z.literal("inbox"), inbox: InboxChange }).strict(),
 ]);
 export type ChangeFrame = z.infer<typeof ChangeFrame>;
 

@@ -4,6 +4,7 @@ import { errorCode } from "./api-errors.ts";
 import { type FeedViewer, refreshFor } from "./change-refresh.ts";
 import type { FeedConnection, SubscribeChanges } from "./make-change-subscription.ts";
 import { makeRefreshThrottle } from "./make-refresh-throttle.ts";
+import { getInbox, getUnreadCount } from "./notification-queries.ts";
 import {
   getAgents,
   getLeftovers,
@@ -69,6 +70,8 @@ export function createRequestChanges(viewer: Accessor<FeedViewer>): Accessor<Fee
           getVms.key,
           ...(viewer().role === "admin" ? [getPendingResizes.key] : []),
         ]),
+      // the bell and the inbox page: a new notification for this person
+      onInbox: () => throttle.request([getUnreadCount.key, getInbox.key]),
       // a site's agents, queue, leftovers or (after a scan) its reconciliation changed
       onSite: (site) =>
         throttle.request([
@@ -90,7 +93,15 @@ export function createRequestChanges(viewer: Accessor<FeedViewer>): Accessor<Fee
               getReconciliation.key,
             ]
           : [];
-        throttle.request([getMyRequests.key, getRequest.key, getVms.key, getVm.key, ...lists]);
+        throttle.request([
+          getMyRequests.key,
+          getRequest.key,
+          getVms.key,
+          getVm.key,
+          getUnreadCount.key,
+          getInbox.key,
+          ...lists,
+        ]);
       },
       onConnection: setConnection,
     });

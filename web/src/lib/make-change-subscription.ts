@@ -1,5 +1,6 @@
 import {
   ChangeFrame,
+  type InboxChange,
   parseFeedCursor,
   type RequestChange,
   type SiteChange,
@@ -20,6 +21,8 @@ export interface ChangeSubscriptionOptions extends StreamTiming {
   onSite: (site: SiteChange) => void;
   /** a VM moved: an action asked for, a step, its end, a resize decided, drift, gone */
   onVm?: (vm: VmChange) => void;
+  /** the signed-in person's inbox has something new (the bell) */
+  onInbox?: (inbox: InboxChange) => void;
   /**
    * The stream starts here without a replay (the first connection, or a resume the feed could not
    * serve exactly): whatever changed before is unknown, so refetch what is on screen.
@@ -62,6 +65,9 @@ export function makeChangeSubscription(options: ChangeSubscriptionOptions): { cl
         break;
       case "vm":
         options.onVm?.(frame.data.vm);
+        break;
+      case "inbox":
+        options.onInbox?.(frame.data.inbox);
         break;
       case "sync":
         options.onSync();

@@ -6,14 +6,17 @@ import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { ToastRegion } from "../components/ToastRegion.tsx";
 import { isUnauthorized } from "../lib/api-errors.ts";
 import { createRequestChanges } from "../lib/create-request-changes.ts";
+import { getUnreadCount } from "../lib/notification-queries.ts";
 import { getPendingCount, getSession } from "../lib/queries.ts";
 import { signOut } from "../lib/sign-out.ts";
 
-const MEMBER_NAV: NavItem[] = [
+/** Every signed-in person's links; the Inbox link carries their unread count. */
+const personalNav = (unread: () => number | undefined): NavItem[] => [
   { href: "/requests", label: "My requests" },
   { href: "/requests/new", label: "New request" },
   { href: "/vms", label: "My VMs" },
   { href: "/settings/tokens", label: "API tokens" },
+  { href: "/notifications", label: "Inbox", count: unread, countLabel: "unread" },
 ];
 
 const approvalsLink = (pending: () => number | undefined): NavItem => ({
@@ -23,9 +26,9 @@ const approvalsLink = (pending: () => number | undefined): NavItem => ({
   countLabel: "waiting",
 });
 
-function adminNav(pending: () => number | undefined): NavItem[] {
+function adminNav(pending: () => number | undefined, unread: () => number | undefined): NavItem[] {
   return [
-    ...MEMBER_NAV,
+    ...personalNav(unread),
     approvalsLink(pending),
     { href: "/admin/agents", label: "Agents" },
     { href: "/admin/site", label: "Site settings" },
@@ -34,12 +37,17 @@ function adminNav(pending: () => number | undefined): NavItem[] {
     { href: "/admin/audit", label: "Audit" },
     { href: "/admin/reconciliation", label: "Reconciliation" },
     { href: "/admin/leases", label: "Leases" },
+    { href: "/admin/notifications", label: "Webhooks" },
   ];
 }
 
 /** A member's links, and the approval queue when they approve some project's requests. */
-const memberNav = (user: SessionUser, pending: () => number | undefined): NavItem[] =>
-  (user.approverOf?.length ?? 0) > 0 ? [...MEMBER_NAV, approvalsLink(pending)] : MEMBER_NAV;
+const memberNav = (
+  user: SessionUser,
+  pending: () => number | undefined,
+  unread: () => number | undefined,
+): NavItem[] =>
+  (user.approverOf?.length ?? 0) > 0 ? [...personalNav(unread), approvalsLink(pending)] : personalNav(unread);
 
 /**
  * The signed-in frame: header with who you are, navigation, the page and the toasts. No session →
@@ -84,13 +92,15 @@ export default function AppLayout(props: RouteSectionProps) {
                 if (!approves()) return undefined;
                 return (await getPendingCount().catch(() => undefined))?.count;
               });
+              // the bell: pushed (an `inbox` frame refetches it), never polled
+              const unread = createAsync(async () => (await getUnreadCount().catch(() => undefined))?.unread);
               return (
                 <>
                   <a class="skip-link" href="#main">
                     Skip to content
                   </a>
                   <AppHeader
-                    nav={user().role === "admin" ? adminNav(pending) : memberNav(user(), pending)}
+                    nav={user().role === "admin" ? adminNav(pending, unread) : memberNav(user(), pending, unread)}
                     name={user().name}
                     email={user().email}
                     tenant={user().tenantName ?? user().tenantId}

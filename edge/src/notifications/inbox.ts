@@ -1,0 +1,97 @@
+import type { InboxItem, NotificationKind } from "@gantry/shared/api/notifications";
+import type { SqlDatabase } from "../event-store/stored-event.ts";
+import type { NotificationText } from "./notification-rules.ts";
+
+// The owner of the `notifications` table: a person's in-app inbox.
+
+export interface NewInboxEntry extends NotificationText {
+  id: string;
+  tenantId: string;
+  recipientId: string;
+  kind: NotificationKind;
+  sourceKey: string;
+  createdAt: string;
+}
+
+/** The inbox row's id is its idempotency key: one per source, kind and recipient. */
+export const inboxEntryId = (input: { sourceKey: string; kind: NotificationKind; recipientId: string }) =>
+  `${input.sourceKey}|${input.kind}|${input.recipientId}`;
+
+/** Writes an entry unless it is there already (a re-read of the same events writes nothing twice). */
+export const insertInboxEntry = (db: SqlDatabase, e: NewInboxEntry): D1PreparedStatement =>
+  db
+    .prepare(
+      `INSERT INTO notifications (id, tenant_id, recipient_id, kind, source_key, title, body, link, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    )
+    .bind(e.id, e.tenantId, e.recipientId, e.kind, e.sourceKey, e.title, e.body, e.link, e.createdAt);
+
+interface InboxRow {
+  id: string;
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  link: string | null;
+  created_at: string;
+  read_at: string | null;
+}
+
+const toItem = (r: InboxRow): InboxItem => ({
+  id: r.id,
+  kind: r.kind,
+  title: r.title,
+  body: r.body,
+  link: r.link,
+  createdAt: r.created_at,
+  readAt: r.read_at,
+});
+
+export interface Reader {
+  tenantId: string;
+  userId: string;
+}
+
+/** A person's newest notifications. */
+export async function listInbox(
+  db: SqlDatabase,
+  reader: Reader,
+  options: { unreadOnly: boolean; limit: number },
+): Promise<InboxItem[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, kind, title, body, link, created_at, read_at FROM notifications
+       WHERE tenant_id = ? AND recipient_id = ? ${options.unreadOnly ? "AND read_at IS NULL" : ""}
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
+    )
+    .bind(reader.tenantId, reader.userId, options.limit)
+    .all<InboxRow>();
+  return results.map(toItem);
+}
+
+export async function countUnread(db: SqlDatabase, reader: Reader): Promise<number> {
+  const row = await db
+    .prepare(
+      "SELECT count(*) AS n FROM notifications WHERE tenant_id = ? AND recipient_id = ? AND read_at IS NULL",
+    )
+    .bind(reader.tenantId, reader.userId)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/** Marks the reader's own notifications read; ids of anyone else's change nothing. */
+export async function markRead(
+  db: SqlDatabase,
+  reader: Reader,
+  input: { ids: readonly string[] | "all"; at: string },
+): Promise<number> {
+  const base =
+    "UPDATE notifications SET read_at = ? WHERE tenant_id = ? AND recipient_id = ? AND read_at IS NULL";
+  const statement =
+    input.ids === "all"
+      ? db.prepare(base).bind(input.at, reader.tenantId, reader.userId)
+      : db
+          .prepare(`${base} AND id IN (SELECT value FROM json_each(?))`)
+          .bind(input.at, reader.tenantId, reader.userId, JSON.stringify(input.ids));
+  const result = await statement.run();
+  return result.meta.changes;
+}

@@ -1,0 +1,177 @@
+import type { NotificationKind } from "@gantry/shared/api/notifications";
+import type { DomainEvent, DomainEventType } from "@gantry/shared/events/catalog";
+import type { RecipientRule } from "./recipients.ts";
+import type { RequestFacts } from "./request-facts.ts";
+
+/** What one notification says; the same words go to the inbox, the e-mail and the webhook. */
+export interface NotificationText {
+  title: string;
+  body: string;
+  /** an app path (the request or VM page); null when there is nothing to open */
+  link: string | null;
+}
+
+type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
+
+/** What an event of one type notifies: the kind, who gets it, and the words. */
+export interface NotificationRule<T extends DomainEventType> {
+  kind: NotificationKind;
+  recipients: RecipientRule;
+  /** the request (VM) the event is about, looked up for names and the requester; null: none */
+  about: (data: EventOf<T>["data"]) => string | null;
+  /** the words; null when this particular event notifies nobody (a cleanup that worked) */
+  text: (data: EventOf<T>["data"], request: RequestFacts | null) => NotificationText | null;
+}
+
+const requestLink = (requestId: string) => `/requests/${encodeURIComponent(requestId)}`;
+const vmLink = (vmId: string) => `/vms/${encodeURIComponent(vmId)}`;
+const nameOf = (request: RequestFacts | null) => (request ? `"${request.name}"` : "your VM");
+
+/**
+ * The one table from event type to notification. An event type missing here notifies nobody.
+ */
+export const NOTIFICATION_RULES: { readonly [T in DomainEventType]?: NotificationRule<T> } = {
+  VmRequestSubmitted: {
+    kind: "request.pending",
+    recipients: "approvers",
+    about: (d) => d.requestId,
+    text: (d) => ({
+      title: `Request "${d.name}" waits for approval`,
+      body: `${d.requester.name || d.requester.email} asked for ${d.name} (${d.size}): ${d.justification}`,
+      link: requestLink(d.requestId),
+    }),
+  },
+  VmRequestApproved: {
+    kind: "request.decided",
+    recipients: "requester",
+    about: (d) => d.requestId,
+    text: (d, r) => ({
+      title: `Request ${nameOf(r)} was approved`,
+      body: "It is being provisioned now; you will hear when it is ready.",
+      link: requestLink(d.requestId),
+    }),
+  },
+  VmRequestRejected: {
+    kind: "request.decided",
+    recipients: "requester",
+    about: (d) => d.requestId,
+    text: (d, r) => ({
+      title: `Request ${nameOf(r)} was rejected`,
+      body: `Reason: ${d.reason}`,
+      link: requestLink(d.requestId),
+    }),
+  },
+  VmRequestReady: {
+    kind: "vm.ready",
+    recipients: "requester",
+    about: (d) => d.requestId,
+    text: (d) => ({
+      title: `VM ${d.vmName} is ready`,
+      body: `${d.vmName} (${d.hostname}) is running at ${d.ipAddress ?? "an address not reported yet"}.${d.warning ? ` ${d.warning}` : ""}`,
+      link: vmLink(d.requestId),
+    }),
+  },
+  VmRequestFailed: {
+    kind: "vm.failed",
+    recipients: "requester",
+    about: (d) => d.requestId,
+    text: (d, r) => ({
+      title: `Request ${nameOf(r)} failed`,
+      body: d.userMessage,
+      link: requestLink(d.requestId),
+    }),
+  },
+  VmActionSucceeded: {
+    kind: "vm.action",
+    recipients: "owner",
+    about: (d) => d.vmId,
+    text: (d, r) => ({
+      title: `${d.kind} of ${nameOf(r)} done`,
+      body: d.note ?? `The ${d.kind} finished.`,
+      link: d.kind === "delete" ? null : vmLink(d.vmId),
+    }),
+  },
+  VmActionFailed: {
+    kind: "vm.action",
+    recipients: "owner",
+    about: (d) => d.vmId,
+    text: (d, r) => ({
+      title: `${d.kind} of ${nameOf(r)} failed`,
+      body: d.failure.userMessage,
+      link: vmLink(d.vmId),
+    }),
+  },
+  // leases: the scheduler's warnings and enforcement reach the owner
+  VmLeaseWarned: {
+    kind: "vm.lease",
+    recipients: "owner",
+    about: (d) => d.vmId,
+    text: (d, r) => ({
+      title: `The lease of ${nameOf(r)} ends ${d.expiresAt}`,
+      body: "Extend it from the VM's page if you still need the VM; otherwise it is powered off then and deleted after a grace period.",
+      link: vmLink(d.vmId),
+    }),
+  },
+  VmLeaseExpired: {
+    kind: "vm.lease",
+    recipients: "owner",
+    about: (d) => d.vmId,
+    text: (d, r) => ({
+      title: `The lease of ${nameOf(r)} ended`,
+      body:
+        d.enforcement === "hard"
+          ? `It is being powered off, and will be deleted at ${d.destroyAt ?? "once the grace period ends"} unless an admin rescues it.`
+          : "This project only gives notices: the VM keeps running. Extend the lease or delete the VM.",
+      link: vmLink(d.vmId),
+    }),
+  },
+  VmLeaseEnded: {
+    kind: "vm.lease",
+    recipients: "owner",
+    about: (d) => d.vmId,
+    text: (d, r) => ({
+      title: `${nameOf(r)} is being deleted: its lease and grace period ended`,
+      body: `The lease ended ${d.expiresAt}. Its history stays in Gantry.`,
+      link: null,
+    }),
+  },
+  // reconciliation: a VM the scan no longer finds in vCenter
+  VmGone: {
+    kind: "vm.missing",
+    recipients: "owner",
+    about: (d) => d.vmId,
+    text: (d, r) => ({
+      title: `${nameOf(r)} is missing from vCenter`,
+      body: `vCenter no longer has it (${d.vmwareId}). If it was removed on purpose there is nothing to do; otherwise ask an admin.`,
+      link: vmLink(d.vmId),
+    }),
+  },
+  VmProvisioningFailed: {
+    kind: "vm.leftover",
+    recipients: "admins",
+    about: (d) => d.vmId,
+    text: (d, r) =>
+      d.failure.cleanupFailed
+        ? {
+            title: `A failed cleanup left ${nameOf(r)} in vCenter`,
+            body: `Remove it by hand, then clear it in Gantry. ${d.failure.userMessage}`,
+            link: r ? requestLink(r.requestId) : null,
+          }
+        : null,
+  },
+  AgentDuplicateConnection: {
+    kind: "agent.duplicate",
+    recipients: "admins",
+    about: () => null,
+    text: (d) => ({
+      title: "An agent credential is used twice",
+      body: `Agent ${d.agentId} had a second live connection (refused ${d.attempts}× from ${d.refusedFrom}). The credential may have been copied: rotate or revoke it.`,
+      link: "/admin/agents",
+    }),
+  },
+};
+
+/** The rule of an event's type, typed for that event. */
+export function ruleFor<T extends DomainEventType>(type: T): NotificationRule<T> | undefined {
+  return NOTIFICATION_RULES[type] as NotificationRule<T> | undefined;
+}

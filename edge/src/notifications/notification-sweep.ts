@@ -1,0 +1,58 @@
+import { agentsOfflineSince } from "../tenancy/agent-registry.ts";
+import { strandedDeliveries } from "./deliveries.ts";
+import { enqueueDeliveries } from "./delivery-queue.ts";
+import { fanOut } from "./fan-out.ts";
+import { afterCommit, type NotifierDeps, runNotifier } from "./notifier.ts";
+import { resolveRecipients } from "./recipients.ts";
+
+/**
+ * The minute cron's part: the notifier catches up on anything a lost wake-up left (push covers the rest),
+ * deliveries whose queue message was lost go on the queue again, and agents offline for longer than the
+ * deployment allows are told to their tenant's admins (once per offline spell: the key is the agent and
+ * its last sign of life).
+ */
+export async function sweepNotifications(
+  deps: NotifierDeps,
+  input: { now: number; agentOfflineMs: number },
+): Promise<void> {
+  await runNotifier(deps);
+  const stranded = await strandedDeliveries(deps.db, {
+    before: new Date(input.now - 60_000).toISOString(),
+    now: input.now,
+    limit: 500,
+  });
+  await enqueueDeliveries(deps.queue, stranded);
+  await notifyOfflineAgents(deps, input);
+}
+
+export async function notifyOfflineAgents(
+  deps: NotifierDeps,
+  input: { now: number; agentOfflineMs: number },
+): Promise<void> {
+  const offline = await agentsOfflineSince(deps.db, {
+    before: input.now - input.agentOfflineMs,
+    now: input.now,
+    limit: 100,
+  });
+  for (const agent of offline) {
+    const recipients = await resolveRecipients(deps.db, "admins", {
+      tenantId: agent.tenantId,
+      request: null,
+    });
+    const minutes = Math.round(input.agentOfflineMs / 60_000);
+    const plan = await fanOut(deps.db, {
+      tenantId: agent.tenantId,
+      kind: "agent.offline",
+      sourceKey: `agent-offline:${agent.id}:${agent.lastSeenAt}`,
+      occurredAt: new Date(agent.lastSeenAt + input.agentOfflineMs).toISOString(),
+      text: {
+        title: `Agent ${agent.name} is offline`,
+        body: `Agent ${agent.name} was last seen ${new Date(agent.lastSeenAt).toISOString()}, more than ${minutes} minutes ago. Jobs of its site wait until an agent connects.`,
+        link: "/admin/agents",
+      },
+      recipients,
+    });
+    if (plan.statements.length === 0) continue;
+    await afterCommit(deps, [plan], await deps.db.batch(plan.statements));
+  }
+}

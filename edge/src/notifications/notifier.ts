@@ -1,0 +1,104 @@
+import { readAll } from "../event-store/read-all.ts";
+import type { SqlDatabase, StoredEvent } from "../event-store/stored-event.ts";
+import { advanceCheckpoint, readCheckpoint } from "./checkpoint.ts";
+import { queuedAmong } from "./deliveries.ts";
+import { type DeliveryQueue, enqueueDeliveries } from "./delivery-queue.ts";
+import { type FanOut, fanOut } from "./fan-out.ts";
+import { ruleFor } from "./notification-rules.ts";
+import { resolveRecipients } from "./recipients.ts";
+import { readRequestFacts } from "./request-facts.ts";
+
+/** The checkpoint of this process manager in `notifier_checkpoint`. */
+export const NOTIFIER = "notifier";
+
+export interface NotifierDeps {
+  db: SqlDatabase;
+  queue: DeliveryQueue;
+  /** tells a person's open pages that their inbox changed (the bell); best effort */
+  announceInbox: (tenantId: string, recipientIds: readonly string[]) => Promise<void>;
+}
+
+export interface NotifierRun {
+  /** events read */
+  read: number;
+  /** the checkpoint after the run */
+  position: number;
+}
+
+/**
+ * The notification process manager: reads the event log after its checkpoint, turns each event the rule
+ * table knows into inbox rows and deliveries (fan-out), and moves the checkpoint in the same D1 batch.
+ * A run that dies before its batch commits leaves the checkpoint where it was, and the next run writes
+ * the same rows (their keys make repeats no-ops); one that dies after it leaves deliveries `queued`,
+ * which the minute sweep puts on the queue. Runs overlapping each other are therefore harmless.
+ */
+export async function runNotifier(
+  deps: NotifierDeps,
+  options: { pageSize?: number; maxPages?: number } = {},
+): Promise<NotifierRun> {
+  const pageSize = options.pageSize ?? 100;
+  let after = await readCheckpoint(deps.db, NOTIFIER);
+  let read = 0;
+  for (let page = 0; page < (options.maxPages ?? 20); page++) {
+    const log = await readAll(deps.db, { after, limit: pageSize });
+    const planned: FanOut[] = [];
+    for (const event of log.events) {
+      const fan = await notificationsOf(deps.db, event);
+      if (fan) planned.push(fan);
+    }
+    read += log.events.length;
+    if (log.lastPosition === after) break;
+    const statements = planned.flatMap((p) => p.statements);
+    const results = await deps.db.batch([
+      ...statements,
+      advanceCheckpoint(deps.db, NOTIFIER, log.lastPosition),
+    ]);
+    after = log.lastPosition;
+    await afterCommit(deps, planned, results);
+    if (log.done) break;
+  }
+  return { read, position: after };
+}
+
+/** What one event notifies (null: nothing). */
+async function notificationsOf(db: SqlDatabase, event: StoredEvent): Promise<FanOut | null> {
+  const rule = ruleFor(event.event.type);
+  if (!rule) return null;
+  const data = event.event.data as never;
+  const tenantId = event.metadata.tenantId;
+  const about = rule.about(data);
+  const request = about === null ? null : await readRequestFacts(db, { tenantId, id: about });
+  const text = rule.text(data, request);
+  if (!text) return null;
+  // nobody is told about what they did themselves
+  const actor = event.metadata.actorKind === "user" ? event.metadata.actorId : null;
+  const recipients = (await resolveRecipients(db, rule.recipients, { tenantId, request })).filter(
+    (r) => r.userId !== actor,
+  );
+  return fanOut(db, {
+    tenantId,
+    kind: rule.kind,
+    sourceKey: event.eventId,
+    occurredAt: event.occurredAt,
+    text,
+    recipients,
+  });
+}
+
+/** Once written: the new deliveries go on the queue, and each person with a new inbox row hears of it. */
+export async function afterCommit(
+  deps: NotifierDeps,
+  planned: readonly FanOut[],
+  results: readonly D1Result[],
+): Promise<void> {
+  const ids = planned.flatMap((p) => p.deliveryIds);
+  await enqueueDeliveries(deps.queue, await queuedAmong(deps.db, ids));
+  let i = 0;
+  for (const plan of planned) {
+    const told = plan.inboxOf.filter(
+      (who, k): who is string => who !== null && (results[i + k]?.meta.changes ?? 0) > 0,
+    );
+    i += plan.statements.length;
+    if (told.length > 0) await deps.announceInbox(plan.tenantId, told);
+  }
+}

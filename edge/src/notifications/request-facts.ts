@@ -1,0 +1,27 @@
+import type { SqlDatabase } from "../event-store/stored-event.ts";
+
+/** What a notification needs to know of the request (VM) an event is about. */
+export interface RequestFacts {
+  requestId: string;
+  tenantId: string;
+  projectId: string;
+  name: string;
+  requesterId: string;
+  requesterName: string;
+  requesterEmail: string;
+}
+
+/** A request by its id, or by its VM's stream id (provisioning events name the VM). */
+export async function readRequestFacts(
+  db: SqlDatabase,
+  input: { tenantId: string; id: string },
+): Promise<RequestFacts | null> {
+  return db
+    .prepare(
+      `SELECT request_id AS requestId, tenant_id AS tenantId, project_id AS projectId, name,
+         requester_id AS requesterId, requester_name AS requesterName, requester_email AS requesterEmail
+       FROM request_summary WHERE tenant_id = ?1 AND (request_id = ?2 OR vm_id = ?2) LIMIT 1`,
+    )
+    .bind(input.tenantId, input.id)
+    .first<RequestFacts>();
+}

@@ -1,0 +1,202 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { notifierDeps } from "../src/deps.ts";
+import { runNotifier } from "../src/notifications/notifier.ts";
+import { callerFor, requestInput } from "./support/callers.ts";
+import { failure, frame, provisionToReady, record, stageAt } from "./support/job-updates.ts";
+import { seedReferenceData } from "./support/seed.ts";
+import { type TestWorkflow, testWorkflow } from "./support/test-deps.ts";
+import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
+
+let t: TestTenant;
+let other: TestTenant;
+beforeAll(async () => {
+  await seedReferenceData(env.DB);
+  t = await createTestTenant(env.DB);
+  other = await createTestTenant(env.DB);
+});
+
+const notify = () => runNotifier(notifierDeps(env));
+
+interface Row {
+  recipient_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+}
+
+/** Every inbox row of a tenant about one request (its events' ids are the source keys). */
+async function inboxOf(tenantId: string, kind?: string): Promise<Row[]> {
+  const { results } = await env.DB.prepare(
+    `SELECT recipient_id, kind, title, body, link FROM notifications WHERE tenant_id = ? ${kind ? "AND kind = ?" : ""}
+     ORDER BY recipient_id, created_at`,
+  )
+    .bind(...(kind ? [tenantId, kind] : [tenantId]))
+    .all<Row>();
+  return results;
+}
+
+async function emailsOf(tenantId: string, kind: string) {
+  const { results } = await env.DB.prepare(
+    "SELECT target, status FROM notification_deliveries WHERE tenant_id = ? AND kind = ? AND channel = 'email' ORDER BY target",
+  )
+    .bind(tenantId, kind)
+    .all<{ target: string; status: string }>();
+  return results;
+}
+
+async function submitted(w: TestWorkflow, name: string) {
+  return callerFor(t.member, w).requests.create(requestInput(t.projectId, { name }));
+}
+
+describe("who is notified of what (the notifier reading the log)", () => {
+  it("tells the project's approvers (the tenant's admins) that a request waits, by inbox and e-mail", async () => {
+    const w = testWorkflow();
+    const { requestId } = await submitted(w, "pend-01");
+    await notify();
+    const rows = (await inboxOf(t.tenantId, "request.pending")).filter(
+      (r) => r.link === `/requests/${requestId}`,
+    );
+    expect(rows.map((r) => r.recipient_id)).toEqual([t.otherAdmin.userId, t.admin.userId].sort());
+    expect(rows[0]?.title).toBe('Request "pend-01" waits for approval');
+    expect((await emailsOf(t.tenantId, "request.pending")).map((e) => e.target)).toEqual(
+      expect.arrayContaining([t.admin.email, t.otherAdmin.email]),
+    );
+    expect(await inboxOf(other.tenantId)).toEqual([]);
+  });
+
+  it("tells the requester the decision with the reason, never the admin who decided", async () => {
+    const w = testWorkflow();
+    const { requestId, version } = await submitted(w, "rej-01");
+    await callerFor(t.admin, w).approvals.reject({
+      requestId,
+      expectedVersion: version,
+      reason: "no budget left",
+    });
+    await notify();
+    const decided = (await inboxOf(t.tenantId, "request.decided")).filter(
+      (r) => r.link === `/requests/${requestId}`,
+    );
+    expect(decided).toEqual([
+      {
+        recipient_id: t.member.userId,
+        kind: "request.decided",
+        title: 'Request "rej-01" was rejected',
+        body: "Reason: no budget left",
+        link: `/requests/${requestId}`,
+      },
+    ]);
+  });
+
+  it("tells the requester READY with the VM's name and address, and FAILED with the plain reason", async () => {
+    const w = testWorkflow();
+    const ready = await submitted(w, "ready-01");
+    await callerFor(t.admin, w).approvals.approve({
+      requestId: ready.requestId,
+      expectedVersion: ready.version,
+    });
+    await provisionToReady(w, { requestId: ready.requestId, tenantId: t.tenantId, start: w.clock.now() });
+    const failed = await submitted(w, "fail-01");
+    await callerFor(t.admin, w).approvals.approve({
+      requestId: failed.requestId,
+      expectedVersion: failed.version,
+    });
+    const at = w.clock.now();
+    await record(w, frame(failed.requestId, stageAt("CLONING", at), { tenantId: t.tenantId }));
+    await record(
+      w,
+      frame(
+        failed.requestId,
+        {
+          kind: "failed",
+          failure: { ...failure, userMessage: "The datacenter is out of capacity.", cleanupFailed: true },
+          at: at.toISOString(),
+        },
+        { tenantId: t.tenantId },
+      ),
+    );
+    await notify();
+
+    const readyRows = (await inboxOf(t.tenantId, "vm.ready")).filter(
+      (r) => r.link === `/vms/${ready.requestId}`,
+    );
+    expect(readyRows).toHaveLength(1);
+    expect(readyRows[0]).toMatchObject({ recipient_id: t.member.userId, title: "VM web-api-01 is ready" });
+    expect(readyRows[0]?.body).toContain("10.0.0.5");
+    const failedRows = (await inboxOf(t.tenantId, "vm.failed")).filter(
+      (r) => r.link === `/requests/${failed.requestId}`,
+    );
+    expect(failedRows).toEqual([
+      expect.objectContaining({ recipient_id: t.member.userId, body: "The datacenter is out of capacity." }),
+    ]);
+    // the leftover of the failed cleanup goes to both admins, not to the requester
+    const leftovers = (await inboxOf(t.tenantId, "vm.leftover")).filter((r) => r.title.includes("fail-01"));
+    expect(leftovers.map((r) => r.recipient_id)).toEqual([t.otherAdmin.userId, t.admin.userId].sort());
+  });
+
+  it("sends e-mail only to those who want the kind by e-mail; the inbox always gets it", async () => {
+    const w = testWorkflow();
+    await callerFor(t.otherAdmin, w).notifications.setPreference({
+      kind: "request.pending",
+      channel: "email",
+      enabled: false,
+    });
+    const { requestId } = await submitted(w, "pref-01");
+    await notify();
+    const rows = (await inboxOf(t.tenantId, "request.pending")).filter(
+      (r) => r.link === `/requests/${requestId}`,
+    );
+    expect(rows.map((r) => r.recipient_id).sort()).toEqual([t.admin.userId, t.otherAdmin.userId].sort());
+    const { results } = await env.DB.prepare(
+      "SELECT target FROM notification_deliveries WHERE tenant_id = ? AND channel = 'email' AND source_key IN (SELECT source_key FROM notifications WHERE link = ?)",
+    )
+      .bind(t.tenantId, `/requests/${requestId}`)
+      .all<{ target: string }>();
+    expect(results.map((r) => r.target)).toEqual([t.admin.email]);
+  });
+
+  it("writes nothing twice when the same events are read again (a run that died before its checkpoint)", async () => {
+    const w = testWorkflow();
+    await submitted(w, "again-01");
+    await notify();
+    const count = async () =>
+      (
+        await env.DB.prepare(
+          "SELECT (SELECT count(*) FROM notifications) + (SELECT count(*) FROM notification_deliveries) AS n",
+        ).first<{ n: number }>()
+      )?.n;
+    const before = await count();
+    await env.DB.prepare("UPDATE notifier_checkpoint SET position = 0").run();
+    const rerun = await notify();
+    expect(rerun.read).toBeGreaterThan(0);
+    expect(await count()).toBe(before);
+  });
+
+  it("delivers the e-mails through the real queue and Email binding (each one sent once)", async () => {
+    const w = testWorkflow();
+    await submitted(w, "mail-01");
+    await notify();
+    await expect
+      .poll(async () => (await emailsOf(t.tenantId, "request.pending")).map((e) => e.status), {
+        timeout: 20_000,
+      })
+      .toSatisfy((statuses: string[]) => statuses.length > 0 && statuses.every((s) => s === "sent"));
+  });
+});
+
+describe("who hears of a project's requests and of a VM's lease", () => {
+  it("tells only the people named approvers of the project, when it names any", async () => {
+    const a = await createTestTenant(env.DB);
+    const w = testWorkflow();
+    await callerFor(a.admin, w).settings.setApprover({
+      projectId: a.projectId,
+      userId: a.otherMember.userId,
+      approver: true,
+    });
+    const { requestId } = await callerFor(a.member, w).requests.create(requestInput(a.projectId, { name: "appr-01" }));
+    await notify();
+    const rows = (await inboxOf(a.tenantId, "request.pending")).filter((r) => r.link === `/requests/${requestId}`);
+    expect(rows.map((r) => r.recipient_id)).toEqual([a.otherMember.userId]);
+  });
+});
