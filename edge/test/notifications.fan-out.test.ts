@@ -194,9 +194,13 @@ describe("who hears of a project's requests and of a VM's lease", () => {
       userId: a.otherMember.userId,
       approver: true,
     });
-    const { requestId } = await callerFor(a.member, w).requests.create(requestInput(a.projectId, { name: "appr-01" }));
+    const { requestId } = await callerFor(a.member, w).requests.create(
+      requestInput(a.projectId, { name: "appr-01" }),
+    );
     await notify();
-    const rows = (await inboxOf(a.tenantId, "request.pending")).filter((r) => r.link === `/requests/${requestId}`);
+    const rows = (await inboxOf(a.tenantId, "request.pending")).filter(
+      (r) => r.link === `/requests/${requestId}`,
+    );
     expect(rows.map((r) => r.recipient_id)).toEqual([a.otherMember.userId]);
   });
 });

@@ -100,7 +100,9 @@ export default function AppLayout(props: RouteSectionProps) {
                     Skip to content
                   </a>
                   <AppHeader
-                    nav={user().role === "admin" ? adminNav(pending, unread) : memberNav(user(), pending, unread)}
+                    nav={
+                      user().role === "admin" ? adminNav(pending, unread) : memberNav(user(), pending, unread)
+                    }
                     name={user().name}
                     email={user().email}
                     tenant={user().tenantName ?? user().tenantId}
