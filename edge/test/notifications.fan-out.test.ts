@@ -133,6 +133,46 @@ describe("who is notified of what (the notifier reading the log)", () => {
     // the leftover of the failed cleanup goes to both admins, not to the requester
     const leftovers = (await inboxOf(t.tenantId, "vm.leftover")).filter((r) => r.title.includes("fail-01"));
     expect(leftovers.map((r) => r.recipient_id)).toEqual([t.otherAdmin.userId, t.admin.userId].sort());
+    // a full cluster is the requester's to work around (a smaller size): no admin alert for it
+    expect((await inboxOf(t.tenantId, "job.failed")).filter((r) => r.title.includes("fail-01"))).toEqual([]);
+  });
+
+  it("tells the admins of a job stopped past its deadline: the requester was told they know", async () => {
+    const w = testWorkflow();
+    const stuck = await submitted(w, "stuck-01");
+    await callerFor(t.admin, w).approvals.approve({
+      requestId: stuck.requestId,
+      expectedVersion: stuck.version,
+    });
+    const at = w.clock.now();
+    await record(w, frame(stuck.requestId, stageAt("CLONING", at), { tenantId: t.tenantId }));
+    await record(
+      w,
+      frame(
+        stuck.requestId,
+        {
+          kind: "failed",
+          failure: {
+            ...failure,
+            code: "TIMED_OUT",
+            userMessage: "Provisioning took longer than this site allows.",
+          },
+          at: at.toISOString(),
+        },
+        { tenantId: t.tenantId },
+      ),
+    );
+    await notify();
+    const alerts = (await inboxOf(t.tenantId, "job.failed")).filter(
+      (r) => r.link === `/requests/${stuck.requestId}`,
+    );
+    expect(alerts.map((r) => r.recipient_id)).toEqual([t.otherAdmin.userId, t.admin.userId].sort());
+    expect(alerts[0]?.title).toBe('Provisioning of "stuck-01" failed: TIMED_OUT');
+    // the requester's own notice is the plain one
+    const told = (await inboxOf(t.tenantId, "vm.failed")).filter(
+      (r) => r.link === `/requests/${stuck.requestId}`,
+    );
+    expect(told.map((r) => r.recipient_id)).toEqual([t.member.userId]);
   });
 
   it("sends e-mail only to those who want the kind by e-mail; the inbox always gets it", async () => {

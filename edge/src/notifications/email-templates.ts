@@ -16,6 +16,7 @@ const WHY: Readonly<Record<NotificationKind | "test", string>> = {
   "vm.action": "An action on your VM ended.",
   "vm.lease": "Your VM's lease is about to end, or ended.",
   "vm.missing": "Your VM is no longer found in vCenter.",
+  "job.failed": "Provisioning failed at a site of your tenant, for a reason an admin must fix.",
   "vm.leftover": "A VM needs an admin's hand in vCenter.",
   "agent.offline": "An agent of your tenant is offline.",
   "agent.duplicate": "An agent credential of your tenant is used twice.",

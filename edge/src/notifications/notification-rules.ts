@@ -1,5 +1,6 @@
 import type { NotificationKind } from "@gantry/shared/api/notifications";
 import type { DomainEvent, DomainEventType } from "@gantry/shared/events/catalog";
+import type { ProvisioningFailureCode } from "@gantry/shared/jobs/provision-vm-job";
 import type { RecipientRule } from "./recipients.ts";
 import type { RequestFacts } from "./request-facts.ts";
 
@@ -23,14 +24,37 @@ export interface NotificationRule<T extends DomainEventType> {
   text: (data: EventOf<T>["data"], request: RequestFacts | null) => NotificationText | null;
 }
 
+/**
+ * Failures the requester cannot fix and the admins must: a job stuck past its deadline or lost, the
+ * site's vCenter refusing Gantry, a placement or template gone. Not: a name taken, a stop someone asked
+ * for, a busy or briefly unreachable vCenter (retried on its own).
+ */
+const ADMIN_MUST_ACT: ReadonlySet<ProvisioningFailureCode> = new Set([
+  "TIMED_OUT",
+  "LEASE_LOST",
+  "UNDELIVERABLE",
+  "NO_PERMISSION",
+  "INVALID_LOGIN",
+  "TEMPLATE_NOT_FOUND",
+  "PLACEMENT_NOT_FOUND",
+  "PLACEMENT_NOT_ALLOWED",
+  "INVALID_SPEC",
+  "TASK_FAILED",
+  "UNKNOWN",
+]);
+
 const requestLink = (requestId: string) => `/requests/${encodeURIComponent(requestId)}`;
 const vmLink = (vmId: string) => `/vms/${encodeURIComponent(vmId)}`;
 const nameOf = (request: RequestFacts | null) => (request ? `"${request.name}"` : "your VM");
 
 /**
- * The one table from event type to notification. An event type missing here notifies nobody.
+ * The one table from event type to notification. An event type missing here notifies nobody; one that
+ * tells two audiences different things (a failure: the requester, and the admins who must act) has a
+ * rule per audience.
  */
-export const NOTIFICATION_RULES: { readonly [T in DomainEventType]?: NotificationRule<T> } = {
+export const NOTIFICATION_RULES: {
+  readonly [T in DomainEventType]?: NotificationRule<T> | readonly NotificationRule<T>[];
+} = {
   VmRequestSubmitted: {
     kind: "request.pending",
     recipients: "approvers",
@@ -71,16 +95,33 @@ export const NOTIFICATION_RULES: { readonly [T in DomainEventType]?: Notificatio
       link: vmLink(d.requestId),
     }),
   },
-  VmRequestFailed: {
-    kind: "vm.failed",
-    recipients: "requester",
-    about: (d) => d.requestId,
-    text: (d, r) => ({
-      title: `Request ${nameOf(r)} failed`,
-      body: d.userMessage,
-      link: requestLink(d.requestId),
-    }),
-  },
+  VmRequestFailed: [
+    {
+      kind: "vm.failed",
+      recipients: "requester",
+      about: (d) => d.requestId,
+      text: (d, r) => ({
+        title: `Request ${nameOf(r)} failed`,
+        body: d.userMessage,
+        link: requestLink(d.requestId),
+      }),
+    },
+    {
+      // a job stuck past its deadline, lost, or failing for a reason the site's admins must fix; the
+      // requester's message says "your admin has been told", and this is that telling
+      kind: "job.failed",
+      recipients: "admins",
+      about: (d) => d.requestId,
+      text: (d, r) =>
+        ADMIN_MUST_ACT.has(d.code)
+          ? {
+              title: `Provisioning of ${nameOf(r)} failed: ${d.code}`,
+              body: d.userMessage,
+              link: requestLink(d.requestId),
+            }
+          : null,
+    },
+  ],
   VmActionSucceeded: {
     kind: "vm.action",
     recipients: "owner",
@@ -171,7 +212,9 @@ export const NOTIFICATION_RULES: { readonly [T in DomainEventType]?: Notificatio
   },
 };
 
-/** The rule of an event's type, typed for that event. */
-export function ruleFor<T extends DomainEventType>(type: T): NotificationRule<T> | undefined {
-  return NOTIFICATION_RULES[type] as NotificationRule<T> | undefined;
+/** The rules of an event's type (none, one or one per audience). */
+export function rulesFor<T extends DomainEventType>(type: T): readonly NotificationRule<T>[] {
+  const rules = NOTIFICATION_RULES[type] as NotificationRule<T> | readonly NotificationRule<T>[] | undefined;
+  if (rules === undefined) return [];
+  return Array.isArray(rules) ? rules : [rules as NotificationRule<T>];
 }

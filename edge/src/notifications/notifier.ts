@@ -1,10 +1,11 @@
+import type { DomainEventType } from "@gantry/shared/events/catalog";
 import { readAll } from "../event-store/read-all.ts";
 import type { SqlDatabase, StoredEvent } from "../event-store/stored-event.ts";
 import { advanceCheckpoint, readCheckpoint } from "./checkpoint.ts";
 import { queuedAmong } from "./deliveries.ts";
 import { type DeliveryQueue, enqueueDeliveries } from "./delivery-queue.ts";
 import { type FanOut, fanOut } from "./fan-out.ts";
-import { ruleFor } from "./notification-rules.ts";
+import { type NotificationRule, rulesFor } from "./notification-rules.ts";
 import { resolveRecipients } from "./recipients.ts";
 import { readRequestFacts } from "./request-facts.ts";
 
@@ -43,8 +44,7 @@ export async function runNotifier(
     const log = await readAll(deps.db, { after, limit: pageSize });
     const planned: FanOut[] = [];
     for (const event of log.events) {
-      const fan = await notificationsOf(deps.db, event);
-      if (fan) planned.push(fan);
+      planned.push(...(await notificationsOf(deps.db, event)));
     }
     read += log.events.length;
     if (log.lastPosition === after) break;
@@ -60,10 +60,21 @@ export async function runNotifier(
   return { read, position: after };
 }
 
-/** What one event notifies (null: nothing). */
-async function notificationsOf(db: SqlDatabase, event: StoredEvent): Promise<FanOut | null> {
-  const rule = ruleFor(event.event.type);
-  if (!rule) return null;
+/** What one event notifies: one fan-out per rule of its type that has something to say. */
+async function notificationsOf(db: SqlDatabase, event: StoredEvent): Promise<FanOut[]> {
+  const fans: FanOut[] = [];
+  for (const rule of rulesFor(event.event.type)) {
+    const fan = await notificationOf(db, event, rule);
+    if (fan) fans.push(fan);
+  }
+  return fans;
+}
+
+async function notificationOf(
+  db: SqlDatabase,
+  event: StoredEvent,
+  rule: NotificationRule<DomainEventType>,
+): Promise<FanOut | null> {
   const data = event.event.data as never;
   const tenantId = event.metadata.tenantId;
   const about = rule.about(data);

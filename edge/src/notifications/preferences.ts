@@ -17,6 +17,7 @@ export const EMAIL_BY_DEFAULT: Readonly<Record<NotificationKind, boolean>> = {
   "vm.action": false,
   "vm.lease": true,
   "vm.missing": true,
+  "job.failed": true,
   "vm.leftover": true,
   "agent.offline": true,
   "agent.duplicate": true,

@@ -22,6 +22,8 @@ export const NotificationKind = z.enum([
   "vm.lease",
   /** the reconciliation scan no longer finds the VM in vCenter (→ the owner) */
   "vm.missing",
+  /** provisioning stuck past its deadline, lost, or failing for a reason an admin must fix (→ tenant admins) */
+  "job.failed",
   /** a failed cleanup left a half-built VM in vCenter (→ tenant admins) */
   "vm.leftover",
   /** an agent has been offline longer than the deployment allows (→ tenant admins) */

@@ -9,6 +9,7 @@ export const KIND_LABELS: Readonly<Record<NotificationKind, { label: string; who
   "vm.action": { label: "An action on my VM ended", who: "owners" },
   "vm.lease": { label: "My VM's lease is about to end or ended", who: "owners" },
   "vm.missing": { label: "My VM is missing from vCenter", who: "owners" },
+  "job.failed": { label: "Provisioning failed for a reason an admin must fix", who: "admins" },
   "vm.leftover": { label: "A failed cleanup left a VM in vCenter", who: "admins" },
   "agent.offline": { label: "An agent is offline", who: "admins" },
   "agent.duplicate": { label: "An agent credential is used twice", who: "admins" },
