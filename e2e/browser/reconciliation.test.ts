@@ -12,9 +12,11 @@ describe("reconciliation page", () => {
   let admin: Page;
   beforeAll(async () => {
     browser = await launchBrowser();
-    await waitForConnectedAgent(browser);
+    // an agent back from another file's restart may take a while under load; its own deadline comes
+    // first, so a failure names the agents page's state instead of a bare hook timeout
+    await waitForConnectedAgent(browser, 120_000);
     admin = await signedInPage(browser, USERS.adam, { at: "/admin/reconciliation" });
-  });
+  }, 150_000);
   afterAll(async () => {
     await browser?.close();
   });

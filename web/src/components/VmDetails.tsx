@@ -103,15 +103,15 @@ export function VmDetails(props: {
               {(name) => <span class="mono">{name()}</span>}
             </Show>
           </dd>
-          <Show when={props.ready && props.expiresAt}>
-            {(at) => (
-              <>
-                <dt>Expires</dt>
-                <dd>
-                  <LeaseExpiry vm={{ expiresAt: at(), lease: null }} />
-                </dd>
-              </>
-            )}
+          {/* the row is there from READY on (the lease starts with it), its date filled in when it arrives:
+              a row appearing a moment after the others would move the page under the reader */}
+          <Show when={props.ready}>
+            <dt>Expires</dt>
+            <dd>
+              <Show when={props.expiresAt} fallback={<span class="muted">—</span>}>
+                {(at) => <LeaseExpiry vm={{ expiresAt: at(), lease: null }} />}
+              </Show>
+            </dd>
           </Show>
           <Show when={props.ready}>
             <dt>Status</dt>
