@@ -8,7 +8,8 @@ import { endSessionsAction, getSignedIn } from "../lib/queries.ts";
 
 /**
  * Who is signed in to the tenant, and an admin's way to sign someone out on every device at once (their
- * next request is signed out). Minimal on purpose: the people page of the administration work takes it over.
+ * next request is signed out). People and roles (the settings area) is where roles change; this page is
+ * only about who is signed in now.
  */
 export default function SessionsPage() {
   const people = createAsync(() => getSignedIn());
