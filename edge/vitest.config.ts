@@ -21,16 +21,13 @@ const RAISED_LIMITS = {
 };
 
 /**
- * Files that need storage (and a queue) no other file writes: one writes events that no longer parse on purpose (which
+ * Files that need storage no other file writes: one writes events that no longer parse on purpose (which
  * would break every reader of the whole log beside it), others read the whole event log (rebuilds, the
  * notifier) or the seeded demo tenants as a whole, so another file's rows beside theirs would change what
  * they see. Each runs in a workerd of its own.
  */
 const OWN_STORAGE = [
   "test/event-store.read.test.ts",
-  // the notification queue's consumer takes every file's messages: these wait on their own retries
-  "test/notifications.delivery.test.ts",
-  "test/notifications.webhooks.test.ts",
   "test/agent-revocation.test.ts",
   "test/foundation.test.ts",
   "test/notifications.inbox.test.ts",
