@@ -20,23 +20,6 @@ const RAISED_LIMITS = {
   API_TOKEN_LIMITER: unlimited("1017"),
 };
 
-/**
- * Files that need storage no other file writes: one writes events that no longer parse on purpose (which
- * would break every reader of the whole log beside it), others read the whole event log (rebuilds, the
- * notifier) or the seeded demo tenants as a whole, so another file's rows beside theirs would change what
- * they see. Each runs in a workerd of its own.
- */
-const OWN_STORAGE = [
-  "test/event-store.read.test.ts",
-  "test/agent-revocation.test.ts",
-  "test/foundation.test.ts",
-  "test/notifications.inbox.test.ts",
-  "test/projections.rebuild.test.ts",
-  "test/reference-data.test.ts",
-  "test/vm-leftovers.test.ts",
-  "test/workflow.http.test.ts",
-];
-
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(here, "migrations"));
   const workerd = (main?: string, options: { productionLimits?: boolean } = {}) =>
@@ -64,19 +47,7 @@ export default defineConfig(async () => {
           test: {
             name: "edge",
             include: ["test/**/*.test.ts", "src/**/*.test.ts"],
-            exclude: ["test/dev/**", "test/node/**", "test/limits/**", ...OWN_STORAGE],
-            setupFiles: ["./test/apply-migrations.ts"],
-            // one workerd for the files in turn instead of one per file (~3 s each to start): 66 s
-            // instead of ~550 s here. They share D1 and the Durable Objects, which they can, since
-            // each makes its own tenants or finds what it made by id
-            isolate: false,
-          },
-        },
-        {
-          plugins: [workerd()],
-          test: {
-            name: "edge-own-storage",
-            include: OWN_STORAGE,
+            exclude: ["test/dev/**", "test/node/**", "test/limits/**"],
             setupFiles: ["./test/apply-migrations.ts"],
           },
         },
