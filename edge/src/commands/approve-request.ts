@@ -1,5 +1,6 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import type { DomainEvent } from "@gantry/shared/events/catalog";
+import { amountsOf } from "@gantry/shared/domain/quota";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { Principal } from "../auth/principal.ts";
 import { jobIdFor } from "../provisioning/ids.ts";
@@ -21,6 +22,7 @@ import { outboxInsert } from "./job-outbox.ts";
 import { loadVmRequest } from "./load-aggregates.ts";
 import { relayJob } from "./outbox-relay.ts";
 import { decidableRequest } from "./request-access.ts";
+import { type CapacityNeed, quotaGuard, quotaRefusal } from "./quota-guard.ts";
 import { appendToRequest } from "./request-append.ts";
 
 export interface Decided {
@@ -63,7 +65,10 @@ function sagaDispatches(
  * provisioning job to the outbox; the job is then relayed in the background (and by the sweeper). The
  * job is built and checked against its schema first: one the hub would refuse is refused here, with
  * nothing committed. Two admins racing: one append wins, the other gets STALE_REQUEST_VERSION and
- * nothing is written; the winner repeating its approval is answered as done.
+ * nothing is written; the winner repeating its approval is answered as done. The request's spec must fit
+ * the project's and tenant's quotas: checked on read for a clear refusal, and made part of the batch by
+ * the quota guard, so approvals racing for the last capacity never exceed it (the loser gets
+ * QUOTA_EXCEEDED, a CONFLICT, with nothing written).
  */
 export async function approveRequest(
   deps: DispatchDeps,
@@ -81,7 +86,10 @@ export async function approveRequest(
   // the same admin approving the same version always writes the same event id: a repeat after a lost
   // answer (D1 or the network) finds its own approval and is answered as done, never written twice
   const approvalId = `approval:${requestId}@${expectedVersion}:${principal.userId}`;
-  return handleCommand(deps.store, {
+  // set by the decision; read again when the quota guard refused the batch
+  let capacity = null as CapacityNeed | null;
+  let capacityTaken = false;
+  const result = await handleCommand(deps.store, {
     load: () => loadVmRequest(deps.db, requestId),
     decide: async (loaded) => {
       const decidable = decidableRequest(principal, loaded, {
@@ -107,12 +115,22 @@ export async function approveRequest(
       if (!placement.ok) return done(placement);
       const dispatches = sagaDispatches(decided.value, { saga: loaded.saga, placement: placement.value });
       if (!dispatches.ok) return done(dispatches);
+      capacity = {
+        tenantId: principal.tenantId,
+        projectId: request.projectId,
+        needs: amountsOf(request.spec),
+        // the request's own row never counts: if another approval of it won, the append's version check answers
+        replacing: requestId,
+      };
+      const refusal = await quotaRefusal(deps.db, { ...capacity, what: "this request", field: null });
+      if (refusal) return done(err(refusal));
 
       const ctx = { ...userCommandContext(deps, principal), eventId: (i: number) => `${approvalId}#${i}` };
       return appendToRequest(deps, {
         loaded,
         requestId,
         requesterId: request.requester.id,
+        guards: [quotaGuard(deps.db, capacity)],
         events: decided.value,
         ctx,
         sideEffects: dispatches.value.map((dispatch) =>
@@ -125,5 +143,13 @@ export async function approveRequest(
       });
     },
     onConflict: (conflict) => err({ ...stale, actualVersion: conflict.actualVersion }),
+    onRefused: () => {
+      capacityTaken = true;
+      return err({ code: "CONCURRENT_MODIFICATION", streamId: requestId });
+    },
   });
+  // another approval took the capacity between the read and the batch: say what is left now
+  if (!capacityTaken || capacity === null) return result;
+  const refusal = await quotaRefusal(deps.db, { ...capacity, what: "this request", field: null });
+  return err(refusal ?? { code: "CONCURRENT_MODIFICATION", streamId: requestId });
 }

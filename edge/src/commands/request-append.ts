@@ -1,4 +1,5 @@
 import type { DomainEvent } from "@gantry/shared/events/catalog";
+import type { CommitGuard } from "../event-store/append-to-stream.ts";
 import { announceCommitted } from "../tenant-feed/change-feed.ts";
 import type { CommandContext } from "./command-context.ts";
 import { toNewEvents } from "./command-context.ts";
@@ -20,11 +21,13 @@ export function appendToRequest<TValue>(
     ctx: CommandContext;
     /** writes that commit with the events (the approval's outbox row) */
     sideEffects?: readonly D1PreparedStatement[];
+    /** conditions of the write (an approval's quota guard); the command must answer their refusal */
+    guards?: readonly CommitGuard[];
     answer: () => TValue;
   },
 ): Decision<TValue> {
   const { requestId, requesterId, ctx } = input;
-  return appendTo(input.loaded, toNewEvents(input.events, ctx), {
+  const decision = appendTo(input.loaded, toNewEvents(input.events, ctx), {
     ...(input.sideEffects === undefined ? {} : { sideEffects: input.sideEffects }),
     answer: (append) => {
       const value = input.answer();
@@ -32,4 +35,6 @@ export function appendToRequest<TValue>(
       return value;
     },
   });
+  if (decision.kind !== "commit" || !input.guards?.length) return decision;
+  return { ...decision, commit: { ...decision.commit, guards: input.guards } };
 }

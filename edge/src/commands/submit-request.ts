@@ -1,4 +1,5 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
+import { amountsOf } from "@gantry/shared/domain/quota";
 import type { VmSize } from "@gantry/shared/domain/vm-size";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { Principal } from "../auth/principal.ts";
@@ -10,6 +11,7 @@ import { userCommandContext } from "./command-context.ts";
 import type { CommandDeps } from "./command-deps.ts";
 import { done, handleCommand } from "./handle-command.ts";
 import { type LoadedVmRequest, loadVmRequest } from "./load-aggregates.ts";
+import { quotaRefusal } from "./quota-guard.ts";
 import { appendToRequest } from "./request-append.ts";
 
 export interface Submission {
@@ -101,6 +103,19 @@ export async function submitRequest(
           loaded.state,
         );
         if (!decided.ok) return done(decided);
+        // pending requests hold nothing, so submitting takes no capacity: a read is enough to refuse one
+        // that could never be approved (its approval checks again, as part of its batch)
+        const submitted = decided.value.find((e) => e.type === "VmRequestSubmitted");
+        if (submitted) {
+          const overQuota = await quotaRefusal(deps.db, {
+            tenantId: principal.tenantId,
+            projectId: submission.projectId,
+            needs: amountsOf(submitted.data.spec),
+            what: "this request",
+            field: "size",
+          });
+          if (overQuota) return done(err(overQuota));
+        }
         return appendToRequest(deps, {
           loaded,
           requestId,

@@ -1,4 +1,5 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
+import { shortfallText } from "@gantry/shared/domain/quota";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodRealError } from "zod";
@@ -40,6 +41,7 @@ const CODES: Readonly<Record<DomainError["code"], TRPC_ERROR_CODE_KEY>> = {
   NO_AGENT_CAN_RUN: "PRECONDITION_FAILED",
   VM_NAME_TAKEN: "CONFLICT",
   LEASE_REFUSED: "PRECONDITION_FAILED",
+  QUOTA_EXCEEDED: "CONFLICT",
 };
 
 function messageFor(error: DomainError): string {
@@ -96,12 +98,16 @@ function messageFor(error: DomainError): string {
       return "is already used by a live request in this project; choose another name";
     case "LEASE_REFUSED":
       return error.why;
+    case "QUOTA_EXCEEDED":
+      return shortfallText({ kind: error.scope, name: error.scopeName }, error.shortfall, error.what);
   }
 }
 
 // domain refusals about one input field: clients show them under that field, like a schema failure
 function fieldOf(error: DomainError): { path: string; input: unknown } | null {
-  return error.code === "VM_NAME_TAKEN" ? { path: "name", input: error.name } : null;
+  if (error.code === "VM_NAME_TAKEN") return { path: "name", input: error.name };
+  if (error.code === "QUOTA_EXCEEDED" && error.field) return { path: error.field, input: null };
+  return null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { QuotaScopeKind, QuotaShortfall } from "./quota.ts";
 import type { VmRequestStatus, VmStatus } from "./request-status.ts";
 import type { VmActionKind } from "./vm-actions.ts";
 
@@ -54,6 +55,20 @@ export type DomainError =
   /** another live request (pending, approved, provisioning or ready) of the project has this VM name */
   | { code: "VM_NAME_TAKEN"; projectId: string; name: string }
   /** the lease cannot be extended, rescued or decided on now (`why` says why, for people) */
-  | { code: "LEASE_REFUSED"; vmId: string; why: string };
+  | { code: "LEASE_REFUSED"; vmId: string; why: string }
+  /**
+   * the request (at submit or approve) or resize (at its request or approval) does not fit the project's
+   * or the tenant's quota; at approve this is also the loser of a race for the last capacity
+   */
+  | {
+      code: "QUOTA_EXCEEDED";
+      scope: QuotaScopeKind;
+      scopeName: string;
+      shortfall: QuotaShortfall;
+      /** "this request" or "this resize": what needs the capacity */
+      what: string;
+      /** the input field it is about (a submitted size), if any */
+      field: "size" | null;
+    };
 
 export type DomainErrorCode = DomainError["code"];
