@@ -22,7 +22,7 @@ import { outboxInsert } from "./job-outbox.ts";
 import { loadVmRequest } from "./load-aggregates.ts";
 import { relayJob } from "./outbox-relay.ts";
 import { decidableRequest } from "./request-access.ts";
-import { type CapacityNeed, quotaGuard, quotaRefusal } from "./quota-guard.ts";
+import { type CapacityNeed, capacityClaim, quotaRefusal } from "./quota-guard.ts";
 import { appendToRequest } from "./request-append.ts";
 
 export interface Decided {
@@ -86,9 +86,7 @@ export async function approveRequest(
   // the same admin approving the same version always writes the same event id: a repeat after a lost
   // answer (D1 or the network) finds its own approval and is answered as done, never written twice
   const approvalId = `approval:${requestId}@${expectedVersion}:${principal.userId}`;
-  // set by the decision; read again when the quota guard refused the batch
-  let capacity = null as CapacityNeed | null;
-  let capacityTaken = false;
+  const claim = capacityClaim(deps.db, "this request");
   const result = await handleCommand(deps.store, {
     load: () => loadVmRequest(deps.db, requestId),
     decide: async (loaded) => {
@@ -115,7 +113,7 @@ export async function approveRequest(
       if (!placement.ok) return done(placement);
       const dispatches = sagaDispatches(decided.value, { saga: loaded.saga, placement: placement.value });
       if (!dispatches.ok) return done(dispatches);
-      capacity = {
+      const capacity: CapacityNeed = {
         tenantId: principal.tenantId,
         projectId: request.projectId,
         needs: amountsOf(request.spec),
@@ -130,7 +128,7 @@ export async function approveRequest(
         loaded,
         requestId,
         requesterId: request.requester.id,
-        guards: [quotaGuard(deps.db, capacity)],
+        guards: [claim.guard(capacity)],
         events: decided.value,
         ctx,
         sideEffects: dispatches.value.map((dispatch) =>
@@ -143,13 +141,8 @@ export async function approveRequest(
       });
     },
     onConflict: (conflict) => err({ ...stale, actualVersion: conflict.actualVersion }),
-    onRefused: () => {
-      capacityTaken = true;
-      return err({ code: "CONCURRENT_MODIFICATION", streamId: requestId });
-    },
+    onRefused: () => claim.refused(requestId),
   });
   // another approval took the capacity between the read and the batch: say what is left now
-  if (!capacityTaken || capacity === null) return result;
-  const refusal = await quotaRefusal(deps.db, { ...capacity, what: "this request", field: null });
-  return err(refusal ?? { code: "CONCURRENT_MODIFICATION", streamId: requestId });
+  return claim.answer(result);
 }

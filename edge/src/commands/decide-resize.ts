@@ -2,6 +2,7 @@ import type { VmActionAccepted } from "@gantry/shared/api/vms";
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { isAdmin, type Principal } from "../auth/principal.ts";
+import type { CommitGuard } from "../event-store/append-to-stream.ts";
 import { actionJobIdFor } from "../provisioning/build-action-job.ts";
 import { decideResize, type ResizeDecision } from "../provisioning/vm-resize-decider.ts";
 import type { VmPolicy } from "../tenancy/vm-policy.ts";
@@ -10,6 +11,7 @@ import { userCommandContext } from "./command-context.ts";
 import type { DispatchDeps } from "./command-deps.ts";
 import { type Decision, done, handleCommand } from "./handle-command.ts";
 import type { JobDispatch } from "./job-dispatcher.ts";
+import { capacityClaim, quotaRefusal, resizeNeed } from "./quota-guard.ts";
 import { actionDispatch, appendToVmWithJobs, dispatchTarget } from "./request-vm-action.ts";
 import { loadManagedVm, visibleVm } from "./vm-access.ts";
 
@@ -45,7 +47,8 @@ export async function decideResizeApproval(
       : verdict.verdict === "reject"
         ? { type: "RejectResize", data: { approvalId, reason: verdict.reason } }
         : { type: "WithdrawResize", data: { approvalId } };
-  return handleCommand(deps.store, {
+  const claim = capacityClaim(deps.db, "this resize");
+  const result = await handleCommand(deps.store, {
     load: () => loadManagedVm(deps.db, vmId),
     decide: async (loaded): Promise<Decision<VmActionAccepted>> => {
       // approving and rejecting are for admins (the router checks too); withdrawing for whoever sees it
@@ -63,8 +66,17 @@ export async function decideResizeApproval(
       });
       if (decided.value.length === 0) return done(ok(answer(loaded.streams.vm.version)));
       const dispatches: JobDispatch[] = [];
+      const guards: CommitGuard[] = [];
       for (const event of decided.value) {
         if (event.type !== "VmActionRequested") continue;
+        const { action } = event.data;
+        if (action.kind === "resize") {
+          // the growth must fit the quota now, and still when the batch commits
+          const need = resizeNeed(principal.tenantId, vm, action.to.spec);
+          const overQuota = await quotaRefusal(deps.db, { ...need, what: "this resize", field: null });
+          if (overQuota) return done(err(overQuota));
+          guards.push(claim.guard(need));
+        }
         const target = await dispatchTarget(deps, { tenantId: principal.tenantId, vm, kind: "resize" });
         if (!target.ok) return done(target);
         dispatches.push(
@@ -82,8 +94,11 @@ export async function decideResizeApproval(
         events: decided.value,
         ctx: userCommandContext(deps, principal),
         dispatches,
+        guards,
         answer,
       });
     },
+    onRefused: () => claim.refused(vmId),
   });
+  return claim.answer(result);
 }

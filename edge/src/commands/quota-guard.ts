@@ -1,8 +1,16 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
-import { type QuotaAmounts, type QuotaLimits, shortfallOf } from "@gantry/shared/domain/quota";
+import {
+  amountsOf,
+  NOTHING,
+  type QuotaAmounts,
+  type QuotaLimits,
+  shortfallOf,
+} from "@gantry/shared/domain/quota";
+import type { VmSpec } from "@gantry/shared/domain/vm-size";
+import { err, type Result } from "@gantry/shared/result";
 import type { CommitGuard } from "../event-store/append-to-stream.ts";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
-import { HELD, HOLDS_CAPACITY, NO_USAGE, tenantUsage } from "../projections/quota-usage.ts";
+import { HELD, HOLDS_CAPACITY, heldBy, NO_USAGE, tenantUsage } from "../projections/quota-usage.ts";
 import { getProject } from "../tenancy/projects.ts";
 import { quotasOf, TENANT_QUOTA_ROW } from "../tenancy/quotas.ts";
 import { getTenant } from "../tenancy/tenants.ts";
@@ -72,14 +80,24 @@ export async function quotaRefusal(
   const limits = await quotasOf(db, scope);
   const unlimited = (l: QuotaLimits) => Object.values(l).every((v) => v === null);
   if (unlimited(limits.project) && unlimited(limits.tenant)) return null;
-  const usage = await tenantUsage(db, need.tenantId);
+  const [usage, replaced] = await Promise.all([
+    tenantUsage(db, need.tenantId),
+    need.replacing ? heldBy(db, { tenantId: need.tenantId, requestId: need.replacing }) : NOTHING,
+  ]);
+  // a resized VM already holds its old spec: it needs only the growth (and no second VM)
+  const needs = {
+    vcpu: Math.max(0, need.needs.vcpu - replaced.vcpu),
+    memoryGb: Math.max(0, need.needs.memoryGb - replaced.memoryGb),
+    diskGb: Math.max(0, need.needs.diskGb - replaced.diskGb),
+    vms: Math.max(0, need.needs.vms - replaced.vms),
+  };
   const project = usage.projects.get(need.projectId) ?? NO_USAGE;
-  const inProject = shortfallOf(limits.project, project.used, need.needs);
+  const inProject = shortfallOf(limits.project, project.used, needs);
   if (inProject) {
     const named = await getProject(db, scope);
     return quotaExceeded(need, { scope: "project", scopeName: named?.name ?? need.projectId }, inProject);
   }
-  const inTenant = shortfallOf(limits.tenant, usage.tenant.used, need.needs);
+  const inTenant = shortfallOf(limits.tenant, usage.tenant.used, needs);
   if (!inTenant) return null;
   const tenant = await getTenant(db, need.tenantId);
   return quotaExceeded(need, { scope: "tenant", scopeName: tenant?.name ?? need.tenantId }, inTenant);
@@ -90,3 +108,40 @@ const quotaExceeded = (
   where: { scope: "project" | "tenant"; scopeName: string },
   shortfall: NonNullable<ReturnType<typeof shortfallOf>>,
 ): DomainError => ({ code: "QUOTA_EXCEEDED", ...where, shortfall, what: need.what, field: need.field });
+
+/**
+ * One command's claim on capacity: `guard` makes the need a condition of the batch; `refused` is the
+ * command's `onRefused`; `answer` turns that refusal into the QUOTA_EXCEEDED of the moment (what is
+ * left now that another write took the capacity), read after the batch failed.
+ */
+export function capacityClaim(db: SqlDatabase, what: string) {
+  let claimed: CapacityNeed | null = null;
+  let refused = false;
+  return {
+    guard(need: CapacityNeed): CommitGuard {
+      claimed = need;
+      return quotaGuard(db, need);
+    },
+    refused(streamId: string): Result<never, DomainError> {
+      refused = true;
+      return err({ code: "CONCURRENT_MODIFICATION", streamId });
+    },
+    async answer<T>(result: Result<T, DomainError>): Promise<Result<T, DomainError>> {
+      if (!refused || claimed === null || result.ok) return result;
+      const now = await quotaRefusal(db, { ...claimed, what, field: null });
+      return now ? err(now) : result;
+    },
+  };
+}
+
+/** A VM resized to `to`: it holds `to` instead of what it holds now, and counts as no new VM. */
+export const resizeNeed = (
+  tenantId: string,
+  vm: { projectId: string; requestId: string },
+  to: VmSpec,
+): CapacityNeed => ({
+  tenantId,
+  projectId: vm.projectId,
+  needs: amountsOf(to, 0),
+  replacing: vm.requestId,
+});

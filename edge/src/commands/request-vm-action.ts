@@ -5,6 +5,7 @@ import type { VmAction } from "@gantry/shared/events/vm-lifecycle";
 import { VM_ACTIONS_MIN_AGENT_VERSION } from "@gantry/shared/jobs/vm-action-job";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { Principal } from "../auth/principal.ts";
+import type { CommitGuard } from "../event-store/append-to-stream.ts";
 import { actionJobIdFor, buildVmActionJob, jobKindOf } from "../provisioning/build-action-job.ts";
 import type { ManagedVm } from "../provisioning/managed-vm.ts";
 import { type ActionInput, decideVmAction } from "../provisioning/vm-action-decider.ts";
@@ -18,6 +19,7 @@ import { type Decision, done, handleCommand } from "./handle-command.ts";
 import type { JobDispatch } from "./job-dispatcher.ts";
 import { outboxInsert } from "./job-outbox.ts";
 import { relayJob } from "./outbox-relay.ts";
+import { quotaRefusal, resizeNeed } from "./quota-guard.ts";
 import { type LoadedManagedVm, loadManagedVm, visibleVm } from "./vm-access.ts";
 import { appendToVm } from "./vm-append.ts";
 
@@ -120,6 +122,16 @@ export async function requestVmAction(
         version,
       });
       if (decision.kind === "repeat") return done(ok(answer(decision.status, loaded.streams.vm.version)));
+      // a resize up that could never be approved within the quota is refused now, like a request
+      for (const event of decision.events) {
+        if (event.type !== "VmResizeRequested") continue;
+        const overQuota = await quotaRefusal(deps.db, {
+          ...resizeNeed(principal.tenantId, vm, event.data.to.spec),
+          what: "this resize",
+          field: null,
+        });
+        if (overQuota) return done(err(overQuota));
+      }
       const ctx = userCommandContext(deps, principal);
       const dispatches: JobDispatch[] = [];
       for (const event of decision.events) {
@@ -160,6 +172,8 @@ export function appendToVmWithJobs<TValue>(
     events: readonly VmEvent[];
     ctx: CommandContext;
     dispatches: readonly JobDispatch[];
+    /** conditions of the write (a resize up's quota guard); the command must answer their refusal */
+    guards?: readonly CommitGuard[];
     answer: (version: number) => TValue;
   },
 ): Decision<TValue> {
@@ -170,6 +184,7 @@ export function appendToVmWithJobs<TValue>(
     ownerId: vm.ownerId,
     events,
     ctx,
+    ...(input.guards === undefined ? {} : { guards: input.guards }),
     sideEffects: dispatches.map((dispatch) =>
       outboxInsert(deps.db, { dispatch, requestId: vm.requestId, now: ctx.occurredAt }),
     ),

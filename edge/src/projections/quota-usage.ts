@@ -87,3 +87,18 @@ export async function tenantUsage(
     tenant = { used: add(tenant.used, u.used), requested: add(tenant.requested, u.requested) };
   return { tenant, projects };
 }
+
+/** What one request (or its VM) holds now; nothing when it holds no capacity. */
+export async function heldBy(
+  db: SqlDatabase,
+  scope: { tenantId: string; requestId: string },
+): Promise<QuotaAmounts> {
+  const row = await db
+    .prepare(
+      `SELECT ${HELD.vcpu} AS vcpu, ${HELD.memoryGb} AS memoryGb, ${HELD.diskGb} AS diskGb
+       FROM ${REQUEST_SUMMARY} WHERE tenant_id = ? AND request_id = ? AND ${HOLDS_CAPACITY}`,
+    )
+    .bind(scope.tenantId, scope.requestId)
+    .first<Omit<QuotaAmounts, "vms">>();
+  return row ? { ...row, vms: 1 } : NOTHING;
+}

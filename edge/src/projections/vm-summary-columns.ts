@@ -60,7 +60,15 @@ export function vmSummaryColumns(
     case "VmActionRequested": {
       const { actionId, action, deadline } = event.data;
       return {
-        ...(action.kind === "resize" ? NO_RESIZE : {}),
+        // a resize holds its new spec against the quota from now on (a resize up is approved by now)
+        ...(action.kind === "resize"
+          ? {
+              ...NO_RESIZE,
+              held_cpu: action.to.spec.cpu,
+              held_memory_gb: action.to.spec.memoryGb,
+              held_disk_gb: action.to.spec.diskGb,
+            }
+          : {}),
         vm_action_id: actionId,
         vm_action_kind: action.kind,
         vm_action_step: null,
