@@ -165,6 +165,15 @@ function tenancyEntry(event: TenancyEvent): Entry | null {
         : "cleared (the tenant's default applies)";
       return { action: "LEASE_POLICY_CHANGED", subject, requestId: null, summary: `lease policy ${what}` };
     }
+    case "QuotaChanged": {
+      const { projectId, limits } = event.data;
+      const subject = projectId
+        ? { kind: "project" as const, id: projectId }
+        : { kind: "tenant" as const, id: "quota" };
+      const limit = (n: number | null, unit: string) => (n === null ? "unlimited" : `${n}${unit}`);
+      const summary = `quota vCPU ${limit(limits.vcpu, "")}, memory ${limit(limits.memoryGb, " GB")}, disk ${limit(limits.diskGb, " GB")}, VMs ${limit(limits.vms, "")}`;
+      return { action: "QUOTA_CHANGED", subject, requestId: null, summary };
+    }
     default:
       return administrationEntry(event);
   }

@@ -5,6 +5,7 @@ import { catalogRouter } from "./routers/catalog.ts";
 import { leasesRouter } from "./routers/leases.ts";
 import { notificationsRouter } from "./routers/notifications.ts";
 import { progressRouter } from "./routers/progress.ts";
+import { quotasRouter } from "./routers/quotas.ts";
 import { reconciliationRouter } from "./routers/reconciliation.ts";
 import { requestsRouter } from "./routers/requests.ts";
 import { sessionRouter } from "./routers/session.ts";
@@ -32,6 +33,7 @@ export const appRouter = router({
   tokens: tokensRouter,
   leases: leasesRouter,
   notifications: notificationsRouter,
+  quotas: quotasRouter,
 });
 
 export type AppRouter = typeof appRouter;

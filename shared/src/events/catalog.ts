@@ -82,6 +82,7 @@ const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
   VmLeaseEnded: { currentVersion: 1, upcasters: {} },
   VmLeaseExempted: { currentVersion: 1, upcasters: {} },
   LeasePolicyChanged: { currentVersion: 1, upcasters: {} },
+  QuotaChanged: { currentVersion: 1, upcasters: {} },
   SiteSettingsChanged: { currentVersion: 1, upcasters: {} },
   EnrollmentTokenCreated: { currentVersion: 1, upcasters: {} },
   EnrollmentTokenRevoked: { currentVersion: 1, upcasters: {} },

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TokenScope } from "../api/tokens.ts";
 import { LeasePolicy } from "../domain/lease-policy.ts";
+import { QuotaLimits } from "../domain/quota.ts";
 import { MAX_UNOWNED_LISTED, ScanFigures, UnownedVm } from "../domain/reconciliation.ts";
 import { Slug, VmPrefix } from "../domain/slug.ts";
 import { DnsDomain, LoginUser } from "../domain/vm-access.ts";
@@ -197,6 +198,12 @@ export const LeasePolicyChanged = z.object({
   data: z.object({ projectId: Id.nullable(), policy: LeasePolicy.nullable() }),
 });
 
+/** An admin set the tenant's own quota (projectId null) or a project's; a null limit is unlimited. */
+export const QuotaChanged = z.object({
+  type: z.literal("QuotaChanged"),
+  data: z.object({ projectId: Id.nullable(), limits: QuotaLimits }),
+});
+
 export const TenancyEvent = z.discriminatedUnion("type", [
   SiteSettingsChanged,
   SiteScanned,
@@ -219,5 +226,6 @@ export const TenancyEvent = z.discriminatedUnion("type", [
   ApiTokenCreated,
   ApiTokenRevoked,
   LeasePolicyChanged,
+  QuotaChanged,
 ]);
 export type TenancyEvent = z.infer<typeof TenancyEvent>;
