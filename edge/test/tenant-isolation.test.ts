@@ -258,6 +258,14 @@ const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][
         },
       }),
   ],
+  // quotas (issue 18)
+  ["quotas.left", "project", (api, id) => api.quotas.left({ projectId: id })],
+  [
+    "quotas.set",
+    "project",
+    (api, id) =>
+      api.quotas.set({ projectId: id, limits: { vcpu: 0, memoryGb: 0, diskGb: 0, vms: 0 } }),
+  ],
 ];
 
 describe("cross-tenant sweep", () => {
@@ -293,6 +301,13 @@ describe("cross-tenant sweep", () => {
     expect(vm.vm.lease).toMatchObject({ phase: "active", pendingExtension: { approvalId: acmeExtension } });
     const policies = await callerFor(adam, w).leases.policies();
     expect(policies.projects.find((p) => p.projectId === ACME_WEB)?.source).toBe("default");
+    const quotas = await callerFor(adam, w).quotas.list();
+    expect(quotas.projects.find((p) => p.projectId === ACME_WEB)?.limits).toEqual({
+      vcpu: null,
+      memoryGb: null,
+      diskGb: null,
+      vms: null,
+    });
     const settings = callerFor(adam, w).settings;
     expect((await settings.projects()).find((p) => p.projectId === ACME_WEB)).toMatchObject({
       name: "Web",
@@ -321,6 +336,7 @@ describe("cross-tenant sweep", () => {
       acmeVm,
     );
     expect((await globex.leases.policies()).projects.map((p) => p.projectId)).not.toContain(ACME_WEB);
+    expect((await globex.quotas.list()).projects.map((p) => p.projectId)).not.toContain(ACME_WEB);
     expect((await globex.audit.list({})).items.map((e) => e.requestId)).not.toContain(acmeId);
     expect((await globex.catalog.projects()).map((p) => p.projectId)).toEqual([
       "proj-globex-analytics",
