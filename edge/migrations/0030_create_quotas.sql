@@ -29,9 +29,8 @@ BEGIN
   SELECT RAISE(ABORT, 'gantry:quota_exceeded');
 END;
 
--- What a project holds is a sum over its rows. project_id never changes, so the entry is written once,
--- at submission (one more D1 row per request); the tenant's sum walks the primary key's prefix.
-CREATE INDEX request_summary_by_project ON request_summary (tenant_id, project_id);
+-- What a project and its tenant hold is a sum over the tenant's rows (the primary key's prefix; one scan
+-- gives both). No index is added for it: each would cost a D1 row per request, and reads are cheap.
 
 -- A resized VM holds its new spec from the moment its resize is asked of the agent (a resize up only
 -- after its approval); NULL: the spec it was requested with (cpu, memory_gb, disk_gb).
