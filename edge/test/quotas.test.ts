@@ -43,7 +43,6 @@ async function refusal(promise: Promise<unknown>): Promise<{ code: string; messa
   throw new Error("expected a refusal");
 }
 
-const M = { vcpu: 4, memoryGb: 8, diskGb: 100 };
 const times = (n: number) => ({ vcpu: 4 * n, memoryGb: 8 * n, diskGb: 100 * n, vms: n });
 
 /** Appends events to a VM's stream as the cron or the reconciliation would (the projection is the point). */
@@ -209,7 +208,8 @@ describe("enforcement", () => {
     const t = await createTestTenant(env.DB);
     await as(w, t.admin).quotas.set({ projectId: t.projectId, limits: { ...UNLIMITED, vms: 3 } });
     const requests = [];
-    for (let i = 0; i < 6; i++) requests.push(await as(w, t.member).requests.create(requestInput(t.projectId)));
+    for (let i = 0; i < 6; i++)
+      requests.push(await as(w, t.member).requests.create(requestInput(t.projectId)));
     // two admins, six approvals at once
     const outcomes = await Promise.allSettled(
       requests.map((r, i) =>
@@ -226,7 +226,9 @@ describe("enforcement", () => {
     await w.settle();
     expect(await used(w, t)).toEqual(times(3));
     const statuses = await Promise.all(
-      requests.map(async (r) => (await as(w, t.admin).requests.get({ requestId: r.requestId })).request.status),
+      requests.map(
+        async (r) => (await as(w, t.admin).requests.get({ requestId: r.requestId })).request.status,
+      ),
     );
     expect(statuses.filter((s) => s === "APPROVED")).toHaveLength(3);
     expect(statuses.filter((s) => s === "PENDING")).toHaveLength(3);
@@ -256,9 +258,9 @@ describe("enforcement", () => {
       ["Data", 0],
     ]);
     // a member cannot set quotas; each change is audited with who made it
-    expect(
-      (await refusal(as(w, t.member).quotas.set({ projectId: null, limits: UNLIMITED }))).code,
-    ).toBe("FORBIDDEN");
+    expect((await refusal(as(w, t.member).quotas.set({ projectId: null, limits: UNLIMITED }))).code).toBe(
+      "FORBIDDEN",
+    );
     const audit = await as(w, t.admin).audit.list({ filter: { action: "QUOTA_CHANGED" } });
     expect(audit.items).toHaveLength(1);
     expect(audit.items[0]).toMatchObject({

@@ -263,8 +263,7 @@ const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][
   [
     "quotas.set",
     "project",
-    (api, id) =>
-      api.quotas.set({ projectId: id, limits: { vcpu: 0, memoryGb: 0, diskGb: 0, vms: 0 } }),
+    (api, id) => api.quotas.set({ projectId: id, limits: { vcpu: 0, memoryGb: 0, diskGb: 0, vms: 0 } }),
   ],
 ];
 

@@ -1,6 +1,6 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
-import type { DomainEvent } from "@gantry/shared/events/catalog";
 import { amountsOf } from "@gantry/shared/domain/quota";
+import type { DomainEvent } from "@gantry/shared/events/catalog";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { Principal } from "../auth/principal.ts";
 import { jobIdFor } from "../provisioning/ids.ts";
@@ -21,8 +21,8 @@ import type { JobDispatch } from "./job-dispatcher.ts";
 import { outboxInsert } from "./job-outbox.ts";
 import { loadVmRequest } from "./load-aggregates.ts";
 import { relayJob } from "./outbox-relay.ts";
-import { decidableRequest } from "./request-access.ts";
 import { type CapacityNeed, capacityClaim, quotaRefusal } from "./quota-guard.ts";
+import { decidableRequest } from "./request-access.ts";
 import { appendToRequest } from "./request-append.ts";
 
 export interface Decided {

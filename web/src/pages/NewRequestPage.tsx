@@ -13,11 +13,14 @@ import { PageHeader } from "../components/PageHeader.tsx";
 import { SizeCards } from "../components/SizeCards.tsx";
 import { createNameCheck } from "../lib/create-name-check.ts";
 import { createNewRequestForm } from "../lib/create-new-request-form.ts";
+import { createQuotaCheck } from "../lib/create-quota-check.ts";
+import { fieldErrorsOf } from "../lib/field-errors.ts";
 import { makeInputKeys } from "../lib/idempotency-key.ts";
 import { createRequestAction, getNetworks, getProjects, getRequest, getSizes } from "../lib/queries.ts";
 import { toast } from "../lib/toasts.ts";
 import { JustificationField } from "./new-request/JustificationField.tsx";
 import { ProjectField } from "./new-request/ProjectField.tsx";
+import { SizeQuota } from "./new-request/SizeQuota.tsx";
 import { SubmitRow } from "./new-request/SubmitRow.tsx";
 import { VmNameField } from "./new-request/VmNameField.tsx";
 
@@ -66,6 +69,13 @@ export default function NewRequestPage() {
     });
   });
 
+  // the quota left in the chosen project; an over-quota size is refused at the field, before submit
+  const quota = createQuotaCheck({
+    projectId: form.projectId,
+    spec: () => sizes()?.find((s) => s.size === form.size()),
+  });
+  const sizeError = () => quota.refusal() ?? fieldErrorsOf(submission.error).size ?? null;
+
   const localNameError = () => form.errorFor("name");
   const project = () => form.project();
   const nameKey = createMemo(() =>
@@ -90,6 +100,7 @@ export default function NewRequestPage() {
     const checked = form.attempt();
     if (checked.invalid !== null) return focus(checked.invalid);
     if (availability() === "taken") return focus("name");
+    if (quota.refusal()) return focus("size");
     try {
       const created = await createRequest({ idempotencyKey: keyFor(checked.input), ...checked.input });
       submitted = true;
@@ -140,7 +151,9 @@ export default function NewRequestPage() {
             sizes={sizes() ?? []}
             value={form.size()}
             onChange={(s) => form.set("size", s)}
+            describedBy="size-quota size-error"
           />
+          <SizeQuota summary={quota.summary()} error={sizeError()} />
         </fieldset>
         <JustificationField
           value={form.values.justification}

@@ -37,7 +37,8 @@ export function QuotaForm(props: { row: QuotaUsage & { projectId: string | null 
       const fields: Record<string, string> = {};
       const parsed = SetQuotaInput.safeParse({ projectId: props.row.projectId, limits });
       for (const issue of parsed.success ? [] : parsed.error.issues)
-        fields[String(issue.path[1] ?? issue.path[0])] ??= "must be a whole number from 0 to 1000000, or empty";
+        fields[String(issue.path[1] ?? issue.path[0])] ??=
+          "must be a whole number from 0 to 1000000, or empty";
       setErrors(fields);
       document.getElementById(id(Object.keys(fields)[0] ?? "vcpu"))?.focus();
       return;

@@ -47,7 +47,9 @@ export default function QuotasSettings() {
             <For each={rows()}>
               {(row) => (
                 <tr data-quota={row.projectId ?? "tenant"}>
-                  <td data-label="Scope">{row.projectId === null ? `${row.name} (all projects)` : row.name}</td>
+                  <td data-label="Scope">
+                    {row.projectId === null ? `${row.name} (all projects)` : row.name}
+                  </td>
                   <For each={QUOTA_RESOURCES}>
                     {(r) => (
                       <td data-label={RESOURCE_LABELS[r]} data-resource={r} class="tabular">
@@ -56,7 +58,11 @@ export default function QuotasSettings() {
                     )}
                   </For>
                   <td data-label="Actions">
-                    <button type="button" class="button button--small" onClick={() => setEditing(row.projectId)}>
+                    <button
+                      type="button"
+                      class="button button--small"
+                      onClick={() => setEditing(row.projectId)}
+                    >
                       Edit<span class="visually-hidden"> the quota of {row.name}</span>
                     </button>
                   </td>
