@@ -114,6 +114,54 @@ describe("settings", () => {
     await alice.context().close();
   });
 
+  it("sets the project's quota; the request form shows what is left and refuses an over-quota size at the field", async () => {
+    const alice = await signedInPage(browser, USERS.alice, { at: "/requests/new" });
+    await alice.getByLabel("Project").selectOption({ label: PROJECT.name });
+    await alice.getByRole("radio", { name: /^M\b/ }).check();
+
+    await admin.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Quotas" }).click();
+    await admin.getByRole("heading", { name: "Settings: Quotas" }).waitFor();
+    const row = admin.locator("tr[data-quota]").filter({ hasText: PROJECT.name });
+    // Pat's approved request holds 4 vCPU, unless vCenter failed it meanwhile (a failure gives it back)
+    expect(await row.locator('td[data-resource="vcpu"]').textContent()).toMatch(/^[04] \/ 0 \/ unlimited$/);
+    await row.getByRole("button", { name: `Edit the quota of ${PROJECT.name}` }).click();
+    const form = admin.getByRole("form", { name: `Quota of ${PROJECT.name}` });
+    await form.getByLabel("vCPU").fill("eight");
+    await form.getByRole("button", { name: "Save quota" }).click();
+    await form.getByText("must be a whole number from 0 to 1000000, or empty").waitFor();
+    await form.getByLabel("vCPU").fill("2");
+    await form.getByRole("button", { name: "Save quota" }).click();
+    await toast(admin, `Saved the quota of ${PROJECT.name}.`);
+    await row
+      .locator('td[data-resource="vcpu"]')
+      .getByText(/ \/ 2$/)
+      .waitFor();
+    await expectAccessible(admin, "quotas with usage per project");
+    await capturePage(admin, "settings-quotas");
+
+    // Alice's form was open before the quota: the edge refuses her size M and the form says so at the field
+    await alice.getByLabel("VM name").fill(uniqueVmName("quota"));
+    await alice.getByLabel("Justification").fill("a VM for the quota test");
+    await alice.getByRole("button", { name: "Submit request" }).click();
+    const sizeError = alice.locator("#size-error");
+    await sizeError
+      .getByText(
+        new RegExp(`^Project ${PROJECT.name} allows 2 vCPU; [0-2] (is|are) left, this request needs 4$`),
+      )
+      .waitFor();
+    // a fresh form knows the quota: what is left is shown, and an over-quota size is refused before submit
+    await alice.goto("/requests/new");
+    await alice.getByLabel("Project").selectOption({ label: PROJECT.name });
+    await alice.getByText(new RegExp(`^Left in ${PROJECT.name}: [0-2] vCPU$`)).waitFor();
+    await alice.getByRole("radio", { name: /^XL\b/ }).check();
+    await sizeError.getByText(/allows 2 vCPU; [0-2] (is|are) left, this request needs 16$/).waitFor();
+    expect(await alice.getByRole("radio", { name: /^XL\b/ }).getAttribute("aria-describedby")).toBe(
+      "size-quota size-error",
+    );
+    await expectAccessible(alice, "an over-quota size refused at the field");
+    await alice.context().close();
+  });
+
   it("is for admins only", async () => {
     const member = await signedInPage(browser, USERS.alice, { at: "/settings" });
     await member.getByTestId("admins-only").waitFor();
