@@ -8,6 +8,7 @@ import { readStream } from "../src/event-store/read-stream.ts";
 import { streamIds } from "../src/event-store/stored-event.ts";
 import { vmIdFor } from "../src/provisioning/ids.ts";
 import { type Caller, callerFor, freshKey, requestInput } from "./support/callers.ts";
+import { MeteredD1 } from "./support/d1-wrappers.ts";
 import { failure, frame, record } from "./support/job-updates.ts";
 import { seedReferenceData } from "./support/seed.ts";
 import { type TestWorkflow, testWorkflow } from "./support/test-deps.ts";
@@ -283,5 +284,33 @@ describe("enforcement", () => {
         .bind(t.tenantId)
         .run(),
     ).rejects.toThrow(/CHECK/);
+  });
+});
+
+describe("cost", () => {
+  it("writes no D1 row for the quota check; its reads grow with the tenant's requests", async () => {
+    const approveCost = async (limits: QuotaLimits | null, earlier: number) => {
+      const db = new MeteredD1(env.DB);
+      const w = testWorkflow({ db });
+      const t = await createTestTenant(env.DB);
+      if (limits) await as(w, t.admin).quotas.set({ projectId: t.projectId, limits });
+      for (let i = 0; i < earlier; i++) await as(w, t.member).requests.create(requestInput(t.projectId));
+      const created = await as(w, t.member).requests.create(requestInput(t.projectId));
+      const before = { written: db.rowsWritten, read: db.rowsRead };
+      await as(w, t.admin).approvals.approve({ requestId: created.requestId, expectedVersion: 1 });
+      await w.settle();
+      return { written: db.rowsWritten - before.written, read: db.rowsRead - before.read };
+    };
+    const free = await approveCost(null, 0);
+    const limited = await approveCost({ ...UNLIMITED, vcpu: 1000 }, 0);
+    const limitedLater = await approveCost({ ...UNLIMITED, vcpu: 1000 }, 10);
+    console.info(
+      JSON.stringify({ quotaCheckRowsPerApproval: { free, limited, limitedAfter10: limitedLater } }),
+    );
+    expect(limited.written).toBe(free.written);
+    expect(limitedLater.written).toBe(free.written);
+    // with a quota, the check reads the tenant's summary rows: more requests, more rows read
+    expect(limited.read).toBeGreaterThan(free.read);
+    expect(limitedLater.read).toBeGreaterThan(limited.read);
   });
 });

@@ -3,6 +3,8 @@ import type { SqlDatabase } from "../../src/event-store/stored-event.ts";
 /** Counts D1's `meta.rows_written` over every statement run through it (index entries included). */
 export class MeteredD1 implements SqlDatabase {
   rowsWritten = 0;
+  /** D1's `meta.rows_read` likewise (what a read costs, e.g. the quota check's sums) */
+  rowsRead = 0;
   constructor(private readonly db: D1Database) {}
 
   prepare(query: string): D1PreparedStatement {
@@ -21,10 +23,18 @@ export class MeteredD1 implements SqlDatabase {
 
   private wrapBound(statement: D1PreparedStatement): D1PreparedStatement {
     const run = statement.run.bind(statement);
+    const all = statement.all.bind(statement);
     return Object.assign(statement, {
       run: async <T>() => {
         const result = await run<T>();
         this.rowsWritten += result.meta.rows_written ?? 0;
+        this.rowsRead += result.meta.rows_read ?? 0;
+        return result;
+      },
+      // reads through all() (first() carries no meta, so its rows go uncounted)
+      all: async <T>() => {
+        const result = await all<T>();
+        this.rowsRead += result.meta.rows_read ?? 0;
         return result;
       },
     });
@@ -33,6 +43,7 @@ export class MeteredD1 implements SqlDatabase {
   async batch<T = unknown>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
     const results = await this.db.batch<T>(statements);
     this.rowsWritten += results.reduce((n, r) => n + (r.meta.rows_written ?? 0), 0);
+    this.rowsRead += results.reduce((n, r) => n + (r.meta.rows_read ?? 0), 0);
     return results;
   }
 }
