@@ -163,9 +163,29 @@ describe("usage: what takes and what returns capacity", () => {
     expect(await used(w, t)).toEqual(times(1));
     await as(w, t.admin).approvals.approveResize({ vmId, approvalId: up.approvalId ?? "" });
     expect(await used(w, t)).toEqual({ vcpu: 8, memoryGb: 16, diskGb: 200, vms: 1 });
+    // vCenter refused it: the VM holds what it has again
     await report(w, t, {
       vmId,
       actionId: up.approvalId ?? "",
+      update: {
+        kind: "action-failed",
+        failure: {
+          code: "INSUFFICIENT_RESOURCES",
+          userMessage: "The host has no room for this size.",
+          technicalDetail: "ReconfigVM_Task: InsufficientResourcesFault",
+          retriable: false,
+          attempts: 1,
+        },
+        at: w.clock.now().toISOString(),
+      },
+    });
+    expect(await used(w, t)).toEqual(times(1));
+    const again = await as(w, t.member).vms.resize({ vmId, idempotencyKey: freshKey(), size: "L" });
+    await as(w, t.admin).approvals.approveResize({ vmId, approvalId: again.approvalId ?? "" });
+    expect(await used(w, t)).toEqual({ vcpu: 8, memoryGb: 16, diskGb: 200, vms: 1 });
+    await report(w, t, {
+      vmId,
+      actionId: again.approvalId ?? "",
       update: {
         kind: "action-done",
         result: { facts: vmFacts({ cpu: 8, memoryMb: 16384, diskGb: 200 }), snapshot: null, note: null },
@@ -235,6 +255,34 @@ describe("enforcement", () => {
     expect(statuses.filter((s) => s === "PENDING")).toHaveLength(3);
     // one job per winner, none for a loser
     expect(new Set(w.dispatcher.calls.map((d) => d.job.requestId)).size).toBe(3);
+  });
+
+  it("lets one of two resize approvals racing for the last capacity win", async () => {
+    const w = testWorkflow();
+    const t = await createTestTenant(env.DB);
+    const vms = [await readyVm(w, t, { name: "first" }), await readyVm(w, t, { name: "second" })];
+    await as(w, t.admin).quotas.set({ projectId: t.projectId, limits: { ...UNLIMITED, vcpu: 12 } });
+    // M → L needs 4 more vCPU each; 4 are left, so each fits on its own and waits for approval
+    const asked = [];
+    for (const vmId of vms)
+      asked.push(await as(w, t.member).vms.resize({ vmId, idempotencyKey: freshKey(), size: "L" }));
+    const outcomes = await Promise.allSettled(
+      vms.map((vmId, i) =>
+        as(w, i === 0 ? t.admin : t.otherAdmin).approvals.approveResize({
+          vmId,
+          approvalId: asked[i]?.approvalId ?? "",
+        }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+    const lost = outcomes.flatMap((o) =>
+      o.status === "rejected" ? [o.reason as Error & { code: string }] : [],
+    );
+    expect(lost.map((e) => [e.code, e.message])).toEqual([
+      ["CONFLICT", "Project App allows 12 vCPU; 0 are left, this resize needs 4"],
+    ]);
+    await w.settle();
+    expect(await used(w, t)).toEqual({ vcpu: 12, memoryGb: 24, diskGb: 300, vms: 2 });
   });
 
   it("holds a tenant-wide quota across projects, and tells each scope apart", async () => {

@@ -35,6 +35,20 @@ function update(target: ProjectionTarget, e: RequestRecorded, set: Record<string
     .bind(...values, e.occurredAt, e.metadata.tenantId, requestId);
 }
 
+/**
+ * A resize that failed leaves the VM as Gantry last knew it (its facts, else its request's spec): it holds
+ * that against the quota again instead of the spec the resize asked for. A second write, on this rare
+ * path only.
+ */
+const heldAsBelieved = (target: ProjectionTarget, e: RequestRecorded) =>
+  target.db
+    .prepare(
+      `UPDATE ${target.table(REQUEST_SUMMARY)} SET held_cpu = COALESCE(vm_cpu, cpu),
+         held_memory_gb = COALESCE(vm_memory_mb / 1024, memory_gb), held_disk_gb = COALESCE(vm_disk_gb, disk_gb)
+       WHERE tenant_id = ? AND request_id = ?`,
+    )
+    .bind(e.metadata.tenantId, requestIdOfEvent(e));
+
 const LIFECYCLE_TYPES = new Set<string>(VmLifecycleEvent.options.map((o) => o.shape.type.value));
 const isLifecycle = (e: RecordedEvent): e is RecordedEvent & { event: VmLifecycleEvent } =>
   LIFECYCLE_TYPES.has(e.event.type);
@@ -56,7 +70,12 @@ export const requestSummaryProjection: InlineProjection = {
     // a site's, agent's or person's facts are not about any request
     if (isTenancyEvent(event)) return [];
     const e: RequestRecorded = { ...recorded, event };
-    if (isLifecycle(e)) return [update(target, e, vmSummaryColumns(e))];
+    if (isLifecycle(e)) {
+      const statements = [update(target, e, vmSummaryColumns(e))];
+      if (event.type === "VmActionFailed" && event.data.kind === "resize")
+        statements.push(heldAsBelieved(target, e));
+      return statements;
+    }
     switch (event.type) {
       case "VmRequestSubmitted": {
         const d = event.data;
