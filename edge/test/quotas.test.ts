@@ -263,14 +263,16 @@ describe("enforcement", () => {
     const vms = [await readyVm(w, t, { name: "first" }), await readyVm(w, t, { name: "second" })];
     await as(w, t.admin).quotas.set({ projectId: t.projectId, limits: { ...UNLIMITED, vcpu: 12 } });
     // M → L needs 4 more vCPU each; 4 are left, so each fits on its own and waits for approval
-    const asked = [];
+    const asked: (string | null)[] = [];
     for (const vmId of vms)
-      asked.push(await as(w, t.member).vms.resize({ vmId, idempotencyKey: freshKey(), size: "L" }));
+      asked.push(
+        (await as(w, t.member).vms.resize({ vmId, idempotencyKey: freshKey(), size: "L" })).approvalId,
+      );
     const outcomes = await Promise.allSettled(
       vms.map((vmId, i) =>
         as(w, i === 0 ? t.admin : t.otherAdmin).approvals.approveResize({
           vmId,
-          approvalId: asked[i]?.approvalId ?? "",
+          approvalId: asked[i] ?? "",
         }),
       ),
     );
