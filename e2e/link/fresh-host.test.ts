@@ -25,44 +25,57 @@ const builds = readTestBuilds();
 const tenantId = "acme";
 const siteId = "site-fresh-host";
 const UNIT = "/usr/lib/systemd/system/gantry-agent.service";
-let host: DebianRoot | undefined;
-let edge: LinkEdge;
-let tokens: string[];
-let vcsim: LinkVcsim;
+let root: DebianRoot | undefined;
+let linkEdge: LinkEdge | undefined;
+let tokens: string[] = [];
+let linkVcsim: LinkVcsim | undefined;
 let service: ManagedProcess | undefined;
 
-const mode = (inside: string) => (statSync(host?.path(inside) ?? "").mode & 0o777).toString(8);
-const inHost = (inside: string) => host?.path(inside) ?? "";
-/** id -u/-g names of a path inside the host, read there (the host has its own /etc/passwd) */
-async function owner(inside: string): Promise<string> {
-  const r = await rootShell('stat -c "%U:%G" "$1"', [inside]);
-  return r.output.trim();
-}
-async function rootShell(script: string, args: string[] = []) {
-  if (!host) throw new Error("no host");
-  return host.sh(script, args);
-}
+const started = <T>(part: T | undefined, name: string): T => {
+  if (!part) throw new Error(`${name} did not start`);
+  return part;
+};
+const host = () => started(root, "the Debian root");
+const inHost = (inside: string) => host().path(inside);
+const mode = (inside: string) => (statSync(inHost(inside)).mode & 0o777).toString(8);
+const rootShell = (script: string, args: string[] = []) => host().sh(script, args);
+/** user:group of a path inside the host, read there (the host has its own /etc/passwd) */
+const owner = async (inside: string) => (await rootShell('stat -c "%U:%G" "$1"', [inside])).output.trim();
 
+// the root is the slow part (mmdebstrap downloads and unpacks ~100 packages; minutes on a loaded
+// machine): it starts with everything else, and each part is kept as it comes, so afterAll stops
+// whatever started even when another part failed
 beforeAll(async () => {
-  // the root is the slow part (downloads and unpacks ~80 packages): it starts with everything else
-  [host, { edge, tokens }, vcsim] = await Promise.all([
-    DebianRoot.create(),
-    LinkEdge.start({ leaseTtlMs: 30_000, renewIntervalMs: 1000, tokens: [{ tenantId, siteId }] }),
-    LinkVcsim.start({ guestBootDelayMs: 300 }),
+  const parts = await Promise.allSettled([
+    DebianRoot.create().then((r) => {
+      root = r;
+    }),
+    LinkEdge.start({ leaseTtlMs: 30_000, renewIntervalMs: 1000, tokens: [{ tenantId, siteId }] }).then(
+      (e) => {
+        linkEdge = e.edge;
+        tokens = e.tokens;
+      },
+    ),
+    LinkVcsim.start({ guestBootDelayMs: 300 }).then((v) => {
+      linkVcsim = v;
+    }),
   ]);
+  for (const p of parts) if (p.status === "rejected") throw p.reason;
   // what install.sh downloads: the packages of the release (the executables are inside them)
-  await publishToLocalEdge(edge.url, builds.previous.dir, {
+  await publishToLocalEdge(started(linkEdge, "the edge").url, builds.previous.dir, {
     only: (f) => f.kind === "deb" || f.kind === "tarball",
   });
-}, 300_000);
+}, 600_000);
 afterAll(async () => {
   await service?.stop(30_000);
-  await Promise.all([edge?.stop(), vcsim?.stop()]);
-  host?.remove();
+  await Promise.all([linkEdge?.stop(), linkVcsim?.stop()]);
+  root?.remove();
 });
 
 describe("a fresh Debian host without Node", () => {
   it("goes from the Agents page's three commands to a connected agent service that runs a job to READY", async () => {
+    const edge = started(linkEdge, "the edge");
+    const vcsim = started(linkVcsim, "VCSIM");
     expect((await rootShell("command -v node || command -v nodejs || command -v npm")).code).not.toBe(0);
     const [install, configure, start] = installCommands({
       origin: edge.url,
@@ -133,11 +146,10 @@ describe("a fresh Debian host without Node", () => {
       user: "gantry-agent",
       execStart: ["/opt/gantry-agent/bin/gantry-agent", "run", "--config", "/etc/gantry-agent/config.json"],
     });
-    service = host?.spawn("gantry-agent.service", startScript(unit), [
+    service = host().spawn("gantry-agent.service", startScript(unit), [
       "gantry-agent.service",
       ...unit.execStart,
     ]);
-    if (!service) throw new Error("no host");
     await service.waitFor(/connected to edge/, 60_000);
 
     await edge.enqueue({ tenantId, siteId, job: sampleJob("fresh-1") });
@@ -163,6 +175,7 @@ describe("a fresh Debian host without Node", () => {
   });
 
   it("gets the package of its architecture from install.sh: on aarch64 the arm64 one", async () => {
+    const edge = started(linkEdge, "the edge");
     const arm64Deb = builds.previous.manifest.files.find((f) => f.kind === "deb" && f.arch === "arm64");
     if (!arm64Deb) throw new Error("the test build has no arm64 package");
     // this host is x86_64: an `uname` that says aarch64 first on the PATH; the download and its
