@@ -198,7 +198,7 @@ async function runCommand(values: Options, env: NodeJS.ProcessEnv): Promise<numb
     insecureEdge: edge.value.insecure,
   });
   const code = await runtime.run();
-  // under systemd the exit code asks for the restart (Restart=on-failure); elsewhere we re-execute
+  // under systemd the exit code asks for the restart (RestartForceExitStatus=); elsewhere we re-execute
   if (code === EXIT.restart && runtime.restartInto && !underSystemd(env)) execInto(runtime.restartInto, env);
   return code;
 }

