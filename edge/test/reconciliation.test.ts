@@ -31,6 +31,12 @@ const scanned = (marker: string, vmwareId: string, facts: Partial<ScannedVm["fac
   },
 });
 
+/** When the lease scheduler next looks at the VM (the read model the minute sweep reads). */
+const leaseNextAt = (vmId: string) =>
+  env.DB.prepare("SELECT vm_lease_next_at AS at FROM request_summary WHERE request_id = ?")
+    .bind(vmId)
+    .first<string | null>("at");
+
 let scans = 0;
 /** Reconciles a scan that started an hour after the test clock's now (after every VM became READY). */
 function scan(w: TestWorkflow, t: TestTenant, vms: ScannedVm[]) {
@@ -67,6 +73,8 @@ describe("comparing a scan with what Gantry believes", () => {
     const resized = await readyVm(w, t, { name: "resized", vmwareId: "vm-2002" });
     const vanished = await readyVm(w, t, { name: "vanished", vmwareId: "vm-2003" });
     const foreign = await readyVm(w, other, { name: "foreign", vmwareId: "vm-2004" });
+    const scheduled = await leaseNextAt(vanished);
+    expect(scheduled).not.toBeNull();
     const first = await scan(w, t, [
       scanned(same, "vm-2001"),
       scanned(resized, "vm-2002", { cpu: 8 }),
@@ -84,6 +92,8 @@ describe("comparing a scan with what Gantry believes", () => {
     const gone = await member.vms.get({ vmId: vanished });
     expect(gone.vm.status).toBe("GONE");
     expect(gone.timeline.at(-1)).toMatchObject({ kind: "GONE", actor: { kind: "agent" } });
+    // nothing of a missing VM's lease is due: the sweep leaves it alone
+    expect(await leaseNextAt(vanished)).toBeNull();
     // the owner sees it on My VMs
     expect((await member.vms.list({})).items.find((v) => v.vmId === vanished)?.status).toBe("GONE");
     const drifted = await member.vms.get({ vmId: resized });
@@ -134,6 +144,9 @@ describe("comparing a scan with what Gantry believes", () => {
     const returned = await member.vms.get({ vmId: vanished });
     expect(returned.vm.status).toBe("READY");
     expect(returned.timeline.at(-1)).toMatchObject({ kind: "REAPPEARED" });
+    // its lease is scheduled again: the first warning, as before it went missing
+    expect(await leaseNextAt(vanished)).toBe(scheduled);
+    expect(returned.vm.lease).toMatchObject({ phase: "active" });
     const after = await callerFor(t.admin, w).reconciliation.get({ siteId: t.siteId });
     expect(after.missing).toEqual([]);
     expect(after.unowned).toEqual([]);
