@@ -46,4 +46,6 @@ export const streamIds = {
   project: (projectId: string) => `project:${projectId}`,
   /** a tenant's default lease policy (projectId null) or a project's own */
   leasePolicy: (tenantId: string, projectId: string | null) => `lease-policy:${tenantId}:${projectId ?? "*"}`,
+  /** the destruction of one unowned marker VM (a site's moref under one marker value), every attempt */
+  unownedVmDestruction: (destructionId: string) => `unowned-vm:${destructionId}`,
 };

@@ -117,7 +117,9 @@ export function vmSummaryColumns(
       return { ...NO_LEASE_DUE, vm_status: "GONE", vm_power_state: "unknown", ip_address: null };
     case "VmReappeared": {
       const { observed, lease } = event.data;
-      const due = lease ? { vm_lease_next_at: lease.nextCheckAt, vm_lease_destroy_at: lease.destroyAt } : {};
+      const due: Record<string, ColumnValue> = lease
+        ? { vm_lease_next_at: lease.nextCheckAt, vm_lease_destroy_at: lease.destroyAt }
+        : {};
       return { vm_status: "READY", ...factsColumns(observed), ...due };
     }
     case "VmLeaseStarted":
