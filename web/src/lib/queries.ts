@@ -7,6 +7,7 @@ import type {
   RejectResizeInput,
 } from "@gantry/shared/api/approvals";
 import type { AuditFilter } from "@gantry/shared/api/audit";
+import type { DestroyUnownedVmInput } from "@gantry/shared/api/reconciliation";
 import type {
   ApproveExtensionInput,
   ExtendLeaseInput,
@@ -169,6 +170,10 @@ export const getReconciliation = query(
 export const scanSiteAction = action(
   (siteId: string) => trpc.reconciliation.scan.mutate({ siteId }),
   "reconciliation.scan",
+);
+export const destroyUnownedVmAction = action(
+  (input: DestroyUnownedVmInput) => trpc.reconciliation.destroy.mutate(input),
+  "reconciliation.destroy",
 );
 export const testConnectionAction = action(
   (siteId: string) => trpc.sites.testConnection.mutate({ siteId }),
