@@ -28,10 +28,15 @@ export async function destructionIdFor(key: {
 
 /** Folds a destruction's stream into its latest attempt; null before the first. */
 export function lastDestruction(events: readonly StoredEvent[]): DestructionAttempt | null {
-  return events.reduce<DestructionAttempt | null>((last, { event }) => {
+  let last = null as DestructionAttempt | null;
+  for (const { event } of events) {
     if (event.type === "UnownedVmDestroyRequested")
-      return { ...event.data, attempt: (last?.attempt ?? 0) + 1, running: true };
-    const ended = event.type === "UnownedVmDestroyed" || event.type === "UnownedVmDestroyFailed";
-    return ended && last?.jobId === event.data.jobId ? { ...last, running: false } : last;
-  }, null);
+      last = { ...event.data, attempt: (last?.attempt ?? 0) + 1, running: true };
+    else if (
+      (event.type === "UnownedVmDestroyed" || event.type === "UnownedVmDestroyFailed") &&
+      last?.jobId === event.data.jobId
+    )
+      last.running = false;
+  }
+  return last;
 }

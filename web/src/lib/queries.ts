@@ -7,7 +7,6 @@ import type {
   RejectResizeInput,
 } from "@gantry/shared/api/approvals";
 import type { AuditFilter } from "@gantry/shared/api/audit";
-import type { DestroyUnownedVmInput } from "@gantry/shared/api/reconciliation";
 import type {
   ApproveExtensionInput,
   ExtendLeaseInput,
@@ -17,6 +16,7 @@ import type {
   SetLeasePolicyInput,
   WithdrawExtensionInput,
 } from "@gantry/shared/api/leases";
+import type { DestroyUnownedVmInput } from "@gantry/shared/api/reconciliation";
 import type { CreateRequestInput, ListRequestsInput } from "@gantry/shared/api/requests";
 import type { SessionUser } from "@gantry/shared/api/session";
 import type {

@@ -5,14 +5,14 @@ import {
 } from "@gantry/shared/api/reconciliation";
 import { TRPCError } from "@trpc/server";
 import type { ScanFailure } from "../../agent-hub/site-scan.ts";
-import { lastScanOf, missingVmsOf, unownedVmsOf } from "../../projections/reconciliation-projection.ts";
-import { siteHub } from "../../stubs.ts";
 import {
   DESTROY_UNOWNED_JOB,
   DESTROY_UNOWNED_NEEDS,
   type DestroyUnownedError,
   destroyUnownedVm,
 } from "../../commands/destroy-unowned-vm.ts";
+import { lastScanOf, missingVmsOf, unownedVmsOf } from "../../projections/reconciliation-projection.ts";
+import { siteHub } from "../../stubs.ts";
 import { siteSettings } from "../../tenancy/sites.ts";
 import { vmPolicyFor } from "../../tenancy/vm-policy.ts";
 import { callError } from "../agent-call-error.ts";
