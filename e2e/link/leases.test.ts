@@ -50,43 +50,60 @@ const Vm = z
   })
   .loose();
 
+/**
+ * An agent of the site, the owner and the admin signed in, and a hard lease policy of `graceSeconds`
+ * grace on an 8-second term; `provision` builds a VM under it (created by the owner, approved by the admin).
+ */
+async function leaseStack(input: { agentName: string; token: string; graceSeconds: number }) {
+  const stateDir = await enrollNewAgent(input.agentName, edge.url, input.token);
+  const startOne = async () => {
+    agent = startAgent({ name: input.agentName, stateDir, vcenter: vcsim.agentConfig(stateDir) });
+    await agent.waitForLog("connected to edge");
+  };
+  await startOne();
+  const alice = await BrowserSession.signIn(edge.url, "alice@acme.test");
+  const adam = await BrowserSession.signIn(edge.url, "adam@acme.test");
+  await adam.mutation("leases.setPolicy", {
+    projectId,
+    policy: {
+      initialTermSeconds: 8,
+      maxExtensionSeconds: 3600,
+      maxTotalSeconds: 7200,
+      graceSeconds: input.graceSeconds,
+      enforcement: "hard",
+      warningsSeconds: [],
+    },
+  });
+  const provision = async (name: string) => {
+    const created = Created.parse(
+      await alice.mutation("requests.create", {
+        idempotencyKey: crypto.randomUUID(),
+        projectId,
+        name,
+        size: "S",
+        justification: "a VM whose lease runs out within seconds",
+      }),
+    );
+    await adam.mutation("approvals.approve", {
+      requestId: created.requestId,
+      expectedVersion: created.version,
+    });
+    return created.requestId;
+  };
+  const vmOf = async (vmId: string) => Vm.parse(await alice.query("vms.get", { vmId }));
+  const cron = () => fetch(`${edge.url}/cdn-cgi/local/scheduled`).then((r) => r.text());
+  return { alice, adam, provision, vmOf, cron, startAgent: startOne };
+}
+
 describe("leases over the link", () => {
   it("a VM expires, is powered off and deleted after grace, once; one extended before expiry keeps running", async () => {
-    const stateDir = await enrollNewAgent("leases", edge.url, tokens[0] ?? "");
-    agent = startAgent({ name: "leases", stateDir, vcenter: vcsim.agentConfig(stateDir) });
-    await agent.waitForLog("connected to edge");
-    const alice = await BrowserSession.signIn(edge.url, "alice@acme.test");
-    const adam = await BrowserSession.signIn(edge.url, "adam@acme.test");
-    await adam.mutation("leases.setPolicy", {
-      projectId,
-      policy: {
-        initialTermSeconds: 8,
-        maxExtensionSeconds: 3600,
-        maxTotalSeconds: 7200,
-        graceSeconds: 4,
-        enforcement: "hard",
-        warningsSeconds: [],
-      },
+    const { alice, provision, vmOf, cron } = await leaseStack({
+      agentName: "leases",
+      token: tokens[0] ?? "",
+      graceSeconds: 4,
     });
-    const provision = async (name: string) => {
-      const created = Created.parse(
-        await alice.mutation("requests.create", {
-          idempotencyKey: crypto.randomUUID(),
-          projectId,
-          name,
-          size: "S",
-          justification: "a VM whose lease runs out within seconds",
-        }),
-      );
-      await adam.mutation("approvals.approve", {
-        requestId: created.requestId,
-        expectedVersion: created.version,
-      });
-      return created.requestId;
-    };
     const expiring = await provision("lease01");
     const extended = await provision("lease02");
-    const vmOf = async (vmId: string) => Vm.parse(await alice.query("vms.get", { vmId }));
     await expect
       .poll(
         async () => [
@@ -105,7 +122,6 @@ describe("leases over the link", () => {
       seconds: 3600,
     });
 
-    const cron = () => fetch(`${edge.url}/cdn-cgi/local/scheduled`).then((r) => r.text());
     // powered off at expiry, then gone from vCenter at the end of grace
     await expect
       .poll(
@@ -134,45 +150,11 @@ describe("leases over the link", () => {
   }, 180_000);
 
   it("an agent offline at expiry powers the VM off once when back; an admin's rescue during grace keeps a VM", async () => {
-    const stateDir = await enrollNewAgent("leases-2", edge.url, tokens[1] ?? "");
     await agent?.stop();
-    const start = async () => {
-      agent = startAgent({ name: "leases-2", stateDir, vcenter: vcsim.agentConfig(stateDir) });
-      await agent.waitForLog("connected to edge");
-    };
-    await start();
-    const alice = await BrowserSession.signIn(edge.url, "alice@acme.test");
-    const adam = await BrowserSession.signIn(edge.url, "adam@acme.test");
-    await adam.mutation("leases.setPolicy", {
-      projectId,
-      policy: {
-        initialTermSeconds: 8,
-        maxExtensionSeconds: 3600,
-        maxTotalSeconds: 7200,
-        graceSeconds: 12,
-        enforcement: "hard",
-        warningsSeconds: [],
-      },
-    });
-    const provision = async (name: string) => {
-      const created = Created.parse(
-        await alice.mutation("requests.create", {
-          idempotencyKey: crypto.randomUUID(),
-          projectId,
-          name,
-          size: "S",
-          justification: "a VM whose lease runs out while its agent is away",
-        }),
-      );
-      await adam.mutation("approvals.approve", {
-        requestId: created.requestId,
-        expectedVersion: created.version,
-      });
-      return created.requestId;
-    };
+    const stack = await leaseStack({ agentName: "leases-2", token: tokens[1] ?? "", graceSeconds: 12 });
+    const { adam, provision, vmOf, cron } = stack;
     const offline = await provision("lease03");
     const rescued = await provision("lease04");
-    const vmOf = async (vmId: string) => Vm.parse(await alice.query("vms.get", { vmId }));
     await expect
       .poll(
         async () =>
@@ -192,7 +174,6 @@ describe("leases over the link", () => {
 
     // the agent is away when both leases run out: each expiry is recorded, its power-off waits at the hub
     await agent?.stop();
-    const cron = () => fetch(`${edge.url}/cdn-cgi/local/scheduled`).then((r) => r.text());
     await expect
       .poll(
         async () => {
@@ -216,7 +197,7 @@ describe("leases over the link", () => {
     });
 
     // back: the waiting power-off runs, once
-    await start();
+    await stack.startAgent();
     await expect
       .poll(async () => (await vmOf(offline)).timeline.map((e) => e.title), { timeout: 30_000 })
       .toContain("Power off: done");

@@ -96,6 +96,13 @@ export async function behindGantrysBack(
   method: "PowerOffVM_Task" | "Destroy_Task",
   vmwareId: string,
 ): Promise<void> {
+  await asVcenterUser(endpoint, async (session) => {
+    await session.ok(method, { type: "VirtualMachine", value: vmwareId });
+  });
+}
+
+/** Runs `work` on a session of the simulator's default user, as an operator in the vSphere client. */
+async function asVcenterUser(endpoint: VcsimEndpoint, work: (session: SoapSession) => Promise<void>) {
   const session = new SoapSession(
     endpoint.sdkUrl,
     endpoint.caFile ? readFileSync(endpoint.caFile, "utf8") : undefined,
@@ -103,7 +110,7 @@ export async function behindGantrysBack(
   try {
     const login = await session.login("user", "pass");
     if (login.fault) throw new Error(`vcsim login: ${login.fault}`);
-    await session.ok(method, { type: "VirtualMachine", value: vmwareId });
+    await work(session);
   } finally {
     session.close();
   }
@@ -117,13 +124,7 @@ export async function markerVmBehindGantrysBack(
   endpoint: VcsimEndpoint,
   input: { name: string; marker: string },
 ): Promise<void> {
-  const session = new SoapSession(
-    endpoint.sdkUrl,
-    endpoint.caFile ? readFileSync(endpoint.caFile, "utf8") : undefined,
-  );
-  try {
-    const login = await session.login("user", "pass");
-    if (login.fault) throw new Error(`vcsim login: ${login.fault}`);
+  await asVcenterUser(endpoint, async (session) => {
     const find = async (path: string): Promise<MoRef> => {
       const index = { type: "SearchIndex", value: "SearchIndex" };
       const found = refOf(
@@ -155,9 +156,7 @@ export async function markerVmBehindGantrysBack(
     // the simulator may end the clone after answering (the stack's clone delay)
     const state = async () => (await session.retrieve(task, ["info.state"])).get("info.state")?.text;
     await expect.poll(state, { timeout: 30_000 }).toBe("success");
-  } finally {
-    session.close();
-  }
+  });
 }
 
 /** The VM page's live feedback line (the polite status region). */
