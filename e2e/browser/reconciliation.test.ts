@@ -1,8 +1,9 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { waitForConnectedAgent } from "./support/agent.ts";
 import { edgeUrl, launchBrowser, signedInPage, USERS } from "./support/browser.ts";
 import { expectAccessible } from "./support/checks.ts";
+import { markerVmBehindGantrysBack } from "./support/vms.ts";
 
 // The reconciliation page against the local stack: its agent (protocol 4) scans the simulator's vCenter
 const scanIdOf = (page: Page) => page.getByTestId("last-scan").getAttribute("data-scan-id");
@@ -46,5 +47,25 @@ describe("reconciliation page", () => {
     expect(response.status()).toBe(200);
     await expect.poll(() => scanIdOf(admin)).not.toBe(before);
     await other.context().close();
+  });
+
+  it("destroys an unowned VM through a dialog that opens on Keep it and wants its name; passes axe", async () => {
+    const name = `unowned-${Date.now().toString(36)}`;
+    await markerVmBehindGantrysBack(inject("vcsim"), { name, marker: `req_${name}` });
+    await admin.getByRole("button", { name: "Scan now" }).click();
+    const row = admin.getByTestId("unowned-vm").filter({ hasText: name });
+    await row.waitFor();
+    await row.getByRole("button", { name: /^Destroy…/ }).click();
+    const dialog = admin.getByRole("alertdialog");
+    await dialog.waitFor();
+    // destructive: a stray Enter keeps the VM
+    expect(await admin.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Keep it");
+    await expectAccessible(admin, "the destroy dialog");
+    await dialog.getByRole("button", { name: "Destroy for good" }).click();
+    await dialog.getByRole("alert").getByText(`Type ${name} exactly`).waitFor();
+    await dialog.getByLabel(/to confirm/).fill(name);
+    await dialog.getByRole("button", { name: "Destroy for good" }).click();
+    // the agent destroys it in the simulator; the outcome, pushed by the tenant feed, takes the row away
+    await row.waitFor({ state: "detached", timeout: 60_000 });
   });
 });

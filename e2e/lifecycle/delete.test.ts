@@ -65,6 +65,31 @@ describe("deleting a VM against vcsim", () => {
     expect((await vcsim.control.vm({ moref: other.vmwareId })).powerState).toBe("poweredOn");
   });
 
+  it("destroys an unowned VM only while it carries the marker the scan saw: a changed marker is never touched", async () => {
+    // the scan saw it under its request's marker; since then it was re-marked (adopted, restored, …)
+    const remarked = await gantryVm(client);
+    const stale = actionJob(
+      "vm.destroy-unowned",
+      { ...remarked, requestId: "uvd_stale" },
+      { marker: "req-seen-by-scan" },
+    );
+    const refused = await runAction(client, stale);
+    expect(refused.result).toMatchObject({ ok: false, error: { code: "MARKER_MISMATCH" } });
+    expect(refused.steps).toEqual([]);
+    expect((await vcsim.control.vm({ moref: remarked.vmwareId })).powerState).toBe("poweredOn");
+
+    const unowned = await gantryVm(client);
+    const job = actionJob(
+      "vm.destroy-unowned",
+      { ...unowned, requestId: "uvd_unowned" },
+      { marker: unowned.requestId },
+    );
+    const destroyed = await runAction(client, job);
+    expect(destroyed.steps).toEqual(["POWERING_OFF", "DESTROYING"]);
+    expect(destroyed.result).toMatchObject({ ok: true });
+    expect(await exists(unowned.vmwareId)).toBe(false);
+  });
+
   it("ends consistent when a power off and a delete of one VM run at once: no VM left, no error thrown", async () => {
     const vm = await gantryVm(client);
     const [off, deleted] = await Promise.all([

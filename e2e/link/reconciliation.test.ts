@@ -38,14 +38,14 @@ const Page = z.object({
     .object({ trigger: z.string(), markerVms: z.number(), roundTrips: z.number() })
     .loose()
     .nullable(),
-  unowned: z.array(z.object({ name: z.string(), markerRequestId: z.string() }).loose()),
+  unowned: z.array(z.object({ name: z.string(), vmwareId: z.string(), markerRequestId: z.string() }).loose()),
   missing: z.array(z.object({ vmId: z.string() }).loose()),
   scanner: z.object({ available: z.boolean() }),
 });
 const Created = z.object({ requestId: z.string(), version: z.number() });
 
 describe("reconciliation over the link", () => {
-  it("finds marker VMs created behind Gantry's back, and marks missing a Gantry VM destroyed behind it", async () => {
+  it("finds marker VMs created behind Gantry's back, marks missing a Gantry VM destroyed behind it, and destroys an unowned VM only under its scanned marker", async () => {
     const stateDir = await enrollNewAgent("recon", edge.url, tokens[0] ?? "");
     const start = (name: string) => {
       const agent = startAgent({ name, stateDir, vcenter: vcsim.agentConfig(stateDir) });
@@ -109,5 +109,31 @@ describe("reconciliation over the link", () => {
       .toEqual([created.requestId]);
     expect(await status()).toBe("GONE");
     expect((await page()).lastScan).toMatchObject({ trigger: "reconnect", markerVms: 2 });
+
+    // destroy both unowned VMs; one was re-marked in vCenter since the scan: that one is never touched
+    const [kept, doomed] = (await page()).unowned;
+    if (!kept || !doomed) throw new Error("the two unowned VMs are not listed");
+    await vcsim.remarkBehindGantrysBack(kept.vmwareId, "someone-elses");
+    for (const vm of [kept, doomed]) {
+      const { vmwareId, markerRequestId, name } = vm;
+      await adam.mutation("reconciliation.destroy", { siteId, vmwareId, markerRequestId, confirmName: name });
+    }
+    await expect
+      .poll(async () => (await page()).unowned.map((u) => [u.name, u.destroying]), { timeout: 20_000 })
+      .toEqual([[kept.name, false]]);
+    expect(await vcsim.exists(doomed.vmwareId)).toBe(false);
+    expect(await vcsim.exists(kept.vmwareId)).toBe(true);
+    const audit = (await adam.query("audit.list", { filter: { actorKind: "agent" } })) as {
+      items: { action: string; summary: string }[];
+    };
+    expect(
+      audit.items
+        .filter((e) => e.action.startsWith("UNOWNED_VM_"))
+        .map((e) => e.action)
+        .sort(),
+    ).toEqual(["UNOWNED_VM_DESTROYED", "UNOWNED_VM_DESTROY_FAILED"]);
+    expect(audit.items.find((e) => e.action === "UNOWNED_VM_DESTROY_FAILED")?.summary).toContain(
+      "MARKER_MISMATCH",
+    );
   });
 });

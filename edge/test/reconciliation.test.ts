@@ -2,8 +2,9 @@ import { env } from "cloudflare:workers";
 import type { ScannedVm } from "@gantry/shared/protocol/vm-scan";
 import { beforeAll, describe, expect, it } from "vitest";
 import { reconcileSite } from "../src/commands/reconcile-site.ts";
+import { recordUnownedVmUpdate } from "../src/commands/record-unowned-vm-update.ts";
 import { connectAgent, hubOf } from "./agent-support.ts";
-import { callerFor } from "./support/callers.ts";
+import { callerFor, codeOf } from "./support/callers.ts";
 import { seedReferenceData } from "./support/seed.ts";
 import { enrollTenantAgent } from "./support/tenant-agents.ts";
 import { type TestWorkflow, testWorkflow } from "./support/test-deps.ts";
@@ -30,6 +31,12 @@ const scanned = (marker: string, vmwareId: string, facts: Partial<ScannedVm["fac
     ...facts,
   },
 });
+
+/** When the lease scheduler next looks at the VM (the read model the minute sweep reads). */
+const leaseNextAt = (vmId: string) =>
+  env.DB.prepare("SELECT vm_lease_next_at AS at FROM request_summary WHERE request_id = ?")
+    .bind(vmId)
+    .first<string | null>("at");
 
 let scans = 0;
 /** Reconciles a scan that started an hour after the test clock's now (after every VM became READY). */
@@ -67,6 +74,8 @@ describe("comparing a scan with what Gantry believes", () => {
     const resized = await readyVm(w, t, { name: "resized", vmwareId: "vm-2002" });
     const vanished = await readyVm(w, t, { name: "vanished", vmwareId: "vm-2003" });
     const foreign = await readyVm(w, other, { name: "foreign", vmwareId: "vm-2004" });
+    const scheduled = await leaseNextAt(vanished);
+    expect(scheduled).not.toBeNull();
     const first = await scan(w, t, [
       scanned(same, "vm-2001"),
       scanned(resized, "vm-2002", { cpu: 8 }),
@@ -84,6 +93,8 @@ describe("comparing a scan with what Gantry believes", () => {
     const gone = await member.vms.get({ vmId: vanished });
     expect(gone.vm.status).toBe("GONE");
     expect(gone.timeline.at(-1)).toMatchObject({ kind: "GONE", actor: { kind: "agent" } });
+    // nothing of a missing VM's lease is due: the sweep leaves it alone
+    expect(await leaseNextAt(vanished)).toBeNull();
     // the owner sees it on My VMs
     expect((await member.vms.list({})).items.find((v) => v.vmId === vanished)?.status).toBe("GONE");
     const drifted = await member.vms.get({ vmId: resized });
@@ -134,6 +145,9 @@ describe("comparing a scan with what Gantry believes", () => {
     const returned = await member.vms.get({ vmId: vanished });
     expect(returned.vm.status).toBe("READY");
     expect(returned.timeline.at(-1)).toMatchObject({ kind: "REAPPEARED" });
+    // its lease is scheduled again: the first warning, as before it went missing
+    expect(await leaseNextAt(vanished)).toBe(scheduled);
+    expect(returned.vm.lease).toMatchObject({ phase: "active" });
     const after = await callerFor(t.admin, w).reconciliation.get({ siteId: t.siteId });
     expect(after.missing).toEqual([]);
     expect(after.unowned).toEqual([]);
@@ -155,6 +169,140 @@ describe("comparing a scan with what Gantry believes", () => {
     });
     expect(result).toMatchObject({ ok: true, value: { missing: 0 } });
     expect((await callerFor(t.member, w).vms.get({ vmId: fresh })).vm.status).toBe("READY");
+  });
+});
+
+describe("destroying an unowned VM", () => {
+  /** What the site's agent reports of a destruction's job: done, or failed with `code`. */
+  const outcome = (
+    w: TestWorkflow,
+    t: TestTenant,
+    job: { jobId: string; requestId: string },
+    code?: string,
+  ) => {
+    const at = w.clock.now().toISOString();
+    return recordUnownedVmUpdate(w.deps, {
+      tenantId: t.tenantId,
+      requestId: job.requestId,
+      jobId: job.jobId,
+      agentId: "agent-scan",
+      epoch: 1,
+      eventId: `frame-${job.jobId}-${code ?? "done"}`,
+      receivedAt: at,
+      jobKind: "vm.destroy-unowned",
+      update: code
+        ? {
+            kind: "action-failed",
+            at,
+            failure: {
+              code: code as "MARKER_MISMATCH",
+              userMessage: "",
+              technicalDetail: "",
+              retriable: false,
+              attempts: 1,
+            },
+          }
+        : { kind: "action-done", at, result: { facts: null, snapshot: null, note: null } },
+    });
+  };
+
+  it("destroys only with the typed name, through one leased job per attempt; the row leaves the page when done", async () => {
+    const w = testWorkflow();
+    const t = await createTestTenant(env.DB);
+    const other = await createTestTenant(env.DB);
+    await scan(w, t, [
+      scanned("req_left_behind", "vm-9101", { name: "old-test-01", powerState: "poweredOff" }),
+    ]);
+    const admin = callerFor(t.admin, w);
+    const target = { siteId: t.siteId, vmwareId: "vm-9101", markerRequestId: "req_left_behind" };
+    expect((await admin.reconciliation.get({ siteId: t.siteId })).destroyer).toEqual({
+      available: true,
+      needs: null,
+    });
+
+    // a wrong name, a member, another tenant's admin: refused, nothing queued
+    expect(await codeOf(admin.reconciliation.destroy({ ...target, confirmName: "old-test" }))).toBe(
+      "BAD_REQUEST",
+    );
+    expect(
+      await codeOf(callerFor(t.member, w).reconciliation.destroy({ ...target, confirmName: "old-test-01" })),
+    ).toBe("FORBIDDEN");
+    expect(
+      await codeOf(
+        callerFor(other.admin, w).reconciliation.destroy({ ...target, confirmName: "old-test-01" }),
+      ),
+    ).toBe("NOT_FOUND");
+    expect(w.dispatcher.calls).toHaveLength(0);
+
+    // asked, and asked again while it runs: one job, with the marker the scan saw
+    const first = await admin.reconciliation.destroy({ ...target, confirmName: "old-test-01" });
+    const again = await admin.reconciliation.destroy({ ...target, confirmName: "old-test-01" });
+    await w.settle();
+    expect(first).toMatchObject({ outcome: "queued" });
+    expect(again).toEqual({ ...first, outcome: "already-queued" });
+    expect(w.dispatcher.queued.size).toBe(1);
+    expect(w.dispatcher.queued.get(first.jobId)?.job).toMatchObject({
+      kind: "vm.destroy-unowned",
+      requestId: first.destructionId,
+      vmwareId: "vm-9101",
+      marker: "req_left_behind",
+    });
+    expect((await admin.reconciliation.get({ siteId: t.siteId })).unowned).toEqual([
+      expect.objectContaining({ vmwareId: "vm-9101", destroying: true }),
+    ]);
+
+    // the marker changed since the scan: the agent touched nothing, the row is listed as before
+    expect(
+      await outcome(w, t, { jobId: first.jobId, requestId: first.destructionId }, "MARKER_MISMATCH"),
+    ).toMatchObject({
+      ok: true,
+      value: { recorded: true, events: ["UnownedVmDestroyFailed"] },
+    });
+    expect((await admin.reconciliation.get({ siteId: t.siteId })).unowned).toEqual([
+      expect.objectContaining({ vmwareId: "vm-9101", destroying: false }),
+    ]);
+
+    // asked again: a new job; its success takes the row off the page, once however often it is reported
+    const second = await admin.reconciliation.destroy({ ...target, confirmName: "old-test-01" });
+    expect(second).toMatchObject({ destructionId: first.destructionId, outcome: "queued" });
+    expect(second.jobId).not.toBe(first.jobId);
+    const job = { jobId: second.jobId, requestId: second.destructionId };
+    expect(await outcome(w, t, job)).toMatchObject({ ok: true, value: { recorded: true } });
+    expect(await outcome(w, t, job)).toMatchObject({ ok: true, value: { recorded: false } });
+    // another tenant's report about this destruction lands nowhere
+    expect(await outcome(w, other, job)).toMatchObject({ ok: false, error: { code: "REQUEST_NOT_FOUND" } });
+    expect((await admin.reconciliation.get({ siteId: t.siteId })).unowned).toEqual([]);
+
+    // audited: who asked, and what the agent did
+    const audit = await admin.audit.list({});
+    expect(
+      audit.items.filter((e) => e.action.startsWith("UNOWNED_VM_")).map((e) => [e.action, e.actor.kind]),
+    ).toEqual([
+      ["UNOWNED_VM_DESTROYED", "agent"],
+      ["UNOWNED_VM_DESTROY_REQUESTED", "user"],
+      ["UNOWNED_VM_DESTROY_FAILED", "agent"],
+      ["UNOWNED_VM_DESTROY_REQUESTED", "user"],
+    ]);
+  });
+
+  it("names the agent version a site needs when no connected agent runs the job", async () => {
+    const w = testWorkflow();
+    const t = await createTestTenant(env.DB);
+    await scan(w, t, [scanned("req_old_agent", "vm-9201", { name: "old-agent-01" })]);
+    w.dispatcher.agents = { connected: 1, jobs: ["provision-vm", "vm.delete"], versions: ["0.2.0"] };
+    const admin = callerFor(t.admin, w);
+    expect((await admin.reconciliation.get({ siteId: t.siteId })).destroyer).toEqual({
+      available: false,
+      needs: expect.stringContaining("vm.destroy-unowned"),
+    });
+    const refused = admin.reconciliation.destroy({
+      siteId: t.siteId,
+      vmwareId: "vm-9201",
+      markerRequestId: "req_old_agent",
+      confirmName: "old-agent-01",
+    });
+    await expect(refused).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    expect(w.dispatcher.calls).toHaveLength(0);
   });
 });
 

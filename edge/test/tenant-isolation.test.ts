@@ -175,6 +175,17 @@ const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][
   ["settings.setRole", "person", (api, id) => api.settings.setRole({ userId: id, role: "admin" })],
   ["reconciliation.get", "site", (api, id) => api.reconciliation.get({ siteId: id })],
   ["reconciliation.scan", "site", (api, id) => api.reconciliation.scan({ siteId: id })],
+  [
+    "reconciliation.destroy",
+    "site",
+    (api, id) =>
+      api.reconciliation.destroy({
+        siteId: id,
+        vmwareId: "vm-1",
+        markerRequestId: "req_left_behind",
+        confirmName: "old-test-01",
+      }),
+  ],
   // the VM after READY: every procedure that names a VM
   ["vms.get", "vm", (api, id) => api.vms.get({ vmId: id })],
   ["vms.powerOn", "vm", (api, id) => api.vms.powerOn({ vmId: id, idempotencyKey: freshKey() })],

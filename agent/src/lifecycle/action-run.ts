@@ -1,9 +1,10 @@
-import type {
-  StepDetail,
-  VmActionFailure,
-  VmActionJob,
-  VmActionResult,
-  VmActionStep,
+import {
+  expectedMarkerOf,
+  type StepDetail,
+  type VmActionFailure,
+  type VmActionJob,
+  type VmActionResult,
+  type VmActionStep,
 } from "@gantry/shared/jobs/vm-action-job";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { JobContext } from "../jobs/job-context.ts";
@@ -50,7 +51,7 @@ export type ActionBody<TJob extends VmActionJob> = (run: ActionRun<TJob>) => Pro
 
 /**
  * The VM, if it is the one this job may touch: it exists and carries our marker naming the job's
- * request. Anything else is never touched (MARKER_MISMATCH), whatever the action.
+ * request (or, for reconciliation's jobs on unowned VMs, the marker value the scan saw). Anything else is never touched (MARKER_MISMATCH), whatever the action.
  */
 export async function ourVm(run: ActionRun): Promise<ActionVm> {
   const vm = await readActionVm(run.vim, run.vm);
@@ -61,12 +62,13 @@ export async function ourVm(run: ActionRun): Promise<ActionVm> {
       detail: `no VM ${run.vm.value} in vCenter`,
     });
   const marker = vm.extraConfig.get(MARKER_REQUEST_ID);
-  if (marker !== run.job.requestId) {
+  const expected = expectedMarkerOf(run.job);
+  if (marker !== expected) {
     run.log.error("not touching a VM without our marker for this request", { vm: run.vm.value, marker });
     throw new ActionStop({
       code: "MARKER_MISMATCH",
       userMessage: "",
-      detail: `${run.vm.value} (${vm.name}) carries ${MARKER_REQUEST_ID}=${marker ?? "(none)"}, not ${run.job.requestId}; left untouched`,
+      detail: `${run.vm.value} (${vm.name}) carries ${MARKER_REQUEST_ID}=${marker ?? "(none)"}, not ${expected}; left untouched`,
     });
   }
   return vm;

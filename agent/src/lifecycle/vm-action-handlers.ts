@@ -23,6 +23,8 @@ export function vmActionHandlers(client: VsphereClient, options: ActionOptions =
     "vm.shutdown-guest": handler<"vm.shutdown-guest">(shutdownGuestAction),
     "vm.restart": handler<"vm.restart">(restartAction),
     "vm.delete": handler<"vm.delete">(deleteVm),
+    // the same power-off, marker re-read and destroy, under the marker value the scan saw
+    "vm.destroy-unowned": handler<"vm.destroy-unowned">(deleteVm),
     "vm.resize": handler<"vm.resize">(resizeVm),
     "vm.snapshot-create": handler<"vm.snapshot-create">(createSnapshot),
     "vm.snapshot-revert": handler<"vm.snapshot-revert">(revertSnapshot),

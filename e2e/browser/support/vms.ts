@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
-import { SoapSession } from "@gantry/vcsim/test-support/soap-session";
+import { MARKER_REQUEST_ID } from "@gantry/agent/provisioning/vm-marker";
+import { type MoRef, moref, refOf, SoapSession } from "@gantry/vcsim/test-support/soap-session";
+import { at } from "@gantry/vcsim/test-support/xml-tree";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { expect } from "vitest";
 import { z } from "zod";
 import { newContext, signIn, USERS } from "./browser.ts";
 import { trpcCall, waitForStatus } from "./flows.ts";
@@ -93,6 +96,13 @@ export async function behindGantrysBack(
   method: "PowerOffVM_Task" | "Destroy_Task",
   vmwareId: string,
 ): Promise<void> {
+  await asVcenterUser(endpoint, async (session) => {
+    await session.ok(method, { type: "VirtualMachine", value: vmwareId });
+  });
+}
+
+/** Runs `work` on a session of the simulator's default user, as an operator in the vSphere client. */
+async function asVcenterUser(endpoint: VcsimEndpoint, work: (session: SoapSession) => Promise<void>) {
   const session = new SoapSession(
     endpoint.sdkUrl,
     endpoint.caFile ? readFileSync(endpoint.caFile, "utf8") : undefined,
@@ -100,10 +110,53 @@ export async function behindGantrysBack(
   try {
     const login = await session.login("user", "pass");
     if (login.fault) throw new Error(`vcsim login: ${login.fault}`);
-    await session.ok(method, { type: "VirtualMachine", value: vmwareId });
+    await work(session);
   } finally {
     session.close();
   }
+}
+
+/**
+ * Clones the stock template into a VM carrying our marker with `marker` (a request Gantry never knew), as
+ * a failed cleanup or a restored backup leaves one: the next reconciliation scan lists it as unowned.
+ */
+export async function markerVmBehindGantrysBack(
+  endpoint: VcsimEndpoint,
+  input: { name: string; marker: string },
+): Promise<void> {
+  await asVcenterUser(endpoint, async (session) => {
+    const find = async (path: string): Promise<MoRef> => {
+      const index = { type: "SearchIndex", value: "SearchIndex" };
+      const found = refOf(
+        at(
+          await session.ok("FindByInventoryPath", index, `<inventoryPath>${path}</inventoryPath>`),
+          "returnval",
+        ),
+      );
+      if (!found) throw new Error(`no ${path} in the simulator`);
+      return found;
+    };
+    const [template, folder, pool] = await Promise.all(
+      ["/DC0/vm/ubuntu-22.04-tmpl", "/DC0/vm", "/DC0/host/DC0_C0/Resources"].map(find),
+    );
+    if (!template || !folder || !pool) throw new Error("inventory missing");
+    const extra = `<extraConfig><key>${MARKER_REQUEST_ID}</key><value xsi:type="xsd:string">${input.marker}</value></extraConfig>`;
+    const spec = `<spec><location>${moref("pool", pool)}</location><config>${extra}</config><powerOn>false</powerOn><template>false</template></spec>`;
+    const task = refOf(
+      at(
+        await session.ok(
+          "CloneVM_Task",
+          template,
+          `${moref("folder", folder)}<name>${input.name}</name>${spec}`,
+        ),
+        "returnval",
+      ),
+    );
+    if (!task) throw new Error("CloneVM_Task returned no task");
+    // the simulator may end the clone after answering (the stack's clone delay)
+    const state = async () => (await session.retrieve(task, ["info.state"])).get("info.state")?.text;
+    await expect.poll(state, { timeout: 30_000 }).toBe("success");
+  });
 }
 
 /** The VM page's live feedback line (the polite status region). */

@@ -126,18 +126,35 @@ export class LinkVcsim {
     }
   }
 
+  /** Runs a task method on a VM as someone in vCenter would, and checks it succeeded. */
+  private async settle(method: string, vm: string, inner = ""): Promise<void> {
+    const task = refOf(
+      at(await this.soap.ok(method, { type: "VirtualMachine", value: vm }, inner), "returnval"),
+    );
+    if (!task) throw new Error(`${method} returned no task`);
+    // without a configured task delay the simulator ends these tasks before answering the call
+    const state = (await this.soap.retrieve(task, ["info.state"])).get("info.state")?.text;
+    if (state !== "success") throw new Error(`${method} ended ${state ?? "without a state"}`);
+  }
+
   /** Powers a VM off and destroys it, as someone in vCenter would behind Gantry's back. */
   async destroyBehindGantrysBack(vm: string): Promise<void> {
-    const ref = { type: "VirtualMachine", value: vm };
-    const settle = async (method: string) => {
-      const task = refOf(at(await this.soap.ok(method, ref), "returnval"));
-      if (!task) throw new Error(`${method} returned no task`);
-      // without a configured task delay the simulator ends these tasks before answering the call
-      const state = (await this.soap.retrieve(task, ["info.state"])).get("info.state")?.text;
-      if (state !== "success") throw new Error(`${method} ended ${state ?? "without a state"}`);
-    };
-    await settle("PowerOffVM_Task");
-    await settle("Destroy_Task");
+    await this.settle("PowerOffVM_Task", vm);
+    await this.settle("Destroy_Task", vm);
+  }
+
+  /** Rewrites a VM's marker to `value`, as someone in vCenter would behind Gantry's back. */
+  async remarkBehindGantrysBack(vm: string, value: string): Promise<void> {
+    const extra = `<extraConfig><key>${MARKER_REQUEST_ID}</key><value xsi:type="xsd:string">${value}</value></extraConfig>`;
+    await this.settle("ReconfigVM_Task", vm, `<spec>${extra}</spec>`);
+  }
+
+  /** Whether vCenter still has the VM. */
+  async exists(vm: string): Promise<boolean> {
+    return this.handle.control.vm({ moref: vm }).then(
+      () => true,
+      () => false,
+    );
   }
 
   async stop(): Promise<void> {

@@ -9,6 +9,7 @@ import {
   type JobUpdateRecorded,
   recordJobUpdate,
 } from "../commands/record-job-update.ts";
+import { isUnownedVmJob, recordUnownedVmUpdate } from "../commands/record-unowned-vm-update.ts";
 import { recordVmActionUpdate } from "../commands/record-vm-action-update.ts";
 import {
   type ObservationsRecorded,
@@ -62,9 +63,10 @@ export function createJobReportSink(env: Env): JobReportSink {
   return {
     record: (report) => {
       const { update } = report;
-      return isActionUpdate(update)
-        ? recordVmActionUpdate(deps, { ...report, update })
-        : recordJobUpdate(deps, { ...report, update }, { cache });
+      if (!isActionUpdate(update)) return recordJobUpdate(deps, { ...report, update }, { cache });
+      return isUnownedVmJob(report.jobKind)
+        ? recordUnownedVmUpdate(deps, { ...report, update })
+        : recordVmActionUpdate(deps, { ...report, update });
     },
     publish: async (update, origin) => {
       if (isActionUpdate(update)) return;

@@ -88,6 +88,7 @@ export class JobStreams {
       eventId: frame.id,
       // edge time orders and times everything; the agent's `at` travels on as metadata
       receivedAt: new Date(this.hub.now()).toISOString(),
+      jobKind: job.kind,
       update,
     };
     const recorded = await this.record(ws, frame, report);

@@ -215,6 +215,7 @@ function stoppedActionReport(hub: HubContext, job: Job, at: string): JobReport {
     // one outcome per job, however often this runs
     eventId: `stopped:${job.jobId}`,
     receivedAt: at,
+    jobKind: job.kind,
     update: { kind: "action-failed", failure, at },
   };
 }

@@ -11,6 +11,7 @@ import {
   undispatchedJobs,
 } from "./job-outbox.ts";
 import { type JobUpdateError, type JobUpdateRecorded, recordJobUpdate } from "./record-job-update.ts";
+import { isUnownedVmJob, recordUnownedVmUpdate } from "./record-unowned-vm-update.ts";
 import { recordVmActionUpdate } from "./record-vm-action-update.ts";
 
 /** The relay writes to the outbox and, for a job that can never be sent, fails its request in the log. */
@@ -110,36 +111,31 @@ async function giveUp(deps: RelayDeps, row: Omit<OutboxRowRef, "attempts">, reas
     receivedAt: now,
   } satisfies Omit<JobReport, "update">;
   try {
-    const recorded: Result<JobUpdateRecorded, JobUpdateError> = row.jobKind?.startsWith("vm.")
-      ? await recordVmActionUpdate(deps, {
-          ...base,
-          update: {
-            kind: "action-failed",
-            at: now,
-            failure: {
-              code: "UNDELIVERABLE",
-              userMessage: "",
-              technicalDetail,
-              retriable: true,
-              attempts: 1,
+    const actionFailed = {
+      kind: "action-failed",
+      at: now,
+      failure: { code: "UNDELIVERABLE", userMessage: "", technicalDetail, retriable: true, attempts: 1 },
+    } as const;
+    const recorded: Result<JobUpdateRecorded, JobUpdateError> = isUnownedVmJob(row.jobKind)
+      ? await recordUnownedVmUpdate(deps, { ...base, update: actionFailed })
+      : row.jobKind?.startsWith("vm.")
+        ? await recordVmActionUpdate(deps, { ...base, update: actionFailed })
+        : await recordJobUpdate(deps, {
+            ...base,
+            update: {
+              kind: "failed",
+              at: now,
+              failure: {
+                code: "UNDELIVERABLE",
+                userMessage:
+                  "This request could not be handed to the site's agents. Your admin has been told.",
+                technicalDetail,
+                retriable: false,
+                attempts: 1,
+                cleanupFailed: false,
+              },
             },
-          },
-        })
-      : await recordJobUpdate(deps, {
-          ...base,
-          update: {
-            kind: "failed",
-            at: now,
-            failure: {
-              code: "UNDELIVERABLE",
-              userMessage: "This request could not be handed to the site's agents. Your admin has been told.",
-              technicalDetail,
-              retriable: false,
-              attempts: 1,
-              cleanupFailed: false,
-            },
-          },
-        });
+          });
     // a retryable failure leaves the row in the window: the next sweep tries again
     if (!recorded.ok && recorded.error.retryable) return;
     await markUndeliverable(deps.db, { jobId: row.jobId, reason, now });

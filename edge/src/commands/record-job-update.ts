@@ -228,6 +228,19 @@ const asUpdateError = (error: DomainError): JobUpdateError => ({
   message: JSON.stringify(error),
 });
 
+/** A report's write as the hub wants its answer: recorded, or an error saying whether a resend may help. */
+export async function asReportWrite(
+  write: () => Promise<Result<JobUpdateRecorded, DomainError>>,
+): Promise<Result<JobUpdateRecorded, JobUpdateError>> {
+  try {
+    const recorded = await write();
+    return recorded.ok ? recorded : err(asUpdateError(recorded.error));
+  } catch (error) {
+    if (!(error instanceof EventStoreUnavailableError)) throw error;
+    return err({ code: "STORE_UNAVAILABLE", retryable: true, message: error.message });
+  }
+}
+
 /**
  * Records what an agent reported about a provisioning job: VM stage transitions and the outcome as
  * events on the VM's stream, and the request's status changes (PROVISIONING, READY, FAILED) on its own,

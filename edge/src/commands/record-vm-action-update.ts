@@ -1,11 +1,15 @@
 import type { ActionUpdate, JobReport } from "@gantry/shared/protocol/job-report";
 import { err, ok, type Result } from "@gantry/shared/result";
-import { EventStoreUnavailableError } from "../event-store/event-store-errors.ts";
 import { decideActionReport } from "../provisioning/vm-report-decider.ts";
 import type { CommandDeps } from "./command-deps.ts";
 import { done, handleCommand } from "./handle-command.ts";
 import { leaseGuard } from "./lease-fence.ts";
-import { type JobUpdateError, type JobUpdateRecorded, reportContext } from "./record-job-update.ts";
+import {
+  asReportWrite,
+  type JobUpdateError,
+  type JobUpdateRecorded,
+  reportContext,
+} from "./record-job-update.ts";
 import { type LoadedManagedVm, loadManagedVm } from "./vm-access.ts";
 import { appendToVm } from "./vm-append.ts";
 
@@ -26,8 +30,8 @@ export async function recordVmActionUpdate(
     requestStatus: "READY",
     rowsWritten: 0,
   };
-  try {
-    const recorded = await handleCommand<LoadedManagedVm, JobUpdateRecorded>(deps.store, {
+  return asReportWrite(() =>
+    handleCommand<LoadedManagedVm, JobUpdateRecorded>(deps.store, {
       load: () => loadManagedVm(deps.db, vmId),
       decide: (loaded) => {
         const { vm } = loaded;
@@ -50,13 +54,6 @@ export async function recordVmActionUpdate(
       },
       // a newer lease was granted while this report was on its way: it must never land
       onRefused: () => err({ code: "STALE_LEASE", jobId, epoch: report.epoch }),
-    });
-    if (recorded.ok) return recorded;
-    // another frame of the VM landed first: the agent resends, and the next try decides afresh
-    const retryable = recorded.error.code === "CONCURRENT_MODIFICATION";
-    return err({ code: recorded.error.code, retryable, message: JSON.stringify(recorded.error) });
-  } catch (error) {
-    if (!(error instanceof EventStoreUnavailableError)) throw error;
-    return err({ code: "STORE_UNAVAILABLE", retryable: true, message: error.message });
-  }
+    }),
+  );
 }

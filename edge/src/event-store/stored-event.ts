@@ -48,4 +48,6 @@ export const streamIds = {
   leasePolicy: (tenantId: string, projectId: string | null) => `lease-policy:${tenantId}:${projectId ?? "*"}`,
   /** a tenant's own quota (projectId null) or a project's */
   quota: (tenantId: string, projectId: string | null) => `quota:${tenantId}:${projectId ?? "*"}`,
+  /** the destruction of one unowned marker VM (a site's moref under one marker value), every attempt */
+  unownedVmDestruction: (destructionId: string) => `unowned-vm:${destructionId}`,
 };

@@ -75,6 +75,33 @@ function tenancyEntry(event: TenancyEvent): Entry | null {
         summary: `reconciliation scan: ${markerVms} VM(s) with our marker, ${unowned} unowned, ${missing} newly missing`,
       };
     }
+    case "UnownedVmDestroyRequested": {
+      const { siteId, name, vmwareId, markerRequestId, jobId } = event.data;
+      return {
+        action: "UNOWNED_VM_DESTROY_REQUESTED",
+        subject: site(siteId),
+        requestId: null,
+        summary: `asked to destroy unowned VM ${name} (${vmwareId}, marker ${markerRequestId}); job ${jobId}`,
+      };
+    }
+    case "UnownedVmDestroyed": {
+      const { siteId, name, vmwareId, note } = event.data;
+      return {
+        action: "UNOWNED_VM_DESTROYED",
+        subject: site(siteId),
+        requestId: null,
+        summary: `destroyed unowned VM ${name} (${vmwareId})${note ? `: ${note}` : ""}`,
+      };
+    }
+    case "UnownedVmDestroyFailed": {
+      const { siteId, name, vmwareId, code } = event.data;
+      return {
+        action: "UNOWNED_VM_DESTROY_FAILED",
+        subject: site(siteId),
+        requestId: null,
+        summary: `did not destroy unowned VM ${name} (${vmwareId}): ${code}`,
+      };
+    }
     case "SiteSettingsChanged": {
       const { siteId, placement, networkPath } = event.data;
       return {

@@ -7,7 +7,7 @@ const duration = (seconds: number): string => {
   return `${seconds} second(s)`;
 };
 
-/** A lease event for people, as a timeline entry's title and detail (times are ISO; the page formats them). */
+/** A lease event for people, as a timeline entry's title and detail (times are ISO instants: the edge knows no reader's time zone, and the page's timeline formats each one it finds). */
 export function leaseText(event: VmLeaseEvent): [title: string, detail: string | null] {
   switch (event.type) {
     case "VmLeaseStarted":

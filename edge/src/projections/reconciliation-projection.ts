@@ -1,12 +1,11 @@
-import type { LastScan, MissingVm } from "@gantry/shared/api/reconciliation";
-import type { UnownedVm } from "@gantry/shared/domain/reconciliation";
+import type { LastScan, MissingVm, UnownedVmRow } from "@gantry/shared/api/reconciliation";
 import type { VmPowerState } from "@gantry/shared/domain/vm-actions";
 import type { SiteScanned } from "@gantry/shared/events/tenancy";
 import type { z } from "zod";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
 
-// The only module with SQL against `site_scans` and `unowned_vms` (migration 0028): the projection of
-// SiteScanned, written in the event's own batch (record-tenancy-event.ts), and the page's reads.
+// The only module with SQL against `site_scans` and `unowned_vms` (migrations 0028, 0029): the projection of
+// SiteScanned and of an unowned VM's destruction, written in the event's own batch, and the page's reads.
 
 type Scanned = z.infer<typeof SiteScanned>["data"];
 
@@ -129,6 +128,31 @@ export async function lastScanOf(
   };
 }
 
+/** Which unowned VM row: the site's moref still carrying the marker value the scan saw. */
+export interface UnownedVmKey {
+  tenantId: string;
+  siteId: string;
+  vmwareId: string;
+  markerRequestId: string;
+}
+
+const WHERE_UNOWNED = "tenant_id = ? AND site_id = ? AND vmware_id = ? AND marker_request_id = ?";
+const bindKey = (key: UnownedVmKey) => [key.tenantId, key.siteId, key.vmwareId, key.markerRequestId];
+
+/** Its destruction's job runs: the page says so. */
+export const unownedVmDestroyingStatement = (db: SqlDatabase, key: UnownedVmKey, jobId: string) =>
+  db.prepare(`UPDATE unowned_vms SET destroy_job_id = ? WHERE ${WHERE_UNOWNED}`).bind(jobId, ...bindKey(key));
+
+/** It was destroyed: it leaves the page. */
+export const unownedVmDestroyedStatement = (db: SqlDatabase, key: UnownedVmKey) =>
+  db.prepare(`DELETE FROM unowned_vms WHERE ${WHERE_UNOWNED}`).bind(...bindKey(key));
+
+/** Its destruction failed: listed as before (until the next scan says otherwise). */
+export const unownedVmDestroyFailedStatement = (db: SqlDatabase, key: UnownedVmKey, jobId: string) =>
+  db
+    .prepare(`UPDATE unowned_vms SET destroy_job_id = NULL WHERE ${WHERE_UNOWNED} AND destroy_job_id = ?`)
+    .bind(...bindKey(key), jobId);
+
 interface UnownedRow {
   vmware_id: string;
   instance_uuid: string | null;
@@ -139,28 +163,41 @@ interface UnownedRow {
   memory_mb: number;
   disk_gb: number;
   seen_at: string;
+  destroy_job_id: string | null;
+}
+
+const toUnownedVm = (r: UnownedRow): UnownedVmRow => ({
+  vmwareId: r.vmware_id,
+  instanceUuid: r.instance_uuid,
+  markerRequestId: r.marker_request_id,
+  name: r.name,
+  powerState: r.power_state,
+  cpu: r.cpu,
+  memoryMb: r.memory_mb,
+  diskGb: r.disk_gb,
+  seenAt: r.seen_at,
+  destroying: r.destroy_job_id !== null,
+});
+
+/** One unowned VM of the tenant's site as the last scan listed it; null when it is not (or not this tenant's). */
+export async function unownedVmOf(db: SqlDatabase, key: UnownedVmKey): Promise<UnownedVmRow | null> {
+  const row = await db
+    .prepare(`SELECT * FROM unowned_vms WHERE ${WHERE_UNOWNED}`)
+    .bind(...bindKey(key))
+    .first<UnownedRow>();
+  return row ? toUnownedVm(row) : null;
 }
 
 /** The marker VMs of the site's last scan that no live Gantry VM owns, by name. */
 export async function unownedVmsOf(
   db: SqlDatabase,
   input: { tenantId: string; siteId: string },
-): Promise<(UnownedVm & { seenAt: string })[]> {
+): Promise<UnownedVmRow[]> {
   const { results } = await db
     .prepare("SELECT * FROM unowned_vms WHERE tenant_id = ? AND site_id = ? ORDER BY name, vmware_id")
     .bind(input.tenantId, input.siteId)
     .all<UnownedRow>();
-  return results.map((r) => ({
-    vmwareId: r.vmware_id,
-    instanceUuid: r.instance_uuid,
-    markerRequestId: r.marker_request_id,
-    name: r.name,
-    powerState: r.power_state,
-    cpu: r.cpu,
-    memoryMb: r.memory_mb,
-    diskGb: r.disk_gb,
-    seenAt: r.seen_at,
-  }));
+  return results.map(toUnownedVm);
 }
 
 interface MissingRow {

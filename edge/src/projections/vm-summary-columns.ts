@@ -123,8 +123,13 @@ export function vmSummaryColumns(
       return { ...factsColumns(event.data.observed), vm_drifted_at: occurredAt };
     case "VmGone":
       return { ...NO_LEASE_DUE, vm_status: "GONE", vm_power_state: "unknown", ip_address: null };
-    case "VmReappeared":
-      return { vm_status: "READY", ...factsColumns(event.data.observed) };
+    case "VmReappeared": {
+      const { observed, lease } = event.data;
+      const due: Record<string, ColumnValue> = lease
+        ? { vm_lease_next_at: lease.nextCheckAt, vm_lease_destroy_at: lease.destroyAt }
+        : {};
+      return { vm_status: "READY", ...factsColumns(observed), ...due };
+    }
     case "VmLeaseStarted":
       return {
         vm_expires_at: event.data.expiresAt,

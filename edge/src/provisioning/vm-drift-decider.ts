@@ -4,6 +4,7 @@ import type { VmEvent } from "@gantry/shared/events/vm";
 import type { VmObservation } from "@gantry/shared/protocol/agent";
 import { ok, type Result } from "@gantry/shared/result";
 import { believedFacts, type ManagedVm } from "./managed-vm.ts";
+import { nextLeaseCheck } from "./vm-lease.ts";
 
 /** The facts that differ between what Gantry believes and what vCenter shows; empty when none. */
 export function driftBetween(
@@ -26,7 +27,11 @@ export function driftBetween(
 export function decideObservation(observation: VmObservation, vm: ManagedVm): Result<VmEvent[], DomainError> {
   if (vm.status === "GONE" && observation.kind === "seen" && observation.vmwareId === vm.vmwareId) {
     const { vmwareId, facts } = observation;
-    return ok([{ type: "VmReappeared", data: { vmId: vm.vmId, vmwareId, observed: facts } }]);
+    // its lease is scheduled again from where it stood (a deadline passed while missing is due at once)
+    const lease = vm.lease
+      ? { nextCheckAt: nextLeaseCheck(vm.lease), destroyAt: vm.lease.destroyAt }
+      : undefined;
+    return ok([{ type: "VmReappeared", data: { vmId: vm.vmId, vmwareId, observed: facts, lease } }]);
   }
   if (vm.status !== "READY" || vm.running || observation.vmwareId !== vm.vmwareId) return ok([]);
   if (observation.kind === "gone")

@@ -4,6 +4,25 @@ import type { ScanFigures, UnownedVm } from "../domain/reconciliation.ts";
 export const ReconciliationSiteInput = z.object({ siteId: z.string().min(1).max(100) });
 export type ReconciliationSiteInput = z.infer<typeof ReconciliationSiteInput>;
 
+/** `reconciliation.destroy`: an unowned marker VM as the page listed it, confirmed by typing its name. */
+export const DestroyUnownedVmInput = z.object({
+  siteId: z.string().min(1).max(100),
+  vmwareId: z.string().min(1).max(200),
+  markerRequestId: z.string().min(1).max(100),
+  confirmName: z.string().max(200),
+});
+export type DestroyUnownedVmInput = z.infer<typeof DestroyUnownedVmInput>;
+
+/** What `reconciliation.destroy` answers: the destruction runs (or ran) as this job on the site's agent. */
+export interface UnownedVmDestruction {
+  destructionId: string;
+  jobId: string;
+  outcome: "queued" | "already-queued";
+}
+
+/** An unowned marker VM as the page lists it; `destroying` while its destruction's job runs. */
+export type UnownedVmRow = UnownedVm & { seenAt: string; destroying: boolean };
+
 /** A Gantry VM vCenter no longer has (missing since `missingSince`); its owner sees it on My VMs. */
 export interface MissingVm {
   vmId: string;
@@ -21,11 +40,13 @@ export interface SiteReconciliation {
   siteId: string;
   siteName: string;
   lastScan: LastScan | null;
-  unowned: (UnownedVm & { seenAt: string })[];
+  unowned: UnownedVmRow[];
   missing: MissingVm[];
   /**
    * Whether an agent that can scan is connected now; when agents are connected but none can, `needs`
    * says what to upgrade them to.
    */
   scanner: { available: boolean; needs: string | null };
+  /** whether a connected agent can destroy an unowned VM; else the agent version it needs (null: none connected) */
+  destroyer: { available: boolean; needs: string | null };
 }

@@ -174,6 +174,37 @@ export const SiteScanned = z.object({
   data: ScanFigures.extend({ siteId: Id, unownedVms: z.array(UnownedVm).max(MAX_UNOWNED_LISTED) }),
 });
 
+/** Which unowned marker VM a destruction is about: the site, its moref, the marker value the scan saw, its name. */
+const UnownedVmRef = z.object({
+  destructionId: Id,
+  siteId: Id,
+  vmwareId: z.string().min(1).max(200),
+  markerRequestId: z.string().min(1).max(100),
+  name: z.string().max(200),
+});
+
+/**
+ * An admin asked to destroy an unowned marker VM (typing its name): the job (`jobId`) runs on the site's
+ * agent, which destroys the VM only while it still carries `markerRequestId`, by `deadline` (after it, asking
+ * again makes a new job). On the destruction's stream.
+ */
+export const UnownedVmDestroyRequested = z.object({
+  type: z.literal("UnownedVmDestroyRequested"),
+  data: UnownedVmRef.extend({ jobId: Id, deadline: z.string().datetime() }),
+});
+
+/** The agent destroyed it (or found it already gone): it leaves the reconciliation page. */
+export const UnownedVmDestroyed = z.object({
+  type: z.literal("UnownedVmDestroyed"),
+  data: UnownedVmRef.extend({ jobId: Id, note: z.string().max(500).nullable() }),
+});
+
+/** The destruction failed (MARKER_MISMATCH when the marker changed or vanished since the scan): nothing was destroyed. */
+export const UnownedVmDestroyFailed = z.object({
+  type: z.literal("UnownedVmDestroyFailed"),
+  data: UnownedVmRef.extend({ jobId: Id, code: z.string().min(1).max(40), detail: z.string().max(4000) }),
+});
+
 /** A person made a personal API token (its secret is never stored, only its SHA-256). */
 export const ApiTokenCreated = z.object({
   type: z.literal("ApiTokenCreated"),
@@ -207,6 +238,9 @@ export const QuotaChanged = z.object({
 export const TenancyEvent = z.discriminatedUnion("type", [
   SiteSettingsChanged,
   SiteScanned,
+  UnownedVmDestroyRequested,
+  UnownedVmDestroyed,
+  UnownedVmDestroyFailed,
   EnrollmentTokenCreated,
   EnrollmentTokenRevoked,
   AgentEnrolled,

@@ -123,10 +123,22 @@ export const VmGone = z.object({
   data: z.object({ vmId: z.string().min(1), vmwareId: z.string().min(1) }),
 });
 
-/** A VM that was missing (gone) is back in vCenter, as the reconciliation scan found it: no longer missing. */
+/**
+ * A VM that was missing (gone) is back in vCenter, as the reconciliation scan found it: no longer missing.
+ * `lease` is what its lease asks of the scheduler again (missing, nothing was due): the next check (a
+ * warning, the expiry, the end of grace; null when nothing is due) and the destruction in grace. Absent on
+ * events recorded before it was kept, and for VMs without a lease.
+ */
 export const VmReappeared = z.object({
   type: z.literal("VmReappeared"),
-  data: z.object({ vmId: z.string().min(1), vmwareId: z.string().min(1), observed: VmFacts }),
+  data: z.object({
+    vmId: z.string().min(1),
+    vmwareId: z.string().min(1),
+    observed: VmFacts,
+    lease: z
+      .object({ nextCheckAt: z.string().datetime().nullable(), destroyAt: z.string().datetime().nullable() })
+      .optional(),
+  }),
 });
 
 export const VmLifecycleEvent = z.discriminatedUnion("type", [

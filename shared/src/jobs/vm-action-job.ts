@@ -30,6 +30,15 @@ export const VmShutdownGuestJob = JobBase.extend({
 export const VmRestartJob = JobBase.extend({ kind: z.literal("vm.restart"), timeoutSeconds: GuestTimeout });
 /** Power off, re-read the marker, destroy: only a VM whose marker names this job's request. */
 export const VmDeleteJob = JobBase.extend({ kind: z.literal("vm.delete") });
+/**
+ * Power off and destroy a marker VM no Gantry VM owns (reconciliation): `requestId` is the destruction's id,
+ * and the VM is touched only while it carries `marker` (re-read right before the destroy, MARKER_MISMATCH
+ * otherwise).
+ */
+export const VmDestroyUnownedJob = JobBase.extend({
+  kind: z.literal("vm.destroy-unowned"),
+  marker: z.string().min(1).max(100),
+});
 export const VmResizeJob = JobBase.extend({
   kind: z.literal("vm.resize"),
   cpu: z.number().int().min(1).max(128),
@@ -60,6 +69,7 @@ export type VmPowerOffJob = z.infer<typeof VmPowerOffJob>;
 export type VmShutdownGuestJob = z.infer<typeof VmShutdownGuestJob>;
 export type VmRestartJob = z.infer<typeof VmRestartJob>;
 export type VmDeleteJob = z.infer<typeof VmDeleteJob>;
+export type VmDestroyUnownedJob = z.infer<typeof VmDestroyUnownedJob>;
 export type VmResizeJob = z.infer<typeof VmResizeJob>;
 export type VmSnapshotCreateJob = z.infer<typeof VmSnapshotCreateJob>;
 export type VmSnapshotRevertJob = z.infer<typeof VmSnapshotRevertJob>;
@@ -70,6 +80,7 @@ export const VmActionJob = z.discriminatedUnion("kind", [
   VmShutdownGuestJob,
   VmRestartJob,
   VmDeleteJob,
+  VmDestroyUnownedJob,
   VmResizeJob,
   VmSnapshotCreateJob,
   VmSnapshotRevertJob,
@@ -77,6 +88,9 @@ export const VmActionJob = z.discriminatedUnion("kind", [
 ]);
 export type VmActionJob = z.infer<typeof VmActionJob>;
 export type VmActionJobKind = VmActionJob["kind"];
+
+/** The marker value a job may touch a VM under: its own for reconciliation's jobs, the VM's request's otherwise. */
+export const expectedMarkerOf = (job: VmActionJob): string => ("marker" in job ? job.marker : job.requestId);
 export const VM_ACTION_JOB_KINDS: readonly VmActionJobKind[] = VmActionJob.options.map(
   (o) => o.shape.kind.value,
 );

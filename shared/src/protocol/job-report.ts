@@ -71,6 +71,8 @@ export const JobReport = z.object({
    * so one agent with a wrong clock cannot reorder or skew anything.
    */
   receivedAt: z.string().datetime(),
+  /** the job's kind, as the hub queued it: where the report is recorded (absent: by the update's kind) */
+  jobKind: z.string().min(1).max(40).optional(),
   update: JobUpdate,
 });
 export type JobReport = z.infer<typeof JobReport>;

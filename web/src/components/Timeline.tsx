@@ -2,6 +2,7 @@ import type { TimelineEntry } from "@gantry/shared/api/requests";
 import type { VmTimelineEntry } from "@gantry/shared/api/vms";
 import { For, Show } from "solid-js";
 import { formatDateTime, formatDuration } from "../lib/format.ts";
+import { splitInstants } from "../lib/instants.ts";
 
 const tookText = (ms: number) => (ms < 1000 ? "under 1 s" : formatDuration(ms / 1000));
 
@@ -26,6 +27,17 @@ const actorText = (entry: Entry): string => {
   }
 };
 
+/** An entry's words with each instant in them shown as a formatted, machine-readable time. */
+function WordsWithTimes(props: { text: string }) {
+  return (
+    <For each={splitInstants(props.text)}>
+      {(part) =>
+        "instant" in part ? <time dateTime={part.instant}>{formatDateTime(part.instant)}</time> : part.text
+      }
+    </For>
+  );
+}
+
 /**
  * Every event of a request or a VM, oldest first: who did what and why; a stage that ended says how
  * long it took.
@@ -43,7 +55,13 @@ export function Timeline(props: { entries: readonly Entry[]; label?: string }) {
                 <span data-testid="stage-duration"> · took {tookText(entry.durationMs ?? 0)}</span>
               </Show>
             </div>
-            <Show when={entry.detail}>{(detail) => <p>{detail()}</p>}</Show>
+            <Show when={entry.detail}>
+              {(detail) => (
+                <p>
+                  <WordsWithTimes text={detail()} />
+                </p>
+              )}
+            </Show>
             <Show when={entry.technicalDetail}>
               {(technical) => (
                 <details>

@@ -16,6 +16,7 @@ import type {
   SetLeasePolicyInput,
   WithdrawExtensionInput,
 } from "@gantry/shared/api/leases";
+import type { DestroyUnownedVmInput } from "@gantry/shared/api/reconciliation";
 import type { CreateRequestInput, ListRequestsInput } from "@gantry/shared/api/requests";
 import type { SessionUser } from "@gantry/shared/api/session";
 import type {
@@ -169,6 +170,10 @@ export const getReconciliation = query(
 export const scanSiteAction = action(
   (siteId: string) => trpc.reconciliation.scan.mutate({ siteId }),
   "reconciliation.scan",
+);
+export const destroyUnownedVmAction = action(
+  (input: DestroyUnownedVmInput) => trpc.reconciliation.destroy.mutate(input),
+  "reconciliation.destroy",
 );
 export const testConnectionAction = action(
   (siteId: string) => trpc.sites.testConnection.mutate({ siteId }),

@@ -59,7 +59,7 @@ function SiteReconciliationView(props: { siteId: string }) {
         <>
           <ScanButton siteId={site().siteId} {...site().scanner} />
           <ScanSummary scan={site().lastScan} />
-          <UnownedTable unowned={site().unowned} />
+          <UnownedTable siteId={site().siteId} unowned={site().unowned} destroyer={site().destroyer} />
           <MissingTable missing={site().missing} />
         </>
       )}

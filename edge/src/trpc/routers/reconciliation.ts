@@ -1,9 +1,20 @@
-import { ReconciliationSiteInput, type SiteReconciliation } from "@gantry/shared/api/reconciliation";
+import {
+  DestroyUnownedVmInput,
+  ReconciliationSiteInput,
+  type SiteReconciliation,
+} from "@gantry/shared/api/reconciliation";
 import { TRPCError } from "@trpc/server";
 import type { ScanFailure } from "../../agent-hub/site-scan.ts";
+import {
+  DESTROY_UNOWNED_JOB,
+  DESTROY_UNOWNED_NEEDS,
+  type DestroyUnownedError,
+  destroyUnownedVm,
+} from "../../commands/destroy-unowned-vm.ts";
 import { lastScanOf, missingVmsOf, unownedVmsOf } from "../../projections/reconciliation-projection.ts";
 import { siteHub } from "../../stubs.ts";
 import { siteSettings } from "../../tenancy/sites.ts";
+import { vmPolicyFor } from "../../tenancy/vm-policy.ts";
 import { callError } from "../agent-call-error.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
@@ -30,6 +41,28 @@ function scanError(error: ScanFailure, siteName: string): TRPCError {
   }
 }
 
+function destroyError(error: DestroyUnownedError, siteName: string): TRPCError {
+  switch (error.code) {
+    case "NOT_FOUND":
+      return new TRPCError({
+        code: "NOT_FOUND",
+        message: "no such unowned VM (a newer scan may have changed it)",
+      });
+    case "CONFIRMATION_MISMATCH":
+      return new TRPCError({ code: "BAD_REQUEST", message: "type the VM's name exactly to destroy it" });
+    case "NO_AGENT_CAN_RUN":
+      return new TRPCError({
+        code: "PRECONDITION_FAILED",
+        message: `no connected agent of site ${siteName} can destroy it (${error.connected} connected): it needs ${error.needs}`,
+      });
+    case "CONCURRENT_MODIFICATION":
+      return new TRPCError({
+        code: "CONFLICT",
+        message: "someone else acted on this VM at the same time; try again",
+      });
+  }
+}
+
 /** Reconciliation (issue 16): what vCenter holds with our marker against what Gantry believes. Admins only. */
 export const reconciliationRouter = router({
   /** The site's last scan, its unowned marker VMs and its missing VMs, and whether an agent can scan. */
@@ -37,12 +70,18 @@ export const reconciliationRouter = router({
     const tenantId = ctx.principal.tenantId;
     const site = await siteOf(ctx.env.DB, tenantId, input.siteId);
     const scope = { tenantId, siteId: site.siteId };
-    const [lastScan, unowned, missing, scanner] = await Promise.all([
+    const [lastScan, unowned, missing, scanner, capabilities] = await Promise.all([
       lastScanOf(ctx.env.DB, scope),
       unownedVmsOf(ctx.env.DB, scope),
       missingVmsOf(ctx.env.DB, scope),
       siteHub(ctx.env, site.siteId).scanner(),
+      ctx.deps.dispatcher.capabilities(site.siteId),
     ]);
+    const canDestroy = capabilities.jobs.includes(DESTROY_UNOWNED_JOB);
+    const destroyer = {
+      available: canDestroy,
+      needs: canDestroy || capabilities.connected === 0 ? null : DESTROY_UNOWNED_NEEDS,
+    };
     return {
       siteId: site.siteId,
       siteName: site.name,
@@ -50,6 +89,7 @@ export const reconciliationRouter = router({
       unowned,
       missing,
       scanner,
+      destroyer,
     } satisfies SiteReconciliation;
   }),
 
@@ -60,5 +100,14 @@ export const reconciliationRouter = router({
     const scanned = await siteHub(ctx.env, site.siteId).scanSite("on-demand", { id, name });
     if (!scanned.ok) throw scanError(scanned.error, site.name);
     return scanned.value;
+  }),
+
+  /** Destroys an unowned marker VM (typed name; only while it still carries the marker the scan saw). */
+  destroy: adminProcedure.input(DestroyUnownedVmInput).mutation(async ({ ctx, input }) => {
+    const site = await siteOf(ctx.env.DB, ctx.principal.tenantId, input.siteId);
+    const policy = await vmPolicyFor(ctx.env, ctx.deps.db, ctx.principal.tenantId);
+    const destroyed = await destroyUnownedVm(ctx.deps, { principal: ctx.principal, request: input, policy });
+    if (!destroyed.ok) throw destroyError(destroyed.error, site.name);
+    return destroyed.value;
   }),
 });

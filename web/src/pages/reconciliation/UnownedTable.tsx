@@ -2,9 +2,14 @@ import type { SiteReconciliation } from "@gantry/shared/api/reconciliation";
 import { For, Show } from "solid-js";
 import { EmptyState } from "../../components/EmptyState.tsx";
 import { formatMemory } from "../../lib/format.ts";
+import { DestroyUnownedVm } from "./DestroyUnownedVm.tsx";
 
 /** Marker VMs no live Gantry VM owns: left by a failed cleanup, a restored backup, a test. */
-export function UnownedTable(props: { unowned: SiteReconciliation["unowned"] }) {
+export function UnownedTable(props: {
+  siteId: string;
+  unowned: SiteReconciliation["unowned"];
+  destroyer: SiteReconciliation["destroyer"];
+}) {
   return (
     <section class="card" aria-labelledby="unowned-title" data-testid="unowned">
       <h2 id="unowned-title">Unowned VMs</h2>
@@ -17,9 +22,16 @@ export function UnownedTable(props: { unowned: SiteReconciliation["unowned"] }) 
         }
       >
         <p>
-          These VMs carry Gantry's marker, but no Gantry VM owns them. Delete them in vCenter or keep them
-          there; the next scan updates this list.
+          These VMs carry Gantry's marker, but no Gantry VM owns them. Destroy them here (only while they
+          still carry that marker) or keep them; the next scan updates this list.
         </p>
+        <Show when={!props.destroyer.available}>
+          <p class="notice notice--warning" data-testid="destroy-unavailable">
+            {props.destroyer.needs
+              ? `Destroying needs ${props.destroyer.needs}.`
+              : "No agent of this site is connected."}
+          </p>
+        </Show>
         <div class="table-frame">
           <table class="data-table">
             <thead>
@@ -29,6 +41,9 @@ export function UnownedTable(props: { unowned: SiteReconciliation["unowned"] }) 
                 <th scope="col">Power</th>
                 <th scope="col">Size</th>
                 <th scope="col">Marker names</th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -42,6 +57,16 @@ export function UnownedTable(props: { unowned: SiteReconciliation["unowned"] }) 
                       {vm.cpu} vCPU, {formatMemory(vm.memoryMb)}, {vm.diskGb} GB
                     </td>
                     <td class="mono">{vm.markerRequestId}</td>
+                    <td>
+                      <Show
+                        when={!vm.destroying}
+                        fallback={<span data-testid="unowned-destroying">Destroying…</span>}
+                      >
+                        <Show when={props.destroyer.available}>
+                          <DestroyUnownedVm siteId={props.siteId} vm={vm} />
+                        </Show>
+                      </Show>
+                    </td>
                   </tr>
                 )}
               </For>

@@ -1,0 +1,95 @@
+import type { DestroyUnownedVmInput, UnownedVmDestruction } from "@gantry/shared/api/reconciliation";
+import type { TenancyEvent } from "@gantry/shared/events/tenancy";
+import type { VmDestroyUnownedJob } from "@gantry/shared/jobs/vm-action-job";
+import { err, ok, type Result } from "@gantry/shared/result";
+import type { Principal } from "../auth/principal.ts";
+import { type LoadedStream, readStream } from "../event-store/read-stream.ts";
+import { streamIds } from "../event-store/stored-event.ts";
+import { unownedVmDestroyingStatement, unownedVmOf } from "../projections/reconciliation-projection.ts";
+import type { VmPolicy } from "../tenancy/vm-policy.ts";
+import { actionDeadline } from "./action-deadline.ts";
+import { toNewEvents, userCommandContext } from "./command-context.ts";
+import type { DispatchDeps } from "./command-deps.ts";
+import { appendTo, done, handleCommand } from "./handle-command.ts";
+import { outboxInsert } from "./job-outbox.ts";
+import { relayJob } from "./outbox-relay.ts";
+import { destructionIdFor, lastDestruction } from "./unowned-vm-destruction.ts";
+
+export const DESTROY_UNOWNED_JOB = "vm.destroy-unowned" satisfies VmDestroyUnownedJob["kind"];
+export const DESTROY_UNOWNED_NEEDS = `an agent that runs ${DESTROY_UNOWNED_JOB} (this Gantry release's agent or newer)`;
+
+/** Why a destruction was refused; another tenant's VM or site is `NOT_FOUND`, like a missing one. */
+export type DestroyUnownedError =
+  | { code: "NOT_FOUND" }
+  | { code: "CONFIRMATION_MISMATCH" }
+  | { code: "NO_AGENT_CAN_RUN"; connected: number; needs: string }
+  | { code: "CONCURRENT_MODIFICATION" };
+
+/**
+ * An admin destroys a marker VM no Gantry VM owns, as the last scan listed it, confirmed by typing its
+ * name: `UnownedVmDestroyRequested` on the destruction's stream (who, which VM, the marker value), the
+ * job's outbox row and the page's "destroying" in one batch, then the job is relayed to the site's hub. The
+ * agent re-reads the marker before the destroy and touches nothing whose marker changed or vanished.
+ * Asking again while the job runs answers the same job; after its deadline (or a failure), a new one.
+ */
+export async function destroyUnownedVm(
+  deps: DispatchDeps,
+  input: { principal: Principal; request: DestroyUnownedVmInput; policy: VmPolicy },
+): Promise<Result<UnownedVmDestruction, DestroyUnownedError>> {
+  const { principal, request, policy } = input;
+  const key = {
+    tenantId: principal.tenantId,
+    siteId: request.siteId,
+    vmwareId: request.vmwareId,
+    markerRequestId: request.markerRequestId,
+  };
+  const listed = await unownedVmOf(deps.db, key);
+  if (!listed) return err({ code: "NOT_FOUND" });
+  if (request.confirmName !== listed.name) return err({ code: "CONFIRMATION_MISMATCH" });
+  const capabilities = await deps.dispatcher.capabilities(request.siteId);
+  if (!capabilities.jobs.includes(DESTROY_UNOWNED_JOB))
+    return err({ code: "NO_AGENT_CAN_RUN", connected: capabilities.connected, needs: DESTROY_UNOWNED_NEEDS });
+
+  const destructionId = await destructionIdFor(key);
+  const streamId = streamIds.unownedVmDestruction(destructionId);
+  const now = deps.clock();
+  const written = await handleCommand<LoadedStream, UnownedVmDestruction>(deps.store, {
+    load: () => readStream(deps.db, streamId),
+    decide: (stream) => {
+      const last = lastDestruction(stream.events);
+      if (last?.running && Date.parse(last.deadline) > now.getTime())
+        return done(ok({ destructionId, jobId: last.jobId, outcome: "already-queued" }));
+      const jobId = `${destructionId}-${(last?.attempt ?? 0) + 1}`;
+      const deadline = actionDeadline(policy, { now });
+      const job: VmDestroyUnownedJob = {
+        kind: DESTROY_UNOWNED_JOB,
+        jobId,
+        requestId: destructionId,
+        vmwareId: request.vmwareId,
+        vmName: listed.name || request.vmwareId,
+        deadline,
+        marker: request.markerRequestId,
+      };
+      const dispatch = { tenantId: principal.tenantId, siteId: request.siteId, job };
+      const event: TenancyEvent = {
+        type: "UnownedVmDestroyRequested",
+        data: { destructionId, ...key, name: listed.name, jobId, deadline },
+      };
+      const ctx = userCommandContext(deps, principal);
+      return appendTo({ streamId, version: stream.version }, toNewEvents([event], ctx), {
+        sideEffects: [
+          outboxInsert(deps.db, { dispatch, requestId: destructionId, now: ctx.occurredAt }),
+          unownedVmDestroyingStatement(deps.db, key, jobId),
+        ],
+        answer: () => {
+          deps.defer(() => relayJob(deps, dispatch));
+          deps.defer(() =>
+            deps.feed.publishSite(principal.tenantId, { siteId: request.siteId, at: ctx.occurredAt }),
+          );
+          return { destructionId, jobId, outcome: "queued" };
+        },
+      });
+    },
+  });
+  return written.ok ? written : err({ code: "CONCURRENT_MODIFICATION" });
+}
