@@ -88,3 +88,16 @@ export async function tenantIdentity(db: SqlDatabase, tenantId: string): Promise
     .bind(tenantId)
     .first<TenantIdentity>();
 }
+
+/** Every tenant bound to an issuer (one IdP may serve many tenants, told apart by their claim values). */
+export async function identitiesOfIssuer(db: SqlDatabase, issuer: string): Promise<TenantIdentity[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT tenant_id AS tenantId, issuer, tenant_claim AS tenantClaim, tenant_claim_value AS tenantClaimValue,
+         roles_claim AS rolesClaim
+       FROM tenant_identity WHERE issuer = ?`,
+    )
+    .bind(issuer)
+    .all<TenantIdentity>();
+  return results;
+}
