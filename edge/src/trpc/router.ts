@@ -11,6 +11,7 @@ import { sessionRouter } from "./routers/session.ts";
 import { sessionsRouter } from "./routers/sessions.ts";
 import { settingsRouter } from "./routers/settings.ts";
 import { sitesRouter } from "./routers/sites.ts";
+import { sizesRouter } from "./routers/sizes.ts";
 import { tokensRouter } from "./routers/tokens.ts";
 import { vmsRouter } from "./routers/vms.ts";
 import { publicProcedure, router } from "./trpc.ts";
@@ -32,6 +33,7 @@ export const appRouter = router({
   tokens: tokensRouter,
   leases: leasesRouter,
   notifications: notificationsRouter,
+  sizes: sizesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,7 @@ import { LeasePolicy } from "../domain/lease-policy.ts";
 import { MAX_UNOWNED_LISTED, ScanFigures, UnownedVm } from "../domain/reconciliation.ts";
 import { Slug, VmPrefix } from "../domain/slug.ts";
 import { DnsDomain, LoginUser } from "../domain/vm-access.ts";
+import { VmSize, VmSpec } from "../domain/vm-size.ts";
 import { InventoryPath, Placement } from "../jobs/provision-vm-job.ts";
 
 // Events of a tenant's own facts — its sites (`site:<siteId>`), agents (`agent:<agentId>`) and people
@@ -197,6 +198,24 @@ export const LeasePolicyChanged = z.object({
   data: z.object({ projectId: Id.nullable(), policy: LeasePolicy.nullable() }),
 });
 
+/** An admin added a size to the tenant's catalogue (`sizes:<tenantId>`). */
+export const SizeAdded = z.object({
+  type: z.literal("SizeAdded"),
+  data: z.object({ code: VmSize, label: z.string().min(1).max(60), spec: VmSpec }),
+});
+
+/** An admin changed a size no request had used: its values after the change. */
+export const SizeChanged = z.object({
+  type: z.literal("SizeChanged"),
+  data: z.object({ code: VmSize, label: z.string().min(1).max(60), spec: VmSpec }),
+});
+
+/** An admin retired a size: requests and resizes no longer offer it; history still names it. */
+export const SizeRetired = z.object({
+  type: z.literal("SizeRetired"),
+  data: z.object({ code: VmSize }),
+});
+
 export const TenancyEvent = z.discriminatedUnion("type", [
   SiteSettingsChanged,
   SiteScanned,
@@ -219,5 +238,8 @@ export const TenancyEvent = z.discriminatedUnion("type", [
   ApiTokenCreated,
   ApiTokenRevoked,
   LeasePolicyChanged,
+  SizeAdded,
+  SizeChanged,
+  SizeRetired,
 ]);
 export type TenancyEvent = z.infer<typeof TenancyEvent>;
