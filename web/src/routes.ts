@@ -113,6 +113,7 @@ export const routes: RouteDefinition[] = [
           { path: "/projects", component: lazy(() => import("./pages/settings/ProjectsSettings.tsx")) },
           { path: "/sites", component: lazy(() => import("./pages/settings/SitesSettings.tsx")) },
           { path: "/people", component: lazy(() => import("./pages/settings/PeopleSettings.tsx")) },
+          { path: "/sizes", component: lazy(() => import("./pages/settings/SizesSettings.tsx")) },
         ],
       },
       {

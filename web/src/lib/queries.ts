@@ -26,6 +26,7 @@ import type {
   UpdateProjectInput,
   UserRoleInput,
 } from "@gantry/shared/api/settings";
+import type { AddSizeInput, EditSizeInput } from "@gantry/shared/api/sizes";
 import type { CreateTokenInput } from "@gantry/shared/api/tokens";
 import type {
   CreateSnapshotInput,
@@ -261,6 +262,11 @@ export const setRoleAction = action(
   (input: UserRoleInput) => trpc.settings.setRole.mutate(input),
   "settings.setRole",
 );
+// the tenant's size catalogue (settings: Sizes); what requests may pick is getSizes
+export const getSettingsSizes = query(() => trpc.sizes.list.query(), "sizes.list");
+export const addSizeAction = action((input: AddSizeInput) => trpc.sizes.add.mutate(input), "sizes.add");
+export const editSizeAction = action((input: EditSizeInput) => trpc.sizes.edit.mutate(input), "sizes.edit");
+export const retireSizeAction = action((code: string) => trpc.sizes.retire.mutate({ code }), "sizes.retire");
 
 // personal API tokens and the audit log
 
