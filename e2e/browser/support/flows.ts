@@ -227,6 +227,7 @@ export const catalogSizes = (context: BrowserContext) =>
     schema: z.array(
       z.object({
         size: z.string(),
+        label: z.string(),
         cpu: z.number(),
         memoryGb: z.number(),
         diskGb: z.number(),
