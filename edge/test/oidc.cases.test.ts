@@ -3,14 +3,19 @@ import { env } from "cloudflare:workers";
 import { decodeProtectedHeader } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import worker from "../src/index.ts";
+import { createContextInner } from "../src/trpc/context.ts";
+import { appRouter } from "../src/trpc/router.ts";
+import { createCallerFactory } from "../src/trpc/trpc.ts";
 import { type IdpDouble, serveIdp } from "./support/idp-double.ts";
 import { AUDIENCE, CLIENT_ID, createTestIssuer, ISSUER } from "./support/oidc-issuer.ts";
 import { onboardThroughOperatorPath, seedReferenceData } from "./support/seed.ts";
+import { testWorkflow } from "./support/test-deps.ts";
 
 // The OIDC cases an outside review asked to see proven, through the production Worker: POST /auth/session
 // (the browser's sign-in) and a bearer token on the API. The IdP's endpoints are a fetch double here; the
 // browser and link tests run the same cases against a real OpenID Provider.
 
+const createCaller = createCallerFactory(appRouter);
 let issuer: Awaited<ReturnType<typeof createTestIssuer>>;
 let idp: IdpDouble;
 
@@ -165,6 +170,36 @@ describe("signing in through the tenant's stored IdP binding", () => {
     expect(await (await api(member)).json()).toMatchObject({
       result: { data: { tenantId: slug, role: "member" } },
     });
+  });
+
+  it("applies the tenant's mapping of IdP groups to roles at sign-in, and only its own tenant's", async () => {
+    idp = serveIdp(issuer.jwks);
+    const bossOf = (tenantId: string) =>
+      ({
+        userId: `boss-${tenantId}`,
+        tenantId,
+        role: "admin",
+        email: "b@x.test",
+        name: "Boss",
+        via: "session",
+      }) as const;
+    const settings = (tenantId: string) =>
+      createCaller(createContextInner({ env, principal: bossOf(tenantId), deps: testWorkflow().deps }))
+        .settings;
+    const lead = () =>
+      tokenFor(`lee-${slug}`, { org: `org-${slug}`, realm_access: { roles: ["ops-leads"] } });
+    const roleAt = async () =>
+      ((await (await signIn(await lead())).json()) as { user: { role: string } }).user.role;
+    expect(await roleAt()).toBe("member");
+    // another tenant mapping the same group name changes nothing here
+    await settings("acme").setGroupRole({ group: "ops-leads", role: "admin" });
+    expect(await roleAt()).toBe("member");
+    await settings(slug).setGroupRole({ group: "ops-leads", role: "admin" });
+    expect(await settings(slug).groupRoles()).toEqual([{ group: "ops-leads", role: "admin" }]);
+    expect(await roleAt()).toBe("admin");
+    await settings(slug).setGroupRole({ group: "ops-leads", role: null });
+    expect(await roleAt()).toBe("member");
+    await settings("acme").setGroupRole({ group: "ops-leads", role: null });
   });
 
   it("refuses, saying why, a token whose claim value no binding names, and a tenant named by another claim", async () => {

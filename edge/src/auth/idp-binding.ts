@@ -2,7 +2,7 @@ import type { Role } from "@gantry/shared/api/session";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { JWTPayload } from "jose";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
-import { identitiesOfIssuer, type TenantIdentity } from "../tenancy/tenant-onboarding.ts";
+import { type BoundTenantIdentity, identitiesOfIssuer } from "../tenancy/tenant-onboarding.ts";
 
 // Which tenant an IdP's access token speaks for, as its operator bound it at onboarding
 // (`tenant_identity`): the token's issuer and the value of the binding's tenant claim name the tenant;
@@ -47,13 +47,16 @@ export function claimStrings(claims: JWTPayload, name: string): string[] {
 
 /** The binding the token's claims match, if exactly one does (two would be an ambiguous token). */
 export function matchBinding(
-  identities: readonly TenantIdentity[],
+  identities: readonly BoundTenantIdentity[],
   claims: JWTPayload,
 ): Result<BoundIdentity, UnboundToken> {
   const matches = identities.filter((b) => claimStrings(claims, b.tenantClaim).includes(b.tenantClaimValue));
   const [only] = matches;
   if (matches.length === 1 && only)
-    return ok({ tenantId: only.tenantId, role: roleFromGroups(claimStrings(claims, only.rolesClaim)) });
+    return ok({
+      tenantId: only.tenantId,
+      role: roleFromGroups(claimStrings(claims, only.rolesClaim), only.adminGroups),
+    });
   return err({
     code: "UNBOUND_TENANT",
     detail:
@@ -71,6 +74,6 @@ export const tenantBindingIn =
   async (issuer, claims) =>
     matchBinding(await identitiesOfIssuer(db, issuer), claims);
 
-/** The role the IdP's roles/groups give: `admin` makes an admin. */
-export const roleFromGroups = (groups: readonly string[]): Role =>
-  groups.includes("admin") ? "admin" : "member";
+/** The role the IdP's roles/groups give: `admin`, or a group the tenant's admins mapped to admin. */
+export const roleFromGroups = (groups: readonly string[], adminGroups: readonly string[]): Role =>
+  groups.some((g) => g === "admin" || adminGroups.includes(g)) ? "admin" : "member";

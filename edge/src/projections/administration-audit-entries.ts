@@ -17,7 +17,8 @@ type AdministrationEvent = Extract<
       | "UserRoleChanged"
       | "SizeAdded"
       | "SizeChanged"
-      | "SizeRetired";
+      | "SizeRetired"
+      | "IdpGroupRoleChanged";
   }
 >;
 
@@ -109,5 +110,16 @@ export function administrationEntry(event: AdministrationEvent): AdministrationE
     }
     case "SizeRetired":
       return entry("SIZE_RETIRED", "size", event.data.code, `retired size ${event.data.code}`);
+    case "IdpGroupRoleChanged": {
+      const { group, role } = event.data;
+      return entry(
+        "IDP_GROUP_ROLE_CHANGED",
+        "tenant",
+        group,
+        role
+          ? `the IdP group ${group} now makes a tenant ${role}`
+          : `the IdP group ${group} no longer gives a role`,
+      );
+    }
   }
 }

@@ -57,6 +57,7 @@ export const AUDIT_ACTIONS = [
   "SIZE_ADDED",
   "SIZE_CHANGED",
   "SIZE_RETIRED",
+  "IDP_GROUP_ROLE_CHANGED",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -104,6 +104,7 @@ const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
   SizeAdded: { currentVersion: 1, upcasters: {} },
   SizeChanged: { currentVersion: 1, upcasters: {} },
   SizeRetired: { currentVersion: 1, upcasters: {} },
+  IdpGroupRoleChanged: { currentVersion: 1, upcasters: {} },
   VmAddressObserved: { currentVersion: 1, upcasters: {} },
 };
 

@@ -216,6 +216,12 @@ export const SizeRetired = z.object({
   data: z.object({ code: VmSize }),
 });
 
+/** An admin mapped a group of the tenant's IdP to a role (`role` null: the group gives nothing any more). */
+export const IdpGroupRoleChanged = z.object({
+  type: z.literal("IdpGroupRoleChanged"),
+  data: z.object({ group: z.string().min(1).max(200), role: z.enum(["admin", "member"]).nullable() }),
+});
+
 export const TenancyEvent = z.discriminatedUnion("type", [
   SiteSettingsChanged,
   SiteScanned,
@@ -241,5 +247,6 @@ export const TenancyEvent = z.discriminatedUnion("type", [
   SizeAdded,
   SizeChanged,
   SizeRetired,
+  IdpGroupRoleChanged,
 ]);
 export type TenancyEvent = z.infer<typeof TenancyEvent>;

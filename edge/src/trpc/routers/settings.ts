@@ -1,6 +1,7 @@
 import {
   CreateProjectInput,
   CreateSiteInput,
+  GroupRoleInput,
   type PersonSetting,
   ProjectApproverInput,
   ProjectRefInput,
@@ -12,7 +13,7 @@ import {
   UserRoleInput,
 } from "@gantry/shared/api/settings";
 import { listTenantPeople } from "../../auth/users.ts";
-import { changeRole } from "../../commands/people-settings.ts";
+import { changeRole, setIdpGroupRole } from "../../commands/people-settings.ts";
 import {
   archiveProjectSettings,
   createProject,
@@ -25,6 +26,7 @@ import { liveAgentsBySite } from "../../tenancy/agent-registry.ts";
 import { approversByProject } from "../../tenancy/project-approvers.ts";
 import { listProjectSettings } from "../../tenancy/projects.ts";
 import { listSiteStates } from "../../tenancy/sites.ts";
+import { listGroupRoles } from "../../tenancy/tenant-onboarding.ts";
 import { settled } from "../settings-refusals.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
@@ -120,5 +122,15 @@ export const settingsRouter = router({
     .input(UserRoleInput)
     .mutation(async ({ ctx, input }) =>
       settled(await changeRole(ctx.deps, { principal: ctx.principal, ...input })),
+    ),
+
+  /** Which groups of the tenant's IdP (values of its roles claim) give which role at sign-in. */
+  groupRoles: adminProcedure.query(({ ctx }) => listGroupRoles(ctx.deps.db, ctx.principal.tenantId)),
+
+  /** Maps a group to a role, or (role null) removes the mapping; applies at each sign-in and renewal. */
+  setGroupRole: adminProcedure
+    .input(GroupRoleInput)
+    .mutation(async ({ ctx, input }) =>
+      settled(await setIdpGroupRole(ctx.deps, { principal: ctx.principal, ...input })),
     ),
 });
