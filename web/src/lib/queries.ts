@@ -21,6 +21,7 @@ import type { SessionUser } from "@gantry/shared/api/session";
 import type {
   CreateProjectInput,
   CreateSiteInput,
+  GroupRoleInput,
   ProjectApproverInput,
   RenameSiteInput,
   UpdateProjectInput,
@@ -261,6 +262,11 @@ export const archiveSiteAction = action(
 export const setRoleAction = action(
   (input: UserRoleInput) => trpc.settings.setRole.mutate(input),
   "settings.setRole",
+);
+export const getGroupRoles = query(() => trpc.settings.groupRoles.query(), "settings.groupRoles");
+export const setGroupRoleAction = action(
+  (input: GroupRoleInput) => trpc.settings.setGroupRole.mutate(input),
+  "settings.setGroupRole",
 );
 // the tenant's size catalogue (settings: Sizes); what requests may pick is getSizes
 export const getSettingsSizes = query(() => trpc.sizes.list.query(), "sizes.list");
