@@ -74,7 +74,7 @@ describe("requesting a VM end to end", () => {
       sizes.map((s) => ({
         size: s.size,
         checked: s.isDefault,
-        name: s.size,
+        name: `${s.size} ${s.label}`,
         specs: `${s.cpu} vCPU · ${s.memoryGb} GB RAM · ${s.diskGb} GB disk`,
       })),
     );

@@ -1,5 +1,5 @@
 import { MARKER_REQUEST_ID } from "@gantry/agent/provisioning/vm-marker";
-import { VM_SIZES, VmSpec } from "@gantry/shared/domain/vm-size";
+import { DEFAULT_SIZES, VmSpec } from "@gantry/shared/domain/vm-size";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type AgentProcess, enrollNewAgent, startAgent } from "./support/agent-process.ts";
@@ -99,7 +99,8 @@ describe("the request workflow over the link", () => {
     const marked = await vcsim.vmsOf(created.requestId);
     expect(marked).toEqual([expect.objectContaining({ powerState: "poweredOn" })]);
     const vm = await vcsim.handle.control.vm({ moref: marked[0]?.moref ?? "" });
-    const spec = VM_SIZES[SIZE];
+    // the tenant's default catalogue's S, as the request snapshotted it at submission
+    const spec = DEFAULT_SIZES.find((s) => s.code === SIZE)?.spec ?? { cpu: 0, memoryGb: 0, diskGb: 0 };
     expect(request.spec).toEqual(spec);
     expect({ numCPU: vm.numCPU, memoryMB: vm.memoryMB }).toEqual({
       numCPU: spec.cpu,

@@ -1,4 +1,3 @@
-import { VM_SIZES } from "@gantry/shared/domain/vm-size";
 import type { DomainEvent } from "@gantry/shared/events/catalog";
 import type { EventMetadata } from "@gantry/shared/events/event-metadata";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
@@ -129,7 +128,7 @@ class SyntheticRequest {
           projectId: "proj-bench",
           name: `bench-${this.#index}`,
           size: "S",
-          spec: VM_SIZES.S,
+          spec: { cpu: 2, memoryGb: 4, diskGb: 50 },
           justification: "synthetic event for the event store benchmark",
           networkPath: null,
         },

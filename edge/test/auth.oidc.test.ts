@@ -2,6 +2,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { createLocalJWKSet } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { tenantBindingIn } from "../src/auth/idp-binding.ts";
 import { createOidcVerifier, JWKS_COOLDOWN_MS, remoteKeySet } from "../src/auth/oidc-verifier.ts";
 import worker from "../src/index.ts";
 import { AUDIENCE, createTestIssuer, ISSUER, unsignedToken } from "./support/oidc-issuer.ts";
@@ -16,13 +17,21 @@ afterEach(() => vi.useRealTimers());
 
 const settings = { issuer: ISSUER, audience: AUDIENCE, algorithms: ["RS256"] };
 const failureOf = async (token: string) => {
-  const result = await createOidcVerifier(settings, createLocalJWKSet(issuer.jwks))(token);
+  const result = await createOidcVerifier(
+    settings,
+    createLocalJWKSet(issuer.jwks),
+    tenantBindingIn(env.DB),
+  )(token);
   return result.ok ? "verified" : result.error.code;
 };
 
 describe("OIDC access token verifier", () => {
   it("accepts a valid token and takes tenant and roles from its claims", async () => {
-    const result = await createOidcVerifier(settings, createLocalJWKSet(issuer.jwks))(await issuer.token());
+    const result = await createOidcVerifier(
+      settings,
+      createLocalJWKSet(issuer.jwks),
+      tenantBindingIn(env.DB),
+    )(await issuer.token());
     expect(result).toEqual({
       ok: true,
       value: {
@@ -43,6 +52,7 @@ describe("OIDC access token verifier", () => {
     const result = await createOidcVerifier(
       settings,
       createLocalJWKSet(issuer.jwks),
+      tenantBindingIn(env.DB),
     )(await issuer.token({ claims: { roles: ["viewer"] } }));
     expect(result.ok && result.value.principal.role).toBe("member");
   });
@@ -61,7 +71,12 @@ describe("OIDC access token verifier", () => {
       () => issuer.token({ unknownKey: true, kid: "key-1" }),
       "INVALID_TOKEN",
     ],
-    ["a token without a tenant", () => issuer.token({ claims: { tenant: undefined } }), "MISSING_CLAIMS"],
+    ["a token without a tenant", () => issuer.token({ claims: { tenant: undefined } }), "UNBOUND_TENANT"],
+    [
+      "a token for a tenant nobody bound",
+      () => issuer.token({ claims: { tenant: "initech" } }),
+      "UNBOUND_TENANT",
+    ],
     ["garbage", async () => "not.a.jwt", "INVALID_TOKEN"],
   ])("refuses %s", async (_case, makeToken, code) => {
     expect(await failureOf(await makeToken())).toBe(code);
@@ -91,6 +106,7 @@ describe("OIDC access token verifier", () => {
     const result = await createOidcVerifier(
       { ...settings, clientId: "gantry-web" },
       createLocalJWKSet(issuer.jwks),
+      tenantBindingIn(env.DB),
     )(token);
     expect(result).toEqual({ ok: false, error: { code: "NOT_AN_ACCESS_TOKEN", detail } });
   });
@@ -101,7 +117,7 @@ describe("OIDC access token verifier", () => {
   });
 
   it("refuses a subject or email longer than Gantry keeps, and cuts a long name to 200 characters", async () => {
-    const verify = createOidcVerifier(settings, createLocalJWKSet(issuer.jwks));
+    const verify = createOidcVerifier(settings, createLocalJWKSet(issuer.jwks), tenantBindingIn(env.DB));
     expect(await verify(await issuer.token({ subject: "s".repeat(256) }))).toEqual({
       ok: false,
       error: { code: "CLAIM_TOO_LONG", detail: "the sub claim is longer than 255 characters" },
@@ -125,7 +141,7 @@ describe("OIDC access token verifier", () => {
         return Response.json(issuer.jwks);
       },
     });
-    const verify = createOidcVerifier(settings, keys);
+    const verify = createOidcVerifier(settings, keys, tenantBindingIn(env.DB));
     expect((await verify(await issuer.token())).ok).toBe(true);
     expect(fetches).toBe(1);
     const unknown = await issuer.token({ unknownKey: true });

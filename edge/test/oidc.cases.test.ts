@@ -3,14 +3,19 @@ import { env } from "cloudflare:workers";
 import { decodeProtectedHeader } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import worker from "../src/index.ts";
+import { createContextInner } from "../src/trpc/context.ts";
+import { appRouter } from "../src/trpc/router.ts";
+import { createCallerFactory } from "../src/trpc/trpc.ts";
 import { type IdpDouble, serveIdp } from "./support/idp-double.ts";
 import { AUDIENCE, CLIENT_ID, createTestIssuer, ISSUER } from "./support/oidc-issuer.ts";
-import { seedReferenceData } from "./support/seed.ts";
+import { onboardThroughOperatorPath, seedReferenceData } from "./support/seed.ts";
+import { testWorkflow } from "./support/test-deps.ts";
 
 // The OIDC cases an outside review asked to see proven, through the production Worker: POST /auth/session
 // (the browser's sign-in) and a bearer token on the API. The IdP's endpoints are a fetch double here; the
 // browser and link tests run the same cases against a real OpenID Provider.
 
+const createCaller = createCallerFactory(appRouter);
 let issuer: Awaited<ReturnType<typeof createTestIssuer>>;
 let idp: IdpDouble;
 
@@ -119,5 +124,95 @@ describe("OIDC access tokens through the edge", () => {
     vi.setSystemTime(Date.now() + 31_000);
     expect((await signIn(rotated, { OIDC_JWKS_COOLDOWN_SECONDS: "30" })).status).toBe(200);
     expect(fetches()).toBe(2);
+  });
+});
+
+describe("signing in through the tenant's stored IdP binding", () => {
+  // a tenant of its own, bound at onboarding to the tests' issuer under claims other than the defaults
+  const slug = `b${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  beforeAll(async () => {
+    issuer = await createTestIssuer();
+    await onboardThroughOperatorPath({
+      slug,
+      name: `Bound ${slug}`,
+      identity: {
+        issuer: ISSUER,
+        tenantClaim: "org",
+        tenantClaimValue: `org-${slug}`,
+        rolesClaim: "realm_access.roles",
+      },
+      admin: { email: `boss@${slug}.test`, name: "Boss", subject: `boss-${slug}` },
+    });
+  });
+  const tokenFor = (sub: string, claims: Record<string, unknown>) =>
+    issuer.token({
+      subject: sub,
+      claims: { tenant: undefined, roles: undefined, email: `${sub}@${slug}.test`, ...claims },
+    });
+
+  it("resolves the tenant from the binding's claim value and the role from its roles claim", async () => {
+    idp = serveIdp(issuer.jwks);
+    const admin = await signIn(
+      await tokenFor(`ann-${slug}`, { org: `org-${slug}`, realm_access: { roles: ["admin"] } }),
+    );
+    expect(admin.status).toBe(200);
+    expect(await admin.json()).toMatchObject({
+      user: { userId: `ann-${slug}`, tenantId: slug, role: "admin" },
+    });
+    const member = await tokenFor(`mo-${slug}`, {
+      org: `org-${slug}`,
+      realm_access: { roles: ["dev"] },
+      roles: ["admin"],
+    });
+    const signedIn = await signIn(member);
+    expect(await signedIn.json()).toMatchObject({ user: { tenantId: slug, role: "member" } });
+    // the same resolution for a bearer token on the API
+    expect(await (await api(member)).json()).toMatchObject({
+      result: { data: { tenantId: slug, role: "member" } },
+    });
+  });
+
+  it("applies the tenant's mapping of IdP groups to roles at sign-in, and only its own tenant's", async () => {
+    idp = serveIdp(issuer.jwks);
+    const bossOf = (tenantId: string) =>
+      ({
+        userId: `boss-${tenantId}`,
+        tenantId,
+        role: "admin",
+        email: "b@x.test",
+        name: "Boss",
+        via: "session",
+      }) as const;
+    const settings = (tenantId: string) =>
+      createCaller(createContextInner({ env, principal: bossOf(tenantId), deps: testWorkflow().deps }))
+        .settings;
+    const lead = () =>
+      tokenFor(`lee-${slug}`, { org: `org-${slug}`, realm_access: { roles: ["ops-leads"] } });
+    const roleAt = async () =>
+      ((await (await signIn(await lead())).json()) as { user: { role: string } }).user.role;
+    expect(await roleAt()).toBe("member");
+    // another tenant mapping the same group name changes nothing here
+    await settings("acme").setGroupRole({ group: "ops-leads", role: "admin" });
+    expect(await roleAt()).toBe("member");
+    await settings(slug).setGroupRole({ group: "ops-leads", role: "admin" });
+    expect(await settings(slug).groupRoles()).toEqual([{ group: "ops-leads", role: "admin" }]);
+    expect(await roleAt()).toBe("admin");
+    await settings(slug).setGroupRole({ group: "ops-leads", role: null });
+    expect(await roleAt()).toBe("member");
+    await settings("acme").setGroupRole({ group: "ops-leads", role: null });
+  });
+
+  it("refuses, saying why, a token whose claim value no binding names, and a tenant named by another claim", async () => {
+    idp = serveIdp(issuer.jwks);
+    const stranger = await signIn(await tokenFor(`eve-${slug}`, { org: "org-nobody" }));
+    expect(stranger.status).toBe(403);
+    expect(await stranger.json()).toEqual({
+      error: "no Gantry tenant is bound to your identity provider's account",
+      reason: "no tenant of this identity provider is bound to the token's tenant claim value",
+    });
+    // the tenant's id in the default `tenant` claim names nothing: its binding reads `org`
+    const byId = await tokenFor(`eve-${slug}`, { tenant: slug });
+    expect((await signIn(byId)).status).toBe(403);
+    expect((await api(byId)).status).toBe(401);
   });
 });

@@ -8,6 +8,7 @@ import { createCommandDeps, type DispatchDeps } from "../src/commands/command-de
 import { recordJobUpdate } from "../src/commands/record-job-update.ts";
 import { submitRequest } from "../src/commands/submit-request.ts";
 import { jobIdFor } from "../src/provisioning/ids.ts";
+import { insertDefaultSizes } from "../src/tenancy/vm-sizes.ts";
 import { createChangeFeed } from "../src/tenant-feed/change-feed.ts";
 import { failedUpdate, iso, progressStub, succeededUpdate, uniqueId } from "./progress-fixtures.ts";
 
@@ -66,6 +67,7 @@ export async function seedTenant(): Promise<TestTenant> {
         p.role,
       ),
     ),
+    ...insertDefaultSizes(env.DB, { tenantId, now: "2026-01-01T00:00:00.000Z" }),
   ];
   const projects: Record<TemplateName, string> = {
     ubuntu: `${tenantId}-proj-ubuntu`,

@@ -26,6 +26,23 @@ async function tenantWithTwoProjects() {
 }
 
 describe("project approvers", () => {
+  it("open the page of their projects' requests (with who asked), never another project's", async () => {
+    const { w, t, otherProjectId } = await tenantWithTwoProjects();
+    const member = callerFor(t.member, w);
+    const mine = await member.requests.create(requestInput(t.projectId));
+    const elsewhere = await member.requests.create(requestInput(otherProjectId));
+    const approver = callerFor(t.otherMember, w).requests;
+    const detail = await approver.get({ requestId: mine.requestId });
+    expect(detail.request).toMatchObject({ requestId: mine.requestId, status: "PENDING" });
+    expect(detail.requesterContext?.requester.id).toBe(t.member.userId);
+    // another project's request answers like a missing one
+    const missing = await codeOf(approver.get({ requestId: "req_00000000000000000000000000000000" }));
+    expect(await codeOf(approver.get({ requestId: elsewhere.requestId }))).toBe(missing);
+    expect(missing).toBe("NOT_FOUND");
+    // a member who approves nothing still sees only their own
+    expect(await codeOf(callerFor(t.member, w).requests.get({ requestId: mine.requestId }))).toBe("resolved");
+  });
+
   it("approve their project's requests, see only those in the queue, and are FORBIDDEN elsewhere", async () => {
     const { w, t, otherProjectId } = await tenantWithTwoProjects();
     const member = callerFor(t.member, w);

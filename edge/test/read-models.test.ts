@@ -172,13 +172,13 @@ describe("ETA from recent runs of the same template and size", () => {
 });
 
 describe("catalog", () => {
-  it("offers the four sizes with M as the default", async () => {
+  it("offers the tenant's four default sizes with M as the default", async () => {
     const sizes = await callerFor(t.member, testWorkflow()).catalog.sizes();
     expect(sizes).toEqual([
-      { size: "S", cpu: 2, memoryGb: 4, diskGb: 50, isDefault: false },
-      { size: "M", cpu: 4, memoryGb: 8, diskGb: 100, isDefault: true },
-      { size: "L", cpu: 8, memoryGb: 16, diskGb: 200, isDefault: false },
-      { size: "XL", cpu: 16, memoryGb: 32, diskGb: 500, isDefault: false },
+      { size: "S", label: "Small", cpu: 2, memoryGb: 4, diskGb: 50, isDefault: false },
+      { size: "M", label: "Medium", cpu: 4, memoryGb: 8, diskGb: 100, isDefault: true },
+      { size: "L", label: "Large", cpu: 8, memoryGb: 16, diskGb: 200, isDefault: false },
+      { size: "XL", label: "Extra large", cpu: 16, memoryGb: 32, diskGb: 500, isDefault: false },
     ]);
   });
 

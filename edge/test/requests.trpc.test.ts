@@ -72,7 +72,7 @@ describe("requests.create", () => {
   it("answers BAD_REQUEST naming every invalid field", async () => {
     const member = callerFor(t.member, testWorkflow());
     const error = await member.requests
-      .create(requestInput(t.projectId, { name: "Bad--Name", justification: "short", size: "XXL" }))
+      .create(requestInput(t.projectId, { name: "Bad--Name", justification: "short", size: "X X" }))
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "BAD_REQUEST" });
     const message = String((error as Error).message);

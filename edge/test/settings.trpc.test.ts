@@ -129,6 +129,23 @@ describe("settings: projects", () => {
 });
 
 describe("settings: sites", () => {
+  it("refuses enrollment tokens for an archived site, made before or asked for after", async () => {
+    const t = await createTestTenant(env.DB);
+    const { siteId } = await admin(t).createSite({ name: "Old DC", slug: "old-dc" });
+    const agents = callerFor(t.admin, w).agents;
+    const before = await agents.createEnrollmentToken({ siteId });
+    await admin(t).archiveSite({ siteId });
+    expect(await refusal(agents.createEnrollmentToken({ siteId }))).toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: "this site is archived; it enrolls no agent",
+    });
+    const redeemed = await enroll(before.token, "late-agent");
+    expect(redeemed.status).toBe(409);
+    expect(await redeemed.json()).toMatchObject({ error: "SITE_ARCHIVED" });
+    // nothing was enrolled: the token is still unused, and no agent names the site
+    expect((await agents.list()).filter((a) => a.siteId === siteId)).toEqual([]);
+  });
+
   it("creates and renames a site; a project can then use it; archives it only when empty", async () => {
     const t = await createTestTenant(env.DB);
     const { siteId } = await admin(t).createSite({ name: "Berlin DC", slug: "berlin" });

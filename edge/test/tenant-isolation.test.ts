@@ -62,6 +62,7 @@ beforeAll(async () => {
     seconds: 31 * 86_400,
   });
   acmeExtension = extension.approvalId ?? "";
+  await callerFor(adam, w).sizes.add(ACME_SIZE);
   // acme's site has a connected agent with an inventory, so a leak past the tenant check would show
   const token = await callerFor(adam, w).agents.createEnrollmentToken({ siteId: ACME_SITE });
   const enrolled = await (await enroll(token.token, "acme-lab")).json<{
@@ -85,7 +86,10 @@ async function outcome(call: Promise<unknown>) {
   }
 }
 
-type Kind = "request" | "project" | "site" | "agent" | "vm" | "person" | "token";
+type Kind = "request" | "project" | "site" | "agent" | "vm" | "person" | "token" | "size";
+
+/** a custom size of acme's catalogue */
+const ACME_SIZE = { code: "acme-only", label: "Acme only", cpu: 3, memoryGb: 6, diskGb: 60 };
 
 /** An id of each kind that exists in acme, and one that exists nowhere. */
 const ids = (kind: Kind) =>
@@ -97,6 +101,7 @@ const ids = (kind: Kind) =>
     vm: { foreign: acmeVm, missing: "req_00000000000000000000000000000000" },
     person: { foreign: alice.userId, missing: "user-none" },
     token: { foreign: acmeToken, missing: "tok_00000000000000000000000000000000" },
+    size: { foreign: ACME_SIZE.code, missing: "size-none" },
   })[kind];
 
 /** Valid settings.createProject / updateProject values in globex, the intruders' tenant. */
@@ -173,6 +178,8 @@ const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][
   ["settings.renameSite", "site", (api, id) => api.settings.renameSite({ siteId: id, name: "Mine now" })],
   ["settings.archiveSite", "site", (api, id) => api.settings.archiveSite({ siteId: id })],
   ["settings.setRole", "person", (api, id) => api.settings.setRole({ userId: id, role: "admin" })],
+  ["sizes.edit", "size", (api, id) => api.sizes.edit({ ...ACME_SIZE, code: id, label: "Mine now" })],
+  ["sizes.retire", "size", (api, id) => api.sizes.retire({ code: id })],
   ["reconciliation.get", "site", (api, id) => api.reconciliation.get({ siteId: id })],
   ["reconciliation.scan", "site", (api, id) => api.reconciliation.scan({ siteId: id })],
   [
@@ -357,6 +364,20 @@ describe("cross-tenant sweep", () => {
     expect((await globex.settings.projects()).map((p) => p.projectId).sort()).not.toContain(ACME_WEB);
     expect((await globex.settings.sites()).map((x) => x.siteId)).not.toContain(ACME_SITE);
     expect((await globex.settings.people()).map((p) => p.userId)).not.toContain(alice.userId);
+    // sizes: acme's own size is neither listed nor offered nor accepted in globex, and stays as it was
+    expect((await globex.sizes.list()).map((x) => x.code)).not.toContain(ACME_SIZE.code);
+    expect((await callerFor(gina, w).catalog.sizes()).map((x) => x.size)).not.toContain(ACME_SIZE.code);
+    const asForeign = await outcome(
+      callerFor(gina, w).requests.create(requestInput(GLOBEX_SHOP, { size: ACME_SIZE.code })),
+    );
+    const asMissing = await outcome(
+      callerFor(gina, w).requests.create(requestInput(GLOBEX_SHOP, { size: "size-none" })),
+    );
+    expect(asForeign.replace(ACME_SIZE.code, "?")).toBe(asMissing.replace("size-none", "?"));
+    expect((await callerFor(adam, w).sizes.list()).find((x) => x.code === ACME_SIZE.code)).toMatchObject({
+      label: "Acme only",
+      retiredAt: null,
+    });
   });
 
   it("filters the approval queue by another tenant's project like by a missing one: nothing", async () => {

@@ -99,7 +99,7 @@ export async function startEdge(options: EdgeOptions): Promise<LocalEdge> {
     const worker = miniflare;
     await prepareEdgeState(await miniflare.getD1Database("DB"), config, {
       seed: options.seed ?? true,
-      onboard: () => onboardDemoTenants(worker, origin, config.tenants),
+      onboard: () => onboardDemoTenants(worker, origin, boundTo(options.vars?.OIDC_ISSUER, config.tenants)),
       ...(options.extraStatements === undefined ? {} : { extra: options.extraStatements }),
     });
   } catch (error) {
@@ -127,6 +127,18 @@ type MiniflareOptions = ConstructorParameters<typeof Miniflare>[0];
 
 /** The local stack's operator secret (`POST /ops/tenants`); production sets its own Worker secret. */
 export const LOCAL_OPERATOR_SECRET = "local-stack-operator-secret-not-for-production";
+
+/**
+ * The demo tenants bound to the IdP the stack is configured for (OIDC_ISSUER), so sign-in, which resolves
+ * the tenant through the stored binding, finds them; without one, as edge/local/tenants.json says.
+ */
+function boundTo(issuer: string | undefined, tenants: readonly unknown[]): readonly unknown[] {
+  if (!issuer) return tenants;
+  return tenants.map((tenant) => {
+    const t = tenant as { identity?: Record<string, unknown> };
+    return { ...t, identity: { ...t.identity, issuer } };
+  });
+}
 
 /**
  * The demo tenants, onboarded as an operator would onboard a real one (the same use case, through the

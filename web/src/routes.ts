@@ -114,6 +114,7 @@ export const routes: RouteDefinition[] = [
           { path: "/sites", component: lazy(() => import("./pages/settings/SitesSettings.tsx")) },
           { path: "/people", component: lazy(() => import("./pages/settings/PeopleSettings.tsx")) },
           { path: "/quotas", component: lazy(() => import("./pages/settings/QuotasSettings.tsx")) },
+          { path: "/sizes", component: lazy(() => import("./pages/settings/SizesSettings.tsx")) },
         ],
       },
       {

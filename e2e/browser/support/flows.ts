@@ -8,7 +8,8 @@ export async function submitRequest(
   options: {
     name: string;
     justification?: string;
-    size?: "S" | "M" | "L" | "XL";
+    /** a code of the tenant's size catalogue */
+    size?: string;
     /** the project's name as the form lists it; the first project otherwise */
     project?: string;
   },
@@ -226,6 +227,7 @@ export const catalogSizes = (context: BrowserContext) =>
     schema: z.array(
       z.object({
         size: z.string(),
+        label: z.string(),
         cpu: z.number(),
         memoryGb: z.number(),
         diskGb: z.number(),

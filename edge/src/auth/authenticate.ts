@@ -1,9 +1,9 @@
 import { parse as parseCookies } from "hono/utils/cookie";
 import { type EdgeVars, parseVars } from "../env.ts";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
-import { getTenant } from "../tenancy/tenants.ts";
 import { looksLikeApiToken } from "./api-token-secret.ts";
 import { type SessionRenewal, sessionPrincipal } from "./browser-session.ts";
+import { tenantBindingIn } from "./idp-binding.ts";
 import { type BearerVerifier, createOidcVerifier, remoteKeySet } from "./oidc-verifier.ts";
 import type { Principal } from "./principal.ts";
 import { sessionCookieName } from "./session-cookie.ts";
@@ -19,8 +19,11 @@ export interface Authentication {
 
 const DEFAULT_ALGORITHMS = ["RS256", "ES256"];
 
-/** The production bearer verifier built from vars, or null when OIDC is not configured. */
-export function bearerVerifierFor(vars: EdgeVars): BearerVerifier | null {
+/**
+ * The production bearer verifier built from vars, tenants resolved through their stored IdP bindings in
+ * `db`; null when OIDC is not configured.
+ */
+export function bearerVerifierFor(vars: EdgeVars, db: SqlDatabase): BearerVerifier | null {
   if (!vars.OIDC_ISSUER || !vars.OIDC_AUDIENCE || !vars.OIDC_JWKS_URL) return null;
   const algorithms = vars.OIDC_ALGORITHMS.length > 0 ? vars.OIDC_ALGORITHMS : DEFAULT_ALGORITHMS;
   return createOidcVerifier(
@@ -31,21 +34,16 @@ export function bearerVerifierFor(vars: EdgeVars): BearerVerifier | null {
       ...(vars.OIDC_CLIENT_ID ? { clientId: vars.OIDC_CLIENT_ID } : {}),
     },
     remoteKeySet(vars.OIDC_JWKS_URL, { cooldownMs: vars.OIDC_JWKS_COOLDOWN_SECONDS * 1000 }),
+    tenantBindingIn(db),
   );
 }
 
 /** How sessions renew at the IdP: with OIDC and the SPA's client id configured, else not at all. */
-export function sessionRenewalFor(vars: EdgeVars): SessionRenewal | null {
-  const verify = bearerVerifierFor(vars);
+export function sessionRenewalFor(vars: EdgeVars, db: SqlDatabase): SessionRenewal | null {
+  const verify = bearerVerifierFor(vars, db);
   if (!verify || !vars.OIDC_CLIENT_ID) return null;
   return { issuer: vars.OIDC_ISSUER, clientId: vars.OIDC_CLIENT_ID, verify };
 }
-
-/** Whether a tenant is on record; sessions are only started for such tenants. */
-export const tenantExistsIn =
-  (db: SqlDatabase) =>
-  async (tenantId: string): Promise<boolean> =>
-    (await getTenant(db, tenantId)) !== null;
 
 export const isSecureRequest = (request: Request): boolean => new URL(request.url).protocol === "https:";
 
@@ -72,9 +70,8 @@ export async function authenticate(
     vars: EdgeVars;
     db: SqlDatabase;
     now: Date;
+    /** a genuine token no tenant's stored IdP binding names opens nothing (one IdP may serve many) */
     verifyBearer: BearerVerifier | null;
-    /** a genuine token for a tenant Gantry has no record of opens nothing (one IdP may serve many) */
-    tenantExists: (tenantId: string) => Promise<boolean>;
   },
 ): Promise<Authentication> {
   const token = bearerToken(request);
@@ -88,8 +85,6 @@ export async function authenticate(
     if (!deps.verifyBearer) return { principal: null, failure: { code: "OIDC_NOT_CONFIGURED" } };
     const verified = await deps.verifyBearer(token);
     if (!verified.ok) return { principal: null, failure: verified.error };
-    if (!(await deps.tenantExists(verified.value.principal.tenantId)))
-      return { principal: null, failure: { code: "UNKNOWN_TENANT" } };
     return { principal: verified.value.principal, failure: null };
   }
   const cookie = sessionCookie(request);
@@ -102,7 +97,7 @@ export async function authenticate(
     now: deps.now.getTime(),
     secret,
     revalidateMs: deps.vars.SESSION_REVALIDATE_SECONDS * 1000,
-    renewal: sessionRenewalFor(deps.vars),
+    renewal: sessionRenewalFor(deps.vars, deps.db),
   });
   return session.ok
     ? { principal: session.value, failure: null }
@@ -116,7 +111,6 @@ export function authenticateRequest(request: Request, env: Env): Promise<Authent
     vars,
     db: env.DB,
     now: new Date(),
-    verifyBearer: bearerVerifierFor(vars),
-    tenantExists: tenantExistsIn(env.DB),
+    verifyBearer: bearerVerifierFor(vars, env.DB),
   });
 }

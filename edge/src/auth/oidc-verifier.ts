@@ -9,6 +9,7 @@ import {
   jwtVerify,
 } from "jose";
 import { z } from "zod";
+import type { TenantBinding } from "./idp-binding.ts";
 import type { Principal } from "./principal.ts";
 
 export interface OidcSettings {
@@ -30,7 +31,9 @@ export type TokenFailure = {
     /** not an access token: an ID token, or a `typ` other than `at+jwt` / `JWT` */
     | "NOT_AN_ACCESS_TOKEN"
     /** the issuer's key set could not be fetched: the token may be fine, try again later */
-    | "IDP_UNAVAILABLE";
+    | "IDP_UNAVAILABLE"
+    /** no tenant is bound to the token's issuer and tenant claim value; `detail` says which, safe to show */
+    | "UNBOUND_TENANT";
   detail: string;
 };
 
@@ -39,13 +42,15 @@ export type TokenFailure = {
  * person, so a longer one is refused rather than altered (254 is the longest address SMTP carries, 255
  * the longest subject we store); `name` is only displayed, so it is cut to 200 characters.
  */
-export const CLAIM_LIMITS = { sub: 255, email: 254, name: 200, tenant: 100 } as const;
+export const CLAIM_LIMITS = { sub: 255, email: 254, name: 200 } as const;
 
-/** Claims Gantry needs in an access token: who, which tenant, which roles (`admin` makes an admin). */
+/**
+ * Claims Gantry needs in an access token: who. Which tenant, and which roles, are read from the claims
+ * the tenant's stored IdP binding names (see idp-binding.ts).
+ */
 const AccessTokenClaims = z.object({
+  iss: z.string().min(1),
   sub: z.string().min(1),
-  tenant: z.string().min(1),
-  roles: z.array(z.string()).default([]),
   email: z.string().default(""),
   name: z.string().optional(),
   preferred_username: z.string().optional(),
@@ -101,7 +106,7 @@ function accessTokenType(
 }
 
 function tooLong(claims: z.infer<typeof AccessTokenClaims>): TokenFailure | null {
-  for (const claim of ["sub", "email", "tenant"] as const) {
+  for (const claim of ["sub", "email"] as const) {
     if (claims[claim].length > CLAIM_LIMITS[claim])
       return {
         code: "CLAIM_TOO_LONG",
@@ -114,10 +119,15 @@ function tooLong(claims: z.infer<typeof AccessTokenClaims>): TokenFailure | null
 /**
  * Verifies OIDC access tokens: signature from the issuer's key set (never `none`, never a key named by
  * the token itself), the configured algorithms, issuer, audience, `exp`/`nbf`, that it is an access
- * token (never an ID token); tenant and roles from claims, each within CLAIM_LIMITS. Tests pass a local
- * key set; production passes {@link remoteKeySet}.
+ * token (never an ID token); who from claims, each within CLAIM_LIMITS; tenant and roles through the
+ * tenant's stored binding (`binding`), a token no binding names opens nothing. Tests pass a local key
+ * set; production passes {@link remoteKeySet}.
  */
-export function createOidcVerifier(settings: OidcSettings, keys: JWTVerifyGetKey): BearerVerifier {
+export function createOidcVerifier(
+  settings: OidcSettings,
+  keys: JWTVerifyGetKey,
+  binding: TenantBinding,
+): BearerVerifier {
   return async (token) => {
     let verified: Awaited<ReturnType<typeof jwtVerify>>;
     try {
@@ -142,11 +152,13 @@ export function createOidcVerifier(settings: OidcSettings, keys: JWTVerifyGetKey
     const c = claims.data;
     const long = tooLong(c);
     if (long) return err(long);
+    const bound = await binding(c.iss, verified.payload);
+    if (!bound.ok) return err(bound.error);
     return ok({
       principal: {
         userId: c.sub,
-        tenantId: c.tenant,
-        role: c.roles.includes("admin") ? "admin" : "member",
+        tenantId: bound.value.tenantId,
+        role: bound.value.role,
         email: c.email,
         name: [...(c.name ?? c.preferred_username ?? c.email)].slice(0, CLAIM_LIMITS.name).join(""),
         via: "bearer",

@@ -3,6 +3,7 @@ import { EventStoreUnavailableError } from "../event-store/event-store-errors.ts
 import { streamIds } from "../event-store/stored-event.ts";
 import { AGENT_CREDENTIAL_PREFIX, issueSecret } from "../tenancy/credentials.ts";
 import { findRedeemableToken, redeemTokenStatements } from "../tenancy/enrollment.ts";
+import { getSiteState } from "../tenancy/sites.ts";
 import type { CommandDeps } from "./command-deps.ts";
 import { recordTenancyEvent } from "./record-tenancy-event.ts";
 
@@ -15,8 +16,11 @@ export interface EnrolledAgent {
   credential: string;
 }
 
-/** One uniform refusal, so a caller cannot tell a wrong token from a used, withdrawn or expired one. */
-export type EnrollmentError = { code: "ENROLLMENT_TOKEN_INVALID" };
+/**
+ * One uniform refusal, so a caller cannot tell a wrong token from a used, withdrawn or expired one; a
+ * genuine token whose site was archived since says so (its holder learns only about their own token).
+ */
+export type EnrollmentError = { code: "ENROLLMENT_TOKEN_INVALID" } | { code: "SITE_ARCHIVED" };
 
 /**
  * Exchanges a registration token for a per-agent credential: the token is consumed, the agent row
@@ -30,6 +34,9 @@ export async function enrollAgent(
   const now = deps.clock().getTime();
   const token = await findRedeemableToken(deps.db, { token: input.token, now });
   if (!token) return err({ code: "ENROLLMENT_TOKEN_INVALID" });
+  // an archived site takes no new agent: its projects are archived or moved, nothing would run there
+  const site = await getSiteState(deps.db, { tenantId: token.tenantId, siteId: token.siteId });
+  if (site?.archivedAt) return err({ code: "SITE_ARCHIVED" });
   const credential = await issueSecret(AGENT_CREDENTIAL_PREFIX);
   const agentId = credential.id;
   const { tenantId, siteId } = token;

@@ -7,6 +7,7 @@ import {
   newEnrollmentToken,
   revokeTokenStatement,
 } from "../tenancy/enrollment.ts";
+import { getSiteState } from "../tenancy/sites.ts";
 import type { CommandDeps } from "./command-deps.ts";
 import { personActor, recordTenancyEvent, type TenancyWriteError } from "./record-tenancy-event.ts";
 
@@ -17,8 +18,11 @@ import { personActor, recordTenancyEvent, type TenancyWriteError } from "./recor
 export async function createEnrollmentToken(
   deps: CommandDeps,
   input: { principal: Principal; siteId: string },
-): Promise<Result<EnrollmentToken, TenancyWriteError>> {
+): Promise<Result<EnrollmentToken, TenancyWriteError | { code: "SITE_ARCHIVED" }>> {
   const { principal, siteId } = input;
+  // an archived site takes no new agent (its tokens are refused at enrolment too)
+  const site = await getSiteState(deps.db, { tenantId: principal.tenantId, siteId });
+  if (site?.archivedAt) return err({ code: "SITE_ARCHIVED" });
   const { token, insert } = await newEnrollmentToken(deps.db, {
     tenantId: principal.tenantId,
     siteId,

@@ -8,6 +8,7 @@ import {
   type OnboardingConflict,
   onboardingConflict,
 } from "../tenancy/tenant-onboarding.ts";
+import { insertDefaultSizes } from "../tenancy/vm-sizes.ts";
 import type { CommandDeps } from "./command-deps.ts";
 import { recordTenancyEvent, type TenancyActor } from "./record-tenancy-event.ts";
 
@@ -61,7 +62,11 @@ export async function onboardTenant(
         },
       },
       actor: OPERATOR_ACTOR,
-      sideEffects: insertTenant(deps.db, tenant),
+      // the tenant starts with the default size catalogue (S/M/L/XL), its admins add their own
+      sideEffects: [
+        ...insertTenant(deps.db, tenant),
+        ...insertDefaultSizes(deps.db, { tenantId, now: tenant.now }),
+      ],
     });
     if (!recorded.ok) return err({ code: "CONCURRENT_MODIFICATION" });
   } catch (error) {

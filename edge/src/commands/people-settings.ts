@@ -6,6 +6,7 @@ import { endSessionsStatement } from "../auth/sessions.ts";
 import { countAdmins, getTenantPerson, setUserRole } from "../auth/users.ts";
 import { EventStoreUnavailableError } from "../event-store/event-store-errors.ts";
 import { streamIds } from "../event-store/stored-event.ts";
+import { setGroupRole } from "../tenancy/tenant-onboarding.ts";
 import type { CommandDeps } from "./command-deps.ts";
 import { personActor, recordTenancyEvent } from "./record-tenancy-event.ts";
 import type { SettingsError } from "./settings-error.ts";
@@ -54,4 +55,24 @@ export async function changeRole(
       return err({ code: "LAST_ADMIN" });
     throw error;
   }
+}
+
+/**
+ * Maps a group of the tenant's IdP to a role (null: unmapped). It applies at each person's next sign-in
+ * and session renewal, where their groups are read from the IdP again.
+ */
+export async function setIdpGroupRole(
+  deps: CommandDeps,
+  input: { principal: Principal; group: string; role: "admin" | "member" | null },
+): Promise<Result<{ group: string }, SettingsError>> {
+  const { principal, group, role } = input;
+  const tenantId = principal.tenantId;
+  const recorded = await recordTenancyEvent(deps, {
+    tenantId,
+    streamId: streamIds.tenant(tenantId),
+    event: { type: "IdpGroupRoleChanged", data: { group, role } },
+    actor: personActor(principal),
+    sideEffects: [setGroupRole(deps.db, { tenantId, group, role })],
+  });
+  return recorded.ok ? ok({ group }) : err({ code: "CONCURRENT_MODIFICATION" });
 }

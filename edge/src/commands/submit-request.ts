@@ -7,6 +7,7 @@ import { EventStoreUnavailableError } from "../event-store/event-store-errors.ts
 import { liveRequestNamed } from "../projections/vm-names.ts";
 import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
 import { getProject } from "../tenancy/projects.ts";
+import { offeredSpec } from "../tenancy/vm-sizes.ts";
 import { userCommandContext } from "./command-context.ts";
 import type { CommandDeps } from "./command-deps.ts";
 import { done, handleCommand } from "./handle-command.ts";
@@ -77,6 +78,8 @@ export async function submitRequest(
   });
   if (!project) return err({ code: "PROJECT_NOT_FOUND", projectId: submission.projectId });
   if (project.archivedAt !== null) return err({ code: "PROJECT_ARCHIVED", projectId: project.id });
+  // the size resolves through the tenant's catalogue now; the request keeps that spec whatever comes later
+  const spec = await offeredSpec(deps.db, { tenantId: principal.tenantId, code: submission.size });
 
   const requestId = await requestIdFor({ ...principal, idempotencyKey: submission.idempotencyKey });
   const name = { tenantId: principal.tenantId, projectId: submission.projectId, name: submission.name };
@@ -91,6 +94,7 @@ export async function submitRequest(
       load: () => loadVmRequest(deps.db, requestId),
       decide: async (loaded) => {
         if (loaded.state.status !== "NONE") return done(replayOf(loaded, submission));
+        if (!spec) return done(err({ code: "SIZE_NOT_OFFERED", size: submission.size }));
         const taken = await nameTaken();
         if (taken) return done(err(taken));
         const { idempotencyKey: _key, networkPath, ...fields } = submission;
@@ -98,7 +102,7 @@ export async function submitRequest(
         const decided = decideVmRequest(
           {
             type: "SubmitRequest",
-            data: { requestId, requester, ...fields, networkPath: networkPath ?? null },
+            data: { requestId, requester, ...fields, spec, networkPath: networkPath ?? null },
           },
           loaded.state,
         );

@@ -44,6 +44,8 @@ export const streamIds = {
   tenant: (tenantId: string) => `tenant:${tenantId}`,
   /** a project's settings and approvers */
   project: (projectId: string) => `project:${projectId}`,
+  /** a tenant's size catalogue */
+  sizes: (tenantId: string) => `sizes:${tenantId}`,
   /** a tenant's default lease policy (projectId null) or a project's own */
   leasePolicy: (tenantId: string, projectId: string | null) => `lease-policy:${tenantId}:${projectId ?? "*"}`,
   /** a tenant's own quota (projectId null) or a project's */

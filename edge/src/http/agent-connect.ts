@@ -32,6 +32,14 @@ export const agentRoutes = new Hono<EdgeEnv>()
     if (!body.success)
       return c.json({ error: "INVALID_REQUEST", issues: body.error.issues.map((i) => i.message) }, 400);
     const enrolled = await enrollAgent(workerDeps(c.env), body.data);
+    if (!enrolled.ok && enrolled.error.code === "SITE_ARCHIVED")
+      return c.json(
+        {
+          error: "SITE_ARCHIVED",
+          message: "the token's site is archived: it enrolls no agent; ask an admin",
+        },
+        409,
+      );
     if (!enrolled.ok)
       return c.json(
         { error: enrolled.error.code, message: "enrollment token invalid, used, withdrawn or expired" },

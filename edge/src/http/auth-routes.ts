@@ -47,7 +47,7 @@ async function signIn(
       now: Date.now(),
       secret,
       revalidateMs: vars.SESSION_REVALIDATE_SECONDS * 1000,
-      renewal: sessionRenewalFor(vars),
+      renewal: sessionRenewalFor(vars, c.env.DB),
     },
     input,
   );
@@ -99,7 +99,7 @@ export const authRoutes = new Hono<EdgeEnv>()
     if (limited) return limited;
     const input = await parseBody(c, TokenSessionInput);
     if (input instanceof Response) return input;
-    const verify = bearerVerifierFor(parseVars(c.env));
+    const verify = bearerVerifierFor(parseVars(c.env), c.env.DB);
     if (!verify) return c.json({ error: "invalid access token" }, 401);
     const verified = await verify(input.accessToken);
     if (!verified.ok) {
@@ -109,11 +109,15 @@ export const authRoutes = new Hono<EdgeEnv>()
         return c.json({ error: "the identity provider's keys could not be read; try again shortly" }, 503);
       if (code === "CLAIM_TOO_LONG" || code === "NOT_AN_ACCESS_TOKEN")
         return c.json({ error: "invalid access token", reason: detail }, TOKEN_REFUSALS[code]);
+      // a genuine token no tenant's stored IdP binding names: one IdP may serve many tenants, or none here
+      if (code === "UNBOUND_TENANT")
+        return c.json(
+          { error: "no Gantry tenant is bound to your identity provider's account", reason: detail },
+          403,
+        );
       return c.json({ error: "invalid access token" }, 401);
     }
     const { via: _via, ...identity } = verified.value.principal;
-    // a genuine token for a tenant Gantry has no record of opens nothing (one IdP may serve many tenants)
-    if (!(await getTenant(c.env.DB, identity.tenantId))) return c.json({ error: "unknown tenant" }, 403);
     const grant = { expiresAt: verified.value.expiresAt, refreshToken: input.refreshToken ?? null };
     // the person is on record from now on (the settings area lists them; an admin may promote them)
     const role = await recordSignIn(c.env.DB, identity);

@@ -1,4 +1,5 @@
 import type { AuditAction, AuditSubjectKind } from "@gantry/shared/api/audit";
+import type { VmSpec } from "@gantry/shared/domain/vm-size";
 import type { TenancyEvent } from "@gantry/shared/events/tenancy";
 
 type AdministrationEvent = Extract<
@@ -13,7 +14,11 @@ type AdministrationEvent = Extract<
       | "SiteCreated"
       | "SiteRenamed"
       | "SiteArchived"
-      | "UserRoleChanged";
+      | "UserRoleChanged"
+      | "SizeAdded"
+      | "SizeChanged"
+      | "SizeRetired"
+      | "IdpGroupRoleChanged";
   }
 >;
 
@@ -30,6 +35,9 @@ const entry = (
   id: string,
   summary: string,
 ): AdministrationEntry => ({ action, subject: { kind, id }, requestId: null, summary });
+
+const specWords = (spec: VmSpec): string =>
+  `${spec.cpu} vCPU, ${spec.memoryGb} GB RAM, ${spec.diskGb} GB disk`;
 
 /** The audit entry of a settings change (issue 17): the operator's onboarding and every admin's edit. */
 export function administrationEntry(event: AdministrationEvent): AdministrationEntry {
@@ -90,6 +98,27 @@ export function administrationEntry(event: AdministrationEvent): AdministrationE
         "user",
         userId,
         role === "admin" ? "made a tenant admin" : "made a member",
+      );
+    }
+    case "SizeAdded": {
+      const { code, label, spec } = event.data;
+      return entry("SIZE_ADDED", "size", code, `added size ${code} (${label}): ${specWords(spec)}`);
+    }
+    case "SizeChanged": {
+      const { code, label, spec } = event.data;
+      return entry("SIZE_CHANGED", "size", code, `size ${code} is now ${label}: ${specWords(spec)}`);
+    }
+    case "SizeRetired":
+      return entry("SIZE_RETIRED", "size", event.data.code, `retired size ${event.data.code}`);
+    case "IdpGroupRoleChanged": {
+      const { group, role } = event.data;
+      return entry(
+        "IDP_GROUP_ROLE_CHANGED",
+        "tenant",
+        group,
+        role
+          ? `the IdP group ${group} now makes a tenant ${role}`
+          : `the IdP group ${group} no longer gives a role`,
       );
     }
   }

@@ -3,6 +3,7 @@ import { isAdmin, type Principal } from "../auth/principal.ts";
 import { readStreams } from "../event-store/read-stream.ts";
 import { type SqlDatabase, streamIds } from "../event-store/stored-event.ts";
 import { vmIdFor } from "../provisioning/ids.ts";
+import { projectsApprovedBy } from "../tenancy/project-approvers.ts";
 import { computeEta } from "./eta.ts";
 import { getSummaryRow, recentRequestsBy } from "./request-queries.ts";
 import { loadStageStats, type StageStats } from "./stage-run-queries.ts";
@@ -34,7 +35,15 @@ export async function getRequestDetail(
   const { principal, requestId } = input;
   const admin = isAdmin(principal);
   const row = await getSummaryRow(db, { tenantId: principal.tenantId, requestId });
-  if (!row || (!admin && row.requester_id !== principal.userId)) return null;
+  if (!row) return null;
+  // admins see every request; a project approver their projects' (to decide them); a member their own
+  const approver =
+    !admin &&
+    row.requester_id !== principal.userId &&
+    (await projectsApprovedBy(db, { tenantId: principal.tenantId, userId: principal.userId })).includes(
+      row.project_id,
+    );
+  if (!admin && !approver && row.requester_id !== principal.userId) return null;
 
   const events = await readStreams(db, [streamIds.vmRequest(requestId), streamIds.vm(vmIdFor(requestId))]);
   const stats =
@@ -55,7 +64,8 @@ export async function getRequestDetail(
     etaMs: etaMsOf(stats, stages, input.now),
     access: { dnsDomain: row.site_dns_domain, loginUser: row.site_login_user },
   };
-  if (!admin) return detail;
+  // who asked and what else they asked for, to decide with: for whoever may decide it
+  if (!admin && !approver) return detail;
   const recentRequests = await recentRequestsBy(db, {
     tenantId: principal.tenantId,
     requesterId: row.requester_id,

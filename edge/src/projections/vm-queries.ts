@@ -2,8 +2,9 @@ import { type PendingResize, WAITING_LONG_MS } from "@gantry/shared/api/approval
 import type { Page } from "@gantry/shared/api/paging";
 import type { ListedVmStatus, VmListItem } from "@gantry/shared/api/vms";
 import type { VmPowerState } from "@gantry/shared/domain/vm-actions";
-import { specFor } from "@gantry/shared/domain/vm-size";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
+import { resizedSpec } from "../provisioning/vm-action-decider.ts";
+import { listSizes } from "../tenancy/vm-sizes.ts";
 import { toVmListItem, VM_SELECT, type VmRow } from "./vm-row.ts";
 
 // every query is scoped by tenant first (the primary key starts with tenant_id); a VM is a summary row
@@ -88,17 +89,18 @@ export async function pendingResizes(
   const project = input.projectId === undefined ? "" : " AND r.project_id = ?";
   const params = [input.tenantId, ...(input.projectId === undefined ? [] : [input.projectId])];
   const scope = `r.tenant_id = ? AND r.vm_resize_approval_id IS NOT NULL AND r.vm_status = 'READY'${project}`;
-  const { rows, total } = await vmRowsPage(db, {
-    where: scope,
-    params,
-    orderBy: "r.vm_resize_at ASC, r.request_id ASC",
-    page,
-    pageSize,
-  });
+  const [{ rows, total }, sizes] = await Promise.all([
+    vmRowsPage(db, { where: scope, params, orderBy: "r.vm_resize_at ASC, r.request_id ASC", page, pageSize }),
+    // a size a pending resize names cannot change (it is in use), so the catalogue still says what it meant
+    listSizes(db, input.tenantId, { retired: true }),
+  ]);
+  const specOf = new Map(sizes.map((s) => [s.code, s.spec]));
   const items = rows.flatMap((row): PendingResize[] => {
     const { vm_resize_approval_id: approvalId, vm_resize_to: to, vm_resize_at: at } = row;
     if (approvalId === null || to === null || at === null) return [];
     const vm = toVmListItem(row);
+    const target = specOf.get(to);
+    if (!target) return [];
     const waitingMs = Math.max(0, input.now.getTime() - Date.parse(at));
     return [
       {
@@ -110,7 +112,7 @@ export async function pendingResizes(
         projectName: vm.projectName,
         owner: vm.owner,
         from: { size: vm.size, spec: vm.spec },
-        to: { size: to, spec: specFor(to) },
+        to: { size: to, spec: resizedSpec(vm.spec, target) },
         powerCycle: row.vm_resize_power_cycle === 1,
         reason: row.vm_resize_reason,
         requestedBy: { id: row.vm_resize_by ?? "", name: row.vm_resize_by_name },

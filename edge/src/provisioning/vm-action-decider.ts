@@ -1,6 +1,6 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import type { VmActionKind } from "@gantry/shared/domain/vm-actions";
-import { specFor, type VmSize, type VmSpec } from "@gantry/shared/domain/vm-size";
+import type { VmSize, VmSpec } from "@gantry/shared/domain/vm-size";
 import type { VmEvent } from "@gantry/shared/events/vm";
 import type { VmAction } from "@gantry/shared/events/vm-lifecycle";
 import { err, ok, type Result } from "@gantry/shared/result";
@@ -13,7 +13,15 @@ export type ActionInput =
   | { kind: "shutdown-guest"; timeoutSeconds: number }
   | { kind: "restart"; timeoutSeconds: number }
   | { kind: "delete"; confirmName: string }
-  | { kind: "resize"; size: VmSize; powerCycle: boolean; keepDisk: boolean; timeoutSeconds: number }
+  | {
+      kind: "resize";
+      size: VmSize;
+      /** what the size gives, resolved through the tenant's catalogue when the command was given */
+      target: VmSpec;
+      powerCycle: boolean;
+      keepDisk: boolean;
+      timeoutSeconds: number;
+    }
   | { kind: "snapshot-create"; name: string; withMemory: boolean }
   | { kind: "snapshot-revert"; snapshotId: string }
   | { kind: "snapshot-delete"; snapshotId: string };
@@ -52,11 +60,11 @@ export type StateRefusal = Extract<
 const notApplicable = (vm: ManagedVm, kind: VmActionKind, why: string): Decision =>
   err({ code: "ACTION_NOT_APPLICABLE", vmId: vm.vmId, kind, why, status: vm.status });
 
-/** The hardware a resize to `size` gives the VM: the size's CPU and memory, and a disk that never shrinks. */
-export const resizedSpec = (vm: ManagedVm, size: VmSize): VmSpec => {
-  const target = specFor(size);
-  return { ...target, diskGb: Math.max(target.diskGb, vm.spec.diskGb) };
-};
+/** The hardware a resize to a size gives a VM: the size's CPU and memory, and a disk that never shrinks. */
+export const resizedSpec = (current: VmSpec, target: VmSpec): VmSpec => ({
+  ...target,
+  diskGb: Math.max(target.diskGb, current.diskGb),
+});
 
 /** Any of CPU, memory or disk grows: an admin must approve it, like a request. */
 export const isResizeUp = (from: VmSpec, to: VmSpec): boolean =>
@@ -135,7 +143,7 @@ function refusedInput(vm: ManagedVm, input: ActionInput): Decision | null {
         : err({ code: "CONFIRMATION_MISMATCH", vmId: vm.vmId });
     }
     case "resize": {
-      const target = specFor(input.size);
+      const { target } = input;
       if (target.diskGb < vm.spec.diskGb && !input.keepDisk)
         return err({
           code: "DISK_SHRINK_REFUSED",
@@ -143,7 +151,7 @@ function refusedInput(vm: ManagedVm, input: ActionInput): Decision | null {
           fromGb: vm.spec.diskGb,
           toGb: target.diskGb,
         });
-      const to = resizedSpec(vm, input.size);
+      const to = resizedSpec(vm.spec, input.target);
       const same = to.cpu === vm.spec.cpu && to.memoryGb === vm.spec.memoryGb && to.diskGb === vm.spec.diskGb;
       return same ? notApplicable(vm, "resize", `it already has the ${input.size} size`) : null;
     }
@@ -166,7 +174,7 @@ function actionOf(vm: ManagedVm, input: ActionInput, approvalId: string | null):
       return {
         kind: "resize",
         from: { size: vm.currentSize, spec: vm.spec },
-        to: { size: input.size, spec: resizedSpec(vm, input.size) },
+        to: { size: input.size, spec: resizedSpec(vm.spec, input.target) },
         powerCycle: input.powerCycle,
         timeoutSeconds: input.timeoutSeconds,
         approvalId,
@@ -224,8 +232,8 @@ export function decideVmAction(command: RequestVmAction, vm: ManagedVm): Decisio
     };
     return ok({ kind: "done", events: [requested, done] });
   }
-  if (input.kind === "resize" && isResizeUp(vm.spec, resizedSpec(vm, input.size))) {
-    const to = { size: input.size, spec: resizedSpec(vm, input.size) };
+  if (input.kind === "resize" && isResizeUp(vm.spec, resizedSpec(vm.spec, input.target))) {
+    const to = { size: input.size, spec: resizedSpec(vm.spec, input.target) };
     const from = { size: vm.currentSize, spec: vm.spec };
     const approval: VmEvent = {
       type: "VmResizeRequested",

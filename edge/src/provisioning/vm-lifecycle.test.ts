@@ -236,9 +236,13 @@ describe("VM action decider", () => {
   });
 
   it("asks an admin to approve a resize up, and resizes down at once", () => {
+    // the sizes' specs as the tenant's catalogue resolved them when the command was given
+    const SMALL = { cpu: 2, memoryGb: 4, diskGb: 50 };
+    const MEDIUM = { cpu: 4, memoryGb: 8, diskGb: 100 };
     const up = given().when({
       kind: "resize",
       size: "L",
+      target: { cpu: 8, memoryGb: 16, diskGb: 200 },
       powerCycle: false,
       keepDisk: false,
       timeoutSeconds: 120,
@@ -257,14 +261,28 @@ describe("VM action decider", () => {
     });
     // M → S would shrink the disk (100 → 50 GB): refused; a disk only grows
     expect(
-      given().when({ kind: "resize", size: "S", powerCycle: false, keepDisk: false, timeoutSeconds: 120 }),
+      given().when({
+        kind: "resize",
+        size: "S",
+        target: SMALL,
+        powerCycle: false,
+        keepDisk: false,
+        timeoutSeconds: 120,
+      }),
     ).toEqual({
       ok: false,
       error: { code: "DISK_SHRINK_REFUSED", vmId, fromGb: 100, toGb: 50 },
     });
     // with keepDisk, M → S keeps the 100 GB disk and needs no approval: nothing grows
     expect(
-      given().when({ kind: "resize", size: "S", powerCycle: true, keepDisk: true, timeoutSeconds: 120 }),
+      given().when({
+        kind: "resize",
+        size: "S",
+        target: SMALL,
+        powerCycle: true,
+        keepDisk: true,
+        timeoutSeconds: 120,
+      }),
     ).toMatchObject({
       ok: true,
       value: {
@@ -283,7 +301,14 @@ describe("VM action decider", () => {
       },
     });
     expect(
-      given().when({ kind: "resize", size: "M", powerCycle: false, keepDisk: false, timeoutSeconds: 120 }),
+      given().when({
+        kind: "resize",
+        size: "M",
+        target: MEDIUM,
+        powerCycle: false,
+        keepDisk: false,
+        timeoutSeconds: 120,
+      }),
     ).toMatchObject({ ok: false, error: { code: "ACTION_NOT_APPLICABLE" } });
   });
 

@@ -77,6 +77,7 @@ describe("VmRequest decider", () => {
         projectId: "proj-web",
         name: "web-01",
         size: "M",
+        spec: submitted.data.spec,
         justification: "for the load tests",
         networkPath: null,
       },

@@ -1,5 +1,5 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
-import { specFor, type VmSize } from "@gantry/shared/domain/vm-size";
+import type { VmSize, VmSpec } from "@gantry/shared/domain/vm-size";
 import type { Requester, VmRequestEvent } from "@gantry/shared/events/vm-request";
 import type { ProvisioningFailureCode } from "@gantry/shared/jobs/provision-vm-job";
 import { err, ok, type Result } from "@gantry/shared/result";
@@ -15,6 +15,8 @@ export type VmRequestCommand =
         projectId: string;
         name: string;
         size: VmSize;
+        /** what the size gives, resolved through the tenant's catalogue at submission */
+        spec: VmSpec;
         justification: string;
         networkPath: string | null;
       };
@@ -53,8 +55,7 @@ export function decideVmRequest(command: VmRequestCommand, state: VmRequestState
   const { requestId } = command.data;
   if (command.type === "SubmitRequest") {
     if (state.status !== "NONE") return err({ code: "REQUEST_ALREADY_EXISTS", requestId });
-    const { size } = command.data;
-    return ok([{ type: "VmRequestSubmitted", data: { ...command.data, spec: specFor(size) } }]);
+    return ok([{ type: "VmRequestSubmitted", data: command.data }]);
   }
   if (state.status === "NONE") return notFound(requestId);
   const { status } = state;

@@ -88,3 +88,61 @@ export async function tenantIdentity(db: SqlDatabase, tenantId: string): Promise
     .bind(tenantId)
     .first<TenantIdentity>();
 }
+
+/** A tenant's binding with the IdP groups its admins mapped to the admin role (idp_group_roles). */
+export interface BoundTenantIdentity extends TenantIdentity {
+  adminGroups: string[];
+}
+
+/**
+ * Every tenant bound to an issuer (one IdP may serve many tenants, told apart by their claim values),
+ * each with its admin groups: one read per verified token.
+ */
+export async function identitiesOfIssuer(db: SqlDatabase, issuer: string): Promise<BoundTenantIdentity[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT i.tenant_id AS tenantId, i.issuer, i.tenant_claim AS tenantClaim,
+         i.tenant_claim_value AS tenantClaimValue, i.roles_claim AS rolesClaim,
+         (SELECT json_group_array(g.group_value) FROM idp_group_roles g
+          WHERE g.tenant_id = i.tenant_id AND g.role = 'admin') AS adminGroups
+       FROM tenant_identity i WHERE i.issuer = ?`,
+    )
+    .bind(issuer)
+    .all<TenantIdentity & { adminGroups: string }>();
+  return results.map((r) => ({ ...r, adminGroups: JSON.parse(r.adminGroups) as string[] }));
+}
+
+// the idp_group_roles table (migration 0022): which of the IdP's groups (values of the binding's roles
+// claim) give which role in the tenant; part of how its people are recognised, so owned here too.
+
+export interface GroupRole {
+  group: string;
+  role: "admin" | "member";
+}
+
+/** The groups of the tenant's IdP that make an admin or a member, by group. */
+export async function listGroupRoles(db: SqlDatabase, tenantId: string): Promise<GroupRole[]> {
+  const { results } = await db
+    .prepare(
+      'SELECT group_value AS "group", role FROM idp_group_roles WHERE tenant_id = ? ORDER BY group_value',
+    )
+    .bind(tenantId)
+    .all<GroupRole>();
+  return results;
+}
+
+/** Maps a group to a role (null: the group gives nothing any more). */
+export const setGroupRole = (
+  db: SqlDatabase,
+  input: { tenantId: string; group: string; role: GroupRole["role"] | null },
+): D1PreparedStatement =>
+  input.role === null
+    ? db
+        .prepare("DELETE FROM idp_group_roles WHERE tenant_id = ? AND group_value = ?")
+        .bind(input.tenantId, input.group)
+    : db
+        .prepare(
+          `INSERT INTO idp_group_roles (tenant_id, group_value, role) VALUES (?, ?, ?)
+           ON CONFLICT (tenant_id, group_value) DO UPDATE SET role = excluded.role`,
+        )
+        .bind(input.tenantId, input.group, input.role);

@@ -22,6 +22,7 @@ const CODES: Readonly<Record<DomainError["code"], TRPC_ERROR_CODE_KEY>> = {
   SELF_APPROVAL_FORBIDDEN: "FORBIDDEN",
   NOT_PROJECT_APPROVER: "FORBIDDEN",
   PROJECT_ARCHIVED: "PRECONDITION_FAILED",
+  SIZE_NOT_OFFERED: "BAD_REQUEST",
   NOT_REQUESTER: "FORBIDDEN",
   INVALID_TRANSITION: "PRECONDITION_FAILED",
   CONCURRENT_MODIFICATION: "CONFLICT",
@@ -69,6 +70,8 @@ function messageFor(error: DomainError): string {
       return "only a tenant admin or an approver of this request's project can decide it";
     case "PROJECT_ARCHIVED":
       return "this project is archived and takes no new request";
+    case "SIZE_NOT_OFFERED":
+      return "is not a size your tenant offers (it may have been retired); pick another";
     case "NOT_REQUESTER":
       return "only the requester can cancel a request";
     case "INVALID_TRANSITION":
@@ -107,6 +110,7 @@ function messageFor(error: DomainError): string {
 function fieldOf(error: DomainError): { path: string; input: unknown } | null {
   if (error.code === "VM_NAME_TAKEN") return { path: "name", input: error.name };
   if (error.code === "QUOTA_EXCEEDED" && error.field) return { path: error.field, input: null };
+  if (error.code === "SIZE_NOT_OFFERED") return { path: "size", input: error.size };
   return null;
 }
 

@@ -12,6 +12,7 @@ import { sessionRouter } from "./routers/session.ts";
 import { sessionsRouter } from "./routers/sessions.ts";
 import { settingsRouter } from "./routers/settings.ts";
 import { sitesRouter } from "./routers/sites.ts";
+import { sizesRouter } from "./routers/sizes.ts";
 import { tokensRouter } from "./routers/tokens.ts";
 import { vmsRouter } from "./routers/vms.ts";
 import { publicProcedure, router } from "./trpc.ts";
@@ -34,6 +35,7 @@ export const appRouter = router({
   leases: leasesRouter,
   notifications: notificationsRouter,
   quotas: quotasRouter,
+  sizes: sizesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import seedSql from "../../local/seed.sql?raw";
 import demoTenants from "../../local/tenants.json";
+import { ISSUER } from "./oidc-issuer.ts";
 
 /** vitest.config.ts binds this OPERATOR_SECRET for the tests' Worker. */
 export const TEST_OPERATOR_SECRET = "test-operator-secret-0123456789abcdef";
@@ -26,10 +27,12 @@ export async function onboardThroughOperatorPath(body: unknown): Promise<void> {
 }
 
 /**
- * The local stack's reference data: the demo tenants onboarded as an operator would (edge/local/tenants.json),
- * then edge/local/seed.sql's demo sites, projects and people. Safe to repeat.
+ * The local stack's reference data: the demo tenants onboarded as an operator would (edge/local/tenants.json,
+ * bound to the tests' IdP, `ISSUER`), then edge/local/seed.sql's demo sites, projects and people. Safe to
+ * repeat.
  */
 export async function seedReferenceData(db: D1Database): Promise<void> {
-  for (const tenant of demoTenants) await onboardThroughOperatorPath(tenant);
+  for (const tenant of demoTenants)
+    await onboardThroughOperatorPath({ ...tenant, identity: { ...tenant.identity, issuer: ISSUER } });
   await db.batch(statements.map((s) => db.prepare(s)));
 }

@@ -1,4 +1,5 @@
 import type { Principal } from "../../src/auth/principal.ts";
+import { insertDefaultSizes } from "../../src/tenancy/vm-sizes.ts";
 
 export interface TestTenant {
   tenantId: string;
@@ -66,6 +67,8 @@ export async function createTestTenant(
         "INSERT INTO projects (id, tenant_id, slug, name, vm_prefix, site_id) VALUES (?, ?, 'app', 'App', 'app', ?)",
       )
       .bind(t.projectId, slug, t.siteId),
+    // the default catalogue onboarding gives every tenant
+    ...insertDefaultSizes(db, { tenantId: slug, now: "2026-01-01T00:00:00.000Z" }),
   ]);
   return t;
 }

@@ -58,6 +58,10 @@ export const AUDIT_ACTIONS = [
   "USER_ROLE_CHANGED",
   "API_TOKEN_CREATED",
   "API_TOKEN_REVOKED",
+  "SIZE_ADDED",
+  "SIZE_CHANGED",
+  "SIZE_RETIRED",
+  "IDP_GROUP_ROLE_CHANGED",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -95,7 +99,16 @@ export const ListAuditInput = z
 export type ListAuditInput = z.input<typeof ListAuditInput>;
 
 /** What an audit entry is about. */
-export type AuditSubjectKind = "request" | "vm" | "site" | "agent" | "user" | "project" | "tenant" | "token";
+export type AuditSubjectKind =
+  | "request"
+  | "vm"
+  | "site"
+  | "agent"
+  | "user"
+  | "project"
+  | "tenant"
+  | "token"
+  | "size";
 
 export interface AuditEntry {
   position: number;

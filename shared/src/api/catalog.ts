@@ -1,8 +1,9 @@
 import type { VmSize } from "../domain/vm-size.ts";
 
-/** `catalog.sizes` */
+/** `catalog.sizes`: the caller's tenant's sizes a request or a resize may pick (retired ones are not). */
 export interface SizeOption {
   size: VmSize;
+  label: string;
   cpu: number;
   memoryGb: number;
   diskGb: number;

@@ -79,3 +79,9 @@ export interface PersonSetting {
   role: "member" | "admin";
   approverOf: string[];
 }
+
+/** Maps a group of the tenant's IdP (a value of its roles claim) to a role; null removes the mapping. */
+export const GroupRoleInput = z
+  .object({ group: z.string().trim().min(1).max(200), role: z.enum(["admin", "member"]).nullable() })
+  .strict();
+export type GroupRoleInput = z.input<typeof GroupRoleInput>;

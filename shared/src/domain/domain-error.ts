@@ -22,6 +22,8 @@ export type DomainError =
   | { code: "SELF_APPROVAL_FORBIDDEN"; requestId: string }
   /** the caller is neither a tenant admin nor an approver of the request's project */
   | { code: "NOT_PROJECT_APPROVER"; requestId: string; projectId: string }
+  /** the size is not (or no longer) in the tenant's catalogue: a request or a resize cannot pick it */
+  | { code: "SIZE_NOT_OFFERED"; size: string }
   /** the project was archived: it takes no new request */
   | { code: "PROJECT_ARCHIVED"; projectId: string }
   /** only the requester may cancel; admins see the request but cannot withdraw it for them */

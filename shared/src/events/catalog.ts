@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { VM_SIZES, VmSize } from "../domain/vm-size.ts";
+import { LEGACY_SIZE_SPECS, VmSize } from "../domain/vm-size.ts";
 import { err, ok, type Result } from "../result.ts";
 import { TenancyEvent } from "./tenancy.ts";
 import { VmEvent } from "./vm.ts";
@@ -46,7 +46,7 @@ const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
       // v1 stored only the size code; the spec it meant is the fixed catalogue of that time
       1: (payload) => {
         const v1 = V1_SUBMITTED.parse(payload);
-        return { ...v1, spec: VM_SIZES[v1.size] };
+        return { ...v1, spec: LEGACY_SIZE_SPECS[v1.size] };
       },
     },
   },
@@ -105,6 +105,10 @@ const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
   UserRoleChanged: { currentVersion: 1, upcasters: {} },
   ApiTokenCreated: { currentVersion: 1, upcasters: {} },
   ApiTokenRevoked: { currentVersion: 1, upcasters: {} },
+  SizeAdded: { currentVersion: 1, upcasters: {} },
+  SizeChanged: { currentVersion: 1, upcasters: {} },
+  SizeRetired: { currentVersion: 1, upcasters: {} },
+  IdpGroupRoleChanged: { currentVersion: 1, upcasters: {} },
   VmAddressObserved: { currentVersion: 1, upcasters: {} },
 };
 

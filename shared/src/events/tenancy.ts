@@ -5,6 +5,7 @@ import { QuotaLimits } from "../domain/quota.ts";
 import { MAX_UNOWNED_LISTED, ScanFigures, UnownedVm } from "../domain/reconciliation.ts";
 import { Slug, VmPrefix } from "../domain/slug.ts";
 import { DnsDomain, LoginUser } from "../domain/vm-access.ts";
+import { VmSize, VmSpec } from "../domain/vm-size.ts";
 import { InventoryPath, Placement } from "../jobs/provision-vm-job.ts";
 
 // Events of a tenant's own facts — its sites (`site:<siteId>`), agents (`agent:<agentId>`) and people
@@ -235,6 +236,30 @@ export const QuotaChanged = z.object({
   data: z.object({ projectId: Id.nullable(), limits: QuotaLimits }),
 });
 
+/** An admin added a size to the tenant's catalogue (`sizes:<tenantId>`). */
+export const SizeAdded = z.object({
+  type: z.literal("SizeAdded"),
+  data: z.object({ code: VmSize, label: z.string().min(1).max(60), spec: VmSpec }),
+});
+
+/** An admin changed a size no request had used: its values after the change. */
+export const SizeChanged = z.object({
+  type: z.literal("SizeChanged"),
+  data: z.object({ code: VmSize, label: z.string().min(1).max(60), spec: VmSpec }),
+});
+
+/** An admin retired a size: requests and resizes no longer offer it; history still names it. */
+export const SizeRetired = z.object({
+  type: z.literal("SizeRetired"),
+  data: z.object({ code: VmSize }),
+});
+
+/** An admin mapped a group of the tenant's IdP to a role (`role` null: the group gives nothing any more). */
+export const IdpGroupRoleChanged = z.object({
+  type: z.literal("IdpGroupRoleChanged"),
+  data: z.object({ group: z.string().min(1).max(200), role: z.enum(["admin", "member"]).nullable() }),
+});
+
 export const TenancyEvent = z.discriminatedUnion("type", [
   SiteSettingsChanged,
   SiteScanned,
@@ -261,5 +286,9 @@ export const TenancyEvent = z.discriminatedUnion("type", [
   ApiTokenRevoked,
   LeasePolicyChanged,
   QuotaChanged,
+  SizeAdded,
+  SizeChanged,
+  SizeRetired,
+  IdpGroupRoleChanged,
 ]);
 export type TenancyEvent = z.infer<typeof TenancyEvent>;

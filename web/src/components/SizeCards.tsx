@@ -23,7 +23,9 @@ export function SizeCards(props: {
               onChange={() => props.onChange(option.size)}
               aria-describedby={props.describedBy}
             />
-            <span class="size-card__name">{option.size}</span>
+            <span class="size-card__name">
+              {option.size} <span class="size-card__label">{option.label}</span>
+            </span>
             <span class="size-card__specs">
               {option.cpu} vCPU · {option.memoryGb} GB RAM · {option.diskGb} GB disk
             </span>

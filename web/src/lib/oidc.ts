@@ -95,6 +95,12 @@ export async function completeOidcSignIn(config: Config, search: URLSearchParams
     }),
     credentials: "same-origin",
   });
+  if (session.status === 403) {
+    // the edge names why: no tenant is bound to this IdP (issuer) or to the account's tenant claim value
+    const answer = (await session.json().catch(() => ({}))) as { reason?: unknown };
+    const reason = typeof answer.reason === "string" ? ` (${answer.reason})` : "";
+    throw new Error(`No Gantry tenant is bound to your account${reason}. Ask your administrator for access.`);
+  }
   if (!session.ok)
     throw new Error("Gantry does not know your account yet. Ask your administrator for access.");
   return pending.data.next;

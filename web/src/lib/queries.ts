@@ -22,11 +22,13 @@ import type { SessionUser } from "@gantry/shared/api/session";
 import type {
   CreateProjectInput,
   CreateSiteInput,
+  GroupRoleInput,
   ProjectApproverInput,
   RenameSiteInput,
   UpdateProjectInput,
   UserRoleInput,
 } from "@gantry/shared/api/settings";
+import type { AddSizeInput, EditSizeInput } from "@gantry/shared/api/sizes";
 import type { CreateTokenInput } from "@gantry/shared/api/tokens";
 import type {
   CreateSnapshotInput,
@@ -266,6 +268,16 @@ export const setRoleAction = action(
   (input: UserRoleInput) => trpc.settings.setRole.mutate(input),
   "settings.setRole",
 );
+export const getGroupRoles = query(() => trpc.settings.groupRoles.query(), "settings.groupRoles");
+export const setGroupRoleAction = action(
+  (input: GroupRoleInput) => trpc.settings.setGroupRole.mutate(input),
+  "settings.setGroupRole",
+);
+// the tenant's size catalogue (settings: Sizes); what requests may pick is getSizes
+export const getSettingsSizes = query(() => trpc.sizes.list.query(), "sizes.list");
+export const addSizeAction = action((input: AddSizeInput) => trpc.sizes.add.mutate(input), "sizes.add");
+export const editSizeAction = action((input: EditSizeInput) => trpc.sizes.edit.mutate(input), "sizes.edit");
+export const retireSizeAction = action((code: string) => trpc.sizes.retire.mutate({ code }), "sizes.retire");
 
 // personal API tokens and the audit log
 

@@ -8,9 +8,10 @@ const SECTIONS = [
   { href: "/settings/sites", label: "Sites", title: "Sites" },
   { href: "/settings/people", label: "People and roles", title: "People and roles" },
   { href: "/settings/quotas", label: "Quotas", title: "Quotas" },
+  { href: "/settings/sizes", label: "Sizes", title: "Sizes" },
 ] as const;
 
-/** Tenant admins' settings: projects, sites, people and roles, each a section under one sub-navigation. */
+/** Tenant admins' settings: projects, sites, people and roles, sizes, each a section under one sub-navigation. */
 export default function SettingsLayout(props: RouteSectionProps) {
   const section = () => SECTIONS.find((s) => s.href === props.location.pathname) ?? SECTIONS[0];
   return (

@@ -36,6 +36,11 @@ export const agentsRouter = router({
   createEnrollmentToken: adminProcedure.input(SiteRef).mutation(async ({ ctx, input }) => {
     await siteOrNotFound(ctx.env.DB, ctx.principal.tenantId, input.siteId);
     const created = await createEnrollmentToken(ctx.deps, { principal: ctx.principal, siteId: input.siteId });
+    if (!created.ok && created.error.code === "SITE_ARCHIVED")
+      throw new TRPCError({
+        code: "PRECONDITION_FAILED",
+        message: "this site is archived; it enrolls no agent",
+      });
     if (!created.ok) throw concurrentWrite();
     return created.value;
   }),

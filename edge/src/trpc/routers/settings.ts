@@ -1,6 +1,7 @@
 import {
   CreateProjectInput,
   CreateSiteInput,
+  GroupRoleInput,
   type PersonSetting,
   ProjectApproverInput,
   ProjectRefInput,
@@ -11,49 +12,23 @@ import {
   UpdateProjectInput,
   UserRoleInput,
 } from "@gantry/shared/api/settings";
-import { TRPCError } from "@trpc/server";
 import { listTenantPeople } from "../../auth/users.ts";
-import { changeRole } from "../../commands/people-settings.ts";
+import { changeRole, setIdpGroupRole } from "../../commands/people-settings.ts";
 import {
   archiveProjectSettings,
   createProject,
   setApprover,
   updateProjectSettings,
 } from "../../commands/project-settings.ts";
-import type { SettingsError } from "../../commands/settings-error.ts";
 import { archiveSiteSettings, createSite, renameSiteSettings } from "../../commands/site-administration.ts";
 import { projectUsage } from "../../projections/project-usage.ts";
 import { liveAgentsBySite } from "../../tenancy/agent-registry.ts";
 import { approversByProject } from "../../tenancy/project-approvers.ts";
 import { listProjectSettings } from "../../tenancy/projects.ts";
 import { listSiteStates } from "../../tenancy/sites.ts";
-import { fieldError } from "../errors.ts";
+import { listGroupRoles } from "../../tenancy/tenant-onboarding.ts";
+import { settled } from "../settings-refusals.ts";
 import { adminProcedure, router } from "../trpc.ts";
-
-const NOT_FOUND = { project: "project not found", site: "site not found", person: "person not found" };
-
-function settingsError(error: SettingsError): TRPCError {
-  switch (error.code) {
-    case "NOT_FOUND":
-      return new TRPCError({ code: "NOT_FOUND", message: NOT_FOUND[error.what] });
-    case "FIELD":
-      return fieldError("CONFLICT", { path: error.field, message: error.message, input: error.input });
-    case "IN_USE":
-      return new TRPCError({ code: "PRECONDITION_FAILED", message: error.message });
-    case "LAST_ADMIN":
-      return new TRPCError({
-        code: "PRECONDITION_FAILED",
-        message: "the tenant's last admin stays an admin; make someone else admin first",
-      });
-    case "CONCURRENT_MODIFICATION":
-      return new TRPCError({ code: "CONFLICT", message: "it changed at the same moment; try again" });
-  }
-}
-
-const settled = <T>(result: { ok: true; value: T } | { ok: false; error: SettingsError }): T => {
-  if (!result.ok) throw settingsError(result.error);
-  return result.value;
-};
 
 /** The settings area (issue 17): tenant admins only; every change is an event with who and when. */
 export const settingsRouter = router({
@@ -147,5 +122,15 @@ export const settingsRouter = router({
     .input(UserRoleInput)
     .mutation(async ({ ctx, input }) =>
       settled(await changeRole(ctx.deps, { principal: ctx.principal, ...input })),
+    ),
+
+  /** Which groups of the tenant's IdP (values of its roles claim) give which role at sign-in. */
+  groupRoles: adminProcedure.query(({ ctx }) => listGroupRoles(ctx.deps.db, ctx.principal.tenantId)),
+
+  /** Maps a group to a role, or (role null) removes the mapping; applies at each sign-in and renewal. */
+  setGroupRole: adminProcedure
+    .input(GroupRoleInput)
+    .mutation(async ({ ctx, input }) =>
+      settled(await setIdpGroupRole(ctx.deps, { principal: ctx.principal, ...input })),
     ),
 });

@@ -27,6 +27,7 @@ import { listVms } from "../../projections/vm-queries.ts";
 import type { ActionInput } from "../../provisioning/vm-action-decider.ts";
 import { siteHub } from "../../stubs.ts";
 import { vmPolicyFor } from "../../tenancy/vm-policy.ts";
+import { offeredSpec } from "../../tenancy/vm-sizes.ts";
 import { callError } from "../agent-call-error.ts";
 import type { TrpcContext } from "../context.ts";
 import { toTRPCError, unwrap } from "../errors.ts";
@@ -119,18 +120,22 @@ export const vmsRouter = router({
       act(ctx, { ...input, input: () => ({ kind: "delete", confirmName: input.confirmName }) }),
     ),
   /** To another catalogue size; up waits for an admin (`awaiting-approval`); disks never shrink (`keepDisk`). */
-  resize: authedProcedure.input(ResizeVmInput).mutation(({ ctx, input }) =>
-    act(ctx, {
+  resize: authedProcedure.input(ResizeVmInput).mutation(async ({ ctx, input }) => {
+    // the size resolves through the caller's tenant's catalogue: a retired or unknown one is refused
+    const target = await offeredSpec(ctx.deps.db, { tenantId: ctx.principal.tenantId, code: input.size });
+    if (!target) throw toTRPCError({ code: "SIZE_NOT_OFFERED", size: input.size });
+    return act(ctx, {
       ...input,
       input: (policy) => ({
         kind: "resize",
         size: input.size,
+        target,
         powerCycle: input.powerCycle,
         keepDisk: input.keepDisk,
         timeoutSeconds: policy.guestTimeoutSeconds,
       }),
-    }),
-  ),
+    });
+  }),
   /** Takes back a resize that still waits for approval (its owner, or an admin). */
   withdrawResize: authedProcedure.input(WithdrawResizeInput).mutation(async ({ ctx, input }) => {
     const policy = await vmPolicyFor(ctx.env, ctx.deps.db, ctx.principal.tenantId);

@@ -37,7 +37,10 @@ export function RequestActions(props: {
   const request = () => props.detail.request;
   const pending = () => request().status === "PENDING";
   const isRequester = () => request().requester.id === props.session.userId;
-  const canDecide = () => props.session.role === "admin" && pending() && !isRequester();
+  // tenant admins decide every project's requests, project approvers their projects' (never their own)
+  const decides = () =>
+    props.session.role === "admin" || (props.session.approverOf ?? []).includes(request().projectId);
+  const canDecide = () => decides() && pending() && !isRequester();
   const running = () => request().status === "APPROVED" || request().status === "PROVISIONING";
   const stopEntry = () => props.detail.timeline.find((e) => e.kind === "STOP_REQUESTED");
   const stopRequested = () => stopEntry() !== undefined;

@@ -9,10 +9,13 @@ import { toast } from "../../lib/toasts.ts";
  */
 export function ArchiveButton(props: {
   name: string;
-  what: "project" | "site";
+  what: "project" | "site" | "size";
+  /** what the button does: archive (projects, sites) or retire (sizes); history is kept either way */
+  verb?: "Archive" | "Retire";
   children: JSX.Element;
   archive: () => Promise<unknown>;
 }) {
+  const verb = () => props.verb ?? "Archive";
   const [open, setOpen] = createSignal(false);
   const [pending, setPending] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
@@ -22,7 +25,9 @@ export function ArchiveButton(props: {
     try {
       await props.archive();
       setOpen(false);
-      toast(`Archived ${props.what} ${props.name}. Its history is kept.`);
+      toast(
+        `${verb() === "Retire" ? "Retired" : "Archived"} ${props.what} ${props.name}. Its history is kept.`,
+      );
     } catch (e) {
       setError(plainMessage(e));
     } finally {
@@ -31,11 +36,11 @@ export function ArchiveButton(props: {
   };
   return (
     <ConfirmDialog
-      triggerLabel="Archive…"
+      triggerLabel={`${verb()}…`}
       triggerDetail={props.name}
       triggerClass="button button--small"
-      title={`Archive ${props.what} ${props.name}?`}
-      confirmLabel={`Archive ${props.what}`}
+      title={`${verb()} ${props.what} ${props.name}?`}
+      confirmLabel={`${verb()} ${props.what}`}
       confirmClass="button button--danger"
       cancelLabel="Keep it"
       destructive

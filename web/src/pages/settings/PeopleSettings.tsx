@@ -9,6 +9,7 @@ import {
   setRoleAction,
 } from "../../lib/queries.ts";
 import { toast } from "../../lib/toasts.ts";
+import { GroupRoles } from "./GroupRoles.tsx";
 
 /**
  * The tenant's people (they appear as they sign in): make or unmake admins (never the last one) and
@@ -125,6 +126,7 @@ export default function PeopleSettings() {
           </Show>
         )}
       </Show>
+      <GroupRoles />
     </>
   );
 }
