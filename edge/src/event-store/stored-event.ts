@@ -46,4 +46,6 @@ export const streamIds = {
   project: (projectId: string) => `project:${projectId}`,
   /** a tenant's default lease policy (projectId null) or a project's own */
   leasePolicy: (tenantId: string, projectId: string | null) => `lease-policy:${tenantId}:${projectId ?? "*"}`,
+  approvalPolicy: (tenantId: string, projectId: string | null) =>
+    `approval-policy:${tenantId}:${projectId ?? "*"}`,
 };

@@ -1,7 +1,8 @@
+import type { ApprovalProgressView } from "@gantry/shared/api/approval-policies";
 import type { RequestDetail, StageProgress } from "@gantry/shared/api/requests";
 import { isAdmin, type Principal } from "../auth/principal.ts";
 import { readStreams } from "../event-store/read-stream.ts";
-import { type SqlDatabase, streamIds } from "../event-store/stored-event.ts";
+import { type SqlDatabase, type StoredEvent, streamIds } from "../event-store/stored-event.ts";
 import { vmIdFor } from "../provisioning/ids.ts";
 import { computeEta } from "./eta.ts";
 import { getSummaryRow, recentRequestsBy } from "./request-queries.ts";
@@ -21,6 +22,15 @@ function etaMsOf(stats: StageStats | null, stages: readonly StageProgress[], now
   }));
   const eta = computeEta({ stats, stages: timings, now: now.getTime() });
   return eta ? Math.max(0, Date.parse(eta.finishAt) - now.getTime()) : null;
+}
+
+/** The approval policy's rule and the approvals given, from the request's own events. */
+function approvalsOf(events: readonly StoredEvent[]): ApprovalProgressView | null {
+  const applied = events.find((e) => e.event.type === "VmRequestPolicyApplied")?.event;
+  if (applied?.type !== "VmRequestPolicyApplied") return null;
+  const { approvalsRequired, explanation, rejectAt } = applied.data;
+  const given = events.filter((e) => e.event.type === "VmRequestApprovalGiven").length;
+  return { required: approvalsRequired, given, explanation, rejectAt };
 }
 
 /**
@@ -54,6 +64,7 @@ export async function getRequestDetail(
     stages,
     etaMs: etaMsOf(stats, stages, input.now),
     access: { dnsDomain: row.site_dns_domain, loginUser: row.site_login_user },
+    approvals: approvalsOf(events),
   };
   if (!admin) return detail;
   const recentRequests = await recentRequestsBy(db, {

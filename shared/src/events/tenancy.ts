@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TokenScope } from "../api/tokens.ts";
+import { ApprovalPolicy } from "../domain/approval-policy.ts";
 import { LeasePolicy } from "../domain/lease-policy.ts";
 import { MAX_UNOWNED_LISTED, ScanFigures, UnownedVm } from "../domain/reconciliation.ts";
 import { Slug, VmPrefix } from "../domain/slug.ts";
@@ -197,6 +198,12 @@ export const LeasePolicyChanged = z.object({
   data: z.object({ projectId: Id.nullable(), policy: LeasePolicy.nullable() }),
 });
 
+/** An admin set (policy) or cleared (null) a project's or the tenant's approval policy. */
+export const ApprovalPolicyChanged = z.object({
+  type: z.literal("ApprovalPolicyChanged"),
+  data: z.object({ projectId: Id.nullable(), policy: ApprovalPolicy.nullable() }),
+});
+
 export const TenancyEvent = z.discriminatedUnion("type", [
   SiteSettingsChanged,
   SiteScanned,
@@ -219,5 +226,6 @@ export const TenancyEvent = z.discriminatedUnion("type", [
   ApiTokenCreated,
   ApiTokenRevoked,
   LeasePolicyChanged,
+  ApprovalPolicyChanged,
 ]);
 export type TenancyEvent = z.infer<typeof TenancyEvent>;
