@@ -6,10 +6,12 @@ import { notifierDeps } from "../src/deps.ts";
 import { readStream } from "../src/event-store/read-stream.ts";
 import { streamIds } from "../src/event-store/stored-event.ts";
 import { runNotifier } from "../src/notifications/notifier.ts";
+import { vmIdFor } from "../src/provisioning/ids.ts";
 import { callerFor, codeOf, requestInput } from "./support/callers.ts";
 import { seedReferenceData } from "./support/seed.ts";
 import { type TestWorkflow, testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
+import { readyVm } from "./support/vms.ts";
 
 // Approval policies (issue 18) through the API, on real D1: the first matching rule decides, an automatic
 // approval is the approve use case with actor "policy", two approvals need two different people, and the
@@ -299,5 +301,65 @@ describe("the pending deadline", () => {
       .bind(t.tenantId, t.member.userId)
       .all<{ body: string }>();
     expect(results.map((r) => r.body)).toContain(`Reason: ${POLICY.rules[1]?.pendingDeadline?.reason}`);
+  });
+});
+
+describe("resizes and lease extensions", () => {
+  const VM_RULES: ApprovalPolicy = {
+    rules: [
+      {
+        id: "resize-to-l",
+        when: { maxCpu: 8, maxMemoryGb: 16, subjects: ["resize"] },
+        outcome: { kind: "auto-approve" },
+        pendingDeadline: null,
+      },
+      {
+        id: "extensions",
+        when: { subjects: ["lease-extension"] },
+        outcome: { kind: "auto-approve" },
+        pendingDeadline: null,
+      },
+    ],
+  };
+
+  it("a resize up within a rule is approved by the policy and runs; beyond it waits for an admin", async () => {
+    const w = testWorkflow();
+    const t = await createTestTenant(env.DB);
+    const vmId = await readyVm(w, t);
+    await callerFor(t.admin, w).approvalPolicies.set({ projectId: t.projectId, policy: VM_RULES });
+    const member = callerFor(t.member, w);
+    const beyond = await member.vms.resize({ vmId, idempotencyKey: `k-${crypto.randomUUID()}`, size: "XL" });
+    expect(beyond.outcome).toBe("awaiting-approval");
+    await member.vms.withdrawResize({ vmId, approvalId: beyond.approvalId ?? "" });
+    const within = await member.vms.resize({ vmId, idempotencyKey: `k-${crypto.randomUUID()}`, size: "L" });
+    expect(within).toMatchObject({ outcome: "queued", actionId: within.approvalId });
+    const { events } = await readStream(env.DB, streamIds.vm(vmIdFor(vmId)));
+    const approved = events.find((e) => e.event.type === "VmResizeApproved");
+    expect(approved?.metadata).toMatchObject({ actorKind: "policy", actorId: "policy:resize-to-l" });
+  });
+
+  it("an extension past the lease policy is approved by a rule for extensions", async () => {
+    const w = testWorkflow();
+    const t = await createTestTenant(env.DB);
+    const vmId = await readyVm(w, t);
+    const member = callerFor(t.member, w);
+    // without a rule: it waits for an admin
+    const waits = await member.leases.extend({
+      vmId,
+      idempotencyKey: `k-${crypto.randomUUID()}`,
+      seconds: 31 * 86_400,
+    });
+    expect(waits.outcome).toBe("awaiting-approval");
+    await member.leases.withdrawExtension({ vmId, approvalId: waits.approvalId ?? "" });
+    await callerFor(t.admin, w).approvalPolicies.set({ projectId: t.projectId, policy: VM_RULES });
+    const extended = await member.leases.extend({
+      vmId,
+      idempotencyKey: `k-${crypto.randomUUID()}`,
+      seconds: 31 * 86_400,
+    });
+    expect(extended).toMatchObject({ outcome: "extended", approvalId: null });
+    const { events } = await readStream(env.DB, streamIds.vm(vmIdFor(vmId)));
+    expect(events.at(-1)?.metadata).toMatchObject({ actorKind: "policy", actorId: "policy:extensions" });
+    expect((await member.vms.get({ vmId })).vm.lease?.pendingExtension).toBeNull();
   });
 });

@@ -258,6 +258,22 @@ const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][
         },
       }),
   ],
+  [
+    "approvalPolicies.set",
+    "project",
+    (api, id) =>
+      api.approvalPolicies.set({
+        projectId: id,
+        policy: {
+          rules: [{ id: "all", when: {}, outcome: { kind: "auto-approve" }, pendingDeadline: null }],
+        },
+      }),
+  ],
+  [
+    "approvalPolicies.set (clear)",
+    "project",
+    (api, id) => api.approvalPolicies.set({ projectId: id, policy: null }),
+  ],
 ];
 
 describe("cross-tenant sweep", () => {
@@ -293,6 +309,8 @@ describe("cross-tenant sweep", () => {
     expect(vm.vm.lease).toMatchObject({ phase: "active", pendingExtension: { approvalId: acmeExtension } });
     const policies = await callerFor(adam, w).leases.policies();
     expect(policies.projects.find((p) => p.projectId === ACME_WEB)?.source).toBe("default");
+    const approvalPolicies = await callerFor(adam, w).approvalPolicies.list();
+    expect(approvalPolicies.projects.find((p) => p.projectId === ACME_WEB)?.source).toBe("none");
     const settings = callerFor(adam, w).settings;
     expect((await settings.projects()).find((p) => p.projectId === ACME_WEB)).toMatchObject({
       name: "Web",
@@ -321,6 +339,7 @@ describe("cross-tenant sweep", () => {
       acmeVm,
     );
     expect((await globex.leases.policies()).projects.map((p) => p.projectId)).not.toContain(ACME_WEB);
+    expect((await globex.approvalPolicies.list()).projects.map((p) => p.projectId)).not.toContain(ACME_WEB);
     expect((await globex.audit.list({})).items.map((e) => e.requestId)).not.toContain(acmeId);
     expect((await globex.catalog.projects()).map((p) => p.projectId)).toEqual([
       "proj-globex-analytics",

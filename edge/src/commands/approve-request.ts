@@ -13,7 +13,7 @@ import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
 import { getProject } from "../tenancy/projects.ts";
 import { getSite } from "../tenancy/sites.ts";
 import { getTenant } from "../tenancy/tenants.ts";
-import { type CommandContext, userCommandContext } from "./command-context.ts";
+import { userCommandContext } from "./command-context.ts";
 import type { DispatchDeps } from "./command-deps.ts";
 import { done, handleCommand } from "./handle-command.ts";
 import type { JobDispatch } from "./job-dispatcher.ts";
@@ -26,40 +26,6 @@ import { appendToRequest } from "./request-append.ts";
 export interface Decided {
   requestId: string;
   version: number;
-}
-
-/** Who approves: a person (an admin, a project approver), or the approval policy's rule. */
-export type Approver =
-  | {
-      principal: Principal;
-      /** the projects the principal approves without being a tenant admin */
-      approverOf?: readonly string[];
-    }
-  | { policy: PolicyActor };
-
-/** The approval policy acting on a request of its tenant: the rule that decided and why. */
-export interface PolicyActor {
-  tenantId: string;
-  ruleId: string;
-  explanation: string;
-}
-
-export const policyActor = (policy: PolicyActor): CommandContext["actor"] => ({
-  kind: "policy",
-  id: `policy:${policy.ruleId}`,
-  name: "Approval policy",
-});
-
-function approverContext(deps: DispatchDeps, approver: Approver): CommandContext {
-  if ("principal" in approver) return userCommandContext(deps, approver.principal);
-  return {
-    tenantId: approver.policy.tenantId,
-    actor: policyActor(approver.policy),
-    correlationId: deps.newId(),
-    causationId: null,
-    occurredAt: deps.clock().toISOString(),
-    eventId: () => "",
-  };
 }
 
 async function placementFor(
@@ -94,35 +60,36 @@ function sagaDispatches(
 
 /**
  * Approves a pending request at the version the approver saw and, in the same D1 batch, writes the one
- * provisioning job to the outbox (a person's, or the approval policy's at submission: the same checks for
- * both). A first of two approvals the policy asks for is recorded with no job (`awaiting` 1); the job is then relayed in the background (and by the sweeper). The
+ * provisioning job to the outbox. The approver is a person (an admin, a project approver) or the
+ * approval policy (`policyPrincipal`, at submission): the same checks for both. A first of two approvals
+ * a policy asks for is recorded with no job (`awaiting` 1). The job is written to the outbox; the job is then relayed in the background (and by the sweeper). The
  * job is built and checked against its schema first: one the hub would refuse is refused here, with
  * nothing committed. Two admins racing: one append wins, the other gets STALE_REQUEST_VERSION and
  * nothing is written; the winner repeating its approval is answered as done.
  */
 export async function approveRequest(
   deps: DispatchDeps,
-  input: Approver & { requestId: string; expectedVersion: number },
+  input: {
+    principal: Principal;
+    requestId: string;
+    expectedVersion: number;
+    /** the projects the principal approves without being a tenant admin */
+    approverOf?: readonly string[];
+  },
 ): Promise<Result<Decided & { jobId: string; awaiting: number }, DomainError>> {
-  const { requestId, expectedVersion } = input;
+  const { principal, requestId, expectedVersion } = input;
   const stale = { code: "STALE_REQUEST_VERSION", requestId, expectedVersion } as const;
   const jobId = jobIdFor(requestId);
-  const person = "principal" in input ? input.principal : null;
-  const tenantId = person ? person.tenantId : "policy" in input ? input.policy.tenantId : "";
-  // the same approver approving the same version always writes the same event id: a repeat after a lost
+  // the same admin approving the same version always writes the same event id: a repeat after a lost
   // answer (D1 or the network) finds its own approval and is answered as done, never written twice
-  const approvalId = `approval:${requestId}@${expectedVersion}:${person ? person.userId : "policy"}`;
+  const approvalId = `approval:${requestId}@${expectedVersion}:${principal.userId}`;
   return handleCommand(deps.store, {
     load: () => loadVmRequest(deps.db, requestId),
     decide: async (loaded) => {
-      const decidable = person
-        ? decidableRequest(person, loaded, {
-            requestId,
-            approverOf: ("approverOf" in input ? input.approverOf : undefined) ?? [],
-          })
-        : loaded.state.status === "NONE" || loaded.tenantId !== tenantId
-          ? err({ code: "REQUEST_NOT_FOUND" as const, requestId })
-          : ok(loaded.state);
+      const decidable = decidableRequest(principal, loaded, {
+        requestId,
+        approverOf: input.approverOf ?? [],
+      });
       if (!decidable.ok) return done(decidable);
       const request = decidable.value;
       if (loaded.version !== expectedVersion) {
@@ -133,21 +100,22 @@ export async function approveRequest(
       const decided = decideVmRequest(
         {
           type: "ApproveRequest",
-          data:
-            "policy" in input
-              ? { requestId, approverId: null, jobId, rule: input.policy }
-              : { requestId, approverId: person?.userId ?? null, jobId },
+          data: principal.rule
+            ? { requestId, approverId: null, jobId, rule: principal.rule }
+            : { requestId, approverId: principal.userId, jobId },
         },
         request,
       );
       if (!decided.ok) return done(decided);
-      const approved = decided.value.some((e) => e.type === "VmRequestApproved");
-      const placement = await placementFor(deps, { tenantId, projectId: request.projectId });
+      const placement = await placementFor(deps, {
+        tenantId: principal.tenantId,
+        projectId: request.projectId,
+      });
       if (!placement.ok) return done(placement);
       const dispatches = sagaDispatches(decided.value, { saga: loaded.saga, placement: placement.value });
       if (!dispatches.ok) return done(dispatches);
 
-      const ctx = { ...approverContext(deps, input), eventId: (i: number) => `${approvalId}#${i}` };
+      const ctx = { ...userCommandContext(deps, principal), eventId: (i: number) => `${approvalId}#${i}` };
       return appendToRequest(deps, {
         loaded,
         requestId,
@@ -159,7 +127,7 @@ export async function approveRequest(
         ),
         answer: () => {
           for (const dispatch of dispatches.value) deps.defer(() => relayJob(deps, dispatch));
-          const awaiting = approved
+          const awaiting = decided.value.some((e) => e.type === "VmRequestApproved")
             ? 0
             : Math.max(1, request.approvalsRequired) - request.approvedBy.length - 1;
           return { requestId, version: expectedVersion + decided.value.length, jobId, awaiting };

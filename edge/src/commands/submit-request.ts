@@ -1,7 +1,7 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import { specFor, type VmSize } from "@gantry/shared/domain/vm-size";
 import { err, ok, type Result } from "@gantry/shared/result";
-import type { Principal } from "../auth/principal.ts";
+import { type Principal, policyPrincipal } from "../auth/principal.ts";
 import { EventStoreUnavailableError } from "../event-store/event-store-errors.ts";
 import { liveRequestNamed } from "../projections/vm-names.ts";
 import { evolveVmRequest } from "../provisioning/vm-request.ts";
@@ -38,7 +38,7 @@ async function approveByPolicy(
 ): Promise<number> {
   const { tenantId, requestId, ruleId, explanation } = input;
   const approved = await approveRequest(deps, {
-    policy: { tenantId, ruleId, explanation },
+    principal: policyPrincipal(tenantId, { ruleId, explanation }),
     requestId,
     expectedVersion: input.version,
   });

@@ -16,6 +16,7 @@ import {
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { isAdmin } from "../../auth/principal.ts";
+import { approveResizeByPolicy } from "../../commands/approve-by-policy.ts";
 import { clearLeftover } from "../../commands/clear-leftover.ts";
 import { decideResizeApproval } from "../../commands/decide-resize.ts";
 import { recordVmAddress } from "../../commands/record-vm-address.ts";
@@ -119,8 +120,9 @@ export const vmsRouter = router({
       act(ctx, { ...input, input: () => ({ kind: "delete", confirmName: input.confirmName }) }),
     ),
   /** To another catalogue size; up waits for an admin (`awaiting-approval`); disks never shrink (`keepDisk`). */
-  resize: authedProcedure.input(ResizeVmInput).mutation(({ ctx, input }) =>
-    act(ctx, {
+  /** An up waiting for approval is put to the project's approval policy at once (issue 18). */
+  resize: authedProcedure.input(ResizeVmInput).mutation(async ({ ctx, input }) => {
+    const accepted = await act(ctx, {
       ...input,
       input: (policy) => ({
         kind: "resize",
@@ -129,8 +131,16 @@ export const vmsRouter = router({
         keepDisk: input.keepDisk,
         timeoutSeconds: policy.guestTimeoutSeconds,
       }),
-    }),
-  ),
+    });
+    if (accepted.outcome !== "awaiting-approval" || accepted.approvalId === null) return accepted;
+    const byPolicy = await approveResizeByPolicy(ctx.deps, {
+      tenantId: ctx.principal.tenantId,
+      vmId: input.vmId,
+      approvalId: accepted.approvalId,
+      vmPolicy: await vmPolicyFor(ctx.env, ctx.deps.db, ctx.principal.tenantId),
+    });
+    return byPolicy ?? accepted;
+  }),
   /** Takes back a resize that still waits for approval (its owner, or an admin). */
   withdrawResize: authedProcedure.input(WithdrawResizeInput).mutation(async ({ ctx, input }) => {
     const policy = await vmPolicyFor(ctx.env, ctx.deps.db, ctx.principal.tenantId);
