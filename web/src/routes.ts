@@ -113,6 +113,10 @@ export const routes: RouteDefinition[] = [
           { path: "/projects", component: lazy(() => import("./pages/settings/ProjectsSettings.tsx")) },
           { path: "/sites", component: lazy(() => import("./pages/settings/SitesSettings.tsx")) },
           { path: "/people", component: lazy(() => import("./pages/settings/PeopleSettings.tsx")) },
+          {
+            path: "/approval-policies",
+            component: lazy(() => import("./pages/settings/ApprovalPoliciesSettings.tsx")),
+          },
         ],
       },
       {

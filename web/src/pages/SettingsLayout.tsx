@@ -7,6 +7,7 @@ const SECTIONS = [
   { href: "/settings/projects", label: "Projects", title: "Projects" },
   { href: "/settings/sites", label: "Sites", title: "Sites" },
   { href: "/settings/people", label: "People and roles", title: "People and roles" },
+  { href: "/settings/approval-policies", label: "Approval policies", title: "Approval policies" },
 ] as const;
 
 /** Tenant admins' settings: projects, sites, people and roles, each a section under one sub-navigation. */
