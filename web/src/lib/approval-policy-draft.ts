@@ -80,11 +80,11 @@ export function fromDrafts(
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean);
-    const deadline = d.deadline.trim() ? parseSpan(d.deadline) : null;
-    if (d.deadline.trim() && deadline === null) fail("deadline", "a number with s, m, h or d, e.g. 3d");
-    if (d.outcome === "auto-approve" && d.deadline.trim())
-      fail("deadline", "an automatic approval never waits");
-    if (d.deadline.trim() && !d.deadlineReason.trim()) fail("deadlineReason", "say why it is rejected");
+    // an automatic approval never waits: its (hidden) deadline fields are left out
+    const deadlineText = d.outcome === "auto-approve" ? "" : d.deadline.trim();
+    const deadline = deadlineText ? parseSpan(deadlineText) : null;
+    if (deadlineText && deadline === null) fail("deadline", "a number with s, m, h or d, e.g. 3d");
+    if (deadlineText && !d.deadlineReason.trim()) fail("deadlineReason", "say why it is rejected");
     if (d.subjects.length === 0) fail("subjects", "choose at least one kind");
     if (seen.has(d.id)) fail("id", "another rule has this id");
     seen.add(d.id);
