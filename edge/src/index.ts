@@ -5,6 +5,7 @@ import { deleteSessionsEndedBefore } from "./auth/sessions.ts";
 import { enforceLeases } from "./commands/enforce-leases.ts";
 import { expireVmActions } from "./commands/expire-vm-actions.ts";
 import { sweepOutbox } from "./commands/outbox-relay.ts";
+import { rejectPastDeadline } from "./commands/reject-past-deadline.ts";
 import { deliveryDeps, notifierDeps, workerDeps } from "./deps.ts";
 import { parseVars } from "./env.ts";
 import { deadLetters, deliverBatch } from "./notifications/deliver.ts";
@@ -41,6 +42,8 @@ export default {
     // and scan each site with a connected agent for reconciliation when its last scan is an hour old
     ctx.waitUntil(runScheduledScans(env, { now: controller.scheduledTime }));
     ctx.waitUntil(enforceLeases(deps, { actionBudgetSeconds: actionBudgetSeconds(env) }));
+    // approval policies: requests pending past their rule's deadline are rejected
+    ctx.waitUntil(rejectPastDeadline(deps));
     // notifications: catch up on the log, re-queue lost deliveries, tell admins of offline agents
     ctx.waitUntil(
       sweepNotifications(notifierDeps(env), {

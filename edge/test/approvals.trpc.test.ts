@@ -80,7 +80,7 @@ describe("approvals.approve", () => {
     const approved = await callerFor(t.admin, w).approvals.approve({ requestId, expectedVersion: version });
     await w.settle();
 
-    expect(approved).toEqual({ requestId, version: 2, jobId: `job-${requestId}` });
+    expect(approved).toEqual({ requestId, version: 2, jobId: `job-${requestId}`, awaiting: 0 });
     expect(w.dispatcher.calls).toEqual([
       {
         tenantId: t.tenantId,

@@ -73,6 +73,7 @@ describe("projection rebuild", () => {
       "audit_log",
       "stage_runs",
       "vm_names",
+      "request_approvals",
     ]);
   });
 

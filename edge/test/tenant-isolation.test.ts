@@ -283,6 +283,22 @@ const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][
     "project",
     (api, id) => api.quotas.set({ projectId: id, limits: { vcpu: 0, memoryGb: 0, diskGb: 0, vms: 0 } }),
   ],
+  [
+    "approvalPolicies.set",
+    "project",
+    (api, id) =>
+      api.approvalPolicies.set({
+        projectId: id,
+        policy: {
+          rules: [{ id: "all", when: {}, outcome: { kind: "auto-approve" }, pendingDeadline: null }],
+        },
+      }),
+  ],
+  [
+    "approvalPolicies.set (clear)",
+    "project",
+    (api, id) => api.approvalPolicies.set({ projectId: id, policy: null }),
+  ],
 ];
 
 describe("cross-tenant sweep", () => {
@@ -325,6 +341,8 @@ describe("cross-tenant sweep", () => {
       diskGb: null,
       vms: null,
     });
+    const approvalPolicies = await callerFor(adam, w).approvalPolicies.list();
+    expect(approvalPolicies.projects.find((p) => p.projectId === ACME_WEB)?.source).toBe("none");
     const settings = callerFor(adam, w).settings;
     expect((await settings.projects()).find((p) => p.projectId === ACME_WEB)).toMatchObject({
       name: "Web",
@@ -354,6 +372,7 @@ describe("cross-tenant sweep", () => {
     );
     expect((await globex.leases.policies()).projects.map((p) => p.projectId)).not.toContain(ACME_WEB);
     expect((await globex.quotas.list()).projects.map((p) => p.projectId)).not.toContain(ACME_WEB);
+    expect((await globex.approvalPolicies.list()).projects.map((p) => p.projectId)).not.toContain(ACME_WEB);
     expect((await globex.audit.list({})).items.map((e) => e.requestId)).not.toContain(acmeId);
     expect((await globex.catalog.projects()).map((p) => p.projectId)).toEqual([
       "proj-globex-analytics",

@@ -24,6 +24,13 @@ export type Site = z.infer<typeof Site>;
 
 const Created = z.object({ requestId: z.string(), version: z.number().int() });
 const Approved = z.object({ requestId: z.string(), version: z.number().int(), jobId: z.string() });
+
+/** The bench's approval policy for the demo project: size M is approved automatically (issue 18). */
+export const AUTO_APPROVE_M = {
+  rules: [
+    { id: "bench-auto-m", when: { sizes: ["M"] }, outcome: { kind: "auto-approve" }, pendingDeadline: null },
+  ],
+};
 const TrpcEnvelope = z.object({ result: z.object({ data: z.unknown() }) });
 
 const parseJson = (text: string): unknown => {
@@ -72,12 +79,12 @@ export class EdgeClient {
     return this.member;
   }
 
-  async create(name: string): Promise<z.infer<typeof Created>> {
+  async create(name: string, size: "S" | "M" = "S"): Promise<z.infer<typeof Created>> {
     const body = {
       idempotencyKey: `bench-${crypto.randomUUID()}`,
       projectId: "proj-acme-web",
       name,
-      size: "S",
+      size,
       justification: "benchmark run of the local stack",
     };
     return this.call("POST", "/trpc/requests.create", { cookie: this.member, body, schema: Created });
@@ -86,6 +93,12 @@ export class EdgeClient {
   async approve(requestId: string, expectedVersion: number): Promise<z.infer<typeof Approved>> {
     const body = { requestId, expectedVersion };
     return this.call("POST", "/trpc/approvals.approve", { cookie: this.admin, body, schema: Approved });
+  }
+
+  /** Sets (or clears, null) the demo project's approval policy, as an admin. */
+  async setApprovalPolicy(policy: typeof AUTO_APPROVE_M | null): Promise<void> {
+    const body = { projectId: "proj-acme-web", policy };
+    await this.call("POST", "/trpc/approvalPolicies.set", { cookie: this.admin, body, schema: z.unknown() });
   }
 
   /** Submits and approves one request; resolves when the approval answered (the job is then dispatched). */

@@ -42,6 +42,10 @@ export interface OverheadSummary {
   ratio: Figure;
   overheadMs: Figure;
   approvalToFirstStageMs: Figure;
+  /** submit → READY of a request the approval policy approved at submission */
+  autoSubmitToReadyMs: Figure;
+  /** that ÷ approval → READY */
+  autoRatio: Figure;
 }
 
 export interface SoapSummary {
@@ -150,6 +154,11 @@ export function summarizeOverhead(result: OverheadResult): { overhead: OverheadS
       ),
       overheadMs: figure(rounds.map((r) => r.overheadMs)),
       approvalToFirstStageMs: figure(rounds.map((r) => r.firstStageMs)),
+      autoSubmitToReadyMs: figure(rounds.map((r) => r.autoMs)),
+      autoRatio: figure(
+        rounds.map((r) => r.autoRatio),
+        3,
+      ),
     },
     soap: {
       perVm: {

@@ -53,6 +53,8 @@ export function renderTable(r: BenchResults): string {
       row("overhead ratio (product ÷ floor)", o.ratio),
       row("overhead ms (product − floor)", o.overheadMs),
       row("approval → first stage at the browser ms", o.approvalToFirstStageMs),
+      row("submit → READY, auto-approved by policy ms", o.autoSubmitToReadyMs),
+      row("auto-approved ÷ approval → READY", o.autoRatio),
       row("SOAP round trips per VM, product", r.soap.perVm.product),
       row("SOAP round trips per VM, floor", r.soap.perVm.floor),
       `  session setup: product ${r.soap.sessionSetup.product.total}, floor ${r.soap.sessionSetup.floor}; inventory on connect ${r.soap.inventoryOnConnect.total}; govc 0.24: ${r.soap.govcReference.perClone} per clone (${r.soap.govcReference.perCloneWithIpWait} with IP wait)`,

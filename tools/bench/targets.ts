@@ -35,6 +35,10 @@ export function checkTargets(input: {
     checks.push(check("p99 stage latency, 100 in flight", " ms", input.latency100.push.p99.median, 100));
   if (input.overhead)
     checks.push(check("overhead ratio (approval → READY ÷ floor)", "", input.overhead.ratio.median, 1.25));
+  if (input.overhead)
+    checks.push(
+      check("auto-approved submit → READY ÷ approval → READY", "", input.overhead.autoRatio.median, 1.1),
+    );
   if (input.soap)
     checks.push(check("SOAP round trips per VM incl. IP wait", "", input.soap.perVm.product.median, 12));
   if (input.burst) {

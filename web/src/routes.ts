@@ -115,6 +115,10 @@ export const routes: RouteDefinition[] = [
           { path: "/people", component: lazy(() => import("./pages/settings/PeopleSettings.tsx")) },
           { path: "/quotas", component: lazy(() => import("./pages/settings/QuotasSettings.tsx")) },
           { path: "/sizes", component: lazy(() => import("./pages/settings/SizesSettings.tsx")) },
+          {
+            path: "/approval-policies",
+            component: lazy(() => import("./pages/settings/ApprovalPoliciesSettings.tsx")),
+          },
         ],
       },
       {

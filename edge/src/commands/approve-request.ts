@@ -61,8 +61,10 @@ function sagaDispatches(
 }
 
 /**
- * Approves a pending request at the version the admin saw and, in the same D1 batch, writes the one
- * provisioning job to the outbox; the job is then relayed in the background (and by the sweeper). The
+ * Approves a pending request at the version the approver saw and, in the same D1 batch, writes the one
+ * provisioning job to the outbox. The approver is a person (an admin, a project approver) or the
+ * approval policy (`policyPrincipal`, at submission): the same checks for both. A first of two approvals
+ * a policy asks for is recorded with no job (`awaiting` 1). The job is written to the outbox; the job is then relayed in the background (and by the sweeper). The
  * job is built and checked against its schema first: one the hub would refuse is refused here, with
  * nothing committed. Two admins racing: one append wins, the other gets STALE_REQUEST_VERSION and
  * nothing is written; the winner repeating its approval is answered as done. The request's spec must fit
@@ -79,7 +81,7 @@ export async function approveRequest(
     /** the projects the principal approves without being a tenant admin */
     approverOf?: readonly string[];
   },
-): Promise<Result<Decided & { jobId: string }, DomainError>> {
+): Promise<Result<Decided & { jobId: string; awaiting: number }, DomainError>> {
   const { principal, requestId, expectedVersion } = input;
   const stale = { code: "STALE_REQUEST_VERSION", requestId, expectedVersion } as const;
   const jobId = jobIdFor(requestId);
@@ -98,11 +100,16 @@ export async function approveRequest(
       const request = decidable.value;
       if (loaded.version !== expectedVersion) {
         if (loaded.eventIds.includes(`${approvalId}#0`))
-          return done(ok({ requestId, version: expectedVersion + 1, jobId }));
+          return done(ok({ requestId, version: expectedVersion + 1, jobId, awaiting: 0 }));
         return done(err({ ...stale, actualVersion: loaded.version }));
       }
       const decided = decideVmRequest(
-        { type: "ApproveRequest", data: { requestId, approverId: principal.userId, jobId } },
+        {
+          type: "ApproveRequest",
+          data: principal.rule
+            ? { requestId, approverId: null, jobId, rule: principal.rule }
+            : { requestId, approverId: principal.userId, jobId },
+        },
         request,
       );
       if (!decided.ok) return done(decided);
@@ -136,7 +143,10 @@ export async function approveRequest(
         ),
         answer: () => {
           for (const dispatch of dispatches.value) deps.defer(() => relayJob(deps, dispatch));
-          return { requestId, version: expectedVersion + decided.value.length, jobId };
+          const awaiting = decided.value.some((e) => e.type === "VmRequestApproved")
+            ? 0
+            : Math.max(1, request.approvalsRequired) - request.approvedBy.length - 1;
+          return { requestId, version: expectedVersion + decided.value.length, jobId, awaiting };
         },
       });
     },

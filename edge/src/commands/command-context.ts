@@ -21,12 +21,14 @@ export interface CommandContext {
 
 /**
  * A person as the actor of what they cause: signed in, or through one of their API tokens (then the
- * events name the token too, so every use is attributable).
+ * events name the token too, so every use is attributable); or the approval policy's rule.
  */
-export const actorOf = (principal: Principal): CommandContext["actor"] =>
-  principal.token
+export const actorOf = (principal: Principal): CommandContext["actor"] => {
+  if (principal.via === "policy") return { kind: "policy", id: principal.userId, name: principal.name };
+  return principal.token
     ? { kind: "token", id: principal.userId, name: principal.name, tokenId: principal.token.id }
     : { kind: "user", id: principal.userId, name: principal.name };
+};
 
 export function userCommandContext(deps: CommandDeps, principal: Principal): CommandContext {
   const ids: string[] = [];

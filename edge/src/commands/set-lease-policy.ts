@@ -7,11 +7,10 @@ import {
   effectiveLeasePolicy,
   leasePolicyWrite,
 } from "../tenancy/lease-policies.ts";
-import { getProject } from "../tenancy/projects.ts";
 import type { CommandDeps } from "./command-deps.ts";
-import { personActor, recordTenancyEvent, type TenancyWriteError } from "./record-tenancy-event.ts";
+import { type PolicyChangeError, recordPolicyChange } from "./record-policy-change.ts";
 
-export type LeasePolicyError = TenancyWriteError | { code: "PROJECT_NOT_FOUND"; projectId: string };
+export type LeasePolicyError = PolicyChangeError;
 
 /**
  * An admin sets the tenant's default lease policy (projectId null) or a project's own, or clears a
@@ -25,22 +24,13 @@ export async function setLeasePolicy(
 ): Promise<Result<EffectiveLeasePolicy | null, LeasePolicyError>> {
   const { principal, projectId, policy } = input;
   const tenantId = principal.tenantId;
-  if (projectId !== null && !(await getProject(deps.db, { tenantId, projectId })))
-    return err({ code: "PROJECT_NOT_FOUND", projectId });
-  const write = leasePolicyWrite(deps.db, {
-    tenantId,
+  const changed = await recordPolicyChange(deps, {
+    principal,
     projectId,
-    policy,
-    by: principal.userId,
-    at: deps.clock().toISOString(),
-  });
-  const recorded = await recordTenancyEvent(deps, {
-    tenantId,
     streamId: streamIds.leasePolicy(tenantId, projectId),
     event: { type: "LeasePolicyChanged", data: { projectId, policy } },
-    actor: personActor(principal),
-    sideEffects: [write],
+    writes: (at) => [leasePolicyWrite(deps.db, { tenantId, projectId, policy, by: principal.userId, at })],
   });
-  if (!recorded.ok) return err(recorded.error);
+  if (!changed.ok) return err(changed.error);
   return ok(projectId === null ? null : await effectiveLeasePolicy(deps.db, { tenantId, projectId }));
 }

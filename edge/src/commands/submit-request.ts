@@ -2,14 +2,17 @@ import type { DomainError } from "@gantry/shared/domain/domain-error";
 import { amountsOf } from "@gantry/shared/domain/quota";
 import type { VmSize } from "@gantry/shared/domain/vm-size";
 import { err, ok, type Result } from "@gantry/shared/result";
-import type { Principal } from "../auth/principal.ts";
+import { type Principal, policyPrincipal } from "../auth/principal.ts";
 import { EventStoreUnavailableError } from "../event-store/event-store-errors.ts";
 import { liveRequestNamed } from "../projections/vm-names.ts";
+import { evolveVmRequest } from "../provisioning/vm-request.ts";
 import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
 import { getProject } from "../tenancy/projects.ts";
 import { offeredSpec } from "../tenancy/vm-sizes.ts";
+import { applyVerdictCommand, approvalVerdictFor } from "./approval-verdict.ts";
+import { approveRequest } from "./approve-request.ts";
 import { userCommandContext } from "./command-context.ts";
-import type { CommandDeps } from "./command-deps.ts";
+import type { DispatchDeps } from "./command-deps.ts";
 import { done, handleCommand } from "./handle-command.ts";
 import { type LoadedVmRequest, loadVmRequest } from "./load-aggregates.ts";
 import { quotaRefusal } from "./quota-guard.ts";
@@ -29,6 +32,21 @@ export interface Submitted {
   version: number;
   /** false when the idempotency key had already created this request */
   created: boolean;
+}
+
+/** The policy's automatic approval, when its rule said so: the same approval use case a person's uses. */
+async function approveByPolicy(
+  deps: DispatchDeps,
+  input: { tenantId: string; requestId: string; version: number; ruleId: string; explanation: string },
+): Promise<number> {
+  const { tenantId, requestId, ruleId, explanation } = input;
+  const approved = await approveRequest(deps, {
+    principal: policyPrincipal(tenantId, { ruleId, explanation }),
+    requestId,
+    expectedVersion: input.version,
+  });
+  // refused (the project's site not ready, a quota): the request stays pending for a person
+  return approved.ok ? approved.value.version : input.version;
 }
 
 /**
@@ -66,9 +84,11 @@ function replayOf(loaded: LoadedVmRequest, submission: Submission): Result<Submi
  * submit with the same key that wins the race is answered like any replay (the retry finds it). A name
  * another live request of the project holds is refused (VM_NAME_TAKEN), also when two submits of it
  * race: the name's row commits with the events, so the second batch fails and finds the name taken.
+ * The project's approval policy is evaluated on the snapshotted spec: a matched rule is recorded with the
+ * submission, and a rule that approves automatically approves right after, before the answer.
  */
 export async function submitRequest(
-  deps: CommandDeps,
+  deps: DispatchDeps,
   input: { principal: Principal; submission: Submission },
 ): Promise<Result<Submitted, DomainError>> {
   const { principal, submission } = input;
@@ -89,12 +109,20 @@ export async function submitRequest(
       ? { code: "VM_NAME_TAKEN", projectId: submission.projectId, name: submission.name }
       : null;
   };
+  // a size the catalogue does not offer is refused below, inside the command (a replay still answers)
+  const verdict = spec
+    ? await approvalVerdictFor(deps, {
+        tenantId: principal.tenantId,
+        projectId: project.id,
+        case: { subject: "new-vm", spec, size: submission.size },
+      })
+    : null;
   try {
-    return await handleCommand(deps.store, {
+    const submitted = await handleCommand<LoadedVmRequest, Submitted>(deps.store, {
       load: () => loadVmRequest(deps.db, requestId),
       decide: async (loaded) => {
         if (loaded.state.status !== "NONE") return done(replayOf(loaded, submission));
-        if (!spec) return done(err({ code: "SIZE_NOT_OFFERED", size: submission.size }));
+        if (!spec || !verdict) return done(err({ code: "SIZE_NOT_OFFERED", size: submission.size }));
         const taken = await nameTaken();
         if (taken) return done(err(taken));
         const { idempotencyKey: _key, networkPath, ...fields } = submission;
@@ -120,16 +148,31 @@ export async function submitRequest(
           });
           if (overQuota) return done(err(overQuota));
         }
+        const apply = applyVerdictCommand(verdict, { requestId, now: deps.clock() });
+        const state = decided.value.reduce(evolveVmRequest, loaded.state);
+        const applied = apply ? decideVmRequest(apply, state) : ok([]);
+        if (!applied.ok) return done(applied);
+        const events = [...decided.value, ...applied.value];
         return appendToRequest(deps, {
           loaded,
           requestId,
           requesterId: principal.userId,
-          events: decided.value,
+          events,
           ctx: userCommandContext(deps, principal),
-          answer: () => ({ requestId, version: decided.value.length, created: true }),
+          answer: () => ({ requestId, version: events.length, created: true }),
         });
       },
     });
+    if (!submitted.ok || !submitted.value.created || verdict?.approvalsRequired !== 0 || !verdict.ruleId)
+      return submitted;
+    const version = await approveByPolicy(deps, {
+      tenantId: principal.tenantId,
+      requestId,
+      version: submitted.value.version,
+      ruleId: verdict.ruleId,
+      explanation: verdict.explanation,
+    });
+    return ok({ ...submitted.value, version });
   } catch (error) {
     // the name's key refused the batch: another submit of this name committed between check and append
     const taken = error instanceof EventStoreUnavailableError ? await nameTaken() : null;

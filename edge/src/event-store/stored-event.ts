@@ -52,4 +52,6 @@ export const streamIds = {
   quota: (tenantId: string, projectId: string | null) => `quota:${tenantId}:${projectId ?? "*"}`,
   /** the destruction of one unowned marker VM (a site's moref under one marker value), every attempt */
   unownedVmDestruction: (destructionId: string) => `unowned-vm:${destructionId}`,
+  approvalPolicy: (tenantId: string, projectId: string | null) =>
+    `approval-policy:${tenantId}:${projectId ?? "*"}`,
 };

@@ -35,8 +35,15 @@ function requestEntry(event: DomainEvent): Entry | null {
         `requested VM ${name} (${size}) in project ${projectId}`,
       );
     }
-    case "VmRequestApproved":
-      return aboutRequest(event.data.requestId, "REQUEST_APPROVED", `approved; job ${event.data.jobId}`);
+    case "VmRequestApproved": {
+      const { requestId, jobId, explanation } = event.data;
+      const why = explanation ? `${explanation}; ` : "";
+      return aboutRequest(requestId, "REQUEST_APPROVED", `${why}approved; job ${jobId}`);
+    }
+    case "VmRequestApprovalGiven": {
+      const { requestId, given, required } = event.data;
+      return aboutRequest(requestId, "REQUEST_APPROVED", `approval ${given} of ${required} given`);
+    }
     case "VmRequestRejected":
       return aboutRequest(event.data.requestId, "REQUEST_REJECTED", `rejected: ${event.data.reason}`);
     case "VmRequestCancelled": {
@@ -201,6 +208,21 @@ function tenancyEntry(event: TenancyEvent): Entry | null {
       const summary = `quota vCPU ${limit(limits.vcpu, "")}, memory ${limit(limits.memoryGb, " GB")}, disk ${limit(limits.diskGb, " GB")}, VMs ${limit(limits.vms, "")}`;
       return { action: "QUOTA_CHANGED", subject, requestId: null, summary };
     }
+    case "ApprovalPolicyChanged": {
+      const { projectId, policy } = event.data;
+      const subject = projectId
+        ? { kind: "project" as const, id: projectId }
+        : { kind: "tenant" as const, id: "approval-policy" };
+      const what = policy
+        ? `${policy.rules.length} rule(s): ${policy.rules.map((r) => `${r.id} → ${r.outcome.kind === "auto-approve" ? "auto-approve" : `${r.outcome.count} approval(s)`}`).join(", ") || "none"}`
+        : "cleared (the tenant's default applies)";
+      return {
+        action: "APPROVAL_POLICY_CHANGED",
+        subject,
+        requestId: null,
+        summary: `approval policy ${what}`,
+      };
+    }
     default:
       return administrationEntry(event);
   }
@@ -213,7 +235,9 @@ function tenancyEntry(event: TenancyEvent): Entry | null {
 function entryOf(e: RecordedEvent): Entry | null {
   const { event, metadata } = e;
   if (isTenancyEvent(event)) return tenancyEntry(event);
-  const request = isPersonActor(metadata.actorKind) ? requestEntry(event) : null;
+  // a person's decisions, and the approval policy's (its automatic approvals and deadline rejections)
+  const byPolicy = metadata.actorKind === "policy";
+  const request = isPersonActor(metadata.actorKind) || byPolicy ? requestEntry(event) : null;
   if (request) return request;
   const vm = vmAuditEntry(event, metadata);
   if (!vm) return null;

@@ -1,5 +1,6 @@
 import type { InlineProjection } from "../event-store/inline-projection.ts";
 import { auditLogProjection } from "./audit-log-projection.ts";
+import { requestApprovalsProjection } from "./request-approvals.ts";
 import { requestSummaryProjection } from "./request-summary-projection.ts";
 import { stageRunsProjection } from "./stage-runs-projection.ts";
 import { vmNamesProjection } from "./vm-names.ts";
@@ -10,4 +11,5 @@ export const INLINE_PROJECTIONS: readonly InlineProjection[] = [
   auditLogProjection,
   stageRunsProjection,
   vmNamesProjection,
+  requestApprovalsProjection,
 ];

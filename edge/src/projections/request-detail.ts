@@ -1,7 +1,8 @@
+import type { ApprovalProgressView } from "@gantry/shared/api/approval-policies";
 import type { RequestDetail, StageProgress } from "@gantry/shared/api/requests";
 import { isAdmin, type Principal } from "../auth/principal.ts";
 import { readStreams } from "../event-store/read-stream.ts";
-import { type SqlDatabase, streamIds } from "../event-store/stored-event.ts";
+import { type SqlDatabase, type StoredEvent, streamIds } from "../event-store/stored-event.ts";
 import { vmIdFor } from "../provisioning/ids.ts";
 import { projectsApprovedBy } from "../tenancy/project-approvers.ts";
 import { computeEta } from "./eta.ts";
@@ -22,6 +23,15 @@ function etaMsOf(stats: StageStats | null, stages: readonly StageProgress[], now
   }));
   const eta = computeEta({ stats, stages: timings, now: now.getTime() });
   return eta ? Math.max(0, Date.parse(eta.finishAt) - now.getTime()) : null;
+}
+
+/** The approval policy's rule and the approvals given, from the request's own events. */
+function approvalsOf(events: readonly StoredEvent[]): ApprovalProgressView | null {
+  const applied = events.find((e) => e.event.type === "VmRequestPolicyApplied")?.event;
+  if (applied?.type !== "VmRequestPolicyApplied") return null;
+  const { approvalsRequired, explanation, rejectAt } = applied.data;
+  const given = events.filter((e) => e.event.type === "VmRequestApprovalGiven").length;
+  return { required: approvalsRequired, given, explanation, rejectAt };
 }
 
 /**
@@ -63,6 +73,7 @@ export async function getRequestDetail(
     stages,
     etaMs: etaMsOf(stats, stages, input.now),
     access: { dnsDomain: row.site_dns_domain, loginUser: row.site_login_user },
+    approvals: approvalsOf(events),
   };
   // who asked and what else they asked for, to decide with: for whoever may decide it
   if (!admin && !approver) return detail;

@@ -26,8 +26,21 @@ function render(event: DomainEvent): Rendered | null {
         detail: `${name}, size ${size} (${spec.cpu} vCPU, ${spec.memoryGb} GB RAM, ${spec.diskGb} GB disk), on ${network}`,
       };
     }
-    case "VmRequestApproved":
-      return { kind: "APPROVED", title: "Approved", detail: null };
+    case "VmRequestApproved": {
+      const { explanation } = event.data;
+      return explanation
+        ? { kind: "APPROVED", title: "Approved by the approval policy", detail: explanation }
+        : { kind: "APPROVED", title: "Approved", detail: null };
+    }
+    case "VmRequestPolicyApplied":
+      // an automatic approval says why on its own entry; a rule that waits for people says so here
+      return event.data.approvalsRequired === 0
+        ? null
+        : { kind: "SUBMITTED", title: "Approval policy applied", detail: event.data.explanation };
+    case "VmRequestApprovalGiven": {
+      const { given, required } = event.data;
+      return { kind: "APPROVED", title: `${given} of ${required} approvals`, detail: null };
+    }
     case "VmRequestRejected":
       return { kind: "REJECTED", title: "Rejected", detail: event.data.reason };
     case "VmRequestCancelled":

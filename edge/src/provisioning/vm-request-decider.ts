@@ -1,3 +1,4 @@
+import type { PendingDeadline } from "@gantry/shared/domain/approval-policy";
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import type { VmSize, VmSpec } from "@gantry/shared/domain/vm-size";
 import type { Requester, VmRequestEvent } from "@gantry/shared/events/vm-request";
@@ -21,7 +22,27 @@ export type VmRequestCommand =
         networkPath: string | null;
       };
     }
-  | { type: "ApproveRequest"; data: { requestId: string; approverId: string; jobId: string } }
+  | {
+      type: "ApproveRequest";
+      data: {
+        requestId: string;
+        /** a person's id, or null when the approval policy approves (`rule` says which rule and why) */
+        approverId: string | null;
+        jobId: string;
+        rule?: { ruleId: string; explanation: string };
+      };
+    }
+  | {
+      type: "ApplyApprovalPolicy";
+      data: {
+        requestId: string;
+        ruleId: string;
+        approvalsRequired: 0 | 1 | 2;
+        pendingDeadline: PendingDeadline | null;
+        rejectAt: string | null;
+        explanation: string;
+      };
+    }
   | { type: "RejectRequest"; data: { requestId: string; rejecterId: string; reason: string } }
   | { type: "CancelRequest"; data: { requestId: string; cancellerId: string; reason: string | null } }
   | { type: "StopProvisioning"; data: { requestId: string; reason: string } }
@@ -47,6 +68,43 @@ type Decision = Result<VmRequestEvent[], DomainError>;
 
 const notFound = (requestId: string): Decision => err({ code: "REQUEST_NOT_FOUND", requestId });
 
+type ExistingState = Exclude<VmRequestState, { status: "NONE" }>;
+
+/**
+ * An approval of a pending request. The policy approves only a request its rule said it approves; a
+ * person never their own request, and never twice; a rule asking for two approvals records the first
+ * (who) and approves on the second by someone else. A request the policy could not approve (a refusal
+ * further on) waits for one person, like a request no rule matched.
+ */
+function decideApproval(
+  data: Extract<VmRequestCommand, { type: "ApproveRequest" }>["data"],
+  state: ExistingState,
+): Decision {
+  const { requestId, approverId, jobId, rule } = data;
+  if (approverId === null) {
+    if (!rule || state.approvalsRequired !== 0)
+      return err({
+        code: "INVALID_TRANSITION",
+        streamId: requestId,
+        from: state.status,
+        attempted: "PolicyApproval",
+      });
+    return ok([
+      {
+        type: "VmRequestApproved",
+        data: { requestId, jobId, policyRuleId: rule.ruleId, explanation: rule.explanation },
+      },
+    ]);
+  }
+  if (approverId === state.requester.id) return err({ code: "SELF_APPROVAL_FORBIDDEN", requestId });
+  if (state.approvedBy.includes(approverId)) return err({ code: "APPROVAL_ALREADY_GIVEN", requestId });
+  const required = Math.max(1, state.approvalsRequired);
+  const given = state.approvedBy.length + 1;
+  if (given < required)
+    return ok([{ type: "VmRequestApprovalGiven", data: { requestId, approverId, given, required } }]);
+  return ok([{ type: "VmRequestApproved", data: { requestId, jobId } }]);
+}
+
 /**
  * Decides what a command means for a request: the events to append, none (an idempotent repeat),
  * or why it is refused. Pure: no clock, no ids, no I/O.
@@ -63,15 +121,18 @@ export function decideVmRequest(command: VmRequestCommand, state: VmRequestState
     err({ code: "INVALID_TRANSITION", streamId: requestId, from: status, attempted: command.type });
 
   switch (command.type) {
+    case "ApplyApprovalPolicy":
+      if (status !== "PENDING") return err({ code: "REQUEST_ALREADY_PROCESSED", requestId, status });
+      return ok([{ type: "VmRequestPolicyApplied", data: command.data }]);
     case "ApproveRequest":
+      if (status !== "PENDING") return err({ code: "REQUEST_ALREADY_PROCESSED", requestId, status });
+      return decideApproval(command.data, state);
     case "RejectRequest": {
       if (status !== "PENDING") return err({ code: "REQUEST_ALREADY_PROCESSED", requestId, status });
-      const adminId = command.type === "ApproveRequest" ? command.data.approverId : command.data.rejecterId;
       // separation of duties: nobody approves or rejects what they asked for themselves
-      if (adminId === state.requester.id) return err({ code: "SELF_APPROVAL_FORBIDDEN", requestId });
-      return command.type === "ApproveRequest"
-        ? ok([{ type: "VmRequestApproved", data: { requestId, jobId: command.data.jobId } }])
-        : ok([{ type: "VmRequestRejected", data: { requestId, reason: command.data.reason } }]);
+      if (command.data.rejecterId === state.requester.id)
+        return err({ code: "SELF_APPROVAL_FORBIDDEN", requestId });
+      return ok([{ type: "VmRequestRejected", data: { requestId, reason: command.data.reason } }]);
     }
     case "CancelRequest":
       if (command.data.cancellerId !== state.requester.id) return err({ code: "NOT_REQUESTER", requestId });

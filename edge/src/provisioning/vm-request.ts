@@ -19,6 +19,10 @@ export type VmRequestState =
       vmId: string | null;
       /** an admin asked to stop it; the outcome (FAILED, CANCELLED) comes from the job */
       stopRequested: boolean;
+      /** approvals the approval policy asks for (0: the policy approves it; 1 without a policy) */
+      approvalsRequired: number;
+      /** who has approved so far, while more approvals are needed */
+      approvedBy: readonly string[];
     };
 
 export type ExistingVmRequest = Exclude<VmRequestState, { status: "NONE" }>;
@@ -42,10 +46,16 @@ export function evolveVmRequest(state: VmRequestState, event: VmRequestEvent): V
       jobId: null,
       vmId: null,
       stopRequested: false,
+      approvalsRequired: 1,
+      approvedBy: [],
     };
   }
   if (state.status === "NONE") return state;
   switch (event.type) {
+    case "VmRequestPolicyApplied":
+      return { ...state, approvalsRequired: event.data.approvalsRequired };
+    case "VmRequestApprovalGiven":
+      return { ...state, approvedBy: [...state.approvedBy, event.data.approverId] };
     case "VmRequestApproved":
       return { ...state, status: "APPROVED", jobId: event.data.jobId };
     case "VmRequestRejected":

@@ -20,6 +20,7 @@ const CODES: Readonly<Record<DomainError["code"], TRPC_ERROR_CODE_KEY>> = {
   STALE_REQUEST_VERSION: "CONFLICT",
   REQUEST_NOT_CANCELLABLE: "PRECONDITION_FAILED",
   SELF_APPROVAL_FORBIDDEN: "FORBIDDEN",
+  APPROVAL_ALREADY_GIVEN: "CONFLICT",
   NOT_PROJECT_APPROVER: "FORBIDDEN",
   PROJECT_ARCHIVED: "PRECONDITION_FAILED",
   SIZE_NOT_OFFERED: "BAD_REQUEST",
@@ -66,6 +67,8 @@ function messageFor(error: DomainError): string {
       return `only pending requests can be cancelled; this one is ${error.status}`;
     case "SELF_APPROVAL_FORBIDDEN":
       return "you cannot approve or reject your own request";
+    case "APPROVAL_ALREADY_GIVEN":
+      return "you have approved this request already; it needs another approver";
     case "NOT_PROJECT_APPROVER":
       return "only a tenant admin or an approver of this request's project can decide it";
     case "PROJECT_ARCHIVED":

@@ -1,4 +1,5 @@
 import { agentsRouter } from "./routers/agents.ts";
+import { approvalPoliciesRouter } from "./routers/approval-policies.ts";
 import { approvalsRouter } from "./routers/approvals.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { catalogRouter } from "./routers/catalog.ts";
@@ -24,6 +25,7 @@ export const appRouter = router({
   catalog: catalogRouter,
   requests: requestsRouter,
   approvals: approvalsRouter,
+  approvalPolicies: approvalPoliciesRouter,
   vms: vmsRouter,
   audit: auditRouter,
   progress: progressRouter,

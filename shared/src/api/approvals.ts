@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { RejectReason } from "../domain/request-text.ts";
 import type { VmSize, VmSpec } from "../domain/vm-size.ts";
+import type { ApprovalProgressView } from "./approval-policies.ts";
 import { EntityId, ProjectId, RequestId } from "./ids.ts";
 import { pageInput } from "./paging.ts";
 import type { PersonRef, RequestSummary } from "./requests.ts";
@@ -39,6 +40,8 @@ export interface PendingRequest extends RequestSummary {
   justification: string;
   waitingMs: number;
   waitingLong: boolean;
+  /** what the approval policy asks for it ("1 of 2 approvals"); null: one approval, no rule matched */
+  approvals?: ApprovalProgressView | null;
 }
 
 /** `approvals.resizes`: resizes up waiting for an admin, oldest first; like the request queue. */

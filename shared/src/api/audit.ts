@@ -5,6 +5,7 @@ import { ActorKind } from "../events/event-metadata.ts";
 export const AUDIT_ACTIONS = [
   "REQUEST_SUBMITTED",
   "REQUEST_APPROVED",
+  "APPROVAL_POLICY_CHANGED",
   "REQUEST_REJECTED",
   "REQUEST_CANCELLED",
   "PROVISIONING_STOPPED",

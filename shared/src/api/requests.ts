@@ -6,6 +6,7 @@ import { DEFAULT_VM_SIZE, VmSize, type VmSpec } from "../domain/vm-size.ts";
 import type { ActorKind } from "../events/event-metadata.ts";
 import { InventoryPath, type ProvisioningFailureCode } from "../jobs/provision-vm-job.ts";
 import type { ProvisioningStage } from "../jobs/provisioning-stage.ts";
+import type { ApprovalProgressView } from "./approval-policies.ts";
 import { IdempotencyKey, ProjectId, RequestId } from "./ids.ts";
 import { pageInput } from "./paging.ts";
 
@@ -147,6 +148,8 @@ export interface RequestDetail {
     /** the user the site's template documents for logging in */
     loginUser: string | null;
   };
+  /** the approval policy's rule for it and the approvals given so far; null when no rule matched */
+  approvals: ApprovalProgressView | null;
   /** admins only: who asked, and what else they asked for recently */
   requesterContext?: { requester: PersonRef; recentRequests: RequestSummary[] };
 }

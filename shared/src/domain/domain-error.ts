@@ -20,6 +20,8 @@ export type DomainError =
   | { code: "STALE_REQUEST_VERSION"; requestId: string; expectedVersion: number; actualVersion: number }
   | { code: "REQUEST_NOT_CANCELLABLE"; requestId: string; status: VmRequestStatus }
   | { code: "SELF_APPROVAL_FORBIDDEN"; requestId: string }
+  /** a rule needs two approvals by different people: this person has given theirs already */
+  | { code: "APPROVAL_ALREADY_GIVEN"; requestId: string }
   /** the caller is neither a tenant admin nor an approver of the request's project */
   | { code: "NOT_PROJECT_APPROVER"; requestId: string; projectId: string }
   /** the size is not (or no longer) in the tenant's catalogue: a request or a resize cannot pick it */

@@ -2,9 +2,10 @@ import { z } from "zod";
 
 /**
  * Who caused an event: a signed-in person, a person's API token (the actor id is still the person's, the
- * token's id is `tokenId`), an on-prem agent, or the edge itself (sagas, sweepers).
+ * token's id is `tokenId`), an on-prem agent, the edge itself (sagas, sweepers), or an approval policy (the
+ * actor id names the rule that decided: `policy:<ruleId>`).
  */
-export const ActorKind = z.enum(["user", "token", "agent", "system"]);
+export const ActorKind = z.enum(["user", "token", "agent", "system", "policy"]);
 export type ActorKind = z.infer<typeof ActorKind>;
 
 /** Stored beside every event; the audit view and timeline read actors from here. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TokenScope } from "../api/tokens.ts";
+import { ApprovalPolicy } from "../domain/approval-policy.ts";
 import { LeasePolicy } from "../domain/lease-policy.ts";
 import { QuotaLimits } from "../domain/quota.ts";
 import { MAX_UNOWNED_LISTED, ScanFigures, UnownedVm } from "../domain/reconciliation.ts";
@@ -260,6 +261,12 @@ export const IdpGroupRoleChanged = z.object({
   data: z.object({ group: z.string().min(1).max(200), role: z.enum(["admin", "member"]).nullable() }),
 });
 
+/** An admin set (policy) or cleared (null) a project's or the tenant's approval policy. */
+export const ApprovalPolicyChanged = z.object({
+  type: z.literal("ApprovalPolicyChanged"),
+  data: z.object({ projectId: Id.nullable(), policy: ApprovalPolicy.nullable() }),
+});
+
 export const TenancyEvent = z.discriminatedUnion("type", [
   SiteSettingsChanged,
   SiteScanned,
@@ -290,5 +297,6 @@ export const TenancyEvent = z.discriminatedUnion("type", [
   SizeChanged,
   SizeRetired,
   IdpGroupRoleChanged,
+  ApprovalPolicyChanged,
 ]);
 export type TenancyEvent = z.infer<typeof TenancyEvent>;

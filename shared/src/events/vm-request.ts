@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PendingDeadline } from "../domain/approval-policy.ts";
 import { VmName } from "../domain/vm-name.ts";
 import { VmSize, VmSpec } from "../domain/vm-size.ts";
 import { InventoryPath, ProvisioningFailureCode } from "../jobs/provision-vm-job.ts";
@@ -28,9 +29,43 @@ export const VmRequestSubmitted = z.object({
   }),
 });
 
+/**
+ * The approval policy's rule that matched at submission (issue 18): how many approvals it needs (0: it is
+ * approved at once by the policy) and when a request still pending is rejected. Absent: one approval.
+ */
+export const VmRequestPolicyApplied = z.object({
+  type: z.literal("VmRequestPolicyApplied"),
+  data: z.object({
+    requestId: z.string().min(1),
+    ruleId: z.string().min(1),
+    approvalsRequired: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+    pendingDeadline: PendingDeadline.nullable(),
+    /** the instant the deadline falls, when there is one */
+    rejectAt: z.string().datetime().nullable(),
+    explanation: z.string().max(500),
+  }),
+});
+
+/** One approval of several the policy needs; the event's actor is who gave it. */
+export const VmRequestApprovalGiven = z.object({
+  type: z.literal("VmRequestApprovalGiven"),
+  data: z.object({
+    requestId: z.string().min(1),
+    approverId: z.string().min(1),
+    given: z.number().int().min(1),
+    required: z.number().int().min(2),
+  }),
+});
+
 export const VmRequestApproved = z.object({
   type: z.literal("VmRequestApproved"),
-  data: z.object({ requestId: z.string().min(1), jobId: z.string().min(1) }),
+  data: z.object({
+    requestId: z.string().min(1),
+    jobId: z.string().min(1),
+    /** set when a policy approved it: the rule and why (the event's actor is kind "policy") */
+    policyRuleId: z.string().min(1).optional(),
+    explanation: z.string().max(500).optional(),
+  }),
 });
 
 export const VmRequestRejected = z.object({
@@ -82,6 +117,8 @@ export const VmRequestFailed = z.object({
 
 export const VmRequestEvent = z.discriminatedUnion("type", [
   VmRequestSubmitted,
+  VmRequestPolicyApplied,
+  VmRequestApprovalGiven,
   VmRequestApproved,
   VmRequestRejected,
   VmRequestCancelled,

@@ -55,6 +55,16 @@ export function ApprovalTable(props: {
                     {" "}
                     <span class="badge badge--warning">Waiting long</span>
                   </Show>
+                  <Show when={request.approvals && request.approvals.required > 1 ? request.approvals : null}>
+                    {(a) => (
+                      <>
+                        {" "}
+                        <span class="badge">
+                          {a().given} of {a().required} approvals
+                        </span>
+                      </>
+                    )}
+                  </Show>
                 </td>
                 <td data-label="Decision">{props.actions(request)}</td>
               </tr>

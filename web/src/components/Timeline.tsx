@@ -24,6 +24,8 @@ const actorText = (entry: Entry): string => {
       return entry.actor.name ? `Agent ${entry.actor.name}` : "The agent";
     case "system":
       return "Gantry";
+    case "policy":
+      return "Approval policy";
   }
 };
 

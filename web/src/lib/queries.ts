@@ -1,3 +1,4 @@
+import type { PreviewApprovalInput, SetApprovalPolicyInput } from "@gantry/shared/api/approval-policies";
 import type {
   ApproveInput,
   ApproveResizeInput,
@@ -324,4 +325,12 @@ export const rejectExtensionAction = action(
 export const rescueLeaseAction = action(
   (input: RescueLeaseInput) => trpc.leases.rescue.mutate(input),
   "leases.rescue",
+);
+
+// -- approval policies (issue 18) ------------------------------------------------------------------
+export const getApprovalPolicies = query(() => trpc.approvalPolicies.list.query(), "approvalPolicies.list");
+export const previewApproval = (input: PreviewApprovalInput) => trpc.approvalPolicies.preview.query(input);
+export const setApprovalPolicyAction = action(
+  (input: SetApprovalPolicyInput) => trpc.approvalPolicies.set.mutate(input),
+  "approvalPolicies.set",
 );

@@ -28,6 +28,7 @@ const detail = (
     ...extra,
   },
   timeline: [],
+  approvals: null,
   stages: [],
   etaMs: null,
   access: { dnsDomain: null, loginUser: null },

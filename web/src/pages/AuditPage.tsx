@@ -17,6 +17,8 @@ const actorText = (e: AuditEntry): string => {
       return `Agent ${name}`;
     case "system":
       return "Gantry";
+    case "policy":
+      return `Approval policy (${e.actor.id.replace(/^policy:/, "rule ")})`;
     default:
       return name;
   }

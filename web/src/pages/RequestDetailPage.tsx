@@ -2,6 +2,7 @@ import type { RequestDetail } from "@gantry/shared/api/requests";
 import type { SessionUser } from "@gantry/shared/api/session";
 import { A, createAsync, revalidate, useParams } from "@solidjs/router";
 import { createMemo, createSignal, ErrorBoundary, Match, Show, Switch } from "solid-js";
+import { ApprovalProgress } from "../components/ApprovalProgress.tsx";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { PageHeader } from "../components/PageHeader.tsx";
 import { ProgressStepper } from "../components/ProgressStepper.tsx";
@@ -63,6 +64,7 @@ function RequestView(props: { detail: RequestDetail; session: SessionUser }) {
   const facts = () => (
     <>
       <RequestFacts request={request()} viewerId={props.session.userId} />
+      <ApprovalProgress approvals={props.detail.approvals} pending={status() === "PENDING"} />
       <Show when={props.detail.requesterContext}>
         {(context) => <RequesterContext requester={context().requester} recent={context().recentRequests} />}
       </Show>

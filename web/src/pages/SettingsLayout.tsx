@@ -9,6 +9,7 @@ const SECTIONS = [
   { href: "/settings/people", label: "People and roles", title: "People and roles" },
   { href: "/settings/quotas", label: "Quotas", title: "Quotas" },
   { href: "/settings/sizes", label: "Sizes", title: "Sizes" },
+  { href: "/settings/approval-policies", label: "Approval policies", title: "Approval policies" },
 ] as const;
 
 /** Tenant admins' settings: projects, sites, people and roles, sizes, each a section under one sub-navigation. */

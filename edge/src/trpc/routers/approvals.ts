@@ -11,6 +11,7 @@ import { approveRequest } from "../../commands/approve-request.ts";
 import { decideResizeApproval } from "../../commands/decide-resize.ts";
 import { rejectRequest } from "../../commands/reject-request.ts";
 import { stopProvisioning } from "../../commands/stop-provisioning.ts";
+import { approvalProgressOf } from "../../projections/request-approvals.ts";
 import { pendingCount, pendingQueue } from "../../projections/request-queries.ts";
 import { pendingResizes } from "../../projections/vm-queries.ts";
 import { siteHub } from "../../stubs.ts";
@@ -24,14 +25,24 @@ const onlyTheirProjects = (approverOf: readonly string[] | null) =>
 
 export const approvalsRouter = router({
   /** The tenant's pending requests, oldest first, long waits flagged. */
-  pending: approverProcedure.input(PendingQueueInput).query(({ ctx, input }) =>
-    pendingQueue(ctx.deps.db, {
+  pending: approverProcedure.input(PendingQueueInput).query(async ({ ctx, input }) => {
+    const tenantId = ctx.principal.tenantId;
+    const page = await pendingQueue(ctx.deps.db, {
       ...input,
-      tenantId: ctx.principal.tenantId,
+      tenantId,
       now: ctx.deps.clock(),
       ...onlyTheirProjects(ctx.approverOf),
-    }),
-  ),
+    });
+    // "1 of 2 approvals": what the approval policy asks of each, beside the queue's own rows
+    const progress = await approvalProgressOf(ctx.deps.db, {
+      tenantId,
+      requestIds: page.items.map((r) => r.requestId),
+    });
+    return {
+      ...page,
+      items: page.items.map((r) => ({ ...r, approvals: progress.get(r.requestId) ?? null })),
+    };
+  }),
 
   /** How many requests wait; the web refetches it when the change feed says a request entered or left the queue. */
   pendingCount: approverProcedure.query(async ({ ctx }) => ({

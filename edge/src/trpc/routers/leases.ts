@@ -8,6 +8,7 @@ import {
   WithdrawExtensionInput,
 } from "@gantry/shared/api/leases";
 import { TRPCError } from "@trpc/server";
+import { approveExtensionByPolicy } from "../../commands/approve-by-policy.ts";
 import { decideLeaseExtension } from "../../commands/decide-lease-extension.ts";
 import { extendLease } from "../../commands/extend-lease.ts";
 import { rescueLease } from "../../commands/rescue-lease.ts";
@@ -32,11 +33,17 @@ export const leasesRouter = router({
   }),
 
   /** The owner extends their VM's lease: within the policy at once, beyond it as an approval. */
-  extend: authedProcedure
-    .input(ExtendLeaseInput)
-    .mutation(async ({ ctx, input }) =>
-      unwrap(await extendLease(ctx.deps, { principal: ctx.principal, ...input })),
-    ),
+  extend: authedProcedure.input(ExtendLeaseInput).mutation(async ({ ctx, input }) => {
+    const accepted = unwrap(await extendLease(ctx.deps, { principal: ctx.principal, ...input }));
+    if (accepted.outcome !== "awaiting-approval" || accepted.approvalId === null) return accepted;
+    // past the lease policy: the project's approval policy may approve it at once (issue 18)
+    const approved = await approveExtensionByPolicy(ctx.deps, {
+      tenantId: ctx.principal.tenantId,
+      vmId: input.vmId,
+      approvalId: accepted.approvalId,
+    });
+    return approved ? { ...accepted, outcome: "extended" as const, approvalId: null } : accepted;
+  }),
 
   /** Extensions past the policy waiting for an admin, oldest first: part of the approvals queue. */
   pendingExtensions: adminProcedure

@@ -16,6 +16,7 @@ import {
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { isAdmin } from "../../auth/principal.ts";
+import { approveResizeByPolicy } from "../../commands/approve-by-policy.ts";
 import { clearLeftover } from "../../commands/clear-leftover.ts";
 import { decideResizeApproval } from "../../commands/decide-resize.ts";
 import { recordVmAddress } from "../../commands/record-vm-address.ts";
@@ -120,11 +121,12 @@ export const vmsRouter = router({
       act(ctx, { ...input, input: () => ({ kind: "delete", confirmName: input.confirmName }) }),
     ),
   /** To another catalogue size; up waits for an admin (`awaiting-approval`); disks never shrink (`keepDisk`). */
+  /** An up waiting for approval is put to the project's approval policy at once (issue 18). */
   resize: authedProcedure.input(ResizeVmInput).mutation(async ({ ctx, input }) => {
     // the size resolves through the caller's tenant's catalogue: a retired or unknown one is refused
     const target = await offeredSpec(ctx.deps.db, { tenantId: ctx.principal.tenantId, code: input.size });
     if (!target) throw toTRPCError({ code: "SIZE_NOT_OFFERED", size: input.size });
-    return act(ctx, {
+    const accepted = await act(ctx, {
       ...input,
       input: (policy) => ({
         kind: "resize",
@@ -135,6 +137,14 @@ export const vmsRouter = router({
         timeoutSeconds: policy.guestTimeoutSeconds,
       }),
     });
+    if (accepted.outcome !== "awaiting-approval" || accepted.approvalId === null) return accepted;
+    const byPolicy = await approveResizeByPolicy(ctx.deps, {
+      tenantId: ctx.principal.tenantId,
+      vmId: input.vmId,
+      approvalId: accepted.approvalId,
+      vmPolicy: await vmPolicyFor(ctx.env, ctx.deps.db, ctx.principal.tenantId),
+    });
+    return byPolicy ?? accepted;
   }),
   /** Takes back a resize that still waits for approval (its owner, or an admin). */
   withdrawResize: authedProcedure.input(WithdrawResizeInput).mutation(async ({ ctx, input }) => {

@@ -7,6 +7,7 @@ const KINDS = [
   ["token", "A person's API token"],
   ["agent", "An agent"],
   ["system", "Gantry itself"],
+  ["policy", "An approval policy"],
 ] as const;
 
 /** "REQUEST_SUBMITTED" → "Request submitted" */

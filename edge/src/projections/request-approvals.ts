@@ -1,0 +1,112 @@
+import type { ApprovalProgressView } from "@gantry/shared/api/approval-policies";
+import type { InlineProjection } from "../event-store/inline-projection.ts";
+import type { SqlDatabase } from "../event-store/stored-event.ts";
+
+export const REQUEST_APPROVALS = "request_approvals";
+
+/**
+ * What the approval policy decided for a request (migration 0034): how many approvals it needs and has,
+ * and until when it may stay pending. The deadline is cleared once the request is decided or withdrawn,
+ * so the cron's sweep only sees requests that can still run out.
+ */
+export const requestApprovalsProjection: InlineProjection = {
+  name: "request-approvals",
+  tables: [REQUEST_APPROVALS],
+  project(e, target) {
+    const { event } = e;
+    const table = target.table(REQUEST_APPROVALS);
+    switch (event.type) {
+      case "VmRequestPolicyApplied": {
+        const d = event.data;
+        return [
+          target.db
+            .prepare(
+              `INSERT INTO ${table} (request_id, tenant_id, rule_id, approvals_required, explanation, reject_at, reject_reason)
+               VALUES (?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .bind(
+              d.requestId,
+              e.metadata.tenantId,
+              d.ruleId,
+              d.approvalsRequired,
+              d.explanation,
+              d.rejectAt,
+              d.pendingDeadline?.reason ?? null,
+            ),
+        ];
+      }
+      case "VmRequestApprovalGiven":
+        return [
+          target.db
+            .prepare(`UPDATE ${table} SET approvals_given = ? WHERE request_id = ?`)
+            .bind(event.data.given, event.data.requestId),
+        ];
+      case "VmRequestApproved":
+      case "VmRequestRejected":
+      case "VmRequestCancelled":
+        return [
+          target.db
+            .prepare(`UPDATE ${table} SET reject_at = NULL, reject_reason = NULL WHERE request_id = ?`)
+            .bind(event.data.requestId),
+        ];
+      default:
+        return [];
+    }
+  },
+};
+
+interface ProgressRow {
+  request_id: string;
+  approvals_required: number;
+  approvals_given: number;
+  explanation: string;
+  reject_at: string | null;
+}
+
+/** The policy's verdict and the approvals given so far for each of these requests of the tenant. */
+export async function approvalProgressOf(
+  db: SqlDatabase,
+  input: { tenantId: string; requestIds: readonly string[] },
+): Promise<Map<string, ApprovalProgressView>> {
+  if (input.requestIds.length === 0) return new Map();
+  const marks = input.requestIds.map(() => "?").join(", ");
+  const { results } = await db
+    .prepare(
+      `SELECT request_id, approvals_required, approvals_given, explanation, reject_at
+       FROM ${REQUEST_APPROVALS} WHERE tenant_id = ? AND request_id IN (${marks})`,
+    )
+    .bind(input.tenantId, ...input.requestIds)
+    .all<ProgressRow>();
+  return new Map(
+    results.map((r) => [
+      r.request_id,
+      {
+        required: r.approvals_required,
+        given: r.approvals_given,
+        explanation: r.explanation,
+        rejectAt: r.reject_at,
+      },
+    ]),
+  );
+}
+
+export interface PendingPastDeadline {
+  tenantId: string;
+  requestId: string;
+  reason: string;
+}
+
+/** Requests whose policy deadline has passed by `now` and that no one decided yet, across tenants. */
+export async function pendingPastDeadline(
+  db: SqlDatabase,
+  input: { now: string; limit: number },
+): Promise<PendingPastDeadline[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT tenant_id, request_id, reject_reason FROM ${REQUEST_APPROVALS}
+       WHERE reject_at IS NOT NULL AND reject_at <= ? ORDER BY reject_at LIMIT ?`,
+    )
+    .bind(input.now, input.limit)
+    .all<{ tenant_id: string; request_id: string; reject_reason: string }>();
+  return results.map((r) => ({ tenantId: r.tenant_id, requestId: r.request_id, reason: r.reject_reason }));
+}

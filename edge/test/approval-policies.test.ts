@@ -1,0 +1,365 @@
+import { env } from "cloudflare:workers";
+import type { ApprovalPolicy } from "@gantry/shared/domain/approval-policy";
+import { beforeAll, describe, expect, it } from "vitest";
+import { rejectPastDeadline } from "../src/commands/reject-past-deadline.ts";
+import { notifierDeps } from "../src/deps.ts";
+import { readStream } from "../src/event-store/read-stream.ts";
+import { streamIds } from "../src/event-store/stored-event.ts";
+import { runNotifier } from "../src/notifications/notifier.ts";
+import { vmIdFor } from "../src/provisioning/ids.ts";
+import { callerFor, codeOf, requestInput } from "./support/callers.ts";
+import { seedReferenceData } from "./support/seed.ts";
+import { type TestWorkflow, testWorkflow } from "./support/test-deps.ts";
+import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
+import { readyVm } from "./support/vms.ts";
+
+// Approval policies (issue 18) through the API, on real D1: the first matching rule decides, an automatic
+// approval is the approve use case with actor "policy", two approvals need two different people, and the
+// minute cron rejects what waits past its rule's deadline.
+
+const POLICY: ApprovalPolicy = {
+  rules: [
+    {
+      id: "small-auto",
+      when: { maxCpu: 4, maxMemoryGb: 8, subjects: ["new-vm"] },
+      outcome: { kind: "auto-approve" },
+      pendingDeadline: null,
+    },
+    {
+      id: "xl-two",
+      when: { sizes: ["XL"] },
+      outcome: { kind: "require-approvals", count: 2 },
+      pendingDeadline: {
+        afterSeconds: 3600,
+        reason: "XL requests expire after an hour without two approvals",
+      },
+    },
+  ],
+};
+
+beforeAll(async () => {
+  await seedReferenceData(env.DB);
+});
+
+async function tenantWithPolicy(
+  policy: ApprovalPolicy = POLICY,
+): Promise<{ w: TestWorkflow; t: TestTenant }> {
+  const w = testWorkflow();
+  const t = await createTestTenant(env.DB);
+  await callerFor(t.admin, w).approvalPolicies.set({ projectId: t.projectId, policy });
+  return { w, t };
+}
+
+async function eventsOf(requestId: string) {
+  const { events } = await readStream(env.DB, streamIds.vmRequest(requestId));
+  return events;
+}
+
+describe("approval policies: evaluation", () => {
+  it("the first matching rule decides, by each condition; no match keeps one approval", async () => {
+    const { w, t } = await tenantWithPolicy();
+    const preview = (input: {
+      size: string | null;
+      cpu: number;
+      memoryGb: number;
+      diskGb: number;
+      subject?: "new-vm" | "resize" | "lease-extension";
+    }) =>
+      callerFor(t.admin, w).approvalPolicies.preview({
+        policy: POLICY,
+        size: input.size,
+        subject: input.subject ?? "new-vm",
+        spec: { cpu: input.cpu, memoryGb: input.memoryGb, diskGb: input.diskGb },
+      });
+    // within cpu and memory: rule 1
+    expect(await preview({ size: "M", cpu: 4, memoryGb: 8, diskGb: 100 })).toMatchObject({
+      ruleId: "small-auto",
+      approvalsRequired: 0,
+      explanation: expect.stringMatching(
+        /^auto-approved because rule 1 \(small-auto\): size ≤ 4 vCPU \/ 8 GB/,
+      ),
+    });
+    // one vCPU over, one GB over: not rule 1
+    expect((await preview({ size: "M", cpu: 5, memoryGb: 8, diskGb: 100 })).ruleId).toBeNull();
+    expect((await preview({ size: "M", cpu: 4, memoryGb: 9, diskGb: 100 })).ruleId).toBeNull();
+    // a resize is not a new VM: rule 1 is for new VMs only
+    expect(
+      (await preview({ size: null, cpu: 2, memoryGb: 4, diskGb: 50, subject: "resize" })).ruleId,
+    ).toBeNull();
+    // the size code: rule 2, two approvals with its deadline
+    expect(await preview({ size: "XL", cpu: 16, memoryGb: 32, diskGb: 500 })).toMatchObject({
+      ruleId: "xl-two",
+      approvalsRequired: 2,
+      pendingDeadline: { afterSeconds: 3600 },
+      explanation: expect.stringMatching(/^needs 2 approvals because rule 2 \(xl-two\): size XL/),
+    });
+    // first match wins: an XL-coded request within rule 1's resources is rule 1's
+    expect((await preview({ size: "XL", cpu: 2, memoryGb: 4, diskGb: 50 })).ruleId).toBe("small-auto");
+    // the disk limit, and a require-1 outcome
+    const disk: ApprovalPolicy = {
+      rules: [
+        {
+          id: "disk",
+          when: { maxDiskGb: 60 },
+          outcome: { kind: "require-approvals", count: 1 },
+          pendingDeadline: null,
+        },
+      ],
+    };
+    const byDisk = (diskGb: number) =>
+      callerFor(t.admin, w).approvalPolicies.preview({
+        policy: disk,
+        size: null,
+        spec: { cpu: 1, memoryGb: 1, diskGb },
+      });
+    expect(await byDisk(60)).toMatchObject({ ruleId: "disk", approvalsRequired: 1 });
+    expect(await byDisk(61)).toMatchObject({ ruleId: null, approvalsRequired: 1 });
+  });
+
+  it("refuses a policy that does not hold together, at the field", async () => {
+    const { w, t } = await tenantWithPolicy();
+    const admin = callerFor(t.admin, w).approvalPolicies;
+    const twice = { ...POLICY, rules: [POLICY.rules[0], POLICY.rules[0]] } as ApprovalPolicy;
+    expect(await codeOf(admin.set({ projectId: t.projectId, policy: twice }))).toBe("BAD_REQUEST");
+    const autoWithDeadline = {
+      rules: [{ ...POLICY.rules[0], pendingDeadline: { afterSeconds: 60, reason: "too slow" } }],
+    } as ApprovalPolicy;
+    expect(await codeOf(admin.set({ projectId: t.projectId, policy: autoWithDeadline }))).toBe("BAD_REQUEST");
+    const three = { rules: [{ ...POLICY.rules[1], outcome: { kind: "require-approvals", count: 3 } }] };
+    expect(await codeOf(admin.set({ projectId: t.projectId, policy: three as never }))).toBe("BAD_REQUEST");
+    // members may not read or change policies
+    expect(await codeOf(callerFor(t.member, w).approvalPolicies.list())).toBe("FORBIDDEN");
+  });
+
+  it("a change is an audited ApprovalPolicyChanged with who made it", async () => {
+    const { w, t } = await tenantWithPolicy();
+    const list = await callerFor(t.admin, w).approvalPolicies.list();
+    expect(list.projects.find((p) => p.projectId === t.projectId)).toMatchObject({
+      source: "project",
+      policy: POLICY,
+    });
+    const audit = await callerFor(t.admin, w).audit.list({ filter: { action: "APPROVAL_POLICY_CHANGED" } });
+    expect(audit.items).toEqual([
+      expect.objectContaining({
+        actor: expect.objectContaining({ id: t.admin.userId, kind: "user" }),
+        summary: expect.stringContaining("small-auto → auto-approve, xl-two → 2 approval(s)"),
+      }),
+    ]);
+  });
+});
+
+describe("automatic approval", () => {
+  it("approves at submit through the approve use case, actor policy and the rule, with its job", async () => {
+    const { w, t } = await tenantWithPolicy();
+    const member = callerFor(t.member, w);
+    const input = requestInput(t.projectId, { size: "M" });
+    const submitted = await member.requests.create(input);
+    await w.settle();
+    const detail = await member.requests.get({ requestId: submitted.requestId });
+    expect(detail.request.status).toBe("APPROVED");
+    expect(
+      [...w.dispatcher.queued.values()].map((d) => ("requestId" in d.job ? d.job.requestId : null)),
+    ).toEqual([submitted.requestId]);
+    const approved = (await eventsOf(submitted.requestId)).find((e) => e.event.type === "VmRequestApproved");
+    expect(approved?.metadata).toMatchObject({ actorKind: "policy", actorId: "policy:small-auto" });
+    expect(approved?.event.data).toMatchObject({
+      policyRuleId: "small-auto",
+      explanation: expect.stringContaining("auto-approved because rule 1 (small-auto)"),
+    });
+    // the request page says why
+    expect(detail.timeline).toContainEqual(
+      expect.objectContaining({
+        kind: "APPROVED",
+        title: "Approved by the approval policy",
+        actor: expect.objectContaining({ kind: "policy" }),
+        detail: expect.stringContaining("size ≤ 4 vCPU / 8 GB"),
+      }),
+    );
+    // the audit page lists it with actor policy
+    const audit = await callerFor(t.admin, w).audit.list({ filter: { actorKind: "policy" } });
+    expect(audit.items).toEqual([
+      expect.objectContaining({ action: "REQUEST_APPROVED", requestId: submitted.requestId }),
+    ]);
+    // a retried submit is the same request, approved once
+    const again = await member.requests.create(input);
+    expect(again.requestId).toBe(submitted.requestId);
+    expect(
+      (await eventsOf(submitted.requestId)).filter((e) => e.event.type === "VmRequestApproved"),
+    ).toHaveLength(1);
+  });
+
+  it("leaves the request pending for a person when the approval is refused", async () => {
+    // the project's site has no placement: the approval (anyone's) is refused, the request waits
+    const w = testWorkflow();
+    const t = await createTestTenant(env.DB, { placement: false });
+    await callerFor(t.admin, w).approvalPolicies.set({ projectId: null, policy: POLICY });
+    const submitted = await callerFor(t.member, w).requests.create(requestInput(t.projectId, { size: "S" }));
+    const detail = await callerFor(t.member, w).requests.get({ requestId: submitted.requestId });
+    expect(detail.request.status).toBe("PENDING");
+    expect(detail.approvals).toMatchObject({ required: 0, given: 0 });
+    expect(w.dispatcher.calls).toEqual([]);
+  });
+});
+
+describe("two approvals", () => {
+  it("need two different people; the same one twice and one's own are refused; a project approver counts", async () => {
+    const { w, t } = await tenantWithPolicy();
+    await callerFor(t.admin, w).settings.setApprover({
+      projectId: t.projectId,
+      userId: t.otherMember.userId,
+      approver: true,
+    });
+    const member = callerFor(t.member, w);
+    const submitted = await member.requests.create(requestInput(t.projectId, { size: "XL" }));
+    expect(submitted.version).toBe(2);
+    // the requester cannot approve their own
+    expect(
+      await codeOf(member.approvals.approve({ requestId: submitted.requestId, expectedVersion: 2 })),
+    ).toBe("FORBIDDEN");
+    // the first approval, by the project approver: recorded (who), no job yet
+    const approver = callerFor(t.otherMember, w);
+    const first = await approver.approvals.approve({ requestId: submitted.requestId, expectedVersion: 2 });
+    expect(first).toMatchObject({ version: 3, awaiting: 1 });
+    expect(w.dispatcher.calls).toEqual([]);
+    const given = (await eventsOf(submitted.requestId)).at(-1);
+    expect(given?.event).toMatchObject({ type: "VmRequestApprovalGiven", data: { given: 1, required: 2 } });
+    expect(given?.metadata.actorId).toBe(t.otherMember.userId);
+    // "1 of 2 approvals", to approvers and to the requester
+    const queue = await callerFor(t.admin, w).approvals.pending({});
+    expect(queue.items.find((r) => r.requestId === submitted.requestId)?.approvals).toMatchObject({
+      required: 2,
+      given: 1,
+    });
+    expect((await member.requests.get({ requestId: submitted.requestId })).approvals).toMatchObject({
+      required: 2,
+      given: 1,
+    });
+    // the same person a second time: refused, nothing written
+    expect(
+      await codeOf(approver.approvals.approve({ requestId: submitted.requestId, expectedVersion: 3 })),
+    ).toBe("CONFLICT");
+    expect((await eventsOf(submitted.requestId)).length).toBe(3);
+    // the second, by an admin: approved, one job
+    const second = await callerFor(t.admin, w).approvals.approve({
+      requestId: submitted.requestId,
+      expectedVersion: 3,
+    });
+    expect(second).toMatchObject({ version: 4, awaiting: 0 });
+    await w.settle();
+    expect(w.dispatcher.queued.size).toBe(1);
+    expect((await member.requests.get({ requestId: submitted.requestId })).request.status).toBe("APPROVED");
+  });
+
+  it("end at a rejection by any approver, also after the first approval", async () => {
+    const { w, t } = await tenantWithPolicy();
+    const submitted = await callerFor(t.member, w).requests.create(requestInput(t.projectId, { size: "XL" }));
+    await callerFor(t.admin, w).approvals.approve({ requestId: submitted.requestId, expectedVersion: 2 });
+    await callerFor(t.otherAdmin, w).approvals.reject({
+      requestId: submitted.requestId,
+      expectedVersion: 3,
+      reason: "too big for this project",
+    });
+    expect(
+      (await callerFor(t.member, w).requests.get({ requestId: submitted.requestId })).request.status,
+    ).toBe("REJECTED");
+  });
+});
+
+describe("the pending deadline", () => {
+  it("rejects a request pending past its rule's deadline once, actor policy, and tells the requester", async () => {
+    const { w, t } = await tenantWithPolicy();
+    const member = callerFor(t.member, w);
+    const late = await member.requests.create(requestInput(t.projectId, { size: "XL" }));
+    const decided = await member.requests.create(requestInput(t.projectId, { size: "XL" }));
+    await callerFor(t.admin, w).approvals.reject({
+      requestId: decided.requestId,
+      expectedVersion: 2,
+      reason: "decided before the deadline",
+    });
+    // not yet due: nothing happens
+    w.clock.advance(3599_000);
+    await rejectPastDeadline(w.deps);
+    expect((await member.requests.get({ requestId: late.requestId })).request.status).toBe("PENDING");
+    // past the deadline: two concurrent sweeps write the rejection once; the decided request is untouched
+    w.clock.advance(2_000);
+    await Promise.all([rejectPastDeadline(w.deps), rejectPastDeadline(w.deps)]);
+    await rejectPastDeadline(w.deps);
+    await w.settle();
+    const events = await eventsOf(late.requestId);
+    const rejections = events.filter((e) => e.event.type === "VmRequestRejected");
+    expect(rejections).toHaveLength(1);
+    expect(rejections[0]?.metadata).toMatchObject({ actorKind: "policy" });
+    expect(rejections[0]?.event.data).toMatchObject({ reason: POLICY.rules[1]?.pendingDeadline?.reason });
+    expect(
+      (await eventsOf(decided.requestId)).filter((e) => e.event.type === "VmRequestRejected"),
+    ).toHaveLength(1);
+    // the requester's inbox has the rejection with the rule's reason
+    await runNotifier(notifierDeps(env));
+    const { results } = await env.DB.prepare(
+      "SELECT body FROM notifications WHERE tenant_id = ? AND recipient_id = ? AND kind = 'request.decided'",
+    )
+      .bind(t.tenantId, t.member.userId)
+      .all<{ body: string }>();
+    expect(results.map((r) => r.body)).toContain(`Reason: ${POLICY.rules[1]?.pendingDeadline?.reason}`);
+  });
+});
+
+describe("resizes and lease extensions", () => {
+  const VM_RULES: ApprovalPolicy = {
+    rules: [
+      {
+        id: "resize-to-l",
+        when: { maxCpu: 8, maxMemoryGb: 16, subjects: ["resize"] },
+        outcome: { kind: "auto-approve" },
+        pendingDeadline: null,
+      },
+      {
+        id: "extensions",
+        when: { subjects: ["lease-extension"] },
+        outcome: { kind: "auto-approve" },
+        pendingDeadline: null,
+      },
+    ],
+  };
+
+  it("a resize up within a rule is approved by the policy and runs; beyond it waits for an admin", async () => {
+    const w = testWorkflow();
+    const t = await createTestTenant(env.DB);
+    const vmId = await readyVm(w, t);
+    await callerFor(t.admin, w).approvalPolicies.set({ projectId: t.projectId, policy: VM_RULES });
+    const member = callerFor(t.member, w);
+    const beyond = await member.vms.resize({ vmId, idempotencyKey: `k-${crypto.randomUUID()}`, size: "XL" });
+    expect(beyond.outcome).toBe("awaiting-approval");
+    await member.vms.withdrawResize({ vmId, approvalId: beyond.approvalId ?? "" });
+    const within = await member.vms.resize({ vmId, idempotencyKey: `k-${crypto.randomUUID()}`, size: "L" });
+    expect(within).toMatchObject({ outcome: "queued", actionId: within.approvalId });
+    const { events } = await readStream(env.DB, streamIds.vm(vmIdFor(vmId)));
+    const approved = events.find((e) => e.event.type === "VmResizeApproved");
+    expect(approved?.metadata).toMatchObject({ actorKind: "policy", actorId: "policy:resize-to-l" });
+  });
+
+  it("an extension past the lease policy is approved by a rule for extensions", async () => {
+    const w = testWorkflow();
+    const t = await createTestTenant(env.DB);
+    const vmId = await readyVm(w, t);
+    const member = callerFor(t.member, w);
+    // without a rule: it waits for an admin
+    const waits = await member.leases.extend({
+      vmId,
+      idempotencyKey: `k-${crypto.randomUUID()}`,
+      seconds: 31 * 86_400,
+    });
+    expect(waits.outcome).toBe("awaiting-approval");
+    await member.leases.withdrawExtension({ vmId, approvalId: waits.approvalId ?? "" });
+    await callerFor(t.admin, w).approvalPolicies.set({ projectId: t.projectId, policy: VM_RULES });
+    const extended = await member.leases.extend({
+      vmId,
+      idempotencyKey: `k-${crypto.randomUUID()}`,
+      seconds: 31 * 86_400,
+    });
+    expect(extended).toMatchObject({ outcome: "extended", approvalId: null });
+    const { events } = await readStream(env.DB, streamIds.vm(vmIdFor(vmId)));
+    expect(events.at(-1)?.metadata).toMatchObject({ actorKind: "policy", actorId: "policy:extensions" });
+    expect((await member.vms.get({ vmId })).vm.lease?.pendingExtension).toBeNull();
+  });
+});
