@@ -5,8 +5,9 @@ import { defineConfig } from "vitest/config";
 const here = import.meta.dirname;
 
 // Five projects. "edge": tests inside workerd with the real D1 and Durable Objects of wrangler.toml,
-// against the production Worker (its `main`), the files in turn in one shared workerd. "edge-own-storage":
-// the same, one workerd per file, for the files below that need storage no other file writes. "edge-limits": the same, with wrangler.toml's rate limits
+// against the production Worker (its `main`), the files in turn in one shared workerd.
+// "edge-own-storage": the same, one workerd per file, for the files below that need storage no other
+// file writes. "edge-limits": the same, with wrangler.toml's rate limits
 // as they are (test/limits/); everywhere else they are raised, since every test request comes from one
 // address and the suite signs in and enrolls more often in a minute than any client should. "edge-dev":
 // the same runtime against the dev Worker (edge/dev/dev-worker.ts), for the dev-only routes the
