@@ -5,6 +5,7 @@ import type { EventStore } from "./event-store/append-to-stream.ts";
 import { logEvent } from "./log.ts";
 import type { DeliveryDeps } from "./notifications/deliver.ts";
 import type { DeliveryQueue } from "./notifications/delivery-queue.ts";
+import { notifiesOfAny } from "./notifications/notification-rules.ts";
 import { type NotifierDeps, runNotifier } from "./notifications/notifier.ts";
 import { emailSender, webhookSender } from "./notifications/senders.ts";
 import { resolveOverHttps } from "./notifications/webhook-url.ts";
@@ -82,8 +83,10 @@ export function deliveryDeps(env: Env): DeliveryDeps {
 }
 
 /**
- * Every commit wakes the notifier in the background (push, not a poll): it reads what is new after its
- * checkpoint. The minute cron runs it too, so a wake-up lost with its isolate costs at most a minute.
+ * A commit of an event some notification rule knows wakes the notifier in the background (push, not a
+ * poll): it reads what is new after its checkpoint. Other commits (an agent's stage frames, most of all)
+ * wake nothing: they have nothing to notify, and what an earlier wake-up missed the next relevant commit
+ * or the minute cron catches up on, so a lost wake-up costs at most a minute.
  */
 function notifyingAfterCommit(env: Env, deps: CommandDeps): EventStore {
   const { store } = deps;
@@ -96,12 +99,12 @@ function notifyingAfterCommit(env: Env, deps: CommandDeps): EventStore {
   return {
     async commit(input) {
       const result = await store.commit(input);
-      if (result.ok) wake();
+      if (result.ok && notifiesOfAny(input.appends.flatMap((a) => a.events))) wake();
       return result;
     },
     async append(streamId, expectedVersion, events) {
       const result = await store.append(streamId, expectedVersion, events);
-      if (result.ok) wake();
+      if (result.ok && notifiesOfAny(events)) wake();
       return result;
     },
   };

@@ -9,6 +9,7 @@ import { runNotifier } from "../src/notifications/notifier.ts";
 import { vmIdFor } from "../src/provisioning/ids.ts";
 import { type Caller, callerFor, codeOf, freshKey } from "./support/callers.ts";
 import { MeteredD1 } from "./support/d1-wrappers.ts";
+import { notifierFromHead } from "./support/notifier-position.ts";
 import { seedReferenceData } from "./support/seed.ts";
 import { type TestWorkflow, testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
@@ -30,6 +31,7 @@ const SHORT: LeasePolicy = {
 let t: TestTenant;
 beforeAll(async () => {
   await seedReferenceData(env.DB);
+  await notifierFromHead(env.DB);
 });
 
 const as = (

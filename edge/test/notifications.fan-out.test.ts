@@ -1,9 +1,13 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { notifierDeps } from "../src/deps.ts";
-import { runNotifier } from "../src/notifications/notifier.ts";
+import { readAll, readAllOf } from "../src/event-store/read-all.ts";
+import { readCheckpoint } from "../src/notifications/checkpoint.ts";
+import { NOTIFYING_TYPES, notifiesOfAny } from "../src/notifications/notification-rules.ts";
+import { NOTIFIER, runNotifier } from "../src/notifications/notifier.ts";
 import { callerFor, requestInput } from "./support/callers.ts";
 import { failure, frame, provisionToReady, record, stageAt } from "./support/job-updates.ts";
+import { logHead, notifierFromHead } from "./support/notifier-position.ts";
 import { seedReferenceData } from "./support/seed.ts";
 import { type TestWorkflow, testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
@@ -14,6 +18,7 @@ beforeAll(async () => {
   await seedReferenceData(env.DB);
   t = await createTestTenant(env.DB);
   other = await createTestTenant(env.DB);
+  await notifierFromHead(env.DB);
 });
 
 const notify = () => runNotifier(notifierDeps(env));
@@ -198,19 +203,52 @@ describe("who is notified of what (the notifier reading the log)", () => {
 
   it("writes nothing twice when the same events are read again (a run that died before its checkpoint)", async () => {
     const w = testWorkflow();
+    // the log's head before this test's events: a run that died before its checkpoint left it there
+    const head = await logHead(env.DB);
     await submitted(w, "again-01");
     await notify();
+    // this file's tenants' rows (other files' tenants may share the log, and their own runs)
     const count = async () =>
       (
         await env.DB.prepare(
-          "SELECT (SELECT count(*) FROM notifications) + (SELECT count(*) FROM notification_deliveries) AS n",
-        ).first<{ n: number }>()
+          `SELECT (SELECT count(*) FROM notifications WHERE tenant_id IN (?1, ?2))
+                + (SELECT count(*) FROM notification_deliveries WHERE tenant_id IN (?1, ?2)) AS n`,
+        )
+          .bind(t.tenantId, other.tenantId)
+          .first<{ n: number }>()
       )?.n;
     const before = await count();
-    await env.DB.prepare("UPDATE notifier_checkpoint SET position = 0").run();
+    expect(before).toBeGreaterThan(0);
+    await env.DB.prepare("UPDATE notifier_checkpoint SET position = ? WHERE name = 'notifier'")
+      .bind(head)
+      .run();
     const rerun = await notify();
     expect(rerun.read).toBeGreaterThan(0);
     expect(await count()).toBe(before);
+  });
+
+  it("skips an agent's stage frame: no rule knows it, so its commit wakes no notifier, and a run reads past it without it", async () => {
+    const w = testWorkflow();
+    // this tenant's events between two heads (other files may write beside them)
+    const mineBetween = async (after: number, upTo: number) =>
+      (await readAll(env.DB, { after, limit: 1000 })).events.filter(
+        (e) => e.metadata.tenantId === t.tenantId && e.position <= upTo,
+      );
+    const start = await logHead(env.DB);
+    const r = await submitted(w, "frame-01");
+    await callerFor(t.admin, w).approvals.approve({ requestId: r.requestId, expectedVersion: r.version });
+    const before = await logHead(env.DB);
+    expect(notifiesOfAny(await mineBetween(start, before))).toBe(true);
+    await record(w, frame(r.requestId, stageAt("CLONING", w.clock.now()), { tenantId: t.tenantId }));
+    const head = await logHead(env.DB);
+    const mine = await mineBetween(before, head);
+    expect(mine.map((e) => e.event.type)).toContain("VmProvisioningStageReached");
+    expect(notifiesOfAny(mine)).toBe(false);
+    const page = await readAllOf(env.DB, { after: before, limit: 100, types: NOTIFYING_TYPES });
+    expect(page.events.filter((e) => e.metadata.tenantId === t.tenantId)).toEqual([]);
+    expect(page.lastPosition).toBeGreaterThanOrEqual(head);
+    await notify();
+    expect(await readCheckpoint(env.DB, NOTIFIER)).toBeGreaterThanOrEqual(head);
   });
 
   it("delivers the e-mails through the real queue and Email binding (each one sent once)", async () => {

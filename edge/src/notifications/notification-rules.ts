@@ -212,6 +212,19 @@ export const NOTIFICATION_RULES: {
   },
 };
 
+/** The event types some rule notifies of: the notifier reads only these from the log. */
+export const NOTIFYING_TYPES: readonly DomainEventType[] = Object.keys(
+  NOTIFICATION_RULES,
+) as DomainEventType[];
+
+const notifying: ReadonlySet<string> = new Set(NOTIFYING_TYPES);
+
+/** Whether any of these events has a rule: a commit of none (an agent's stage frame) wakes no notifier. */
+export const notifiesOfAny = (events: Iterable<{ event: { type: string } }>): boolean => {
+  for (const e of events) if (notifying.has(e.event.type)) return true;
+  return false;
+};
+
 /** The rules of an event's type (none, one or one per audience). */
 export function rulesFor<T extends DomainEventType>(type: T): readonly NotificationRule<T>[] {
   const rules = NOTIFICATION_RULES[type] as NotificationRule<T> | readonly NotificationRule<T>[] | undefined;

@@ -1,11 +1,11 @@
 import type { DomainEventType } from "@gantry/shared/events/catalog";
-import { readAll } from "../event-store/read-all.ts";
+import { readAllOf } from "../event-store/read-all.ts";
 import type { SqlDatabase, StoredEvent } from "../event-store/stored-event.ts";
 import { advanceCheckpoint, readCheckpoint } from "./checkpoint.ts";
 import { queuedAmong } from "./deliveries.ts";
 import { type DeliveryQueue, enqueueDeliveries } from "./delivery-queue.ts";
 import { type FanOut, fanOut } from "./fan-out.ts";
-import { type NotificationRule, rulesFor } from "./notification-rules.ts";
+import { NOTIFYING_TYPES, type NotificationRule, rulesFor } from "./notification-rules.ts";
 import { resolveRecipients } from "./recipients.ts";
 import { readRequestFacts } from "./request-facts.ts";
 
@@ -27,8 +27,9 @@ export interface NotifierRun {
 }
 
 /**
- * The notification process manager: reads the event log after its checkpoint, turns each event the rule
- * table knows into inbox rows and deliveries (fan-out), and moves the checkpoint in the same D1 batch.
+ * The notification process manager: reads the events of the rule table's types after its checkpoint (the
+ * rest is skipped in SQL), turns each into inbox rows and deliveries (fan-out), and moves the checkpoint
+ * in the same D1 batch.
  * A run that dies before its batch commits leaves the checkpoint where it was, and the next run writes
  * the same rows (their keys make repeats no-ops); one that dies after it leaves deliveries `queued`,
  * which the minute sweep puts on the queue. Runs overlapping each other are therefore harmless.
@@ -41,7 +42,7 @@ export async function runNotifier(
   let after = await readCheckpoint(deps.db, NOTIFIER);
   let read = 0;
   for (let page = 0; page < (options.maxPages ?? 20); page++) {
-    const log = await readAll(deps.db, { after, limit: pageSize });
+    const log = await readAllOf(deps.db, { after, limit: pageSize, types: NOTIFYING_TYPES });
     const planned: FanOut[] = [];
     for (const event of log.events) {
       planned.push(...(await notificationsOf(deps.db, event)));
