@@ -151,7 +151,7 @@ describe("approvals under faults", () => {
 
     flaky.reconnect();
     const retried = await callerFor(t.admin, w).approvals.approve({ requestId, expectedVersion: version });
-    expect(retried).toEqual({ requestId, version: version + 1, jobId: `job-${requestId}` });
+    expect(retried).toEqual({ requestId, version: version + 1, jobId: `job-${requestId}`, awaiting: 0 });
     expect(await requestEvents(requestId)).toEqual(["VmRequestSubmitted", "VmRequestApproved"]);
     expect(await outboxRows(requestId)).toHaveLength(1);
     // the relay never ran (the first call failed, the retry wrote nothing): the sweeper sends it, once

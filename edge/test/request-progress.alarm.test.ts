@@ -15,6 +15,9 @@ import {
 
 const tenant = { tenantId: "tenant-a" };
 const DAY_MS = 86_400_000;
+// how far ahead of "now" the slow threshold is set, so the test sees it armed and then fired: long enough
+// that a loaded runner (one shared workerd, two cores) subscribes before it passes, short enough to wait for
+const ALARM_AHEAD_MS = 2_500;
 
 const alarmOf = (requestId: string) =>
   runInDurableObject(progressStub(requestId), (_instance, state) => state.storage.getAlarm());
@@ -54,7 +57,7 @@ describe("RequestProgress ETA and slow notice", () => {
   it("arms an alarm for the slow threshold and pushes the notice when it fires", async () => {
     const requestId = uniqueId("req");
     const stub = progressStub(requestId);
-    const start = Date.now() - SLOW_FLOOR_MS + 400;
+    const start = Date.now() - SLOW_FLOOR_MS + ALARM_AHEAD_MS;
     await stub.publish(stageUpdate(requestId, "CLONING", iso(start)), tenant);
     await rewriteFacts(requestId, (facts) => ({ ...facts, stats: oneMinuteRuns }));
     const reader = await subscribe(subscriber(requestId));
@@ -91,7 +94,7 @@ describe("RequestProgress ETA and slow notice", () => {
   it("arms the ten-minute alarm for a first run and pushes the notice when it fires", async () => {
     const requestId = uniqueId("req");
     const stub = progressStub(requestId);
-    const start = Date.now() - SLOW_FLOOR_MS + 400;
+    const start = Date.now() - SLOW_FLOOR_MS + ALARM_AHEAD_MS;
     await stub.publish(stageUpdate(requestId, "CLONING", iso(start)), tenant);
     const reader = await subscribe(subscriber(requestId));
     expect(await reader.next()).toMatchObject({ type: "snapshot", state: { tooLong: false, eta: null } });
