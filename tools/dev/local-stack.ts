@@ -182,13 +182,16 @@ function publishLocalRelease(edgeUrl: string, parts: StartedParts): Promise<Agen
   const releaseDir = localRelease();
   if (!releaseDir) return Promise.resolve(null);
   const upload = new AbortController();
-  const published = publishToLocalEdge(edgeUrl, releaseDir, { signal: upload.signal }).catch(
-    (error: unknown) => {
-      if (!upload.signal.aborted)
-        process.stderr.write(`local agent release not published: ${String(error)}\n`);
-      return null;
-    },
-  );
+  // the files of every architecture (checksums, signature) and this machine's: the test builds also
+  // hold linux-arm64's, another ~200 MB into workerd at every start for an agent no local host runs
+  const hostArch = process.arch === "arm64" ? "arm64" : "x64";
+  const published = publishToLocalEdge(edgeUrl, releaseDir, {
+    signal: upload.signal,
+    only: (file) => file.arch === undefined || file.arch === hostArch,
+  }).catch((error: unknown) => {
+    if (!upload.signal.aborted) process.stderr.write(`local agent release not published: ${String(error)}\n`);
+    return null;
+  });
   parts.add("the release upload", async () => {
     upload.abort();
     await published;
