@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { VmPowerState } from "../domain/vm-actions.ts";
 import { VmName } from "../domain/vm-name.ts";
 import { VmSize, VmSpec } from "../domain/vm-size.ts";
 import { InventoryPath, ProvisioningFailureCode } from "../jobs/provision-vm-job.ts";
@@ -80,6 +81,31 @@ export const VmRequestFailed = z.object({
   }),
 });
 
+/**
+ * An admin adopted a marker VM no Gantry VM owned into a project (reconciliation): the first event of the
+ * adopted VM's request stream (its id hashed from tenant, site, moref and the old marker value, so a repeat
+ * lands here). Who owns it, the VM as the scan observed it, and the `vm.adopt` job that rewrites the marker
+ * from `oldMarker` to this id; READY (`VmRequestReady`) or FAILED (`VmRequestFailed`) follow on its outcome.
+ */
+export const VmAdopted = z.object({
+  type: z.literal("VmAdopted"),
+  data: z.object({
+    requestId: z.string().min(1),
+    vmId: z.string().min(1),
+    owner: Requester,
+    projectId: z.string().min(1),
+    siteId: z.string().min(1),
+    vmwareId: z.string().min(1),
+    name: z.string().max(200),
+    spec: VmSpec,
+    powerState: VmPowerState,
+    ipAddress: z.string().max(100).nullable(),
+    oldMarker: z.string().min(1).max(100),
+    jobId: z.string().min(1),
+    deadline: z.string().datetime(),
+  }),
+});
+
 export const VmRequestEvent = z.discriminatedUnion("type", [
   VmRequestSubmitted,
   VmRequestApproved,
@@ -89,5 +115,6 @@ export const VmRequestEvent = z.discriminatedUnion("type", [
   VmRequestProvisioningStarted,
   VmRequestReady,
   VmRequestFailed,
+  VmAdopted,
 ]);
 export type VmRequestEvent = z.infer<typeof VmRequestEvent>;
