@@ -177,6 +177,15 @@ export const requestSummaryProjection: InlineProjection = {
           }),
         ];
       }
+      case "VmAdoptionFailed":
+        return [
+          update(target, e, {
+            status: "FAILED",
+            version: e.version,
+            failure_code: event.data.code,
+            failure_message: event.data.userMessage,
+          }),
+        ];
       case "VmRequestFailed":
         return [
           update(target, e, {

@@ -77,6 +77,7 @@ export function evolveVmRequest(state: VmRequestState, event: VmRequestEvent): V
     case "VmRequestReady":
       return { ...state, status: "READY" };
     case "VmRequestFailed":
+    case "VmAdoptionFailed":
       return { ...state, status: "FAILED" };
   }
 }

@@ -58,6 +58,7 @@ const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
   VmRequestReady: { currentVersion: 1, upcasters: {} },
   VmRequestFailed: { currentVersion: 1, upcasters: {} },
   VmAdopted: { currentVersion: 1, upcasters: {} },
+  VmAdoptionFailed: { currentVersion: 1, upcasters: {} },
   VmProvisioningStarted: { currentVersion: 1, upcasters: {} },
   VmProvisioningStageReached: { currentVersion: 1, upcasters: {} },
   VmProvisioned: { currentVersion: 1, upcasters: {} },

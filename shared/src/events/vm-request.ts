@@ -106,6 +106,22 @@ export const VmAdopted = z.object({
   }),
 });
 
+/**
+ * The adoption's job failed (MARKER_MISMATCH when the marker changed or vanished since the scan, TIMED_OUT, …):
+ * nothing was changed in vCenter, the adopted VM is FAILED (never READY without its marker) and the unowned
+ * row is listed again.
+ */
+export const VmAdoptionFailed = z.object({
+  type: z.literal("VmAdoptionFailed"),
+  data: z.object({
+    requestId: z.string().min(1),
+    jobId: z.string().min(1),
+    code: z.string().min(1).max(40),
+    userMessage: z.string().max(500),
+    detail: z.string().max(4000),
+  }),
+});
+
 export const VmRequestEvent = z.discriminatedUnion("type", [
   VmRequestSubmitted,
   VmRequestApproved,
@@ -116,5 +132,6 @@ export const VmRequestEvent = z.discriminatedUnion("type", [
   VmRequestReady,
   VmRequestFailed,
   VmAdopted,
+  VmAdoptionFailed,
 ]);
 export type VmRequestEvent = z.infer<typeof VmRequestEvent>;

@@ -73,13 +73,19 @@ function destroyError(error: DestroyUnownedError, siteName: string): TRPCError {
 function adoptError(error: AdoptUnownedError, siteName: string): TRPCError {
   switch (error.code) {
     case "NOT_FOUND":
-      return new TRPCError({ code: "NOT_FOUND", message: "no such unowned VM (a newer scan may have changed it)" });
+      return new TRPCError({
+        code: "NOT_FOUND",
+        message: "no such unowned VM (a newer scan may have changed it)",
+      });
     case "PROJECT_NOT_FOUND":
       return new TRPCError({ code: "NOT_FOUND", message: "project not found" });
     case "PROJECT_ARCHIVED":
       return new TRPCError({ code: "BAD_REQUEST", message: "the project is archived: it takes no new VM" });
     case "PROJECT_OF_ANOTHER_SITE":
-      return new TRPCError({ code: "BAD_REQUEST", message: `the project does not place VMs on site ${siteName}` });
+      return new TRPCError({
+        code: "BAD_REQUEST",
+        message: `the project does not place VMs on site ${siteName}`,
+      });
     case "OWNER_NOT_FOUND":
       return new TRPCError({ code: "NOT_FOUND", message: "no such person in this tenant" });
     case "NO_AGENT_CAN_RUN":
@@ -88,7 +94,10 @@ function adoptError(error: AdoptUnownedError, siteName: string): TRPCError {
         message: `no connected agent of site ${siteName} can adopt it (${error.connected} connected): it needs ${error.needs}`,
       });
     case "CONCURRENT_MODIFICATION":
-      return new TRPCError({ code: "CONFLICT", message: "someone else acted on this VM at the same time; try again" });
+      return new TRPCError({
+        code: "CONFLICT",
+        message: "someone else acted on this VM at the same time; try again",
+      });
   }
 }
 
