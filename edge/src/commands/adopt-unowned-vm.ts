@@ -5,7 +5,7 @@ import { err, ok, type Result } from "@gantry/shared/result";
 import type { Principal } from "../auth/principal.ts";
 import { getTenantPerson } from "../auth/users.ts";
 import { type LoadedStream, readStream } from "../event-store/read-stream.ts";
-import { streamIds } from "../event-store/stored-event.ts";
+import { type StoredEvent, streamIds } from "../event-store/stored-event.ts";
 import { unownedVmAdoptingStatement, unownedVmOf } from "../projections/reconciliation-projection.ts";
 import { getProject } from "../tenancy/projects.ts";
 import type { VmPolicy } from "../tenancy/vm-policy.ts";
@@ -39,6 +39,19 @@ export type AdoptUnownedError =
 export const adoptedVmIdFor = async (key: Parameters<typeof destructionIdFor>[0]): Promise<string> =>
   `vma_${(await destructionIdFor(key)).slice("uvd_".length)}`;
 
+/** The latest adoption attempt on the adopted VM's request stream; null before the first (or another tenant's). */
+function lastAdoption(events: readonly StoredEvent[], tenantId: string) {
+  if (events[0] && events[0].metadata.tenantId !== tenantId) return null;
+  let last = null as { attempt: number; jobId: string; status: "running" | "failed" | "done" } | null;
+  for (const { event } of events) {
+    if (event.type === "VmAdopted")
+      last = { attempt: (last?.attempt ?? 0) + 1, jobId: event.data.jobId, status: "running" };
+    else if (last && event.type === "VmAdoptionFailed") last.status = "failed";
+    else if (last && event.type === "VmRequestReady") last.status = "done";
+  }
+  return last;
+}
+
 /**
  * An admin adopts a marker VM no Gantry VM owns into a project, owned by a person of the tenant: one batch
  * with `VmAdopted` (the first event of the adopted VM's request stream), its request_summary row (so My VMs,
@@ -59,11 +72,10 @@ export async function adoptUnownedVm(
   };
   const vmId = await adoptedVmIdFor(key);
   const streamId = streamIds.vmRequest(vmId);
-  const existing = await readStream(deps.db, streamId);
-  const first = existing.events[0];
-  // a repeat answers the VM the first adopt made (whatever the row says now)
-  if (first?.event.type === "VmAdopted" && first.metadata.tenantId === tenantId)
-    return ok({ vmId, jobId: first.event.data.jobId, outcome: "already-queued" });
+  const running = lastAdoption((await readStream(deps.db, streamId)).events, tenantId);
+  // a repeat answers the VM the first adopt made while its job runs or after it succeeded
+  if (running && running.status !== "failed")
+    return ok({ vmId, jobId: running.jobId, outcome: "already-queued" });
 
   const [listed, project, owner] = await Promise.all([
     unownedVmOf(deps.db, key),
@@ -83,10 +95,11 @@ export async function adoptUnownedVm(
   const written = await handleCommand<LoadedStream, UnownedVmAdoption>(deps.store, {
     load: () => readStream(deps.db, streamId),
     decide: (stream) => {
-      const head = stream.events[0];
-      if (head?.event.type === "VmAdopted")
-        return done(ok({ vmId, jobId: head.event.data.jobId, outcome: "already-queued" }));
-      const jobId = `job-${vmId}`;
+      const last = lastAdoption(stream.events, tenantId);
+      if (last && last.status !== "failed")
+        return done(ok({ vmId, jobId: last.jobId, outcome: "already-queued" }));
+      // after a failed adoption, asking again is a new attempt on the same VM id (never a second VM)
+      const jobId = last ? `job-${vmId}-${last.attempt + 1}` : `job-${vmId}`;
       const deadline = actionDeadline(policy, { now });
       const job: VmAdoptJob = {
         kind: ADOPT_JOB,

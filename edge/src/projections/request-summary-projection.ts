@@ -118,7 +118,11 @@ export const requestSummaryProjection: InlineProjection = {
                  network_path, job_id, vm_id, vmware_id, vm_name, ip_address, decided_by, decided_by_name,
                  decided_at, created_at, updated_at)
                VALUES (?, ?, ?, 'PROVISIONING', ?, ?, ?, ?, ?, 'M', ?, ?, ?, 'adopted from reconciliation', NULL,
-                 ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                 ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (tenant_id, request_id) DO UPDATE SET version = excluded.version, status = 'PROVISIONING',
+                 requester_id = excluded.requester_id, requester_name = excluded.requester_name,
+                 requester_email = excluded.requester_email, project_id = excluded.project_id, job_id = excluded.job_id,
+                 failure_code = NULL, failure_message = NULL, updated_at = excluded.updated_at`,
             )
             .bind(
               e.metadata.tenantId,
