@@ -59,7 +59,12 @@ function SiteReconciliationView(props: { siteId: string }) {
         <>
           <ScanButton siteId={site().siteId} {...site().scanner} />
           <ScanSummary scan={site().lastScan} />
-          <UnownedTable siteId={site().siteId} unowned={site().unowned} destroyer={site().destroyer} />
+          <UnownedTable
+            siteId={site().siteId}
+            unowned={site().unowned}
+            destroyer={site().destroyer}
+            adopter={site().adopter}
+          />
           <MissingTable missing={site().missing} />
         </>
       )}
