@@ -68,4 +68,27 @@ describe("reconciliation page", () => {
     // the agent destroys it in the simulator; the outcome, pushed by the tenant feed, takes the row away
     await row.waitFor({ state: "detached", timeout: 60_000 });
   });
+
+  it("adopts an unowned VM into a project for a person through a dialog; passes axe", async () => {
+    const name = `adoptee-${Date.now().toString(36)}`;
+    await markerVmBehindGantrysBack(inject("vcsim"), { name, marker: `req_${name}` });
+    await admin.getByRole("button", { name: "Scan now" }).click();
+    const row = admin.getByTestId("unowned-vm").filter({ hasText: name });
+    await row.waitFor();
+    await row.getByRole("button", { name: /^Adopt…/ }).click();
+    const dialog = admin.getByRole("alertdialog");
+    await dialog.waitFor();
+    await dialog.getByLabel("Project").waitFor();
+    await expectAccessible(admin, "the adopt dialog");
+    const owner = dialog.getByLabel("Owner");
+    const alice = await owner.locator("option", { hasText: USERS.alice }).getAttribute("value");
+    await owner.selectOption(alice ?? "");
+    await dialog.getByRole("button", { name: "Adopt", exact: true }).click();
+    // the agent rewrites the marker in the simulator; the outcome, pushed by the tenant feed, takes the row away
+    await row.waitFor({ state: "detached", timeout: 60_000 });
+    // and it is alice's VM now
+    const mine = await signedInPage(browser, USERS.alice, { at: "/vms" });
+    await mine.getByText(name).first().waitFor();
+    await mine.context().close();
+  });
 });
