@@ -435,6 +435,15 @@ describe("adopting an unowned VM into a project", () => {
     // after it is adopted, asking again answers the same VM
     expect(await admin.reconciliation.adopt(target)).toEqual({ ...second, outcome: "already-queued" });
 
+    // audited: who adopted it, twice (the failed attempt and the one that held)
+    const audit = await admin.audit.list({});
+    expect(
+      audit.items.filter((e) => e.action === "VM_ADOPTED").map((e) => [e.actor.kind, e.requestId]),
+    ).toEqual([
+      ["user", first.vmId],
+      ["user", first.vmId],
+    ]);
+
     // the owner's power-off goes to the adopted VM like any VM's
     const off = await owner.vms.powerOff({ vmId: first.vmId, idempotencyKey: freshKey() });
     await w.settle();
