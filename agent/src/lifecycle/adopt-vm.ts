@@ -4,8 +4,8 @@ import { reconfigVmTask } from "../vsphere/methods/reconfig-vm-task.ts";
 import { waitForTask } from "../vsphere/task.ts";
 import type { ActionRun } from "./action-run.ts";
 import { ourVm } from "./action-run.ts";
-import { readActionVm } from "./action-vm.ts";
 import { ActionStop } from "./action-stop.ts";
+import { readActionVm } from "./action-vm.ts";
 import { resultNow } from "./power.ts";
 
 /**
