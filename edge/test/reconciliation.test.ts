@@ -61,6 +61,43 @@ function scan(w: TestWorkflow, t: TestTenant, vms: ScannedVm[]) {
   });
 }
 
+/**
+ * What the site's agent reports of a reconciliation job (a destruction's or an adoption's): done (with the
+ * VM as vCenter shows it, if any), or failed with `code`.
+ */
+function agentOutcome(
+  w: TestWorkflow,
+  t: TestTenant,
+  job: { jobId: string; requestId: string; kind: "vm.destroy-unowned" | "vm.adopt" },
+  outcome: { code: string } | { facts: ScannedVm["facts"] | null } = { facts: null },
+) {
+  const at = w.clock.now().toISOString();
+  return recordUnownedVmUpdate(w.deps, {
+    tenantId: t.tenantId,
+    requestId: job.requestId,
+    jobId: job.jobId,
+    agentId: "agent-scan",
+    epoch: 1,
+    eventId: `frame-${job.jobId}-${"code" in outcome ? outcome.code : "done"}`,
+    receivedAt: at,
+    jobKind: job.kind,
+    update:
+      "code" in outcome
+        ? {
+            kind: "action-failed",
+            at,
+            failure: {
+              code: outcome.code as "MARKER_MISMATCH",
+              userMessage: "",
+              technicalDetail: "",
+              retriable: false,
+              attempts: 1,
+            },
+          }
+        : { kind: "action-done", at, result: { facts: outcome.facts, snapshot: null, note: null } },
+  });
+}
+
 beforeAll(async () => {
   await seedReferenceData(env.DB);
 });
@@ -173,38 +210,11 @@ describe("comparing a scan with what Gantry believes", () => {
 });
 
 describe("destroying an unowned VM", () => {
-  /** What the site's agent reports of a destruction's job: done, or failed with `code`. */
-  const outcome = (
-    w: TestWorkflow,
-    t: TestTenant,
-    job: { jobId: string; requestId: string },
-    code?: string,
-  ) => {
-    const at = w.clock.now().toISOString();
-    return recordUnownedVmUpdate(w.deps, {
-      tenantId: t.tenantId,
-      requestId: job.requestId,
-      jobId: job.jobId,
-      agentId: "agent-scan",
-      epoch: 1,
-      eventId: `frame-${job.jobId}-${code ?? "done"}`,
-      receivedAt: at,
-      jobKind: "vm.destroy-unowned",
-      update: code
-        ? {
-            kind: "action-failed",
-            at,
-            failure: {
-              code: code as "MARKER_MISMATCH",
-              userMessage: "",
-              technicalDetail: "",
-              retriable: false,
-              attempts: 1,
-            },
-          }
-        : { kind: "action-done", at, result: { facts: null, snapshot: null, note: null } },
-    });
-  };
+  const destruction = (d: { jobId: string; destructionId: string }) => ({
+    jobId: d.jobId,
+    requestId: d.destructionId,
+    kind: "vm.destroy-unowned" as const,
+  });
 
   it("destroys only with the typed name, through one leased job per attempt; the row leaves the page when done", async () => {
     const w = testWorkflow();
@@ -252,9 +262,7 @@ describe("destroying an unowned VM", () => {
     ]);
 
     // the marker changed since the scan: the agent touched nothing, the row is listed as before
-    expect(
-      await outcome(w, t, { jobId: first.jobId, requestId: first.destructionId }, "MARKER_MISMATCH"),
-    ).toMatchObject({
+    expect(await agentOutcome(w, t, { ...destruction(first) }, { code: "MARKER_MISMATCH" })).toMatchObject({
       ok: true,
       value: { recorded: true, events: ["UnownedVmDestroyFailed"] },
     });
@@ -266,11 +274,14 @@ describe("destroying an unowned VM", () => {
     const second = await admin.reconciliation.destroy({ ...target, confirmName: "old-test-01" });
     expect(second).toMatchObject({ destructionId: first.destructionId, outcome: "queued" });
     expect(second.jobId).not.toBe(first.jobId);
-    const job = { jobId: second.jobId, requestId: second.destructionId };
-    expect(await outcome(w, t, job)).toMatchObject({ ok: true, value: { recorded: true } });
-    expect(await outcome(w, t, job)).toMatchObject({ ok: true, value: { recorded: false } });
+    const job = destruction(second);
+    expect(await agentOutcome(w, t, job)).toMatchObject({ ok: true, value: { recorded: true } });
+    expect(await agentOutcome(w, t, job)).toMatchObject({ ok: true, value: { recorded: false } });
     // another tenant's report about this destruction lands nowhere
-    expect(await outcome(w, other, job)).toMatchObject({ ok: false, error: { code: "REQUEST_NOT_FOUND" } });
+    expect(await agentOutcome(w, other, job)).toMatchObject({
+      ok: false,
+      error: { code: "REQUEST_NOT_FOUND" },
+    });
     expect((await admin.reconciliation.get({ siteId: t.siteId })).unowned).toEqual([]);
 
     // audited: who asked, and what the agent did
@@ -307,53 +318,15 @@ describe("destroying an unowned VM", () => {
 });
 
 describe("adopting an unowned VM into a project", () => {
-  /** What the site's agent reports of an adoption's job: done (with the VM as vCenter shows it), or failed. */
-  const adoptOutcome = (
-    w: TestWorkflow,
-    t: TestTenant,
-    job: { jobId: string; vmId: string },
-    code?: string,
-  ) => {
-    const at = w.clock.now().toISOString();
-    return recordUnownedVmUpdate(w.deps, {
-      tenantId: t.tenantId,
-      requestId: job.vmId,
-      jobId: job.jobId,
-      agentId: "agent-scan",
-      epoch: 1,
-      eventId: `frame-${job.jobId}-${code ?? "done"}`,
-      receivedAt: at,
-      jobKind: "vm.adopt",
-      update: code
-        ? {
-            kind: "action-failed",
-            at,
-            failure: {
-              code: code as "MARKER_MISMATCH",
-              userMessage: "",
-              technicalDetail: "marker changed",
-              retriable: false,
-              attempts: 1,
-            },
-          }
-        : {
-            kind: "action-done",
-            at,
-            result: {
-              facts: {
-                name: "legacy-db-01",
-                powerState: "poweredOn",
-                cpu: 2,
-                memoryMb: 4096,
-                diskGb: 40,
-                ipAddress: "10.0.0.7",
-                hostname: null,
-              },
-              snapshot: null,
-              note: null,
-            },
-          },
-    });
+  const adoption = (a: { jobId: string; vmId: string }) => ({
+    jobId: a.jobId,
+    requestId: a.vmId,
+    kind: "vm.adopt" as const,
+  });
+  /** the VM as vCenter shows it once its marker is rewritten */
+  const facts = {
+    ...scanned("x", "x", { name: "legacy-db-01", cpu: 2, memoryMb: 4096, diskGb: 40 }).facts,
+    ipAddress: "10.0.0.7",
   };
 
   it("refuses members, other tenants, archived projects and unknown owners; one VM however often asked; done → the owner's VM with a lease", async () => {
@@ -409,7 +382,7 @@ describe("adopting an unowned VM into a project", () => {
     expect((await owner.vms.list({})).items.map((v) => v.vmId)).not.toContain(first.vmId);
 
     // the marker changed since the scan: nothing changed, the VM failed, the row is listed again
-    expect(await adoptOutcome(w, t, first, "MARKER_MISMATCH")).toMatchObject({
+    expect(await agentOutcome(w, t, adoption(first), { code: "MARKER_MISMATCH" })).toMatchObject({
       ok: true,
       value: { recorded: true, events: ["VmAdoptionFailed"], requestStatus: "FAILED" },
     });
@@ -422,9 +395,15 @@ describe("adopting an unowned VM into a project", () => {
     const second = await admin.reconciliation.adopt(target);
     expect(second).toMatchObject({ vmId: first.vmId, outcome: "queued" });
     expect(second.jobId).not.toBe(first.jobId);
-    expect(await adoptOutcome(w, t, second)).toMatchObject({ ok: true, value: { requestStatus: "READY" } });
-    expect(await adoptOutcome(w, t, second)).toMatchObject({ ok: true, value: { recorded: false } });
-    expect(await adoptOutcome(w, other, second)).toMatchObject({
+    expect(await agentOutcome(w, t, adoption(second), { facts })).toMatchObject({
+      ok: true,
+      value: { requestStatus: "READY" },
+    });
+    expect(await agentOutcome(w, t, adoption(second), { facts })).toMatchObject({
+      ok: true,
+      value: { recorded: false },
+    });
+    expect(await agentOutcome(w, other, adoption(second), { facts })).toMatchObject({
       ok: false,
       error: { code: "REQUEST_NOT_FOUND" },
     });

@@ -10,12 +10,10 @@ import { unownedVmAdoptingStatement, unownedVmOf } from "../projections/reconcil
 import { getProject } from "../tenancy/projects.ts";
 import type { VmPolicy } from "../tenancy/vm-policy.ts";
 import { actionDeadline } from "./action-deadline.ts";
-import { toNewEvents, userCommandContext } from "./command-context.ts";
 import type { DispatchDeps } from "./command-deps.ts";
-import { appendTo, done, handleCommand } from "./handle-command.ts";
-import { outboxInsert } from "./job-outbox.ts";
-import { relayJob } from "./outbox-relay.ts";
+import { done, handleCommand } from "./handle-command.ts";
 import { destructionIdFor } from "./unowned-vm-destruction.ts";
+import { appendUnownedVmJob } from "./unowned-vm-job.ts";
 
 export const ADOPT_JOB = "vm.adopt" satisfies VmAdoptJob["kind"];
 export const ADOPT_NEEDS = `an agent that runs ${ADOPT_JOB} (this Gantry release's agent or newer)`;
@@ -110,7 +108,6 @@ export async function adoptUnownedVm(
         deadline,
         marker: request.markerRequestId,
       };
-      const dispatch = { tenantId, siteId: request.siteId, job };
       const event: VmRequestEvent = {
         type: "VmAdopted",
         data: {
@@ -133,17 +130,14 @@ export async function adoptUnownedVm(
           deadline,
         },
       };
-      const ctx = userCommandContext(deps, principal);
-      return appendTo({ streamId, version: stream.version }, toNewEvents([event], ctx), {
-        sideEffects: [
-          outboxInsert(deps.db, { dispatch, requestId: vmId, now: ctx.occurredAt }),
-          unownedVmAdoptingStatement(deps.db, key, jobId),
-        ],
-        answer: () => {
-          deps.defer(() => relayJob(deps, dispatch));
-          deps.defer(() => deps.feed.publishSite(tenantId, { siteId: request.siteId, at: ctx.occurredAt }));
-          return { vmId, jobId, outcome: "queued" };
-        },
+      return appendUnownedVmJob(deps, {
+        principal,
+        siteId: request.siteId,
+        stream: { streamId, version: stream.version },
+        event,
+        job,
+        rowStatement: unownedVmAdoptingStatement(deps.db, key, jobId),
+        answer: { vmId, jobId, outcome: "queued" as const },
       });
     },
   });

@@ -69,40 +69,25 @@ export async function recordAdoptionUpdate(
           const facts = update.result.facts;
           const vmName = facts?.name ?? adopted.name;
           const ipAddress = facts?.ipAddress ?? adopted.ipAddress;
+          // what READY says of it, on both streams: as vCenter showed it after the rewrite
+          const ready = {
+            vmId: requestId,
+            vmwareId: adopted.vmwareId,
+            vmName,
+            hostname: vmName,
+            ipAddress,
+            warning: null,
+          };
           vmEvents = await withLease(deps, {
             tenantId: report.tenantId,
             projectId: state.projectId,
             readyAt: report.receivedAt,
             vmEvents: [
               { type: "VmProvisioningStarted", data: { vmId: requestId, requestId, jobId } },
-              {
-                type: "VmProvisioned",
-                data: {
-                  vmId: requestId,
-                  vmwareId: adopted.vmwareId,
-                  vmName,
-                  hostname: vmName,
-                  ipAddress,
-                  warning: null,
-                  stageDurations: [],
-                },
-              },
+              { type: "VmProvisioned", data: { ...ready, stageDurations: [] } },
             ],
           });
-          requestEvents = [
-            {
-              type: "VmRequestReady",
-              data: {
-                requestId,
-                vmId: requestId,
-                vmwareId: adopted.vmwareId,
-                vmName,
-                hostname: vmName,
-                ipAddress,
-                warning: null,
-              },
-            },
-          ];
+          requestEvents = [{ type: "VmRequestReady", data: { ...ready, requestId } }];
           projection = unownedVmDestroyedStatement(deps.db, key);
         } else {
           requestEvents = [
