@@ -377,6 +377,17 @@ describe("adopting an unowned VM into a project", () => {
     expect((await admin.reconciliation.get({ siteId: t.siteId })).unowned).toEqual([
       expect.objectContaining({ vmwareId: "vm-9301", adopting: true }),
     ]);
+    // while it is being adopted, it is not for destroying
+    expect(
+      await codeOf(
+        admin.reconciliation.destroy({
+          siteId: t.siteId,
+          vmwareId: "vm-9301",
+          markerRequestId: "req_restored",
+          confirmName: "legacy-db-01",
+        }),
+      ),
+    ).toBe("NOT_FOUND");
     // not the owner's VM before the marker is rewritten
     const owner = callerFor(t.member, w);
     expect((await owner.vms.list({})).items.map((v) => v.vmId)).not.toContain(first.vmId);

@@ -42,7 +42,8 @@ export async function destroyUnownedVm(
     markerRequestId: request.markerRequestId,
   };
   const listed = await unownedVmOf(deps.db, key);
-  if (!listed) return err({ code: "NOT_FOUND" });
+  // one being adopted is no longer for destroying here (its adoption ends first, then it is a VM or listed again)
+  if (!listed || listed.adopting) return err({ code: "NOT_FOUND" });
   if (request.confirmName !== listed.name) return err({ code: "CONFIRMATION_MISMATCH" });
   const capabilities = await deps.dispatcher.capabilities(request.siteId);
   if (!capabilities.jobs.includes(DESTROY_UNOWNED_JOB))
