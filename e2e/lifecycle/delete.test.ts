@@ -90,6 +90,36 @@ describe("deleting a VM against vcsim", () => {
     expect(await exists(unowned.vmwareId)).toBe(false);
   });
 
+  it("adopts an unowned VM by rewriting its marker only while it holds the value the scan saw; a re-run is done", async () => {
+    const markerOf = async (moref: string) =>
+      (await vcsim.control.vm({ moref })).extraConfig[MARKER_REQUEST_ID];
+    // re-marked since the scan: left as it is
+    const remarked = await gantryVm(client);
+    const stale = actionJob(
+      "vm.adopt",
+      { ...remarked, requestId: "vma_stale" },
+      { marker: "req-seen-by-scan" },
+    );
+    const refused = await runAction(client, stale);
+    expect(refused.result).toMatchObject({ ok: false, error: { code: "MARKER_MISMATCH" } });
+    expect(await markerOf(remarked.vmwareId)).toBe(remarked.requestId);
+
+    const unowned = await gantryVm(client);
+    const job = actionJob(
+      "vm.adopt",
+      { ...unowned, requestId: "vma_adopted" },
+      { marker: unowned.requestId },
+    );
+    const adopted = await runAction(client, job);
+    expect(adopted.steps).toEqual(["REWRITING_MARKER"]);
+    expect(adopted.result).toMatchObject({ ok: true });
+    expect(await markerOf(unowned.vmwareId)).toBe("vma_adopted");
+    expect((await vcsim.control.vm({ moref: unowned.vmwareId })).powerState).toBe("poweredOn");
+    // a redelivery after the rewrite finds its own id: done, nothing written again
+    const again = await runAction(client, job);
+    expect(again).toMatchObject({ steps: [], result: { ok: true } });
+  });
+
   it("ends consistent when a power off and a delete of one VM run at once: no VM left, no error thrown", async () => {
     const vm = await gantryVm(client);
     const [off, deleted] = await Promise.all([

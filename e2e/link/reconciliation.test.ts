@@ -45,7 +45,7 @@ const Page = z.object({
 const Created = z.object({ requestId: z.string(), version: z.number() });
 
 describe("reconciliation over the link", () => {
-  it("finds marker VMs created behind Gantry's back, marks missing a Gantry VM destroyed behind it, and destroys an unowned VM only under its scanned marker", async () => {
+  it("finds marker VMs created behind Gantry's back, marks missing a Gantry VM destroyed behind it, destroys an unowned VM only under its scanned marker, and adopts one into a project", async () => {
     const stateDir = await enrollNewAgent("recon", edge.url, tokens[0] ?? "");
     const start = (name: string) => {
       const agent = startAgent({ name, stateDir, vcenter: vcsim.agentConfig(stateDir) });
@@ -135,5 +135,35 @@ describe("reconciliation over the link", () => {
     expect(audit.items.find((e) => e.action === "UNOWNED_VM_DESTROY_FAILED")?.summary).toContain(
       "MARKER_MISMATCH",
     );
+
+    // the VM left running is adopted into the project for alice: a scan lists it under its new marker,
+    // the agent rewrites that marker to the adopted VM's id, and it is alice's VM like any other
+    await adam.mutation("reconciliation.scan", { siteId });
+    const left = (await page()).unowned.find((u) => u.vmwareId === kept.vmwareId);
+    expect(left?.markerRequestId).toBe("someone-elses");
+    const me = z.object({ userId: z.string() }).parse(await alice.query("session.me", undefined));
+    const adopted = z.object({ vmId: z.string(), outcome: z.literal("queued") }).parse(
+      await adam.mutation("reconciliation.adopt", {
+        siteId,
+        vmwareId: kept.vmwareId,
+        markerRequestId: "someone-elses",
+        projectId,
+        ownerId: me.userId,
+      }),
+    );
+    await expect
+      .poll(async () => (await page()).unowned.map((u) => u.vmwareId), { timeout: 20_000 })
+      .toEqual([]);
+    expect((await vcsim.vmsOf(adopted.vmId)).map((v) => v.moref)).toEqual([kept.vmwareId]);
+    const mine = z
+      .object({ items: z.array(z.object({ vmId: z.string(), status: z.string() }).loose()) })
+      .parse(await alice.query("vms.list", {}));
+    expect(mine.items.find((v) => v.vmId === adopted.vmId)?.status).toBe("READY");
+
+    // and it acts like any VM: alice powers it off, the agent does it under the new marker
+    await alice.mutation("vms.powerOff", { vmId: adopted.vmId, idempotencyKey: crypto.randomUUID() });
+    await expect
+      .poll(async () => (await vcsim.vmsOf(adopted.vmId))[0]?.powerState, { timeout: 20_000 })
+      .toBe("poweredOff");
   });
 });

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { reconcileSite } from "../src/commands/reconcile-site.ts";
 import { recordUnownedVmUpdate } from "../src/commands/record-unowned-vm-update.ts";
 import { connectAgent, hubOf } from "./agent-support.ts";
-import { callerFor, codeOf } from "./support/callers.ts";
+import { callerFor, codeOf, freshKey } from "./support/callers.ts";
 import { seedReferenceData } from "./support/seed.ts";
 import { enrollTenantAgent } from "./support/tenant-agents.ts";
 import { type TestWorkflow, testWorkflow } from "./support/test-deps.ts";
@@ -58,6 +58,43 @@ function scan(w: TestWorkflow, t: TestTenant, vms: ScannedVm[]) {
       parts: 1,
     },
     vms,
+  });
+}
+
+/**
+ * What the site's agent reports of a reconciliation job (a destruction's or an adoption's): done (with the
+ * VM as vCenter shows it, if any), or failed with `code`.
+ */
+function agentOutcome(
+  w: TestWorkflow,
+  t: TestTenant,
+  job: { jobId: string; requestId: string; kind: "vm.destroy-unowned" | "vm.adopt" },
+  outcome: { code: string } | { facts: ScannedVm["facts"] | null } = { facts: null },
+) {
+  const at = w.clock.now().toISOString();
+  return recordUnownedVmUpdate(w.deps, {
+    tenantId: t.tenantId,
+    requestId: job.requestId,
+    jobId: job.jobId,
+    agentId: "agent-scan",
+    epoch: 1,
+    eventId: `frame-${job.jobId}-${"code" in outcome ? outcome.code : "done"}`,
+    receivedAt: at,
+    jobKind: job.kind,
+    update:
+      "code" in outcome
+        ? {
+            kind: "action-failed",
+            at,
+            failure: {
+              code: outcome.code as "MARKER_MISMATCH",
+              userMessage: "",
+              technicalDetail: "",
+              retriable: false,
+              attempts: 1,
+            },
+          }
+        : { kind: "action-done", at, result: { facts: outcome.facts, snapshot: null, note: null } },
   });
 }
 
@@ -173,38 +210,11 @@ describe("comparing a scan with what Gantry believes", () => {
 });
 
 describe("destroying an unowned VM", () => {
-  /** What the site's agent reports of a destruction's job: done, or failed with `code`. */
-  const outcome = (
-    w: TestWorkflow,
-    t: TestTenant,
-    job: { jobId: string; requestId: string },
-    code?: string,
-  ) => {
-    const at = w.clock.now().toISOString();
-    return recordUnownedVmUpdate(w.deps, {
-      tenantId: t.tenantId,
-      requestId: job.requestId,
-      jobId: job.jobId,
-      agentId: "agent-scan",
-      epoch: 1,
-      eventId: `frame-${job.jobId}-${code ?? "done"}`,
-      receivedAt: at,
-      jobKind: "vm.destroy-unowned",
-      update: code
-        ? {
-            kind: "action-failed",
-            at,
-            failure: {
-              code: code as "MARKER_MISMATCH",
-              userMessage: "",
-              technicalDetail: "",
-              retriable: false,
-              attempts: 1,
-            },
-          }
-        : { kind: "action-done", at, result: { facts: null, snapshot: null, note: null } },
-    });
-  };
+  const destruction = (d: { jobId: string; destructionId: string }) => ({
+    jobId: d.jobId,
+    requestId: d.destructionId,
+    kind: "vm.destroy-unowned" as const,
+  });
 
   it("destroys only with the typed name, through one leased job per attempt; the row leaves the page when done", async () => {
     const w = testWorkflow();
@@ -252,9 +262,7 @@ describe("destroying an unowned VM", () => {
     ]);
 
     // the marker changed since the scan: the agent touched nothing, the row is listed as before
-    expect(
-      await outcome(w, t, { jobId: first.jobId, requestId: first.destructionId }, "MARKER_MISMATCH"),
-    ).toMatchObject({
+    expect(await agentOutcome(w, t, { ...destruction(first) }, { code: "MARKER_MISMATCH" })).toMatchObject({
       ok: true,
       value: { recorded: true, events: ["UnownedVmDestroyFailed"] },
     });
@@ -266,11 +274,14 @@ describe("destroying an unowned VM", () => {
     const second = await admin.reconciliation.destroy({ ...target, confirmName: "old-test-01" });
     expect(second).toMatchObject({ destructionId: first.destructionId, outcome: "queued" });
     expect(second.jobId).not.toBe(first.jobId);
-    const job = { jobId: second.jobId, requestId: second.destructionId };
-    expect(await outcome(w, t, job)).toMatchObject({ ok: true, value: { recorded: true } });
-    expect(await outcome(w, t, job)).toMatchObject({ ok: true, value: { recorded: false } });
+    const job = destruction(second);
+    expect(await agentOutcome(w, t, job)).toMatchObject({ ok: true, value: { recorded: true } });
+    expect(await agentOutcome(w, t, job)).toMatchObject({ ok: true, value: { recorded: false } });
     // another tenant's report about this destruction lands nowhere
-    expect(await outcome(w, other, job)).toMatchObject({ ok: false, error: { code: "REQUEST_NOT_FOUND" } });
+    expect(await agentOutcome(w, other, job)).toMatchObject({
+      ok: false,
+      error: { code: "REQUEST_NOT_FOUND" },
+    });
     expect((await admin.reconciliation.get({ siteId: t.siteId })).unowned).toEqual([]);
 
     // audited: who asked, and what the agent did
@@ -302,6 +313,157 @@ describe("destroying an unowned VM", () => {
       confirmName: "old-agent-01",
     });
     await expect(refused).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    expect(w.dispatcher.calls).toHaveLength(0);
+  });
+});
+
+describe("adopting an unowned VM into a project", () => {
+  const adoption = (a: { jobId: string; vmId: string }) => ({
+    jobId: a.jobId,
+    requestId: a.vmId,
+    kind: "vm.adopt" as const,
+  });
+  /** the VM as vCenter shows it once its marker is rewritten */
+  const facts = {
+    ...scanned("x", "x", { name: "legacy-db-01", cpu: 2, memoryMb: 4096, diskGb: 40 }).facts,
+    ipAddress: "10.0.0.7",
+  };
+
+  it("refuses members, other tenants, archived projects and unknown owners; one VM however often asked; done → the owner's VM with a lease", async () => {
+    const w = testWorkflow();
+    const t = await createTestTenant(env.DB);
+    const other = await createTestTenant(env.DB);
+    await scan(w, t, [
+      scanned("req_restored", "vm-9301", { name: "legacy-db-01", cpu: 2, memoryMb: 4096, diskGb: 40 }),
+    ]);
+    const admin = callerFor(t.admin, w);
+    const target = {
+      siteId: t.siteId,
+      vmwareId: "vm-9301",
+      markerRequestId: "req_restored",
+      projectId: t.projectId,
+      ownerId: t.member.userId,
+    };
+    expect((await admin.reconciliation.get({ siteId: t.siteId })).adopter).toEqual({
+      available: true,
+      needs: null,
+    });
+
+    expect(await codeOf(callerFor(t.member, w).reconciliation.adopt(target))).toBe("FORBIDDEN");
+    expect(await codeOf(callerFor(other.admin, w).reconciliation.adopt(target))).toBe("NOT_FOUND");
+    // another tenant's project or person answers like a missing one
+    expect(await codeOf(admin.reconciliation.adopt({ ...target, projectId: other.projectId }))).toBe(
+      "NOT_FOUND",
+    );
+    expect(await codeOf(admin.reconciliation.adopt({ ...target, ownerId: other.member.userId }))).toBe(
+      "NOT_FOUND",
+    );
+    expect(await codeOf(admin.reconciliation.adopt({ ...target, ownerId: "nobody" }))).toBe("NOT_FOUND");
+    expect(w.dispatcher.calls).toHaveLength(0);
+
+    // asked twice: one VM, one job that rewrites the marker from the value the scan saw to the VM's id
+    const first = await admin.reconciliation.adopt(target);
+    const again = await admin.reconciliation.adopt(target);
+    await w.settle();
+    expect(first).toMatchObject({ outcome: "queued" });
+    expect(again).toEqual({ ...first, outcome: "already-queued" });
+    expect(w.dispatcher.queued.size).toBe(1);
+    expect(w.dispatcher.queued.get(first.jobId)?.job).toMatchObject({
+      kind: "vm.adopt",
+      requestId: first.vmId,
+      vmwareId: "vm-9301",
+      marker: "req_restored",
+    });
+    expect((await admin.reconciliation.get({ siteId: t.siteId })).unowned).toEqual([
+      expect.objectContaining({ vmwareId: "vm-9301", adopting: true }),
+    ]);
+    // while it is being adopted, it is not for destroying
+    expect(
+      await codeOf(
+        admin.reconciliation.destroy({
+          siteId: t.siteId,
+          vmwareId: "vm-9301",
+          markerRequestId: "req_restored",
+          confirmName: "legacy-db-01",
+        }),
+      ),
+    ).toBe("NOT_FOUND");
+    // not the owner's VM before the marker is rewritten
+    const owner = callerFor(t.member, w);
+    expect((await owner.vms.list({})).items.map((v) => v.vmId)).not.toContain(first.vmId);
+
+    // the marker changed since the scan: nothing changed, the VM failed, the row is listed again
+    expect(await agentOutcome(w, t, adoption(first), { code: "MARKER_MISMATCH" })).toMatchObject({
+      ok: true,
+      value: { recorded: true, events: ["VmAdoptionFailed"], requestStatus: "FAILED" },
+    });
+    expect((await admin.reconciliation.get({ siteId: t.siteId })).unowned).toEqual([
+      expect.objectContaining({ vmwareId: "vm-9301", adopting: false }),
+    ]);
+    expect((await owner.vms.list({})).items.map((v) => v.vmId)).not.toContain(first.vmId);
+
+    // asked again: a new job on the same VM id; done → READY, the owner's, with a lease; the row leaves
+    const second = await admin.reconciliation.adopt(target);
+    expect(second).toMatchObject({ vmId: first.vmId, outcome: "queued" });
+    expect(second.jobId).not.toBe(first.jobId);
+    expect(await agentOutcome(w, t, adoption(second), { facts })).toMatchObject({
+      ok: true,
+      value: { requestStatus: "READY" },
+    });
+    expect(await agentOutcome(w, t, adoption(second), { facts })).toMatchObject({
+      ok: true,
+      value: { recorded: false },
+    });
+    expect(await agentOutcome(w, other, adoption(second), { facts })).toMatchObject({
+      ok: false,
+      error: { code: "REQUEST_NOT_FOUND" },
+    });
+    expect((await admin.reconciliation.get({ siteId: t.siteId })).unowned).toEqual([]);
+    const listed = (await owner.vms.list({})).items.find((v) => v.vmId === first.vmId);
+    expect(listed).toMatchObject({ status: "READY", name: "legacy-db-01", expiresAt: expect.any(String) });
+    expect(await leaseNextAt(first.vmId)).not.toBeNull();
+    // after it is adopted, asking again answers the same VM
+    expect(await admin.reconciliation.adopt(target)).toEqual({ ...second, outcome: "already-queued" });
+
+    // audited: who adopted it, twice (the failed attempt and the one that held)
+    const audit = await admin.audit.list({});
+    expect(
+      audit.items.filter((e) => e.action === "VM_ADOPTED").map((e) => [e.actor.kind, e.requestId]),
+    ).toEqual([
+      ["user", first.vmId],
+      ["user", first.vmId],
+    ]);
+
+    // the owner's power-off goes to the adopted VM like any VM's
+    const off = await owner.vms.powerOff({ vmId: first.vmId, idempotencyKey: freshKey() });
+    await w.settle();
+    expect(w.dispatcher.queued.get(`job-${off.actionId}`)?.job).toMatchObject({
+      kind: "vm.power-off",
+      requestId: first.vmId,
+      vmwareId: "vm-9301",
+    });
+  });
+
+  it("refuses an archived project and names the agent version a site needs", async () => {
+    const w = testWorkflow();
+    const t = await createTestTenant(env.DB);
+    await scan(w, t, [scanned("req_archived", "vm-9401", { name: "archived-01" })]);
+    const admin = callerFor(t.admin, w);
+    const target = {
+      siteId: t.siteId,
+      vmwareId: "vm-9401",
+      markerRequestId: "req_archived",
+      projectId: t.projectId,
+      ownerId: t.member.userId,
+    };
+    w.dispatcher.agents = { connected: 1, jobs: ["provision-vm", "vm.destroy-unowned"], versions: ["0.3.0"] };
+    expect((await admin.reconciliation.get({ siteId: t.siteId })).adopter).toEqual({
+      available: false,
+      needs: expect.stringContaining("vm.adopt"),
+    });
+    expect(await codeOf(admin.reconciliation.adopt(target))).toBe("PRECONDITION_FAILED");
+    await admin.settings.archiveProject({ projectId: t.projectId });
+    expect(await codeOf(admin.reconciliation.adopt(target))).toBe("BAD_REQUEST");
     expect(w.dispatcher.calls).toHaveLength(0);
   });
 });

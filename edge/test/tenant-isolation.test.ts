@@ -193,6 +193,18 @@ const procedures: [string, Kind, (api: Caller, id: string) => Promise<unknown>][
         confirmName: "old-test-01",
       }),
   ],
+  [
+    "reconciliation.adopt",
+    "site",
+    (api, id) =>
+      api.reconciliation.adopt({
+        siteId: id,
+        vmwareId: "vm-1",
+        markerRequestId: "req_left_behind",
+        projectId: GLOBEX_SHOP,
+        ownerId: gina.userId,
+      }),
+  ],
   // the VM after READY: every procedure that names a VM
   ["vms.get", "vm", (api, id) => api.vms.get({ vmId: id })],
   ["vms.powerOn", "vm", (api, id) => api.vms.powerOn({ vmId: id, idempotencyKey: freshKey() })],

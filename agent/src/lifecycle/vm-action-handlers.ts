@@ -2,6 +2,7 @@ import type { VmActionJob } from "@gantry/shared/jobs/vm-action-job";
 import type { ActionHandler, Handlers } from "../jobs/handlers.ts";
 import type { VsphereClient } from "../vsphere/client.ts";
 import { type ActionBody, type ActionOptions, runVmAction } from "./action-run.ts";
+import { adoptVm } from "./adopt-vm.ts";
 import { deleteVm } from "./delete-vm.ts";
 import { restartAction, shutdownGuestAction } from "./guest-power.ts";
 import { powerOff, powerOn } from "./power.ts";
@@ -25,6 +26,8 @@ export function vmActionHandlers(client: VsphereClient, options: ActionOptions =
     "vm.delete": handler<"vm.delete">(deleteVm),
     // the same power-off, marker re-read and destroy, under the marker value the scan saw
     "vm.destroy-unowned": handler<"vm.destroy-unowned">(deleteVm),
+    // the marker rewritten from the value the scan saw to the adopted VM's id, compare-and-set
+    "vm.adopt": handler<"vm.adopt">(adoptVm),
     "vm.resize": handler<"vm.resize">(resizeVm),
     "vm.snapshot-create": handler<"vm.snapshot-create">(createSnapshot),
     "vm.snapshot-revert": handler<"vm.snapshot-revert">(revertSnapshot),

@@ -8,12 +8,10 @@ import { streamIds } from "../event-store/stored-event.ts";
 import { unownedVmDestroyingStatement, unownedVmOf } from "../projections/reconciliation-projection.ts";
 import type { VmPolicy } from "../tenancy/vm-policy.ts";
 import { actionDeadline } from "./action-deadline.ts";
-import { toNewEvents, userCommandContext } from "./command-context.ts";
 import type { DispatchDeps } from "./command-deps.ts";
-import { appendTo, done, handleCommand } from "./handle-command.ts";
-import { outboxInsert } from "./job-outbox.ts";
-import { relayJob } from "./outbox-relay.ts";
+import { done, handleCommand } from "./handle-command.ts";
 import { destructionIdFor, lastDestruction } from "./unowned-vm-destruction.ts";
+import { appendUnownedVmJob } from "./unowned-vm-job.ts";
 
 export const DESTROY_UNOWNED_JOB = "vm.destroy-unowned" satisfies VmDestroyUnownedJob["kind"];
 export const DESTROY_UNOWNED_NEEDS = `an agent that runs ${DESTROY_UNOWNED_JOB} (this Gantry release's agent or newer)`;
@@ -44,7 +42,8 @@ export async function destroyUnownedVm(
     markerRequestId: request.markerRequestId,
   };
   const listed = await unownedVmOf(deps.db, key);
-  if (!listed) return err({ code: "NOT_FOUND" });
+  // one being adopted is no longer for destroying here (its adoption ends first, then it is a VM or listed again)
+  if (!listed || listed.adopting) return err({ code: "NOT_FOUND" });
   if (request.confirmName !== listed.name) return err({ code: "CONFIRMATION_MISMATCH" });
   const capabilities = await deps.dispatcher.capabilities(request.siteId);
   if (!capabilities.jobs.includes(DESTROY_UNOWNED_JOB))
@@ -70,24 +69,18 @@ export async function destroyUnownedVm(
         deadline,
         marker: request.markerRequestId,
       };
-      const dispatch = { tenantId: principal.tenantId, siteId: request.siteId, job };
       const event: TenancyEvent = {
         type: "UnownedVmDestroyRequested",
         data: { destructionId, ...key, name: listed.name, jobId, deadline },
       };
-      const ctx = userCommandContext(deps, principal);
-      return appendTo({ streamId, version: stream.version }, toNewEvents([event], ctx), {
-        sideEffects: [
-          outboxInsert(deps.db, { dispatch, requestId: destructionId, now: ctx.occurredAt }),
-          unownedVmDestroyingStatement(deps.db, key, jobId),
-        ],
-        answer: () => {
-          deps.defer(() => relayJob(deps, dispatch));
-          deps.defer(() =>
-            deps.feed.publishSite(principal.tenantId, { siteId: request.siteId, at: ctx.occurredAt }),
-          );
-          return { destructionId, jobId, outcome: "queued" };
-        },
+      return appendUnownedVmJob(deps, {
+        principal,
+        siteId: request.siteId,
+        stream: { streamId, version: stream.version },
+        event,
+        job,
+        rowStatement: unownedVmDestroyingStatement(deps.db, key, jobId),
+        answer: { destructionId, jobId, outcome: "queued" as const },
       });
     },
   });

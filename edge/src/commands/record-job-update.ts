@@ -103,7 +103,7 @@ interface RecordInput {
  * The VM's lease starts with READY, in the same commit: the project's lease policy is read only for the
  * report that makes the VM READY.
  */
-async function withLease(
+export async function withLease(
   deps: CommandDeps,
   input: { tenantId: string; projectId: string; readyAt: string; vmEvents: VmEvent[] },
 ): Promise<VmEvent[]> {

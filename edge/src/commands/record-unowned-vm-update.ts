@@ -11,6 +11,7 @@ import { toNewEvents } from "./command-context.ts";
 import type { CommandDeps } from "./command-deps.ts";
 import { appendTo, done, handleCommand } from "./handle-command.ts";
 import { leaseGuard } from "./lease-fence.ts";
+import { recordAdoptionUpdate } from "./record-adoption-update.ts";
 import {
   asReportWrite,
   type JobUpdateError,
@@ -20,7 +21,8 @@ import {
 import { lastDestruction } from "./unowned-vm-destruction.ts";
 
 /** Reconciliation's jobs on unowned VMs: their reports go to the destruction's stream, not a VM's. */
-export const isUnownedVmJob = (kind: string | null | undefined): boolean => kind === "vm.destroy-unowned";
+export const isUnownedVmJob = (kind: string | null | undefined): boolean =>
+  kind === "vm.destroy-unowned" || kind === "vm.adopt";
 
 /**
  * Records the outcome of an unowned VM's destruction job (its `requestId` is the destruction's id): done
@@ -32,6 +34,8 @@ export async function recordUnownedVmUpdate(
   deps: CommandDeps,
   report: JobReport & { update: ActionUpdate },
 ): Promise<Result<JobUpdateRecorded, JobUpdateError>> {
+  // an adoption's reports go to the adopted VM's streams
+  if (report.jobKind === "vm.adopt") return recordAdoptionUpdate(deps, report);
   const unchanged: JobUpdateRecorded = {
     recorded: false,
     events: [],

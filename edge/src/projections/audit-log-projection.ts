@@ -56,6 +56,14 @@ function requestEntry(event: DomainEvent): Entry | null {
         "PROVISIONING_STOPPED",
         `stopped provisioning: ${event.data.reason}`,
       );
+    case "VmAdopted": {
+      const { requestId, name, vmwareId, oldMarker, projectId, owner, jobId } = event.data;
+      return aboutRequest(
+        requestId,
+        "VM_ADOPTED",
+        `adopted unowned VM ${name} (${vmwareId}, marker ${oldMarker}) into project ${projectId} for ${owner.name}; job ${jobId}`,
+      );
+    }
     case "VmLeftoverCleared": {
       const { requestId, note } = event.data;
       const summary = "cleared the half-built VM left in vCenter";

@@ -143,7 +143,17 @@ const bindKey = (key: UnownedVmKey) => [key.tenantId, key.siteId, key.vmwareId, 
 export const unownedVmDestroyingStatement = (db: SqlDatabase, key: UnownedVmKey, jobId: string) =>
   db.prepare(`UPDATE unowned_vms SET destroy_job_id = ? WHERE ${WHERE_UNOWNED}`).bind(jobId, ...bindKey(key));
 
-/** It was destroyed: it leaves the page. */
+/** Its adoption's job runs: the page says so. */
+export const unownedVmAdoptingStatement = (db: SqlDatabase, key: UnownedVmKey, jobId: string) =>
+  db.prepare(`UPDATE unowned_vms SET adopt_job_id = ? WHERE ${WHERE_UNOWNED}`).bind(jobId, ...bindKey(key));
+
+/** Its adoption failed: listed as before. */
+export const unownedVmAdoptFailedStatement = (db: SqlDatabase, key: UnownedVmKey, jobId: string) =>
+  db
+    .prepare(`UPDATE unowned_vms SET adopt_job_id = NULL WHERE ${WHERE_UNOWNED} AND adopt_job_id = ?`)
+    .bind(...bindKey(key), jobId);
+
+/** It was destroyed (or adopted): it leaves the page. */
 export const unownedVmDestroyedStatement = (db: SqlDatabase, key: UnownedVmKey) =>
   db.prepare(`DELETE FROM unowned_vms WHERE ${WHERE_UNOWNED}`).bind(...bindKey(key));
 
@@ -164,6 +174,7 @@ interface UnownedRow {
   disk_gb: number;
   seen_at: string;
   destroy_job_id: string | null;
+  adopt_job_id: string | null;
 }
 
 const toUnownedVm = (r: UnownedRow): UnownedVmRow => ({
@@ -177,6 +188,7 @@ const toUnownedVm = (r: UnownedRow): UnownedVmRow => ({
   diskGb: r.disk_gb,
   seenAt: r.seen_at,
   destroying: r.destroy_job_id !== null,
+  adopting: r.adopt_job_id !== null,
 });
 
 /** One unowned VM of the tenant's site as the last scan listed it; null when it is not (or not this tenant's). */

@@ -107,6 +107,48 @@ export const requestSummaryProjection: InlineProjection = {
             ),
         ];
       }
+      // an adopted VM: its row exists from adoption (PROVISIONING until the marker is rewritten), held against the quota
+      case "VmAdopted": {
+        const d = event.data;
+        return [
+          target.db
+            .prepare(
+              `INSERT INTO ${target.table(REQUEST_SUMMARY)} (tenant_id, request_id, version, status, requester_id,
+                 requester_name, requester_email, project_id, name, size, cpu, memory_gb, disk_gb, justification,
+                 network_path, job_id, vm_id, vmware_id, vm_name, ip_address, decided_by, decided_by_name,
+                 decided_at, created_at, updated_at)
+               VALUES (?, ?, ?, 'PROVISIONING', ?, ?, ?, ?, ?, 'M', ?, ?, ?, 'adopted from reconciliation', NULL,
+                 ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (tenant_id, request_id) DO UPDATE SET version = excluded.version, status = 'PROVISIONING',
+                 requester_id = excluded.requester_id, requester_name = excluded.requester_name,
+                 requester_email = excluded.requester_email, project_id = excluded.project_id, job_id = excluded.job_id,
+                 failure_code = NULL, failure_message = NULL, updated_at = excluded.updated_at`,
+            )
+            .bind(
+              e.metadata.tenantId,
+              d.requestId,
+              e.version,
+              d.owner.id,
+              d.owner.name,
+              d.owner.email,
+              d.projectId,
+              d.name,
+              d.spec.cpu,
+              d.spec.memoryGb,
+              d.spec.diskGb,
+              d.jobId,
+              d.vmId,
+              d.vmwareId,
+              d.name,
+              d.ipAddress,
+              e.metadata.actorId,
+              e.metadata.actorName ?? null,
+              e.occurredAt,
+              e.occurredAt,
+              e.occurredAt,
+            ),
+        ];
+      }
       case "VmRequestApproved":
         return [update(target, e, { status: "APPROVED", job_id: event.data.jobId, ...decision(e, null) })];
       case "VmRequestRejected":
@@ -139,6 +181,15 @@ export const requestSummaryProjection: InlineProjection = {
           }),
         ];
       }
+      case "VmAdoptionFailed":
+        return [
+          update(target, e, {
+            status: "FAILED",
+            version: e.version,
+            failure_code: event.data.code,
+            failure_message: event.data.userMessage,
+          }),
+        ];
       case "VmRequestFailed":
         return [
           update(target, e, {

@@ -37,6 +37,8 @@ export function actionMessage(kind: VmActionKind, step: VmActionStep | null, det
       return "Reverting to the snapshot…";
     case "DELETING_SNAPSHOT":
       return "Deleting the snapshot…";
+    case "REWRITING_MARKER":
+      return "Writing the adopted VM's id into its marker…";
   }
 }
 

@@ -1,5 +1,5 @@
 import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
-import type { VmSize, VmSpec } from "@gantry/shared/domain/vm-size";
+import { DEFAULT_VM_SIZE, type VmSize, type VmSpec } from "@gantry/shared/domain/vm-size";
 import type { Requester, VmRequestEvent } from "@gantry/shared/events/vm-request";
 
 /** What the VmRequest aggregate remembers of its own events. */
@@ -50,6 +50,27 @@ export function evolveVmRequest(state: VmRequestState, event: VmRequestEvent): V
       approvedBy: [],
     };
   }
+  if (event.type === "VmAdopted") {
+    const { requestId, vmId, owner, projectId, name, spec, jobId } = event.data;
+    // an adopted VM has no catalogue size: the code is a placeholder, its spec is what it observably has
+    return {
+      status: "PROVISIONING",
+      requestId,
+      requester: owner,
+      projectId,
+      name,
+      size: DEFAULT_VM_SIZE,
+      spec,
+      justification: "adopted from reconciliation",
+      networkPath: null,
+      jobId,
+      vmId,
+      stopRequested: false,
+      // an admin adopted it: no approval is asked of anyone
+      approvalsRequired: 0,
+      approvedBy: [],
+    };
+  }
   if (state.status === "NONE") return state;
   switch (event.type) {
     case "VmRequestPolicyApplied":
@@ -69,6 +90,7 @@ export function evolveVmRequest(state: VmRequestState, event: VmRequestEvent): V
     case "VmRequestReady":
       return { ...state, status: "READY" };
     case "VmRequestFailed":
+    case "VmAdoptionFailed":
       return { ...state, status: "FAILED" };
   }
 }

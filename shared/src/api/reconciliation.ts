@@ -13,6 +13,23 @@ export const DestroyUnownedVmInput = z.object({
 });
 export type DestroyUnownedVmInput = z.infer<typeof DestroyUnownedVmInput>;
 
+/** `reconciliation.adopt`: an unowned marker VM as the page listed it, into a project, owned by a person of the tenant. */
+export const AdoptUnownedVmInput = z.object({
+  siteId: z.string().min(1).max(100),
+  vmwareId: z.string().min(1).max(200),
+  markerRequestId: z.string().min(1).max(100),
+  projectId: z.string().min(1).max(100),
+  ownerId: z.string().min(1).max(200),
+});
+export type AdoptUnownedVmInput = z.infer<typeof AdoptUnownedVmInput>;
+
+/** What `reconciliation.adopt` answers: the adopted VM's id (a repeat answers the same VM) and its job. */
+export interface UnownedVmAdoption {
+  vmId: string;
+  jobId: string;
+  outcome: "queued" | "already-queued";
+}
+
 /** What `reconciliation.destroy` answers: the destruction runs (or ran) as this job on the site's agent. */
 export interface UnownedVmDestruction {
   destructionId: string;
@@ -21,7 +38,7 @@ export interface UnownedVmDestruction {
 }
 
 /** An unowned marker VM as the page lists it; `destroying` while its destruction's job runs. */
-export type UnownedVmRow = UnownedVm & { seenAt: string; destroying: boolean };
+export type UnownedVmRow = UnownedVm & { seenAt: string; destroying: boolean; adopting: boolean };
 
 /** A Gantry VM vCenter no longer has (missing since `missingSince`); its owner sees it on My VMs. */
 export interface MissingVm {
@@ -49,4 +66,6 @@ export interface SiteReconciliation {
   scanner: { available: boolean; needs: string | null };
   /** whether a connected agent can destroy an unowned VM; else the agent version it needs (null: none connected) */
   destroyer: { available: boolean; needs: string | null };
+  /** the same for adopting an unowned VM into a project */
+  adopter: { available: boolean; needs: string | null };
 }

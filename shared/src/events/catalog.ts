@@ -60,6 +60,8 @@ const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
   VmRequestProvisioningStarted: { currentVersion: 1, upcasters: {} },
   VmRequestReady: { currentVersion: 1, upcasters: {} },
   VmRequestFailed: { currentVersion: 1, upcasters: {} },
+  VmAdopted: { currentVersion: 1, upcasters: {} },
+  VmAdoptionFailed: { currentVersion: 1, upcasters: {} },
   VmProvisioningStarted: { currentVersion: 1, upcasters: {} },
   VmProvisioningStageReached: { currentVersion: 1, upcasters: {} },
   VmProvisioned: { currentVersion: 1, upcasters: {} },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PendingDeadline } from "../domain/approval-policy.ts";
+import { VmPowerState } from "../domain/vm-actions.ts";
 import { VmName } from "../domain/vm-name.ts";
 import { VmSize, VmSpec } from "../domain/vm-size.ts";
 import { InventoryPath, ProvisioningFailureCode } from "../jobs/provision-vm-job.ts";
@@ -115,6 +116,47 @@ export const VmRequestFailed = z.object({
   }),
 });
 
+/**
+ * An admin adopted a marker VM no Gantry VM owned into a project (reconciliation): the first event of the
+ * adopted VM's request stream (its id hashed from tenant, site, moref and the old marker value, so a repeat
+ * lands here). Who owns it, the VM as the scan observed it, and the `vm.adopt` job that rewrites the marker
+ * from `oldMarker` to this id; READY (`VmRequestReady`) or FAILED (`VmRequestFailed`) follow on its outcome.
+ */
+export const VmAdopted = z.object({
+  type: z.literal("VmAdopted"),
+  data: z.object({
+    requestId: z.string().min(1),
+    vmId: z.string().min(1),
+    owner: Requester,
+    projectId: z.string().min(1),
+    siteId: z.string().min(1),
+    vmwareId: z.string().min(1),
+    name: z.string().max(200),
+    spec: VmSpec,
+    powerState: VmPowerState,
+    ipAddress: z.string().max(100).nullable(),
+    oldMarker: z.string().min(1).max(100),
+    jobId: z.string().min(1),
+    deadline: z.string().datetime(),
+  }),
+});
+
+/**
+ * The adoption's job failed (MARKER_MISMATCH when the marker changed or vanished since the scan, TIMED_OUT, …):
+ * nothing was changed in vCenter, the adopted VM is FAILED (never READY without its marker) and the unowned
+ * row is listed again.
+ */
+export const VmAdoptionFailed = z.object({
+  type: z.literal("VmAdoptionFailed"),
+  data: z.object({
+    requestId: z.string().min(1),
+    jobId: z.string().min(1),
+    code: z.string().min(1).max(40),
+    userMessage: z.string().max(500),
+    detail: z.string().max(4000),
+  }),
+});
+
 export const VmRequestEvent = z.discriminatedUnion("type", [
   VmRequestSubmitted,
   VmRequestPolicyApplied,
@@ -126,5 +168,7 @@ export const VmRequestEvent = z.discriminatedUnion("type", [
   VmRequestProvisioningStarted,
   VmRequestReady,
   VmRequestFailed,
+  VmAdopted,
+  VmAdoptionFailed,
 ]);
 export type VmRequestEvent = z.infer<typeof VmRequestEvent>;

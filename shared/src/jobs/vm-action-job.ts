@@ -39,6 +39,15 @@ export const VmDestroyUnownedJob = JobBase.extend({
   kind: z.literal("vm.destroy-unowned"),
   marker: z.string().min(1).max(100),
 });
+/**
+ * Adopt a marker VM no Gantry VM owns into a project (reconciliation): `requestId` is the adopted VM's new id,
+ * and the agent rewrites the VM's marker from `marker` (the value the scan saw) to it — compare-and-set: a VM
+ * carrying anything else is left untouched (MARKER_MISMATCH); one already carrying the new id is done.
+ */
+export const VmAdoptJob = JobBase.extend({
+  kind: z.literal("vm.adopt"),
+  marker: z.string().min(1).max(100),
+});
 export const VmResizeJob = JobBase.extend({
   kind: z.literal("vm.resize"),
   cpu: z.number().int().min(1).max(128),
@@ -70,6 +79,7 @@ export type VmShutdownGuestJob = z.infer<typeof VmShutdownGuestJob>;
 export type VmRestartJob = z.infer<typeof VmRestartJob>;
 export type VmDeleteJob = z.infer<typeof VmDeleteJob>;
 export type VmDestroyUnownedJob = z.infer<typeof VmDestroyUnownedJob>;
+export type VmAdoptJob = z.infer<typeof VmAdoptJob>;
 export type VmResizeJob = z.infer<typeof VmResizeJob>;
 export type VmSnapshotCreateJob = z.infer<typeof VmSnapshotCreateJob>;
 export type VmSnapshotRevertJob = z.infer<typeof VmSnapshotRevertJob>;
@@ -81,6 +91,7 @@ export const VmActionJob = z.discriminatedUnion("kind", [
   VmRestartJob,
   VmDeleteJob,
   VmDestroyUnownedJob,
+  VmAdoptJob,
   VmResizeJob,
   VmSnapshotCreateJob,
   VmSnapshotRevertJob,
@@ -109,6 +120,7 @@ export const VM_ACTION_STEPS = [
   "CREATING_SNAPSHOT",
   "REVERTING_SNAPSHOT",
   "DELETING_SNAPSHOT",
+  "REWRITING_MARKER",
 ] as const;
 export const VmActionStep = z.enum(VM_ACTION_STEPS);
 export type VmActionStep = z.infer<typeof VmActionStep>;

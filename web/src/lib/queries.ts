@@ -17,7 +17,7 @@ import type {
   SetLeasePolicyInput,
   WithdrawExtensionInput,
 } from "@gantry/shared/api/leases";
-import type { DestroyUnownedVmInput } from "@gantry/shared/api/reconciliation";
+import type { AdoptUnownedVmInput, DestroyUnownedVmInput } from "@gantry/shared/api/reconciliation";
 import type { CreateRequestInput, ListRequestsInput } from "@gantry/shared/api/requests";
 import type { SessionUser } from "@gantry/shared/api/session";
 import type {
@@ -177,6 +177,10 @@ export const scanSiteAction = action(
 export const destroyUnownedVmAction = action(
   (input: DestroyUnownedVmInput) => trpc.reconciliation.destroy.mutate(input),
   "reconciliation.destroy",
+);
+export const adoptUnownedVmAction = action(
+  (input: AdoptUnownedVmInput) => trpc.reconciliation.adopt.mutate(input),
+  "reconciliation.adopt",
 );
 export const testConnectionAction = action(
   (siteId: string) => trpc.sites.testConnection.mutate({ siteId }),

@@ -1,4 +1,4 @@
-import { createAsync, useAction, useSearchParams, useSubmission } from "@solidjs/router";
+import { createAsync, createAsyncStore, useAction, useSearchParams, useSubmission } from "@solidjs/router";
 import { createMemo, createSignal, For, Show } from "solid-js";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { PageHeader } from "../components/PageHeader.tsx";
@@ -51,15 +51,22 @@ function ScanButton(props: { siteId: string; available: boolean; needs: string |
 }
 
 function SiteReconciliationView(props: { siteId: string }) {
-  // live: a scan's end is pushed on the tenant feed as a site change, which revalidates this read
-  const data = createAsync(() => getReconciliation(props.siteId));
+  // live: a scan's end is pushed on the tenant feed as a site change, which revalidates this read. A store
+  // reconciled by vCenter id keeps each row (and a dialog open on it) across those refreshes: a plain
+  // createAsync hands <For> new objects, which rebuilt every row and closed the dialog under the admin
+  const data = createAsyncStore(() => getReconciliation(props.siteId), { reconcile: { key: "vmwareId" } });
   return (
     <Show when={data()}>
       {(site) => (
         <>
           <ScanButton siteId={site().siteId} {...site().scanner} />
           <ScanSummary scan={site().lastScan} />
-          <UnownedTable siteId={site().siteId} unowned={site().unowned} destroyer={site().destroyer} />
+          <UnownedTable
+            siteId={site().siteId}
+            unowned={site().unowned}
+            destroyer={site().destroyer}
+            adopter={site().adopter}
+          />
           <MissingTable missing={site().missing} />
         </>
       )}

@@ -1,10 +1,17 @@
 import {
+  AdoptUnownedVmInput,
   DestroyUnownedVmInput,
   ReconciliationSiteInput,
   type SiteReconciliation,
 } from "@gantry/shared/api/reconciliation";
 import { TRPCError } from "@trpc/server";
 import type { ScanFailure } from "../../agent-hub/site-scan.ts";
+import {
+  ADOPT_JOB,
+  ADOPT_NEEDS,
+  type AdoptUnownedError,
+  adoptUnownedVm,
+} from "../../commands/adopt-unowned-vm.ts";
 import {
   DESTROY_UNOWNED_JOB,
   DESTROY_UNOWNED_NEEDS,
@@ -63,6 +70,37 @@ function destroyError(error: DestroyUnownedError, siteName: string): TRPCError {
   }
 }
 
+function adoptError(error: AdoptUnownedError, siteName: string): TRPCError {
+  switch (error.code) {
+    case "NOT_FOUND":
+      return new TRPCError({
+        code: "NOT_FOUND",
+        message: "no such unowned VM (a newer scan may have changed it)",
+      });
+    case "PROJECT_NOT_FOUND":
+      return new TRPCError({ code: "NOT_FOUND", message: "project not found" });
+    case "PROJECT_ARCHIVED":
+      return new TRPCError({ code: "BAD_REQUEST", message: "the project is archived: it takes no new VM" });
+    case "PROJECT_OF_ANOTHER_SITE":
+      return new TRPCError({
+        code: "BAD_REQUEST",
+        message: `the project does not place VMs on site ${siteName}`,
+      });
+    case "OWNER_NOT_FOUND":
+      return new TRPCError({ code: "NOT_FOUND", message: "no such person in this tenant" });
+    case "NO_AGENT_CAN_RUN":
+      return new TRPCError({
+        code: "PRECONDITION_FAILED",
+        message: `no connected agent of site ${siteName} can adopt it (${error.connected} connected): it needs ${error.needs}`,
+      });
+    case "CONCURRENT_MODIFICATION":
+      return new TRPCError({
+        code: "CONFLICT",
+        message: "someone else acted on this VM at the same time; try again",
+      });
+  }
+}
+
 /** Reconciliation (issue 16): what vCenter holds with our marker against what Gantry believes. Admins only. */
 export const reconciliationRouter = router({
   /** The site's last scan, its unowned marker VMs and its missing VMs, and whether an agent can scan. */
@@ -82,6 +120,11 @@ export const reconciliationRouter = router({
       available: canDestroy,
       needs: canDestroy || capabilities.connected === 0 ? null : DESTROY_UNOWNED_NEEDS,
     };
+    const canAdopt = capabilities.jobs.includes(ADOPT_JOB);
+    const adopter = {
+      available: canAdopt,
+      needs: canAdopt || capabilities.connected === 0 ? null : ADOPT_NEEDS,
+    };
     return {
       siteId: site.siteId,
       siteName: site.name,
@@ -90,6 +133,7 @@ export const reconciliationRouter = router({
       missing,
       scanner,
       destroyer,
+      adopter,
     } satisfies SiteReconciliation;
   }),
 
@@ -109,5 +153,14 @@ export const reconciliationRouter = router({
     const destroyed = await destroyUnownedVm(ctx.deps, { principal: ctx.principal, request: input, policy });
     if (!destroyed.ok) throw destroyError(destroyed.error, site.name);
     return destroyed.value;
+  }),
+
+  /** Adopts an unowned marker VM into a project, owned by a person of the tenant (the marker is rewritten). */
+  adopt: adminProcedure.input(AdoptUnownedVmInput).mutation(async ({ ctx, input }) => {
+    const site = await siteOf(ctx.env.DB, ctx.principal.tenantId, input.siteId);
+    const policy = await vmPolicyFor(ctx.env, ctx.deps.db, ctx.principal.tenantId);
+    const adopted = await adoptUnownedVm(ctx.deps, { principal: ctx.principal, request: input, policy });
+    if (!adopted.ok) throw adoptError(adopted.error, site.name);
+    return adopted.value;
   }),
 });

@@ -2,6 +2,7 @@ import type { SiteReconciliation } from "@gantry/shared/api/reconciliation";
 import { For, Show } from "solid-js";
 import { EmptyState } from "../../components/EmptyState.tsx";
 import { formatMemory } from "../../lib/format.ts";
+import { AdoptUnownedVm } from "./AdoptUnownedVm.tsx";
 import { DestroyUnownedVm } from "./DestroyUnownedVm.tsx";
 
 /** Marker VMs no live Gantry VM owns: left by a failed cleanup, a restored backup, a test. */
@@ -9,6 +10,7 @@ export function UnownedTable(props: {
   siteId: string;
   unowned: SiteReconciliation["unowned"];
   destroyer: SiteReconciliation["destroyer"];
+  adopter: SiteReconciliation["adopter"];
 }) {
   return (
     <section class="card" aria-labelledby="unowned-title" data-testid="unowned">
@@ -22,8 +24,8 @@ export function UnownedTable(props: {
         }
       >
         <p>
-          These VMs carry Gantry's marker, but no Gantry VM owns them. Destroy them here (only while they
-          still carry that marker) or keep them; the next scan updates this list.
+          These VMs carry Gantry's marker, but no Gantry VM owns them. Adopt them into a project, destroy them
+          here (either only while they still carry that marker) or keep them; the next scan updates this list.
         </p>
         <Show when={!props.destroyer.available}>
           <p class="notice notice--warning" data-testid="destroy-unavailable">
@@ -31,6 +33,13 @@ export function UnownedTable(props: {
               ? `Destroying needs ${props.destroyer.needs}.`
               : "No agent of this site is connected."}
           </p>
+        </Show>
+        <Show when={!props.adopter.available && props.adopter.needs}>
+          {(needs) => (
+            <p class="notice notice--warning" data-testid="adopt-unavailable">
+              Adopting needs {needs()}.
+            </p>
+          )}
         </Show>
         <div class="table-frame">
           <table class="data-table">
@@ -59,11 +68,21 @@ export function UnownedTable(props: {
                     <td class="mono">{vm.markerRequestId}</td>
                     <td>
                       <Show
-                        when={!vm.destroying}
-                        fallback={<span data-testid="unowned-destroying">Destroying…</span>}
+                        when={!vm.adopting}
+                        fallback={<span data-testid="unowned-adopting">Adopting…</span>}
                       >
-                        <Show when={props.destroyer.available}>
-                          <DestroyUnownedVm siteId={props.siteId} vm={vm} />
+                        <Show
+                          when={!vm.destroying}
+                          fallback={<span data-testid="unowned-destroying">Destroying…</span>}
+                        >
+                          <div class="form-actions">
+                            <Show when={props.adopter.available}>
+                              <AdoptUnownedVm siteId={props.siteId} vm={vm} />
+                            </Show>
+                            <Show when={props.destroyer.available}>
+                              <DestroyUnownedVm siteId={props.siteId} vm={vm} />
+                            </Show>
+                          </div>
                         </Show>
                       </Show>
                     </td>
