@@ -56,10 +56,14 @@ export async function decideResizeApproval(
       if (!vm) return done(err({ code: "VM_NOT_FOUND", vmId }));
       const decided = decideResize(command, vm);
       if (!decided.ok) return done(decided);
-      const outcome: VmActionAccepted["outcome"] = verdict.verdict === "approve" ? "queued" : "done";
+      // a first of two approvals the policy asks for runs nothing yet
+      const approves =
+        verdict.verdict === "approve" && !decided.value.some((e) => e.type === "VmApprovalGiven");
+      const outcome: VmActionAccepted["outcome"] =
+        verdict.verdict !== "approve" ? "done" : approves ? "queued" : "awaiting-approval";
       const answer = (version: number): VmActionAccepted => ({
         vmId,
-        actionId: verdict.verdict === "approve" ? approvalId : null,
+        actionId: approves ? approvalId : null,
         approvalId,
         outcome,
         version,

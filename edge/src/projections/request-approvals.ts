@@ -15,6 +15,10 @@ export const requestApprovalsProjection: InlineProjection = {
   project(e, target) {
     const { event } = e;
     const table = target.table(REQUEST_APPROVALS);
+    const decided = (id: string) =>
+      target.db
+        .prepare(`UPDATE ${table} SET reject_at = NULL, reject_reason = NULL WHERE request_id = ?`)
+        .bind(id);
     switch (event.type) {
       case "VmRequestPolicyApplied": {
         const d = event.data;
@@ -35,20 +39,45 @@ export const requestApprovalsProjection: InlineProjection = {
             ),
         ];
       }
+      case "VmApprovalPolicyApplied": {
+        // a resize's or extension's row is keyed by its approval id (ids of one kind never name another)
+        const d = event.data;
+        return [
+          target.db
+            .prepare(
+              `INSERT INTO ${table} (request_id, tenant_id, rule_id, approvals_required, explanation, reject_at, reject_reason)
+               VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING`,
+            )
+            .bind(
+              d.approvalId,
+              e.metadata.tenantId,
+              d.ruleId,
+              d.approvalsRequired,
+              d.explanation,
+              d.rejectAt,
+              d.pendingDeadline?.reason ?? null,
+            ),
+        ];
+      }
       case "VmRequestApprovalGiven":
+      case "VmApprovalGiven": {
+        const id = event.type === "VmApprovalGiven" ? event.data.approvalId : event.data.requestId;
         return [
           target.db
             .prepare(`UPDATE ${table} SET approvals_given = ? WHERE request_id = ?`)
-            .bind(event.data.given, event.data.requestId),
+            .bind(event.data.given, id),
         ];
+      }
       case "VmRequestApproved":
       case "VmRequestRejected":
       case "VmRequestCancelled":
-        return [
-          target.db
-            .prepare(`UPDATE ${table} SET reject_at = NULL, reject_reason = NULL WHERE request_id = ?`)
-            .bind(event.data.requestId),
-        ];
+        return [decided(event.data.requestId)];
+      case "VmResizeApproved":
+      case "VmResizeRejected":
+      case "VmLeaseExtensionRejected":
+        return [decided(event.data.approvalId)];
+      case "VmLeaseExtended":
+        return event.data.approvalId === null ? [] : [decided(event.data.approvalId)];
       default:
         return [];
     }
@@ -92,21 +121,45 @@ export async function approvalProgressOf(
 
 export interface PendingPastDeadline {
   tenantId: string;
+  /** a request's id, or a resize's or extension's approval id */
   requestId: string;
   reason: string;
+  /** set for a resize or extension still waiting on this VM */
+  vm: { vmId: string; subject: "resize" | "lease-extension" } | null;
 }
 
-/** Requests whose policy deadline has passed by `now` and that no one decided yet, across tenants. */
+/** Requests, resizes and extensions whose policy deadline has passed by `now`, undecided, across tenants. */
 export async function pendingPastDeadline(
   db: SqlDatabase,
   input: { now: string; limit: number },
 ): Promise<PendingPastDeadline[]> {
   const { results } = await db
     .prepare(
-      `SELECT tenant_id, request_id, reject_reason FROM ${REQUEST_APPROVALS}
-       WHERE reject_at IS NOT NULL AND reject_at <= ? ORDER BY reject_at LIMIT ?`,
+      `SELECT a.tenant_id, a.request_id, a.reject_reason,
+         (SELECT r.request_id FROM request_summary r
+          WHERE r.tenant_id = a.tenant_id AND r.vm_resize_approval_id = a.request_id) AS resize_vm,
+         (SELECT r.request_id FROM request_summary r
+          WHERE r.tenant_id = a.tenant_id AND r.vm_extension_approval_id = a.request_id) AS extension_vm
+       FROM ${REQUEST_APPROVALS} a
+       WHERE a.reject_at IS NOT NULL AND a.reject_at <= ? ORDER BY a.reject_at LIMIT ?`,
     )
     .bind(input.now, input.limit)
-    .all<{ tenant_id: string; request_id: string; reject_reason: string }>();
-  return results.map((r) => ({ tenantId: r.tenant_id, requestId: r.request_id, reason: r.reject_reason }));
+    .all<{
+      tenant_id: string;
+      request_id: string;
+      reject_reason: string;
+      resize_vm: string | null;
+      extension_vm: string | null;
+    }>();
+  return results.map((r) => ({
+    tenantId: r.tenant_id,
+    requestId: r.request_id,
+    reason: r.reject_reason,
+    vm:
+      r.resize_vm !== null
+        ? { vmId: r.resize_vm, subject: "resize" }
+        : r.extension_vm !== null
+          ? { vmId: r.extension_vm, subject: "lease-extension" }
+          : null,
+  }));
 }

@@ -7,6 +7,7 @@ import { actionJobIdFor } from "./build-action-job.ts";
 import type { ManagedVm } from "./managed-vm.ts";
 import { actionRequested } from "./vm-action-decider.ts";
 import { type LeaseState, withNextChecks } from "./vm-lease.ts";
+import { approvalShortOfLast } from "./vm-policy-approval.ts";
 
 // The rules of a VM's lease (issue 16). Pure: times come in as ISO strings, ids from the command.
 
@@ -129,6 +130,13 @@ function extension(command: { approvalId: string; verdict: ExtensionVerdict }, v
     case "approve": {
       if (verdict.approverId === pending.requestedBy.id)
         return err({ code: "SELF_APPROVAL_FORBIDDEN", requestId: vmId });
+      const shortOfLast = approvalShortOfLast(vm, {
+        approvalId,
+        approverId: verdict.approverId,
+        subject: "lease-extension",
+      });
+      if (!shortOfLast.ok) return shortOfLast;
+      if (shortOfLast.value) return ok(shortOfLast.value);
       if (lease.phase === "ended") return refused(vm, "the lease has ended; the VM is being deleted");
       if (lease.phase === "exempt") return refused(vm, "this VM is exempt from its lease; nothing to extend");
       const data = {

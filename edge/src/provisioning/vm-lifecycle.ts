@@ -78,6 +78,13 @@ export interface VmLifecycle {
   driftedAt: string | null;
   /** its lease (issue 16); null for VMs that became READY before leases */
   lease: LeaseState | null;
+  /** resizes and extensions whose approval policy asks for people, by approval id: how many, and who gave one */
+  policyApprovals: ReadonlyMap<string, PolicyApproval>;
+}
+
+export interface PolicyApproval {
+  required: 1 | 2;
+  approvedBy: readonly string[];
 }
 
 /** An event as the fold needs it: lifecycle events take their actor from the metadata. */
@@ -115,6 +122,7 @@ export function initialLifecycle(input: {
     lastFailure: null,
     driftedAt: null,
     lease: null,
+    policyApprovals: new Map(),
   };
 }
 
@@ -213,6 +221,23 @@ export function evolveLifecycle(state: VmLifecycle, recorded: LifecycleRecorded)
       return { ...state, status: "GONE", facts: { ...state.facts, powerState: "unknown", ipAddress: null } };
     case "VmReappeared":
       return { ...state, status: "READY", facts: { ...event.data.observed } };
+    case "VmApprovalPolicyApplied": {
+      const { approvalId, approvalsRequired } = event.data;
+      const policyApprovals = new Map(state.policyApprovals).set(approvalId, {
+        required: approvalsRequired,
+        approvedBy: [],
+      });
+      return { ...state, policyApprovals };
+    }
+    case "VmApprovalGiven": {
+      const { approvalId, approverId, required } = event.data;
+      const known = state.policyApprovals.get(approvalId);
+      const approval: PolicyApproval = {
+        required: known?.required ?? (required === 1 ? 1 : 2),
+        approvedBy: [...(known?.approvedBy ?? []), approverId],
+      };
+      return { ...state, policyApprovals: new Map(state.policyApprovals).set(approvalId, approval) };
+    }
     default:
       return { ...state, lease: evolveLease(state.lease, event, { occurredAt, actor: actorOf(recorded) }) };
   }

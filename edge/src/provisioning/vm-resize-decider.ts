@@ -3,6 +3,7 @@ import type { VmEvent } from "@gantry/shared/events/vm";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { ManagedVm } from "./managed-vm.ts";
 import { actionRequested } from "./vm-action-decider.ts";
+import { approvalShortOfLast } from "./vm-policy-approval.ts";
 
 /** An admin's decision on a resize up, or its requester taking it back. */
 export type ResizeDecision =
@@ -46,6 +47,9 @@ export function decideResize(command: ResizeDecision, vm: ManagedVm): Decision {
       const { approverId, jobId, deadline, timeoutSeconds } = command.data;
       if (approverId === pending.requestedBy.id)
         return err({ code: "SELF_APPROVAL_FORBIDDEN", requestId: vmId });
+      const shortOfLast = approvalShortOfLast(vm, { approvalId, approverId, subject: "resize" });
+      if (!shortOfLast.ok) return shortOfLast;
+      if (shortOfLast.value) return ok(shortOfLast.value);
       if (vm.status !== "READY")
         return err({
           code: "ACTION_NOT_APPLICABLE",

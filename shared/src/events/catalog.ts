@@ -77,6 +77,8 @@ const CATALOG: Readonly<Record<DomainEventType, CatalogEntry>> = {
   VmDriftObserved: { currentVersion: 1, upcasters: {} },
   VmGone: { currentVersion: 1, upcasters: {} },
   VmReappeared: { currentVersion: 1, upcasters: {} },
+  VmApprovalPolicyApplied: { currentVersion: 1, upcasters: {} },
+  VmApprovalGiven: { currentVersion: 1, upcasters: {} },
   SiteScanned: { currentVersion: 1, upcasters: {} },
   UnownedVmDestroyRequested: { currentVersion: 1, upcasters: {} },
   UnownedVmDestroyed: { currentVersion: 1, upcasters: {} },

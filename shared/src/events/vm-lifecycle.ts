@@ -3,6 +3,7 @@ import { VmActionKind, VmPowerState } from "../domain/vm-actions.ts";
 import { DriftChange, VmFacts } from "../domain/vm-facts.ts";
 import { VmSize, VmSpec } from "../domain/vm-size.ts";
 import { SnapshotInfo, StepDetail, VmActionFailure, VmActionStep } from "../jobs/vm-action-job.ts";
+import { VmApprovalEvent } from "./vm-approval.ts";
 import { VmLeaseEvent } from "./vm-lease.ts";
 
 // Events of the Vm stream after READY: every command on the VM (with who and why in the metadata), the
@@ -153,5 +154,6 @@ export const VmLifecycleEvent = z.discriminatedUnion("type", [
   VmGone,
   VmReappeared,
   ...VmLeaseEvent.options,
+  ...VmApprovalEvent.options,
 ]);
 export type VmLifecycleEvent = z.infer<typeof VmLifecycleEvent>;
