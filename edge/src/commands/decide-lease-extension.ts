@@ -6,7 +6,7 @@ import type { CommandDeps } from "./command-deps.ts";
 import { decideOnLease } from "./lease-append.ts";
 
 /**
- * An admin approves (never their own) or rejects an extension past the policy; its requester may
+ * An admin or a project approver approves (never their own) or rejects an extension past the policy; its requester may
  * withdraw it while it waits. Deciding again the same way is a harmless repeat.
  */
 export function decideLeaseExtension(
@@ -15,6 +15,8 @@ export function decideLeaseExtension(
     principal: Principal;
     vmId: string;
     approvalId: string;
+    /** the projects the principal approves for without being a tenant admin */
+    approverOf?: readonly string[];
     verdict: { verdict: "approve" } | { verdict: "reject"; reason: string } | { verdict: "withdraw" };
   },
 ): Promise<Result<{ vmId: string; approvalId: string }, DomainError>> {
@@ -26,8 +28,9 @@ export function decideLeaseExtension(
   return decideOnLease(deps, {
     principal,
     vmId,
-    // approving and rejecting are for admins; withdrawing for whoever sees the VM
+    // approving and rejecting are for admins and the project's approvers; withdrawing for whoever sees the VM
     adminOnly: verdict.verdict !== "withdraw",
+    approverOf: input.approverOf ?? [],
     decide: (vm) => {
       const decided = decideExtension({ approvalId, verdict }, vm);
       return decided.ok ? ok({ events: decided.value, value: { vmId, approvalId } }) : decided;

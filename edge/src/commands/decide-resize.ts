@@ -1,7 +1,7 @@
 import type { VmActionAccepted } from "@gantry/shared/api/vms";
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import { err, ok, type Result } from "@gantry/shared/result";
-import { isAdmin, type Principal } from "../auth/principal.ts";
+import type { Principal } from "../auth/principal.ts";
 import type { CommitGuard } from "../event-store/append-to-stream.ts";
 import { actionJobIdFor } from "../provisioning/build-action-job.ts";
 import { decideResize, type ResizeDecision } from "../provisioning/vm-resize-decider.ts";
@@ -13,7 +13,7 @@ import { type Decision, done, handleCommand } from "./handle-command.ts";
 import type { JobDispatch } from "./job-dispatcher.ts";
 import { capacityClaim, quotaRefusal, resizeNeed } from "./quota-guard.ts";
 import { actionDispatch, appendToVmWithJobs, dispatchTarget } from "./request-vm-action.ts";
-import { loadManagedVm, visibleVm } from "./vm-access.ts";
+import { decidableVm, loadManagedVm, visibleVm } from "./vm-access.ts";
 
 export type ResizeVerdict =
   | { verdict: "approve" }
@@ -22,12 +22,20 @@ export type ResizeVerdict =
   | { verdict: "withdraw" };
 
 /**
- * An admin approves (the resize then runs, its job dispatched in the same commit) or rejects a resize
+ * An admin or a project approver approves (the resize then runs, its job dispatched in the same commit) or rejects a resize
  * up; its owner may withdraw it while it waits. Deciding again the same way is a harmless repeat.
  */
 export async function decideResizeApproval(
   deps: DispatchDeps,
-  input: { principal: Principal; vmId: string; approvalId: string; verdict: ResizeVerdict; policy: VmPolicy },
+  input: {
+    principal: Principal;
+    vmId: string;
+    approvalId: string;
+    verdict: ResizeVerdict;
+    policy: VmPolicy;
+    /** the projects the principal approves for without being a tenant admin */
+    approverOf?: readonly string[];
+  },
 ): Promise<Result<VmActionAccepted, DomainError>> {
   const { principal, vmId, approvalId, verdict, policy } = input;
   const jobId = actionJobIdFor(approvalId);
@@ -51,8 +59,11 @@ export async function decideResizeApproval(
   const result = await handleCommand(deps.store, {
     load: () => loadManagedVm(deps.db, vmId),
     decide: async (loaded): Promise<Decision<VmActionAccepted>> => {
-      // approving and rejecting are for admins (the router checks too); withdrawing for whoever sees it
-      const vm = verdict.verdict === "withdraw" || isAdmin(principal) ? visibleVm(principal, loaded) : null;
+      // approving and rejecting are for admins and the project's approvers; withdrawing for whoever sees it
+      const vm =
+        verdict.verdict === "withdraw"
+          ? visibleVm(principal, loaded)
+          : decidableVm(principal, loaded, input.approverOf ?? []);
       if (!vm) return done(err({ code: "VM_NOT_FOUND", vmId }));
       const decided = decideResize(command, vm);
       if (!decided.ok) return done(decided);

@@ -33,3 +33,19 @@ export function visibleVm(principal: Principal, loaded: LoadedManagedVm): Manage
   if (!isAdmin(principal) && vm.ownerId !== principal.userId) return null;
   return vm;
 }
+
+/**
+ * The VM if the caller may decide on a resize or extension waiting on it (issue 18): a tenant admin any
+ * of the tenant's, a project approver their projects' (`approverOf`); anything else reads like a missing
+ * VM. Nobody their own: the deciders refuse that.
+ */
+export function decidableVm(
+  principal: Principal,
+  loaded: LoadedManagedVm,
+  approverOf: readonly string[],
+): ManagedVm | null {
+  if (isAdmin(principal)) return visibleVm(principal, loaded);
+  const { vm } = loaded;
+  if (!vm || loaded.tenantId !== principal.tenantId || !approverOf.includes(vm.projectId)) return null;
+  return vm;
+}

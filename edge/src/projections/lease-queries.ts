@@ -2,6 +2,8 @@ import { WAITING_LONG_MS } from "@gantry/shared/api/approvals";
 import type { PendingLeaseExtension } from "@gantry/shared/api/leases";
 import type { Page } from "@gantry/shared/api/paging";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
+import { approvalProgressOf } from "./request-approvals.ts";
+import { type ApproverScope, onlyProjects } from "./request-queries.ts";
 import { vmRowsPage } from "./vm-queries.ts";
 import { toVmListItem } from "./vm-row.ts";
 
@@ -37,13 +39,14 @@ export async function dueLeases(db: SqlDatabase, input: { now: string; limit: nu
 /** Lease extensions past the policy waiting for an admin, oldest first, flagged after 48 h like requests. */
 export async function pendingExtensions(
   db: SqlDatabase,
-  input: { tenantId: string; page: number; pageSize: number; now: Date },
+  input: { tenantId: string; page: number; pageSize: number; now: Date } & ApproverScope,
 ): Promise<Page<PendingLeaseExtension>> {
   const { page, pageSize } = input;
-  const scope = "r.tenant_id = ? AND r.vm_extension_approval_id IS NOT NULL AND r.vm_status = 'READY'";
+  const approver = onlyProjects(input.onlyProjects, "r.project_id");
+  const scope = `r.tenant_id = ? AND r.vm_extension_approval_id IS NOT NULL AND r.vm_status = 'READY'${approver.sql}`;
   const { rows, total } = await vmRowsPage(db, {
     where: scope,
-    params: [input.tenantId],
+    params: [input.tenantId, ...approver.params],
     orderBy: "r.vm_extension_at ASC, r.request_id ASC",
     page,
     pageSize,
@@ -69,8 +72,19 @@ export async function pendingExtensions(
         requestedAt: at,
         waitingMs,
         waitingLong: waitingMs > WAITING_LONG_MS,
+        approvals: null,
       },
     ];
   });
-  return { items, page, pageSize, total };
+  // "1 of 2 approvals": what the approval policy asks of each, keyed by its approval id
+  const progress = await approvalProgressOf(db, {
+    tenantId: input.tenantId,
+    requestIds: items.map((i) => i.approvalId),
+  });
+  return {
+    items: items.map((i) => ({ ...i, approvals: progress.get(i.approvalId) ?? null })),
+    page,
+    pageSize,
+    total,
+  };
 }

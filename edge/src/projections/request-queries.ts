@@ -61,7 +61,8 @@ export interface ApproverScope {
   onlyProjects?: readonly string[];
 }
 
-function onlyProjects(projectIds: readonly string[] | undefined, column: string) {
+/** The SQL that keeps a project approver to their projects' rows (none given: a tenant admin, every row). */
+export function onlyProjects(projectIds: readonly string[] | undefined, column: string) {
   if (projectIds === undefined) return { sql: "", params: [] as string[] };
   if (projectIds.length === 0) return { sql: " AND 0", params: [] as string[] };
   return { sql: ` AND ${column} IN (${projectIds.map(() => "?").join(", ")})`, params: [...projectIds] };

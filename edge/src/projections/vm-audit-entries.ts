@@ -73,6 +73,11 @@ export function vmAuditEntry(
     }
     case "VmGone":
       return { action: "VM_GONE", summary: `destroyed outside Gantry (was ${event.data.vmwareId})` };
+    case "VmApprovalGiven": {
+      const { subject, given, required } = event.data;
+      const what = subject === "resize" ? "the resize" : "the lease extension";
+      return { action: "VM_APPROVAL_GIVEN", summary: `gave approval ${given} of ${required} for ${what}` };
+    }
     case "VmReappeared":
       return {
         action: "VM_REAPPEARED",

@@ -1,3 +1,4 @@
+import type { ApprovalProgressView } from "@gantry/shared/api/approval-policies";
 import type { VmDetail, VmSnapshotView } from "@gantry/shared/api/vms";
 import { isVmEvent, isVmRequestEvent } from "@gantry/shared/events/catalog";
 import { isAdmin, type Principal } from "../auth/principal.ts";
@@ -6,6 +7,7 @@ import { type SqlDatabase, streamIds } from "../event-store/stored-event.ts";
 import { vmIdFor } from "../provisioning/ids.ts";
 import { type ManagedVm, managedVm } from "../provisioning/managed-vm.ts";
 import { evolveVm, initialVmState } from "../provisioning/vm.ts";
+import type { PolicyApproval } from "../provisioning/vm-lifecycle.ts";
 import { evolveVmRequest, initialVmRequestState } from "../provisioning/vm-request.ts";
 import { type AgentAbility, vmActionAvailability } from "./vm-availability.ts";
 import { actionFailureMessage } from "./vm-messages.ts";
@@ -79,7 +81,9 @@ export async function getVmDetail(
       reason: pendingResize.reason,
       requestedBy: pendingResize.requestedBy,
       requestedAt: pendingResize.requestedAt,
+      approvals: progressOf(vm.policyApprovals.get(pendingResize.approvalId)),
     },
+    pendingExtensionApprovals: progressOf(lease?.pending && vm.policyApprovals.get(lease.pending.approvalId)),
     lastFailure: lastFailure && {
       actionId: lastFailure.actionId,
       kind: lastFailure.kind,
@@ -97,3 +101,14 @@ export async function getVmDetail(
     serverTime: now.toISOString(),
   };
 }
+
+/** "1 of 2 approvals" for a resize or extension whose policy rule asks for people, from the VM's state. */
+const progressOf = (approval: PolicyApproval | null | undefined): ApprovalProgressView | null =>
+  approval
+    ? {
+        required: approval.required,
+        given: approval.approvedBy.length,
+        explanation: approval.explanation,
+        rejectAt: approval.rejectAt,
+      }
+    : null;

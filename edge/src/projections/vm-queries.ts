@@ -5,6 +5,8 @@ import type { VmPowerState } from "@gantry/shared/domain/vm-actions";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
 import { resizedSpec } from "../provisioning/vm-action-decider.ts";
 import { listSizes } from "../tenancy/vm-sizes.ts";
+import { approvalProgressOf } from "./request-approvals.ts";
+import { type ApproverScope, onlyProjects } from "./request-queries.ts";
 import { toVmListItem, VM_SELECT, type VmRow } from "./vm-row.ts";
 
 // every query is scoped by tenant first (the primary key starts with tenant_id); a VM is a summary row
@@ -83,12 +85,17 @@ export function getVmRow(db: SqlDatabase, scope: { tenantId: string; vmId: strin
 /** Resizes up waiting for an admin, oldest first, flagged after 48 h like requests. */
 export async function pendingResizes(
   db: SqlDatabase,
-  input: Paging & { tenantId: string; projectId?: string | undefined; now: Date },
+  input: Paging & { tenantId: string; projectId?: string | undefined; now: Date } & ApproverScope,
 ): Promise<Page<PendingResize>> {
   const { page, pageSize } = input;
   const project = input.projectId === undefined ? "" : " AND r.project_id = ?";
-  const params = [input.tenantId, ...(input.projectId === undefined ? [] : [input.projectId])];
-  const scope = `r.tenant_id = ? AND r.vm_resize_approval_id IS NOT NULL AND r.vm_status = 'READY'${project}`;
+  const approver = onlyProjects(input.onlyProjects, "r.project_id");
+  const params = [
+    input.tenantId,
+    ...(input.projectId === undefined ? [] : [input.projectId]),
+    ...approver.params,
+  ];
+  const scope = `r.tenant_id = ? AND r.vm_resize_approval_id IS NOT NULL AND r.vm_status = 'READY'${project}${approver.sql}`;
   const [{ rows, total }, sizes] = await Promise.all([
     vmRowsPage(db, { where: scope, params, orderBy: "r.vm_resize_at ASC, r.request_id ASC", page, pageSize }),
     // a size a pending resize names cannot change (it is in use), so the catalogue still says what it meant
@@ -119,8 +126,19 @@ export async function pendingResizes(
         requestedAt: at,
         waitingMs,
         waitingLong: waitingMs > WAITING_LONG_MS,
+        approvals: null,
       },
     ];
   });
-  return { items, page, pageSize, total };
+  // "1 of 2 approvals": what the approval policy asks of each, keyed by its approval id
+  const progress = await approvalProgressOf(db, {
+    tenantId: input.tenantId,
+    requestIds: items.map((i) => i.approvalId),
+  });
+  return {
+    items: items.map((i) => ({ ...i, approvals: progress.get(i.approvalId) ?? null })),
+    page,
+    pageSize,
+    total,
+  };
 }

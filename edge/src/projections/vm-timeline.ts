@@ -102,6 +102,20 @@ function render(event: DomainEvent, kinds: Map<string, VmActionKind>): Rendered 
     }
     case "VmGone":
       return entry("GONE", "Deleted outside Gantry", `vCenter no longer has ${event.data.vmwareId}`);
+    case "VmApprovalPolicyApplied": {
+      const { approvalId, explanation } = event.data;
+      return entry(
+        "APPROVAL_POLICY_APPLIED",
+        `${subjectWords[event.data.subject]} waits for approval`,
+        explanation,
+        approvalId,
+      );
+    }
+    case "VmApprovalGiven": {
+      const { approvalId, given, required } = event.data;
+      const title = `${subjectWords[event.data.subject]}: ${given} of ${required} approvals`;
+      return entry("APPROVAL_GIVEN", title, null, approvalId);
+    }
     case "VmReappeared":
       return entry(
         "REAPPEARED",
@@ -112,6 +126,8 @@ function render(event: DomainEvent, kinds: Map<string, VmActionKind>): Rendered 
       return isVmLeaseEvent(event) ? entry("LEASE", ...leaseText(event)) : null;
   }
 }
+
+const subjectWords = { resize: "Resize", "lease-extension": "Lease extension" } as const;
 
 /** The VM's history for people, oldest first, from its stream (no table to write). Admins see fault detail. */
 export function vmTimelineOf(events: readonly StoredEvent[], viewer: { admin: boolean }): VmTimelineEntry[] {

@@ -85,6 +85,9 @@ export interface VmLifecycle {
 export interface PolicyApproval {
   required: 1 | 2;
   approvedBy: readonly string[];
+  explanation: string;
+  /** when it is rejected if still waiting */
+  rejectAt: string | null;
 }
 
 /** An event as the fold needs it: lifecycle events take their actor from the metadata. */
@@ -222,10 +225,12 @@ export function evolveLifecycle(state: VmLifecycle, recorded: LifecycleRecorded)
     case "VmReappeared":
       return { ...state, status: "READY", facts: { ...event.data.observed } };
     case "VmApprovalPolicyApplied": {
-      const { approvalId, approvalsRequired } = event.data;
+      const { approvalId, approvalsRequired, explanation, rejectAt } = event.data;
       const policyApprovals = new Map(state.policyApprovals).set(approvalId, {
         required: approvalsRequired,
         approvedBy: [],
+        explanation,
+        rejectAt,
       });
       return { ...state, policyApprovals };
     }
@@ -235,6 +240,8 @@ export function evolveLifecycle(state: VmLifecycle, recorded: LifecycleRecorded)
       const approval: PolicyApproval = {
         required: known?.required ?? (required === 1 ? 1 : 2),
         approvedBy: [...(known?.approvedBy ?? []), approverId],
+        explanation: known?.explanation ?? "",
+        rejectAt: known?.rejectAt ?? null,
       };
       return { ...state, policyApprovals: new Map(state.policyApprovals).set(approvalId, approval) };
     }

@@ -99,3 +99,7 @@ export const approverProcedure = authedProcedure.use(async ({ ctx, next }) => {
     throw new TRPCError({ code: "FORBIDDEN", message: "tenant admins and project approvers only" });
   return next({ ctx: { approverOf } });
 });
+
+/** What an approver's queue may show: a tenant admin (null) every project's, a project approver theirs. */
+export const onlyTheirProjects = (approverOf: readonly string[] | null) =>
+  approverOf === null ? {} : { onlyProjects: approverOf };

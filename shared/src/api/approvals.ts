@@ -67,6 +67,8 @@ export interface PendingResize {
   requestedAt: string;
   waitingMs: number;
   waitingLong: boolean;
+  /** what the approval policy asks of it ("1 of 2 approvals"); null: one approval */
+  approvals: ApprovalProgressView | null;
 }
 
 /** Approving runs the resize at once; nobody approves their own resize. */

@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = [
   "VM_CHANGED_OUTSIDE_GANTRY",
   "VM_GONE",
   "VM_REAPPEARED",
+  // a first of two approvals of a resize or extension the approval policy asks for (issue 18)
+  "VM_APPROVAL_GIVEN",
   // leases (issue 16): what people decided; the scheduler's warnings and enforcement are on the VM's timeline
   "VM_LEASE_EXTENDED",
   "VM_LEASE_EXTENSION_REQUESTED",

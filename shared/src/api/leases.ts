@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LeasePolicy, type LeasePolicySource, MAX_LEASE_SECONDS } from "../domain/lease-policy.ts";
 import { RejectReason } from "../domain/request-text.ts";
 import { ActionReason } from "../domain/vm-actions.ts";
+import type { ApprovalProgressView } from "./approval-policies.ts";
 import { EntityId, IdempotencyKey, ProjectId } from "./ids.ts";
 import { pageInput } from "./paging.ts";
 import type { PersonRef } from "./requests.ts";
@@ -91,4 +92,6 @@ export interface PendingLeaseExtension {
   requestedAt: string;
   waitingMs: number;
   waitingLong: boolean;
+  /** what the approval policy asks of it ("1 of 2 approvals"); null: one approval */
+  approvals: ApprovalProgressView | null;
 }

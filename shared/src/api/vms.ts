@@ -13,6 +13,7 @@ import type { DriftChange } from "../domain/vm-facts.ts";
 import { VmSize, type VmSpec } from "../domain/vm-size.ts";
 import type { ActorKind } from "../events/event-metadata.ts";
 import type { VmActionFailureCode, VmActionStep } from "../jobs/vm-action-job.ts";
+import type { ApprovalProgressView } from "./approval-policies.ts";
 import { EntityId, IdempotencyKey, ProjectId } from "./ids.ts";
 import { pageInput } from "./paging.ts";
 import type { PersonRef } from "./requests.ts";
@@ -124,6 +125,9 @@ export type VmTimelineEntryKind =
   | "CHANGED_OUTSIDE_GANTRY"
   | "GONE"
   | "REAPPEARED"
+  /** a resize's or extension's approval policy asked for people; one of its approvals was given */
+  | "APPROVAL_POLICY_APPLIED"
+  | "APPROVAL_GIVEN"
   /** the lease: started, extended (or asked to be), warned, expired, ended, exempted */
   | "LEASE";
 
@@ -158,6 +162,8 @@ export interface VmPendingResize {
   reason: string | null;
   requestedBy: { id: string; name: string | null };
   requestedAt: string;
+  /** what the approval policy asks of it ("1 of 2 approvals"); null: one approval */
+  approvals: ApprovalProgressView | null;
 }
 
 export interface VmLastFailure {
@@ -185,6 +191,8 @@ export interface VmDetail {
   /** oldest first: provisioning's end, every action with its steps and outcome, drift, gone */
   timeline: VmTimelineEntry[];
   pendingResize: VmPendingResize | null;
+  /** what the approval policy asks of the extension waiting (`vm.lease.pendingExtension`); null: one approval */
+  pendingExtensionApprovals: ApprovalProgressView | null;
   /** the last action's failure, while no later action succeeded */
   lastFailure: VmLastFailure | null;
   actions: VmActionAvailability[];

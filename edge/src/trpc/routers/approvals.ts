@@ -17,11 +17,7 @@ import { pendingResizes } from "../../projections/vm-queries.ts";
 import { siteHub } from "../../stubs.ts";
 import { vmPolicyFor } from "../../tenancy/vm-policy.ts";
 import { unwrap } from "../errors.ts";
-import { adminProcedure, approverProcedure, router } from "../trpc.ts";
-
-/** null: a tenant admin, who sees every project's requests */
-const onlyTheirProjects = (approverOf: readonly string[] | null) =>
-  approverOf === null ? {} : { onlyProjects: approverOf };
+import { adminProcedure, approverProcedure, onlyTheirProjects, router } from "../trpc.ts";
 
 export const approvalsRouter = router({
   /** The tenant's pending requests, oldest first, long waits flagged. */
@@ -78,28 +74,48 @@ export const approvalsRouter = router({
     return unwrap(await stopProvisioning(ctx.deps, stopJob, { principal: ctx.principal, ...input }));
   }),
 
-  /** Resizes up waiting for an admin, oldest first, long waits flagged: the second half of the queue. */
-  resizes: adminProcedure
-    .input(PendingResizesInput)
-    .query(({ ctx, input }) =>
-      pendingResizes(ctx.deps.db, { ...input, tenantId: ctx.principal.tenantId, now: ctx.deps.clock() }),
-    ),
+  /** Resizes up waiting for approval, oldest first, long waits flagged: the second half of the queue. */
+  resizes: approverProcedure.input(PendingResizesInput).query(({ ctx, input }) =>
+    pendingResizes(ctx.deps.db, {
+      ...input,
+      tenantId: ctx.principal.tenantId,
+      now: ctx.deps.clock(),
+      ...onlyTheirProjects(ctx.approverOf),
+    }),
+  ),
 
-  /** Approves a resize up (never one's own); the resize runs at once, its job on the way to the site. */
-  approveResize: adminProcedure.input(ApproveResizeInput).mutation(async ({ ctx, input }) => {
+  /**
+   * Approves a resize up (never one's own; admins, and project approvers for their projects); the resize
+   * runs at once, its job on the way to the site, or on the second approval when the policy asks for two.
+   */
+  approveResize: approverProcedure.input(ApproveResizeInput).mutation(async ({ ctx, input }) => {
     const policy = await vmPolicyFor(ctx.env, ctx.deps.db, ctx.principal.tenantId);
     const verdict = { verdict: "approve" as const };
+    const approverOf = ctx.approverOf ?? [];
     return unwrap(
-      await decideResizeApproval(ctx.deps, { principal: ctx.principal, ...input, verdict, policy }),
+      await decideResizeApproval(ctx.deps, {
+        principal: ctx.principal,
+        ...input,
+        verdict,
+        policy,
+        approverOf,
+      }),
     );
   }),
 
-  rejectResize: adminProcedure.input(RejectResizeInput).mutation(async ({ ctx, input }) => {
+  rejectResize: approverProcedure.input(RejectResizeInput).mutation(async ({ ctx, input }) => {
     const policy = await vmPolicyFor(ctx.env, ctx.deps.db, ctx.principal.tenantId);
     const { reason, ...target } = input;
     const verdict = { verdict: "reject" as const, reason };
+    const approverOf = ctx.approverOf ?? [];
     return unwrap(
-      await decideResizeApproval(ctx.deps, { principal: ctx.principal, ...target, verdict, policy }),
+      await decideResizeApproval(ctx.deps, {
+        principal: ctx.principal,
+        ...target,
+        verdict,
+        policy,
+        approverOf,
+      }),
     );
   }),
 });

@@ -16,7 +16,7 @@ import { setLeasePolicy } from "../../commands/set-lease-policy.ts";
 import { pendingExtensions } from "../../projections/lease-queries.ts";
 import { tenantLeasePolicies } from "../../tenancy/lease-policies.ts";
 import { unwrap } from "../errors.ts";
-import { adminProcedure, authedProcedure, router } from "../trpc.ts";
+import { adminProcedure, approverProcedure, authedProcedure, onlyTheirProjects, router } from "../trpc.ts";
 
 /** Lease policies (admins), extensions (owners; admins decide those past the policy) and rescues (admins). */
 export const leasesRouter = router({
@@ -45,27 +45,35 @@ export const leasesRouter = router({
     return approved ? { ...accepted, outcome: "extended" as const, approvalId: null } : accepted;
   }),
 
-  /** Extensions past the policy waiting for an admin, oldest first: part of the approvals queue. */
-  pendingExtensions: adminProcedure
-    .input(PendingExtensionsInput)
-    .query(({ ctx, input }) =>
-      pendingExtensions(ctx.deps.db, { ...input, tenantId: ctx.principal.tenantId, now: ctx.deps.clock() }),
-    ),
+  /** Extensions past the policy waiting for approval, oldest first: part of the approvals queue. */
+  pendingExtensions: approverProcedure.input(PendingExtensionsInput).query(({ ctx, input }) =>
+    pendingExtensions(ctx.deps.db, {
+      ...input,
+      tenantId: ctx.principal.tenantId,
+      now: ctx.deps.clock(),
+      ...onlyTheirProjects(ctx.approverOf),
+    }),
+  ),
 
-  approveExtension: adminProcedure.input(ApproveExtensionInput).mutation(async ({ ctx, input }) =>
+  /** Admins, and project approvers for their projects; nobody their own; two people when the policy says so. */
+  approveExtension: approverProcedure.input(ApproveExtensionInput).mutation(async ({ ctx, input }) =>
     unwrap(
       await decideLeaseExtension(ctx.deps, {
         principal: ctx.principal,
         ...input,
+        approverOf: ctx.approverOf ?? [],
         verdict: { verdict: "approve" },
       }),
     ),
   ),
 
-  rejectExtension: adminProcedure.input(RejectExtensionInput).mutation(async ({ ctx, input }) => {
+  rejectExtension: approverProcedure.input(RejectExtensionInput).mutation(async ({ ctx, input }) => {
     const { reason, ...target } = input;
     const verdict = { verdict: "reject" as const, reason };
-    return unwrap(await decideLeaseExtension(ctx.deps, { principal: ctx.principal, ...target, verdict }));
+    const approverOf = ctx.approverOf ?? [];
+    return unwrap(
+      await decideLeaseExtension(ctx.deps, { principal: ctx.principal, ...target, verdict, approverOf }),
+    );
   }),
 
   /** Its requester takes back an extension waiting for approval. */
