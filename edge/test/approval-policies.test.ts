@@ -362,4 +362,188 @@ describe("resizes and lease extensions", () => {
     expect(events.at(-1)?.metadata).toMatchObject({ actorKind: "policy", actorId: "policy:extensions" });
     expect((await member.vms.get({ vmId })).vm.lease?.pendingExtension).toBeNull();
   });
+
+  // a resize up and a lease extension past the lease policy under a rule that wants people: two
+  // approvals by two different people, and a deadline the minute sweep enforces
+  const TWO_FOR_VMS: ApprovalPolicy = {
+    rules: [
+      {
+        id: "vm-changes-two",
+        when: { subjects: ["resize", "lease-extension"] },
+        outcome: { kind: "require-approvals", count: 2 },
+        pendingDeadline: {
+          afterSeconds: 3600,
+          reason: "VM changes expire after an hour without two approvals",
+        },
+      },
+    ],
+  };
+  const key = () => `k-${crypto.randomUUID()}`;
+  const vmEvents = async (vmId: string) => (await readStream(env.DB, streamIds.vm(vmIdFor(vmId)))).events;
+
+  async function vmWithPolicy() {
+    const w = testWorkflow();
+    const t = await createTestTenant(env.DB);
+    const vmId = await readyVm(w, t);
+    await callerFor(t.admin, w).approvalPolicies.set({ projectId: t.projectId, policy: TWO_FOR_VMS });
+    return { w, t, vmId };
+  }
+
+  it("a resize up needs two different people (a project approver counts); the same one twice, and one's own, are refused", async () => {
+    const { w, t, vmId } = await vmWithPolicy();
+    // otherMember approves the project's changes; the VM is member's
+    await callerFor(t.admin, w).settings.setApprover({
+      projectId: t.projectId,
+      userId: t.otherMember.userId,
+      approver: true,
+    });
+    const member = callerFor(t.member, w);
+    const asked = await member.vms.resize({ vmId, idempotencyKey: key(), size: "L" });
+    expect(asked.outcome).toBe("awaiting-approval");
+    const approvalId = asked.approvalId ?? "";
+    const applied = (await vmEvents(vmId)).find((e) => e.event.type === "VmApprovalPolicyApplied");
+    expect(applied?.metadata).toMatchObject({ actorKind: "policy", actorId: "policy:vm-changes-two" });
+    // its owner cannot approve it (nor could a member who approves nothing)
+    expect(await codeOf(member.approvals.approveResize({ vmId, approvalId }))).toBe("FORBIDDEN");
+    // the first, by the project approver: recorded, nothing runs
+    const approver = callerFor(t.otherMember, w);
+    expect(await approver.approvals.approveResize({ vmId, approvalId })).toMatchObject({
+      outcome: "awaiting-approval",
+      actionId: null,
+    });
+    const given = (await vmEvents(vmId)).at(-1);
+    expect(given?.event).toMatchObject({ type: "VmApprovalGiven", data: { given: 1, required: 2 } });
+    expect(given?.metadata.actorId).toBe(t.otherMember.userId);
+    expect(w.dispatcher.calls).toHaveLength(1); // the provisioning job only
+    // "1 of 2 approvals" in the queue (the approver's, scoped to their project, and the admin's) and on the VM page
+    for (const who of [approver, callerFor(t.admin, w)]) {
+      const queue = await who.approvals.resizes({});
+      expect(queue.items.find((r) => r.approvalId === approvalId)?.approvals).toMatchObject({
+        required: 2,
+        given: 1,
+      });
+    }
+    expect((await member.vms.get({ vmId })).pendingResize?.approvals).toMatchObject({
+      required: 2,
+      given: 1,
+    });
+    // the same person again: CONFLICT, nothing written
+    const before = (await vmEvents(vmId)).length;
+    expect(await codeOf(approver.approvals.approveResize({ vmId, approvalId }))).toBe("CONFLICT");
+    expect((await vmEvents(vmId)).length).toBe(before);
+    // the second, by an admin: the resize runs
+    expect(await callerFor(t.admin, w).approvals.approveResize({ vmId, approvalId })).toMatchObject({
+      outcome: "queued",
+      actionId: approvalId,
+    });
+    expect((await vmEvents(vmId)).map((e) => e.event.type).slice(-2)).toEqual([
+      "VmResizeApproved",
+      "VmActionRequested",
+    ]);
+  });
+
+  it("a rejection after the first approval ends a resize", async () => {
+    const { w, t, vmId } = await vmWithPolicy();
+    const asked = await callerFor(t.member, w).vms.resize({ vmId, idempotencyKey: key(), size: "L" });
+    const approvalId = asked.approvalId ?? "";
+    await callerFor(t.admin, w).approvals.approveResize({ vmId, approvalId });
+    await callerFor(t.otherAdmin, w).approvals.rejectResize({ vmId, approvalId, reason: "not this quarter" });
+    expect((await callerFor(t.member, w).vms.get({ vmId })).pendingResize).toBeNull();
+    expect(await codeOf(callerFor(t.otherAdmin, w).approvals.approveResize({ vmId, approvalId }))).toBe(
+      "CONFLICT",
+    );
+  });
+
+  it("the quota guards the second approval of a resize, the one that approves it", async () => {
+    const { w, t, vmId } = await vmWithPolicy();
+    const asked = await callerFor(t.member, w).vms.resize({ vmId, idempotencyKey: key(), size: "L" });
+    const approvalId = asked.approvalId ?? "";
+    // the project's capacity shrinks to what the VM holds (M: 4 vCPU); L needs 4 more
+    const limits = { vcpu: 4, memoryGb: null, diskGb: null, vms: null };
+    await callerFor(t.admin, w).quotas.set({ projectId: t.projectId, limits });
+    // the first of two approvals takes no capacity, so it is recorded; the second, which would, is refused
+    expect(await callerFor(t.admin, w).approvals.approveResize({ vmId, approvalId })).toMatchObject({
+      outcome: "awaiting-approval",
+    });
+    expect(await codeOf(callerFor(t.otherAdmin, w).approvals.approveResize({ vmId, approvalId }))).toBe(
+      "CONFLICT",
+    );
+    expect((await vmEvents(vmId)).some((e) => e.event.type === "VmResizeApproved")).toBe(false);
+    await callerFor(t.admin, w).quotas.set({ projectId: t.projectId, limits: { ...limits, vcpu: 8 } });
+    expect(await callerFor(t.otherAdmin, w).approvals.approveResize({ vmId, approvalId })).toMatchObject({
+      outcome: "queued",
+    });
+  });
+
+  it("an extension past the lease policy needs two different people; one's own is refused", async () => {
+    const { w, t, vmId } = await vmWithPolicy();
+    const member = callerFor(t.member, w);
+    const asked = await member.leases.extend({ vmId, idempotencyKey: key(), seconds: 31 * 86_400 });
+    expect(asked.outcome).toBe("awaiting-approval");
+    const approvalId = asked.approvalId ?? "";
+    expect(await codeOf(member.leases.approveExtension({ vmId, approvalId }))).toBe("FORBIDDEN");
+    const admin = callerFor(t.admin, w);
+    await admin.leases.approveExtension({ vmId, approvalId });
+    expect((await vmEvents(vmId)).at(-1)?.event).toMatchObject({
+      type: "VmApprovalGiven",
+      data: { subject: "lease-extension", given: 1, required: 2 },
+    });
+    const queue = await admin.leases.pendingExtensions({});
+    expect(queue.items.find((x) => x.approvalId === approvalId)?.approvals).toMatchObject({
+      required: 2,
+      given: 1,
+    });
+    expect((await member.vms.get({ vmId })).pendingExtensionApprovals).toMatchObject({
+      required: 2,
+      given: 1,
+    });
+    expect(await codeOf(admin.leases.approveExtension({ vmId, approvalId }))).toBe("CONFLICT");
+    await callerFor(t.otherAdmin, w).leases.approveExtension({ vmId, approvalId });
+    const extended = (await vmEvents(vmId)).at(-1);
+    expect(extended?.event).toMatchObject({ type: "VmLeaseExtended", data: { approvalId } });
+    expect((await member.vms.get({ vmId })).vm.lease?.pendingExtension).toBeNull();
+  });
+
+  it("the minute sweep rejects a resize and an extension pending past the deadline once, actor policy, and tells the owner", async () => {
+    const { w, t, vmId } = await vmWithPolicy();
+    const member = callerFor(t.member, w);
+    const resize = await member.vms.resize({ vmId, idempotencyKey: key(), size: "L" });
+    const extension = await member.leases.extend({ vmId, idempotencyKey: key(), seconds: 31 * 86_400 });
+    // a first approval changes nothing about the deadline
+    await callerFor(t.admin, w).approvals.approveResize({ vmId, approvalId: resize.approvalId ?? "" });
+    w.clock.advance(3599_000);
+    await rejectPastDeadline(w.deps);
+    expect((await member.vms.get({ vmId })).pendingResize).not.toBeNull();
+    w.clock.advance(2_000);
+    await Promise.all([rejectPastDeadline(w.deps), rejectPastDeadline(w.deps)]);
+    await rejectPastDeadline(w.deps);
+    await w.settle();
+    const events = await vmEvents(vmId);
+    const reason = TWO_FOR_VMS.rules[0]?.pendingDeadline?.reason;
+    for (const [type, approvalId] of [
+      ["VmResizeRejected", resize.approvalId],
+      ["VmLeaseExtensionRejected", extension.approvalId],
+    ] as const) {
+      const rejections = events.filter((e) => e.event.type === type);
+      expect(rejections).toHaveLength(1);
+      expect(rejections[0]?.metadata).toMatchObject({ actorKind: "policy" });
+      expect(rejections[0]?.event.data).toMatchObject({ approvalId, reason, withdrawn: false });
+    }
+    const page = await member.vms.get({ vmId });
+    expect(page.pendingResize).toBeNull();
+    expect(page.vm.lease?.pendingExtension).toBeNull();
+    // the owner's inbox has both rejections with the rule's reason
+    await runNotifier(notifierDeps(env));
+    const { results } = await env.DB.prepare(
+      "SELECT kind, body FROM notifications WHERE tenant_id = ? AND recipient_id = ? AND kind IN ('vm.action', 'vm.lease')",
+    )
+      .bind(t.tenantId, t.member.userId)
+      .all<{ kind: string; body: string }>();
+    expect(
+      results
+        .filter((r) => r.body === `Reason: ${reason}`)
+        .map((r) => r.kind)
+        .sort(),
+    ).toEqual(["vm.action", "vm.lease"]);
+  });
 });

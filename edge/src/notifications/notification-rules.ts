@@ -142,6 +142,34 @@ export const NOTIFICATION_RULES: {
       link: vmLink(d.vmId),
     }),
   },
+  // a resize up or a lease extension rejected (by a person, or by the approval policy's deadline): the
+  // owner learns why; a withdrawal is their own doing and tells nobody
+  VmResizeRejected: {
+    kind: "vm.action",
+    recipients: "owner",
+    about: (d) => d.vmId,
+    text: (d, r) =>
+      d.withdrawn
+        ? null
+        : {
+            title: `The resize of ${nameOf(r)} was rejected`,
+            body: d.reason ? `Reason: ${d.reason}` : "No reason was given.",
+            link: vmLink(d.vmId),
+          },
+  },
+  VmLeaseExtensionRejected: {
+    kind: "vm.lease",
+    recipients: "owner",
+    about: (d) => d.vmId,
+    text: (d, r) =>
+      d.withdrawn
+        ? null
+        : {
+            title: `The lease extension of ${nameOf(r)} was rejected`,
+            body: d.reason ? `Reason: ${d.reason}` : "No reason was given.",
+            link: vmLink(d.vmId),
+          },
+  },
   // leases: the scheduler's warnings and enforcement reach the owner
   VmLeaseWarned: {
     kind: "vm.lease",

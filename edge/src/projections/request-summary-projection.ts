@@ -19,18 +19,20 @@ export const requestIdOfEvent = ({ event }: Pick<RequestRecorded, "event">): str
 // one UPDATE per event keeps the row economy: updates cost one write whatever columns change
 function update(target: ProjectionTarget, e: RequestRecorded, set: Record<string, ColumnValue>) {
   const entries = Object.entries(set);
-  const assignments = entries
-    .map(([column, value]) =>
+  // an event with no column of its own (a first of two approvals) still marks the row as changed
+  const assignments = [
+    ...entries.map(([column, value]) =>
       typeof value === "object" && value !== null ? `${column} = max(0, ${column} + ?)` : `${column} = ?`,
-    )
-    .join(", ");
+    ),
+    "updated_at = ?",
+  ].join(", ");
   const values = entries.map(([, value]) =>
     typeof value === "object" && value !== null ? value.add : value,
   );
   const requestId = requestIdOfEvent(e);
   return target.db
     .prepare(
-      `UPDATE ${target.table(REQUEST_SUMMARY)} SET ${assignments}, updated_at = ? WHERE tenant_id = ? AND request_id = ?`,
+      `UPDATE ${target.table(REQUEST_SUMMARY)} SET ${assignments} WHERE tenant_id = ? AND request_id = ?`,
     )
     .bind(...values, e.occurredAt, e.metadata.tenantId, requestId);
 }

@@ -123,7 +123,7 @@ export function vmSummaryColumns(
       return { ...factsColumns(event.data.observed), vm_drifted_at: occurredAt };
     case "VmApprovalPolicyApplied":
     case "VmApprovalGiven":
-      // the progress lives in request_approvals (request-approvals projection)
+      // no column: the progress lives in request_approvals (request-approvals projection)
       return {};
     case "VmGone":
       return { ...NO_LEASE_DUE, vm_status: "GONE", vm_power_state: "unknown", ip_address: null };
