@@ -3,7 +3,8 @@ import type { TokenScope } from "@gantry/shared/api/tokens";
 /**
  * The scope a personal API token needs for a procedure, or null when no token may call it. One table
  * for the whole API, so a new procedure is classified by where it lives and what builder it uses:
- * - the approval queue (`approvals.*`, reads and decisions) needs `approve`;
+ * - the approval queue (`approvals.*` and the lease extensions' part of it, reads and decisions) needs
+ *   `approve`;
  * - token management (`tokens.*`) and signing out (`sessions.*`) need a signed-in person: a token never
  *   mints or revokes tokens, so a leaked one cannot keep itself alive;
  * - other admin procedures need `admin`;
@@ -12,6 +13,13 @@ import type { TokenScope } from "@gantry/shared/api/tokens";
  * - any other write is closed to tokens until it is given a scope here (fail closed).
  * On top of the scope, the procedure's own role checks still apply to the token's owner.
  */
+/** The lease extensions waiting for approval: the approvals page's third queue, for admins and project approvers. */
+const EXTENSION_QUEUE = new Set([
+  "leases.pendingExtensions",
+  "leases.approveExtension",
+  "leases.rejectExtension",
+]);
+
 export function scopeNeeded(input: {
   path: string;
   type: "query" | "mutation" | "subscription";
@@ -19,7 +27,7 @@ export function scopeNeeded(input: {
 }): TokenScope | null {
   const resource = input.path.split(".")[0] ?? "";
   if (resource === "tokens" || resource === "sessions") return null;
-  if (resource === "approvals") return "approve";
+  if (resource === "approvals" || EXTENSION_QUEUE.has(input.path)) return "approve";
   if (input.adminOnly) return "admin";
   if (input.type !== "mutation") return "read";
   if (resource === "requests" || resource === "vms") return "request";

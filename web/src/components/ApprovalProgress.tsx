@@ -21,3 +21,19 @@ export function ApprovalProgress(props: {
     </Show>
   );
 }
+
+/** The queues' badge for an item the approval policy wants two people for: "1 of 2 approvals". */
+export function ApprovalsBadge(props: { approvals: ApprovalProgressView | null | undefined }) {
+  return (
+    <Show when={props.approvals && props.approvals.required > 1 ? props.approvals : null}>
+      {(a) => (
+        <>
+          {" "}
+          <span class="badge" data-testid="approvals-badge">
+            {a().given} of {a().required} approvals
+          </span>
+        </>
+      )}
+    </Show>
+  );
+}

@@ -3,6 +3,7 @@ import { A } from "@solidjs/router";
 import { For, type JSX, Show } from "solid-js";
 import { formatDateTime, formatDuration } from "../lib/format.ts";
 import { requestedNetworkText } from "../lib/network-name.ts";
+import { ApprovalsBadge } from "./ApprovalProgress.tsx";
 
 /**
  * The approval queue, oldest first; requests waiting more than 48 h are highlighted and labelled.
@@ -55,16 +56,7 @@ export function ApprovalTable(props: {
                     {" "}
                     <span class="badge badge--warning">Waiting long</span>
                   </Show>
-                  <Show when={request.approvals && request.approvals.required > 1 ? request.approvals : null}>
-                    {(a) => (
-                      <>
-                        {" "}
-                        <span class="badge">
-                          {a().given} of {a().required} approvals
-                        </span>
-                      </>
-                    )}
-                  </Show>
+                  <ApprovalsBadge approvals={request.approvals} />
                 </td>
                 <td data-label="Decision">{props.actions(request)}</td>
               </tr>

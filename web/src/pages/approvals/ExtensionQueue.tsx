@@ -2,6 +2,7 @@ import type { PendingLeaseExtension } from "@gantry/shared/api/leases";
 import { REJECT_REASON_MAX, REJECT_REASON_MIN } from "@gantry/shared/domain/request-text";
 import { A, createAsync, useAction } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
+import { ApprovalsBadge } from "../../components/ApprovalProgress.tsx";
 import { formatDateTime, formatDuration } from "../../lib/format.ts";
 import { approveExtensionAction, getPendingExtensions, rejectExtensionAction } from "../../lib/queries.ts";
 import { ActionDialog } from "../vm-detail/ActionDialog.tsx";
@@ -95,6 +96,7 @@ export function ExtensionQueue() {
                     </td>
                     <td data-label="Waiting" class="tabular">
                       {formatDuration(extension.waitingMs / 1000)}
+                      <ApprovalsBadge approvals={extension.approvals} />
                     </td>
                     <td data-label="Decision">
                       <ExtensionDecision extension={extension} />

@@ -2,6 +2,7 @@ import type { PendingResize } from "@gantry/shared/api/approvals";
 import { REJECT_REASON_MAX, REJECT_REASON_MIN } from "@gantry/shared/domain/request-text";
 import { A, createAsync, useAction } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
+import { ApprovalsBadge } from "../../components/ApprovalProgress.tsx";
 import { formatDuration } from "../../lib/format.ts";
 import { approveResizeAction, getPendingResizes, rejectResizeAction } from "../../lib/queries.ts";
 import { specText } from "../../lib/vm-view.ts";
@@ -102,6 +103,7 @@ export function ResizeQueue(props: { projectId: string | null }) {
                     </td>
                     <td data-label="Waiting" class="tabular">
                       {formatDuration(resize.waitingMs / 1000)}
+                      <ApprovalsBadge approvals={resize.approvals} />
                     </td>
                     <td data-label="Decision">
                       <ResizeDecision resize={resize} />

@@ -1,6 +1,7 @@
 import type { VmDetail } from "@gantry/shared/api/vms";
 import { createAsync, useAction } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
+import { ApprovalProgress } from "../../components/ApprovalProgress.tsx";
 import { LeaseExpiry } from "../../components/LeaseExpiry.tsx";
 import { asSentence, plainMessage } from "../../lib/api-errors.ts";
 import { formatDateTime, formatDuration } from "../../lib/format.ts";
@@ -113,6 +114,7 @@ export function Lease(props: { detail: VmDetail }) {
                 <p data-testid="lease-pending">
                   An extension to {formatDateTime(waiting().expiresAt)} waits for an admin's approval.
                 </p>
+                <ApprovalProgress approvals={props.detail.pendingExtensionApprovals} pending={true} />
                 <button
                   type="button"
                   class="button"

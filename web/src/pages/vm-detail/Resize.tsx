@@ -3,6 +3,7 @@ import type { VmDetail } from "@gantry/shared/api/vms";
 import type { VmSize } from "@gantry/shared/domain/vm-size";
 import { createAsync, useAction } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
+import { ApprovalProgress } from "../../components/ApprovalProgress.tsx";
 import { SizeCards } from "../../components/SizeCards.tsx";
 import { plainMessage } from "../../lib/api-errors.ts";
 import { formatDateTime } from "../../lib/format.ts";
@@ -44,6 +45,7 @@ export function Resize(props: { detail: VmDetail }) {
               admin's approval, asked by {pending().requestedBy.name ?? "someone"} on{" "}
               {formatDateTime(pending().requestedAt)}.
             </p>
+            <ApprovalProgress approvals={pending().approvals} pending={true} />
             <button
               type="button"
               class="button button--small"
