@@ -14,9 +14,10 @@ import { appendToVm } from "./vm-append.ts";
 const SWEEP_BATCH = 50;
 
 /**
- * The approval policy's deadline, run by the Worker's cron every minute: a request still pending past its
- * rule's deadline is rejected with the rule's reason, actor "policy" (the requester is told by the
- * notifier, like any rejection). Idempotent: each request is decided on its stream as loaded and the
+ * The approval policy's deadline, run by the Worker's cron every minute: a request (or a resize up, or a
+ * lease extension past the lease policy) still pending past its rule's deadline is rejected with the
+ * rule's reason, actor "policy" (the requester or the VM's owner is told by the notifier, like any
+ * rejection). Idempotent: each request is decided on its stream as loaded and the
  * rejection's event id is fixed by its version, so a repeated or concurrent sweep writes it once.
  */
 export async function rejectPastDeadline(deps: CommandDeps): Promise<{ due: number; rejected: number }> {
@@ -27,33 +28,7 @@ export async function rejectPastDeadline(deps: CommandDeps): Promise<{ due: numb
     try {
       const rejected = due.vm
         ? await rejectVmApproval(deps, { ...due, vm: due.vm, now })
-        : await handleCommand(deps.store, {
-            load: () => loadVmRequest(deps.db, due.requestId),
-            decide: (loaded) => {
-              const { state } = loaded;
-              if (state.status !== "PENDING" || loaded.tenantId !== due.tenantId) return done(ok(false));
-              const decided = decideVmRequest(
-                {
-                  type: "RejectRequest",
-                  data: { requestId: due.requestId, rejecterId: "policy", reason: due.reason },
-                },
-                state,
-              );
-              if (!decided.ok) return done(decided);
-              const ctx = deadlineContext(due, {
-                now,
-                eventId: (n) => `deadline:${due.requestId}@${loaded.version}#${n}`,
-              });
-              return appendToRequest(deps, {
-                loaded,
-                requestId: due.requestId,
-                requesterId: state.requester.id,
-                events: decided.value,
-                ctx,
-                answer: () => true,
-              });
-            },
-          });
+        : await rejectRequest(deps, { ...due, now });
       if (rejected.ok && rejected.value) sweep.rejected += 1;
       else if (!rejected.ok)
         logEvent("warn", "pending deadline not enforced", {
@@ -65,6 +40,37 @@ export async function rejectPastDeadline(deps: CommandDeps): Promise<{ due: numb
     }
   }
   return sweep;
+}
+
+/** A new VM's request still pending past its rule's deadline, rejected on the request's stream. */
+function rejectRequest(deps: CommandDeps, due: PendingPastDeadline & { now: string }) {
+  return handleCommand(deps.store, {
+    load: () => loadVmRequest(deps.db, due.requestId),
+    decide: (loaded) => {
+      const { state } = loaded;
+      if (state.status !== "PENDING" || loaded.tenantId !== due.tenantId) return done(ok(false));
+      const decided = decideVmRequest(
+        {
+          type: "RejectRequest",
+          data: { requestId: due.requestId, rejecterId: "policy", reason: due.reason },
+        },
+        state,
+      );
+      if (!decided.ok) return done(decided);
+      const ctx = deadlineContext(due, {
+        now: due.now,
+        eventId: (n) => `deadline:${due.requestId}@${loaded.version}#${n}`,
+      });
+      return appendToRequest(deps, {
+        loaded,
+        requestId: due.requestId,
+        requesterId: state.requester.id,
+        events: decided.value,
+        ctx,
+        answer: () => true,
+      });
+    },
+  });
 }
 
 /** A resize up or an extension still waiting past its rule's deadline, rejected on the VM's stream. */

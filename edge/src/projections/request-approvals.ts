@@ -135,13 +135,20 @@ export async function pendingPastDeadline(
 ): Promise<PendingPastDeadline[]> {
   const { results } = await db
     .prepare(
-      `SELECT a.tenant_id, a.request_id, a.reject_reason,
-         (SELECT r.request_id FROM request_summary r
-          WHERE r.tenant_id = a.tenant_id AND r.vm_resize_approval_id = a.request_id) AS resize_vm,
-         (SELECT r.request_id FROM request_summary r
-          WHERE r.tenant_id = a.tenant_id AND r.vm_extension_approval_id = a.request_id) AS extension_vm
-       FROM ${REQUEST_APPROVALS} a
-       WHERE a.reject_at IS NOT NULL AND a.reject_at <= ? ORDER BY a.reject_at LIMIT ?`,
+      // a resize's or extension's row whose VM no longer waits on it (the VM deleted, its lease ended) is
+      // neither a request nor a live approval: left out, so it never takes a place in the batch
+      `SELECT * FROM (
+         SELECT a.tenant_id, a.request_id, a.reject_reason, a.reject_at,
+           EXISTS (SELECT 1 FROM request_summary r
+                   WHERE r.tenant_id = a.tenant_id AND r.request_id = a.request_id) AS is_request,
+           (SELECT r.request_id FROM request_summary r
+            WHERE r.tenant_id = a.tenant_id AND r.vm_resize_approval_id = a.request_id) AS resize_vm,
+           (SELECT r.request_id FROM request_summary r
+            WHERE r.tenant_id = a.tenant_id AND r.vm_extension_approval_id = a.request_id) AS extension_vm
+         FROM ${REQUEST_APPROVALS} a
+         WHERE a.reject_at IS NOT NULL AND a.reject_at <= ?)
+       WHERE is_request = 1 OR resize_vm IS NOT NULL OR extension_vm IS NOT NULL
+       ORDER BY reject_at LIMIT ?`,
     )
     .bind(input.now, input.limit)
     .all<{
