@@ -47,6 +47,24 @@ const requestLink = (requestId: string) => `/requests/${encodeURIComponent(reque
 const vmLink = (vmId: string) => `/vms/${encodeURIComponent(vmId)}`;
 const nameOf = (request: RequestFacts | null) => (request ? `"${request.name}"` : "your VM");
 
+/** A resize's or lease extension's rejection, to the VM's owner with the reason; a withdrawal tells nobody. */
+const vmApprovalRejected = <T extends "VmResizeRejected" | "VmLeaseExtensionRejected">(
+  kind: NotificationKind,
+  what: string,
+): NotificationRule<T> => ({
+  kind,
+  recipients: "owner",
+  about: (d) => d.vmId,
+  text: (d, r) =>
+    d.withdrawn
+      ? null
+      : {
+          title: `The ${what} of ${nameOf(r)} was rejected`,
+          body: d.reason ? `Reason: ${d.reason}` : "No reason was given.",
+          link: vmLink(d.vmId),
+        },
+});
+
 /**
  * The one table from event type to notification. An event type missing here notifies nobody; one that
  * tells two audiences different things (a failure: the requester, and the admins who must act) has a
@@ -144,32 +162,8 @@ export const NOTIFICATION_RULES: {
   },
   // a resize up or a lease extension rejected (by a person, or by the approval policy's deadline): the
   // owner learns why; a withdrawal is their own doing and tells nobody
-  VmResizeRejected: {
-    kind: "vm.action",
-    recipients: "owner",
-    about: (d) => d.vmId,
-    text: (d, r) =>
-      d.withdrawn
-        ? null
-        : {
-            title: `The resize of ${nameOf(r)} was rejected`,
-            body: d.reason ? `Reason: ${d.reason}` : "No reason was given.",
-            link: vmLink(d.vmId),
-          },
-  },
-  VmLeaseExtensionRejected: {
-    kind: "vm.lease",
-    recipients: "owner",
-    about: (d) => d.vmId,
-    text: (d, r) =>
-      d.withdrawn
-        ? null
-        : {
-            title: `The lease extension of ${nameOf(r)} was rejected`,
-            body: d.reason ? `Reason: ${d.reason}` : "No reason was given.",
-            link: vmLink(d.vmId),
-          },
-  },
+  VmResizeRejected: vmApprovalRejected("vm.action", "resize"),
+  VmLeaseExtensionRejected: vmApprovalRejected("vm.lease", "lease extension"),
   // leases: the scheduler's warnings and enforcement reach the owner
   VmLeaseWarned: {
     kind: "vm.lease",

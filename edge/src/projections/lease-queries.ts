@@ -2,7 +2,7 @@ import { WAITING_LONG_MS } from "@gantry/shared/api/approvals";
 import type { PendingLeaseExtension } from "@gantry/shared/api/leases";
 import type { Page } from "@gantry/shared/api/paging";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
-import { approvalProgressOf } from "./request-approvals.ts";
+import { withApprovalProgress } from "./request-approvals.ts";
 import { type ApproverScope, onlyProjects } from "./request-queries.ts";
 import { vmRowsPage } from "./vm-queries.ts";
 import { toVmListItem } from "./vm-row.ts";
@@ -51,7 +51,7 @@ export async function pendingExtensions(
     page,
     pageSize,
   });
-  const items = rows.flatMap((row): PendingLeaseExtension[] => {
+  const items = rows.flatMap((row): Omit<PendingLeaseExtension, "approvals">[] => {
     const { vm_extension_approval_id: approvalId, vm_extension_to: to, vm_extension_at: at } = row;
     if (approvalId === null || to === null || at === null) return [];
     const vm = toVmListItem(row);
@@ -72,17 +72,12 @@ export async function pendingExtensions(
         requestedAt: at,
         waitingMs,
         waitingLong: waitingMs > WAITING_LONG_MS,
-        approvals: null,
       },
     ];
   });
-  // "1 of 2 approvals": what the approval policy asks of each, keyed by its approval id
-  const progress = await approvalProgressOf(db, {
-    tenantId: input.tenantId,
-    requestIds: items.map((i) => i.approvalId),
-  });
+  // "1 of 2 approvals": what the approval policy asks of each
   return {
-    items: items.map((i) => ({ ...i, approvals: progress.get(i.approvalId) ?? null })),
+    items: await withApprovalProgress(db, { tenantId: input.tenantId, items }),
     page,
     pageSize,
     total,

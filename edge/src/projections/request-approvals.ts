@@ -19,46 +19,36 @@ export const requestApprovalsProjection: InlineProjection = {
       target.db
         .prepare(`UPDATE ${table} SET reject_at = NULL, reject_reason = NULL WHERE request_id = ?`)
         .bind(id);
+    const verdict = (
+      id: string,
+      d: {
+        ruleId: string;
+        approvalsRequired: number;
+        explanation: string;
+        rejectAt: string | null;
+        pendingDeadline: { reason: string } | null;
+      },
+    ) =>
+      target.db
+        .prepare(
+          `INSERT INTO ${table} (request_id, tenant_id, rule_id, approvals_required, explanation, reject_at, reject_reason)
+           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING`,
+        )
+        .bind(
+          id,
+          e.metadata.tenantId,
+          d.ruleId,
+          d.approvalsRequired,
+          d.explanation,
+          d.rejectAt,
+          d.pendingDeadline?.reason ?? null,
+        );
     switch (event.type) {
-      case "VmRequestPolicyApplied": {
-        const d = event.data;
-        return [
-          target.db
-            .prepare(
-              `INSERT INTO ${table} (request_id, tenant_id, rule_id, approvals_required, explanation, reject_at, reject_reason)
-               VALUES (?, ?, ?, ?, ?, ?, ?)`,
-            )
-            .bind(
-              d.requestId,
-              e.metadata.tenantId,
-              d.ruleId,
-              d.approvalsRequired,
-              d.explanation,
-              d.rejectAt,
-              d.pendingDeadline?.reason ?? null,
-            ),
-        ];
-      }
-      case "VmApprovalPolicyApplied": {
+      case "VmRequestPolicyApplied":
+        return [verdict(event.data.requestId, event.data)];
+      case "VmApprovalPolicyApplied":
         // a resize's or extension's row is keyed by its approval id (ids of one kind never name another)
-        const d = event.data;
-        return [
-          target.db
-            .prepare(
-              `INSERT INTO ${table} (request_id, tenant_id, rule_id, approvals_required, explanation, reject_at, reject_reason)
-               VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING`,
-            )
-            .bind(
-              d.approvalId,
-              e.metadata.tenantId,
-              d.ruleId,
-              d.approvalsRequired,
-              d.explanation,
-              d.rejectAt,
-              d.pendingDeadline?.reason ?? null,
-            ),
-        ];
-      }
+        return [verdict(event.data.approvalId, event.data)];
       case "VmRequestApprovalGiven":
       case "VmApprovalGiven": {
         const id = event.type === "VmApprovalGiven" ? event.data.approvalId : event.data.requestId;
@@ -83,6 +73,18 @@ export const requestApprovalsProjection: InlineProjection = {
     }
   },
 };
+
+/** A queue's page of resizes or extensions with "1 of 2 approvals" for each, keyed by its approval id. */
+export async function withApprovalProgress<T extends { approvalId: string }>(
+  db: SqlDatabase,
+  input: { tenantId: string; items: readonly T[] },
+): Promise<(T & { approvals: ApprovalProgressView | null })[]> {
+  const progress = await approvalProgressOf(db, {
+    tenantId: input.tenantId,
+    requestIds: input.items.map((i) => i.approvalId),
+  });
+  return input.items.map((i) => ({ ...i, approvals: progress.get(i.approvalId) ?? null }));
+}
 
 interface ProgressRow {
   request_id: string;

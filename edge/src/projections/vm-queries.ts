@@ -5,7 +5,7 @@ import type { VmPowerState } from "@gantry/shared/domain/vm-actions";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
 import { resizedSpec } from "../provisioning/vm-action-decider.ts";
 import { listSizes } from "../tenancy/vm-sizes.ts";
-import { approvalProgressOf } from "./request-approvals.ts";
+import { withApprovalProgress } from "./request-approvals.ts";
 import { type ApproverScope, onlyProjects } from "./request-queries.ts";
 import { toVmListItem, VM_SELECT, type VmRow } from "./vm-row.ts";
 
@@ -102,7 +102,7 @@ export async function pendingResizes(
     listSizes(db, input.tenantId, { retired: true }),
   ]);
   const specOf = new Map(sizes.map((s) => [s.code, s.spec]));
-  const items = rows.flatMap((row): PendingResize[] => {
+  const items = rows.flatMap((row): Omit<PendingResize, "approvals">[] => {
     const { vm_resize_approval_id: approvalId, vm_resize_to: to, vm_resize_at: at } = row;
     if (approvalId === null || to === null || at === null) return [];
     const vm = toVmListItem(row);
@@ -126,17 +126,12 @@ export async function pendingResizes(
         requestedAt: at,
         waitingMs,
         waitingLong: waitingMs > WAITING_LONG_MS,
-        approvals: null,
       },
     ];
   });
-  // "1 of 2 approvals": what the approval policy asks of each, keyed by its approval id
-  const progress = await approvalProgressOf(db, {
-    tenantId: input.tenantId,
-    requestIds: items.map((i) => i.approvalId),
-  });
+  // "1 of 2 approvals": what the approval policy asks of each
   return {
-    items: items.map((i) => ({ ...i, approvals: progress.get(i.approvalId) ?? null })),
+    items: await withApprovalProgress(db, { tenantId: input.tenantId, items }),
     page,
     pageSize,
     total,
