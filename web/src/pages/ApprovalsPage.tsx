@@ -49,7 +49,7 @@ export default function ApprovalsPage() {
   return (
     <>
       <PageHeader title="Approval queue" />
-      {/* leftovers and resizes are tenant admins' business; a project approver decides requests only */}
+      {/* leftovers are tenant admins' business */}
       <Show when={session()?.role === "admin"}>
         <LeftoverNotice />
       </Show>
@@ -91,10 +91,9 @@ export default function ApprovalsPage() {
           </Switch>
         )}
       </Show>
-      <Show when={session()?.role === "admin"}>
-        <ResizeQueue projectId={params().projectId} />
-        <ExtensionQueue />
-      </Show>
+      {/* resizes and extensions: a project approver sees (and decides) their projects' */}
+      <ResizeQueue projectId={params().projectId} />
+      <ExtensionQueue />
     </>
   );
 }
