@@ -1,7 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-// `npm test` runs `agent` and `link` (turbo builds the web app first: every edge here serves it), then
-// `browser` once everything else has passed
+// `npm test` runs `agent` and `link` (turbo builds the web app first: every edge here serves it) and,
+// beside them, `release`; then `browser` once everything else has passed
+const RELEASE_FILES = ["link/agent-release.test.ts", "link/fresh-host.test.ts"];
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -29,8 +31,19 @@ export default defineConfig({
         test: {
           name: "link",
           include: ["link/**/*.test.ts"],
+          exclude: RELEASE_FILES,
           maxWorkers: 3,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        // the files that need the release build (`npm run test:release`): turbo runs them beside the rest,
+        // once the build and the fresh host's Debian root are made, so neither holds back the other files
+        extends: true,
+        test: {
+          name: "release",
+          include: RELEASE_FILES,
+          maxWorkers: 2,
         },
       },
       {

@@ -47,7 +47,7 @@ const owner = async (inside: string) => (await rootShell('stat -c "%U:%G" "$1"',
 // whatever started even when another part failed
 beforeAll(async () => {
   const parts = await Promise.allSettled([
-    DebianRoot.create().then((r) => {
+    DebianRoot.obtain().then((r) => {
       root = r;
     }),
     LinkEdge.start({ leaseTtlMs: 30_000, renewIntervalMs: 1000, tokens: [{ tenantId, siteId }] }).then(

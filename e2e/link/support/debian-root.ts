@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { type ManagedProcess, spawnManaged } from "@gantry/dev/processes";
 
 /**
@@ -16,6 +17,16 @@ const HOST_ENV = {
   HOME: "/root",
   LANG: "C.UTF-8",
 };
+
+/**
+ * Where `npm run debian-root -w @gantry/e2e` leaves a root made ahead of the test (turbo runs it at the
+ * start of `npm test`, beside everything else, since it is minutes of mostly download); a root appears
+ * here only complete (made beside it, then renamed into place).
+ */
+export const PREPARED_ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../../.gantry/debian-root/prepared",
+);
 
 export interface ShellResult {
   code: number | null;
@@ -38,10 +49,42 @@ export class DebianRoot {
     readonly root: string,
   ) {}
 
-  static async create(options: { mirror?: string; signal?: AbortSignal } = {}): Promise<DebianRoot> {
+  /**
+   * The root `npm run debian-root` prepared, taken over by this test (moved away, so it serves one test
+   * only and is never seen half-used), or else a fresh one made now.
+   */
+  static async obtain(options: { signal?: AbortSignal } = {}): Promise<DebianRoot> {
+    // beside the prepared root: a rename never crosses file systems
+    const parent = path.dirname(PREPARED_ROOT);
+    mkdirSync(parent, { recursive: true });
+    const dir = mkdtempSync(path.join(parent, "gantry-debian-"));
+    const root = path.join(dir, "root");
+    try {
+      renameSync(PREPARED_ROOT, root);
+      return new DebianRoot(dir, root);
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      return DebianRoot.create(options);
+    }
+  }
+
+  /** Makes the prepared root (`npm run debian-root`): beside its place, then renamed into it. */
+  static async prepare(): Promise<void> {
+    const parent = path.dirname(PREPARED_ROOT);
+    mkdirSync(parent, { recursive: true });
+    const made = await DebianRoot.create({ parent });
+    rmSync(PREPARED_ROOT, { recursive: true, force: true });
+    renameSync(made.root, PREPARED_ROOT);
+    made.remove();
+  }
+
+  static async create(
+    options: { mirror?: string; signal?: AbortSignal; parent?: string } = {},
+  ): Promise<DebianRoot> {
     if (process.getuid?.() !== 0)
       throw new Error("a fresh Debian root needs root (mmdebstrap, unshare, chroot); CI runs as root");
-    const dir = mkdtempSync(path.join(tmpdir(), "gantry-debian-"));
+    const dir = mkdtempSync(path.join(options.parent ?? tmpdir(), "gantry-debian-"));
     const root = path.join(dir, "root");
     const mirror = options.mirror ?? process.env.GANTRY_DEBIAN_MIRROR ?? "http://deb.debian.org/debian";
     const proc = spawnManaged({
