@@ -1,4 +1,5 @@
 import { devLoginCookie } from "@gantry/dev/edge-admin";
+import type { QuotaLimits } from "@gantry/shared/domain/quota";
 import { InventoryPath, Placement } from "@gantry/shared/jobs/provision-vm-job";
 import { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import { z } from "zod";
@@ -99,6 +100,15 @@ export class EdgeClient {
   async setApprovalPolicy(policy: typeof AUTO_APPROVE_M | null): Promise<void> {
     const body = { projectId: "proj-acme-web", policy };
     await this.call("POST", "/trpc/approvalPolicies.set", { cookie: this.admin, body, schema: z.unknown() });
+  }
+
+  /**
+   * Sets the demo project's quota (each limit null: unlimited), as an admin: with one set, every submit
+   * reads what is left and every approval carries the quota guard in its batch.
+   */
+  async setQuota(limits: QuotaLimits): Promise<void> {
+    const body = { projectId: "proj-acme-web", limits };
+    await this.call("POST", "/trpc/quotas.set", { cookie: this.admin, body, schema: z.unknown() });
   }
 
   /** Submits and approves one request; resolves when the approval answered (the job is then dispatched). */

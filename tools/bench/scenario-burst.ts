@@ -42,6 +42,9 @@ export interface BurstRun {
   };
 }
 
+const BURST_QUOTA = { vcpu: 1_000_000, memoryGb: 1_000_000, diskGb: 1_000_000, vms: 1_000_000 };
+const NO_QUOTA = { vcpu: null, memoryGb: null, diskGb: null, vms: null };
+
 const HubCounters = z.object({ counters: z.record(z.string(), z.number()) });
 const Meter = z.object({ rowsWritten: z.number() });
 // counters that move in every healthy run (each fresh agent reports its inventory once)
@@ -94,6 +97,9 @@ export async function runBurst(
     const httpBefore = client.errors;
     const samplesBefore = client.errorSamples.length;
     const logBefore = input.edgeLog.errorLines;
+    // a quota far above the burst, so the rows per request include the quota check (a read at submit,
+    // the guard in each approval's batch) without ever refusing
+    await client.setQuota(BURST_QUOTA);
     await client.dev("POST", "/agent/dev/bench/d1-meter/reset", z.unknown(), {});
     await stack.vcsim.control.resetCounts();
 
@@ -160,6 +166,8 @@ export async function runBurst(
     };
   } finally {
     await Promise.all(agents.map((a) => a.stop()));
+    // the other scenarios' project as it was: no quota
+    await client.setQuota(NO_QUOTA).catch(() => undefined);
     phase("stopAgents");
   }
 }
