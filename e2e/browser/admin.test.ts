@@ -29,7 +29,7 @@ describe("admin pages", () => {
     expect(await row.locator('td[data-label="Jobs running"]').textContent()).toMatch(/^\d+$/);
     await screenshot(admin, "agents");
     await capturePage(admin, "agents");
-  });
+  }, 180_000);
 
   it("shows a new enrollment token once, and revokes the agent enrolled with it", async () => {
     await admin.getByRole("button", { name: "Create enrollment token" }).click();

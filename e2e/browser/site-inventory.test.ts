@@ -19,7 +19,7 @@ describe("site settings with a vCenter of ordinary size", () => {
     probe = await InventoryAgent.connect(admin, SITE_ID);
     // a superset of what the real agent reported, so the rest of the suite finds what it expects
     await probe.report(scaledUp(probe.original, SCALE));
-  });
+  }, 150_000);
   afterAll(async () => {
     await probe?.restore();
     await browser?.close();
