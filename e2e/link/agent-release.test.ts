@@ -17,7 +17,9 @@ import { TcpProxy } from "./support/tcp-proxy.ts";
 // release bucket, while a job runs. The clone takes 12 s so the upgrade starts in the middle of it.
 // Each of the last two tests moves a 100 MB executable into the local R2 bucket and out again, which
 // miniflare does at about 10 MB/s on a loaded machine: they get minutes, not the default minute.
-const MOVES_AN_EXECUTABLE = { timeout: 240_000 };
+// deadlines, not speed goals: on a loaded CI machine a 110 MB download, its verification, a drain and two
+// starts of the executable took ~180 s once, which the upgrade command's own 180 s wait then cut short
+const MOVES_AN_EXECUTABLE = { timeout: 420_000 };
 
 const builds = readTestBuilds();
 const tenantId = "acme";
@@ -140,7 +142,7 @@ describe("the single executable against a real edge and VCSIM", () => {
       const clones = await vcsim.calls("CloneVM_Task");
       await edge.enqueue({ tenantId, siteId, job: sampleJob("rel-2") });
       await agent.waitForLog(/"msg":"clone started".*"rel-2"|"jobId":"rel-2".*"msg":"clone started"/, 30_000);
-      const upgrade = await cli(["upgrade", "--config", configFile, "--timeout", "180"]);
+      const upgrade = await cli(["upgrade", "--config", configFile, "--timeout", "360"]);
       expect(upgrade.code, upgrade.output).toBe(0);
       expect(upgrade.output).toContain(`upgrading ${builds.previous.version} → ${builds.next.version}`);
       expect(upgrade.output).toContain(`upgraded to ${builds.next.version}; connected to the edge`);
@@ -186,7 +188,7 @@ describe("the single executable against a real edge and VCSIM", () => {
       await agent.waitForLog("connected to edge", 30_000);
       await edge.enqueue({ tenantId, siteId, job: sampleJob("rel-3") });
       await agent.waitForLog(/"msg":"clone started".*"rel-3"|"jobId":"rel-3".*"msg":"clone started"/, 30_000);
-      const upgrade = cli(["upgrade", "--config", path.join(dir, "config.json"), "--timeout", "180"]);
+      const upgrade = cli(["upgrade", "--config", path.join(dir, "config.json"), "--timeout", "360"]);
       // downloaded and verified; the 12 s clone holds the drain, so the switch cannot happen before this
       await agent.waitForLog("upgrading: release verified, draining before the switch", 180_000);
       proxy.refuseNew();
