@@ -8,63 +8,17 @@ import { type CommitInput, createEventStore, type EventStore } from "../src/even
 import { type NewEvent, type StreamAppend, streamIds } from "../src/event-store/stored-event.ts";
 import { INLINE_PROJECTIONS } from "../src/projections/inline-projections.ts";
 import { rebuildProjections } from "../src/projections/rebuild-projections.ts";
+import { installD1Meter, readD1Meter, resetD1Meter } from "./d1-meter.ts";
 
 /**
  * Measurement hooks for `npm run bench`, mounted at `/agent/dev/bench` by the dev Worker (dev-worker.ts)
  * behind the guard of every dev route (local-dev-guard.ts). Never part of the production Worker.
  *
- * - `/d1-meter`: D1 rows written by every statement this isolate sends, read from D1's own
- *   `meta.rows_written`. The tally is isolate-global: right for one local workerd, where the Worker and
- *   both Durable Objects share an isolate, meaningless in production (many isolates). Nothing is
- *   patched until a dev request asks for it.
+ * - `/d1-meter`: D1 rows written by every statement this isolate sends, with a breakdown by statement
+ *   (d1-meter.ts).
  * - `/append`: synthetic but valid request lifecycles through the real event store and inline projections.
  * - `/rebuild`: the projection rebuild (compare only, nothing swapped), timed inside the Worker.
  */
-
-const Meta = z.object({ meta: z.object({ rows_written: z.number() }) });
-const tally = { rowsWritten: 0, statements: 0, since: Date.now() };
-const metered: string[] = [];
-// wall time of each metered call (call → result), to tell time spent waiting on D1 from time spent elsewhere
-const callMs: number[] = [];
-const MAX_TIMINGS = 200_000;
-
-const at = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? null;
-
-function count(result: unknown): void {
-  for (const r of Array.isArray(result) ? result : [result]) {
-    const parsed = Meta.safeParse(r);
-    if (!parsed.success) continue;
-    tally.rowsWritten += parsed.data.meta.rows_written;
-    tally.statements += 1;
-  }
-}
-
-/**
- * Wraps the binding's result-returning methods on their prototypes, once per isolate. `first()` and
- * `raw()` drop D1's meta and cannot be counted; the edge only reads with them (a SELECT writes no rows).
- */
-function installMeter(db: D1Database): string[] {
-  if (metered.length > 0) return metered;
-  const targets: Array<[string, unknown, string]> = [
-    ["D1Database", Object.getPrototypeOf(db), "batch"],
-    ["D1PreparedStatement", Object.getPrototypeOf(db.prepare("SELECT 1")), "run"],
-    ["D1PreparedStatement", Object.getPrototypeOf(db.prepare("SELECT 1")), "all"],
-  ];
-  for (const [owner, proto, name] of targets) {
-    const original: unknown = typeof proto === "object" && proto ? Reflect.get(proto, name) : undefined;
-    if (typeof proto !== "object" || !proto || typeof original !== "function") continue;
-    const wrapped = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
-      const started = Date.now();
-      const result: unknown = await Reflect.apply(original, this, args);
-      if (callMs.length < MAX_TIMINGS) callMs.push(Date.now() - started);
-      count(result);
-      return result;
-    };
-    if (Reflect.set(proto, name, wrapped)) metered.push(`${owner}.${name}`);
-  }
-  return metered;
-}
 
 const AppendInput = z.object({
   tenantId: z.string().regex(/^[a-z0-9-]{1,40}$/),
@@ -233,16 +187,11 @@ async function appendLifecycle(store: EventStore, input: AppendInput, index: num
 
 export const devBenchRoutes = new Hono<EdgeEnv>()
   .post("/d1-meter/reset", (c) => {
-    const methods = installMeter(c.env.DB);
-    Object.assign(tally, { rowsWritten: 0, statements: 0, since: Date.now() });
-    callMs.length = 0;
+    const methods = installD1Meter(c.env.DB);
+    resetD1Meter();
     return c.json({ metered: methods });
   })
-  .get("/d1-meter", (c) => {
-    const sorted = [...callMs].sort((a, b) => a - b);
-    const calls = { count: sorted.length, p50: at(sorted, 50), p95: at(sorted, 95), p99: at(sorted, 99) };
-    return c.json({ ...tally, metered, callMs: calls });
-  })
+  .get("/d1-meter", (c) => c.json(readD1Meter()))
   .post("/append", async (c) => {
     const input = AppendInput.safeParse(await c.req.json().catch(() => null));
     if (!input.success) return c.json({ error: "INVALID_REQUEST", issues: input.error.issues }, 400);

@@ -231,11 +231,14 @@ describe("drift reports through the site's hub", () => {
     agent.ws.close();
   });
 
-  it("ignores observations of VMs of another tenant or site, and of a VM busy with Gantry's own action", async () => {
+  it("ignores observations of VMs of another tenant or site, of a VM busy with Gantry's own action, and older than its READY", async () => {
     const w = testWorkflow();
     const other = await createTestTenant(env.DB);
     const foreign = await readyVm(w, other);
     const busy = await readyVm(w, t);
+    // another agent of the site saw this VM powered off while a job was still building it
+    const whileBuilding = new Date(w.clock.now().getTime() - 1000).toISOString();
+    const built = await readyVm(w, t);
     const { agent } = await agentOf(t, { name: "nosy", protocols: [3], jobs: [...VM_ACTION_JOB_KINDS] });
     await callerFor(t.member, w).vms.powerOff({ vmId: busy, idempotencyKey: freshKey() });
     await w.settle();
@@ -250,10 +253,20 @@ describe("drift reports through the site's hub", () => {
           facts: vmFacts({ powerState: "poweredOff" }),
           at: at(),
         },
+        {
+          kind: "seen",
+          requestId: built,
+          vmwareId: "vm-1001",
+          facts: vmFacts({ powerState: "poweredOff", ipAddress: null }),
+          at: whileBuilding,
+        },
       ],
     });
     await agent.next("ack");
     expect((await callerFor(other.member, w).vms.get({ vmId: foreign })).vm.status).toBe("READY");
+    const stillReady = await callerFor(t.member, w).vms.get({ vmId: built });
+    expect(stillReady.vm).toMatchObject({ powerState: "poweredOn", ipAddress: expect.any(String) });
+    expect(stillReady.timeline.map((e) => e.kind)).not.toContain("CHANGED_OUTSIDE_GANTRY");
     const own = await callerFor(t.member, w).vms.get({ vmId: busy });
     expect(own.timeline.map((e) => e.kind)).not.toContain("CHANGED_OUTSIDE_GANTRY");
     expect(own.vm.powerState).toBe("poweredOn");

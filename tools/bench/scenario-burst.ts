@@ -26,6 +26,8 @@ export interface BurstRun {
   wallMs: number;
   vmsPerMinute: number;
   d1RowsPerRequest: number;
+  /** the same, by statement ("INSERT events": rows ÷ requests), largest first: what the figure is made of */
+  d1RowsPerRequestByStatement: Record<string, number>;
   /** simulator calls during the burst ÷ VMs: the economy with many jobs sharing one session */
   soapPerVm: number;
   peakAgentRssMib: number;
@@ -46,7 +48,10 @@ const BURST_QUOTA = { vcpu: 1_000_000, memoryGb: 1_000_000, diskGb: 1_000_000, v
 const NO_QUOTA = { vcpu: null, memoryGb: null, diskGb: null, vms: null };
 
 const HubCounters = z.object({ counters: z.record(z.string(), z.number()) });
-const Meter = z.object({ rowsWritten: z.number() });
+const Meter = z.object({
+  rowsWritten: z.number(),
+  byStatement: z.array(z.object({ statement: z.string(), rows: z.number() })),
+});
 // counters that move in every healthy run (each fresh agent reports its inventory once)
 const ROUTINE_COUNTERS = new Set(["leases_granted", "jobs_released", "inventory_reports"]);
 
@@ -130,7 +135,8 @@ export async function runBurst(
     phase("verify");
     // late writes of the run (outbox marks, presence) belong to it
     await sleep(1000);
-    const rows = (await client.dev("GET", "/agent/dev/bench/d1-meter", Meter)).rowsWritten;
+    const meter = await client.dev("GET", "/agent/dev/bench/d1-meter", Meter);
+    const perRequest = (rows: number) => Math.round((rows / options.requests) * 10) / 10;
     const soap = Object.values(await stack.vcsim.control.counts()).reduce((n, c) => n + c, 0);
     const rss = await Promise.all(
       agents.map(async (a) => (a.process.child.pid ? peakRssMib(await agentPid(a.process.child.pid)) : null)),
@@ -153,7 +159,10 @@ export async function runBurst(
       ],
       wallMs: Math.round(wallMs),
       vmsPerMinute: Math.round((options.requests / (wallMs / 60_000)) * 10) / 10,
-      d1RowsPerRequest: Math.round((rows / options.requests) * 10) / 10,
+      d1RowsPerRequest: perRequest(meter.rowsWritten),
+      d1RowsPerRequestByStatement: Object.fromEntries(
+        meter.byStatement.map((s) => [s.statement, perRequest(s.rows)] as const),
+      ),
       soapPerVm: Math.round((soap / options.requests) * 10) / 10,
       peakAgentRssMib: Math.max(...rss.flatMap((r) => r ?? [])),
       errors: {

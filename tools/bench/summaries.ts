@@ -67,7 +67,7 @@ export interface BurstSummary {
   peakAgentRssMib: Figure;
   errors: Figure;
   /** per run: the error breakdown, requests not READY and where the scenario's time went */
-  detail: Pick<BurstRun, "errors" | "notReadyDetail" | "phasesMs">[];
+  detail: Pick<BurstRun, "errors" | "notReadyDetail" | "phasesMs" | "d1RowsPerRequestByStatement">[];
 }
 
 export interface EventStoreSummary {
@@ -194,7 +194,12 @@ export function summarizeBurst(
       runs.map((r) => r.errors.total),
       0,
     ),
-    detail: runs.map(({ errors, notReadyDetail, phasesMs }) => ({ errors, notReadyDetail, phasesMs })),
+    detail: runs.map(({ errors, notReadyDetail, phasesMs, d1RowsPerRequestByStatement }) => ({
+      errors,
+      notReadyDetail,
+      phasesMs,
+      d1RowsPerRequestByStatement,
+    })),
   };
 }
 

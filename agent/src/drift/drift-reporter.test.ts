@@ -21,8 +21,8 @@ const seen = (requestId: string, overrides: Partial<VmFacts> = {}): MarkedVm => 
 });
 
 /** A reporter whose sends the test keeps (frame id → observations), each acked at once unless told not to. */
-function setup(options: { ack: boolean } = { ack: true }) {
-  const reporter = new DriftReporter(() => new Date("2026-03-02T09:00:00.000Z"));
+function setup(options: { ack: boolean; now?: () => Date } = { ack: true }) {
+  const reporter = new DriftReporter(options.now ?? (() => new Date("2026-03-02T09:00:00.000Z")));
   const frames = new Map<string, VmObservation[]>();
   let connected = true;
   const flush = () =>
@@ -147,5 +147,21 @@ describe("DriftReporter", () => {
         .map((o) => `${o.requestId} ${o.kind}`)
         .sort(),
     ).toEqual(["r1 seen", "r2 seen", "r3 gone"]);
+  });
+
+  it("stamps an observation when the watch made it, and a resend after TRY_AGAIN keeps that time", () => {
+    let clock = Date.parse("2026-03-02T09:00:00.000Z");
+    const { reporter, frames, flush } = setup({ ack: false, now: () => new Date(clock) });
+    reporter.observe(seen("r1", { powerState: "poweredOff" }));
+    clock += 5000;
+    flush();
+    // refused by a busy edge and sent again later: still what the VM was at 09:00:00, not at the resend
+    expect(reporter.refused("f1")).toBe(true);
+    clock += 5000;
+    flush();
+    expect([...frames.values()].map((f) => f.map((o) => o.at))).toEqual([
+      ["2026-03-02T09:00:00.000Z"],
+      ["2026-03-02T09:00:00.000Z"],
+    ]);
   });
 });

@@ -20,14 +20,14 @@ const fingerprint = (vm: MarkedVm): string =>
 export class DriftReporter {
   /** per VM (its request id): the drift facts as last observed, to tell a drift change from any other */
   readonly #last = new Map<string, string>();
-  /** per VM: the newest observation the edge has not acknowledged */
-  readonly #pending = new Map<string, MarkedVm>();
+  /** per VM: the newest observation the edge has not acknowledged, stamped when the watch made it */
+  readonly #pending = new Map<string, VmObservation>();
   /** VMs a running job of this agent works on, with how many such jobs */
   readonly #held = new Map<string, number>();
   /** VMs whose last job ended during the watch's wait cycle n: sendable once a cycle begun after n ends */
   readonly #settling = new Map<string, number>();
   /** frames on their way: id → what they carried */
-  readonly #inFlight = new Map<string, MarkedVm[]>();
+  readonly #inFlight = new Map<string, VmObservation[]>();
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
@@ -40,7 +40,7 @@ export class DriftReporter {
     const now = fingerprint(vm);
     if (this.#last.get(vm.requestId) === now) return;
     this.#last.set(vm.requestId, now);
-    this.#pending.set(vm.requestId, vm);
+    this.#pending.set(vm.requestId, this.#stamped(vm));
   }
 
   /** A job starts working on the VM of `requestId`: its changes are Gantry's own until it ends. */
@@ -68,7 +68,7 @@ export class DriftReporter {
     this.#inFlight.clear();
     for (const vm of vms) {
       this.#last.set(vm.requestId, fingerprint(vm));
-      this.#pending.set(vm.requestId, vm);
+      this.#pending.set(vm.requestId, this.#stamped(vm));
     }
   }
 
@@ -79,8 +79,7 @@ export class DriftReporter {
     const ready = [...this.#pending.values()].filter((vm) => !waiting(vm.requestId));
     for (let i = 0; i < ready.length; i += MAX_OBSERVATIONS_PER_FRAME) {
       const batch = ready.slice(i, i + MAX_OBSERVATIONS_PER_FRAME);
-      const at = this.now().toISOString();
-      const id = send(batch.map((vm) => ({ ...vm, at })));
+      const id = send(batch);
       if (id === null) return;
       this.#inFlight.set(id, batch);
       for (const vm of batch) this.#pending.delete(vm.requestId);
@@ -101,8 +100,14 @@ export class DriftReporter {
     return true;
   }
 
+  // the time it was seen, kept through resends: the edge ignores what is older than its own last word
+  // on the VM (another agent's job may have changed it since, and told the edge first)
+  #stamped(vm: MarkedVm): VmObservation {
+    return { ...vm, at: this.now().toISOString() };
+  }
+
   // a newer observation of the same VM wins over the one being put back
-  #requeue(vm: MarkedVm): void {
+  #requeue(vm: VmObservation): void {
     if (!this.#pending.has(vm.requestId)) this.#pending.set(vm.requestId, vm);
   }
 }

@@ -23,8 +23,13 @@ export function driftBetween(
  * runs on it (that action's outcome says what it did), nor for a VM that is not READY, nor for an
  * observation of another VM (a moref that is not this VM's). A missing (GONE) VM seen again with its own
  * moref (the reconciliation scan found it: re-registered, restored, a datastore back) is back: READY.
+ * Nothing either for an observation made before Gantry last said what the VM is: with several agents
+ * at a site, one may report a VM as it was while another's job was still building it, and a busy edge
+ * read it only after that job's READY (agents' clocks are NTP-close; a skew under the guest's boot
+ * time cannot turn the provisioning's own states into drift).
  */
 export function decideObservation(observation: VmObservation, vm: ManagedVm): Result<VmEvent[], DomainError> {
+  if (Date.parse(observation.at) <= Date.parse(vm.settledAt)) return ok([]);
   if (vm.status === "GONE" && observation.kind === "seen" && observation.vmwareId === vm.vmwareId) {
     const { vmwareId, facts } = observation;
     // its lease is scheduled again from where it stood (a deadline passed while missing is due at once)

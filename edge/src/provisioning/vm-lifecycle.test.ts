@@ -594,6 +594,22 @@ describe("drift", () => {
     ).toEqual({ ok: true, value: [] });
   });
 
+  it("records nothing for what was seen before Gantry last said what the VM is, drift seen after it", () => {
+    // another agent's watch saw the VM (READY at 09:00:02) while a job was still building it
+    const building = { ...seen({ powerState: "poweredOff", ipAddress: null }), at: at(1) };
+    expect(decideObservation(building, given().vm)).toEqual({ ok: true, value: [] });
+    // and saw it on before Gantry powered it off (succeeded at 09:00:20); on again after that is drift
+    const off = given(
+      requested("act_1", { kind: "power-off" }),
+      succeeded("act_1", "power-off", { facts: { ...facts, powerState: "poweredOff", ipAddress: null } }),
+    ).vm;
+    expect(decideObservation({ ...seen({}), at: at(15) }, off)).toEqual({ ok: true, value: [] });
+    expect(decideObservation({ ...seen({}), at: at(21) }, off)).toMatchObject({
+      ok: true,
+      value: [{ type: "VmDriftObserved", data: { changes: [{ field: "powerState", to: "poweredOn" }] } }],
+    });
+  });
+
   it("believes the facts an action left: no drift for a VM Gantry powered off", () => {
     const off = given(
       requested("act_1", { kind: "power-off" }),

@@ -76,6 +76,11 @@ export interface VmLifecycle {
   actions: ReadonlyMap<string, ActionRecord>;
   lastFailure: { actionId: string; kind: VmActionKind; failure: VmActionFailure; at: string } | null;
   driftedAt: string | null;
+  /**
+   * when Gantry last said what the VM is (READY, an action's end, a drift, gone or back): an agent's
+   * observation made before it says nothing new — another agent's job may have changed the VM since
+   */
+  settledAt: string;
   /** its lease (issue 16); null for VMs that became READY before leases */
   lease: LeaseState | null;
   /** resizes and extensions whose approval policy asks for people, by approval id: how many, and who gave one */
@@ -124,6 +129,7 @@ export function initialLifecycle(input: {
     actions: new Map(),
     lastFailure: null,
     driftedAt: null,
+    settledAt: input.readyAt,
     lease: null,
     policyApprovals: new Map(),
   };
@@ -169,7 +175,7 @@ export function evolveLifecycle(state: VmLifecycle, recorded: LifecycleRecorded)
       return { ...state, running: { ...running, step: event.data.step, stepDetail: event.data.detail } };
     }
     case "VmActionSucceeded":
-      return succeeded(state, event.data);
+      return { ...succeeded(state, event.data), settledAt: occurredAt };
     case "VmActionFailed": {
       const { actionId, kind, failure } = event.data;
       const running = state.running?.actionId === actionId ? null : state.running;
@@ -185,6 +191,7 @@ export function evolveLifecycle(state: VmLifecycle, recorded: LifecycleRecorded)
         snapshots,
         actions: withAction(state, actionId, { kind, status: "failed" }),
         lastFailure: { actionId, kind, failure, at: occurredAt },
+        settledAt: occurredAt,
       };
     }
     case "VmResizeRequested": {
@@ -218,12 +225,17 @@ export function evolveLifecycle(state: VmLifecycle, recorded: LifecycleRecorded)
     }
     case "VmDriftObserved": {
       const { observed } = event.data;
-      return { ...state, facts: { ...observed }, driftedAt: occurredAt };
+      return { ...state, facts: { ...observed }, driftedAt: occurredAt, settledAt: occurredAt };
     }
     case "VmGone":
-      return { ...state, status: "GONE", facts: { ...state.facts, powerState: "unknown", ipAddress: null } };
+      return {
+        ...state,
+        status: "GONE",
+        facts: { ...state.facts, powerState: "unknown", ipAddress: null },
+        settledAt: occurredAt,
+      };
     case "VmReappeared":
-      return { ...state, status: "READY", facts: { ...event.data.observed } };
+      return { ...state, status: "READY", facts: { ...event.data.observed }, settledAt: occurredAt };
     case "VmApprovalPolicyApplied": {
       const { approvalId, approvalsRequired, explanation, rejectAt } = event.data;
       const policyApprovals = new Map(state.policyApprovals).set(approvalId, {

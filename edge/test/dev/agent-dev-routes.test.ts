@@ -62,7 +62,7 @@ describe("agent dev routes of the dev Worker (DEV_LOGIN on)", () => {
     expect((await post("/agent/dev/agents/no-such-agent/revoke", {})).status).toBe(404);
   });
 
-  it("serves the bench's hooks: synthetic appends, and the D1 meter that counts their rows", async () => {
+  it("serves the bench's hooks: synthetic appends, and the D1 meter that counts their rows by statement", async () => {
     expect((await post("/agent/dev/bench/d1-meter/reset", {})).status).toBe(200);
     const appended = await post("/agent/dev/bench/append", {
       tenantId: "bench",
@@ -73,8 +73,14 @@ describe("agent dev routes of the dev Worker (DEV_LOGIN on)", () => {
     const { events, rowsWritten } = await appended.json<{ events: number; rowsWritten: number }>();
     expect(events).toBe(10);
     expect(rowsWritten).toBeGreaterThan(0);
-    const meter = await (await get("/agent/dev/bench/d1-meter")).json<{ rowsWritten: number }>();
+    const meter = await (await get("/agent/dev/bench/d1-meter")).json<{
+      rowsWritten: number;
+      byStatement: { statement: string; rows: number }[];
+    }>();
     expect(meter.rowsWritten).toBeGreaterThanOrEqual(rowsWritten);
+    // the log's own rows are named, and the breakdown adds up to the tally
+    expect(meter.byStatement.find((s) => s.statement === "INSERT events")?.rows).toBeGreaterThanOrEqual(events);
+    expect(meter.byStatement.reduce((n, s) => n + s.rows, 0)).toBe(meter.rowsWritten);
   });
 
   it("passes every other route to the production Worker", async () => {
