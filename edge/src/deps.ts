@@ -6,7 +6,7 @@ import { logEvent } from "./log.ts";
 import type { DeliveryDeps } from "./notifications/deliver.ts";
 import type { DeliveryQueue } from "./notifications/delivery-queue.ts";
 import { notifiesOfAny } from "./notifications/notification-rules.ts";
-import { type NotifierDeps, runNotifier } from "./notifications/notifier.ts";
+import { type NotifierDeps, runNotifier, wakeNotifier } from "./notifications/notifier.ts";
 import { emailSender, webhookSender } from "./notifications/senders.ts";
 import { resolveOverHttps } from "./notifications/webhook-url.ts";
 import { siteHub } from "./stubs.ts";
@@ -86,14 +86,17 @@ export function deliveryDeps(env: Env): DeliveryDeps {
  * A commit of an event some notification rule knows wakes the notifier in the background (push, not a
  * poll): it reads what is new after its checkpoint. Other commits (an agent's stage frames, most of all)
  * wake nothing: they have nothing to notify, and what an earlier wake-up missed the next relevant commit
- * or the minute cron catches up on, so a lost wake-up costs at most a minute.
+ * or the minute cron catches up on, so a lost wake-up costs at most a minute. Wake-ups during a run fold
+ * into it (`wakeNotifier`).
  */
 function notifyingAfterCommit(env: Env, deps: CommandDeps): EventStore {
   const { store } = deps;
   const wake = () =>
     deps.defer(() =>
-      runNotifier(notifierDeps(env)).catch((error: unknown) =>
-        logEvent("warn", "notifier run failed; the minute cron retries", { error: String(error) }),
+      wakeNotifier(() =>
+        runNotifier(notifierDeps(env)).catch((error: unknown) =>
+          logEvent("warn", "notifier run failed; the minute cron retries", { error: String(error) }),
+        ),
       ),
     );
   return {

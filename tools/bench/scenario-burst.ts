@@ -52,8 +52,9 @@ const Meter = z.object({
   rowsWritten: z.number(),
   byStatement: z.array(z.object({ statement: z.string(), rows: z.number() })),
 });
-// counters that move in every healthy run (each fresh agent reports its inventory once)
-const ROUTINE_COUNTERS = new Set(["leases_granted", "jobs_released", "inventory_reports"]);
+// counters that move in every healthy run (each fresh agent reports its inventory once, and its drift
+// watch what it sees of every VM: only recorded drift is trouble)
+const ROUTINE_COUNTERS = new Set(["leases_granted", "jobs_released", "inventory_reports", "vm_observations"]);
 
 const troubleCounters = (before: Record<string, number>, after: Record<string, number>) =>
   Object.fromEntries(

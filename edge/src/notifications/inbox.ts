@@ -13,7 +13,10 @@ export interface NewInboxEntry extends NotificationText {
   createdAt: string;
 }
 
-/** The inbox row's id is its idempotency key: one per source, kind and recipient. */
+/**
+ * The inbox row's id: one per source, kind and recipient. With the source's time it is the row's key
+ * (migration 0042), so writing the same notification again collides and writes nothing.
+ */
 export const inboxEntryId = (input: { sourceKey: string; kind: NotificationKind; recipientId: string }) =>
   `${input.sourceKey}|${input.kind}|${input.recipientId}`;
 

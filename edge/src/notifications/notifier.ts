@@ -61,6 +61,38 @@ export async function runNotifier(
   return { read, position: after };
 }
 
+/**
+ * Wakes a notifier one run at a time: a wake-up during a run makes that run go round once more (it may
+ * have read the log before the commit that woke it) instead of starting a second reader. Under a burst
+ * one run then writes many events' notifications in one batch and moves the checkpoint once, where a run
+ * per commit re-read the same log and wrote the checkpoint each time. `run` must not throw.
+ */
+export function notifierWaker(): (run: () => Promise<unknown>) => Promise<void> {
+  let current: Promise<void> | null = null;
+  let again = false;
+  return (run) => {
+    if (current) {
+      again = true;
+      return current;
+    }
+    const loop = async () => {
+      try {
+        do {
+          again = false;
+          await run();
+        } while (again);
+      } finally {
+        current = null;
+      }
+    };
+    current = loop();
+    return current;
+  };
+}
+
+/** The isolate's waker: every commit this isolate makes wakes the same one. */
+export const wakeNotifier = notifierWaker();
+
 /** What one event notifies: one fan-out per rule of its type that has something to say. */
 async function notificationsOf(db: SqlDatabase, event: StoredEvent): Promise<FanOut[]> {
   const fans: FanOut[] = [];
