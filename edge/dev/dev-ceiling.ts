@@ -15,15 +15,7 @@ import { type AppendInput, lifecycle } from "./dev-bench.ts";
  */
 
 /** Step i of `lifecycle()`: what each of its 7 commits is in the product. */
-export const COMMIT_STEPS = [
-  "submit",
-  "approve",
-  "first-stage",
-  "stage",
-  "stage",
-  "stage",
-  "ready",
-] as const;
+export const COMMIT_STEPS = ["submit", "approve", "first-stage", "stage", "stage", "stage", "ready"] as const;
 
 const CeilingInput = z.object({
   tenantId: z.string().regex(/^[a-z0-9-]{1,40}$/),
@@ -31,7 +23,11 @@ const CeilingInput = z.object({
   from: z.number().int().min(0),
   count: z.number().int().min(1).max(500),
   concurrency: z.number().int().min(1).max(64),
-  step: z.number().int().min(0).max(COMMIT_STEPS.length - 1),
+  step: z
+    .number()
+    .int()
+    .min(0)
+    .max(COMMIT_STEPS.length - 1),
 });
 
 const nearestRank = (sorted: readonly number[], p: number) =>
