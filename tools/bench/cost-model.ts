@@ -157,9 +157,7 @@ export function computeCostModel(input: CostInputs): CostModel {
   );
   // an update's wall time from agent send to browser: the hub and the progress object awake, one after the other
   const awakeMsPerUpdate = measuredOr(busy?.push.p50.median, "latency[].push.p50", 20, "stage → browser p50");
-  const ceilingRows = input.d1Ceiling?.levels[0]
-    ? Object.values(input.d1Ceiling.levels[0].byShape).reduce((n, s) => n + s.rowsPerCommit, 0)
-    : undefined;
+  const ceilingRows = input.d1Ceiling?.levels[0]?.rowsPerLifecycle;
   const rowsPerVm = measuredOr(
     input.burst?.d1RowsPerRequest.median,
     "burst.d1RowsPerRequest",

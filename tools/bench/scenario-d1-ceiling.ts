@@ -37,6 +37,8 @@ export interface D1CeilingLevel {
   /** all commits of all shapes per second, and the rows they wrote per second */
   commitsPerSecond: Figure;
   rowsWrittenPerSecond: Figure;
+  /** D1 rows the 7 commits of one synthetic request write together */
+  rowsPerLifecycle: number;
 }
 
 export interface D1CeilingSummary {
@@ -55,6 +57,8 @@ const PER_CALL = 200;
  */
 export async function runD1Ceiling(client: EdgeClient, options: D1CeilingOptions): Promise<D1CeilingSummary> {
   const prefix = `ceil${Date.now().toString(36)}`;
+  // synthetic VM names are bench-<index>, unique per tenant: every run takes indexes no other run took
+  let base = 0;
   const levels: D1CeilingLevel[] = [];
   for (const concurrency of options.concurrency) {
     const runs: Step[][] = [];
@@ -66,8 +70,8 @@ export async function runD1Ceiling(client: EdgeClient, options: D1CeilingOptions
           steps.push(
             await client.dev("POST", "/agent/dev/ceiling/commits", Step, {
               tenantId: "bench-ceiling",
-              prefix: `${prefix}_c${concurrency}_r${run}`,
-              from,
+              prefix,
+              from: base + from,
               count,
               concurrency,
               step,
@@ -76,6 +80,7 @@ export async function runD1Ceiling(client: EdgeClient, options: D1CeilingOptions
         }
       }
       runs.push(steps);
+      base += options.requests;
     }
     levels.push(summarizeLevel(concurrency, runs));
   }
@@ -120,5 +125,9 @@ function summarizeLevel(concurrency: number, runs: Step[][]): D1CeilingLevel {
       runs.map((steps) => total(steps, (s) => s.rowsWritten) / seconds(steps)),
       0,
     ),
+    rowsPerLifecycle:
+      Math.round(
+        (total(runs.flat(), (s) => s.rowsWritten) / (total(runs.flat(), (s) => s.commits) / STEPS)) * 10,
+      ) / 10,
   };
 }

@@ -21,7 +21,14 @@ interface StepAnswer {
 }
 
 const step = (prefix: string, n: number, concurrency = 2) =>
-  post("/agent/dev/ceiling/commits", { tenantId: "bench", prefix, from: 0, count: 3, concurrency, step: n });
+  post("/agent/dev/ceiling/commits", {
+    tenantId: "bench-ceiling",
+    prefix,
+    from: 0,
+    count: 3,
+    concurrency,
+    step: n,
+  });
 
 describe("the D1 write-ceiling dev route (bench scenario d1-ceiling)", () => {
   it("commits one step of each lifecycle at a time, in the product's commit shapes, and counts their rows", async () => {
