@@ -130,6 +130,15 @@ const measuredOr = (value: number | undefined, field: string, fallback: number, 
     ? { value, basis: `measured: ${field}` }
     : { value: fallback, basis: `assumed ${fallback} (${field} not measured in this run): ${why}` };
 
+/** Worker invocations and their CPU: the CPU of one update stands for the CPU of one call. */
+const workerCalls = (calls: Quantity, cpuPerCall: Quantity): Partial<Record<Knob, Quantity>> => ({
+  workerRequest: calls,
+  workerCpuMs: {
+    value: calls.value * cpuPerCall.value,
+    basis: `${calls.value} calls × CPU per update as a call's CPU (${cpuPerCall.basis}; an upper bound: local workerd also runs D1's SQLite)`,
+  },
+});
+
 function estimate(unit: string, quantities: Partial<Record<Knob, Quantity>>): CostEstimate {
   const lines = (Object.entries(quantities) as [Knob, Quantity][]).map(([knob, q]) => ({
     knob,
@@ -175,14 +184,10 @@ export function computeCostModel(input: CostInputs): CostModel {
   const doRequestsPerVm = 1 + UPDATES_PER_VM + 4 + 1 + 1 + 8 / 20;
   const doAwakeSecondsPerVm = ((UPDATES_PER_VM + 4) * awakeMsPerUpdate.value) / 1000;
   const perThousandVms = estimate("1,000 VMs provisioned", {
-    workerRequest: {
-      value: apiCallsPerVm,
-      basis: "counted: the UI's calls per VM (create, approve, socket, 2 reads)",
-    },
-    workerCpuMs: {
-      value: apiCallsPerVm * cpuPerInvocation.value,
-      basis: `${apiCallsPerVm} calls × CPU per update as the per-call CPU (${cpuPerInvocation.basis}; local workerd also runs D1's SQLite, so an upper bound)`,
-    },
+    ...workerCalls(
+      { value: apiCallsPerVm, basis: "counted: the UI's calls per VM (create, approve, socket, 2 reads)" },
+      cpuPerInvocation,
+    ),
     doRequest: {
       value: doRequestsPerVm,
       basis:
@@ -210,14 +215,10 @@ export function computeCostModel(input: CostInputs): CostModel {
   const changesPerHour = 60;
   const readRowsPerCall = 20;
   const perThousandWatcherHours = estimate("1,000 watcher-hours", {
-    workerRequest: {
-      value: openCalls,
-      basis: "assumed: 2 socket upgrades + 3 tRPC reads when the page opens",
-    },
-    workerCpuMs: {
-      value: openCalls * cpuPerInvocation.value,
-      basis: `${openCalls} calls × ${cpuPerInvocation.basis}`,
-    },
+    ...workerCalls(
+      { value: openCalls, basis: "assumed: 2 socket upgrades + 3 tRPC reads when the page opens" },
+      cpuPerInvocation,
+    ),
     doRequest: {
       value: 2,
       basis:
@@ -231,8 +232,7 @@ export function computeCostModel(input: CostInputs): CostModel {
   });
   const pollsPerHour = 3600 / 3;
   const perThousandPollerHours = estimate("1,000 watcher-hours, polling every 3 s", {
-    workerRequest: { value: pollsPerHour, basis: "a requests.get every 3 s" },
-    workerCpuMs: { value: pollsPerHour * cpuPerInvocation.value, basis: `× ${cpuPerInvocation.basis}` },
+    ...workerCalls({ value: pollsPerHour, basis: "a requests.get every 3 s" }, cpuPerInvocation),
     d1RowRead: { value: pollsPerHour * readRowsPerCall, basis: `assumed ${readRowsPerCall} rows per read` },
   });
 
