@@ -178,10 +178,11 @@ export function computeCostModel(input: CostInputs): CostModel {
 
   // per VM: requests.create, approvals.approve, the progress socket's upgrade, two requests.get of the page
   const apiCallsPerVm = 5;
-  // enqueueJob, RequestProgress.publish per update, TenantFeed.publish per status change (submitted,
-  // approved, provisioning, ready), the progress socket's connect, one hub alarm (lease sweep), and ~8
-  // agent frames (accept, 6 reports, a lease renewal) billed 20:1 as incoming WebSocket messages
-  const doRequestsPerVm = 1 + UPDATES_PER_VM + 4 + 1 + 1 + 8 / 20;
+  // enqueueJob, RequestProgress.publish per update, TenantFeed.publish per status change (PENDING,
+  // APPROVED, PROVISIONING, READY: request-change.ts) and per inbox notification (2), the progress socket's
+  // connect, one hub alarm (lease sweep), and ~8 agent frames (accept, 6 reports, a lease renewal) billed
+  // 20:1 as incoming WebSocket messages
+  const doRequestsPerVm = 1 + UPDATES_PER_VM + 4 + 2 + 1 + 1 + 8 / 20;
   const doAwakeSecondsPerVm = ((UPDATES_PER_VM + 4) * awakeMsPerUpdate.value) / 1000;
   const perThousandVms = estimate("1,000 VMs provisioned", {
     ...workerCalls(
@@ -191,7 +192,7 @@ export function computeCostModel(input: CostInputs): CostModel {
     doRequest: {
       value: doRequestsPerVm,
       basis:
-        "counted in code: 1 enqueue + 6 progress publishes + 4 feed publishes + 1 socket + 1 alarm + 8 agent frames ÷ 20",
+        "counted in code: 1 enqueue + 6 progress publishes + 4 status + 2 inbox feed publishes + 1 socket + 1 alarm + 8 agent frames ÷ 20",
     },
     doGbSecond: {
       value: doAwakeSecondsPerVm * DO_GB,
