@@ -255,10 +255,13 @@ export function computeCostModel(input: CostInputs): CostModel {
 }
 
 function databaseCeiling(ceiling: D1CeilingSummary | null, rowsPerVm: Quantity): DatabaseCeiling | null {
-  const top = ceiling?.levels.reduce((a, b) =>
-    b.rowsWrittenPerSecond.median > a.rowsWrittenPerSecond.median ? b : a,
+  const levels = ceiling?.levels ?? [];
+  const [first] = levels;
+  if (!first) return null;
+  const top = levels.reduce(
+    (a, b) => (b.rowsWrittenPerSecond.median > a.rowsWrittenPerSecond.median ? b : a),
+    first,
   );
-  if (!top) return null;
   const requestsPerSecond = top.rowsWrittenPerSecond.median / rowsPerVm.value;
   return {
     concurrency: top.concurrency,
