@@ -10,8 +10,12 @@ export function ceilingLines(c: D1CeilingSummary, row: Row): string[] {
     row(`D1 write ceiling, ${level.concurrency} in flight: commits/s (all shapes)`, level.commitsPerSecond),
     row("  whole request lifecycles (7 commits) per second", level.lifecyclesPerSecond),
     row("  rows written per second", level.rowsWrittenPerSecond),
+    row("  SQL statements per second (D1: ~1,000 at 1 ms each)", level.statementsPerSecond),
     ...Object.entries(level.byShape).map(([shape, s]) =>
-      row(`  ${shape} commits/s (${s.rowsPerCommit} rows each)`, s.commitsPerSecond),
+      row(
+        `  ${shape} commits/s (${s.statementsPerCommit} statements, ${s.rowsPerCommit} rows)`,
+        s.commitsPerSecond,
+      ),
     ),
   ]);
 }

@@ -14,6 +14,7 @@ const Step = z.object({
   shape: z.string(),
   commits: z.number(),
   rowsWritten: z.number(),
+  statements: z.number(),
   ms: z.number(),
   commitP50Ms: z.number(),
   commitP99Ms: z.number(),
@@ -24,6 +25,8 @@ type Step = z.infer<typeof Step>;
 export interface CommitShapeCeiling {
   commitsPerSecond: Figure;
   rowsPerCommit: number;
+  /** SQL statements in the commit's batch, each one a query on D1's single thread */
+  statementsPerCommit: number;
   commitP50Ms: Figure;
   commitP99Ms: Figure;
 }
@@ -37,6 +40,8 @@ export interface D1CeilingLevel {
   /** all commits of all shapes per second, and the rows they wrote per second */
   commitsPerSecond: Figure;
   rowsWrittenPerSecond: Figure;
+  /** SQL statements per second: D1's published throughput is per query (about 1,000/s at 1 ms each) */
+  statementsPerSecond: Figure;
   /** D1 rows the 7 commits of one synthetic request write together */
   rowsPerLifecycle: number;
 }
@@ -103,6 +108,8 @@ function summarizeLevel(concurrency: number, runs: Step[][]): D1CeilingLevel {
           ),
           rowsPerCommit:
             Math.round((total(all, (s) => s.rowsWritten) / total(all, (s) => s.commits)) * 10) / 10,
+          statementsPerCommit:
+            Math.round((total(all, (s) => s.statements) / total(all, (s) => s.commits)) * 10) / 10,
           commitP50Ms: figure(perRun.map((steps) => Math.max(...steps.map((s) => s.commitP50Ms)))),
           commitP99Ms: figure(perRun.map((steps) => Math.max(...steps.map((s) => s.commitP99Ms)))),
         },
@@ -123,6 +130,10 @@ function summarizeLevel(concurrency: number, runs: Step[][]): D1CeilingLevel {
     ),
     rowsWrittenPerSecond: figure(
       runs.map((steps) => total(steps, (s) => s.rowsWritten) / seconds(steps)),
+      0,
+    ),
+    statementsPerSecond: figure(
+      runs.map((steps) => total(steps, (s) => s.statements) / seconds(steps)),
       0,
     ),
     rowsPerLifecycle:

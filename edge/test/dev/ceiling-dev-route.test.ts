@@ -15,6 +15,7 @@ interface StepAnswer {
   shape: string;
   commits: number;
   rowsWritten: number;
+  statements: number;
   ms: number;
   commitP50Ms: number;
   commitP99Ms: number;
@@ -39,6 +40,8 @@ describe("the D1 write-ceiling dev route (bench scenario d1-ceiling)", () => {
       const answer = await res.json<StepAnswer>();
       expect(answer.commits).toBe(3);
       expect(answer.rowsWritten).toBeGreaterThan(0);
+      // every commit is one batch of at least its event inserts
+      expect(answer.statements).toBeGreaterThanOrEqual(answer.commits);
       expect(answer.commitP99Ms).toBeGreaterThanOrEqual(answer.commitP50Ms);
       shapes.push(answer.shape);
     }
