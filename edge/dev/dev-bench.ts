@@ -29,7 +29,7 @@ const AppendInput = z.object({
   /** "commands": one commit per command, as the workflow writes; "lifecycle": one commit per request */
   shape: z.enum(["commands", "lifecycle"]).default("commands"),
 });
-type AppendInput = z.infer<typeof AppendInput>;
+export type AppendInput = z.infer<typeof AppendInput>;
 
 type Appended = [streamId: string, expectedVersion: number, events: NewEvent[]];
 const commit = (...appends: Appended[]): CommitInput => ({
@@ -138,7 +138,7 @@ class SyntheticRequest {
 }
 
 /** One request's life as the workflow commits it: 10 events in 7 command-sized commits. */
-function lifecycle(input: AppendInput, index: number): CommitInput[] {
+export function lifecycle(input: AppendInput, index: number): CommitInput[] {
   const r = new SyntheticRequest(input, index);
   const started = r.started();
   const ready = r.ready();

@@ -3,6 +3,7 @@ import type { EdgeEnv } from "../src/env.ts";
 import { securityHeadersMiddleware } from "../src/http/security-headers.ts";
 import production from "../src/index.ts";
 import { devBenchRoutes } from "./dev-bench.ts";
+import { devCeilingRoutes } from "./dev-ceiling.ts";
 import { hubDevRoutes } from "./hub-dev-routes.ts";
 import { localDevGuard } from "./local-dev-guard.ts";
 import { releaseDevRoutes } from "./release-dev-routes.ts";
@@ -20,6 +21,7 @@ const dev = new Hono<EdgeEnv>()
   .route("/agent/dev/releases", releaseDevRoutes)
   .use("/agent/dev/*", localDevGuard())
   .route("/agent/dev/bench", devBenchRoutes)
+  .route("/agent/dev/ceiling", devCeilingRoutes)
   .route("/agent/dev", hubDevRoutes)
   // everything else, and any /agent/dev path no dev route answers, is the production Worker's
   .all("*", (c) => production.fetch(c.req.raw, c.env, c.executionCtx));

@@ -3,11 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import { startLocalStack } from "@gantry/dev/local-stack";
 import { z } from "zod";
+import { computeCostModel } from "./cost-model.ts";
 import { EdgeClient } from "./edge-client.ts";
 import { LogTap } from "./log-tap.ts";
 import { type GitFacts, machineFacts } from "./machine.ts";
 import type { BenchResults } from "./results.ts";
 import { type BurstRun, runBurst } from "./scenario-burst.ts";
+import { runD1Ceiling } from "./scenario-d1-ceiling.ts";
 import { runEventStore } from "./scenario-event-store.ts";
 import { enrollBenchAgents, type LatencyRun, runLatency } from "./scenario-latency.ts";
 import { runOverhead } from "./scenario-overhead.ts";
@@ -39,6 +41,8 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
     soap: null,
     burst: null,
     eventStore: null,
+    d1Ceiling: null,
+    cost: null,
     targets: [],
     failures: [],
     loadAverageAtEnd: [],
@@ -122,6 +126,17 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
       }
       results.burst = summarizeBurst(options, runs);
     });
+
+    await attempt("d1-ceiling", async () => {
+      note(
+        `D1 write ceiling: ${settings.ceilingRequests} lifecycles × ${settings.ceilingRuns} runs at concurrency ${settings.ceilingConcurrency.join(", ")}`,
+      );
+      results.d1Ceiling = await runD1Ceiling(client, {
+        requests: settings.ceilingRequests,
+        runs: settings.ceilingRuns,
+        concurrency: settings.ceilingConcurrency,
+      });
+    });
   } finally {
     note("stopping the local stack");
     await stack.stop();
@@ -136,6 +151,7 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
   });
   results.durationS = Math.round((Date.now() - began) / 1000);
   results.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  results.cost = computeCostModel(results);
   await writeFile(input.outFile, `${JSON.stringify(results, null, 2)}\n`);
   console.log(renderTable(results));
   console.log(`\nwrote ${input.outFile}`);

@@ -1,4 +1,6 @@
+import type { CostModel } from "./cost-model.ts";
 import type { GitFacts, MachineFacts } from "./machine.ts";
+import type { D1CeilingSummary } from "./scenario-d1-ceiling.ts";
 import type { BenchSettings } from "./settings.ts";
 import type {
   BurstSummary,
@@ -22,6 +24,10 @@ export interface BenchResults {
   soap: SoapSummary | null;
   burst: BurstSummary | null;
   eventStore: EventStoreSummary | null;
+  /** commits per second one local D1 takes, per commit shape and concurrency (scenario d1-ceiling) */
+  d1Ceiling: D1CeilingSummary | null;
+  /** dollars per 1,000 VMs and per 1,000 watcher-hours, from this run's counts and published prices */
+  cost: CostModel | null;
   targets: TargetCheck[];
   /** scenarios that could not finish, with the error; their figures are null or missing */
   failures: { scenario: string; error: string }[];

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { LatencyOptions } from "./scenario-latency.ts";
 
-export const SCENARIOS = ["events", "latency", "overhead", "burst"] as const;
+export const SCENARIOS = ["events", "latency", "overhead", "burst", "d1-ceiling"] as const;
 
 export interface BenchSettings {
   scenarios: string[];
@@ -19,6 +19,10 @@ export interface BenchSettings {
   measuredEvents: number;
   eventRuns: number;
   rebuilds: number;
+  /** d1-ceiling: synthetic requests per run (7 commits each), runs, commits in flight at once */
+  ceilingRequests: number;
+  ceilingRuns: number;
+  ceilingConcurrency: number[];
 }
 
 export interface BenchArgs {
@@ -85,6 +89,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       measuredEvents: quick ? 2000 : 20_000,
       eventRuns: quick ? 2 : 10,
       rebuilds: quick ? 1 : 2,
+      ceilingRequests: quick ? 40 : 400,
+      ceilingRuns: quick ? 1 : 3,
+      ceilingConcurrency: [1, 4, 16],
     },
   };
 }

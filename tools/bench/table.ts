@@ -1,3 +1,4 @@
+import { ceilingLines, costLines } from "./cost-table.ts";
 import type { BenchResults } from "./results.ts";
 import type { Figure, PercentileFigures } from "./stats.ts";
 
@@ -78,6 +79,8 @@ export function renderTable(r: BenchResults): string {
       row(`projection rebuild of ${e.eventsReplayed} events, ms`, e.rebuildMs),
     );
   }
+  if (r.d1Ceiling) lines.push(...ceilingLines(r.d1Ceiling, row));
+  if (r.cost) lines.push(...costLines(r.cost));
   for (const t of r.targets) {
     lines.push(
       `${t.met ? "MET   " : "MISSED"} ${t.name}: ${t.actual} (target ${t.target})${t.missedBy ? `, by ${t.missedBy}` : ""}`,
