@@ -29,7 +29,7 @@ export function driftBetween(
  * time cannot turn the provisioning's own states into drift).
  */
 export function decideObservation(observation: VmObservation, vm: ManagedVm): Result<VmEvent[], DomainError> {
-  if (Date.parse(observation.at) <= Date.parse(vm.settledAt)) return ok([]);
+  if (Date.parse(observation.at) < Date.parse(vm.settledAt)) return ok([]);
   if (vm.status === "GONE" && observation.kind === "seen" && observation.vmwareId === vm.vmwareId) {
     const { vmwareId, facts } = observation;
     // its lease is scheduled again from where it stood (a deadline passed while missing is due at once)

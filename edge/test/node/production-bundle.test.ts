@@ -40,7 +40,7 @@ async function build(name: string, entry?: string): Promise<Bundle> {
 // what only the dev Worker may hold: its modules, its routes and the bench's D1 meter
 const devInputs = (bundle: Bundle) => bundle.inputs.filter((p) => p.startsWith("edge/dev/"));
 const devMarkers = (bundle: Bundle) =>
-  ["/agent/dev", "/enqueue", "d1-meter", "installMeter", "devBenchRoutes", "hubDevRoutes"].filter((m) =>
+  ["/agent/dev", "/enqueue", "d1-meter", "installD1Meter", "devBenchRoutes", "hubDevRoutes"].filter((m) =>
     bundle.code.includes(m),
   );
 
@@ -59,7 +59,7 @@ describe("the production Worker bundle", () => {
       "/agent/dev",
       "/enqueue",
       "d1-meter",
-      "installMeter",
+      "installD1Meter",
       "devBenchRoutes",
       "hubDevRoutes",
     ]);
