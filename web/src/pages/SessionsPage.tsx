@@ -1,6 +1,6 @@
 import { createAsync, useAction, useSubmission } from "@solidjs/router";
-import { createSignal, For, Show } from "solid-js";
-import { EmptyState } from "../components/EmptyState.tsx";
+import { createSignal, Show } from "solid-js";
+import { DataTable } from "../components/DataTable.tsx";
 import { plainMessage } from "../lib/api-errors.ts";
 import { createNow } from "../lib/create-now.ts";
 import { formatRelative } from "../lib/format.ts";
@@ -41,52 +41,38 @@ export default function SessionsPage() {
       </Show>
       <Show when={people()}>
         {(list) => (
-          <Show when={list().length > 0} fallback={<EmptyState title="Nobody is signed in" />}>
-            <div class="table-frame">
-              <table class="data-table">
-                <caption class="visually-hidden">People signed in</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Person</th>
-                    <th scope="col">Role</th>
-                    <th scope="col">Sessions</th>
-                    <th scope="col">Last sign-in</th>
-                    <th scope="col">
-                      <span class="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={list()}>
-                    {(person) => (
-                      <tr data-person={person.email}>
-                        <td data-label="Person">
-                          {person.name} <span class="muted">{person.email}</span>
-                        </td>
-                        <td data-label="Role">{person.role}</td>
-                        <td data-label="Sessions" class="tabular">
-                          {person.sessions}
-                        </td>
-                        <td data-label="Last sign-in" class="tabular">
-                          {formatRelative(person.lastSignInAt, now())}
-                        </td>
-                        <td data-label="Actions">
-                          <button
-                            type="button"
-                            class="button button--small"
-                            disabled={ending.pending === true}
-                            onClick={() => void onEnd(person.userId)}
-                          >
-                            End sessions
-                          </button>
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
-          </Show>
+          <DataTable
+            caption="People signed in"
+            columns={["Person", "Role", "Sessions", "Last sign-in"]}
+            actions
+            rows={list()}
+            empty="Nobody is signed in"
+          >
+            {(person) => (
+              <tr data-person={person.email}>
+                <td data-label="Person">
+                  {person.name} <span class="muted">{person.email}</span>
+                </td>
+                <td data-label="Role">{person.role}</td>
+                <td data-label="Sessions" class="tabular">
+                  {person.sessions}
+                </td>
+                <td data-label="Last sign-in" class="tabular">
+                  {formatRelative(person.lastSignInAt, now())}
+                </td>
+                <td data-label="Actions">
+                  <button
+                    type="button"
+                    class="button button--small"
+                    disabled={ending.pending === true}
+                    onClick={() => void onEnd(person.userId)}
+                  >
+                    End sessions
+                  </button>
+                </td>
+              </tr>
+            )}
+          </DataTable>
         )}
       </Show>
     </>

@@ -1,7 +1,7 @@
 import type { WebhookFormat } from "@gantry/shared/api/notifications";
 import { createAsync, useAction } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
-import { EmptyState } from "../components/EmptyState.tsx";
+import { DataTable } from "../components/DataTable.tsx";
 import { PageHeader } from "../components/PageHeader.tsx";
 import { createFailure } from "../lib/create-failure.ts";
 import {
@@ -107,47 +107,35 @@ export default function WebhooksPage() {
       </p>
       <Show when={hooks()}>
         {(list) => (
-          <Show when={list().length > 0} fallback={<EmptyState title="No webhooks yet" />}>
-            <div class="table-frame">
-              <table class="data-table">
-                <caption class="visually-hidden">Webhooks</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">URL</th>
-                    <th scope="col">Format</th>
-                    <th scope="col">
-                      <span class="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={list()}>
-                    {(hook) => (
-                      <tr data-webhook={hook.url}>
-                        <td data-label="URL" class="break-all">
-                          {hook.url}
-                        </td>
-                        <td data-label="Format">{hook.format}</td>
-                        <td data-label="Actions">
-                          <button type="button" class="button button--small" onClick={() => onTest(hook.id)}>
-                            Send test
-                          </button>{" "}
-                          <button
-                            type="button"
-                            class="button button--small"
-                            aria-label={`Remove webhook ${hook.url}`}
-                            onClick={() => void run(() => remove(hook.id))}
-                          >
-                            Remove
-                          </button>
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
-          </Show>
+          <DataTable
+            caption="Webhooks"
+            columns={["URL", "Format"]}
+            actions
+            rows={list()}
+            empty="No webhooks yet"
+          >
+            {(hook) => (
+              <tr data-webhook={hook.url}>
+                <td data-label="URL" class="break-all">
+                  {hook.url}
+                </td>
+                <td data-label="Format">{hook.format}</td>
+                <td data-label="Actions">
+                  <button type="button" class="button button--small" onClick={() => onTest(hook.id)}>
+                    Send test
+                  </button>{" "}
+                  <button
+                    type="button"
+                    class="button button--small"
+                    aria-label={`Remove webhook ${hook.url}`}
+                    onClick={() => void run(() => remove(hook.id))}
+                  >
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            )}
+          </DataTable>
         )}
       </Show>
       <h2>Delivery log</h2>

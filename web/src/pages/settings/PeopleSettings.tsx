@@ -1,6 +1,6 @@
 import { createAsync, useAction } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
-import { EmptyState } from "../../components/EmptyState.tsx";
+import { DataTable } from "../../components/DataTable.tsx";
 import { plainMessage } from "../../lib/api-errors.ts";
 import {
   getSettingsPeople,
@@ -44,86 +44,72 @@ export default function PeopleSettings() {
       </div>
       <Show when={people()}>
         {(list) => (
-          <Show when={list().length > 0} fallback={<EmptyState title="Nobody has signed in yet" />}>
-            <div class="table-frame">
-              <table class="data-table">
-                <caption class="visually-hidden">People</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Person</th>
-                    <th scope="col">Role</th>
-                    <th scope="col">Approves</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={list()}>
-                    {(person) => (
-                      <tr data-person={person.email}>
-                        <td data-label="Person">
-                          {person.name} <span class="muted">{person.email}</span>
-                        </td>
-                        <td data-label="Role">
-                          {person.role === "admin" ? "Admin" : "Member"}{" "}
-                          <button
-                            type="button"
-                            class="button button--small"
-                            disabled={busy()}
-                            onClick={() => {
-                              const role = person.role === "admin" ? "member" : "admin";
-                              void run(
-                                () => setRole({ userId: person.userId, role }),
-                                `${person.name} is now ${role === "admin" ? "an admin" : "a member"}. It takes effect at their next sign-in.`,
-                              );
-                            }}
-                          >
-                            {person.role === "admin" ? "Make member" : "Make admin"}
-                            <span class="visually-hidden"> {person.name}</span>
-                          </button>
-                        </td>
-                        <td data-label="Approves">
-                          <Show
-                            when={person.role !== "admin"}
-                            fallback={<span class="muted">Every project</span>}
-                          >
-                            <fieldset class="fieldset">
-                              <legend class="visually-hidden">Projects {person.name} approves</legend>
-                              <For each={liveProjects()}>
-                                {(project) => (
-                                  <label class="checkbox">
-                                    <input
-                                      type="checkbox"
-                                      checked={person.approverOf.includes(project.projectId)}
-                                      disabled={busy()}
-                                      onChange={(e) => {
-                                        const approver = e.currentTarget.checked;
-                                        void run(
-                                          () =>
-                                            setApprover({
-                                              projectId: project.projectId,
-                                              userId: person.userId,
-                                              approver,
-                                            }),
-                                          approver
-                                            ? `${person.name} now approves requests of ${project.name}.`
-                                            : `${person.name} no longer approves requests of ${project.name}.`,
-                                        );
-                                      }}
-                                    />{" "}
-                                    {project.name}
-                                    <span class="visually-hidden"> approved by {person.name}</span>
-                                  </label>
-                                )}
-                              </For>
-                            </fieldset>
-                          </Show>
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
-          </Show>
+          <DataTable
+            caption="People"
+            columns={["Person", "Role", "Approves"]}
+            rows={list()}
+            empty="Nobody has signed in yet"
+          >
+            {(person) => (
+              <tr data-person={person.email}>
+                <td data-label="Person">
+                  {person.name} <span class="muted">{person.email}</span>
+                </td>
+                <td data-label="Role">
+                  {person.role === "admin" ? "Admin" : "Member"}{" "}
+                  <button
+                    type="button"
+                    class="button button--small"
+                    disabled={busy()}
+                    onClick={() => {
+                      const role = person.role === "admin" ? "member" : "admin";
+                      void run(
+                        () => setRole({ userId: person.userId, role }),
+                        `${person.name} is now ${role === "admin" ? "an admin" : "a member"}. It takes effect at their next sign-in.`,
+                      );
+                    }}
+                  >
+                    {person.role === "admin" ? "Make member" : "Make admin"}
+                    <span class="visually-hidden"> {person.name}</span>
+                  </button>
+                </td>
+                <td data-label="Approves">
+                  <Show when={person.role !== "admin"} fallback={<span class="muted">Every project</span>}>
+                    <fieldset class="fieldset">
+                      <legend class="visually-hidden">Projects {person.name} approves</legend>
+                      <For each={liveProjects()}>
+                        {(project) => (
+                          <label class="checkbox">
+                            <input
+                              type="checkbox"
+                              checked={person.approverOf.includes(project.projectId)}
+                              disabled={busy()}
+                              onChange={(e) => {
+                                const approver = e.currentTarget.checked;
+                                void run(
+                                  () =>
+                                    setApprover({
+                                      projectId: project.projectId,
+                                      userId: person.userId,
+                                      approver,
+                                    }),
+                                  approver
+                                    ? `${person.name} now approves requests of ${project.name}.`
+                                    : `${person.name} no longer approves requests of ${project.name}.`,
+                                );
+                              }}
+                            />{" "}
+                            {project.name}
+                            <span class="visually-hidden"> approved by {person.name}</span>
+                          </label>
+                        )}
+                      </For>
+                    </fieldset>
+                  </Show>
+                </td>
+              </tr>
+            )}
+          </DataTable>
         )}
       </Show>
       <GroupRoles />

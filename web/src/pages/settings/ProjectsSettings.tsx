@@ -1,6 +1,6 @@
 import { createAsync, useAction } from "@solidjs/router";
-import { createSignal, For, Show } from "solid-js";
-import { EmptyState } from "../../components/EmptyState.tsx";
+import { createSignal, Show } from "solid-js";
+import { DataTable, NamedCell } from "../../components/DataTable.tsx";
 import {
   archiveProjectAction,
   getSettingsPeople,
@@ -25,75 +25,59 @@ export default function ProjectsSettings() {
     <Show when={projects()}>
       {(list) => (
         <>
-          <Show when={list().length > 0} fallback={<EmptyState title="No projects yet" />}>
-            <div class="table-frame">
-              <table class="data-table">
-                <caption class="visually-hidden">Projects</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Project</th>
-                    <th scope="col">VM prefix</th>
-                    <th scope="col">Site</th>
-                    <th scope="col">Requests</th>
-                    <th scope="col">Approvers</th>
-                    <th scope="col">
-                      <span class="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={list()}>
-                    {(project) => (
-                      <tr data-project={project.slug}>
-                        <td data-label="Project">
-                          {project.name} <span class="muted mono">{project.slug}</span>
-                          <Show when={project.archivedAt}>
-                            {" "}
-                            <span class="muted">(archived)</span>
-                          </Show>
-                        </td>
-                        <td data-label="VM prefix" class="mono">
-                          {project.vmPrefix}
-                        </td>
-                        <td data-label="Site">{siteName(project.siteId)}</td>
-                        <td data-label="Requests" class="tabular">
-                          {project.requests}
-                        </td>
-                        <td data-label="Approvers">
-                          {project.approverIds.length > 0
-                            ? project.approverIds.map(personName).join(", ")
-                            : "Admins"}
-                        </td>
-                        <td data-label="Actions">
-                          <Show when={!project.archivedAt}>
-                            <div class="card__actions">
-                              <button
-                                type="button"
-                                class="button button--small"
-                                onClick={() => setEditing(project.projectId)}
-                              >
-                                Edit<span class="visually-hidden"> {project.name}</span>
-                              </button>
-                              <ArchiveButton
-                                name={project.name}
-                                what="project"
-                                archive={() => archive(project.projectId)}
-                              >
-                                <p>
-                                  Members can no longer request VMs in it. Its requests, VMs and history are
-                                  kept. A project with live requests or VMs cannot be archived.
-                                </p>
-                              </ArchiveButton>
-                            </div>
-                          </Show>
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
-          </Show>
+          <DataTable
+            caption="Projects"
+            columns={["Project", "VM prefix", "Site", "Requests", "Approvers"]}
+            actions
+            rows={list()}
+            empty="No projects yet"
+          >
+            {(project) => (
+              <tr data-project={project.slug}>
+                <td data-label="Project">
+                  <NamedCell
+                    name={project.name}
+                    code={project.slug}
+                    ended={project.archivedAt}
+                    endedWord="archived"
+                  />
+                </td>
+                <td data-label="VM prefix" class="mono">
+                  {project.vmPrefix}
+                </td>
+                <td data-label="Site">{siteName(project.siteId)}</td>
+                <td data-label="Requests" class="tabular">
+                  {project.requests}
+                </td>
+                <td data-label="Approvers">
+                  {project.approverIds.length > 0 ? project.approverIds.map(personName).join(", ") : "Admins"}
+                </td>
+                <td data-label="Actions">
+                  <Show when={!project.archivedAt}>
+                    <div class="card__actions">
+                      <button
+                        type="button"
+                        class="button button--small"
+                        onClick={() => setEditing(project.projectId)}
+                      >
+                        Edit<span class="visually-hidden"> {project.name}</span>
+                      </button>
+                      <ArchiveButton
+                        name={project.name}
+                        what="project"
+                        archive={() => archive(project.projectId)}
+                      >
+                        <p>
+                          Members can no longer request VMs in it. Its requests, VMs and history are kept. A
+                          project with live requests or VMs cannot be archived.
+                        </p>
+                      </ArchiveButton>
+                    </div>
+                  </Show>
+                </td>
+              </tr>
+            )}
+          </DataTable>
           <Show
             when={edited()}
             keyed

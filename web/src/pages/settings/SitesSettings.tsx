@@ -1,6 +1,6 @@
 import { A, createAsync, useAction } from "@solidjs/router";
-import { createSignal, For, Show } from "solid-js";
-import { EmptyState } from "../../components/EmptyState.tsx";
+import { createSignal, Show } from "solid-js";
+import { DataTable, NamedCell } from "../../components/DataTable.tsx";
 import { archiveSiteAction, getSettingsSites } from "../../lib/queries.ts";
 import { ArchiveButton } from "./ArchiveButton.tsx";
 import { SiteNameForm } from "./SiteNameForm.tsx";
@@ -19,76 +19,54 @@ export default function SitesSettings() {
     <Show when={sites()}>
       {(list) => (
         <>
-          <Show when={list().length > 0} fallback={<EmptyState title="No sites yet" />}>
-            <div class="table-frame">
-              <table class="data-table">
-                <caption class="visually-hidden">Sites</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Site</th>
-                    <th scope="col">Placement</th>
-                    <th scope="col">Projects</th>
-                    <th scope="col">Agents</th>
-                    <th scope="col">
-                      <span class="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={list()}>
-                    {(site) => (
-                      <tr data-site={site.slug}>
-                        <td data-label="Site">
-                          {site.name} <span class="muted mono">{site.slug}</span>
-                          <Show when={site.archivedAt}>
-                            {" "}
-                            <span class="muted">(archived)</span>
-                          </Show>
-                        </td>
-                        <td data-label="Placement">
-                          <A href={`/admin/site?site=${encodeURIComponent(site.siteId)}`}>
-                            {site.configured ? "Configured" : "Not set yet"}
-                            <span class="visually-hidden"> for {site.name}</span>
-                          </A>
-                        </td>
-                        <td data-label="Projects" class="tabular">
-                          {site.projects}
-                        </td>
-                        <td data-label="Agents">
-                          <A href="/admin/agents">
-                            {site.agents} enrolled<span class="visually-hidden"> at {site.name}</span>
-                          </A>
-                        </td>
-                        <td data-label="Actions">
-                          <Show when={!site.archivedAt}>
-                            <div class="card__actions">
-                              <button
-                                type="button"
-                                class="button button--small"
-                                onClick={() => setEditing(site.siteId)}
-                              >
-                                Rename<span class="visually-hidden"> {site.name}</span>
-                              </button>
-                              <ArchiveButton
-                                name={site.name}
-                                what="site"
-                                archive={() => archive(site.siteId)}
-                              >
-                                <p>
-                                  Only a site without live projects or enrolled agents can be archived. Its
-                                  history is kept.
-                                </p>
-                              </ArchiveButton>
-                            </div>
-                          </Show>
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
-          </Show>
+          <DataTable
+            caption="Sites"
+            columns={["Site", "Placement", "Projects", "Agents"]}
+            actions
+            rows={list()}
+            empty="No sites yet"
+          >
+            {(site) => (
+              <tr data-site={site.slug}>
+                <td data-label="Site">
+                  <NamedCell name={site.name} code={site.slug} ended={site.archivedAt} endedWord="archived" />
+                </td>
+                <td data-label="Placement">
+                  <A href={`/admin/site?site=${encodeURIComponent(site.siteId)}`}>
+                    {site.configured ? "Configured" : "Not set yet"}
+                    <span class="visually-hidden"> for {site.name}</span>
+                  </A>
+                </td>
+                <td data-label="Projects" class="tabular">
+                  {site.projects}
+                </td>
+                <td data-label="Agents">
+                  <A href="/admin/agents">
+                    {site.agents} enrolled<span class="visually-hidden"> at {site.name}</span>
+                  </A>
+                </td>
+                <td data-label="Actions">
+                  <Show when={!site.archivedAt}>
+                    <div class="card__actions">
+                      <button
+                        type="button"
+                        class="button button--small"
+                        onClick={() => setEditing(site.siteId)}
+                      >
+                        Rename<span class="visually-hidden"> {site.name}</span>
+                      </button>
+                      <ArchiveButton name={site.name} what="site" archive={() => archive(site.siteId)}>
+                        <p>
+                          Only a site without live projects or enrolled agents can be archived. Its history is
+                          kept.
+                        </p>
+                      </ArchiveButton>
+                    </div>
+                  </Show>
+                </td>
+              </tr>
+            )}
+          </DataTable>
           <Show when={edited()} keyed fallback={<SiteNameForm site={null} onDone={() => setEditing(null)} />}>
             {(site) => <SiteNameForm site={site} onDone={() => setEditing(null)} />}
           </Show>

@@ -1,6 +1,6 @@
 import { createAsync, useAction } from "@solidjs/router";
-import { createSignal, For, Show } from "solid-js";
-import { EmptyState } from "../../components/EmptyState.tsx";
+import { createSignal, Show } from "solid-js";
+import { DataTable } from "../../components/DataTable.tsx";
 import { getSettingsSizes, retireSizeAction } from "../../lib/queries.ts";
 import { specText } from "../../lib/vm-view.ts";
 import { ArchiveButton } from "./ArchiveButton.tsx";
@@ -20,68 +20,55 @@ export default function SizesSettings() {
     <Show when={sizes()}>
       {(list) => (
         <>
-          <Show when={list().length > 0} fallback={<EmptyState title="No sizes yet" />}>
-            <div class="table-frame">
-              <table class="data-table">
-                <caption class="visually-hidden">Sizes</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Size</th>
-                    <th scope="col">Resources</th>
-                    <th scope="col">Requests</th>
-                    <th scope="col">
-                      <span class="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={list()}>
-                    {(size) => (
-                      <tr data-size={size.code}>
-                        <td data-label="Size">
-                          <span class="mono">{size.code}</span> {size.label}
-                          <Show when={size.retiredAt}>
-                            {" "}
-                            <span class="muted">(retired)</span>
-                          </Show>
-                        </td>
-                        <td data-label="Resources">{specText(size.spec)}</td>
-                        <td data-label="Requests" class="tabular">
-                          {size.requests}
-                        </td>
-                        <td data-label="Actions">
-                          <Show when={!size.retiredAt}>
-                            <div class="card__actions">
-                              <Show when={size.requests === 0}>
-                                <button
-                                  type="button"
-                                  class="button button--small"
-                                  onClick={() => setEditing(size.code)}
-                                >
-                                  Change<span class="visually-hidden"> {size.code}</span>
-                                </button>
-                              </Show>
-                              <ArchiveButton
-                                name={size.code}
-                                what="size"
-                                verb="Retire"
-                                archive={() => retire(size.code)}
-                              >
-                                <p>
-                                  The request form and resizes no longer offer it. Requests and VMs that have
-                                  it keep showing it.
-                                </p>
-                              </ArchiveButton>
-                            </div>
-                          </Show>
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
-          </Show>
+          <DataTable
+            caption="Sizes"
+            columns={["Size", "Resources", "Requests"]}
+            actions
+            rows={list()}
+            empty="No sizes yet"
+          >
+            {(size) => (
+              <tr data-size={size.code}>
+                <td data-label="Size">
+                  <span class="mono">{size.code}</span> {size.label}
+                  <Show when={size.retiredAt}>
+                    {" "}
+                    <span class="muted">(retired)</span>
+                  </Show>
+                </td>
+                <td data-label="Resources">{specText(size.spec)}</td>
+                <td data-label="Requests" class="tabular">
+                  {size.requests}
+                </td>
+                <td data-label="Actions">
+                  <Show when={!size.retiredAt}>
+                    <div class="card__actions">
+                      <Show when={size.requests === 0}>
+                        <button
+                          type="button"
+                          class="button button--small"
+                          onClick={() => setEditing(size.code)}
+                        >
+                          Change<span class="visually-hidden"> {size.code}</span>
+                        </button>
+                      </Show>
+                      <ArchiveButton
+                        name={size.code}
+                        what="size"
+                        verb="Retire"
+                        archive={() => retire(size.code)}
+                      >
+                        <p>
+                          The request form and resizes no longer offer it. Requests and VMs that have it keep
+                          showing it.
+                        </p>
+                      </ArchiveButton>
+                    </div>
+                  </Show>
+                </td>
+              </tr>
+            )}
+          </DataTable>
           <Show when={edited()} keyed fallback={<SizeForm size={null} onDone={() => setEditing(null)} />}>
             {(size) => <SizeForm size={size} onDone={() => setEditing(null)} />}
           </Show>
