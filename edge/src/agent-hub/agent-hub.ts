@@ -1,18 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ScanFigures, ScanTrigger } from "@gantry/shared/domain/reconciliation";
-import {
-  type AgentCallResult,
-  AgentJob,
-  type AgentToEdge,
-  CLOSE_CODES,
-  LEGACY_AGENT_CALLS,
-} from "@gantry/shared/protocol/agent";
+import { type AgentCallResult, AgentJob, type AgentToEdge, CLOSE_CODES } from "@gantry/shared/protocol/agent";
 import { parseAgentFrame } from "@gantry/shared/protocol/agent-parse";
 import { MAX_AGENT_FRAME_BYTES } from "@gantry/shared/protocol/version";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { logEvent } from "../log.ts";
 import { markDisconnected } from "../tenancy/agent-registry.ts";
 import type { SiteInventory } from "../tenancy/site-inventory.ts";
+import { callAgent } from "./agent-calls.ts";
 import { handleFrame } from "./agent-frames.ts";
 import { AgentRoster } from "./agent-roster.ts";
 import {
@@ -24,12 +19,14 @@ import {
   sendFrame,
   welcomedSockets,
 } from "./agent-sockets.ts";
-import { agentSlots, dispatchQueued, jobsOf } from "./dispatch.ts";
+import { agentSlots, dispatchQueued } from "./dispatch.ts";
 import { readHandoff } from "./handoff.ts";
 import type { HubContext } from "./hub-context.ts";
 import { readHubSettings } from "./hub-settings.ts";
 import {
   ABSENT_SINCE,
+  capabilitiesOf,
+  type HubCapabilities,
   type HubJobStatus,
   type HubStatus,
   hubStatus,
@@ -45,7 +42,7 @@ import { createJobReportSink } from "./job-reports.ts";
 import { JobStreams } from "./job-streams.ts";
 import { type CallFailure, type CallRequest, PendingCalls } from "./pending-calls.ts";
 import { SiteAnnouncer } from "./site-announcer.ts";
-import { canScan, SCAN_NEEDS, type ScanFailure, SiteScans } from "./site-scan.ts";
+import { type ScanFailure, SiteScans, scannerOf } from "./site-scan.ts";
 import {
   closeSilentSockets,
   FrameRateLimit,
@@ -347,14 +344,8 @@ export class AgentHub extends DurableObject<Env> {
   }
 
   /** What the connected agents can run: the job kinds they named (or provisioning only), their versions. */
-  async capabilities(): Promise<{ connected: number; jobs: string[]; versions: string[] }> {
-    const slots = agentSlots(this.hub);
-    const versions = this.hub.roster.byId();
-    return {
-      connected: slots.length,
-      jobs: [...new Set(slots.flatMap((s) => jobsOf(s.facts)))],
-      versions: [...new Set(slots.flatMap((s) => versions.get(s.facts.agentId)?.version ?? []))],
-    };
+  async capabilities(): Promise<HubCapabilities> {
+    return capabilitiesOf(this.hub);
   }
 
   /** The latest inventory an agent of this site reported, if any. */
@@ -387,28 +378,11 @@ export class AgentHub extends DurableObject<Env> {
 
   /** Whether a connected agent can scan; when agents are connected but none can, what they need. */
   async scanner(): Promise<{ available: boolean; needs: string | null }> {
-    const slots = agentSlots(this.hub);
-    if (slots.some((s) => canScan(s.facts))) return { available: true, needs: null };
-    return { available: false, needs: slots.length > 0 ? SCAN_NEEDS : null };
+    return scannerOf(this.hub);
   }
 
   /** Asks a connected agent (the least busy) for live VM status or a vCenter connectivity test. */
   async callAgent(request: CallRequest): Promise<Result<AgentCallResult, CallFailure>> {
-    const slots = agentSlots(this.hub);
-    if (slots.length === 0) return err({ code: "NO_AGENT_CONNECTED" });
-    const method = request.call.method;
-    // only an agent that said it answers this call: an older one would leave it to time out
-    const slot = slots
-      .filter((s) => (s.facts.calls ?? LEGACY_AGENT_CALLS).includes(method))
-      .sort((a, b) => a.load - b.load)[0];
-    if (!slot) return err({ code: "NO_AGENT_CAN_ANSWER", method });
-    const timeoutMs = Math.min(request.timeoutMs ?? 15_000, 60_000);
-    const id = sendFrame(
-      slot.ws,
-      { type: "call", call: request.call, timeoutMs },
-      slot.facts.protocol ?? undefined,
-    );
-    if (!id) return err({ code: "AGENT_DISCONNECTED" });
-    return this.hub.calls.wait({ id, agentId: slot.facts.agentId, timeoutMs });
+    return callAgent(this.hub, request);
   }
 }

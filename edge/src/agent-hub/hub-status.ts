@@ -1,4 +1,4 @@
-import { type AgentSlot, agentSlots } from "./dispatch.ts";
+import { type AgentSlot, agentSlots, jobsOf } from "./dispatch.ts";
 import type { HubContext } from "./hub-context.ts";
 import { readCounters, readMeta } from "./hub-storage.ts";
 import type { Job, JobState, StopReason } from "./job.ts";
@@ -121,4 +121,21 @@ export function hubStatus(hub: HubContext): HubStatus {
   }));
   const jobs = hub.queue.active().map((j) => jobStatus(j, wait));
   return { agents, jobs, counters: readCounters(hub.sql) };
+}
+
+/** What the connected agents can run: the job kinds they named (or provisioning only), their versions. */
+export interface HubCapabilities {
+  connected: number;
+  jobs: string[];
+  versions: string[];
+}
+
+export function capabilitiesOf(hub: HubContext): HubCapabilities {
+  const slots = agentSlots(hub);
+  const versions = hub.roster.byId();
+  return {
+    connected: slots.length,
+    jobs: [...new Set(slots.flatMap((s) => jobsOf(s.facts)))],
+    versions: [...new Set(slots.flatMap((s) => versions.get(s.facts.agentId)?.version ?? []))],
+  };
 }

@@ -133,3 +133,10 @@ export class SiteScans implements HubScans {
 /** Only an agent that negotiated protocol 4 and said it answers `vms.scan` is ever asked for a scan. */
 export const canScan = (facts: SocketFacts): boolean =>
   facts.protocol !== null && facts.protocol >= VM_SCAN_PROTOCOL && (facts.calls ?? []).includes("vms.scan");
+
+/** Whether a connected agent can scan; when agents are connected but none can, what they need. */
+export function scannerOf(hub: HubContext): { available: boolean; needs: string | null } {
+  const slots = agentSlots(hub);
+  if (slots.some((s) => canScan(s.facts))) return { available: true, needs: null };
+  return { available: false, needs: slots.length > 0 ? SCAN_NEEDS : null };
+}
