@@ -68,4 +68,29 @@ describe("a VM's lease", () => {
     expect(await expiresAt()).toBe(before + 600_000);
     await queue.close();
   });
+
+  it("keeps the lease as it was when an admin rejects an extension, with a reason of the required length", async () => {
+    await page.goto(`/vms/${vmId}`);
+    const extend = page.getByTestId("lease-extend");
+    await extend.getByText(/^Ask to extend by 10 min$/).waitFor();
+    const before = await expiresAt();
+    await extend.click();
+    await page.getByTestId("lease-pending").waitFor();
+
+    const queue = await admin.newPage();
+    await queue.goto("/admin/approvals");
+    const row = queue.locator(`tr[data-extension-vm="${vmId}"]`);
+    await row.getByRole("button", { name: "Reject…" }).click();
+    const dialog = queue.getByRole("alertdialog");
+    const reject = dialog.getByRole("button", { name: "Reject", exact: true });
+    await dialog.getByLabel(/^Reason/).fill("too short");
+    expect(await reject.isDisabled()).toBe(true);
+    await dialog.getByLabel(/^Reason/).fill("Not this week: the test window closes on Friday.");
+    await reject.click();
+    await row.waitFor({ state: "detached" });
+    // the owner's open page learns it without a reload, and the lease ends when it did
+    await page.getByTestId("lease-pending").waitFor({ state: "detached" });
+    expect(await expiresAt()).toBe(before);
+    await queue.close();
+  });
 });

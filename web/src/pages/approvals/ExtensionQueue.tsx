@@ -1,19 +1,17 @@
 import type { PendingLeaseExtension } from "@gantry/shared/api/leases";
-import { REJECT_REASON_MAX, REJECT_REASON_MIN } from "@gantry/shared/domain/request-text";
 import { A, createAsync, useAction } from "@solidjs/router";
-import { createSignal, For, Show } from "solid-js";
+import { For, Show } from "solid-js";
 import { ApprovalsBadge } from "../../components/ApprovalProgress.tsx";
 import { formatDateTime, formatDuration } from "../../lib/format.ts";
 import { approveExtensionAction, getPendingExtensions, rejectExtensionAction } from "../../lib/queries.ts";
 import { ActionDialog } from "../vm-detail/ActionDialog.tsx";
+import { RejectChangeDialog } from "./RejectChangeDialog.tsx";
 
 function ExtensionDecision(props: { extension: PendingLeaseExtension }) {
   const approve = useAction(approveExtensionAction);
   const reject = useAction(rejectExtensionAction);
-  const [reason, setReason] = createSignal("");
   const target = () => ({ vmId: props.extension.vmId, approvalId: props.extension.approvalId });
   const to = () => formatDateTime(props.extension.requestedExpiresAt);
-  const length = () => reason().trim().length;
   return (
     <div class="form-actions">
       <ActionDialog
@@ -29,33 +27,12 @@ function ExtensionDecision(props: { extension: PendingLeaseExtension }) {
       >
         <p>This is past the project's lease policy; the owner asked for it.</p>
       </ActionDialog>
-      <ActionDialog
-        id={`reject-extension-${props.extension.approvalId}`}
-        triggerLabel="Reject…"
-        triggerClass="button button--small"
-        disabled={false}
-        disabledReason={null}
-        title={`Reject the extension of ${props.extension.name}?`}
-        confirmLabel="Reject"
-        confirmClass="button button--danger"
-        canConfirm={length() >= REJECT_REASON_MIN && length() <= REJECT_REASON_MAX}
-        onOpen={() => setReason("")}
-        confirmed={() => `Rejected the extension of ${props.extension.name}. The owner sees your reason.`}
-        onConfirm={() => reject({ ...target(), reason: reason().trim() })}
-      >
-        <div class="field">
-          <label for={`extension-reason-${props.extension.approvalId}`}>
-            Reason ({REJECT_REASON_MIN}–{REJECT_REASON_MAX} characters, shown to the owner)
-          </label>
-          <textarea
-            id={`extension-reason-${props.extension.approvalId}`}
-            class="textarea"
-            maxLength={REJECT_REASON_MAX}
-            value={reason()}
-            onInput={(e) => setReason(e.currentTarget.value)}
-          />
-        </div>
-      </ActionDialog>
+      <RejectChangeDialog
+        approvalId={props.extension.approvalId}
+        what="extension"
+        vmName={props.extension.name}
+        onReject={(reason) => reject({ ...target(), reason })}
+      />
     </div>
   );
 }

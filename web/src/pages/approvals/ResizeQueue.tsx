@@ -1,22 +1,17 @@
 import type { PendingResize } from "@gantry/shared/api/approvals";
-import { REJECT_REASON_MAX, REJECT_REASON_MIN } from "@gantry/shared/domain/request-text";
 import { A, createAsync, useAction } from "@solidjs/router";
-import { createSignal, For, Show } from "solid-js";
+import { For, Show } from "solid-js";
 import { ApprovalsBadge } from "../../components/ApprovalProgress.tsx";
 import { formatDuration } from "../../lib/format.ts";
 import { approveResizeAction, getPendingResizes, rejectResizeAction } from "../../lib/queries.ts";
 import { specText } from "../../lib/vm-view.ts";
 import { ActionDialog } from "../vm-detail/ActionDialog.tsx";
+import { RejectChangeDialog } from "./RejectChangeDialog.tsx";
 
 function ResizeDecision(props: { resize: PendingResize }) {
   const approve = useAction(approveResizeAction);
   const reject = useAction(rejectResizeAction);
-  const [reason, setReason] = createSignal("");
   const target = () => ({ vmId: props.resize.vmId, approvalId: props.resize.approvalId });
-  const reasonOk = () => {
-    const length = reason().trim().length;
-    return length >= REJECT_REASON_MIN && length <= REJECT_REASON_MAX;
-  };
   return (
     <div class="form-actions">
       <ActionDialog
@@ -35,33 +30,12 @@ function ResizeDecision(props: { resize: PendingResize }) {
           <Show when={props.resize.powerCycle}> The owner agreed to a power cycle.</Show>
         </p>
       </ActionDialog>
-      <ActionDialog
-        id={`reject-resize-${props.resize.approvalId}`}
-        triggerLabel="Reject…"
-        triggerClass="button button--small"
-        disabled={false}
-        disabledReason={null}
-        title={`Reject the resize of ${props.resize.name}?`}
-        confirmLabel="Reject"
-        confirmClass="button button--danger"
-        canConfirm={reasonOk()}
-        onOpen={() => setReason("")}
-        confirmed={() => `Rejected the resize of ${props.resize.name}. The owner sees your reason.`}
-        onConfirm={() => reject({ ...target(), reason: reason().trim() })}
-      >
-        <div class="field">
-          <label for={`resize-reason-${props.resize.approvalId}`}>
-            Reason ({REJECT_REASON_MIN}–{REJECT_REASON_MAX} characters, shown to the owner)
-          </label>
-          <textarea
-            id={`resize-reason-${props.resize.approvalId}`}
-            class="textarea"
-            maxLength={REJECT_REASON_MAX}
-            value={reason()}
-            onInput={(e) => setReason(e.currentTarget.value)}
-          />
-        </div>
-      </ActionDialog>
+      <RejectChangeDialog
+        approvalId={props.resize.approvalId}
+        what="resize"
+        vmName={props.resize.name}
+        onReject={(reason) => reject({ ...target(), reason })}
+      />
     </div>
   );
 }
