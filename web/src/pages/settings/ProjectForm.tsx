@@ -5,13 +5,14 @@ import {
   UpdateProjectInput,
 } from "@gantry/shared/api/settings";
 import { useAction, useSubmission } from "@solidjs/router";
-import { createSignal, For, Show } from "solid-js";
+import { createSignal, For } from "solid-js";
 import { FieldError } from "../../components/FieldError.tsx";
 import { TextField } from "../../components/TextField.tsx";
 import { plainMessage } from "../../lib/api-errors.ts";
 import { createProjectAction, updateProjectAction } from "../../lib/queries.ts";
 import { checkForm, serverErrors } from "../../lib/settings-form.ts";
 import { toast } from "../../lib/toasts.ts";
+import { FormFooter } from "./FormFooter.tsx";
 
 interface Values {
   name: string;
@@ -152,19 +153,12 @@ export function ProjectForm(props: {
         error={errors().networkPath}
         mono
       />
-      <div role="alert">
-        <Show when={formError()}>{(message) => <p class="notice notice--danger">{message()}</p>}</Show>
-      </div>
-      <div class="form-actions">
-        <button type="submit" class="button button--primary" disabled={pending()}>
-          {pending() ? "Saving…" : props.project ? "Save project" : "Create project"}
-        </button>
-        <Show when={props.project}>
-          <button type="button" class="button" onClick={() => props.onDone()}>
-            Cancel
-          </button>
-        </Show>
-      </div>
+      <FormFooter
+        error={formError()}
+        pending={pending()}
+        submit={props.project ? "Save project" : "Create project"}
+        onCancel={props.project ? () => props.onDone() : null}
+      />
     </form>
   );
 }

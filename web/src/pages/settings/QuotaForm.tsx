@@ -1,13 +1,14 @@
 import { type QuotaUsage, SetQuotaInput } from "@gantry/shared/api/quotas";
 import { QUOTA_RESOURCES, type QuotaResource } from "@gantry/shared/domain/quota";
 import { useAction, useSubmission } from "@solidjs/router";
-import { createSignal, For, Show } from "solid-js";
+import { createSignal, For } from "solid-js";
 import { TextField } from "../../components/TextField.tsx";
 import { plainMessage } from "../../lib/api-errors.ts";
 import { setQuotaAction } from "../../lib/quota-queries.ts";
 import { limitText, RESOURCE_LABELS } from "../../lib/quota-view.ts";
 import { checkForm, serverErrors } from "../../lib/settings-form.ts";
 import { toast } from "../../lib/toasts.ts";
+import { FormFooter } from "./FormFooter.tsx";
 
 // a field's text as a limit: empty is unlimited; anything but digits is left for the schema to refuse
 const toLimit = (text: string): number | null | string => {
@@ -70,17 +71,12 @@ export function QuotaForm(props: { row: QuotaUsage & { projectId: string | null 
           />
         )}
       </For>
-      <div role="alert">
-        <Show when={formError()}>{(message) => <p class="notice notice--danger">{message()}</p>}</Show>
-      </div>
-      <div class="form-actions">
-        <button type="submit" class="button button--primary" disabled={saving.pending === true}>
-          {saving.pending ? "Saving…" : "Save quota"}
-        </button>
-        <button type="button" class="button" onClick={() => props.onDone()}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter
+        error={formError()}
+        pending={saving.pending === true}
+        submit={"Save quota"}
+        onCancel={() => props.onDone()}
+      />
     </form>
   );
 }

@@ -1,11 +1,12 @@
 import { CreateSiteInput, RenameSiteInput, type SiteSetting } from "@gantry/shared/api/settings";
 import { useAction, useSubmission } from "@solidjs/router";
-import { createSignal, Show } from "solid-js";
+import { createSignal } from "solid-js";
 import { TextField } from "../../components/TextField.tsx";
 import { plainMessage } from "../../lib/api-errors.ts";
 import { createSiteAction, renameSiteAction } from "../../lib/queries.ts";
 import { checkForm, serverErrors } from "../../lib/settings-form.ts";
 import { toast } from "../../lib/toasts.ts";
+import { FormFooter } from "./FormFooter.tsx";
 
 /** Creates a site (name and slug), or (with `site`) renames one; its slug never changes. */
 export function SiteNameForm(props: { site: SiteSetting | null; onDone: () => void }) {
@@ -68,19 +69,12 @@ export function SiteNameForm(props: { site: SiteSetting | null; onDone: () => vo
         disabled={props.site !== null}
         mono
       />
-      <div role="alert">
-        <Show when={formError()}>{(message) => <p class="notice notice--danger">{message()}</p>}</Show>
-      </div>
-      <div class="form-actions">
-        <button type="submit" class="button button--primary" disabled={pending()}>
-          {pending() ? "Saving…" : props.site ? "Save name" : "Create site"}
-        </button>
-        <Show when={props.site}>
-          <button type="button" class="button" onClick={() => props.onDone()}>
-            Cancel
-          </button>
-        </Show>
-      </div>
+      <FormFooter
+        error={formError()}
+        pending={pending()}
+        submit={props.site ? "Save name" : "Create site"}
+        onCancel={props.site ? () => props.onDone() : null}
+      />
     </form>
   );
 }

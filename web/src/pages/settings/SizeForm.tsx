@@ -1,11 +1,12 @@
 import { AddSizeInput, type SizeSetting } from "@gantry/shared/api/sizes";
 import { useAction, useSubmission } from "@solidjs/router";
-import { createSignal, Show } from "solid-js";
+import { createSignal } from "solid-js";
 import { TextField } from "../../components/TextField.tsx";
 import { plainMessage } from "../../lib/api-errors.ts";
 import { addSizeAction, editSizeAction } from "../../lib/queries.ts";
 import { checkForm, serverErrors } from "../../lib/settings-form.ts";
 import { toast } from "../../lib/toasts.ts";
+import { FormFooter } from "./FormFooter.tsx";
 
 /** Adds a size (code, label, vCPU, memory, disk), or (with `size`) changes one no request used yet. */
 export function SizeForm(props: { size: SizeSetting | null; onDone: () => void }) {
@@ -92,19 +93,12 @@ export function SizeForm(props: { size: SizeSetting | null; onDone: () => void }
         onInput={setDiskGb}
         error={errors().diskGb}
       />
-      <div role="alert">
-        <Show when={formError()}>{(message) => <p class="notice notice--danger">{message()}</p>}</Show>
-      </div>
-      <div class="form-actions">
-        <button type="submit" class="button button--primary" disabled={pending()}>
-          {pending() ? "Saving…" : initial ? "Save size" : "Add size"}
-        </button>
-        <Show when={initial}>
-          <button type="button" class="button" onClick={() => props.onDone()}>
-            Cancel
-          </button>
-        </Show>
-      </div>
+      <FormFooter
+        error={formError()}
+        pending={pending()}
+        submit={initial ? "Save size" : "Add size"}
+        onCancel={initial ? () => props.onDone() : null}
+      />
     </form>
   );
 }
