@@ -188,6 +188,26 @@ describe("automatic approval", () => {
     ).toHaveLength(1);
   });
 
+  it("tells nobody of an automatic approval: no approver hears of a request that never waited, and its requester hears next of READY", async () => {
+    const { w, t } = await tenantWithPolicy();
+    const auto = await callerFor(t.member, w).requests.create(requestInput(t.projectId, { size: "M" }));
+    // an XL waits for two people: they hear of it
+    const waits = await callerFor(t.member, w).requests.create(requestInput(t.projectId, { size: "XL" }));
+    await w.settle();
+    await runNotifier(notifierDeps(env));
+    const { results } = await env.DB.prepare(
+      "SELECT recipient_id, kind, link FROM notifications WHERE tenant_id = ? AND kind IN ('request.pending', 'request.decided') ORDER BY kind",
+    )
+      .bind(t.tenantId)
+      .all<{ recipient_id: string; kind: string; link: string }>();
+    // the tenant's admins hear of the XL only; nobody hears of the automatic approval
+    expect(results.map((r) => r.recipient_id)).toContain(t.admin.userId);
+    expect(results.map((r) => [r.kind, r.link])).toEqual(
+      results.map(() => ["request.pending", `/requests/${waits.requestId}`]),
+    );
+    expect(results.some((r) => r.link.includes(auto.requestId))).toBe(false);
+  });
+
   it("leaves the request pending for a person when the approval is refused", async () => {
     // the project's site has no placement: the approval (anyone's) is refused, the request waits
     const w = testWorkflow();

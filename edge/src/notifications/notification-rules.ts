@@ -1,5 +1,6 @@
 import type { NotificationKind } from "@gantry/shared/api/notifications";
 import type { DomainEvent, DomainEventType } from "@gantry/shared/events/catalog";
+import type { ActorKind } from "@gantry/shared/events/event-metadata";
 import type { ProvisioningFailureCode } from "@gantry/shared/jobs/provision-vm-job";
 import type { RecipientRule } from "./recipients.ts";
 import type { RequestFacts } from "./request-facts.ts";
@@ -21,7 +22,11 @@ export interface NotificationRule<T extends DomainEventType> {
   /** the request (VM) the event is about, looked up for names and the requester; null: none */
   about: (data: EventOf<T>["data"]) => string | null;
   /** the words; null when this particular event notifies nobody (a cleanup that worked) */
-  text: (data: EventOf<T>["data"], request: RequestFacts | null) => NotificationText | null;
+  text: (
+    data: EventOf<T>["data"],
+    request: RequestFacts | null,
+    event: { actorKind: ActorKind },
+  ) => NotificationText | null;
 }
 
 /**
@@ -77,21 +82,31 @@ export const NOTIFICATION_RULES: {
     kind: "request.pending",
     recipients: "approvers",
     about: (d) => d.requestId,
-    text: (d) => ({
-      title: `Request "${d.name}" waits for approval`,
-      body: `${d.requester.name || d.requester.email} asked for ${d.name} (${d.size}): ${d.justification}`,
-      link: requestLink(d.requestId),
-    }),
+    // only a request that still waits when the notifier reads it: one a policy approved as it was
+    // submitted never waited, and one already decided needs nobody
+    text: (d, r) =>
+      r && r.status !== "PENDING"
+        ? null
+        : {
+            title: `Request "${d.name}" waits for approval`,
+            body: `${d.requester.name || d.requester.email} asked for ${d.name} (${d.size}): ${d.justification}`,
+            link: requestLink(d.requestId),
+          },
   },
   VmRequestApproved: {
     kind: "request.decided",
     recipients: "requester",
     about: (d) => d.requestId,
-    text: (d, r) => ({
-      title: `Request ${nameOf(r)} was approved`,
-      body: "It is being provisioned now; you will hear when it is ready.",
-      link: requestLink(d.requestId),
-    }),
+    // approved by the project's policy as it was submitted: the requester saw it happen on the form and
+    // hears next when the VM is ready (or failed); a person's approval, which they waited for, is news
+    text: (d, r, event) =>
+      event.actorKind === "policy"
+        ? null
+        : {
+            title: `Request ${nameOf(r)} was approved`,
+            body: "It is being provisioned now; you will hear when it is ready.",
+            link: requestLink(d.requestId),
+          },
   },
   VmRequestRejected: {
     kind: "request.decided",

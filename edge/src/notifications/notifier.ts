@@ -112,7 +112,7 @@ async function notificationOf(
   const tenantId = event.metadata.tenantId;
   const about = rule.about(data);
   const request = about === null ? null : await readRequestFacts(db, { tenantId, id: about });
-  const text = rule.text(data, request);
+  const text = rule.text(data, request, { actorKind: event.metadata.actorKind });
   if (!text) return null;
   // nobody is told about what they did themselves
   const actor = event.metadata.actorKind === "user" ? event.metadata.actorId : null;

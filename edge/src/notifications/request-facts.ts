@@ -9,6 +9,8 @@ export interface RequestFacts {
   requesterId: string;
   requesterName: string;
   requesterEmail: string;
+  /** the request's status when the notifier reads it (PENDING, APPROVED, ..., READY) */
+  status: string;
 }
 
 /** A request by its id, or by its VM's stream id (provisioning events name the VM). */
@@ -19,7 +21,8 @@ export async function readRequestFacts(
   return db
     .prepare(
       `SELECT request_id AS requestId, tenant_id AS tenantId, project_id AS projectId, name,
-         requester_id AS requesterId, requester_name AS requesterName, requester_email AS requesterEmail
+         requester_id AS requesterId, requester_name AS requesterName, requester_email AS requesterEmail,
+         status
        FROM request_summary WHERE tenant_id = ?1 AND (request_id = ?2 OR vm_id = ?2) LIMIT 1`,
     )
     .bind(input.tenantId, input.id)
