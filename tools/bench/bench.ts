@@ -7,6 +7,7 @@ import { EdgeClient } from "./edge-client.ts";
 import { LogTap } from "./log-tap.ts";
 import { type GitFacts, machineFacts } from "./machine.ts";
 import type { BenchResults } from "./results.ts";
+import { runAgentMemory } from "./scenario-agent-memory.ts";
 import { type BurstRun, runBurst } from "./scenario-burst.ts";
 import { runEventStore } from "./scenario-event-store.ts";
 import { enrollBenchAgents, type LatencyRun, runLatency } from "./scenario-latency.ts";
@@ -39,6 +40,7 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
     soap: null,
     burst: null,
     eventStore: null,
+    agentMemory: null,
     targets: [],
     failures: [],
     loadAverageAtEnd: [],
@@ -122,6 +124,19 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
       }
       results.burst = summarizeBurst(options, runs);
     });
+
+    await attempt("agent-memory", async () => {
+      const options = {
+        vms: settings.agentMemoryVms,
+        concurrency: settings.agentMemoryConcurrency,
+        runs: settings.agentMemoryRuns,
+        siteId: SITE_ID,
+      };
+      note(
+        `agent memory: one agent (${options.runs}), ${options.vms} VMs at concurrency ${options.concurrency}`,
+      );
+      results.agentMemory = await runAgentMemory(stack, client, options);
+    });
   } finally {
     note("stopping the local stack");
     await stack.stop();
@@ -133,6 +148,7 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
     overhead: results.overhead,
     soap: results.soap,
     burst: results.burst,
+    agentMemory: results.agentMemory ?? null,
   });
   results.durationS = Math.round((Date.now() - began) / 1000);
   results.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);

@@ -1,4 +1,5 @@
 import type { GitFacts, MachineFacts } from "./machine.ts";
+import type { AgentMemoryResult } from "./scenario-agent-memory.ts";
 import type { BenchSettings } from "./settings.ts";
 import type {
   BurstSummary,
@@ -22,6 +23,8 @@ export interface BenchResults {
   soap: SoapSummary | null;
   burst: BurstSummary | null;
   eventStore: EventStoreSummary | null;
+  /** one real agent at concurrency 8: its peak resident memory (one run) */
+  agentMemory?: AgentMemoryResult | null;
   targets: TargetCheck[];
   /** scenarios that could not finish, with the error; their figures are null or missing */
   failures: { scenario: string; error: string }[];

@@ -78,6 +78,13 @@ export function renderTable(r: BenchResults): string {
       row(`projection rebuild of ${e.eventsReplayed} events, ms`, e.rebuildMs),
     );
   }
+  if (r.agentMemory) {
+    const m = r.agentMemory;
+    lines.push(
+      `agent (${m.runs}), ${m.vms} VMs at concurrency ${m.concurrency}: peak RSS ${m.peakRssMib} MiB (idle ${m.idleRssMib}), ` +
+        `${m.soapPerVm} SOAP round trips per VM, ${m.notReady} not READY`,
+    );
+  }
   for (const t of r.targets) {
     lines.push(
       `${t.met ? "MET   " : "MISSED"} ${t.name}: ${t.actual} (target ${t.target})${t.missedBy ? `, by ${t.missedBy}` : ""}`,
