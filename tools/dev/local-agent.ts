@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { AGENT_EXEC_ARGV } from "@gantry/agent/runtime/exec-argv";
 import type { VcsimHandle } from "@gantry/vcsim/handle";
 import { createEnrollmentToken } from "./edge-admin.ts";
 import { freePort } from "./free-port.ts";
@@ -56,7 +57,8 @@ export interface LocalAgent {
 // one node process with tsx as a loader: the tsx CLI relays signals to a child and SIGKILLs it when a
 // SIGTERM is not confirmed within 30 ms, which turns a draining stop into a kill on a busy machine
 const cliArgs = (args: readonly string[]) => ["--import", "tsx", AGENT_CLI, ...args];
-const bundleArgs = (args: readonly string[]) => [AGENT_BIN, ...args];
+// with the Node options the single executable has built in
+const bundleArgs = (args: readonly string[]) => [...AGENT_EXEC_ARGV, AGENT_BIN, ...args];
 
 let bundleBuilt: Promise<unknown> | undefined;
 /** Builds agent/dist once per process (a failed build is tried again by the next start). */

@@ -26,6 +26,12 @@ export interface WatchRequest<TResult> {
    */
   readonly seed?: boolean | undefined;
   /**
+   * When the watch starts while a long poll is in flight, its start state may wait for that poll: read
+   * only after `seedAfterMs` of silence instead of at once. For a wait whose end comes later anyway (a
+   * clone), not for one whose first state moves a stage on (a power-on: the stepper's times would lag).
+   */
+  readonly patientStart?: boolean | undefined;
+  /**
    * The watch fails with a `WaitTimeout` fault when it has not ended by then (ms from its start);
    * `what` names what it waited for, for the message. Without it, only the caller's signal ends it.
    */
@@ -71,11 +77,11 @@ export interface WaiterOptions {
    */
   quietMs: number;
   /**
-   * A watch created while a long poll is in flight reads its objects once (one RetrievePropertiesEx)
-   * only when it has heard nothing this long (default 500 ms: two of vcsim's ticks). vCenter sends a new filter's objects with
-   * the next update set, and vcsim with the next change of any object — under load within its 250 ms
-   * tick, as other jobs' tasks and VMs change all the time — so the read is rarely needed; it is there
-   * for a quiet simulator where the watched task had already ended. 0 reads at once, as `seed` does.
+   * A patient watch (`patientStart`) created while a long poll is in flight reads its objects once (one
+   * RetrievePropertiesEx) only when it has heard nothing this long (default 500 ms: two of vcsim's
+   * ticks). vCenter sends a new filter's objects with the next update set, and vcsim with the next change
+   * of any object — under load within its 250 ms tick, as other jobs' tasks and VMs change all the time
+   * — so the read is rarely needed; it is there for a quiet simulator where the watched task had ended.
    */
   seedAfterMs?: number;
   log: Logger;
@@ -178,13 +184,13 @@ export class PropertyWaiter {
     request.signal?.addEventListener("abort", onAbort, { once: true });
     if (request.signal?.aborted) onAbort();
     // vCenter reports a new filter's objects on the next wait, but vcsim only when some object
-    // changes after the filter exists. When the caller asks, the start state is read at once; with the
-    // loop already running (a poll in flight, or about to be sent with the version it has) only after
-    // `seedAfterMs` of silence, as the poll brings it sooner under load; a loop started now sends the
-    // changes queued since its last poll, which include the new filter's objects
-    if (request.seed === true && !done) await this.#seed(watcher);
+    // changes after the filter exists; with the loop already running (a poll in flight, or about to
+    // be sent with the version it has), or when the caller asks, read the start state — a patient
+    // watch only after `seedAfterMs` of silence, as the poll in flight brings it under load
+    const patient = request.patientStart === true && request.seed !== true;
+    if ((this.#running || request.seed === true) && !patient && !done) await this.#seed(watcher);
     if (!done) {
-      listen(this.#running && request.seed !== true);
+      listen(this.#running && patient);
       this.#ensureLoop();
     }
     return promise;
