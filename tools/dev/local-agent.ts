@@ -35,9 +35,10 @@ export interface LocalAgentOptions {
   signal?: AbortSignal;
   /**
    * What the process runs. `sources` (default): the TypeScript sources through tsx, so a restart picks up
-   * an edit. `bundle`: the built agent (`agent/bin/gantry-agent.mjs` → `agent/dist`), as an operator runs
-   * it, built once per process from the sources of that moment — what the bench measures: the tsx loader
-   * and its esbuild service add ~15 MiB of resident memory (measured: 108.6 vs 93.3 MiB idle) that no installed agent has.
+   * an edit. `bundle`: the built agent (`agent/bin/gantry-agent.mjs` → `agent/dist`) with the Node options
+   * of the single executable, as an operator runs it, built once per process from the sources of that
+   * moment — what the bench measures: the tsx loader and its esbuild service add ~15 MiB of resident
+   * memory (measured: 108.6 vs 93.3 MiB idle, same options) that no installed agent has.
    */
   runs?: "sources" | "bundle";
 }
