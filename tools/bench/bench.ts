@@ -8,6 +8,7 @@ import { EdgeClient } from "./edge-client.ts";
 import { LogTap } from "./log-tap.ts";
 import { type GitFacts, machineFacts } from "./machine.ts";
 import type { BenchResults } from "./results.ts";
+import { runAgentMemory } from "./scenario-agent-memory.ts";
 import { type BurstRun, runBurst } from "./scenario-burst.ts";
 import { runD1Ceiling } from "./scenario-d1-ceiling.ts";
 import { runEventStore } from "./scenario-event-store.ts";
@@ -43,6 +44,7 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
     eventStore: null,
     d1Ceiling: null,
     cost: null,
+    agentMemory: null,
     targets: [],
     failures: [],
     loadAverageAtEnd: [],
@@ -127,6 +129,19 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
       results.burst = summarizeBurst(options, runs);
     });
 
+    await attempt("agent-memory", async () => {
+      const options = {
+        vms: settings.agentMemoryVms,
+        concurrency: settings.agentMemoryConcurrency,
+        runs: settings.agentMemoryRuns,
+        siteId: SITE_ID,
+      };
+      note(
+        `agent memory: one agent (${options.runs}), ${options.vms} VMs at concurrency ${options.concurrency}`,
+      );
+      results.agentMemory = await runAgentMemory(stack, client, options);
+    });
+
     await attempt("d1-ceiling", async () => {
       note(
         `D1 write ceiling: ${settings.ceilingRequests} lifecycles × ${settings.ceilingRuns} runs at concurrency ${settings.ceilingConcurrency.join(", ")}`,
@@ -148,6 +163,7 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
     overhead: results.overhead,
     soap: results.soap,
     burst: results.burst,
+    agentMemory: results.agentMemory ?? null,
   });
   results.durationS = Math.round((Date.now() - began) / 1000);
   results.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);

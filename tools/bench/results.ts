@@ -1,6 +1,7 @@
 import type { CostModel } from "./cost-model.ts";
 import type { GitFacts, MachineFacts } from "./machine.ts";
 import type { D1CeilingSummary } from "./scenario-d1-ceiling.ts";
+import type { AgentMemoryResult } from "./scenario-agent-memory.ts";
 import type { BenchSettings } from "./settings.ts";
 import type {
   BurstSummary,
@@ -28,6 +29,8 @@ export interface BenchResults {
   d1Ceiling: D1CeilingSummary | null;
   /** dollars per 1,000 VMs and per 1,000 watcher-hours, from this run's counts and published prices */
   cost: CostModel | null;
+  /** one real agent at concurrency 8: its peak resident memory (one run) */
+  agentMemory?: AgentMemoryResult | null;
   targets: TargetCheck[];
   /** scenarios that could not finish, with the error; their figures are null or missing */
   failures: { scenario: string; error: string }[];

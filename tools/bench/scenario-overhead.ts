@@ -119,6 +119,8 @@ export async function runOverhead(
     vcsim: stack.vcsim,
     name: "bench-overhead",
     stateDir: path.join(path.dirname(stack.devJsonPath), "agent-overhead"),
+    // as operators run it: the built bundle with its Node options, not the sources through tsx
+    runs: "bundle",
   });
   try {
     // the inventory report is the agent's first vCenter work; let it land before counting VMs

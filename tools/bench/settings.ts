@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { LatencyOptions } from "./scenario-latency.ts";
 
-export const SCENARIOS = ["events", "latency", "overhead", "burst", "d1-ceiling"] as const;
+export const SCENARIOS = ["events", "latency", "overhead", "burst", "agent-memory", "d1-ceiling"] as const;
 
 export interface BenchSettings {
   scenarios: string[];
@@ -23,6 +23,10 @@ export interface BenchSettings {
   ceilingRequests: number;
   ceilingRuns: number;
   ceilingConcurrency: number[];
+  /** agent-memory: VMs one real agent provisions at `agentMemoryConcurrency`, and what its process runs */
+  agentMemoryVms: number;
+  agentMemoryConcurrency: number;
+  agentMemoryRuns: "bundle" | "sources";
 }
 
 export interface BenchArgs {
@@ -33,7 +37,8 @@ export interface BenchArgs {
 }
 
 const USAGE = `usage: npm run bench [-w @gantry/bench --] [--quick] [--only ${SCENARIOS.join(",")}]
-  [--runs N] [--in-flight 1,100] [--poll-every N] [--guest-boot-ms MS] [--live] [--keep-state]`;
+  [--runs N] [--in-flight 1,100] [--poll-every N] [--guest-boot-ms MS] [--agent-runs bundle|sources]
+  [--live] [--keep-state]`;
 
 const positive = (name: string, raw: string | undefined, fallback: number): number => {
   const n = raw === undefined ? fallback : Number(raw);
@@ -53,6 +58,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       "poll-every": { type: "string" },
       "in-flight": { type: "string" },
       "guest-boot-ms": { type: "string" },
+      "agent-runs": { type: "string" },
       live: { type: "boolean", default: false },
       "keep-state": { type: "boolean", default: false },
     },
@@ -61,6 +67,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const only = values.only?.split(",").map((s) => s.trim()) ?? [...SCENARIOS];
   const unknown = only.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
   if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(", ")}\n${USAGE}`);
+  const agentRuns = values["agent-runs"] ?? "bundle";
+  if (agentRuns !== "bundle" && agentRuns !== "sources")
+    throw new Error(`--agent-runs must be bundle or sources, got "${agentRuns}"\n${USAGE}`);
   const inFlight = values["in-flight"]?.split(",").map((n) => positive("in-flight", n, 0)) ?? null;
   return {
     live: values.live === true,
@@ -92,6 +101,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       ceilingRequests: quick ? 40 : 400,
       ceilingRuns: quick ? 1 : 3,
       ceilingConcurrency: [1, 4, 16],
+      agentMemoryVms: quick ? 16 : 48,
+      agentMemoryConcurrency: 8,
+      agentMemoryRuns: agentRuns,
     },
   };
 }

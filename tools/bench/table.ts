@@ -81,6 +81,13 @@ export function renderTable(r: BenchResults): string {
   }
   if (r.d1Ceiling) lines.push(...ceilingLines(r.d1Ceiling, row));
   if (r.cost) lines.push(...costLines(r.cost));
+  if (r.agentMemory) {
+    const m = r.agentMemory;
+    lines.push(
+      `agent (${m.runs}), ${m.vms} VMs at concurrency ${m.concurrency}: peak RSS ${m.peakRssMib} MiB (idle ${m.idleRssMib}), ` +
+        `${m.soapPerVm} SOAP round trips per VM, ${m.notReady} not READY`,
+    );
+  }
   for (const t of r.targets) {
     lines.push(
       `${t.met ? "MET   " : "MISSED"} ${t.name}: ${t.actual} (target ${t.target})${t.missedBy ? `, by ${t.missedBy}` : ""}`,

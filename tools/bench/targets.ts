@@ -1,3 +1,4 @@
+import type { AgentMemoryResult } from "./scenario-agent-memory.ts";
 import type { BurstSummary, LatencySummary, OverheadSummary, SoapSummary } from "./summaries.ts";
 
 export interface TargetCheck {
@@ -29,6 +30,7 @@ export function checkTargets(input: {
   overhead: OverheadSummary | null;
   soap: SoapSummary | null;
   burst: BurstSummary | null;
+  agentMemory?: AgentMemoryResult | null;
 }): TargetCheck[] {
   const checks: TargetCheck[] = [];
   if (input.latency100)
@@ -40,10 +42,19 @@ export function checkTargets(input: {
       check("auto-approved submit → READY ÷ approval → READY", "", input.overhead.autoRatio.median, 1.1),
     );
   if (input.soap)
-    checks.push(check("SOAP round trips per VM incl. IP wait", "", input.soap.perVm.product.median, 12));
+    checks.push(check("SOAP round trips per VM incl. IP wait", "", input.soap.perVm.product.median, 10));
   if (input.burst) {
     checks.push(check("D1 rows written per request", "", input.burst.d1RowsPerRequest.median, 40));
     checks.push(check("errors in the burst (worst run)", "", input.burst.errors.max, 0));
   }
+  if (input.agentMemory)
+    checks.push(
+      check(
+        `agent peak RSS at concurrency ${input.agentMemory.concurrency}`,
+        " MiB",
+        input.agentMemory.peakRssMib,
+        100,
+      ),
+    );
   return checks;
 }

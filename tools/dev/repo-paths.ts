@@ -12,3 +12,6 @@ export const SEED_SQL = path.join(REPO_ROOT, "edge/local/seed.sql");
 export const DEMO_TENANTS = path.join(REPO_ROOT, "edge/local/tenants.json");
 export const WEB_DIR = path.join(REPO_ROOT, "web");
 export const AGENT_CLI = path.join(REPO_ROOT, "agent/src/cli.ts");
+/** The agent's build script (esbuild: one bundle in agent/dist) and the installed command that runs that bundle. */
+export const AGENT_BUILD = path.join(REPO_ROOT, "agent/build.ts");
+export const AGENT_BIN = path.join(REPO_ROOT, "agent/bin/gantry-agent.mjs");

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { bundleAgent } from "@gantry/agent/build";
+import { AGENT_EXEC_ARGV } from "@gantry/agent/runtime/exec-argv";
 import type { ReleaseArch } from "@gantry/shared/releases/agent-release";
 import { HOST_NODE, nodeBinary } from "./node-binaries.ts";
 
@@ -34,6 +35,8 @@ export async function prepareBlob(input: {
       disableExperimentalSEAWarning: true,
       useSnapshot: false,
       useCodeCache: false,
+      // the agent's Node options (a smaller young generation), applied whenever the executable starts
+      execArgv: [...AGENT_EXEC_ARGV],
     }),
   );
   execFileSync(HOST_NODE, ["--experimental-sea-config", config], { stdio: "pipe" });

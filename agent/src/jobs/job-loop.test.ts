@@ -63,6 +63,7 @@ function setup(
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), "gantry-loop-"));
   const journal = Journal.open(dir);
   const sent: FrameBody<AgentToEdge>[] = [];
+  const sentIds = new Map<FrameBody<AgentToEdge>, string>();
   const raw: string[] = [];
   const outbox = new Outbox(journal, {
     limit: options.outboxLimit ?? 100,
@@ -83,6 +84,7 @@ function setup(
     sender: {
       send: (body, id) => {
         sent.push(body);
+        if (id !== undefined) sentIds.set(body, id);
         for (const w of watchers) w(body);
         return id ?? "id";
       },
@@ -97,7 +99,7 @@ function setup(
   const types = () => sent.map((s) => s.type);
   const durable = () =>
     raw.map((r) => JSON.parse(r) as { type: string; jobId: string; seq: number; epoch: number });
-  return { dir, journal, outbox, loop, sent, types, durable, nextSent };
+  return { dir, journal, outbox, loop, sent, sentIds, types, durable, nextSent };
 }
 
 const settled = () => new Promise((r) => setImmediate(r));
@@ -313,6 +315,40 @@ describe("JobLoop", () => {
       ["j-2", "job.progress", 1],
       ["j-1", "job.result", 3],
     ]);
+  });
+
+  it("keeps nothing of a job once it has ended and the edge acked its frames, however many it ran", async () => {
+    const { loop, sent, sentIds, durable, journal, outbox } = setup({
+      handler: async () => ok(vm),
+      capacity: 4,
+    });
+    const acked = new Set<string>();
+    for (let n = 0; n < 40; n += 4) {
+      const ids = [0, 1, 2, 3].map((i) => `j-${n + i}`);
+      for (const jobId of ids) loop.onFrame({ ...offer, jobId });
+      for (const jobId of ids) loop.onFrame({ ...grant, jobId, job: sampleJob(jobId) });
+      // a renewal while they run, answered as the hub does
+      loop.onTick();
+      const renew = sent.findLast((s) => s.type === "lease.renew");
+      const ref = renew && sentIds.get(renew);
+      if (renew?.type === "lease.renew" && ref !== undefined) {
+        const leases = renew.leases.map((l) => ({ ...l, ok: true }));
+        loop.onFrame({ ...env, type: "lease.renewed", ref, leaseTtlMs: 60_000, leases });
+      }
+      await settled();
+      await settled();
+      for (const frame of durable() as unknown as { id: string }[]) {
+        if (acked.has(frame.id)) continue;
+        acked.add(frame.id);
+        loop.onFrame({ ...env, type: "ack", ref: frame.id });
+      }
+    }
+    expect(durable().filter((f) => f.type === "job.result")).toHaveLength(40);
+    expect(loop.inFlight).toBe(0);
+    expect(loop.retained).toEqual({ runs: 0, pendingAccepts: 0, renewalsSent: 0 });
+    expect(journal.jobs()).toEqual([]);
+    expect(outbox.size).toBe(0);
+    expect(loop.hello().running).toEqual([]);
   });
 
   it("answers a call from the edge", async () => {

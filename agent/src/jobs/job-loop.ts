@@ -68,6 +68,18 @@ export class JobLoop {
     return this.runs.size;
   }
 
+  /**
+   * Entries of each structure the loop keeps per job: all zero once every job has ended and the edge
+   * answered, so nothing of a finished job stays in memory however many the agent has run.
+   */
+  get retained(): { runs: number; pendingAccepts: number; renewalsSent: number } {
+    return {
+      runs: this.runs.size,
+      pendingAccepts: this.pendingAccepts.size,
+      renewalsSent: this.renewalsSent.size,
+    };
+  }
+
   get isDraining(): boolean {
     return this.draining;
   }

@@ -55,6 +55,8 @@ export async function cloneVm(
       counter: run.counter,
       onProgress: (p) => run.stages.percent("CLONING", p),
       deadline: { ms: run.options.waits.cloneMs, what: `the clone (${task.value})` },
+      // a clone takes long enough for the poll in flight to bring its state: no read up front under load
+      patientStart: true,
     }).catch((err: unknown) => {
       // the task's own failure ended it; anything else (a stop, a dropped call, our deadline) left it
       // running, and the failure path waits for it before cleaning up

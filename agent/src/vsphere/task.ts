@@ -54,6 +54,8 @@ export interface WaitForTaskOptions {
   counter?: RoundTripCounter | undefined;
   /** Fail with a `WaitTimeout` fault if the task has not ended by then. */
   deadline?: WatchRequest<unknown>["deadline"];
+  /** See {@link WatchRequest.patientStart}: for a task whose end is waited for, not its start. */
+  patientStart?: boolean;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function waitForTask(
     signal: options.signal,
     counter: options.counter,
     deadline: options.deadline,
+    patientStart: options.patientStart,
     check: (state) => {
       const snap = taskSnapshot(state, task);
       if (snap.progress !== undefined && snap.progress !== lastProgress && snap.state === "running") {

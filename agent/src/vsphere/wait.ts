@@ -26,6 +26,12 @@ export interface WatchRequest<TResult> {
    */
   readonly seed?: boolean | undefined;
   /**
+   * When the watch starts while a long poll is in flight, its start state may wait for that poll: read
+   * only after `seedAfterMs` of silence instead of at once. For a wait whose end comes later anyway (a
+   * clone), not for one whose first state moves a stage on (a power-on: the stepper's times would lag).
+   */
+  readonly patientStart?: boolean | undefined;
+  /**
    * The watch fails with a `WaitTimeout` fault when it has not ended by then (ms from its start);
    * `what` names what it waited for, for the message. Without it, only the caller's signal ends it.
    */
@@ -70,6 +76,14 @@ export interface WaiterOptions {
    * had already ended) cannot leave it waiting forever. Once per silence; 0 turns it off.
    */
   quietMs: number;
+  /**
+   * A patient watch (`patientStart`) created while a long poll is in flight reads its objects once (one
+   * RetrievePropertiesEx) only when it has heard nothing this long (default 500 ms: two of vcsim's
+   * ticks). vCenter sends a new filter's objects with the next update set, and vcsim with the next change
+   * of any object — under load within its 250 ms tick, as other jobs' tasks and VMs change all the time
+   * — so the read is rarely needed; it is there for a quiet simulator where the watched task had ended.
+   */
+  seedAfterMs?: number;
   log: Logger;
 }
 
@@ -139,18 +153,24 @@ export class PropertyWaiter {
       heard: () => listen(),
     };
     const onAbort = () => watcher.fail(request.signal?.reason);
-    // silence is measured from the last update; when it lasts, the objects are read once more
-    const listen = () => {
+    // silence is measured from the last update; when it lasts, the objects are read once more — or,
+    // for a watch whose start state the poll in flight has not brought yet, read for the first time
+    const listen = (first = false) => {
       clearTimeout(quietTimer);
-      if (done || this.#options.quietMs <= 0) return;
+      const ms = first ? (this.#options.seedAfterMs ?? 500) : this.#options.quietMs;
+      if (done || (!first && ms <= 0)) return;
       quietTimer = setTimeout(() => {
         if (done) return;
+        if (first) {
+          void this.#seed(watcher).then(() => listen());
+          return;
+        }
         this.#options.log.info("watch heard nothing; reading its objects again", {
           quietMs: this.#options.quietMs,
           deadline: request.deadline?.what,
         });
         void this.#seed(watcher, { reread: true });
-      }, this.#options.quietMs);
+      }, ms);
       quietTimer.unref?.();
     };
     const { deadline } = request;
@@ -165,10 +185,12 @@ export class PropertyWaiter {
     if (request.signal?.aborted) onAbort();
     // vCenter reports a new filter's objects on the next wait, but vcsim only when some object
     // changes after the filter exists; with the loop already running (a poll in flight, or about to
-    // be sent with the version it has), or when the caller asks, read the start state
-    if ((this.#running || request.seed === true) && !done) await this.#seed(watcher);
+    // be sent with the version it has), or when the caller asks, read the start state — a patient
+    // watch only after `seedAfterMs` of silence, as the poll in flight brings it under load
+    const patient = request.patientStart === true && request.seed !== true;
+    if ((this.#running || request.seed === true) && !patient && !done) await this.#seed(watcher);
     if (!done) {
-      listen();
+      listen(this.#running && patient);
       this.#ensureLoop();
     }
     return promise;
