@@ -94,6 +94,9 @@ export async function runBurst(
           name: `bench-burst-${run}-${i + 1}`,
           stateDir: path.join(path.dirname(stack.devJsonPath), `agent-burst-${run}-${i + 1}`),
           concurrency: options.concurrency,
+          // the agent as operators run it (the built bundle with the executable's Node options), so its
+          // peak RSS is the installed agent's
+          runs: "bundle",
         }),
       );
     }
