@@ -1,4 +1,5 @@
 import type { GitFacts, MachineFacts } from "./machine.ts";
+import type { ScaleSummary } from "./scenario-scale.ts";
 import type { BenchSettings } from "./settings.ts";
 import type {
   BurstSummary,
@@ -22,6 +23,10 @@ export interface BenchResults {
   soap: SoapSummary | null;
   burst: BurstSummary | null;
   eventStore: EventStoreSummary | null;
+  /** `--scale`: the curves and their growth checks */
+  scale?: ScaleSummary | null;
+  /** the SVG charts written next to results.json (`--scale`) */
+  charts?: string[];
   targets: TargetCheck[];
   /** scenarios that could not finish, with the error; their figures are null or missing */
   failures: { scenario: string; error: string }[];
