@@ -164,6 +164,7 @@ export async function runScale(input: {
         measuredEvents: 0,
         runs: 0,
         rebuilds: 1,
+        lifecyclesBefore: Math.ceil(logged / 10),
       });
       logged = result.eventsReplayed;
       const fill = result.fillPerRun;
