@@ -24,6 +24,8 @@ export interface ScalePoint extends ScalePointOptions {
   deliveries: number;
   /** stage/terminal frame, agent send → every watcher's receive, ms */
   push: Percentiles;
+  /** agent send → hub ack (fencing + D1 append, before the fan-out), ms */
+  hubAck: Percentiles;
   updatesPerSecond: number;
   edgeCpuMsPerUpdate: number;
   edgeCpuWaitMsPerUpdate: number;
@@ -191,6 +193,7 @@ export async function runScalePoint(input: {
     agents: agents.length,
     deliveries: push.length,
     push: percentiles(push),
+    hubAck: percentiles(agents.flatMap((a) => a.ackMs)),
     updatesPerSecond: round1((updates / measuredMs) * 1000),
     edgeCpuMsPerUpdate: round1((schedAfter.runMs - schedBefore.runMs) / updates),
     edgeCpuWaitMsPerUpdate: round1((schedAfter.waitMs - schedBefore.waitMs) / updates),

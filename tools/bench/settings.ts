@@ -34,7 +34,8 @@ export interface BenchArgs {
 }
 
 const USAGE = `usage: npm run bench [-w @gantry/bench --] [--quick] [--only ${SCENARIOS.join(",")}]
-  [--runs N] [--in-flight 1,100] [--poll-every N] [--guest-boot-ms MS] [--live] [--keep-state] [--scale]`;
+  [--runs N] [--in-flight 1,100] [--poll-every N] [--guest-boot-ms MS] [--live] [--keep-state] [--scale]
+  [--scale-in-flight 1,10,100,1000]`;
 
 const positive = (name: string, raw: string | undefined, fallback: number): number => {
   const n = raw === undefined ? fallback : Number(raw);
@@ -57,6 +58,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       live: { type: "boolean", default: false },
       "keep-state": { type: "boolean", default: false },
       scale: { type: "boolean", default: false },
+      "scale-in-flight": { type: "string" },
     },
   });
   const quick = values.quick === true;
@@ -92,7 +94,18 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       measuredEvents: quick ? 2000 : 20_000,
       eventRuns: quick ? 2 : 10,
       rebuilds: quick ? 1 : 2,
-      scale: only.includes("scale") ? scaleSettings(quick) : null,
+      scale: only.includes("scale")
+        ? {
+            ...scaleSettings(quick),
+            ...(values["scale-in-flight"] === undefined
+              ? {}
+              : {
+                  inFlight: values["scale-in-flight"]
+                    .split(",")
+                    .map((n) => positive("scale-in-flight", n, 1)),
+                }),
+          }
+        : null,
     },
   };
 }
