@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { devLoginCookie } from "@gantry/dev/edge-admin";
 import type { LocalStack } from "@gantry/dev/local-stack";
+import { z } from "zod";
 import type { EdgeClient } from "./edge-client.ts";
 import type { LogTap } from "./log-tap.ts";
 import { buildScaleFleet, SCALE_AGENT_CAPACITY } from "./scale-fleet.ts";
@@ -52,11 +53,19 @@ export interface ScaleSummary {
   growth: GrowthCheck[];
 }
 
-/** The watchers' people: admins of acme (each person may hold at most 10 sockets on one request). */
-const WATCHERS = Array.from({ length: 10 }, (_, i) => `watch-${i + 1}@acme.test`);
+/**
+ * The watchers' people, seeded like the demo people as members of acme (each person may hold at most 10
+ * sockets on one request). The watcher curve makes them admins first, through the settings route, so
+ * they may watch every request; until then they are told of nothing, and the in-flight curve's
+ * notification costs are those of a tenant with one admin.
+ */
+const WATCHERS = Array.from({ length: 10 }, (_, i) => ({
+  userId: `user-watch-${i + 1}`,
+  email: `watch-${i + 1}@acme.test`,
+}));
 export const SCALE_PEOPLE_SQL = [
   `INSERT OR IGNORE INTO users (id, tenant_id, email, name, role) VALUES ${WATCHERS.map(
-    (email, i) => `('user-watch-${i + 1}', 'acme', '${email}', 'Watcher ${i + 1}', 'admin')`,
+    (w, i) => `('${w.userId}', 'acme', '${w.email}', 'Watcher ${i + 1}', 'member')`,
   ).join(", ")}`,
 ];
 
@@ -185,8 +194,12 @@ export async function runScale(input: {
   });
 
   await part("watchers", async () => {
-    watcherCookies = await Promise.all(WATCHERS.map((email) => devLoginCookie(client.baseUrl, email)));
     const acme = fleet.filter((s) => s.tenant === "acme");
+    const admin = acme[0]?.client;
+    if (!admin) throw new Error("the fleet has no acme site");
+    for (const { userId } of WATCHERS)
+      await admin.adminMutation("settings.setRole", { userId, role: "admin" }, z.unknown());
+    watcherCookies = await Promise.all(WATCHERS.map((w) => devLoginCookie(client.baseUrl, w.email)));
     for (const watchers of settings.watchers) {
       note(`scale: ${watchers} watchers per request, ${settings.watchersInFlight} in flight`);
       summary.watchers.push(
