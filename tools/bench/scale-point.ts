@@ -62,9 +62,10 @@ function plan(fleet: readonly ScaleSite[], inFlight: number) {
 
 /**
  * One point: queues `requests` auto-approved requests over the fleet's sites while no agent is
- * connected, then connects the agents (capacity set so that `inFlight` jobs run at once) and drives each
- * job's stages `stageGapMs` apart (0.5–3.5 s: a fast real run), with `watchers` progress sockets on each request.
- * D1 is metered from the first submit; the edge's CPU from the agents' connect to the last frame.
+ * connected and opens `watchers` progress sockets on each, then connects the agents (capacity set so
+ * that `inFlight` jobs run at once) and drives each job's stages `stageGapMs` apart (0.5–3.5 s: a fast
+ * real run). D1 is metered from the first submit (sockets' snapshots included) to the last frame; the
+ * edge's CPU from the agents' connect to the last frame.
  */
 export async function runScalePoint(input: {
   fleet: readonly ScaleSite[];
@@ -79,6 +80,10 @@ export async function runScalePoint(input: {
 }): Promise<ScalePoint> {
   const { options, meter } = input;
   const { used, capacity } = plan(input.fleet, options.inFlight);
+  const viewerCookie = (site: ScaleSite, watcher: number) => {
+    const cookies = input.viewerCookies(site);
+    return cookies[watcher % cookies.length] ?? site.client.memberCookie;
+  };
   const agents = used.flatMap((u) => u.agents);
   for (const { site } of used) await assertSiteIdle(meter, site.siteId);
   const clients = [...new Set(used.map((u) => u.site.client))];
@@ -86,11 +91,24 @@ export async function runScalePoint(input: {
 
   await meter.dev("POST", "/agent/dev/bench/d1-meter/reset", z.unknown(), {});
   const names = Array.from({ length: options.requests }, (_, i) => `${input.label}-${i}`);
-  await mapLimit(names, 8, (name, i) => {
+  const created = await mapLimit(names, 8, async (name, i) => {
     const site = used[i % used.length]?.site;
     if (!site) throw new Error("a scale point needs a site");
-    return site.client.create(name, "M", site.projectId);
+    return { site, ...(await site.client.create(name, "M", site.projectId)) };
   });
+  // every watcher is on the page before the run starts, as people waiting for their VM are; a storm of
+  // sockets opened at the moment 1,000 jobs are granted would be a different (and unrealistic) load
+  const watching = new Map<string, ProgressSubscriber[]>();
+  await mapLimit(
+    created.flatMap((c) =>
+      Array.from({ length: options.watchers }, (_, w) => ({ ...c, cookie: viewerCookie(c.site, w) })),
+    ),
+    16,
+    async ({ requestId, cookie }) => {
+      const subscriber = await ProgressSubscriber.open({ edgeUrl: meter.baseUrl, requestId, cookie });
+      watching.set(requestId, [...(watching.get(requestId) ?? []), subscriber]);
+    },
+  );
   const submitted = await meter.dev("GET", "/agent/dev/bench/d1-meter", Meter);
 
   const push: number[] = [];
@@ -103,14 +121,10 @@ export async function runScalePoint(input: {
     allDone = resolve;
   });
 
-  const drive = async (site: ScaleSite, agent: BenchAgent, grant: Grant) => {
+  const drive = async (agent: BenchAgent, grant: Grant) => {
     const { job } = grant;
-    const cookies = input.viewerCookies(site);
-    const watchers = await mapLimit(
-      Array.from({ length: options.watchers }, (_, i) => cookies[i % cookies.length] ?? ""),
-      10,
-      (cookie) => ProgressSubscriber.open({ edgeUrl: meter.baseUrl, requestId: job.requestId, cookie }),
-    );
+    const watchers = watching.get(job.requestId) ?? [];
+    if (watchers.length !== options.watchers) throw new Error(`${job.requestId} is not one of this point's`);
     const sent = new Map<ProvisioningStage, number>();
     for (const stage of PROVISIONING_STAGES) {
       await sleep(between(...input.stageGapMs));
@@ -129,9 +143,9 @@ export async function runScalePoint(input: {
       }
     }
   };
-  const onGrant = (site: ScaleSite, agent: BenchAgent) => (grant: Grant) => {
+  const onGrant = (agent: BenchAgent) => (grant: Grant) => {
     jobs.push(
-      drive(site, agent, grant)
+      drive(agent, grant)
         .catch((error: unknown) => {
           counts.missing += UPDATES_PER_REQUEST * options.watchers;
           if (failures.length < 5) failures.push(`${grant.job.requestId}: ${String(error)}`);
@@ -154,7 +168,7 @@ export async function runScalePoint(input: {
   await meter.dev("POST", "/agent/dev/bench/d1-meter/reset", z.unknown(), {});
   const schedBefore = await schedTimes(input.edgePid, "workerd");
   const measuring = performance.now();
-  await Promise.all(used.flatMap(({ site, agents }) => agents.map((a) => a.start(onGrant(site, a)))));
+  await Promise.all(agents.map((a) => a.start(onGrant(a))));
   const stalled = new Promise<never>((_, reject) => {
     const timer = setInterval(() => {
       if (counts.finished === options.requests) clearInterval(timer);
@@ -177,6 +191,7 @@ export async function runScalePoint(input: {
     throw new Error(`${String(error)} (ended ${drained} leftover jobs)`);
   }
   await Promise.all(jobs);
+  await Promise.all([...watching.values()].flat().map((w) => w.close()));
   const measuredMs = performance.now() - measuring;
   const schedAfter = await schedTimes(input.edgePid, "workerd");
   const ran = await meter.dev("GET", "/agent/dev/bench/d1-meter", Meter);
