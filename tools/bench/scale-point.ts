@@ -39,6 +39,7 @@ export interface ScalePoint extends ScalePointOptions {
   measuredMs: number;
 }
 
+const HubJobs = z.object({ jobs: z.array(z.object({ state: z.string() })) });
 const Meter = z.object({ rowsWritten: z.number(), callMs: z.object({ count: z.number() }) });
 const UPDATES_PER_REQUEST = 6;
 const RECEIVE_TIMEOUT_MS = 15_000;
@@ -143,7 +144,9 @@ export async function runScalePoint(input: {
       }
     }
   };
+  let grants = 0;
   const onGrant = (agent: BenchAgent) => (grant: Grant) => {
+    grants += 1;
     jobs.push(
       drive(agent, grant)
         .catch((error: unknown) => {
@@ -186,9 +189,21 @@ export async function runScalePoint(input: {
   try {
     await Promise.race([done, stalled]);
   } catch (error) {
+    // what the hubs hold: queued, offered or leased, per site, for the report
+    const held = await Promise.all(
+      used.map(async (u) => {
+        const { jobs } = await meter.dev("GET", `/agent/dev/sites/${u.site.siteId}/status`, HubJobs);
+        const states: Record<string, number> = {};
+        for (const j of jobs) states[j.state] = (states[j.state] ?? 0) + 1;
+        return `${u.site.siteId} ${JSON.stringify(states)}`;
+      }),
+    );
+    const grantedNow = agents.map((a) => a.pendingAcks).reduce((a, b) => a + b, 0);
     let drained = 0;
     for (const u of used) drained += await drainSite(meter, u.agents, u.site.siteId);
-    throw new Error(`${String(error)} (ended ${drained} leftover jobs)`);
+    throw new Error(
+      `${String(error)}; ${grants} granted, ${grantedNow} frames unacked; hubs: ${held.join(", ")} (ended ${drained} leftover jobs)`,
+    );
   }
   await Promise.all(jobs);
   await Promise.all([...watching.values()].flat().map((w) => w.close()));
