@@ -40,6 +40,7 @@ export interface ScalePoint extends ScalePointOptions {
 }
 
 const HubJobs = z.object({ jobs: z.array(z.object({ state: z.string() })) });
+const HubAgents = z.object({ agents: z.array(z.object({ connected: z.boolean() })) });
 const Meter = z.object({ rowsWritten: z.number(), callMs: z.object({ count: z.number() }) });
 const UPDATES_PER_REQUEST = 6;
 const RECEIVE_TIMEOUT_MS = 15_000;
@@ -163,6 +164,15 @@ export async function runScalePoint(input: {
     );
   };
 
+  // an agent stopped a moment ago (the last point, a drain) may still count as connected at its hub,
+  // which refuses a second live connection of the same agent: wait until the hubs saw them go
+  for (let i = 0; i < 40; i++) {
+    const statuses = await Promise.all(
+      used.map((u) => meter.dev("GET", `/agent/dev/sites/${u.site.siteId}/status`, HubAgents)),
+    );
+    if (!statuses.some((st) => st.agents.some((a) => a.connected))) break;
+    await sleep(250);
+  }
   for (const agent of agents) {
     agent.errors = [];
     agent.ackMs.length = 0;
