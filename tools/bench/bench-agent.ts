@@ -1,6 +1,7 @@
 import { EdgeConnection } from "@gantry/agent/edge/edge-connection";
 import { createLogger } from "@gantry/agent/log";
 import { createEnrollmentToken } from "@gantry/dev/edge-admin";
+import type { InventoryReport } from "@gantry/shared/jobs/inventory";
 import type { ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import type { EdgeToAgent } from "@gantry/shared/protocol/agent";
@@ -40,6 +41,8 @@ export class BenchAgent {
   /** send → ack of every stage and result frame: the hub's check plus the D1 recording, before any fan-out */
   readonly ackMs: number[] = [];
   private connection: EdgeConnection | null = null;
+  /** ids of every frame the hub acked (only the inventory report waits on it) */
+  private readonly acked = new Set<string>();
   private stopping = false;
   private onGrant: (grant: Grant) => void = () => undefined;
   private nextFrameAt = 0;
@@ -48,12 +51,24 @@ export class BenchAgent {
     readonly name: string,
     private readonly edgeUrl: string,
     private readonly credential: string,
-    private readonly capacity: number,
+    private capacity: number,
   ) {}
 
-  /** Enrolls a new agent for the acme site, as an operator would. */
-  static async enroll(input: { edgeUrl: string; name: string; capacity: number }): Promise<BenchAgent> {
-    const token = await createEnrollmentToken(input.edgeUrl, "adam@acme.test");
+  /**
+   * Enrolls a new agent, as an operator would: for the acme site unless `site` names another tenant's
+   * admin and site (the scale scenarios).
+   */
+  static async enroll(input: {
+    edgeUrl: string;
+    name: string;
+    capacity: number;
+    site?: { adminEmail: string; siteId: string };
+  }): Promise<BenchAgent> {
+    const token = await createEnrollmentToken(
+      input.edgeUrl,
+      input.site?.adminEmail ?? "adam@acme.test",
+      input.site?.siteId,
+    );
     const response = await fetch(`${input.edgeUrl}/agent/enroll`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -62,6 +77,11 @@ export class BenchAgent {
     if (response.status !== 201) throw new Error(`enrolling ${input.name}: HTTP ${response.status}`);
     const enrolled = Enrolled.parse(await response.json());
     return new BenchAgent(input.name, input.edgeUrl, enrolled.credential, input.capacity);
+  }
+
+  /** Changes the jobs it takes at once from its next connection on (the scale scenarios reuse agents). */
+  setCapacity(capacity: number): void {
+    this.capacity = capacity;
   }
 
   /** Frames sent and not yet acknowledged by the hub. */
@@ -118,6 +138,17 @@ export class BenchAgent {
     const at = Math.max(now, this.nextFrameAt);
     this.nextFrameAt = at + MIN_FRAME_GAP_MS;
     if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+  }
+
+  /**
+   * Reports a vCenter inventory (`inventory.report`), as a real agent does on connecting, so an admin can
+   * set the site's placement against it. Resolves once the hub acked it.
+   */
+  async reportInventory(report: InventoryReport): Promise<void> {
+    const id = this.send({ type: "inventory.report", seq: 1, report });
+    if (id === null) throw new Error(`${this.name}: inventory not sent, not connected`);
+    for (let i = 0; i < 100 && !this.acked.has(id); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!this.acked.has(id)) throw new Error(`${this.name}: inventory not acked (${this.errors.join("; ")})`);
   }
 
   /** Sends the next stage of a held job; returns the moment of the send (performance.now()). */
@@ -193,6 +224,7 @@ export class BenchAgent {
         this.onGrant({ job: frame.job, grantedAt: performance.now() });
         return;
       case "ack": {
+        this.acked.add(frame.ref);
         const sentAt = this.unacked.get(frame.ref);
         if (sentAt !== undefined) this.ackMs.push(performance.now() - sentAt);
         this.unacked.delete(frame.ref);

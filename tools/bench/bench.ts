@@ -14,10 +14,11 @@ import { runD1Ceiling } from "./scenario-d1-ceiling.ts";
 import { runEventStore } from "./scenario-event-store.ts";
 import { enrollBenchAgents, type LatencyRun, runLatency } from "./scenario-latency.ts";
 import { runOverhead } from "./scenario-overhead.ts";
+import { runScale, SCALE_PEOPLE_SQL, writeScaleCharts } from "./scenario-scale.ts";
 import type { BenchArgs } from "./settings.ts";
 import { summarizeBurst, summarizeEventStore, summarizeLatency, summarizeOverhead } from "./summaries.ts";
 import { renderTable } from "./table.ts";
-import { checkTargets } from "./targets.ts";
+import { checkScaleTargets, checkTargets } from "./targets.ts";
 
 const SITE_ID = "site-acme-vcsim";
 
@@ -57,6 +58,8 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
     agents: 0,
     buildWeb: false,
     guestBootDelayMs: settings.guestBootDelayMs,
+    // the scale scenario's watchers: people of acme, each may hold 10 sockets on one request
+    ...(settings.scale ? { extraStatements: SCALE_PEOPLE_SQL } : {}),
   });
   const edgeLog = new LogTap([stack.edge.output]);
   try {
@@ -152,6 +155,21 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
         concurrency: settings.ceilingConcurrency,
       });
     });
+
+    await attempt("scale", async () => {
+      if (!settings.scale) return;
+      results.scale = await runScale({
+        stack,
+        client,
+        settings: settings.scale,
+        edgePid,
+        edgeLog,
+        siteId: SITE_ID,
+        note,
+        failed: (scenario, error) => results.failures.push({ scenario, error: String(error).slice(0, 2000) }),
+      });
+      results.charts = await writeScaleCharts(path.dirname(input.outFile), results.scale);
+    });
   } finally {
     note("stopping the local stack");
     await stack.stop();
@@ -164,7 +182,7 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
     soap: results.soap,
     burst: results.burst,
     agentMemory: results.agentMemory ?? null,
-  });
+  }).concat(checkScaleTargets(results.scale ?? null));
   results.durationS = Math.round((Date.now() - began) / 1000);
   results.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
   results.cost = computeCostModel(results);

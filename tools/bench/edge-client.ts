@@ -68,9 +68,14 @@ export class EdgeClient {
   ) {}
 
   static async signIn(baseUrl: string): Promise<EdgeClient> {
+    return EdgeClient.signInAs(baseUrl, { member: "alice@acme.test", admin: "adam@acme.test" });
+  }
+
+  /** Signs in another tenant's people (the scale scenarios' tenants); `member` may be the admin too. */
+  static async signInAs(baseUrl: string, people: { member: string; admin: string }): Promise<EdgeClient> {
     const [member, admin] = await Promise.all([
-      devLoginCookie(baseUrl, "alice@acme.test"),
-      devLoginCookie(baseUrl, "adam@acme.test"),
+      devLoginCookie(baseUrl, people.member),
+      devLoginCookie(baseUrl, people.admin),
     ]);
     return new EdgeClient(baseUrl, member, admin);
   }
@@ -80,10 +85,14 @@ export class EdgeClient {
     return this.member;
   }
 
-  async create(name: string, size: "S" | "M" = "S"): Promise<z.infer<typeof Created>> {
+  async create(
+    name: string,
+    size: "S" | "M" = "S",
+    projectId = "proj-acme-web",
+  ): Promise<z.infer<typeof Created>> {
     const body = {
       idempotencyKey: `bench-${crypto.randomUUID()}`,
-      projectId: "proj-acme-web",
+      projectId,
       name,
       size,
       justification: "benchmark run of the local stack",
@@ -97,8 +106,8 @@ export class EdgeClient {
   }
 
   /** Sets (or clears, null) the demo project's approval policy, as an admin. */
-  async setApprovalPolicy(policy: typeof AUTO_APPROVE_M | null): Promise<void> {
-    const body = { projectId: "proj-acme-web", policy };
+  async setApprovalPolicy(policy: typeof AUTO_APPROVE_M | null, projectId = "proj-acme-web"): Promise<void> {
+    const body = { projectId, policy };
     await this.call("POST", "/trpc/approvalPolicies.set", { cookie: this.admin, body, schema: z.unknown() });
   }
 
@@ -132,6 +141,11 @@ export class EdgeClient {
   async site(siteId: string): Promise<Site> {
     const input = encodeURIComponent(JSON.stringify({ siteId }));
     return this.call("GET", `/trpc/sites.get?input=${input}`, { cookie: this.admin, schema: Site });
+  }
+
+  /** Any other tRPC mutation, as the admin (the scale scenarios' settings: sites, projects, placement). */
+  adminMutation<TSchema extends z.ZodType>(procedure: string, body: unknown, schema: TSchema) {
+    return this.call("POST", `/trpc/${procedure}`, { cookie: this.admin, body, schema });
   }
 
   /** A dev-only route (`/agent/dev/...`): no session, loopback only. */

@@ -1,7 +1,8 @@
 import type { CostModel } from "./cost-model.ts";
 import type { GitFacts, MachineFacts } from "./machine.ts";
-import type { D1CeilingSummary } from "./scenario-d1-ceiling.ts";
 import type { AgentMemoryResult } from "./scenario-agent-memory.ts";
+import type { D1CeilingSummary } from "./scenario-d1-ceiling.ts";
+import type { ScaleSummary } from "./scenario-scale.ts";
 import type { BenchSettings } from "./settings.ts";
 import type {
   BurstSummary,
@@ -31,6 +32,10 @@ export interface BenchResults {
   cost: CostModel | null;
   /** one real agent at concurrency 8: its peak resident memory (one run) */
   agentMemory?: AgentMemoryResult | null;
+  /** `--scale`: the curves and their growth checks */
+  scale?: ScaleSummary | null;
+  /** the SVG charts written next to results.json (`--scale`) */
+  charts?: string[];
   targets: TargetCheck[];
   /** scenarios that could not finish, with the error; their figures are null or missing */
   failures: { scenario: string; error: string }[];

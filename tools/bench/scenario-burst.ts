@@ -126,8 +126,10 @@ export async function runBurst(
     const started = performance.now();
     await mapLimit(created, 16, (c) => client.approve(c.requestId, c.version).catch(() => null));
     phase("approve");
-    // ~200 VMs at 8 at a time take about a minute; a request not READY after three is stuck
-    await Promise.all(subscribers.map((s) => s.until((r) => r.terminal !== null, 180_000)));
+    // ~200 VMs at 8 at a time take about a minute; a request not READY after three (more for a larger
+    // burst: --scale runs 1,000) is stuck
+    const deadlineMs = Math.max(180_000, options.requests * 400);
+    await Promise.all(subscribers.map((s) => s.until((r) => r.terminal !== null, deadlineMs)));
     phase("untilReady");
     // a request without a terminal frame shows up as not READY below
     const finished = Math.max(...subscribers.flatMap((s) => s.receipts.terminal ?? []));

@@ -9,6 +9,8 @@ export interface EventStoreOptions {
   measuredEvents: number;
   runs: number;
   rebuilds: number;
+  /** lifecycles already appended by an earlier call on the same log (their names must not repeat) */
+  lifecyclesBefore?: number;
 }
 
 export interface EventStoreResult {
@@ -43,7 +45,7 @@ export async function runEventStore(
   options: EventStoreOptions,
 ): Promise<EventStoreResult> {
   const prefix = `es${Date.now().toString(36)}`;
-  let next = 0;
+  let next = Math.ceil((options.lifecyclesBefore ?? 0) / LIFECYCLES_PER_CALL);
   let events = 0;
   let rows = 0;
   // two calls at once, four lifecycles at once in each: a few concurrent writers, as in production

@@ -1,7 +1,18 @@
 import { parseArgs } from "node:util";
 import type { LatencyOptions } from "./scenario-latency.ts";
+import type { ScaleSettings } from "./scenario-scale.ts";
 
-export const SCENARIOS = ["events", "latency", "overhead", "burst", "agent-memory", "d1-ceiling"] as const;
+export const SCENARIOS = [
+  "events",
+  "latency",
+  "overhead",
+  "burst",
+  "agent-memory",
+  "d1-ceiling",
+  "scale",
+] as const;
+/** `scale` runs only when asked: `--scale` (alone, or with `--only`) */
+const DEFAULT_SCENARIOS = SCENARIOS.filter((s) => s !== "scale");
 
 export interface BenchSettings {
   scenarios: string[];
@@ -27,6 +38,8 @@ export interface BenchSettings {
   agentMemoryVms: number;
   agentMemoryConcurrency: number;
   agentMemoryRuns: "bundle" | "sources";
+  /** the scale curves' sizes (`--scale`), null when the scale scenario does not run */
+  scale: ScaleSettings | null;
 }
 
 export interface BenchArgs {
@@ -38,7 +51,7 @@ export interface BenchArgs {
 
 const USAGE = `usage: npm run bench [-w @gantry/bench --] [--quick] [--only ${SCENARIOS.join(",")}]
   [--runs N] [--in-flight 1,100] [--poll-every N] [--guest-boot-ms MS] [--agent-runs bundle|sources]
-  [--live] [--keep-state]`;
+  [--live] [--keep-state] [--scale] [--scale-in-flight 1,10,100,1000]`;
 
 const positive = (name: string, raw: string | undefined, fallback: number): number => {
   const n = raw === undefined ? fallback : Number(raw);
@@ -61,10 +74,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       "agent-runs": { type: "string" },
       live: { type: "boolean", default: false },
       "keep-state": { type: "boolean", default: false },
+      scale: { type: "boolean", default: false },
+      "scale-in-flight": { type: "string" },
     },
   });
   const quick = values.quick === true;
-  const only = values.only?.split(",").map((s) => s.trim()) ?? [...SCENARIOS];
+  const scale = values.scale === true;
+  const only = values.only?.split(",").map((s) => s.trim()) ?? (scale ? ["scale"] : [...DEFAULT_SCENARIOS]);
   const unknown = only.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
   if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(", ")}\n${USAGE}`);
   const agentRuns = values["agent-runs"] ?? "bundle";
@@ -104,6 +120,36 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       agentMemoryVms: quick ? 16 : 48,
       agentMemoryConcurrency: 8,
       agentMemoryRuns: agentRuns,
+      scale: only.includes("scale")
+        ? {
+            ...scaleSettings(quick),
+            ...(values["scale-in-flight"] === undefined
+              ? {}
+              : {
+                  inFlight: values["scale-in-flight"]
+                    .split(",")
+                    .map((n) => positive("scale-in-flight", n, 1)),
+                }),
+          }
+        : null,
     },
+  };
+}
+
+/** `--scale`: the issue's sizes, or with `--quick` a smoke test of every curve (about 10 minutes). */
+function scaleSettings(quick: boolean): ScaleSettings {
+  return {
+    tenants: 3,
+    sites: 10,
+    inFlight: quick ? [1, 10, 50] : [1, 10, 100, 1000],
+    watchers: quick ? [1, 5, 20] : [1, 10, 100],
+    watchersInFlight: quick ? 5 : 10,
+    requestsPerSlot: 2,
+    minRequests: quick ? 4 : 10,
+    stageGapMs: quick ? [200, 800] : [500, 3500],
+    rebuildEvents: quick ? [5_000, 20_000] : [100_000, 1_000_000],
+    burst: quick
+      ? { requests: 30, agents: 3, concurrency: 4 }
+      : { requests: 1000, agents: 10, concurrency: 4 },
   };
 }

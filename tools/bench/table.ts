@@ -1,5 +1,6 @@
 import { ceilingLines, costLines } from "./cost-table.ts";
 import type { BenchResults } from "./results.ts";
+import type { ScaleSummary } from "./scenario-scale.ts";
 import type { Figure, PercentileFigures } from "./stats.ts";
 
 const COL = 10;
@@ -88,10 +89,28 @@ export function renderTable(r: BenchResults): string {
         `${m.soapPerVm} SOAP round trips per VM, ${m.notReady} not READY`,
     );
   }
+  if (r.scale) lines.push(...scaleLines(r.scale));
   for (const t of r.targets) {
     lines.push(
       `${t.met ? "MET   " : "MISSED"} ${t.name}: ${t.actual} (target ${t.target})${t.missedBy ? `, by ${t.missedBy}` : ""}`,
     );
   }
   return lines.join("\n");
+}
+
+/** `--scale`: one line per point of each curve, the rebuilds, the burst and the growth checks. */
+function scaleLines(s: ScaleSummary): string[] {
+  const point = (p: ScaleSummary["inFlight"][number]) =>
+    `  ${String(p.inFlight).padStart(5)} in flight × ${String(p.watchers).padStart(3)} watchers (${p.requests} requests, ${p.sites} sites, ${p.agents} agents): p50 ${num(p.push.p50)} p99 ${num(p.push.p99)} ms, ${num(p.updatesPerSecond)} updates/s, CPU ${num(p.edgeCpuMsPerUpdate)} ms/update, D1 ${num(p.d1CallsPerUpdate)} calls ${num(p.d1RowsPerUpdate)} rows/update, ${num(p.d1CallsPerRequest)} calls ${num(p.d1RowsPerRequest)} rows/request, errors ${p.errors.total}`;
+  return [
+    "scale curves",
+    ...s.inFlight.map(point),
+    ...s.watchers.map(point),
+    ...s.rebuild.map((r) => `  rebuild of ${r.events} events: ${r.rebuildMs} ms (equal: ${r.rebuildEqual})`),
+    ...(s.burst
+      ? [
+          `  burst of ${s.burst.requests} over ${s.burst.agents} agents: ${s.burst.wallMs} ms, ${s.burst.vmsPerMinute} VMs/min, ${s.burst.d1RowsPerRequest} rows/request, errors ${s.burst.errors.total}`,
+        ]
+      : []),
+  ];
 }

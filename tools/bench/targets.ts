@@ -1,4 +1,5 @@
 import type { AgentMemoryResult } from "./scenario-agent-memory.ts";
+import type { ScaleSummary } from "./scenario-scale.ts";
 import type { BurstSummary, LatencySummary, OverheadSummary, SoapSummary } from "./summaries.ts";
 
 export interface TargetCheck {
@@ -56,5 +57,28 @@ export function checkTargets(input: {
         100,
       ),
     );
+  return checks;
+}
+
+/**
+ * `--scale`: the largest in-flight point without errors and with p99 ≤ 250 ms, the largest rebuild
+ * within 60 s, and every curve flat or linear (cost at the largest point ÷ at 10 ≤ 2).
+ */
+export function checkScaleTargets(scale: ScaleSummary | null): TargetCheck[] {
+  if (!scale) return [];
+  const checks: TargetCheck[] = [];
+  const top = scale.inFlight.reduce<ScaleSummary["inFlight"][number] | null>(
+    (a, p) => (a === null || p.inFlight > a.inFlight ? p : a),
+    null,
+  );
+  if (top) {
+    checks.push(check(`errors with ${top.inFlight} in flight`, "", top.errors.total, 0));
+    checks.push(check(`p99 stage latency, ${top.inFlight} in flight`, " ms", top.push.p99, 250));
+  }
+  const rebuild = scale.rebuild[scale.rebuild.length - 1];
+  if (rebuild) checks.push(check(`rebuild of ${rebuild.events} events`, " s", rebuild.rebuildMs / 1000, 60));
+  if (scale.burst)
+    checks.push(check(`errors in the burst of ${scale.burst.requests}`, "", scale.burst.errors.total, 0));
+  for (const g of scale.growth) checks.push(check(`growth ${g.from} → ${g.to}: ${g.curve}`, "×", g.ratio, 2));
   return checks;
 }

@@ -16,13 +16,17 @@ export async function devLoginCookie(edgeUrl: string, email: string): Promise<st
   return cookie;
 }
 
-/** A one-time enrollment token for the first site of the admin's tenant. */
-export async function createEnrollmentToken(edgeUrl: string, adminEmail: string): Promise<string> {
+/** A one-time enrollment token for `site`, or the first site of the admin's tenant. */
+export async function createEnrollmentToken(
+  edgeUrl: string,
+  adminEmail: string,
+  site?: string,
+): Promise<string> {
   const cookie = await devLoginCookie(edgeUrl, adminEmail);
-  const sites = Sites.parse(
-    await (await fetch(`${edgeUrl}/trpc/sites.list`, { headers: { cookie } })).json(),
-  );
-  const siteId = sites.result.data[0]?.siteId;
+  const siteId =
+    site ??
+    Sites.parse(await (await fetch(`${edgeUrl}/trpc/sites.list`, { headers: { cookie } })).json()).result
+      .data[0]?.siteId;
   if (!siteId) throw new Error(`the tenant of ${adminEmail} has no site`);
   const response = await fetch(`${edgeUrl}/trpc/agents.createEnrollmentToken`, {
     method: "POST",

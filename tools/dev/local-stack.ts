@@ -28,6 +28,8 @@ export interface LocalStackOptions {
   echo?: boolean;
   /** Simulator guest boot delay; the stepper is easier to watch with a few seconds. */
   guestBootDelayMs?: number;
+  /** More SQL after the demo seed (the benchmarks' extra people); see EdgeOptions.extraStatements. */
+  extraStatements?: readonly string[];
   /** Miniflare's local explorer and trace recorder (see EdgeOptions.devTools). */
   devTools?: boolean;
   /** Each step of starting and stopping, as a line (`npm run dev` prints them). */
@@ -113,6 +115,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.edgePort === undefined ? {} : { port: options.edgePort }),
       echo,
       devTools: options.devTools ?? false,
+      ...(options.extraStatements === undefined ? {} : { extraStatements: options.extraStatements }),
     });
     parts.add("the edge", () => edge.stop());
     progress(`Edge ready at ${edge.url}`);

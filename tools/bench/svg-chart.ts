@@ -1,0 +1,90 @@
+/** A line of a chart: its name in the legend and its points. */
+export interface ChartSeries {
+  name: string;
+  points: { x: number; y: number }[];
+}
+
+export interface ChartSpec {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: ChartSeries[];
+}
+
+const W = 640;
+const H = 400;
+const M = { left: 70, right: 130, top: 40, bottom: 56 };
+const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const label = (n: number) =>
+  Math.abs(n) >= 1000
+    ? n.toLocaleString("en-US", { maximumFractionDigits: 0 })
+    : String(Math.round(n * 10) / 10);
+// a round step of about a fifth of the range: 1, 2 or 5 times a power of ten
+function niceStep(max: number): number {
+  const raw = max / 5;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((f) => f * power).find((s) => s >= raw) ?? raw;
+}
+
+/**
+ * One chart as a standalone SVG: a log-scale x axis (the sizes 1, 10, 100, 1,000 sit evenly apart)
+ * ticked at every measured x, a linear y axis from 0, each series a labelled polyline, and a legend.
+ */
+export function renderChart(spec: ChartSpec): string {
+  const points = spec.series.flatMap((s) => s.points).filter((p) => p.x > 0 && Number.isFinite(p.y));
+  const xs = [...new Set(points.map((p) => p.x))].sort((a, b) => a - b);
+  const lo = Math.log10(xs[0] ?? 1);
+  const hi = Math.log10(xs[xs.length - 1] ?? 10);
+  const span = hi - lo || 1;
+  const step = niceStep(Math.max(...points.map((p) => p.y), 1e-9));
+  const yMax = Math.ceil((Math.max(...points.map((p) => p.y), 0) * 1.1) / step) * step || step;
+  const plotW = W - M.left - M.right;
+  const plotH = H - M.top - M.bottom;
+  const px = (x: number) => M.left + ((Math.log10(x) - lo) / span) * plotW;
+  const py = (y: number) => M.top + plotH - (y / yMax) * plotH;
+
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="14">${esc(spec.title)}</text>`,
+  ];
+  for (let y = 0; y <= yMax + step / 2; y += step) {
+    out.push(
+      `<line x1="${M.left}" x2="${M.left + plotW}" y1="${py(y)}" y2="${py(y)}" stroke="#ddd"/>`,
+      `<text x="${M.left - 6}" y="${py(y) + 4}" text-anchor="end">${label(y)}</text>`,
+    );
+  }
+  for (const x of xs) {
+    out.push(
+      `<line x1="${px(x)}" x2="${px(x)}" y1="${M.top}" y2="${M.top + plotH}" stroke="#eee"/>`,
+      `<text x="${px(x)}" y="${M.top + plotH + 16}" text-anchor="middle">${label(x)}</text>`,
+    );
+  }
+  out.push(
+    `<line x1="${M.left}" x2="${M.left + plotW}" y1="${M.top + plotH}" y2="${M.top + plotH}" stroke="black"/>`,
+    `<line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${M.top + plotH}" stroke="black"/>`,
+    `<text x="${M.left + plotW / 2}" y="${H - 14}" text-anchor="middle">${esc(spec.xLabel)} (log scale)</text>`,
+    `<text transform="translate(18 ${M.top + plotH / 2}) rotate(-90)" text-anchor="middle">${esc(spec.yLabel)}</text>`,
+  );
+  spec.series.forEach((series, i) => {
+    const color = COLORS[i % COLORS.length];
+    const shown = series.points.filter((p) => p.x > 0 && Number.isFinite(p.y));
+    const path = shown.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(" ");
+    out.push(`<polyline points="${path}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    for (const p of shown) {
+      out.push(
+        `<circle cx="${px(p.x)}" cy="${py(p.y)}" r="3.5" fill="${color}"/>`,
+        `<text x="${px(p.x) + 5}" y="${py(p.y) - 6}" fill="${color}">${label(p.y)}</text>`,
+      );
+    }
+    const ly = M.top + 10 + i * 18;
+    out.push(
+      `<line x1="${W - M.right + 12}" x2="${W - M.right + 32}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"/>`,
+      `<text x="${W - M.right + 36}" y="${ly + 4}">${esc(series.name)}</text>`,
+    );
+  });
+  out.push("</svg>");
+  return `${out.join("\n")}\n`;
+}
