@@ -20,12 +20,23 @@ const seen = (requestId: string, overrides: Partial<VmFacts> = {}): MarkedVm => 
   facts: { ...facts, ...overrides },
 });
 
-/** A reporter whose sends the test keeps (frame id → observations), each acked at once unless told not to. */
+/**
+ * A reporter whose sends the test keeps (frame id → observations), each acked at once unless told not
+ * to. `flush` is what the watch does after each wait: one more cycle (which confirms what was observed
+ * before it), then a flush; `startCycle`, `endCycle` and `flushNow` take those steps one at a time.
+ */
 function setup(options: { ack: boolean; now?: () => Date } = { ack: true }) {
   const reporter = new DriftReporter(options.now ?? (() => new Date("2026-03-02T09:00:00.000Z")));
   const frames = new Map<string, VmObservation[]>();
   let connected = true;
-  const flush = () =>
+  let cycle = 0;
+  const startCycle = () => {
+    cycle += 1;
+    reporter.cycleStarted(cycle);
+    return cycle;
+  };
+  const endCycle = () => reporter.cycleDone(cycle);
+  const flushNow = () =>
     reporter.flush((observations) => {
       if (!connected) return null;
       const id = `f${frames.size + 1}`;
@@ -33,11 +44,19 @@ function setup(options: { ack: boolean; now?: () => Date } = { ack: true }) {
       if (options.ack) queueMicrotask(() => reporter.acked(id));
       return id;
     });
+  const flush = () => {
+    startCycle();
+    endCycle();
+    flushNow();
+  };
   const sent = () => [...frames.values()].flat();
   return {
     reporter,
     frames,
     flush,
+    flushNow,
+    startCycle,
+    endCycle,
     sent,
     disconnect: () => (connected = false),
     reconnect: () => (connected = true),
@@ -72,19 +91,18 @@ describe("DriftReporter", () => {
   });
 
   it("holds a VM a job works on, and sends what it is once the watch has caught up with the job's end", () => {
-    const { reporter, flush, sent } = setup();
+    const { reporter, flush, flushNow, startCycle, endCycle, sent } = setup();
     reporter.hold("r1");
     reporter.observe(seen("r1", { powerState: "poweredOff" }));
     reporter.observe(seen("r2"));
     flush();
     expect(sent().map((o) => o.requestId)).toEqual(["r2"]);
-    // the job ended during wait cycle 5: that wait may not have seen the job's last changes yet
-    reporter.release("r1", 5);
-    reporter.cycleDone(5);
-    flush();
+    // the job ended during a wait cycle: that wait may not have seen the job's last changes yet
+    reporter.release("r1", startCycle());
+    endCycle();
+    flushNow();
     expect(sent().map((o) => o.requestId)).toEqual(["r2"]);
     reporter.observe(seen("r1"));
-    reporter.cycleDone(6);
     flush();
     expect(sent().map((o) => [o.requestId, o.kind === "seen" ? o.facts.powerState : ""])).toEqual([
       ["r2", "poweredOn"],
@@ -149,19 +167,38 @@ describe("DriftReporter", () => {
     ).toEqual(["r1 seen", "r2 seen", "r3 gone"]);
   });
 
-  it("stamps an observation when the watch made it, and a resend after TRY_AGAIN keeps that time", () => {
+  it("sends an observation only once a later cycle left it unchanged, stamped with that cycle's start", () => {
     let clock = Date.parse("2026-03-02T09:00:00.000Z");
-    const { reporter, frames, flush } = setup({ ack: false, now: () => new Date(clock) });
+    const { reporter, frames, flushNow, startCycle, endCycle } = setup({
+      ack: false,
+      now: () => new Date(clock),
+    });
+    // an answer that arrived at 09:00:00 but was built earlier: the VM still off while another agent's
+    // job powered it on; the next cycle's answer brings the change, and the stale view never goes out
     reporter.observe(seen("r1", { powerState: "poweredOff" }));
+    clock += 1000;
+    startCycle();
+    reporter.observe(seen("r1", { powerState: "poweredOn" }));
+    endCycle();
+    flushNow();
+    expect(frames.size).toBe(0);
+    clock += 1000;
+    startCycle();
     clock += 5000;
-    flush();
-    // refused by a busy edge and sent again later: still what the VM was at 09:00:00, not at the resend
+    endCycle();
+    flushNow();
+    expect(
+      [...frames.values()].map((f) => f.map((o) => [o.at, o.kind === "seen" && o.facts.powerState])),
+    ).toEqual([[["2026-03-02T09:00:02.000Z", "poweredOn"]]]);
+    // refused by a busy edge: sent again after the next cycle, still true then, stamped so
     expect(reporter.refused("f1")).toBe(true);
-    clock += 5000;
-    flush();
+    clock += 1000;
+    startCycle();
+    endCycle();
+    flushNow();
     expect([...frames.values()].map((f) => f.map((o) => o.at))).toEqual([
-      ["2026-03-02T09:00:00.000Z"],
-      ["2026-03-02T09:00:00.000Z"],
+      ["2026-03-02T09:00:02.000Z"],
+      ["2026-03-02T09:00:08.000Z"],
     ]);
   });
 });

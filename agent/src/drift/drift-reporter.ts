@@ -16,18 +16,28 @@ const fingerprint = (vm: MarkedVm): string =>
  * most 100 a frame; sent again after a TRY_AGAIN or a lost connection. The edge decides what is drift,
  * against what it believes: a change and its undoing are both sent, since the edge may have believed
  * either.
+ *
+ * Each observation is confirmed before it goes: sent once a wait cycle begun after it ended without
+ * changing it, and stamped with the start of the latest such cycle — a time at which the VM certainly
+ * was so. An answer of vCenter can be older than its arrival (the simulator builds a large one over
+ * seconds), and another agent's job may have changed the VM and told the edge meanwhile; the edge
+ * ignores what is older than its own last word on the VM, so a stamp must never be later than the truth.
  */
 export class DriftReporter {
   /** per VM (its request id): the drift facts as last observed, to tell a drift change from any other */
   readonly #last = new Map<string, string>();
-  /** per VM: the newest observation the edge has not acknowledged, stamped when the watch made it */
-  readonly #pending = new Map<string, VmObservation>();
+  /** per VM: the newest observation the edge has not acknowledged, and the cycle that confirms it */
+  readonly #pending = new Map<string, { vm: MarkedVm; confirmedBy: number }>();
   /** VMs a running job of this agent works on, with how many such jobs */
   readonly #held = new Map<string, number>();
   /** VMs whose last job ended during the watch's wait cycle n: sendable once a cycle begun after n ends */
   readonly #settling = new Map<string, number>();
   /** frames on their way: id → what they carried */
-  readonly #inFlight = new Map<string, VmObservation[]>();
+  readonly #inFlight = new Map<string, MarkedVm[]>();
+  /** the latest wait cycle begun, and when; the latest ended (all of its answer taken in) */
+  #started = 0;
+  readonly #startedAt = new Map<number, string>();
+  #done = 0;
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
@@ -40,7 +50,14 @@ export class DriftReporter {
     const now = fingerprint(vm);
     if (this.#last.get(vm.requestId) === now) return;
     this.#last.set(vm.requestId, now);
-    this.#pending.set(vm.requestId, this.#stamped(vm));
+    // seen in the answer of the latest cycle: the next one confirms it
+    this.#pending.set(vm.requestId, { vm, confirmedBy: this.#started + 1 });
+  }
+
+  /** The watch begins wait cycle `cycle` (its long poll). */
+  cycleStarted(cycle: number): void {
+    this.#started = cycle;
+    this.#startedAt.set(cycle, this.now().toISOString());
   }
 
   /** A job starts working on the VM of `requestId`: its changes are Gantry's own until it ends. */
@@ -58,17 +75,21 @@ export class DriftReporter {
 
   /** The watch finished the wait it began as cycle `cycle`: it has seen all vCenter did before that. */
   cycleDone(cycle: number): void {
+    this.#done = cycle;
     for (const [requestId, released] of this.#settling)
       if (released < cycle) this.#settling.delete(requestId);
+    for (const older of this.#startedAt.keys()) if (older < cycle) this.#startedAt.delete(older);
   }
 
   /** A new connection: whatever was on its way is lost, and the edge hears about every VM of ours again. */
   reportAll(vms: readonly MarkedVm[]): void {
     for (const batch of this.#inFlight.values()) for (const vm of batch) this.#requeue(vm);
     this.#inFlight.clear();
+    // the view is as of the last answer taken in: a cycle begun after that confirms it
+    const confirmedBy = this.#done >= this.#started ? this.#started + 1 : this.#started;
     for (const vm of vms) {
       this.#last.set(vm.requestId, fingerprint(vm));
-      this.#pending.set(vm.requestId, this.#stamped(vm));
+      this.#pending.set(vm.requestId, { vm, confirmedBy });
     }
   }
 
@@ -76,10 +97,14 @@ export class DriftReporter {
   flush(send: (observations: VmObservation[]) => string | null): void {
     const inFlight = new Set([...this.#inFlight.values()].flat().map((vm) => vm.requestId));
     const waiting = (id: string) => this.#held.has(id) || this.#settling.has(id) || inFlight.has(id);
-    const ready = [...this.#pending.values()].filter((vm) => !waiting(vm.requestId));
+    const at = this.#startedAt.get(this.#done);
+    if (at === undefined) return;
+    const ready = [...this.#pending.values()]
+      .filter((p) => p.confirmedBy <= this.#done && !waiting(p.vm.requestId))
+      .map((p) => p.vm);
     for (let i = 0; i < ready.length; i += MAX_OBSERVATIONS_PER_FRAME) {
       const batch = ready.slice(i, i + MAX_OBSERVATIONS_PER_FRAME);
-      const id = send(batch);
+      const id = send(batch.map((vm) => ({ ...vm, at })));
       if (id === null) return;
       this.#inFlight.set(id, batch);
       for (const vm of batch) this.#pending.delete(vm.requestId);
@@ -100,14 +125,9 @@ export class DriftReporter {
     return true;
   }
 
-  // the time it was seen, kept through resends: the edge ignores what is older than its own last word
-  // on the VM (another agent's job may have changed it since, and told the edge first)
-  #stamped(vm: MarkedVm): VmObservation {
-    return { ...vm, at: this.now().toISOString() };
-  }
-
-  // a newer observation of the same VM wins over the one being put back
-  #requeue(vm: VmObservation): void {
-    if (!this.#pending.has(vm.requestId)) this.#pending.set(vm.requestId, vm);
+  // a newer observation of the same VM wins over the one being put back; the one put back was
+  // confirmed already, and stays so until a newer one says otherwise
+  #requeue(vm: MarkedVm): void {
+    if (!this.#pending.has(vm.requestId)) this.#pending.set(vm.requestId, { vm, confirmedBy: this.#done });
   }
 }

@@ -93,6 +93,7 @@ export class DriftWatch {
     while (!signal.aborted) {
       try {
         const cycle = ++this.#cycle;
+        this.#reporter.cycleStarted(cycle);
         const { changed, woke } = await this.#collector.next({
           maxWaitSeconds: this.#settings.maxWaitSeconds,
           signal,
