@@ -11,10 +11,12 @@ import { type BurstRun, runBurst } from "./scenario-burst.ts";
 import { runEventStore } from "./scenario-event-store.ts";
 import { enrollBenchAgents, type LatencyRun, runLatency } from "./scenario-latency.ts";
 import { runOverhead } from "./scenario-overhead.ts";
+import { runWan } from "./scenario-wan.ts";
 import type { BenchArgs } from "./settings.ts";
 import { summarizeBurst, summarizeEventStore, summarizeLatency, summarizeOverhead } from "./summaries.ts";
 import { renderTable } from "./table.ts";
 import { checkTargets } from "./targets.ts";
+import { summarizeWan } from "./wan-summary.ts";
 
 const SITE_ID = "site-acme-vcsim";
 
@@ -38,6 +40,7 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
     overhead: null,
     soap: null,
     burst: null,
+    wan: null,
     eventStore: null,
     targets: [],
     failures: [],
@@ -108,6 +111,11 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
       results.soap = summary.soap;
     });
 
+    await attempt("wan", async () => {
+      note(`WAN: a real agent behind a delaying proxy at ${settings.wan.delaysMs.join(", ")} ms one-way`);
+      results.wan = summarizeWan(await runWan(stack, client, { ...settings.wan, siteId: SITE_ID }));
+    });
+
     await attempt("burst", async () => {
       const runs: BurstRun[] = [];
       const options = {
@@ -133,6 +141,7 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
     overhead: results.overhead,
     soap: results.soap,
     burst: results.burst,
+    wan: results.wan,
   });
   results.durationS = Math.round((Date.now() - began) / 1000);
   results.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);

@@ -8,6 +8,7 @@ import type {
   SoapSummary,
 } from "./summaries.ts";
 import type { TargetCheck } from "./targets.ts";
+import type { WanSummary } from "./wan-summary.ts";
 
 /** Everything `npm run bench` writes to results.json. */
 export interface BenchResults {
@@ -21,6 +22,7 @@ export interface BenchResults {
   overhead: OverheadSummary | null;
   soap: SoapSummary | null;
   burst: BurstSummary | null;
+  wan: WanSummary | null;
   eventStore: EventStoreSummary | null;
   targets: TargetCheck[];
   /** scenarios that could not finish, with the error; their figures are null or missing */

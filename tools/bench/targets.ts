@@ -1,4 +1,5 @@
 import type { BurstSummary, LatencySummary, OverheadSummary, SoapSummary } from "./summaries.ts";
+import type { WanSummary } from "./wan-summary.ts";
 
 export interface TargetCheck {
   name: string;
@@ -29,6 +30,7 @@ export function checkTargets(input: {
   overhead: OverheadSummary | null;
   soap: SoapSummary | null;
   burst: BurstSummary | null;
+  wan?: WanSummary | null;
 }): TargetCheck[] {
   const checks: TargetCheck[] = [];
   if (input.latency100)
@@ -44,6 +46,21 @@ export function checkTargets(input: {
   if (input.burst) {
     checks.push(check("D1 rows written per request", "", input.burst.d1RowsPerRequest.median, 40));
     checks.push(check("errors in the burst (worst run)", "", input.burst.errors.max, 0));
+  }
+  // the WAN's targets at each non-zero delay d (RTT = 2d); a delayed browser link adds its own legs
+  for (const step of input.wan?.steps.filter((s) => s.oneWayMs > 0) ?? []) {
+    const d = step.oneWayMs;
+    const b = step.browserDelayMs;
+    checks.push(
+      check(
+        `WAN ${d} ms: approval → CLONING at the browser`,
+        " ms",
+        step.approveToCloningMs.median,
+        2 * d + 30 + 2 * b,
+      ),
+      check(`WAN ${d} ms: added to approval → READY`, " ms", step.readyOverheadMs, 2 * d),
+      check(`WAN ${d} ms: stage → browser p99`, " ms", step.stageToBrowser.p99, d + 50 + b),
+    );
   }
   return checks;
 }
