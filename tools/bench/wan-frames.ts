@@ -37,7 +37,7 @@ const bump = (counts: Record<string, number>, key: string) => {
 /** Groups the tapped agent-link messages by job id. Frames without one (renewals, inventory) are the link's. */
 export function trafficByJob(messages: readonly TappedMessage[]): Map<string, JobTraffic> {
   const jobs = new Map<string, JobTraffic & { lastDirection: string | null }>();
-  for (const m of messages) {
+  for (const m of [...messages].sort((a, b) => a.at - b.at)) {
     const frame = parse(m.text);
     if (!frame?.jobId || !frame.type) continue;
     let job = jobs.get(frame.jobId);

@@ -1,3 +1,4 @@
+import { constants, createInflateRaw, type InflateRaw } from "node:zlib";
 import type { ChunkTap, Direction } from "./wan-proxy.ts";
 
 /** One WebSocket text message seen on the wire, with when the proxy saw its last byte. */
@@ -12,17 +13,22 @@ const HEADER_END = Buffer.from("\r\n\r\n");
 
 /**
  * Reads one direction of a connection as an HTTP/1.1 upgrade followed by RFC 6455 frames, and hands
- * every complete text message on. Client frames are masked (unmasked here); a compressed frame (RSV1)
- * or a connection that did not upgrade is left alone. Not a general WebSocket implementation: enough to
- * count the agent protocol's frames without touching either end.
+ * every complete text message on with the moment its last frame arrived. Client frames are masked
+ * (unmasked here); compressed messages (permessage-deflate, RSV1, which `ws` and Miniflare negotiate)
+ * are inflated with one context per direction, as the sender keeps one. A connection that did not
+ * upgrade is left alone. Not a general WebSocket implementation: enough to count the agent protocol's
+ * frames without touching either end.
  */
 class FrameReader {
   private buffer: Buffer = Buffer.alloc(0);
   private upgraded = false;
   private ignored = false;
   private fragments: Buffer[] = [];
+  private compressed = false;
+  private inflater: InflateRaw | null = null;
+  private inflating: Promise<void> = Promise.resolve();
 
-  constructor(private readonly onText: (text: string) => void) {}
+  constructor(private readonly onText: (text: string, at: number) => void) {}
 
   feed(chunk: Buffer): void {
     if (this.ignored) return;
@@ -69,18 +75,51 @@ class FrameReader {
       for (let i = 0; i < payload.length; i++) payload[i] = (payload[i] ?? 0) ^ (b[maskAt + (i % 4)] ?? 0);
     this.buffer = b.subarray(offset + length);
     // text (1) or continuation (0) of a text message; control frames (ping, pong, close) are not messages
-    if (!compressed && (opcode === 1 || opcode === 0)) {
+    if (opcode === 1 || opcode === 0) {
+      if (opcode === 1) this.compressed = compressed;
       this.fragments.push(payload);
       if (fin) {
-        this.onText(Buffer.concat(this.fragments).toString("utf8"));
+        const message = Buffer.concat(this.fragments);
         this.fragments = [];
+        const at = performance.now();
+        if (this.compressed) this.inflate(message, at);
+        else this.onText(message.toString("utf8"), at);
       }
     }
     return true;
   }
+
+  /** One compressed message, in order after the ones before it (the context spans messages). */
+  private inflate(message: Buffer, at: number): void {
+    if (!this.inflater) {
+      this.inflater = createInflateRaw();
+      // a stream we cannot inflate (an extension we do not know) is left alone from then on
+      this.inflater.on("error", () => {
+        this.ignored = true;
+      });
+    }
+    const inflater = this.inflater;
+    this.inflating = this.inflating.then(
+      () =>
+        new Promise<void>((resolve) => {
+          const out: Buffer[] = [];
+          const take = (chunk: Buffer) => out.push(chunk);
+          inflater.on("data", take);
+          inflater.write(Buffer.concat([message, Buffer.from([0x00, 0x00, 0xff, 0xff])]));
+          inflater.flush(constants.Z_SYNC_FLUSH, () => {
+            inflater.off("data", take);
+            this.onText(Buffer.concat(out).toString("utf8"), at);
+            resolve();
+          });
+        }),
+    );
+  }
 }
 
-/** A proxy tap that collects every WebSocket text message passing through, in the order the proxy saw them. */
+/**
+ * A proxy tap that collects every WebSocket text message passing through, each with when the proxy saw
+ * it (inflating may append a message a moment later: sort by `at` for the order on the wire).
+ */
 export class WsFrameTap {
   readonly messages: TappedMessage[] = [];
   private readonly readers = new Map<string, FrameReader>();
@@ -89,9 +128,7 @@ export class WsFrameTap {
     const key = `${connection}:${direction}`;
     let reader = this.readers.get(key);
     if (!reader) {
-      reader = new FrameReader((text) =>
-        this.messages.push({ connection, direction, at: performance.now(), text }),
-      );
+      reader = new FrameReader((text, at) => this.messages.push({ connection, direction, at, text }));
       this.readers.set(key, reader);
     }
     reader.feed(chunk);
