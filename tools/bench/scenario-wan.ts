@@ -26,6 +26,8 @@ export interface WanOptions {
 export interface WanVm {
   toJobStart: number;
   toCloning: number;
+  /** the agent sends CLONING → the browser receives it: the edge's part of approval → CLONING */
+  cloningToBrowser: number;
   toReady: number;
   /** agent sends a stage (or the result) → the browser receives it (or the terminal frame), 6 per VM */
   stageToBrowser: number[];
@@ -92,6 +94,7 @@ async function oneVm(input: {
   return {
     toJobStart: startedWall === null ? Number.NaN : startedWall - approvedWall,
     toCloning: cloning - approvedAt,
+    cloningToBrowser: cloning - (traffic.sentAt.get("stage:CLONING") ?? Number.NaN),
     toReady: terminal - approvedAt,
     stageToBrowser,
     traffic: counts,

@@ -63,6 +63,7 @@ describe("WanProxy", () => {
       proxy.setDelay({ oneWayMs: 5, jitterMs: 5 });
       const ws = new WebSocket(`ws://127.0.0.1:${proxy.port}/`);
       await once(ws, "open");
+      assert.equal(ws.extensions.includes("permessage-deflate"), perMessageDeflate !== false);
       const texts = Array.from({ length: 20 }, (_, i) =>
         JSON.stringify({ type: "t", n: i, pad: "x".repeat(i * 10) }),
       );

@@ -9,6 +9,8 @@ export interface WanStep {
   /** approval → the agent starts the job (its "job started" log line, just before the first vCenter call) */
   approveToJobStartMs: Figure;
   approveToCloningMs: Figure;
+  /** of which: the agent sends CLONING → the browser receives it */
+  cloningToBrowserMs: Figure;
   approveToReadyMs: Figure;
   /** median approval → READY here minus at 0 ms: what the WAN adds */
   readyOverheadMs: number;
@@ -47,6 +49,7 @@ export function summarizeWan(runs: readonly WanRun[]): WanSummary {
         browserDelayMs: run.browserDelayMs,
         approveToJobStartMs: figure(run.vms.map((v) => v.toJobStart)),
         approveToCloningMs: figure(run.vms.map((v) => v.toCloning)),
+        cloningToBrowserMs: figure(run.vms.map((v) => v.cloningToBrowser)),
         approveToReadyMs: figure(run.vms.map((v) => v.toReady)),
         readyOverheadMs: Math.round((median(run.vms.map((v) => v.toReady)) - baseReady) * 10) / 10,
         stageToBrowser: percentiles(run.vms.flatMap((v) => v.stageToBrowser)),
