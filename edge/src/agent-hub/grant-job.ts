@@ -8,7 +8,8 @@ import type { Grant } from "./job-queue.ts";
  * Sends a lease the queue just granted: after an accept (protocol < 5) or unasked (a direct grant, since 5).
  * A re-grant (epoch 2 and up) first raises the job's lease fence in D1, so a write of an earlier holder
  * still on its way can never land while the new one builds. When D1 cannot be reached the grant is taken
- * back (the job is queued again) rather than sent unfenced, and the answer is false.
+ * back (the job is queued again) rather than sent unfenced, and the answer is false; so is it when the
+ * socket closed before the grant could be sent.
  */
 export async function sendGrant(
   hub: HubContext,
@@ -16,7 +17,7 @@ export async function sendGrant(
 ): Promise<boolean> {
   const { ws, jobId, grant } = input;
   if (!(await fenceEarlierHolders(hub, { jobId, epoch: grant.epoch }))) return false;
-  sendFrame(ws, {
+  const sent = sendFrame(ws, {
     type: "job.granted",
     jobId,
     epoch: grant.epoch,
@@ -26,7 +27,9 @@ export async function sendGrant(
     stages: grant.stages,
     job: grant.job,
   });
-  return true;
+  // the socket closed meanwhile: the agent never hears of the lease, so it need not expire first
+  if (sent === null) hub.queue.requeue({ jobId, epoch: grant.epoch, now: hub.now() });
+  return sent !== null;
 }
 
 async function fenceEarlierHolders(hub: HubContext, input: { jobId: string; epoch: number }) {

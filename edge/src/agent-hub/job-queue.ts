@@ -141,13 +141,14 @@ export class JobQueue {
   /**
    * After `requeue` of a direct grant the agent refused: it never ran, so the grant's attempt (and the
    * start of the job's maximum duration, if that was its first grant) is undone, and the refuser is
-   * skipped until it renews, as after a decline. The epoch stays raised: it fences that grant.
+   * skipped until it renews, as after a decline. The epoch stays raised: it fences that grant. A job
+   * with any frame applied did run: a "refusal" of it changes nothing here.
    */
   refused(input: { jobId: string; agentId: string }): void {
     this.sql.exec(
       `UPDATE jobs SET declined_by = ?2, attempt = max(attempt - 1, 0),
          first_granted_at = CASE WHEN attempt <= 1 THEN NULL ELSE first_granted_at END
-       WHERE job_id = ?1 AND state IN ('queued', 'done')`,
+       WHERE job_id = ?1 AND state IN ('queued', 'done') AND last_seq = 0`,
       input.jobId,
       input.agentId,
     );
