@@ -198,12 +198,7 @@ export class JobLoop {
       return;
     }
     if (acceptSentAt === undefined || this.draining) {
-      this.options.sender.send({
-        type: "job.release",
-        jobId: grant.jobId,
-        epoch: grant.epoch,
-        reason: "shutdown",
-      });
+      this.giveBack(grant, "shutdown");
       return;
     }
     this.startGranted(grant, acceptSentAt);
@@ -217,15 +212,15 @@ export class JobLoop {
   private onDirectGrant(grant: Frame<"job.granted">): void {
     const free = this.options.capacity - this.runs.size - this.pendingAccepts.size;
     if (this.draining || free <= 0 || !this.options.handlers.has(grant.job.kind)) {
-      this.options.sender.send({
-        type: "job.release",
-        jobId: grant.jobId,
-        epoch: grant.epoch,
-        reason: "refused",
-      });
+      this.giveBack(grant, "refused");
       return;
     }
     this.startGranted(grant, this.now() - this.roundTripMs);
+  }
+
+  /** A grant this agent will not run, handed straight back before anything was done. */
+  private giveBack(grant: Frame<"job.granted">, reason: "shutdown" | "refused"): void {
+    this.options.sender.send({ type: "job.release", jobId: grant.jobId, epoch: grant.epoch, reason });
   }
 
   private startGranted(grant: Frame<"job.granted">, leaseStartedBy: number): void {
