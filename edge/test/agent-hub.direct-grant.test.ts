@@ -1,6 +1,7 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { DIRECT_GRANT_PROTOCOL } from "@gantry/shared/protocol/version";
 import { describe, expect, it } from "vitest";
+import type { AgentHub } from "../src/agent-hub/agent-hub.ts";
 import {
   enrolledAgent,
   expireDeadlines,
@@ -71,6 +72,24 @@ describe("AgentHub direct grants", () => {
     const regranted = await b.agent.next("job.granted");
     expect(regranted).toMatchObject({ jobId: "j-ref", epoch: 2, attempt: 1 });
     expect(await hub.jobStatus("j-ref")).toMatchObject({ state: "leased", agentId: b.welcome.agentId });
+  });
+
+  it("offers, rather than grants, a job to an agent that has not renewed lately (its socket may be half-open)", async () => {
+    const siteId = freshSite("direct-quiet");
+    const { agent } = await helloAgent((await enrolledAgent(siteId)).credential, v5);
+    const hub = hubOf(siteId);
+    // its last hello or renewal long ago, as after a silent partition the hub cannot see
+    await runInDurableObject(hub, (_hub: AgentHub, state) => {
+      state.storage.sql.exec("UPDATE agents_seen SET last_seen_at = 1");
+    });
+    await hub.enqueueJob({ tenantId: "tenant-a", siteId, job: testJob("j-quiet") });
+    expect((await agent.next("job.offer")).jobId).toBe("j-quiet");
+    expect(await hub.jobStatus("j-quiet")).toMatchObject({ state: "offered" });
+    // a renewal shows it alive again: the next job is granted at once
+    agent.send({ type: "lease.renew", leases: [], capacity: 2, draining: false });
+    await agent.next("lease.renewed");
+    await hub.enqueueJob({ tenantId: "tenant-a", siteId, job: testJob("j-alive") });
+    expect((await agent.next("job.granted")).jobId).toBe("j-alive");
   });
 
   it("takes a direct grant back when its lease expires, and grants it again under a new epoch", async () => {

@@ -12,6 +12,8 @@ export interface AgentSlot {
   capacity: number;
   draining: boolean;
   load: number;
+  /** when the hub last heard its hello or a renewal (hub time), null if never */
+  lastSeenAt: number | null;
 }
 
 /** Connected agents with what the hub knows of their capacity and current load. */
@@ -26,6 +28,7 @@ export function agentSlots(hub: HubContext): AgentSlot[] {
       capacity: agent?.capacity ?? 0,
       draining: agent?.draining ?? false,
       load: load.get(facts.agentId) ?? 0,
+      lastSeenAt: agent?.lastSeenAt ?? null,
     };
   });
 }
@@ -50,8 +53,19 @@ function pick(slots: AgentSlot[], job: Job): AgentSlot | null {
 }
 
 /**
+ * Whether a job may go to this agent as a direct grant: it speaks protocol 5 and renewed lately. A socket
+ * that went quiet may be half-open (a silent partition): it is offered the job instead, and the offer
+ * comes back after the short offer timeout rather than the lease's.
+ */
+function grantsDirectly(hub: HubContext, slot: AgentSlot, now: number): boolean {
+  const { protocol } = slot.facts;
+  if (protocol === null || protocol < DIRECT_GRANT_PROTOCOL || slot.lastSeenAt === null) return false;
+  return now - slot.lastSeenAt <= 2 * hub.settings.renewIntervalMs;
+}
+
+/**
  * Hands each queued job to the connected agent with the most free capacity that runs its kind: an agent
- * of protocol 5 or later is granted it at once (lease included, one frame), an older one is offered it.
+ * that takes direct grants is granted it at once (lease included, one frame), any other is offered it.
  * The queue's state changes all happen before the first await, so two dispatches never take one job.
  */
 export async function dispatchQueued(hub: HubContext): Promise<void> {
@@ -64,10 +78,10 @@ export async function dispatchQueued(hub: HubContext): Promise<void> {
     for (const job of queued) {
       const slot = pick(slots, job);
       if (!slot) continue;
-      const { agentId, protocol } = slot.facts;
+      const { agentId } = slot.facts;
       if (!hub.queue.offer({ jobId: job.jobId, agentId, now, offerTimeoutMs })) continue;
       slot.load += 1;
-      if (protocol !== null && protocol >= DIRECT_GRANT_PROTOCOL) {
+      if (grantsDirectly(hub, slot, now)) {
         const grant = hub.queue.grant({ jobId: job.jobId, agentId, now, leaseTtlMs });
         if (grant.ok) grants.push({ ws: slot.ws, jobId: job.jobId, grant: grant.value });
         continue;
