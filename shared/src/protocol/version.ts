@@ -15,8 +15,9 @@ export const PROTOCOL_VERSION = 5;
  * 4 adds the reconciliation scan (the `vms.scan` call, answered after its `scan.part` frames); an agent
  * that negotiates less is never asked for one.
  * 5 grants directly: the hub sends `job.granted` (lease included) without an offer to an agent that
- * announced free capacity, saving the offer → accept round trip; the agent refuses one it cannot run
- * with `job.release` (reason "refused"). An agent that negotiates less is offered jobs as before.
+ * announced free capacity and renewed lately, saving the offer → accept round trip; the agent refuses
+ * one it cannot run with `job.release` (reason "refused"). A quiet agent, or one that negotiates less,
+ * is offered jobs as before.
  */
 export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [5, 4, 3, 2, 1];
 
