@@ -220,6 +220,11 @@ export class BenchAgent {
         return;
       case "job.granted":
         if (frame.job.kind !== "provision-vm") return;
+        // since protocol 5 a grant may come unasked: one beyond capacity goes straight back
+        if (!this.held.has(frame.jobId) && this.held.size >= this.capacity) {
+          this.send({ type: "job.release", jobId: frame.jobId, epoch: frame.epoch, reason: "refused" });
+          return;
+        }
         this.held.set(frame.jobId, { epoch: frame.epoch, seq: frame.lastSeq });
         this.onGrant({ job: frame.job, grantedAt: performance.now() });
         return;

@@ -15,10 +15,12 @@ import { runEventStore } from "./scenario-event-store.ts";
 import { enrollBenchAgents, type LatencyRun, runLatency } from "./scenario-latency.ts";
 import { runOverhead } from "./scenario-overhead.ts";
 import { runScale, SCALE_PEOPLE_SQL, writeScaleCharts } from "./scenario-scale.ts";
+import { runWan } from "./scenario-wan.ts";
 import type { BenchArgs } from "./settings.ts";
 import { summarizeBurst, summarizeEventStore, summarizeLatency, summarizeOverhead } from "./summaries.ts";
 import { renderTable } from "./table.ts";
 import { checkScaleTargets, checkTargets } from "./targets.ts";
+import { summarizeWan } from "./wan-summary.ts";
 
 const SITE_ID = "site-acme-vcsim";
 
@@ -42,6 +44,7 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
     overhead: null,
     soap: null,
     burst: null,
+    wan: null,
     eventStore: null,
     d1Ceiling: null,
     cost: null,
@@ -117,6 +120,11 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
       results.soap = summary.soap;
     });
 
+    await attempt("wan", async () => {
+      note(`WAN: a real agent behind a delaying proxy at ${settings.wan.delaysMs.join(", ")} ms one-way`);
+      results.wan = summarizeWan(await runWan(stack, client, { ...settings.wan, siteId: SITE_ID }));
+    });
+
     await attempt("burst", async () => {
       const runs: BurstRun[] = [];
       const options = {
@@ -182,6 +190,7 @@ export async function runBench(input: { args: BenchArgs; git: GitFacts; outFile:
     soap: results.soap,
     burst: results.burst,
     agentMemory: results.agentMemory ?? null,
+    wan: results.wan,
   }).concat(checkScaleTargets(results.scale ?? null));
   results.durationS = Math.round((Date.now() - began) / 1000);
   results.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);

@@ -39,10 +39,17 @@ export class ProgressSubscriber {
   }
 
   /** Opens the socket and resolves once the snapshot arrived, so no later frame can be missed. */
-  static open(input: { edgeUrl: string; requestId: string; cookie: string }): Promise<ProgressSubscriber> {
+  static open(input: {
+    edgeUrl: string;
+    requestId: string;
+    cookie: string;
+    /** the page's origin, when `edgeUrl` is a proxy in front of the edge */
+    origin?: string;
+  }): Promise<ProgressSubscriber> {
     const url = new URL(`/progress/${input.requestId}/connect`, input.edgeUrl);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-    const ws = new WebSocket(url, { headers: { cookie: input.cookie, origin: input.edgeUrl } });
+    const origin = input.origin ?? input.edgeUrl;
+    const ws = new WebSocket(url, { headers: { cookie: input.cookie, origin } });
     const subscriber = new ProgressSubscriber(ws);
     return new Promise((resolve, reject) => {
       const fail = (error: Error) => {

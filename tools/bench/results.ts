@@ -12,6 +12,7 @@ import type {
   SoapSummary,
 } from "./summaries.ts";
 import type { TargetCheck } from "./targets.ts";
+import type { WanSummary } from "./wan-summary.ts";
 
 /** Everything `npm run bench` writes to results.json. */
 export interface BenchResults {
@@ -25,6 +26,7 @@ export interface BenchResults {
   overhead: OverheadSummary | null;
   soap: SoapSummary | null;
   burst: BurstSummary | null;
+  wan: WanSummary | null;
   eventStore: EventStoreSummary | null;
   /** commits per second one local D1 takes, per commit shape and concurrency (scenario d1-ceiling) */
   d1Ceiling: D1CeilingSummary | null;

@@ -6,6 +6,7 @@ export const SCENARIOS = [
   "events",
   "latency",
   "overhead",
+  "wan",
   "burst",
   "agent-memory",
   "d1-ceiling",
@@ -21,6 +22,8 @@ export interface BenchSettings {
   latency: LatencyOptions[];
   overheadRounds: number;
   overheadPairs: number;
+  /** the WAN scenario (scenario-wan.ts): one-way delays of the agent link, jitter, the browser link's delay, VMs per delay */
+  wan: { delaysMs: number[]; jitterMs: number; browserDelayMs: number; vms: number };
   burstRequests: number;
   burstRuns: number;
   burstAgents: number;
@@ -51,7 +54,8 @@ export interface BenchArgs {
 
 const USAGE = `usage: npm run bench [-w @gantry/bench --] [--quick] [--only ${SCENARIOS.join(",")}]
   [--runs N] [--in-flight 1,100] [--poll-every N] [--guest-boot-ms MS] [--agent-runs bundle|sources]
-  [--live] [--keep-state] [--scale] [--scale-in-flight 1,10,100,1000]`;
+  [--live] [--keep-state] [--scale] [--scale-in-flight 1,10,100,1000]
+  [--wan 0,25,50] [--wan-jitter MS] [--wan-browser-ms MS] [--wan-vms N]`;
 
 const positive = (name: string, raw: string | undefined, fallback: number): number => {
   const n = raw === undefined ? fallback : Number(raw);
@@ -72,6 +76,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       "in-flight": { type: "string" },
       "guest-boot-ms": { type: "string" },
       "agent-runs": { type: "string" },
+      wan: { type: "string" },
+      "wan-jitter": { type: "string" },
+      "wan-browser-ms": { type: "string" },
+      "wan-vms": { type: "string" },
       live: { type: "boolean", default: false },
       "keep-state": { type: "boolean", default: false },
       scale: { type: "boolean", default: false },
@@ -106,6 +114,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       ].filter((l) => inFlight === null || inFlight.includes(l.inFlight)),
       overheadRounds: quick ? 2 : 3,
       overheadPairs: quick ? 2 : 4,
+      wan: {
+        delaysMs: values.wan?.split(",").map((n) => positive("wan", n.trim(), 0)) ?? [0, 25, 50],
+        jitterMs: positive("wan-jitter", values["wan-jitter"], 5),
+        browserDelayMs: positive("wan-browser-ms", values["wan-browser-ms"], 0),
+        vms: positive("wan-vms", values["wan-vms"], quick ? 2 : 8),
+      },
       burstRequests: quick ? 20 : 200,
       burstRuns: quick ? 1 : 2,
       burstAgents: 2,

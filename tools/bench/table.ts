@@ -2,6 +2,7 @@ import { ceilingLines, costLines } from "./cost-table.ts";
 import type { BenchResults } from "./results.ts";
 import type { ScaleSummary } from "./scenario-scale.ts";
 import type { Figure, PercentileFigures } from "./stats.ts";
+import { wanLines } from "./wan-table.ts";
 
 const COL = 10;
 const num = (n: number) => (Number.isFinite(n) ? String(n) : "—");
@@ -73,6 +74,7 @@ export function renderTable(r: BenchResults): string {
       row("  errors", b.errors),
     );
   }
+  if (r.wan) lines.push(...wanLines(r.wan));
   if (r.eventStore) {
     const e = r.eventStore;
     lines.push(

@@ -1,6 +1,7 @@
 import type { AgentMemoryResult } from "./scenario-agent-memory.ts";
 import type { ScaleSummary } from "./scenario-scale.ts";
 import type { BurstSummary, LatencySummary, OverheadSummary, SoapSummary } from "./summaries.ts";
+import type { WanSummary } from "./wan-summary.ts";
 
 export interface TargetCheck {
   name: string;
@@ -32,6 +33,7 @@ export function checkTargets(input: {
   soap: SoapSummary | null;
   burst: BurstSummary | null;
   agentMemory?: AgentMemoryResult | null;
+  wan?: WanSummary | null;
 }): TargetCheck[] {
   const checks: TargetCheck[] = [];
   if (input.latency100)
@@ -57,6 +59,21 @@ export function checkTargets(input: {
         100,
       ),
     );
+  // the WAN's targets at each non-zero delay d (RTT = 2d); a delayed browser link adds its own legs
+  for (const step of input.wan?.steps.filter((s) => s.oneWayMs > 0) ?? []) {
+    const d = step.oneWayMs;
+    const b = step.browserDelayMs;
+    checks.push(
+      check(
+        `WAN ${d} ms: approval → CLONING at the browser`,
+        " ms",
+        step.approveToCloningMs.median,
+        2 * d + 30 + 2 * b,
+      ),
+      check(`WAN ${d} ms: added to approval → READY`, " ms", step.readyOverheadMs, 2 * d),
+      check(`WAN ${d} ms: stage → browser p99`, " ms", step.stageToBrowser.p99, d + 50 + b),
+    );
+  }
   return checks;
 }
 

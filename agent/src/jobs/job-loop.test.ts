@@ -262,6 +262,77 @@ describe("JobLoop", () => {
     expect(b.journal.jobs()).toEqual([]);
   });
 
+  describe("direct grants (protocol 5)", () => {
+    const welcome = (protocol: number): EdgeToAgent => ({
+      ...env,
+      type: "welcome",
+      protocol,
+      agentId: "a",
+      siteId: "s",
+      leaseTtlMs: 60_000,
+      renewIntervalMs: 1000,
+      jobs: [],
+    });
+
+    it("runs a job granted without an offer when it has room", async () => {
+      const gated = gatedHandler();
+      const { loop, durable, journal, sent } = setup({ handler: gated.handler });
+      loop.hello();
+      loop.onFrame(welcome(5));
+      loop.onFrame(grant);
+      expect(loop.inFlight).toBe(1);
+      expect(journal.jobs().map((j) => [j.job.jobId, j.epoch])).toEqual([["j-1", 1]]);
+      gated.release();
+      await settled();
+      await settled();
+      expect(durable().map((f) => [f.type, f.seq, f.epoch])).toEqual([
+        ["job.progress", 1, 1],
+        ["job.result", 2, 1],
+      ]);
+      // nothing was accepted or released: the grant alone started the job
+      expect(sent.map((f) => f.type)).toEqual([]);
+    });
+
+    it("refuses a direct grant beyond its capacity, for a kind it does not run, or while draining", async () => {
+      const full = setup({ handler: gatedHandler().handler });
+      full.loop.hello();
+      full.loop.onFrame(welcome(5));
+      full.loop.onFrame(grant);
+      full.loop.onFrame({ ...grant, jobId: "j-2", epoch: 3 });
+      expect(full.sent).toEqual([{ type: "job.release", jobId: "j-2", epoch: 3, reason: "refused" }]);
+      expect(full.journal.jobs().map((j) => j.job.jobId)).toEqual(["j-1"]);
+
+      const noHandler = setup();
+      noHandler.loop.hello();
+      noHandler.loop.onFrame(welcome(5));
+      noHandler.loop.onFrame(grant);
+      expect(noHandler.sent).toEqual([{ type: "job.release", jobId: "j-1", epoch: 1, reason: "refused" }]);
+      expect(noHandler.loop.inFlight).toBe(0);
+
+      const draining = setup({ handler: gatedHandler().handler, capacity: 2 });
+      draining.loop.hello();
+      draining.loop.onFrame(welcome(5));
+      await draining.loop.stopGracefully(0);
+      draining.loop.onFrame(grant);
+      expect(draining.sent.at(-1)).toEqual({
+        type: "job.release",
+        jobId: "j-1",
+        epoch: 1,
+        reason: "refused",
+      });
+      expect(draining.loop.inFlight).toBe(0);
+    });
+
+    it("gives back a grant it never accepted when the edge speaks an older protocol", () => {
+      const { loop, sent } = setup({ handler: gatedHandler().handler });
+      loop.hello();
+      loop.onFrame(welcome(4));
+      loop.onFrame(grant);
+      expect(sent).toEqual([{ type: "job.release", jobId: "j-1", epoch: 1, reason: "shutdown" }]);
+      expect(loop.inFlight).toBe(0);
+    });
+  });
+
   it("drains gracefully: declines new offers and waits for the running job", async () => {
     const gated = gatedHandler();
     const { loop, sent } = setup({ handler: gated.handler, capacity: 2 });

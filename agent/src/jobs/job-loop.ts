@@ -7,7 +7,7 @@ import type {
   EdgeToAgent,
   FrameBody,
 } from "@gantry/shared/protocol/agent";
-import { SUPPORTED_PROTOCOL_VERSIONS } from "@gantry/shared/protocol/version";
+import { DIRECT_GRANT_PROTOCOL, SUPPORTED_PROTOCOL_VERSIONS } from "@gantry/shared/protocol/version";
 import type { Outbox } from "../edge/outbox.ts";
 import type { Logger } from "../log.ts";
 import type { HandlerRegistry } from "./handlers.ts";
@@ -47,7 +47,7 @@ interface Running {
 }
 
 /**
- * Decides when to take work and how to stop: accepts offers within capacity, starts a run per grant,
+ * Decides when to take work and how to stop: accepts offers (and direct grants) within capacity, starts a run per grant,
  * renews leases on every tick, applies cancels, resumes journaled jobs after a restart, and drains
  * on stopGracefully / aborts on stopNow (R13). Holds all of the agent's job state; nothing global.
  */
@@ -58,6 +58,10 @@ export class JobLoop {
   private draining = false;
   private leaseTtlMs = 90_000;
   private helloSentAt = 0;
+  /** The protocol the edge welcomed us with: from 5 on it may grant without an offer. */
+  private protocol = 1;
+  /** The last measured round trip (hello → welcome, renew → renewed): how far back a direct grant's lease may have started. */
+  private roundTripMs = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: JobLoopOptions) {
@@ -110,6 +114,8 @@ export class JobLoop {
 
   onWelcome(welcome: Frame<"welcome">): void {
     this.leaseTtlMs = welcome.leaseTtlMs;
+    this.protocol = welcome.protocol;
+    this.roundTripMs = this.now() - this.helloSentAt;
     for (const j of welcome.jobs) {
       if (j.status === "lost") {
         this.options.log.warn("job lost while disconnected; dropping it", { jobId: j.jobId, epoch: j.epoch });
@@ -196,18 +202,40 @@ export class JobLoop {
   }
 
   private onGranted(grant: Frame<"job.granted">): void {
-    const sentAt = this.pendingAccepts.get(grant.jobId);
+    const acceptSentAt = this.pendingAccepts.get(grant.jobId);
     this.pendingAccepts.delete(grant.jobId);
     if (this.runs.has(grant.jobId)) return;
-    if (sentAt === undefined || this.draining) {
-      this.options.sender.send({
-        type: "job.release",
-        jobId: grant.jobId,
-        epoch: grant.epoch,
-        reason: "shutdown",
-      });
+    if (acceptSentAt === undefined && this.protocol >= DIRECT_GRANT_PROTOCOL) {
+      this.onDirectGrant(grant);
       return;
     }
+    if (acceptSentAt === undefined || this.draining) {
+      this.giveBack(grant, "shutdown");
+      return;
+    }
+    this.startGranted(grant, acceptSentAt);
+  }
+
+  /**
+   * A grant the hub sent unasked (protocol 5): taken when there is room for its kind, else given straight
+   * back ("refused") so the hub queues it for another agent. Its lease started at the hub before the frame
+   * left, at most one round trip before now; the clock counts from there, so it never outlives the hub's.
+   */
+  private onDirectGrant(grant: Frame<"job.granted">): void {
+    const free = this.options.capacity - this.runs.size - this.pendingAccepts.size;
+    if (this.draining || free <= 0 || !this.options.handlers.has(grant.job.kind)) {
+      this.giveBack(grant, "refused");
+      return;
+    }
+    this.startGranted(grant, this.now() - this.roundTripMs);
+  }
+
+  /** A grant this agent will not run, handed straight back before anything was done. */
+  private giveBack(grant: Frame<"job.granted">, reason: "shutdown" | "refused"): void {
+    this.options.sender.send({ type: "job.release", jobId: grant.jobId, epoch: grant.epoch, reason });
+  }
+
+  private startGranted(grant: Frame<"job.granted">, leaseStartedBy: number): void {
     const journaled: JournaledJob = {
       job: grant.job,
       epoch: grant.epoch,
@@ -219,7 +247,7 @@ export class JobLoop {
     this.options.journal.update((d) => {
       d.jobs[grant.jobId] = journaled;
     });
-    this.start(journaled, new LeaseClock(grant.leaseTtlMs, sentAt, this.now));
+    this.start(journaled, new LeaseClock(grant.leaseTtlMs, leaseStartedBy, this.now));
   }
 
   private onCancel(cancel: Frame<"job.cancel">): void {
@@ -236,6 +264,7 @@ export class JobLoop {
   private onRenewed(renewed: Frame<"lease.renewed">): void {
     const sentAt = this.renewalsSent.get(renewed.ref);
     this.renewalsSent.delete(renewed.ref);
+    if (sentAt !== undefined) this.roundTripMs = this.now() - sentAt;
     for (const lease of renewed.leases) {
       const running = this.runs.get(lease.jobId);
       if (!running || running.epoch !== lease.epoch) continue;

@@ -1,11 +1,11 @@
 import type { AgentToEdge } from "@gantry/shared/protocol/agent";
 import { CLOSE_CODES } from "@gantry/shared/protocol/agent";
 import { negotiateVersion } from "@gantry/shared/protocol/version";
-import { raiseLeaseFence } from "../commands/lease-fence.ts";
 import { logEvent } from "../log.ts";
 import { markConnected, PRESENCE_REFRESH_MS, refreshPresence } from "../tenancy/agent-registry.ts";
 import { agentTag, attachFacts, closeSocket, type SocketFacts, sendFrame } from "./agent-sockets.ts";
 import { alertOnDuplicates, refuseSecondConnection } from "./duplicate-connections.ts";
+import { sendGrant } from "./grant-job.ts";
 import type { HubContext } from "./hub-context.ts";
 import { bumpCounter } from "./hub-storage.ts";
 import type { PartRecorded } from "./inventory-cache.ts";
@@ -226,44 +226,15 @@ async function onAccept(
     });
     return;
   }
-  if (!(await fenceEarlierHolders(hub, { jobId: frame.jobId, epoch: grant.value.epoch }))) {
+  if (!(await sendGrant(hub, { ws, jobId: frame.jobId, grant: grant.value }))) {
     sendFrame(ws, {
       type: "error",
       code: "TRY_AGAIN",
       message: "could not grant the job yet",
       ref: frame.id,
     });
-    await hub.dispatch();
-    return;
   }
-  sendFrame(ws, {
-    type: "job.granted",
-    jobId: frame.jobId,
-    epoch: grant.value.epoch,
-    attempt: grant.value.attempt,
-    leaseTtlMs: hub.settings.leaseTtlMs,
-    lastSeq: grant.value.lastSeq,
-    stages: grant.value.stages,
-    job: grant.value.job,
-  });
   await hub.dispatch();
-}
-
-/**
- * A re-grant (epoch 2 and up) raises the job's lease fence in D1 before the new holder hears of it, so
- * a write of an earlier holder still on its way can never land while the new one builds. When D1
- * cannot be reached the grant is taken back (the job is offered again later) rather than sent unfenced.
- */
-async function fenceEarlierHolders(hub: HubContext, input: { jobId: string; epoch: number }) {
-  if (input.epoch < 2) return true;
-  try {
-    await raiseLeaseFence(hub.env.DB, input);
-    return true;
-  } catch (error) {
-    logEvent("warn", "lease fence not raised; grant taken back", { ...input, error: String(error) });
-    hub.queue.requeue({ jobId: input.jobId, epoch: input.epoch, now: hub.now() });
-    return false;
-  }
 }
 
 async function onRelease(
@@ -275,6 +246,8 @@ async function onRelease(
   const held = hub.queue.checkLease({ jobId: frame.jobId, epoch: frame.epoch, agentId: facts.agentId });
   if (held.ok) {
     requeueJob(hub, held.value, hub.now());
+    // a refused direct grant never ran: it goes to another agent, as a declined offer would
+    if (frame.reason === "refused") hub.queue.refused({ jobId: frame.jobId, agentId: facts.agentId });
     await recordPendingOutcomes(hub);
     bumpCounter(hub.sql, "jobs_released");
   }

@@ -1,8 +1,10 @@
 import { LEGACY_AGENT_JOBS } from "@gantry/shared/protocol/agent";
-import { VM_ACTIONS_PROTOCOL } from "@gantry/shared/protocol/version";
+import { DIRECT_GRANT_PROTOCOL, VM_ACTIONS_PROTOCOL } from "@gantry/shared/protocol/version";
 import { type SocketFacts, sendFrame, welcomedSockets } from "./agent-sockets.ts";
+import { sendGrant } from "./grant-job.ts";
 import type { HubContext } from "./hub-context.ts";
 import type { Job } from "./job.ts";
+import type { Grant } from "./job-queue.ts";
 
 export interface AgentSlot {
   ws: WebSocket;
@@ -10,6 +12,8 @@ export interface AgentSlot {
   capacity: number;
   draining: boolean;
   load: number;
+  /** when the hub last heard its hello or a renewal (hub time), null if never */
+  lastSeenAt: number | null;
 }
 
 /** Connected agents with what the hub knows of their capacity and current load. */
@@ -24,6 +28,7 @@ export function agentSlots(hub: HubContext): AgentSlot[] {
       capacity: agent?.capacity ?? 0,
       draining: agent?.draining ?? false,
       load: load.get(facts.agentId) ?? 0,
+      lastSeenAt: agent?.lastSeenAt ?? null,
     };
   });
 }
@@ -47,25 +52,44 @@ function pick(slots: AgentSlot[], job: Job): AgentSlot | null {
   return best;
 }
 
-/** Offers each queued job to the connected agent with the most free capacity that runs its kind. */
+/**
+ * Whether a job may go to this agent as a direct grant: it speaks protocol 5 and renewed lately. A socket
+ * that went quiet may be half-open (a silent partition): it is offered the job instead, and the offer
+ * comes back after the short offer timeout rather than the lease's.
+ */
+function grantsDirectly(hub: HubContext, slot: AgentSlot, now: number): boolean {
+  const { protocol } = slot.facts;
+  if (protocol === null || protocol < DIRECT_GRANT_PROTOCOL || slot.lastSeenAt === null) return false;
+  return now - slot.lastSeenAt <= 2 * hub.settings.renewIntervalMs;
+}
+
+/**
+ * Hands each queued job to the connected agent with the most free capacity that runs its kind: an agent
+ * that takes direct grants is granted it at once (lease included, one frame), any other is offered it.
+ * The queue's state changes all happen before the first await, so two dispatches never take one job.
+ */
 export async function dispatchQueued(hub: HubContext): Promise<void> {
   const queued = hub.queue.queued();
+  const grants: { ws: WebSocket; jobId: string; grant: Grant }[] = [];
   if (queued.length > 0) {
     const slots = agentSlots(hub);
     const now = hub.now();
+    const { offerTimeoutMs, leaseTtlMs } = hub.settings;
     for (const job of queued) {
       const slot = pick(slots, job);
       if (!slot) continue;
-      hub.queue.offer({
-        jobId: job.jobId,
-        agentId: slot.facts.agentId,
-        now,
-        offerTimeoutMs: hub.settings.offerTimeoutMs,
-      });
+      const { agentId } = slot.facts;
+      if (!hub.queue.offer({ jobId: job.jobId, agentId, now, offerTimeoutMs })) continue;
       slot.load += 1;
+      if (grantsDirectly(hub, slot, now)) {
+        const grant = hub.queue.grant({ jobId: job.jobId, agentId, now, leaseTtlMs });
+        if (grant.ok) grants.push({ ws: slot.ws, jobId: job.jobId, grant: grant.value });
+        continue;
+      }
       sendFrame(slot.ws, { type: "job.offer", jobId: job.jobId, kind: job.kind, attempt: job.attempt + 1 });
     }
   }
+  for (const grant of grants) await sendGrant(hub, grant);
   await armSweep(hub);
 }
 

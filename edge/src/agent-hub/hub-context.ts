@@ -23,7 +23,7 @@ export interface HubContext {
   readonly scans: HubScans;
   /** Hub time: the only clock leases are judged by. */
   now(): number;
-  /** Offers queued jobs to agents with free capacity and re-arms the sweep alarm. */
+  /** Grants or offers queued jobs to agents with free capacity and re-arms the sweep alarm. */
   dispatch(): Promise<void>;
 }
 

@@ -81,8 +81,9 @@ export class JobQueue {
     return new Map(rows.map((r) => [r.agent_id, r.n]));
   }
 
-  offer(input: { jobId: string; agentId: string; now: number; offerTimeoutMs: number }): void {
-    this.sql.exec(
+  /** False when the job is no longer queued (another dispatch took it). */
+  offer(input: { jobId: string; agentId: string; now: number; offerTimeoutMs: number }): boolean {
+    const cursor = this.sql.exec(
       `UPDATE jobs SET state = 'offered', agent_id = ?2, offer_expires_at = ?3, updated_at = ?4
        WHERE job_id = ?1 AND state = 'queued'`,
       input.jobId,
@@ -90,6 +91,7 @@ export class JobQueue {
       input.now + input.offerTimeoutMs,
       input.now,
     );
+    return cursor.rowsWritten > 0;
   }
 
   /** Accepting an offer grants the lease under a new epoch; a repeated accept returns the same grant. */
@@ -133,6 +135,22 @@ export class JobQueue {
       input.jobId,
       input.agentId,
       input.now,
+    );
+  }
+
+  /**
+   * After `requeue` of a direct grant the agent refused: it never ran, so the grant's attempt (and the
+   * start of the job's maximum duration, if that was its first grant) is undone, and the refuser is
+   * skipped until it renews, as after a decline. The epoch stays raised: it fences that grant. A job
+   * with any frame applied did run: a "refusal" of it changes nothing here.
+   */
+  refused(input: { jobId: string; agentId: string }): void {
+    this.sql.exec(
+      `UPDATE jobs SET declined_by = ?2, attempt = max(attempt - 1, 0),
+         first_granted_at = CASE WHEN attempt <= 1 THEN NULL ELSE first_granted_at END
+       WHERE job_id = ?1 AND state IN ('queued', 'done') AND last_seq = 0`,
+      input.jobId,
+      input.agentId,
     );
   }
 

@@ -45,6 +45,7 @@ const agentFrames: AgentToEdge[] = [
   { ...base, type: "job.accept", jobId: "job-1" },
   { ...base, type: "job.decline", jobId: "job-1", reason: "at-capacity" },
   { ...base, type: "job.release", jobId: "job-1", epoch: 3, reason: "shutdown" },
+  { ...base, type: "job.release", jobId: "job-1", epoch: 3, reason: "refused" },
   { ...base, type: "lease.renew", leases: [{ jobId: "job-1", epoch: 3 }], capacity: 1, draining: false },
   {
     ...base,
@@ -323,9 +324,10 @@ describe("negotiateVersion", () => {
     expect(negotiateVersion([7], [1])).toBeNull();
   });
 
-  it("speaks 4 (reconciliation scan), 3 (VM actions), 2 (inventory in parts) and 1 with the edge's own list", () => {
-    expect(SUPPORTED_PROTOCOL_VERSIONS).toEqual([4, 3, 2, 1]);
-    expect(PROTOCOL_VERSION).toBe(4);
+  it("speaks 5 (direct grants), 4 (reconciliation scan), 3 (VM actions), 2 (inventory in parts) and 1 with the edge's own list", () => {
+    expect(SUPPORTED_PROTOCOL_VERSIONS).toEqual([5, 4, 3, 2, 1]);
+    expect(PROTOCOL_VERSION).toBe(5);
+    expect(negotiateVersion([5, 4, 3, 2, 1])).toBe(5);
     expect(negotiateVersion([4, 3, 2, 1])).toBe(4);
     expect(negotiateVersion([3, 2, 1])).toBe(3);
     expect(negotiateVersion([2, 1])).toBe(2);

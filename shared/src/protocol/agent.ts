@@ -186,7 +186,8 @@ export const AgentToEdge = z.discriminatedUnion("type", [
   Envelope.extend({
     type: z.literal("job.release"),
     ...JobRef.shape,
-    reason: z.enum(["shutdown", "lease-lost", "handler-missing"]),
+    /** "refused" (since v5): a direct grant the agent cannot take (no room, draining); it never ran */
+    reason: z.enum(["shutdown", "lease-lost", "handler-missing", "refused"]),
   }),
   /** Renews every listed lease; also the agent's heartbeat, sent even with no leases. */
   Envelope.extend({
@@ -262,6 +263,7 @@ export const EdgeToAgent = z.discriminatedUnion("type", [
     kind: z.string().max(40),
     attempt: z.number().int().min(1),
   }),
+  /** The answer to `job.accept`; since v5 also sent unasked (a direct grant) to an agent with free capacity. */
   Envelope.extend({
     type: z.literal("job.granted"),
     ...JobRef.shape,
