@@ -79,7 +79,9 @@ describe("agent dev routes of the dev Worker (DEV_LOGIN on)", () => {
     }>();
     expect(meter.rowsWritten).toBeGreaterThanOrEqual(rowsWritten);
     // the log's own rows are named, and the breakdown adds up to the tally
-    expect(meter.byStatement.find((s) => s.statement === "INSERT events")?.rows).toBeGreaterThanOrEqual(events);
+    expect(meter.byStatement.find((s) => s.statement === "INSERT events")?.rows).toBeGreaterThanOrEqual(
+      events,
+    );
     expect(meter.byStatement.reduce((n, s) => n + s.rows, 0)).toBe(meter.rowsWritten);
   });
 
