@@ -53,7 +53,8 @@ type Method = (...args: unknown[]) => unknown;
 
 function wrap(proto: object, name: string, wrapper: (original: Method) => Method): boolean {
   const original: unknown = Reflect.get(proto, name);
-  return typeof original === "function" && Reflect.set(proto, name, wrapper(original));
+  // the binding's own method, called by the wrapper with the statement or database as `this`
+  return typeof original === "function" && Reflect.set(proto, name, wrapper(original as Method));
 }
 
 /**
