@@ -201,4 +201,15 @@ describe("DriftReporter", () => {
       ["2026-03-02T09:00:08.000Z"],
     ]);
   });
+
+  it("asks for a confirming cycle only for what could go once confirmed: not for a VM a job holds", () => {
+    const { reporter, flush } = setup();
+    reporter.hold("r1");
+    reporter.observe(seen("r1", { powerState: "poweredOff" }));
+    expect(reporter.awaitingConfirmation).toBe(false);
+    reporter.observe(seen("r2", { powerState: "poweredOff" }));
+    expect(reporter.awaitingConfirmation).toBe(true);
+    flush();
+    expect(reporter.awaitingConfirmation).toBe(false);
+  });
 });

@@ -54,6 +54,17 @@ export class DriftReporter {
     this.#pending.set(vm.requestId, { vm, confirmedBy: this.#started + 1 });
   }
 
+  /**
+   * Whether an observation that could go now waits only for a cycle to confirm it: the watch then
+   * confirms at once (a wait that does not block) instead of after its pause and a long poll.
+   */
+  get awaitingConfirmation(): boolean {
+    for (const [requestId, p] of this.#pending)
+      if (p.confirmedBy > this.#done && !this.#held.has(requestId) && !this.#settling.has(requestId))
+        return true;
+    return false;
+  }
+
   /** The watch begins wait cycle `cycle` (its long poll). */
   cycleStarted(cycle: number): void {
     this.#started = cycle;

@@ -90,12 +90,17 @@ export class DriftWatch {
 
   async #run(signal: AbortSignal): Promise<void> {
     let failures = 0;
+    let lastConfirmed = false;
     while (!signal.aborted) {
       try {
         const cycle = ++this.#cycle;
         this.#reporter.cycleStarted(cycle);
+        // a change seen in a long poll's answer is confirmed by the next answer at once: a wait that does
+        // not block (the reporter sends nothing a later answer has not left as it was); once per long
+        // poll, so a stream of changes still pauses between calls
+        const confirming: boolean = this.#reporter.awaitingConfirmation && !lastConfirmed;
         const { changed, woke } = await this.#collector.next({
-          maxWaitSeconds: this.#settings.maxWaitSeconds,
+          maxWaitSeconds: confirming ? 0 : this.#settings.maxWaitSeconds,
           signal,
         });
         for (const vm of changed) this.#reporter.observe(vm);
@@ -103,8 +108,11 @@ export class DriftWatch {
         this.#flush();
         if (failures > 0) this.#log.info("drift watch recovered", { failures });
         failures = 0;
-        // let changes pile up on the server: the next call then takes them all at once
-        if (woke) await delay(this.#settings.minIntervalMs, signal);
+        lastConfirmed = confirming;
+        // let changes pile up on the server: the next call then takes them all at once (unless what
+        // this long poll brought waits for its confirmation)
+        const confirmNext = !confirming && this.#reporter.awaitingConfirmation;
+        if (woke && !confirmNext) await delay(this.#settings.minIntervalMs, signal);
       } catch (error) {
         if (signal.aborted) return;
         // one line per streak, not per attempt
