@@ -53,8 +53,15 @@ const Meter = z.object({
   byStatement: z.array(z.object({ statement: z.string(), rows: z.number() })),
 });
 // counters that move in every healthy run (each fresh agent reports its inventory once, and its drift
-// watch what it sees of every VM: only recorded drift is trouble)
-const ROUTINE_COUNTERS = new Set(["leases_granted", "jobs_released", "inventory_reports", "vm_observations"]);
+// watch what it sees of every VM, and a reconciliation scan when the first agent connects: only recorded
+// drift is trouble)
+const ROUTINE_COUNTERS = new Set([
+  "leases_granted",
+  "jobs_released",
+  "inventory_reports",
+  "vm_observations",
+  "vm_scans",
+]);
 
 const troubleCounters = (before: Record<string, number>, after: Record<string, number>) =>
   Object.fromEntries(
