@@ -7,8 +7,8 @@ import {
   getSettingsProjects,
   getSettingsSites,
 } from "../../lib/queries.ts";
-import { ArchiveButton } from "./ArchiveButton.tsx";
 import { ProjectForm } from "./ProjectForm.tsx";
+import { RowActions } from "./RowActions.tsx";
 
 /** The tenant's projects: create, change, archive; who approves each (named under People). */
 export default function ProjectsSettings() {
@@ -52,29 +52,19 @@ export default function ProjectsSettings() {
                 <td data-label="Approvers">
                   {project.approverIds.length > 0 ? project.approverIds.map(personName).join(", ") : "Admins"}
                 </td>
-                <td data-label="Actions">
-                  <Show when={!project.archivedAt}>
-                    <div class="card__actions">
-                      <button
-                        type="button"
-                        class="button button--small"
-                        onClick={() => setEditing(project.projectId)}
-                      >
-                        Edit<span class="visually-hidden"> {project.name}</span>
-                      </button>
-                      <ArchiveButton
-                        name={project.name}
-                        what="project"
-                        archive={() => archive(project.projectId)}
-                      >
-                        <p>
-                          Members can no longer request VMs in it. Its requests, VMs and history are kept. A
-                          project with live requests or VMs cannot be archived.
-                        </p>
-                      </ArchiveButton>
-                    </div>
-                  </Show>
-                </td>
+                <RowActions
+                  name={project.name}
+                  what="project"
+                  edit="Edit"
+                  onEdit={() => setEditing(project.projectId)}
+                  ended={project.archivedAt}
+                  archive={() => archive(project.projectId)}
+                >
+                  <p>
+                    Members can no longer request VMs in it. Its requests, VMs and history are kept. A project
+                    with live requests or VMs cannot be archived.
+                  </p>
+                </RowActions>
               </tr>
             )}
           </DataTable>

@@ -2,7 +2,7 @@ import { A, createAsync, useAction } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { DataTable, NamedCell } from "../../components/DataTable.tsx";
 import { archiveSiteAction, getSettingsSites } from "../../lib/queries.ts";
-import { ArchiveButton } from "./ArchiveButton.tsx";
+import { RowActions } from "./RowActions.tsx";
 import { SiteNameForm } from "./SiteNameForm.tsx";
 
 /**
@@ -45,25 +45,18 @@ export default function SitesSettings() {
                     {site.agents} enrolled<span class="visually-hidden"> at {site.name}</span>
                   </A>
                 </td>
-                <td data-label="Actions">
-                  <Show when={!site.archivedAt}>
-                    <div class="card__actions">
-                      <button
-                        type="button"
-                        class="button button--small"
-                        onClick={() => setEditing(site.siteId)}
-                      >
-                        Rename<span class="visually-hidden"> {site.name}</span>
-                      </button>
-                      <ArchiveButton name={site.name} what="site" archive={() => archive(site.siteId)}>
-                        <p>
-                          Only a site without live projects or enrolled agents can be archived. Its history is
-                          kept.
-                        </p>
-                      </ArchiveButton>
-                    </div>
-                  </Show>
-                </td>
+                <RowActions
+                  name={site.name}
+                  what="site"
+                  edit="Rename"
+                  onEdit={() => setEditing(site.siteId)}
+                  ended={site.archivedAt}
+                  archive={() => archive(site.siteId)}
+                >
+                  <p>
+                    Only a site without live projects or enrolled agents can be archived. Its history is kept.
+                  </p>
+                </RowActions>
               </tr>
             )}
           </DataTable>

@@ -3,7 +3,7 @@ import { createSignal, Show } from "solid-js";
 import { DataTable } from "../../components/DataTable.tsx";
 import { getSettingsSizes, retireSizeAction } from "../../lib/queries.ts";
 import { specText } from "../../lib/vm-view.ts";
-import { ArchiveButton } from "./ArchiveButton.tsx";
+import { RowActions } from "./RowActions.tsx";
 import { SizeForm } from "./SizeForm.tsx";
 
 /**
@@ -40,32 +40,20 @@ export default function SizesSettings() {
                 <td data-label="Requests" class="tabular">
                   {size.requests}
                 </td>
-                <td data-label="Actions">
-                  <Show when={!size.retiredAt}>
-                    <div class="card__actions">
-                      <Show when={size.requests === 0}>
-                        <button
-                          type="button"
-                          class="button button--small"
-                          onClick={() => setEditing(size.code)}
-                        >
-                          Change<span class="visually-hidden"> {size.code}</span>
-                        </button>
-                      </Show>
-                      <ArchiveButton
-                        name={size.code}
-                        what="size"
-                        verb="Retire"
-                        archive={() => retire(size.code)}
-                      >
-                        <p>
-                          The request form and resizes no longer offer it. Requests and VMs that have it keep
-                          showing it.
-                        </p>
-                      </ArchiveButton>
-                    </div>
-                  </Show>
-                </td>
+                <RowActions
+                  name={size.code}
+                  what="size"
+                  edit={size.requests === 0 ? "Change" : null}
+                  onEdit={() => setEditing(size.code)}
+                  ended={size.retiredAt}
+                  verb="Retire"
+                  archive={() => retire(size.code)}
+                >
+                  <p>
+                    The request form and resizes no longer offer it. Requests and VMs that have it keep
+                    showing it.
+                  </p>
+                </RowActions>
               </tr>
             )}
           </DataTable>
