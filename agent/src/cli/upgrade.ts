@@ -75,6 +75,7 @@ async function followUpgrade(
   out: { print: Print; fail: Print },
 ): Promise<number> {
   const deadline = Date.now() + timeoutMs;
+  const firstUrl = readControl(stateDir)?.url;
   let sawRestart = false;
   while (Date.now() < deadline) {
     // the restarted agent writes its endpoint anew (a port of 0 in the config picks another one)
@@ -82,11 +83,13 @@ async function followUpgrade(
     const health = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) })
       .then((r) => r.json() as Promise<HealthSnapshot>)
       .catch(() => null);
-    if (health === null) sawRestart = true;
-    else if (health.version === answer.to && health.connected) {
+    // a restart shows as no answer, another endpoint, or the new version answering — a quick restart
+    // can fall between two polls, and then only the last two tell a rollback from an upgrade not begun
+    if (health === null || url !== firstUrl || health.version === answer.to) sawRestart = true;
+    if (health?.version === answer.to && health.connected) {
       out.print(`upgraded to ${answer.to}; connected to the edge`);
       return 0;
-    } else if (health.version === answer.from && sawRestart && health.connected) {
+    } else if (health?.version === answer.from && sawRestart && health.connected) {
       out.fail(`the upgrade to ${answer.to} was rolled back; ${answer.from} is connected again`);
       return 1;
     }
