@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { plainMessage } from "./api-errors.ts";
 import { fieldErrorsOf } from "./field-errors.ts";
 
 /** A form's values checked with the edge's own schema: the input to send, or one message per field. */
@@ -23,4 +24,17 @@ export function serverErrors(
 ): { fields: Record<string, string>; form: string | null } {
   const fields = fieldErrorsOf(error);
   return Object.keys(fields).length > 0 ? { fields, form: null } : { fields: {}, form: message };
+}
+
+/** Shows a failed save on its form: the edge's field errors under their fields, anything else beside the button. */
+export function showServerErrors(
+  error: unknown,
+  form: {
+    setErrors: (fields: Record<string, string>) => void;
+    setFormError: (message: string | null) => void;
+  },
+): void {
+  const answer = serverErrors(error, plainMessage(error));
+  form.setErrors(answer.fields);
+  form.setFormError(answer.form);
 }

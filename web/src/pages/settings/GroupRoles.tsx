@@ -2,9 +2,8 @@ import { GroupRoleInput } from "@gantry/shared/api/settings";
 import { createAsync, useAction } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
 import { TextField } from "../../components/TextField.tsx";
-import { plainMessage } from "../../lib/api-errors.ts";
 import { getGroupRoles, setGroupRoleAction } from "../../lib/queries.ts";
-import { checkForm, serverErrors } from "../../lib/settings-form.ts";
+import { checkForm, showServerErrors } from "../../lib/settings-form.ts";
 import { toast } from "../../lib/toasts.ts";
 
 /**
@@ -25,9 +24,7 @@ export function GroupRoles() {
       toast(done);
       return true;
     } catch (e) {
-      const answer = serverErrors(e, plainMessage(e));
-      setErrors(answer.fields);
-      setFormError(answer.form);
+      showServerErrors(e, { setErrors, setFormError });
       return false;
     }
   };

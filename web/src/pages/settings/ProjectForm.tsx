@@ -8,9 +8,8 @@ import { useAction, useSubmission } from "@solidjs/router";
 import { createSignal, For } from "solid-js";
 import { FieldError } from "../../components/FieldError.tsx";
 import { TextField } from "../../components/TextField.tsx";
-import { plainMessage } from "../../lib/api-errors.ts";
 import { createProjectAction, updateProjectAction } from "../../lib/queries.ts";
-import { checkForm, serverErrors } from "../../lib/settings-form.ts";
+import { checkForm, showServerErrors } from "../../lib/settings-form.ts";
 import { toast } from "../../lib/toasts.ts";
 import { FormFooter } from "./FormFooter.tsx";
 
@@ -81,9 +80,7 @@ export function ProjectForm(props: {
       if (!props.project) setValues(initial(null, props.sites));
       props.onDone();
     } catch (e) {
-      const answer = serverErrors(e, plainMessage(e));
-      setErrors(answer.fields);
-      setFormError(answer.form);
+      showServerErrors(e, { setErrors, setFormError });
     }
   };
 

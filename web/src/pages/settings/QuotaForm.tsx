@@ -3,10 +3,9 @@ import { QUOTA_RESOURCES, type QuotaResource } from "@gantry/shared/domain/quota
 import { useAction, useSubmission } from "@solidjs/router";
 import { createSignal, For } from "solid-js";
 import { TextField } from "../../components/TextField.tsx";
-import { plainMessage } from "../../lib/api-errors.ts";
 import { setQuotaAction } from "../../lib/quota-queries.ts";
 import { limitText, RESOURCE_LABELS } from "../../lib/quota-view.ts";
-import { checkForm, serverErrors } from "../../lib/settings-form.ts";
+import { checkForm, showServerErrors } from "../../lib/settings-form.ts";
 import { toast } from "../../lib/toasts.ts";
 import { FormFooter } from "./FormFooter.tsx";
 
@@ -50,9 +49,7 @@ export function QuotaForm(props: { row: QuotaUsage & { projectId: string | null 
       toast(`Saved the quota of ${props.row.name}.`);
       props.onDone();
     } catch (e) {
-      const answer = serverErrors(e, plainMessage(e));
-      setErrors(answer.fields);
-      setFormError(answer.form);
+      showServerErrors(e, { setErrors, setFormError });
     }
   };
 

@@ -2,9 +2,8 @@ import { CreateSiteInput, RenameSiteInput, type SiteSetting } from "@gantry/shar
 import { useAction, useSubmission } from "@solidjs/router";
 import { createSignal } from "solid-js";
 import { TextField } from "../../components/TextField.tsx";
-import { plainMessage } from "../../lib/api-errors.ts";
 import { createSiteAction, renameSiteAction } from "../../lib/queries.ts";
-import { checkForm, serverErrors } from "../../lib/settings-form.ts";
+import { checkForm, showServerErrors } from "../../lib/settings-form.ts";
 import { toast } from "../../lib/toasts.ts";
 import { FormFooter } from "./FormFooter.tsx";
 
@@ -49,9 +48,7 @@ export function SiteNameForm(props: { site: SiteSetting | null; onDone: () => vo
       }
       props.onDone();
     } catch (e) {
-      const answer = serverErrors(e, plainMessage(e));
-      setErrors(answer.fields);
-      setFormError(answer.form);
+      showServerErrors(e, { setErrors, setFormError });
     }
   };
 

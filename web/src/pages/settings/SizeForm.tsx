@@ -2,9 +2,8 @@ import { AddSizeInput, type SizeSetting } from "@gantry/shared/api/sizes";
 import { useAction, useSubmission } from "@solidjs/router";
 import { createSignal } from "solid-js";
 import { TextField } from "../../components/TextField.tsx";
-import { plainMessage } from "../../lib/api-errors.ts";
 import { addSizeAction, editSizeAction } from "../../lib/queries.ts";
-import { checkForm, serverErrors } from "../../lib/settings-form.ts";
+import { checkForm, showServerErrors } from "../../lib/settings-form.ts";
 import { toast } from "../../lib/toasts.ts";
 import { FormFooter } from "./FormFooter.tsx";
 
@@ -54,9 +53,7 @@ export function SizeForm(props: { size: SizeSetting | null; onDone: () => void }
       if (!initial) for (const clear of [setCode, setLabel, setCpu, setMemoryGb, setDiskGb]) clear("");
       props.onDone();
     } catch (e) {
-      const answer = serverErrors(e, plainMessage(e));
-      setErrors(answer.fields);
-      setFormError(answer.form);
+      showServerErrors(e, { setErrors, setFormError });
     }
   };
 
