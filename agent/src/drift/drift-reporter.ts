@@ -34,10 +34,11 @@ export class DriftReporter {
   readonly #settling = new Map<string, number>();
   /** frames on their way: id → what they carried */
   readonly #inFlight = new Map<string, MarkedVm[]>();
-  /** the latest wait cycle begun, and when; the latest ended (all of its answer taken in) */
+  /** the latest wait cycle begun, and when; the latest ended (all of its answer taken in), and when it began */
   #started = 0;
-  readonly #startedAt = new Map<number, string>();
+  #startedAt: string | null = null;
   #done = 0;
+  #doneStartedAt: string | null = null;
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
@@ -68,7 +69,7 @@ export class DriftReporter {
   /** The watch begins wait cycle `cycle` (its long poll). */
   cycleStarted(cycle: number): void {
     this.#started = cycle;
-    this.#startedAt.set(cycle, this.now().toISOString());
+    this.#startedAt = this.now().toISOString();
   }
 
   /** A job starts working on the VM of `requestId`: its changes are Gantry's own until it ends. */
@@ -87,9 +88,9 @@ export class DriftReporter {
   /** The watch finished the wait it began as cycle `cycle`: it has seen all vCenter did before that. */
   cycleDone(cycle: number): void {
     this.#done = cycle;
+    if (cycle === this.#started) this.#doneStartedAt = this.#startedAt;
     for (const [requestId, released] of this.#settling)
       if (released < cycle) this.#settling.delete(requestId);
-    for (const older of this.#startedAt.keys()) if (older < cycle) this.#startedAt.delete(older);
   }
 
   /** A new connection: whatever was on its way is lost, and the edge hears about every VM of ours again. */
@@ -108,8 +109,8 @@ export class DriftReporter {
   flush(send: (observations: VmObservation[]) => string | null): void {
     const inFlight = new Set([...this.#inFlight.values()].flat().map((vm) => vm.requestId));
     const waiting = (id: string) => this.#held.has(id) || this.#settling.has(id) || inFlight.has(id);
-    const at = this.#startedAt.get(this.#done);
-    if (at === undefined) return;
+    const at = this.#doneStartedAt;
+    if (at === null) return;
     const ready = [...this.#pending.values()]
       .filter((p) => p.confirmedBy <= this.#done && !waiting(p.vm.requestId))
       .map((p) => p.vm);
