@@ -153,21 +153,23 @@ describe("provisionVm against vcsim", () => {
     await vcsim.control.settings({ guestBootDelayMs: 50, guestLinkLocalMs: LINK_LOCAL_MS });
     const job = testJob();
     const { ctx, result } = run(job);
-    const waitingAt = ctx.reached("WAITING_FOR_NETWORK").then(() => Date.now());
     const readyAt = ctx.reached("READY").then(() => Date.now());
 
-    await waitingAt;
+    await ctx.reached("WAITING_FOR_NETWORK");
     const [vm] = await vmsNamed(client, FOLDER, job.vmName);
     if (vm === undefined) throw new Error("no VM while WAITING_FOR_NETWORK");
     // tools run and the guest shows 169.254.x.y (and fe80::) for LINK_LOCAL_MS: not an address for users
     expect(await linkLocalShown(vm)).toMatch(LINK_LOCAL);
+    const linkLocalSeenAt = Date.now();
 
     const outcome = await result;
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     expect(outcome.value.ipAddress).toMatch(TEST_RANGE);
     expect((await vcsim.control.vm({ moref: vm.value })).guest.ipAddress).toBe(outcome.value.ipAddress);
-    expect((await readyAt) - (await waitingAt)).toBeGreaterThanOrEqual(LINK_LOCAL_MS);
+    // the job was still waiting while the guest showed only link-local addresses (timed from what was
+    // seen, not from WAITING_FOR_NETWORK: under load the agent reaches that stage well into the phase)
+    expect(await readyAt).toBeGreaterThanOrEqual(linkLocalSeenAt);
     expect(ctx.stages).toEqual([...PROVISIONING_STAGES]);
   });
 
