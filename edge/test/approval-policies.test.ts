@@ -196,7 +196,7 @@ describe("automatic approval", () => {
     await w.settle();
     await runNotifier(notifierDeps(env));
     const { results } = await env.DB.prepare(
-      "SELECT recipient_id, kind, link FROM notifications WHERE tenant_id = ? AND kind IN ('request.pending', 'request.decided') ORDER BY kind",
+      "SELECT recipient_id, kind, link FROM notifications WHERE tenant_id = ? AND kind IN ('request.pending', 'request.approved') ORDER BY kind",
     )
       .bind(t.tenantId)
       .all<{ recipient_id: string; kind: string; link: string }>();
@@ -316,7 +316,7 @@ describe("the pending deadline", () => {
     // the requester's inbox has the rejection with the rule's reason
     await runNotifier(notifierDeps(env));
     const { results } = await env.DB.prepare(
-      "SELECT body FROM notifications WHERE tenant_id = ? AND recipient_id = ? AND kind = 'request.decided'",
+      "SELECT body FROM notifications WHERE tenant_id = ? AND recipient_id = ? AND kind = 'request.rejected'",
     )
       .bind(t.tenantId, t.member.userId)
       .all<{ body: string }>();

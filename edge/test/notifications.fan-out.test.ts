@@ -71,27 +71,43 @@ describe("who is notified of what (the notifier reading the log)", () => {
     expect(await inboxOf(other.tenantId)).toEqual([]);
   });
 
-  it("tells the requester the decision with the reason, never the admin who decided", async () => {
+  it("tells the requester the decision, never the admin who decided: a rejection with its reason by e-mail too, an approval in the inbox only", async () => {
     const w = testWorkflow();
-    const { requestId, version } = await submitted(w, "rej-01");
+    const rejected = await submitted(w, "rej-01");
     await callerFor(t.admin, w).approvals.reject({
-      requestId,
-      expectedVersion: version,
+      requestId: rejected.requestId,
+      expectedVersion: rejected.version,
       reason: "no budget left",
     });
+    const approved = await submitted(w, "appr-01");
+    await callerFor(t.admin, w).approvals.approve({
+      requestId: approved.requestId,
+      expectedVersion: approved.version,
+    });
     await notify();
-    const decided = (await inboxOf(t.tenantId, "request.decided")).filter(
-      (r) => r.link === `/requests/${requestId}`,
-    );
-    expect(decided).toEqual([
+    const about = (kind: string, requestId: string) =>
+      inboxOf(t.tenantId, kind).then((rows) => rows.filter((r) => r.link === `/requests/${requestId}`));
+    expect(await about("request.rejected", rejected.requestId)).toEqual([
       {
         recipient_id: t.member.userId,
-        kind: "request.decided",
+        kind: "request.rejected",
         title: 'Request "rej-01" was rejected',
         body: "Reason: no budget left",
-        link: `/requests/${requestId}`,
+        link: `/requests/${rejected.requestId}`,
       },
     ]);
+    expect(await about("request.approved", approved.requestId)).toEqual([
+      {
+        recipient_id: t.member.userId,
+        kind: "request.approved",
+        title: 'Request "appr-01" was approved',
+        body: "It is being provisioned now; you will hear when it is ready.",
+        link: `/requests/${approved.requestId}`,
+      },
+    ]);
+    // by default the requester's e-mail is the outcome: the rejection now, READY or FAILED after an approval
+    expect((await emailsOf(t.tenantId, "request.rejected")).map((e) => e.target)).toContain(t.member.email);
+    expect(await emailsOf(t.tenantId, "request.approved")).toEqual([]);
   });
 
   it("tells the requester READY with the VM's name and address, and FAILED with the plain reason", async () => {

@@ -10,7 +10,8 @@ export interface RenderedEmail {
 /** A line above the notification's own words, one per kind: why this person gets it. */
 const WHY: Readonly<Record<NotificationKind | "test", string>> = {
   "request.pending": "A request waits for your approval.",
-  "request.decided": "Your request was decided.",
+  "request.approved": "Your request was approved.",
+  "request.rejected": "Your request was rejected.",
   "vm.ready": "Your VM is ready.",
   "vm.failed": "Your request could not be provisioned.",
   "vm.action": "An action on your VM ended.",

@@ -94,7 +94,7 @@ export const NOTIFICATION_RULES: {
           },
   },
   VmRequestApproved: {
-    kind: "request.decided",
+    kind: "request.approved",
     recipients: "requester",
     about: (d) => d.requestId,
     // approved by the project's policy as it was submitted: the requester saw it happen on the form and
@@ -109,7 +109,7 @@ export const NOTIFICATION_RULES: {
           },
   },
   VmRequestRejected: {
-    kind: "request.decided",
+    kind: "request.rejected",
     recipients: "requester",
     about: (d) => d.requestId,
     text: (d, r) => ({

@@ -5,13 +5,15 @@ import type { SqlDatabase } from "../event-store/stored-event.ts";
 // kind's default, so a new person (or a new kind) needs no rows.
 
 /**
- * E-mail by default: approvers hear of pending requests, requesters of decisions and READY/FAILED, admins
- * of what needs a hand in vCenter or at an agent. A VM action's outcome is in the inbox only (the owner
- * usually watched it happen).
+ * E-mail by default: approvers hear of pending requests, requesters of a rejection and of READY/FAILED,
+ * admins of what needs a hand in vCenter or at an agent. In the inbox only: an approval (READY or FAILED
+ * follows within minutes, so a requester gets one e-mail per outcome, not two) and a VM action's outcome
+ * (the owner usually watched it happen). Anyone can choose otherwise on the preferences page.
  */
 export const EMAIL_BY_DEFAULT: Readonly<Record<NotificationKind, boolean>> = {
   "request.pending": true,
-  "request.decided": true,
+  "request.approved": false,
+  "request.rejected": true,
   "vm.ready": true,
   "vm.failed": true,
   "vm.action": false,

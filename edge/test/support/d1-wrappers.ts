@@ -1,3 +1,4 @@
+import { statementKind } from "../../dev/d1-meter.ts";
 import type { SqlDatabase } from "../../src/event-store/stored-event.ts";
 
 /** Counts D1's `meta.rows_written` over every statement run through it (index entries included). */
@@ -5,6 +6,9 @@ export class MeteredD1 implements SqlDatabase {
   rowsWritten = 0;
   /** D1's `meta.rows_read` likewise (what a read costs, e.g. the quota check's sums) */
   rowsRead = 0;
+  /** rows written by statement kind ("INSERT events", "UPDATE request_summary"), to say where they go */
+  readonly byStatement: Record<string, number> = {};
+  private readonly sqlOf = new WeakMap<D1PreparedStatement, string>();
   constructor(private readonly db: D1Database) {}
 
   prepare(query: string): D1PreparedStatement {
@@ -14,20 +18,28 @@ export class MeteredD1 implements SqlDatabase {
     return new Proxy(statement, {
       get(target, prop, receiver) {
         if (prop === "bind") {
-          return (...values: unknown[]) => meter.wrapBound(target.bind(...values));
+          return (...values: unknown[]) => meter.wrapBound(target.bind(...values), query);
         }
         return Reflect.get(target, prop, receiver);
       },
     });
   }
 
-  private wrapBound(statement: D1PreparedStatement): D1PreparedStatement {
+  private written(sql: string | undefined, rows: number): void {
+    this.rowsWritten += rows;
+    if (rows === 0) return;
+    const kind = statementKind(sql);
+    this.byStatement[kind] = (this.byStatement[kind] ?? 0) + rows;
+  }
+
+  private wrapBound(statement: D1PreparedStatement, query: string): D1PreparedStatement {
+    this.sqlOf.set(statement, query);
     const run = statement.run.bind(statement);
     const all = statement.all.bind(statement);
     return Object.assign(statement, {
       run: async <T>() => {
         const result = await run<T>();
-        this.rowsWritten += result.meta.rows_written ?? 0;
+        this.written(query, result.meta.rows_written ?? 0);
         this.rowsRead += result.meta.rows_read ?? 0;
         return result;
       },
@@ -42,7 +54,10 @@ export class MeteredD1 implements SqlDatabase {
 
   async batch<T = unknown>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
     const results = await this.db.batch<T>(statements);
-    this.rowsWritten += results.reduce((n, r) => n + (r.meta.rows_written ?? 0), 0);
+    for (const [i, r] of results.entries()) {
+      const statement = statements[i];
+      this.written(statement && this.sqlOf.get(statement), r.meta.rows_written ?? 0);
+    }
     this.rowsRead += results.reduce((n, r) => n + (r.meta.rows_read ?? 0), 0);
     return results;
   }

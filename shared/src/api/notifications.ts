@@ -10,8 +10,10 @@ import { z } from "zod";
 export const NotificationKind = z.enum([
   /** a request waits for approval (→ the project's approvers) */
   "request.pending",
-  /** approved or rejected with the reason (→ the requester) */
-  "request.decided",
+  /** approved by a person; not by e-mail unless chosen: READY or FAILED follows in minutes (→ the requester) */
+  "request.approved",
+  /** rejected, with the reason (→ the requester) */
+  "request.rejected",
   /** READY with name and address (→ the requester) */
   "vm.ready",
   /** FAILED with the plain reason (→ the requester) */

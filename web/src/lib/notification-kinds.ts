@@ -3,7 +3,8 @@ import type { NotificationKind } from "@gantry/shared/api/notifications";
 /** What each kind is called on the preferences page, and who usually gets it. */
 export const KIND_LABELS: Readonly<Record<NotificationKind, { label: string; who: string }>> = {
   "request.pending": { label: "A request waits for approval", who: "approvers" },
-  "request.decided": { label: "My request was approved or rejected", who: "requesters" },
+  "request.approved": { label: "My request was approved", who: "requesters" },
+  "request.rejected": { label: "My request was rejected", who: "requesters" },
   "vm.ready": { label: "My VM is ready", who: "requesters" },
   "vm.failed": { label: "My request failed", who: "requesters" },
   "vm.action": { label: "An action on my VM ended", who: "owners" },

@@ -1,0 +1,25 @@
+-- `request.decided` becomes `request.approved` (inbox only by default: READY or FAILED follows within
+-- minutes, so a requester is e-mailed once per outcome) and `request.rejected` (e-mailed by default).
+-- A person's explicit choice for the old kind carries over to both; recorded notifications and
+-- deliveries get the kind their words say (the rule wrote "... was rejected" or "... was approved").
+
+INSERT OR IGNORE INTO notification_preferences (tenant_id, user_id, kind, channel, enabled)
+SELECT tenant_id, user_id, 'request.approved', channel, enabled FROM notification_preferences
+WHERE kind = 'request.decided';
+
+INSERT OR IGNORE INTO notification_preferences (tenant_id, user_id, kind, channel, enabled)
+SELECT tenant_id, user_id, 'request.rejected', channel, enabled FROM notification_preferences
+WHERE kind = 'request.decided';
+
+DELETE FROM notification_preferences WHERE kind = 'request.decided';
+
+UPDATE notifications
+SET kind = CASE WHEN title LIKE '% was rejected' THEN 'request.rejected' ELSE 'request.approved' END
+WHERE kind = 'request.decided';
+
+UPDATE notification_deliveries
+SET kind = CASE
+  WHEN json_extract(content, '$.title') LIKE '% was rejected' THEN 'request.rejected'
+  ELSE 'request.approved'
+END
+WHERE kind = 'request.decided';
