@@ -8,9 +8,15 @@ import {
   deliverBatch,
   retryDelaySeconds,
 } from "../src/notifications/deliver.ts";
-import { type DeliveryRow, insertDelivery, readDelivery } from "../src/notifications/deliveries.ts";
+import {
+  type DeliveryRow,
+  insertDelivery,
+  readDelivery,
+  strandedDeliveries,
+} from "../src/notifications/deliveries.ts";
 import { runNotifier } from "../src/notifications/notifier.ts";
 import { callerFor, codeOf, requestInput } from "./support/callers.ts";
+import { MeteredD1 } from "./support/d1-wrappers.ts";
 import { seedReferenceData } from "./support/seed.ts";
 import { testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
@@ -23,8 +29,8 @@ beforeAll(async () => {
   other = await createTestTenant(env.DB);
 });
 
-/** A queued e-mail delivery of the test tenant. */
-async function queuedEmail(): Promise<string> {
+/** A queued e-mail delivery of the test tenant, made at `createdAt` (now by default). */
+async function queuedEmail(createdAt = new Date().toISOString()): Promise<string> {
   const id = `test-delivery-${crypto.randomUUID()}`;
   await insertDelivery(env.DB, {
     id,
@@ -37,9 +43,9 @@ async function queuedEmail(): Promise<string> {
       title: "VM web-01 is ready",
       body: "at 10.0.0.5",
       link: "/vms/x",
-      occurredAt: new Date().toISOString(),
+      occurredAt: createdAt,
     },
-    createdAt: new Date().toISOString(),
+    createdAt,
   }).run();
   return id;
 }
@@ -136,6 +142,29 @@ describe("the delivery consumer", () => {
     await callerFor(t.admin, w).notifications.retryDelivery({ id });
     // through the real queue and the Email binding this time
     await expect.poll(async () => (await readDelivery(env.DB, id))?.status, { timeout: 20_000 }).toBe("sent");
+  });
+});
+
+describe("the minute sweep's search for deliveries whose queue message was lost", () => {
+  it("finds one queued for over a minute, and reads only the last day's deliveries to find it", async () => {
+    // ten days ahead, so every other test's deliveries are old too
+    const now = Date.now() + 10 * 86_400_000;
+    const at = (msAgo: number) => new Date(now - msAgo).toISOString();
+    const old = await Promise.all(Array.from({ length: 120 }, () => queuedEmail(at(3 * 86_400_000))));
+    const lost = await queuedEmail(at(5 * 60_000));
+    const justQueued = await queuedEmail(at(10_000));
+    const db = new MeteredD1(env.DB);
+    const found = await strandedDeliveries(db, {
+      since: at(86_400_000),
+      before: at(60_000),
+      now,
+      limit: 500,
+    });
+    expect(found).toEqual([lost]);
+    expect(found).not.toContain(justQueued);
+    expect(found.some((id) => old.includes(id))).toBe(false);
+    // the old rows are not even read: the tenant's log index bounds the search to the window
+    expect(db.rowsRead).toBeLessThan(old.length / 4);
   });
 });
 

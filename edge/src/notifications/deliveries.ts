@@ -110,17 +110,20 @@ export async function queuedAmong(db: SqlDatabase, ids: readonly string[]): Prom
 /**
  * Deliveries whose queue message was lost: queued before `before` and never picked up (the producer died
  * between its D1 batch and its queue send), or claimed by a consumer that died mid-send. Re-sent by the sweep.
+ * Only deliveries made since `since` are looked at, through each tenant's log index: the minute cron must
+ * not read the whole table, which grows with every e-mail and webhook ever sent. (CROSS JOIN keeps the
+ * tenants as the outer loop: SQLite's planner would otherwise scan the deliveries.)
  */
 export async function strandedDeliveries(
   db: SqlDatabase,
-  input: { before: string; now: number; limit: number },
+  input: { since: string; before: string; now: number; limit: number },
 ): Promise<string[]> {
   const { results } = await db
     .prepare(
-      `SELECT id FROM notification_deliveries
-       WHERE (status = 'queued' AND updated_at < ?) OR (status = 'sending' AND claimed_until < ?) LIMIT ?`,
+      `SELECT d.id FROM tenants t CROSS JOIN notification_deliveries d ON d.tenant_id = t.id AND d.created_at >= ?
+       WHERE (d.status = 'queued' AND d.updated_at < ?) OR (d.status = 'sending' AND d.claimed_until < ?) LIMIT ?`,
     )
-    .bind(input.before, input.now, input.limit)
+    .bind(input.since, input.before, input.now, input.limit)
     .all<{ id: string }>();
   return results.map((r) => r.id);
 }

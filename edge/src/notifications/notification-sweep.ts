@@ -6,6 +6,12 @@ import { afterCommit, type NotifierDeps, runNotifier } from "./notifier.ts";
 import { resolveRecipients } from "./recipients.ts";
 
 /**
+ * How far back the sweep looks for deliveries whose queue message was lost. It runs every minute, so a day
+ * is over a thousand chances; what is older stays listed as queued in the admins' delivery log.
+ */
+const STRANDED_WINDOW_MS = 24 * 60 * 60_000;
+
+/**
  * The minute cron's part: the notifier catches up on anything a lost wake-up left (push covers the rest),
  * deliveries whose queue message was lost go on the queue again, and agents offline for longer than the
  * deployment allows are told to their tenant's admins (once per offline spell: the key is the agent and
@@ -17,6 +23,7 @@ export async function sweepNotifications(
 ): Promise<void> {
   await runNotifier(deps);
   const stranded = await strandedDeliveries(deps.db, {
+    since: new Date(input.now - STRANDED_WINDOW_MS).toISOString(),
     before: new Date(input.now - 60_000).toISOString(),
     now: input.now,
     limit: 500,
