@@ -35,7 +35,11 @@ export interface ScalePoint extends ScalePointOptions {
   /** D1 calls and rows written from the first submit to the last terminal frame, per request */
   d1CallsPerRequest: number;
   d1RowsPerRequest: number;
-  errors: { missing: number; unacked: number; hub: string[]; http: number; total: number };
+  /**
+   * missing: frames a watcher never received; unacked: frames the hubs had not acked 30 s after the last
+   * job ended; leftover: jobs the hubs still held after the point (ended by a drain); hub: agents' errors
+   */
+  errors: { missing: number; unacked: number; leftover: number; hub: string[]; http: number; total: number };
   measuredMs: number;
 }
 
@@ -45,6 +49,7 @@ const Meter = z.object({ rowsWritten: z.number(), callMs: z.object({ count: z.nu
 const UPDATES_PER_REQUEST = 6;
 const RECEIVE_TIMEOUT_MS = 15_000;
 const STALL_MS = 60_000;
+const ACK_WAIT_MS = 30_000;
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /** The sites and agents a point uses: at most one job per site when fewer jobs than sites are in flight. */
@@ -220,13 +225,18 @@ export async function runScalePoint(input: {
   const measuredMs = performance.now() - measuring;
   const schedAfter = await schedTimes(input.edgePid, "workerd");
   const ran = await meter.dev("GET", "/agent/dev/bench/d1-meter", Meter);
-  for (let i = 0; i < 50 && agents.some((a) => a.pendingAcks > 0); i++) await sleep(100);
+  // the hubs may still be working through the last frames of a big point: give them time to ack
+  const ackDeadline = performance.now() + ACK_WAIT_MS;
+  while (agents.some((a) => a.pendingAcks > 0) && performance.now() < ackDeadline) await sleep(100);
+  const unacked = agents.reduce((n, a) => n + a.pendingAcks, 0);
   for (const agent of agents) agent.stop();
+  // a job whose result never reached its hub would hold the site for the next point: end it, count it
+  let leftover = 0;
+  for (const u of used) leftover += await drainSite(meter, u.agents, u.site.siteId);
 
   const updates = options.requests * UPDATES_PER_REQUEST;
   const http = clients.reduce((n, c) => n + c.errors, 0) - httpBefore;
   const hub = [...failures, ...agents.flatMap((a) => a.errors)];
-  const unacked = agents.reduce((n, a) => n + a.pendingAcks, 0);
   return {
     ...options,
     sites: used.length,
@@ -244,9 +254,10 @@ export async function runScalePoint(input: {
     errors: {
       missing: counts.missing,
       unacked,
+      leftover,
       hub: hub.slice(0, 10),
       http,
-      total: counts.missing + unacked + hub.length + http,
+      total: counts.missing + unacked + leftover + hub.length + http,
     },
     measuredMs: Math.round(measuredMs),
   };

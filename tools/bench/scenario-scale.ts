@@ -11,8 +11,13 @@ import { type BurstOptions, type BurstRun, runBurst } from "./scenario-burst.ts"
 import { runEventStore } from "./scenario-event-store.ts";
 import { renderChart } from "./svg-chart.ts";
 
+/** The parts of `--scale`, in the order they run; `--scale-parts` picks some (e.g. to re-run one). */
+export const SCALE_PARTS = ["in-flight", "watchers", "burst", "rebuild"] as const;
+export type ScalePart = (typeof SCALE_PARTS)[number];
+
 /** What `--scale` measures (README.md, "Scale curves"). */
 export interface ScaleSettings {
+  parts: ScalePart[];
   tenants: number;
   sites: number;
   /** the in-flight curve's points, one watcher per request */
@@ -155,7 +160,8 @@ export async function runScale(input: {
 }): Promise<ScaleSummary> {
   const { client, settings, note } = input;
   const summary: ScaleSummary = { inFlight: [], watchers: [], rebuild: [], burst: null, growth: [] };
-  const part = async (name: string, work: () => Promise<void>) => {
+  const part = async (name: ScalePart, work: () => Promise<void>) => {
+    if (!settings.parts.includes(name)) return;
     try {
       await work();
     } catch (error) {

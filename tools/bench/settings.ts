@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import type { LatencyOptions } from "./scenario-latency.ts";
-import type { ScaleSettings } from "./scenario-scale.ts";
+import { SCALE_PARTS, type ScalePart, type ScaleSettings } from "./scenario-scale.ts";
 
 export const SCENARIOS = [
   "events",
@@ -54,7 +54,7 @@ export interface BenchArgs {
 
 const USAGE = `usage: npm run bench [-w @gantry/bench --] [--quick] [--only ${SCENARIOS.join(",")}]
   [--runs N] [--in-flight 1,100] [--poll-every N] [--guest-boot-ms MS] [--agent-runs bundle|sources]
-  [--live] [--keep-state] [--scale] [--scale-in-flight 1,10,100,1000]
+  [--live] [--keep-state] [--scale] [--scale-in-flight 1,10,100,1000] [--scale-parts ${SCALE_PARTS.join(",")}]
   [--wan 0,25,50] [--wan-jitter MS] [--wan-browser-ms MS] [--wan-vms N]`;
 
 const positive = (name: string, raw: string | undefined, fallback: number): number => {
@@ -84,6 +84,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       "keep-state": { type: "boolean", default: false },
       scale: { type: "boolean", default: false },
       "scale-in-flight": { type: "string" },
+      "scale-parts": { type: "string" },
     },
   });
   const quick = values.quick === true;
@@ -91,6 +92,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const only = values.only?.split(",").map((s) => s.trim()) ?? (scale ? ["scale"] : [...DEFAULT_SCENARIOS]);
   const unknown = only.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
   if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(", ")}\n${USAGE}`);
+  const parts = values["scale-parts"]?.split(",").map((s) => s.trim()) ?? [...SCALE_PARTS];
+  const unknownParts = parts.filter((p) => !(SCALE_PARTS as readonly string[]).includes(p));
+  if (unknownParts.length > 0) throw new Error(`unknown scale part(s) ${unknownParts.join(", ")}\n${USAGE}`);
   const agentRuns = values["agent-runs"] ?? "bundle";
   if (agentRuns !== "bundle" && agentRuns !== "sources")
     throw new Error(`--agent-runs must be bundle or sources, got "${agentRuns}"\n${USAGE}`);
@@ -137,6 +141,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       scale: only.includes("scale")
         ? {
             ...scaleSettings(quick),
+            parts: parts as ScalePart[],
             ...(values["scale-in-flight"] === undefined
               ? {}
               : {
@@ -151,7 +156,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
 }
 
 /** `--scale`: the issue's sizes, or with `--quick` a smoke test of every curve (about 10 minutes). */
-function scaleSettings(quick: boolean): ScaleSettings {
+function scaleSettings(quick: boolean): Omit<ScaleSettings, "parts"> {
   return {
     tenants: 3,
     sites: 10,
