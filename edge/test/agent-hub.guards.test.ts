@@ -18,6 +18,20 @@ describe("AgentHub guards", () => {
     // a thousand frames through one shared workerd on a loaded 2-core runner: a deadline, not a speed goal
   }, 60_000);
 
+  it("lets an agent that runs 64 jobs at once send the frames a busy hub gets back to back", async () => {
+    const siteId = freshSite("busy");
+    const { agent } = await helloAgent((await enrolledAgent(siteId)).credential, { capacity: 64 });
+    // what a 20 s stall of the hub queues on the socket of an agent running 64 jobs, delivered at once:
+    // the flood above from an agent that takes one job is closed, this one is not
+    for (let i = 0; i < 1000; i++)
+      agent.sendRaw(`{"v":1,"id":"b${i}","type":"error","code":"INTERNAL","message":"queued"}`);
+    agent.send({ type: "lease.renew", leases: [], capacity: 64, draining: false });
+    const answered = await Promise.race([agent.next("lease.renewed", 30_000), agent.closed]);
+    expect(answered).toMatchObject({ type: "lease.renewed" });
+    expect((await hubOf(siteId).status()).counters.frames_rate_limited ?? 0).toBe(0);
+    agent.ws.close(1000, "done");
+  }, 60_000);
+
   it("answers a few malformed frames with errors, and closes a socket that keeps sending them", async () => {
     const siteId = freshSite("garbage");
     const { agent } = await helloAgent((await enrolledAgent(siteId)).credential);

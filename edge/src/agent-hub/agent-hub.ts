@@ -46,6 +46,7 @@ import { type ScanFailure, SiteScans, scannerOf } from "./site-scan.ts";
 import {
   closeSilentSockets,
   FrameRateLimit,
+  frameRateFor,
   HELLO_DEADLINE_MS,
   MALFORMED_RATE,
   refuseFlood,
@@ -139,6 +140,9 @@ export class AgentHub extends DurableObject<Env> {
       if (this.hub.roster.isRevoked(facts.agentId))
         return closeSocket(ws, CLOSE_CODES.revoked, "agent revoked");
       const frame = this.readFrame(ws, message);
+      // an agent that runs more jobs at once sends more frames: its allowance follows what it says
+      if (frame?.type === "hello" || frame?.type === "lease.renew")
+        this.rateLimit.setRate(facts.connectionId, frameRateFor(frame.capacity));
       if (frame) await handleFrame(this.hub, this.streams, { ws, facts, frame });
       else if (!this.malformed.take(facts.connectionId, this.hub.now())) refuseGarbage(this.hub, ws);
     } catch (error) {

@@ -11,8 +11,22 @@ export interface FrameRate {
   burst: number;
 }
 
-/** Frames of any kind one connection may send. */
+/** Frames of any kind one connection may send until it says how many jobs it takes at once. */
 export const FRAME_RATE: FrameRate = { perSecond: 50, burst: 200 };
+
+/**
+ * What each job an agent takes at once adds to its allowance. A job sends a frame per stage, seconds
+ * apart; but when the hub is busy (a D1 backlog under load) the frames of every running job queue on the
+ * socket and reach the object back to back, so the burst must hold ~20 s of them: an agent running 64
+ * jobs may send 1,480 frames in a row. A flood is still closed within seconds.
+ */
+const PER_JOB: FrameRate = { perSecond: 2, burst: 20 };
+
+/** The allowance of an agent that takes `capacity` jobs at once (its hello, each renewal). */
+export const frameRateFor = (capacity: number): FrameRate => ({
+  perSecond: FRAME_RATE.perSecond + PER_JOB.perSecond * capacity,
+  burst: FRAME_RATE.burst + PER_JOB.burst * capacity,
+});
 
 /**
  * Malformed or unknown frames one connection may send: a few are a bug on the agent's side and each
@@ -21,17 +35,28 @@ export const FRAME_RATE: FrameRate = { perSecond: 50, burst: 200 };
 export const MALFORMED_RATE: FrameRate = { perSecond: 0.1, burst: 10 };
 
 /**
- * Per-connection token bucket: one agent flooding its hub (50 frames/s, burst 200), or sending garbage,
+ * Per-connection token bucket: one agent flooding its hub (beyond 50 frames/s and a burst of 200, more
+ * for an agent that runs many jobs at once: `frameRateFor`), or sending garbage,
  * is closed with 1008 instead of starving the site's other agents. In memory on purpose: it resets
  * when the object hibernates, which only ever happens to quiet sockets.
  */
 export class FrameRateLimit {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  /** a connection's own allowance, once it said its capacity */
+  private readonly rates = new Map<string, FrameRate>();
 
   constructor(private readonly rate: FrameRate = FRAME_RATE) {}
 
+  /** From now on the connection may send at `rate`; its bucket gains (or loses) what the burst did. */
+  setRate(connectionId: string, rate: FrameRate): void {
+    const before = this.rates.get(connectionId) ?? this.rate;
+    const bucket = this.buckets.get(connectionId);
+    if (bucket) bucket.tokens = Math.max(0, Math.min(rate.burst, bucket.tokens + rate.burst - before.burst));
+    this.rates.set(connectionId, rate);
+  }
+
   take(connectionId: string, now: number): boolean {
-    const { burst, perSecond } = this.rate;
+    const { burst, perSecond } = this.rates.get(connectionId) ?? this.rate;
     const b = this.buckets.get(connectionId) ?? { tokens: burst, at: now };
     b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * perSecond);
     b.at = now;
@@ -43,6 +68,7 @@ export class FrameRateLimit {
 
   forget(connectionId: string): void {
     this.buckets.delete(connectionId);
+    this.rates.delete(connectionId);
   }
 }
 
