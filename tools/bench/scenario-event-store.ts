@@ -21,6 +21,9 @@ export interface EventStoreResult {
   fillPerRun: number[];
   rowsWrittenPerEvent: number;
   rebuildMs: number[];
+  /** of each rebuild: the replay into fresh tables, then their comparison with the live ones */
+  rebuildReplayMs: number[];
+  rebuildCompareMs: number[];
   eventsReplayed: number;
   rebuildEqual: boolean;
 }
@@ -28,7 +31,12 @@ export interface EventStoreResult {
 const Appended = z.object({ events: z.number(), commits: z.number(), rowsWritten: z.number() });
 const Rebuilt = z.object({
   ms: z.number(),
-  report: z.object({ eventsReplayed: z.number(), equal: z.boolean() }),
+  report: z.object({
+    eventsReplayed: z.number(),
+    replayMs: z.number(),
+    compareMs: z.number(),
+    equal: z.boolean(),
+  }),
 });
 
 const LIFECYCLES_PER_CALL = 100;
@@ -89,11 +97,15 @@ export async function runEventStore(
   }
 
   const rebuildMs: number[] = [];
+  const rebuildReplayMs: number[] = [];
+  const rebuildCompareMs: number[] = [];
   let eventsReplayed = 0;
   let rebuildEqual = true;
   for (let i = 0; i < options.rebuilds; i++) {
     const rebuilt = await client.dev("POST", "/agent/dev/bench/rebuild", Rebuilt, {});
     rebuildMs.push(rebuilt.ms);
+    rebuildReplayMs.push(rebuilt.report.replayMs);
+    rebuildCompareMs.push(rebuilt.report.compareMs);
     eventsReplayed = rebuilt.report.eventsReplayed;
     rebuildEqual &&= rebuilt.report.equal;
   }
@@ -103,6 +115,8 @@ export async function runEventStore(
     fillPerRun,
     rowsWrittenPerEvent: Math.round((rows / events) * 100) / 100,
     rebuildMs,
+    rebuildReplayMs,
+    rebuildCompareMs,
     eventsReplayed,
     rebuildEqual,
   };

@@ -37,6 +37,9 @@ export interface ScaleSettings {
 export interface RebuildPoint {
   events: number;
   rebuildMs: number;
+  /** the replay into fresh tables, and their comparison with the live ones (the rest: set-up, drop) */
+  replayMs: number;
+  compareMs: number;
   fillEventsPerSecond: number;
   rebuildEqual: boolean;
 }
@@ -241,6 +244,8 @@ export async function runScale(input: {
       summary.rebuild.push({
         events: result.eventsReplayed,
         rebuildMs: Math.round(result.rebuildMs[0] ?? Number.NaN),
+        replayMs: result.rebuildReplayMs[0] ?? Number.NaN,
+        compareMs: result.rebuildCompareMs[0] ?? Number.NaN,
         fillEventsPerSecond: Math.round(fill.reduce((a, b) => a + b, 0) / Math.max(1, fill.length)),
         rebuildEqual: result.rebuildEqual,
       });

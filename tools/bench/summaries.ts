@@ -78,6 +78,9 @@ export interface EventStoreSummary {
   fillEventsPerSecond: Figure;
   rowsWrittenPerEvent: number;
   rebuildMs: Figure;
+  /** of the rebuild: the replay into fresh tables, then their comparison with the live ones */
+  rebuildReplayMs: Figure;
+  rebuildCompareMs: Figure;
   eventsReplayed: number;
   rebuildEqual: boolean;
 }
@@ -210,6 +213,8 @@ export function summarizeEventStore(result: EventStoreResult): EventStoreSummary
     fillEventsPerSecond: figure(result.fillPerRun, 0),
     rowsWrittenPerEvent: result.rowsWrittenPerEvent,
     rebuildMs: figure(result.rebuildMs, 0),
+    rebuildReplayMs: figure(result.rebuildReplayMs, 0),
+    rebuildCompareMs: figure(result.rebuildCompareMs, 0),
     eventsReplayed: result.eventsReplayed,
     rebuildEqual: result.rebuildEqual,
   };

@@ -108,7 +108,10 @@ function scaleLines(s: ScaleSummary): string[] {
     "scale curves",
     ...s.inFlight.map(point),
     ...s.watchers.map(point),
-    ...s.rebuild.map((r) => `  rebuild of ${r.events} events: ${r.rebuildMs} ms (equal: ${r.rebuildEqual})`),
+    ...s.rebuild.map(
+      (r) =>
+        `  rebuild of ${r.events} events: ${r.rebuildMs} ms (replay ${r.replayMs}, compare ${r.compareMs}; equal: ${r.rebuildEqual})`,
+    ),
     ...(s.burst
       ? [
           `  burst of ${s.burst.requests} over ${s.burst.agents} agents: ${s.burst.wallMs} ms, ${s.burst.vmsPerMinute} VMs/min, ${s.burst.d1RowsPerRequest} rows/request, errors ${s.burst.errors.total}`,

@@ -14,6 +14,9 @@ export interface TableComparison {
 
 export interface RebuildReport {
   eventsReplayed: number;
+  /** wall time of the replay into the shadow tables, and of their comparison with the live ones */
+  replayMs: number;
+  compareMs: number;
   tables: TableComparison[];
   equal: boolean;
   swapped: boolean;
@@ -72,6 +75,7 @@ export async function rebuildProjections(
   for (const table of tables) await createShadow(db, table);
 
   const target: ProjectionTarget = { db, table: (name) => (tables.includes(name) ? shadowOf(name) : name) };
+  const started = Date.now();
   let after = 0;
   let eventsReplayed = 0;
   for (;;) {
@@ -83,7 +87,9 @@ export async function rebuildProjections(
     if (page.done) break;
   }
 
+  const replayed = Date.now();
   const comparisons = await Promise.all(tables.map((table) => compare(db, table)));
+  const compareMs = Date.now() - replayed;
   const equal = comparisons.every((c) => c.onlyInLive === 0 && c.onlyInRebuilt === 0);
   const swap = options.swap === true;
   await db.batch(
@@ -97,5 +103,12 @@ export async function rebuildProjections(
       db.prepare(`DROP TABLE ${shadowOf(table)}`),
     ]),
   );
-  return { eventsReplayed, tables: comparisons, equal, swapped: swap };
+  return {
+    eventsReplayed,
+    replayMs: replayed - started,
+    compareMs,
+    tables: comparisons,
+    equal,
+    swapped: swap,
+  };
 }

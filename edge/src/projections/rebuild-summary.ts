@@ -20,5 +20,7 @@ export function describeRebuild(report: RebuildReport, source: string): string[]
       ? "The live tables equal the rebuild; nothing to do."
       : "The live tables differ from the rebuild; run again with --swap to replace them.";
   const events = `${report.eventsReplayed} event${report.eventsReplayed === 1 ? "" : "s"}`;
-  return [`Replayed ${events} from ${source}.`, ...tables, outcome];
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const timing = `in ${seconds(report.replayMs)}; compared in ${seconds(report.compareMs)}`;
+  return [`Replayed ${events} from ${source} ${timing}.`, ...tables, outcome];
 }
