@@ -77,6 +77,14 @@ describe("projection rebuild", () => {
     ]);
   });
 
+  it("replays the same over many small pages, each read while the one before is written", async () => {
+    const whole = await rebuildProjections(env.DB);
+    const paged = await rebuildProjections(env.DB, { pageSize: 3 });
+    expect(paged.equal).toBe(true);
+    expect(paged.eventsReplayed).toBe(whole.eventsReplayed);
+    expect(paged.tables).toEqual(whole.tables);
+  });
+
   it("reports a drifted live table and repairs it on swap", async () => {
     const { requestId } = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
     await env.DB.prepare("UPDATE request_summary SET status = 'READY' WHERE request_id = ?")
