@@ -55,6 +55,7 @@ export interface BenchArgs {
 const USAGE = `usage: npm run bench [-w @gantry/bench --] [--quick] [--only ${SCENARIOS.join(",")}]
   [--runs N] [--in-flight 1,100] [--poll-every N] [--guest-boot-ms MS] [--agent-runs bundle|sources]
   [--live] [--keep-state] [--scale] [--scale-in-flight 1,10,100,1000] [--scale-parts ${SCALE_PARTS.join(",")}]
+  [--scale-stage-gap MIN_MS,MAX_MS]
   [--wan 0,25,50] [--wan-jitter MS] [--wan-browser-ms MS] [--wan-vms N]`;
 
 const positive = (name: string, raw: string | undefined, fallback: number): number => {
@@ -85,6 +86,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       scale: { type: "boolean", default: false },
       "scale-in-flight": { type: "string" },
       "scale-parts": { type: "string" },
+      "scale-stage-gap": { type: "string" },
     },
   });
   const quick = values.quick === true;
@@ -95,6 +97,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const parts = values["scale-parts"]?.split(",").map((s) => s.trim()) ?? [...SCALE_PARTS];
   const unknownParts = parts.filter((p) => !(SCALE_PARTS as readonly string[]).includes(p));
   if (unknownParts.length > 0) throw new Error(`unknown scale part(s) ${unknownParts.join(", ")}\n${USAGE}`);
+  const gap = values["scale-stage-gap"]?.split(",").map((n) => positive("scale-stage-gap", n.trim(), 0));
+  if (gap !== undefined && (gap.length !== 2 || (gap[0] ?? 0) > (gap[1] ?? 0)))
+    throw new Error(`--scale-stage-gap takes MIN_MS,MAX_MS\n${USAGE}`);
   const agentRuns = values["agent-runs"] ?? "bundle";
   if (agentRuns !== "bundle" && agentRuns !== "sources")
     throw new Error(`--agent-runs must be bundle or sources, got "${agentRuns}"\n${USAGE}`);
@@ -142,6 +147,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         ? {
             ...scaleSettings(quick),
             parts: parts as ScalePart[],
+            ...(gap === undefined ? {} : { stageGapMs: [gap[0] ?? 0, gap[1] ?? 0] as [number, number] }),
             ...(values["scale-in-flight"] === undefined
               ? {}
               : {
