@@ -187,10 +187,12 @@ export async function runScalePoint(input: {
   const schedBefore = await schedTimes(input.edgePid, "workerd");
   const measuring = performance.now();
   await Promise.all(agents.map((a) => a.start(onGrant(a))));
+  // no job ends for a whole job's length at the start: a stall is a minute longer than the slowest job
+  const stallMs = STALL_MS + PROVISIONING_STAGES.length * input.stageGapMs[1];
   const stalled = new Promise<never>((_, reject) => {
     const timer = setInterval(() => {
       if (counts.finished === options.requests) clearInterval(timer);
-      else if (performance.now() - lastFinish > STALL_MS) {
+      else if (performance.now() - lastFinish > stallMs) {
         clearInterval(timer);
         const errors = agents.flatMap((a) => a.errors).slice(0, 5);
         reject(
