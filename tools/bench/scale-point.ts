@@ -45,6 +45,7 @@ export interface ScalePoint extends ScalePointOptions {
 
 const HubJobs = z.object({ jobs: z.array(z.object({ state: z.string() })) });
 const HubAgents = z.object({ agents: z.array(z.object({ connected: z.boolean() })) });
+const CaughtUp = z.object({ caughtUp: z.literal(true) });
 const Meter = z.object({ rowsWritten: z.number(), callMs: z.object({ count: z.number() }) });
 const UPDATES_PER_REQUEST = 6;
 const RECEIVE_TIMEOUT_MS = 15_000;
@@ -96,6 +97,8 @@ export async function runScalePoint(input: {
   const clients = [...new Set(used.map((u) => u.site.client))];
   const httpBefore = clients.reduce((n, c) => n + c.errors, 0);
 
+  // the notifications of the point before (up to a thousand READYs) must not run inside this one
+  await meter.dev("POST", "/agent/dev/bench/notifier/catch-up", CaughtUp, {});
   await meter.dev("POST", "/agent/dev/bench/d1-meter/reset", z.unknown(), {});
   const names = Array.from({ length: options.requests }, (_, i) => `${input.label}-${i}`);
   const created = await mapLimit(names, 8, async (name, i) => {

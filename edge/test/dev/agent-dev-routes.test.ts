@@ -85,6 +85,29 @@ describe("agent dev routes of the dev Worker (DEV_LOGIN on)", () => {
     expect(meter.byStatement.reduce((n, s) => n + s.rows, 0)).toBe(meter.rowsWritten);
   });
 
+  it("lets the notifier catch up on the log before a bench measurement", async () => {
+    const appended = await post("/agent/dev/bench/append", {
+      tenantId: "bench",
+      prefix: "notify",
+      from: 100,
+      count: 3,
+    });
+    expect(appended.status).toBe(200);
+    const first = await (await post("/agent/dev/bench/notifier/catch-up", {})).json<{
+      events: number;
+      caughtUp: boolean;
+    }>();
+    expect(first.caughtUp).toBe(true);
+    // the lifecycles' submits and READYs are events the notifier reads
+    expect(first.events).toBeGreaterThanOrEqual(6);
+    // nothing new since: a second catch-up reads nothing
+    const again = await (await post("/agent/dev/bench/notifier/catch-up", {})).json<{
+      events: number;
+      caughtUp: boolean;
+    }>();
+    expect(again).toMatchObject({ events: 0, caughtUp: true });
+  });
+
   it("passes every other route to the production Worker", async () => {
     expect(await (await get("/healthz/details")).json()).toMatchObject({ ok: true });
   });
