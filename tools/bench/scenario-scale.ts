@@ -272,6 +272,7 @@ export async function writeScaleCharts(dir: string, s: ScaleSummary): Promise<st
       title: "Stage → browser latency vs jobs in flight",
       xLabel: "jobs in flight",
       yLabel: "ms",
+      yScale: "log" as const,
       series: [inFlight("p50", (p) => p.push.p50), inFlight("p99", (p) => p.push.p99)],
     },
     {
@@ -309,6 +310,7 @@ export async function writeScaleCharts(dir: string, s: ScaleSummary): Promise<st
       title: "Stage → browser latency vs watchers per request",
       xLabel: "watchers per request",
       yLabel: "ms",
+      yScale: "log" as const,
       series: [byWatchers("p50", (p) => p.push.p50), byWatchers("p99", (p) => p.push.p99)],
     },
     {

@@ -8,12 +8,15 @@ export interface ChartSpec {
   title: string;
   xLabel: string;
   yLabel: string;
+  /** "log" for a figure that spans decades (latency from a healthy 10 ms to a saturated 20 s) */
+  yScale?: "linear" | "log";
   series: ChartSeries[];
 }
 
 const W = 640;
 const H = 400;
-const M = { left: 70, right: 130, top: 40, bottom: 56 };
+// the legend is a row under the title, so the last points' labels have the right margin to themselves
+const M = { left: 70, right: 60, top: 58, bottom: 56 };
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -28,9 +31,25 @@ function niceStep(max: number): number {
   return [1, 2, 5, 10].map((f) => f * power).find((s) => s >= raw) ?? raw;
 }
 
+/** The y axis: where a value sits (0 at the bottom, 1 at the top) and the values it is ticked at. */
+function yAxis(ys: number[], scale: "linear" | "log"): { at: (y: number) => number; ticks: number[] } {
+  if (scale === "log") {
+    const positive = ys.filter((y) => y > 0);
+    const lo = Math.floor(Math.log10(Math.min(...positive, 1)));
+    const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(...positive, 10))));
+    const ticks = Array.from({ length: hi - lo + 1 }, (_, i) => 10 ** (lo + i));
+    return { at: (y) => (Math.log10(Math.max(y, 10 ** lo)) - lo) / (hi - lo), ticks };
+  }
+  const step = niceStep(Math.max(...ys, 1e-9));
+  const yMax = Math.ceil((Math.max(...ys, 0) * 1.1) / step) * step || step;
+  const ticks = Array.from({ length: Math.round(yMax / step) + 1 }, (_, i) => i * step);
+  return { at: (y) => y / yMax, ticks };
+}
+
 /**
  * One chart as a standalone SVG: a log-scale x axis (the sizes 1, 10, 100, 1,000 sit evenly apart)
- * ticked at every measured x, a linear y axis from 0, each series a labelled polyline, and a legend.
+ * ticked at every measured x, a y axis from 0 (or log-scale, ticked at powers of ten), each series a
+ * labelled polyline, and a legend.
  */
 export function renderChart(spec: ChartSpec): string {
   const points = spec.series.flatMap((s) => s.points).filter((p) => p.x > 0 && Number.isFinite(p.y));
@@ -38,22 +57,25 @@ export function renderChart(spec: ChartSpec): string {
   const lo = Math.log10(xs[0] ?? 1);
   const hi = Math.log10(xs[xs.length - 1] ?? 10);
   const span = hi - lo || 1;
-  const step = niceStep(Math.max(...points.map((p) => p.y), 1e-9));
-  const yMax = Math.ceil((Math.max(...points.map((p) => p.y), 0) * 1.1) / step) * step || step;
+  const yScale = spec.yScale ?? "linear";
+  const y = yAxis(
+    points.map((p) => p.y),
+    yScale,
+  );
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
   const px = (x: number) => M.left + ((Math.log10(x) - lo) / span) * plotW;
-  const py = (y: number) => M.top + plotH - (y / yMax) * plotH;
+  const py = (v: number) => M.top + plotH - y.at(v) * plotH;
 
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2}" y="22" text-anchor="middle" font-size="14">${esc(spec.title)}</text>`,
   ];
-  for (let y = 0; y <= yMax + step / 2; y += step) {
+  for (const tick of y.ticks) {
     out.push(
-      `<line x1="${M.left}" x2="${M.left + plotW}" y1="${py(y)}" y2="${py(y)}" stroke="#ddd"/>`,
-      `<text x="${M.left - 6}" y="${py(y) + 4}" text-anchor="end">${label(y)}</text>`,
+      `<line x1="${M.left}" x2="${M.left + plotW}" y1="${py(tick)}" y2="${py(tick)}" stroke="#ddd"/>`,
+      `<text x="${M.left - 6}" y="${py(tick) + 4}" text-anchor="end">${label(tick)}</text>`,
     );
   }
   for (const x of xs) {
@@ -66,7 +88,7 @@ export function renderChart(spec: ChartSpec): string {
     `<line x1="${M.left}" x2="${M.left + plotW}" y1="${M.top + plotH}" y2="${M.top + plotH}" stroke="black"/>`,
     `<line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${M.top + plotH}" stroke="black"/>`,
     `<text x="${M.left + plotW / 2}" y="${H - 14}" text-anchor="middle">${esc(spec.xLabel)} (log scale)</text>`,
-    `<text transform="translate(18 ${M.top + plotH / 2}) rotate(-90)" text-anchor="middle">${esc(spec.yLabel)}</text>`,
+    `<text transform="translate(18 ${M.top + plotH / 2}) rotate(-90)" text-anchor="middle">${esc(spec.yLabel)}${yScale === "log" ? " (log scale)" : ""}</text>`,
   );
   spec.series.forEach((series, i) => {
     const color = COLORS[i % COLORS.length];
@@ -79,10 +101,11 @@ export function renderChart(spec: ChartSpec): string {
         `<text x="${px(p.x) + 5}" y="${py(p.y) - 6}" fill="${color}">${label(p.y)}</text>`,
       );
     }
-    const ly = M.top + 10 + i * 18;
+    const lx = M.left + i * 130;
+    const ly = 40;
     out.push(
-      `<line x1="${W - M.right + 12}" x2="${W - M.right + 32}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"/>`,
-      `<text x="${W - M.right + 36}" y="${ly + 4}">${esc(series.name)}</text>`,
+      `<line x1="${lx}" x2="${lx + 20}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"/>`,
+      `<text x="${lx + 24}" y="${ly + 4}">${esc(series.name)}</text>`,
     );
   });
   out.push("</svg>");
