@@ -68,7 +68,9 @@ export function renderChart(spec: ChartSpec): string {
   const py = (v: number) => M.top + plotH - y.at(v) * plotH;
 
   const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11" role="img">`,
+    // the chart's accessible name, for screen readers and for a page that shows it as an image
+    `<title>${esc(spec.title)}</title>`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2}" y="22" text-anchor="middle" font-size="14">${esc(spec.title)}</text>`,
   ];
