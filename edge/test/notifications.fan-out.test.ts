@@ -85,26 +85,28 @@ describe("who is notified of what (the notifier reading the log)", () => {
       expectedVersion: approved.version,
     });
     await notify();
+    // the requester's inbox rows about a request, and the one row each decision must have left there
     const about = (kind: string, requestId: string) =>
       inboxOf(t.tenantId, kind).then((rows) => rows.filter((r) => r.link === `/requests/${requestId}`));
-    expect(await about("request.rejected", rejected.requestId)).toEqual([
-      {
-        recipient_id: t.member.userId,
-        kind: "request.rejected",
-        title: 'Request "rej-01" was rejected',
-        body: "Reason: no budget left",
-        link: `/requests/${rejected.requestId}`,
-      },
-    ]);
-    expect(await about("request.approved", approved.requestId)).toEqual([
-      {
-        recipient_id: t.member.userId,
-        kind: "request.approved",
-        title: 'Request "appr-01" was approved',
-        body: "It is being provisioned now; you will hear when it is ready.",
-        link: `/requests/${approved.requestId}`,
-      },
-    ]);
+    const toRequester = (kind: string, requestId: string, title: string, body: string) => [
+      { recipient_id: t.member.userId, kind, title, body, link: `/requests/${requestId}` },
+    ];
+    expect(await about("request.rejected", rejected.requestId)).toEqual(
+      toRequester(
+        "request.rejected",
+        rejected.requestId,
+        'Request "rej-01" was rejected',
+        "Reason: no budget left",
+      ),
+    );
+    expect(await about("request.approved", approved.requestId)).toEqual(
+      toRequester(
+        "request.approved",
+        approved.requestId,
+        'Request "appr-01" was approved',
+        "It is being provisioned now; you will hear when it is ready.",
+      ),
+    );
     // by default the requester's e-mail is the outcome: the rejection now, READY or FAILED after an approval
     expect((await emailsOf(t.tenantId, "request.rejected")).map((e) => e.target)).toContain(t.member.email);
     expect(await emailsOf(t.tenantId, "request.approved")).toEqual([]);
