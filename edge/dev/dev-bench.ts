@@ -224,20 +224,24 @@ export const devBenchRoutes = new Hono<EdgeEnv>()
     // a run ends after 20 pages; caught up once a run no longer moves the checkpoint
     let position = -1;
     let moved = true;
+    let error: string | null = null;
     while (moved && Date.now() - started < CATCH_UP_LIMIT_MS) {
-      // through the isolate's waker, so it never overlaps a run a commit woke
+      // through the isolate's waker, so it never overlaps a run a commit woke (that run then goes first,
+      // and this loop simply asks again)
       await wakeNotifier(async () => {
         try {
           const run = await runNotifier(notifierDeps(c.env));
           moved = run.position !== position;
           position = run.position;
           events += run.read;
-        } catch {
-          moved = true;
+          error = null;
+        } catch (failure) {
+          error = String(failure);
         }
       });
+      if (error !== null) await new Promise((resolve) => setTimeout(resolve, 1000));
     }
-    return c.json({ events, caughtUp: !moved, ms: Date.now() - started });
+    return c.json({ events, caughtUp: !moved, error, ms: Date.now() - started });
   })
   .post("/rebuild", async (c) => {
     const started = Date.now();

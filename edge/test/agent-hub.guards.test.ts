@@ -1,5 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { attachFacts, factsOf } from "../src/agent-hub/agent-sockets.ts";
 import { countConnectedAgents, PRESENCE_REFRESH_MS } from "../src/tenancy/agent-registry.ts";
@@ -31,6 +32,28 @@ describe("AgentHub guards", () => {
     expect((await hubOf(siteId).status()).counters.frames_rate_limited ?? 0).toBe(0);
     agent.ws.close(1000, "done");
   }, 60_000);
+
+  it("gives a connection its larger allowance once: lowering and raising its capacity buys no fresh burst", async () => {
+    const siteId = freshSite("toggle");
+    const { agent } = await helloAgent((await enrolledAgent(siteId)).credential, { capacity: 64 });
+    const open = () => agent.ws.readyState === WebSocket.OPEN;
+    const answer = () => Promise.race([agent.next("lease.renewed", 30_000), agent.closed]);
+    // spend most of the burst, say capacity 0 and then 64 again, spend again: were the burst paid anew on
+    // each raise, six rounds would all go through; it is closed within the second or third
+    for (let round = 0; round < 6 && open(); round++) {
+      for (let i = 0; i < 1000 && open(); i++)
+        agent.sendRaw(`{"v":1,"id":"t${round}-${i}","type":"error","code":"INTERNAL","message":"noise"}`);
+      if (!open()) break;
+      agent.send({ type: "lease.renew", leases: [], capacity: 0, draining: false });
+      await answer();
+      // an attacker's pause: long enough for the emptied bucket to refill the one token the raise needs
+      await sleep(60);
+      if (!open()) break;
+      agent.send({ type: "lease.renew", leases: [], capacity: 64, draining: false });
+      await answer();
+    }
+    expect(await Promise.race([agent.closed, answer()])).toMatchObject({ code: 1008 });
+  }, 120_000);
 
   it("answers a few malformed frames with errors, and closes a socket that keeps sending them", async () => {
     const siteId = freshSite("garbage");

@@ -45,7 +45,7 @@ export interface ScalePoint extends ScalePointOptions {
 
 const HubJobs = z.object({ jobs: z.array(z.object({ state: z.string() })) });
 const HubAgents = z.object({ agents: z.array(z.object({ connected: z.boolean() })) });
-const CaughtUp = z.object({ caughtUp: z.literal(true) });
+const CaughtUp = z.object({ caughtUp: z.boolean(), events: z.number(), error: z.string().nullable() });
 const Meter = z.object({ rowsWritten: z.number(), callMs: z.object({ count: z.number() }) });
 const UPDATES_PER_REQUEST = 6;
 const RECEIVE_TIMEOUT_MS = 15_000;
@@ -98,7 +98,11 @@ export async function runScalePoint(input: {
   const httpBefore = clients.reduce((n, c) => n + c.errors, 0);
 
   // the notifications of the point before (up to a thousand READYs) must not run inside this one
-  await meter.dev("POST", "/agent/dev/bench/notifier/catch-up", CaughtUp, {});
+  const notifier = await meter.dev("POST", "/agent/dev/bench/notifier/catch-up", CaughtUp, {});
+  if (!notifier.caughtUp)
+    throw new Error(
+      `the notifier did not catch up on the log before ${input.label} (${notifier.events} events read; ${notifier.error ?? "no error"})`,
+    );
   await meter.dev("POST", "/agent/dev/bench/d1-meter/reset", z.unknown(), {});
   const names = Array.from({ length: options.requests }, (_, i) => `${input.label}-${i}`);
   const created = await mapLimit(names, 8, async (name, i) => {

@@ -8,11 +8,12 @@ const SEARCH_INDEX = { type: "SearchIndex", value: "SearchIndex" };
 const find = (session: SoapSession) =>
   session.call("FindByInventoryPath", SEARCH_INDEX, "<inventoryPath>/DC0</inventoryPath>");
 
-describe("sessions", () => {
+describe("sessions dropped on request", () => {
   let vcsim: VcsimHandle;
 
+  // no short idle timeout here: a loaded runner must not expire a session the test still counts on
   beforeAll(async () => {
-    vcsim = await startTestVcsim({ sessionIdleTimeoutMs: 300, guestBootDelayMs: 50 });
+    vcsim = await startTestVcsim({ guestBootDelayMs: 50 });
   });
   afterAll(async () => {
     await vcsim?.stop();
@@ -32,20 +33,33 @@ describe("sessions", () => {
     a.close();
     b.close();
   });
+});
+
+describe("idle sessions", () => {
+  const IDLE_MS = 1000;
+  let vcsim: VcsimHandle;
+
+  beforeAll(async () => {
+    vcsim = await startTestVcsim({ sessionIdleTimeoutMs: IDLE_MS, guestBootDelayMs: 50 });
+  });
+  afterAll(async () => {
+    await vcsim?.stop();
+  });
 
   it("expires a session left idle longer than the idle timeout", async () => {
     const session = await loggedIn(vcsim);
     expect((await find(session)).fault).toBeUndefined();
     // the library checks idleness once per timeout period, so expiry lands within two periods
-    await sleep(700);
+    await sleep(2 * IDLE_MS + 300);
     expect((await find(session)).fault).toBe("NotAuthenticated");
     session.close();
   });
 
   it("keeps a session that stays active", async () => {
     const session = await loggedIn(vcsim);
+    // calls a third of the timeout apart: room for a slow call on a loaded runner
     for (let i = 0; i < 5; i++) {
-      await sleep(150);
+      await sleep(IDLE_MS / 3);
       expect((await find(session)).fault).toBeUndefined();
     }
     session.close();

@@ -47,11 +47,16 @@ export class FrameRateLimit {
 
   constructor(private readonly rate: FrameRate = FRAME_RATE) {}
 
-  /** From now on the connection may send at `rate`; its bucket gains (or loses) what the burst did. */
+  /**
+   * Raises the connection's allowance to `rate`; its bucket gains what the burst grew by. An allowance only
+   * grows: a connection that says a smaller capacity keeps its larger one, so lowering and raising it
+   * again cannot buy a fresh burst each time.
+   */
   setRate(connectionId: string, rate: FrameRate): void {
     const before = this.rates.get(connectionId) ?? this.rate;
+    if (rate.burst <= before.burst) return;
     const bucket = this.buckets.get(connectionId);
-    if (bucket) bucket.tokens = Math.max(0, Math.min(rate.burst, bucket.tokens + rate.burst - before.burst));
+    if (bucket) bucket.tokens = Math.min(rate.burst, bucket.tokens + rate.burst - before.burst);
     this.rates.set(connectionId, rate);
   }
 

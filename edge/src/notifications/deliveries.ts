@@ -178,16 +178,21 @@ export async function markDead(db: SqlDatabase, input: { id: string; at: string 
     .run();
 }
 
-/** An admin's retry of a dead or failed delivery of their tenant: queued again. */
+/**
+ * An admin's retry of a delivery of their tenant that is dead, failed or stuck (queued or sending, not
+ * moved since `stuckBefore`: `DELIVERY_STUCK_AFTER_MS`): queued again.
+ */
 export async function requeueDelivery(
   db: SqlDatabase,
-  input: { tenantId: string; id: string; at: string },
+  input: { tenantId: string; id: string; at: string; stuckBefore: string },
 ): Promise<boolean> {
   const result = await db
     .prepare(
-      "UPDATE notification_deliveries SET status = 'queued', updated_at = ? WHERE id = ? AND tenant_id = ? AND status IN ('dead', 'failed')",
+      `UPDATE notification_deliveries SET status = 'queued', updated_at = ?, claimed_until = NULL
+       WHERE id = ? AND tenant_id = ?
+       AND (status IN ('dead', 'failed') OR (status IN ('queued', 'sending') AND updated_at < ?))`,
     )
-    .bind(input.at, input.id, input.tenantId)
+    .bind(input.at, input.id, input.tenantId, input.stuckBefore)
     .run();
   return result.meta.changes === 1;
 }

@@ -39,9 +39,19 @@ interface InboxRow {
   read_at: string | null;
 }
 
+/**
+ * The kind of a row as this code names it. Migration 0043 split `request.decided`; the migration runs
+ * before the new Worker replaces the old, and in between the old one may still write that kind, so a
+ * reader maps it by the words the rule wrote.
+ */
+const currentKind = (row: InboxRow): NotificationKind => {
+  if ((row.kind as string) !== "request.decided") return row.kind;
+  return row.title.endsWith(" was rejected") ? "request.rejected" : "request.approved";
+};
+
 const toItem = (r: InboxRow): InboxItem => ({
   id: r.id,
-  kind: r.kind,
+  kind: currentKind(r),
   title: r.title,
   body: r.body,
   link: r.link,

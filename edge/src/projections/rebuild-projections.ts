@@ -89,6 +89,9 @@ export async function rebuildProjections(
     const statements = page.events.flatMap((event) => projections.flatMap((p) => p.project(event, target)));
     // the next page is read while this one is written: decoding it overlaps D1's work
     const next = page.done ? null : readAll(db, { after: page.lastPosition, limit });
+    // handled at once, so a failed read-ahead is not an unhandled rejection while the writes still run;
+    // it is awaited (and thrown) below
+    next?.catch(() => undefined);
     try {
       for (let i = 0; i < statements.length; i += MAX_BATCH_STATEMENTS)
         await db.batch(statements.slice(i, i + MAX_BATCH_STATEMENTS));

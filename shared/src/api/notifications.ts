@@ -64,6 +64,20 @@ export const MarkReadInput = z.object({ ids: z.array(z.string().min(1).max(300))
 export const DeliveryStatus = z.enum(["queued", "sending", "sent", "failed", "dead"]);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
+/**
+ * A delivery queued or sending that has not moved for this long is stuck: the queue's retries (five, at
+ * most 15 minutes apart) are over, and the minute sweep only re-queues deliveries of the last day. An
+ * admin may send it again, as a failed or dead one.
+ */
+export const DELIVERY_STUCK_AFTER_MS = 60 * 60_000;
+
+/** Whether an admin may send a delivery again: it failed, gave up, or is stuck (above). */
+export const mayRetryDelivery = (d: { status: DeliveryStatus; updatedAt: string }, now: number): boolean =>
+  d.status === "dead" ||
+  d.status === "failed" ||
+  ((d.status === "queued" || d.status === "sending") &&
+    Date.parse(d.updatedAt) < now - DELIVERY_STUCK_AFTER_MS);
+
 export const DeliveryListInput = z
   .object({ status: DeliveryStatus.optional(), limit: z.number().int().min(1).max(200).default(100) })
   .strict()

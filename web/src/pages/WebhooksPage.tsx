@@ -1,4 +1,4 @@
-import type { WebhookFormat } from "@gantry/shared/api/notifications";
+import { mayRetryDelivery, type WebhookFormat } from "@gantry/shared/api/notifications";
 import { createAsync, useAction } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
 import { DataTable } from "../components/DataTable.tsx";
@@ -173,7 +173,7 @@ export default function WebhooksPage() {
                         </td>
                         <td data-label="Last error">{d.lastError ?? ""}</td>
                         <td data-label="Actions">
-                          <Show when={d.status === "dead" || d.status === "failed"}>
+                          <Show when={mayRetryDelivery(d, Date.now())}>
                             <button
                               type="button"
                               class="button button--small"

@@ -1,5 +1,6 @@
 import {
   CreateWebhookInput,
+  DELIVERY_STUCK_AFTER_MS,
   DeliveryListInput,
   InboxListInput,
   MarkReadInput,
@@ -146,16 +147,19 @@ export const notificationsRouter = router({
     }));
   }),
 
-  /** Sends a failed or dead delivery again (through the queue, with its idempotency key). */
+  /** Sends a failed, dead or stuck delivery again (through the queue, with its idempotency key). */
   retryDelivery: adminProcedure
     .input(z.object({ id: z.string().min(1).max(1000) }).strict())
     .mutation(async ({ ctx, input }) => {
+      const now = ctx.deps.clock();
       const requeued = await requeueDelivery(ctx.deps.db, {
         tenantId: ctx.principal.tenantId,
         id: input.id,
-        at: ctx.deps.clock().toISOString(),
+        at: now.toISOString(),
+        stuckBefore: new Date(now.getTime() - DELIVERY_STUCK_AFTER_MS).toISOString(),
       });
-      if (!requeued) throw new TRPCError({ code: "NOT_FOUND", message: "no failed delivery with this id" });
+      if (!requeued)
+        throw new TRPCError({ code: "NOT_FOUND", message: "no failed or stuck delivery with this id" });
       await enqueueDeliveries(ctx.env.NOTIFICATIONS as DeliveryQueue, [input.id]);
       return { requeued: true };
     }),
