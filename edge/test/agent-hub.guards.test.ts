@@ -1,6 +1,5 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { attachFacts, factsOf } from "../src/agent-hub/agent-sockets.ts";
 import { countConnectedAgents, PRESENCE_REFRESH_MS } from "../src/tenancy/agent-registry.ts";
@@ -47,7 +46,7 @@ describe("AgentHub guards", () => {
       agent.send({ type: "lease.renew", leases: [], capacity: 0, draining: false });
       await answer();
       // an attacker's pause: long enough for the emptied bucket to refill the one token the raise needs
-      await sleep(60);
+      await new Promise((resolve) => setTimeout(resolve, 60));
       if (!open()) break;
       agent.send({ type: "lease.renew", leases: [], capacity: 64, draining: false });
       await answer();
