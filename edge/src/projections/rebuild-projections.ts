@@ -28,6 +28,8 @@ export interface RebuildOptions {
   swap?: boolean;
   /** events read per page of the log (their statements are written in batches of at most 900) */
   pageSize?: number;
+  /** statements per D1 batch (default and maximum 900) */
+  batchStatements?: number;
 }
 
 const shadowOf = (table: string) => `${table}__rebuild`;
@@ -83,6 +85,7 @@ export async function rebuildProjections(
   const target: ProjectionTarget = { db, table: (name) => (tables.includes(name) ? shadowOf(name) : name) };
   const started = Date.now();
   const limit = options.pageSize ?? 500;
+  const perBatch = Math.min(options.batchStatements ?? MAX_BATCH_STATEMENTS, MAX_BATCH_STATEMENTS);
   let eventsReplayed = 0;
   let page = await readAll(db, { after: 0, limit });
   for (;;) {
@@ -93,8 +96,7 @@ export async function rebuildProjections(
     // it is awaited (and thrown) below
     next?.catch(() => undefined);
     try {
-      for (let i = 0; i < statements.length; i += MAX_BATCH_STATEMENTS)
-        await db.batch(statements.slice(i, i + MAX_BATCH_STATEMENTS));
+      for (let i = 0; i < statements.length; i += perBatch) await db.batch(statements.slice(i, i + perBatch));
     } catch (error) {
       await next?.catch(() => undefined);
       throw error;
