@@ -7,7 +7,8 @@ import { resolveRecipients } from "./recipients.ts";
 
 /**
  * How far back the sweep looks for deliveries whose queue message was lost. It runs every minute, so a day
- * is over a thousand chances; what is older stays listed as queued in the admins' delivery log.
+ * is over a thousand chances; an older one shows as stuck in the admins' delivery log, where they may send
+ * it again (`DELIVERY_STUCK_AFTER_MS`).
  */
 const STRANDED_WINDOW_MS = 24 * 60 * 60_000;
 
