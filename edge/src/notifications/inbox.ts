@@ -64,29 +64,41 @@ export interface Reader {
   userId: string;
 }
 
-/** A person's newest notifications. */
+/**
+ * How far back the unread count and the unread view look: a person's newest notifications, read through
+ * the table's key. There is no unread index (migration 0044: it cost a written row per notification and
+ * another per read), so this bound keeps the read the same size however old the inbox grows; an unread
+ * notification older than the newest INBOX_WINDOW is still listed in the full view.
+ */
+export const INBOX_WINDOW = 1000;
+
+/** A person's newest notifications (with `unreadOnly`, the unread ones among the newest INBOX_WINDOW). */
 export async function listInbox(
   db: SqlDatabase,
   reader: Reader,
   options: { unreadOnly: boolean; limit: number },
 ): Promise<InboxItem[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT id, kind, title, body, link, created_at, read_at FROM notifications
-       WHERE tenant_id = ? AND recipient_id = ? ${options.unreadOnly ? "AND read_at IS NULL" : ""}
-       ORDER BY created_at DESC, id DESC LIMIT ?`,
-    )
-    .bind(reader.tenantId, reader.userId, options.limit)
-    .all<InboxRow>();
+  const newest = `SELECT id, kind, title, body, link, created_at, read_at FROM notifications
+       WHERE tenant_id = ? AND recipient_id = ? ORDER BY created_at DESC, id DESC`;
+  const statement = options.unreadOnly
+    ? db
+        .prepare(`SELECT * FROM (${newest} LIMIT ?) WHERE read_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ?`)
+        .bind(reader.tenantId, reader.userId, INBOX_WINDOW, options.limit)
+    : db.prepare(`${newest} LIMIT ?`).bind(reader.tenantId, reader.userId, options.limit);
+  const { results } = await statement.all<InboxRow>();
   return results.map(toItem);
 }
 
+/** Unread notifications among the person's newest INBOX_WINDOW, so at most INBOX_WINDOW. */
 export async function countUnread(db: SqlDatabase, reader: Reader): Promise<number> {
   const row = await db
     .prepare(
-      "SELECT count(*) AS n FROM notifications WHERE tenant_id = ? AND recipient_id = ? AND read_at IS NULL",
+      `SELECT count(*) AS n FROM (
+         SELECT read_at FROM notifications WHERE tenant_id = ? AND recipient_id = ?
+         ORDER BY created_at DESC, id DESC LIMIT ?
+       ) WHERE read_at IS NULL`,
     )
-    .bind(reader.tenantId, reader.userId)
+    .bind(reader.tenantId, reader.userId, INBOX_WINDOW)
     .first<{ n: number }>();
   return row?.n ?? 0;
 }
