@@ -130,12 +130,14 @@ export function createEventStore(db: SqlDatabase, projections: readonly InlinePr
     const events = input.appends.flatMap(recorded);
     if (events.length === 0) return ok({ streams, rowsWritten: 0, duplicate: false });
     const guards = input.guards ?? [];
+    const perEvent = projections.filter((p) => !p.projectCommit);
     const statements = [
       ...guards.map((g) => g.statement),
       ...events.flatMap((event) => [
         insertEvent(db, event),
-        ...projections.flatMap((p) => p.project(event, target)),
+        ...perEvent.flatMap((p) => p.project(event, target)),
       ]),
+      ...projections.flatMap((p) => p.projectCommit?.(events, target) ?? []),
       ...(input.sideEffects ?? []),
     ];
     for (let attempt = 1; ; attempt++) {

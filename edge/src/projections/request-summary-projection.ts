@@ -16,25 +16,72 @@ type RequestRecorded = RecordedEvent & { event: VmRequestEvent | VmEvent };
 export const requestIdOfEvent = ({ event }: Pick<RequestRecorded, "event">): string =>
   "requestId" in event.data ? event.data.requestId : requestIdOfVm(event.data.vmId);
 
-// one UPDATE per event keeps the row economy: updates cost one write whatever columns change
-function update(target: ProjectionTarget, e: RequestRecorded, set: Record<string, ColumnValue>) {
-  const entries = Object.entries(set);
+/** A change to one request's row: the columns it sets, at the event's time. */
+interface RowUpdate {
+  kind: "update";
+  tenantId: string;
+  requestId: string;
+  set: Record<string, ColumnValue>;
+  at: string;
+}
+
+/** What an event writes to the summary: a row update (which a commit may merge), or a statement as is. */
+export type SummaryWrite = RowUpdate | { kind: "statement"; statement: D1PreparedStatement };
+
+const update = (e: RequestRecorded, set: Record<string, ColumnValue>): RowUpdate => ({
+  kind: "update",
+  tenantId: e.metadata.tenantId,
+  requestId: requestIdOfEvent(e),
+  set,
+  at: e.occurredAt,
+});
+
+const statement = (s: D1PreparedStatement): SummaryWrite => ({ kind: "statement", statement: s });
+
+const isCounter = (value: ColumnValue): value is { add: number } =>
+  typeof value === "object" && value !== null;
+
+// an UPDATE costs one written row whatever columns change (plus one per index whose columns change)
+function toStatement(target: ProjectionTarget, write: SummaryWrite): D1PreparedStatement {
+  if (write.kind === "statement") return write.statement;
+  const entries = Object.entries(write.set);
   // an event with no column of its own (a first of two approvals) still marks the row as changed
   const assignments = [
     ...entries.map(([column, value]) =>
-      typeof value === "object" && value !== null ? `${column} = max(0, ${column} + ?)` : `${column} = ?`,
+      isCounter(value) ? `${column} = max(0, ${column} + ?)` : `${column} = ?`,
     ),
     "updated_at = ?",
   ].join(", ");
-  const values = entries.map(([, value]) =>
-    typeof value === "object" && value !== null ? value.add : value,
-  );
-  const requestId = requestIdOfEvent(e);
+  const values = entries.map(([, value]) => (isCounter(value) ? value.add : value));
   return target.db
     .prepare(
       `UPDATE ${target.table(REQUEST_SUMMARY)} SET ${assignments} WHERE tenant_id = ? AND request_id = ?`,
     )
-    .bind(...values, e.occurredAt, e.metadata.tenantId, requestId);
+    .bind(...values, write.at, write.tenantId, write.requestId);
+}
+
+/**
+ * The writes of one commit with the updates of one row that follow each other merged into one UPDATE:
+ * a provisioning report's events (the VM's stage, the request's status; READY, its lease and the request's
+ * outcome) cost one written row, not one per event. Merging is exact: a later event's column replaces an
+ * earlier one's; a counter change (`max(0, x + n)`, which does not add up across two events) on a column the
+ * pending update already changes ends the merge, as does any other statement (it may read the row).
+ */
+export function mergeRowUpdates(writes: readonly SummaryWrite[]): SummaryWrite[] {
+  const merged: SummaryWrite[] = [];
+  for (const write of writes) {
+    const last = merged.at(-1);
+    const mergeable =
+      write.kind === "update" &&
+      last?.kind === "update" &&
+      last.tenantId === write.tenantId &&
+      last.requestId === write.requestId &&
+      !Object.entries(write.set).some(([column, value]) => isCounter(value) && column in last.set);
+    if (mergeable && last?.kind === "update" && write.kind === "update") {
+      merged[merged.length - 1] = { ...last, set: { ...last.set, ...write.set }, at: write.at };
+    } else merged.push(write);
+  }
+  return merged;
 }
 
 /**
@@ -43,13 +90,15 @@ function update(target: ProjectionTarget, e: RequestRecorded, set: Record<string
  * path only.
  */
 const heldAsBelieved = (target: ProjectionTarget, e: RequestRecorded) =>
-  target.db
-    .prepare(
-      `UPDATE ${target.table(REQUEST_SUMMARY)} SET held_cpu = COALESCE(vm_cpu, cpu),
+  statement(
+    target.db
+      .prepare(
+        `UPDATE ${target.table(REQUEST_SUMMARY)} SET held_cpu = COALESCE(vm_cpu, cpu),
          held_memory_gb = COALESCE(vm_memory_mb / 1024, memory_gb), held_disk_gb = COALESCE(vm_disk_gb, disk_gb)
        WHERE tenant_id = ? AND request_id = ?`,
-    )
-    .bind(e.metadata.tenantId, requestIdOfEvent(e));
+      )
+      .bind(e.metadata.tenantId, requestIdOfEvent(e)),
+  );
 
 const LIFECYCLE_TYPES = new Set<string>(VmLifecycleEvent.options.map((o) => o.shape.type.value));
 const isLifecycle = (e: RecordedEvent): e is RecordedEvent & { event: VmLifecycleEvent } =>
@@ -63,25 +112,23 @@ const decision = (e: RecordedEvent, reason: string | null) => ({
   decision_reason: reason,
 });
 
-/** The request list, admin queue, VM list and detail header: one row per request and its VM. */
-export const requestSummaryProjection: InlineProjection = {
-  name: "request-summary",
-  tables: [REQUEST_SUMMARY],
-  project(recorded, target) {
-    const { event } = recorded;
-    // a site's, agent's or person's facts are not about any request
-    if (isTenancyEvent(event)) return [];
-    const e: RequestRecorded = { ...recorded, event };
-    if (isLifecycle(e)) {
-      const statements = [update(target, e, vmSummaryColumns(e))];
-      if (event.type === "VmActionFailed" && event.data.kind === "resize")
-        statements.push(heldAsBelieved(target, e));
-      return statements;
-    }
-    switch (event.type) {
-      case "VmRequestSubmitted": {
-        const d = event.data;
-        return [
+/** What one event writes to its request's row. */
+function writesOf(recorded: RecordedEvent, target: ProjectionTarget): SummaryWrite[] {
+  const { event } = recorded;
+  // a site's, agent's or person's facts are not about any request
+  if (isTenancyEvent(event)) return [];
+  const e: RequestRecorded = { ...recorded, event };
+  if (isLifecycle(e)) {
+    const writes: SummaryWrite[] = [update(e, vmSummaryColumns(e))];
+    if (event.type === "VmActionFailed" && event.data.kind === "resize")
+      writes.push(heldAsBelieved(target, e));
+    return writes;
+  }
+  switch (event.type) {
+    case "VmRequestSubmitted": {
+      const d = event.data;
+      return [
+        statement(
           target.db
             .prepare(
               `INSERT INTO ${target.table(REQUEST_SUMMARY)} (tenant_id, request_id, version, status, requester_id,
@@ -107,12 +154,14 @@ export const requestSummaryProjection: InlineProjection = {
               e.occurredAt,
               e.occurredAt,
             ),
-        ];
-      }
-      // an adopted VM: its row exists from adoption (PROVISIONING until the marker is rewritten), held against the quota
-      case "VmAdopted": {
-        const d = event.data;
-        return [
+        ),
+      ];
+    }
+    // an adopted VM: its row exists from adoption (PROVISIONING until the marker is rewritten), held against the quota
+    case "VmAdopted": {
+      const d = event.data;
+      return [
+        statement(
           target.db
             .prepare(
               `INSERT INTO ${target.table(REQUEST_SUMMARY)} (tenant_id, request_id, version, status, requester_id,
@@ -149,75 +198,84 @@ export const requestSummaryProjection: InlineProjection = {
               e.occurredAt,
               e.occurredAt,
             ),
-        ];
-      }
-      case "VmRequestApproved":
-        return [update(target, e, { status: "APPROVED", job_id: event.data.jobId, ...decision(e, null) })];
-      case "VmRequestRejected":
-        return [update(target, e, { status: "REJECTED", ...decision(e, event.data.reason) })];
-      case "VmRequestCancelled":
-        return [update(target, e, { status: "CANCELLED", ...decision(e, event.data.reason) })];
-      case "VmRequestStopRequested":
-        return [update(target, e, { version: e.version })];
-      case "VmRequestProvisioningStarted":
-        return [update(target, e, { status: "PROVISIONING", version: e.version, vm_id: event.data.vmId })];
-      case "VmProvisioningStageReached":
-        return [update(target, e, { stage: event.data.stage, stage_at: e.occurredAt })];
-      case "VmRequestReady": {
-        const d = event.data;
-        return [
-          update(target, e, {
-            status: "READY",
-            version: e.version,
-            stage: "READY",
-            stage_at: e.occurredAt,
-            vmware_id: d.vmwareId,
-            vm_name: d.vmName,
-            hostname: d.hostname,
-            ip_address: d.ipAddress,
-            vm_warning: d.warning,
-            // the VM's life starts here: My VMs lists it from now on
-            vm_status: "READY",
-            vm_ready_at: e.occurredAt,
-            vm_power_state: "poweredOn",
-          }),
-        ];
-      }
-      case "VmAdoptionFailed":
-        return [
-          update(target, e, {
-            status: "FAILED",
-            version: e.version,
-            failure_code: event.data.code,
-            failure_message: event.data.userMessage,
-          }),
-        ];
-      case "VmRequestFailed":
-        return [
-          update(target, e, {
-            status: "FAILED",
-            version: e.version,
-            failure_code: event.data.code,
-            failure_message: event.data.userMessage,
-          }),
-        ];
-      // a half-built VM left in vCenter is for admins to see: a write only in that rare case
-      case "VmProvisioningFailed": {
-        const { failure } = event.data;
-        if (!failure.cleanupFailed) return [];
-        return [update(target, e, { leftover_at: e.occurredAt, leftover_detail: failure.technicalDetail })];
-      }
-      case "VmLeftoverCleared":
-        return [update(target, e, { leftover_at: null, leftover_detail: null })];
-      // an address that arrived after the VM was ready: the card and lists show it from now on
-      case "VmAddressObserved":
-        return [update(target, e, { ip_address: event.data.ipAddress })];
-      // the VM's start and outcome are mirrored by the request's own events above
-      case "VmProvisioningStarted":
-      case "VmProvisioned":
-        return [];
-      default:
-        return [];
+        ),
+      ];
     }
-  },
+    case "VmRequestApproved":
+      return [update(e, { status: "APPROVED", job_id: event.data.jobId, ...decision(e, null) })];
+    case "VmRequestRejected":
+      return [update(e, { status: "REJECTED", ...decision(e, event.data.reason) })];
+    case "VmRequestCancelled":
+      return [update(e, { status: "CANCELLED", ...decision(e, event.data.reason) })];
+    case "VmRequestStopRequested":
+      return [update(e, { version: e.version })];
+    case "VmRequestProvisioningStarted":
+      return [update(e, { status: "PROVISIONING", version: e.version, vm_id: event.data.vmId })];
+    case "VmProvisioningStageReached":
+      return [update(e, { stage: event.data.stage, stage_at: e.occurredAt })];
+    case "VmRequestReady": {
+      const d = event.data;
+      return [
+        update(e, {
+          status: "READY",
+          version: e.version,
+          stage: "READY",
+          stage_at: e.occurredAt,
+          vmware_id: d.vmwareId,
+          vm_name: d.vmName,
+          hostname: d.hostname,
+          ip_address: d.ipAddress,
+          vm_warning: d.warning,
+          // the VM's life starts here: My VMs lists it from now on
+          vm_status: "READY",
+          vm_ready_at: e.occurredAt,
+          vm_power_state: "poweredOn",
+        }),
+      ];
+    }
+    case "VmAdoptionFailed":
+      return [
+        update(e, {
+          status: "FAILED",
+          version: e.version,
+          failure_code: event.data.code,
+          failure_message: event.data.userMessage,
+        }),
+      ];
+    case "VmRequestFailed":
+      return [
+        update(e, {
+          status: "FAILED",
+          version: e.version,
+          failure_code: event.data.code,
+          failure_message: event.data.userMessage,
+        }),
+      ];
+    // a half-built VM left in vCenter is for admins to see: a write only in that rare case
+    case "VmProvisioningFailed": {
+      const { failure } = event.data;
+      if (!failure.cleanupFailed) return [];
+      return [update(e, { leftover_at: e.occurredAt, leftover_detail: failure.technicalDetail })];
+    }
+    case "VmLeftoverCleared":
+      return [update(e, { leftover_at: null, leftover_detail: null })];
+    // an address that arrived after the VM was ready: the card and lists show it from now on
+    case "VmAddressObserved":
+      return [update(e, { ip_address: event.data.ipAddress })];
+    // the VM's start and outcome are mirrored by the request's own events above
+    case "VmProvisioningStarted":
+    case "VmProvisioned":
+      return [];
+    default:
+      return [];
+  }
+}
+
+/** The request list, admin queue, VM list and detail header: one row per request and its VM. */
+export const requestSummaryProjection: InlineProjection = {
+  name: "request-summary",
+  tables: [REQUEST_SUMMARY],
+  project: (recorded, target) => writesOf(recorded, target).map((w) => toStatement(target, w)),
+  projectCommit: (events, target) =>
+    mergeRowUpdates(events.flatMap((e) => writesOf(e, target))).map((w) => toStatement(target, w)),
 };
