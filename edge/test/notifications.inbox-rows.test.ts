@@ -70,6 +70,8 @@ describe("the inbox's rows", () => {
     const full = await listInbox(env.DB, reader, { unreadOnly: false, limit: INBOX_WINDOW + 5 });
     expect(full.at(-1)?.id).toBe(all[0]?.id);
     // mark all read reaches the old ones too
-    expect(await markRead(env.DB, reader, { ids: "all", at: "2026-03-02T12:00:01.000Z" })).toBe(INBOX_WINDOW + 3);
+    expect(await markRead(env.DB, reader, { ids: "all", at: "2026-03-02T12:00:01.000Z" })).toBe(
+      INBOX_WINDOW + 3,
+    );
   });
 });

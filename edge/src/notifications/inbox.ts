@@ -82,7 +82,9 @@ export async function listInbox(
        WHERE tenant_id = ? AND recipient_id = ? ORDER BY created_at DESC, id DESC`;
   const statement = options.unreadOnly
     ? db
-        .prepare(`SELECT * FROM (${newest} LIMIT ?) WHERE read_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ?`)
+        .prepare(
+          `SELECT * FROM (${newest} LIMIT ?) WHERE read_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ?`,
+        )
         .bind(reader.tenantId, reader.userId, INBOX_WINDOW, options.limit)
     : db.prepare(`${newest} LIMIT ?`).bind(reader.tenantId, reader.userId, options.limit);
   const { results } = await statement.all<InboxRow>();
