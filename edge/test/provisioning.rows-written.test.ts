@@ -121,3 +121,45 @@ describe("D1 rows written per VM action", () => {
     expect(db.rowsWritten).toBeGreaterThanOrEqual(8);
   });
 });
+
+describe("D1 rows read at READY", () => {
+  it("do not grow with the jobs the outbox keeps: the run's job is read by its key", async () => {
+    const w = testWorkflow();
+    const submitted = await submitRequest(w.deps, {
+      principal: t.member,
+      submission: {
+        idempotencyKey: crypto.randomUUID(),
+        projectId: t.projectId,
+        name: "reads-01",
+        size: "M",
+        justification: "for the read count",
+      },
+    });
+    if (!submitted.ok) throw new Error(submitted.error.code);
+    const { requestId } = submitted.value;
+    const approved = await approveRequest(w.deps, { principal: t.admin, requestId, expectedVersion: 1 });
+    if (!approved.ok) throw new Error(approved.error.code);
+    await w.settle();
+    // 600 dispatched jobs of other requests, as a tenant's history leaves them
+    const old = Array.from({ length: 600 }, (_, i) =>
+      env.DB.prepare(
+        `INSERT INTO job_outbox (job_id, tenant_id, site_id, request_id, job, created_at, dispatched_at)
+         VALUES (?, ?, ?, ?, '{}', '2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z')`,
+      ).bind(`job-old-${requestId}-${i}`, t.tenantId, t.siteId, `old-${requestId}-${i}`),
+    );
+    await env.DB.batch(old);
+    const db = new MeteredD1(env.DB);
+    const metered = testWorkflow({ db });
+    const start = new Date("2026-03-02T10:00:00Z");
+    const results = await provisionToReady(metered, { requestId, tenantId: t.tenantId, start });
+    expect(results.every((r) => r.ok)).toBe(true);
+    const [run] = (
+      await env.DB.prepare("SELECT template_path FROM stage_runs WHERE tenant_id = ? AND request_id = ?")
+        .bind(t.tenantId, requestId)
+        .all<{ template_path: string }>()
+    ).results;
+    expect(run?.template_path).toBeTruthy();
+    expect(db.rowsRead).toBeGreaterThan(0);
+    expect(db.rowsRead).toBeLessThan(old.length / 4);
+  });
+});

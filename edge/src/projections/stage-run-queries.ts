@@ -1,5 +1,6 @@
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
+import { jobIdFor } from "../provisioning/ids.ts";
 import { SHAPE_OF_JOB_SQL, TIMED_STAGES } from "./stage-runs-projection.ts";
 
 /** Average stage durations over a tenant's recent successful runs of one template and size. */
@@ -9,11 +10,12 @@ export interface StageStats {
   averageMs: Partial<Record<ProvisioningStage, number>>;
 }
 
-// the request's own job says which template and hardware to compare with
+// the request's own job says which template and hardware to compare with; read by its key (the outbox
+// keeps every job, so a read by request would grow with the tenant's history)
 const RECENT_RUNS_SQL = `
 WITH me AS (
   SELECT json_extract(job, '$.placement.templatePath') AS template, ${SHAPE_OF_JOB_SQL} AS shape
-  FROM job_outbox WHERE tenant_id = ?1 AND request_id = ?2
+  FROM job_outbox WHERE job_id = ?4 AND tenant_id = ?1
 ), recent AS (
   SELECT s.cloning_ms, s.configuring_ms, s.powering_on_ms, s.waiting_for_network_ms
   FROM stage_runs s JOIN me ON s.template_path = me.template AND s.shape = me.shape
@@ -36,7 +38,7 @@ export async function loadStageStats(
 ): Promise<StageStats | null> {
   const row = await db
     .prepare(RECENT_RUNS_SQL)
-    .bind(query.tenantId, query.requestId, query.runs)
+    .bind(query.tenantId, query.requestId, query.runs, jobIdFor(query.requestId))
     .first<{ runs: number } & Record<(typeof TIMED_STAGES)[number], number | null>>();
   if (!row || row.runs === 0) return null;
   const averageMs: StageStats["averageMs"] = {};

@@ -1,6 +1,6 @@
 import type { StageDuration } from "@gantry/shared/events/vm";
 import type { InlineProjection } from "../event-store/inline-projection.ts";
-import { requestIdOfVm } from "../provisioning/ids.ts";
+import { jobIdFor, requestIdOfVm } from "../provisioning/ids.ts";
 
 export const STAGE_RUNS = "stage_runs";
 
@@ -17,7 +17,7 @@ export const SHAPE_OF_JOB_SQL =
 /**
  * One row per successful run that went through every timed stage (runs that skipped one would skew the
  * averages), keyed by tenant, template and hardware so ETAs compare like with like. Template and
- * hardware come from the run's job in the outbox, which an approved request always has.
+ * hardware come from the run's job in the outbox, which an approved request always has, read by its key.
  */
 export const stageRunsProjection: InlineProjection = {
   name: "stage-runs",
@@ -35,9 +35,9 @@ export const stageRunsProjection: InlineProjection = {
               cloning_ms, configuring_ms, powering_on_ms, waiting_for_network_ms)
            SELECT tenant_id, json_extract(job, '$.placement.templatePath'), ${SHAPE_OF_JOB_SQL}, ?, request_id,
                   ?, ?, ?, ?
-           FROM job_outbox WHERE tenant_id = ? AND request_id = ?`,
+           FROM job_outbox WHERE job_id = ? AND tenant_id = ?`,
         )
-        .bind(e.occurredAt, ...ms, e.metadata.tenantId, requestIdOfVm(event.data.vmId)),
+        .bind(e.occurredAt, ...ms, jobIdFor(requestIdOfVm(event.data.vmId)), e.metadata.tenantId),
     ];
   },
 };
