@@ -53,6 +53,17 @@ describe("recordJobUpdate", () => {
       data: { vmId: requestId, stage: "CONFIGURING", previous: { stage: "CLONING", durationMs: 30_000 } },
     });
     expect(vm.events[0]?.metadata).toMatchObject({ actorKind: "agent", actorId: "agent-1", leaseEpoch: 3 });
+
+    // the request's page says the current stage, from the stage history: the summary row writes no
+    // row per stage, so a list reads it without one
+    const detail = await callerFor(t.member, w).requests.get({ requestId });
+    expect(detail.request).toMatchObject({ status: "PROVISIONING", stage: "CONFIGURING" });
+    const row = await env.DB.prepare(
+      "SELECT stage FROM request_summary WHERE tenant_id = ? AND request_id = ?",
+    )
+      .bind(t.tenantId, requestId)
+      .first<{ stage: string | null }>();
+    expect(row?.stage).toBeNull();
   });
 
   it("records nothing for a frame re-sent after a reconnect", async () => {

@@ -68,7 +68,13 @@ export async function getRequestDetail(
       : { by: row.decided_by, byName: row.decided_by_name, at: row.decided_at, reason: row.decision_reason };
 
   const detail: RequestDetail = {
-    request: { ...summary, justification: row.justification, decision },
+    // the row keeps no stage while provisioning (a written row each): the history has the current one
+    request: {
+      ...summary,
+      stage: stages.at(-1)?.stage ?? summary.stage,
+      justification: row.justification,
+      decision,
+    },
     timeline: timelineOf(events, { admin }),
     stages,
     etaMs: etaMsOf(stats, stages, input.now),

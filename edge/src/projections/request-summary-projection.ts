@@ -211,8 +211,6 @@ function writesOf(recorded: RecordedEvent, target: ProjectionTarget): SummaryWri
       return [update(e, { version: e.version })];
     case "VmRequestProvisioningStarted":
       return [update(e, { status: "PROVISIONING", version: e.version, vm_id: event.data.vmId })];
-    case "VmProvisioningStageReached":
-      return [update(e, { stage: event.data.stage, stage_at: e.occurredAt })];
     case "VmRequestReady": {
       const d = event.data;
       return [
@@ -262,7 +260,10 @@ function writesOf(recorded: RecordedEvent, target: ProjectionTarget): SummaryWri
     // an address that arrived after the VM was ready: the card and lists show it from now on
     case "VmAddressObserved":
       return [update(e, { ip_address: event.data.ipAddress })];
-    // the VM's start and outcome are mirrored by the request's own events above
+    // the VM's start and outcome are mirrored by the request's own events above. A stage is not written
+    // here (a written row per stage, migration 0045): the request page reads it from the stage history,
+    // the stepper from the live progress; the row says READY once the VM is
+    case "VmProvisioningStageReached":
     case "VmProvisioningStarted":
     case "VmProvisioned":
       return [];

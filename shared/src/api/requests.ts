@@ -95,6 +95,7 @@ export interface RequestSummary {
   requester: PersonRef;
   createdAt: string;
   updatedAt: string;
+  /** READY once the VM is; on a request's own page also the current stage while provisioning (lists: null) */
   stage: ProvisioningStage | null;
   vm: ProvisionedVmView | null;
   failure: { code: ProvisioningFailureCode; userMessage: string } | null;

@@ -1,0 +1,5 @@
+-- Row economy (issue 18's bench): the request summary no longer follows each provisioning stage, a
+-- written row per stage that only the request page read, and it reads the stage history beside it. The
+-- row says READY (and when) once the VM is; a rebuild leaves every other row without a stage, so the
+-- live rows are made the same here.
+UPDATE request_summary SET stage = NULL, stage_at = NULL WHERE stage IS NOT NULL AND status <> 'READY';
