@@ -10,7 +10,9 @@ import {
 } from "../src/notifications/deliver.ts";
 import {
   type DeliveryRow,
+  deliveryId,
   insertDelivery,
+  listDeliveries,
   readDelivery,
   strandedDeliveries,
 } from "../src/notifications/deliveries.ts";
@@ -31,14 +33,12 @@ beforeAll(async () => {
 
 /** A queued e-mail delivery of the test tenant, made at `createdAt` (now by default). */
 async function queuedEmail(createdAt = new Date().toISOString()): Promise<string> {
-  const id = `test-delivery-${crypto.randomUUID()}`;
-  await insertDelivery(env.DB, {
-    id,
+  const delivery = {
     tenantId: t.tenantId,
     channel: "email",
     target: t.member.email,
     kind: "vm.ready",
-    sourceKey: id,
+    sourceKey: `test-delivery-${crypto.randomUUID()}`,
     content: {
       title: "VM web-01 is ready",
       body: "at 10.0.0.5",
@@ -46,8 +46,9 @@ async function queuedEmail(createdAt = new Date().toISOString()): Promise<string
       occurredAt: createdAt,
     },
     createdAt,
-  }).run();
-  return id;
+  } as const;
+  await insertDelivery(env.DB, delivery).run();
+  return deliveryId(delivery);
 }
 
 /**
@@ -156,6 +157,30 @@ describe("an admin's retry of a stuck delivery", () => {
     await expect
       .poll(async () => (await readDelivery(env.DB, stuck))?.status, { timeout: 20_000 })
       .toBe("sent");
+  });
+});
+
+describe("a delivery's rows", () => {
+  it("costs one written row when made (its id is the tenant's log order: no index), none when made again", async () => {
+    const db = new MeteredD1(env.DB);
+    const delivery = {
+      tenantId: t.tenantId,
+      channel: "webhook",
+      target: "hook-1",
+      kind: "vm.ready",
+      sourceKey: `rows-${crypto.randomUUID()}`,
+      content: { title: "VM web-01 is ready", body: "", link: null, occurredAt: "2026-03-02T09:00:00.000Z" },
+      createdAt: "2026-03-02T09:00:00.000Z",
+    } as const;
+    await db.batch([insertDelivery(db, delivery)]);
+    await db.batch([insertDelivery(db, delivery)]);
+    expect(db.rowsWritten).toBe(1);
+    expect(deliveryId(delivery).startsWith(`${t.tenantId}|2026-03-02T09:00:00.000Z|`)).toBe(true);
+    // the log lists it for its tenant only
+    const ids = async (tenantId: string) =>
+      (await listDeliveries(env.DB, { tenantId, limit: 500 })).map((d) => d.id);
+    expect(await ids(t.tenantId)).toContain(deliveryId(delivery));
+    expect(await ids(other.tenantId)).not.toContain(deliveryId(delivery));
   });
 });
 

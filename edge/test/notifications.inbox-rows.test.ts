@@ -22,10 +22,10 @@ beforeAll(async () => {
 const entry = (recipientId: string, i: number): NewInboxEntry => {
   const sourceKey = `event-${recipientId}-${i}`;
   return {
-    id: inboxEntryId({ sourceKey, kind: "request.ready", recipientId }),
+    id: inboxEntryId({ sourceKey, kind: "vm.ready", recipientId }),
     tenantId: t.tenantId,
     recipientId,
-    kind: "request.ready",
+    kind: "vm.ready",
     sourceKey,
     title: `VM ${i} is ready`,
     body: "",

@@ -29,7 +29,6 @@ describe("migration 0043: request.decided split in two", () => {
       ).bind(id, t.tenantId, t.member.userId, id, title, AT);
     const delivery = (id: string, title: string) =>
       insertDelivery(env.DB, {
-        id,
         tenantId: t.tenantId,
         channel: "email",
         target: t.member.email,
@@ -70,7 +69,7 @@ describe("migration 0043: request.decided split in two", () => {
     ]);
     expect(
       await rows(
-        "SELECT id, kind FROM notification_deliveries WHERE tenant_id = ? AND id LIKE 'old-mail-%' ORDER BY id",
+        "SELECT source_key AS id, kind FROM notification_deliveries WHERE tenant_id = ? AND source_key LIKE 'old-mail-%' ORDER BY id",
       ),
     ).toEqual([
       { id: "old-mail-approved", kind: "request.approved" },

@@ -71,28 +71,19 @@ function addDelivery(
   n: Notification,
   target: { channel: "email" | "webhook"; target: string; to?: string },
 ): void {
-  const id = deliveryId({
-    sourceKey: n.sourceKey,
-    kind: n.kind,
+  const delivery = {
+    tenantId: n.tenantId,
     channel: target.channel,
     target: target.target,
-  });
-  const content = contentOf(n.text, {
-    occurredAt: n.occurredAt,
-    ...(target.to === undefined ? {} : { to: target.to }),
-  });
-  out.statements.push(
-    insertDelivery(db, {
-      id,
-      tenantId: n.tenantId,
-      channel: target.channel,
-      target: target.target,
-      kind: n.kind,
-      sourceKey: n.sourceKey,
-      content,
-      createdAt: n.occurredAt,
+    kind: n.kind,
+    sourceKey: n.sourceKey,
+    content: contentOf(n.text, {
+      occurredAt: n.occurredAt,
+      ...(target.to === undefined ? {} : { to: target.to }),
     }),
-  );
+    createdAt: n.occurredAt,
+  };
+  out.statements.push(insertDelivery(db, delivery));
   out.inboxOf.push(null);
-  out.deliveryIds.push(id);
+  out.deliveryIds.push(deliveryId(delivery));
 }

@@ -1,5 +1,5 @@
 import { type DeliveryDeps, sendClaimed } from "./deliver.ts";
-import { claimDelivery, insertDelivery, readDelivery } from "./deliveries.ts";
+import { claimDelivery, deliveryId, insertDelivery, type NewDelivery, readDelivery } from "./deliveries.ts";
 
 /**
  * The admin's "send test": one post to the webhook now, through the same sender (URL check, format,
@@ -10,9 +10,7 @@ export async function sendWebhookTest(
   input: { tenantId: string; webhookId: string; id: string },
 ): Promise<{ ok: true } | { ok: false; error: string }> {
   const now = deps.clock();
-  const deliveryId = `test:${input.id}|test|webhook|${input.webhookId}`;
-  await insertDelivery(deps.db, {
-    id: deliveryId,
+  const delivery: NewDelivery = {
     tenantId: input.tenantId,
     channel: "webhook",
     target: input.webhookId,
@@ -26,9 +24,11 @@ export async function sendWebhookTest(
       test: true,
     },
     createdAt: now.toISOString(),
-  }).run();
-  const claimed = await claimDelivery(deps.db, { id: deliveryId, now: now.getTime(), holdMs: 60_000 });
-  const row = await readDelivery(deps.db, deliveryId);
+  };
+  await insertDelivery(deps.db, delivery).run();
+  const id = deliveryId(delivery);
+  const claimed = await claimDelivery(deps.db, { id, now: now.getTime(), holdMs: 60_000 });
+  const row = await readDelivery(deps.db, id);
   if (!claimed || !row) return { ok: false, error: "the test is already being sent" };
   return sendClaimed(deps, row);
 }
