@@ -2,9 +2,10 @@ import { env } from "cloudflare:workers";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { callerFor, codeOf, requestInput } from "./support/callers.ts";
+import { callerFor, codeOf, freshKey, requestInput } from "./support/callers.ts";
 import { testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
+import { readyVm, report } from "./support/vms.ts";
 
 /** The input field a refusal names (`data.fields` on the wire), or null. */
 async function refusedField(promise: Promise<unknown>): Promise<{ code: string; field: unknown } | null> {
@@ -71,6 +72,27 @@ describe("a VM name among a project's live requests", () => {
       reason: "use the shared app server instead",
     });
     expect(await codeOf(member.requests.create(requestInput(t.projectId, { name: "app-01" })))).toBe(
+      "resolved",
+    );
+  });
+
+  it("gives the name back when the VM is deleted, and keeps it while the VM lives", async () => {
+    const t = await createTestTenant(env.DB);
+    const w = testWorkflow();
+    const member = callerFor(t.member, w);
+    const vmId = await readyVm(w, t, { name: "svc-01" });
+    expect(await codeOf(member.requests.create(requestInput(t.projectId, { name: "svc-01" })))).toBe(
+      "CONFLICT",
+    );
+    const { actionId } = await member.vms.delete({ vmId, idempotencyKey: freshKey(), confirmName: "svc-01" });
+    if (!actionId) throw new Error("no action");
+    const at = w.clock.now().toISOString();
+    await report(w, t, {
+      vmId,
+      actionId,
+      update: { kind: "action-done", result: { facts: null, snapshot: null, note: null }, at },
+    });
+    expect(await codeOf(member.requests.create(requestInput(t.projectId, { name: "svc-01" })))).toBe(
       "resolved",
     );
   });

@@ -19,7 +19,8 @@ import { getTenant } from "../tenancy/tenants.ts";
 // lease fence: the guard statement runs first in the append batch, sums what the project and the tenant
 // hold right then and aborts the whole batch when `needs` does not fit a limit. D1 runs a batch as one
 // transaction, so of two approvals racing for the last capacity the second sees the first and fails
-// with nothing written. Only this module has SQL on `quota_guard` (migration 0030).
+// with nothing written. Only this module has SQL on `quota_guard` (migration 0030). CROSS JOIN keeps the
+// tenant's quota rows as the outer loop: without one (no quota set) the sums over its history are never read.
 
 /** The name the guard's trigger aborts with ('gantry:quota_exceeded'). */
 export const QUOTA_EXCEEDED_GUARD = "quota_exceeded";
@@ -45,7 +46,7 @@ export function quotaGuard(db: SqlDatabase, need: CapacityNeed): CommitGuard {
     statement: db
       .prepare(
         `INSERT INTO quota_guard (tenant_id, project_id)
-         SELECT ?1, ?2 FROM quotas q, (
+         SELECT ?1, ?2 FROM quotas q CROSS JOIN (
            SELECT ${sum(HELD.vcpu, false)} AS t_vcpu, ${sum(HELD.vcpu, true)} AS p_vcpu,
              ${sum(HELD.memoryGb, false)} AS t_mem, ${sum(HELD.memoryGb, true)} AS p_mem,
              ${sum(HELD.diskGb, false)} AS t_disk, ${sum(HELD.diskGb, true)} AS p_disk,

@@ -48,6 +48,7 @@ export async function pendingExtensions(
     where: scope,
     params: [input.tenantId, ...approver.params],
     orderBy: "r.vm_extension_at ASC, r.request_id ASC",
+    index: "request_summary_vm_extensions",
     page,
     pageSize,
   });

@@ -143,9 +143,9 @@ export async function pendingPastDeadline(
          SELECT a.tenant_id, a.request_id, a.reject_reason, a.reject_at,
            EXISTS (SELECT 1 FROM request_summary r
                    WHERE r.tenant_id = a.tenant_id AND r.request_id = a.request_id) AS is_request,
-           (SELECT r.request_id FROM request_summary r
+           (SELECT r.request_id FROM request_summary r INDEXED BY request_summary_vm_resizes
             WHERE r.tenant_id = a.tenant_id AND r.vm_resize_approval_id = a.request_id) AS resize_vm,
-           (SELECT r.request_id FROM request_summary r
+           (SELECT r.request_id FROM request_summary r INDEXED BY request_summary_vm_extensions
             WHERE r.tenant_id = a.tenant_id AND r.vm_extension_approval_id = a.request_id) AS extension_vm
          FROM ${REQUEST_APPROVALS} a
          WHERE a.reject_at IS NOT NULL AND a.reject_at <= ?)

@@ -3,7 +3,13 @@ import type { Page } from "@gantry/shared/api/paging";
 import type { RequestSummary } from "@gantry/shared/api/requests";
 import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
-import { SUMMARY_SELECT, type SummaryRow, toRequestSummary } from "./summary-row.ts";
+import {
+  SUMMARY_SELECT,
+  type SummaryIndex,
+  type SummaryRow,
+  throughIndex,
+  toRequestSummary,
+} from "./summary-row.ts";
 
 // every query is scoped by tenant first: the primary key and both indexes start with tenant_id
 
@@ -14,16 +20,28 @@ interface Paging {
 
 async function paged<T>(
   db: SqlDatabase,
-  query: { where: string; order: string; params: unknown[]; paging: Paging; map: (row: SummaryRow) => T },
+  query: {
+    where: string;
+    order: string;
+    params: unknown[];
+    paging: Paging;
+    map: (row: SummaryRow) => T;
+    index: SummaryIndex;
+  },
 ): Promise<Page<T>> {
   const { page, pageSize } = query.paging;
   const [rows, total] = await Promise.all([
     db
-      .prepare(`${SUMMARY_SELECT} WHERE ${query.where} ORDER BY ${query.order} LIMIT ? OFFSET ?`)
+      .prepare(
+        throughIndex(
+          `${SUMMARY_SELECT} WHERE ${query.where} ORDER BY ${query.order} LIMIT ? OFFSET ?`,
+          query.index,
+        ),
+      )
       .bind(...query.params, pageSize, (page - 1) * pageSize)
       .all<SummaryRow>(),
     db
-      .prepare(`SELECT count(*) AS n FROM request_summary r WHERE ${query.where}`)
+      .prepare(throughIndex(`SELECT count(*) AS n FROM request_summary r WHERE ${query.where}`, query.index))
       .bind(...query.params)
       .first<{ n: number }>(),
   ]);
@@ -38,6 +56,7 @@ export function listRequestsOf(
   const status = input.status === undefined ? "" : " AND r.status = ?";
   return paged(db, {
     where: `r.tenant_id = ? AND r.requester_id = ?${status}`,
+    index: "request_summary_by_requester",
     order: "r.created_at DESC, r.request_id DESC",
     params: [input.tenantId, input.requesterId, ...(input.status === undefined ? [] : [input.status])],
     paging: input,
@@ -76,6 +95,7 @@ export function pendingQueue(
   const scope = onlyProjects(input.onlyProjects, "r.project_id");
   return paged(db, {
     where: `r.tenant_id = ? AND r.status = 'PENDING'${project}${scope.sql}`,
+    index: "request_summary_pending",
     order: "r.created_at ASC, r.request_id ASC",
     params: [input.tenantId, ...(input.projectId === undefined ? [] : [input.projectId]), ...scope.params],
     paging: input,
@@ -100,7 +120,8 @@ export async function pendingCount(
   const scope = onlyProjects(approver.onlyProjects, "project_id");
   const row = await db
     .prepare(
-      `SELECT count(*) AS n FROM request_summary WHERE tenant_id = ? AND status = 'PENDING'${scope.sql}`,
+      `SELECT count(*) AS n FROM request_summary INDEXED BY request_summary_pending
+       WHERE tenant_id = ? AND status = 'PENDING'${scope.sql}`,
     )
     .bind(tenantId, ...scope.params)
     .first<{ n: number }>();

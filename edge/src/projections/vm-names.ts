@@ -1,37 +1,51 @@
-import type { InlineProjection } from "../event-store/inline-projection.ts";
+import type { InlineProjection, ProjectionTarget } from "../event-store/inline-projection.ts";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
+import { requestIdOfVm } from "../provisioning/ids.ts";
+import { REQUEST_SUMMARY } from "./request-summary-projection.ts";
 
 export const VM_NAMES = "vm_names";
 
 /**
+ * Gives a request's name back. The row is found by its key (the name, from the request's summary row,
+ * which a request never changes): by request id alone it would read every name the tenant holds.
+ */
+const release = (target: ProjectionTarget, tenantId: string, requestId: string) =>
+  target.db
+    .prepare(
+      `DELETE FROM ${target.table(VM_NAMES)} WHERE tenant_id = ?1 AND request_id = ?2 AND (project_id, name) IN
+         (SELECT project_id, name FROM ${target.table(REQUEST_SUMMARY)} WHERE tenant_id = ?1 AND request_id = ?2)`,
+    )
+    .bind(tenantId, requestIdOfVm(requestId));
+
+/**
  * The names a project's live requests hold (migration 0013): written in the same batch as the
  * submission, so its primary key refuses a second live request of the same name in the project even
- * when two submits race. A request gives its name back when it is rejected, cancelled or fails.
- * Whatever later ends a ready VM's life (its deletion) must give the name back here too.
+ * when two submits race. A request gives its name back when it is rejected, cancelled or fails, and its
+ * VM when it is deleted.
  */
 export const vmNamesProjection: InlineProjection = {
   name: "vm-names",
   tables: [VM_NAMES],
   project(e, target) {
     const { event } = e;
-    const table = target.table(VM_NAMES);
     switch (event.type) {
       case "VmRequestSubmitted": {
         const { projectId, name, requestId } = event.data;
         return [
           target.db
-            .prepare(`INSERT INTO ${table} (tenant_id, project_id, name, request_id) VALUES (?, ?, ?, ?)`)
+            .prepare(
+              `INSERT INTO ${target.table(VM_NAMES)} (tenant_id, project_id, name, request_id) VALUES (?, ?, ?, ?)`,
+            )
             .bind(e.metadata.tenantId, projectId, name, requestId),
         ];
       }
       case "VmRequestRejected":
       case "VmRequestCancelled":
       case "VmRequestFailed":
-        return [
-          target.db
-            .prepare(`DELETE FROM ${table} WHERE tenant_id = ? AND request_id = ?`)
-            .bind(e.metadata.tenantId, event.data.requestId),
-        ];
+        return [release(target, e.metadata.tenantId, event.data.requestId)];
+      // a deleted VM gives its name back too (a VM gone from vCenter keeps it: it may reappear)
+      case "VmActionSucceeded":
+        return event.data.kind === "delete" ? [release(target, e.metadata.tenantId, event.data.vmId)] : [];
       default:
         return [];
     }

@@ -7,6 +7,7 @@ import { resizedSpec } from "../provisioning/vm-action-decider.ts";
 import { listSizes } from "../tenancy/vm-sizes.ts";
 import { withApprovalProgress } from "./request-approvals.ts";
 import { type ApproverScope, onlyProjects } from "./request-queries.ts";
+import { type SummaryIndex, throughIndex } from "./summary-row.ts";
 import { toVmListItem, VM_SELECT, type VmRow } from "./vm-row.ts";
 
 // every query is scoped by tenant first (the primary key starts with tenant_id); a VM is a summary row
@@ -49,6 +50,8 @@ export async function listVms(db: SqlDatabase, input: Paging & VmFilter): Promis
     where: sql,
     params,
     orderBy: "r.vm_ready_at DESC, r.request_id DESC",
+    // a member's own VMs: through their requests, not the tenant's whole history
+    index: input.ownerId === undefined ? undefined : "request_summary_by_requester",
     page,
     pageSize,
   });
@@ -58,16 +61,21 @@ export async function listVms(db: SqlDatabase, input: Paging & VmFilter): Promis
 /** One page of VM rows matching `where` (with its `params`), and how many match in all. */
 export async function vmRowsPage(
   db: SqlDatabase,
-  input: Paging & { where: string; params: readonly unknown[]; orderBy: string },
+  input: Paging & {
+    where: string;
+    params: readonly unknown[];
+    orderBy: string;
+    index: SummaryIndex | undefined;
+  },
 ): Promise<{ rows: VmRow[]; total: number }> {
-  const { page, pageSize, where: sql, params } = input;
+  const { page, pageSize, where: sql, params, index } = input;
   const [rows, total] = await Promise.all([
     db
-      .prepare(`${VM_SELECT} WHERE ${sql} ORDER BY ${input.orderBy} LIMIT ? OFFSET ?`)
+      .prepare(throughIndex(`${VM_SELECT} WHERE ${sql} ORDER BY ${input.orderBy} LIMIT ? OFFSET ?`, index))
       .bind(...params, pageSize, (page - 1) * pageSize)
       .all<VmRow>(),
     db
-      .prepare(`SELECT count(*) AS n FROM request_summary r WHERE ${sql}`)
+      .prepare(throughIndex(`SELECT count(*) AS n FROM request_summary r WHERE ${sql}`, index))
       .bind(...params)
       .first<{ n: number }>(),
   ]);
@@ -97,7 +105,14 @@ export async function pendingResizes(
   ];
   const scope = `r.tenant_id = ? AND r.vm_resize_approval_id IS NOT NULL AND r.vm_status = 'READY'${project}${approver.sql}`;
   const [{ rows, total }, sizes] = await Promise.all([
-    vmRowsPage(db, { where: scope, params, orderBy: "r.vm_resize_at ASC, r.request_id ASC", page, pageSize }),
+    vmRowsPage(db, {
+      where: scope,
+      params,
+      orderBy: "r.vm_resize_at ASC, r.request_id ASC",
+      index: "request_summary_vm_resizes",
+      page,
+      pageSize,
+    }),
     // a size a pending resize names cannot change (it is in use), so the catalogue still says what it meant
     listSizes(db, input.tenantId, { retired: true }),
   ]);

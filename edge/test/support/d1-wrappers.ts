@@ -43,11 +43,18 @@ export class MeteredD1 implements SqlDatabase {
         this.rowsRead += result.meta.rows_read ?? 0;
         return result;
       },
-      // reads through all() (first() carries no meta, so its rows go uncounted)
       all: async <T>() => {
         const result = await all<T>();
         this.rowsRead += result.meta.rows_read ?? 0;
         return result;
+      },
+      // first() carries no meta: read through all() so its rows are counted too (same row, same column)
+      first: async <T>(column?: string) => {
+        const result = await all<Record<string, unknown>>();
+        this.rowsRead += result.meta.rows_read ?? 0;
+        const row = result.results[0];
+        if (row === undefined) return null;
+        return (column === undefined ? row : (row[column] ?? null)) as T;
       },
     });
   }
