@@ -85,6 +85,9 @@ const MIGRATIONS: readonly string[] = [
    INSERT INTO inventory_current (id, report_id, agent_id, received_at)
      SELECT 1, 'migrated', agent_id, received_at FROM inventory WHERE id = 1;
    DROP TABLE inventory;`,
+  // stopped jobs whose outcome is still to be written: every dispatch asks, and the jobs table keeps
+  // every job the site ever ran, so the few pending ones are found through this partial index
+  "CREATE INDEX jobs_outcome_pending ON jobs (job_id) WHERE outcome_pending = 1",
 ];
 
 export function migrateHubStorage(sql: SqlStorage): void {

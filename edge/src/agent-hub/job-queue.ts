@@ -6,6 +6,10 @@ import { err, ok, type Result } from "@gantry/shared/result";
 import { bumpCounter } from "./hub-storage.ts";
 import { type Job, type JobRow, type JobState, type StopReason, toJob } from "./job.ts";
 
+// The states a job can still leave, written out so a statement's read is bounded by the jobs_state or
+// jobs_agent index: `state != 'done'` scans every job the site ever ran (see `enqueue` on why done rows stay).
+const LIVE_STATES = "('queued', 'offered', 'leased')";
+
 export type FrameRefusal = { code: "UNKNOWN_JOB" } | { code: "STALE_EPOCH"; current: number };
 
 export interface Grant {
@@ -46,7 +50,11 @@ export class JobQueue {
     return row ? toJob(row) : null;
   }
 
-  /** Idempotent by job id: a second enqueue of the same job changes nothing. */
+  /**
+   * Idempotent by job id: a second enqueue of the same job changes nothing. The outbox relays at least
+   * once, so a dispatch may come again after its job ended, and a stop of a job the hub does not know
+   * records it as cancelled: a done row keeps both from acting on a finished job, so rows are never deleted.
+   */
   enqueue(input: { tenantId: string; siteId: string; job: AgentJob; now: number }): "queued" | "duplicate" {
     const { job, now } = input;
     const cursor = this.sql.exec(
@@ -68,7 +76,7 @@ export class JobQueue {
   }
 
   active(): Job[] {
-    return this.#all("SELECT * FROM jobs WHERE state != 'done' ORDER BY enqueued_at, job_id");
+    return this.#all(`SELECT * FROM jobs WHERE state IN ${LIVE_STATES} ORDER BY enqueued_at, job_id`);
   }
 
   /** Offered plus leased jobs per agent: what counts against its capacity. */
@@ -154,8 +162,12 @@ export class JobQueue {
     );
   }
 
+  /** Only a job that may still be dispatched skips its decliner; a done one's `declined_by` never matters. */
   clearDeclines(agentId: string): void {
-    this.sql.exec("UPDATE jobs SET declined_by = NULL WHERE declined_by = ?", agentId);
+    this.sql.exec(
+      `UPDATE jobs SET declined_by = NULL WHERE state IN ${LIVE_STATES} AND declined_by = ?`,
+      agentId,
+    );
   }
 
   /** The fencing check every job frame passes before anything is applied. */
@@ -252,7 +264,7 @@ export class JobQueue {
     return cursor.rowsWritten > 0;
   }
 
-  /** Stopped jobs whose outcome no agent reported and the D1 log does not hold yet. */
+  /** Stopped jobs whose outcome no agent reported and the D1 log does not hold yet (index jobs_outcome_pending). */
   pendingOutcomes(): Job[] {
     return this.#all("SELECT * FROM jobs WHERE outcome_pending = 1");
   }
@@ -263,9 +275,9 @@ export class JobQueue {
 
   /** Jobs offered to or leased by an agent, e.g. to take them back on revoke or disconnect. */
   heldBy(agentId: string, states: readonly JobState[] = ["offered", "leased"]): Job[] {
-    return this.#all("SELECT * FROM jobs WHERE agent_id = ?", agentId).filter((j) =>
-      states.includes(j.state),
-    );
+    // the states in SQL: a done job keeps its agent, so filtering afterwards read every job it ever ran
+    const marks = states.map(() => "?").join(", ");
+    return this.#all(`SELECT * FROM jobs WHERE agent_id = ? AND state IN (${marks})`, agentId, ...states);
   }
 
   /** Offers and leases whose deadline has passed by hub time. Reading them changes nothing. */
@@ -289,7 +301,7 @@ export class JobQueue {
              SELECT CASE state WHEN 'leased' THEN lease_expires_at ELSE offer_expires_at END AS at
                FROM jobs WHERE state IN ('offered', 'leased')
              UNION ALL SELECT first_granted_at + ?1 FROM jobs
-               WHERE state != 'done' AND stop_reason IS NULL AND first_granted_at IS NOT NULL
+               WHERE state IN ${LIVE_STATES} AND stop_reason IS NULL AND first_granted_at IS NOT NULL
              UNION ALL SELECT stop_deadline FROM jobs WHERE state = 'leased' AND stop_deadline IS NOT NULL)`,
           maxDurationMs,
         )
@@ -300,7 +312,7 @@ export class JobQueue {
   /** Jobs not finished and not stopped yet whose first grant is `maxDurationMs` or more ago. */
   overdue(now: number, maxDurationMs: number): Job[] {
     return this.#all(
-      `SELECT * FROM jobs WHERE state != 'done' AND stop_reason IS NULL
+      `SELECT * FROM jobs WHERE state IN ${LIVE_STATES} AND stop_reason IS NULL
          AND first_granted_at IS NOT NULL AND first_granted_at + ?2 <= ?1`,
       now,
       maxDurationMs,
