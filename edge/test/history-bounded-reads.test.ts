@@ -60,7 +60,7 @@ beforeAll(async () => {
   const users = Array.from({ length: HISTORY }, (_, i) =>
     env.DB.prepare(
       "INSERT INTO users (id, tenant_id, email, name, role) VALUES (?, ?, ?, 'Other', 'admin')",
-    ).bind(`other-user-${t.tenantId}-${i}`, "acme", `other-${t.tenantId}-${i}@example.com`),
+    ).bind(`other-user-${t.tenantId}-${i}`, other.tenantId, `other-${t.tenantId}-${i}@example.com`),
   );
   const all = [...rows, ...names, ...users];
   for (let i = 0; i < all.length; i += 200) await env.DB.batch(all.slice(i, i + 200));
