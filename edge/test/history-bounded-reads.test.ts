@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { latestSessionIdentity } from "../src/auth/sessions.ts";
 import { approveRequest } from "../src/commands/approve-request.ts";
 import { rejectRequest } from "../src/commands/reject-request.ts";
 import { submitRequest } from "../src/commands/submit-request.ts";
@@ -154,5 +155,33 @@ describe("reads on hot paths, with a long history", () => {
     expect(rejecting, "rejecting").toBeLessThan(BOUND);
     // the rejected request's name is free again
     expect(await submit("bounded-02")).not.toBe(toReject);
+  });
+});
+
+describe("an OIDC person's API token", () => {
+  it("acts with the role of the person's newest session, read among their own sessions", async () => {
+    const person = `oidc-${crypto.randomUUID()}`;
+    const session = (id: string, userId: string, role: string, createdAt: number, endedAt: number | null) =>
+      env.DB.prepare(
+        `INSERT INTO sessions (id_hash, tenant_id, user_id, email, name, role, source, created_at, expires_at, ended_at)
+         VALUES (?, ?, ?, 'p@example.com', 'P', ?, 'oidc', ?, ?, ?)`,
+      ).bind(id, t.tenantId, userId, role, createdAt, createdAt + 3_600_000, endedAt);
+    const now = Date.now();
+    const others = Array.from({ length: HISTORY }, (_, i) =>
+      session(`h-${person}-${i}`, `someone-${i}`, "member", now - i, null),
+    );
+    for (let i = 0; i < others.length; i += 200) await env.DB.batch(others.slice(i, i + 200));
+    // an older live session as admin on one device, then a newer one, since ended, as a member: the IdP
+    // took admin away, and the token must not keep it through the older session
+    await env.DB.batch([
+      session(`a-${person}`, person, "admin", now - 60_000, null),
+      session(`b-${person}`, person, "member", now - 1_000, now),
+    ]);
+    let identity: Awaited<ReturnType<typeof latestSessionIdentity>> = null;
+    const reads = await readsOf(
+      async (db) => (identity = await latestSessionIdentity(db, { tenantId: t.tenantId, userId: person })),
+    );
+    expect(identity).toMatchObject({ role: "member" });
+    expect(reads).toBeLessThan(BOUND);
   });
 });

@@ -237,7 +237,8 @@ export async function deleteSessionsEndedBefore(db: SqlDatabase, before: number)
 
 /**
  * The identity a person's newest session (live or not) carries: the role the IdP last gave them, for a
- * person who is not in the `users` table (an OIDC sign-in). Null when they never signed in.
+ * person who is not in the `users` table (an OIDC sign-in). Null when they never signed in. Read on every
+ * request of such a person's API token, so through the person's sessions (migration 0049), not all of them.
  */
 export async function latestSessionIdentity(
   db: SqlDatabase,
@@ -245,7 +246,8 @@ export async function latestSessionIdentity(
 ): Promise<Omit<SessionIdentity, "tenantId" | "userId"> | null> {
   return db
     .prepare(
-      "SELECT email, name, role FROM sessions WHERE tenant_id = ? AND user_id = ? ORDER BY created_at DESC LIMIT 1",
+      `SELECT email, name, role FROM sessions INDEXED BY sessions_by_user
+       WHERE tenant_id = ? AND user_id = ? ORDER BY created_at DESC LIMIT 1`,
     )
     .bind(input.tenantId, input.userId)
     .first<{ email: string; name: string; role: Role }>();
