@@ -66,7 +66,7 @@ describe("the inbox", () => {
     await member.reader.cancel();
   });
 
-  it("tells the tenant's admins once when an agent has been offline longer than allowed", async () => {
+  it("tells the tenant's admins once when an agent has been offline longer than allowed, within a day of it", async () => {
     const now = Date.parse("2026-03-02T12:00:00.000Z");
     const agentId = `agent-${crypto.randomUUID()}`;
     await env.DB.batch([
@@ -76,6 +76,30 @@ describe("the inbox", () => {
       env.DB.prepare(
         "INSERT INTO agents (id, tenant_id, site_id, name, credential_hash, enrolled_with, created_at, connected, last_seen_at) VALUES (?, ?, ?, 'lab-agent', ?, ?, ?, 0, ?)",
       ).bind(agentId, t.tenantId, t.siteId, `hash-${agentId}`, `tok-${agentId}`, now, now - 11 * 60_000),
+      // one gone quiet two days ago and left unrevoked: its admins were told back then (the sweep's
+      // window), and the minute sweep does not look at it again
+      env.DB.prepare(
+        "INSERT INTO agent_enrollment_tokens (id, tenant_id, site_id, token_hash, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      ).bind(
+        `tok-old-${agentId}`,
+        t.tenantId,
+        t.siteId,
+        `hash-tok-old-${agentId}`,
+        t.admin.userId,
+        now,
+        now + 1,
+      ),
+      env.DB.prepare(
+        "INSERT INTO agents (id, tenant_id, site_id, name, credential_hash, enrolled_with, created_at, connected, last_seen_at) VALUES (?, ?, ?, 'old-agent', ?, ?, ?, 0, ?)",
+      ).bind(
+        `old-${agentId}`,
+        t.tenantId,
+        t.siteId,
+        `hash-old-${agentId}`,
+        `tok-old-${agentId}`,
+        now,
+        now - 2 * 86_400_000,
+      ),
     ]);
     const deps = notifierDeps(env);
     await notifyOfflineAgents(deps, { now, agentOfflineMs: 10 * 60_000 });

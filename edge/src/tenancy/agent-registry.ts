@@ -271,9 +271,15 @@ export interface OfflineAgent {
   lastSeenAt: number;
 }
 
+/** How long an agent stays in the offline sweep after it went quiet: its admins are told within it. */
+export const OFFLINE_SWEEP_WINDOW_MS = 24 * 3_600_000;
+
 /**
- * Agents not revoked whose last sign of life is older than `before`: disconnected, or left "connected"
- * by a hub that died (presence gone stale). For the offline notification; agents never connected are not.
+ * Agents not revoked whose last sign of life is older than `before` but not by more than the sweep's
+ * window: disconnected, or left "connected" by a hub that died (presence gone stale). For the offline
+ * notification, which the minute sweep sends within the window (once: its key is the agent's last sign
+ * of life); an agent gone quiet long before (left unrevoked) is not looked at again every minute. Agents
+ * never connected are not offline.
  */
 export async function agentsOfflineSince(
   db: SqlDatabase,
@@ -282,11 +288,11 @@ export async function agentsOfflineSince(
   const { results } = await db
     .prepare(
       `SELECT id, tenant_id AS tenantId, site_id AS siteId, name, last_seen_at AS lastSeenAt FROM agents
-       WHERE revoked_at IS NULL AND last_seen_at IS NOT NULL AND last_seen_at < ?1
+       WHERE revoked_at IS NULL AND last_seen_at IS NOT NULL AND last_seen_at < ?1 AND last_seen_at >= ?4
          AND (connected = 0 OR last_seen_at < ?2)
        ORDER BY last_seen_at DESC LIMIT ?3`,
     )
-    .bind(input.before, input.now - PRESENCE_STALE_MS, input.limit)
+    .bind(input.before, input.now - PRESENCE_STALE_MS, input.limit, input.before - OFFLINE_SWEEP_WINDOW_MS)
     .all<OfflineAgent>();
   return results;
 }
