@@ -232,14 +232,6 @@ function writesOf(recorded: RecordedEvent, target: ProjectionTarget): SummaryWri
       ];
     }
     case "VmAdoptionFailed":
-      return [
-        update(e, {
-          status: "FAILED",
-          version: e.version,
-          failure_code: event.data.code,
-          failure_message: event.data.userMessage,
-        }),
-      ];
     case "VmRequestFailed":
       return [
         update(e, {
