@@ -35,6 +35,8 @@ const OWN_STORAGE = [
   "test/foundation.test.ts",
   "test/notifications.inbox.test.ts",
   "test/notifications.delivery.test.ts",
+  // re-runs migration 0046, which rewrites every delivery's id
+  "test/notifications.migration-0046.test.ts",
   "test/notifications.webhooks.test.ts",
   "test/projections.rebuild.test.ts",
   // its sweeps dispatch every due outbox row, and count them: another file's rows would be counted too

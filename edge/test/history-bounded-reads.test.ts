@@ -89,6 +89,15 @@ describe("reads on hot paths, with a long history", () => {
     for (const [query, rows] of Object.entries(reads)) expect(rows, query).toBeLessThan(BOUND);
   });
 
+  it("an approver of no project gets empty queues through the same indexes, not an error", async () => {
+    const now = new Date();
+    const scope = { page: 1, pageSize: 20, tenantId: t.tenantId, now, onlyProjects: [] };
+    expect(await pendingCount(env.DB, t.tenantId, { onlyProjects: [] })).toBe(0);
+    expect((await pendingQueue(env.DB, scope)).total).toBe(0);
+    expect((await pendingResizes(env.DB, scope)).total).toBe(0);
+    expect((await pendingExtensions(env.DB, scope)).total).toBe(0);
+  });
+
   it("a member's own requests and VMs read their own rows", async () => {
     const paging = { page: 1, pageSize: 20 };
     const member = { tenantId: t.tenantId, requesterId: t.member.userId };

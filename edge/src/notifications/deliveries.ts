@@ -36,14 +36,14 @@ export interface NewDelivery {
  * A delivery's id, the idempotency key of its queue messages: the same notification to the same target
  * always gets the same one. It starts with the tenant and the time, so the table's key orders each
  * tenant's deliveries by time and the log and the sweep read ranges of it: no second index (migration
- * 0046; D1 bills each index entry as a written row). Tenant ids are slugs, whose characters all sort
- * before `|`, so no tenant's range holds another's.
+ * 0046; D1 bills each index entry as a written row). No tenant id holds `|` (onboarding makes it the
+ * tenant's slug), so no tenant's range holds another's; the log filters on the tenant as well.
  */
 export const deliveryId = (d: Omit<NewDelivery, "content">) =>
   `${d.tenantId}|${d.createdAt}|${d.sourceKey}|${d.kind}|${d.channel}|${d.target}`;
 
-/** The bounds of a tenant's ids made at or after `since` (an ISO time; "" for all of them). */
-const idRange = (tenantId: string, since = "") => [`${tenantId}|${since}`, `${tenantId}}`] as const;
+/** The bounds of a tenant's ids. */
+const idRange = (tenantId: string) => [`${tenantId}|`, `${tenantId}}`] as const;
 
 export const contentOf = (
   text: NotificationText,

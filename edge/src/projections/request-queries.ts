@@ -83,7 +83,9 @@ export interface ApproverScope {
 /** The SQL that keeps a project approver to their projects' rows (none given: a tenant admin, every row). */
 export function onlyProjects(projectIds: readonly string[] | undefined, column: string) {
   if (projectIds === undefined) return { sql: "", params: [] as string[] };
-  if (projectIds.length === 0) return { sql: " AND 0", params: [] as string[] };
+  // not "AND 0": SQLite folds that into the WHERE, which then no longer implies a partial index the
+  // query reads through (INDEXED BY), and the statement fails; IN (NULL) matches nothing as well
+  if (projectIds.length === 0) return { sql: ` AND ${column} IN (NULL)`, params: [] as string[] };
   return { sql: ` AND ${column} IN (${projectIds.map(() => "?").join(", ")})`, params: [...projectIds] };
 }
 

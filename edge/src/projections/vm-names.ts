@@ -1,21 +1,23 @@
 import type { InlineProjection, ProjectionTarget } from "../event-store/inline-projection.ts";
-import type { SqlDatabase } from "../event-store/stored-event.ts";
+import { type SqlDatabase, streamIds } from "../event-store/stored-event.ts";
 import { requestIdOfVm } from "../provisioning/ids.ts";
-import { REQUEST_SUMMARY } from "./request-summary-projection.ts";
 
 export const VM_NAMES = "vm_names";
 
 /**
- * Gives a request's name back. The row is found by its key (the name, from the request's summary row,
- * which a request never changes): by request id alone it would read every name the tenant holds.
+ * Gives a request's name back. The row is found by its key: the project and name its submission recorded
+ * (the stream's first event, read by its unique key). By request id alone it would read every name the
+ * tenant holds; and the summary row is not read, since inside a commit it is written last
+ * (`projectCommit`).
  */
 const release = (target: ProjectionTarget, tenantId: string, requestId: string) =>
   target.db
     .prepare(
       `DELETE FROM ${target.table(VM_NAMES)} WHERE tenant_id = ?1 AND request_id = ?2 AND (project_id, name) IN
-         (SELECT project_id, name FROM ${target.table(REQUEST_SUMMARY)} WHERE tenant_id = ?1 AND request_id = ?2)`,
+         (SELECT json_extract(payload, '$.projectId'), json_extract(payload, '$.name') FROM events
+          WHERE stream_id = ?3 AND version = 1)`,
     )
-    .bind(tenantId, requestIdOfVm(requestId));
+    .bind(tenantId, requestId, streamIds.vmRequest(requestId));
 
 /**
  * The names a project's live requests hold (migration 0013): written in the same batch as the
@@ -45,7 +47,9 @@ export const vmNamesProjection: InlineProjection = {
         return [release(target, e.metadata.tenantId, event.data.requestId)];
       // a deleted VM gives its name back too (a VM gone from vCenter keeps it: it may reappear)
       case "VmActionSucceeded":
-        return event.data.kind === "delete" ? [release(target, e.metadata.tenantId, event.data.vmId)] : [];
+        return event.data.kind === "delete"
+          ? [release(target, e.metadata.tenantId, requestIdOfVm(event.data.vmId))]
+          : [];
       default:
         return [];
     }
