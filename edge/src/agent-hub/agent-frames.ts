@@ -3,6 +3,7 @@ import { CLOSE_CODES } from "@gantry/shared/protocol/agent";
 import { negotiateVersion } from "@gantry/shared/protocol/version";
 import { logEvent } from "../log.ts";
 import { markConnected, PRESENCE_REFRESH_MS, refreshPresence } from "../tenancy/agent-registry.ts";
+import { logAgentError } from "./agent-error-log.ts";
 import { agentTag, attachFacts, closeSocket, type SocketFacts, sendFrame } from "./agent-sockets.ts";
 import { alertOnDuplicates, refuseSecondConnection } from "./duplicate-connections.ts";
 import { sendGrant } from "./grant-job.ts";
@@ -71,11 +72,7 @@ export async function handleFrame(
       return;
     case "error":
       bumpCounter(hub.sql, "agent_errors");
-      logEvent("warn", "agent reported an error", {
-        agentId: facts.agentId,
-        code: frame.code,
-        message: frame.message,
-      });
+      logAgentError({ agentId: facts.agentId, code: frame.code, message: frame.message, now: hub.now() });
       return;
   }
 }
