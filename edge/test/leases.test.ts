@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import type { LeasePolicy } from "@gantry/shared/domain/lease-policy";
+import { leaseStartOf } from "@gantry/shared/events/vm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { enforceLeases } from "../src/commands/enforce-leases.ts";
 import { notifierDeps } from "../src/deps.ts";
@@ -59,9 +60,11 @@ const sweep = async (w: TestWorkflow) => {
 };
 
 /** The lease events and enforcement actions on the VM's stream, in order. */
+/** The lease's events of a VM's stream; READY's VmProvisioned carries the lease's start ("+lease"). */
 async function leaseLog(vmId: string) {
   const { events } = await readStream(env.DB, streamIds.vm(vmIdFor(vmId)));
   return events.flatMap(({ event }) => {
+    if (leaseStartOf(event)) return ["VmProvisioned+lease"];
     if (event.type.startsWith("VmLease")) return [event.type];
     if (event.type === "VmActionRequested") return [`${event.type}:${event.data.action.kind}`];
     return [];
@@ -146,7 +149,7 @@ describe("expiry at READY and extension", () => {
     expect(listed?.expiresAt).toBe(new Date(readyAt + 10 * MIN).toISOString());
     expect(listed?.lease).toEqual({ phase: "active", destroyAt: null, pendingExtension: null });
     expect((await as(w, "member").vms.get({ vmId })).vm.expiresAt).toBe(listed?.expiresAt);
-    expect(await leaseLog(vmId)).toEqual(["VmLeaseStarted"]);
+    expect(await leaseLog(vmId)).toEqual(["VmProvisioned+lease"]);
   });
 
   it("extends within the policy at once; past one extension's maximum or the total life it waits for another admin", async () => {
@@ -208,7 +211,7 @@ describe("expiry at READY and extension", () => {
     ).toBe("FORBIDDEN");
     await as(w, "member").leases.withdrawExtension({ vmId, approvalId: mine.approvalId ?? "" });
     expect(await leaseLog(vmId)).toEqual([
-      "VmLeaseStarted",
+      "VmProvisioned+lease",
       "VmLeaseExtensionRequested",
       "VmLeaseExtensionRejected",
     ]);
@@ -224,7 +227,7 @@ describe("the lease scheduler", () => {
     w.clock.advance(4 * MIN);
     await sweep(w);
     await sweep(w);
-    expect(await leaseLog(vmId)).toEqual(["VmLeaseStarted", "VmLeaseWarned", "VmLeaseWarned"]);
+    expect(await leaseLog(vmId)).toEqual(["VmProvisioned+lease", "VmLeaseWarned", "VmLeaseWarned"]);
 
     w.clock.advance(MIN);
     // two sweeps at once (a duplicate cron, a retry) and one after: one expiry, one power-off job
@@ -255,7 +258,7 @@ describe("the lease scheduler", () => {
     await agentDone(w, vmId, "vm.delete");
     await sweep(w);
     expect(await leaseLog(vmId)).toEqual([
-      "VmLeaseStarted",
+      "VmProvisioned+lease",
       "VmLeaseWarned",
       "VmLeaseWarned",
       "VmLeaseExpired",
@@ -314,7 +317,7 @@ describe("the lease scheduler", () => {
     expect(jobsOf(w, vmId, "vm.power-off")).toHaveLength(0);
     expect(jobsOf(w, vmId, "vm.delete")).toHaveLength(0);
     // a sweep that comes after the expiry records it, not the warnings it is too late for
-    expect(await leaseLog(vmId)).toEqual(["VmLeaseStarted", "VmLeaseExpired"]);
+    expect(await leaseLog(vmId)).toEqual(["VmProvisioned+lease", "VmLeaseExpired"]);
     expect((await as(w, "member").vms.get({ vmId })).vm.lease?.phase).toBe("expired");
   });
 

@@ -93,8 +93,8 @@ describe("recordJobUpdate", () => {
     const results = await provisionToReady(w, { requestId, tenantId: t.tenantId, start });
     expect(results.at(-1)).toMatchObject({
       ok: true,
-      // the VM's lease starts in the same commit as READY
-      value: { requestStatus: "READY", events: ["VmProvisioned", "VmLeaseStarted", "VmRequestReady"] },
+      // the VM's lease starts with READY, carried by its VmProvisioned
+      value: { requestStatus: "READY", events: ["VmProvisioned", "VmRequestReady"] },
     });
 
     const detail = await callerFor(t.member, w).requests.get({ requestId });

@@ -13,7 +13,7 @@ import { vmIdFor } from "../provisioning/ids.ts";
 import { decideSaga, type ProvisioningSagaState } from "../provisioning/provisioning-saga.ts";
 import type { VmState } from "../provisioning/vm.ts";
 import { decideVm } from "../provisioning/vm-decider.ts";
-import { leaseStarted } from "../provisioning/vm-lease-decider.ts";
+import { leaseAtReady } from "../provisioning/vm-lease-decider.ts";
 import { type ExistingVmRequest, evolveVmRequest, type VmRequestState } from "../provisioning/vm-request.ts";
 import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
 import { effectiveLeasePolicy } from "../tenancy/lease-policies.ts";
@@ -100,17 +100,22 @@ interface RecordInput {
 }
 
 /**
- * The VM's lease starts with READY, in the same commit: the project's lease policy is read only for the
- * report that makes the VM READY.
+ * The VM's lease starts with READY, carried by the VmProvisioned event itself: the project's lease policy is
+ * read only for the report that makes the VM READY.
  */
 export async function withLease(
   deps: CommandDeps,
   input: { tenantId: string; projectId: string; readyAt: string; vmEvents: VmEvent[] },
 ): Promise<VmEvent[]> {
-  const ready = input.vmEvents.find((e) => e.type === "VmProvisioned");
-  if (!ready) return input.vmEvents;
+  if (!input.vmEvents.some((e) => e.type === "VmProvisioned")) return input.vmEvents;
   const { policy } = await effectiveLeasePolicy(deps.db, input);
-  return [...input.vmEvents, leaseStarted({ vmId: ready.data.vmId, readyAt: input.readyAt, policy })];
+  return input.vmEvents.map((e) => {
+    if (e.type !== "VmProvisioned") return e;
+    return {
+      ...e,
+      data: { ...e.data, lease: leaseAtReady({ vmId: e.data.vmId, readyAt: input.readyAt, policy }) },
+    };
+  });
 }
 
 /** What one report means for the request and its VM, decided on the streams as loaded. */

@@ -1,5 +1,5 @@
 import { isTenancyEvent } from "@gantry/shared/events/catalog";
-import type { VmEvent } from "@gantry/shared/events/vm";
+import { leaseStartOf, type VmEvent } from "@gantry/shared/events/vm";
 import { VmLifecycleEvent } from "@gantry/shared/events/vm-lifecycle";
 import type { VmRequestEvent } from "@gantry/shared/events/vm-request";
 import type { InlineProjection, ProjectionTarget } from "../event-store/inline-projection.ts";
@@ -257,8 +257,12 @@ function writesOf(recorded: RecordedEvent, target: ProjectionTarget): SummaryWri
     // the stepper from the live progress; the row says READY once the VM is
     case "VmProvisioningStageReached":
     case "VmProvisioningStarted":
-    case "VmProvisioned":
       return [];
+    // READY's lease, when the event carries it (merged with the request's READY: one UPDATE)
+    case "VmProvisioned": {
+      const lease = leaseStartOf(event);
+      return lease ? [update(e, vmSummaryColumns({ ...e, event: lease }))] : [];
+    }
     default:
       return [];
   }

@@ -2,6 +2,7 @@ import type { VmTimelineEntry, VmTimelineEntryKind } from "@gantry/shared/api/vm
 import { ACTION_LABELS, type VmActionKind } from "@gantry/shared/domain/vm-actions";
 import type { DriftChange } from "@gantry/shared/domain/vm-facts";
 import type { DomainEvent } from "@gantry/shared/events/catalog";
+import { leaseStartOf } from "@gantry/shared/events/vm";
 import { isVmLeaseEvent } from "@gantry/shared/events/vm-lease";
 import type { VmAction } from "@gantry/shared/events/vm-lifecycle";
 import type { StoredEvent } from "../event-store/stored-event.ts";
@@ -132,7 +133,12 @@ const subjectWords = { resize: "Resize", "lease-extension": "Lease extension" } 
 /** The VM's history for people, oldest first, from its stream (no table to write). Admins see fault detail. */
 export function vmTimelineOf(events: readonly StoredEvent[], viewer: { admin: boolean }): VmTimelineEntry[] {
   const kinds = new Map<string, VmActionKind>();
-  return events.flatMap((stored) => {
+  // READY's lease is its own entry, whether VmProvisioned carries it or (older logs) a VmLeaseStarted follows
+  const withLeaseStarts = events.flatMap((stored) => {
+    const lease = leaseStartOf(stored.event);
+    return lease ? [stored, { ...stored, event: lease }] : [stored];
+  });
+  return withLeaseStarts.flatMap((stored) => {
     const rendered = render(stored.event, kinds);
     if (!rendered) return [];
     const { technicalDetail, ...visible } = rendered;

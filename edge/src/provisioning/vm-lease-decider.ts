@@ -1,6 +1,6 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import type { LeasePolicy } from "@gantry/shared/domain/lease-policy";
-import type { VmEvent } from "@gantry/shared/events/vm";
+import type { VmEvent, VmLeaseStart } from "@gantry/shared/events/vm";
 import type { VmAction } from "@gantry/shared/events/vm-lifecycle";
 import { err, ok, type Result } from "@gantry/shared/result";
 import { actionJobIdFor } from "./build-action-job.ts";
@@ -20,6 +20,14 @@ const later = (a: string, b: string) => (Date.parse(a) >= Date.parse(b) ? a : b)
 /** The lease a VM gets at READY: the initial term of its project's policy, from the moment it became READY. */
 export const leaseStarted = (input: { vmId: string; readyAt: string; policy: LeasePolicy }): VmEvent =>
   withNextChecks(null, [started(input)])[0] as VmEvent;
+
+/** That lease as the VM's VmProvisioned carries it (`VmLeaseStart`: the same data, less the VM's id). */
+export function leaseAtReady(input: { vmId: string; readyAt: string; policy: LeasePolicy }): VmLeaseStart {
+  const event = leaseStarted(input);
+  if (event.type !== "VmLeaseStarted") throw new Error("a lease's start is a VmLeaseStarted");
+  const { vmId: _vmId, ...lease } = event.data;
+  return lease;
+}
 
 const started = (input: { vmId: string; readyAt: string; policy: LeasePolicy }): VmEvent => ({
   type: "VmLeaseStarted",

@@ -1,6 +1,6 @@
 import type { VmStatus } from "@gantry/shared/domain/request-status";
 import type { EventMetadata } from "@gantry/shared/events/event-metadata";
-import type { StageDuration, VmEvent } from "@gantry/shared/events/vm";
+import { leaseStartOf, type StageDuration, type VmEvent } from "@gantry/shared/events/vm";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import { evolveLifecycle, initialLifecycle, type VmLifecycle } from "./vm-lifecycle.ts";
 
@@ -58,13 +58,16 @@ export function evolveVm(
     }
     case "VmProvisioned": {
       const { vmwareId, vmName, hostname, ipAddress } = event.data;
+      const ready = initialLifecycle({ vmwareId, vmName, hostname, ipAddress, readyAt: occurredAt });
+      // the lease starting with READY, when this event carries it (older logs: a VmLeaseStarted next)
+      const lease = leaseStartOf(event);
       return {
         ...state,
         status: "READY",
         stage: "READY",
         stageStartedAt: occurredAt,
         completedStages: event.data.stageDurations,
-        lifecycle: initialLifecycle({ vmwareId, vmName, hostname, ipAddress, readyAt: occurredAt }),
+        lifecycle: lease ? evolveLifecycle(ready, { ...recorded, event: lease }) : ready,
         ipAddress,
       };
     }

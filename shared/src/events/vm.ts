@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ProvisioningFailure } from "../jobs/provision-vm-job.ts";
 import { ProvisioningStage } from "../jobs/provisioning-stage.ts";
+import { VmLeaseStarted } from "./vm-lease.ts";
 import { VmLifecycleEvent } from "./vm-lifecycle.ts";
 
 // events of the Vm stream: one per provisioning stage transition, never percentages
@@ -30,6 +31,13 @@ export const VmProvisioningStageReached = z.object({
   }),
 });
 
+/**
+ * The lease a VM starts with when it becomes READY, carried by VmProvisioned: the same instant, so one event
+ * (a log entry costs two written rows). Logs from before carry it as a VmLeaseStarted right after.
+ */
+export const VmLeaseStart = VmLeaseStarted.shape.data.omit({ vmId: true });
+export type VmLeaseStart = z.infer<typeof VmLeaseStart>;
+
 export const VmProvisioned = z.object({
   type: z.literal("VmProvisioned"),
   data: z.object({
@@ -41,8 +49,22 @@ export const VmProvisioned = z.object({
     warning: z.string().nullable(),
     /** every completed stage's duration, for the ETA statistics */
     stageDurations: z.array(StageDuration),
+    /** the lease that starts now; absent in logs from before it moved here (and before leases) */
+    lease: VmLeaseStart.optional(),
   }),
 });
+
+/**
+ * The lease start a VmProvisioned carries, as the VmLeaseStarted it stands for: what folds, projects and
+ * renders a lease's start reads it through this, whichever of the two events a log holds.
+ */
+export function leaseStartOf(event: { type: string }): z.infer<typeof VmLeaseStarted> | null {
+  if (!isProvisioned(event) || !event.data.lease) return null;
+  return { type: "VmLeaseStarted", data: { ...event.data.lease, vmId: event.data.vmId } };
+}
+
+const isProvisioned = <T extends { type: string }>(event: T): event is T & z.infer<typeof VmProvisioned> =>
+  event.type === "VmProvisioned";
 
 export const VmProvisioningFailed = z.object({
   type: z.literal("VmProvisioningFailed"),
