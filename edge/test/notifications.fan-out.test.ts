@@ -258,6 +258,7 @@ describe("who is notified of what (the notifier reading the log)", () => {
     const before = await logHead(env.DB);
     expect(notifiesOfAny(await mineBetween(start, before))).toBe(true);
     await record(w, frame(r.requestId, stageAt("CLONING", w.clock.now()), { tenantId: t.tenantId }));
+    await record(w, frame(r.requestId, stageAt("CONFIGURING", w.clock.now()), { tenantId: t.tenantId }));
     const head = await logHead(env.DB);
     const mine = await mineBetween(before, head);
     expect(mine.map((e) => e.event.type)).toContain("VmProvisioningStageReached");

@@ -147,6 +147,41 @@ describe("timeline", () => {
     );
   });
 
+  it("reads the first stage the same whether VmProvisioningStarted carries it or an event of its own follows", () => {
+    const at = (s: number) => new Date(Date.UTC(2026, 2, 2, 10, 0, s)).toISOString();
+    const data = { vmId: "r", requestId: "r", jobId: "job-r" };
+    const then = [
+      stored(
+        {
+          type: "VmProvisioningStageReached",
+          data: { vmId: "r", stage: "CONFIGURING", previous: { stage: "CLONING", durationMs: 20_000 } },
+        },
+        at(20),
+      ),
+      stored({ type: "VmProvisioningFailed", data: { vmId: "r", stage: "CONFIGURING", failure } }, at(30)),
+    ];
+    const carried = [
+      stored({ type: "VmProvisioningStarted", data: { ...data, stage: "CLONING" } }, at(0)),
+      ...then,
+    ];
+    const separate = [
+      stored({ type: "VmProvisioningStarted", data }, at(0)),
+      stored(
+        { type: "VmProvisioningStageReached", data: { vmId: "r", stage: "CLONING", previous: null } },
+        at(0),
+      ),
+      ...then,
+    ];
+    expect(stagesOf(carried)).toEqual(stagesOf(separate));
+    expect(stagesOf(carried).map((s) => [s.stage, s.durationMs])).toEqual([
+      ["CLONING", 20_000],
+      ["CONFIGURING", 10_000],
+    ]);
+    const shown = (events: StoredEvent[]) =>
+      timelineOf(events, { admin: false }).map((e) => [e.kind, e.title, e.durationMs]);
+    expect(shown(carried)).toEqual(shown(separate));
+  });
+
   it("renders nothing for no events", () => {
     expect(timelineOf([], { admin: true })).toEqual([]);
     expect(stagesOf([])).toEqual([]);

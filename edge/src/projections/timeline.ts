@@ -1,6 +1,7 @@
 import type { StageProgress, TimelineEntry, TimelineEntryKind } from "@gantry/shared/api/requests";
 import { userMessageFor } from "@gantry/shared/domain/failure-messages";
 import type { DomainEvent } from "@gantry/shared/events/catalog";
+import { firstStageOf } from "@gantry/shared/events/vm";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import type { StoredEvent } from "../event-store/stored-event.ts";
 
@@ -95,9 +96,10 @@ function render(event: DomainEvent): Rendered | null {
  * The request's history for people, oldest first, derived from its own and its VM's events (no
  * timeline table to write). Technical failure detail is kept for admins only.
  */
-export function timelineOf(events: readonly StoredEvent[], viewer: { admin: boolean }): TimelineEntry[] {
+export function timelineOf(logged: readonly StoredEvent[], viewer: { admin: boolean }): TimelineEntry[] {
+  const events = withFirstStages(logged);
   // each stage's duration, in the order the stages were reached (null while it runs)
-  const durations = stagesOf(events).map((s) => s.durationMs);
+  const durations = stagesOf(logged).map((s) => s.durationMs);
   let stagesSeen = 0;
   return events.flatMap((stored, i) => {
     const rendered = render(stored.event);
@@ -127,9 +129,9 @@ export function timelineOf(events: readonly StoredEvent[], viewer: { admin: bool
 }
 
 /** Each stage the VM went through, when it started and how long it took (null while running). */
-export function stagesOf(events: readonly StoredEvent[]): StageProgress[] {
+export function stagesOf(logged: readonly StoredEvent[]): StageProgress[] {
   const stages: StageProgress[] = [];
-  for (const { event, occurredAt } of events) {
+  for (const { event, occurredAt } of withFirstStages(logged)) {
     if (
       event.type === "VmProvisioningStageReached" ||
       event.type === "VmProvisioned" ||
@@ -144,4 +146,15 @@ export function stagesOf(events: readonly StoredEvent[]): StageProgress[] {
     if (event.type === "VmProvisioned") stages.push({ stage: "READY", startedAt: occurredAt, durationMs: 0 });
   }
   return stages;
+}
+
+/**
+ * The log with the first stage a VmProvisioningStarted carries as an entry of its own right after it, as
+ * older logs hold it: the history and the stages read the same from either form.
+ */
+function withFirstStages(events: readonly StoredEvent[]): StoredEvent[] {
+  return events.flatMap((stored) => {
+    const first = firstStageOf(stored.event);
+    return first ? [stored, { ...stored, event: first }] : [stored];
+  });
 }

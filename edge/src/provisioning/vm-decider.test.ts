@@ -38,13 +38,10 @@ const failure: ProvisioningFailure = {
 };
 
 describe("Vm decider", () => {
-  it("opens the VM's stream with the first stage", () => {
+  it("opens the VM's stream with the first stage, in one event", () => {
     expect(given().when(stage("CLONING", 0))).toEqual({
       ok: true,
-      value: [
-        { type: "VmProvisioningStarted", data: ref },
-        { type: "VmProvisioningStageReached", data: { vmId: ref.vmId, stage: "CLONING", previous: null } },
-      ],
+      value: [{ type: "VmProvisioningStarted", data: { ...ref, stage: "CLONING" } }],
     });
   });
 

@@ -56,8 +56,10 @@ export function decideVm(report: VmReport, state: VmState): Decision {
       const { stage } = update;
       const forward = current?.stage == null || stageIndex(stage) > stageIndex(current.stage);
       if (stage === "READY" || !forward) return ok(started);
-      const previous = current ? runningStage(current, at) : null;
-      return ok([...started, { type: "VmProvisioningStageReached", data: { vmId, stage, previous } }]);
+      // the first stage rides on the event that opens the stream (one log entry, not two)
+      if (!current) return ok([{ type: "VmProvisioningStarted", data: { vmId, requestId, jobId, stage } }]);
+      const previous = runningStage(current, at);
+      return ok([{ type: "VmProvisioningStageReached", data: { vmId, stage, previous } }]);
     }
     case "succeeded": {
       const { vmwareId, vmName, hostname, ipAddress, warning } = update.vm;

@@ -1,6 +1,6 @@
 import type { VmStatus } from "@gantry/shared/domain/request-status";
 import type { EventMetadata } from "@gantry/shared/events/event-metadata";
-import { leaseStartOf, type StageDuration, type VmEvent } from "@gantry/shared/events/vm";
+import { firstStageOf, leaseStartOf, type StageDuration, type VmEvent } from "@gantry/shared/events/vm";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import { evolveLifecycle, initialLifecycle, type VmLifecycle } from "./vm-lifecycle.ts";
 
@@ -36,7 +36,7 @@ export function evolveVm(
   const { event, occurredAt } = recorded;
   if (event.type === "VmProvisioningStarted") {
     const { vmId, requestId, jobId } = event.data;
-    return {
+    const opened: VmState = {
       status: "PROVISIONING",
       vmId,
       requestId,
@@ -48,6 +48,9 @@ export function evolveVm(
       lifecycle: null,
       ipAddress: null,
     };
+    // the first stage, when the event carries it (older logs: a VmProvisioningStageReached next)
+    const first = firstStageOf(event);
+    return first ? evolveVm(opened, { ...recorded, event: first }) : opened;
   }
   if (state.status === "NONE") return state;
   switch (event.type) {

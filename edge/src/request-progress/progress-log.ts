@@ -30,6 +30,9 @@ function transitionOf(
 ): ProgressTransition | null {
   const { event, occurredAt: at } = stored;
   switch (event.type) {
+    // the first stage rides on the event that opens the VM's stream (older logs: its own event)
+    case "VmProvisioningStarted":
+      return event.data.stage ? { kind: "stage", requestId, stage: event.data.stage, at } : null;
     case "VmProvisioningStageReached":
       return { kind: "stage", requestId, stage: event.data.stage, at };
     case "VmProvisioned": {

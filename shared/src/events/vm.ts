@@ -12,6 +12,12 @@ export const VmProvisioningStarted = z.object({
     vmId: z.string().min(1),
     requestId: z.string().min(1),
     jobId: z.string().min(1),
+    /**
+     * the first stage, reached as the run started: the same instant, so one event (a log entry costs two
+     * written rows). Absent when the run ended before any stage, and in logs from before, which hold a
+     * VmProvisioningStageReached right after.
+     */
+    stage: ProvisioningStage.optional(),
   }),
 });
 
@@ -62,6 +68,21 @@ export function leaseStartOf(event: { type: string }): z.infer<typeof VmLeaseSta
   if (!isProvisioned(event) || !event.data.lease) return null;
   return { type: "VmLeaseStarted", data: { ...event.data.lease, vmId: event.data.vmId } };
 }
+
+/**
+ * The first stage a VmProvisioningStarted carries, as the VmProvisioningStageReached it stands for: what
+ * folds and renders stages reads it through this, whichever form a log holds.
+ */
+export function firstStageOf(event: { type: string }): z.infer<typeof VmProvisioningStageReached> | null {
+  if (!isStarted(event) || !event.data.stage) return null;
+  return {
+    type: "VmProvisioningStageReached",
+    data: { vmId: event.data.vmId, stage: event.data.stage, previous: null },
+  };
+}
+
+const isStarted = <T extends { type: string }>(event: T): event is T & z.infer<typeof VmProvisioningStarted> =>
+  event.type === "VmProvisioningStarted";
 
 const isProvisioned = <T extends { type: string }>(event: T): event is T & z.infer<typeof VmProvisioned> =>
   event.type === "VmProvisioned";
