@@ -81,8 +81,9 @@ export function firstStageOf(event: { type: string }): z.infer<typeof VmProvisio
   };
 }
 
-const isStarted = <T extends { type: string }>(event: T): event is T & z.infer<typeof VmProvisioningStarted> =>
-  event.type === "VmProvisioningStarted";
+const isStarted = <T extends { type: string }>(
+  event: T,
+): event is T & z.infer<typeof VmProvisioningStarted> => event.type === "VmProvisioningStarted";
 
 const isProvisioned = <T extends { type: string }>(event: T): event is T & z.infer<typeof VmProvisioned> =>
   event.type === "VmProvisioned";
