@@ -1,9 +1,9 @@
 import type { StageProgress, TimelineEntry, TimelineEntryKind } from "@gantry/shared/api/requests";
 import { userMessageFor } from "@gantry/shared/domain/failure-messages";
 import type { DomainEvent } from "@gantry/shared/events/catalog";
-import { firstStageOf } from "@gantry/shared/events/vm";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import type { StoredEvent } from "../event-store/stored-event.ts";
+import { withCarriedEvents } from "./carried-events.ts";
 
 const STAGE_LABELS: Readonly<Record<ProvisioningStage, string>> = {
   CLONING: "Cloning the template",
@@ -97,9 +97,9 @@ function render(event: DomainEvent): Rendered | null {
  * timeline table to write). Technical failure detail is kept for admins only.
  */
 export function timelineOf(logged: readonly StoredEvent[], viewer: { admin: boolean }): TimelineEntry[] {
-  const events = withFirstStages(logged);
+  const events = withCarriedEvents(logged);
   // each stage's duration, in the order the stages were reached (null while it runs)
-  const durations = stagesOf(logged).map((s) => s.durationMs);
+  const durations = stagesIn(events).map((s) => s.durationMs);
   let stagesSeen = 0;
   return events.flatMap((stored, i) => {
     const rendered = render(stored.event);
@@ -129,9 +129,13 @@ export function timelineOf(logged: readonly StoredEvent[], viewer: { admin: bool
 }
 
 /** Each stage the VM went through, when it started and how long it took (null while running). */
-export function stagesOf(logged: readonly StoredEvent[]): StageProgress[] {
+export const stagesOf = (logged: readonly StoredEvent[]): StageProgress[] =>
+  stagesIn(withCarriedEvents(logged));
+
+// the stages of a log whose carried events are already entries of their own
+function stagesIn(events: readonly StoredEvent[]): StageProgress[] {
   const stages: StageProgress[] = [];
-  for (const { event, occurredAt } of withFirstStages(logged)) {
+  for (const { event, occurredAt } of events) {
     if (
       event.type === "VmProvisioningStageReached" ||
       event.type === "VmProvisioned" ||
@@ -146,15 +150,4 @@ export function stagesOf(logged: readonly StoredEvent[]): StageProgress[] {
     if (event.type === "VmProvisioned") stages.push({ stage: "READY", startedAt: occurredAt, durationMs: 0 });
   }
   return stages;
-}
-
-/**
- * The log with the first stage a VmProvisioningStarted carries as an entry of its own right after it, as
- * older logs hold it: the history and the stages read the same from either form.
- */
-function withFirstStages(events: readonly StoredEvent[]): StoredEvent[] {
-  return events.flatMap((stored) => {
-    const first = firstStageOf(stored.event);
-    return first ? [stored, { ...stored, event: first }] : [stored];
-  });
 }

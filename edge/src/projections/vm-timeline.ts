@@ -2,10 +2,10 @@ import type { VmTimelineEntry, VmTimelineEntryKind } from "@gantry/shared/api/vm
 import { ACTION_LABELS, type VmActionKind } from "@gantry/shared/domain/vm-actions";
 import type { DriftChange } from "@gantry/shared/domain/vm-facts";
 import type { DomainEvent } from "@gantry/shared/events/catalog";
-import { leaseStartOf } from "@gantry/shared/events/vm";
 import { isVmLeaseEvent } from "@gantry/shared/events/vm-lease";
 import type { VmAction } from "@gantry/shared/events/vm-lifecycle";
 import type { StoredEvent } from "../event-store/stored-event.ts";
+import { withCarriedEvents } from "./carried-events.ts";
 import { leaseText } from "./lease-messages.ts";
 import { actionFailureMessage, actionMessage } from "./vm-messages.ts";
 
@@ -134,11 +134,7 @@ const subjectWords = { resize: "Resize", "lease-extension": "Lease extension" } 
 export function vmTimelineOf(events: readonly StoredEvent[], viewer: { admin: boolean }): VmTimelineEntry[] {
   const kinds = new Map<string, VmActionKind>();
   // READY's lease is its own entry, whether VmProvisioned carries it or (older logs) a VmLeaseStarted follows
-  const withLeaseStarts = events.flatMap((stored) => {
-    const lease = leaseStartOf(stored.event);
-    return lease ? [stored, { ...stored, event: lease }] : [stored];
-  });
-  return withLeaseStarts.flatMap((stored) => {
+  return withCarriedEvents(events).flatMap((stored) => {
     const rendered = render(stored.event, kinds);
     if (!rendered) return [];
     const { technicalDetail, ...visible } = rendered;

@@ -1,6 +1,7 @@
 import type { DomainEvent } from "@gantry/shared/events/catalog";
 import { readStreams } from "../event-store/read-stream.ts";
 import { type StoredEvent, streamIds } from "../event-store/stored-event.ts";
+import { withCarriedEvents } from "../projections/carried-events.ts";
 import type { StageStats } from "../projections/eta.ts";
 import { loadStageStats } from "../projections/stage-run-queries.ts";
 import { vmIdFor } from "../provisioning/ids.ts";
@@ -30,9 +31,6 @@ function transitionOf(
 ): ProgressTransition | null {
   const { event, occurredAt: at } = stored;
   switch (event.type) {
-    // the first stage rides on the event that opens the VM's stream (older logs: its own event)
-    case "VmProvisioningStarted":
-      return event.data.stage ? { kind: "stage", requestId, stage: event.data.stage, at } : null;
     case "VmProvisioningStageReached":
       return { kind: "stage", requestId, stage: event.data.stage, at };
     case "VmProvisioned": {
@@ -58,7 +56,8 @@ export const loadProgressLog: LoadProgressLog = async (env, query) => {
   const first = events.find((e) => e.streamId === requestStream);
   if (!first) return null;
   const tenantId = first.metadata.tenantId;
-  const transitions = events.flatMap((e) => transitionOf(requestId, e) ?? []);
+  // the first stage rides on the event that opens the VM's stream (older logs: its own event)
+  const transitions = withCarriedEvents(events).flatMap((e) => transitionOf(requestId, e) ?? []);
   const stats = await loadStageStats(env.DB, { tenantId, requestId, runs: query.statsRuns });
   return { requestId, tenantId, transitions, stats };
 };

@@ -81,6 +81,10 @@ export function firstStageOf(event: { type: string }): z.infer<typeof VmProvisio
   };
 }
 
+/** Every event another one carries, in the order older logs hold them right after it. */
+export const carriedBy = (event: { type: string }): VmEvent[] =>
+  [firstStageOf(event), leaseStartOf(event)].filter((e): e is NonNullable<typeof e> => e !== null);
+
 const isStarted = <T extends { type: string }>(
   event: T,
 ): event is T & z.infer<typeof VmProvisioningStarted> => event.type === "VmProvisioningStarted";
