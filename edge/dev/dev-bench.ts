@@ -102,17 +102,11 @@ class SyntheticRequest {
     ]);
   }
 
-  /** The first report: the VM's stream opens with its first stage, the request turns PROVISIONING. */
-  started(): { vm: NewEvent[]; request: NewEvent[] } {
+  /** The first report: the VM's stream opens with its first stage, which makes the request PROVISIONING. */
+  started(): NewEvent[] {
     const { requestId } = this;
-    const ref = { requestId, jobId: this.#jobId, vmId: requestId };
-    return {
-      vm: [
-        ...this.#recorded("agent", 2, [{ type: "VmProvisioningStarted", data: ref }]),
-        ...this.stage(2, "CLONING", null),
-      ],
-      request: this.#recorded("agent", 2, [{ type: "VmRequestProvisioningStarted", data: ref }]),
-    };
+    const ref = { requestId, jobId: this.#jobId, vmId: requestId, stage: "CLONING" as const };
+    return this.#recorded("agent", 2, [{ type: "VmProvisioningStarted", data: ref }]);
   }
 
   stage(second: number, stage: ProvisioningStage, previous: ProvisioningStage | null): NewEvent[] {
@@ -122,7 +116,8 @@ class SyntheticRequest {
     ]);
   }
 
-  ready(): { vm: NewEvent[]; request: NewEvent[] } {
+  /** The last report: the VM is READY, and so is its request. */
+  ready(): NewEvent[] {
     const { requestId } = this;
     const i = this.#index;
     const vm = {
@@ -132,30 +127,23 @@ class SyntheticRequest {
       ipAddress: "10.0.0.1",
       warning: null,
     };
-    return {
-      vm: this.#recorded("agent", 6, [
-        { type: "VmProvisioned", data: { vmId: requestId, ...vm, stageDurations: [] } },
-      ]),
-      request: this.#recorded("agent", 6, [
-        { type: "VmRequestReady", data: { requestId, vmId: requestId, ...vm } },
-      ]),
-    };
+    return this.#recorded("agent", 6, [
+      { type: "VmProvisioned", data: { vmId: requestId, ...vm, stageDurations: [] } },
+    ]);
   }
 }
 
-/** One request's life as the workflow commits it: 10 events in 7 command-sized commits. */
+/** One request's life as the workflow commits it: 7 events in 7 command-sized commits. */
 export function lifecycle(input: AppendInput, index: number): CommitInput[] {
   const r = new SyntheticRequest(input, index);
-  const started = r.started();
-  const ready = r.ready();
   return [
     commit([r.request, 0, r.submitted()]),
     commit([r.request, 1, r.approved()]),
-    commit([r.vm, 0, started.vm], [r.request, 2, started.request]),
-    commit([r.vm, 2, r.stage(3, "CONFIGURING", "CLONING")]),
-    commit([r.vm, 3, r.stage(4, "POWERING_ON", "CONFIGURING")]),
-    commit([r.vm, 4, r.stage(5, "WAITING_FOR_NETWORK", "POWERING_ON")]),
-    commit([r.vm, 5, ready.vm], [r.request, 3, ready.request]),
+    commit([r.vm, 0, r.started()]),
+    commit([r.vm, 1, r.stage(3, "CONFIGURING", "CLONING")]),
+    commit([r.vm, 2, r.stage(4, "POWERING_ON", "CONFIGURING")]),
+    commit([r.vm, 3, r.stage(5, "WAITING_FOR_NETWORK", "POWERING_ON")]),
+    commit([r.vm, 4, r.ready()]),
   ];
 }
 

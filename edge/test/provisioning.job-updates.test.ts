@@ -36,7 +36,7 @@ describe("recordJobUpdate", () => {
         recorded: true,
         requestStatus: "PROVISIONING",
         // the first stage rides on the event that opens the VM's stream
-        events: ["VmProvisioningStarted", "VmRequestProvisioningStarted"],
+        events: ["VmProvisioningStarted"],
       },
     });
     const second = await record(
@@ -95,7 +95,7 @@ describe("recordJobUpdate", () => {
     expect(results.at(-1)).toMatchObject({
       ok: true,
       // the VM's lease starts with READY, carried by its VmProvisioned
-      value: { requestStatus: "READY", events: ["VmProvisioned", "VmRequestReady"] },
+      value: { requestStatus: "READY", events: ["VmProvisioned"] },
     });
 
     const detail = await callerFor(t.member, w).requests.get({ requestId });

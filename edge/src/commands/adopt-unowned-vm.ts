@@ -45,6 +45,7 @@ function lastAdoption(events: readonly StoredEvent[], tenantId: string) {
     if (event.type === "VmAdopted")
       last = { attempt: (last?.attempt ?? 0) + 1, jobId: event.data.jobId, status: "running" };
     else if (last && event.type === "VmAdoptionFailed") last.status = "failed";
+    // older logs: a success recorded on this stream too (now only on the VM's, and answered like a run)
     else if (last && event.type === "VmRequestReady") last.status = "done";
   }
   return last;

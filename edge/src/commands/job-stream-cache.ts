@@ -1,36 +1,28 @@
 import type { VmEvent } from "@gantry/shared/events/vm";
-import type { VmRequestEvent } from "@gantry/shared/events/vm-request";
-import { evolveSaga } from "../provisioning/provisioning-saga.ts";
 import { evolveVm } from "../provisioning/vm.ts";
-import { evolveVmRequest } from "../provisioning/vm-request.ts";
+import { evolveVmRequest, isVmProvisioningEvent } from "../provisioning/vm-request.ts";
 import type { LoadedJobStreams } from "./load-aggregates.ts";
 
-/** What one recorded job update appended: the events, their ids and their time. */
+/** What one recorded job update appended to the VM's stream: the events, their ids and their time. */
 export interface CommittedUpdate {
   vmEvents: readonly VmEvent[];
-  requestEvents: readonly VmRequestEvent[];
   vmEventIds: readonly string[];
-  requestEventIds: readonly string[];
   occurredAt: string;
 }
 
-/** The streams as the commit left them: the same fold a fresh read would compute, without the read. */
+/**
+ * The streams as the commit left them: the same fold a fresh read would compute, without the read. A job
+ * update appends to the VM's stream only; its start and outcome move the request on (and its saga not).
+ */
 export function afterCommit(loaded: LoadedJobStreams, update: CommittedUpdate): LoadedJobStreams {
-  let { state, saga } = loaded.request;
-  for (const event of update.requestEvents) {
-    state = evolveVmRequest(state, event);
-    saga = evolveSaga(saga, event);
-  }
+  let { state } = loaded.request;
   let vmState = loaded.vm.state;
-  for (const event of update.vmEvents) vmState = evolveVm(vmState, { event, occurredAt: update.occurredAt });
+  for (const event of update.vmEvents) {
+    vmState = evolveVm(vmState, { event, occurredAt: update.occurredAt });
+    if (isVmProvisioningEvent(event)) state = evolveVmRequest(state, event);
+  }
   return {
-    request: {
-      ...loaded.request,
-      version: loaded.request.version + update.requestEvents.length,
-      state,
-      saga,
-      eventIds: [...loaded.request.eventIds, ...update.requestEventIds],
-    },
+    request: { ...loaded.request, state },
     vm: {
       ...loaded.vm,
       version: loaded.vm.version + update.vmEvents.length,

@@ -1,13 +1,19 @@
 import { isVmEvent, isVmRequestEvent } from "@gantry/shared/events/catalog";
 import { type LoadedStream, readStream, readStreamsByVersion } from "../event-store/read-stream.ts";
 import { type SqlDatabase, streamIds } from "../event-store/stored-event.ts";
+import { vmIdFor } from "../provisioning/ids.ts";
 import {
   evolveSaga,
   initialSagaState,
   type ProvisioningSagaState,
 } from "../provisioning/provisioning-saga.ts";
 import { evolveVm, initialVmState, type VmState } from "../provisioning/vm.ts";
-import { evolveVmRequest, initialVmRequestState, type VmRequestState } from "../provisioning/vm-request.ts";
+import {
+  evolveVmRequest,
+  initialVmRequestState,
+  isVmProvisioningEvent,
+  type VmRequestState,
+} from "../provisioning/vm-request.ts";
 
 export interface LoadedVmRequest {
   streamId: string;
@@ -20,17 +26,25 @@ export interface LoadedVmRequest {
   eventIds: string[];
 }
 
+/** A request as its commands decide on it: its own stream, and its VM's (whose start and outcome move it on). */
 export async function loadVmRequest(db: SqlDatabase, requestId: string): Promise<LoadedVmRequest> {
-  const streamId = streamIds.vmRequest(requestId);
-  return foldVmRequest(streamId, await readStream(db, streamId));
+  return (await loadVmRequestAndVm(db, requestId, vmIdFor(requestId))).request;
 }
 
-function foldVmRequest(streamId: string, { version, events }: LoadedStream): LoadedVmRequest {
+function foldVmRequest(
+  streamId: string,
+  { version, events }: LoadedStream,
+  vmStream: LoadedStream,
+): LoadedVmRequest {
   let state = initialVmRequestState;
   let saga = initialSagaState;
   for (const { event } of events) {
     if (isVmRequestEvent(event)) state = evolveVmRequest(state, event);
     saga = evolveSaga(saga, event);
+  }
+  // after the request's own events: the VM's stream begins only once the request is approved
+  for (const { event } of vmStream.events) {
+    if (isVmProvisioningEvent(event)) state = evolveVmRequest(state, event);
   }
   return {
     streamId,
@@ -79,8 +93,9 @@ export async function loadVmRequestAndVm(
   const vmStream = streamIds.vm(vmId);
   const streams = await readStreamsByVersion(db, [requestStream, vmStream]);
   const empty: LoadedStream = { version: 0, events: [] };
+  const vmEvents = streams.get(vmStream) ?? empty;
   return {
-    request: foldVmRequest(requestStream, streams.get(requestStream) ?? empty),
-    vm: foldVm(vmStream, streams.get(vmStream) ?? empty),
+    request: foldVmRequest(requestStream, streams.get(requestStream) ?? empty, vmEvents),
+    vm: foldVm(vmStream, vmEvents),
   };
 }

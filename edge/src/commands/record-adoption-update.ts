@@ -27,7 +27,7 @@ const ADOPTION_FAILED_MESSAGE =
 /**
  * Records the outcome of a `vm.adopt` job (its `requestId` is the adopted VM's id). Done → the VM's stream
  * begins as a READY VM (`VmProvisioningStarted`, `VmProvisioned` with no stages, its lease from the project's
- * policy) and the request is `VmRequestReady`: My VMs, the VM page, actions and leases treat it like any VM,
+ * policy), which makes the request READY too: My VMs, the VM page, actions and leases treat it like any VM,
  * and the unowned row leaves the page. Failed → `VmAdoptionFailed` (the VM is FAILED, never owned without its
  * marker) and the row is listed again. Steps are not recorded. Once per job; fenced by lease epoch.
  */
@@ -63,13 +63,13 @@ export async function recordAdoptionUpdate(
         };
         const ctx = reportContext(report);
         let vmEvents: VmEvent[] = [];
-        let requestEvents: VmRequestEvent[];
+        let requestEvents: VmRequestEvent[] = [];
         let projection: D1PreparedStatement;
         if (update.kind === "action-done") {
           const facts = update.result.facts;
           const vmName = facts?.name ?? adopted.name;
           const ipAddress = facts?.ipAddress ?? adopted.ipAddress;
-          // what READY says of it, on both streams: as vCenter showed it after the rewrite
+          // what READY says of it: as vCenter showed it after the rewrite
           const ready = {
             vmId: requestId,
             vmwareId: adopted.vmwareId,
@@ -87,7 +87,6 @@ export async function recordAdoptionUpdate(
               { type: "VmProvisioned", data: { ...ready, stageDurations: [] } },
             ],
           });
-          requestEvents = [{ type: "VmRequestReady", data: { ...ready, requestId } }];
           projection = unownedVmDestroyedStatement(deps.db, key);
         } else {
           requestEvents = [
@@ -104,16 +103,17 @@ export async function recordAdoptionUpdate(
           ];
           projection = unownedVmAdoptFailedStatement(deps.db, key, jobId);
         }
-        const appends: StreamAppend[] = [
-          ...(vmEvents.length > 0
+        // the VM's stream on success, the request's on failure: one append either way
+        const appends: StreamAppend[] =
+          vmEvents.length > 0
             ? [{ streamId: vm.streamId, expectedVersion: vm.version, events: toNewEvents(vmEvents, ctx) }]
-            : []),
-          {
-            streamId: request.streamId,
-            expectedVersion: request.version,
-            events: toNewEvents(requestEvents, ctx, vmEvents.length),
-          },
-        ];
+            : [
+                {
+                  streamId: request.streamId,
+                  expectedVersion: request.version,
+                  events: toNewEvents(requestEvents, ctx),
+                },
+              ];
         const types = [...vmEvents, ...requestEvents].map((e) => e.type);
         return {
           kind: "commit",

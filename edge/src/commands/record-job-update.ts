@@ -2,7 +2,6 @@ import type { DomainError } from "@gantry/shared/domain/domain-error";
 import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
 import type { DomainEventType } from "@gantry/shared/events/catalog";
 import type { VmEvent } from "@gantry/shared/events/vm";
-import type { VmRequestEvent } from "@gantry/shared/events/vm-request";
 import type { JobReport, ProvisioningUpdate } from "@gantry/shared/protocol/job-report";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { Committed } from "../event-store/append-to-stream.ts";
@@ -10,12 +9,15 @@ import { EventStoreUnavailableError } from "../event-store/event-store-errors.ts
 import type { StreamAppend } from "../event-store/stored-event.ts";
 import { logEvent } from "../log.ts";
 import { vmIdFor } from "../provisioning/ids.ts";
-import { decideSaga, type ProvisioningSagaState } from "../provisioning/provisioning-saga.ts";
 import type { VmState } from "../provisioning/vm.ts";
 import { decideVm } from "../provisioning/vm-decider.ts";
 import { leaseAtReady } from "../provisioning/vm-lease-decider.ts";
-import { type ExistingVmRequest, evolveVmRequest, type VmRequestState } from "../provisioning/vm-request.ts";
-import { decideVmRequest } from "../provisioning/vm-request-decider.ts";
+import {
+  type ExistingVmRequest,
+  evolveVmRequest,
+  isVmProvisioningEvent,
+  type VmRequestState,
+} from "../provisioning/vm-request.ts";
 import { effectiveLeasePolicy } from "../tenancy/lease-policies.ts";
 import { announceCommitted } from "../tenant-feed/change-feed.ts";
 import { type CommandContext, toNewEvents } from "./command-context.ts";
@@ -40,37 +42,22 @@ export interface JobUpdateError {
   message: string;
 }
 
-// the VM's events, then what the saga makes of them for the request: both streams, one batch
-interface BothDecided {
+// the VM's events, and the status they leave the request in (it folds its VM's start and outcome)
+interface Decided {
   vmEvents: VmEvent[];
-  requestEvents: VmRequestEvent[];
   requestStatus: VmRequestStatus;
 }
 
-function decideBoth(
+function decideReportEvents(
   report: ProvisioningReport,
-  loaded: { request: ExistingVmRequest; saga: ProvisioningSagaState; vm: VmState },
-): Result<BothDecided, DomainError> {
+  loaded: { request: ExistingVmRequest; vm: VmState },
+): Result<Decided, DomainError> {
   const vmEvents = decideVm(report, loaded.vm);
   if (!vmEvents.ok) return vmEvents;
   let state: VmRequestState = loaded.request;
-  const requestEvents: VmRequestEvent[] = [];
-  for (const event of vmEvents.value) {
-    const commands = decideSaga({ event, state: loaded.saga });
-    if (!commands.ok) return commands;
-    for (const command of commands.value) {
-      if (command.type === "DispatchProvisioningJob") continue;
-      const decided = decideVmRequest(command, state);
-      if (!decided.ok) return decided;
-      for (const e of decided.value) {
-        requestEvents.push(e);
-        state = evolveVmRequest(state, e);
-      }
-    }
-  }
+  for (const event of vmEvents.value) if (isVmProvisioningEvent(event)) state = evolveVmRequest(state, event);
   return ok({
     vmEvents: vmEvents.value,
-    requestEvents,
     requestStatus: state.status === "NONE" ? loaded.request.status : state.status,
   });
 }
@@ -133,9 +120,8 @@ async function decideReport(
   const unchanged = { recorded: false, events: [], requestStatus: request.state.status, rowsWritten: 0 };
   if (vm.eventIds.some((id) => id.startsWith(`${report.eventId}#`))) return done(ok(unchanged));
 
-  const decided = decideBoth(report, { request: request.state, saga: request.saga, vm: vm.state });
+  const decided = decideReportEvents(report, { request: request.state, vm: vm.state });
   if (!decided.ok) return done(decided);
-  const { requestEvents } = decided.value;
   if (decided.value.vmEvents.length === 0) return done(ok(unchanged));
   const vmEvents = await withLease(input.deps, {
     tenantId: report.tenantId,
@@ -150,17 +136,12 @@ async function decideReport(
     expectedVersion: vm.version,
     events: toNewEvents(vmEvents, ctx),
   };
-  const requestAppend: StreamAppend = {
-    streamId: request.streamId,
-    expectedVersion: request.version,
-    events: toNewEvents(requestEvents, ctx, vmEvents.length),
-  };
   const requesterId = request.state.requester.id;
   return {
     kind: "commit",
     // the lease epoch is a condition of the write: a holder fenced out since the hub checked is refused
     commit: {
-      appends: [vmAppend, requestAppend],
+      appends: [vmAppend],
       guards: [leaseGuard(input.deps.db, { jobId, epoch: report.epoch })],
     },
     answer: (committed) =>
@@ -168,7 +149,6 @@ async function decideReport(
         loaded,
         decided: { ...decided.value, vmEvents },
         vmAppend,
-        requestAppend,
         requesterId,
         committed,
       }),
@@ -180,15 +160,14 @@ function afterRecorded(
   input: RecordInput,
   outcome: {
     loaded: LoadedJobStreams;
-    decided: BothDecided;
+    decided: Decided;
     vmAppend: StreamAppend;
-    requestAppend: StreamAppend;
     requesterId: string;
     committed: Committed;
   },
 ): JobUpdateRecorded {
   const { deps, report, cache } = input;
-  const { loaded, decided, vmAppend, requestAppend, committed } = outcome;
+  const { loaded, decided, vmAppend, committed } = outcome;
   const { update, requestId } = report;
   const fresh = !committed.duplicate;
   if (update.kind === "failed" && update.failure.cleanupFailed && fresh) {
@@ -200,23 +179,20 @@ function afterRecorded(
       detail: update.failure.technicalDetail.slice(0, 1000),
     });
   }
-  // a replayed report announces again: the feed drops versions it already has
+  // a replayed report announces again: the feed drops versions it already has. The request's change
+  // is counted over both its streams, so it follows the approval's on the request's own
   const announced = { tenantId: report.tenantId, requestId, requesterId: outcome.requesterId };
-  announceCommitted(deps, { ...announced, append: requestAppend });
-  const { vmEvents, requestEvents, requestStatus } = decided;
+  announceCommitted(deps, { ...announced, append: vmAppend, otherStreamVersion: loaded.request.version });
+  const { vmEvents, requestStatus } = decided;
   const running = requestStatus !== "READY" && requestStatus !== "FAILED";
   if (cache && running && fresh) {
     const vmEventIds = vmAppend.events.map((e) => e.eventId);
-    const requestEventIds = requestAppend.events.map((e) => e.eventId);
     const occurredAt = report.receivedAt;
-    cache.put(
-      requestId,
-      afterCommit(loaded, { vmEvents, requestEvents, vmEventIds, requestEventIds, occurredAt }),
-    );
+    cache.put(requestId, afterCommit(loaded, { vmEvents, vmEventIds, occurredAt }));
   }
   return {
     recorded: fresh,
-    events: [...vmEvents, ...requestEvents].map((e) => e.type),
+    events: vmEvents.map((e) => e.type),
     requestStatus,
     rowsWritten: committed.rowsWritten,
   };
@@ -248,8 +224,7 @@ export async function asReportWrite(
 
 /**
  * Records what an agent reported about a provisioning job: VM stage transitions and the outcome as
- * events on the VM's stream, and the request's status changes (PROVISIONING, READY, FAILED) on its own,
- * in one batch. Idempotent by the report's `eventId`; the hub calls it for reports already fenced by
+ * events on the VM's stream, which move the request on too (PROVISIONING, READY, FAILED: it folds them). Idempotent by the report's `eventId`; the hub calls it for reports already fenced by
  * lease epoch. With a cache (the hub's), a job's next report decides on what its last commit left and
  * skips the read.
  */

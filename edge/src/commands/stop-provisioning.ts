@@ -30,7 +30,9 @@ export async function stopProvisioning(
   input: { principal: Principal; requestId: string; reason: string },
 ): Promise<Result<StopProvisioningResult, DomainError>> {
   const { principal, requestId, reason } = input;
-  // a stage or the outcome landing meanwhile moves the stream: the stop is decided again on it
+  // the request folds its VM's outcome, read with it. An outcome that lands between this read and the
+  // stop's append is on the VM's stream and does not refuse the append: that stop is one that came just
+  // before the outcome, and the hub, finding the job finished, stops nothing
   const stopped = await handleCommand(deps.store, {
     load: () => loadVmRequest(deps.db, requestId),
     decide: (loaded): Decision<ExistingVmRequest> => {

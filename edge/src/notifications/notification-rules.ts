@@ -1,7 +1,9 @@
 import type { NotificationKind } from "@gantry/shared/api/notifications";
+import { userMessageOf } from "@gantry/shared/domain/failure-messages";
 import type { DomainEvent, DomainEventType } from "@gantry/shared/events/catalog";
 import type { ActorKind } from "@gantry/shared/events/event-metadata";
 import type { ProvisioningFailureCode } from "@gantry/shared/jobs/provision-vm-job";
+import { requestIdOfVm } from "../provisioning/ids.ts";
 import type { RecipientRule } from "./recipients.ts";
 import type { RequestFacts } from "./request-facts.ts";
 
@@ -118,43 +120,18 @@ export const NOTIFICATION_RULES: {
       link: requestLink(d.requestId),
     }),
   },
-  VmRequestReady: {
+  // the VM's outcome is its request's (older logs also mirrored it on the request's stream, as
+  // VmRequestReady and VmRequestFailed: those notify nobody, or a request would be told twice)
+  VmProvisioned: {
     kind: "vm.ready",
     recipients: "requester",
-    about: (d) => d.requestId,
+    about: (d) => requestIdOfVm(d.vmId),
     text: (d) => ({
       title: `VM ${d.vmName} is ready`,
       body: `${d.vmName} (${d.hostname}) is running at ${d.ipAddress ?? "an address not reported yet"}.${d.warning ? ` ${d.warning}` : ""}`,
-      link: vmLink(d.requestId),
+      link: vmLink(d.vmId),
     }),
   },
-  VmRequestFailed: [
-    {
-      kind: "vm.failed",
-      recipients: "requester",
-      about: (d) => d.requestId,
-      text: (d, r) => ({
-        title: `Request ${nameOf(r)} failed`,
-        body: d.userMessage,
-        link: requestLink(d.requestId),
-      }),
-    },
-    {
-      // a job stuck past its deadline, lost, or failing for a reason the site's admins must fix; the
-      // requester's message says "your admin has been told", and this is that telling
-      kind: "job.failed",
-      recipients: "admins",
-      about: (d) => d.requestId,
-      text: (d, r) =>
-        ADMIN_MUST_ACT.has(d.code)
-          ? {
-              title: `Provisioning of ${nameOf(r)} failed: ${d.code}`,
-              body: d.userMessage,
-              link: requestLink(d.requestId),
-            }
-          : null,
-    },
-  ],
   VmActionSucceeded: {
     kind: "vm.action",
     recipients: "owner",
@@ -224,19 +201,46 @@ export const NOTIFICATION_RULES: {
       link: vmLink(d.vmId),
     }),
   },
-  VmProvisioningFailed: {
-    kind: "vm.leftover",
-    recipients: "admins",
-    about: (d) => d.vmId,
-    text: (d, r) =>
-      d.failure.cleanupFailed
-        ? {
-            title: `A failed cleanup left ${nameOf(r)} in vCenter`,
-            body: `Remove it by hand, then clear it in Gantry. ${d.failure.userMessage}`,
-            link: r ? requestLink(r.requestId) : null,
-          }
-        : null,
-  },
+  VmProvisioningFailed: [
+    {
+      kind: "vm.failed",
+      recipients: "requester",
+      about: (d) => requestIdOfVm(d.vmId),
+      text: (d, r) => ({
+        title: `Request ${nameOf(r)} failed`,
+        body: userMessageOf(d.failure),
+        link: requestLink(requestIdOfVm(d.vmId)),
+      }),
+    },
+    {
+      // a job stuck past its deadline, lost, or failing for a reason the site's admins must fix; the
+      // requester's message says "your admin has been told", and this is that telling
+      kind: "job.failed",
+      recipients: "admins",
+      about: (d) => requestIdOfVm(d.vmId),
+      text: (d, r) =>
+        ADMIN_MUST_ACT.has(d.failure.code)
+          ? {
+              title: `Provisioning of ${nameOf(r)} failed: ${d.failure.code}`,
+              body: userMessageOf(d.failure),
+              link: requestLink(requestIdOfVm(d.vmId)),
+            }
+          : null,
+    },
+    {
+      kind: "vm.leftover",
+      recipients: "admins",
+      about: (d) => d.vmId,
+      text: (d, r) =>
+        d.failure.cleanupFailed
+          ? {
+              title: `A failed cleanup left ${nameOf(r)} in vCenter`,
+              body: `Remove it by hand, then clear it in Gantry. ${d.failure.userMessage}`,
+              link: r ? requestLink(r.requestId) : null,
+            }
+          : null,
+    },
+  ],
   AgentDuplicateConnection: {
     kind: "agent.duplicate",
     recipients: "admins",

@@ -1,3 +1,4 @@
+import { userMessageOf } from "@gantry/shared/domain/failure-messages";
 import { isTenancyEvent } from "@gantry/shared/events/catalog";
 import { leaseStartOf, type VmEvent } from "@gantry/shared/events/vm";
 import { VmLifecycleEvent } from "@gantry/shared/events/vm-lifecycle";
@@ -112,6 +113,24 @@ const decision = (e: RecordedEvent, reason: string | null) => ({
   decision_reason: reason,
 });
 
+/** What READY writes: the VM as provisioning left it, whose life (My VMs) starts here. */
+const readyColumns = (
+  e: RecordedEvent,
+  d: { vmwareId: string; vmName: string; hostname: string; ipAddress: string | null; warning: string | null },
+) => ({
+  status: "READY",
+  stage: "READY",
+  stage_at: e.occurredAt,
+  vmware_id: d.vmwareId,
+  vm_name: d.vmName,
+  hostname: d.hostname,
+  ip_address: d.ipAddress,
+  vm_warning: d.warning,
+  vm_status: "READY",
+  vm_ready_at: e.occurredAt,
+  vm_power_state: "poweredOn",
+});
+
 /** What one event writes to its request's row. */
 function writesOf(recorded: RecordedEvent, target: ProjectionTarget): SummaryWrite[] {
   const { event } = recorded;
@@ -209,27 +228,35 @@ function writesOf(recorded: RecordedEvent, target: ProjectionTarget): SummaryWri
       return [update(e, { status: "CANCELLED", ...decision(e, event.data.reason) })];
     case "VmRequestStopRequested":
       return [update(e, { version: e.version })];
+    // the VM's start and outcome move its request on; older logs mirror them on the request's stream,
+    // which wrote the same columns and the request stream's version
+    case "VmProvisioningStarted":
+      return [update(e, { status: "PROVISIONING", vm_id: event.data.vmId })];
     case "VmRequestProvisioningStarted":
       return [update(e, { status: "PROVISIONING", version: e.version, vm_id: event.data.vmId })];
-    case "VmRequestReady": {
-      const d = event.data;
+    // READY, and the lease READY's event carries (one UPDATE: a commit's updates of a row merge)
+    case "VmProvisioned": {
+      const lease = leaseStartOf(event);
       return [
-        update(e, {
-          status: "READY",
-          version: e.version,
-          stage: "READY",
-          stage_at: e.occurredAt,
-          vmware_id: d.vmwareId,
-          vm_name: d.vmName,
-          hostname: d.hostname,
-          ip_address: d.ipAddress,
-          vm_warning: d.warning,
-          // the VM's life starts here: My VMs lists it from now on
-          vm_status: "READY",
-          vm_ready_at: e.occurredAt,
-          vm_power_state: "poweredOn",
-        }),
+        update(e, readyColumns(e, event.data)),
+        ...(lease ? [update(e, vmSummaryColumns({ ...e, event: lease }))] : []),
       ];
+    }
+    case "VmRequestReady":
+      return [update(e, { ...readyColumns(e, event.data), version: e.version })];
+    case "VmProvisioningFailed": {
+      const { failure } = event.data;
+      const failed: Record<string, ColumnValue> = {
+        status: "FAILED",
+        failure_code: failure.code,
+        failure_message: userMessageOf(failure),
+      };
+      // a half-built VM left in vCenter is for admins to see
+      if (failure.cleanupFailed) {
+        failed.leftover_at = e.occurredAt;
+        failed.leftover_detail = failure.technicalDetail;
+      }
+      return [update(e, failed)];
     }
     case "VmAdoptionFailed":
     case "VmRequestFailed":
@@ -241,28 +268,15 @@ function writesOf(recorded: RecordedEvent, target: ProjectionTarget): SummaryWri
           failure_message: event.data.userMessage,
         }),
       ];
-    // a half-built VM left in vCenter is for admins to see: a write only in that rare case
-    case "VmProvisioningFailed": {
-      const { failure } = event.data;
-      if (!failure.cleanupFailed) return [];
-      return [update(e, { leftover_at: e.occurredAt, leftover_detail: failure.technicalDetail })];
-    }
     case "VmLeftoverCleared":
       return [update(e, { leftover_at: null, leftover_detail: null })];
     // an address that arrived after the VM was ready: the card and lists show it from now on
     case "VmAddressObserved":
       return [update(e, { ip_address: event.data.ipAddress })];
-    // the VM's start and outcome are mirrored by the request's own events above. A stage is not written
-    // here (a written row per stage, migration 0045): the request page reads it from the stage history,
-    // the stepper from the live progress; the row says READY once the VM is
+    // a stage is not written (a written row per stage, migration 0045): the request page reads it from
+    // the stage history, the stepper from the live progress; the row says READY once the VM is
     case "VmProvisioningStageReached":
-    case "VmProvisioningStarted":
       return [];
-    // READY's lease, when the event carries it (merged with the request's READY: one UPDATE)
-    case "VmProvisioned": {
-      const lease = leaseStartOf(event);
-      return lease ? [update(e, vmSummaryColumns({ ...e, event: lease }))] : [];
-    }
     default:
       return [];
   }

@@ -1,5 +1,5 @@
 import type { StageProgress, TimelineEntry, TimelineEntryKind } from "@gantry/shared/api/requests";
-import { userMessageFor } from "@gantry/shared/domain/failure-messages";
+import { userMessageOf } from "@gantry/shared/domain/failure-messages";
 import type { DomainEvent } from "@gantry/shared/events/catalog";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import type { StoredEvent } from "../event-store/stored-event.ts";
@@ -66,7 +66,7 @@ function render(event: DomainEvent): Rendered | null {
       return {
         kind: "PROVISIONING_FAILED",
         title: "Provisioning failed",
-        detail: failure.userMessage.trim() || userMessageFor(failure.code),
+        detail: userMessageOf(failure),
         technicalDetail: `${failure.code} after ${failure.attempts} attempt(s): ${failure.technicalDetail}`,
       };
     }
@@ -82,6 +82,7 @@ function render(event: DomainEvent): Rendered | null {
         title: "IP address reported",
         detail: `VMware Tools reported ${event.data.ipAddress} after the VM was ready`,
       };
+    // older logs' mirrors of the VM's start and outcome, told above by the VM's own events
     case "VmRequestProvisioningStarted":
     case "VmRequestReady":
     case "VmRequestFailed":

@@ -8,7 +8,7 @@ import { vmIdFor } from "../provisioning/ids.ts";
 import { type ManagedVm, managedVm } from "../provisioning/managed-vm.ts";
 import { evolveVm, initialVmState } from "../provisioning/vm.ts";
 import type { PolicyApproval } from "../provisioning/vm-lifecycle.ts";
-import { evolveVmRequest, initialVmRequestState } from "../provisioning/vm-request.ts";
+import { evolveVmRequest, initialVmRequestState, isVmProvisioningEvent } from "../provisioning/vm-request.ts";
 import { type AgentAbility, vmActionAvailability } from "./vm-availability.ts";
 import { actionFailureMessage } from "./vm-messages.ts";
 import { getVmRow } from "./vm-queries.ts";
@@ -21,7 +21,11 @@ function fold(events: Awaited<ReturnType<typeof readStreams>>): ManagedVm | null
   let vm = initialVmState;
   for (const { event, occurredAt, metadata } of events) {
     if (isVmRequestEvent(event)) request = evolveVmRequest(request, event);
-    else if (isVmEvent(event)) vm = evolveVm(vm, { event, occurredAt, metadata });
+    else if (isVmEvent(event)) {
+      vm = evolveVm(vm, { event, occurredAt, metadata });
+      // the VM's start and outcome move its request on
+      if (isVmProvisioningEvent(event)) request = evolveVmRequest(request, event);
+    }
   }
   return managedVm(request, vm);
 }

@@ -45,6 +45,9 @@ export const vmNamesProjection: InlineProjection = {
       case "VmRequestCancelled":
       case "VmRequestFailed":
         return [release(target, e.metadata.tenantId, event.data.requestId)];
+      // a failed VM fails its request (older logs: VmRequestFailed above as well; a release is idempotent)
+      case "VmProvisioningFailed":
+        return [release(target, e.metadata.tenantId, requestIdOfVm(event.data.vmId))];
       // a deleted VM gives its name back too (a VM gone from vCenter keeps it: it may reappear)
       case "VmActionSucceeded":
         return event.data.kind === "delete"

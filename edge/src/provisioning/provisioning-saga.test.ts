@@ -90,35 +90,13 @@ describe("provisioning saga", () => {
     expect(result).toEqual({ ok: false, error: { code: "SITE_NOT_CONFIGURED", siteId: "site-acme-vcsim" } });
   });
 
-  it("moves the request along as the VM starts, succeeds or fails", () => {
+  it("has nothing to say when the VM starts or fails: the request folds those itself", () => {
     const state = stateAfter(submitted, approved);
     const started = decideSaga({
       event: { type: "VmProvisioningStarted", data: { vmId: requestId, requestId, jobId: "job-req-1" } },
       state,
     });
-    expect(started.ok && started.value.map((c) => c.type)).toEqual(["StartRequestProvisioning"]);
-    const failed = decideSaga({
-      event: {
-        type: "VmProvisioningFailed",
-        data: {
-          vmId: requestId,
-          stage: null,
-          failure: {
-            code: "NAME_CONFLICT",
-            userMessage: "",
-            technicalDetail: "DuplicateName",
-            retriable: false,
-            attempts: 1,
-            cleanupFailed: false,
-          },
-        },
-      },
-      state,
-    });
-    expect(failed.ok && failed.value[0]).toMatchObject({
-      type: "FailRequest",
-      data: { requestId, code: "NAME_CONFLICT", userMessage: expect.stringContaining("already exists") },
-    });
+    expect(started).toEqual({ ok: true, value: [] });
   });
 
   it("ignores events it has no reaction to", () => {

@@ -1,21 +1,19 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
-import { userMessageFor } from "@gantry/shared/domain/failure-messages";
 import type { DomainEvent } from "@gantry/shared/events/catalog";
 import type { ProvisionVmJob } from "@gantry/shared/jobs/provision-vm-job";
 import { ok, type Result } from "@gantry/shared/result";
 import { buildProvisionVmJob, type JobSource } from "./build-job.ts";
-import { requestIdOfVm } from "./ids.ts";
-import type { VmRequestCommand } from "./vm-request-decider.ts";
 
 /**
- * Process manager of provisioning. It reacts to events of a request and its VM with commands:
- * an approval dispatches exactly one job (the caller writes it to the outbox in the approval's batch),
- * and the VM's progress moves the request along (PROVISIONING, READY, FAILED). Pure, like a decider.
+ * Process manager of provisioning: an approval dispatches exactly one job (the caller writes it to the
+ * outbox in the approval's batch). The VM's start and outcome need no command to move the request on:
+ * the request folds its VM's events (`evolveVmRequest`). Pure, like a decider.
  */
 
-export type SagaCommand =
-  | { type: "DispatchProvisioningJob"; data: { tenantId: string; siteId: string; job: ProvisionVmJob } }
-  | Extract<VmRequestCommand, { type: "StartRequestProvisioning" | "CompleteRequest" | "FailRequest" }>;
+export type SagaCommand = {
+  type: "DispatchProvisioningJob";
+  data: { tenantId: string; siteId: string; job: ProvisionVmJob };
+};
 
 export interface ProvisioningSagaState {
   submitted: Extract<DomainEvent, { type: "VmRequestSubmitted" }>["data"] | null;
@@ -67,26 +65,6 @@ export function decideSaga(input: {
       });
       if (!job.ok) return job;
       return ok([{ type: "DispatchProvisioningJob", data: { tenantId, siteId: site.id, job: job.value } }]);
-    }
-    case "VmProvisioningStarted": {
-      const { requestId, vmId, jobId } = event.data;
-      return ok([{ type: "StartRequestProvisioning", data: { requestId, jobId, vmId } }]);
-    }
-    case "VmProvisioned": {
-      const { vmId, vmwareId, vmName, hostname, ipAddress, warning } = event.data;
-      const requestId = requestIdOfVm(vmId);
-      return ok([
-        {
-          type: "CompleteRequest",
-          data: { requestId, vmId, vmwareId, vmName, hostname, ipAddress, warning },
-        },
-      ]);
-    }
-    case "VmProvisioningFailed": {
-      const { vmId, failure } = event.data;
-      const userMessage = failure.userMessage.trim() || userMessageFor(failure.code);
-      const requestId = requestIdOfVm(vmId);
-      return ok([{ type: "FailRequest", data: { requestId, vmId, code: failure.code, userMessage } }]);
     }
     default:
       return ok([]);

@@ -1,6 +1,6 @@
 import type { VmRequestEvent } from "@gantry/shared/events/vm-request";
 import { describe, expect, it } from "vitest";
-import { evolveVmRequest, initialVmRequestState } from "./vm-request.ts";
+import { evolveVmRequest, initialVmRequestState, type VmProvisioningEvent } from "./vm-request.ts";
 import { decideVmRequest, type VmRequestCommand } from "./vm-request-decider.ts";
 
 type EventOf<TType extends VmRequestEvent["type"]> = Extract<VmRequestEvent, { type: TType }>;
@@ -56,12 +56,35 @@ const cancel: VmRequestCommand = {
   type: "CancelRequest",
   data: { requestId, cancellerId: alice.id, reason: null },
 };
-const start: VmRequestCommand = { type: "StartRequestProvisioning", data: started.data };
-const complete: VmRequestCommand = { type: "CompleteRequest", data: ready.data };
-const fail: VmRequestCommand = { type: "FailRequest", data: failed.data };
+const stop: VmRequestCommand = { type: "StopProvisioning", data: { requestId, reason: "wrong size" } };
+
+// the VM's own start and outcome, which move its request on (the events above are older logs' mirrors)
+const vmStarted: VmProvisioningEvent = {
+  type: "VmProvisioningStarted",
+  data: { vmId: requestId, requestId, jobId: "job-req-1", stage: "CLONING" },
+};
+const vmReady: VmProvisioningEvent = {
+  type: "VmProvisioned",
+  data: { ...ready.data, stageDurations: [] },
+};
+const vmFailed: VmProvisioningEvent = {
+  type: "VmProvisioningFailed",
+  data: {
+    vmId: requestId,
+    stage: "CLONING",
+    failure: {
+      code: "TASK_FAILED",
+      userMessage: "It broke.",
+      technicalDetail: "fault",
+      retriable: false,
+      attempts: 1,
+      cleanupFailed: false,
+    },
+  },
+};
 
 // given events, when a command, then events or an error code
-const given = (...events: VmRequestEvent[]) => ({
+const given = (...events: (VmRequestEvent | VmProvisioningEvent)[]) => ({
   when: (command: VmRequestCommand) =>
     decideVmRequest(command, events.reduce(evolveVmRequest, initialVmRequestState)),
 });
@@ -132,31 +155,48 @@ describe("VmRequest decider", () => {
   });
 
   it("answers every command on a missing request with REQUEST_NOT_FOUND", () => {
-    for (const command of [approve, reject, cancel, start, complete, fail]) {
+    for (const command of [approve, reject, cancel, stop]) {
       expect(errorCode(given().when(command))).toBe("REQUEST_NOT_FOUND");
     }
   });
 
-  it("moves APPROVED to PROVISIONING, once", () => {
-    expect(given(submitted, approved).when(start)).toEqual({ ok: true, value: [started] });
-    expect(given(submitted, approved, started).when(start)).toEqual({ ok: true, value: [] });
+  it("moves with its VM: APPROVED, PROVISIONING at the VM's start, then READY or FAILED", () => {
+    const statusOf = (...events: (VmRequestEvent | VmProvisioningEvent)[]) =>
+      events.reduce(evolveVmRequest, initialVmRequestState).status;
+    expect(statusOf(submitted, approved)).toBe("APPROVED");
+    expect(statusOf(submitted, approved, vmStarted)).toBe("PROVISIONING");
+    expect(statusOf(submitted, approved, vmStarted, vmReady)).toBe("READY");
+    expect(statusOf(submitted, approved, vmStarted, vmFailed)).toBe("FAILED");
+    // the VM's events never move a request that is not where they belong
+    expect(statusOf(submitted, vmStarted)).toBe("PENDING");
+    expect(statusOf(submitted, approved, vmReady)).toBe("APPROVED");
+    expect(statusOf(submitted, approved, vmStarted, vmReady, vmFailed)).toBe("READY");
   });
 
-  it("refuses to start provisioning a request that was not approved", () => {
-    expect(errorCode(given(submitted).when(start))).toBe("INVALID_TRANSITION");
-    expect(errorCode(given(submitted, rejected).when(start))).toBe("INVALID_TRANSITION");
+  it("folds an older log (the VM's events mirrored on the request's stream) to the same state", () => {
+    const fold = (...events: (VmRequestEvent | VmProvisioningEvent)[]) =>
+      events.reduce(evolveVmRequest, initialVmRequestState);
+    // a commit held the VM's event, then its mirror; a request's loader folds its own stream first
+    expect(fold(submitted, approved, vmStarted, started, vmReady, ready)).toEqual(
+      fold(submitted, approved, vmStarted, vmReady),
+    );
+    expect(fold(submitted, approved, started, ready, vmStarted, vmReady)).toEqual(
+      fold(submitted, approved, vmStarted, vmReady),
+    );
+    expect(fold(submitted, approved, started, failed, vmStarted, vmFailed)).toEqual(
+      fold(submitted, approved, vmStarted, vmFailed),
+    );
   });
 
-  it("moves PROVISIONING to READY or FAILED, and repeats are no-ops", () => {
-    expect(given(submitted, approved, started).when(complete)).toEqual({ ok: true, value: [ready] });
-    expect(given(submitted, approved, started).when(fail)).toEqual({ ok: true, value: [failed] });
-    expect(given(submitted, approved, started, ready).when(complete)).toEqual({ ok: true, value: [] });
-    expect(given(submitted, approved, started, failed).when(fail)).toEqual({ ok: true, value: [] });
-  });
-
-  it("refuses READY or FAILED before provisioning started, and after the other outcome", () => {
-    expect(errorCode(given(submitted, approved).when(complete))).toBe("INVALID_TRANSITION");
-    expect(errorCode(given(submitted, approved).when(fail))).toBe("INVALID_TRANSITION");
-    expect(errorCode(given(submitted, approved, started, ready).when(fail))).toBe("INVALID_TRANSITION");
+  it("stops a request until its VM's outcome, and not after", () => {
+    const asked = { type: "VmRequestStopRequested", data: { requestId, reason: "wrong size" } };
+    expect(given(submitted, approved).when(stop)).toEqual({ ok: true, value: [asked] });
+    expect(given(submitted, approved, vmStarted).when(stop)).toEqual({ ok: true, value: [asked] });
+    expect(errorCode(given(submitted, approved, vmStarted, vmReady).when(stop))).toBe(
+      "REQUEST_NOT_STOPPABLE",
+    );
+    expect(errorCode(given(submitted, approved, vmStarted, vmFailed).when(stop))).toBe(
+      "REQUEST_NOT_STOPPABLE",
+    );
   });
 });

@@ -2,7 +2,6 @@ import type { PendingDeadline } from "@gantry/shared/domain/approval-policy";
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import type { VmSize, VmSpec } from "@gantry/shared/domain/vm-size";
 import type { Requester, VmRequestEvent } from "@gantry/shared/events/vm-request";
-import type { ProvisioningFailureCode } from "@gantry/shared/jobs/provision-vm-job";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { VmRequestState } from "./vm-request.ts";
 
@@ -45,24 +44,7 @@ export type VmRequestCommand =
     }
   | { type: "RejectRequest"; data: { requestId: string; rejecterId: string; reason: string } }
   | { type: "CancelRequest"; data: { requestId: string; cancellerId: string; reason: string | null } }
-  | { type: "StopProvisioning"; data: { requestId: string; reason: string } }
-  | { type: "StartRequestProvisioning"; data: { requestId: string; jobId: string; vmId: string } }
-  | {
-      type: "CompleteRequest";
-      data: {
-        requestId: string;
-        vmId: string;
-        vmwareId: string;
-        vmName: string;
-        hostname: string;
-        ipAddress: string | null;
-        warning: string | null;
-      };
-    }
-  | {
-      type: "FailRequest";
-      data: { requestId: string; vmId: string; code: ProvisioningFailureCode; userMessage: string };
-    };
+  | { type: "StopProvisioning"; data: { requestId: string; reason: string } };
 
 type Decision = Result<VmRequestEvent[], DomainError>;
 
@@ -117,8 +99,6 @@ export function decideVmRequest(command: VmRequestCommand, state: VmRequestState
   }
   if (state.status === "NONE") return notFound(requestId);
   const { status } = state;
-  const invalid = (): Decision =>
-    err({ code: "INVALID_TRANSITION", streamId: requestId, from: status, attempted: command.type });
 
   switch (command.type) {
     case "ApplyApprovalPolicy":
@@ -145,17 +125,5 @@ export function decideVmRequest(command: VmRequestCommand, state: VmRequestState
       if (status !== "APPROVED" && status !== "PROVISIONING")
         return err({ code: "REQUEST_NOT_STOPPABLE", requestId, status });
       return ok([{ type: "VmRequestStopRequested", data: { requestId, reason: command.data.reason } }]);
-    case "StartRequestProvisioning":
-      if (status === "PROVISIONING") return ok([]);
-      if (status !== "APPROVED") return invalid();
-      return ok([{ type: "VmRequestProvisioningStarted", data: command.data }]);
-    case "CompleteRequest":
-      if (status === "READY") return ok([]);
-      if (status !== "PROVISIONING") return invalid();
-      return ok([{ type: "VmRequestReady", data: command.data }]);
-    case "FailRequest":
-      if (status === "FAILED") return ok([]);
-      if (status !== "PROVISIONING") return invalid();
-      return ok([{ type: "VmRequestFailed", data: command.data }]);
   }
 }

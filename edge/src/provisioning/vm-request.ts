@@ -1,5 +1,6 @@
 import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
 import { DEFAULT_VM_SIZE, type VmSize, type VmSpec } from "@gantry/shared/domain/vm-size";
+import type { VmEvent } from "@gantry/shared/events/vm";
 import type { Requester, VmRequestEvent } from "@gantry/shared/events/vm-request";
 
 /** What the VmRequest aggregate remembers of its own events. */
@@ -29,8 +30,46 @@ export type ExistingVmRequest = Exclude<VmRequestState, { status: "NONE" }>;
 
 export const initialVmRequestState: VmRequestState = { status: "NONE" };
 
+/**
+ * The VM's events that move its request on: its start (PROVISIONING) and its outcome (READY, FAILED). The
+ * request's stream records no copy of them (older logs do: VmRequestProvisioningStarted, VmRequestReady and
+ * VmRequestFailed, still folded below), so whoever folds a request folds its VM's stream too.
+ */
+export type VmProvisioningEvent = Extract<
+  VmEvent,
+  { type: "VmProvisioningStarted" | "VmProvisioned" | "VmProvisioningFailed" }
+>;
+
+const PROVISIONING_TYPES: ReadonlySet<string> = new Set([
+  "VmProvisioningStarted",
+  "VmProvisioned",
+  "VmProvisioningFailed",
+]);
+
+export const isVmProvisioningEvent = (event: { type: string }): event is VmProvisioningEvent =>
+  PROVISIONING_TYPES.has(event.type);
+
+/** What the VM's start or outcome makes of its request; a log of both forms folds to the same state. */
+function evolveByVm(state: ExistingVmRequest, event: VmProvisioningEvent): ExistingVmRequest {
+  switch (event.type) {
+    case "VmProvisioningStarted":
+      // an adopted VM's request is PROVISIONING from its adoption
+      return state.status === "APPROVED" || state.status === "PROVISIONING"
+        ? { ...state, status: "PROVISIONING", vmId: event.data.vmId }
+        : state;
+    case "VmProvisioned":
+      return state.status === "PROVISIONING" ? { ...state, status: "READY" } : state;
+    case "VmProvisioningFailed":
+      return state.status === "PROVISIONING" ? { ...state, status: "FAILED" } : state;
+  }
+}
+
 /** Folds one event into the state. Pure; events are facts, so nothing here can fail. */
-export function evolveVmRequest(state: VmRequestState, event: VmRequestEvent): VmRequestState {
+export function evolveVmRequest(
+  state: VmRequestState,
+  event: VmRequestEvent | VmProvisioningEvent,
+): VmRequestState {
+  if (isVmProvisioningEvent(event)) return state.status === "NONE" ? state : evolveByVm(state, event);
   if (event.type === "VmRequestSubmitted") {
     const { requestId, requester, projectId, name, size, spec, justification, networkPath } = event.data;
     return {
@@ -85,6 +124,7 @@ export function evolveVmRequest(state: VmRequestState, event: VmRequestEvent): V
       return { ...state, status: "CANCELLED" };
     case "VmRequestStopRequested":
       return { ...state, stopRequested: true };
+    // older logs: the VM's start and outcome mirrored on the request's stream
     case "VmRequestProvisioningStarted":
       return { ...state, status: "PROVISIONING", vmId: event.data.vmId };
     case "VmRequestReady":

@@ -88,7 +88,14 @@ export async function announceSite(
  */
 export function announceCommitted(
   deps: { feed: ChangeFeed; defer: (work: () => Promise<unknown>) => void },
-  input: { tenantId: string; requestId: string; requesterId: string; append: StreamAppend },
+  input: {
+    tenantId: string;
+    requestId: string;
+    requesterId: string;
+    append: StreamAppend;
+    /** the version of the request's other stream (its own, or its VM's) as the append found it */
+    otherStreamVersion?: number;
+  },
 ): void {
   const change = requestChangeOf(input);
   if (change) deps.defer(() => deps.feed.publish(input.tenantId, change));

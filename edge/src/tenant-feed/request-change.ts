@@ -14,19 +14,20 @@ export function statusAfter(event: DomainEvent): VmRequestStatus | null {
       return "REJECTED";
     case "VmRequestCancelled":
       return "CANCELLED";
+    // the VM's start and outcome move its request on (older logs: mirrored on the request's stream)
+    case "VmProvisioningStarted":
     case "VmRequestProvisioningStarted":
       return "PROVISIONING";
+    case "VmProvisioned":
     case "VmRequestReady":
       return "READY";
+    case "VmProvisioningFailed":
     case "VmRequestFailed":
       return "FAILED";
     // the outcome of a stop (FAILED) is the change lists show
     case "VmRequestStopRequested":
     // stages change the progress view (pushed by RequestProgress), not the status lists show
-    case "VmProvisioningStarted":
     case "VmProvisioningStageReached":
-    case "VmProvisioned":
-    case "VmProvisioningFailed":
     case "VmLeftoverCleared":
     case "VmAddressObserved":
       return null;
@@ -38,16 +39,20 @@ export function statusAfter(event: DomainEvent): VmRequestStatus | null {
 }
 
 /**
- * What one committed append to a request's stream means for the tenant's feed: the status and stream
- * version the request ended at (one change per commit, however many events it held), or null when no
- * event changed the status.
+ * What one committed append to a request's stream or its VM's means for the tenant's feed: the status the
+ * request ended at (one change per commit, however many events it held), or null when no event changed
+ * the status. Its version is the sum of both streams' versions, which grows with every append to either
+ * (the feed keeps only a request's newest version); an append to the request's stream before its VM's
+ * begins is simply its own version.
  */
 export function requestChangeOf(input: {
   requestId: string;
   requesterId: string;
   append: StreamAppend;
+  otherStreamVersion?: number;
 }): RequestChange | null {
   const { append } = input;
+  const base = append.expectedVersion + (input.otherStreamVersion ?? 0);
   for (let i = append.events.length - 1; i >= 0; i--) {
     const recorded = append.events[i];
     const status = recorded ? statusAfter(recorded.event) : null;
@@ -56,7 +61,7 @@ export function requestChangeOf(input: {
       requestId: input.requestId,
       requesterId: input.requesterId,
       status,
-      version: append.expectedVersion + i + 1,
+      version: base + i + 1,
       at: recorded.occurredAt,
     };
   }

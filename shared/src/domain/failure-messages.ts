@@ -23,3 +23,7 @@ const MESSAGES: Readonly<Record<ProvisioningFailureCode, string>> = {
 
 /** A sentence a requester can read, for a failure code the agent reported. */
 export const userMessageFor = (code: ProvisioningFailureCode): string => MESSAGES[code];
+
+/** What the requester reads about a failure: the agent's own sentence, else the code's. */
+export const userMessageOf = (failure: { code: ProvisioningFailureCode; userMessage: string }): string =>
+  failure.userMessage.trim() || userMessageFor(failure.code);

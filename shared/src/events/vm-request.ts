@@ -81,13 +81,18 @@ export const VmRequestCancelled = z.object({
 
 /**
  * An admin asked to stop an approved or provisioning request: its job is cancelled (the agent tears
- * down what it built) and the outcome arrives as VmRequestFailed with code CANCELLED.
+ * down what it built) and the outcome arrives as the VM's VmProvisioningFailed with code CANCELLED.
  */
 export const VmRequestStopRequested = z.object({
   type: z.literal("VmRequestStopRequested"),
   data: z.object({ requestId: z.string().min(1), reason: z.string() }),
 });
 
+/**
+ * Older logs only: the VM's start and outcome (VmProvisioningStarted, VmProvisioned, VmProvisioningFailed)
+ * mirrored on the request's stream, two more log rows each. The request now folds its VM's events instead;
+ * every reader still reads these, so a log of either form means the same.
+ */
 export const VmRequestProvisioningStarted = z.object({
   type: z.literal("VmRequestProvisioningStarted"),
   data: z.object({ requestId: z.string().min(1), jobId: z.string().min(1), vmId: z.string().min(1) }),
@@ -120,7 +125,8 @@ export const VmRequestFailed = z.object({
  * An admin adopted a marker VM no Gantry VM owned into a project (reconciliation): the first event of the
  * adopted VM's request stream (its id hashed from tenant, site, moref and the old marker value, so a repeat
  * lands here). Who owns it, the VM as the scan observed it, and the `vm.adopt` job that rewrites the marker
- * from `oldMarker` to this id; READY (`VmRequestReady`) or FAILED (`VmRequestFailed`) follow on its outcome.
+ * from `oldMarker` to this id. On its outcome the VM's stream begins READY (`VmProvisioned`; older logs
+ * also `VmRequestReady` here), or this stream records `VmAdoptionFailed`.
  */
 export const VmAdopted = z.object({
   type: z.literal("VmAdopted"),
