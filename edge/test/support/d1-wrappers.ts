@@ -43,8 +43,10 @@ export class MeteredD1 implements SqlDatabase {
         this.rowsRead += result.meta.rows_read ?? 0;
         return result;
       },
+      // a statement with RETURNING writes through all() (the delivery claim)
       all: async <T>() => {
         const result = await all<T>();
+        this.written(query, result.meta.rows_written ?? 0);
         this.rowsRead += result.meta.rows_read ?? 0;
         return result;
       },
@@ -91,6 +93,22 @@ export class LosesFirstResponseD1 implements SqlDatabase {
       throw new Error("D1_ERROR: Network connection lost.");
     }
     return results;
+  }
+}
+
+/**
+ * Throws at every batch without sending it, as a writer that died right before its D1 batch (after
+ * whatever it did first, e.g. its queue send): nothing of the batch is written.
+ */
+export class DiesBeforeBatchD1 implements SqlDatabase {
+  constructor(private readonly db: D1Database) {}
+
+  prepare(query: string): D1PreparedStatement {
+    return this.db.prepare(query);
+  }
+
+  async batch<T = unknown>(_statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
+    throw new Error("the isolate died before its D1 batch");
   }
 }
 
