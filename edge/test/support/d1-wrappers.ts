@@ -97,18 +97,32 @@ export class LosesFirstResponseD1 implements SqlDatabase {
 }
 
 /**
- * Throws at every batch without sending it, as a writer that died right before its D1 batch (after
- * whatever it did first, e.g. its queue send): nothing of the batch is written.
+ * Throws at every batch that writes, without sending it, as a writer that died right before its D1 batch
+ * (after whatever it did first, e.g. its queue send): nothing of the batch is written. Batches that only
+ * read (the log's pages) go through.
  */
-export class DiesBeforeBatchD1 implements SqlDatabase {
+export class DiesBeforeWriteBatchD1 implements SqlDatabase {
+  private readonly writes = new WeakSet<D1PreparedStatement>();
   constructor(private readonly db: D1Database) {}
 
   prepare(query: string): D1PreparedStatement {
-    return this.db.prepare(query);
+    const statement = this.db.prepare(query);
+    const writes = statementKind(query) !== "other";
+    const remember = (bound: D1PreparedStatement) => {
+      if (writes) this.writes.add(bound);
+      return bound;
+    };
+    return new Proxy(statement, {
+      get(target, prop, receiver) {
+        if (prop === "bind") return (...values: unknown[]) => remember(target.bind(...values));
+        return Reflect.get(target, prop, receiver);
+      },
+    });
   }
 
-  async batch<T = unknown>(_statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
-    throw new Error("the isolate died before its D1 batch");
+  async batch<T = unknown>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
+    if (statements.some((s) => this.writes.has(s))) throw new Error("the isolate died before its D1 batch");
+    return this.db.batch<T>(statements);
   }
 }
 
