@@ -9,7 +9,6 @@ import {
   retryDelaySeconds,
 } from "../src/notifications/deliver.ts";
 import {
-  type DeliveryRow,
   deliveryId,
   listDeliveries,
   type NewDelivery,
@@ -23,6 +22,7 @@ import { callerFor, codeOf, requestInput } from "./support/callers.ts";
 import { MeteredD1 } from "./support/d1-wrappers.ts";
 import { insertQueuedDelivery } from "./support/legacy-deliveries.ts";
 import { RecordingQueue } from "./support/recording-queue.ts";
+import { recordingDeliveryDeps } from "./support/recording-senders.ts";
 import { seedReferenceData } from "./support/seed.ts";
 import { testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
@@ -53,25 +53,6 @@ async function queuedEmail(createdAt = new Date().toISOString()): Promise<string
   return deliveryId(delivery);
 }
 
-/**
- * Consumer deps whose channels record what they were asked to send: the queue, the claim and the
- * delivery table are real; only the last hop (the mail server, the receiver) is a recording double.
- */
-function recordingDeps(options: { fail?: string } = {}) {
-  const sent: DeliveryRow[] = [];
-  const send = async (row: DeliveryRow) => {
-    if (options.fail) throw new Error(options.fail);
-    sent.push(row);
-  };
-  const deps: DeliveryDeps = {
-    db: env.DB,
-    clock: () => new Date(),
-    send: { email: send, webhook: send },
-    retryBaseSeconds: 30,
-  };
-  return { deps, sent };
-}
-
 const message = (body: DeliveryMessage, attempts = 1) => ({
   id: crypto.randomUUID(),
   timestamp: new Date(),
@@ -90,7 +71,7 @@ describe("the delivery consumer", () => {
   it("writes a new delivery's row when it first claims it, and sends it once however often its message is redelivered", async () => {
     const delivery = newEmail();
     const id = deliveryId(delivery);
-    const { deps, sent } = recordingDeps();
+    const { deps, sent } = recordingDeliveryDeps();
     const first = await consume(deps, [message({ delivery }), message({ delivery })]);
     await consume(deps, [message({ delivery }, 2)]);
     await Promise.all([consume(deps, [message({ delivery }, 3)]), consume(deps, [message({ delivery }, 3)])]);
@@ -109,7 +90,7 @@ describe("the delivery consumer", () => {
 
   it("two consumers racing on one new delivery write one row and send it once", async () => {
     const delivery = newEmail();
-    const { deps, sent } = recordingDeps();
+    const { deps, sent } = recordingDeliveryDeps();
     await Promise.all(Array.from({ length: 5 }, () => consume(deps, [message({ delivery })])));
     expect(sent).toHaveLength(1);
     expect(await readDelivery(env.DB, deliveryId(delivery))).toMatchObject({ status: "sent", attempts: 1 });
@@ -118,7 +99,7 @@ describe("the delivery consumer", () => {
   it("retries a failed send with exponential backoff, keeping the reason in the delivery log", async () => {
     const delivery = newEmail();
     const id = deliveryId(delivery);
-    const { deps } = recordingDeps({ fail: "the receiver answered 503" });
+    const { deps } = recordingDeliveryDeps({ fail: "the receiver answered 503" });
     const first = await consume(deps, [message({ delivery }, 1)]);
     expect(await readDelivery(env.DB, id)).toMatchObject({ status: "failed", attempts: 1 });
     const third = await consume(deps, [message({ delivery }, 3)]);
@@ -134,7 +115,7 @@ describe("the delivery consumer", () => {
   });
 
   it("drops a message that is no delivery, or one the table would refuse, without failing the batch", async () => {
-    const { deps, sent } = recordingDeps();
+    const { deps, sent } = recordingDeliveryDeps();
     const tooLong = { ...newEmail(), target: "x".repeat(321) };
     const result = await consume(deps, [
       { ...message({ deliveryId: "x" }), body: { nope: 1 } as never },
@@ -148,7 +129,7 @@ describe("the delivery consumer", () => {
   it("marks a dead-lettered delivery dead; an admin of its tenant retries it and it is sent", async () => {
     const delivery = newEmail();
     const id = deliveryId(delivery);
-    await consume(recordingDeps({ fail: "mail server refused" }).deps, [message({ delivery })]);
+    await consume(recordingDeliveryDeps({ fail: "mail server refused" }).deps, [message({ delivery })]);
     const batch = createMessageBatch("gantry-notifications-dlq", [message({ delivery }, 6)]);
     await deadLetters(batch, { db: env.DB, clock: () => new Date() });
     expect(await readDelivery(env.DB, id)).toMatchObject({
@@ -182,7 +163,7 @@ describe("the delivery consumer", () => {
 describe("rows the notifier wrote before migration 0051 (`queued`, written at fan-out)", () => {
   it("are claimed and sent by their old messages, which name their ids", async () => {
     const id = await queuedEmail();
-    const { deps, sent } = recordingDeps();
+    const { deps, sent } = recordingDeliveryDeps();
     await consume(deps, [message({ deliveryId: id }), message({ deliveryId: id })]);
     expect(sent.map((r) => r.id)).toEqual([id]);
     expect(await readDelivery(env.DB, id)).toMatchObject({ status: "sent", attempts: 1 });
@@ -217,7 +198,7 @@ describe("a delivery's rows", () => {
       channel: "webhook",
       target: "hook-1",
     } as const;
-    const { deps } = recordingDeps();
+    const { deps } = recordingDeliveryDeps();
     await consume({ ...deps, db }, [message({ delivery })]);
     expect(db.byStatement).toEqual({
       "INSERT notification_deliveries": 1,
@@ -235,7 +216,7 @@ describe("a delivery's rows", () => {
       (await listDeliveries(env.DB, { tenantId, limit: 500 })).map((d) => d.id);
     expect(await ids(t.tenantId)).not.toContain(id);
     const seenWhileSending: string[] = [];
-    const { deps } = recordingDeps();
+    const { deps } = recordingDeliveryDeps();
     const send = async () => {
       const row = (await listDeliveries(env.DB, { tenantId: t.tenantId, limit: 500 })).find(
         (d) => d.id === id,

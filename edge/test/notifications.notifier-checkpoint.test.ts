@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { notifierDeps } from "../src/deps.ts";
 import { readCheckpoint } from "../src/notifications/checkpoint.ts";
-import { type DeliveryDeps, deliverBatch } from "../src/notifications/deliver.ts";
+import { deliverBatch } from "../src/notifications/deliver.ts";
 import { type DeliveryRow, deliveryId, readDelivery } from "../src/notifications/deliveries.ts";
 import type { DeliveryMessage } from "../src/notifications/delivery-queue.ts";
 import {
@@ -16,6 +16,7 @@ import { callerFor, requestInput } from "./support/callers.ts";
 import { DiesBeforeWriteBatchD1, MeteredD1 } from "./support/d1-wrappers.ts";
 import { notifierFromHead } from "./support/notifier-position.ts";
 import { RecordingQueue } from "./support/recording-queue.ts";
+import { recordingDeliveryDeps } from "./support/recording-senders.ts";
 import { seedReferenceData } from "./support/seed.ts";
 import { testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
@@ -39,16 +40,7 @@ function isolate(overrides: Partial<NotifierDeps> = {}) {
 
 /** The real consumer over these messages, with channels that record what they were asked to send. */
 async function consume(messages: readonly DeliveryMessage[]): Promise<DeliveryRow[]> {
-  const sent: DeliveryRow[] = [];
-  const send = async (row: DeliveryRow) => {
-    sent.push(row);
-  };
-  const deps: DeliveryDeps = {
-    db: env.DB,
-    clock: () => new Date(),
-    send: { email: send, webhook: send },
-    retryBaseSeconds: 0,
-  };
+  const { deps, sent } = recordingDeliveryDeps();
   const batch = createMessageBatch(
     "gantry-notifications",
     messages.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),

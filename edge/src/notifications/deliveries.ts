@@ -59,6 +59,19 @@ export const deliveryId = (d: Omit<NewDelivery, "content">) =>
 /** The bounds of a tenant's ids. */
 const idRange = (tenantId: string) => [`${tenantId}|`, `${tenantId}}`] as const;
 
+/** The columns a new delivery fills, bound as ?1…?8 in this order by `newDeliveryValues`. */
+export const NEW_DELIVERY_COLUMNS = "id, tenant_id, channel, target, kind, source_key, content, created_at";
+export const newDeliveryValues = (d: NewDelivery) => [
+  deliveryId(d),
+  d.tenantId,
+  d.channel,
+  d.target,
+  d.kind,
+  d.sourceKey,
+  JSON.stringify(d.content),
+  d.createdAt,
+];
+
 export const contentOf = (
   text: NotificationText,
   extra: { occurredAt: string; to?: string },
@@ -138,8 +151,9 @@ export async function strandedDeliveries(
   return results.map((r) => r.id);
 }
 
-/** Which rows a consumer may take: waiting, failed, or held by a claim that ran out (its consumer died). */
-const CLAIMABLE = "(status IN ('queued', 'failed') OR (status = 'sending' AND claimed_until < ?3))";
+/** Which rows a consumer may take at `now` (a placeholder): waiting, failed, or held by a claim that ran out (its consumer died). */
+const claimable = (now: string) =>
+  `(status IN ('queued', 'failed') OR (status = 'sending' AND claimed_until < ${now}))`;
 
 /**
  * Takes a delivery for one send attempt, writing its row the first time (the claim is the row's INSERT:
@@ -152,27 +166,18 @@ export async function claimNewDelivery(
   db: SqlDatabase,
   input: { delivery: NewDelivery; now: number; holdMs: number },
 ): Promise<DeliveryRow | null> {
-  const d = input.delivery;
-  const at = new Date(input.now).toISOString();
   const { results } = await db
     .prepare(
-      `INSERT INTO notification_deliveries (id, tenant_id, channel, target, kind, source_key, content, status, attempts, claimed_until, created_at, updated_at)
-       VALUES (?1, ?4, ?5, ?6, ?7, ?8, ?9, 'sending', 1, ?2, ?10, ?11)
-       ON CONFLICT (id) DO UPDATE SET status = 'sending', claimed_until = ?2, attempts = attempts + 1, updated_at = ?11
-       WHERE ${CLAIMABLE} RETURNING ${COLUMNS}`,
+      `INSERT INTO notification_deliveries (${NEW_DELIVERY_COLUMNS}, status, attempts, claimed_until, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'sending', 1, ?9, ?10)
+       ON CONFLICT (id) DO UPDATE SET status = 'sending', claimed_until = ?9, attempts = attempts + 1, updated_at = ?10
+       WHERE ${claimable("?11")} RETURNING ${COLUMNS}`,
     )
     .bind(
-      deliveryId(d),
+      ...newDeliveryValues(input.delivery),
       input.now + input.holdMs,
+      new Date(input.now).toISOString(),
       input.now,
-      d.tenantId,
-      d.channel,
-      d.target,
-      d.kind,
-      d.sourceKey,
-      JSON.stringify(d.content),
-      d.createdAt,
-      at,
     )
     .all<DeliveryRow>();
   return results[0] ?? null;
@@ -186,7 +191,7 @@ export async function claimDelivery(
   const { results } = await db
     .prepare(
       `UPDATE notification_deliveries SET status = 'sending', claimed_until = ?2, attempts = attempts + 1, updated_at = ?4
-       WHERE id = ?1 AND ${CLAIMABLE} RETURNING ${COLUMNS}`,
+       WHERE id = ?1 AND ${claimable("?3")} RETURNING ${COLUMNS}`,
     )
     .bind(input.id, input.now + input.holdMs, input.now, new Date(input.now).toISOString())
     .all<DeliveryRow>();
@@ -236,21 +241,11 @@ export async function markDead(
   }
   await db
     .prepare(
-      `INSERT INTO notification_deliveries (id, tenant_id, channel, target, kind, source_key, content, status, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'dead', ?8, ?9)
+      `INSERT INTO notification_deliveries (${NEW_DELIVERY_COLUMNS}, status, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'dead', ?9)
        ON CONFLICT (id) DO UPDATE SET status = 'dead', updated_at = ?9, claimed_until = NULL WHERE status <> 'sent'`,
     )
-    .bind(
-      deliveryId(d),
-      d.tenantId,
-      d.channel,
-      d.target,
-      d.kind,
-      d.sourceKey,
-      JSON.stringify(d.content),
-      d.createdAt,
-      input.at,
-    )
+    .bind(...newDeliveryValues(d), input.at)
     .run();
 }
 

@@ -1,5 +1,9 @@
 import type { SqlDatabase } from "../../src/event-store/stored-event.ts";
-import { deliveryId, type NewDelivery } from "../../src/notifications/deliveries.ts";
+import {
+  NEW_DELIVERY_COLUMNS,
+  type NewDelivery,
+  newDeliveryValues,
+} from "../../src/notifications/deliveries.ts";
 
 /**
  * A delivery row as the notifier wrote it at fan-out before migration 0051 (`queued`, no attempt yet),
@@ -9,17 +13,7 @@ import { deliveryId, type NewDelivery } from "../../src/notifications/deliveries
 export const insertQueuedDelivery = (db: SqlDatabase, d: NewDelivery): D1PreparedStatement =>
   db
     .prepare(
-      `INSERT INTO notification_deliveries (id, tenant_id, channel, target, kind, source_key, content, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO notification_deliveries (${NEW_DELIVERY_COLUMNS}, status, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', ?8) ON CONFLICT DO NOTHING`,
     )
-    .bind(
-      deliveryId(d),
-      d.tenantId,
-      d.channel,
-      d.target,
-      d.kind,
-      d.sourceKey,
-      JSON.stringify(d.content),
-      d.createdAt,
-      d.createdAt,
-    );
+    .bind(...newDeliveryValues(d));
