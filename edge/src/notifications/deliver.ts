@@ -32,9 +32,9 @@ export const retryDelaySeconds = (attempts: number, baseSeconds: number): number
 /**
  * The NOTIFICATIONS queue's consumer. Each message carries a new delivery (whose row its first claim
  * writes) or names an existing row; the row, not the message, says whether it still needs sending, so a
- * redelivered or duplicated message sends nothing twice. A failed
- * send is retried by the queue with exponential backoff; after the queue's max_retries it goes to the
- * dead-letter queue (`deadLetters`). One slow or failing target never holds up the other messages.
+ * redelivered or duplicated message sends nothing twice. A failed send is retried by the queue with
+ * exponential backoff; after the queue's max_retries it goes to the dead-letter queue (`deadLetters`).
+ * One slow or failing target never holds up the other messages.
  */
 export async function deliverBatch(batch: MessageBatch<unknown>, deps: DeliveryDeps): Promise<void> {
   await Promise.all(batch.messages.map((message) => deliverOne(message, deps)));

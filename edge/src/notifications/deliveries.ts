@@ -41,7 +41,7 @@ export const NewDelivery = z
     kind: z.union([NotificationKind, z.literal("test")]),
     sourceKey: z.string().min(1).max(300),
     content: DeliveryContent.refine((c) => JSON.stringify(c).length <= MAX_CONTENT_CHARS, "content too long"),
-    createdAt: z.iso.datetime(),
+    createdAt: z.iso.datetime({ offset: true }),
   })
   .strict();
 export type NewDelivery = z.infer<typeof NewDelivery>;
@@ -151,7 +151,10 @@ export async function strandedDeliveries(
   return results.map((r) => r.id);
 }
 
-/** Which rows a consumer may take at `now` (a placeholder): waiting, failed, or held by a claim that ran out (its consumer died). */
+/**
+ * Which rows a consumer may take at `now` (a placeholder): waiting, failed, or held by a claim that ran
+ * out (its consumer died).
+ */
 const claimable = (now: string) =>
   `(status IN ('queued', 'failed') OR (status = 'sending' AND claimed_until < ${now}))`;
 
