@@ -6,7 +6,12 @@ import { logEvent } from "./log.ts";
 import type { DeliveryDeps } from "./notifications/deliver.ts";
 import type { DeliveryQueue } from "./notifications/delivery-queue.ts";
 import { notifiesOfAny } from "./notifications/notification-rules.ts";
-import { type NotifierDeps, runNotifier, wakeNotifier } from "./notifications/notifier.ts";
+import {
+  isolateNotifierProgress,
+  type NotifierDeps,
+  runNotifier,
+  wakeNotifier,
+} from "./notifications/notifier.ts";
 import { emailSender, webhookSender } from "./notifications/senders.ts";
 import { resolveOverHttps } from "./notifications/webhook-url.ts";
 import { siteHub } from "./stubs.ts";
@@ -53,6 +58,8 @@ export const hubDeps = (env: Env): CommandDeps => {
 export const notifierDeps = (env: Pick<Env, "DB" | "NOTIFICATIONS" | "TENANT_FEED">): NotifierDeps => ({
   db: env.DB,
   queue: env.NOTIFICATIONS as DeliveryQueue,
+  clock: () => new Date(),
+  progress: isolateNotifierProgress,
   announceInbox: (tenantId, recipientIds) =>
     announceInbox(env, { tenantId, recipientIds, at: new Date().toISOString() }),
 });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { insertDelivery } from "../src/notifications/deliveries.ts";
 import { listInbox } from "../src/notifications/inbox.ts";
+import { insertQueuedDelivery } from "./support/legacy-deliveries.ts";
 import { seedReferenceData } from "./support/seed.ts";
 import { createTestTenant } from "./support/test-tenant.ts";
 
@@ -28,7 +28,7 @@ describe("migration 0043: request.decided split in two", () => {
          VALUES (?, ?, ?, 'request.decided', ?, ?, '', NULL, ?)`,
       ).bind(id, t.tenantId, t.member.userId, id, title, AT);
     const delivery = (id: string, title: string) =>
-      insertDelivery(env.DB, {
+      insertQueuedDelivery(env.DB, {
         tenantId: t.tenantId,
         channel: "email",
         target: t.member.email,

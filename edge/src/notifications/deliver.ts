@@ -2,12 +2,12 @@ import type { SqlDatabase } from "../event-store/stored-event.ts";
 import { logEvent } from "../log.ts";
 import {
   claimDelivery,
+  claimNewDelivery,
   DeliveryContent,
   type DeliveryRow,
   markDead,
   markFailed,
   markSent,
-  readDelivery,
 } from "./deliveries.ts";
 import { DeliveryMessage } from "./delivery-queue.ts";
 
@@ -30,10 +30,11 @@ export const retryDelaySeconds = (attempts: number, baseSeconds: number): number
   Math.min(MAX_RETRY_DELAY_S, baseSeconds * 2 ** Math.max(0, attempts - 1));
 
 /**
- * The NOTIFICATIONS queue's consumer. Each message names a delivery row; the row, not the message, says
- * whether it still needs sending, so a redelivered or duplicated message sends nothing twice. A failed
- * send is retried by the queue with exponential backoff; after the queue's max_retries it goes to the
- * dead-letter queue (`deadLetters`). One slow or failing target never holds up the other messages.
+ * The NOTIFICATIONS queue's consumer. Each message carries a new delivery (whose row its first claim
+ * writes) or names an existing row; the row, not the message, says whether it still needs sending, so a
+ * redelivered or duplicated message sends nothing twice. A failed send is retried by the queue with
+ * exponential backoff; after the queue's max_retries it goes to the dead-letter queue (`deadLetters`).
+ * One slow or failing target never holds up the other messages.
  */
 export async function deliverBatch(batch: MessageBatch<unknown>, deps: DeliveryDeps): Promise<void> {
   await Promise.all(batch.messages.map((message) => deliverOne(message, deps)));
@@ -46,10 +47,12 @@ async function deliverOne(message: Message<unknown>, deps: DeliveryDeps): Promis
     message.ack();
     return;
   }
-  const id = parsed.data.deliveryId;
-  const now = deps.clock();
-  const row = await readDelivery(deps.db, id);
-  if (!row || !(await claimDelivery(deps.db, { id, now: now.getTime(), holdMs: CLAIM_MS }))) {
+  const claim = { now: deps.clock().getTime(), holdMs: CLAIM_MS };
+  const row =
+    "delivery" in parsed.data
+      ? await claimNewDelivery(deps.db, { delivery: parsed.data.delivery, ...claim })
+      : await claimDelivery(deps.db, { id: parsed.data.deliveryId, ...claim });
+  if (!row) {
     // sent, dead, gone, or another consumer holds it: this copy has nothing to do
     message.ack();
     return;
@@ -91,7 +94,10 @@ export async function deadLetters(
   for (const message of batch.messages) {
     const parsed = DeliveryMessage.safeParse(message.body);
     if (parsed.success)
-      await markDead(deps.db, { id: parsed.data.deliveryId, at: deps.clock().toISOString() });
+      await markDead(deps.db, {
+        delivery: "delivery" in parsed.data ? parsed.data.delivery : parsed.data.deliveryId,
+        at: deps.clock().toISOString(),
+      });
     message.ack();
   }
 }

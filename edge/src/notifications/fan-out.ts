@@ -1,6 +1,6 @@
 import type { NotificationKind } from "@gantry/shared/api/notifications";
 import type { SqlDatabase } from "../event-store/stored-event.ts";
-import { contentOf, deliveryId, insertDelivery } from "./deliveries.ts";
+import { contentOf, type NewDelivery } from "./deliveries.ts";
 import { inboxEntryId, insertInboxEntry } from "./inbox.ts";
 import type { NotificationText } from "./notification-rules.ts";
 import { wantEmail } from "./preferences.ts";
@@ -18,27 +18,26 @@ export interface Notification {
   recipients: readonly Recipient[];
 }
 
-/** The writes of a notification, and what to do once they committed. */
+/** What a notification writes: inbox rows (D1), and deliveries (queue messages: the consumer writes their rows). */
 export interface FanOut {
   tenantId: string;
-  statements: D1PreparedStatement[];
-  /** per statement above: the person whose inbox it writes (null for a delivery row) */
-  inboxOf: (string | null)[];
-  deliveryIds: string[];
+  inbox: { recipientId: string; statement: D1PreparedStatement }[];
+  deliveries: NewDelivery[];
 }
 
 /**
  * Who gets what: an inbox row per recipient (always), an e-mail per recipient who wants this kind by
- * e-mail, and a post per enabled tenant webhook. Every row is keyed by source, kind and target, so
- * writing the same notification again writes nothing.
+ * e-mail, and a post per enabled tenant webhook. Every inbox row and delivery is keyed by source, kind
+ * and target, so writing the same notification again writes nothing and sends nothing.
  */
 export async function fanOut(db: SqlDatabase, n: Notification): Promise<FanOut> {
-  const out: FanOut = { tenantId: n.tenantId, statements: [], inboxOf: [], deliveryIds: [] };
+  const out: FanOut = { tenantId: n.tenantId, inbox: [], deliveries: [] };
   const createdAt = n.occurredAt;
   for (const r of n.recipients) {
     const id = inboxEntryId({ sourceKey: n.sourceKey, kind: n.kind, recipientId: r.userId });
-    out.statements.push(
-      insertInboxEntry(db, {
+    out.inbox.push({
+      recipientId: r.userId,
+      statement: insertInboxEntry(db, {
         id,
         tenantId: n.tenantId,
         recipientId: r.userId,
@@ -47,8 +46,7 @@ export async function fanOut(db: SqlDatabase, n: Notification): Promise<FanOut> 
         createdAt,
         ...n.text,
       }),
-    );
-    out.inboxOf.push(r.userId);
+    });
   }
   const emailed = await wantEmail(db, {
     tenantId: n.tenantId,
@@ -57,21 +55,19 @@ export async function fanOut(db: SqlDatabase, n: Notification): Promise<FanOut> 
   });
   for (const r of n.recipients) {
     if (!emailed.has(r.userId) || !r.email.includes("@")) continue;
-    addDelivery(db, out, n, { channel: "email", target: r.email, to: r.name });
+    out.deliveries.push(deliveryOf(n, { channel: "email", target: r.email, to: r.name }));
   }
   for (const hook of await listWebhooks(db, n.tenantId)) {
-    if (hook.enabled) addDelivery(db, out, n, { channel: "webhook", target: hook.id });
+    if (hook.enabled) out.deliveries.push(deliveryOf(n, { channel: "webhook", target: hook.id }));
   }
   return out;
 }
 
-function addDelivery(
-  db: SqlDatabase,
-  out: FanOut,
+function deliveryOf(
   n: Notification,
   target: { channel: "email" | "webhook"; target: string; to?: string },
-): void {
-  const delivery = {
+): NewDelivery {
+  return {
     tenantId: n.tenantId,
     channel: target.channel,
     target: target.target,
@@ -83,7 +79,4 @@ function addDelivery(
     }),
     createdAt: n.occurredAt,
   };
-  out.statements.push(insertDelivery(db, delivery));
-  out.inboxOf.push(null);
-  out.deliveryIds.push(deliveryId(delivery));
 }

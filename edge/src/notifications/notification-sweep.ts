@@ -2,19 +2,21 @@ import { agentsOfflineSince } from "../tenancy/agent-registry.ts";
 import { strandedDeliveries } from "./deliveries.ts";
 import { enqueueDeliveries } from "./delivery-queue.ts";
 import { fanOut } from "./fan-out.ts";
-import { afterCommit, type NotifierDeps, runNotifier } from "./notifier.ts";
+import { type NotifierDeps, runNotifier } from "./notifier.ts";
 import { resolveRecipients } from "./recipients.ts";
+import { writeNotifications } from "./write-notifications.ts";
 
 /**
- * How far back the sweep looks for deliveries whose queue message was lost. It runs every minute, so a day
- * is over a thousand chances; an older one shows as stuck in the admins' delivery log, where they may send
- * it again (`DELIVERY_STUCK_AFTER_MS`).
+ * How far back the sweep looks for deliveries whose queue message may be gone (`strandedDeliveries`). It
+ * runs every minute, so a day is over a thousand chances; an older one shows as stuck in the admins'
+ * delivery log, where they may send it again (`DELIVERY_STUCK_AFTER_MS`).
  */
 const STRANDED_WINDOW_MS = 24 * 60 * 60_000;
 
 /**
- * The minute cron's part: the notifier catches up on anything a lost wake-up left (push covers the rest),
- * deliveries whose queue message was lost go on the queue again, and agents offline for longer than the
+ * The minute cron's part: the notifier catches up on anything a lost wake-up left (push covers the rest)
+ * and stores its checkpoint once due, deliveries whose claim ran out or that wait `queued` for over a
+ * minute go on the queue again (by id: their rows exist), and agents offline for longer than the
  * deployment allows are told to their tenant's admins (once per offline spell: the key is the agent and
  * its last sign of life).
  */
@@ -29,7 +31,10 @@ export async function sweepNotifications(
     now: input.now,
     limit: 500,
   });
-  await enqueueDeliveries(deps.queue, stranded);
+  await enqueueDeliveries(
+    deps.queue,
+    stranded.map((deliveryId) => ({ deliveryId })),
+  );
   await notifyOfflineAgents(deps, input);
 }
 
@@ -60,7 +65,7 @@ export async function notifyOfflineAgents(
       },
       recipients,
     });
-    if (plan.statements.length === 0) continue;
-    await afterCommit(deps, [plan], await deps.db.batch(plan.statements));
+    // once per spell: the inbox rows are keyed, and deliveries already claimed are not enqueued again
+    await writeNotifications(deps, [plan]);
   }
 }

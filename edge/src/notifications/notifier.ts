@@ -1,45 +1,67 @@
 import type { DomainEventType } from "@gantry/shared/events/catalog";
 import { readAllOf } from "../event-store/read-all.ts";
 import type { SqlDatabase, StoredEvent } from "../event-store/stored-event.ts";
-import { advanceCheckpoint, readCheckpoint } from "./checkpoint.ts";
-import { queuedAmong } from "./deliveries.ts";
-import { type DeliveryQueue, enqueueDeliveries } from "./delivery-queue.ts";
+import {
+  advanceCheckpoint,
+  CHECKPOINT_EVERY,
+  type CheckpointPolicy,
+  checkpointDue,
+  readCheckpoint,
+} from "./checkpoint.ts";
 import { type FanOut, fanOut } from "./fan-out.ts";
 import { NOTIFYING_TYPES, type NotificationRule, rulesFor } from "./notification-rules.ts";
 import { resolveRecipients } from "./recipients.ts";
 import { readRequestFacts } from "./request-facts.ts";
+import { type NotificationWriterDeps, writeNotifications } from "./write-notifications.ts";
 
 /** The checkpoint of this process manager in `notifier_checkpoint`. */
 export const NOTIFIER = "notifier";
 
-export interface NotifierDeps {
-  db: SqlDatabase;
-  queue: DeliveryQueue;
-  /** tells a person's open pages that their inbox changed (the bell); best effort */
-  announceInbox: (tenantId: string, recipientIds: readonly string[]) => Promise<void>;
+/**
+ * How far the runs of one isolate have written their effects. Between checkpoint writes it is ahead of
+ * the stored checkpoint, and the isolate's next run starts from it instead of repeating its own work;
+ * another isolate (or this one after an eviction) starts from the stored checkpoint and repeats what
+ * lies between, without effect.
+ */
+export interface NotifierProgress {
+  handled: number;
+}
+
+export const newNotifierProgress = (): NotifierProgress => ({ handled: 0 });
+
+export interface NotifierDeps extends NotificationWriterDeps {
+  clock: () => Date;
+  progress: NotifierProgress;
 }
 
 export interface NotifierRun {
   /** events read */
   read: number;
-  /** the checkpoint after the run */
+  /** how far the log is handled after the run (the stored checkpoint may lag behind it) */
   position: number;
 }
 
 /**
- * The notification process manager: reads the events of the rule table's types after its checkpoint (the
- * rest is skipped in SQL), turns each into inbox rows and deliveries (fan-out), and moves the checkpoint
- * in the same D1 batch.
- * A run that dies before its batch commits leaves the checkpoint where it was, and the next run writes
- * the same rows (their keys make repeats no-ops); one that dies after it leaves deliveries `queued`,
- * which the minute sweep puts on the queue. Runs overlapping each other are therefore harmless.
+ * The notification process manager: reads the events of the rule table's types after what it has handled
+ * (the rest is skipped in SQL), turns each into inbox rows and deliveries (fan-out), and writes them: the
+ * deliveries on the queue, then the inbox rows in one D1 batch (`writeNotifications`). The checkpoint goes
+ * into that batch only when it is due (`checkpointDue`: far or long enough past the stored one), and a run
+ * that reads nothing new stores what earlier runs handled once it is due, so the minute cron stores a
+ * burst's end within a minute or so.
+ * A run that dies before its batch commits, or an isolate that dies before its checkpoint is due, leaves
+ * the stored checkpoint behind; the next run from it makes the same notifications again, whose keys make
+ * the repeats write nothing (inbox rows) and send nothing (deliveries, claimed by their ids). Runs
+ * overlapping each other are therefore harmless too.
  */
 export async function runNotifier(
   deps: NotifierDeps,
-  options: { pageSize?: number; maxPages?: number } = {},
+  options: { pageSize?: number; maxPages?: number; checkpointEvery?: CheckpointPolicy } = {},
 ): Promise<NotifierRun> {
   const pageSize = options.pageSize ?? 100;
-  let after = await readCheckpoint(deps.db, NOTIFIER);
+  const every = options.checkpointEvery ?? CHECKPOINT_EVERY;
+  const now = deps.clock().getTime();
+  let stored = await readCheckpoint(deps.db, NOTIFIER);
+  let after = Math.max(stored.position, deps.progress.handled);
   let read = 0;
   for (let page = 0; page < (options.maxPages ?? 20); page++) {
     const log = await readAllOf(deps.db, { after, limit: pageSize, types: NOTIFYING_TYPES });
@@ -49,15 +71,16 @@ export async function runNotifier(
     }
     read += log.events.length;
     if (log.lastPosition === after) break;
-    const statements = planned.flatMap((p) => p.statements);
-    const results = await deps.db.batch([
-      ...statements,
-      advanceCheckpoint(deps.db, NOTIFIER, log.lastPosition),
-    ]);
+    const due = checkpointDue(every, stored, { position: log.lastPosition, now });
+    const checkpoint = { position: log.lastPosition, at: now };
+    await writeNotifications(deps, planned, due ? [advanceCheckpoint(deps.db, NOTIFIER, checkpoint)] : []);
+    if (due) stored = { position: checkpoint.position, writtenAt: now };
     after = log.lastPosition;
-    await afterCommit(deps, planned, results);
+    deps.progress.handled = Math.max(deps.progress.handled, after);
     if (log.done) break;
   }
+  if (checkpointDue(every, stored, { position: after, now }))
+    await advanceCheckpoint(deps.db, NOTIFIER, { position: after, at: now }).run();
   return { read, position: after };
 }
 
@@ -93,6 +116,9 @@ export function notifierWaker(): (run: () => Promise<unknown>) => Promise<void> 
 /** The isolate's waker: every commit this isolate makes wakes the same one. */
 export const wakeNotifier = notifierWaker();
 
+/** The isolate's progress: every run of this isolate (woken, or the minute cron's) starts from it. */
+export const isolateNotifierProgress = newNotifierProgress();
+
 /** What one event notifies: one fan-out per rule of its type that has something to say. */
 async function notificationsOf(db: SqlDatabase, event: StoredEvent): Promise<FanOut[]> {
   const fans: FanOut[] = [];
@@ -127,22 +153,4 @@ async function notificationOf(
     text,
     recipients,
   });
-}
-
-/** Once written: the new deliveries go on the queue, and each person with a new inbox row hears of it. */
-export async function afterCommit(
-  deps: NotifierDeps,
-  planned: readonly FanOut[],
-  results: readonly D1Result[],
-): Promise<void> {
-  const ids = planned.flatMap((p) => p.deliveryIds);
-  await enqueueDeliveries(deps.queue, await queuedAmong(deps.db, ids));
-  let i = 0;
-  for (const plan of planned) {
-    const told = plan.inboxOf.filter(
-      (who, k): who is string => who !== null && (results[i + k]?.meta.changes ?? 0) > 0,
-    );
-    i += plan.statements.length;
-    if (told.length > 0) await deps.announceInbox(plan.tenantId, told);
-  }
 }

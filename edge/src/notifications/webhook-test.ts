@@ -1,5 +1,5 @@
 import { type DeliveryDeps, sendClaimed } from "./deliver.ts";
-import { claimDelivery, deliveryId, insertDelivery, type NewDelivery, readDelivery } from "./deliveries.ts";
+import { claimNewDelivery, type NewDelivery } from "./deliveries.ts";
 
 /**
  * The admin's "send test": one post to the webhook now, through the same sender (URL check, format,
@@ -25,10 +25,8 @@ export async function sendWebhookTest(
     },
     createdAt: now.toISOString(),
   };
-  await insertDelivery(deps.db, delivery).run();
-  const id = deliveryId(delivery);
-  const claimed = await claimDelivery(deps.db, { id, now: now.getTime(), holdMs: 60_000 });
-  const row = await readDelivery(deps.db, id);
-  if (!claimed || !row) return { ok: false, error: "the test is already being sent" };
+  // claimed as the queue's consumer claims a delivery: the claim writes its row in the log
+  const row = await claimNewDelivery(deps.db, { delivery, now: now.getTime(), holdMs: 60_000 });
+  if (!row) return { ok: false, error: "the test is already being sent" };
   return sendClaimed(deps, row);
 }

@@ -43,8 +43,10 @@ export class MeteredD1 implements SqlDatabase {
         this.rowsRead += result.meta.rows_read ?? 0;
         return result;
       },
+      // a statement with RETURNING writes through all() (the delivery claim)
       all: async <T>() => {
         const result = await all<T>();
+        this.written(query, result.meta.rows_written ?? 0);
         this.rowsRead += result.meta.rows_read ?? 0;
         return result;
       },
@@ -91,6 +93,36 @@ export class LosesFirstResponseD1 implements SqlDatabase {
       throw new Error("D1_ERROR: Network connection lost.");
     }
     return results;
+  }
+}
+
+/**
+ * Throws at every batch that writes, without sending it, as a writer that died right before its D1 batch
+ * (after whatever it did first, e.g. its queue send): nothing of the batch is written. Batches that only
+ * read (the log's pages) go through.
+ */
+export class DiesBeforeWriteBatchD1 implements SqlDatabase {
+  private readonly writes = new WeakSet<D1PreparedStatement>();
+  constructor(private readonly db: D1Database) {}
+
+  prepare(query: string): D1PreparedStatement {
+    const statement = this.db.prepare(query);
+    const writes = statementKind(query) !== "other";
+    const remember = (bound: D1PreparedStatement) => {
+      if (writes) this.writes.add(bound);
+      return bound;
+    };
+    return new Proxy(statement, {
+      get(target, prop, receiver) {
+        if (prop === "bind") return (...values: unknown[]) => remember(target.bind(...values));
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+  }
+
+  async batch<T = unknown>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
+    if (statements.some((s) => this.writes.has(s))) throw new Error("the isolate died before its D1 batch");
+    return this.db.batch<T>(statements);
   }
 }
 

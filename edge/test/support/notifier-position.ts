@@ -16,5 +16,5 @@ export async function logHead(db: SqlDatabase): Promise<number> {
 
 /** Moves the notifier's checkpoint (forward only) to the log's head. */
 export async function notifierFromHead(db: SqlDatabase): Promise<void> {
-  await advanceCheckpoint(db, NOTIFIER, await logHead(db)).run();
+  await advanceCheckpoint(db, NOTIFIER, { position: await logHead(db), at: Date.now() }).run();
 }

@@ -160,7 +160,7 @@ export const notificationsRouter = router({
       });
       if (!requeued)
         throw new TRPCError({ code: "NOT_FOUND", message: "no failed or stuck delivery with this id" });
-      await enqueueDeliveries(ctx.env.NOTIFICATIONS as DeliveryQueue, [input.id]);
+      await enqueueDeliveries(ctx.env.NOTIFICATIONS as DeliveryQueue, [{ deliveryId: input.id }]);
       return { requeued: true };
     }),
 });
