@@ -14,7 +14,7 @@ import { readyVm, report, vmFacts } from "./support/vms.ts";
  * The D1 economy target: rows written per request from submit to READY, index entries included (the
  * bench adds what notifying costs). A report's events change their request's summary row in one UPDATE.
  */
-const BUDGET = 34;
+const BUDGET = 28;
 
 let t: TestTenant;
 beforeAll(async () => {

@@ -9,6 +9,7 @@ import {
 import { type ChangeFrame, formatFeedCursor } from "@gantry/shared/protocol/change-feed";
 import { TRPCError, tracked } from "@trpc/server";
 import { z } from "zod";
+import { heldStagesOf } from "../../agent-hub/held-stages.ts";
 import { requestWait } from "../../agent-hub/request-wait.ts";
 import { isAdmin } from "../../auth/principal.ts";
 import { cancelRequest } from "../../commands/cancel-request.ts";
@@ -95,6 +96,7 @@ export const requestsRouter = router({
       principal: ctx.principal,
       requestId: input.requestId,
       now: ctx.deps.clock(),
+      heldStages: (job) => heldStagesOf(ctx.env, job),
     });
     if (!detail) throw toTRPCError({ code: "REQUEST_NOT_FOUND", requestId: input.requestId });
     return detail;
