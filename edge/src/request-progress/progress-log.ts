@@ -1,9 +1,9 @@
 import type { DomainEvent } from "@gantry/shared/events/catalog";
-import { heldStagesOf } from "../agent-hub/held-stages.ts";
 import { readStreams } from "../event-store/read-stream.ts";
 import { type StoredEvent, streamIds } from "../event-store/stored-event.ts";
 import { withCarriedEvents, withHeldStages } from "../projections/carried-events.ts";
 import type { StageStats } from "../projections/eta.ts";
+import { heldStagesOf } from "../projections/held-stages.ts";
 import { getSummaryRow } from "../projections/request-queries.ts";
 import { loadStageStats } from "../projections/stage-run-queries.ts";
 import { jobIdFor, vmIdFor } from "../provisioning/ids.ts";
@@ -23,7 +23,12 @@ export interface RequestProgressLog {
 /** Reads a request's progress from the log; null when the log has no such request. */
 export type LoadProgressLog = (
   env: Env,
-  query: { requestId: string; statsRuns: number },
+  query: {
+    requestId: string;
+    statsRuns: number;
+    /** while the run is in flight, also read the stages after the first that its hub holds */
+    askHub: boolean;
+  },
 ) => Promise<RequestProgressLog | null>;
 
 /** The VM stream's stage and outcome events as progress transitions, at the time the agent reported them. */
@@ -79,7 +84,7 @@ export const loadProgressLog: LoadProgressLog = async (env, query) => {
   const first = events.find((e) => e.streamId === requestStream);
   if (!first) return null;
   const tenantId = first.metadata.tenantId;
-  const held = inFlight(events) ? await heldStages(env, { tenantId, requestId }) : [];
+  const held = query.askHub && inFlight(events) ? await heldStages(env, { tenantId, requestId }) : [];
   const transitions = transitionsIn(requestId, withHeldStages(events, held));
   const stats = await loadStageStats(env.DB, { tenantId, requestId, runs: query.statsRuns });
   return { requestId, tenantId, transitions, stats };

@@ -9,13 +9,13 @@ import {
 import { type ChangeFrame, formatFeedCursor } from "@gantry/shared/protocol/change-feed";
 import { TRPCError, tracked } from "@trpc/server";
 import { z } from "zod";
-import { heldStagesOf } from "../../agent-hub/held-stages.ts";
 import { requestWait } from "../../agent-hub/request-wait.ts";
 import { isAdmin } from "../../auth/principal.ts";
 import { cancelRequest } from "../../commands/cancel-request.ts";
 import { submitRequest } from "../../commands/submit-request.ts";
 import { readSiteInventory } from "../../deps.ts";
 import type { SqlDatabase } from "../../event-store/stored-event.ts";
+import { heldStagesOf } from "../../projections/held-stages.ts";
 import { getRequestDetail } from "../../projections/request-detail.ts";
 import { listRequestsOf } from "../../projections/request-queries.ts";
 import { liveRequestNamed } from "../../projections/vm-names.ts";

@@ -1,12 +1,12 @@
 import type { DomainEvent } from "@gantry/shared/events/catalog";
 import type { ReachedStage, VmEvent } from "@gantry/shared/events/vm";
 import { describe, expect, it } from "vitest";
-import type { StoredEvent } from "../event-store/stored-event.ts";
-import { evolveVm, initialVmState } from "../provisioning/vm.ts";
-import { transitionsIn } from "../request-progress/progress-log.ts";
-import { rebuildFromLog } from "../request-progress/rebuild.ts";
-import { withHeldStages } from "./carried-events.ts";
-import { stagesOf, timelineOf } from "./timeline.ts";
+import type { StoredEvent } from "../src/event-store/stored-event.ts";
+import { withHeldStages } from "../src/projections/carried-events.ts";
+import { stagesOf, timelineOf } from "../src/projections/timeline.ts";
+import { evolveVm, initialVmState } from "../src/provisioning/vm.ts";
+import { transitionsIn } from "../src/request-progress/progress-log.ts";
+import { rebuildFromLog } from "../src/request-progress/rebuild.ts";
 
 // Logs written before the stages after the first rode on the outcome hold an event per stage; logs
 // written since carry them on VmProvisioned or VmProvisioningFailed. Every reader must see one run.
