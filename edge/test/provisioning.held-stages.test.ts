@@ -3,13 +3,13 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readStream } from "../src/event-store/read-stream.ts";
 import { streamIds } from "../src/event-store/stored-event.ts";
-import { helloAgent, hubOf, type TestAgent, takeJob } from "./agent-support.ts";
+import type { TestAgent } from "./agent-support.ts";
 import { progressStub, subscribe, subscriber } from "./progress-fixtures.ts";
-import { callerFor, requestInput } from "./support/callers.ts";
+import { callerFor } from "./support/callers.ts";
 import { seedReferenceData } from "./support/seed.ts";
-import { enrollTenantAgent } from "./support/tenant-agents.ts";
+import { agentRunningJob } from "./support/tenant-agents.ts";
 import { testWorkflow } from "./support/test-deps.ts";
-import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
+import type { TestTenant } from "./support/test-tenant.ts";
 
 // A provisioning job's stages after the first are held by its site's hub while it runs (its outcome
 // carries them into the log): what shows a run in flight reads them from there.
@@ -29,17 +29,7 @@ interface Running {
 
 /** An approved request whose job an agent took through the hub and reported three stages of. */
 async function runningJob(): Promise<Running> {
-  const t = await createTestTenant(env.DB);
-  const w = testWorkflow();
-  const { requestId } = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
-  await callerFor(t.admin, w).approvals.approve({ requestId, expectedVersion: 1 });
-  await w.settle();
-  const [dispatch] = w.dispatcher.calls;
-  if (!dispatch) throw new Error("no job");
-  await hubOf(t.siteId).enqueueJob(dispatch);
-  const { agent } = await helloAgent((await enrollTenantAgent(t)).credential);
-  const jobId = dispatch.job.jobId;
-  await takeJob(agent, jobId);
+  const { t, requestId, jobId, agent } = await agentRunningJob();
   const acked: number[] = [];
   for (const [i, stage] of STAGES.entries()) {
     const at = new Date().toISOString();
