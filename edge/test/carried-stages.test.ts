@@ -107,6 +107,12 @@ describe("stages after the first, logged one by one or carried by the outcome", 
     expect(newer.progress.facts.terminal?.outcome.status).toBe("succeeded");
   });
 
+  it("read the same for a run that was in flight when the change was deployed: some logged, the rest carried", () => {
+    const older = readings([started, ...asEvents(reached), ready(undefined)]);
+    const mixed = readings([started, ...asEvents(reached.slice(0, 1)), ready(reached.slice(1))]);
+    expect(mixed).toEqual(older);
+  });
+
   it("read the same for a run that failed, whose failure names the stage it was in", () => {
     const twoStages = reached.slice(0, 2);
     const older = readings([started, ...asEvents(twoStages), failed(undefined)]);

@@ -137,6 +137,39 @@ describe("Vm decider", () => {
     );
   });
 
+  it("carries only the stages the hub holds when the log holds the earlier ones as events (a run under way at deploy)", () => {
+    const loggedBefore = [
+      startedAt(0),
+      stageAt("CLONING", 0),
+      stageAt("CONFIGURING", 30, { stage: "CLONING", durationMs: 30_000 }),
+    ];
+    const holding = [held("POWERING_ON", 40, { stage: "CONFIGURING", durationMs: 10_000 })];
+    const result = given(...loggedBefore).when({
+      ...job,
+      receivedAt: t(45),
+      update: { kind: "succeeded", vm, at: t(45) },
+      stagesReached: holding,
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        events: [
+          {
+            type: "VmProvisioned",
+            data: {
+              stages: holding,
+              stageDurations: [
+                { stage: "CLONING", durationMs: 30_000 },
+                { stage: "CONFIGURING", durationMs: 10_000 },
+                { stage: "POWERING_ON", durationMs: 5_000 },
+              ],
+            },
+          },
+        ],
+      },
+    });
+  });
+
   it("records success with every stage's duration", () => {
     const history = [
       startedAt(0),
