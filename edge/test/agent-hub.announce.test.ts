@@ -78,6 +78,7 @@ describe("visibleState", () => {
     attempt: 1,
     lastSeq: 3,
     stages: ["CLONING"],
+    stagesReached: [],
     outcome: null,
     leaseExpiresAt: "2026-11-22T10:01:30.000Z",
     waiting: null,

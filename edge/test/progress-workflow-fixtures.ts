@@ -5,12 +5,12 @@ import type { ProvisioningUpdate } from "@gantry/shared/protocol/job-report";
 import type { Principal } from "../src/auth/principal.ts";
 import { approveRequest } from "../src/commands/approve-request.ts";
 import { createCommandDeps, type DispatchDeps } from "../src/commands/command-deps.ts";
-import { recordJobUpdate } from "../src/commands/record-job-update.ts";
 import { submitRequest } from "../src/commands/submit-request.ts";
 import { jobIdFor } from "../src/provisioning/ids.ts";
 import { insertDefaultSizes } from "../src/tenancy/vm-sizes.ts";
 import { createChangeFeed } from "../src/tenant-feed/change-feed.ts";
 import { failedUpdate, iso, progressStub, succeededUpdate, uniqueId } from "./progress-fixtures.ts";
+import { recordHolding } from "./support/job-updates.ts";
 
 // drives the request workflow for the progress tests: real events in D1, through its own use cases
 
@@ -142,13 +142,13 @@ export async function approvedRequest(
   return approve(tenant, await pendingRequest(tenant, options));
 }
 
-/** Records what an agent reported, as the hub does before publishing it. */
+/** Records what an agent reported, as the hub does before publishing it (holding stages after the first). */
 export async function record(
   tenant: TestTenant,
   requestId: string,
   update: ProvisioningUpdate,
 ): Promise<void> {
-  const recorded = await recordJobUpdate(deps(), {
+  const recorded = await recordHolding(deps(), {
     tenantId: tenant.tenantId,
     requestId,
     jobId: jobIdFor(requestId),

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import type { ReachedStage } from "@gantry/shared/events/vm";
 import type { JobReport, ProvisioningUpdate } from "@gantry/shared/protocol/job-report";
 import { beforeAll, describe, expect, it } from "vitest";
 import { JobStreamCache } from "../src/commands/job-stream-cache.ts";
@@ -7,7 +8,7 @@ import { recordJobUpdate } from "../src/commands/record-job-update.ts";
 import { readStream } from "../src/event-store/read-stream.ts";
 import { callerFor, requestInput } from "./support/callers.ts";
 import { CallCountingD1 } from "./support/d1-wrappers.ts";
-import { frame, stageAt, succeededAt } from "./support/job-updates.ts";
+import { failure, frame, stageAt, succeededAt } from "./support/job-updates.ts";
 import { seedReferenceData } from "./support/seed.ts";
 import { type TestWorkflow, testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
@@ -43,36 +44,41 @@ function setup() {
 }
 
 describe("job updates with the hub's stream cache", () => {
-  it("decide a job's next update on what its last commit left: one D1 call instead of two", async () => {
+  it("decide a job's later stages on what its last commit left, without a D1 call", async () => {
     const { w, cache, record, callsOf } = setup();
     const requestId = await approvedRequest(w);
-    const stage = (name: Parameters<typeof stageAt>[0], s: number) =>
-      frame(requestId, stageAt(name, at(s)), { tenantId: t.tenantId });
+    const stage = (name: Parameters<typeof stageAt>[0], s: number, stagesReached: ReachedStage[] = []) =>
+      frame(requestId, stageAt(name, at(s)), { tenantId: t.tenantId, stagesReached });
     expect(await callsOf(() => record(stage("CLONING", 0)))).toBe(2);
     expect(cache.size).toBe(1);
-    expect(await callsOf(() => record(stage("CONFIGURING", 20)))).toBe(1);
-    expect(await callsOf(() => record(stage("POWERING_ON", 50)))).toBe(1);
+    // what the hub holds after each: the stage the command hands back
+    const held: ReachedStage[] = [];
+    const hold = async (report: ReturnType<typeof stage>) => {
+      const recorded = await record(report);
+      if (recorded.ok && recorded.value.stageReached) held.push(recorded.value.stageReached);
+    };
+    expect(await callsOf(() => hold(stage("CONFIGURING", 20)))).toBe(0);
+    expect(await callsOf(() => hold(stage("POWERING_ON", 50, [...held])))).toBe(0);
+    expect(held.at(-1)).toEqual({
+      stage: "POWERING_ON",
+      at: at(50).toISOString(),
+      previous: { stage: "CONFIGURING", durationMs: 30_000 },
+    });
     // what the cache decided on is what a read gives
     expect(cache.take(requestId)).toEqual(await loadVmRequestAndVm(env.DB, requestId, requestId));
-    const vm = await readStream(env.DB, `vm:${requestId}`);
-    expect(vm.events.at(-1)?.event).toEqual({
-      type: "VmProvisioningStageReached",
-      data: { vmId: requestId, stage: "POWERING_ON", previous: { stage: "CONFIGURING", durationMs: 30_000 } },
-    });
   });
 
   it("decide again on a fresh read when another writer moved the streams on", async () => {
     const { w, record } = setup();
     const requestId = await approvedRequest(w);
     await record(frame(requestId, stageAt("CLONING", at(0)), { tenantId: t.tenantId }));
-    // e.g. the same job's frame recorded by the hub's previous incarnation
-    await record(frame(requestId, stageAt("CONFIGURING", at(10)), { tenantId: t.tenantId }), false);
-    const result = await record(frame(requestId, stageAt("POWERING_ON", at(25)), { tenantId: t.tenantId }));
-    expect(result).toMatchObject({ ok: true, value: { recorded: true } });
+    // e.g. the same job's outcome recorded by the hub's previous incarnation
+    const failed = { kind: "failed", failure, at: at(10).toISOString() } as const;
+    await record(frame(requestId, failed, { tenantId: t.tenantId }), false);
+    const result = await record(frame(requestId, succeededAt(at(25)), { tenantId: t.tenantId }));
+    expect(result).toMatchObject({ ok: true, value: { recorded: false, requestStatus: "FAILED" } });
     const vm = await readStream(env.DB, `vm:${requestId}`);
-    expect(vm.events.at(-1)?.event).toMatchObject({
-      data: { stage: "POWERING_ON", previous: { stage: "CONFIGURING", durationMs: 15_000 } },
-    });
+    expect(vm.events.map((e) => e.event.type)).toEqual(["VmProvisioningStarted", "VmProvisioningFailed"]);
   });
 
   it("recognise a re-sent frame and forget a job once it ended", async () => {

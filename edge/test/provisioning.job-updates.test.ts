@@ -2,7 +2,16 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readStream } from "../src/event-store/read-stream.ts";
 import { callerFor, requestInput } from "./support/callers.ts";
-import { failure, frame, provisionToReady, record, stageAt, succeededAt } from "./support/job-updates.ts";
+import { MeteredD1 } from "./support/d1-wrappers.ts";
+import {
+  failure,
+  frame,
+  heldStages,
+  provisionToReady,
+  record,
+  stageAt,
+  succeededAt,
+} from "./support/job-updates.ts";
 import { seedReferenceData } from "./support/seed.ts";
 import { type TestWorkflow, testWorkflow } from "./support/test-deps.ts";
 import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
@@ -23,7 +32,7 @@ const start = new Date("2026-03-02T10:00:00.000Z");
 const at = (s: number) => new Date(start.getTime() + s * 1000);
 
 describe("recordJobUpdate", () => {
-  it("moves the request to PROVISIONING with the first stage and records each stage as an event", async () => {
+  it("moves the request to PROVISIONING with the first stage, and hands a later one to the hub to hold", async () => {
     const w = testWorkflow();
     const requestId = await approvedRequest(w);
     const first = await record(
@@ -43,22 +52,28 @@ describe("recordJobUpdate", () => {
       w,
       frame(requestId, stageAt("CONFIGURING", at(30)), { tenantId: t.tenantId }),
     );
-    expect(second).toMatchObject({
+    expect(second).toEqual({
       ok: true,
-      value: { recorded: true, events: ["VmProvisioningStageReached"] },
+      value: {
+        recorded: true,
+        events: [],
+        requestStatus: "PROVISIONING",
+        rowsWritten: 0,
+        stageReached: {
+          stage: "CONFIGURING",
+          at: at(30).toISOString(),
+          previous: { stage: "CLONING", durationMs: 30_000 },
+        },
+      },
     });
 
+    // the log holds the first stage only: the outcome will carry the later ones
     const vm = await readStream(env.DB, `vm:${requestId}`);
-    expect(vm.events.map((e) => e.event)).toContainEqual({
-      type: "VmProvisioningStageReached",
-      data: { vmId: requestId, stage: "CONFIGURING", previous: { stage: "CLONING", durationMs: 30_000 } },
-    });
+    expect(vm.events.map((e) => e.event.type)).toEqual(["VmProvisioningStarted"]);
     expect(vm.events[0]?.metadata).toMatchObject({ actorKind: "agent", actorId: "agent-1", leaseEpoch: 3 });
 
-    // the request's page says the current stage, from the stage history: the summary row writes no
-    // row per stage, so a list reads it without one
-    const detail = await callerFor(t.member, w).requests.get({ requestId });
-    expect(detail.request).toMatchObject({ status: "PROVISIONING", stage: "CONFIGURING" });
+    // the summary row writes no row per stage (the request's page reads the stages the hub holds: see
+    // agent-hub.edge-time.test.ts)
     const row = await env.DB.prepare(
       "SELECT stage FROM request_summary WHERE tenant_id = ? AND request_id = ?",
     )
@@ -74,6 +89,78 @@ describe("recordJobUpdate", () => {
     await record(w, sent);
     expect(await record(w, sent)).toMatchObject({ ok: true, value: { recorded: false, events: [] } });
     expect((await readStream(env.DB, `vm:${requestId}`)).version).toBe(1);
+  });
+
+  it("writes no D1 row for a later stage, nor for it repeated or overtaken", async () => {
+    const db = new MeteredD1(env.DB);
+    const w = testWorkflow({ db });
+    const requestId = await approvedRequest(w);
+    const jobId = `job-${requestId}`;
+    await record(w, frame(requestId, stageAt("CLONING", at(0)), { tenantId: t.tenantId }));
+    const before = db.rowsWritten;
+    await record(w, frame(requestId, stageAt("POWERING_ON", at(20)), { tenantId: t.tenantId }));
+    expect(heldStages(jobId).map((s) => s.stage)).toEqual(["POWERING_ON"]);
+    // the agent reports it again (a new frame, e.g. after a retry of the step), then one it passed
+    const again = await record(w, frame(requestId, stageAt("POWERING_ON", at(21)), { tenantId: t.tenantId }));
+    const behind = await record(
+      w,
+      frame(requestId, stageAt("CONFIGURING", at(22)), { tenantId: t.tenantId }),
+    );
+    for (const ignored of [again, behind])
+      expect(ignored).toEqual({
+        ok: true,
+        value: { recorded: false, events: [], requestStatus: "PROVISIONING", rowsWritten: 0 },
+      });
+    expect(db.rowsWritten - before).toBe(0);
+    expect(heldStages(jobId).map((s) => s.stage)).toEqual(["POWERING_ON"]);
+  });
+
+  it("carries the held stages on the outcome, which reads as if each had been logged", async () => {
+    const w = testWorkflow();
+    const requestId = await approvedRequest(w);
+    await provisionToReady(w, { requestId, tenantId: t.tenantId, start });
+    const vm = await readStream(env.DB, `vm:${requestId}`);
+    expect(vm.events.map((e) => e.event.type)).toEqual(["VmProvisioningStarted", "VmProvisioned"]);
+    expect(vm.events.at(-1)?.event).toMatchObject({
+      data: {
+        stages: [
+          {
+            stage: "CONFIGURING",
+            at: at(10).toISOString(),
+            previous: { stage: "CLONING", durationMs: 10_000 },
+          },
+          {
+            stage: "POWERING_ON",
+            at: at(20).toISOString(),
+            previous: { stage: "CONFIGURING", durationMs: 10_000 },
+          },
+          {
+            stage: "WAITING_FOR_NETWORK",
+            at: at(30).toISOString(),
+            previous: { stage: "POWERING_ON", durationMs: 10_000 },
+          },
+        ],
+      },
+    });
+    const detail = await callerFor(t.member, w).requests.get({ requestId });
+    expect(detail.timeline.filter((e) => e.kind === "STAGE_REACHED").map((e) => [e.title, e.at])).toEqual([
+      ["Cloning the template", at(0).toISOString()],
+      ["Configuring hardware", at(10).toISOString()],
+      ["Powering on", at(20).toISOString()],
+      ["Waiting for the network", at(30).toISOString()],
+    ]);
+    // the ETA statistics learned every stage's duration
+    const run = await env.DB.prepare(
+      "SELECT cloning_ms, configuring_ms, powering_on_ms, waiting_for_network_ms FROM stage_runs WHERE request_id = ?",
+    )
+      .bind(requestId)
+      .first();
+    expect(run).toEqual({
+      cloning_ms: 10_000,
+      configuring_ms: 10_000,
+      powering_on_ms: 10_000,
+      waiting_for_network_ms: 15_000,
+    });
   });
 
   it("ignores a stage that goes backwards", async () => {
@@ -183,18 +270,19 @@ describe("recordJobUpdate", () => {
     expect(pending).toMatchObject({ ok: false, error: { code: "JOB_MISMATCH", retryable: false } });
   });
 
-  it("records two concurrent frames of one job without losing either", async () => {
+  it("records two concurrent frames of one job that both write without losing either", async () => {
     const w = testWorkflow();
     const requestId = await approvedRequest(w);
-    await record(w, frame(requestId, stageAt("CLONING", at(0)), { tenantId: t.tenantId }));
+    // the first stage and the outcome both append to the VM's stream: one of them is decided again
     const [a, b] = await Promise.all([
-      record(w, frame(requestId, stageAt("CONFIGURING", at(10)), { tenantId: t.tenantId })),
-      record(w, frame(requestId, stageAt("POWERING_ON", at(20)), { tenantId: t.tenantId })),
+      record(w, frame(requestId, stageAt("CLONING", at(0)), { tenantId: t.tenantId })),
+      record(
+        w,
+        frame(requestId, { kind: "failed", failure, at: at(1).toISOString() }, { tenantId: t.tenantId }),
+      ),
     ]);
     expect(a.ok && b.ok).toBe(true);
-    const stages = (await readStream(env.DB, `vm:${requestId}`)).events.flatMap((e) =>
-      e.event.type === "VmProvisioningStageReached" ? [e.event.data.stage] : [],
-    );
-    expect(stages.at(-1)).toBe("POWERING_ON");
+    const types = (await readStream(env.DB, `vm:${requestId}`)).events.map((e) => e.event.type);
+    expect(types).toEqual(["VmProvisioningStarted", "VmProvisioningFailed"]);
   });
 });

@@ -1,3 +1,4 @@
+import type { ReachedStage } from "@gantry/shared/events/vm";
 import { type AgentSlot, agentSlots, jobsOf } from "./dispatch.ts";
 import type { HubContext } from "./hub-context.ts";
 import { readCounters, readMeta } from "./hub-storage.ts";
@@ -38,6 +39,8 @@ export interface HubJobStatus {
   lastSeq: number;
   /** Stages applied, in the order they arrived. */
   stages: string[];
+  /** the stages after the first the log does not hold yet, with their times (the outcome carries them) */
+  stagesReached: ReachedStage[];
   outcome: string | null;
   leaseExpiresAt: string | null;
   waiting: WaitReason | null;
@@ -92,6 +95,7 @@ export function jobStatus(job: Job, wait: WaitContext): HubJobStatus {
     attempt: job.attempt,
     lastSeq: job.lastSeq,
     stages: job.stages,
+    stagesReached: job.stagesReached,
     outcome: job.outcome,
     leaseExpiresAt: iso(job.leaseExpiresAt),
     waiting: waitReason(job, wait),

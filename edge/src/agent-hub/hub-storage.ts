@@ -88,6 +88,9 @@ const MIGRATIONS: readonly string[] = [
   // stopped jobs whose outcome is still to be written: every dispatch asks, and the jobs table keeps
   // every job the site ever ran, so the few pending ones are found through this partial index
   "CREATE INDEX jobs_outcome_pending ON jobs (job_id) WHERE outcome_pending = 1",
+  // a provisioning job's stages after the first (JSON array of shared ReachedStage), held here while it
+  // runs instead of a D1 event each: its outcome carries them into the log
+  "ALTER TABLE jobs ADD COLUMN stages_reached TEXT NOT NULL DEFAULT '[]'",
 ];
 
 export function migrateHubStorage(sql: SqlStorage): void {

@@ -1,3 +1,4 @@
+import type { ReachedStage } from "@gantry/shared/events/vm";
 import type { ProvisioningFailureCode } from "@gantry/shared/jobs/provision-vm-job";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import type { VmActionFailureCode } from "@gantry/shared/jobs/vm-action-job";
@@ -194,25 +195,31 @@ export class JobQueue {
   }
 
   /**
-   * Records that frames up to `seq` are applied, and the provisioning stage the frame reached (null for a
-   * VM action's step); conditional so a stale writer changes nothing.
+   * Records that frames up to `seq` are applied, the provisioning stage the frame reached (null for a
+   * VM action's step), and a stage reached after the first that the log does not hold (held until the
+   * outcome carries it); conditional so a stale writer changes nothing. One statement: the frame is
+   * acked only after it, so a held stage survives a crash right after the ack.
    */
   advance(input: {
     jobId: string;
     epoch: number;
     seq: number;
     stage: ProvisioningStage | null;
+    reached?: ReachedStage | undefined;
     now: number;
   }): boolean {
     const cursor = this.sql.exec(
       `UPDATE jobs SET last_seq = ?3, updated_at = ?4,
-         stages = CASE WHEN ?5 IS NULL THEN stages ELSE json_insert(stages, '$[#]', ?5) END
+         stages = CASE WHEN ?5 IS NULL THEN stages ELSE json_insert(stages, '$[#]', ?5) END,
+         stages_reached = CASE WHEN ?6 IS NULL THEN stages_reached
+           ELSE json_insert(stages_reached, '$[#]', json(?6)) END
        WHERE job_id = ?1 AND epoch = ?2 AND state = 'leased' AND last_seq = ?3 - 1`,
       input.jobId,
       input.epoch,
       input.seq,
       input.now,
       input.stage,
+      input.reached ? JSON.stringify(input.reached) : null,
     );
     return cursor.rowsWritten > 0;
   }

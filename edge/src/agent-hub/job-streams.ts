@@ -1,3 +1,4 @@
+import type { ReachedStage } from "@gantry/shared/events/vm";
 import type { AgentToEdge } from "@gantry/shared/protocol/agent";
 import type { JobReport, JobUpdate } from "@gantry/shared/protocol/job-report";
 import { logEvent } from "../log.ts";
@@ -53,6 +54,12 @@ function updateOf(hub: HubContext, job: Job, frame: JobFrame): JobUpdate | null 
  */
 type Recorded = "recorded" | "refused" | "resend" | "stale";
 
+/** How recording went, and a stage after the first the hub now holds for the outcome to carry. */
+interface RecordOutcome {
+  kind: Recorded;
+  reached?: ReachedStage | undefined;
+}
+
 /**
  * Applies job frames: fencing check, in-order dedup by seq, append to the D1 log, ack, then progress.
  * Frames of one job run strictly one after another: recording awaits D1, during which a later frame
@@ -90,17 +97,19 @@ export class JobStreams {
       receivedAt: new Date(this.hub.now()).toISOString(),
       jobKind: job.kind,
       update,
+      // what the job reached after its first stage, held here: decided with the log, carried by the outcome
+      ...(job.stagesReached.length > 0 ? { stagesReached: job.stagesReached } : {}),
     };
     const recorded = await this.record(ws, frame, report);
-    if (recorded === "resend") return;
-    if (recorded === "stale")
+    if (recorded.kind === "resend") return;
+    if (recorded.kind === "stale")
       return this.refuseStale(ws, frame, this.hub.queue.get(frame.jobId)?.epoch ?? frame.epoch);
     // the lease may have moved while D1 was awaited; only the holder advances the stream
-    if (!this.advance(frame, update))
+    if (!this.advance(frame, update, recorded.reached))
       return this.refuseStale(ws, frame, this.hub.queue.get(frame.jobId)?.epoch ?? frame.epoch);
     sendFrame(ws, { type: "ack", ref: frame.id, jobId: frame.jobId, seq: frame.seq });
-    // progress only ever shows what the log holds (R11)
-    if (recorded === "recorded")
+    // progress only ever shows what the log or the job's live record holds (R11)
+    if (recorded.kind === "recorded")
       await this.hub.sink.publish(
         { ...update, at: report.receivedAt },
         { tenantId: job.tenantId, requestId: job.requestId },
@@ -159,13 +168,13 @@ export class JobStreams {
    * Appends the report to the D1 log. A failure that may pass asks the agent to resend; a refusal
    * (unknown request, stage going backwards) will not change on resend, so it is acked and counted.
    */
-  private async record(ws: WebSocket, frame: JobFrame, report: JobReport): Promise<Recorded> {
+  private async record(ws: WebSocket, frame: JobFrame, report: JobReport): Promise<RecordOutcome> {
     const recorded = await this.hub.sink.record(report);
-    if (recorded.ok) return "recorded";
+    if (recorded.ok) return { kind: "recorded", reached: recorded.value.stageReached };
     const fields = { jobId: frame.jobId, seq: frame.seq, error: recorded.error };
     if (recorded.error.code === "STALE_LEASE") {
       logEvent("warn", "job update from a fenced-out holder refused by D1", fields);
-      return "stale";
+      return { kind: "stale" };
     }
     if (recorded.error.retryable) {
       logEvent("warn", "job update not recorded; agent will resend", fields);
@@ -175,19 +184,22 @@ export class JobStreams {
         message: "could not record; resend later",
         ref: frame.id,
       });
-      return "resend";
+      return { kind: "resend" };
     }
     bumpCounter(this.hub.sql, "updates_refused");
     logEvent("warn", "job update refused by the workflow", fields);
-    return "refused";
+    return { kind: "refused" };
   }
 
-  /** Moves the job's stream past this frame (as recorded), if the frame's lease still holds. */
-  private advance(frame: JobFrame, update: JobUpdate): boolean {
+  /**
+   * Moves the job's stream past this frame (as recorded), with the stage it holds for the outcome, if
+   * the frame's lease still holds.
+   */
+  private advance(frame: JobFrame, update: JobUpdate, reached: ReachedStage | undefined): boolean {
     const { jobId, epoch, seq } = frame;
     const now = this.hub.now();
     if (update.kind === "stage")
-      return this.hub.queue.advance({ jobId, epoch, seq, stage: update.stage, now });
+      return this.hub.queue.advance({ jobId, epoch, seq, stage: update.stage, reached, now });
     if (update.kind === "step") return this.hub.queue.advance({ jobId, epoch, seq, stage: null, now });
     return this.hub.queue.finish({ jobId, epoch, seq, outcome: outcomeCodeOf(update), now });
   }

@@ -1,3 +1,4 @@
+import { ReachedStage } from "@gantry/shared/events/vm";
 import { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import { z } from "zod";
 
@@ -36,6 +37,11 @@ export interface Job {
   outcome: string | null;
   /** stages applied so far, in the order they arrived */
   stages: ProvisioningStage[];
+  /**
+   * The stages after the first the log does not hold yet, with when they were reached: the job's live
+   * record, written before the frame is acked; the outcome's report carries them into the log.
+   */
+  stagesReached: ReachedStage[];
 }
 
 // a row of the `jobs` table (hub-storage.ts): only job-queue.ts reads and writes them
@@ -64,9 +70,11 @@ export type JobRow = {
   enqueued_at: number;
   updated_at: number;
   stages: string;
+  stages_reached: string;
 };
 
 const Stages = z.array(ProvisioningStage).catch([]);
+const StagesReached = z.array(ReachedStage).catch([]);
 
 export const toJob = (row: JobRow): Job => ({
   jobId: row.job_id,
@@ -87,4 +95,5 @@ export const toJob = (row: JobRow): Job => ({
   firstGrantedAt: row.first_granted_at,
   outcome: row.outcome,
   stages: Stages.parse(JSON.parse(row.stages)),
+  stagesReached: StagesReached.parse(JSON.parse(row.stages_reached)),
 });

@@ -165,6 +165,8 @@ function stoppedReport(hub: HubContext, job: Job, at: string): JobReport {
     eventId: `stopped:${job.jobId}`,
     receivedAt: at,
     update: { kind: "failed", failure, at },
+    // the stages its agent reported after the first: the failure carries them into the log
+    ...(job.stagesReached.length > 0 ? { stagesReached: job.stagesReached } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { DomainError } from "@gantry/shared/domain/domain-error";
 import type { VmRequestStatus } from "@gantry/shared/domain/request-status";
 import type { DomainEventType } from "@gantry/shared/events/catalog";
-import type { VmEvent } from "@gantry/shared/events/vm";
+import type { ReachedStage, VmEvent } from "@gantry/shared/events/vm";
 import type { JobReport, ProvisioningUpdate } from "@gantry/shared/protocol/job-report";
 import { err, ok, type Result } from "@gantry/shared/result";
 import type { Committed } from "../event-store/append-to-stream.ts";
@@ -33,6 +33,8 @@ export interface JobUpdateRecorded {
   events: DomainEventType[];
   requestStatus: VmRequestStatus;
   rowsWritten: number;
+  /** a stage after the first, for the hub to hold until the outcome carries it (nothing written to D1) */
+  stageReached?: ReachedStage;
 }
 
 /** Plain data for the hub: `retryable` says whether to keep the frame un-acked and try again. */
@@ -45,6 +47,8 @@ export interface JobUpdateError {
 // the VM's events, and the status they leave the request in (it folds its VM's start and outcome)
 interface Decided {
   vmEvents: VmEvent[];
+  /** a stage after the first: the hub holds it, no event is written */
+  reached: ReachedStage | null;
   requestStatus: VmRequestStatus;
 }
 
@@ -52,12 +56,13 @@ function decideReportEvents(
   report: ProvisioningReport,
   loaded: { request: ExistingVmRequest; vm: VmState },
 ): Result<Decided, DomainError> {
-  const vmEvents = decideVm(report, loaded.vm);
-  if (!vmEvents.ok) return vmEvents;
+  const vm = decideVm(report, loaded.vm);
+  if (!vm.ok) return vm;
   let state: VmRequestState = loaded.request;
-  for (const event of vmEvents.value) if (isVmProvisioningEvent(event)) state = evolveVmRequest(state, event);
+  for (const event of vm.value.events) if (isVmProvisioningEvent(event)) state = evolveVmRequest(state, event);
   return ok({
-    vmEvents: vmEvents.value,
+    vmEvents: vm.value.events,
+    reached: vm.value.reached,
     requestStatus: state.status === "NONE" ? loaded.request.status : state.status,
   });
 }
@@ -117,11 +122,22 @@ async function decideReport(
     return done(err({ code: "REQUEST_NOT_FOUND", requestId }));
   }
   if (request.state.jobId !== jobId) return done(err({ code: "JOB_MISMATCH", requestId, jobId }));
-  const unchanged = { recorded: false, events: [], requestStatus: request.state.status, rowsWritten: 0 };
+  const unchanged = {
+    recorded: false,
+    events: [],
+    requestStatus: request.state.status,
+    rowsWritten: 0,
+  };
   if (vm.eventIds.some((id) => id.startsWith(`${report.eventId}#`))) return done(ok(unchanged));
 
   const decided = decideReportEvents(report, { request: request.state, vm: vm.state });
   if (!decided.ok) return done(decided);
+  const { reached } = decided.value;
+  if (reached) {
+    // the hub holds it: the streams are as they were, so the job's next report decides on them unread
+    input.cache?.put(requestId, loaded);
+    return done(ok({ ...unchanged, recorded: true, stageReached: reached }));
+  }
   if (decided.value.vmEvents.length === 0) return done(ok(unchanged));
   const vmEvents = await withLease(input.deps, {
     tenantId: report.tenantId,
@@ -235,8 +251,15 @@ export async function recordJobUpdate(
 ): Promise<Result<JobUpdateRecorded, JobUpdateError>> {
   const input: RecordInput = { deps, report, cache: options.cache };
   try {
+    const hint = options.cache?.take(report.requestId);
+    // a stage the hub will hold writes nothing, so nothing can conflict: the cached streams decide it alone
+    if (hint && report.update.kind === "stage") {
+      const decision = await decideReport(input, hint);
+      if (decision.kind === "done" && decision.result.ok && decision.result.value.stageReached)
+        return decision.result;
+    }
     const recorded = await handleCommand(deps.store, {
-      hint: options.cache?.take(report.requestId),
+      hint,
       load: () => loadVmRequestAndVm(deps.db, report.requestId, vmIdFor(report.requestId)),
       decide: (loaded) => decideReport(input, loaded),
       // a newer lease was granted while this report was on its way: it must never land

@@ -1,10 +1,12 @@
 import type { ApprovalProgressView } from "@gantry/shared/api/approval-policies";
 import type { RequestDetail, StageProgress } from "@gantry/shared/api/requests";
+import type { ReachedStage } from "@gantry/shared/events/vm";
 import { isAdmin, type Principal } from "../auth/principal.ts";
 import { readStreams } from "../event-store/read-stream.ts";
 import { type SqlDatabase, type StoredEvent, streamIds } from "../event-store/stored-event.ts";
-import { vmIdFor } from "../provisioning/ids.ts";
+import { jobIdFor, vmIdFor } from "../provisioning/ids.ts";
 import { projectsApprovedBy } from "../tenancy/project-approvers.ts";
+import { withHeldStages } from "./carried-events.ts";
 import { computeEta } from "./eta.ts";
 import { getSummaryRow, recentRequestsBy } from "./request-queries.ts";
 import { loadStageStats, type StageStats } from "./stage-run-queries.ts";
@@ -35,12 +37,18 @@ function approvalsOf(events: readonly StoredEvent[]): ApprovalProgressView | nul
 }
 
 /**
+ * The stages after the first a running job's hub holds (the log gets them with the outcome); empty when
+ * the hub cannot say.
+ */
+export type LoadHeldStages = (job: { siteId: string; jobId: string }) => Promise<ReachedStage[]>;
+
+/**
  * One request as its detail page shows it, or null when the caller may not see it (another tenant,
  * or a member looking at someone else's request), exactly as if it did not exist.
  */
 export async function getRequestDetail(
   db: SqlDatabase,
-  input: { principal: Principal; requestId: string; now: Date },
+  input: { principal: Principal; requestId: string; now: Date; heldStages?: LoadHeldStages },
 ): Promise<RequestDetail | null> {
   const { principal, requestId } = input;
   const admin = isAdmin(principal);
@@ -55,7 +63,13 @@ export async function getRequestDetail(
     );
   if (!admin && !approver && row.requester_id !== principal.userId) return null;
 
-  const events = await readStreams(db, [streamIds.vmRequest(requestId), streamIds.vm(vmIdFor(requestId))]);
+  const logged = await readStreams(db, [streamIds.vmRequest(requestId), streamIds.vm(vmIdFor(requestId))]);
+  // while the job runs, its stages after the first are in its hub's live record, not in the log yet
+  const held =
+    row.status === "PROVISIONING" && row.site_id !== null && input.heldStages
+      ? await input.heldStages({ siteId: row.site_id, jobId: jobIdFor(requestId) })
+      : [];
+  const events = withHeldStages(logged, held);
   const stats =
     row.status === "PROVISIONING"
       ? await loadStageStats(db, { tenantId: principal.tenantId, requestId, runs: ETA_RUNS })
@@ -68,7 +82,8 @@ export async function getRequestDetail(
       : { by: row.decided_by, byName: row.decided_by_name, at: row.decided_at, reason: row.decision_reason };
 
   const detail: RequestDetail = {
-    // the row keeps no stage while provisioning (a written row each): the history has the current one
+    // the row keeps no stage while provisioning (a written row each): the history (with the stages the
+    // hub holds) has the current one
     request: {
       ...summary,
       stage: stages.at(-1)?.stage ?? summary.stage,

@@ -8,7 +8,7 @@ import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
  * request_summary joined with the project's name and what its site says about networks and reaching
  * its VMs; every read of the summary selects this.
  */
-export const SUMMARY_SELECT = `SELECT r.*, p.name AS project_name, s.network_path AS site_network_path,
+export const SUMMARY_SELECT = `SELECT r.*, p.name AS project_name, p.site_id, s.network_path AS site_network_path,
     s.dns_domain AS site_dns_domain, s.login_user AS site_login_user
   FROM request_summary r
   LEFT JOIN projects p ON p.id = r.project_id AND p.tenant_id = r.tenant_id
@@ -24,6 +24,8 @@ export interface SummaryRow {
   requester_name: string;
   requester_email: string;
   project_id: string;
+  /** the project's site (whose hub runs the request's job); null if the project is gone */
+  site_id: string | null;
   project_name: string | null;
   name: string;
   size: VmSize;

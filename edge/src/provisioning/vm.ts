@@ -1,6 +1,12 @@
 import type { VmStatus } from "@gantry/shared/domain/request-status";
 import type { EventMetadata } from "@gantry/shared/events/event-metadata";
-import { firstStageOf, leaseStartOf, type StageDuration, type VmEvent } from "@gantry/shared/events/vm";
+import {
+  firstStageOf,
+  leaseStartOf,
+  type ReachedStage,
+  type StageDuration,
+  type VmEvent,
+} from "@gantry/shared/events/vm";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import { evolveLifecycle, initialLifecycle, type VmLifecycle } from "./vm-lifecycle.ts";
 
@@ -24,6 +30,22 @@ export type VmState =
     };
 
 export const initialVmState: VmState = { status: "NONE" };
+
+/** A VM whose stream is open. */
+export type OpenVmState = Exclude<VmState, { status: "NONE" }>;
+
+function reachStage(state: OpenVmState, reached: Omit<ReachedStage, "at">, at: string): OpenVmState {
+  const { previous } = reached;
+  const completedStages = previous ? [...state.completedStages, previous] : state.completedStages;
+  return { ...state, stage: reached.stage, stageStartedAt: at, completedStages };
+}
+
+/**
+ * The run with the stages after the first folded in, as an outcome carries them or (while the job runs)
+ * the hub holds them; older logs hold a VmProvisioningStageReached for each instead.
+ */
+export const withStagesReached = (state: OpenVmState, stages: readonly ReachedStage[] = []): OpenVmState =>
+  stages.reduce((s, reached) => reachStage(s, reached, reached.at), state);
 
 /**
  * Folds one event; stage timing comes from the event's time and lifecycle events name their actor, so
@@ -54,18 +76,15 @@ export function evolveVm(
   }
   if (state.status === "NONE") return state;
   switch (event.type) {
-    case "VmProvisioningStageReached": {
-      const { previous } = event.data;
-      const completedStages = previous ? [...state.completedStages, previous] : state.completedStages;
-      return { ...state, stage: event.data.stage, stageStartedAt: occurredAt, completedStages };
-    }
+    case "VmProvisioningStageReached":
+      return reachStage(state, event.data, occurredAt);
     case "VmProvisioned": {
       const { vmwareId, vmName, hostname, ipAddress } = event.data;
       const ready = initialLifecycle({ vmwareId, vmName, hostname, ipAddress, readyAt: occurredAt });
       // the lease starting with READY, when this event carries it (older logs: a VmLeaseStarted next)
       const lease = leaseStartOf(event);
       return {
-        ...state,
+        ...withStagesReached(state, event.data.stages),
         status: "READY",
         stage: "READY",
         stageStartedAt: occurredAt,
@@ -75,7 +94,11 @@ export function evolveVm(
       };
     }
     case "VmProvisioningFailed":
-      return { ...state, status: "FAILED", leftover: event.data.failure.cleanupFailed ? "present" : "none" };
+      return {
+        ...withStagesReached(state, event.data.stages),
+        status: "FAILED",
+        leftover: event.data.failure.cleanupFailed ? "present" : "none",
+      };
     case "VmLeftoverCleared":
       return { ...state, leftover: "cleared" };
     case "VmAddressObserved": {

@@ -252,6 +252,8 @@ export class RequestProgress extends DurableObject<Env> {
     const log = await loadProgressLog(this.env, {
       requestId: key.requestId,
       statsRuns: this.#config.statsRuns,
+      // a publisher (the job's hub) brings the stages it holds itself, in order: only a viewer asks it
+      askHub: key.tenantId === undefined,
     });
     const now = Date.now();
     const epoch = newEpoch();
@@ -280,6 +282,7 @@ export class RequestProgress extends DurableObject<Env> {
     const log = await loadProgressLog(this.env, {
       requestId: before.requestId,
       statsRuns: this.#config.statsRuns,
+      askHub: true,
     });
     // publishes may have landed while D1 was read; catch up from whatever is current now
     const current = this.#facts;

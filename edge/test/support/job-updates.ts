@@ -1,6 +1,8 @@
+import type { ReachedStage } from "@gantry/shared/events/vm";
 import type { ProvisioningFailure } from "@gantry/shared/jobs/provision-vm-job";
 import type { ProvisioningStage } from "@gantry/shared/jobs/provisioning-stage";
 import type { JobReport, ProvisioningUpdate } from "@gantry/shared/protocol/job-report";
+import type { CommandDeps } from "../../src/commands/command-deps.ts";
 import { recordJobUpdate } from "../../src/commands/record-job-update.ts";
 import type { TestWorkflow } from "./test-deps.ts";
 
@@ -55,9 +57,29 @@ export const failure: ProvisioningFailure = {
   cleanupFailed: false,
 };
 
-/** Records a frame through the test's workflow deps (its clock and dispatcher). */
+/**
+ * The stages after the first each job's hub holds: these tests call the command the hub calls, so they
+ * keep what the hub's jobs table would (AgentHub tests exercise the table itself).
+ */
+const heldByJob = new Map<string, ReachedStage[]>();
+
+/** What the hub holds for a job so far (empty for a job with only its first stage, or none). */
+export const heldStages = (jobId: string): ReachedStage[] => heldByJob.get(jobId) ?? [];
+
+/**
+ * Records a frame through the test's workflow deps (its clock and dispatcher), with the stages the hub
+ * holds for its job (unless the report names its own), and holds the stage the command hands back.
+ */
+export async function recordHolding(deps: CommandDeps, report: JobReport & { update: ProvisioningUpdate }) {
+  const held = report.stagesReached ?? heldStages(report.jobId);
+  const recorded = await recordJobUpdate(deps, held.length > 0 ? { ...report, stagesReached: held } : report);
+  if (recorded.ok && recorded.value.stageReached)
+    heldByJob.set(report.jobId, [...held, recorded.value.stageReached]);
+  return recorded;
+}
+
 export const record = (w: TestWorkflow, report: JobReport & { update: ProvisioningUpdate }) =>
-  recordJobUpdate(w.deps, report);
+  recordHolding(w.deps, report);
 
 /** Reports the four timed stages 10 s apart, then success; returns the results. */
 export async function provisionToReady(

@@ -3,8 +3,10 @@ import type { InventoryReport } from "@gantry/shared/jobs/inventory";
 import { createContextInner } from "../../src/trpc/context.ts";
 import { appRouter } from "../../src/trpc/router.ts";
 import { createCallerFactory } from "../../src/trpc/trpc.ts";
-import { enroll, helloAgent, type TestAgent } from "../agent-support.ts";
-import type { TestTenant } from "./test-tenant.ts";
+import { enroll, helloAgent, hubOf, type TestAgent, takeJob } from "../agent-support.ts";
+import { callerFor, requestInput } from "./callers.ts";
+import { testWorkflow } from "./test-deps.ts";
+import { createTestTenant, type TestTenant } from "./test-tenant.ts";
 
 const caller = createCallerFactory(appRouter);
 
@@ -39,4 +41,28 @@ export async function reportingAgent(t: TestTenant, report: InventoryReport): Pr
   agent.send({ type: "inventory.report", seq: 1, report });
   await agent.next("ack");
   return agent;
+}
+
+/**
+ * A fresh tenant's request, submitted and approved through the API, whose job its site's hub queued and
+ * a connected agent of the site took (epoch 1, no frame sent yet).
+ */
+export async function agentRunningJob(): Promise<{
+  t: TestTenant;
+  requestId: string;
+  jobId: string;
+  agent: TestAgent;
+}> {
+  const t = await createTestTenant(env.DB);
+  const w = testWorkflow();
+  const { requestId } = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
+  await callerFor(t.admin, w).approvals.approve({ requestId, expectedVersion: 1 });
+  await w.settle();
+  const [dispatch] = w.dispatcher.calls;
+  if (!dispatch) throw new Error("approval dispatched no job");
+  await hubOf(t.siteId).enqueueJob(dispatch);
+  const { agent } = await helloAgent((await enrollTenantAgent(t)).credential);
+  const jobId = dispatch.job.jobId;
+  await takeJob(agent, jobId);
+  return { t, requestId, jobId, agent };
 }

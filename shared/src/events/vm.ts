@@ -38,6 +38,25 @@ export const VmProvisioningStageReached = z.object({
 });
 
 /**
+ * A stage reached after the first, as the outcome carries it: what a VmProvisioningStageReached said, and
+ * when (the hub's time of receipt). The site's hub holds these while the job runs (its live record, no
+ * D1 write per stage); the outcome event takes them into the log (a log entry costs two written rows).
+ */
+export const ReachedStage = z.object({
+  stage: ProvisioningStage,
+  at: z.string().datetime(),
+  previous: StageDuration.nullable(),
+});
+export type ReachedStage = z.infer<typeof ReachedStage>;
+
+/**
+ * The stages after the first, on VmProvisioned and VmProvisioningFailed. Absent in logs from before,
+ * which hold a VmProvisioningStageReached per stage ahead of the outcome; absent or short also when the
+ * hub's live record was lost (the stages it held are then simply not in the log).
+ */
+const CarriedStages = z.array(ReachedStage).max(20).optional();
+
+/**
  * The lease a VM starts with when it becomes READY, carried by VmProvisioned: the same instant, so one event
  * (a log entry costs two written rows). Logs from before carry it as a VmLeaseStarted right after.
  */
@@ -57,6 +76,8 @@ export const VmProvisioned = z.object({
     stageDurations: z.array(StageDuration),
     /** the lease that starts now; absent in logs from before it moved here (and before leases) */
     lease: VmLeaseStart.optional(),
+    /** the stages reached after the first, oldest first */
+    stages: CarriedStages,
   }),
 });
 
@@ -85,12 +106,35 @@ export function firstStageOf(event: { type: string }): z.infer<typeof VmProvisio
 export const carriedBy = (event: { type: string }): VmEvent[] =>
   [firstStageOf(event), leaseStartOf(event)].filter((e): e is NonNullable<typeof e> => e !== null);
 
+/** A stage an outcome carries, as the VmProvisioningStageReached it stands for, with its own time. */
+export interface CarriedStage {
+  event: z.infer<typeof VmProvisioningStageReached>;
+  at: string;
+}
+
+/**
+ * The stages after the first that VmProvisioned or VmProvisioningFailed carries, in the order older logs
+ * hold them right before it: what folds and renders stages reads them through this, whichever form a
+ * log holds.
+ */
+export function stagesCarriedBy(event: { type: string }): CarriedStage[] {
+  if (!isProvisioned(event) && !isFailed(event)) return [];
+  const { vmId, stages = [] } = event.data;
+  return stages.map(({ stage, at, previous }) => ({
+    event: { type: "VmProvisioningStageReached", data: { vmId, stage, previous } },
+    at,
+  }));
+}
+
 const isStarted = <T extends { type: string }>(
   event: T,
 ): event is T & z.infer<typeof VmProvisioningStarted> => event.type === "VmProvisioningStarted";
 
 const isProvisioned = <T extends { type: string }>(event: T): event is T & z.infer<typeof VmProvisioned> =>
   event.type === "VmProvisioned";
+
+const isFailed = <T extends { type: string }>(event: T): event is T & z.infer<typeof VmProvisioningFailed> =>
+  event.type === "VmProvisioningFailed";
 
 export const VmProvisioningFailed = z.object({
   type: z.literal("VmProvisioningFailed"),
@@ -99,6 +143,8 @@ export const VmProvisioningFailed = z.object({
     /** the stage the run was in when it failed; null if it failed before the first stage */
     stage: ProvisioningStage.nullable(),
     failure: ProvisioningFailure,
+    /** the stages reached after the first, oldest first */
+    stages: CarriedStages,
   }),
 });
 

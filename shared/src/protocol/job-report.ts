@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ReachedStage } from "../events/vm.ts";
 import { ProvisionedVm, ProvisioningFailure } from "../jobs/provision-vm-job.ts";
 import { ProvisioningStage } from "../jobs/provisioning-stage.ts";
 import { StepDetail, VmActionFailure, VmActionResult, VmActionStep } from "../jobs/vm-action-job.ts";
@@ -74,5 +75,10 @@ export const JobReport = z.object({
   /** the job's kind, as the hub queued it: where the report is recorded (absent: by the update's kind) */
   jobKind: z.string().min(1).max(40).optional(),
   update: JobUpdate,
+  /**
+   * A provisioning job's stages after the first, as the hub holds them while the job runs (they reach the
+   * log with the outcome, not one event each): what the report is decided on besides the log. Absent: none.
+   */
+  stagesReached: z.array(ReachedStage).max(20).optional(),
 });
 export type JobReport = z.infer<typeof JobReport>;

@@ -15,6 +15,7 @@ import { cancelRequest } from "../../commands/cancel-request.ts";
 import { submitRequest } from "../../commands/submit-request.ts";
 import { readSiteInventory } from "../../deps.ts";
 import type { SqlDatabase } from "../../event-store/stored-event.ts";
+import { heldStagesOf } from "../../projections/held-stages.ts";
 import { getRequestDetail } from "../../projections/request-detail.ts";
 import { listRequestsOf } from "../../projections/request-queries.ts";
 import { liveRequestNamed } from "../../projections/vm-names.ts";
@@ -95,6 +96,7 @@ export const requestsRouter = router({
       principal: ctx.principal,
       requestId: input.requestId,
       now: ctx.deps.clock(),
+      heldStages: (job) => heldStagesOf(ctx.env, job),
     });
     if (!detail) throw toTRPCError({ code: "REQUEST_NOT_FOUND", requestId: input.requestId });
     return detail;
