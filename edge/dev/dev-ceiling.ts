@@ -11,12 +11,12 @@ import { type AppendInput, lifecycle } from "./dev-bench.ts";
  * dev Worker behind the guard of every dev route. One call commits ONE step of a batch of synthetic
  * request lifecycles (the commits `/agent/dev/bench/append` writes, in the same order) through the real
  * event store and inline projections, `concurrency` commits in flight at once, and times that step
- * inside the Worker: the bench calls steps 0…6 in order, so each step's streams are at the version the
+ * inside the Worker: the bench calls steps 0…3 in order, so each step's streams are at the version the
  * previous step left them, and every commit of a call has the same shape.
  */
 
-/** Step i of `lifecycle()`: what each of its 7 commits is in the product. */
-export const COMMIT_STEPS = ["submit", "approve", "first-stage", "stage", "stage", "stage", "ready"] as const;
+/** Step i of `lifecycle()`: what each of its 4 commits is in the product. */
+export const COMMIT_STEPS = ["submit", "approve", "first-stage", "ready"] as const;
 
 const CeilingInput = z.object({
   tenantId: z.string().regex(/^[a-z0-9-]{1,40}$/),

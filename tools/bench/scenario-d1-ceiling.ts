@@ -3,7 +3,7 @@ import type { EdgeClient } from "./edge-client.ts";
 import { type Figure, figure } from "./stats.ts";
 
 export interface D1CeilingOptions {
-  /** synthetic requests per run; each run commits each of their 7 steps once */
+  /** synthetic requests per run; each run commits each of their 4 steps once */
   requests: number;
   runs: number;
   /** commits in flight at once */
@@ -33,7 +33,7 @@ export interface CommitShapeCeiling {
 
 export interface D1CeilingLevel {
   concurrency: number;
-  /** submit, approve, first-stage (the VM stream opens, the request turns PROVISIONING), stage, ready */
+  /** submit, approve, first-stage (the VM stream opens, the request turns PROVISIONING), ready */
   byShape: Record<string, CommitShapeCeiling>;
   /** every commit of a request's life, one after the other: what one database sustains of whole lifecycles */
   lifecyclesPerSecond: Figure;
@@ -42,7 +42,7 @@ export interface D1CeilingLevel {
   rowsWrittenPerSecond: Figure;
   /** SQL statements per second: D1's published throughput is per query (about 1,000/s at 1 ms each) */
   statementsPerSecond: Figure;
-  /** D1 rows the 7 commits of one synthetic request write together */
+  /** D1 rows the 4 commits of one synthetic request write together */
   rowsPerLifecycle: number;
 }
 
@@ -51,7 +51,7 @@ export interface D1CeilingSummary {
   levels: D1CeilingLevel[];
 }
 
-const STEPS = 7;
+const STEPS = 4;
 /** requests per call: the dev route commits at most 500, and a call stays well inside a Worker's limits */
 const PER_CALL = 200;
 

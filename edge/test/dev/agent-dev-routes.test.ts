@@ -71,7 +71,7 @@ describe("agent dev routes of the dev Worker (DEV_LOGIN on)", () => {
       count: 1,
     });
     const { events, rowsWritten } = await appended.json<{ events: number; rowsWritten: number }>();
-    expect(events).toBe(7);
+    expect(events).toBe(4);
     expect(rowsWritten).toBeGreaterThan(0);
     const meter = await (await get("/agent/dev/bench/d1-meter")).json<{
       rowsWritten: number;
