@@ -1,12 +1,10 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { expireStopDeadlines, helloAgent, hubOf, overrunJobs, takeJob } from "./agent-support.ts";
-import { callerFor, requestInput } from "./support/callers.ts";
+import { expireStopDeadlines, hubOf, overrunJobs } from "./agent-support.ts";
+import { callerFor } from "./support/callers.ts";
 import { seedReferenceData } from "./support/seed.ts";
-import { enrollTenantAgent } from "./support/tenant-agents.ts";
-import { testWorkflow } from "./support/test-deps.ts";
-import { createTestTenant, type TestTenant } from "./support/test-tenant.ts";
+import { agentRunningJob } from "./support/tenant-agents.ts";
 
 beforeAll(() => seedReferenceData(env.DB));
 
@@ -14,17 +12,8 @@ const at = () => new Date().toISOString();
 
 /** A job of a fresh tenant, taken by a connected agent that reported CLONING: a clone under way. */
 async function cloning() {
-  const t: TestTenant = await createTestTenant(env.DB);
-  const w = testWorkflow();
-  const created = await callerFor(t.member, w).requests.create(requestInput(t.projectId));
-  await callerFor(t.admin, w).approvals.approve({ requestId: created.requestId, expectedVersion: 1 });
-  await w.settle();
-  const [dispatch] = w.dispatcher.calls;
-  if (!dispatch) throw new Error("approval dispatched no job");
-  await hubOf(t.siteId).enqueueJob(dispatch);
-  const { agent } = await helloAgent((await enrollTenantAgent(t)).credential);
-  const jobId = dispatch.job.jobId;
-  await takeJob(agent, jobId);
+  const running = await agentRunningJob();
+  const { agent, jobId } = running;
   agent.send({
     type: "job.progress",
     jobId,
@@ -33,7 +22,7 @@ async function cloning() {
     update: { kind: "stage", stage: "CLONING", at: at() },
   });
   await agent.next("ack");
-  return { t, w, agent, jobId, requestId: created.requestId };
+  return running;
 }
 
 describe("the hub's maximum job duration", () => {

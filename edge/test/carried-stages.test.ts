@@ -140,6 +140,36 @@ describe("stages after the first, logged one by one or carried by the outcome", 
     });
   });
 
+  it("read the same for a run stopped while it went on: the stop stays after the stages reached before it", () => {
+    const stop = () =>
+      stored({ type: "VmRequestStopRequested", data: { requestId: "r", reason: "wrong size" } }, at(25));
+    const twoStages = reached.slice(0, 2);
+    const [configuring, poweringOn] = asEvents(twoStages);
+    if (!configuring || !poweringOn) throw new Error("two stages");
+    const older = readings([started, configuring, stop(), poweringOn, failed(undefined)]);
+    const newer = readings([started, stop(), failed(twoStages)]);
+    expect(newer.timeline).toEqual(older.timeline);
+    expect(newer.stages).toEqual(older.stages);
+    expect(newer.timeline.map((e) => [e.kind, e.at])).toEqual([
+      ["PROVISIONING_STARTED", at(0)],
+      ["STAGE_REACHED", at(0)],
+      ["STAGE_REACHED", at(20)],
+      ["STOP_REQUESTED", at(25)],
+      ["STAGE_REACHED", at(30)],
+      ["PROVISIONING_FAILED", at(40)],
+    ]);
+    // in flight too: the stages the hub holds go where their times put them
+    const inFlight = readings(withHeldStages([started, stop()], twoStages));
+    const kindsAndTimes = (t: typeof older.timeline) => t.map((e) => [e.kind, e.at]);
+    expect(kindsAndTimes(inFlight.timeline)).toEqual(kindsAndTimes(older.timeline.slice(0, -1)));
+  });
+
+  it("add nothing the outcome already carries when the hub is read after the run ended", () => {
+    const ended = [started, ready(reached)];
+    expect(withHeldStages(ended, reached)).toEqual(ended);
+    expect(readings(withHeldStages(ended, reached)).stages).toEqual(readings(ended).stages);
+  });
+
   it("leave an outcome valid when the hub's record was lost: the stages it held are simply absent", () => {
     const lost = readings([started, ready(undefined)]);
     expect(lost.stages.map((s) => s.stage)).toEqual(["CLONING", "READY"]);

@@ -59,7 +59,8 @@ function decideReportEvents(
   const vm = decideVm(report, loaded.vm);
   if (!vm.ok) return vm;
   let state: VmRequestState = loaded.request;
-  for (const event of vm.value.events) if (isVmProvisioningEvent(event)) state = evolveVmRequest(state, event);
+  for (const event of vm.value.events)
+    if (isVmProvisioningEvent(event)) state = evolveVmRequest(state, event);
   return ok({
     vmEvents: vm.value.events,
     reached: vm.value.reached,

@@ -5,7 +5,7 @@ import { appRouter } from "../../src/trpc/router.ts";
 import { createCallerFactory } from "../../src/trpc/trpc.ts";
 import { enroll, helloAgent, hubOf, type TestAgent, takeJob } from "../agent-support.ts";
 import { callerFor, requestInput } from "./callers.ts";
-import { testWorkflow } from "./test-deps.ts";
+import { type TestWorkflow, testWorkflow } from "./test-deps.ts";
 import { createTestTenant, type TestTenant } from "./test-tenant.ts";
 
 const caller = createCallerFactory(appRouter);
@@ -49,6 +49,7 @@ export async function reportingAgent(t: TestTenant, report: InventoryReport): Pr
  */
 export async function agentRunningJob(): Promise<{
   t: TestTenant;
+  w: TestWorkflow;
   requestId: string;
   jobId: string;
   agent: TestAgent;
@@ -64,5 +65,5 @@ export async function agentRunningJob(): Promise<{
   const { agent } = await helloAgent((await enrollTenantAgent(t)).credential);
   const jobId = dispatch.job.jobId;
   await takeJob(agent, jobId);
-  return { t, requestId, jobId, agent };
+  return { t, w, requestId, jobId, agent };
 }
