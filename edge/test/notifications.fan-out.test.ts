@@ -5,7 +5,7 @@ import { readAll, readAllOf } from "../src/event-store/read-all.ts";
 import { deliveryId, readDelivery } from "../src/notifications/deliveries.ts";
 import type { DeliveryQueue } from "../src/notifications/delivery-queue.ts";
 import { NOTIFYING_TYPES, notifiesOfAny } from "../src/notifications/notification-rules.ts";
-import { newNotifierProgress, runNotifier } from "../src/notifications/notifier.ts";
+import { NOTIFIER, newNotifierProgress, runNotifier } from "../src/notifications/notifier.ts";
 import { callerFor, requestInput } from "./support/callers.ts";
 import { failure, frame, provisionToReady, record, stageAt } from "./support/job-updates.ts";
 import { logHead, notifierFromHead } from "./support/notifier-position.ts";
@@ -245,8 +245,8 @@ describe("who is notified of what (the notifier reading the log)", () => {
           .first<{ n: number }>()
       )?.n;
     const before = await count();
-    await env.DB.prepare("UPDATE notifier_checkpoint SET position = ? WHERE name = 'notifier'")
-      .bind(head)
+    await env.DB.prepare("UPDATE notifier_checkpoint SET position = ? WHERE name = ?")
+      .bind(head, NOTIFIER)
       .run();
     // a new isolate: it knows nothing of what this one handled, only the stored checkpoint
     const again = new RecordingQueue();

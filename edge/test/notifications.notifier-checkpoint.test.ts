@@ -162,3 +162,55 @@ describe("the notifier's checkpoint", () => {
     expect(second.queue.deliveries.filter((d) => d.tenantId === t.tenantId)).toEqual([]);
   });
 });
+
+describe("the notifier's checkpoint across the deploy that moved outcomes to the VM's events", () => {
+  const position = async (name: string) =>
+    (
+      await env.DB.prepare("SELECT position FROM notifier_checkpoint WHERE name = ?")
+        .bind(name)
+        .first<{ position: number }>()
+    )?.position ?? null;
+
+  it("starts where the earlier notifier stood, then moves only its own, whatever an earlier Worker still writes", async () => {
+    await notifierFromHead(env.DB);
+    const { requestId: before } = await submit("deploy-before");
+    const head = await logHeadOf();
+    // the earlier Worker's checkpoint stands past the first submission; this one has none yet
+    await env.DB.prepare(
+      `INSERT INTO notifier_checkpoint (name, position, written_at) VALUES ('notifier', ?1, ?2)
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+    )
+      .bind(head, new Date().toISOString())
+      .run();
+    await env.DB.prepare("DELETE FROM notifier_checkpoint WHERE name = ?").bind(NOTIFIER).run();
+    const every = { positions: 1, ms: 0 };
+    // the first run after the deploy: it starts where the earlier notifier stood
+    await runNotifier(isolate().deps, { checkpointEvery: every });
+    expect(await position(NOTIFIER)).toBe(head);
+    const { requestId: after } = await submit("deploy-after");
+    // a run of the earlier Worker, still going, moves its own checkpoint past the new submission
+    await env.DB.prepare("UPDATE notifier_checkpoint SET position = ? WHERE name = 'notifier'")
+      .bind(await logHeadOf())
+      .run();
+    // a fresh isolate of this Worker starts from its own checkpoint, not the earlier one's
+    await runNotifier(isolate().deps, { checkpointEvery: every });
+    const told = async (requestId: string) =>
+      (
+        await env.DB.prepare("SELECT count(*) AS n FROM notifications WHERE tenant_id = ? AND link = ?")
+          .bind(t.tenantId, `/requests/${requestId}`)
+          .first<{ n: number }>()
+      )?.n;
+    // what the earlier notifier had told before the seed is not told again; what came after is told
+    expect(await told(before)).toBe(0);
+    expect(await told(after)).toBeGreaterThan(0);
+    expect(await position(NOTIFIER)).toBeGreaterThan(head);
+  });
+});
+
+/** The last position in the shared log. */
+async function logHeadOf(): Promise<number> {
+  return (
+    (await env.DB.prepare("SELECT COALESCE(MAX(position), 0) AS p FROM events").first<{ p: number }>())?.p ??
+    0
+  );
+}

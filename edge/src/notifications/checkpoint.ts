@@ -23,11 +23,34 @@ export interface StoredCheckpoint {
   writtenAt: number;
 }
 
-export async function readCheckpoint(db: SqlDatabase, name: string): Promise<StoredCheckpoint> {
-  const row = await db
+const readRow = (db: SqlDatabase, name: string) =>
+  db
     .prepare("SELECT position, written_at FROM notifier_checkpoint WHERE name = ?")
     .bind(name)
     .first<{ position: number; written_at: string | null }>();
+
+/**
+ * The stored checkpoint of `name`. A process manager renamed with a change of what it reads starts, on its
+ * first run, where its earlier name stood (`seededFrom`), and owns that position from then on: a run of the
+ * earlier code still going during a deploy moves only the earlier name's.
+ */
+export async function readCheckpoint(
+  db: SqlDatabase,
+  name: string,
+  options: { seededFrom?: string } = {},
+): Promise<StoredCheckpoint> {
+  let row = await readRow(db, name);
+  if (!row && options.seededFrom) {
+    await db
+      .prepare(
+        `INSERT INTO notifier_checkpoint (name, position, written_at)
+         SELECT ?1, position, written_at FROM notifier_checkpoint WHERE name = ?2
+         ON CONFLICT (name) DO NOTHING`,
+      )
+      .bind(name, options.seededFrom)
+      .run();
+    row = await readRow(db, name);
+  }
   return {
     position: row?.position ?? 0,
     writtenAt: row?.written_at ? Date.parse(row.written_at) : 0,

@@ -14,8 +14,16 @@ import { resolveRecipients } from "./recipients.ts";
 import { readRequestFacts } from "./request-facts.ts";
 import { type NotificationWriterDeps, writeNotifications } from "./write-notifications.ts";
 
-/** The checkpoint of this process manager in `notifier_checkpoint`. */
-export const NOTIFIER = "notifier";
+/**
+ * The checkpoint of this process manager in `notifier_checkpoint`. A name of its own since a request's
+ * outcome is told from its VM's events: Workers before that told it from the request's mirror events and
+ * kept "notifier". While both run during a deploy, an earlier Worker's run could move that checkpoint past
+ * an outcome it has no rule for; this one starts where "notifier" stood on its first run and moves only
+ * its own. (What the overlap can still do: an outcome the earlier Worker recorded with its mirror is told
+ * by both, keyed by different events.)
+ */
+export const NOTIFIER = "notifier-vm-outcomes";
+const NOTIFIER_BEFORE_VM_OUTCOMES = "notifier";
 
 /**
  * How far the runs of one isolate have written their effects. Between checkpoint writes it is ahead of
@@ -60,7 +68,7 @@ export async function runNotifier(
   const pageSize = options.pageSize ?? 100;
   const every = options.checkpointEvery ?? CHECKPOINT_EVERY;
   const now = deps.clock().getTime();
-  let stored = await readCheckpoint(deps.db, NOTIFIER);
+  let stored = await readCheckpoint(deps.db, NOTIFIER, { seededFrom: NOTIFIER_BEFORE_VM_OUTCOMES });
   let after = Math.max(stored.position, deps.progress.handled);
   let read = 0;
   for (let page = 0; page < (options.maxPages ?? 20); page++) {
