@@ -99,7 +99,10 @@ describe("pushed changes instead of polling", () => {
     await admin.getByRole("link", { name }).waitFor({ timeout: 10_000 });
     console.info(JSON.stringify({ pushToQueueMs: Math.round((await shownAt()) - submittedAt()) }));
     // the badge counts it too, from the same push
-    await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe(`${waitingBefore + 1} waiting`);
+    // (its text as a screen reader reads it after the link's label: " 3 waiting")
+    await expect
+      .poll(async () => (await badge.textContent())?.trim(), { timeout: 10_000 })
+      .toBe(`${waitingBefore + 1} waiting`);
     expect(queue.count(), await queue.describe()).toBe(1);
     expect(counts.count(), await counts.describe()).toBe(1);
     expect(await sameDocument(admin)).toBe(true);

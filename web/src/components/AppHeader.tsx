@@ -21,8 +21,9 @@ function NavLink(props: { item: NavItem; onFollow: () => void }) {
       {/* the count loads on its own: the header never waits for it */}
       <Suspense>
         <Show when={count() > 0}>
-          {" "}
+          {/* on the link's corner, taking no room in the row (layout.css); the space is for screen readers */}
           <span class="nav-count" data-testid="nav-count">
+            <span class="visually-hidden"> </span>
             {count()}
             <span class="visually-hidden"> {props.item.countLabel ?? ""}</span>
           </span>
