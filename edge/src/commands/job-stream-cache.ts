@@ -1,6 +1,6 @@
 import type { VmEvent } from "@gantry/shared/events/vm";
 import { evolveVm } from "../provisioning/vm.ts";
-import { evolveVmRequest, isVmProvisioningEvent } from "../provisioning/vm-request.ts";
+import { withVmEvents } from "../provisioning/vm-request.ts";
 import type { LoadedJobStreams } from "./load-aggregates.ts";
 
 /** What one recorded job update appended to the VM's stream: the events, their ids and their time. */
@@ -15,12 +15,9 @@ export interface CommittedUpdate {
  * update appends to the VM's stream only; its start and outcome move the request on (and its saga not).
  */
 export function afterCommit(loaded: LoadedJobStreams, update: CommittedUpdate): LoadedJobStreams {
-  let { state } = loaded.request;
+  const state = withVmEvents(loaded.request.state, update.vmEvents);
   let vmState = loaded.vm.state;
-  for (const event of update.vmEvents) {
-    vmState = evolveVm(vmState, { event, occurredAt: update.occurredAt });
-    if (isVmProvisioningEvent(event)) state = evolveVmRequest(state, event);
-  }
+  for (const event of update.vmEvents) vmState = evolveVm(vmState, { event, occurredAt: update.occurredAt });
   return {
     request: { ...loaded.request, state },
     vm: {

@@ -11,8 +11,8 @@ import { evolveVm, initialVmState, type VmState } from "../provisioning/vm.ts";
 import {
   evolveVmRequest,
   initialVmRequestState,
-  isVmProvisioningEvent,
   type VmRequestState,
+  withVmEvents,
 } from "../provisioning/vm-request.ts";
 
 export interface LoadedVmRequest {
@@ -43,9 +43,10 @@ function foldVmRequest(
     saga = evolveSaga(saga, event);
   }
   // after the request's own events: the VM's stream begins only once the request is approved
-  for (const { event } of vmStream.events) {
-    if (isVmProvisioningEvent(event)) state = evolveVmRequest(state, event);
-  }
+  state = withVmEvents(
+    state,
+    vmStream.events.map((e) => e.event),
+  );
   return {
     streamId,
     version,

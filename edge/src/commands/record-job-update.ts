@@ -12,12 +12,7 @@ import { vmIdFor } from "../provisioning/ids.ts";
 import type { VmState } from "../provisioning/vm.ts";
 import { decideVm } from "../provisioning/vm-decider.ts";
 import { leaseAtReady } from "../provisioning/vm-lease-decider.ts";
-import {
-  type ExistingVmRequest,
-  evolveVmRequest,
-  isVmProvisioningEvent,
-  type VmRequestState,
-} from "../provisioning/vm-request.ts";
+import { type ExistingVmRequest, withVmEvents } from "../provisioning/vm-request.ts";
 import { effectiveLeasePolicy } from "../tenancy/lease-policies.ts";
 import { announceCommitted } from "../tenant-feed/change-feed.ts";
 import { type CommandContext, toNewEvents } from "./command-context.ts";
@@ -58,9 +53,7 @@ function decideReportEvents(
 ): Result<Decided, DomainError> {
   const vm = decideVm(report, loaded.vm);
   if (!vm.ok) return vm;
-  let state: VmRequestState = loaded.request;
-  for (const event of vm.value.events)
-    if (isVmProvisioningEvent(event)) state = evolveVmRequest(state, event);
+  const state = withVmEvents(loaded.request, vm.value.events);
   return ok({
     vmEvents: vm.value.events,
     reached: vm.value.reached,

@@ -134,3 +134,7 @@ export function evolveVmRequest(
       return { ...state, status: "FAILED" };
   }
 }
+
+/** A request moved on by its VM's events (any of them; only its start and outcome count). */
+export const withVmEvents = (state: VmRequestState, vmEvents: readonly { type: string }[]): VmRequestState =>
+  vmEvents.reduce<VmRequestState>((s, e) => (isVmProvisioningEvent(e) ? evolveVmRequest(s, e) : s), state);
